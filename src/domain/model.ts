@@ -1,0 +1,146 @@
+// The budget model: workbooks, the budget-line tree, lines and stated figures.
+// Money is always an integer number of đồng (a JS number, exact below 2^53 ≈ 9·10^15 đ).
+// Rates are percentages as numbers (80 means 80 %). Ids are strings so workbooks can merge.
+
+export type Id = string;
+
+/** Display unit for amounts; storage is always đồng. */
+export type AmountUnit = 'dong' | 'nghin' | 'trieu' | 'ty';
+/** How numbers are written: vi-VN (1.234,5) or en (1,234.5). */
+export type NumberLocale = 'vi' | 'en';
+export type Lang = 'vi' | 'en';
+
+export type Source = 'central' | 'local' | 'other';
+export type CapitalType = 'investment' | 'recurrent';
+
+export const SOURCES: readonly Source[] = ['central', 'local', 'other'];
+export const CAPITAL_TYPES: readonly CapitalType[] = ['investment', 'recurrent'];
+
+/** Measures a source document may state, compared with the computed figure. */
+export type StatedMeasure =
+  | 'plan'
+  | 'central'
+  | 'local'
+  | 'other'
+  | 'disbursed'
+  | 'rate'
+  | 'expectedRate'
+  | 'carriedIn'
+  | 'carriedOut'
+  | 'multiYearTotal';
+
+/** Stated figures: amounts in đồng, rates in percent. Absent key = not stated. */
+export type StatedFigures = Partial<Record<StatedMeasure, number>>;
+
+/** Workbook-level stated figures for one year, as the source document gives them. */
+export interface StatedYear {
+  year: number;
+  figures: StatedFigures;
+  /** Where the figures come from, e.g. "Báo cáo UBND huyện Cao Lộc, 11/2023". */
+  note?: string;
+}
+
+export interface WorkbookSettings {
+  /** Default as-of date for disbursed-so-far, ISO yyyy-mm-dd. */
+  asOf: string | null;
+}
+
+export interface Workbook {
+  id: Id;
+  name: string;
+  /** The plan year (năm kế hoạch). */
+  year: number;
+  /** Place the workbook covers, free text for now (places arrive with allocation). */
+  placeName: string;
+  createdAt: number;
+  updatedAt: number;
+  settings: WorkbookSettings;
+  stated: StatedYear[];
+  /** The scenario the grid edits; scenarios beyond the baseline arrive later. */
+  baselineScenarioId: Id;
+  /** True for the built-in demo workbook (can be reset). */
+  demo?: boolean;
+  /** Unknown fields from newer versions are kept, never dropped. */
+  [extra: string]: unknown;
+}
+
+/** A node of the budget-line tree: program → project → sub-project → activity. */
+export interface TreeNode {
+  id: Id;
+  workbookId: Id;
+  parentId: Id | null;
+  code: string;
+  name: string;
+  /** Sort key among siblings. */
+  order: number;
+  stated?: StatedFigures;
+}
+
+/** One amount row: a budget line crossed with unit, place, source, capital type and vintage. */
+export interface Line {
+  id: Id;
+  nodeId: Id;
+  /** Sort key among the lines of a node. */
+  order: number;
+  /** Optional description of the line (activity, note). */
+  label: string;
+  /** Implementing unit (đơn vị thực hiện); empty when the source does not state it. */
+  unit: string;
+  placeId: Id | null;
+  source: Source;
+  capital: CapitalType;
+  /** Year the money was assigned (vintage). */
+  vintage: number;
+  /** Assigned plan, đồng. */
+  plan: number;
+  /** Disbursed so far, đồng. */
+  disbursed: number;
+  /** As-of date of `disbursed`, ISO yyyy-mm-dd; null = the workbook default. */
+  asOf: string | null;
+  /** Expected year-end disbursement rate typed by the user (an assumption), percent; null = none. */
+  expectedRate: number | null;
+  stated?: StatedFigures;
+}
+
+export interface Scenario {
+  id: Id;
+  workbookId: Id;
+  name: string;
+  createdAt: number;
+}
+
+/** A whole workbook in memory: what the demo builder returns and a backup holds. */
+export interface WorkbookData {
+  workbook: Workbook;
+  nodes: TreeNode[];
+  scenarios: Scenario[];
+  /** Lines of the baseline scenario. */
+  lines: Line[];
+}
+
+/** Editable fields of a line, as a grid edit names them. */
+export type LineField =
+  | 'label'
+  | 'unit'
+  | 'source'
+  | 'capital'
+  | 'vintage'
+  | 'plan'
+  | 'disbursed'
+  | 'asOf'
+  | 'expectedRate'
+  | 'statedPlan';
+
+/** Expected failures are values: a code the messages module turns into a sentence. */
+export interface Problem {
+  code: string;
+  params?: Record<string, string | number>;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: Problem };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T = never>(code: string, params?: Problem['params']): Result<T> => ({
+  ok: false,
+  error: { code, params },
+});
