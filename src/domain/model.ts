@@ -58,6 +58,8 @@ export interface Workbook {
   stated: StatedYear[];
   /** The scenario the grid edits; scenarios beyond the baseline arrive later. */
   baselineScenarioId: Id;
+  /** Free note shown with the workbook (where figures come from, assumptions made). */
+  note?: string;
   /** True for the built-in demo workbook (can be reset). */
   demo?: boolean;
   /** Unknown fields from newer versions are kept, never dropped. */

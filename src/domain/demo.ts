@@ -1,0 +1,151 @@
+// The demo workbook "Cao Lộc 2023": the eight lines and the district totals exactly as the
+// district's November 2023 monitoring report states them (figures in triệu đồng there, đồng here).
+// The report's figures do not all agree; they are loaded as written, never corrected.
+
+import type { Line, TreeNode, WorkbookData } from './model';
+import { instantiateTree } from './tree';
+import { newId } from './ids';
+
+const TRIEU = 1_000_000;
+/** triệu đồng → đồng, exact for the report's figures (at most three decimals). */
+const tr = (x: number): number => Math.round(x * 1000) * 1000;
+
+interface DemoLine {
+  code: string;
+  unit: string;
+  label: string;
+  plan: number;
+  disbursed: number;
+  vintage: number;
+  expected: number;
+  statedRate?: number;
+}
+
+const DEMO_LINES: DemoLine[] = [
+  { code: 'DA2', unit: '', label: '15 mô hình, 236 hộ (2022–2023); giải ngân từ nguồn 2022 chuyển sang', plan: 5436, disbursed: 2000, vintage: 2022, expected: 100, statedRate: 100 },
+  { code: 'DA3.TDA1', unit: '', label: 'Khoảng 474 hộ (2022–2023); giải ngân từ nguồn 2022 chuyển sang', plan: 2398, disbursed: 153, vintage: 2022, expected: 100, statedRate: 43.6 },
+  { code: 'DA3.TDA2', unit: 'Trung tâm Y tế huyện', label: '', plan: 566, disbursed: 77.04, vintage: 2023, expected: 80 },
+  { code: 'DA4.TDA1', unit: 'Trung tâm GDNN-GDTX', label: '04 lớp, 140 người', plan: 2148, disbursed: 365, vintage: 2023, expected: 17, statedRate: 17 },
+  { code: 'DA6.TDA1', unit: 'Phòng Văn hoá và Thông tin', label: 'Gồm nguồn 2022 chuyển sang; giải ngân từ nguồn 2022', plan: 2241, disbursed: 500, vintage: 2022, expected: 90, statedRate: 22.31 },
+  { code: 'DA6.TDA2', unit: 'Phòng LĐ-TB&XH-DT', label: '66 pano, 24.000 tờ rơi, 7.000 sổ tay', plan: 232, disbursed: 172, vintage: 2023, expected: 80, statedRate: 74.14 },
+  { code: 'DA7.TDA1', unit: 'Phòng LĐ-TB&XH-DT', label: '06 lớp, khoảng 1.268 cộng tác viên', plan: 520, disbursed: 320, vintage: 2023, expected: 100, statedRate: 61.54 },
+  { code: 'DA7.TDA2', unit: 'Phòng LĐ-TB&XH-DT', label: 'Tập huấn 217 người; giám sát 10 xã', plan: 278, disbursed: 122, vintage: 2023, expected: 90, statedRate: 43.88 },
+];
+
+/** Multi-year totals the report states for some lines (2022 + 2023), kept for the checks. */
+const STATED_MULTI_YEAR: Record<string, number> = { DA2: 7531, 'DA3.TDA1': 3304, 'DA4.TDA1': 3750 };
+
+export const DEMO_NAME = 'Cao Lộc 2023';
+
+/** A fresh copy of the demo workbook, with new ids each call. */
+export function buildDemoWorkbook(now = Date.now()): WorkbookData {
+  const workbookId = newId();
+  const scenarioId = newId();
+  const nodes: TreeNode[] = instantiateTree(workbookId).map((n) =>
+    STATED_MULTI_YEAR[n.code] !== undefined ? { ...n, stated: { multiYearTotal: STATED_MULTI_YEAR[n.code] * TRIEU } } : n,
+  );
+  const byCode = new Map(nodes.map((n) => [n.code, n]));
+  const lines: Line[] = DEMO_LINES.map((d, i) => ({
+    id: newId(),
+    nodeId: byCode.get(d.code)!.id,
+    order: i,
+    label: d.label,
+    unit: d.unit,
+    placeId: null,
+    source: 'central',
+    capital: 'recurrent',
+    vintage: d.vintage,
+    plan: tr(d.plan),
+    disbursed: tr(d.disbursed),
+    asOf: null,
+    expectedRate: d.expected,
+    ...(d.statedRate !== undefined ? { stated: { rate: d.statedRate } } : {}),
+  }));
+  return {
+    workbook: {
+      id: workbookId,
+      name: DEMO_NAME,
+      year: 2023,
+      placeName: 'Huyện Cao Lộc, tỉnh Lạng Sơn',
+      createdAt: now,
+      updatedAt: now,
+      settings: { asOf: '2023-11-15' },
+      note:
+        'Số liệu theo Báo cáo thực hiện Chương trình MTQG giảm nghèo bền vững năm 2023 của UBND huyện Cao Lộc (tháng 11/2023). ' +
+        'Báo cáo không ghi ngày số liệu: 15/11/2023 là giả định. Nguồn vốn và loại vốn của từng dòng không được nêu: ghi NSTW, sự nghiệp.',
+      stated: [
+        {
+          year: 2023,
+          figures: { plan: tr(13392), central: tr(13164), local: tr(228), disbursed: tr(3168), rate: 23.66, expectedRate: 80 },
+          note: 'Mục II.2 của báo cáo',
+        },
+        {
+          year: 2022,
+          figures: { plan: tr(5589), central: tr(5589), disbursed: 1_338_216_000, rate: 23.94, carriedOut: 4_250_784_000 },
+          note: 'Mục II.2 của báo cáo',
+        },
+      ],
+      baselineScenarioId: scenarioId,
+      demo: true,
+    },
+    nodes,
+    scenarios: [{ id: scenarioId, workbookId, name: 'Kịch bản gốc', createdAt: now }],
+    lines,
+  };
+}
+
+/** A new empty workbook for a year, with the program's default tree and no lines. */
+export function buildEmptyWorkbook(name: string, year: number, now = Date.now()): WorkbookData {
+  const workbookId = newId();
+  const scenarioId = newId();
+  return {
+    workbook: {
+      id: workbookId,
+      name,
+      year,
+      placeName: '',
+      createdAt: now,
+      updatedAt: now,
+      settings: { asOf: null },
+      stated: [],
+      baselineScenarioId: scenarioId,
+    },
+    nodes: instantiateTree(workbookId),
+    scenarios: [{ id: scenarioId, workbookId, name: 'Kịch bản gốc', createdAt: now }],
+    lines: [],
+  };
+}
+
+/**
+ * A generated workbook of `lineCount` lines spread over the default tree (for benchmarks and
+ * large-data tests). Deterministic for a given count.
+ */
+export function buildGeneratedWorkbook(lineCount: number, now = Date.now()): WorkbookData {
+  const data = buildEmptyWorkbook(`Sinh tự động ${lineCount.toLocaleString('vi-VN')} dòng`, 2024, now);
+  const leaves = data.nodes.filter((n) => !data.nodes.some((c) => c.parentId === n.id));
+  let seed = 12345;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const units = ['Phòng LĐ-TB&XH', 'Trung tâm Y tế', 'Trung tâm GDNN-GDTX', 'Phòng Văn hoá và Thông tin', 'UBND xã'];
+  for (let i = 0; i < lineCount; i++) {
+    const plan = Math.round(rand() * 5_000) * 1_000_000;
+    data.lines.push({
+      id: newId(),
+      nodeId: leaves[i % leaves.length].id,
+      order: i,
+      label: `Dòng ${i + 1}`,
+      unit: units[i % units.length],
+      placeId: null,
+      source: i % 7 === 0 ? 'local' : 'central',
+      capital: i % 3 === 0 ? 'investment' : 'recurrent',
+      vintage: i % 5 === 0 ? 2023 : 2024,
+      plan,
+      disbursed: Math.round(plan * rand() * 0.5 / 1000) * 1000,
+      asOf: null,
+      expectedRate: 60 + Math.round(rand() * 40),
+    });
+  }
+  return data;
+}

@@ -1,0 +1,163 @@
+// Edits of lines, nodes and workbooks as reversible changes, and the reading of what a user typed
+// or pasted into a field. A change lists before/after records, so undo is applying its inverse.
+
+import type { AmountUnit, Id, Line, LineField, NumberLocale, Result, StatedFigures, TreeNode, Workbook } from './model';
+import { fail, ok } from './model';
+import { parseAmount, parseDate, parseRate } from './amount';
+import { parseCapital, parseSource, parseYear } from './cell-input';
+import { normalizeText } from './text';
+
+export interface RecordChange<T> {
+  before: T | null;
+  after: T | null;
+}
+
+/** One undoable step: any mix of line, node and workbook changes, applied together. */
+export interface Change {
+  lines?: RecordChange<Line>[];
+  nodes?: RecordChange<TreeNode>[];
+  workbook?: { before: Workbook; after: Workbook };
+}
+
+/** The change that undoes `c`: after and before swapped, in reverse order. */
+export function invertChange(c: Change): Change {
+  const flip = <T>(list?: RecordChange<T>[]) => list?.map((r) => ({ before: r.after, after: r.before })).reverse();
+  return {
+    lines: flip(c.lines),
+    nodes: flip(c.nodes),
+    workbook: c.workbook ? { before: c.workbook.after, after: c.workbook.before } : undefined,
+  };
+}
+
+/** True when the change does nothing. */
+export function isEmptyChange(c: Change): boolean {
+  return !c.lines?.length && !c.nodes?.length && !c.workbook;
+}
+
+/** Fields of a tree node or of the program total row that a user may type into. */
+export type NodeField = 'code' | 'name' | 'statedPlan';
+export type AnyField = LineField | NodeField;
+
+export interface ReadContext {
+  unit: AmountUnit;
+  locale: NumberLocale;
+}
+
+/** A typed value for a field: amounts in đồng, rates in percent, null = cleared. */
+export type FieldValue = string | number | null;
+
+/**
+ * Reads what the user typed, pasted or filled into a field. Strings are parsed (vi-VN or en, units
+ * in the text win over the displayed unit); numbers coming from the fill handle are taken as they
+ * are shown. Never guesses silently: anything unreadable is a Problem naming the text.
+ */
+export function readFieldInput(field: AnyField, raw: unknown, ctx: ReadContext): Result<FieldValue> {
+  const text = raw === null || raw === undefined ? '' : normalizeText(String(raw));
+  switch (field) {
+    case 'label':
+    case 'unit':
+    case 'name':
+      return ok(text);
+    case 'code':
+      return text ? ok(text) : fail('field.required', { text });
+    case 'source': {
+      const r = parseSource(text);
+      return r.ok ? ok(r.value) : r;
+    }
+    case 'capital': {
+      const r = parseCapital(text);
+      return r.ok ? ok(r.value) : r;
+    }
+    case 'vintage': {
+      const r = parseYear(text);
+      return r.ok ? ok(r.value) : r;
+    }
+    case 'plan':
+    case 'disbursed':
+    case 'statedPlan': {
+      const r = parseAmount(text, ctx);
+      if (!r.ok) return r;
+      if (field === 'statedPlan' && r.value.blank) return ok(null);
+      return ok(r.value.value);
+    }
+    case 'expectedRate': {
+      const r = parseRate(text, { locale: ctx.locale });
+      if (!r.ok) return r;
+      return ok(r.value.blank ? null : r.value.value);
+    }
+    case 'asOf': {
+      const r = parseDate(text);
+      return r.ok ? ok(r.value || null) : r;
+    }
+  }
+}
+
+function withStated(stated: StatedFigures | undefined, key: keyof StatedFigures, value: number | null): StatedFigures | undefined {
+  const next: StatedFigures = { ...(stated ?? {}) };
+  if (value === null) delete next[key];
+  else next[key] = value;
+  return Object.keys(next).length ? next : undefined;
+}
+
+/** A line with one field set; returns the same object when nothing changes. */
+export function setLineField(line: Line, field: LineField, value: FieldValue): Line {
+  if (field === 'statedPlan') {
+    if ((line.stated?.plan ?? null) === value) return line;
+    const stated = withStated(line.stated, 'plan', value as number | null);
+    const next: Line = { ...line };
+    if (stated) next.stated = stated;
+    else delete next.stated;
+    return next;
+  }
+  if ((line[field] ?? null) === value) return line;
+  return { ...line, [field]: value } as Line;
+}
+
+/** A node with one field set; returns the same object when nothing changes. */
+export function setNodeField(node: TreeNode, field: NodeField, value: FieldValue): TreeNode {
+  if (field === 'statedPlan') {
+    if ((node.stated?.plan ?? null) === value) return node;
+    const stated = withStated(node.stated, 'plan', value as number | null);
+    const next: TreeNode = { ...node };
+    if (stated) next.stated = stated;
+    else delete next.stated;
+    return next;
+  }
+  if (node[field] === value) return node;
+  return { ...node, [field]: value as string };
+}
+
+/** The workbook with the program total's stated plan for its own year set (null removes it). */
+export function setWorkbookStatedPlan(wb: Workbook, value: number | null): Workbook {
+  const current = wb.stated.find((s) => s.year === wb.year);
+  if ((current?.figures.plan ?? null) === value) return wb;
+  const others = wb.stated.filter((s) => s.year !== wb.year);
+  const figures = withStated(current?.figures, 'plan', value) ?? {};
+  const stated = Object.keys(figures).length || current?.note ? [...others, { ...current, year: wb.year, figures }] : others;
+  stated.sort((a, b) => b.year - a.year);
+  return { ...wb, stated };
+}
+
+/** The stated figures of the workbook for its own plan year. */
+export function statedForYear(wb: Workbook, year = wb.year): StatedFigures {
+  return wb.stated.find((s) => s.year === year)?.figures ?? {};
+}
+
+/** A new empty line under a node, with the workbook's year as vintage. */
+export function blankLine(id: Id, nodeId: Id, order: number, year: number): Line {
+  return {
+    id,
+    nodeId,
+    order,
+    label: '',
+    unit: '',
+    placeId: null,
+    source: 'central',
+    capital: 'recurrent',
+    vintage: year,
+    plan: 0,
+    disbursed: 0,
+    asOf: null,
+    expectedRate: null,
+  };
+}
