@@ -36,6 +36,11 @@ export function isEmptyChange(c: Change): boolean {
 
 /** Fields of a tree node or of the program total row that a user may type into. */
 export type NodeField = 'code' | 'name' | 'statedPlan';
+
+export const LINE_FIELDS: ReadonlySet<string> = new Set<LineField>([
+  'label', 'unit', 'source', 'capital', 'vintage', 'plan', 'disbursed', 'asOf', 'expectedRate', 'statedPlan',
+]);
+export const NODE_FIELDS: ReadonlySet<string> = new Set<NodeField>(['code', 'name', 'statedPlan']);
 export type AnyField = LineField | NodeField;
 
 export interface ReadContext {

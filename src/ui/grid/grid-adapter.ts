@@ -1,0 +1,377 @@
+// The Handsontable adapter: creates the grid, reads every cell through the session (so it never
+// holds a copy of the plan), turns edits, pastes and fills into session changes (Handsontable never
+// writes data itself), and owns the grid's keyboard shortcuts and context menu.
+
+import Handsontable from 'handsontable';
+import 'handsontable/styles/handsontable.min.css';
+import 'handsontable/styles/ht-theme-main.min.css';
+import type { CellChange, ChangeSource } from 'handsontable/settings';
+import type { CellInput, CellProblem, RowTarget, WorkbookSession } from '../../state/session.svelte';
+import { TOTAL_ROW, rowNode } from '../../state/rows';
+import { SOURCE_LABELS, CAPITAL_LABELS } from '../../domain/cell-input';
+import { GRID_COLUMNS, COLUMN_INDEX, cellText, columnHeaders, fieldFor, rowKindOf, type ViewSettings } from './columns';
+import { t } from '../i18n';
+
+export interface GridCallbacks {
+  onProblems(problems: CellProblem[]): void;
+  onInfo(text: string): void;
+}
+
+interface RowRef {
+  r: number;
+}
+
+const ROW_HEIGHT = 26;
+
+export class BudgetGridAdapter {
+  readonly hot: Handsontable;
+  private rowRefs: RowRef[] = [];
+  /** Cells whose last entry was refused: "targetKey|col". Cleared when the cell takes a value. */
+  private invalid = new Set<string>();
+  private lastFocusSeq = -1;
+  private seenStructure = -1;
+
+  constructor(
+    container: HTMLElement,
+    private session: WorkbookSession,
+    private view: ViewSettings,
+    private cb: GridCallbacks,
+  ) {
+    this.rowRefs = this.makeRowRefs();
+    const columns = GRID_COLUMNS.map((c, col) => ({
+      data: (row: unknown) => {
+        const ref = row as RowRef | undefined;
+        return ref ? cellText(this.session, this.session.rows[ref.r], col, this.view) : '';
+      },
+      width: c.width,
+    }));
+    this.hot = new Handsontable(container, {
+      licenseKey: 'non-commercial-and-evaluation',
+      themeName: 'ht-theme-main',
+      data: this.rowRefs,
+      columns,
+      colHeaders: columnHeaders(view),
+      rowHeaders: false,
+      colWidths: GRID_COLUMNS.map((c) => c.width),
+      rowHeights: ROW_HEIGHT,
+      wordWrap: false,
+      columnHeaderHeight: 40,
+      autoRowSize: false,
+      autoColumnSize: false,
+      manualColumnResize: true,
+      fixedColumnsStart: 2,
+      fixedRowsBottom: 1,
+      height: '100%',
+      width: '100%',
+      undo: false,
+      fillHandle: { direction: 'vertical', autoInsertRow: false },
+      allowInsertRow: false,
+      allowInsertColumn: false,
+      allowRemoveRow: false,
+      allowRemoveColumn: false,
+      outsideClickDeselects: false,
+      enterMoves: { col: 0, row: 1 },
+      tabNavigation: true,
+      navigableHeaders: true,
+      copyPaste: true,
+      cells: (row, col) => this.cellMeta(row, col),
+      renderer: (instance: Handsontable.Core, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, cp: Handsontable.CellProperties) =>
+        this.renderCell(instance, td, row, col, prop, value, cp),
+      beforeChange: (changes, source) => this.onBeforeChange(changes, source),
+      beforeKeyDown: (e) => this.onKeyDown(e),
+      afterOnCellMouseDown: (e, coords) => this.onMouseDown(e as MouseEvent, coords.row ?? -1),
+      contextMenu: { items: this.menuItems() },
+    });
+  }
+
+  /**
+   * Brings the grid up to date with the session: reloads rows when they were added, removed,
+   * reordered or collapsed, otherwise repaints the visible cells; then selects any cell asked for.
+   */
+  sync(): void {
+    if (this.session.structureRevision !== this.seenStructure) this.reloadRows();
+    else {
+      this.hot.render();
+      this.applyFocusRequest();
+    }
+  }
+
+  /** Reloads rows, keeping the selected row when it still shows. */
+  private reloadRows(): void {
+    this.seenStructure = this.session.structureRevision;
+    const keep = this.selectedTarget();
+    const col = Math.max(this.hot.getSelectedRangeActive()?.highlight.col ?? 0, 0);
+    this.rowRefs = this.makeRowRefs();
+    this.hot.updateData(this.rowRefs);
+    if (!this.applyFocusRequest() && keep) {
+      const row = this.session.rowOfTarget(keep);
+      if (row >= 0) this.hot.selectCell(row, col, row, col, false, false);
+    }
+  }
+
+  setSession(session: WorkbookSession): void {
+    this.session = session;
+    this.invalid.clear();
+    this.lastFocusSeq = session.focusRequest?.seq ?? -1;
+    this.seenStructure = session.structureRevision;
+    this.rowRefs = this.makeRowRefs();
+    this.hot.updateData(this.rowRefs);
+    this.hot.scrollViewportTo({ row: 0, col: 0 });
+  }
+
+  setView(view: ViewSettings): void {
+    const langChanged = view.lang !== this.view.lang;
+    this.view = view;
+    this.hot.updateSettings(langChanged ? { colHeaders: columnHeaders(view), contextMenu: { items: this.menuItems() } } : { colHeaders: columnHeaders(view) });
+  }
+
+  destroy(): void {
+    this.hot.destroy();
+  }
+
+  /** The row target under the active cell, if any. */
+  selectedTarget(): RowTarget | null {
+    const range = this.hot.getSelectedRangeActive();
+    if (!range) return null;
+    const row = Math.max(range.highlight.row ?? 0, 0);
+    const code = this.session.rows[row];
+    return code === undefined ? null : this.session.targetOfRow(code);
+  }
+
+  // ---- editing ------------------------------------------------------------------------------
+
+  private onBeforeChange(changes: (CellChange | null)[], source: ChangeSource): boolean | void {
+    const inputs: CellInput[] = [];
+    const cols: number[] = [];
+    for (let i = 0; i < changes.length; i++) {
+      const ch = changes[i];
+      if (!ch) continue;
+      const [row, prop, , next] = ch;
+      changes[i] = null; // The session applies the edit; Handsontable never writes the data itself.
+      const col = typeof prop === 'number' ? prop : (this.hot.propToCol(prop as string) ?? -1);
+      const code = this.session.rows[row];
+      const column = GRID_COLUMNS[col as number];
+      if (code === undefined || !column) continue;
+      const kind = rowKindOf(code);
+      const field = fieldFor(column, kind);
+      if (!field || !column.editable.includes(kind)) continue;
+      inputs.push({ target: this.session.targetOfRow(code), field, raw: next });
+      cols.push(col as number);
+    }
+    if (!inputs.length) return false;
+    const problems = this.session.setCells(inputs, { unit: this.view.unit, locale: this.view.locale });
+    inputs.forEach((inp, i) => this.invalid.delete(targetKey(inp.target) + '|' + cols[i]));
+    for (const p of problems) {
+      const i = inputs.findIndex((inp) => inp.target === p.target && inp.field === p.field);
+      this.invalid.add(targetKey(p.target) + '|' + cols[i]);
+    }
+    if (problems.length) {
+      this.cb.onProblems(problems);
+      this.hot.render();
+    }
+    void source;
+    return false;
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------
+
+  private makeRowRefs(): RowRef[] {
+    const n = this.session.rows.length;
+    const refs = new Array<RowRef>(n);
+    for (let i = 0; i < n; i++) refs[i] = { r: i };
+    return refs;
+  }
+
+  private cellMeta(row: number, col: number): Handsontable.CellMeta {
+    const code = this.session.rows[row];
+    const column = GRID_COLUMNS[col];
+    if (code === undefined || !column) return { readOnly: true };
+    const kind = rowKindOf(code);
+    // Handsontable keeps cell meta by position while rows move under it: set every key each time.
+    const meta: Handsontable.CellMeta = { readOnly: !column.editable.includes(kind), editor: 'text', placeholder: undefined };
+    if (column.kind === 'select' && kind === 'line') {
+      meta.editor = 'select';
+      meta.selectOptions = column.key === 'source' ? { ...SOURCE_LABELS[this.view.lang] } : { ...CAPITAL_LABELS[this.view.lang] };
+    }
+    if (kind === 'line') {
+      if (column.key === 'name') meta.placeholder = t(this.view.lang, 'linePlaceholder');
+      if (column.key === 'unit') meta.placeholder = t(this.view.lang, 'unitNotStated');
+    }
+    return meta;
+  }
+
+  private renderCell(
+    instance: Handsontable.Core,
+    td: HTMLTableCellElement,
+    row: number,
+    col: number,
+    prop: string | number,
+    value: unknown,
+    cp: Handsontable.CellProperties,
+  ): void {
+    Handsontable.renderers.TextRenderer(instance, td, row, col, prop, value as string, cp);
+    const code = this.session.rows[row];
+    const column = GRID_COLUMNS[col];
+    const kind = rowKindOf(code);
+    const cls = td.classList;
+    cls.add(`pb-${kind}`);
+    if (column.numeric) cls.add('htRight', 'pb-num');
+    if (!column.field || (column.kind === 'amount' && kind !== 'line' && column.key !== 'statedPlan')) cls.add('pb-derived');
+    if (typeof value === 'string' && value.startsWith('-')) cls.add('pb-negative');
+    if (column.key === 'delta' && value) cls.add('pb-delta');
+    if (kind === 'node') cls.add(`pb-depth-${Math.min(this.session.tree.depth[rowNode(code)], 3)}`);
+    if (this.invalid.has(targetKey(this.session.targetOfRow(code)) + '|' + col)) cls.add('htInvalid');
+    if (col === COLUMN_INDEX.name || col === COLUMN_INDEX.code) {
+      const depth = kind === 'node' ? this.session.tree.depth[rowNode(code)] : kind === 'line' ? this.lineDepth(code) : 0;
+      td.style.paddingLeft = `${6 + depth * 14}px`;
+    }
+    if (col === COLUMN_INDEX.code && kind === 'node') {
+      const k = rowNode(code);
+      const node = this.session.tree.nodes[k];
+      const expandable = this.session.tree.hasChildren[k] || this.session.lineNode.includes(k);
+      const toggle = document.createElement('span');
+      toggle.className = 'pb-toggle';
+      toggle.setAttribute('aria-hidden', 'true');
+      toggle.textContent = expandable ? (this.session.collapsed.has(node.id) ? '▸' : '▾') : '';
+      td.prepend(toggle);
+      td.setAttribute('aria-expanded', expandable ? String(!this.session.collapsed.has(node.id)) : '');
+    }
+  }
+
+  private lineDepth(code: number): number {
+    const k = this.session.lineNode[code];
+    return k >= 0 ? this.session.tree.depth[k] + 1 : 0;
+  }
+
+  // ---- keyboard, mouse, menu ----------------------------------------------------------------
+
+  private onKeyDown(e: KeyboardEvent): void {
+    if (this.hot.getActiveEditor()?.isOpened()) return;
+    const ctrl = e.ctrlKey || e.metaKey;
+    const key = e.key.toLowerCase();
+    const stop = () => {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    };
+    if (ctrl && !e.shiftKey && key === 'z') {
+      stop();
+      this.session.undo();
+    } else if (ctrl && (key === 'y' || (e.shiftKey && key === 'z'))) {
+      stop();
+      this.session.redo();
+    } else if (ctrl && (e.key === 'ArrowDown' || e.key === 'End')) {
+      // Handsontable alone does not reach the last row of very long grids: select, then scroll to it.
+      stop();
+      const last = this.session.rows.length - 1;
+      const col = e.key === 'End' ? GRID_COLUMNS.length - 1 : Math.max(this.hot.getSelectedRangeActive()?.highlight.col ?? 0, 0);
+      this.hot.selectCell(last, col, last, col, false, true);
+      this.hot.scrollViewportTo({ row: Math.max(last - 1, 0), verticalSnap: 'top' });
+      this.hot.scrollToFocusedCell();
+    } else if (e.altKey && e.shiftKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+      stop();
+      const target = this.selectedTarget();
+      if (target?.kind === 'node') this.session.toggleCollapsed(target.id, e.key === 'ArrowLeft');
+    }
+  }
+
+  private onMouseDown(e: MouseEvent, row: number): void {
+    if (!(e.target instanceof HTMLElement) || !e.target.closest('.pb-toggle')) return;
+    const code = this.session.rows[row];
+    if (code === undefined || code >= 0 || code === TOTAL_ROW) return;
+    this.session.toggleCollapsed(this.session.tree.nodes[rowNode(code)].id);
+  }
+
+  private menuItems(): Record<string, Handsontable.plugins.ContextMenu.MenuItemConfig | string> {
+    const L = this.view.lang;
+    const target = () => this.selectedTarget();
+    const nodeTarget = () => {
+      const tg = target();
+      return tg?.kind === 'node' ? tg.id : null;
+    };
+    return {
+      add_line: { name: () => t(L, 'addLine'), disabled: () => target()?.kind === 'total', callback: () => this.addLine() },
+      delete_lines: { name: () => t(L, 'deleteLines'), disabled: () => this.selectedLineIds().length === 0, callback: () => this.deleteSelectedLines() },
+      sep1: '---------',
+      add_child: { name: () => t(L, 'addChild'), disabled: () => !nodeTarget(), callback: () => this.addChild() },
+      move_up: { name: () => t(L, 'moveUp'), disabled: () => !nodeTarget(), callback: () => this.session.moveNode(nodeTarget()!, -1) },
+      move_down: { name: () => t(L, 'moveDown'), disabled: () => !nodeTarget(), callback: () => this.session.moveNode(nodeTarget()!, 1) },
+      indent: { name: () => t(L, 'indent'), disabled: () => !nodeTarget(), callback: () => this.session.shiftNode(nodeTarget()!, 'in') },
+      outdent: { name: () => t(L, 'outdent'), disabled: () => !nodeTarget(), callback: () => this.session.shiftNode(nodeTarget()!, 'out') },
+      delete_node: { name: () => t(L, 'deleteNode'), disabled: () => !nodeTarget(), callback: () => this.deleteSelectedNode() },
+      sep2: '---------',
+      copy: { name: () => (L === 'vi' ? 'Sao chép' : 'Copy'), key: 'copy' } as Handsontable.plugins.ContextMenu.MenuItemConfig,
+    };
+  }
+
+  /** Adds a line under the selected node, or after the selected line. */
+  addLine(): boolean {
+    const tg = this.selectedTarget();
+    if (!tg || tg.kind === 'total') {
+      this.cb.onInfo(t(this.view.lang, 'selectNodeFirst'));
+      return false;
+    }
+    if (tg.kind === 'node') this.session.insertLine(tg.id);
+    else this.session.insertLine(this.session.lineOf(tg.id)!.nodeId, tg.id);
+    return true;
+  }
+
+  addChild(): void {
+    const tg = this.selectedTarget();
+    if (tg?.kind !== 'node') return;
+    const parent = this.session.nodeOf(tg.id)!;
+    this.session.toggleCollapsed(parent.id, false);
+    this.session.addNode(parent.id, `${parent.code}.${t(this.view.lang, 'newCode')}`, t(this.view.lang, 'newName'));
+  }
+
+  selectedLineIds(): string[] {
+    const ids: string[] = [];
+    for (const [r1, , r2] of this.hot.getSelected() ?? []) {
+      for (let r = Math.max(Math.min(r1, r2), 0); r <= Math.max(r1, r2); r++) {
+        const code = this.session.rows[r];
+        if (code !== undefined && code >= 0) ids.push(this.session.lines[code].id);
+      }
+    }
+    return [...new Set(ids)];
+  }
+
+  deleteSelectedLines(): void {
+    const ids = this.selectedLineIds();
+    if (!ids.length) return;
+    this.session.deleteLines(ids);
+    this.cb.onInfo(t(this.view.lang, 'deletedLines', { count: ids.length }));
+  }
+
+  deleteSelectedNode(): void {
+    const tg = this.selectedTarget();
+    if (tg?.kind !== 'node') return;
+    const code = this.session.nodeOf(tg.id)?.code ?? '';
+    this.session.deleteNode(tg.id);
+    this.cb.onInfo(t(this.view.lang, 'deletedNode', { code }));
+  }
+
+  /**
+   * Gives the keyboard back to the grid (after a toolbar button took the focus). The toolbar stops
+   * its clicks from reaching Handsontable's window-level focus handling, which would undo this.
+   */
+  focusGrid(): void {
+    this.hot.getFocusScopeManager().activateScope('grid');
+    this.hot.listen();
+  }
+
+  /** Selects the cell the session asked for (after undo, redo or adding a row). */
+  private applyFocusRequest(): boolean {
+    const req = this.session.focusRequest;
+    if (!req || req.seq === this.lastFocusSeq) return false;
+    this.lastFocusSeq = req.seq;
+    const row = this.session.rowOfTarget(req.target);
+    const col = GRID_COLUMNS.findIndex((c) => fieldFor(c, req.target.kind) === req.field);
+    if (row < 0 || col < 0) return false;
+    this.hot.selectCell(row, col);
+    this.focusGrid();
+    return true;
+  }
+}
+
+function targetKey(t: RowTarget): string {
+  return t.kind === 'total' ? 'total' : `${t.kind}:${t.id}`;
+}

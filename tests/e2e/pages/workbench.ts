@@ -1,0 +1,99 @@
+// Page object for the workbench: finds grid rows by what a user reads in them (a code such as
+// "DA7.TDA2", a line's description, the total's label) and cells by their column header.
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export const COLUMNS = [
+  'code', 'name', 'unit', 'source', 'capital', 'vintage', 'plan', 'disbursed', 'asOf', 'rate', 'expected', 'projected', 'unspent', 'statedPlan', 'delta',
+] as const;
+export type ColumnKey = (typeof COLUMNS)[number];
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  async open(baseUrl: string, query = ''): Promise<void> {
+    await this.page.goto(baseUrl + query);
+    await this.waitReady();
+  }
+
+  /** Waits until the grid shows the program total with computed figures. */
+  async waitReady(): Promise<void> {
+    await this.page.locator('.ht_clone_bottom td', { hasText: /Tổng cộng chương trình|Program total/ }).first().waitFor();
+    await this.page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('.ht_master td, .ht_clone_bottom td')];
+      return cells.length > 0 && !cells.some((c) => c.textContent === '…');
+    });
+  }
+
+  get notice(): Locator {
+    return this.page.getByTestId('notice');
+  }
+
+  /**
+   * The row whose code or description cell reads exactly `text`. Handsontable draws the frozen
+   * first two columns and the fixed total row in overlays: `frozen` picks the overlay that shows them.
+   */
+  row(text: string, frozen = false): Locator {
+    const tables = frozen
+      ? '.ht_clone_inline_start tbody tr, .ht_clone_bottom_inline_start_corner tbody tr'
+      : '.ht_master tbody tr, .ht_clone_bottom tbody tr';
+    return this.page.locator(tables).filter({
+      has: this.page.locator('td', { hasText: new RegExp(`^[▾▸]?${escapeRe(text)}$`) }),
+    });
+  }
+
+  cell(rowText: string, col: ColumnKey): Locator {
+    const i = COLUMNS.indexOf(col);
+    return this.row(rowText, i < 2).first().locator('td').nth(i);
+  }
+
+  async text(rowText: string, col: ColumnKey): Promise<string> {
+    return ((await this.cell(rowText, col).textContent()) ?? '').replace(/^[▾▸]/, '').trim();
+  }
+
+  /** Clicks a cell and waits until the grid shows it as the selected cell. */
+  async select(rowText: string, col: ColumnKey): Promise<void> {
+    const cell = this.cell(rowText, col);
+    await cell.click();
+    await expect.poll(async () => (await cell.getAttribute('class')) ?? '', { timeout: 5_000 }).toContain('current');
+    // A second click on the same cell soon after the first is a double-click, which opens the editor
+    // on the old value; Escape closes it unchanged, as a user would.
+    await this.page.keyboard.press('Escape');
+  }
+
+  /** Selects a cell, types a value as a user would, and confirms with Enter. */
+  async type(rowText: string, col: ColumnKey, value: string): Promise<void> {
+    await this.select(rowText, col);
+    await this.page.keyboard.type(value);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Pastes tab-separated text into the grid at a cell, as Excel puts it on the clipboard. */
+  async paste(rowText: string, col: ColumnKey, tsv: string): Promise<void> {
+    await this.select(rowText, col);
+    await this.page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.setData('text/plain', text);
+      const target = document.activeElement ?? document.body;
+      target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, tsv);
+  }
+
+  /** Waits until a cell reads the expected text. */
+  async expectText(rowText: string, col: ColumnKey, want: string): Promise<void> {
+    await expect.poll(() => this.text(rowText, col), { timeout: 10_000 }).toBe(want);
+  }
+
+  /** Waits until every edit is in IndexedDB (the save indicator says so). */
+  async waitSaved(): Promise<void> {
+    await this.page.getByTestId('save-status').filter({ hasText: /Đã lưu|Saved/ }).waitFor();
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: `test-results/${name}.png` });
+  }
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

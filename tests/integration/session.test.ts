@@ -1,0 +1,142 @@
+// The open-workbook session end to end in Node: edits, undo/redo, structure changes, what is saved,
+// with the recalculation running on the main-thread fallback and IndexedDB faked.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database';
+import { createWorkbook, loadWorkbook } from '../../src/db/workbook-repo';
+import { buildDemoWorkbook } from '../../src/domain/demo';
+import { WorkbookSession } from '../../src/state/session.svelte';
+import { RecalcClient } from '../../src/engine/recalc-client';
+import type { ReadContext } from '../../src/domain/edit';
+
+const TR = 1_000_000;
+const ctx: ReadContext = { unit: 'trieu', locale: 'vi' };
+let seq = 0;
+
+async function open() {
+  const db = openDatabase(`session-test-${Date.now()}-${seq++}`);
+  const demo = buildDemoWorkbook();
+  await createWorkbook(db, demo);
+  const loaded = (await loadWorkbook(db, demo.workbook.id))!;
+  const s = new WorkbookSession(db, loaded.data, loaded.chunks, new RecalcClient(false));
+  await s.ready;
+  const line = (code: string) => s.lines.find((l) => l.nodeId === demo.nodes.find((n) => n.code === code)!.id)!;
+  const nodeIdx = (code: string) => s.tree.indexOf.get(demo.nodes.find((n) => n.code === code)!.id)!;
+  const settle = async () => {
+    await s.flush();
+    await new Promise((r) => setTimeout(r, 0));
+  };
+  const reload = async () => {
+    await s.flush();
+    const again = (await loadWorkbook(db, demo.workbook.id))!;
+    return again.data;
+  };
+  return { db, demo, s, line, nodeIdx, settle, reload };
+}
+
+describe('WorkbookSession', () => {
+  it('an edit updates the line, its project and the total, and is saved', async () => {
+    const { s, line, nodeIdx, settle, reload } = await open();
+    const problems = s.setCells([{ target: { kind: 'line', id: line('DA7.TDA2').id }, field: 'plan', raw: '300' }], ctx);
+    expect(problems).toEqual([]);
+    await settle();
+    expect(line('DA7.TDA2').plan).toBe(300 * TR);
+    expect(s.rollup!.plan[nodeIdx('DA7')]).toBe(820 * TR);
+    expect(s.rollup!.plan[s.rollup!.nodeCount]).toBe(13_841 * TR);
+    const saved = await reload();
+    expect(saved.lines.find((l) => l.id === line('DA7.TDA2').id)!.plan).toBe(300 * TR);
+  });
+
+  it('refuses unreadable input, keeps the old value, and applies the readable cells of the same paste', async () => {
+    const { s, line, settle } = await open();
+    const id = line('DA7.TDA2').id;
+    const problems = s.setCells(
+      [
+        { target: { kind: 'line', id }, field: 'plan', raw: 'abc' },
+        { target: { kind: 'line', id }, field: 'disbursed', raw: '89,65' },
+      ],
+      ctx,
+    );
+    await settle();
+    expect(problems).toHaveLength(1);
+    expect(problems[0].problem.code).toBe('amount.not-a-number');
+    expect(line('DA7.TDA2').plan).toBe(278 * TR);
+    expect(line('DA7.TDA2').disbursed).toBe(89_650_000);
+  });
+
+  it('undo and redo restore values in memory and in the database', async () => {
+    const { s, line, settle, reload } = await open();
+    const id = line('DA3.TDA2').id;
+    s.setCells([{ target: { kind: 'line', id }, field: 'disbursed', raw: '100' }], ctx);
+    await settle();
+    expect(s.undo()).toBe(true);
+    await settle();
+    expect(line('DA3.TDA2').disbursed).toBe(77_040_000);
+    expect((await reload()).lines.find((l) => l.id === id)!.disbursed).toBe(77_040_000);
+    expect(s.redo()).toBe(true);
+    await settle();
+    expect(line('DA3.TDA2').disbursed).toBe(100 * TR);
+    expect(s.undo()).toBe(true);
+    expect(s.undo()).toBe(false);
+  });
+
+  it('inserting, deleting and undoing lines keeps totals and storage right', async () => {
+    const { s, demo, nodeIdx, settle, reload } = await open();
+    const da5 = demo.nodes.find((n) => n.code === 'DA5')!.id;
+    const id = s.insertLine(da5);
+    s.setCells([{ target: { kind: 'line', id }, field: 'plan', raw: '200' }], ctx);
+    await settle();
+    expect(s.rollup!.plan[nodeIdx('DA5')]).toBe(200 * TR);
+    expect((await reload()).lines).toHaveLength(9);
+    s.deleteLines([id]);
+    await settle();
+    expect(s.rollup!.plan[s.rollup!.nodeCount]).toBe(13_819 * TR);
+    expect((await reload()).lines).toHaveLength(8);
+    s.undo();
+    await settle();
+    expect(s.lineOf(id)!.plan).toBe(200 * TR);
+    expect((await reload()).lines).toHaveLength(9);
+  });
+
+  it('deleting a project removes its sub-projects and lines as one undoable step', async () => {
+    const { s, demo, settle, reload } = await open();
+    const da7 = demo.nodes.find((n) => n.code === 'DA7')!.id;
+    s.deleteNode(da7);
+    await settle();
+    expect(s.tree.nodes.some((n) => n.code.startsWith('DA7'))).toBe(false);
+    expect(s.rollup!.plan[s.rollup!.nodeCount]).toBe((13_819 - 798) * TR);
+    const saved = await reload();
+    expect(saved.nodes.some((n) => n.code.startsWith('DA7'))).toBe(false);
+    expect(saved.lines).toHaveLength(6);
+    s.undo();
+    await settle();
+    expect(s.rollup!.plan[s.rollup!.nodeCount]).toBe(13_819 * TR);
+    expect((await reload()).nodes.filter((n) => n.code.startsWith('DA7'))).toHaveLength(3);
+  });
+
+  it('the total row edits the workbook stated plan; node rows edit their own', async () => {
+    const { s, demo, settle, reload } = await open();
+    s.setCells([{ target: { kind: 'total' }, field: 'statedPlan', raw: '13.400' }], ctx);
+    const da2 = demo.nodes.find((n) => n.code === 'DA2')!.id;
+    s.setCells([{ target: { kind: 'node', id: da2 }, field: 'name', raw: 'Đa dạng hoá sinh kế' }], ctx);
+    await settle();
+    const saved = await reload();
+    expect(saved.workbook.stated.find((y) => y.year === 2023)!.figures.plan).toBe(13_400 * TR);
+    expect(saved.workbook.stated.find((y) => y.year === 2023)!.figures.central).toBe(13_164 * TR);
+    expect(saved.nodes.find((n) => n.id === da2)!.name).toBe('Đa dạng hoá sinh kế');
+  });
+
+  it('collapsing a node hides its descendants and lines from the rows', async () => {
+    const { s, demo } = await open();
+    const before = s.rows.length;
+    s.toggleCollapsed(demo.nodes.find((n) => n.code === 'DA3')!.id);
+    expect(s.rows.length).toBe(before - 4); // DA3.TDA1 + line, DA3.TDA2 + line
+    s.toggleCollapsed(demo.nodes.find((n) => n.code === 'DA3')!.id);
+    expect(s.rows.length).toBe(before);
+  });
+
+  it('a field that does not belong to the row kind is a bug, not a silent write', async () => {
+    const { s, line } = await open();
+    expect(() => s.setCells([{ target: { kind: 'line', id: line('DA2').id }, field: 'name', raw: 'x' }], ctx)).toThrow();
+  });
+});
