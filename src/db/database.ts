@@ -1,10 +1,14 @@
-// The IndexedDB schema (Dexie): tables, versions, and what happens when another tab upgrades it.
-// The only folder that imports Dexie is db/.
+// The IndexedDB schema (Dexie): its tables and versions, the chunk record lines are stored in, and
+// what this connection does when another tab upgrades or deletes the database.
+// db/ is the only folder that imports Dexie.
 
-import Dexie, { type Table } from 'dexie';
+import Dexie, { type DexieOptions, type Table } from 'dexie';
 import type { Id, Line, Scenario, TreeNode, Workbook } from '../domain/model';
 
-/** Up to CHUNK_SIZE lines of one scenario, stored as one record. */
+/**
+ * Up to CHUNK_SIZE lines of one scenario, stored as one record keyed by [scenarioId+no], so an
+ * edit rewrites one record and never the whole workbook (one record per line is too slow at scale).
+ */
 export interface LineChunk {
   scenarioId: Id;
   workbookId: Id;
@@ -12,43 +16,52 @@ export interface LineChunk {
   lines: Line[];
 }
 
+/** An app-level fact (last opened workbook, demo seeded), one record per key. */
 export interface MetaRecord {
   key: string;
   value: unknown;
 }
 
+/** The database schema version; separate from any file format version. Raise it with an upgrade. */
 export const SCHEMA_VERSION = 1;
 
 export class PlanbenchDB extends Dexie {
-  workbooks!: Table<Workbook, Id>;
-  nodes!: Table<TreeNode, Id>;
-  scenarios!: Table<Scenario, Id>;
-  lineChunks!: Table<LineChunk, [Id, number]>;
-  meta!: Table<MetaRecord, string>;
-  /**
-   * Called when another tab opens a newer schema: this connection is closed so the upgrade is not
-   * blocked, and the UI should ask the user to reload (everything saved so far is kept).
-   */
-  onVersionChange: (() => void) | null = null;
+  // `declare`: Dexie creates the table properties in version().stores(); a class field would shadow them.
+  declare workbooks: Table<Workbook, Id>;
+  declare nodes: Table<TreeNode, Id>;
+  declare scenarios: Table<Scenario, Id>;
+  declare lineChunks: Table<LineChunk, [Id, number]>;
+  declare meta: Table<MetaRecord, string>;
 
-  constructor(name: string, options?: ConstructorParameters<typeof Dexie>[1]) {
+  /**
+   * Called after another connection (usually another tab with a newer build) asked to upgrade
+   * (`newVersion` = its IndexedDB version) or delete (`newVersion` = null) this database. By then
+   * this connection is already closed for good, so the upgrade is not blocked and this tab cannot
+   * write records under an outdated schema; later reads and writes fail (commitChange returns
+   * 'db.write-failed'). Everything committed before stays saved: the UI should ask for a reload.
+   */
+  onVersionChange: ((newVersion: number | null) => void) | null = null;
+
+  constructor(name: string, options?: DexieOptions) {
     super(name, options);
-    this.version(1).stores({
+    this.version(SCHEMA_VERSION).stores({
       workbooks: 'id, updatedAt',
       nodes: 'id, workbookId',
       scenarios: 'id, workbookId',
       lineChunks: '[scenarioId+no], scenarioId, workbookId',
       meta: 'key',
     });
-    this.on('versionchange', () => {
+    this.on('versionchange', (event: IDBVersionChangeEvent) => {
+      // Dexie's default would close and silently reopen on the next query, which then fails with a
+      // VersionError; closing with auto-open disabled makes every later call fail plainly instead.
       this.close();
-      this.onVersionChange?.();
+      this.onVersionChange?.(event.newVersion ?? null);
       return false;
     });
   }
 }
 
-/** Opens (lazily) the app's database; a distinct name gives an independent database. */
-export function openDatabase(name = 'planbench', options?: ConstructorParameters<typeof Dexie>[1]): PlanbenchDB {
+/** A connection to the named database (opened lazily by the first query); each name is independent. */
+export function openDatabase(name = 'planbench', options?: DexieOptions): PlanbenchDB {
   return new PlanbenchDB(name, options);
 }

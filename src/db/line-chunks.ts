@@ -1,49 +1,66 @@
-// Which storage chunk each line lives in. Lines are stored ~1 000 to an IndexedDB record, so an
-// edit rewrites one chunk, never the whole workbook. Pure bookkeeping: no Dexie here.
+// Which storage chunk each line of a scenario lives in. Lines are stored up to CHUNK_SIZE to an
+// IndexedDB record, so an edit rewrites the chunk(s) it touched, never the whole workbook.
+// Pure bookkeeping: no Dexie, no I/O; the repository writes what `lines(no)` returns.
 
 import type { Id, Line } from '../domain/model';
 
+/** Most lines one chunk record holds. */
 export const CHUNK_SIZE = 1000;
 
 export class ChunkedLines {
-  private chunks: Map<number, Map<Id, Line>> = new Map();
-  private where = new Map<Id, number>();
+  /** Chunk number → its lines by id, in stored order (Map keeps insertion order; a replace keeps the slot). */
+  private readonly chunks = new Map<number, Map<Id, Line>>();
+  private readonly where = new Map<Id, number>();
+  private maxNo = -1;
 
-  /** From stored chunks, by chunk number. */
-  constructor(chunks: { no: number; lines: Line[] }[] = []) {
-    for (const c of chunks) {
+  /**
+   * From stored chunks, indexed by chunk number (holes allowed). Every line ends up in exactly one
+   * chunk; a line id stored twice is a bug and throws.
+   */
+  constructor(chunks: readonly (readonly Line[] | undefined)[] = []) {
+    for (let no = 0; no < chunks.length; no++) {
+      const lines = chunks[no];
+      if (!lines) continue;
       const m = new Map<Id, Line>();
-      for (const l of c.lines) {
+      for (const l of lines) {
+        const other = this.where.get(l.id) ?? (m.has(l.id) ? no : undefined);
+        if (other !== undefined) throw new Error(`ChunkedLines: line ${l.id} is in chunk ${other} and chunk ${no}`);
         m.set(l.id, l);
-        this.where.set(l.id, c.no);
+        this.where.set(l.id, no);
       }
-      this.chunks.set(c.no, m);
+      this.chunks.set(no, m);
+      this.maxNo = no;
     }
   }
 
-  /** Packs lines in order, CHUNK_SIZE to a chunk, numbered from 0. */
+  /** Packs lines in the given order, CHUNK_SIZE to a chunk, numbered from 0 (the last one may be short). */
   static fromLines(lines: readonly Line[]): ChunkedLines {
-    const chunks: { no: number; lines: Line[] }[] = [];
-    for (let i = 0; i < lines.length; i += CHUNK_SIZE) chunks.push({ no: chunks.length, lines: lines.slice(i, i + CHUNK_SIZE) });
+    const chunks: Line[][] = [];
+    for (let i = 0; i < lines.length; i += CHUNK_SIZE) chunks.push(lines.slice(i, i + CHUNK_SIZE));
     return new ChunkedLines(chunks);
   }
 
+  /** Number of lines held. */
   get size(): number {
     return this.where.size;
   }
 
+  /** The chunk a line lives in; undefined when the line is unknown. */
   chunkOf(id: Id): number | undefined {
     return this.where.get(id);
   }
 
-  /** Adds a line to the last chunk with room, or a new chunk; returns the chunk number. */
+  /**
+   * Puts a new line in the highest-numbered chunk with room, else in a new chunk after the last;
+   * returns that chunk's number. A line whose id is already held is replaced in place instead.
+   */
   add(line: Line): number {
-    const existing = this.where.get(line.id);
-    if (existing !== undefined) return this.replace(line);
-    let no = -1;
-    for (const [n, m] of this.chunks) if (m.size < CHUNK_SIZE && n > no) no = n;
+    if (this.where.has(line.id)) return this.replace(line);
+    let no = this.maxNo;
+    // Usually the last chunk has room; otherwise reuse room left by removals before growing.
+    while (no >= 0 && (this.chunks.get(no)?.size ?? CHUNK_SIZE) >= CHUNK_SIZE) no--;
     if (no < 0) {
-      no = this.chunks.size ? Math.max(...this.chunks.keys()) + 1 : 0;
+      no = ++this.maxNo;
       this.chunks.set(no, new Map());
     }
     this.chunks.get(no)!.set(line.id, line);
@@ -51,7 +68,7 @@ export class ChunkedLines {
     return no;
   }
 
-  /** Removes a line; returns the chunk it was in. */
+  /** Removes a line; returns the chunk it was in (to rewrite), or undefined when it was unknown. */
   remove(id: Id): number | undefined {
     const no = this.where.get(id);
     if (no === undefined) return undefined;
@@ -60,7 +77,7 @@ export class ChunkedLines {
     return no;
   }
 
-  /** Replaces a line (same id) in its chunk; adds it when unknown. Returns the chunk number. */
+  /** Swaps in a new object for a held line (same id), at the same chunk and position; returns the chunk. An unknown line is added. */
   replace(line: Line): number {
     const no = this.where.get(line.id);
     if (no === undefined) return this.add(line);
@@ -68,16 +85,18 @@ export class ChunkedLines {
     return no;
   }
 
-  /** A fresh array of the chunk's lines, safe to hand to IndexedDB (empty = delete the record). */
+  /** A fresh array of the chunk's current lines, safe to hand to IndexedDB; empty means "delete the record". */
   lines(no: number): Line[] {
-    return [...(this.chunks.get(no)?.values() ?? [])];
+    const m = this.chunks.get(no);
+    return m ? [...m.values()] : [];
   }
 
+  /** Numbers of the chunks held, ascending; emptied chunks stay listed (add may refill them). */
   chunkNos(): number[] {
     return [...this.chunks.keys()].sort((a, b) => a - b);
   }
 
-  /** Every line, chunk by chunk. */
+  /** Every line, chunk by chunk, in stored order within a chunk. */
   allLines(): Line[] {
     const out: Line[] = [];
     for (const no of this.chunkNos()) for (const l of this.chunks.get(no)!.values()) out.push(l);

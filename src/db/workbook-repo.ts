@@ -1,106 +1,156 @@
-// Reading and writing workbooks: create, load, delete, and commit one edit step atomically.
-// Records handed in must be plain objects (snapshots, never reactive proxies).
+// Reading and writing workbooks: list, create, load and delete whole workbooks, commit one edit step
+// atomically (only the line chunks it touched), and app-level meta facts.
+// Records handed in must be plain objects (callers pass `$state.snapshot()`s, never reactive proxies):
+// IndexedDB structured-clones them and fails on proxies and functions.
 
 import Dexie from 'dexie';
-import type { Id, Result, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import type { Id, Line, Result, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import type { LineChunk, PlanbenchDB } from './database';
 import { ChunkedLines } from './line-chunks';
 
-/** Workbooks, most recently changed first. */
+/** Every stored workbook, most recently changed (`updatedAt`) first. */
 export async function listWorkbooks(db: PlanbenchDB): Promise<Workbook[]> {
   return db.workbooks.orderBy('updatedAt').reverse().toArray();
 }
 
-/** Writes a whole workbook in one transaction (all or nothing). */
+/**
+ * Stores a whole workbook in one transaction (all or nothing): the workbook, its nodes, scenarios,
+ * and the lines (of the baseline scenario) packed CHUNK_SIZE to a chunk in the given order.
+ * Replaces any stored workbook with the same id, so loading it gives back exactly `data`.
+ * Throws when a node or scenario names another workbook (a bug in the caller).
+ */
 export async function createWorkbook(db: PlanbenchDB, data: WorkbookData): Promise<void> {
+  const workbookId = data.workbook.id;
+  const stray = [...data.nodes, ...data.scenarios].find((r) => r.workbookId !== workbookId);
+  if (stray) throw new Error(`createWorkbook: record ${stray.id} belongs to workbook ${stray.workbookId}, not ${workbookId}`);
   const packed = ChunkedLines.fromLines(data.lines);
   const scenarioId = data.workbook.baselineScenarioId;
-  const chunks: LineChunk[] = packed.chunkNos().map((no) => ({ scenarioId, workbookId: data.workbook.id, no, lines: packed.lines(no) }));
+  const chunks: LineChunk[] = packed.chunkNos().map((no) => ({ scenarioId, workbookId, no, lines: packed.lines(no) }));
   await db.transaction('rw', [db.workbooks, db.nodes, db.scenarios, db.lineChunks], async () => {
-    await db.workbooks.put(data.workbook);
-    await db.nodes.bulkPut(data.nodes);
-    await db.scenarios.bulkPut(data.scenarios);
-    await db.lineChunks.bulkPut(chunks);
+    await removeWorkbookRecords(db, workbookId);
+    await db.workbooks.add(data.workbook);
+    await db.nodes.bulkAdd(data.nodes);
+    await db.scenarios.bulkAdd(data.scenarios);
+    await db.lineChunks.bulkAdd(chunks);
   });
 }
 
-/** A workbook with its tree, scenarios and baseline lines (in chunk order), or null when absent. */
+/**
+ * A workbook with its nodes, scenarios and baseline lines (ordered by chunk, then position in the
+ * chunk) read in one transaction, plus the chunk bookkeeping for later edits; null when absent.
+ */
 export async function loadWorkbook(db: PlanbenchDB, id: Id): Promise<{ data: WorkbookData; chunks: ChunkedLines } | null> {
   return db.transaction('r', [db.workbooks, db.nodes, db.scenarios, db.lineChunks], async () => {
     const workbook = await db.workbooks.get(id);
     if (!workbook) return null;
+    const scenarioId = workbook.baselineScenarioId;
     const [nodes, scenarios, stored] = await Promise.all([
       db.nodes.where('workbookId').equals(id).toArray(),
       db.scenarios.where('workbookId').equals(id).toArray(),
-      db.lineChunks.where('[scenarioId+no]').between([workbook.baselineScenarioId, Dexie.minKey], [workbook.baselineScenarioId, Dexie.maxKey]).toArray(),
+      db.lineChunks.where('[scenarioId+no]').between([scenarioId, Dexie.minKey], [scenarioId, Dexie.maxKey]).toArray(),
     ]);
-    const chunks = new ChunkedLines(stored);
+    const byNo: Line[][] = [];
+    for (const c of stored) byNo[c.no] = c.lines;
+    const chunks = new ChunkedLines(byNo);
     return { data: { workbook, nodes, scenarios, lines: chunks.allLines() }, chunks };
   });
 }
 
-/** Removes a workbook and every record belonging to it, in one transaction. */
+/** Removes a workbook and every node, scenario and line chunk of it in one transaction; other workbooks are untouched. */
 export async function deleteWorkbook(db: PlanbenchDB, id: Id): Promise<void> {
-  await db.transaction('rw', [db.workbooks, db.nodes, db.scenarios, db.lineChunks], async () => {
-    await db.nodes.where('workbookId').equals(id).delete();
-    await db.scenarios.where('workbookId').equals(id).delete();
-    await db.lineChunks.where('workbookId').equals(id).delete();
-    await db.workbooks.delete(id);
-  });
+  await db.transaction('rw', [db.workbooks, db.nodes, db.scenarios, db.lineChunks], () => removeWorkbookRecords(db, id));
 }
 
-/** What one edit step writes. A chunk with no lines is deleted. */
+/** What one edit step writes, all of it belonging to one workbook. */
 export interface WorkbookChange {
+  /** The new workbook record (its updatedAt is overwritten with the commit time). */
   workbook?: Workbook;
-  /** The workbook to touch (its updatedAt) when `workbook` is not given. */
+  /** The workbook changed, when `workbook` is not given (else taken from the chunks or nodes). */
   workbookId?: Id;
   putNodes?: TreeNode[];
+  /** Applied after `putNodes`: an id in both ends up deleted. */
   deleteNodeIds?: Id[];
+  /** Whole chunk records to rewrite; a chunk with `lines.length === 0` is deleted. */
   chunks?: LineChunk[];
 }
 
 /**
- * Writes one edit step in a single transaction: either all of it lands or none of it does. Sets the
- * workbook's updatedAt. Expected failures (storage full, database closed) come back as values.
+ * Writes one edit step in ONE transaction: either all of it lands or none of it does, and the stored
+ * workbook's updatedAt becomes the commit time. Never rejects: failures come back as values,
+ * 'db.quota' (storage full), 'workbook.missing' (deleted meanwhile, e.g. in another tab; nothing
+ * is written) or 'db.write-failed' { detail } (database closed, invalid record, mixed workbooks).
  */
 export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Promise<Result<void>> {
+  const named = [change.workbook?.id, change.workbookId, ...(change.chunks ?? []).map((c) => c.workbookId), ...(change.putNodes ?? []).map((n) => n.workbookId)];
+  const ids = new Set(named.filter((id) => id !== undefined));
+  if (ids.size > 1) return fail('db.write-failed', { detail: `one change names several workbooks: ${[...ids].join(', ')}` });
+  const deleteNodeIds = change.deleteNodeIds ?? [];
   try {
     await db.transaction('rw', [db.workbooks, db.nodes, db.lineChunks], async () => {
-      const now = Date.now();
-      const wbId = change.workbook?.id ?? change.workbookId ?? change.chunks?.[0]?.workbookId ?? change.putNodes?.[0]?.workbookId;
-      if (change.workbook) await db.workbooks.put({ ...change.workbook, updatedAt: now });
-      else if (wbId) await db.workbooks.update(wbId, { updatedAt: now });
-      if (change.putNodes?.length) await db.nodes.bulkPut(change.putNodes);
-      if (change.deleteNodeIds?.length) await db.nodes.bulkDelete(change.deleteNodeIds);
-      for (const c of change.chunks ?? []) {
-        if (c.lines.length) await db.lineChunks.put(c);
-        else await db.lineChunks.delete([c.scenarioId, c.no]);
+      let workbookId: Id | undefined = ids.values().next().value;
+      if (workbookId === undefined && deleteNodeIds.length) {
+        workbookId = (await db.nodes.bulkGet(deleteNodeIds)).find((n) => n !== undefined)?.workbookId;
       }
+      // Nothing stored is named by the change (e.g. deleting nodes that are already gone).
+      if (workbookId === undefined) return;
+      const stored = await db.workbooks.get(workbookId);
+      // Writing the rest would leave orphan records, or resurrect a workbook deleted in another tab.
+      if (!stored) throw new WorkbookMissing(workbookId);
+      await db.workbooks.put({ ...(change.workbook ?? stored), updatedAt: Date.now() });
+      if (change.putNodes?.length) await db.nodes.bulkPut(change.putNodes);
+      if (deleteNodeIds.length) await db.nodes.bulkDelete(deleteNodeIds);
+      const chunks = change.chunks ?? [];
+      const full = chunks.filter((c) => c.lines.length > 0);
+      const emptied = chunks.filter((c) => c.lines.length === 0).map((c): [Id, number] => [c.scenarioId, c.no]);
+      if (full.length) await db.lineChunks.bulkPut(full);
+      if (emptied.length) await db.lineChunks.bulkDelete(emptied);
     });
     return ok(undefined);
   } catch (err) {
+    if (err instanceof WorkbookMissing) return fail('workbook.missing');
     if (isQuotaError(err)) return fail('db.quota');
-    return fail('db.write-failed', { detail: errorText(err) });
+    return fail('db.write-failed', { detail: describeError(err) });
   }
 }
 
+/** The stored value of an app-level fact; undefined when never set. */
 export async function getMeta(db: PlanbenchDB, key: string): Promise<unknown> {
   return (await db.meta.get(key))?.value;
 }
 
+/** Stores an app-level fact (a plain, structured-cloneable value), replacing any earlier one. */
 export async function setMeta(db: PlanbenchDB, key: string, value: unknown): Promise<void> {
   await db.meta.put({ key, value });
 }
 
-function isQuotaError(err: unknown): boolean {
-  for (let e = err as { name?: string; inner?: unknown } | undefined, depth = 0; e && depth < 5; e = e.inner as typeof e, depth++) {
-    if (e.name === 'QuotaExceededError' || e.name === 'QuotaExceeded') return true;
+class WorkbookMissing extends Error {
+  constructor(id: Id) {
+    super(`workbook ${id} is not stored`);
+    this.name = 'WorkbookMissing';
   }
-  return false;
 }
 
-function errorText(err: unknown): string {
-  const e = err as { name?: string; message?: string } | undefined;
+/** Must run inside a rw transaction over workbooks, nodes, scenarios and lineChunks. */
+async function removeWorkbookRecords(db: PlanbenchDB, id: Id): Promise<void> {
+  await db.nodes.where('workbookId').equals(id).delete();
+  await db.scenarios.where('workbookId').equals(id).delete();
+  await db.lineChunks.where('workbookId').equals(id).delete();
+  await db.workbooks.delete(id);
+}
+
+const QUOTA_NAMES = new Set(['QuotaExceededError', 'NS_ERROR_DOM_QUOTA_REACHED']);
+
+// Dexie wraps the browser's error: an AbortError with `inner`, a BulkError with `failures`.
+function isQuotaError(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 8) return false;
+  const e = err as { name?: unknown; inner?: unknown; cause?: unknown; failures?: unknown };
+  if (typeof e.name === 'string' && QUOTA_NAMES.has(e.name)) return true;
+  const failures = e.failures && typeof e.failures === 'object' ? Object.values(e.failures) : [];
+  return [e.inner, e.cause, ...failures].some((inner) => isQuotaError(inner, depth + 1));
+}
+
+function describeError(err: unknown): string {
+  const e = err as { name?: string; message?: string } | null | undefined;
   return e?.message ? `${e.name ?? 'Error'}: ${e.message}` : String(err);
 }

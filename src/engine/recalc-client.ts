@@ -18,6 +18,8 @@ export class RecalcClient {
   private mirror: PlanColumns | null = null;
   /** Where the last result was computed: shown in diagnostics and checked by the browser tests. */
   mode: 'worker' | 'main-thread' = 'worker';
+  /** Milliseconds from the last request being sent to its result arriving (diagnostics, benchmarks). */
+  lastRoundTripMs = 0;
 
   constructor(useWorker = typeof Worker !== 'undefined') {
     if (useWorker) {
@@ -56,14 +58,19 @@ export class RecalcClient {
   }
 
   private async call(fn: (api: RecalcApi | Remote) => Rollup | Promise<Rollup>): Promise<Rollup> {
-    if (this.remote) {
-      try {
-        return await fn(this.remote);
-      } catch {
-        this.fallBack();
+    const started = performance.now();
+    try {
+      if (this.remote) {
+        try {
+          return await fn(this.remote);
+        } catch {
+          this.fallBack();
+        }
       }
+      return await fn(this.local!);
+    } finally {
+      this.lastRoundTripMs = performance.now() - started;
     }
-    return fn(this.local!);
   }
 
   /** Moves recalculation to the main thread, replaying the mirrored plan. */

@@ -109,6 +109,11 @@ export class WorkbookSession {
     return this.engine.mode;
   }
 
+  /** Milliseconds the last recalculation took from request to result. */
+  get recalcRoundTripMs(): number {
+    return this.engine.lastRoundTripMs;
+  }
+
   /** Waits until every edit made so far is in IndexedDB. */
   flush(): Promise<void> {
     return this.saving;
@@ -324,6 +329,8 @@ export class WorkbookSession {
   /** Applies a change to memory, the database and the worker. */
   private apply(change: Change): void {
     let structural = false;
+    /** Whether something changed that the worker's next roll-up will not repaint by itself. */
+    let repaintNow = !!change.workbook;
     const colEdits: ColumnEdit[] = [];
     const dirtyChunks = new Set<number>();
     for (const { before, after } of change.lines ?? []) {
@@ -333,9 +340,13 @@ export class WorkbookSession {
         if (before.nodeId !== after.nodeId || before.order !== after.order) structural = true;
         this.lines[i] = after;
         dirtyChunks.add(this.chunks.replace(after));
-        for (const [field, col] of Object.entries(COLUMN_OF) as [LineField, ColumnField][]) {
-          if (before[field as keyof Line] !== after[field as keyof Line]) colEdits.push({ line: i, field: col, value: columnValue(after, col) });
+        for (const key of Object.keys(after) as (keyof Line)[]) {
+          if (before[key] === after[key]) continue;
+          const col = COLUMN_OF[key as LineField];
+          if (col) colEdits.push({ line: i, field: col, value: columnValue(after, col) });
+          else repaintNow = true;
         }
+        if (Object.keys(before).length !== Object.keys(after).length) repaintNow = true;
       } else if (after) {
         structural = true;
         dirtyChunks.add(this.chunks.add(after));
@@ -360,6 +371,7 @@ export class WorkbookSession {
     }
     if (change.workbook) this.workbook = change.workbook.after;
 
+    if (putNodes.length || deleteNodeIds.length) repaintNow = true;
     if (structural) {
       // Row and node indices move: the old roll-up no longer lines up with them until the new one arrives.
       this.rollup = null;
@@ -369,7 +381,9 @@ export class WorkbookSession {
       if (putNodes.length) this.tree = orderTree([...this.nodeById.values()]);
       if (colEdits.length) void this.sendEdits(colEdits);
     }
-    this.revision++;
+    // A plain amount edit is painted once, when its roll-up arrives a few milliseconds later:
+    // painting now as well would keep the main thread busy while the worker's answer waits.
+    if (structural || repaintNow || !colEdits.length) this.revision++;
 
     const chunks: LineChunk[] = [...dirtyChunks].map((no) => ({
       scenarioId: this.scenarioId,
@@ -380,11 +394,20 @@ export class WorkbookSession {
     this.save({ workbook: change.workbook ? this.workbook : undefined, workbookId: this.workbook.id, putNodes, deleteNodeIds, chunks });
   }
 
+  /** Milliseconds the last save took from the edit to its transaction completing (diagnostics). */
+  lastSaveMs = 0;
+  /** Milliseconds the last save's IndexedDB transaction itself took (diagnostics). */
+  lastCommitMs = 0;
+
   private save(change: Parameters<typeof commitChange>[1]): void {
     this.pendingSaves++;
     this.saveStatus = 'saving';
+    const started = performance.now();
     this.saving = this.saving.then(async () => {
+      const commitStarted = performance.now();
       const r = await commitChange(this.db, change);
+      this.lastCommitMs = performance.now() - commitStarted;
+      this.lastSaveMs = performance.now() - started;
       this.pendingSaves--;
       if (!r.ok) {
         this.saveStatus = 'error';

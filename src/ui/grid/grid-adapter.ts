@@ -223,7 +223,7 @@ export class BudgetGridAdapter {
     if (this.invalid.has(targetKey(this.session.targetOfRow(code)) + '|' + col)) cls.add('htInvalid');
     if (col === COLUMN_INDEX.name || col === COLUMN_INDEX.code) {
       const depth = kind === 'node' ? this.session.tree.depth[rowNode(code)] : kind === 'line' ? this.lineDepth(code) : 0;
-      td.style.paddingLeft = `${6 + depth * 14}px`;
+      cls.add(`pb-indent-${Math.min(depth, 6)}`);
     }
     if (col === COLUMN_INDEX.code && kind === 'node') {
       const k = rowNode(code);

@@ -2,8 +2,9 @@
 // opened with ?debug in its address. It reads state; it adds no way around the normal edit path.
 
 import type { AppState } from '../../state/app.svelte';
+import type { BudgetGridAdapter } from '../grid/grid-adapter';
 
-export function registerDebugApi(app: AppState): void {
+export function registerDebugApi(app: AppState, grid: () => BudgetGridAdapter | null): void {
   if (!new URLSearchParams(location.search).has('debug')) return;
   (globalThis as unknown as { planbench: unknown }).planbench = {
     app,
@@ -12,5 +13,10 @@ export function registerDebugApi(app: AppState): void {
     open: (id: string) => app.open(id),
     flush: () => app.session?.flush(),
     recalcMode: () => app.session?.recalcMode,
+    recalcRoundTripMs: () => app.session?.recalcRoundTripMs,
+    lastSaveMs: () => app.session?.lastSaveMs,
+    lastCommitMs: () => app.session?.lastCommitMs,
+    /** The Handsontable instance, to drive edits through the same path as typing. */
+    hot: () => grid()?.hot,
   };
 }
