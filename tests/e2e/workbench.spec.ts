@@ -93,6 +93,11 @@ describe('editing', () => {
 
   it('typing 77,04 in triệu stores 77 040 000 đồng; amounts with their own unit are understood', async () => {
     const { ctx, page, wb } = await freshPage();
+    await wb.type(DA7_TDA2_LINE, 'disbursed', '77,04');
+    await wb.expectText(DA7_TDA2_LINE, 'disbursed', '77,04');
+    await page.getByLabel(/Đơn vị/).selectOption('dong');
+    await wb.expectText(DA7_TDA2_LINE, 'disbursed', '77.040.000');
+    await page.getByLabel(/Đơn vị/).selectOption('trieu');
     await wb.type(DA7_TDA2_LINE, 'disbursed', '4,329 tỷ');
     await wb.expectText(DA7_TDA2_LINE, 'disbursed', '4.329');
     await wb.type(DA7_TDA2_LINE, 'disbursed', '1.338.216.000đ');
@@ -140,6 +145,25 @@ describe('editing', () => {
     await page.getByRole('button', { name: /Hoàn tác/ }).click();
     await wb.expectText('Hỗ trợ 4 hộ', 'plan', '200');
     await wb.expectText(TOTAL, 'plan', '14.019');
+    await ctx.close();
+  });
+
+  it('the fill handle copies a plan down; read-only parent rows are skipped', async () => {
+    const { ctx, page, wb } = await freshPage();
+    const source = '06 lớp, khoảng 1.268 cộng tác viên'; // DA7.TDA1's line, 520
+    await wb.select(source, 'plan');
+    const handle = page.locator('.ht_master .wtBorder.current.corner').first();
+    const from = (await handle.boundingBox())!;
+    const to = (await wb.cell(DA7_TDA2_LINE, 'plan').boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 });
+    await page.mouse.up();
+    await wb.expectText(DA7_TDA2_LINE, 'plan', '520');
+    await wb.expectText('DA7.TDA2', 'plan', '520');
+    await wb.expectText(TOTAL, 'plan', '14.061');
+    await page.keyboard.press('Control+z');
+    await wb.expectText(TOTAL, 'plan', '13.819');
     await ctx.close();
   });
 

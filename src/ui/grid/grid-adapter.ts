@@ -169,7 +169,9 @@ export class BudgetGridAdapter {
       this.cb.onProblems(problems);
       this.hot.render();
     }
-    void source;
+    // After a fill-handle drag Handsontable stops listening to the keyboard, so Ctrl+Z right after
+    // a fill would do nothing: take the keyboard back once the drag's mouse events are over.
+    if (source === 'Autofill.fill') setTimeout(() => !this.hot.isDestroyed && this.focusGrid(), 0);
     return false;
   }
 
