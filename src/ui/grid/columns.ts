@@ -40,7 +40,7 @@ export const GRID_COLUMNS: GridColumn[] = [
   { key: 'unit', field: 'unit', kind: 'text', width: 160, header: { vi: 'Đơn vị thực hiện', en: 'Implementing unit' }, editable: ['line'], numeric: false },
   { key: 'source', field: 'source', kind: 'select', width: 64, header: { vi: 'Nguồn', en: 'Source' }, editable: ['line'], numeric: false },
   { key: 'capital', field: 'capital', kind: 'select', width: 80, header: { vi: 'Loại vốn', en: 'Capital' }, editable: ['line'], numeric: false },
-  { key: 'vintage', field: 'vintage', kind: 'year', width: 58, header: { vi: 'Vốn năm', en: 'Vintage' }, editable: ['line'], numeric: true },
+  { key: 'vintage', field: 'vintage', kind: 'year', width: 66, header: { vi: 'Vốn năm', en: 'Vintage' }, editable: ['line'], numeric: true },
   { key: 'plan', field: 'plan', kind: 'amount', width: 100, header: { vi: 'Kế hoạch', en: 'Plan' }, editable: ['line'], numeric: true },
   { key: 'disbursed', field: 'disbursed', kind: 'amount', width: 100, header: { vi: 'Đã giải ngân', en: 'Disbursed' }, editable: ['line'], numeric: true },
   { key: 'asOf', field: 'asOf', kind: 'date', width: 86, header: { vi: 'Đến ngày', en: 'As of' }, editable: ['line'], numeric: false },

@@ -223,6 +223,9 @@ export class BudgetGridAdapter {
     if (column.key === 'delta' && value) cls.add('pb-delta');
     if (kind === 'node') cls.add(`pb-depth-${Math.min(this.session.tree.depth[rowNode(code)], 3)}`);
     if (this.invalid.has(targetKey(this.session.targetOfRow(code)) + '|' + col)) cls.add('htInvalid');
+    // Long names are cut by the column width: the full text shows on hover.
+    if (column.kind === 'text' && typeof value === 'string' && value.length > 24) td.title = value;
+    else td.removeAttribute('title');
     if (col === COLUMN_INDEX.name || col === COLUMN_INDEX.code) {
       const depth = kind === 'node' ? this.session.tree.depth[rowNode(code)] : kind === 'line' ? this.lineDepth(code) : 0;
       cls.add(`pb-indent-${Math.min(depth, 6)}`);
