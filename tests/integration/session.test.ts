@@ -135,6 +135,37 @@ describe('WorkbookSession', () => {
     expect(s.rows.length).toBe(before);
   });
 
+  it('tree edits: add, move, indent and outdent nodes, all undoable and saved', async () => {
+    const { s, demo, settle, reload } = await open();
+    const codes = () => s.tree.nodes.filter((n) => n.parentId === null).map((n) => n.code);
+    const da7 = demo.nodes.find((n) => n.code === 'DA7')!.id;
+    s.moveNode(da7, -1);
+    await settle();
+    expect(codes().slice(-2)).toEqual(['DA7', 'DA6']);
+    s.undo();
+    expect(codes().slice(-2)).toEqual(['DA6', 'DA7']);
+
+    const added = s.addNode(da7, 'DA7.TDA3', 'Hoạt động mới');
+    await settle();
+    expect(s.nodeOf(added)!.parentId).toBe(da7);
+    expect(s.tree.depth[s.tree.indexOf.get(added)!]).toBe(1);
+    s.shiftNode(added, 'out');
+    await settle();
+    expect(s.nodeOf(added)!.parentId).toBeNull();
+    expect(codes().at(-1)).toBe('DA7.TDA3');
+    s.shiftNode(added, 'in');
+    await settle();
+    expect(s.nodeOf(added)!.parentId).toBe(da7);
+    const saved = await reload();
+    expect(saved.nodes.find((n) => n.id === added)!.parentId).toBe(da7);
+    s.undo();
+    s.undo();
+    s.undo();
+    await settle();
+    expect(s.nodeOf(added)).toBeUndefined();
+    expect((await reload()).nodes.some((n) => n.id === added)).toBe(false);
+  });
+
   it('a field that does not belong to the row kind is a bug, not a silent write', async () => {
     const { s, line } = await open();
     expect(() => s.setCells([{ target: { kind: 'line', id: line('DA2').id }, field: 'name', raw: 'x' }], ctx)).toThrow();
