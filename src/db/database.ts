@@ -3,7 +3,8 @@
 // db/ is the only folder that imports Dexie.
 
 import Dexie, { type DexieOptions, type Table } from 'dexie';
-import type { Id, Line, Scenario, TreeNode, Workbook } from '../domain/model';
+import type { AllocationRuleRecord, Id, Line, Place, Scenario, TreeNode, Workbook } from '../domain/model';
+import { DEFAULT_CRITERIA } from '../domain/model';
 
 /**
  * Up to CHUNK_SIZE lines of one scenario, stored as one record keyed by [scenarioId+no], so an
@@ -23,7 +24,7 @@ export interface MetaRecord {
 }
 
 /** The database schema version; separate from any file format version. Raise it with an upgrade. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export class PlanbenchDB extends Dexie {
   // `declare`: Dexie creates the table properties in version().stores(); a class field would shadow them.
@@ -32,6 +33,8 @@ export class PlanbenchDB extends Dexie {
   declare scenarios: Table<Scenario, Id>;
   declare lineChunks: Table<LineChunk, [Id, number]>;
   declare meta: Table<MetaRecord, string>;
+  declare places: Table<Place, Id>;
+  declare rules: Table<AllocationRuleRecord, Id>;
 
   /**
    * Called after another connection (usually another tab with a newer build) asked to upgrade
@@ -44,13 +47,27 @@ export class PlanbenchDB extends Dexie {
 
   constructor(name: string, options?: DexieOptions) {
     super(name, options);
-    this.version(SCHEMA_VERSION).stores({
+    // Version 1 (first release): workbooks, the budget-line tree, scenarios, chunked lines, meta.
+    this.version(1).stores({
       workbooks: 'id, updatedAt',
       nodes: 'id, workbookId',
       scenarios: 'id, workbookId',
       lineChunks: '[scenarioId+no], scenarioId, workbookId',
       meta: 'key',
     });
+    // Version 2: places with criterion values, and allocation rules; workbooks gain their
+    // criteria columns and counterpart ratios.
+    this.version(2)
+      .stores({ places: 'id, workbookId', rules: 'id, workbookId, scenarioId' })
+      .upgrade((tx) =>
+        tx
+          .table('workbooks')
+          .toCollection()
+          .modify((wb: Workbook) => {
+            wb.criteria ??= DEFAULT_CRITERIA.map((c) => ({ ...c }));
+            wb.counterpart ??= [];
+          }),
+      );
     this.on('versionchange', (event: IDBVersionChangeEvent) => {
       // Dexie's default would close and silently reopen on the next query, which then fails with a
       // VersionError; closing with auto-open disabled makes every later call fail plainly instead.

@@ -4,7 +4,7 @@
 // IndexedDB structured-clones them and fails on proxies and functions.
 
 import Dexie from 'dexie';
-import type { Id, Line, Result, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import type { AllocationRuleRecord, Id, Line, Place, Result, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import type { LineChunk, PlanbenchDB } from './database';
 import { ChunkedLines } from './line-chunks';
@@ -22,17 +22,21 @@ export async function listWorkbooks(db: PlanbenchDB): Promise<Workbook[]> {
  */
 export async function createWorkbook(db: PlanbenchDB, data: WorkbookData): Promise<void> {
   const workbookId = data.workbook.id;
-  const stray = [...data.nodes, ...data.scenarios].find((r) => r.workbookId !== workbookId);
+  const places = data.places ?? [];
+  const rules = data.rules ?? [];
+  const stray = [...data.nodes, ...data.scenarios, ...places, ...rules].find((r) => r.workbookId !== workbookId);
   if (stray) throw new Error(`createWorkbook: record ${stray.id} belongs to workbook ${stray.workbookId}, not ${workbookId}`);
   const packed = ChunkedLines.fromLines(data.lines);
   const scenarioId = data.workbook.baselineScenarioId;
   const chunks: LineChunk[] = packed.chunkNos().map((no) => ({ scenarioId, workbookId, no, lines: packed.lines(no) }));
-  await db.transaction('rw', [db.workbooks, db.nodes, db.scenarios, db.lineChunks], async () => {
+  await db.transaction('rw', WORKBOOK_TABLES(db), async () => {
     await removeWorkbookRecords(db, workbookId);
     await db.workbooks.add(data.workbook);
     await db.nodes.bulkAdd(data.nodes);
     await db.scenarios.bulkAdd(data.scenarios);
     await db.lineChunks.bulkAdd(chunks);
+    await db.places.bulkAdd(places);
+    await db.rules.bulkAdd(rules);
   });
 }
 
@@ -41,25 +45,27 @@ export async function createWorkbook(db: PlanbenchDB, data: WorkbookData): Promi
  * chunk) read in one transaction, plus the chunk bookkeeping for later edits; null when absent.
  */
 export async function loadWorkbook(db: PlanbenchDB, id: Id): Promise<{ data: WorkbookData; chunks: ChunkedLines } | null> {
-  return db.transaction('r', [db.workbooks, db.nodes, db.scenarios, db.lineChunks], async () => {
+  return db.transaction('r', WORKBOOK_TABLES(db), async () => {
     const workbook = await db.workbooks.get(id);
     if (!workbook) return null;
     const scenarioId = workbook.baselineScenarioId;
-    const [nodes, scenarios, stored] = await Promise.all([
+    const [nodes, scenarios, stored, places, rules] = await Promise.all([
       db.nodes.where('workbookId').equals(id).toArray(),
       db.scenarios.where('workbookId').equals(id).toArray(),
       db.lineChunks.where('[scenarioId+no]').between([scenarioId, Dexie.minKey], [scenarioId, Dexie.maxKey]).toArray(),
+      db.places.where('workbookId').equals(id).toArray(),
+      db.rules.where('workbookId').equals(id).toArray(),
     ]);
     const byNo: Line[][] = [];
     for (const c of stored) byNo[c.no] = c.lines;
     const chunks = new ChunkedLines(byNo);
-    return { data: { workbook, nodes, scenarios, lines: chunks.allLines() }, chunks };
+    return { data: { workbook, nodes, scenarios, lines: chunks.allLines(), places, rules }, chunks };
   });
 }
 
 /** Removes a workbook and every node, scenario and line chunk of it in one transaction; other workbooks are untouched. */
 export async function deleteWorkbook(db: PlanbenchDB, id: Id): Promise<void> {
-  await db.transaction('rw', [db.workbooks, db.nodes, db.scenarios, db.lineChunks], () => removeWorkbookRecords(db, id));
+  await db.transaction('rw', WORKBOOK_TABLES(db), () => removeWorkbookRecords(db, id));
 }
 
 /** What one edit step writes, all of it belonging to one workbook. */
@@ -73,6 +79,10 @@ export interface WorkbookChange {
   deleteNodeIds?: Id[];
   /** Whole chunk records to rewrite; a chunk with `lines.length === 0` is deleted. */
   chunks?: LineChunk[];
+  putPlaces?: Place[];
+  deletePlaceIds?: Id[];
+  putRules?: AllocationRuleRecord[];
+  deleteRuleIds?: Id[];
 }
 
 /**
@@ -82,12 +92,19 @@ export interface WorkbookChange {
  * is written) or 'db.write-failed' { detail } (database closed, invalid record, mixed workbooks).
  */
 export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Promise<Result<void>> {
-  const named = [change.workbook?.id, change.workbookId, ...(change.chunks ?? []).map((c) => c.workbookId), ...(change.putNodes ?? []).map((n) => n.workbookId)];
+  const named = [
+    change.workbook?.id,
+    change.workbookId,
+    ...(change.chunks ?? []).map((c) => c.workbookId),
+    ...(change.putNodes ?? []).map((n) => n.workbookId),
+    ...(change.putPlaces ?? []).map((p) => p.workbookId),
+    ...(change.putRules ?? []).map((r) => r.workbookId),
+  ];
   const ids = new Set(named.filter((id) => id !== undefined));
   if (ids.size > 1) return fail('db.write-failed', { detail: `one change names several workbooks: ${[...ids].join(', ')}` });
   const deleteNodeIds = change.deleteNodeIds ?? [];
   try {
-    await db.transaction('rw', [db.workbooks, db.nodes, db.lineChunks], async () => {
+    await db.transaction('rw', WORKBOOK_TABLES(db), async () => {
       let workbookId: Id | undefined = ids.values().next().value;
       if (workbookId === undefined && deleteNodeIds.length) {
         workbookId = (await db.nodes.bulkGet(deleteNodeIds)).find((n) => n !== undefined)?.workbookId;
@@ -105,6 +122,10 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       const emptied = chunks.filter((c) => c.lines.length === 0).map((c): [Id, number] => [c.scenarioId, c.no]);
       if (full.length) await db.lineChunks.bulkPut(full);
       if (emptied.length) await db.lineChunks.bulkDelete(emptied);
+      if (change.putPlaces?.length) await db.places.bulkPut(change.putPlaces);
+      if (change.deletePlaceIds?.length) await db.places.bulkDelete(change.deletePlaceIds);
+      if (change.putRules?.length) await db.rules.bulkPut(change.putRules);
+      if (change.deleteRuleIds?.length) await db.rules.bulkDelete(change.deleteRuleIds);
     });
     return ok(undefined);
   } catch (err) {
@@ -132,7 +153,12 @@ class WorkbookMissing extends Error {
 }
 
 /** Must run inside a rw transaction over workbooks, nodes, scenarios and lineChunks. */
+/** Every table holding records of a workbook, for transactions that span them all. */
+const WORKBOOK_TABLES = (db: PlanbenchDB) => [db.workbooks, db.nodes, db.scenarios, db.lineChunks, db.places, db.rules];
+
 async function removeWorkbookRecords(db: PlanbenchDB, id: Id): Promise<void> {
+  await db.places.where('workbookId').equals(id).delete();
+  await db.rules.where('workbookId').equals(id).delete();
   await db.nodes.where('workbookId').equals(id).delete();
   await db.scenarios.where('workbookId').equals(id).delete();
   await db.lineChunks.where('workbookId').equals(id).delete();

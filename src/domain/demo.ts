@@ -2,7 +2,8 @@
 // district's November 2023 monitoring report states them (figures in triệu đồng there, đồng here).
 // The report's figures do not all agree; they are loaded as written, never corrected.
 
-import type { Line, TreeNode, WorkbookData } from './model';
+import type { Line, Place, TreeNode, WorkbookData } from './model';
+import { DEFAULT_CRITERIA } from './model';
 import { instantiateTree } from './tree';
 import { newId } from './ids';
 
@@ -36,6 +37,52 @@ const DEMO_LINES: DemoLine[] = [
 const STATED_MULTI_YEAR: Record<string, number> = { DA2: 7531, 'DA3.TDA1': 3304, 'DA4.TDA1': 3750 };
 
 export const DEMO_NAME = 'Cao Lộc 2023';
+
+/**
+ * ILLUSTRATIVE commune figures: the report gives no per-commune data. These 22 commune-level units
+ * are made up so that they add up exactly to the district totals the report states (19.820
+ * households, 1.644 poor of which 62 in the two towns, 2.023 near-poor) and follow its poverty-rate
+ * bands (2 communes above 50 %, 1 above 30 %, 6 from 10 to 30 %, 13 below 10 %). The workbook marks
+ * them as illustrative on screen. Columns: name, households, poor, near-poor, especially difficult.
+ */
+const DEMO_PLACES: [string, number, number, number, 0 | 1][] = [
+  ['Thị trấn Cao Lộc', 2950, 30, 305, 0],
+  ['Thị trấn Đồng Đăng', 3120, 32, 323, 0],
+  ['Lộc Yên', 420, 84, 43, 1],
+  ['Xuân Long', 610, 79, 62, 1],
+  ['Thanh Lò', 380, 220, 60, 1],
+  ['Bình Trung', 450, 238, 70, 1],
+  ['Hoà Cư', 700, 62, 69, 0],
+  ['Phú Xá', 520, 120, 59, 1],
+  ['Công Sơn', 430, 142, 53, 1],
+  ['Thạch Đạn', 560, 90, 59, 1],
+  ['Mẫu Sơn', 300, 33, 24, 1],
+  ['Cao Lâu', 650, 47, 61, 0],
+  ['Bảo Lâm', 900, 52, 87, 0],
+  ['Gia Cát', 1100, 31, 105, 0],
+  ['Hải Yến', 800, 42, 76, 0],
+  ['Hợp Thành', 760, 21, 69, 0],
+  ['Tân Liên', 1150, 48, 111, 0],
+  ['Tân Thành', 980, 46, 94, 0],
+  ['Thụy Hùng', 1020, 63, 100, 0],
+  ['Xuất Lễ', 690, 53, 66, 0],
+  ['Yên Trạch', 830, 56, 81, 0],
+  ['Song Giáp', 500, 55, 46, 1],
+];
+
+/** The demo's illustrative places (see DEMO_PLACES). */
+export function buildDemoPlaces(workbookId: string): Place[] {
+  return DEMO_PLACES.map(([name, households, poor, nearPoor, difficult], i) => ({
+    id: newId(),
+    workbookId,
+    parentId: null,
+    code: `X${String(i + 1).padStart(2, '0')}`,
+    name,
+    kind: 'commune',
+    values: { households, poor, nearPoor, population: Math.round(households * 4.1), ethnicShare: null, area: null, difficult, poorDistrict: 0 },
+    order: i,
+  }));
+}
 
 /** A fresh copy of the demo workbook, with new ids each call. */
 export function buildDemoWorkbook(now = Date.now()): WorkbookData {
@@ -87,10 +134,21 @@ export function buildDemoWorkbook(now = Date.now()): WorkbookData {
       ],
       baselineScenarioId: scenarioId,
       demo: true,
+      criteria: DEFAULT_CRITERIA.map((c) => ({ ...c })),
+      // 2023: the report's 228 local against 13.164 central; 2022: no local money.
+      counterpart: [
+        { year: 2023, capital: 'recurrent', percent: 1.73 },
+        { year: 2023, capital: 'investment', percent: 1.73 },
+        { year: 2022, capital: 'recurrent', percent: 0 },
+        { year: 2022, capital: 'investment', percent: 0 },
+      ],
+      placesIllustrative: true,
     },
     nodes,
     scenarios: [{ id: scenarioId, workbookId, name: 'Kịch bản gốc', createdAt: now }],
     lines,
+    places: buildDemoPlaces(workbookId),
+    rules: [],
   };
 }
 
@@ -109,10 +167,14 @@ export function buildEmptyWorkbook(name: string, year: number, now = Date.now())
       settings: { asOf: null },
       stated: [],
       baselineScenarioId: scenarioId,
+      criteria: DEFAULT_CRITERIA.map((c) => ({ ...c })),
+      counterpart: [],
     },
     nodes: instantiateTree(workbookId),
     scenarios: [{ id: scenarioId, workbookId, name: 'Kịch bản gốc', createdAt: now }],
     lines: [],
+    places: [],
+    rules: [],
   };
 }
 

@@ -62,6 +62,12 @@ export interface Workbook {
   note?: string;
   /** True for the built-in demo workbook (can be reset). */
   demo?: boolean;
+  /** Criterion columns of the places sheet (schema v2; absent in older records = the defaults). */
+  criteria?: CriterionDef[];
+  /** Required counterpart ratios by year and capital type (schema v2). */
+  counterpart?: CounterpartRatio[];
+  /** Set when the places' figures are illustrative, not official (shown on screen). */
+  placesIllustrative?: boolean;
   /** Unknown fields from newer versions are kept, never dropped. */
   [extra: string]: unknown;
 }
@@ -118,6 +124,10 @@ export interface WorkbookData {
   scenarios: Scenario[];
   /** Lines of the baseline scenario. */
   lines: Line[];
+  /** Places and their criterion values (schema v2; empty for older data). */
+  places?: Place[];
+  /** Saved allocation rules (schema v2). */
+  rules?: AllocationRuleRecord[];
 }
 
 /** Editable fields of a line, as a grid edit names them. */
@@ -146,3 +156,74 @@ export const fail = <T = never>(code: string, params?: Problem['params']): Resul
   ok: false,
   error: { code, params },
 });
+
+// ---- places, criteria, allocation rules, counterpart ratios (schema v2) ---------------------
+
+export type PlaceKind = 'province' | 'district' | 'commune' | 'unit';
+/** How a criterion column is read and shown: a count, a percentage, a yes/no flag, or an area. */
+export type CriterionKind = 'count' | 'percent' | 'flag' | 'area';
+
+/** A criterion column of the places sheet (households, poor households, flags…). */
+export interface CriterionDef {
+  key: string;
+  label: string;
+  kind: CriterionKind;
+}
+
+/** A recipient of allocations: a commune, district or implementing unit, with its criterion values. */
+export interface Place {
+  id: Id;
+  workbookId: Id;
+  parentId: Id | null;
+  code: string;
+  name: string;
+  kind: PlaceKind;
+  /** Criterion values by key; flags are 1 or 0; null = not known. */
+  values: Record<string, number | null>;
+  order: number;
+}
+
+/** The local budget's required share of central money, for one year and capital type. */
+export interface CounterpartRatio {
+  year: number;
+  capital: CapitalType;
+  /** Required local amount as a percentage of the central amount (e.g. 1.73). */
+  percent: number;
+}
+
+/** A saved allocation rule: how one envelope of a budget line is split among places. */
+export interface AllocationRuleRecord {
+  id: Id;
+  workbookId: Id;
+  scenarioId: Id;
+  name: string;
+  nodeId: Id;
+  source: Source;
+  capital: CapitalType;
+  year: number;
+  envelope: number;
+  /** Rounding unit in đồng (1, 1 000, 1 000 000). */
+  unit: number;
+  criteria: { key: string; weight: number }[];
+  reserved: { id: string; label: string; amount?: number; percent?: number }[];
+  /** Per place: pinned amount, floor, cap (đồng); absent = none. */
+  overrides: Record<Id, { pinned?: number; floor?: number; cap?: number; eligible?: boolean }>;
+  floor?: number;
+  cap?: number;
+  /** Places with a criterion below its minimum are not eligible. */
+  minimum?: Record<string, number>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The default criteria columns of a new workbook (users may add their own). */
+export const DEFAULT_CRITERIA: readonly CriterionDef[] = [
+  { key: 'households', label: 'Số hộ', kind: 'count' },
+  { key: 'poor', label: 'Hộ nghèo', kind: 'count' },
+  { key: 'nearPoor', label: 'Hộ cận nghèo', kind: 'count' },
+  { key: 'population', label: 'Dân số', kind: 'count' },
+  { key: 'ethnicShare', label: 'Tỷ lệ DTTS (%)', kind: 'percent' },
+  { key: 'area', label: 'Diện tích (km²)', kind: 'area' },
+  { key: 'difficult', label: 'Xã ĐBKK', kind: 'flag' },
+  { key: 'poorDistrict', label: 'Huyện nghèo', kind: 'flag' },
+];

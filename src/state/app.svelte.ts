@@ -187,6 +187,7 @@ export function copyWorkbook(data: WorkbookData, name: string): WorkbookData {
   const wbId = newId();
   const nodeIds = new Map(data.nodes.map((n) => [n.id, newId()]));
   const scenarioIds = new Map(data.scenarios.map((s) => [s.id, newId()]));
+  const placeIds = new Map((data.places ?? []).map((p) => [p.id, newId()]));
   return {
     workbook: {
       ...structuredClone(data.workbook),
@@ -204,7 +205,26 @@ export function copyWorkbook(data: WorkbookData, name: string): WorkbookData {
       parentId: n.parentId === null ? null : (nodeIds.get(n.parentId) ?? null),
     })),
     scenarios: data.scenarios.map((s) => ({ ...s, id: scenarioIds.get(s.id)!, workbookId: wbId, createdAt: now })),
-    lines: data.lines.map((l) => ({ ...structuredClone(l), id: newId(), nodeId: nodeIds.get(l.nodeId) ?? l.nodeId })),
+    lines: data.lines.map((l) => ({
+      ...structuredClone(l),
+      id: newId(),
+      nodeId: nodeIds.get(l.nodeId) ?? l.nodeId,
+      placeId: l.placeId === null ? null : (placeIds.get(l.placeId) ?? l.placeId),
+    })),
+    places: (data.places ?? []).map((p) => ({
+      ...structuredClone(p),
+      id: placeIds.get(p.id)!,
+      workbookId: wbId,
+      parentId: p.parentId === null ? null : (placeIds.get(p.parentId) ?? null),
+    })),
+    rules: (data.rules ?? []).map((r) => ({
+      ...structuredClone(r),
+      id: newId(),
+      workbookId: wbId,
+      scenarioId: scenarioIds.get(r.scenarioId) ?? r.scenarioId,
+      nodeId: nodeIds.get(r.nodeId) ?? r.nodeId,
+      overrides: Object.fromEntries(Object.entries(r.overrides).map(([pid, o]) => [placeIds.get(pid) ?? pid, { ...o }])),
+    })),
   };
 }
 

@@ -102,11 +102,11 @@ async function countRecordsOf(db: PlanbenchDB, data: WorkbookData): Promise<numb
 }
 
 describe('schema', () => {
-  it('opens at SCHEMA_VERSION with the five tables', async () => {
+  it('opens at SCHEMA_VERSION with all its tables', async () => {
     const db = freshDb();
     await db.open();
     expect(db.verno).toBe(SCHEMA_VERSION);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['lineChunks', 'meta', 'nodes', 'scenarios', 'workbooks']);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['lineChunks', 'meta', 'nodes', 'places', 'rules', 'scenarios', 'workbooks']);
     expect(db.lineChunks.schema.primKey.keyPath).toEqual(['scenarioId', 'no']);
   });
 });
@@ -432,7 +432,7 @@ describe('another tab upgrading or deleting the database', () => {
 
     // A later build: today's schema plus one more version on top.
     const newer = freshDb(db.name);
-    newer.version(SCHEMA_VERSION + 1).stores({ places: 'id' });
+    newer.version(SCHEMA_VERSION + 1).stores({ later: 'id' });
     // Resolves only because this connection got out of the way (otherwise the upgrade is blocked).
     await newer.open();
 

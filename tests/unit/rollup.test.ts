@@ -150,3 +150,23 @@ describe('rollUp invariants', () => {
     expect(rollUp(buildColumns(tree, [big(1)])).overflow).toBe(false);
   });
 });
+
+describe('demo places (illustrative)', () => {
+  it('add up exactly to the district totals the report states, in its poverty-rate bands', async () => {
+    const { buildDemoPlaces } = await import('../../src/domain/demo');
+    const places = buildDemoPlaces('wb');
+    const sum = (k: string) => places.reduce((a, p) => a + (p.values[k] ?? 0), 0);
+    expect(places).toHaveLength(22);
+    expect(sum('households')).toBe(19_820);
+    expect(sum('poor')).toBe(1_644);
+    expect(sum('nearPoor')).toBe(2_023);
+    expect(places.filter((p) => p.name.startsWith('Thị trấn')).reduce((a, p) => a + p.values.poor!, 0)).toBe(62);
+    const rates = places.map((p) => (p.values.poor! / p.values.households!) * 100);
+    expect(rates.filter((r) => r > 50)).toHaveLength(2);
+    expect(rates.filter((r) => r > 30 && r <= 50)).toHaveLength(1);
+    expect(rates.filter((r) => r >= 10 && r <= 30)).toHaveLength(6);
+    expect(rates.filter((r) => r < 10)).toHaveLength(13);
+    for (const name of ['Lộc Yên', 'Xuân Long', 'Thanh Lò', 'Bình Trung', 'Hoà Cư', 'Phú Xá', 'Công Sơn', 'Thạch Đạn', 'Mẫu Sơn', 'Cao Lâu', 'Bảo Lâm'])
+      expect(places.some((p) => p.name === name)).toBe(true);
+  });
+});

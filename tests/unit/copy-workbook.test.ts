@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { copyWorkbook } from '../../src/state/app.svelte';
+import { buildDemoWorkbook } from '../../src/domain/demo';
+
+describe('duplicating a workbook', () => {
+  it('gives every record a new id and keeps every link between records', () => {
+    const demo = buildDemoWorkbook();
+    demo.lines[0] = { ...demo.lines[0], placeId: demo.places![3].id };
+    const copy = copyWorkbook(demo, 'Bản sao');
+    const oldIds = new Set([demo.workbook.id, ...demo.nodes.map((n) => n.id), ...demo.lines.map((l) => l.id), ...demo.places!.map((p) => p.id)]);
+    for (const id of [copy.workbook.id, ...copy.nodes.map((n) => n.id), ...copy.lines.map((l) => l.id), ...copy.places!.map((p) => p.id)]) expect(oldIds.has(id)).toBe(false);
+    const nodeIds = new Set(copy.nodes.map((n) => n.id));
+    for (const l of copy.lines) expect(nodeIds.has(l.nodeId)).toBe(true);
+    for (const n of copy.nodes) if (n.parentId) expect(nodeIds.has(n.parentId)).toBe(true);
+    expect(copy.lines[0].placeId).toBe(copy.places![3].id);
+    expect(copy.workbook.baselineScenarioId).toBe(copy.scenarios[0].id);
+    expect(copy.lines.map((l) => l.plan)).toEqual(demo.lines.map((l) => l.plan));
+    expect(copy.workbook.demo).toBe(false);
+    expect(copy.workbook.name).toBe('Bản sao');
+  });
+});
