@@ -67,10 +67,19 @@ export const APP_MESSAGES: MessageTable = {
   'db.write-failed': { vi: 'Chưa lưu được thay đổi vào trình duyệt: {detail}', en: 'The change could not be saved in this browser: {detail}' },
 };
 
+/** Places sheet: criterion values. */
+export const PLACE_MESSAGES: MessageTable = {
+  'criterion.not-a-number': { vi: 'Không đọc được "{text}" thành số. Ví dụ hợp lệ: 1.644 hoặc 8,29.', en: 'Cannot read "{text}" as a number. Valid examples: 1,644 or 8.29.' },
+  'criterion.negative': { vi: 'Tiêu chí không được âm: "{text}".', en: 'A criterion cannot be negative: "{text}".' },
+  'criterion.not-whole': { vi: 'Số đếm phải là số nguyên: "{text}".', en: 'A count must be a whole number: "{text}".' },
+  'criterion.not-a-flag': { vi: 'Ô này chỉ nhận có/không (1/0, x): "{text}".', en: 'This cell takes yes/no only (1/0, x): "{text}".' },
+};
+
 export const MESSAGES: MessageTable = {
   ...AMOUNT_MESSAGES,
   ...CELL_INPUT_MESSAGES,
   ...APP_MESSAGES,
+  ...PLACE_MESSAGES,
 };
 
 const GENERIC: MessageTemplates = {

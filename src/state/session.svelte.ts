@@ -1,7 +1,8 @@
 // One open workbook: its tree, lines and roll-up, every edit as an undoable change that is saved at
 // once (only the touched chunks) and sent to the recalculation worker. Glue between ui, db and engine.
 
-import type { Id, Line, LineField, Problem, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import type { CriterionKind, Id, Line, LineField, Place, Problem, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import { blankPlace, criteriaOf, criterionKey, readCriterionInput, setPlaceField } from '../domain/places';
 import { orderTree, subtreeIds, siblingsOf, orderAfter, moveAmongSiblings, type OrderedTree } from '../domain/tree';
 import { buildColumns, columnValue, type ColumnEdit, type ColumnField, type Rollup } from '../domain/rollup';
 import {
@@ -20,6 +21,7 @@ import {
   type ReadContext,
 } from '../domain/edit';
 import { newId } from '../domain/ids';
+import { normalizeText } from '../domain/text';
 import type { PlanbenchDB } from '../db/database';
 import { commitChange } from '../db/workbook-repo';
 import { ChunkedLines } from '../db/line-chunks';
@@ -46,6 +48,16 @@ export interface CellProblem {
 
 export type SaveStatus = 'saved' | 'saving' | 'error';
 
+/** A typed or pasted value for the places sheet: a place's code, name or a criterion value. */
+export interface PlaceInput {
+  placeId: Id;
+  field: string;
+  raw: unknown;
+}
+export interface PlaceProblem extends PlaceInput {
+  problem: Problem;
+}
+
 const COLUMN_OF: Partial<Record<LineField, ColumnField>> = {
   plan: 'plan',
   disbursed: 'disbursed',
@@ -66,6 +78,10 @@ export class WorkbookSession {
   collapsed = $state.raw<Set<Id>>(new Set());
   /** Bumps on every change of data; the grid repaints on it. */
   revision = $state(0);
+  /** Places of the places sheet, in display order. */
+  places = $state.raw<Place[]>([]);
+  /** Bumps when places or criteria change; the places sheet repaints on it. */
+  placesRevision = $state(0);
   /** Bumps when rows are added, removed or reordered; the grid reloads its rows on it. */
   structureRevision = $state(0);
   saveStatus = $state<SaveStatus>('saved');
@@ -97,6 +113,7 @@ export class WorkbookSession {
     this.chunks = chunks;
     this.engine = engine ?? new RecalcClient();
     for (const n of data.nodes) this.nodeById.set(n.id, n);
+    this.places = sortPlaces(data.places ?? []);
     this.rebuildStructure(data.lines);
     this.ready = this.reloadEngine();
   }
@@ -192,6 +209,59 @@ export class WorkbookSession {
     };
     if (!isEmptyChange(change)) this.commit(change, focus);
     return problems;
+  }
+
+  /**
+   * Reads and applies places-sheet inputs as one undoable step; unreadable values are refused
+   * (the cell keeps its value) and returned.
+   */
+  setPlaceCells(inputs: PlaceInput[], locale: ReadContext['locale']): PlaceProblem[] {
+    const problems: PlaceProblem[] = [];
+    const after = new Map<Id, Place>();
+    const criteria = new Map(criteriaOf(this.workbook).map((c) => [c.key, c]));
+    for (const input of inputs) {
+      const cur = after.get(input.placeId) ?? this.places.find((p) => p.id === input.placeId);
+      if (!cur) continue;
+      let value: string | number | null;
+      if (input.field === 'name' || input.field === 'code') value = normalizeText(String(input.raw ?? ''));
+      else {
+        const def = criteria.get(input.field);
+        if (!def) throw new Error(`setPlaceCells: unknown criterion ${input.field}`);
+        const r = readCriterionInput(def.kind, input.raw, locale);
+        if (!r.ok) {
+          problems.push({ ...input, problem: r.error });
+          continue;
+        }
+        value = r.value;
+      }
+      after.set(cur.id, setPlaceField(cur, input.field, value));
+    }
+    const places = [...after.values()]
+      .map((a) => ({ before: this.places.find((p) => p.id === a.id)!, after: a }))
+      .filter((c) => c.before !== c.after);
+    if (places.length) this.commit({ places }, null);
+    return problems;
+  }
+
+  /** Adds an empty place at the end of the sheet; returns its id. */
+  addPlace(): Id {
+    const order = this.places.length ? Math.max(...this.places.map((p) => p.order)) + 1 : 0;
+    const place = blankPlace(newId(), this.workbook.id, order);
+    this.commit({ places: [{ before: null, after: place }] }, null);
+    return place.id;
+  }
+
+  deletePlaces(ids: Id[]): void {
+    const gone = this.places.filter((p) => ids.includes(p.id));
+    if (gone.length) this.commit({ places: gone.map((p) => ({ before: p, after: null })) }, null);
+  }
+
+  /** Adds a criterion column to the places sheet (undoable); returns its key. */
+  addCriterion(label: string, kind: CriterionKind): string {
+    const criteria = criteriaOf(this.workbook);
+    const key = criterionKey(label, criteria);
+    this.commit({ workbook: { before: this.workbook, after: { ...this.workbook, criteria: [...criteria, { key, label: label.trim(), kind }] } } }, null);
+    return key;
   }
 
   /** Adds an empty line under a node (after `afterLineId` when given); returns its id. */
@@ -370,6 +440,22 @@ export class WorkbookSession {
       }
     }
     if (change.workbook) this.workbook = change.workbook.after;
+    const putPlaces: Place[] = [];
+    const deletePlaceIds: Id[] = [];
+    if (change.places?.length || change.workbook) {
+      const byId = new Map(this.places.map((p) => [p.id, p]));
+      for (const { before, after } of change.places ?? []) {
+        if (after) {
+          byId.set(after.id, after);
+          putPlaces.push(after);
+        } else if (before) {
+          byId.delete(before.id);
+          deletePlaceIds.push(before.id);
+        }
+      }
+      this.places = sortPlaces([...byId.values()]);
+      this.placesRevision++;
+    }
 
     if (putNodes.length || deleteNodeIds.length) repaintNow = true;
     if (structural) {
@@ -391,7 +477,7 @@ export class WorkbookSession {
       no,
       lines: this.chunks.lines(no),
     }));
-    this.save({ workbook: change.workbook ? this.workbook : undefined, workbookId: this.workbook.id, putNodes, deleteNodeIds, chunks });
+    this.save({ workbook: change.workbook ? this.workbook : undefined, workbookId: this.workbook.id, putNodes, deleteNodeIds, chunks, putPlaces, deletePlaceIds });
   }
 
   /** Milliseconds the last save took from the edit to its transaction completing (diagnostics). */
@@ -452,3 +538,7 @@ export class WorkbookSession {
 }
 
 type SessionFocus = { target: RowTarget; field: AnyField };
+
+function sortPlaces(places: Place[]): Place[] {
+  return places.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+}

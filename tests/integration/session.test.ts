@@ -166,6 +166,49 @@ describe('WorkbookSession', () => {
     expect((await reload()).nodes.some((n) => n.id === added)).toBe(false);
   });
 
+  it('places sheet: criterion values are read, refused when not numbers, undoable and saved', async () => {
+    const { s, settle, reload } = await open();
+    const lyen = s.places.find((p) => p.name === 'Lộc Yên')!;
+    const problems = s.setPlaceCells(
+      [
+        { placeId: lyen.id, field: 'poor', raw: '1.234' },
+        { placeId: lyen.id, field: 'nearPoor', raw: 'nhiều' },
+        { placeId: lyen.id, field: 'difficult', raw: 'không' },
+        { placeId: lyen.id, field: 'households', raw: '-5' },
+      ],
+      'vi',
+    );
+    expect(problems.map((p) => p.problem.code)).toEqual(['criterion.not-a-number', 'criterion.negative']);
+    await settle();
+    const now = s.places.find((p) => p.id === lyen.id)!;
+    expect(now.values.poor).toBe(1234);
+    expect(now.values.difficult).toBe(0);
+    expect(now.values.nearPoor).toBe(lyen.values.nearPoor);
+    expect((await reload()).places!.find((p) => p.id === lyen.id)!.values.poor).toBe(1234);
+    s.undo();
+    await settle();
+    expect(s.places.find((p) => p.id === lyen.id)!.values.poor).toBe(84);
+    expect((await reload()).places!.find((p) => p.id === lyen.id)!.values.poor).toBe(84);
+  });
+
+  it('places sheet: add a place and a criterion column; undo removes them', async () => {
+    const { s, settle, reload } = await open();
+    const key = s.addCriterion('Hộ mới thoát nghèo', 'count');
+    const id = s.addPlace();
+    s.setPlaceCells([{ placeId: id, field: 'name', raw: 'Xã mới' }, { placeId: id, field: key, raw: '12' }], 'vi');
+    await settle();
+    const saved = await reload();
+    expect(saved.workbook.criteria!.some((c) => c.key === key && c.label === 'Hộ mới thoát nghèo')).toBe(true);
+    expect(saved.places!.find((p) => p.id === id)!.values[key]).toBe(12);
+    s.undo();
+    s.undo();
+    s.undo();
+    await settle();
+    expect(s.places.some((p) => p.id === id)).toBe(false);
+    expect(s.workbook.criteria!.some((c) => c.key === key)).toBe(false);
+    expect((await reload()).places).toHaveLength(22);
+  });
+
   it('a field that does not belong to the row kind is a bug, not a silent write', async () => {
     const { s, line } = await open();
     expect(() => s.setCells([{ target: { kind: 'line', id: line('DA2').id }, field: 'name', raw: 'x' }], ctx)).toThrow();
