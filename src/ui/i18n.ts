@@ -91,6 +91,22 @@ const STRINGS = {
   note: { vi: 'Ghi chú', en: 'Note' },
   asOf: { vi: 'Số liệu đến ngày', en: 'Figures as of' },
   recalcPending: { vi: 'đang tính…', en: 'computing…' },
+  tabPlan: { vi: 'Kế hoạch vốn', en: 'Budget plan' },
+  tabPlaces: { vi: 'Địa bàn & tiêu chí', en: 'Places & criteria' },
+  placesTitle: { vi: 'Địa bàn và tiêu chí phân bổ', en: 'Places and allocation criteria' },
+  placesIllustrative: {
+    vi: 'Số liệu minh hoạ: báo cáo không có số liệu từng xã. Các số này được dựng cho khớp tổng của huyện (19.820 hộ; 1.644 hộ nghèo; 2.023 hộ cận nghèo), không phải số liệu chính thức.',
+    en: 'Illustrative figures: the report gives no per-commune data. These were made up to match the district totals (19,820 households; 1,644 poor; 2,023 near-poor); they are not official.',
+  },
+  addPlace: { vi: 'Thêm địa bàn', en: 'Add place' },
+  deletePlaces: { vi: 'Xoá địa bàn', en: 'Delete places' },
+  newCriterion: { vi: 'Tiêu chí mới', en: 'New criterion' },
+  criterionKind: { vi: 'Loại tiêu chí', en: 'Criterion kind' },
+  kindCount: { vi: 'Số đếm', en: 'Count' },
+  kindPercent: { vi: 'Tỷ lệ %', en: 'Percentage' },
+  kindFlag: { vi: 'Có/không', en: 'Yes/no' },
+  kindArea: { vi: 'Diện tích', en: 'Area' },
+  addCriterion: { vi: 'Thêm cột', en: 'Add column' },
   gridLabel: { vi: 'Bảng kế hoạch vốn theo dự án', en: 'Budget plan grid by project' },
 } as const;
 

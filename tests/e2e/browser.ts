@@ -25,7 +25,7 @@ export function launchPersistent(userDataDir: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1600, height: 1100 },
+    viewport: { width: 1600, height: 1300 },
   });
 }
 

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 async function freshPage(): Promise<{ ctx: BrowserContext; page: Page; wb: Workbench }> {
-  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1100 } });
+  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1300 } });
   const page = await ctx.newPage();
   const wb = new Workbench(page);
   await wb.open(baseUrl);
@@ -227,7 +227,7 @@ describe('persistence and settings', () => {
 
 describe('large plans', () => {
   it('Ctrl+↓ reaches the last line of a 50 000-line workbook', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1600, height: 1100 } });
+    const ctx = await browser.newContext({ viewport: { width: 1600, height: 1300 } });
     const page = await ctx.newPage();
     const wb = new Workbench(page);
     await wb.open(baseUrl, '?debug');

@@ -3,14 +3,14 @@
 // writes data itself), and owns the grid's keyboard shortcuts and context menu.
 
 import Handsontable from 'handsontable';
-import 'handsontable/styles/handsontable.min.css';
-import 'handsontable/styles/ht-theme-main.min.css';
 import type { CellChange, ChangeSource } from 'handsontable/settings';
 import type { CellInput, CellProblem, RowTarget, WorkbookSession } from '../../state/session.svelte';
 import { TOTAL_ROW, rowNode } from '../../state/rows';
 import { SOURCE_LABELS, CAPITAL_LABELS } from '../../domain/cell-input';
 import { GRID_COLUMNS, COLUMN_INDEX, cellText, columnHeaders, fieldFor, rowKindOf, type ViewSettings } from './columns';
 import { t } from '../i18n';
+import { handleUndoKeys } from './undo-keys';
+import { BASE_GRID_SETTINGS } from './grid-settings';
 
 export interface GridCallbacks {
   onProblems(problems: CellProblem[]): void;
@@ -20,8 +20,6 @@ export interface GridCallbacks {
 interface RowRef {
   r: number;
 }
-
-const ROW_HEIGHT = 26;
 
 export class BudgetGridAdapter {
   readonly hot: Handsontable;
@@ -46,34 +44,11 @@ export class BudgetGridAdapter {
       width: c.width,
     }));
     this.hot = new Handsontable(container, {
-      licenseKey: 'non-commercial-and-evaluation',
-      themeName: 'ht-theme-main',
+      ...BASE_GRID_SETTINGS,
       data: this.rowRefs,
       columns,
       colHeaders: columnHeaders(view),
-      rowHeaders: false,
       colWidths: GRID_COLUMNS.map((c) => c.width),
-      rowHeights: ROW_HEIGHT,
-      wordWrap: false,
-      columnHeaderHeight: 40,
-      autoRowSize: false,
-      autoColumnSize: false,
-      manualColumnResize: true,
-      fixedColumnsStart: 2,
-      fixedRowsBottom: 1,
-      height: '100%',
-      width: '100%',
-      undo: false,
-      fillHandle: { direction: 'vertical', autoInsertRow: false },
-      allowInsertRow: false,
-      allowInsertColumn: false,
-      allowRemoveRow: false,
-      allowRemoveColumn: false,
-      outsideClickDeselects: false,
-      enterMoves: { col: 0, row: 1 },
-      tabNavigation: true,
-      navigableHeaders: true,
-      copyPaste: true,
       cells: (row, col) => this.cellMeta(row, col),
       renderer: (instance: Handsontable.Core, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, cp: Handsontable.CellProperties) =>
         this.renderCell(instance, td, row, col, prop, value, cp),
@@ -251,20 +226,13 @@ export class BudgetGridAdapter {
   // ---- keyboard, mouse, menu ----------------------------------------------------------------
 
   private onKeyDown(e: KeyboardEvent): void {
-    if (this.hot.getActiveEditor()?.isOpened()) return;
+    if (this.hot.getActiveEditor()?.isOpened() || handleUndoKeys(this.hot, e, this.session)) return;
     const ctrl = e.ctrlKey || e.metaKey;
-    const key = e.key.toLowerCase();
     const stop = () => {
       e.preventDefault();
       e.stopImmediatePropagation();
     };
-    if (ctrl && !e.shiftKey && key === 'z') {
-      stop();
-      this.session.undo();
-    } else if (ctrl && (key === 'y' || (e.shiftKey && key === 'z'))) {
-      stop();
-      this.session.redo();
-    } else if (ctrl && (e.key === 'ArrowDown' || e.key === 'End')) {
+    if (ctrl && (e.key === 'ArrowDown' || e.key === 'End')) {
       // Handsontable alone does not reach the last row of very long grids: select, then scroll to it.
       stop();
       const last = this.session.rows.length - 1;
