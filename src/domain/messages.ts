@@ -54,6 +54,39 @@ export const CELL_INPUT_MESSAGES: MessageTable = {
   },
 };
 
+/** Codes from ./allocate (splitEnvelope). Amount params are numbers of đồng; format them for the
+ * reader (e.g. "5,4 tỷ đồng") before describing the problem. */
+export const ALLOCATION_MESSAGES: MessageTable = {
+  'allocation.reserved-exceed': {
+    vi: 'Các khoản để lại ({reserved}) cộng các mức giao cố định ({pinned}) vượt quá tổng vốn cần phân bổ ({envelope}).',
+    en: 'Reserved amounts ({reserved}) plus pinned amounts ({pinned}) exceed the envelope ({envelope}).',
+  },
+  'allocation.floors-exceed': {
+    vi: 'Tổng mức tối thiểu của các đơn vị ({floors}) vượt quá số vốn còn lại để chia ({available}). Hãy hạ mức tối thiểu.',
+    en: 'The recipients\' floors add up to {floors}, more than the {available} left to share. Lower the floors.',
+  },
+  'allocation.caps-too-low': {
+    vi: 'Tổng mức tối đa của các đơn vị ({caps}) không đủ để nhận hết số vốn còn lại ({available}). Hãy nâng mức tối đa hoặc thêm đơn vị nhận.',
+    en: 'The recipients\' caps add up to {caps}, less than the {available} left to share. Raise the caps or add recipients.',
+  },
+  'allocation.zero-scores': {
+    vi: 'Mọi đơn vị đủ điều kiện đều có điểm bằng 0 theo các tiêu chí đã chọn, nên không chia được {available} còn lại. Hãy kiểm tra số liệu hoặc trọng số.',
+    en: 'Every eligible recipient scores zero on the chosen criteria, so the {available} left cannot be shared. Check the figures or the weights.',
+  },
+  'allocation.bad-value': {
+    vi: 'Đơn vị "{recipient}" thiếu số liệu hoặc có số liệu không hợp lệ (âm hoặc không phải số) ở tiêu chí "{column}".',
+    en: 'Recipient "{recipient}" has a missing or invalid figure (negative or not a number) for criterion "{column}".',
+  },
+  'allocation.no-recipients': {
+    vi: 'Không có đơn vị nào đủ điều kiện để nhận số vốn còn lại ({available}).',
+    en: 'No eligible recipient can take the {available} left to share.',
+  },
+  'allocation.bad-rule': {
+    vi: 'Quy tắc phân bổ không hợp lệ: {detail}.',
+    en: 'The allocation rule is not valid: {detail}.',
+  },
+};
+
 /** Every known code. */
 /** Workbook, field and database problems. */
 export const APP_MESSAGES: MessageTable = {

@@ -1,12 +1,13 @@
 // Roll-ups and derived figures of a plan, on typed-array columns so a worker can hold a columnar
 // copy and receive edits instead of whole line objects. Pure: no I/O, same input → same output.
 
-import type { Line, Source, CapitalType } from './model';
+import type { CounterpartRatio, Line, Source, CapitalType } from './model';
 import type { OrderedTree } from './tree';
 import { mulDivRound, rateToBasisPoints } from './money';
 
 export const SOURCE_CODE: Record<Source, number> = { central: 0, local: 1, other: 2 };
 export const CAPITAL_CODE: Record<CapitalType, number> = { investment: 0, recurrent: 1 };
+const CENTRAL = SOURCE_CODE.central;
 
 /** The plan as columns. Line i belongs to node lineNode[i]; parents precede children. */
 export interface PlanColumns {
@@ -18,6 +19,11 @@ export interface PlanColumns {
   expected: Float64Array;
   source: Uint8Array;
   capital: Uint8Array;
+  /**
+   * Required counterpart ratio by capital type (index CAPITAL_CODE), in hundredths of a percent of
+   * the central amount (1,73 % → 173); 0 = none required.
+   */
+  counterpartBp: Float64Array;
 }
 
 /** Column names an edit may change. */
@@ -45,14 +51,25 @@ export interface Rollup {
   /** Plan by capital type. */
   investment: Float64Array;
   recurrent: Float64Array;
+  /** Local money required as counterpart of the central lines below (ratio × central plan). */
+  requiredLocal: Float64Array;
   lineProjected: Float64Array;
+  /** Required counterpart of each line (0 unless the line is central money). */
+  lineRequired: Float64Array;
   lineUnspent: Float64Array;
   /** True when a sum passed 2^53 đồng and can no longer be trusted to the đồng. */
   overflow: boolean;
 }
 
+/** Counterpart ratios for one year as the columns carry them (hundredths of a percent by capital type). */
+export function counterpartColumn(ratios: readonly CounterpartRatio[] | undefined, year: number): Float64Array {
+  const out = new Float64Array(2);
+  for (const r of ratios ?? []) if (r.year === year) out[CAPITAL_CODE[r.capital]] = rateToBasisPoints(r.percent);
+  return out;
+}
+
 /** Columns of the given lines against an ordered tree; lines whose node is unknown are skipped (index -1). */
-export function buildColumns(tree: OrderedTree, lines: readonly Line[]): PlanColumns {
+export function buildColumns(tree: OrderedTree, lines: readonly Line[], counterpartBp: Float64Array = new Float64Array(2)): PlanColumns {
   const n = lines.length;
   const cols: PlanColumns = {
     nodeParent: Int32Array.from(tree.parentIndex),
@@ -62,6 +79,7 @@ export function buildColumns(tree: OrderedTree, lines: readonly Line[]): PlanCol
     expected: new Float64Array(n),
     source: new Uint8Array(n),
     capital: new Uint8Array(n),
+    counterpartBp: Float64Array.from(counterpartBp),
   };
   for (let i = 0; i < n; i++) {
     const l = lines[i];
@@ -124,7 +142,9 @@ export function rollUp(cols: PlanColumns): Rollup {
     other: mk(),
     investment: mk(),
     recurrent: mk(),
+    requiredLocal: mk(),
     lineProjected: new Float64Array(cols.plan.length),
+    lineRequired: new Float64Array(cols.plan.length),
     lineUnspent: new Float64Array(cols.plan.length),
     overflow: false,
   };
@@ -138,6 +158,9 @@ export function rollUp(cols: PlanColumns): Rollup {
     const proj = projectLine(p, d, expected[i]);
     r.lineProjected[i] = proj;
     r.lineUnspent[i] = p - proj;
+    const bp = source[i] === CENTRAL ? cols.counterpartBp[capital[i]] : 0;
+    const required = bp > 0 ? mulDivRound(p, bp, 10_000) : 0;
+    r.lineRequired[i] = required;
     if (node < 0) continue;
     r.plan[node] += p;
     r.disbursed[node] += d;
@@ -145,8 +168,9 @@ export function rollUp(cols: PlanColumns): Rollup {
     r.unspent[node] += p - proj;
     bySource[source[i]][node] += p;
     byCapital[capital[i]][node] += p;
+    r.requiredLocal[node] += required;
   }
-  const measures = [r.plan, r.disbursed, r.projected, r.unspent, r.central, r.local, r.other, r.investment, r.recurrent];
+  const measures = [r.plan, r.disbursed, r.projected, r.unspent, r.central, r.local, r.other, r.investment, r.recurrent, r.requiredLocal];
   // Children come after their parents, so one backward pass carries every subtree upward.
   for (let k = nodeCount - 1; k >= 0; k--) {
     const parent = cols.nodeParent[k];
@@ -164,6 +188,11 @@ export function rollUp(cols: PlanColumns): Rollup {
   return r;
 }
 
+/** True when the local money planned under a node falls short of its required counterpart. */
+export function isCounterpartShort(r: Rollup, k: number): boolean {
+  return r.local[k] < r.requiredLocal[k];
+}
+
 /** Disbursement rate in percent (NaN when the plan is zero). */
 export function rateOf(disbursed: number, plan: number): number {
   return plan === 0 ? NaN : (disbursed / plan) * 100;
@@ -171,12 +200,12 @@ export function rateOf(disbursed: number, plan: number): number {
 
 /** The transferable buffers of a roll-up (for handing it across a worker boundary without copying). */
 export function rollupBuffers(r: Rollup): ArrayBuffer[] {
-  return [r.plan, r.disbursed, r.projected, r.unspent, r.central, r.local, r.other, r.investment, r.recurrent, r.lineProjected, r.lineUnspent].map(
+  return [r.plan, r.disbursed, r.projected, r.unspent, r.central, r.local, r.other, r.investment, r.recurrent, r.requiredLocal, r.lineProjected, r.lineUnspent, r.lineRequired].map(
     (a) => a.buffer as ArrayBuffer,
   );
 }
 
 /** The transferable buffers of plan columns. */
 export function columnBuffers(c: PlanColumns): ArrayBuffer[] {
-  return [c.nodeParent, c.lineNode, c.plan, c.disbursed, c.expected, c.source, c.capital].map((a) => a.buffer as ArrayBuffer);
+  return [c.nodeParent, c.lineNode, c.plan, c.disbursed, c.expected, c.source, c.capital, c.counterpartBp].map((a) => a.buffer as ArrayBuffer);
 }

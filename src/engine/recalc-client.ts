@@ -93,5 +93,6 @@ function cloneColumns(c: PlanColumns): PlanColumns {
     expected: c.expected.slice(),
     source: c.source.slice(),
     capital: c.capital.slice(),
+    counterpartBp: c.counterpartBp.slice(),
   };
 }

@@ -1,10 +1,10 @@
 // One open workbook: its tree, lines and roll-up, every edit as an undoable change that is saved at
 // once (only the touched chunks) and sent to the recalculation worker. Glue between ui, db and engine.
 
-import type { CriterionKind, Id, Line, LineField, Place, Problem, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import type { CounterpartRatio, CriterionKind, Id, Line, LineField, Place, Problem, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { blankPlace, criteriaOf, criterionKey, readCriterionInput, setPlaceField } from '../domain/places';
 import { orderTree, subtreeIds, siblingsOf, orderAfter, moveAmongSiblings, type OrderedTree } from '../domain/tree';
-import { buildColumns, columnValue, type ColumnEdit, type ColumnField, type Rollup } from '../domain/rollup';
+import { buildColumns, columnValue, counterpartColumn, type ColumnEdit, type ColumnField, type Rollup } from '../domain/rollup';
 import {
   blankLine,
   invertChange,
@@ -329,6 +329,14 @@ export class WorkbookSession {
     this.commit({ nodes: [{ before: node, after }] }, { target: { kind: 'node', id }, field: 'code' }, true);
   }
 
+  /** Sets the required counterpart ratio (percent of central money) for the plan year and a capital type; undoable. */
+  setCounterpartRatio(capital: CounterpartRatio['capital'], percent: number | null): void {
+    const year = this.workbook.year;
+    const others = (this.workbook.counterpart ?? []).filter((r) => !(r.year === year && r.capital === capital));
+    const counterpart = percent === null ? others : [...others, { year, capital, percent }];
+    this.commit({ workbook: { before: this.workbook, after: { ...this.workbook, counterpart } } }, null);
+  }
+
   /** Renames the workbook (undoable). */
   rename(name: string): void {
     const trimmed = name.trim();
@@ -439,7 +447,11 @@ export class WorkbookSession {
         deleteNodeIds.push(before.id);
       }
     }
-    if (change.workbook) this.workbook = change.workbook.after;
+    if (change.workbook) {
+      const ratiosChanged = change.workbook.before.counterpart !== change.workbook.after.counterpart;
+      this.workbook = change.workbook.after;
+      if (ratiosChanged && !structural) void this.reloadEngine();
+    }
     const putPlaces: Place[] = [];
     const deletePlaceIds: Id[] = [];
     if (change.places?.length || change.workbook) {
@@ -522,7 +534,7 @@ export class WorkbookSession {
   }
 
   private async reloadEngine(): Promise<void> {
-    const r = await this.engine.load(buildColumns(this.tree, this.lines));
+    const r = await this.engine.load(buildColumns(this.tree, this.lines, counterpartColumn(this.workbook.counterpart, this.workbook.year)));
     if (r) this.setRollup(r);
   }
 

@@ -107,6 +107,18 @@ const STRINGS = {
   kindFlag: { vi: 'Có/không', en: 'Yes/no' },
   kindArea: { vi: 'Diện tích', en: 'Area' },
   addCriterion: { vi: 'Thêm cột', en: 'Add column' },
+  counterpartShortTip: {
+    vi: 'Thiếu vốn đối ứng: NSĐP đã bố trí {planned}, còn thiếu {short}.',
+    en: 'Counterpart short: local money planned {planned}, short by {short}.',
+  },
+  counterpart: { vi: 'Vốn đối ứng NSĐP', en: 'Local counterpart funds' },
+  counterpartRatio: { vi: 'Tỷ lệ yêu cầu năm {year} (% vốn NSTW)', en: 'Required ratio {year} (% of central)' },
+  capInvestment: { vi: 'Đầu tư', en: 'Investment' },
+  capRecurrent: { vi: 'Sự nghiệp', en: 'Recurrent' },
+  cpRequired: { vi: 'Yêu cầu', en: 'Required' },
+  cpPlanned: { vi: 'Đã bố trí', en: 'Planned' },
+  cpShort: { vi: 'Còn thiếu', en: 'Short by' },
+  cpEnough: { vi: 'Đủ', en: 'Enough' },
   gridLabel: { vi: 'Bảng kế hoạch vốn theo dự án', en: 'Budget plan grid by project' },
 } as const;
 

@@ -180,6 +180,22 @@ describe('editing', () => {
   });
 });
 
+describe('counterpart funds', () => {
+  it('shows the local money required by the 1,73 % ratio, marks the shortfall, and follows a new ratio', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.expectText(TOTAL, 'requiredLocal', '239,0687');
+    expect(await wb.cell(TOTAL, 'requiredLocal').getAttribute('class')).toContain('pb-short');
+    expect(await page.getByTestId('cp-short').textContent()).toContain('239,0687');
+    const recurrent = page.getByLabel('Sự nghiệp', { exact: false }).first();
+    await recurrent.fill('0');
+    await recurrent.press('Enter');
+    await wb.expectText(TOTAL, 'requiredLocal', '');
+    await expect.poll(() => page.getByTestId('cp-short').textContent()).toContain('Đủ');
+    await wb.screenshot('08-counterpart');
+    await ctx.close();
+  });
+});
+
 describe('persistence and settings', () => {
   it('keeps edits, language and unit after closing and reopening the browser', async () => {
     const profile = tempProfile();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildColumns, rollUp, projectLine, applyColumnEdits, rateOf } from '../../src/domain/rollup';
+import { buildColumns, rollUp, projectLine, applyColumnEdits, rateOf, counterpartColumn, isCounterpartShort } from '../../src/domain/rollup';
 import { orderTree, instantiateTree } from '../../src/domain/tree';
 import { buildDemoWorkbook } from '../../src/domain/demo';
 import { statedForYear } from '../../src/domain/edit';
@@ -168,5 +168,35 @@ describe('demo places (illustrative)', () => {
     expect(rates.filter((r) => r < 10)).toHaveLength(13);
     for (const name of ['Lộc Yên', 'Xuân Long', 'Thanh Lò', 'Bình Trung', 'Hoà Cư', 'Phú Xá', 'Công Sơn', 'Thạch Đạn', 'Mẫu Sơn', 'Cao Lâu', 'Bảo Lâm'])
       expect(places.some((p) => p.name === name)).toBe(true);
+  });
+});
+
+describe('counterpart funds', () => {
+  it('requires 1,73 % of the demo central plan as local money and finds none planned', () => {
+    const d = buildDemoWorkbook();
+    const tree = orderTree(d.nodes);
+    const r = rollUp(buildColumns(tree, d.lines, counterpartColumn(d.workbook.counterpart, 2023)));
+    const k = r.nodeCount;
+    expect(r.requiredLocal[k]).toBe(d.lines.reduce((a, l) => a + Math.round((l.plan * 173) / 10_000), 0));
+    expect(r.requiredLocal[k]).toBe(239_068_700);
+    expect(isCounterpartShort(r, k)).toBe(true);
+  });
+
+  it('local lines are not counted as needing counterpart, and enough local money clears the shortfall', () => {
+    const d = buildDemoWorkbook();
+    const tree = orderTree(d.nodes);
+    const da2 = d.nodes.find((n) => n.code === 'DA2')!;
+    const local = { ...d.lines[0], id: 'local', source: 'local' as const, plan: 100 * TR };
+    const r = rollUp(buildColumns(tree, [d.lines[0], local], counterpartColumn(d.workbook.counterpart, 2023)));
+    const k = tree.indexOf.get(da2.id)!;
+    expect(r.requiredLocal[k]).toBe(Math.round((5436 * TR * 173) / 10_000));
+    expect(r.lineRequired[1]).toBe(0);
+    expect(isCounterpartShort(r, k)).toBe(false);
+  });
+
+  it('a year without a ratio requires nothing', () => {
+    const d = buildDemoWorkbook();
+    const r = rollUp(buildColumns(orderTree(d.nodes), d.lines, counterpartColumn(d.workbook.counterpart, 2030)));
+    expect(r.requiredLocal[r.nodeCount]).toBe(0);
   });
 });

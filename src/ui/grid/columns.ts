@@ -48,6 +48,7 @@ export const GRID_COLUMNS: GridColumn[] = [
   { key: 'expected', field: 'expectedRate', kind: 'rate', width: 76, header: { vi: 'Dự kiến %', en: 'Expected %' }, editable: ['line'], numeric: true },
   { key: 'projected', kind: 'derived-amount', width: 100, header: { vi: 'Dự kiến GN', en: 'Projected' }, editable: [], numeric: true },
   { key: 'unspent', kind: 'derived-amount', width: 100, header: { vi: 'Dự kiến còn lại', en: 'Unspent' }, editable: [], numeric: true },
+  { key: 'requiredLocal', kind: 'derived-amount', width: 100, header: { vi: 'Đối ứng NSĐP yêu cầu', en: 'Required local' }, editable: [], numeric: true },
   { key: 'statedPlan', field: 'statedPlan', kind: 'amount', width: 100, header: { vi: 'KH báo cáo', en: 'Stated plan' }, editable: ['line', 'node', 'total'], numeric: true },
   { key: 'delta', kind: 'delta', width: 90, header: { vi: 'Chênh lệch KH', en: 'Plan Δ' }, editable: [], numeric: true },
 ];
@@ -114,6 +115,8 @@ export function cellText(s: WorkbookSession, code: number, col: number, view: Vi
         return r ? amt(r.lineProjected[code]) : PENDING;
       case 'unspent':
         return r ? amt(r.lineUnspent[code]) : PENDING;
+      case 'requiredLocal':
+        return r && r.lineRequired[code] ? amt(r.lineRequired[code]) : '';
       case 'statedPlan':
         return amt(l.stated?.plan);
       case 'delta':
@@ -140,6 +143,8 @@ export function cellText(s: WorkbookSession, code: number, col: number, view: Vi
       return r ? amt(r.projected[k]) : PENDING;
     case 'unspent':
       return r ? amt(r.unspent[k]) : PENDING;
+    case 'requiredLocal':
+      return r ? (r.requiredLocal[k] ? amt(r.requiredLocal[k]) : '') : PENDING;
     case 'statedPlan':
       return amt(stated);
     case 'delta':

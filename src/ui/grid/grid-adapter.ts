@@ -9,6 +9,8 @@ import { TOTAL_ROW, rowNode } from '../../state/rows';
 import { SOURCE_LABELS, CAPITAL_LABELS } from '../../domain/cell-input';
 import { GRID_COLUMNS, COLUMN_INDEX, cellText, columnHeaders, fieldFor, rowKindOf, type ViewSettings } from './columns';
 import { t } from '../i18n';
+import { isCounterpartShort } from '../../domain/rollup';
+import { formatAmount } from '../../domain/amount';
 import { handleUndoKeys } from './undo-keys';
 import { BASE_GRID_SETTINGS } from './grid-settings';
 
@@ -197,6 +199,7 @@ export class BudgetGridAdapter {
     if (typeof value === 'string' && value.startsWith('-')) cls.add('pb-negative');
     if (column.key === 'delta' && value) cls.add('pb-delta');
     if (kind === 'node') cls.add(`pb-depth-${Math.min(this.session.tree.depth[rowNode(code)], 3)}`);
+    if (col === COLUMN_INDEX.requiredLocal && kind !== 'line') this.markCounterpart(td, code);
     if (this.invalid.has(targetKey(this.session.targetOfRow(code)) + '|' + col)) cls.add('htInvalid');
     // Long names are cut by the column width: the full text shows on hover.
     if (column.kind === 'text' && typeof value === 'string' && value.length > 24) td.title = value;
@@ -216,6 +219,17 @@ export class BudgetGridAdapter {
       td.prepend(toggle);
       td.setAttribute('aria-expanded', expandable ? String(!this.session.collapsed.has(node.id)) : '');
     }
+  }
+
+  /** Marks a roll-up whose planned local money is short of its required counterpart. */
+  private markCounterpart(td: HTMLTableCellElement, code: number): void {
+    const r = this.session.rollup;
+    if (!r) return;
+    const k = code === TOTAL_ROW ? r.nodeCount : rowNode(code);
+    if (!isCounterpartShort(r, k)) return;
+    td.classList.add('pb-short');
+    const f = (v: number) => formatAmount(v, this.view.unit, this.view.locale);
+    td.title = t(this.view.lang, 'counterpartShortTip', { planned: f(r.local[k]), short: f(r.requiredLocal[k] - r.local[k]) });
   }
 
   private lineDepth(code: number): number {

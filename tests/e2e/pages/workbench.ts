@@ -4,7 +4,7 @@ import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const COLUMNS = [
-  'code', 'name', 'unit', 'source', 'capital', 'vintage', 'plan', 'disbursed', 'asOf', 'rate', 'expected', 'projected', 'unspent', 'statedPlan', 'delta',
+  'code', 'name', 'unit', 'source', 'capital', 'vintage', 'plan', 'disbursed', 'asOf', 'rate', 'expected', 'projected', 'unspent', 'requiredLocal', 'statedPlan', 'delta',
 ] as const;
 export type ColumnKey = (typeof COLUMNS)[number];
 
@@ -30,21 +30,19 @@ export class Workbench {
   }
 
   /**
-   * The row whose code or description cell reads exactly `text`. Handsontable draws the frozen
-   * first two columns and the fixed total row in overlays: `frozen` picks the overlay that shows them.
+   * The grid row (as the frozen first two columns show it) whose code or description reads exactly
+   * `text`. Handsontable draws the frozen columns and the fixed total row in overlays and renders
+   * only the columns in view, so data cells are found by their ARIA row and column indices.
    */
-  row(text: string, frozen = false): Locator {
-    const tables = frozen
-      ? '.ht_clone_inline_start tbody tr, .ht_clone_bottom_inline_start_corner tbody tr'
-      : '.ht_master tbody tr, .ht_clone_bottom tbody tr';
-    return this.page.locator(tables).filter({
-      has: this.page.locator('td', { hasText: new RegExp(`^[▾▸]?${escapeRe(text)}$`) }),
-    });
+  row(text: string): Locator {
+    return this.page.locator(`xpath=${frozenRowXPath(text)}`);
   }
 
   cell(rowText: string, col: ColumnKey): Locator {
     const i = COLUMNS.indexOf(col);
-    return this.row(rowText, i < 2).first().locator('td').nth(i);
+    if (i < 2) return this.row(rowText).first().locator(`td[aria-colindex="${i + 1}"]`);
+    const dataRows = `//div[contains(@class,'ht_master') or contains(concat(' ', @class, ' '), ' ht_clone_bottom ')]//tbody/tr`;
+    return this.page.locator(`xpath=(${dataRows}[@aria-rowindex = (${frozenRowXPath(rowText)})/@aria-rowindex]/td[@aria-colindex='${i + 1}'])[1]`);
   }
 
   async text(rowText: string, col: ColumnKey): Promise<string> {
@@ -94,6 +92,9 @@ export class Workbench {
   }
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Rows of the frozen overlays (first two columns, and the total row's corner) showing `text`. */
+function frozenRowXPath(text: string): string {
+  const lit = `'${text}'`;
+  const frozen = `//div[contains(@class,'ht_clone_inline_start') or contains(@class,'ht_clone_bottom_inline_start_corner')]//tbody/tr`;
+  return `${frozen}[td[normalize-space(.)=${lit} or normalize-space(.)=concat('▾', ${lit}) or normalize-space(.)=concat('▸', ${lit})]]`;
 }
