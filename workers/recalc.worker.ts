@@ -15,4 +15,5 @@ Comlink.expose({
     const r = service.edit(edits);
     return Comlink.transfer(r, rollupBuffers(r));
   },
+  allocate: service.allocate,
 });

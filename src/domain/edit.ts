@@ -1,7 +1,7 @@
 // Edits of lines, nodes and workbooks as reversible changes, and the reading of what a user typed
 // or pasted into a field. A change lists before/after records, so undo is applying its inverse.
 
-import type { AmountUnit, Id, Line, LineField, NumberLocale, Place, Result, StatedFigures, TreeNode, Workbook } from './model';
+import type { AllocationRuleRecord, AmountUnit, Id, Line, LineField, NumberLocale, Place, Result, StatedFigures, TreeNode, Workbook } from './model';
 import { fail, ok } from './model';
 import { parseAmount, parseDate, parseRate } from './amount';
 import { parseCapital, parseSource, parseYear } from './cell-input';
@@ -17,6 +17,7 @@ export interface Change {
   lines?: RecordChange<Line>[];
   nodes?: RecordChange<TreeNode>[];
   places?: RecordChange<Place>[];
+  rules?: RecordChange<AllocationRuleRecord>[];
   workbook?: { before: Workbook; after: Workbook };
 }
 
@@ -27,13 +28,14 @@ export function invertChange(c: Change): Change {
     lines: flip(c.lines),
     nodes: flip(c.nodes),
     places: flip(c.places),
+    rules: flip(c.rules),
     workbook: c.workbook ? { before: c.workbook.after, after: c.workbook.before } : undefined,
   };
 }
 
 /** True when the change does nothing. */
 export function isEmptyChange(c: Change): boolean {
-  return !c.lines?.length && !c.nodes?.length && !c.places?.length && !c.workbook;
+  return !c.lines?.length && !c.nodes?.length && !c.places?.length && !c.rules?.length && !c.workbook;
 }
 
 /** Fields of a tree node or of the program total row that a user may type into. */

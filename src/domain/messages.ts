@@ -108,11 +108,21 @@ export const PLACE_MESSAGES: MessageTable = {
   'criterion.not-a-flag': { vi: 'Ô này chỉ nhận có/không (1/0, x): "{text}".', en: 'This cell takes yes/no only (1/0, x): "{text}".' },
 };
 
+/** Reading a rule file (the headless command). */
+export const RULE_FILE_MESSAGES: MessageTable = {
+  'rule.not-json': { vi: 'Tệp quy tắc không phải JSON hợp lệ: {detail}', en: 'The rule file is not valid JSON: {detail}' },
+  'rule.bad-field': { vi: 'Trường "{field}" của quy tắc không hợp lệ: {text}', en: 'The rule\'s field "{field}" is not valid: {text}' },
+  'allocation.need-envelope': { vi: 'Nhập tổng vốn cần chia để xem kết quả phân bổ.', en: 'Enter the envelope to see the split.' },
+  'rule.unreadable': { vi: 'Không đọc được tệp {file}: {detail}', en: 'Cannot read the file {file}: {detail}' },
+};
+
 export const MESSAGES: MessageTable = {
   ...AMOUNT_MESSAGES,
   ...CELL_INPUT_MESSAGES,
   ...APP_MESSAGES,
   ...PLACE_MESSAGES,
+  ...RULE_FILE_MESSAGES,
+  ...ALLOCATION_MESSAGES,
 };
 
 const GENERIC: MessageTemplates = {

@@ -108,6 +108,8 @@ export interface Line {
   /** Expected year-end disbursement rate typed by the user (an assumption), percent; null = none. */
   expectedRate: number | null;
   stated?: StatedFigures;
+  /** Set on lines an allocation rule wrote: the rule and the recipient (place id or reserve id). */
+  allocation?: { ruleId: Id; key: string };
 }
 
 export interface Scenario {

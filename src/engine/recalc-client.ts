@@ -5,6 +5,8 @@
 import * as Comlink from 'comlink';
 import { applyColumnEdits, columnBuffers, type ColumnEdit, type PlanColumns, type Rollup } from '../domain/rollup';
 import type { RecalcApi } from './recalc-api';
+import type { AllocationResult, AllocationRule } from '../domain/allocate';
+import type { Result } from '../domain/model';
 import { createRecalcService } from './recalc-core';
 
 type Remote = Comlink.Remote<RecalcApi>;
@@ -49,6 +51,24 @@ export class RecalcClient {
     if (this.mirror) applyColumnEdits(this.mirror, edits);
     const result = await this.call((api) => api.edit(edits));
     return gen === this.generation ? result : null;
+  }
+
+  private allocationGeneration = 0;
+
+  /**
+   * Splits an envelope in the worker. Latest wins: resolves to null when a newer split was asked
+   * for meanwhile. Rule-level failures come back as values in the result.
+   */
+  async allocate(rule: AllocationRule): Promise<Result<AllocationResult> | null> {
+    const gen = ++this.allocationGeneration;
+    let result: Result<AllocationResult>;
+    try {
+      result = this.remote ? await this.remote.allocate(rule) : this.local!.allocate(rule);
+    } catch {
+      this.fallBack();
+      result = this.local!.allocate(rule);
+    }
+    return gen === this.allocationGeneration ? result : null;
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
 // One open workbook: its tree, lines and roll-up, every edit as an undoable change that is saved at
 // once (only the touched chunks) and sent to the recalculation worker. Glue between ui, db and engine.
 
-import type { CounterpartRatio, CriterionKind, Id, Line, LineField, Place, Problem, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import type { AllocationRuleRecord, CounterpartRatio, CriterionKind, Id, Line, LineField, Place, Problem, Result, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { blankPlace, criteriaOf, criterionKey, readCriterionInput, setPlaceField } from '../domain/places';
 import { orderTree, subtreeIds, siblingsOf, orderAfter, moveAmongSiblings, type OrderedTree } from '../domain/tree';
 import { buildColumns, columnValue, counterpartColumn, type ColumnEdit, type ColumnField, type Rollup } from '../domain/rollup';
@@ -18,10 +18,13 @@ import {
   type AnyField,
   type Change,
   type NodeField,
+  type RecordChange,
   type ReadContext,
 } from '../domain/edit';
 import { newId } from '../domain/ids';
 import { normalizeText } from '../domain/text';
+import type { AllocationResult, AllocationRule } from '../domain/allocate';
+import { linesForSplit } from '../domain/allocation-plan';
 import type { PlanbenchDB } from '../db/database';
 import { commitChange } from '../db/workbook-repo';
 import { ChunkedLines } from '../db/line-chunks';
@@ -80,6 +83,8 @@ export class WorkbookSession {
   revision = $state(0);
   /** Places of the places sheet, in display order. */
   places = $state.raw<Place[]>([]);
+  /** Saved allocation rules of the workbook. */
+  rules = $state.raw<AllocationRuleRecord[]>([]);
   /** Bumps when places or criteria change; the places sheet repaints on it. */
   placesRevision = $state(0);
   /** Bumps when rows are added, removed or reordered; the grid reloads its rows on it. */
@@ -114,6 +119,7 @@ export class WorkbookSession {
     this.engine = engine ?? new RecalcClient();
     for (const n of data.nodes) this.nodeById.set(n.id, n);
     this.places = sortPlaces(data.places ?? []);
+    this.rules = data.rules ?? [];
     this.rebuildStructure(data.lines);
     this.ready = this.reloadEngine();
   }
@@ -241,6 +247,22 @@ export class WorkbookSession {
       .filter((c) => c.before !== c.after);
     if (places.length) this.commit({ places }, null);
     return problems;
+  }
+
+  /** Splits an envelope in the worker for a preview; null when a newer preview superseded it. */
+  previewAllocation(rule: AllocationRule): Promise<Result<AllocationResult> | null> {
+    return this.engine.allocate(rule);
+  }
+
+  /**
+   * Writes a split into the plan and saves its rule, as ONE undoable step: a line per recipient
+   * with money (and per reserve) under the rule's budget line; earlier lines of the rule updated.
+   */
+  applyAllocation(rec: AllocationRuleRecord, result: AllocationResult): number {
+    const before = this.rules.find((r) => r.id === rec.id) ?? null;
+    const lines = linesForSplit(rec, result, this.lines, this.places, newId);
+    this.commit({ lines, rules: [{ before, after: { ...rec, updatedAt: Date.now() } }] }, null);
+    return lines.length;
   }
 
   /** Adds an empty place at the end of the sheet; returns its id. */
@@ -452,20 +474,11 @@ export class WorkbookSession {
       this.workbook = change.workbook.after;
       if (ratiosChanged && !structural) void this.reloadEngine();
     }
-    const putPlaces: Place[] = [];
-    const deletePlaceIds: Id[] = [];
+    const rules = applyRecordChanges(this.rules, change.rules);
+    if (change.rules?.length) this.rules = rules.records;
+    const places = applyRecordChanges(this.places, change.places);
     if (change.places?.length || change.workbook) {
-      const byId = new Map(this.places.map((p) => [p.id, p]));
-      for (const { before, after } of change.places ?? []) {
-        if (after) {
-          byId.set(after.id, after);
-          putPlaces.push(after);
-        } else if (before) {
-          byId.delete(before.id);
-          deletePlaceIds.push(before.id);
-        }
-      }
-      this.places = sortPlaces([...byId.values()]);
+      this.places = sortPlaces(places.records);
       this.placesRevision++;
     }
 
@@ -489,7 +502,12 @@ export class WorkbookSession {
       no,
       lines: this.chunks.lines(no),
     }));
-    this.save({ workbook: change.workbook ? this.workbook : undefined, workbookId: this.workbook.id, putNodes, deleteNodeIds, chunks, putPlaces, deletePlaceIds });
+    this.save({ workbook: change.workbook ? this.workbook : undefined, workbookId: this.workbook.id, putNodes, deleteNodeIds, chunks,
+      putPlaces: places.put,
+      deletePlaceIds: places.deleted,
+      putRules: rules.put,
+      deleteRuleIds: rules.deleted,
+    });
   }
 
   /** Milliseconds the last save took from the edit to its transaction completing (diagnostics). */
@@ -550,6 +568,23 @@ export class WorkbookSession {
 }
 
 type SessionFocus = { target: RowTarget; field: AnyField };
+
+/** Records after a list of before/after changes, with what to write and what to delete. */
+function applyRecordChanges<T extends { id: Id }>(records: readonly T[], changes: RecordChange<T>[] | undefined): { records: T[]; put: T[]; deleted: Id[] } {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const put: T[] = [];
+  const deleted: Id[] = [];
+  for (const { before, after } of changes ?? []) {
+    if (after) {
+      byId.set(after.id, after);
+      put.push(after);
+    } else if (before) {
+      byId.delete(before.id);
+      deleted.push(before.id);
+    }
+  }
+  return { records: [...byId.values()], put, deleted };
+}
 
 function sortPlaces(places: Place[]): Place[] {
   return places.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));

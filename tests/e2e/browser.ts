@@ -1,5 +1,6 @@
 // Launches Debian's Chromium through playwright-core with the flags this machine needs.
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,4 +32,16 @@ export function launchPersistent(userDataDir: string): Promise<BrowserContext> {
 
 export function tempProfile(): string {
   return mkdtempSync(join(tmpdir(), 'planbench-profile-'));
+}
+
+/** One browser for the spec file, launched before its tests and closed after them. */
+export function useBrowser(): () => Browser {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser;
 }

@@ -1,21 +1,14 @@
 // The places-and-criteria sheet as a planner uses it: illustrative figures marked, totals that add
 // up, vi-VN numbers typed, bad values refused, undo.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe('places and criteria sheet', () => {
   it('shows the 22 illustrative communes with the district totals, takes vi-VN numbers, refuses words, undoes', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1600, height: 1300 } });
+    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
     const page = await ctx.newPage();
     await page.goto(baseUrl);
     await page.getByRole('tab', { name: 'Địa bàn & tiêu chí' }).click();

@@ -1,24 +1,18 @@
 // The first working version as a user meets it: the demo opens, edits land and persist, undo works,
 // bad entries are refused, Excel pastes in vi-VN format land as the right numbers.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, launchPersistent, tempProfile } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchPersistent, tempProfile, useBrowser } from './browser';
 import { Workbench } from './pages/workbench';
 
 const baseUrl = inject('baseUrl');
 const TOTAL = 'Tổng cộng chương trình';
 const DA7_TDA2_LINE = 'Tập huấn 217 người; giám sát 10 xã';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function freshPage(): Promise<{ ctx: BrowserContext; page: Page; wb: Workbench }> {
-  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1300 } });
+  const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
   const page = await ctx.newPage();
   const wb = new Workbench(page);
   await wb.open(baseUrl);
@@ -48,7 +42,7 @@ describe('first start', () => {
   });
 
   it('recalculates in a web worker', async () => {
-    const ctx = await browser.newContext();
+    const ctx = await browser().newContext();
     const page = await ctx.newPage();
     const wb = new Workbench(page);
     await wb.open(baseUrl, '?debug');
@@ -243,7 +237,7 @@ describe('persistence and settings', () => {
 
 describe('large plans', () => {
   it('Ctrl+↓ reaches the last line of a 50 000-line workbook', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1600, height: 1300 } });
+    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
     const page = await ctx.newPage();
     const wb = new Workbench(page);
     await wb.open(baseUrl, '?debug');

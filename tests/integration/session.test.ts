@@ -8,6 +8,8 @@ import { buildDemoWorkbook } from '../../src/domain/demo';
 import { WorkbookSession } from '../../src/state/session.svelte';
 import { RecalcClient } from '../../src/engine/recalc-client';
 import type { ReadContext } from '../../src/domain/edit';
+import type { AllocationRuleRecord } from '../../src/domain/model';
+import { ruleFromRecord } from '../../src/domain/allocation-plan';
 
 const TR = 1_000_000;
 const ctx: ReadContext = { unit: 'trieu', locale: 'vi' };
@@ -207,6 +209,44 @@ describe('WorkbookSession', () => {
     expect(s.places.some((p) => p.id === id)).toBe(false);
     expect(s.workbook.criteria!.some((c) => c.key === key)).toBe(false);
     expect((await reload()).places).toHaveLength(22);
+  });
+
+  it('applying an allocation writes one line per commune as one undo step; re-applying updates them', async () => {
+    const { s, demo, nodeIdx, settle, reload } = await open();
+    const node = demo.nodes.find((n) => n.code === 'DA3.TDA1')!;
+    const rec: AllocationRuleRecord = {
+      id: 'rule-1', workbookId: demo.workbook.id, scenarioId: demo.workbook.baselineScenarioId, name: 'Phân bổ 2024',
+      nodeId: node.id, source: 'central', capital: 'recurrent', year: 2023, envelope: 2_398 * TR, unit: TR,
+      criteria: [{ key: 'poor', weight: 1 }], reserved: [{ id: 'ldtbxh', label: 'Phòng LĐ-TB&XH', percent: 10 }], overrides: {},
+      createdAt: 0, updatedAt: 0,
+    };
+    const split = await s.previewAllocation(ruleFromRecord(rec, s.places));
+    expect(split?.ok).toBe(true);
+    if (!split?.ok) return;
+    const before = s.rollup!.plan[nodeIdx('DA3.TDA1')];
+    s.applyAllocation(rec, split.value);
+    await settle();
+    expect(s.rollup!.plan[nodeIdx('DA3.TDA1')] - before).toBe(2_398 * TR);
+    const written = s.lines.filter((l) => l.allocation?.ruleId === 'rule-1');
+    expect(written.length).toBe(23); // 22 communes + the reserve
+    expect(written.find((l) => l.allocation!.key === 'reserve:ldtbxh')!.plan).toBe(239 * TR);
+    expect((await reload()).rules).toHaveLength(1);
+
+    const equal = { ...rec, criteria: [{ key: 'equal', weight: 1 }] };
+    const again = await s.previewAllocation(ruleFromRecord(equal, s.places));
+    if (!again?.ok) throw new Error('split failed');
+    s.applyAllocation(equal, again.value);
+    await settle();
+    expect(s.lines.filter((l) => l.allocation?.ruleId === 'rule-1')).toHaveLength(23);
+    expect(s.rollup!.plan[nodeIdx('DA3.TDA1')] - before).toBe(2_398 * TR);
+    s.undo();
+    s.undo();
+    await settle();
+    expect(s.lines.filter((l) => l.allocation)).toHaveLength(0);
+    expect(s.rollup!.plan[nodeIdx('DA3.TDA1')]).toBe(before);
+    const saved = await reload();
+    expect(saved.rules).toHaveLength(0);
+    expect(saved.lines).toHaveLength(8);
   });
 
   it('a field that does not belong to the row kind is a bug, not a silent write', async () => {

@@ -1,0 +1,734 @@
+// Allocation by rule: splits an envelope among recipients by a weighted score over criteria, after
+// reserved and pinned amounts, within floors and caps, rounded to a unit by the largest-remainder
+// method so the parts sum exactly to the envelope. Pure and columnar: typed arrays in the hot loops,
+// one output object per recipient, no I/O, and the same amount per id whatever the input order.
+//
+// The rule, step by step (each choice is deliberate; tests/unit/allocate.test.ts checks them):
+//
+// 1. Reserves come off first: a fixed `amount` is kept exactly; a `percent` is read to hundredths of
+//    a percent (finer precision is refused) and gives floor(envelope · percent / 100) rounded DOWN to
+//    the unit. Pinned amounts come off next, exactly (a pin wins over eligibility, floors and caps).
+//    What is left, R = envelope − reserves − pins, is `distributable`; it goes to the recipients that
+//    share: eligible (not `eligible: false`, not below an `eligibility.minimum`) and not pinned.
+// 2. Score: each criterion column is normalised by its total over the sharing recipients, so the
+//    weights are shares of the envelope: score_i = Σ_k w_k · x_ik / Σ_j x_jk. The 'equal' criterion
+//    gives w/n to each of the n sharing recipients. A column that totals zero, or has weight zero,
+//    contributes nothing (its values are not read). Scores are then quantised to integers q_i on a
+//    scale of 2^49 for the whole, so every later sum is an exact integer and independent of order.
+// 3. Floors and caps (the recipient's own, else the rule's) are first brought onto the unit grid:
+//    a floor rounds UP to a multiple of the unit, a cap DOWN, so they always hold and hold exactly
+//    when they are multiples already. Shares are then R'·q_i/Q' over the free recipients, and the
+//    standard iteration fixes violators at their bound and shares the rest again. When both kinds
+//    violate at once, only the kind that must stay violated is fixed (caps when the total excess
+//    over caps beats the total shortfall under floors, floors otherwise); the result is the unique
+//    "clamp(λ·score, floor, cap)" split. All comparisons are exact rational ones.
+// 4. Rounding: each free share is floored to the unit, exactly (integer arithmetic good to the
+//    đồng); the k whole units left over go one each to the k largest remainders, and the sub-unit
+//    residue (R mod unit, present when reserves or pins are not multiples of the unit) goes to the
+//    next recipient in the same order, as the last, partial unit: bound 'residue'. So every
+//    computed part is a multiple of the unit except that one, and every part stays within one unit
+//    of its exact share. Order: larger remainder first, then larger score, then smaller id (UTF-16
+//    code-unit order), never input order. A selection picks the top k, nothing is fully sorted.
+
+import type { Result } from './model';
+import { fail, ok } from './model';
+
+/** The criterion key that gives every sharing recipient the same score. */
+export const EQUAL_SHARE = 'equal';
+
+export interface AllocationCriterion {
+  /** A key of the recipients' `values`, or 'equal' (every sharing recipient scores 1 for it). */
+  key: string;
+  /** Share of the envelope this criterion decides; weights need not sum to 1. */
+  weight: number;
+}
+
+export interface AllocationRecipient {
+  id: string;
+  /** Criterion values, e.g. poor households; null/undefined = not known. */
+  values: Record<string, number | null | undefined>;
+  /** Default true. */
+  eligible?: boolean;
+  /** Fixed amount in đồng, kept exactly; the recipient takes no share. */
+  pinned?: number;
+  /** Per-recipient floor and cap in đồng; absent = the rule's default. */
+  floor?: number;
+  cap?: number;
+}
+
+/** A sum kept for a named unit: a fixed amount in đồng, or a percentage of the envelope. */
+export interface AllocationReserve {
+  id: string;
+  label?: string;
+  amount?: number;
+  percent?: number;
+}
+
+export interface AllocationRule {
+  /** Amount to split, đồng. */
+  envelope: number;
+  /** Rounding unit in đồng: 1, 1000, 1 000 000… */
+  unit: number;
+  criteria: AllocationCriterion[];
+  reserved?: AllocationReserve[];
+  recipients: AllocationRecipient[];
+  /** Defaults for every recipient, đồng. */
+  floor?: number;
+  cap?: number;
+  /** A recipient whose values[key] is below minimum[key] is not eligible. */
+  eligibility?: { minimum?: Record<string, number> };
+}
+
+/**
+ * Why a part has its amount: 'none' = its share, rounded; 'floor' / 'cap' = held at that bound;
+ * 'pinned'; 'ineligible' (0); 'residue' = its share plus the sub-unit residue. 'reserved' is never
+ * given to a part by splitEnvelope (reserves are listed apart) and exists for views that show
+ * reserves and parts as rows of one table.
+ */
+export type Bound = 'none' | 'floor' | 'cap' | 'pinned' | 'ineligible' | 'reserved' | 'residue';
+
+export interface AllocationPart {
+  id: string;
+  /** Σ_k w_k · x_k / column total (after quantisation); 0 for pinned and ineligible recipients. */
+  score: number;
+  /** The share before rounding, after floors and caps (the bound itself when one binds). */
+  exact: number;
+  /** Đồng. */
+  amount: number;
+  bound: Bound;
+}
+
+export interface AllocationResult {
+  /** One part per recipient, in the recipients' order. */
+  parts: AllocationPart[];
+  reserved: { id: string; amount: number }[];
+  /** The recipient that took the sub-unit residue and how much, or null when there is none. */
+  residue: { id: string; amount: number } | null;
+  /** Envelope minus reserves and pins: what the sharing recipients split. */
+  distributable: number;
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+// Quantised scores sum to about 2^49 (< 2^50), which keeps floorMulDiv's remainders exact.
+const SCORE_SCALE = 2 ** 49;
+// Veltkamp's split constant 2^27 + 1, for Dekker's exact products.
+const SPLIT = 134217729;
+
+// Recipient kinds (index space of all recipients).
+const SHARING = 0;
+const PINNED = 1;
+const INELIGIBLE = 2;
+// States of a sharing recipient during the floor/cap iteration.
+const FREE = 0;
+const AT_FLOOR = 1;
+const AT_CAP = 2;
+// Marks of a free recipient within one round of the iteration.
+const UNDER = 3;
+const OVER = 4;
+
+// Second result of floorMulDiv, kept in a module variable so the hot loop allocates nothing.
+let remOut = 0;
+
+/**
+ * floor(a·b / c), with a·b − floor·c left in remOut; exact for non-negative safe integers a, b and
+ * 0 < c ≤ 2^50 whose quotient is below 2^53, even when a·b is far beyond 2^53.
+ */
+function floorMulDiv(a: number, b: number, c: number): number {
+  const p = a * b;
+  let t = Math.floor(p / c);
+  const p2 = t * c;
+  let r: number;
+  if (p <= MAX_SAFE && p2 <= MAX_SAFE) {
+    r = p - p2;
+  } else {
+    // a·b = p + e1 and t·c = p2 + e2 exactly (Dekker); the remainder is an integer below 2^53, and
+    // so are (p − p2) and (e1 − e2), so the sums below are exact.
+    let s = SPLIT * a;
+    const ah = s - (s - a);
+    const al = a - ah;
+    s = SPLIT * b;
+    const bh = s - (s - b);
+    const bl = b - bh;
+    const e1 = ah * bh - p + ah * bl + al * bh + al * bl;
+    s = SPLIT * t;
+    const th = s - (s - t);
+    const tl = t - th;
+    s = SPLIT * c;
+    const ch = s - (s - c);
+    const cl = c - ch;
+    const e2 = th * ch - p2 + th * cl + tl * ch + tl * cl;
+    r = p - p2 + (e1 - e2);
+  }
+  // The float quotient may be off by a unit or two.
+  while (r < 0) {
+    t -= 1;
+    r += c;
+  }
+  while (r >= c) {
+    t += 1;
+    r -= c;
+  }
+  remOut = r;
+  return t;
+}
+
+/** Whether R1·q/Q1 > cap, exactly. */
+function exceedsCap(R1: number, q: number, Q1: number, cap: number): boolean {
+  const t = floorMulDiv(R1, q, Q1);
+  return t > cap || (t === cap && remOut > 0);
+}
+
+/** The largest multiple of unit ≤ x, for a non-negative safe integer x. */
+function floorToUnit(x: number, unit: number): number {
+  let m = Math.floor(x / unit) * unit;
+  if (m > x) m -= unit;
+  else if (x - m >= unit) m += unit;
+  return m;
+}
+
+/** The smallest multiple of unit ≥ x, for a non-negative safe integer x. */
+function ceilToUnit(x: number, unit: number): number {
+  const down = floorToUnit(x, unit);
+  return down === x ? x : down + unit;
+}
+
+// Float64 words as seen through a Uint32Array view of the same bytes.
+const HI_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LO_WORD = 1 - HI_WORD;
+const TWO_32 = 4294967296;
+// Mantissa halves added per exponent between carries: 2^21 low words stay below 2^53.
+const CARRY_EVERY = 2 ** 21;
+
+/**
+ * The exact sum of non-negative finite numbers, rounded once: a function of the values, never of
+ * their order. Each value is split into exponent and 53-bit mantissa, mantissas are added exactly
+ * per exponent, and the buckets are combined in BigInt at the end (a few thousand operations).
+ */
+function exactSum(xs: Float64Array): number {
+  const words = new Uint32Array(xs.buffer, xs.byteOffset, xs.length * 2);
+  const hiSum = new Float64Array(2048);
+  const loSum = new Float64Array(2048);
+  const n = xs.length;
+  for (let start = 0; start < n; start += CARRY_EVERY) {
+    const end = Math.min(n, start + CARRY_EVERY);
+    for (let i = start; i < end; i++) {
+      const hi = words[2 * i + HI_WORD];
+      const e = (hi >>> 20) & 0x7ff;
+      // Subnormals have no implicit bit and the exponent of 1.
+      if (e === 0) hiSum[1] += hi & 0xfffff;
+      else hiSum[e] += (hi & 0xfffff) + 0x100000;
+      loSum[e === 0 ? 1 : e] += words[2 * i + LO_WORD];
+    }
+    for (let e = 1; e < 2047; e++) {
+      const carry = Math.floor(loSum[e] / TWO_32);
+      loSum[e] -= carry * TWO_32;
+      hiSum[e] += carry;
+    }
+  }
+  // value = mantissa · 2^(e − 1075); scaled by 2^1074 every term is an integer.
+  let total = 0n;
+  for (let e = 1; e < 2047; e++) {
+    if (hiSum[e] !== 0 || loSum[e] !== 0) total += ((BigInt(hiSum[e]) << 32n) + BigInt(loSum[e])) << BigInt(e - 1);
+  }
+  if (total === 0n) return 0;
+  const shift = Math.max(0, total.toString(2).length - 64);
+  let top = total >> BigInt(shift);
+  // A sticky bit below the 53 kept bits makes the one rounding in Number() the right one.
+  if (shift > 0 && top << BigInt(shift) !== total) top |= 1n;
+  return Number(top) * 2 ** (shift - 1074);
+}
+
+const isAmount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const badRule = (detail: string) => fail<AllocationResult>('allocation.bad-rule', { detail });
+
+/** Checks the shape of the rule itself (not the recipients); a failure value or null. */
+function checkRule(rule: AllocationRule): Result<AllocationResult> | null {
+  if (!isAmount(rule.envelope)) return badRule(`envelope=${String(rule.envelope)}`);
+  if (!isAmount(rule.unit) || rule.unit < 1) return badRule(`unit=${String(rule.unit)}`);
+  if (!Array.isArray(rule.criteria)) return badRule('criteria');
+  const keys = new Set<string>();
+  for (const c of rule.criteria) {
+    if (typeof c.key !== 'string' || c.key === '') return badRule('criteria.key=""');
+    if (keys.has(c.key)) return badRule(`criteria: "${c.key}" ×2`);
+    keys.add(c.key);
+    if (typeof c.weight !== 'number' || !(c.weight >= 0) || c.weight === Infinity) {
+      return badRule(`criteria["${c.key}"].weight=${String(c.weight)}`);
+    }
+  }
+  const reserveIds = new Set<string>();
+  for (const r of rule.reserved ?? []) {
+    if (typeof r.id !== 'string' || r.id === '') return badRule('reserved.id=""');
+    if (reserveIds.has(r.id)) return badRule(`reserved: "${r.id}" ×2`);
+    reserveIds.add(r.id);
+    if ((r.amount === undefined) === (r.percent === undefined)) return badRule(`reserved["${r.id}"]: amount | percent`);
+    if (r.amount !== undefined && !isAmount(r.amount)) return badRule(`reserved["${r.id}"].amount=${String(r.amount)}`);
+    if (r.percent !== undefined) {
+      const p = r.percent;
+      const ok = typeof p === 'number' && p >= 0 && p <= 100 && Math.abs(p * 100 - Math.round(p * 100)) < 1e-6;
+      if (!ok) return badRule(`reserved["${r.id}"].percent=${String(p)}`);
+    }
+  }
+  if (rule.floor !== undefined && !isAmount(rule.floor)) return badRule(`floor=${String(rule.floor)}`);
+  if (rule.cap !== undefined && !isAmount(rule.cap)) return badRule(`cap=${String(rule.cap)}`);
+  if (rule.floor !== undefined && rule.cap !== undefined && rule.floor > rule.cap) return badRule(`floor=${rule.floor} > cap=${rule.cap}`);
+  for (const [key, min] of Object.entries(rule.eligibility?.minimum ?? {})) {
+    if (typeof min !== 'number' || !Number.isFinite(min)) return badRule(`eligibility.minimum["${key}"]=${String(min)}`);
+  }
+  if (!Array.isArray(rule.recipients)) return badRule('recipients');
+  return null;
+}
+
+/** Reserve amounts in đồng: fixed ones as given, percentages rounded down to the unit. */
+function reserveAmount(r: AllocationReserve, envelope: number, unit: number): number {
+  if (r.amount !== undefined) return r.amount;
+  const basisPoints = BigInt(Math.round((r.percent ?? 0) * 100));
+  return floorToUnit(Number((BigInt(envelope) * basisPoints) / 10_000n), unit);
+}
+
+/**
+ * Reads the criterion values of the sharing recipients into columns, row by row (one visit per
+ * recipient object); returns j·K + k for the first missing, negative or non-finite value, else −1.
+ */
+function readColumns(recipients: AllocationRecipient[], share: Int32Array, keys: string[], cols: Float64Array[]): number {
+  const K = keys.length;
+  const ns = share.length;
+  // Up to four columns per pass, each read at its own load site so every site sees one key.
+  for (let g = 0; g < K; g += 4) {
+    const width = Math.min(4, K - g);
+    const k0 = keys[g];
+    const k1 = keys[g + Math.min(1, width - 1)];
+    const k2 = keys[g + Math.min(2, width - 1)];
+    const k3 = keys[g + Math.min(3, width - 1)];
+    const c0 = cols[g];
+    const c1 = cols[g + Math.min(1, width - 1)];
+    const c2 = cols[g + Math.min(2, width - 1)];
+    const c3 = cols[g + Math.min(3, width - 1)];
+    for (let j = 0; j < ns; j++) {
+      const vals = recipients[share[j]].values;
+      if (vals == null) return j * K + g;
+      let v = vals[k0];
+      if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return j * K + g;
+      c0[j] = v;
+      if (width > 1) {
+        v = vals[k1];
+        if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return j * K + g + 1;
+        c1[j] = v;
+      }
+      if (width > 2) {
+        v = vals[k2];
+        if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return j * K + g + 2;
+        c2[j] = v;
+      }
+      if (width > 3) {
+        v = vals[k3];
+        if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return j * K + g + 3;
+        c3[j] = v;
+      }
+    }
+  }
+  return -1;
+}
+
+/** Typed working arrays by slot; `clear` zeroes them, otherwise the caller writes before reading. */
+interface Buffers {
+  f64(slot: number, n: number, clear?: boolean): Float64Array;
+  i32(slot: number, n: number): Int32Array;
+  u8(slot: number, n: number, clear?: boolean): Uint8Array;
+}
+
+const FRESH: Buffers = {
+  f64: (_slot, n) => new Float64Array(n),
+  i32: (_slot, n) => new Int32Array(n),
+  u8: (_slot, n) => new Uint8Array(n),
+};
+
+// Working arrays kept between calls. A worker splits again and again at the same size, and fresh
+// typed arrays of 8 MB each make V8 run a full collection of the caller's heap almost every call
+// (measured: about +200 ms at 10^6 recipients). A call far smaller than a kept array drops it.
+// Results never share these arrays: every value is copied into the output parts.
+type TypedArray = Float64Array | Int32Array | Uint8Array;
+function keep<T extends TypedArray>(kept: T[], slot: number, n: number, make: (n: number) => T, clear: boolean | undefined): T {
+  let b = kept[slot];
+  if (b === undefined || b.length < n || b.length > 4 * n + 65_536) kept[slot] = b = make(n);
+  const view = b.subarray(0, n) as T;
+  if (clear) view.fill(0);
+  return view;
+}
+const kept = { f64: [] as Float64Array[], i32: [] as Int32Array[], u8: [] as Uint8Array[] };
+const KEPT: Buffers = {
+  f64: (slot, n, clear) => keep(kept.f64, slot, n, (k) => new Float64Array(k), clear),
+  i32: (slot, n) => keep(kept.i32, slot, n, (k) => new Int32Array(k), false),
+  u8: (slot, n, clear) => keep(kept.u8, slot, n, (k) => new Uint8Array(k), clear),
+};
+// Reading recipients' values may run code (getters, proxies) that splits again: that nested call
+// gets fresh arrays instead of the kept ones.
+let keptInUse = false;
+
+/**
+ * Splits rule.envelope: parts plus reserves sum exactly to the envelope; reserves and pins are kept
+ * exactly; ineligible recipients get 0; floors and caps hold; every part the rule computes is a
+ * multiple of the unit except the one sub-unit residue; each part is within one unit of its exact
+ * share; the amount per id does not depend on the recipients' order. Expected failures are values.
+ */
+export function splitEnvelope(rule: AllocationRule): Result<AllocationResult> {
+  if (keptInUse) return split(rule, FRESH);
+  keptInUse = true;
+  try {
+    return split(rule, KEPT);
+  } finally {
+    keptInUse = false;
+  }
+}
+
+function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult> {
+  const badShape = checkRule(rule);
+  if (badShape) return badShape;
+  const { envelope, unit, recipients } = rule;
+  const n = recipients.length;
+
+  // ---- reserves and pins --------------------------------------------------------------------------
+  const reserved: { id: string; amount: number }[] = [];
+  let reservedTotal = 0;
+  for (const r of rule.reserved ?? []) {
+    const amount = reserveAmount(r, envelope, unit);
+    reserved.push({ id: r.id, amount });
+    reservedTotal += amount;
+  }
+  const kind = buffers.u8(0, n, true);
+  let pinnedTotal = 0;
+  let sharingCount = 0;
+  for (let i = 0; i < n; i++) {
+    const rc = recipients[i];
+    const id = rc.id;
+    if (typeof id !== 'string' || id === '') return badRule(`recipients[${i}].id=""`);
+    const { pinned, floor, cap } = rc;
+    if (pinned !== undefined) {
+      if (!isAmount(pinned)) return badRule(`recipients["${id}"].pinned=${String(pinned)}`);
+      kind[i] = PINNED;
+      pinnedTotal += pinned;
+      continue;
+    }
+    if (floor !== undefined && !isAmount(floor)) return badRule(`recipients["${id}"].floor=${String(floor)}`);
+    if (cap !== undefined && !isAmount(cap)) return badRule(`recipients["${id}"].cap=${String(cap)}`);
+    if (rc.eligible === false) kind[i] = INELIGIBLE;
+    else sharingCount++;
+  }
+  if (reservedTotal + pinnedTotal > envelope) {
+    return fail('allocation.reserved-exceed', { reserved: reservedTotal, pinned: pinnedTotal, envelope });
+  }
+  const R = envelope - reservedTotal - pinnedTotal;
+
+  // ---- eligibility filter -------------------------------------------------------------------------
+  for (const [key, min] of Object.entries(rule.eligibility?.minimum ?? {})) {
+    for (let i = 0; i < n; i++) {
+      if (kind[i] !== SHARING) continue;
+      const v = recipients[i].values?.[key];
+      if (typeof v !== 'number' || !Number.isFinite(v)) return fail('allocation.bad-value', { recipient: recipients[i].id, column: key });
+      if (v < min) {
+        kind[i] = INELIGIBLE;
+        sharingCount--;
+      }
+    }
+  }
+  if (sharingCount === 0 && R > 0) return fail('allocation.no-recipients', { available: R });
+
+  // From here on, j indexes the sharing recipients: j ↦ recipients[share[j]].
+  const ns = sharingCount;
+  const share = buffers.i32(0, ns);
+  for (let i = 0, j = 0; i < n; i++) if (kind[i] === SHARING) share[j++] = i;
+
+  // Floors round up and caps down to the unit grid, so they hold whatever the rounding does.
+  const floorOf = buffers.f64(0, ns);
+  const capOf = buffers.f64(1, ns);
+  const ruleFloor = rule.floor === undefined ? 0 : ceilToUnit(rule.floor, unit);
+  const ruleCap = rule.cap === undefined ? Infinity : floorToUnit(rule.cap, unit);
+  for (let j = 0; j < ns; j++) {
+    const rc = recipients[share[j]];
+    const f = rc.floor;
+    const c = rc.cap;
+    floorOf[j] = f === undefined ? ruleFloor : ceilToUnit(f, unit);
+    capOf[j] = c === undefined ? ruleCap : floorToUnit(c, unit);
+    if (floorOf[j] > capOf[j]) {
+      const F = f ?? rule.floor;
+      const C = c ?? rule.cap;
+      return badRule(F! > C! ? `recipients["${rc.id}"]: floor=${F} > cap=${C}` : `recipients["${rc.id}"]: no multiple of unit=${unit} from floor=${F} to cap=${C}`);
+    }
+  }
+
+  // ---- scores -------------------------------------------------------------------------------------
+  const read = rule.criteria.filter((c) => c.weight > 0 && c.key !== EQUAL_SHARE);
+  const cols = read.map((_, k) => buffers.f64(5 + k, ns));
+  const bad = readColumns(recipients, share, read.map((c) => c.key), cols);
+  if (bad >= 0) {
+    const j = Math.floor(bad / read.length);
+    return fail('allocation.bad-value', { recipient: recipients[share[j]].id, column: read[bad - j * read.length].key });
+  }
+  // acc[j] = Σ_k w_k · x_jk / total_k in criteria order: each recipient's sum depends on its own
+  // values and the column totals only, and the totals are exact, hence independent of order.
+  const acc = buffers.f64(2, ns, true);
+  let weightTotal = 0;
+  let c = 0;
+  for (const { key, weight } of rule.criteria) {
+    if (weight === 0 || ns === 0) continue;
+    if (key === EQUAL_SHARE) {
+      const each = weight / ns;
+      for (let j = 0; j < ns; j++) acc[j] += each;
+      weightTotal += weight;
+      continue;
+    }
+    const col = cols[c++];
+    // A plain float sum would depend on the order of the terms.
+    const total = exactSum(col);
+    if (total === 0) continue; // a column of zeros says nothing about who needs more
+    weightTotal += weight;
+    const factor = weight / total;
+    if (Number.isFinite(factor)) for (let j = 0; j < ns; j++) acc[j] += col[j] * factor;
+    else for (let j = 0; j < ns; j++) acc[j] += (col[j] / total) * weight;
+  }
+  // Quantised scores: integers summing to about 2^49, so later sums are exact.
+  const q = acc;
+  let Q = 0;
+  if (weightTotal > 0) {
+    const toScale = SCORE_SCALE / weightTotal;
+    for (let j = 0; j < ns; j++) {
+      q[j] = Math.round(q[j] * toScale);
+      Q += q[j];
+    }
+  }
+  if (Q > 2 * SCORE_SCALE) throw new Error('splitEnvelope: quantised scores overflow (bug)');
+
+  // ---- feasibility --------------------------------------------------------------------------------
+  let floors = 0;
+  let capacity = 0;
+  for (let j = 0; j < ns; j++) {
+    floors += floorOf[j];
+    capacity += q[j] > 0 ? capOf[j] : floorOf[j];
+  }
+  if (floors > R) return fail('allocation.floors-exceed', { floors, available: R });
+  if (Q === 0 && R > floors) return fail('allocation.zero-scores', { available: R });
+  if (capacity < R) return fail('allocation.caps-too-low', { caps: capacity, available: R });
+
+  // ---- floors and caps: fix violators, share the rest again -----------------------------------------
+  const state = buffers.u8(1, ns, true); // FREE, AT_FLOOR, AT_CAP; during a round also UNDER/OVER marks
+  const free = buffers.i32(1, ns);
+  for (let j = 0; j < ns; j++) free[j] = j;
+  let m = ns;
+  let R1 = R;
+  let Q1 = Q;
+  while (m > 0) {
+    if (Q1 === 0) {
+      // Every free share is zero: floors bind, and feasibility leaves nothing else to share.
+      let w = 0;
+      for (let a = 0; a < m; a++) {
+        const j = free[a];
+        if (floorOf[j] > 0) {
+          state[j] = AT_FLOOR;
+          R1 -= floorOf[j];
+        } else free[w++] = j;
+      }
+      m = w;
+      break;
+    }
+    const ratio = R1 / Q1;
+    // Mark violators; the float share only filters, anything near a bound is decided exactly.
+    let excess = 0; // Σ (share − cap) over cap violators, in floats
+    let shortfall = 0; // Σ (floor − share) over floor violators, in floats
+    let magnitude = 0;
+    let violators = 0;
+    for (let a = 0; a < m; a++) {
+      const j = free[a];
+      const e = q[j] * ratio;
+      const tol = e * 1e-12 + 1e-6;
+      const F = floorOf[j];
+      const C = capOf[j];
+      if (e < F + tol && (e < F - tol || floorMulDiv(R1, q[j], Q1) < F)) {
+        state[j] = UNDER;
+        shortfall += F - e;
+        magnitude += F + e;
+        violators++;
+      } else if (e > C - tol && (e > C + tol || exceedsCap(R1, q[j], Q1, C))) {
+        state[j] = OVER;
+        excess += e - C;
+        magnitude += e + C;
+        violators++;
+      }
+    }
+    if (violators === 0) break;
+    // Which kind to fix depends on sign(E − D). The float sums decide unless they are too close to
+    // call (their error is far below 1e-8 of the magnitude); then it is recomputed exactly.
+    let sign = Math.sign(excess - shortfall);
+    if (Math.abs(excess - shortfall) <= magnitude * 1e-8 + 1) sign = signExcessMinusShortfall(free, m, state, q, floorOf, capOf, R1, Q1);
+    // E > D: shares must rise, so cap violators stay violators; E < D: floor violators likewise.
+    const fixOver = sign >= 0;
+    const fixUnder = sign <= 0;
+    let w = 0;
+    for (let a = 0; a < m; a++) {
+      const j = free[a];
+      const s = state[j];
+      if (s === OVER && fixOver) {
+        state[j] = AT_CAP;
+        R1 -= capOf[j];
+        Q1 -= q[j];
+      } else if (s === UNDER && fixUnder) {
+        state[j] = AT_FLOOR;
+        R1 -= floorOf[j];
+        Q1 -= q[j];
+      } else {
+        state[j] = FREE;
+        free[w++] = j;
+      }
+    }
+    m = w;
+  }
+  if (R1 < 0) return fail('allocation.floors-exceed', { floors, available: R });
+  if (R1 > 0 && (m === 0 || Q1 === 0)) return fail('allocation.caps-too-low', { caps: capacity, available: R });
+
+  // ---- rounding: floor to the unit, then the largest remainders --------------------------------------
+  const amount = floorOf; // a bound's slot is free once that recipient is placed; read floorOf[j] first
+  const exact = buffers.f64(3, ns);
+  const key = buffers.f64(4, ns);
+  const cand = free; // written behind the read position, so in place is safe
+  let nc = 0;
+  let floored = 0;
+  for (let j = 0; j < ns; j++) {
+    if (state[j] === AT_FLOOR) exact[j] = floorOf[j];
+    else if (state[j] === AT_CAP) amount[j] = exact[j] = capOf[j];
+  }
+  for (let a = 0; a < m; a++) {
+    const j = free[a];
+    const t = Q1 > 0 ? floorMulDiv(R1, q[j], Q1) : 0;
+    const r = Q1 > 0 ? remOut : 0;
+    const down = floorToUnit(t, unit);
+    amount[j] = down;
+    floored += down;
+    exact[j] = r > 0 ? t + r / Q1 : t;
+    const sub = t - down;
+    if (sub > 0 || r > 0) {
+      key[j] = sub + r / Q1;
+      cand[nc++] = j;
+    }
+  }
+  const residue = R1 - floorToUnit(R1, unit);
+  const leftover = (R1 - residue - floored) / unit; // whole units, an exact integer
+  const needed = leftover + (residue > 0 ? 1 : 0);
+  if (leftover < 0 || needed > nc) throw new Error('splitEnvelope: leftover units exceed the remainders (bug)');
+  if (needed > 0) selectTop(cand, nc, needed - 1, key, q, recipients, share);
+  for (let a = 0; a < leftover; a++) amount[cand[a]] += unit;
+  const residueAt = residue > 0 ? cand[leftover] : -1;
+  if (residueAt >= 0) amount[residueAt] += residue;
+
+  // ---- output -------------------------------------------------------------------------------------
+  const scoreOf = weightTotal / SCORE_SCALE;
+  const parts: AllocationPart[] = new Array(n);
+  let total = reservedTotal;
+  for (let i = 0, j = 0; i < n; i++) {
+    const id = recipients[i].id;
+    if (kind[i] === PINNED) {
+      const p = recipients[i].pinned as number;
+      parts[i] = { id, score: 0, exact: p, amount: p, bound: 'pinned' };
+      total += p;
+    } else if (kind[i] === INELIGIBLE) {
+      parts[i] = { id, score: 0, exact: 0, amount: 0, bound: 'ineligible' };
+    } else {
+      const s = state[j];
+      const bound: Bound = s === AT_FLOOR ? 'floor' : s === AT_CAP ? 'cap' : j === residueAt ? 'residue' : 'none';
+      parts[i] = { id, score: q[j] * scoreOf, exact: exact[j], amount: amount[j], bound };
+      total += amount[j];
+      j++;
+    }
+  }
+  if (total !== envelope) throw new Error('splitEnvelope: parts do not sum to the envelope (bug)');
+  return ok({
+    parts,
+    reserved,
+    residue: residueAt >= 0 ? { id: recipients[share[residueAt]].id, amount: residue } : null,
+    distributable: R,
+  });
+}
+
+/**
+ * sign(E − D), exactly, for the marked violators of one round: E = Σ (share − cap) over OVER marks,
+ * D = Σ (floor − share) over UNDER marks, shares being R1·q/Q1.
+ */
+function signExcessMinusShortfall(
+  free: Int32Array,
+  m: number,
+  state: Uint8Array,
+  q: Float64Array,
+  floorOf: Float64Array,
+  capOf: Float64Array,
+  R1: number,
+  Q1: number,
+): number {
+  // E = IE + loE/Q1 and D = ID − hiD − loD/Q1, with integer parts and remainders kept below Q1.
+  let IE = 0;
+  let loE = 0;
+  let ID = 0;
+  let hiD = 0;
+  let loD = 0;
+  for (let a = 0; a < m; a++) {
+    const j = free[a];
+    if (state[j] === UNDER) {
+      ID += floorOf[j] - floorMulDiv(R1, q[j], Q1);
+      loD += remOut;
+      if (loD >= Q1) {
+        loD -= Q1;
+        hiD += 1;
+      }
+    } else if (state[j] === OVER) {
+      IE += floorMulDiv(R1, q[j], Q1) - capOf[j];
+      loE += remOut;
+      if (loE >= Q1) {
+        loE -= Q1;
+        IE += 1;
+      }
+    }
+  }
+  // E − D = A + B/Q1 with A an integer and 0 ≤ B < 2·Q1.
+  const A = IE - ID + hiD;
+  const B = loE + loD;
+  return A >= 0 ? (A > 0 || B > 0 ? 1 : 0) : A === -1 ? Math.sign(B - Q1) : -1;
+}
+
+/**
+ * Reorders cand[0..n) so that cand[kth] is the (kth+1)-th in remainder order and every element
+ * before it precedes it (quickselect, expected linear time). The order is total: larger remainder,
+ * then larger score, then smaller id, so the chosen set does not depend on the recipients' order.
+ */
+function selectTop(
+  cand: Int32Array,
+  n: number,
+  kth: number,
+  key: Float64Array,
+  q: Float64Array,
+  recipients: AllocationRecipient[],
+  share: Int32Array,
+): void {
+  let left = 0;
+  let right = n - 1;
+  // A fixed pseudo-random pivot sequence keeps adversarial inputs from going quadratic.
+  let seed = 0x2545f491;
+  while (right > left) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const p = left + (seed % (right - left + 1));
+    const pivot = cand[p];
+    cand[p] = cand[right];
+    cand[right] = pivot;
+    const pk = key[pivot];
+    const pq = q[pivot];
+    let store = left;
+    for (let a = left; a < right; a++) {
+      const x = cand[a];
+      const kx = key[x];
+      if (kx > pk || (kx === pk && (q[x] > pq || (q[x] === pq && recipients[share[x]].id < recipients[share[pivot]].id)))) {
+        cand[a] = cand[store];
+        cand[store++] = x;
+      }
+    }
+    cand[right] = cand[store];
+    cand[store] = pivot;
+    if (store === kth) return;
+    if (kth < store) right = store - 1;
+    else left = store + 1;
+  }
+}

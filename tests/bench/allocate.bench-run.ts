@@ -1,0 +1,81 @@
+// Node: splitEnvelope on 100 000 and 1 000 000 recipients with 5 criteria, a reserve, floors and caps.
+import { it } from 'vitest';
+import { splitEnvelope } from '../../src/domain/allocate';
+import type { AllocationRecipient, AllocationRule } from '../../src/domain/allocate';
+import { median, report } from './stats';
+
+// Deterministic generator (mulberry32), so every run measures the same rule.
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function buildRule(n: number): AllocationRule {
+  const rnd = random(n);
+  const envelope = 98_765_432_109_876; // ≈ 10^14 đ, not a multiple of the unit
+  const unit = 1000;
+  const average = envelope / n;
+  const recipients: AllocationRecipient[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const households = 200 + Math.floor(rnd() * 4000);
+    const poor = Math.floor(households * rnd() * 0.4);
+    recipients[i] = {
+      id: `xa-${(i * 2654435761) % 4294967296}`,
+      values: {
+        poor,
+        nearPoor: Math.floor(households * rnd() * 0.3),
+        population: households * (3 + Math.floor(rnd() * 3)),
+        ethnicShare: Math.round(rnd() * 10000) / 100, // a percent with two decimals
+      },
+      // One in a thousand has its own cap, one in ten thousand is not eligible.
+      ...(i % 1000 === 7 ? { cap: Math.round(average * 1.5) } : {}),
+      ...(i % 10_000 === 3 ? { eligible: false } : {}),
+    };
+  }
+  return {
+    envelope,
+    unit,
+    criteria: [
+      { key: 'poor', weight: 0.4 },
+      { key: 'nearPoor', weight: 0.15 },
+      { key: 'population', weight: 0.15 },
+      { key: 'ethnicShare', weight: 0.1 },
+      { key: 'equal', weight: 0.2 },
+    ],
+    reserved: [{ id: 'phong-ldtbxh', label: 'Phòng LĐ-TB&XH', percent: 10 }, { id: 'du-phong', amount: 1_234_567 }],
+    recipients,
+    floor: Math.round(average * 0.6),
+    cap: Math.round(average * 1.4),
+  };
+}
+
+function measure(n: number, runs: number): { ms: number; floors: number; caps: number } {
+  const rule = buildRule(n);
+  const times: number[] = [];
+  let floors = 0;
+  let caps = 0;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = splitEnvelope(rule);
+    times.push(performance.now() - t);
+    if (!r.ok) throw new Error(r.error.code);
+    floors = r.value.parts.filter((p) => p.bound === 'floor').length;
+    caps = r.value.parts.filter((p) => p.bound === 'cap').length;
+  }
+  return { ms: median(times), floors, caps };
+}
+
+it('allocation by rule, 100 000 and 1 000 000 recipients (Node)', () => {
+  const small = measure(100_000, 21);
+  const large = measure(1_000_000, 9);
+  report('Allocation by rule (splitEnvelope), 5 criteria, reserve, floors and caps, unit 1 000 đ, Node', [
+    [`100 000 recipients (${small.floors} at floor, ${small.caps} at cap)`, small.ms, 'ms', '≤ 25 ms'],
+    [`1 000 000 recipients (${large.floors} at floor, ${large.caps} at cap)`, large.ms, 'ms', '≤ 250 ms'],
+  ]);
+});

@@ -1,0 +1,43 @@
+// Allocation by rule as a planner uses it: define the split, see it, apply it to the plan as one
+// step, undo it.
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser';
+import { Workbench } from './pages/workbench';
+
+const baseUrl = inject('baseUrl');
+const browser = useBrowser();
+
+describe('allocation by rule', () => {
+  it('splits 2.398 triệu among the 22 communes with a 10 % reserve, applies it to DA3.TDA1, and undo removes it', async () => {
+    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
+    const page = await ctx.newPage();
+    const wb = new Workbench(page);
+    await wb.open(baseUrl);
+    await page.getByRole('tab', { name: 'Phân bổ theo tiêu chí' }).click();
+    const line = page.getByRole('combobox', { name: 'Nội dung' });
+    const option = (await line.locator('option').allTextContents()).find((o) => o.startsWith('DA3.TDA1'))!;
+    await line.selectOption({ label: option });
+    await page.getByRole('textbox', { name: 'Tổng vốn cần chia' }).fill('2.398');
+    await page.getByRole('textbox', { name: 'Hộ nghèo', exact: true }).fill('100');
+    await page.getByRole('textbox', { name: 'Giữ lại cho' }).fill('Phòng LĐ-TB&XH');
+    await page.locator('input[size="4"]').last().fill('10');
+    const status = page.getByTestId('alloc-status');
+    await expect.poll(() => status.textContent()).toContain('Giữ lại: 239');
+    expect(await status.textContent()).toContain('Số được chia: 2.159');
+    // The commune with the most poor households gets the most.
+    const amount = (name: string) => page.locator(`tr[data-place="${name}"] td.amount`).textContent();
+    expect(Number((await amount('Bình Trung'))!.replace('.', ''))).toBeGreaterThan(Number((await amount('Lộc Yên'))!.replace('.', '')));
+    await page.screenshot({ path: 'test-results/09-allocation-preview.png' });
+
+    await page.getByRole('button', { name: 'Ghi vào kế hoạch' }).click();
+    await expect.poll(() => wb.notice.textContent()).toContain('Đã ghi 23 dòng');
+    await page.getByRole('tab', { name: 'Kế hoạch vốn' }).click();
+    await wb.waitReady();
+    await wb.expectText('DA3.TDA1', 'plan', '4.796');
+    await wb.expectText('Tổng cộng chương trình', 'plan', '16.217');
+    await page.getByRole('button', { name: /Hoàn tác/ }).click();
+    await wb.expectText('DA3.TDA1', 'plan', '2.398');
+    await wb.expectText('Tổng cộng chương trình', 'plan', '13.819');
+    await ctx.close();
+  });
+});
