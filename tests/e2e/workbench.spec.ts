@@ -214,7 +214,7 @@ describe('persistence and settings', () => {
     await ctx.close();
   });
 
-  it('workbook list: create an empty workbook with the program tree, then delete it after confirming', async () => {
+  it('workbook list: create with the program tree, rename, duplicate independently, delete after confirming', async () => {
     const { ctx, page, wb } = await freshPage();
     await page.getByRole('button', { name: /Sổ kế hoạch/ }).click();
     const dialog = page.getByRole('dialog');
@@ -225,12 +225,28 @@ describe('persistence and settings', () => {
     for (const code of ['DA1', 'DA2', 'DA3', 'DA4', 'DA5', 'DA6', 'DA7', 'DA4.TDA3']) expect(await wb.row(code).count()).toBe(1);
     expect(await wb.text(TOTAL, 'plan')).toBe('0');
 
+    // Rename it, duplicate the demo (an independent copy with the same figures), delete the copy.
     await page.getByRole('button', { name: /Sổ kế hoạch/ }).click();
-    await dialog.getByRole('button', { name: 'Xoá Thử nghiệm 2025' }).click();
-    await expect.poll(() => dialog.getByRole('alertdialog').textContent()).toContain('Thử nghiệm 2025');
+    await dialog.getByRole('button', { name: 'Đổi tên Thử nghiệm 2025' }).click();
+    await dialog.getByRole('textbox', { name: 'Đổi tên' }).fill('Thử nghiệm 2025 (sửa)');
+    await dialog.getByRole('button', { name: 'Đổi tên', exact: true }).click();
+    await expect.poll(() => page.getByTestId('workbook-name').textContent()).toBe('Thử nghiệm 2025 (sửa)');
+    await dialog.getByRole('button', { name: 'Nhân bản Cao Lộc 2023' }).click();
+    await expect.poll(() => page.getByTestId('workbook-name').textContent()).toBe('Cao Lộc 2023 (bản sao)');
+    await wb.expectText(TOTAL, 'plan', '13.819');
+    await wb.type(DA7_TDA2_LINE, 'plan', '300');
+    await wb.expectText(TOTAL, 'plan', '13.841');
+    await page.getByRole('button', { name: /Sổ kế hoạch/ }).click();
+    await dialog.getByRole('button', { name: 'Mở Cao Lộc 2023', exact: true }).click();
+    await expect.poll(() => page.getByTestId('workbook-name').textContent()).toBe('Cao Lộc 2023');
+    await wb.expectText(TOTAL, 'plan', '13.819');
+
+    await page.getByRole('button', { name: /Sổ kế hoạch/ }).click();
+    await dialog.getByRole('button', { name: 'Xoá Thử nghiệm 2025 (sửa)' }).click();
+    await expect.poll(() => dialog.getByRole('alertdialog').textContent()).toContain('Thử nghiệm 2025 (sửa)');
     await dialog.getByRole('alertdialog').getByRole('button', { name: 'Xoá' }).click();
     await expect.poll(() => dialog.getByText('Thử nghiệm 2025').count()).toBe(0);
-    await expect.poll(() => page.getByTestId('workbook-name').textContent()).toBe('Cao Lộc 2023');
+    expect(await dialog.getByText('Cao Lộc 2023 (bản sao)').count()).toBe(1);
     await ctx.close();
   });
 });
