@@ -16,6 +16,8 @@ export function registerDebugApi(app: AppState, grid: () => BudgetGridAdapter | 
     recalcRoundTripMs: () => app.session?.recalcRoundTripMs,
     lastSaveMs: () => app.session?.lastSaveMs,
     lastCommitMs: () => app.session?.lastCommitMs,
+    /** Splits an envelope through the worker, as the allocation view does (benchmarks). */
+    allocate: (rule: unknown) => app.session?.previewAllocation(rule as never),
     /** The Handsontable instance, to drive edits through the same path as typing. */
     hot: () => grid()?.hot,
   };
