@@ -135,6 +135,8 @@ const STRINGS = {
   allocFloor: { vi: 'Mức sàn', en: 'Floor' },
   allocCap: { vi: 'Mức trần', en: 'Cap' },
   allocOnly: { vi: 'Chỉ địa bàn', en: 'Only places' },
+  allocThreshold: { vi: 'Chỉ nơi có', en: 'Only where' },
+  allocThresholdValue: { vi: 'Ngưỡng tối thiểu', en: 'Minimum value' },
   allocDistributable: { vi: 'Số được chia', en: 'To share' },
   allocResidue: { vi: 'phần lẻ {amount} vào {place}', en: 'residue {amount} to {place}' },
   allocApply: { vi: 'Ghi vào kế hoạch', en: 'Apply to the plan' },

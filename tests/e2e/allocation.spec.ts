@@ -40,4 +40,20 @@ describe('allocation by rule', () => {
     await wb.expectText('Tổng cộng chương trình', 'plan', '13.819');
     await ctx.close();
   });
+
+  it('an eligibility threshold gives nothing to communes below it, and says so', async () => {
+    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
+    const page = await ctx.newPage();
+    await page.goto(baseUrl);
+    await page.getByRole('tab', { name: 'Phân bổ theo tiêu chí' }).click();
+    await page.getByRole('textbox', { name: 'Tổng vốn cần chia' }).fill('1.000');
+    await page.getByRole('textbox', { name: 'Hộ nghèo', exact: true }).fill('100');
+    await page.getByRole('combobox', { name: 'Chỉ nơi có' }).selectOption({ label: 'Hộ nghèo' });
+    await page.getByRole('textbox', { name: 'Ngưỡng tối thiểu' }).fill('100');
+    const row = (name: string) => page.locator(`tr[data-place="${name}"]`);
+    await expect.poll(() => row('Lộc Yên').locator('td.bound').textContent()).toBe('không đủ điều kiện');
+    expect(await row('Lộc Yên').locator('td.amount').textContent()).toBe('0');
+    expect(await row('Bình Trung').locator('td.bound').textContent()).toBe('');
+    await ctx.close();
+  });
 });
