@@ -54,6 +54,12 @@ describe('allocation by rule', () => {
     await expect.poll(() => row('Lộc Yên').locator('td.bound').textContent()).toBe('không đủ điều kiện');
     expect(await row('Lộc Yên').locator('td.amount').textContent()).toBe('0');
     expect(await row('Bình Trung').locator('td.bound').textContent()).toBe('');
+    // A cap on one commune binds it exactly; its money goes to the others.
+    await page.getByRole('textbox', { name: 'Mức trần Bình Trung' }).fill('100');
+    await page.getByRole('textbox', { name: 'Mức trần Bình Trung' }).press('Tab');
+    await expect.poll(() => row('Bình Trung').locator('td.bound').textContent()).toBe('mức trần');
+    expect(await row('Bình Trung').locator('td.amount').textContent()).toBe('100');
+    await page.screenshot({ path: 'test-results/10-allocation-threshold-cap.png' });
     await ctx.close();
   });
 });
