@@ -6,29 +6,34 @@
 // The rule, step by step (each choice is deliberate; tests/unit/allocate.test.ts checks them):
 //
 // 1. Reserves come off first: a fixed `amount` is kept exactly; a `percent` is read to hundredths of
-//    a percent (finer precision is refused) and gives floor(envelope · percent / 100) rounded DOWN to
-//    the unit. Pinned amounts come off next, exactly (a pin wins over eligibility, floors and caps).
+//    a percent (finer is refused) and gives floor(envelope · percent / 100) rounded DOWN to the
+//    unit. Pinned amounts come off next, exactly (a pin wins over eligibility, floors and caps).
 //    What is left, R = envelope − reserves − pins, is `distributable`; it goes to the recipients that
 //    share: eligible (not `eligible: false`, not below an `eligibility.minimum`) and not pinned.
-// 2. Score: each criterion column is normalised by its total over the sharing recipients, so the
-//    weights are shares of the envelope: score_i = Σ_k w_k · x_ik / Σ_j x_jk. The 'equal' criterion
-//    gives w/n to each of the n sharing recipients. A column that totals zero, or has weight zero,
-//    contributes nothing (its values are not read). Scores are then quantised to integers q_i on a
-//    scale of 2^49 for the whole, so every later sum is an exact integer and independent of order.
-// 3. Floors and caps (the recipient's own, else the rule's) are first brought onto the unit grid:
-//    a floor rounds UP to a multiple of the unit, a cap DOWN, so they always hold and hold exactly
-//    when they are multiples already. Shares are then R'·q_i/Q' over the free recipients, and the
-//    standard iteration fixes violators at their bound and shares the rest again. When both kinds
-//    violate at once, only the kind that must stay violated is fixed (caps when the total excess
-//    over caps beats the total shortfall under floors, floors otherwise); the result is the unique
-//    "clamp(λ·score, floor, cap)" split. All comparisons are exact rational ones.
-// 4. Rounding: each free share is floored to the unit, exactly (integer arithmetic good to the
-//    đồng); the k whole units left over go one each to the k largest remainders, and the sub-unit
-//    residue (R mod unit, present when reserves or pins are not multiples of the unit) goes to the
-//    next recipient in the same order, as the last, partial unit: bound 'residue'. So every
-//    computed part is a multiple of the unit except that one, and every part stays within one unit
-//    of its exact share. Order: larger remainder first, then larger score, then smaller id (UTF-16
-//    code-unit order), never input order. A selection picks the top k, nothing is fully sorted.
+// 2. Score: each criterion column is normalised by its total over the sharing recipients and the
+//    weights by their sum, so weights are shares of R: score_i = Σ_k (w_k / Σw) · x_ik / Σ_j x_jk,
+//    and the scores sum to 1. 'equal' gives each of the n sharing recipients 1/n of its weight. A
+//    column that totals zero says nothing about need: it drops out with its weight; a weight of 0
+//    drops its column, whose values are then not read. Column totals are exact sums, so a score
+//    depends on the recipient's own values only. Scores are quantised to integers q_i summing to
+//    about 2^49 (a positive score stays ≥ 1), so every later sum is an exact integer.
+// 3. Floors and caps (the recipient's own, else the rule's) are put on the unit grid first: a floor
+//    rounds UP to a multiple of the unit, a cap DOWN, so both always hold, and exactly when they are
+//    multiples already. Shares are R'·q_i/Q' over the free recipients; the standard iteration fixes
+//    violators at their bound and shares the rest again. When both kinds violate at once, only the
+//    kind that must stay violated is fixed (caps when the total excess over caps beats the total
+//    shortfall under floors, floors when it is less, both when equal), which converges to the one
+//    split clamp(λ·score_i, floor_i, cap_i). Float shares only filter: every comparison near a bound,
+//    and every close excess-against-shortfall call, is decided in exact integer arithmetic.
+// 4. Rounding: each free share is floored to the unit, exactly (a float share decides only when it
+//    is clearly between two multiples, integer arithmetic otherwise); the k whole units left over go
+//    one each to the k largest remainders, and the sub-unit residue (R mod unit, when reserves or
+//    pins are not multiples of the unit) goes to the next recipient in that same order, as a last,
+//    partial unit: bound 'residue'. So every part the rule computes is a multiple of the unit but
+//    that one, and every part is within one unit of its exact share. Order: larger remainder, then
+//    larger score, then smaller id (UTF-16 code units), never input order; a quickselect finds the
+//    top k, nothing is sorted. Ids must be distinct: that is not checked (at 10^6 recipients a
+//    check costs more than the split), and duplicates only lose the tie order between themselves.
 
 import type { Result } from './model';
 import { fail, ok } from './model';
@@ -89,7 +94,11 @@ export type Bound = 'none' | 'floor' | 'cap' | 'pinned' | 'ineligible' | 'reserv
 
 export interface AllocationPart {
   id: string;
-  /** Σ_k w_k · x_k / column total (after quantisation); 0 for pinned and ineligible recipients. */
+  /**
+   * Share of the score total: Σ_k (w_k / Σ w) · x_k / column total, to 2^-49, so the scores of the
+   * sharing recipients sum to 1 (equal to Σ_k w_k · x_k / total_k when the weights sum to 1);
+   * 0 for pinned and ineligible recipients.
+   */
   score: number;
   /** The share before rounding, after floors and caps (the bound itself when one binds). */
   exact: number;
@@ -114,17 +123,12 @@ const SCORE_SCALE = 2 ** 49;
 // Veltkamp's split constant 2^27 + 1, for Dekker's exact products.
 const SPLIT = 134217729;
 
-// Recipient kinds (index space of all recipients).
-const SHARING = 0;
+// Recipient kinds, by index in rule.recipients (0 = sharing).
 const PINNED = 1;
 const INELIGIBLE = 2;
-// States of a sharing recipient during the floor/cap iteration.
-const FREE = 0;
+// States of a sharing recipient in the floor/cap iteration (0 = free).
 const AT_FLOOR = 1;
 const AT_CAP = 2;
-// Marks of a free recipient within one round of the iteration.
-const UNDER = 3;
-const OVER = 4;
 
 // Second result of floorMulDiv, kept in a module variable so the hot loop allocates nothing.
 let remOut = 0;
@@ -285,50 +289,6 @@ function reserveAmount(r: AllocationReserve, envelope: number, unit: number): nu
   return floorToUnit(Number((BigInt(envelope) * basisPoints) / 10_000n), unit);
 }
 
-/**
- * Reads the criterion values of the sharing recipients into columns, row by row (one visit per
- * recipient object); returns j·K + k for the first missing, negative or non-finite value, else −1.
- */
-function readColumns(recipients: AllocationRecipient[], share: Int32Array, keys: string[], cols: Float64Array[]): number {
-  const K = keys.length;
-  const ns = share.length;
-  // Up to four columns per pass, each read at its own load site so every site sees one key.
-  for (let g = 0; g < K; g += 4) {
-    const width = Math.min(4, K - g);
-    const k0 = keys[g];
-    const k1 = keys[g + Math.min(1, width - 1)];
-    const k2 = keys[g + Math.min(2, width - 1)];
-    const k3 = keys[g + Math.min(3, width - 1)];
-    const c0 = cols[g];
-    const c1 = cols[g + Math.min(1, width - 1)];
-    const c2 = cols[g + Math.min(2, width - 1)];
-    const c3 = cols[g + Math.min(3, width - 1)];
-    for (let j = 0; j < ns; j++) {
-      const vals = recipients[share[j]].values;
-      if (vals == null) return j * K + g;
-      let v = vals[k0];
-      if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return j * K + g;
-      c0[j] = v;
-      if (width > 1) {
-        v = vals[k1];
-        if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return j * K + g + 1;
-        c1[j] = v;
-      }
-      if (width > 2) {
-        v = vals[k2];
-        if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return j * K + g + 2;
-        c2[j] = v;
-      }
-      if (width > 3) {
-        v = vals[k3];
-        if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return j * K + g + 3;
-        c3[j] = v;
-      }
-    }
-  }
-  return -1;
-}
-
 /** Typed working arrays by slot; `clear` zeroes them, otherwise the caller writes before reading. */
 interface Buffers {
   f64(slot: number, n: number, clear?: boolean): Float64Array;
@@ -386,7 +346,6 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
   const { envelope, unit, recipients } = rule;
   const n = recipients.length;
 
-  // ---- reserves and pins --------------------------------------------------------------------------
   const reserved: { id: string; amount: number }[] = [];
   let reservedTotal = 0;
   for (const r of rule.reserved ?? []) {
@@ -394,9 +353,33 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
     reserved.push({ id: r.id, amount });
     reservedTotal += amount;
   }
+
+  // ---- one pass over the recipients: pins, eligibility, bounds, criterion values -----------------
+  // j indexes the sharing recipients (eligible, not pinned): j ↦ recipients[share[j]].
   const kind = buffers.u8(0, n, true);
+  const share = buffers.i32(0, n);
+  const floorOf = buffers.f64(0, n);
+  const capOf = buffers.f64(1, n);
+  const read = rule.criteria.filter((c) => c.weight > 0 && c.key !== EQUAL_SHARE);
+  const keys = read.map((c) => c.key);
+  const K = keys.length;
+  const cols = keys.map((_, k) => buffers.f64(5 + k, n));
+  // The first four columns are read in this pass, each at its own load site (so each site sees
+  // one key and stays fast); more columns take a second pass.
+  const k0 = keys[0];
+  const k1 = keys[Math.min(1, K - 1)];
+  const k2 = keys[Math.min(2, K - 1)];
+  const k3 = keys[Math.min(3, K - 1)];
+  const c0 = cols[0];
+  const c1 = cols[Math.min(1, K - 1)];
+  const c2 = cols[Math.min(2, K - 1)];
+  const c3 = cols[Math.min(3, K - 1)];
+  const minimum = Object.entries(rule.eligibility?.minimum ?? {});
+  // Floors round up and caps down to the unit grid, so they hold whatever the rounding does.
+  const ruleFloor = rule.floor === undefined ? 0 : ceilToUnit(rule.floor, unit);
+  const ruleCap = rule.cap === undefined ? Infinity : floorToUnit(rule.cap, unit);
   let pinnedTotal = 0;
-  let sharingCount = 0;
+  let ns = 0;
   for (let i = 0; i < n; i++) {
     const rc = recipients[i];
     const id = rc.id;
@@ -410,89 +393,134 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
     }
     if (floor !== undefined && !isAmount(floor)) return badRule(`recipients["${id}"].floor=${String(floor)}`);
     if (cap !== undefined && !isAmount(cap)) return badRule(`recipients["${id}"].cap=${String(cap)}`);
-    if (rc.eligible === false) kind[i] = INELIGIBLE;
-    else sharingCount++;
+    if (rc.eligible === false) {
+      kind[i] = INELIGIBLE;
+      continue;
+    }
+    const vals = rc.values;
+    if (minimum.length > 0) {
+      let below = false;
+      for (const [key, min] of minimum) {
+        const v = vals?.[key];
+        if (typeof v !== 'number' || !Number.isFinite(v)) return fail('allocation.bad-value', { recipient: id, column: key });
+        if (v < min) below = true;
+      }
+      if (below) {
+        kind[i] = INELIGIBLE;
+        continue;
+      }
+    }
+    const lo = floor === undefined ? ruleFloor : ceilToUnit(floor, unit);
+    const hi = cap === undefined ? ruleCap : floorToUnit(cap, unit);
+    if (lo > hi) {
+      const f = floor ?? rule.floor ?? 0;
+      const c = cap ?? rule.cap ?? 0;
+      return badRule(f > c ? `recipients["${id}"]: floor=${f} > cap=${c}` : `recipients["${id}"]: no multiple of unit=${unit} from floor=${f} to cap=${c}`);
+    }
+    floorOf[ns] = lo;
+    capOf[ns] = hi;
+    if (K > 0) {
+      if (vals == null) return fail('allocation.bad-value', { recipient: id, column: k0 });
+      let v = vals[k0];
+      if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return fail('allocation.bad-value', { recipient: id, column: k0 });
+      c0[ns] = v;
+      if (K > 1) {
+        v = vals[k1];
+        if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return fail('allocation.bad-value', { recipient: id, column: k1 });
+        c1[ns] = v;
+      }
+      if (K > 2) {
+        v = vals[k2];
+        if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return fail('allocation.bad-value', { recipient: id, column: k2 });
+        c2[ns] = v;
+      }
+      if (K > 3) {
+        v = vals[k3];
+        if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return fail('allocation.bad-value', { recipient: id, column: k3 });
+        c3[ns] = v;
+      }
+    }
+    share[ns++] = i;
+  }
+  for (let g = 4; g < K; g++) {
+    const key = keys[g];
+    const col = cols[g];
+    for (let j = 0; j < ns; j++) {
+      const v = recipients[share[j]].values?.[key];
+      if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return fail('allocation.bad-value', { recipient: recipients[share[j]].id, column: key });
+      col[j] = v;
+    }
   }
   if (reservedTotal + pinnedTotal > envelope) {
     return fail('allocation.reserved-exceed', { reserved: reservedTotal, pinned: pinnedTotal, envelope });
   }
   const R = envelope - reservedTotal - pinnedTotal;
-
-  // ---- eligibility filter -------------------------------------------------------------------------
-  for (const [key, min] of Object.entries(rule.eligibility?.minimum ?? {})) {
-    for (let i = 0; i < n; i++) {
-      if (kind[i] !== SHARING) continue;
-      const v = recipients[i].values?.[key];
-      if (typeof v !== 'number' || !Number.isFinite(v)) return fail('allocation.bad-value', { recipient: recipients[i].id, column: key });
-      if (v < min) {
-        kind[i] = INELIGIBLE;
-        sharingCount--;
-      }
-    }
-  }
-  if (sharingCount === 0 && R > 0) return fail('allocation.no-recipients', { available: R });
-
-  // From here on, j indexes the sharing recipients: j ↦ recipients[share[j]].
-  const ns = sharingCount;
-  const share = buffers.i32(0, ns);
-  for (let i = 0, j = 0; i < n; i++) if (kind[i] === SHARING) share[j++] = i;
-
-  // Floors round up and caps down to the unit grid, so they hold whatever the rounding does.
-  const floorOf = buffers.f64(0, ns);
-  const capOf = buffers.f64(1, ns);
-  const ruleFloor = rule.floor === undefined ? 0 : ceilToUnit(rule.floor, unit);
-  const ruleCap = rule.cap === undefined ? Infinity : floorToUnit(rule.cap, unit);
-  for (let j = 0; j < ns; j++) {
-    const rc = recipients[share[j]];
-    const f = rc.floor;
-    const c = rc.cap;
-    floorOf[j] = f === undefined ? ruleFloor : ceilToUnit(f, unit);
-    capOf[j] = c === undefined ? ruleCap : floorToUnit(c, unit);
-    if (floorOf[j] > capOf[j]) {
-      const F = f ?? rule.floor;
-      const C = c ?? rule.cap;
-      return badRule(F! > C! ? `recipients["${rc.id}"]: floor=${F} > cap=${C}` : `recipients["${rc.id}"]: no multiple of unit=${unit} from floor=${F} to cap=${C}`);
-    }
-  }
+  if (ns === 0 && R > 0) return fail('allocation.no-recipients', { available: R });
 
   // ---- scores -------------------------------------------------------------------------------------
-  const read = rule.criteria.filter((c) => c.weight > 0 && c.key !== EQUAL_SHARE);
-  const cols = read.map((_, k) => buffers.f64(5 + k, ns));
-  const bad = readColumns(recipients, share, read.map((c) => c.key), cols);
-  if (bad >= 0) {
-    const j = Math.floor(bad / read.length);
-    return fail('allocation.bad-value', { recipient: recipients[share[j]].id, column: read[bad - j * read.length].key });
-  }
-  // acc[j] = Σ_k w_k · x_jk / total_k in criteria order: each recipient's sum depends on its own
-  // values and the column totals only, and the totals are exact, hence independent of order.
-  const acc = buffers.f64(2, ns, true);
-  let weightTotal = 0;
-  let c = 0;
-  for (const { key, weight } of rule.criteria) {
+  // Column totals, exact, so independent of order. A column of zeros says nothing about who needs
+  // more: it is left out, and so is its weight.
+  const totals: number[] = [];
+  let heaviest = 0;
+  for (let k = 0, c = 0; k < rule.criteria.length; k++) {
+    const { key, weight } = rule.criteria[k];
     if (weight === 0 || ns === 0) continue;
-    if (key === EQUAL_SHARE) {
-      const each = weight / ns;
-      for (let j = 0; j < ns; j++) acc[j] += each;
-      weightTotal += weight;
-      continue;
+    let total = ns;
+    if (key !== EQUAL_SHARE) {
+      const col = cols[c++].subarray(0, ns);
+      total = exactSum(col);
+      if (total === Infinity) {
+        // Only values near the float maximum get here; name the largest as the culprit.
+        let top = 0;
+        for (let j = 1; j < ns; j++) if (col[j] > col[top]) top = j;
+        return fail('allocation.bad-value', { recipient: recipients[share[top]].id, column: key });
+      }
     }
-    const col = cols[c++];
-    // A plain float sum would depend on the order of the terms.
-    const total = exactSum(col);
-    if (total === 0) continue; // a column of zeros says nothing about who needs more
-    weightTotal += weight;
-    const factor = weight / total;
-    if (Number.isFinite(factor)) for (let j = 0; j < ns; j++) acc[j] += col[j] * factor;
-    else for (let j = 0; j < ns; j++) acc[j] += (col[j] / total) * weight;
+    totals[k] = total;
+    if (total > 0) heaviest = Math.max(heaviest, weight);
   }
-  // Quantised scores: integers summing to about 2^49, so later sums are exact.
+  // Weights as shares of their sum (scaled by the heaviest first, so no sum overflows).
+  let weightSum = 0;
+  for (let k = 0; k < rule.criteria.length; k++) if (totals[k] > 0) weightSum += rule.criteria[k].weight / heaviest;
+  // acc[j] = Σ_k share_k · x_jk / total_k in criteria order: each recipient's sum depends on its own
+  // values and the exact totals only, hence not on the order of the recipients.
+  const acc = buffers.f64(2, ns, true);
+  for (let k = 0, c = 0; k < rule.criteria.length; k++) {
+    const { key, weight } = rule.criteria[k];
+    if (weight === 0 || ns === 0) continue;
+    const col = key === EQUAL_SHARE ? null : cols[c++];
+    const total = totals[k];
+    if (!(total > 0)) continue;
+    const part = weight / heaviest / weightSum;
+    const factor = part / total;
+    if (col === null) for (let j = 0; j < ns; j++) acc[j] += factor;
+    else if (Number.isFinite(factor)) for (let j = 0; j < ns; j++) acc[j] += col[j] * factor;
+    else for (let j = 0; j < ns; j++) acc[j] += (col[j] / total) * part;
+  }
+  // Quantised scores: integers summing to about 2^49, so every later sum of them is exact. A
+  // positive score stays positive (at least 1), so quantising never turns a recipient away.
   const q = acc;
   let Q = 0;
-  if (weightTotal > 0) {
-    const toScale = SCORE_SCALE / weightTotal;
-    for (let j = 0; j < ns; j++) {
-      q[j] = Math.round(q[j] * toScale);
-      Q += q[j];
+  let zeros = 0;
+  for (let j = 0; j < ns; j++) {
+    q[j] = q[j] > 0 ? Math.max(1, Math.round(q[j] * SCORE_SCALE)) : 0;
+    Q += q[j];
+    if (q[j] === 0) zeros++;
+  }
+  // A float product can underflow to 0 with extreme weights or values; the score is positive
+  // whenever a column that counts has a positive value, and then it is at least 1.
+  if (zeros > 0) {
+    for (let k = 0, c = 0; k < rule.criteria.length; k++) {
+      const { key, weight } = rule.criteria[k];
+      if (weight === 0 || ns === 0) continue;
+      const col = key === EQUAL_SHARE ? null : cols[c++];
+      if (!(totals[k] > 0)) continue;
+      for (let j = 0; j < ns; j++) {
+        if (q[j] === 0 && (col === null || col[j] > 0)) {
+          q[j] = 1;
+          Q += 1;
+        }
+      }
     }
   }
   if (Q > 2 * SCORE_SCALE) throw new Error('splitEnvelope: quantised scores overflow (bug)');
@@ -509,8 +537,9 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
   if (capacity < R) return fail('allocation.caps-too-low', { caps: capacity, available: R });
 
   // ---- floors and caps: fix violators, share the rest again -----------------------------------------
-  const state = buffers.u8(1, ns, true); // FREE, AT_FLOOR, AT_CAP; during a round also UNDER/OVER marks
+  const state = buffers.u8(1, ns, true); // free (0), AT_FLOOR or AT_CAP
   const free = buffers.i32(1, ns);
+  const marked = buffers.i32(2, ns); // this round's floor violators from the front, cap violators from the back
   for (let j = 0; j < ns; j++) free[j] = j;
   let m = ns;
   let R1 = R;
@@ -530,11 +559,14 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
       break;
     }
     const ratio = R1 / Q1;
-    // Mark violators; the float share only filters, anything near a bound is decided exactly.
+    // One pass: keep the others in `free`, set violators aside. The float share only filters;
+    // anything near a bound is decided exactly.
     let excess = 0; // Σ (share − cap) over cap violators, in floats
     let shortfall = 0; // Σ (floor − share) over floor violators, in floats
     let magnitude = 0;
-    let violators = 0;
+    let under = 0;
+    let over = 0;
+    let w = 0;
     for (let a = 0; a < m; a++) {
       const j = free[a];
       const e = q[j] * ratio;
@@ -542,69 +574,75 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
       const F = floorOf[j];
       const C = capOf[j];
       if (e < F + tol && (e < F - tol || floorMulDiv(R1, q[j], Q1) < F)) {
-        state[j] = UNDER;
+        marked[under++] = j;
         shortfall += F - e;
         magnitude += F + e;
-        violators++;
       } else if (e > C - tol && (e > C + tol || exceedsCap(R1, q[j], Q1, C))) {
-        state[j] = OVER;
+        marked[ns - ++over] = j;
         excess += e - C;
         magnitude += e + C;
-        violators++;
-      }
+      } else free[w++] = j;
     }
-    if (violators === 0) break;
+    if (under + over === 0) break;
     // Which kind to fix depends on sign(E − D). The float sums decide unless they are too close to
     // call (their error is far below 1e-8 of the magnitude); then it is recomputed exactly.
     let sign = Math.sign(excess - shortfall);
-    if (Math.abs(excess - shortfall) <= magnitude * 1e-8 + 1) sign = signExcessMinusShortfall(free, m, state, q, floorOf, capOf, R1, Q1);
+    if (Math.abs(excess - shortfall) <= magnitude * 1e-8 + 1) sign = signExcessMinusShortfall(marked, under, over, q, floorOf, capOf, R1, Q1);
     // E > D: shares must rise, so cap violators stay violators; E < D: floor violators likewise.
-    const fixOver = sign >= 0;
-    const fixUnder = sign <= 0;
-    let w = 0;
-    for (let a = 0; a < m; a++) {
-      const j = free[a];
-      const s = state[j];
-      if (s === OVER && fixOver) {
-        state[j] = AT_CAP;
-        R1 -= capOf[j];
-        Q1 -= q[j];
-      } else if (s === UNDER && fixUnder) {
+    for (let a = 0; a < under; a++) {
+      const j = marked[a];
+      if (sign <= 0) {
         state[j] = AT_FLOOR;
         R1 -= floorOf[j];
         Q1 -= q[j];
-      } else {
-        state[j] = FREE;
-        free[w++] = j;
-      }
+      } else free[w++] = j;
+    }
+    for (let a = ns - over; a < ns; a++) {
+      const j = marked[a];
+      if (sign >= 0) {
+        state[j] = AT_CAP;
+        R1 -= capOf[j];
+        Q1 -= q[j];
+      } else free[w++] = j;
     }
     m = w;
   }
   if (R1 < 0) return fail('allocation.floors-exceed', { floors, available: R });
   if (R1 > 0 && (m === 0 || Q1 === 0)) return fail('allocation.caps-too-low', { caps: capacity, available: R });
 
-  // ---- rounding: floor to the unit, then the largest remainders --------------------------------------
-  const amount = floorOf; // a bound's slot is free once that recipient is placed; read floorOf[j] first
+  // ---- rounding: floor to the unit, then the largest remainders ----------------------------------------
   const exact = buffers.f64(3, ns);
   const key = buffers.f64(4, ns);
-  const cand = free; // written behind the read position, so in place is safe
-  let nc = 0;
-  let floored = 0;
+  const amount = floorOf; // each slot is read (for AT_FLOOR) before it is overwritten
   for (let j = 0; j < ns; j++) {
     if (state[j] === AT_FLOOR) exact[j] = floorOf[j];
     else if (state[j] === AT_CAP) amount[j] = exact[j] = capOf[j];
   }
+  const cand = free; // written at or behind the read position, so in place is safe
+  let nc = 0;
+  let floored = 0;
+  const ratio = Q1 > 0 ? R1 / Q1 : 0;
   for (let a = 0; a < m; a++) {
     const j = free[a];
-    const t = Q1 > 0 ? floorMulDiv(R1, q[j], Q1) : 0;
-    const r = Q1 > 0 ? remOut : 0;
-    const down = floorToUnit(t, unit);
+    const e = q[j] * ratio;
+    let down = floorToUnit(Math.floor(e), unit);
+    let positive = true;
+    const tol = e * 1e-12 + 1e-6;
+    // Near a multiple of the unit the float share may sit on the wrong side: decide exactly.
+    if (Q1 === 0) {
+      down = 0;
+      positive = false;
+    } else if (e - down < tol || down + unit - e < tol) {
+      const t = floorMulDiv(R1, q[j], Q1);
+      down = floorToUnit(t, unit);
+      positive = t > down || remOut > 0;
+    }
     amount[j] = down;
+    exact[j] = e;
     floored += down;
-    exact[j] = r > 0 ? t + r / Q1 : t;
-    const sub = t - down;
-    if (sub > 0 || r > 0) {
-      key[j] = sub + r / Q1;
+    if (positive) {
+      // The same float formula for every key, so a larger score never gets a smaller key.
+      key[j] = e - down;
       cand[nc++] = j;
     }
   }
@@ -618,7 +656,6 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
   if (residueAt >= 0) amount[residueAt] += residue;
 
   // ---- output -------------------------------------------------------------------------------------
-  const scoreOf = weightTotal / SCORE_SCALE;
   const parts: AllocationPart[] = new Array(n);
   let total = reservedTotal;
   for (let i = 0, j = 0; i < n; i++) {
@@ -632,7 +669,7 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
     } else {
       const s = state[j];
       const bound: Bound = s === AT_FLOOR ? 'floor' : s === AT_CAP ? 'cap' : j === residueAt ? 'residue' : 'none';
-      parts[i] = { id, score: q[j] * scoreOf, exact: exact[j], amount: amount[j], bound };
+      parts[i] = { id, score: q[j] / SCORE_SCALE, exact: exact[j], amount: amount[j], bound };
       total += amount[j];
       j++;
     }
@@ -647,13 +684,13 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
 }
 
 /**
- * sign(E − D), exactly, for the marked violators of one round: E = Σ (share − cap) over OVER marks,
- * D = Σ (floor − share) over UNDER marks, shares being R1·q/Q1.
+ * sign(E − D), exactly, for one round's violators: E = Σ (share − cap) over the cap violators
+ * marked[ns − over .. ns), D = Σ (floor − share) over the floor violators marked[0 .. under).
  */
 function signExcessMinusShortfall(
-  free: Int32Array,
-  m: number,
-  state: Uint8Array,
+  marked: Int32Array,
+  under: number,
+  over: number,
   q: Float64Array,
   floorOf: Float64Array,
   capOf: Float64Array,
@@ -666,22 +703,22 @@ function signExcessMinusShortfall(
   let ID = 0;
   let hiD = 0;
   let loD = 0;
-  for (let a = 0; a < m; a++) {
-    const j = free[a];
-    if (state[j] === UNDER) {
-      ID += floorOf[j] - floorMulDiv(R1, q[j], Q1);
-      loD += remOut;
-      if (loD >= Q1) {
-        loD -= Q1;
-        hiD += 1;
-      }
-    } else if (state[j] === OVER) {
-      IE += floorMulDiv(R1, q[j], Q1) - capOf[j];
-      loE += remOut;
-      if (loE >= Q1) {
-        loE -= Q1;
-        IE += 1;
-      }
+  for (let a = 0; a < under; a++) {
+    const j = marked[a];
+    ID += floorOf[j] - floorMulDiv(R1, q[j], Q1);
+    loD += remOut;
+    if (loD >= Q1) {
+      loD -= Q1;
+      hiD += 1;
+    }
+  }
+  for (let a = marked.length - over; a < marked.length; a++) {
+    const j = marked[a];
+    IE += floorMulDiv(R1, q[j], Q1) - capOf[j];
+    loE += remOut;
+    if (loE >= Q1) {
+      loE -= Q1;
+      IE += 1;
     }
   }
   // E − D = A + B/Q1 with A an integer and 0 ≤ B < 2·Q1.

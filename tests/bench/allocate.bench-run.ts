@@ -55,7 +55,7 @@ function buildRule(n: number): AllocationRule {
   };
 }
 
-function measure(n: number, runs: number): { ms: number; floors: number; caps: number } {
+function measure(n: number, runs: number): { median: number; worst: number; floors: number; caps: number } {
   const rule = buildRule(n);
   const times: number[] = [];
   let floors = 0;
@@ -68,14 +68,16 @@ function measure(n: number, runs: number): { ms: number; floors: number; caps: n
     floors = r.value.parts.filter((p) => p.bound === 'floor').length;
     caps = r.value.parts.filter((p) => p.bound === 'cap').length;
   }
-  return { ms: median(times), floors, caps };
+  return { median: median(times), worst: Math.max(...times), floors, caps };
 }
 
 it('allocation by rule, 100 000 and 1 000 000 recipients (Node)', () => {
   const small = measure(100_000, 21);
-  const large = measure(1_000_000, 9);
-  report('Allocation by rule (splitEnvelope), 5 criteria, reserve, floors and caps, unit 1 000 đ, Node', [
-    [`100 000 recipients (${small.floors} at floor, ${small.caps} at cap)`, small.ms, 'ms', '≤ 25 ms'],
-    [`1 000 000 recipients (${large.floors} at floor, ${large.caps} at cap)`, large.ms, 'ms', '≤ 250 ms'],
+  const large = measure(1_000_000, 11);
+  report('Allocation by rule (splitEnvelope): 5 criteria, 2 reserves, floors and caps, unit 1 000 đ, Node', [
+    [`100 000 recipients (${small.floors} held at floor, ${small.caps} at cap)`, small.median, 'ms', '≤ 25 ms'],
+    ['100 000 recipients, slowest of 21 runs (first call, collections)', small.worst, 'ms'],
+    [`1 000 000 recipients (${large.floors} held at floor, ${large.caps} at cap)`, large.median, 'ms', '≤ 250 ms'],
+    ['1 000 000 recipients, slowest of 11 runs (first call, collections)', large.worst, 'ms'],
   ]);
 });
