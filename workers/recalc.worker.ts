@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import { createRecalcService } from '../src/engine/recalc-core';
 import { rollupBuffers, type ColumnEdit, type PlanColumns } from '../src/domain/rollup';
+import { columnsBuffers, type AllocationRequest } from '../src/domain/allocate-columns';
 
 const service = createRecalcService();
 
@@ -15,5 +16,8 @@ Comlink.expose({
     const r = service.edit(edits);
     return Comlink.transfer(r, rollupBuffers(r));
   },
-  allocate: service.allocate,
+  allocate(req: AllocationRequest) {
+    const r = service.allocate(req);
+    return r.ok ? Comlink.transfer(r, columnsBuffers(r.value)) : r;
+  },
 });

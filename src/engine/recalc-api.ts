@@ -1,7 +1,7 @@
 // The typed list of commands the recalculation worker answers. Shared by the worker and its client.
 
 import type { ColumnEdit, PlanColumns, Rollup } from '../domain/rollup';
-import type { AllocationResult, AllocationRule } from '../domain/allocate';
+import type { AllocationColumns, AllocationRequest } from '../domain/allocate-columns';
 import type { Result } from '../domain/model';
 
 export interface RecalcApi {
@@ -9,6 +9,6 @@ export interface RecalcApi {
   load(cols: PlanColumns): Rollup;
   /** Applies edits to the columnar copy, in order, and returns the full roll-up. */
   edit(edits: ColumnEdit[]): Rollup;
-  /** Splits an envelope by a rule (see domain/allocate); failures come back as values. */
-  allocate(rule: AllocationRule): Result<AllocationResult>;
+  /** Splits an envelope by a columnar rule (see domain/allocate-columns); failures come back as values. */
+  allocate(req: AllocationRequest): Result<AllocationColumns>;
 }

@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { applyColumnEdits, columnBuffers, type ColumnEdit, type PlanColumns, type Rollup } from '../domain/rollup';
 import type { RecalcApi } from './recalc-api';
 import type { AllocationResult, AllocationRule } from '../domain/allocate';
+import { fromColumns, requestBuffers, toRequest, type AllocationColumns } from '../domain/allocate-columns';
 import type { Result } from '../domain/model';
 import { createRecalcService } from './recalc-core';
 
@@ -61,14 +62,18 @@ export class RecalcClient {
    */
   async allocate(rule: AllocationRule): Promise<Result<AllocationResult> | null> {
     const gen = ++this.allocationGeneration;
-    let result: Result<AllocationResult>;
+    // Criterion values cross as transferred columns and parts come back as columns: cloning one
+    // object per recipient would cost ten times the split itself.
+    const req = toRequest(rule);
+    let result: Result<AllocationColumns>;
     try {
-      result = this.remote ? await this.remote.allocate(rule) : this.local!.allocate(rule);
+      result = this.remote ? await this.remote.allocate(Comlink.transfer(req, requestBuffers(req))) : this.local!.allocate(req);
     } catch {
       this.fallBack();
-      result = this.local!.allocate(rule);
+      result = this.local!.allocate(toRequest(rule));
     }
-    return gen === this.allocationGeneration ? result : null;
+    if (gen !== this.allocationGeneration) return null;
+    return result.ok ? { ok: true, value: fromColumns(req.ids, result.value) } : result;
   }
 
   dispose(): void {

@@ -3,7 +3,7 @@
 
 import { applyColumnEdits, rollUp, type ColumnEdit, type PlanColumns, type Rollup } from '../domain/rollup';
 import type { RecalcApi } from './recalc-api';
-import { splitEnvelope } from '../domain/allocate';
+import { splitColumns } from '../domain/allocate-columns';
 
 /** A recalculation service holding one columnar copy of the plan. */
 export function createRecalcService(): RecalcApi {
@@ -18,6 +18,6 @@ export function createRecalcService(): RecalcApi {
       applyColumnEdits(cols, edits);
       return rollUp(cols);
     },
-    allocate: splitEnvelope,
+    allocate: splitColumns,
   };
 }
