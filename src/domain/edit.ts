@@ -108,30 +108,26 @@ function withStated(stated: StatedFigures | undefined, key: keyof StatedFigures,
   return Object.keys(next).length ? next : undefined;
 }
 
+/** A record (line or node) with its stated plan set (null removes it); the same object when unchanged. */
+function withStatedPlan<T extends { stated?: StatedFigures }>(rec: T, value: number | null): T {
+  if ((rec.stated?.plan ?? null) === value) return rec;
+  const stated = withStated(rec.stated, 'plan', value);
+  const next: T = { ...rec };
+  if (stated) next.stated = stated;
+  else delete next.stated;
+  return next;
+}
+
 /** A line with one field set; returns the same object when nothing changes. */
 export function setLineField(line: Line, field: LineField, value: FieldValue): Line {
-  if (field === 'statedPlan') {
-    if ((line.stated?.plan ?? null) === value) return line;
-    const stated = withStated(line.stated, 'plan', value as number | null);
-    const next: Line = { ...line };
-    if (stated) next.stated = stated;
-    else delete next.stated;
-    return next;
-  }
+  if (field === 'statedPlan') return withStatedPlan(line, value as number | null);
   if ((line[field] ?? null) === value) return line;
   return { ...line, [field]: value } as Line;
 }
 
 /** A node with one field set; returns the same object when nothing changes. */
 export function setNodeField(node: TreeNode, field: NodeField, value: FieldValue): TreeNode {
-  if (field === 'statedPlan') {
-    if ((node.stated?.plan ?? null) === value) return node;
-    const stated = withStated(node.stated, 'plan', value as number | null);
-    const next: TreeNode = { ...node };
-    if (stated) next.stated = stated;
-    else delete next.stated;
-    return next;
-  }
+  if (field === 'statedPlan') return withStatedPlan(node, value as number | null);
   if (node[field] === value) return node;
   return { ...node, [field]: value as string };
 }
