@@ -265,6 +265,12 @@ export class WorkbookSession {
     return lines.length;
   }
 
+  /** Deletes a saved rule (undoable); the plan lines it wrote stay as they are. */
+  deleteRule(id: Id): void {
+    const before = this.rules.find((r) => r.id === id);
+    if (before) this.commit({ rules: [{ before, after: null }] }, null);
+  }
+
   /** Adds an empty place at the end of the sheet; returns its id. */
   addPlace(): Id {
     const order = this.places.length ? Math.max(...this.places.map((p) => p.order)) + 1 : 0;

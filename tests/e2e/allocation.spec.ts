@@ -31,6 +31,13 @@ describe('allocation by rule', () => {
 
     await page.getByRole('button', { name: 'Ghi vào kế hoạch' }).click();
     await expect.poll(() => wb.notice.textContent()).toContain('Đã ghi 23 dòng');
+    // The rule is saved with the workbook and listed; a new rule starts from an empty form.
+    const saved = page.getByRole('combobox', { name: 'Quy tắc đã lưu' });
+    await expect.poll(() => saved.locator('option').allTextContents()).toContain('Phân bổ theo tiêu chí');
+    await page.getByRole('button', { name: '+ Quy tắc mới' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Tổng vốn cần chia' }).inputValue()).toBe('');
+    await saved.selectOption({ label: 'Phân bổ theo tiêu chí' });
+    await expect.poll(() => page.getByRole('textbox', { name: 'Tổng vốn cần chia' }).inputValue()).toBe('2.398');
     await page.getByRole('tab', { name: 'Kế hoạch vốn' }).click();
     await wb.waitReady();
     await wb.expectText('DA3.TDA1', 'plan', '4.796');

@@ -239,6 +239,12 @@ describe('WorkbookSession', () => {
     await settle();
     expect(s.lines.filter((l) => l.allocation?.ruleId === 'rule-1')).toHaveLength(23);
     expect(s.rollup!.plan[nodeIdx('DA3.TDA1')] - before).toBe(2_398 * TR);
+    s.deleteRule('rule-1');
+    await settle();
+    expect((await reload()).rules).toHaveLength(0);
+    expect(s.lines.filter((l) => l.allocation?.ruleId === 'rule-1')).toHaveLength(23); // its lines stay
+    s.undo();
+    expect(s.rules).toHaveLength(1);
     s.undo();
     s.undo();
     await settle();
