@@ -3,8 +3,7 @@
 # http://127.0.0.1:4173/ (it opens the demo workbook when the browser holds no data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
+source scripts/needs.sh
+need_node_modules
 npx vite build --logLevel warn
 exec npx vite preview --port "${PORT:-4173}" --strictPort
