@@ -2,7 +2,7 @@
 // Vietnamese or English, abbreviated or spelled out, with or without diacritics; and the labels the
 // grid shows for those values. Money, rates and dates are parsed in ./amount.
 
-import type { CapitalType, Lang, Result, Source } from './model';
+import type { CapitalType, Lang, ProjectionMethod, Result, Source } from './model';
 import { fail, ok } from './model';
 import { foldToKey, normalizeText } from './text';
 
@@ -93,4 +93,47 @@ export function parseYear(text: string): Result<number> {
   if (!/^\d{4}$/.test(s)) return fail('year.invalid', { text });
   const year = Number(s);
   return year >= 1990 && year <= 2100 ? ok(year) : fail('year.invalid', { text });
+}
+
+/** Labels of the projection methods, per interface language. */
+export const METHOD_LABELS: Record<Lang, Record<ProjectionMethod, string>> = {
+  vi: { expected: 'Theo tỷ lệ dự kiến', linear: 'Đều theo tháng', backloaded: 'Dồn cuối năm', custom: 'Tỷ trọng tự nhập', lastYear: 'Như các tháng năm trước' },
+  en: { expected: 'Expected rate', linear: 'Linear', backloaded: 'Back-loaded', custom: 'Custom shares', lastYear: "Last year's months" },
+};
+
+const METHOD_KEYS: Record<string, ProjectionMethod> = {
+  dukien: 'expected',
+  tyle: 'expected',
+  expected: 'expected',
+  deu: 'linear',
+  tuyentinh: 'linear',
+  linear: 'linear',
+  doncuoinam: 'backloaded',
+  cuoinam: 'backloaded',
+  backloaded: 'backloaded',
+  tunhap: 'custom',
+  custom: 'custom',
+  namtruoc: 'lastYear',
+  lastyear: 'lastYear',
+};
+for (const lang of ['vi', 'en'] as const) for (const [m, label] of Object.entries(METHOD_LABELS[lang])) METHOD_KEYS[foldToKey(label)] = m as ProjectionMethod;
+
+/** The projection method named by the text (a label in either language or a short word); blank = the
+ * workbook's method (null). Fails with method.unknown. */
+export function parseMethod(text: string): Result<ProjectionMethod | null> {
+  if (!normalizeText(text)) return ok(null);
+  const m = lookUp(text, METHOD_KEYS, ['theo', 'phuongphap']);
+  return m ? ok(m) : fail('method.unknown', { text });
+}
+
+export const YES_NO_LABELS: Record<Lang, { yes: string; no: string }> = { vi: { yes: 'Có', no: 'Không' }, en: { yes: 'Yes', no: 'No' } };
+const YES = new Set(['co', 'x', 'yes', 'y', '1', 'true', 'duoc', 'dat']);
+const NO = new Set(['khong', 'no', 'n', '0', 'false', '']);
+
+/** Yes or no as users write it: Có/Không, x, yes/no, 1/0; blank = no. Fails with yesno.unknown. */
+export function parseYesNo(text: string): Result<boolean> {
+  const key = foldToKey(text);
+  if (YES.has(key)) return ok(true);
+  if (NO.has(key)) return ok(false);
+  return fail('yesno.unknown', { text });
 }

@@ -3,7 +3,8 @@
 // The report's figures do not all agree; they are loaded as written, never corrected.
 
 import type { Line, Place, TreeNode, WorkbookData } from './model';
-import { DEFAULT_CRITERIA } from './model';
+import { DEFAULT_CRITERIA, MONTH_COUNT } from './model';
+import { DEFAULT_PROJECTION } from './projection';
 import { instantiateTree } from './tree';
 import { newId } from './ids';
 
@@ -106,6 +107,8 @@ export function buildDemoWorkbook(now = Date.now()): WorkbookData {
     disbursed: tr(d.disbursed),
     asOf: null,
     expectedRate: d.expected,
+    // The report shows 2022's recurrent money carried into 2023, so this year's may carry over too (assumed).
+    ...(d.vintage === 2023 ? { carryEligible: true } : {}),
     ...(d.statedRate !== undefined ? { stated: { rate: d.statedRate } } : {}),
   }));
   return {
@@ -119,7 +122,8 @@ export function buildDemoWorkbook(now = Date.now()): WorkbookData {
       settings: { asOf: '2023-11-15' },
       note:
         'Số liệu theo Báo cáo thực hiện Chương trình MTQG giảm nghèo bền vững năm 2023 của UBND huyện Cao Lộc (tháng 11/2023). ' +
-        'Báo cáo không ghi ngày số liệu: 15/11/2023 là giả định. Nguồn vốn và loại vốn của từng dòng không được nêu: ghi NSTW, sự nghiệp.',
+        'Báo cáo không ghi ngày số liệu: 15/11/2023 là giả định. Nguồn vốn và loại vốn của từng dòng không được nêu: ghi NSTW, sự nghiệp. ' +
+        'Vốn sự nghiệp năm 2023 được giả định là được chuyển nguồn sang 2024, như vốn 2022 đã được chuyển sang 2023.',
       stated: [
         {
           year: 2023,
@@ -178,12 +182,26 @@ export function buildEmptyWorkbook(name: string, year: number, now = Date.now())
   };
 }
 
+/** Ten months of actuals (January to October) summing exactly to `total`, more of it late in the year. */
+function monthsOf(total: number): (number | null)[] {
+  const months: (number | null)[] = new Array(MONTH_COUNT).fill(null);
+  let left = total;
+  for (let m = 0; m < 10; m++) {
+    const part = m === 9 ? left : Math.round((total * (m + 1)) / 55 / 1000) * 1000;
+    months[m] = part;
+    left -= part;
+  }
+  return months;
+}
+
 /**
  * A generated workbook of `lineCount` lines spread over the default tree (for benchmarks and
  * large-data tests). Deterministic for a given count.
  */
 export function buildGeneratedWorkbook(lineCount: number, now = Date.now()): WorkbookData {
   const data = buildEmptyWorkbook(`Sinh tự động ${lineCount.toLocaleString('vi-VN')} dòng`, 2024, now);
+  // Projected from a back-loaded profile at mid-November; some lines report monthly actuals.
+  data.workbook.settings = { asOf: '2024-11-15', projection: { ...DEFAULT_PROJECTION, method: 'backloaded' } };
   const leaves = data.nodes.filter((n) => !data.nodes.some((c) => c.parentId === n.id));
   let seed = 12345;
   const rand = () => {
@@ -207,6 +225,9 @@ export function buildGeneratedWorkbook(lineCount: number, now = Date.now()): Wor
       disbursed: Math.round(plan * rand() * 0.5 / 1000) * 1000,
       asOf: null,
       expectedRate: 60 + Math.round(rand() * 40),
+      ...(i % 4 === 0 ? { months: monthsOf(Math.round((plan * rand() * 0.5) / 1000) * 1000) } : {}),
+      ...(i % 11 === 0 ? { method: 'linear' as const } : {}),
+      ...(i % 2 === 0 ? { carryEligible: true } : {}),
     });
   }
   return data;

@@ -1,10 +1,10 @@
 // Edits of lines, nodes and workbooks as reversible changes, and the reading of what a user typed
 // or pasted into a field. A change lists before/after records, so undo is applying its inverse.
 
-import type { AllocationRuleRecord, AmountUnit, Id, Line, LineField, NumberLocale, Place, Result, StatedFigures, TreeNode, Workbook } from './model';
-import { fail, ok } from './model';
+import type { AllocationRuleRecord, AmountUnit, Id, Line, LineField, MonthField, NumberLocale, Place, Result, Scenario, StatedFigures, TreeNode, Workbook } from './model';
+import { fail, ok, MONTH_COUNT } from './model';
 import { parseAmount, parseDate, parseRate } from './amount';
-import { parseCapital, parseSource, parseYear } from './cell-input';
+import { parseCapital, parseMethod, parseSource, parseYear, parseYesNo } from './cell-input';
 import { normalizeText } from './text';
 
 export interface RecordChange<T> {
@@ -19,6 +19,8 @@ export interface Change {
   places?: RecordChange<Place>[];
   rules?: RecordChange<AllocationRuleRecord>[];
   workbook?: { before: Workbook; after: Workbook };
+  /** The scenario record itself (e.g. the review marks of its checks). */
+  scenario?: { before: Scenario; after: Scenario };
 }
 
 /** The change that undoes `c`: after and before swapped, in reverse order. */
@@ -30,19 +32,31 @@ export function invertChange(c: Change): Change {
     places: flip(c.places),
     rules: flip(c.rules),
     workbook: c.workbook ? { before: c.workbook.after, after: c.workbook.before } : undefined,
+    scenario: c.scenario ? { before: c.scenario.after, after: c.scenario.before } : undefined,
   };
 }
 
 /** True when the change does nothing. */
 export function isEmptyChange(c: Change): boolean {
-  return !c.lines?.length && !c.nodes?.length && !c.places?.length && !c.rules?.length && !c.workbook;
+  return !c.lines?.length && !c.nodes?.length && !c.places?.length && !c.rules?.length && !c.workbook && !c.scenario;
 }
 
 /** Fields of a tree node or of the program total row that a user may type into. */
 export type NodeField = 'code' | 'name' | 'statedPlan';
 
+/** The month fields of a line's actuals: m1 … m12, and m13 for January of the next year. */
+export const MONTH_FIELDS: readonly MonthField[] = Array.from({ length: MONTH_COUNT }, (_, i) => `m${i + 1}` as MonthField);
+
+/** Index (0 … 12) of a month field in a line's `months`; -1 when the field is not a month. */
+export function monthIndex(field: string): number {
+  const m = /^m(\d{1,2})$/.exec(field);
+  const i = m ? Number(m[1]) - 1 : -1;
+  return i >= 0 && i < MONTH_COUNT ? i : -1;
+}
+
 export const LINE_FIELDS: ReadonlySet<string> = new Set<LineField>([
   'label', 'unit', 'source', 'capital', 'vintage', 'plan', 'disbursed', 'asOf', 'expectedRate', 'statedPlan',
+  'method', 'carryEligible', 'carryConfirmed', ...MONTH_FIELDS,
 ]);
 export const NODE_FIELDS: ReadonlySet<string> = new Set<NodeField>(['code', 'name', 'statedPlan']);
 export type AnyField = LineField | NodeField;
@@ -53,7 +67,7 @@ export interface ReadContext {
 }
 
 /** A typed value for a field: amounts in đồng, rates in percent, null = cleared. */
-export type FieldValue = string | number | null;
+export type FieldValue = string | number | boolean | null;
 
 /**
  * Reads what the user typed, pasted or filled into a field. Strings are parsed (vi-VN or en, units
@@ -69,18 +83,12 @@ export function readFieldInput(field: AnyField, raw: unknown, ctx: ReadContext):
       return ok(text);
     case 'code':
       return text ? ok(text) : fail('field.required', { text });
-    case 'source': {
-      const r = parseSource(text);
-      return r.ok ? ok(r.value) : r;
-    }
-    case 'capital': {
-      const r = parseCapital(text);
-      return r.ok ? ok(r.value) : r;
-    }
-    case 'vintage': {
-      const r = parseYear(text);
-      return r.ok ? ok(r.value) : r;
-    }
+    case 'source':
+      return parseSource(text);
+    case 'capital':
+      return parseCapital(text);
+    case 'vintage':
+      return parseYear(text);
     case 'plan':
     case 'disbursed':
     case 'statedPlan': {
@@ -98,7 +106,19 @@ export function readFieldInput(field: AnyField, raw: unknown, ctx: ReadContext):
       const r = parseDate(text);
       return r.ok ? ok(r.value || null) : r;
     }
+    case 'method':
+      return parseMethod(text);
+    case 'carryEligible':
+      return parseYesNo(text);
   }
+  // carryConfirmed and the months: amounts, blank = not known.
+  if (field === 'carryConfirmed' || monthIndex(field) >= 0) {
+    const r = parseAmount(text, ctx);
+    if (!r.ok) return r;
+    if (r.value.blank) return ok(null);
+    return r.value.value < 0 ? fail('amount.negative', { text }) : ok(r.value.value);
+  }
+  return fail('field.required', { text });
 }
 
 function withStated(stated: StatedFigures | undefined, key: keyof StatedFigures, value: number | null): StatedFigures | undefined {
@@ -121,8 +141,20 @@ function withStatedPlan<T extends { stated?: StatedFigures }>(rec: T, value: num
 /** A line with one field set; returns the same object when nothing changes. */
 export function setLineField(line: Line, field: LineField, value: FieldValue): Line {
   if (field === 'statedPlan') return withStatedPlan(line, value as number | null);
-  if ((line[field] ?? null) === value) return line;
+  const month = monthIndex(field);
+  if (month >= 0) return withMonth(line, month, value as number | null);
+  if (((line as unknown as Record<string, unknown>)[field] ?? null) === value) return line;
   return { ...line, [field]: value } as Line;
+}
+
+/** A line with one month's actual set (null clears it); no `months` at all once none is known. */
+function withMonth(line: Line, month: number, value: number | null): Line {
+  if ((line.months?.[month] ?? null) === value) return line;
+  const months = line.months ? [...line.months] : new Array<number | null>(MONTH_COUNT).fill(null);
+  months[month] = value;
+  const next: Line = { ...line, months };
+  if (months.every((m) => m === null)) delete next.months;
+  return next;
 }
 
 /** A node with one field set; returns the same object when nothing changes. */

@@ -43,7 +43,30 @@ export interface StatedYear {
 export interface WorkbookSettings {
   /** Default as-of date for disbursed-so-far, ISO yyyy-mm-dd. */
   asOf: string | null;
+  /** How lines are projected to year end (absent in older workbooks = the defaults). */
+  projection?: ProjectionSettings;
 }
+
+/** How a line's year-end disbursement is projected (see domain/projection.ts). */
+export type ProjectionMethod = 'expected' | 'linear' | 'backloaded' | 'custom' | 'lastYear';
+
+export interface ProjectionSettings {
+  /** The workbook's method; a line may name its own. */
+  method: ProjectionMethod;
+  /** Back-loaded profile: cumulative percent disbursed at each month's end (an editable assumption). */
+  backloaded: number[];
+  /** Custom profile: percent of the year's disbursement in each month (12 values). */
+  custom: number[];
+  /** Last year's actual disbursement by month, đồng (12 values); null = not known. */
+  lastYearMonths: number[] | null;
+  /** Investment money may be disbursed until 31 December of N+1 instead of 31 January. */
+  investmentExtended: boolean;
+  /** Percentage points between an expected rate and the profile's that raise a flag. */
+  flagGap: number;
+}
+
+/** Months of a line's monthly actuals: January to December, then January of the next year. */
+export const MONTH_COUNT = 13;
 
 export interface Workbook {
   id: Id;
@@ -108,8 +131,25 @@ export interface Line {
   /** Expected year-end disbursement rate typed by the user (an assumption), percent; null = none. */
   expectedRate: number | null;
   stated?: StatedFigures;
+  /** Actual disbursement by month, đồng (MONTH_COUNT entries, null = not known); absent = none known. */
+  months?: (number | null)[];
+  /** Projection method of this line; absent or null = the workbook's. */
+  method?: ProjectionMethod | null;
+  /** Recurrent money of this line may carry over into next year (a rule allows it). */
+  carryEligible?: boolean;
+  /** Carry-over into next year as confirmed by the user, đồng; absent or null = not confirmed. */
+  carryConfirmed?: number | null;
   /** Set on lines an allocation rule wrote: the rule and the recipient (place id or reserve id). */
   allocation?: { ruleId: Id; key: string };
+}
+
+/** The baseline (the plan being worked on), a named variant, or a frozen version. */
+export type ScenarioKind = 'baseline' | 'variant' | 'version';
+
+/** Workbook-level inputs a scenario may set differently: counterpart ratios and projection settings. */
+export interface ScenarioInputs {
+  counterpart?: CounterpartRatio[];
+  settings?: WorkbookSettings;
 }
 
 export interface Scenario {
@@ -117,6 +157,34 @@ export interface Scenario {
   workbookId: Id;
   name: string;
   createdAt: number;
+  /** Absent in older records: the workbook's baselineScenarioId is the baseline, any other a variant. */
+  kind?: ScenarioKind;
+  note?: string;
+  /** When a version was frozen (read-only from then on). */
+  frozenAt?: number;
+  /** The scenario or version this one was copied from. */
+  sourceId?: Id;
+  /** Marked by the user as the scenario adopted (at most one per workbook). */
+  adopted?: boolean;
+  /**
+   * The scenario's own counterpart ratios and projection settings. The baseline's live in the
+   * workbook record (as before scenarios existed); every other scenario keeps its own here.
+   */
+  inputs?: ScenarioInputs;
+  /**
+   * Check entries the user marked reviewed (domain/checks), by entry id: the note, the fingerprint
+   * of the entry's numbers when marked (the mark lapses when they change) and when (epoch ms).
+   */
+  reviews?: Record<string, CheckReview>;
+  /** Unknown fields from newer versions are kept, never dropped. */
+  [extra: string]: unknown;
+}
+
+/** A check entry marked reviewed, with the user's note. */
+export interface CheckReview {
+  note: string;
+  fingerprint: string;
+  at: number;
 }
 
 /** A whole workbook in memory: what the demo builder returns and a backup holds. */
@@ -143,7 +211,14 @@ export type LineField =
   | 'disbursed'
   | 'asOf'
   | 'expectedRate'
-  | 'statedPlan';
+  | 'statedPlan'
+  | 'method'
+  | 'carryEligible'
+  | 'carryConfirmed'
+  | MonthField;
+
+/** A month of a line's actuals as a field: m1 … m12, m13 = January of the next year. */
+export type MonthField = `m${number}`;
 
 /** Expected failures are values: a code the messages module turns into a sentence. */
 export interface Problem {

@@ -2,8 +2,22 @@
 // copy and receive edits instead of whole line objects. Pure: no I/O, same input → same output.
 
 import type { CounterpartRatio, Line, Source, CapitalType } from './model';
+import { MONTH_COUNT } from './model';
 import type { OrderedTree } from './tree';
 import { mulDivRound, rateToBasisPoints } from './money';
+import {
+  cumulativeAt,
+  dayNumber,
+  METHOD_CODE,
+  monthsLeft,
+  monthStarts,
+  projectByProfile,
+  FLAG_EXPECTED_EQUALS_REACHED,
+  FLAG_FAR_FROM_PROFILE,
+  FLAG_NO_PROFILE,
+  FLAG_OVER_DISBURSED,
+  type ProjectionParams,
+} from './projection';
 
 export const SOURCE_CODE: Record<Source, number> = { central: 0, local: 1, other: 2 };
 export const CAPITAL_CODE: Record<CapitalType, number> = { investment: 0, recurrent: 1 };
@@ -24,14 +38,31 @@ export interface PlanColumns {
    * the central amount (1,73 % → 173); 0 = none required.
    */
   counterpartBp: Float64Array;
+  /** Year the money was assigned. */
+  vintage: Int32Array;
+  /** METHOD_CODE of the line's projection method; -1 = the workbook's. */
+  method: Int8Array;
+  /** Day number of the line's as-of date; NaN = the workbook's. */
+  asOfDay: Float64Array;
+  /** 1 when the line's recurrent money may carry over. */
+  eligible: Uint8Array;
+  /** The line's implementing unit and place as one small number: lines of one budget cell share it. */
+  slot: Int32Array;
+  /** Row of the line's monthly actuals in `months`; -1 = none known. */
+  monthRow: Int32Array;
+  /** MONTH_COUNT actuals per row, NaN = not known. */
+  months: Float64Array;
+  params: ProjectionParams;
 }
 
 /** Column names an edit may change. */
-export type ColumnField = 'plan' | 'disbursed' | 'expected' | 'source' | 'capital';
+export type ColumnField = 'plan' | 'disbursed' | 'expected' | 'source' | 'capital' | 'vintage' | 'method' | 'asOfDay' | 'eligible' | 'slot' | 'month';
 export interface ColumnEdit {
   line: number;
   field: ColumnField;
   value: number;
+  /** For field 'month': which month (0 … MONTH_COUNT − 1). */
+  month?: number;
 }
 
 /**
@@ -53,10 +84,32 @@ export interface Rollup {
   recurrent: Float64Array;
   /** Local money required as counterpart of the central lines below (ratio × central plan). */
   requiredLocal: Float64Array;
+  /** Plan of lines carried in from earlier years (vintage before the plan year). */
+  carriedIn: Float64Array;
+  /** Projected unspent that carries over into next year, and that lapses ("at risk of lapse"). */
+  carryOver: Float64Array;
+  lapse: Float64Array;
+  /** The expected-rate level: Σ expected rate × plan (a line without an expected rate: its projection). */
+  expectedAmount: Float64Array;
+  /** Σ of the lines' monthly run-rates needed to reach their expected rate. */
+  runRate: Float64Array;
+  /** Number of flagged lines below. */
+  flagged: Int32Array;
+  /** Actual disbursement by month (MONTH_COUNT per node, node-major) and how many lines report months. */
+  months: Float64Array;
+  monthsKnown: Int32Array;
+  /** Each line's own projection, by its method. */
   lineProjected: Float64Array;
   /** Required counterpart of each line (0 unless the line is central money). */
   lineRequired: Float64Array;
+  /** What the line's money is left with at year end once its budget cell spends oldest vintage first. */
   lineUnspent: Float64Array;
+  lineCarry: Float64Array;
+  lineLapse: Float64Array;
+  /** Monthly run-rate from the as-of date to reach the expected rate; NaN = none. */
+  lineRunRate: Float64Array;
+  /** FLAG_* bits (domain/projection). */
+  lineFlags: Uint8Array;
   /** True when a sum passed 2^53 đồng and can no longer be trusted to the đồng. */
   overflow: boolean;
 }
@@ -68,9 +121,33 @@ export function counterpartColumn(ratios: readonly CounterpartRatio[] | undefine
   return out;
 }
 
+/** Numbers for the implementing unit and place of lines, stable for a session (see PlanColumns.slot). */
+export class SlotTable {
+  private map = new Map<string, number>();
+  of(line: Pick<Line, 'unit' | 'placeId'>): number {
+    const key = line.unit + '\u0000' + (line.placeId ?? '');
+    let v = this.map.get(key);
+    if (v === undefined) this.map.set(key, (v = this.map.size));
+    return v;
+  }
+}
+
+/** Parameters that project by expected rates only, with no dates (for plans without settings). */
+export function noProjection(): ProjectionParams {
+  return { year: 0, method: 0, asOfDay: NaN, profiles: new Float64Array(65).fill(NaN), reference: 0, flagGap: Infinity };
+}
+
 /** Columns of the given lines against an ordered tree; lines whose node is unknown are skipped (index -1). */
-export function buildColumns(tree: OrderedTree, lines: readonly Line[], counterpartBp: Float64Array = new Float64Array(2)): PlanColumns {
+export function buildColumns(
+  tree: OrderedTree,
+  lines: readonly Line[],
+  counterpartBp: Float64Array = new Float64Array(2),
+  params: ProjectionParams = noProjection(),
+  slots: SlotTable = new SlotTable(),
+): PlanColumns {
   const n = lines.length;
+  let monthRows = 0;
+  for (const l of lines) if (l.months) monthRows++;
   const cols: PlanColumns = {
     nodeParent: Int32Array.from(tree.parentIndex),
     lineNode: new Int32Array(n),
@@ -80,7 +157,16 @@ export function buildColumns(tree: OrderedTree, lines: readonly Line[], counterp
     source: new Uint8Array(n),
     capital: new Uint8Array(n),
     counterpartBp: Float64Array.from(counterpartBp),
+    vintage: new Int32Array(n),
+    method: new Int8Array(n),
+    asOfDay: new Float64Array(n),
+    eligible: new Uint8Array(n),
+    slot: new Int32Array(n),
+    monthRow: new Int32Array(n).fill(-1),
+    months: new Float64Array(monthRows * MONTH_COUNT).fill(NaN),
+    params,
   };
+  let row = 0;
   for (let i = 0; i < n; i++) {
     const l = lines[i];
     cols.lineNode[i] = tree.indexOf.get(l.nodeId) ?? -1;
@@ -89,6 +175,16 @@ export function buildColumns(tree: OrderedTree, lines: readonly Line[], counterp
     cols.expected[i] = l.expectedRate ?? NaN;
     cols.source[i] = SOURCE_CODE[l.source];
     cols.capital[i] = CAPITAL_CODE[l.capital];
+    cols.vintage[i] = l.vintage;
+    cols.method[i] = l.method ? METHOD_CODE[l.method] : -1;
+    cols.asOfDay[i] = dayNumber(l.asOf);
+    cols.eligible[i] = l.carryEligible ? 1 : 0;
+    cols.slot[i] = slots.of(l);
+    if (l.months) {
+      cols.monthRow[i] = row;
+      for (let m = 0; m < MONTH_COUNT; m++) cols.months[row * MONTH_COUNT + m] = l.months[m] ?? NaN;
+      row++;
+    }
   }
   return cols;
 }
@@ -106,12 +202,58 @@ export function columnValue(line: Line, field: ColumnField): number {
       return SOURCE_CODE[line.source];
     case 'capital':
       return CAPITAL_CODE[line.capital];
+    case 'vintage':
+      return line.vintage;
+    case 'method':
+      return line.method ? METHOD_CODE[line.method] : -1;
+    case 'asOfDay':
+      return dayNumber(line.asOf);
+    case 'eligible':
+      return line.carryEligible ? 1 : 0;
+    case 'slot':
+    case 'month':
+      throw new Error(`columnValue: ${field} is not read from the line alone`);
   }
+}
+
+/** The column edits that bring a line's columns from `before` to `after` (slot from the session's table). */
+export function lineColumnEdits(i: number, before: Line, after: Line, slots: SlotTable): ColumnEdit[] {
+  const out: ColumnEdit[] = [];
+  for (const field of ['plan', 'disbursed', 'expected', 'source', 'capital', 'vintage', 'method', 'asOfDay', 'eligible'] as const) {
+    const v = columnValue(after, field);
+    if (!Object.is(columnValue(before, field), v)) out.push({ line: i, field, value: v });
+  }
+  if (before.unit !== after.unit || before.placeId !== after.placeId) out.push({ line: i, field: 'slot', value: slots.of(after) });
+  if (before.months !== after.months)
+    for (let m = 0; m < MONTH_COUNT; m++) {
+      const v = after.months?.[m] ?? NaN;
+      if (!Object.is(before.months?.[m] ?? NaN, v)) out.push({ line: i, field: 'month', month: m, value: v });
+    }
+  return out;
 }
 
 /** Applies edits to columns in place, in order (a later edit of the same cell wins). */
 export function applyColumnEdits(cols: PlanColumns, edits: readonly ColumnEdit[]): void {
-  for (const e of edits) cols[e.field][e.line] = e.value;
+  for (const e of edits) {
+    if (e.field === 'month') setMonth(cols, e.line, e.month ?? 0, e.value);
+    else cols[e.field][e.line] = e.value;
+  }
+}
+
+function setMonth(cols: PlanColumns, line: number, month: number, value: number): void {
+  let row = cols.monthRow[line];
+  if (row < 0) {
+    if (Number.isNaN(value)) return;
+    let used = 0;
+    for (let i = 0; i < cols.monthRow.length; i++) if (cols.monthRow[i] >= used) used = cols.monthRow[i] + 1;
+    if ((used + 1) * MONTH_COUNT > cols.months.length) {
+      const grown = new Float64Array(Math.max(used + 1, used * 2) * MONTH_COUNT).fill(NaN);
+      grown.set(cols.months);
+      cols.months = grown;
+    }
+    row = cols.monthRow[line] = used;
+  }
+  cols.months[row * MONTH_COUNT + month] = value;
 }
 
 /**
@@ -130,7 +272,9 @@ export function projectLine(plan: number, disbursed: number, expectedRate: numbe
 export function rollUp(cols: PlanColumns): Rollup {
   const nodeCount = cols.nodeParent.length;
   const size = nodeCount + 1;
+  const n = cols.plan.length;
   const mk = () => new Float64Array(size);
+  const line = () => new Float64Array(n);
   const r: Rollup = {
     nodeCount,
     plan: mk(),
@@ -143,49 +287,175 @@ export function rollUp(cols: PlanColumns): Rollup {
     investment: mk(),
     recurrent: mk(),
     requiredLocal: mk(),
-    lineProjected: new Float64Array(cols.plan.length),
-    lineRequired: new Float64Array(cols.plan.length),
-    lineUnspent: new Float64Array(cols.plan.length),
+    carriedIn: mk(),
+    carryOver: mk(),
+    lapse: mk(),
+    expectedAmount: mk(),
+    runRate: mk(),
+    flagged: new Int32Array(size),
+    months: new Float64Array(size * MONTH_COUNT),
+    monthsKnown: new Int32Array(size),
+    lineProjected: line(),
+    lineRequired: line(),
+    lineUnspent: line(),
+    lineCarry: line(),
+    lineLapse: line(),
+    lineRunRate: line(),
+    lineFlags: new Uint8Array(n),
     overflow: false,
   };
+  projectLines(cols, r);
+  drawOldestFirst(cols, r);
   const bySource = [r.central, r.local, r.other];
   const byCapital = [r.investment, r.recurrent];
-  const { lineNode, plan, disbursed, expected, source, capital } = cols;
-  for (let i = 0; i < plan.length; i++) {
+  const { lineNode, plan, disbursed, source, capital, vintage, monthRow, months } = cols;
+  const year = cols.params.year;
+  for (let i = 0; i < n; i++) {
     const node = lineNode[i];
     const p = plan[i];
-    const d = disbursed[i];
-    const proj = projectLine(p, d, expected[i]);
-    r.lineProjected[i] = proj;
-    r.lineUnspent[i] = p - proj;
     const bp = source[i] === CENTRAL ? cols.counterpartBp[capital[i]] : 0;
     const required = bp > 0 ? mulDivRound(p, bp, 10_000) : 0;
     r.lineRequired[i] = required;
     if (node < 0) continue;
     r.plan[node] += p;
-    r.disbursed[node] += d;
-    r.projected[node] += proj;
-    r.unspent[node] += p - proj;
+    r.disbursed[node] += disbursed[i];
+    r.projected[node] += r.lineProjected[i];
+    r.unspent[node] += r.lineUnspent[i];
+    r.carryOver[node] += r.lineCarry[i];
+    r.lapse[node] += r.lineLapse[i];
+    if (vintage[i] < year) r.carriedIn[node] += p;
     bySource[source[i]][node] += p;
     byCapital[capital[i]][node] += p;
     r.requiredLocal[node] += required;
+    if (r.lineFlags[i]) r.flagged[node]++;
+    const rr = r.lineRunRate[i];
+    if (!Number.isNaN(rr)) r.runRate[node] += rr;
+    const row = monthRow[i];
+    if (row >= 0) {
+      r.monthsKnown[node]++;
+      for (let m = 0; m < MONTH_COUNT; m++) {
+        const v = months[row * MONTH_COUNT + m];
+        if (!Number.isNaN(v)) r.months[node * MONTH_COUNT + m] += v;
+      }
+    }
   }
-  const measures = [r.plan, r.disbursed, r.projected, r.unspent, r.central, r.local, r.other, r.investment, r.recurrent, r.requiredLocal];
+  const measures = [
+    r.plan, r.disbursed, r.projected, r.unspent, r.central, r.local, r.other, r.investment, r.recurrent, r.requiredLocal,
+    r.carriedIn, r.carryOver, r.lapse, r.expectedAmount, r.runRate,
+  ];
   // Children come after their parents, so one backward pass carries every subtree upward.
   for (let k = nodeCount - 1; k >= 0; k--) {
     const parent = cols.nodeParent[k];
     const to = parent >= 0 ? parent : nodeCount;
     for (const m of measures) m[to] += m[k];
+    r.flagged[to] += r.flagged[k];
+    r.monthsKnown[to] += r.monthsKnown[k];
+    for (let m = 0; m < MONTH_COUNT; m++) r.months[to * MONTH_COUNT + m] += r.months[k * MONTH_COUNT + m];
   }
-  for (const m of measures) {
-    for (let k = 0; k < size; k++) {
-      if (!Number.isSafeInteger(m[k])) {
+  for (const m of [...measures, r.months]) {
+    for (let k = 0; k < m.length; k++) {
+      if (!Number.isSafeInteger(m[k]) && m !== r.runRate) {
         r.overflow = true;
         break;
       }
     }
   }
   return r;
+}
+
+/** Each line's own projection, run-rate and flags, by its method; the expected-rate level per node. */
+function projectLines(cols: PlanColumns, r: Rollup): void {
+  const { plan, disbursed, expected, method, asOfDay, lineNode } = cols;
+  const { profiles, reference, flagGap } = cols.params;
+  const starts = monthStarts(cols.params.year);
+  const lateInYear = starts[9]; // 1 October
+  for (let i = 0; i < plan.length; i++) {
+    const p = plan[i];
+    const d = disbursed[i];
+    const e = expected[i];
+    const m = method[i] < 0 ? cols.params.method : method[i];
+    const day = Number.isNaN(asOfDay[i]) ? cols.params.asOfDay : asOfDay[i];
+    let flags = d > p ? FLAG_OVER_DISBURSED : 0;
+    let proj: number;
+    if (m === 0) proj = projectLine(p, d, e);
+    else {
+      const share = Number.isNaN(day) ? NaN : cumulativeAt(profiles, m, starts, day);
+      // Nothing disbursed projects nothing whatever the profile: only flag a projection it could not make.
+      if (!(share > 0) && d > 0) flags |= FLAG_NO_PROFILE;
+      proj = projectByProfile(p, d, share);
+    }
+    r.lineProjected[i] = proj;
+    let target = proj;
+    let runRate = NaN;
+    if (Number.isFinite(e)) {
+      target = mulDivRound(p, rateToBasisPoints(e), 10_000);
+      const left = Number.isNaN(day) ? 0 : monthsLeft(starts, day);
+      if (left > 0) runRate = Math.round(Math.max(0, target - d) / left);
+      if (!Number.isNaN(day) && p > 0) {
+        const reached = (d / p) * 100;
+        const share = cumulativeAt(profiles, reference, starts, day);
+        if (share > 0 && share < 1 && Math.abs(e - Math.min(100, reached / share)) > flagGap) flags |= FLAG_FAR_FROM_PROFILE;
+        if (day + 1 >= lateInYear && e < 100 && Math.abs(e - reached) < 0.5) flags |= FLAG_EXPECTED_EQUALS_REACHED;
+      }
+    }
+    r.lineRunRate[i] = runRate;
+    r.lineFlags[i] = flags;
+    if (lineNode[i] >= 0) r.expectedAmount[lineNode[i]] += target;
+  }
+}
+
+/**
+ * Within each budget cell (node, slot, source, capital type) the projected disbursement is drawn
+ * from the oldest vintage first, lines of one vintage in their order; what each line keeps at year
+ * end carries over or lapses (domain/projection.ts). A cell that spends more than it has leaves the
+ * excess on its newest line, whose unspent goes negative and neither carries over nor lapses.
+ */
+function drawOldestFirst(cols: PlanColumns, r: Rollup): void {
+  const { plan, lineNode, slot, source, capital, vintage, eligible } = cols;
+  const n = plan.length;
+  const year = cols.params.year;
+  let slots = 1;
+  for (let i = 0; i < n; i++) if (slot[i] >= slots) slots = slot[i] + 1;
+  const groupOf = new Map<number, number>();
+  const group = new Int32Array(n);
+  const size: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = ((lineNode[i] + 1) * slots + slot[i]) * 6 + source[i] * 2 + capital[i];
+    let g = groupOf.get(key);
+    if (g === undefined) {
+      groupOf.set(key, (g = size.length));
+      size.push(0);
+    }
+    group[i] = g;
+    size[g]++;
+  }
+  // Members of each group, in line order, then sorted by vintage (stable) where a group has several.
+  const start = new Int32Array(size.length + 1);
+  for (let g = 0; g < size.length; g++) start[g + 1] = start[g] + size[g];
+  const fill = start.slice(0, size.length);
+  const members = new Int32Array(n);
+  for (let i = 0; i < n; i++) members[fill[group[i]]++] = i;
+  for (let g = 0; g < size.length; g++) {
+    const a = start[g];
+    const b = start[g + 1];
+    if (b - a > 1) {
+      const sorted = Array.from(members.subarray(a, b)).sort((x, y) => vintage[x] - vintage[y] || x - y);
+      members.set(sorted, a);
+    }
+    let left = 0;
+    for (let j = a; j < b; j++) left += r.lineProjected[members[j]];
+    for (let j = a; j < b; j++) {
+      const i = members[j];
+      const drawn = j === b - 1 ? left : Math.min(Math.max(plan[i], 0), left);
+      left -= drawn;
+      const unspent = plan[i] - drawn;
+      r.lineUnspent[i] = unspent;
+      if (unspent > 0) {
+        if (vintage[i] >= year && (capital[i] === CAPITAL_CODE.investment || eligible[i])) r.lineCarry[i] = unspent;
+        else r.lineLapse[i] = unspent;
+      }
+    }
+  }
 }
 
 /** True when the local money planned under a node falls short of its required counterpart. */
@@ -200,12 +470,17 @@ export function rateOf(disbursed: number, plan: number): number {
 
 /** The transferable buffers of a roll-up (for handing it across a worker boundary without copying). */
 export function rollupBuffers(r: Rollup): ArrayBuffer[] {
-  return [r.plan, r.disbursed, r.projected, r.unspent, r.central, r.local, r.other, r.investment, r.recurrent, r.requiredLocal, r.lineProjected, r.lineUnspent, r.lineRequired].map(
-    (a) => a.buffer as ArrayBuffer,
-  );
+  return [
+    r.plan, r.disbursed, r.projected, r.unspent, r.central, r.local, r.other, r.investment, r.recurrent, r.requiredLocal,
+    r.carriedIn, r.carryOver, r.lapse, r.expectedAmount, r.runRate, r.flagged, r.months, r.monthsKnown,
+    r.lineProjected, r.lineUnspent, r.lineRequired, r.lineCarry, r.lineLapse, r.lineRunRate, r.lineFlags,
+  ].map((a) => a.buffer as ArrayBuffer);
 }
 
 /** The transferable buffers of plan columns. */
 export function columnBuffers(c: PlanColumns): ArrayBuffer[] {
-  return [c.nodeParent, c.lineNode, c.plan, c.disbursed, c.expected, c.source, c.capital, c.counterpartBp].map((a) => a.buffer as ArrayBuffer);
+  return [
+    c.nodeParent, c.lineNode, c.plan, c.disbursed, c.expected, c.source, c.capital, c.counterpartBp,
+    c.vintage, c.method, c.asOfDay, c.eligible, c.slot, c.monthRow, c.months, c.params.profiles,
+  ].map((a) => a.buffer as ArrayBuffer);
 }

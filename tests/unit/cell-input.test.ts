@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CAPITAL_LABELS, SOURCE_LABELS, parseCapital, parseSource, parseYear } from '../../src/domain/cell-input';
+import { CAPITAL_LABELS, METHOD_LABELS, SOURCE_LABELS, parseCapital, parseMethod, parseSource, parseYear, parseYesNo } from '../../src/domain/cell-input';
+import { blankLine, readFieldInput, setLineField } from '../../src/domain/edit';
 import { CAPITAL_TYPES, SOURCES } from '../../src/domain/model';
 import type { Lang } from '../../src/domain/model';
 
@@ -118,5 +119,33 @@ describe('labels', () => {
   it('use Đ (U+0110), never the look-alike Ð', () => {
     expect(SOURCE_LABELS.vi.local).toContain('\u0110');
     expect(CAPITAL_LABELS.vi.investment.startsWith('\u0110')).toBe(true);
+  });
+});
+
+describe('projection cells', () => {
+  it('reads a projection method in either language, or blank for the workbook’s', () => {
+    expect(parseMethod('Dồn cuối năm')).toEqual({ ok: true, value: 'backloaded' });
+    expect(parseMethod('tuyen tinh')).toEqual({ ok: true, value: 'linear' });
+    expect(parseMethod("Last year's months")).toEqual({ ok: true, value: 'lastYear' });
+    expect(parseMethod('  ')).toEqual({ ok: true, value: null });
+    for (const lang of ['vi', 'en'] as Lang[]) for (const [m, label] of Object.entries(METHOD_LABELS[lang])) expect(parseMethod(label)).toEqual({ ok: true, value: m });
+    expect(parseMethod('nhanh')).toMatchObject({ ok: false, error: { code: 'method.unknown' } });
+  });
+
+  it('reads yes and no as users write them, refusing anything else', () => {
+    for (const yes of ['Có', 'co', 'x', 'Yes', '1']) expect(parseYesNo(yes)).toEqual({ ok: true, value: true });
+    for (const no of ['Không', 'khong', '', 'no', '0']) expect(parseYesNo(no)).toEqual({ ok: true, value: false });
+    expect(parseYesNo('có lẽ')).toMatchObject({ ok: false, error: { code: 'yesno.unknown' } });
+  });
+
+  it('a month’s actual and a confirmed carry-over are amounts in the displayed unit, never negative', () => {
+    const ctx = { unit: 'trieu', locale: 'vi' } as const;
+    expect(readFieldInput('m3', '12,5', ctx)).toEqual({ ok: true, value: 12_500_000 });
+    expect(readFieldInput('m13', '', ctx)).toEqual({ ok: true, value: null });
+    expect(readFieldInput('carryConfirmed', '4.250,784', ctx)).toEqual({ ok: true, value: 4_250_784_000 });
+    expect(readFieldInput('m1', '-5', ctx)).toMatchObject({ ok: false, error: { code: 'amount.negative' } });
+    expect(readFieldInput('m2', 'năm', ctx)).toMatchObject({ ok: false });
+    const line = setLineField(setLineField(blankLine('l', 'n', 0, 2023), 'm2', 7), 'm2', null);
+    expect(line.months).toBeUndefined();
   });
 });
