@@ -2,8 +2,11 @@
 
 import * as Comlink from 'comlink';
 import { createRecalcService } from '../src/engine/recalc-core';
+import type { ProjectionParams } from '../src/domain/projection';
 import { rollupBuffers, type ColumnEdit, type PlanColumns } from '../src/domain/rollup';
-import { columnsBuffers, type AllocationRequest } from '../src/domain/allocate-columns';
+import type { AllocationCall, CheckCall } from '../src/engine/recalc-api';
+import { columnsBuffers } from '../src/domain/allocate-columns';
+import { comparisonBuffers, type CompareRequest } from '../src/domain/compare';
 
 const service = createRecalcService();
 
@@ -16,8 +19,19 @@ Comlink.expose({
     const r = service.edit(edits);
     return Comlink.transfer(r, rollupBuffers(r));
   },
-  allocate(req: AllocationRequest) {
+  configure(params: ProjectionParams) {
+    const r = service.configure(params);
+    return Comlink.transfer(r, rollupBuffers(r));
+  },
+  allocate(req: AllocationCall) {
     const r = service.allocate(req);
     return r.ok ? Comlink.transfer(r, columnsBuffers(r.value)) : r;
+  },
+  compare(req: CompareRequest) {
+    const r = service.compare(req);
+    return r.ok ? Comlink.transfer(r, comparisonBuffers(r.value)) : r;
+  },
+  checks(call: CheckCall) {
+    return service.checks(call);
   },
 });

@@ -24,7 +24,7 @@ export interface MetaRecord {
 }
 
 /** The database schema version; separate from any file format version. Raise it with an upgrade. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export class PlanbenchDB extends Dexie {
   // `declare`: Dexie creates the table properties in version().stores(); a class field would shadow them.
@@ -68,6 +68,19 @@ export class PlanbenchDB extends Dexie {
             wb.counterpart ??= [];
           }),
       );
+    // Version 3: scenarios become first-class (baseline, variants, frozen versions): indexed by
+    // kind; older records get theirs (the workbook's baselineScenarioId is the baseline).
+    this.version(3)
+      .stores({ scenarios: 'id, workbookId, kind' })
+      .upgrade(async (tx) => {
+        const baselines = new Set((await tx.table('workbooks').toArray()).map((wb: Workbook) => wb.baselineScenarioId));
+        await tx
+          .table('scenarios')
+          .toCollection()
+          .modify((s: Scenario) => {
+            s.kind ??= baselines.has(s.id) ? 'baseline' : 'variant';
+          });
+      });
     this.on('versionchange', (event: IDBVersionChangeEvent) => {
       // Dexie's default would close and silently reopen on the next query, which then fails with a
       // VersionError; closing with auto-open disabled makes every later call fail plainly instead.

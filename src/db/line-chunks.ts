@@ -85,6 +85,23 @@ export class ChunkedLines {
     return no;
   }
 
+  /**
+   * Replaces a whole chunk with its lines as stored (after another tab wrote it): lines no longer in
+   * it are dropped, the others take the stored order. A line held in another chunk moves here.
+   */
+  setChunk(no: number, lines: readonly Line[]): void {
+    for (const id of this.chunks.get(no)?.keys() ?? []) this.where.delete(id);
+    const m = new Map<Id, Line>();
+    for (const l of lines) {
+      const other = this.where.get(l.id);
+      if (other !== undefined && other !== no) this.chunks.get(other)?.delete(l.id);
+      m.set(l.id, l);
+      this.where.set(l.id, no);
+    }
+    this.chunks.set(no, m);
+    if (no > this.maxNo) this.maxNo = no;
+  }
+
   /** A fresh array of the chunk's current lines, safe to hand to IndexedDB; empty means "delete the record". */
   lines(no: number): Line[] {
     const m = this.chunks.get(no);

@@ -4,7 +4,7 @@
 // IndexedDB structured-clones them and fails on proxies and functions.
 
 import Dexie from 'dexie';
-import type { AllocationRuleRecord, Id, Line, Place, Result, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import type { AllocationRuleRecord, Id, Line, Place, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import type { LineChunk, PlanbenchDB } from './database';
 import { ChunkedLines } from './line-chunks';
@@ -41,31 +41,69 @@ export async function createWorkbook(db: PlanbenchDB, data: WorkbookData): Promi
 }
 
 /**
- * A workbook with its nodes, scenarios and baseline lines (ordered by chunk, then position in the
- * chunk) read in one transaction, plus the chunk bookkeeping for later edits; null when absent.
+ * A workbook with its nodes, scenarios, and one scenario's lines (ordered by chunk, then position in
+ * the chunk) and allocation rules — the baseline's unless `scenarioId` names another of its
+ * scenarios — read in one transaction, plus the chunk bookkeeping for later edits; null when absent.
  */
-export async function loadWorkbook(db: PlanbenchDB, id: Id): Promise<{ data: WorkbookData; chunks: ChunkedLines } | null> {
+export async function loadWorkbook(db: PlanbenchDB, id: Id, scenario?: Id): Promise<{ data: WorkbookData; chunks: ChunkedLines; scenarioId: Id } | null> {
   return db.transaction('r', WORKBOOK_TABLES(db), async () => {
     const workbook = await db.workbooks.get(id);
     if (!workbook) return null;
-    const scenarioId = workbook.baselineScenarioId;
+    const wanted = scenario ? await db.scenarios.get(scenario) : undefined;
+    const scenarioId = wanted?.workbookId === id ? wanted.id : workbook.baselineScenarioId;
     const [nodes, scenarios, stored, places, rules] = await Promise.all([
       db.nodes.where('workbookId').equals(id).toArray(),
       db.scenarios.where('workbookId').equals(id).toArray(),
       db.lineChunks.where('[scenarioId+no]').between([scenarioId, Dexie.minKey], [scenarioId, Dexie.maxKey]).toArray(),
       db.places.where('workbookId').equals(id).toArray(),
-      db.rules.where('workbookId').equals(id).toArray(),
+      db.rules.where('scenarioId').equals(scenarioId).toArray(),
     ]);
     const byNo: Line[][] = [];
     for (const c of stored) byNo[c.no] = c.lines;
     const chunks = new ChunkedLines(byNo);
-    return { data: { workbook, nodes, scenarios, lines: chunks.allLines(), places, rules }, chunks };
+    return { data: { workbook, nodes, scenarios, lines: chunks.allLines(), places, rules }, chunks, scenarioId };
+  });
+}
+
+/**
+ * What another tab may have changed in a workbook, read in one transaction: the workbook record, its
+ * nodes, scenarios and places, one scenario's rules, and the named chunks of that scenario's lines
+ * (an absent chunk comes back empty). Null when the workbook is gone.
+ */
+export async function loadChanged(
+  db: PlanbenchDB,
+  workbookId: Id,
+  scenarioId: Id,
+  chunkNos: readonly number[],
+): Promise<{ workbook: Workbook; nodes: TreeNode[]; scenarios: Scenario[]; places: Place[]; rules: AllocationRuleRecord[]; chunks: Map<number, Line[]> } | null> {
+  return db.transaction('r', WORKBOOK_TABLES(db), async () => {
+    const workbook = await db.workbooks.get(workbookId);
+    if (!workbook) return null;
+    const [nodes, scenarios, places, rules, stored] = await Promise.all([
+      db.nodes.where('workbookId').equals(workbookId).toArray(),
+      db.scenarios.where('workbookId').equals(workbookId).toArray(),
+      db.places.where('workbookId').equals(workbookId).toArray(),
+      db.rules.where('scenarioId').equals(scenarioId).toArray(),
+      db.lineChunks.bulkGet(chunkNos.map((no): [Id, number] => [scenarioId, no])),
+    ]);
+    const chunks = new Map(chunkNos.map((no, i) => [no, stored[i]?.lines ?? []]));
+    return { workbook, nodes, scenarios, places, rules, chunks };
   });
 }
 
 /** Removes a workbook and every node, scenario and line chunk of it in one transaction; other workbooks are untouched. */
 export async function deleteWorkbook(db: PlanbenchDB, id: Id): Promise<void> {
   await db.transaction('rw', WORKBOOK_TABLES(db), () => removeWorkbookRecords(db, id));
+}
+
+/**
+ * A line as one edit changed it. With `before`, only the fields that differ between before and
+ * after are written onto the stored line, so another tab's edit of another field of the same line
+ * is kept; without it (a new line) the line is written whole.
+ */
+export interface LineWrite {
+  before: Line | null;
+  after: Line;
 }
 
 /** What one edit step writes, all of it belonging to one workbook. */
@@ -79,10 +117,17 @@ export interface WorkbookChange {
   deleteNodeIds?: Id[];
   /** Whole chunk records to rewrite; a chunk with `lines.length === 0` is deleted. */
   chunks?: LineChunk[];
+  /**
+   * Line-level writes, merged into the stored chunk inside the transaction so that lines another
+   * tab wrote to the same chunk meanwhile are kept: `put` replaces or appends lines by id, `deleteIds`
+   * removes them; a chunk left empty is deleted.
+   */
+  lineWrites?: { scenarioId: Id; workbookId: Id; no: number; put: LineWrite[]; deleteIds: Id[] }[];
   putPlaces?: Place[];
   deletePlaceIds?: Id[];
   putRules?: AllocationRuleRecord[];
   deleteRuleIds?: Id[];
+  putScenarios?: Scenario[];
 }
 
 /**
@@ -99,6 +144,8 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
     ...(change.putNodes ?? []).map((n) => n.workbookId),
     ...(change.putPlaces ?? []).map((p) => p.workbookId),
     ...(change.putRules ?? []).map((r) => r.workbookId),
+    ...(change.putScenarios ?? []).map((r) => r.workbookId),
+    ...(change.lineWrites ?? []).map((w) => w.workbookId),
   ];
   const ids = new Set(named.filter((id) => id !== undefined));
   if (ids.size > 1) return fail('db.write-failed', { detail: `one change names several workbooks: ${[...ids].join(', ')}` });
@@ -122,10 +169,12 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       const emptied = chunks.filter((c) => c.lines.length === 0).map((c): [Id, number] => [c.scenarioId, c.no]);
       if (full.length) await db.lineChunks.bulkPut(full);
       if (emptied.length) await db.lineChunks.bulkDelete(emptied);
+      for (const w of change.lineWrites ?? []) await mergeLines(db, w);
       if (change.putPlaces?.length) await db.places.bulkPut(change.putPlaces);
       if (change.deletePlaceIds?.length) await db.places.bulkDelete(change.deletePlaceIds);
       if (change.putRules?.length) await db.rules.bulkPut(change.putRules);
       if (change.deleteRuleIds?.length) await db.rules.bulkDelete(change.deleteRuleIds);
+      if (change.putScenarios?.length) await db.scenarios.bulkPut(change.putScenarios);
     });
     return ok(undefined);
   } catch (err) {
@@ -133,6 +182,41 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
     if (isQuotaError(err)) return fail('db.quota');
     return fail('db.write-failed', { detail: describeError(err) });
   }
+}
+
+/** Merges line-level writes into one stored chunk (see WorkbookChange.lineWrites). */
+async function mergeLines(db: PlanbenchDB, w: NonNullable<WorkbookChange['lineWrites']>[number]): Promise<void> {
+  const stored = await db.lineChunks.get([w.scenarioId, w.no]);
+  const byId = new Map((stored?.lines ?? []).map((l) => [l.id, l]));
+  for (const id of w.deleteIds) byId.delete(id);
+  for (const { before, after } of w.put) {
+    const current = byId.get(after.id);
+    byId.set(after.id, before && current ? mergeFields(current, before, after) : after);
+  }
+  if (byId.size === 0) {
+    if (stored) await db.lineChunks.delete([w.scenarioId, w.no]);
+    return;
+  }
+  await db.lineChunks.put({ scenarioId: w.scenarioId, workbookId: w.workbookId, no: w.no, lines: [...byId.values()] });
+}
+
+/** The stored line with the fields this edit changed (before → after) set to their new values. */
+function mergeFields(stored: Line, before: Line, after: Line): Line {
+  const out: Record<string, unknown> = { ...stored };
+  const b = before as unknown as Record<string, unknown>;
+  const a = after as unknown as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (sameValue(b[key], a[key])) continue;
+    if (a[key] === undefined) delete out[key];
+    else out[key] = a[key];
+  }
+  return out as unknown as Line;
+}
+
+function sameValue(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  return JSON.stringify(x) === JSON.stringify(y);
 }
 
 /** The stored value of an app-level fact; undefined when never set. */
@@ -152,9 +236,8 @@ class WorkbookMissing extends Error {
   }
 }
 
-/** Must run inside a rw transaction over workbooks, nodes, scenarios and lineChunks. */
 /** Every table holding records of a workbook, for transactions that span them all. */
-const WORKBOOK_TABLES = (db: PlanbenchDB) => [db.workbooks, db.nodes, db.scenarios, db.lineChunks, db.places, db.rules];
+export const WORKBOOK_TABLES = (db: PlanbenchDB) => [db.workbooks, db.nodes, db.scenarios, db.lineChunks, db.places, db.rules];
 
 async function removeWorkbookRecords(db: PlanbenchDB, id: Id): Promise<void> {
   await db.places.where('workbookId').equals(id).delete();

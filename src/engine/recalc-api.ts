@@ -1,14 +1,48 @@
 // The typed list of commands the recalculation worker answers. Shared by the worker and its client.
 
 import type { ColumnEdit, PlanColumns, Rollup } from '../domain/rollup';
-import type { AllocationColumns, AllocationRequest } from '../domain/allocate-columns';
+import type { AllocationColumns, AllocationRequest } from '../domain/allocate';
 import type { Result } from '../domain/model';
+import type { ProjectionParams } from '../domain/projection';
+import type { CompareRequest, Comparison } from '../domain/compare';
+import type { CheckContext, CheckEntry } from '../domain/checks';
+
+/**
+ * A columnar rule as sent to the service. The service keeps the ids and value columns it is sent
+ * until other ids come, so what did not change need not cross to the worker again (cloning 10^6
+ * ids costs more than the split itself): `ids: null` stands for the last ids sent, a null column
+ * for the last column sent under its key.
+ */
+export type AllocationCall = Omit<AllocationRequest, 'ids' | 'values'> & {
+  ids: readonly string[] | null;
+  values: Record<string, Float64Array | null>;
+};
 
 export interface RecalcApi {
   /** Replaces the worker's columnar copy of the plan and returns the full roll-up. */
   load(cols: PlanColumns): Rollup;
   /** Applies edits to the columnar copy, in order, and returns the full roll-up. */
   edit(edits: ColumnEdit[]): Rollup;
-  /** Splits an envelope by a columnar rule (see domain/allocate-columns); failures come back as values. */
-  allocate(req: AllocationRequest): Result<AllocationColumns>;
+  /** Replaces the projection settings and returns the full roll-up. */
+  configure(params: ProjectionParams): Rollup;
+  /** Splits an envelope by a columnar rule (see domain/allocate, splitColumns); failures come back as values. */
+  allocate(req: AllocationCall): Result<AllocationColumns>;
+  /**
+   * Compares two to four scenarios sent as columns (see domain/compare); independent of the loaded
+   * plan. The service keeps each scenario rolled up under its key until a request names other keys,
+   * so a scenario sent before may come with null columns; if it was not kept (the service was
+   * replaced), the answer is the problem 'compare.columns-missing': send the columns again.
+   */
+  compare(req: CompareRequest): Result<Comparison>;
+  /** Checks the loaded plan (domain/checks); null when the context's lines are not the loaded ones. */
+  checks(ctx: CheckCall): CheckEntry[] | null;
 }
+
+/**
+ * A check context as sent to the service: `lineIds` or `lineLabels` null stand for the last ones
+ * sent (they are the bulk of it, and most edits change neither).
+ */
+export type CheckCall = Omit<CheckContext, 'lineIds' | 'lineLabels'> & {
+  lineIds: readonly string[] | null;
+  lineLabels: readonly string[] | null;
+};

@@ -4,13 +4,17 @@
 
 import * as Comlink from 'comlink';
 import { applyColumnEdits, columnBuffers, type ColumnEdit, type PlanColumns, type Rollup } from '../domain/rollup';
-import type { RecalcApi } from './recalc-api';
-import type { AllocationResult, AllocationRule } from '../domain/allocate';
-import { fromColumns, requestBuffers, toRequest, type AllocationColumns } from '../domain/allocate-columns';
-import type { Result } from '../domain/model';
+import type { ProjectionParams } from '../domain/projection';
+import type { AllocationCall, CheckCall, RecalcApi } from './recalc-api';
+import type { CheckContext, CheckEntry } from '../domain/checks';
+import { fromColumns, requestOfRule, type AllocationColumns, type AllocationRequest, type AllocationResult, type AllocationRule } from '../domain/allocate';
+import { ok, type Result } from '../domain/model';
 import { createRecalcService } from './recalc-core';
+import { requestBuffers, type CompareRequest, type Comparison } from '../domain/compare';
 
 type Remote = Comlink.Remote<RecalcApi>;
+/** Allocation requests in one lane supersede each other, never those of the other lane. */
+type Lane = 'preview' | 'check';
 
 export class RecalcClient {
   private generation = 0;
@@ -54,26 +58,153 @@ export class RecalcClient {
     return gen === this.generation ? result : null;
   }
 
-  private allocationGeneration = 0;
+  /** Replaces the projection settings (method, profiles, as-of date) and returns the new roll-up. */
+  async configure(params: ProjectionParams): Promise<Rollup | null> {
+    const gen = ++this.generation;
+    if (this.mirror) this.mirror.params = { ...params, profiles: params.profiles.slice() };
+    const result = await this.call((api) => api.configure(params));
+    return gen === this.generation ? result : null;
+  }
+
+  private allocationGeneration = { preview: 0, check: 0 };
+  /** What the service holds from the allocations sent to it: a copy of the ids, columns by key. */
+  private sent: { ids: readonly string[]; columns: Map<string, Float64Array> } | null = null;
 
   /**
-   * Splits an envelope in the worker. Latest wins: resolves to null when a newer split was asked
-   * for meanwhile. Rule-level failures come back as values in the result.
+   * Splits an envelope in the worker (see allocateColumns) and returns the parts as objects. The
+   * rule may come as recipient objects (its columns are then built here and transferred) or in its
+   * columnar form, which costs no object per recipient on the way in.
    */
-  async allocate(rule: AllocationRule): Promise<Result<AllocationResult> | null> {
-    const gen = ++this.allocationGeneration;
-    // Criterion values cross as transferred columns and parts come back as columns: cloning one
-    // object per recipient would cost ten times the split itself.
-    const req = toRequest(rule);
+  async allocate(rule: AllocationRule | AllocationRequest, lane: Lane = 'preview'): Promise<Result<AllocationResult> | null> {
+    const built = !('ids' in rule);
+    const req = built ? requestOfRule(rule) : ok(rule);
+    if (!req.ok) {
+      ++this.allocationGeneration[lane];
+      return req;
+    }
+    const result = await this.split(req.value, lane, built);
+    return result && (result.ok ? ok(fromColumns(req.value.ids, result.value)) : result);
+  }
+
+  /**
+   * Splits an envelope in the worker, columns in and out. The worker keeps the ids and the value
+   * columns it is sent, so only what changed crosses: ids that differ from the last ones sent, and
+   * columns that are not the very arrays sent before (copied, never detached: change values in a
+   * new array, never in place, as domain/allocation-plan's requestFromRecord does). The parts come
+   * back as transferred columns; cloning one object per recipient would cost more than the split.
+   * Latest wins within a lane: resolves to null when a newer split was asked for in the same lane
+   * meanwhile (a check of saved rules never cancels the preview being typed). Rule-level failures
+   * come back as values in the result.
+   */
+  allocateColumns(req: AllocationRequest, lane: Lane = 'preview'): Promise<Result<AllocationColumns> | null> {
+    return this.split(req, lane, false);
+  }
+
+  /** allocateColumns; `own`: the request's columns were built for this call and may be transferred. */
+  private async split(req: AllocationRequest, lane: Lane, own: boolean): Promise<Result<AllocationColumns> | null> {
+    const gen = ++this.allocationGeneration[lane];
+    const started = performance.now();
     let result: Result<AllocationColumns>;
     try {
-      result = this.remote ? await this.remote.allocate(Comlink.transfer(req, requestBuffers(req))) : this.local!.allocate(req);
+      result = await this.sendAllocation(req, own);
+    } catch (error) {
+      this.fallBack();
+      // The split returns failures as values, so only a bug gets here; transferred columns are
+      // gone, and the same split on this thread would only meet it again.
+      if (own) throw error;
+      result = await this.sendAllocation(req, false);
+    }
+    this.lastRoundTripMs = performance.now() - started;
+    return gen === this.allocationGeneration[lane] ? result : null;
+  }
+
+  private async sendAllocation(req: AllocationRequest, own: boolean): Promise<Result<AllocationColumns>> {
+    let ids: readonly string[] | null = null;
+    if (this.sent === null || !sameIds(this.sent.ids, req.ids)) {
+      this.sent = { ids: req.ids.slice(), columns: new Map() };
+      ids = req.ids;
+    }
+    const kept = this.sent.columns;
+    const values: AllocationCall['values'] = {};
+    const transfer: ArrayBuffer[] = [];
+    for (const [key, col] of Object.entries(req.values)) {
+      if (kept.get(key) === col) {
+        values[key] = null;
+        continue;
+      }
+      // The caller keeps its arrays: the worker gets a copy, moved rather than cloned (one copy, not two).
+      const copy = own || !this.remote ? col : col.slice();
+      values[key] = copy;
+      transfer.push(copy.buffer as ArrayBuffer);
+      if (own) kept.delete(key);
+      else kept.set(key, col);
+    }
+    const call: AllocationCall = { ...req, ids, values };
+    if (!this.remote) return this.local!.allocate(call);
+    try {
+      return await this.remote.allocate(Comlink.transfer(call, transfer));
+    } catch (error) {
+      this.sent = null;
+      throw error;
+    }
+  }
+
+  private compareGeneration = 0;
+
+  /**
+   * Compares scenarios in the worker (domain/compare). The request's arrays are transferred, so build
+   * it for this call (domain/compare-request copies the prepared columns); the comparison comes back
+   * transferred. The worker keeps the scenarios rolled up (see RecalcApi.compare): columns sent once
+   * need not be sent again. Latest wins: resolves to null when a newer comparison was asked for
+   * meanwhile. If the worker fails, later comparisons run on the main thread and this one rejects
+   * (its arrays are gone): ask again with a fresh request, columns included.
+   */
+  async compare(req: CompareRequest): Promise<Result<Comparison> | null> {
+    const gen = ++this.compareGeneration;
+    const started = performance.now();
+    let result: Result<Comparison>;
+    if (this.remote) {
+      try {
+        result = await this.remote.compare(Comlink.transfer(req, requestBuffers(req)));
+      } catch (error) {
+        this.fallBack();
+        throw error;
+      }
+    } else result = this.local!.compare(req);
+    this.lastRoundTripMs = performance.now() - started;
+    return gen === this.compareGeneration ? result : null;
+  }
+
+  private checksGeneration = 0;
+  /** The service the last check context went to, and the ids and labels it holds from it. */
+  private checksSent: { to: unknown; ids: readonly string[]; labels: readonly string[] } | null = null;
+
+  /**
+   * Checks the plan in the worker (domain/checks) against a context built from the lines last sent.
+   * Line ids and labels cross only when they changed since the last check. Latest wins: resolves
+   * to null when a newer check was asked for meanwhile, or when the worker holds other lines than
+   * the context names (ask again once the next roll-up has arrived).
+   */
+  async checks(ctx: CheckContext): Promise<CheckEntry[] | null> {
+    const gen = ++this.checksGeneration;
+    const send = (api: RecalcApi | Remote) => {
+      const kept = this.checksSent?.to === api ? this.checksSent : null;
+      const call: CheckCall = {
+        ...ctx,
+        lineIds: kept && sameIds(kept.ids, ctx.lineIds) ? null : ctx.lineIds,
+        lineLabels: kept && sameIds(kept.labels, ctx.lineLabels) ? null : ctx.lineLabels,
+      };
+      this.checksSent = { to: api, ids: ctx.lineIds, labels: ctx.lineLabels };
+      return api.checks(call);
+    };
+    let result: CheckEntry[] | null;
+    try {
+      result = await send(this.remote ?? this.local!);
     } catch {
       this.fallBack();
-      result = this.local!.allocate(toRequest(rule));
+      result = await send(this.local!);
     }
-    if (gen !== this.allocationGeneration) return null;
-    return result.ok ? { ok: true, value: fromColumns(req.ids, result.value) } : result;
+    return gen === this.checksGeneration ? result : null;
   }
 
   dispose(): void {
@@ -105,19 +236,19 @@ export class RecalcClient {
     this.remote = null;
     this.mode = 'main-thread';
     this.local = createRecalcService();
+    this.sent = null;
     if (this.mirror) this.local.load(cloneColumns(this.mirror));
   }
 }
 
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function cloneColumns(c: PlanColumns): PlanColumns {
-  return {
-    nodeParent: c.nodeParent.slice(),
-    lineNode: c.lineNode.slice(),
-    plan: c.plan.slice(),
-    disbursed: c.disbursed.slice(),
-    expected: c.expected.slice(),
-    source: c.source.slice(),
-    capital: c.capital.slice(),
-    counterpartBp: c.counterpartBp.slice(),
-  };
+  const out = { ...c, params: { ...c.params, profiles: c.params.profiles.slice() } } as PlanColumns;
+  for (const [k, v] of Object.entries(c)) if (ArrayBuffer.isView(v)) (out as unknown as Record<string, unknown>)[k] = (v as Float64Array).slice();
+  return out;
 }

@@ -2,12 +2,21 @@
 // and the client falls back to it on the main thread when a worker cannot be started.
 
 import { applyColumnEdits, rollUp, type ColumnEdit, type PlanColumns, type Rollup } from '../domain/rollup';
-import type { RecalcApi } from './recalc-api';
-import { splitColumns } from '../domain/allocate-columns';
+import type { AllocationCall, CheckCall, RecalcApi } from './recalc-api';
+import type { ProjectionParams } from '../domain/projection';
+import { splitColumns, type AllocationColumns } from '../domain/allocate';
+import { fail, ok, type Result } from '../domain/model';
+import { compareValues, scenarioValues, type CompareRequest, type Comparison, type ScenarioValues } from '../domain/compare';
+import { runChecks } from '../domain/checks';
 
-/** A recalculation service holding one columnar copy of the plan. */
+/** A recalculation service holding one columnar copy of the plan, the allocation columns sent, and the scenarios last compared. */
 export function createRecalcService(): RecalcApi {
   let cols: PlanColumns | null = null;
+  let allocationIds: readonly string[] = [];
+  const allocationColumns = new Map<string, Float64Array>();
+  let checkIds: readonly string[] = [];
+  let checkLabels: readonly string[] = [];
+  let rolledUp = new Map<string, ScenarioValues>();
   return {
     load(next: PlanColumns): Rollup {
       cols = next;
@@ -18,6 +27,40 @@ export function createRecalcService(): RecalcApi {
       applyColumnEdits(cols, edits);
       return rollUp(cols);
     },
-    allocate: splitColumns,
+    configure(params: ProjectionParams): Rollup {
+      if (!cols) throw new Error('recalc: configure before load');
+      cols.params = params;
+      return rollUp(cols);
+    },
+    allocate(call: AllocationCall): Result<AllocationColumns> {
+      if (call.ids !== null) {
+        allocationIds = call.ids;
+        allocationColumns.clear();
+      }
+      const values: Record<string, Float64Array> = {};
+      for (const [key, col] of Object.entries(call.values)) {
+        if (col !== null) allocationColumns.set(key, col);
+        const kept = allocationColumns.get(key);
+        if (kept) values[key] = kept;
+      }
+      return splitColumns({ ...call, ids: allocationIds, values });
+    },
+    compare(req: CompareRequest): Result<Comparison> {
+      const kept = new Map<string, ScenarioValues>();
+      for (const s of req.scenarios) {
+        const values = s.cols && s.lineIndex ? scenarioValues(s.cols, s.lineIndex) : rolledUp.get(s.key);
+        if (!values) return fail('compare.columns-missing', { key: s.key });
+        kept.set(s.key, values);
+      }
+      rolledUp = kept;
+      return ok(compareValues(req, req.scenarios.map((s) => kept.get(s.key)!)));
+    },
+    checks(call: CheckCall) {
+      if (call.lineIds) checkIds = call.lineIds;
+      if (call.lineLabels) checkLabels = call.lineLabels;
+      if (!cols || cols.plan.length !== checkIds.length || checkLabels.length !== checkIds.length) return null;
+      // The last roll-up went to the caller (its buffers transferred): roll up again, as an edit does.
+      return runChecks(cols, rollUp(cols), { ...call, lineIds: checkIds, lineLabels: checkLabels });
+    },
   };
 }

@@ -52,3 +52,47 @@ describe('schema upgrade 1 → 2 (places, rules, criteria, counterpart ratios)',
     expect((await loadWorkbook(db, demo.workbook.id))!.data.places).toEqual([place]);
   });
 });
+
+describe('schema upgrade 2 → 3 (scenarios with kinds, versions, per-scenario inputs)', () => {
+  it('keeps every v2 record, gives scenarios their kind, and loads each scenario’s own lines', async () => {
+    const name = `upgrade-2-3-${Date.now()}-${seq++}`;
+    const v2 = new Dexie(name);
+    v2.version(1).stores({
+      workbooks: 'id, updatedAt',
+      nodes: 'id, workbookId',
+      scenarios: 'id, workbookId',
+      lineChunks: '[scenarioId+no], scenarioId, workbookId',
+      meta: 'key',
+    });
+    v2.version(2).stores({ places: 'id, workbookId', rules: 'id, workbookId, scenarioId' });
+    const demo = buildDemoWorkbook();
+    const wbId = demo.workbook.id;
+    const baseId = demo.workbook.baselineScenarioId;
+    const other = { id: 'scn-2', workbookId: wbId, name: 'Phương án 2', createdAt: 1 };
+    const otherLines = demo.lines.map((l) => ({ ...l, plan: l.plan * 2 }));
+    await v2.table('workbooks').add(demo.workbook);
+    await v2.table('nodes').bulkAdd(demo.nodes);
+    await v2.table('scenarios').bulkAdd([...demo.scenarios, other]);
+    await v2.table('lineChunks').bulkAdd([
+      { scenarioId: baseId, workbookId: wbId, no: 0, lines: demo.lines },
+      { scenarioId: other.id, workbookId: wbId, no: 0, lines: otherLines },
+    ]);
+    await v2.table('places').bulkAdd(demo.places ?? []);
+    v2.close();
+
+    const db = openDatabase(name);
+    await db.open();
+    expect(db.verno).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBe(3);
+    const base = (await loadWorkbook(db, wbId))!;
+    expect(base.scenarioId).toBe(baseId);
+    expect(base.data.lines).toEqual(demo.lines);
+    expect(base.data.scenarios.find((s) => s.id === baseId)!.kind).toBe('baseline');
+    expect(base.data.scenarios.find((s) => s.id === other.id)!.kind).toBe('variant');
+    expect(base.data.places).toHaveLength(22);
+    const second = (await loadWorkbook(db, wbId, other.id))!;
+    expect(second.scenarioId).toBe(other.id);
+    expect(second.data.lines).toEqual(otherLines);
+    expect(await db.scenarios.where('kind').equals('variant').count()).toBe(1);
+  });
+});

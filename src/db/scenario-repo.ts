@@ -1,0 +1,138 @@
+// Scenarios in storage: copy a scenario as a variant or a frozen version, delete one (and put it
+// back), update its name, note or adoption, restore a version as the baseline, and read any
+// scenario's lines. Each operation is one transaction: all of it lands or none of it does.
+
+import Dexie from 'dexie';
+import type { AllocationRuleRecord, Id, Line, Result, Scenario, Workbook } from '../domain/model';
+import { fail, ok } from '../domain/model';
+import { copyScenarioRecords, isFrozen, kindOf, restoreAsBaselineRecords } from '../domain/scenarios';
+import type { LineChunk, PlanbenchDB } from './database';
+import { WORKBOOK_TABLES } from './workbook-repo';
+
+const chunksOf = (db: PlanbenchDB, scenarioId: Id) =>
+  db.lineChunks.where('[scenarioId+no]').between([scenarioId, Dexie.minKey], [scenarioId, Dexie.maxKey]);
+
+/** One scenario's lines in stored order. */
+export async function loadScenarioLines(db: PlanbenchDB, scenarioId: Id): Promise<Line[]> {
+  const chunks = await chunksOf(db, scenarioId).toArray();
+  return chunks.sort((a, b) => a.no - b.no).flatMap((c) => c.lines);
+}
+
+/** Everything a deleted scenario had, to put it back exactly (undo of a delete). */
+export interface ScenarioSnapshot {
+  scenario: Scenario;
+  chunks: LineChunk[];
+  rules: AllocationRuleRecord[];
+}
+
+async function storedPair(db: PlanbenchDB, workbookId: Id, scenarioId: Id): Promise<{ wb: Workbook; s: Scenario }> {
+  const [wb, s] = await Promise.all([db.workbooks.get(workbookId), db.scenarios.get(scenarioId)]);
+  if (!wb || !s || s.workbookId !== workbookId) throw new ScenarioMissing();
+  return { wb, s };
+}
+
+/**
+ * Copies a scenario (or version) as a new variant or version: its lines (same ids, so they match
+ * across scenarios), its rules (fresh ids) and its inputs. Returns the new scenario.
+ */
+export async function copyScenario(
+  db: PlanbenchDB,
+  workbookId: Id,
+  sourceId: Id,
+  opts: { kind: 'variant' | 'version'; name: string; note?: string },
+): Promise<Result<Scenario>> {
+  return run(db, async () => {
+    const { wb, s } = await storedPair(db, workbookId, sourceId);
+    const [chunks, rules] = await Promise.all([chunksOf(db, sourceId).toArray(), db.rules.where('scenarioId').equals(sourceId).toArray()]);
+    const id = crypto.randomUUID();
+    const copy = copyScenarioRecords(wb, s, rules, { id, ...opts, now: Date.now(), newId: () => crypto.randomUUID() });
+    await db.scenarios.add(copy.scenario);
+    await db.lineChunks.bulkAdd(chunks.map((c) => ({ ...c, scenarioId: id })));
+    if (copy.rules.length) await db.rules.bulkAdd(copy.rules);
+    await db.workbooks.put({ ...wb, updatedAt: Date.now() });
+    return copy.scenario;
+  });
+}
+
+/** Deletes a variant or version with its lines and rules; the baseline cannot be deleted. */
+export async function deleteScenario(db: PlanbenchDB, workbookId: Id, scenarioId: Id): Promise<Result<ScenarioSnapshot>> {
+  return run(db, async () => {
+    const { wb, s } = await storedPair(db, workbookId, scenarioId);
+    if (kindOf(s, wb) === 'baseline') throw new Refused('scenario.baseline-delete');
+    const chunks = await chunksOf(db, scenarioId).toArray();
+    const rules = await db.rules.where('scenarioId').equals(scenarioId).toArray();
+    await chunksOf(db, scenarioId).delete();
+    await db.rules.bulkDelete(rules.map((r) => r.id));
+    await db.scenarios.delete(scenarioId);
+    return { scenario: s, chunks, rules };
+  });
+}
+
+/** Puts a deleted scenario back exactly as it was. */
+export async function restoreScenario(db: PlanbenchDB, snap: ScenarioSnapshot): Promise<Result<Scenario>> {
+  return run(db, async () => {
+    if (!(await db.workbooks.get(snap.scenario.workbookId))) throw new ScenarioMissing();
+    await db.scenarios.put(snap.scenario);
+    await db.lineChunks.bulkPut(snap.chunks);
+    await db.rules.bulkPut(snap.rules);
+    return snap.scenario;
+  });
+}
+
+/**
+ * Renames a scenario, changes its note, or marks it adopted (unmarking any other). A version keeps
+ * its lines frozen, but its name and note may change.
+ */
+export async function updateScenario(db: PlanbenchDB, workbookId: Id, scenarioId: Id, patch: { name?: string; note?: string; adopted?: boolean }): Promise<Result<Scenario>> {
+  return run(db, async () => {
+    const { s } = await storedPair(db, workbookId, scenarioId);
+    const next: Scenario = { ...s, ...patch };
+    if (patch.adopted) {
+      const others = (await db.scenarios.where('workbookId').equals(workbookId).toArray()).filter((o) => o.id !== scenarioId && o.adopted);
+      await db.scenarios.bulkPut(others.map((o) => ({ ...o, adopted: false })));
+    }
+    await db.scenarios.put(next);
+    return next;
+  });
+}
+
+/**
+ * Restores a version as the baseline: a new baseline copied from it, and the previous baseline kept
+ * as a version (never lost). Returns the new baseline.
+ */
+export async function restoreAsBaseline(db: PlanbenchDB, workbookId: Id, versionId: Id, names: { name: string; keptName: string }): Promise<Result<Scenario>> {
+  return run(db, async () => {
+    const { wb, s: version } = await storedPair(db, workbookId, versionId);
+    if (!isFrozen(version, wb)) throw new Refused('scenario.not-version');
+    const oldBaseline = await db.scenarios.get(wb.baselineScenarioId);
+    if (!oldBaseline) throw new ScenarioMissing();
+    const newId = crypto.randomUUID();
+    const now = Date.now();
+    const rec = restoreAsBaselineRecords(wb, oldBaseline, version, { newId, ...names, now });
+    const [chunks, rules] = await Promise.all([chunksOf(db, versionId).toArray(), db.rules.where('scenarioId').equals(versionId).toArray()]);
+    await db.scenarios.bulkPut([rec.keptBaseline, rec.newBaseline]);
+    await db.lineChunks.bulkAdd(chunks.map((c) => ({ ...c, scenarioId: newId })));
+    await db.rules.bulkAdd(rules.map((r) => ({ ...r, id: crypto.randomUUID(), scenarioId: newId })));
+    await db.workbooks.put({ ...rec.workbook, updatedAt: now });
+    return rec.newBaseline;
+  });
+}
+
+class ScenarioMissing extends Error {}
+class Refused extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+/** Runs one transaction over the workbook tables; failures come back as values. */
+async function run<T>(db: PlanbenchDB, body: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await db.transaction('rw', WORKBOOK_TABLES(db), body));
+  } catch (err) {
+    if (err instanceof ScenarioMissing) return fail('scenario.missing');
+    if (err instanceof Refused) return fail(err.code);
+    if (err instanceof Error && (err.name === 'QuotaExceededError' || (err as { inner?: Error }).inner?.name === 'QuotaExceededError')) return fail('db.quota');
+    return fail('db.write-failed', { detail: err instanceof Error ? err.message : String(err) });
+  }
+}
