@@ -1,7 +1,8 @@
 // Allocation by rule: splits an envelope among recipients by a weighted score over criteria, after
 // reserved and pinned amounts, within floors and caps, rounded to a unit by the largest-remainder
-// method so the parts sum exactly to the envelope. Pure and columnar: typed arrays in the hot loops,
-// one output object per recipient, no I/O, and the same amount per id whatever the input order.
+// method so the parts sum exactly to the envelope. Pure and columnar: the split reads recipients as
+// columns and writes parts as columns (splitColumns, what the worker runs); splitEnvelope is the same
+// split over recipient objects. No I/O, and the same amount per id whatever the input order.
 //
 // The rule, step by step (each choice is deliberate; tests/unit/allocate.test.ts checks them):
 //
@@ -117,13 +118,51 @@ export interface AllocationResult {
   distributable: number;
 }
 
+/** A rule without its recipients: what the split reads besides them. */
+export type SplitRule = Omit<AllocationRule, 'recipients'>;
+
+/** A recipient's own settings in the columnar form (see AllocationRecipient), by its index. */
+export interface RecipientSettings {
+  index: number;
+  eligible?: boolean;
+  pinned?: number;
+  floor?: number;
+  cap?: number;
+}
+
+/**
+ * A rule whose recipients are columns: ids, one Float64Array per criterion key with a value per
+ * recipient (NaN = not known), and settings only for the recipients that have their own. When one
+ * index has several settings, a later one wins field by field.
+ */
+export interface AllocationRequest {
+  rule: SplitRule;
+  ids: readonly string[];
+  values: Record<string, Float64Array>;
+  settings: RecipientSettings[];
+}
+
+export const BOUNDS: readonly Bound[] = ['none', 'floor', 'cap', 'pinned', 'ineligible', 'reserved', 'residue'];
+
+/** The parts as columns, in the recipients' order. */
+export interface AllocationColumns {
+  amount: Float64Array;
+  score: Float64Array;
+  exact: Float64Array;
+  /** Index into BOUNDS. */
+  bound: Uint8Array;
+  reserved: AllocationResult['reserved'];
+  residue: AllocationResult['residue'];
+  distributable: number;
+}
+
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 // Quantised scores sum to about 2^49 (< 2^50), which keeps floorMulDiv's remainders exact.
 const SCORE_SCALE = 2 ** 49;
 // Veltkamp's split constant 2^27 + 1, for Dekker's exact products.
 const SPLIT = 134217729;
 
-// Recipient kinds, by index in rule.recipients (0 = sharing).
+// Recipient kinds, by recipient index (0 = sharing).
 const PINNED = 1;
 const INELIGIBLE = 2;
 // States of a sharing recipient in the floor/cap iteration (0 = free).
@@ -203,25 +242,43 @@ const TWO_32 = 4294967296;
 // Mantissa halves added per exponent between carries: 2^21 low words stay below 2^53.
 const CARRY_EVERY = 2 ** 21;
 
+// The exact total of the last sumColumn call (a module variable, like remOut).
+let sumOut = 0;
+
 /**
- * The exact sum of non-negative finite numbers, rounded once: a function of the values, never of
- * their order. Each value is split into exponent and 53-bit mantissa, mantissas are added exactly
- * per exponent, and the buckets are combined in BigInt at the end (a few thousand operations).
+ * Checks the values col[share[j]] for j < end and adds them exactly: returns the first j whose
+ * value is not a non-negative finite number (j = 0 when the column is missing), else −1 with the
+ * total in sumOut. The total is rounded once, so it is a function of the values, never of their
+ * order: each value is split into exponent and 53-bit mantissa, mantissas are added exactly per
+ * exponent, and the buckets are combined in BigInt at the end (a few thousand operations).
  */
-function exactSum(xs: Float64Array): number {
-  const words = new Uint32Array(xs.buffer, xs.byteOffset, xs.length * 2);
+function sumColumn(col: Float64Array | undefined, share: Int32Array, end: number): number {
+  sumOut = 0;
+  if (col === undefined) return end > 0 ? 0 : -1;
+  const words = new Uint32Array(col.buffer, col.byteOffset, col.length * 2);
   const hiSum = new Float64Array(2048);
   const loSum = new Float64Array(2048);
-  const n = xs.length;
-  for (let start = 0; start < n; start += CARRY_EVERY) {
-    const end = Math.min(n, start + CARRY_EVERY);
-    for (let i = start; i < end; i++) {
+  for (let start = 0; start < end; start += CARRY_EVERY) {
+    const stop = Math.min(end, start + CARRY_EVERY);
+    for (let j = start; j < stop; j++) {
+      const i = share[j];
       const hi = words[2 * i + HI_WORD];
-      const e = (hi >>> 20) & 0x7ff;
+      const lo = words[2 * i + LO_WORD];
+      // Read from the bits: below 0x7ff00000 the sign is + and the number finite; above, only −0
+      // is a non-negative finite number (and adds nothing).
+      if (hi >= 0x7ff00000) {
+        if (hi !== 0x80000000 || lo !== 0) return j;
+        continue;
+      }
+      const e = hi >>> 20;
       // Subnormals have no implicit bit and the exponent of 1.
-      if (e === 0) hiSum[1] += hi & 0xfffff;
-      else hiSum[e] += (hi & 0xfffff) + 0x100000;
-      loSum[e === 0 ? 1 : e] += words[2 * i + LO_WORD];
+      if (e === 0) {
+        hiSum[1] += hi;
+        loSum[1] += lo;
+      } else {
+        hiSum[e] += (hi & 0xfffff) + 0x100000;
+        loSum[e] += lo;
+      }
     }
     for (let e = 1; e < 2047; e++) {
       const carry = Math.floor(loSum[e] / TWO_32);
@@ -234,19 +291,21 @@ function exactSum(xs: Float64Array): number {
   for (let e = 1; e < 2047; e++) {
     if (hiSum[e] !== 0 || loSum[e] !== 0) total += ((BigInt(hiSum[e]) << 32n) + BigInt(loSum[e])) << BigInt(e - 1);
   }
-  if (total === 0n) return 0;
+  if (total === 0n) return -1;
   const shift = Math.max(0, total.toString(2).length - 64);
   let top = total >> BigInt(shift);
   // A sticky bit below the 53 kept bits makes the one rounding in Number() the right one.
   if (shift > 0 && top << BigInt(shift) !== total) top |= 1n;
-  return Number(top) * 2 ** (shift - 1074);
+  sumOut = Number(top) * 2 ** (shift - 1074);
+  return -1;
 }
 
 const isAmount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-const badRule = (detail: string) => fail<AllocationResult>('allocation.bad-rule', { detail });
+const badRule = (detail: string) => fail('allocation.bad-rule', { detail });
+const badValue = (recipient: string, column: string) => fail('allocation.bad-value', { recipient, column });
 
 /** Checks the shape of the rule itself (not the recipients); a failure value or null. */
-function checkRule(rule: AllocationRule): Result<AllocationResult> | null {
+function checkRule(rule: SplitRule): Result<never> | null {
   if (!isAmount(rule.envelope)) return badRule(`envelope=${String(rule.envelope)}`);
   if (!isAmount(rule.unit) || rule.unit < 1) return badRule(`unit=${String(rule.unit)}`);
   if (!Array.isArray(rule.criteria)) return badRule('criteria');
@@ -278,7 +337,29 @@ function checkRule(rule: AllocationRule): Result<AllocationResult> | null {
   for (const [key, min] of Object.entries(rule.eligibility?.minimum ?? {})) {
     if (typeof min !== 'number' || !Number.isFinite(min)) return badRule(`eligibility.minimum["${key}"]=${String(min)}`);
   }
-  if (!Array.isArray(rule.recipients)) return badRule('recipients');
+  return null;
+}
+
+/** The criterion keys whose columns the split reads, in the criteria's order. */
+const readKeys = (rule: SplitRule): string[] => rule.criteria.filter((c) => c.weight > 0 && c.key !== EQUAL_SHARE).map((c) => c.key);
+
+/**
+ * Checks what only the columnar form can get wrong: ids as an array, each column the split reads a
+ * Float64Array with a value per recipient, settings naming recipients by their index.
+ */
+function checkColumns(req: AllocationRequest): Result<never> | null {
+  if (!Array.isArray(req.ids)) return badRule('ids');
+  const n = req.ids.length;
+  if (typeof req.values !== 'object' || req.values === null) return badRule('values');
+  for (const key of [...readKeys(req.rule), ...Object.keys(req.rule.eligibility?.minimum ?? {})]) {
+    const col = req.values[key];
+    if (col !== undefined && (!(col instanceof Float64Array) || col.length !== n)) return badRule(`values["${key}"]`);
+  }
+  if (!Array.isArray(req.settings)) return badRule('settings');
+  for (let p = 0; p < req.settings.length; p++) {
+    const index = req.settings[p]?.index;
+    if (!Number.isInteger(index) || index < 0 || index >= n) return badRule(`settings[${p}].index=${String(index)}`);
+  }
   return null;
 }
 
@@ -302,10 +383,11 @@ const FRESH: Buffers = {
   u8: (_slot, n) => new Uint8Array(n),
 };
 
-// Working arrays kept between calls. A worker splits again and again at the same size, and fresh
-// typed arrays of 8 MB each make V8 run a full collection of the caller's heap almost every call
+// Arrays kept between calls. A worker splits again and again at the same size, and fresh typed
+// arrays of 8 MB each make V8 run a full collection of the caller's heap almost every call
 // (measured: about +200 ms at 10^6 recipients). A call far smaller than a kept array drops it.
-// Results never share these arrays: every value is copied into the output parts.
+// splitColumns returns fresh arrays (they are transferred); splitEnvelope copies its kept output
+// columns into the parts.
 type TypedArray = Float64Array | Int32Array | Uint8Array;
 function keep<T extends TypedArray>(kept: T[], slot: number, n: number, make: (n: number) => T, clear: boolean | undefined): T {
   let b = kept[slot];
@@ -314,37 +396,147 @@ function keep<T extends TypedArray>(kept: T[], slot: number, n: number, make: (n
   if (clear) view.fill(0);
   return view;
 }
-const kept = { f64: [] as Float64Array[], i32: [] as Int32Array[], u8: [] as Uint8Array[] };
-const KEPT: Buffers = {
-  f64: (slot, n, clear) => keep(kept.f64, slot, n, (k) => new Float64Array(k), clear),
-  i32: (slot, n) => keep(kept.i32, slot, n, (k) => new Int32Array(k), false),
-  u8: (slot, n, clear) => keep(kept.u8, slot, n, (k) => new Uint8Array(k), clear),
-};
-// Reading recipients' values may run code (getters, proxies) that splits again: that nested call
-// gets fresh arrays instead of the kept ones.
+function keptBuffers(): Buffers {
+  const kept = { f64: [] as Float64Array[], i32: [] as Int32Array[], u8: [] as Uint8Array[] };
+  return {
+    f64: (slot, n, clear) => keep(kept.f64, slot, n, (k) => new Float64Array(k), clear),
+    i32: (slot, n) => keep(kept.i32, slot, n, (k) => new Int32Array(k), false),
+    u8: (slot, n, clear) => keep(kept.u8, slot, n, (k) => new Uint8Array(k), clear),
+  };
+}
+// The split's working arrays; splitEnvelope's criterion columns; splitEnvelope's output columns.
+const KEPT_WORK = keptBuffers();
+const KEPT_INPUT = keptBuffers();
+const KEPT_OUTPUT = keptBuffers();
+// Reading recipients or settings may run code (getters, proxies) that splits again: that nested
+// call gets fresh arrays instead of the kept ones.
 let keptInUse = false;
+
+function withBuffers<T>(fn: (work: Buffers, input: Buffers, output: Buffers) => T): T {
+  if (keptInUse) return fn(FRESH, FRESH, FRESH);
+  keptInUse = true;
+  try {
+    return fn(KEPT_WORK, KEPT_INPUT, KEPT_OUTPUT);
+  } finally {
+    keptInUse = false;
+  }
+}
 
 /**
  * Splits rule.envelope: parts plus reserves sum exactly to the envelope; reserves and pins are kept
  * exactly; ineligible recipients get 0; floors and caps hold; every part the rule computes is a
  * multiple of the unit except the one sub-unit residue; each part is within one unit of its exact
  * share; the amount per id does not depend on the recipients' order. Expected failures are values.
+ * The object form of splitColumns: the same split, the same failures.
  */
 export function splitEnvelope(rule: AllocationRule): Result<AllocationResult> {
-  if (keptInUse) return split(rule, FRESH);
-  keptInUse = true;
-  try {
-    return split(rule, KEPT);
-  } finally {
-    keptInUse = false;
-  }
+  const bad = checkRule(rule) ?? (Array.isArray(rule.recipients) ? null : badRule('recipients'));
+  if (bad) return bad;
+  return withBuffers((work, input, output) => {
+    const req = requestOf(rule, input);
+    const r = split(req, work, output);
+    return r.ok ? ok(fromColumns(req.ids, r.value)) : r;
+  });
 }
 
-function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult> {
-  const badShape = checkRule(rule);
-  if (badShape) return badShape;
-  const { envelope, unit, recipients } = rule;
-  const n = recipients.length;
+/**
+ * splitEnvelope on columns: every guarantee and failure of splitEnvelope for the rule whose
+ * recipients these columns describe (unknown values as NaN); the parts come back as new typed
+ * arrays in the recipients' order, ready to transfer. Builds no object per recipient.
+ */
+export function splitColumns(req: AllocationRequest): Result<AllocationColumns> {
+  const bad = checkRule(req.rule) ?? checkColumns(req);
+  if (bad) return bad;
+  return withBuffers((work) => split(req, work, FRESH));
+}
+
+/** The object form of columnar parts, with the recipients' ids. */
+export function fromColumns(ids: readonly string[], c: AllocationColumns): AllocationResult {
+  const parts: AllocationPart[] = new Array(ids.length);
+  for (let i = 0; i < ids.length; i++) parts[i] = { id: ids[i], score: c.score[i], exact: c.exact[i], amount: c.amount[i], bound: BOUNDS[c.bound[i]] };
+  return { parts, reserved: c.reserved, residue: c.residue, distributable: c.distributable };
+}
+
+/**
+ * The columnar form of a rule, as splitEnvelope hands it to the split: only the columns the rule
+ * reads, in new arrays; or the failure splitEnvelope gives for the rule's own shape.
+ */
+export function requestOfRule(rule: AllocationRule): Result<AllocationRequest> {
+  const bad = checkRule(rule) ?? (Array.isArray(rule.recipients) ? null : badRule('recipients'));
+  return bad ?? ok(requestOf(rule, FRESH));
+}
+
+function requestOf(rule: AllocationRule, buffers: Buffers): AllocationRequest {
+  const { recipients, ...rest } = rule;
+  const settings: RecipientSettings[] = [];
+  for (let i = 0; i < recipients.length; i++) {
+    const { eligible, pinned, floor, cap } = recipients[i];
+    if (eligible !== undefined || pinned !== undefined || floor !== undefined || cap !== undefined) settings.push({ index: i, eligible, pinned, floor, cap });
+  }
+  return { rule: rest, ...columnsOf(recipients, columnKeys(rule), buffers), settings };
+}
+
+/** The keys of the columns a split reads: its criteria's (weight above 0, not 'equal') and its minimums'. */
+export function columnKeys(rule: SplitRule): string[] {
+  return [...new Set([...readKeys(rule), ...Object.keys(rule.eligibility?.minimum ?? {})])];
+}
+
+/** Anything with an id and criterion values by key: a recipient, a place. */
+interface HasValues {
+  id: string;
+  values?: Readonly<Record<string, unknown>> | null;
+}
+
+/**
+ * The ids of `items` and one column per key of their values, in new arrays; a value that is not a
+ * number (null, missing) becomes NaN, unknown.
+ */
+export function readColumns(items: readonly HasValues[], keys: readonly string[]): Pick<AllocationRequest, 'ids' | 'values'> {
+  return columnsOf(items, keys, FRESH);
+}
+
+function columnsOf(items: readonly HasValues[], keys: readonly string[], buffers: Buffers): Pick<AllocationRequest, 'ids' | 'values'> {
+  const n = items.length;
+  const values: Record<string, Float64Array> = {};
+  const cols = keys.map((key, c) => (values[key] = buffers.f64(c, n)));
+  const ids: string[] = new Array(n);
+  // The first four columns are read in this pass, each at its own load site (so each site sees
+  // one key and stays fast); more columns take a second pass.
+  const K = keys.length;
+  const [k0, k1, k2, k3] = [0, 1, 2, 3].map((c) => keys[Math.min(c, K - 1)]);
+  const [c0, c1, c2, c3] = [0, 1, 2, 3].map((c) => cols[Math.min(c, K - 1)]);
+  const number = (v: unknown) => (typeof v === 'number' ? v : Number.NaN);
+  for (let i = 0; i < n; i++) {
+    const item = items[i];
+    ids[i] = item.id;
+    if (K === 0) continue;
+    const vals = item.values;
+    c0[i] = number(vals?.[k0]);
+    if (K > 1) c1[i] = number(vals?.[k1]);
+    if (K > 2) c2[i] = number(vals?.[k2]);
+    if (K > 3) c3[i] = number(vals?.[k3]);
+  }
+  for (let c = 4; c < K; c++) {
+    const key = keys[c];
+    const col = cols[c];
+    for (let i = 0; i < n; i++) col[i] = number(items[i].values?.[key]);
+  }
+  return { ids, values };
+}
+
+// Indexes into BOUNDS, for the output columns.
+const B_NONE = BOUNDS.indexOf('none');
+const B_FLOOR = BOUNDS.indexOf('floor');
+const B_CAP = BOUNDS.indexOf('cap');
+const B_PINNED = BOUNDS.indexOf('pinned');
+const B_INELIGIBLE = BOUNDS.indexOf('ineligible');
+const B_RESIDUE = BOUNDS.indexOf('residue');
+
+/** The split itself, on a checked rule and columns; output columns from `out`. */
+function split(req: AllocationRequest, buffers: Buffers, out: Buffers): Result<AllocationColumns> {
+  const { rule, ids, values } = req;
+  const { envelope, unit } = rule;
+  const n = ids.length;
 
   const reserved: { id: string; amount: number }[] = [];
   let reservedTotal = 0;
@@ -354,102 +546,60 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
     reservedTotal += amount;
   }
 
-  // ---- one pass over the recipients: pins, eligibility, bounds, criterion values -----------------
-  // j indexes the sharing recipients (eligible, not pinned): j ↦ recipients[share[j]].
+  // ---- per-recipient settings: own[settingAt[i]], the later of two settings for one field wins ----
+  const own: RecipientSettings[] = [];
+  const settingAt = req.settings.length > 0 ? buffers.i32(3, n) : null;
+  if (settingAt !== null) {
+    settingAt.fill(-1);
+    for (const s of req.settings) {
+      const at = settingAt[s.index];
+      if (at < 0) {
+        settingAt[s.index] = own.length;
+        own.push(s);
+      } else {
+        const was = own[at];
+        own[at] = {
+          index: s.index,
+          eligible: s.eligible !== undefined ? s.eligible : was.eligible,
+          pinned: s.pinned !== undefined ? s.pinned : was.pinned,
+          floor: s.floor !== undefined ? s.floor : was.floor,
+          cap: s.cap !== undefined ? s.cap : was.cap,
+        };
+      }
+    }
+  }
+
+  // The hot loops live in functions of their own (readRecipients, quantiseScores, holdAtBounds,
+  // floorShares, writeParts): V8 optimises each whole, where one long function ran its loops
+  // partly unoptimised on every call, boxing their numbers.
   const kind = buffers.u8(0, n, true);
   const share = buffers.i32(0, n);
   const floorOf = buffers.f64(0, n);
   const capOf = buffers.f64(1, n);
-  const read = rule.criteria.filter((c) => c.weight > 0 && c.key !== EQUAL_SHARE);
-  const keys = read.map((c) => c.key);
+  const { ns, pinnedTotal, fault } = readRecipients(req, own, settingAt, kind, share, floorOf, capOf);
+
+  // ---- criterion values of the sharing recipients, checked and totalled --------------------------
+  // splitEnvelope reads the first four columns with each recipient and the others after all of
+  // them: the first bad value in that order is the one reported. Column totals are exact, so
+  // independent of order.
+  const keys = readKeys(rule);
   const K = keys.length;
-  const cols = keys.map((_, k) => buffers.f64(5 + k, n));
-  // The first four columns are read in this pass, each at its own load site (so each site sees
-  // one key and stays fast); more columns take a second pass.
-  const k0 = keys[0];
-  const k1 = keys[Math.min(1, K - 1)];
-  const k2 = keys[Math.min(2, K - 1)];
-  const k3 = keys[Math.min(3, K - 1)];
-  const c0 = cols[0];
-  const c1 = cols[Math.min(1, K - 1)];
-  const c2 = cols[Math.min(2, K - 1)];
-  const c3 = cols[Math.min(3, K - 1)];
-  const minimum = Object.entries(rule.eligibility?.minimum ?? {});
-  // Floors round up and caps down to the unit grid, so they hold whatever the rounding does.
-  const ruleFloor = rule.floor === undefined ? 0 : ceilToUnit(rule.floor, unit);
-  const ruleCap = rule.cap === undefined ? Infinity : floorToUnit(rule.cap, unit);
-  let pinnedTotal = 0;
-  let ns = 0;
-  for (let i = 0; i < n; i++) {
-    const rc = recipients[i];
-    const id = rc.id;
-    if (typeof id !== 'string' || id === '') return badRule(`recipients[${i}].id=""`);
-    const { pinned, floor, cap } = rc;
-    if (pinned !== undefined) {
-      if (!isAmount(pinned)) return badRule(`recipients["${id}"].pinned=${String(pinned)}`);
-      kind[i] = PINNED;
-      pinnedTotal += pinned;
-      continue;
-    }
-    if (floor !== undefined && !isAmount(floor)) return badRule(`recipients["${id}"].floor=${String(floor)}`);
-    if (cap !== undefined && !isAmount(cap)) return badRule(`recipients["${id}"].cap=${String(cap)}`);
-    if (rc.eligible === false) {
-      kind[i] = INELIGIBLE;
-      continue;
-    }
-    const vals = rc.values;
-    if (minimum.length > 0) {
-      let below = false;
-      for (const [key, min] of minimum) {
-        const v = vals?.[key];
-        if (typeof v !== 'number' || !Number.isFinite(v)) return fail('allocation.bad-value', { recipient: id, column: key });
-        if (v < min) below = true;
-      }
-      if (below) {
-        kind[i] = INELIGIBLE;
-        continue;
-      }
-    }
-    const lo = floor === undefined ? ruleFloor : ceilToUnit(floor, unit);
-    const hi = cap === undefined ? ruleCap : floorToUnit(cap, unit);
-    if (lo > hi) {
-      const f = floor ?? rule.floor ?? 0;
-      const c = cap ?? rule.cap ?? 0;
-      return badRule(f > c ? `recipients["${id}"]: floor=${f} > cap=${c}` : `recipients["${id}"]: no multiple of unit=${unit} from floor=${f} to cap=${c}`);
-    }
-    floorOf[ns] = lo;
-    capOf[ns] = hi;
-    if (K > 0) {
-      if (vals == null) return fail('allocation.bad-value', { recipient: id, column: k0 });
-      let v = vals[k0];
-      if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return fail('allocation.bad-value', { recipient: id, column: k0 });
-      c0[ns] = v;
-      if (K > 1) {
-        v = vals[k1];
-        if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return fail('allocation.bad-value', { recipient: id, column: k1 });
-        c1[ns] = v;
-      }
-      if (K > 2) {
-        v = vals[k2];
-        if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return fail('allocation.bad-value', { recipient: id, column: k2 });
-        c2[ns] = v;
-      }
-      if (K > 3) {
-        v = vals[k3];
-        if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return fail('allocation.bad-value', { recipient: id, column: k3 });
-        c3[ns] = v;
-      }
-    }
-    share[ns++] = i;
+  const sums: number[] = new Array(K);
+  let badAt = ns;
+  let badKey = -1;
+  for (let k = 0; k < Math.min(K, 4); k++) {
+    const j = sumColumn(values[keys[k]], share, badAt);
+    if (j >= 0) {
+      badAt = j;
+      badKey = k;
+    } else sums[k] = sumOut;
   }
-  for (let g = 4; g < K; g++) {
-    const key = keys[g];
-    const col = cols[g];
-    for (let j = 0; j < ns; j++) {
-      const v = recipients[share[j]].values?.[key];
-      if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return fail('allocation.bad-value', { recipient: recipients[share[j]].id, column: key });
-      col[j] = v;
-    }
+  if (badKey >= 0) return badValue(ids[share[badAt]], keys[badKey]);
+  if (fault) return fault;
+  for (let k = 4; k < K; k++) {
+    const j = sumColumn(values[keys[k]], share, ns);
+    if (j >= 0) return badValue(ids[share[j]], keys[k]);
+    sums[k] = sumOut;
   }
   if (reservedTotal + pinnedTotal > envelope) {
     return fail('allocation.reserved-exceed', { reserved: reservedTotal, pinned: pinnedTotal, envelope });
@@ -458,88 +608,246 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
   if (ns === 0 && R > 0) return fail('allocation.no-recipients', { available: R });
 
   // ---- scores -------------------------------------------------------------------------------------
-  // Column totals, exact, so independent of order. A column of zeros says nothing about who needs
-  // more: it is left out, and so is its weight.
-  const totals: number[] = [];
+  // A column of zeros says nothing about who needs more: it is left out, and so is its weight.
+  const terms: Terms = { col: [], total: [], part: [], factor: [], exact: [] };
+  const weights: number[] = [];
   let heaviest = 0;
   for (let k = 0, c = 0; k < rule.criteria.length; k++) {
     const { key, weight } = rule.criteria[k];
     if (weight === 0 || ns === 0) continue;
-    let total = ns;
-    if (key !== EQUAL_SHARE) {
-      const col = cols[c++].subarray(0, ns);
-      total = exactSum(col);
-      if (total === Infinity) {
-        // Only values near the float maximum get here; name the largest as the culprit.
-        let top = 0;
-        for (let j = 1; j < ns; j++) if (col[j] > col[top]) top = j;
-        return fail('allocation.bad-value', { recipient: recipients[share[top]].id, column: key });
-      }
+    const col = key === EQUAL_SHARE ? null : (values[key] as Float64Array);
+    const total = col === null ? ns : sums[c++];
+    if (total === Infinity) {
+      // Only values near the float maximum get here; name the largest as the culprit.
+      let top = 0;
+      for (let j = 1; j < ns; j++) if (col![share[j]] > col![share[top]]) top = j;
+      return badValue(ids[share[top]], key);
     }
-    totals[k] = total;
-    if (total > 0) heaviest = Math.max(heaviest, weight);
+    if (!(total > 0)) continue;
+    terms.col.push(col);
+    terms.total.push(total);
+    weights.push(weight);
+    heaviest = Math.max(heaviest, weight);
   }
   // Weights as shares of their sum (scaled by the heaviest first, so no sum overflows).
   let weightSum = 0;
-  for (let k = 0; k < rule.criteria.length; k++) if (totals[k] > 0) weightSum += rule.criteria[k].weight / heaviest;
-  // acc[j] = Σ_k share_k · x_jk / total_k in criteria order: each recipient's sum depends on its own
-  // values and the exact totals only, hence not on the order of the recipients.
-  const acc = buffers.f64(2, ns, true);
-  for (let k = 0, c = 0; k < rule.criteria.length; k++) {
-    const { key, weight } = rule.criteria[k];
-    if (weight === 0 || ns === 0) continue;
-    const col = key === EQUAL_SHARE ? null : cols[c++];
-    const total = totals[k];
-    if (!(total > 0)) continue;
-    const part = weight / heaviest / weightSum;
-    const factor = part / total;
-    if (col === null) for (let j = 0; j < ns; j++) acc[j] += factor;
-    else if (Number.isFinite(factor)) for (let j = 0; j < ns; j++) acc[j] += col[j] * factor;
-    else for (let j = 0; j < ns; j++) acc[j] += (col[j] / total) * part;
+  for (const w of weights) weightSum += w / heaviest;
+  for (let t = 0; t < weights.length; t++) {
+    const part = weights[t] / heaviest / weightSum;
+    terms.part.push(part);
+    terms.factor.push(part / terms.total[t]);
+    // A factor that underflows or overflows falls back to dividing first.
+    terms.exact.push(Number.isFinite(part / terms.total[t]));
   }
-  // Quantised scores: integers summing to about 2^49, so every later sum of them is exact. A
-  // positive score stays positive (at least 1), so quantising never turns a recipient away.
-  const q = acc;
-  let Q = 0;
-  let zeros = 0;
-  for (let j = 0; j < ns; j++) {
-    q[j] = q[j] > 0 ? Math.max(1, Math.round(q[j] * SCORE_SCALE)) : 0;
-    Q += q[j];
-    if (q[j] === 0) zeros++;
-  }
-  // A float product can underflow to 0 with extreme weights or values; the score is positive
-  // whenever a column that counts has a positive value, and then it is at least 1.
-  if (zeros > 0) {
-    for (let k = 0, c = 0; k < rule.criteria.length; k++) {
-      const { key, weight } = rule.criteria[k];
-      if (weight === 0 || ns === 0) continue;
-      const col = key === EQUAL_SHARE ? null : cols[c++];
-      if (!(totals[k] > 0)) continue;
-      for (let j = 0; j < ns; j++) {
-        if (q[j] === 0 && (col === null || col[j] > 0)) {
-          q[j] = 1;
-          Q += 1;
-        }
-      }
-    }
-  }
+  const q = buffers.f64(2, ns);
+  const { Q, floors, capacity } = quantiseScores(terms, share, ns, q, floorOf, capOf);
   if (Q > 2 * SCORE_SCALE) throw new Error('splitEnvelope: quantised scores overflow (bug)');
 
   // ---- feasibility --------------------------------------------------------------------------------
-  let floors = 0;
-  let capacity = 0;
-  for (let j = 0; j < ns; j++) {
-    floors += floorOf[j];
-    capacity += q[j] > 0 ? capOf[j] : floorOf[j];
-  }
   if (floors > R) return fail('allocation.floors-exceed', { floors, available: R });
   if (Q === 0 && R > floors) return fail('allocation.zero-scores', { available: R });
   if (capacity < R) return fail('allocation.caps-too-low', { caps: capacity, available: R });
 
-  // ---- floors and caps: fix violators, share the rest again -----------------------------------------
+  // ---- floors and caps, then rounding ---------------------------------------------------------------
   const state = buffers.u8(1, ns, true); // free (0), AT_FLOOR or AT_CAP
   const free = buffers.i32(1, ns);
-  const marked = buffers.i32(2, ns); // this round's floor violators from the front, cap violators from the back
+  const { m, R1, Q1 } = holdAtBounds(q, floorOf, capOf, state, free, buffers.i32(2, ns), ns, R, Q);
+  if (R1 < 0) return fail('allocation.floors-exceed', { floors, available: R });
+  if (R1 > 0 && (m === 0 || Q1 === 0)) return fail('allocation.caps-too-low', { caps: capacity, available: R });
+
+  const exact = buffers.f64(3, ns);
+  const key = buffers.f64(4, ns);
+  const amount = floorOf; // each slot is read (for AT_FLOOR) before it is overwritten
+  const cand = free; // written at or behind the read position, so in place is safe
+  const { nc, floored } = floorShares(free, m, q, R1, Q1, unit, state, floorOf, capOf, amount, exact, key, cand);
+  const residue = R1 - floorToUnit(R1, unit);
+  const leftover = (R1 - residue - floored) / unit; // whole units, an exact integer
+  const needed = leftover + (residue > 0 ? 1 : 0);
+  if (leftover < 0 || needed > nc) throw new Error('splitEnvelope: leftover units exceed the remainders (bug)');
+  if (needed > 0) selectTop(cand, nc, needed - 1, key, q, ids, share);
+  for (let a = 0; a < leftover; a++) amount[cand[a]] += unit;
+  const residueAt = residue > 0 ? cand[leftover] : -1;
+  if (residueAt >= 0) amount[residueAt] += residue;
+
+  // ---- output: columns in the recipients' order ----------------------------------------------------
+  const parts = { amount: out.f64(0, n), score: out.f64(1, n), exact: out.f64(2, n), bound: out.u8(0, n) };
+  const total = reservedTotal + writeParts(parts, kind, own, settingAt, state, q, exact, amount, residueAt);
+  if (total !== envelope) throw new Error('splitEnvelope: parts do not sum to the envelope (bug)');
+  return ok({ ...parts, reserved, residue: residueAt >= 0 ? { id: ids[share[residueAt]], amount: residue } : null, distributable: R });
+}
+
+/**
+ * Pins, eligibility and bounds, recipient by recipient: kind[i] for every recipient, and for the
+ * sharing ones (eligible, not pinned) j ↦ recipient share[j] with its floor and cap on the unit
+ * grid. Stops at the first recipient at fault; criterion values are checked after it, in the order
+ * splitEnvelope reads them, so the first fault reported is the same in both forms.
+ */
+function readRecipients(
+  req: AllocationRequest,
+  own: RecipientSettings[],
+  settingAt: Int32Array | null,
+  kind: Uint8Array,
+  share: Int32Array,
+  floorOf: Float64Array,
+  capOf: Float64Array,
+): { ns: number; pinnedTotal: number; fault: Result<never> | null } {
+  const { rule, ids, values } = req;
+  const { unit } = rule;
+  const n = ids.length;
+  const minimum = Object.entries(rule.eligibility?.minimum ?? {});
+  const minCols = minimum.map(([key]) => values[key]);
+  // Floors round up and caps down to the unit grid, so they hold whatever the rounding does.
+  const ruleFloor = rule.floor === undefined ? 0 : ceilToUnit(rule.floor, unit);
+  const ruleCap = rule.cap === undefined ? Infinity : floorToUnit(rule.cap, unit);
+  let pinnedTotal = 0;
+  let ns = 0;
+  for (let i = 0; i < n; i++) {
+    const id = ids[i];
+    if (typeof id !== 'string' || id === '') return { ns, pinnedTotal, fault: badRule(`recipients[${i}].id=""`) };
+    let lo = ruleFloor;
+    let hi = ruleCap;
+    const at = settingAt === null ? -1 : settingAt[i];
+    if (at >= 0) {
+      const { pinned, floor, cap, eligible } = own[at];
+      if (pinned !== undefined) {
+        if (!isAmount(pinned)) return { ns, pinnedTotal, fault: badRule(`recipients["${id}"].pinned=${String(pinned)}`) };
+        kind[i] = PINNED;
+        pinnedTotal += pinned;
+        continue;
+      }
+      if (floor !== undefined && !isAmount(floor)) return { ns, pinnedTotal, fault: badRule(`recipients["${id}"].floor=${String(floor)}`) };
+      if (cap !== undefined && !isAmount(cap)) return { ns, pinnedTotal, fault: badRule(`recipients["${id}"].cap=${String(cap)}`) };
+      if (eligible === false) {
+        kind[i] = INELIGIBLE;
+        continue;
+      }
+      if (floor !== undefined) lo = ceilToUnit(floor, unit);
+      if (cap !== undefined) hi = floorToUnit(cap, unit);
+    }
+    if (minimum.length > 0) {
+      let below = false;
+      for (let m = 0; m < minimum.length; m++) {
+        const v = minCols[m]?.[i];
+        if (v === undefined || !Number.isFinite(v)) return { ns, pinnedTotal, fault: badValue(id, minimum[m][0]) };
+        if (v < minimum[m][1]) below = true;
+      }
+      if (below) {
+        kind[i] = INELIGIBLE;
+        continue;
+      }
+    }
+    if (lo > hi) {
+      const s = at >= 0 ? own[at] : null;
+      const f = s?.floor ?? rule.floor ?? 0;
+      const c = s?.cap ?? rule.cap ?? 0;
+      const detail = f > c ? `recipients["${id}"]: floor=${f} > cap=${c}` : `recipients["${id}"]: no multiple of unit=${unit} from floor=${f} to cap=${c}`;
+      return { ns, pinnedTotal, fault: badRule(detail) };
+    }
+    floorOf[ns] = lo;
+    capOf[ns] = hi;
+    share[ns++] = i;
+  }
+  return { ns, pinnedTotal, fault: null };
+}
+
+/** The criteria that count, in criteria order: column (null for 'equal'), total, part, factor. */
+interface Terms {
+  col: (Float64Array | null)[];
+  total: number[];
+  part: number[];
+  factor: number[];
+  /** Whether the factor part/total is finite (else the value is divided by the total first). */
+  exact: boolean[];
+}
+
+/**
+ * q[j] = score_j = Σ_t part_t · x_jt / total_t in criteria order (each recipient's sum depends on
+ * its own values and the exact totals only, hence not on the order of the recipients), quantised
+ * to an integer: they sum to about 2^49, so every later sum of them is exact. A positive score
+ * stays positive (at least 1), so quantising never turns a recipient away. Also the sums the
+ * feasibility checks need: Q, the floors, and the capacity (caps, or floors for a zero score).
+ */
+function quantiseScores(
+  terms: Terms,
+  share: Int32Array,
+  ns: number,
+  q: Float64Array,
+  floorOf: Float64Array,
+  capOf: Float64Array,
+): { Q: number; floors: number; capacity: number } {
+  const T = terms.col.length;
+  // One term at a time, each loop over one column: the same additions in the same order as one
+  // sum per recipient, and loops the compiler keeps free of boxed numbers.
+  q.fill(0);
+  for (let t = 0; t < T; t++) {
+    const col = terms.col[t];
+    if (col === null) addEqual(q, ns, terms.factor[t]);
+    else if (terms.exact[t]) addScaled(q, col, share, ns, terms.factor[t]);
+    else addDivided(q, col, share, ns, terms.total[t], terms.part[t]);
+  }
+  let Q = 0;
+  let zeros = 0;
+  let floors = 0;
+  let capacity = 0;
+  for (let j = 0; j < ns; j++) {
+    const acc = q[j];
+    const qj = acc > 0 ? Math.max(1, Math.round(acc * SCORE_SCALE)) : 0;
+    q[j] = qj;
+    Q += qj;
+    floors += floorOf[j];
+    if (qj === 0) {
+      zeros++;
+      capacity += floorOf[j];
+    } else capacity += capOf[j];
+  }
+  // A float product can underflow to 0 with extreme weights or values; the score is positive
+  // whenever a column that counts has a positive value, and then it is at least 1.
+  if (zeros > 0) {
+    for (let j = 0; j < ns; j++) {
+      if (q[j] !== 0) continue;
+      const i = share[j];
+      for (let t = 0; t < T; t++) {
+        const col = terms.col[t];
+        if (col === null || col[i] > 0) {
+          q[j] = 1;
+          Q += 1;
+          capacity += capOf[j] - floorOf[j];
+          break;
+        }
+      }
+    }
+  }
+  return { Q, floors, capacity };
+}
+
+function addEqual(acc: Float64Array, ns: number, factor: number): void {
+  for (let j = 0; j < ns; j++) acc[j] += factor;
+}
+
+function addScaled(acc: Float64Array, col: Float64Array, share: Int32Array, ns: number, factor: number): void {
+  for (let j = 0; j < ns; j++) acc[j] += col[share[j]] * factor;
+}
+
+function addDivided(acc: Float64Array, col: Float64Array, share: Int32Array, ns: number, total: number, part: number): void {
+  for (let j = 0; j < ns; j++) acc[j] += (col[share[j]] / total) * part;
+}
+
+/**
+ * Floors and caps: shares R'·q_j/Q' over the free recipients, violators held at their bound and
+ * the rest shared again (see step 3 of the rule). Leaves the free recipients in free[0..m) and
+ * what they share, R1 over the score total Q1; state[j] says who is held where.
+ */
+function holdAtBounds(
+  q: Float64Array,
+  floorOf: Float64Array,
+  capOf: Float64Array,
+  state: Uint8Array,
+  free: Int32Array,
+  marked: Int32Array, // this round's floor violators from the front, cap violators from the back
+  ns: number,
+  R: number,
+  Q: number,
+): { m: number; R1: number; Q1: number } {
   for (let j = 0; j < ns; j++) free[j] = j;
   let m = ns;
   let R1 = R;
@@ -607,18 +915,34 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
     }
     m = w;
   }
-  if (R1 < 0) return fail('allocation.floors-exceed', { floors, available: R });
-  if (R1 > 0 && (m === 0 || Q1 === 0)) return fail('allocation.caps-too-low', { caps: capacity, available: R });
+  return { m, R1, Q1 };
+}
 
-  // ---- rounding: floor to the unit, then the largest remainders ----------------------------------------
-  const exact = buffers.f64(3, ns);
-  const key = buffers.f64(4, ns);
-  const amount = floorOf; // each slot is read (for AT_FLOOR) before it is overwritten
-  for (let j = 0; j < ns; j++) {
+/**
+ * Rounding, first step: held recipients get their bound; each free share is floored to the unit,
+ * exactly (a float share decides only when it is clearly between two multiples, integer
+ * arithmetic otherwise). The free recipients left with a remainder go to cand[0..nc), their
+ * remainders to key; `floored` is the sum of the floored shares.
+ */
+function floorShares(
+  free: Int32Array,
+  m: number,
+  q: Float64Array,
+  R1: number,
+  Q1: number,
+  unit: number,
+  state: Uint8Array,
+  floorOf: Float64Array,
+  capOf: Float64Array,
+  amount: Float64Array,
+  exact: Float64Array,
+  key: Float64Array,
+  cand: Int32Array,
+): { nc: number; floored: number } {
+  for (let j = 0; j < state.length; j++) {
     if (state[j] === AT_FLOOR) exact[j] = floorOf[j];
     else if (state[j] === AT_CAP) amount[j] = exact[j] = capOf[j];
   }
-  const cand = free; // written at or behind the read position, so in place is safe
   let nc = 0;
   let floored = 0;
   const ratio = Q1 > 0 ? R1 / Q1 : 0;
@@ -646,41 +970,44 @@ function split(rule: AllocationRule, buffers: Buffers): Result<AllocationResult>
       cand[nc++] = j;
     }
   }
-  const residue = R1 - floorToUnit(R1, unit);
-  const leftover = (R1 - residue - floored) / unit; // whole units, an exact integer
-  const needed = leftover + (residue > 0 ? 1 : 0);
-  if (leftover < 0 || needed > nc) throw new Error('splitEnvelope: leftover units exceed the remainders (bug)');
-  if (needed > 0) selectTop(cand, nc, needed - 1, key, q, recipients, share);
-  for (let a = 0; a < leftover; a++) amount[cand[a]] += unit;
-  const residueAt = residue > 0 ? cand[leftover] : -1;
-  if (residueAt >= 0) amount[residueAt] += residue;
+  return { nc, floored };
+}
 
-  // ---- output -------------------------------------------------------------------------------------
-  const parts: AllocationPart[] = new Array(n);
-  let total = reservedTotal;
-  for (let i = 0, j = 0; i < n; i++) {
-    const id = recipients[i].id;
+/** The parts in the recipients' order; returns their sum. */
+function writeParts(
+  parts: Pick<AllocationColumns, 'amount' | 'score' | 'exact' | 'bound'>,
+  kind: Uint8Array,
+  own: RecipientSettings[],
+  settingAt: Int32Array | null,
+  state: Uint8Array,
+  q: Float64Array,
+  exact: Float64Array,
+  amount: Float64Array,
+  residueAt: number,
+): number {
+  const { amount: amountOut, score: scoreOut, exact: exactOut, bound: boundOut } = parts;
+  let total = 0;
+  for (let i = 0, j = 0; i < kind.length; i++) {
     if (kind[i] === PINNED) {
-      const p = recipients[i].pinned as number;
-      parts[i] = { id, score: 0, exact: p, amount: p, bound: 'pinned' };
+      const p = own[settingAt![i]].pinned as number;
+      amountOut[i] = exactOut[i] = p;
+      scoreOut[i] = 0;
+      boundOut[i] = B_PINNED;
       total += p;
     } else if (kind[i] === INELIGIBLE) {
-      parts[i] = { id, score: 0, exact: 0, amount: 0, bound: 'ineligible' };
+      amountOut[i] = exactOut[i] = scoreOut[i] = 0;
+      boundOut[i] = B_INELIGIBLE;
     } else {
       const s = state[j];
-      const bound: Bound = s === AT_FLOOR ? 'floor' : s === AT_CAP ? 'cap' : j === residueAt ? 'residue' : 'none';
-      parts[i] = { id, score: q[j] / SCORE_SCALE, exact: exact[j], amount: amount[j], bound };
+      boundOut[i] = s === AT_FLOOR ? B_FLOOR : s === AT_CAP ? B_CAP : j === residueAt ? B_RESIDUE : B_NONE;
+      scoreOut[i] = q[j] / SCORE_SCALE;
+      exactOut[i] = exact[j];
+      amountOut[i] = amount[j];
       total += amount[j];
       j++;
     }
   }
-  if (total !== envelope) throw new Error('splitEnvelope: parts do not sum to the envelope (bug)');
-  return ok({
-    parts,
-    reserved,
-    residue: residueAt >= 0 ? { id: recipients[share[residueAt]].id, amount: residue } : null,
-    distributable: R,
-  });
+  return total;
 }
 
 /**
@@ -738,7 +1065,7 @@ function selectTop(
   kth: number,
   key: Float64Array,
   q: Float64Array,
-  recipients: AllocationRecipient[],
+  ids: readonly string[],
   share: Int32Array,
 ): void {
   let left = 0;
@@ -757,7 +1084,7 @@ function selectTop(
     for (let a = left; a < right; a++) {
       const x = cand[a];
       const kx = key[x];
-      if (kx > pk || (kx === pk && (q[x] > pq || (q[x] === pq && recipients[share[x]].id < recipients[share[pivot]].id)))) {
+      if (kx > pk || (kx === pk && (q[x] > pq || (q[x] === pq && ids[share[x]] < ids[share[pivot]])))) {
         cand[a] = cand[store];
         cand[store++] = x;
       }

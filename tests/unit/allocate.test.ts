@@ -497,6 +497,22 @@ describe('splitEnvelope, worked cases', () => {
     expect(zero.parts[0].amount).toBe(0);
   });
 
+  it('reads −0 as 0 and the smallest numbers exactly, and refuses a negative one however small', () => {
+    const rule: AllocationRule = {
+      envelope: 1_000,
+      unit: 1,
+      criteria: [{ key: 'poor', weight: 1 }],
+      recipients: communes({ a: { poor: -0 }, b: { poor: 5e-324 }, c: { poor: 1e-320 } }),
+    };
+    // 5e-324 and 1e-320 are 1 and 2024 times the smallest subnormal: shares 1 : 2024.
+    expect(amounts(value(splitEnvelope(rule)))).toEqual({ a: 0, b: 0, c: 1_000 });
+    expect(value(splitEnvelope(rule)).parts[1].score).toBeCloseTo(1 / 2025, 15);
+    expect(problem(splitEnvelope({ ...rule, recipients: communes({ a: { poor: 1 }, b: { poor: -5e-324 } }) }))).toEqual({
+      code: 'allocation.bad-value',
+      params: { recipient: 'b', column: 'poor' },
+    });
+  });
+
   it('is exact to the đồng at 10^14 đ with a unit of 1 đồng', () => {
     const rule: AllocationRule = {
       envelope: 99_999_999_999_999,
