@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyWorkbook } from '../../src/state/app.svelte';
+import { copyWorkbook } from '../../src/domain/workbook-copy';
 import { buildDemoWorkbook } from '../../src/domain/demo';
 
 describe('duplicating a workbook', () => {
@@ -17,5 +17,20 @@ describe('duplicating a workbook', () => {
     expect(copy.lines.map((l) => l.plan)).toEqual(demo.lines.map((l) => l.plan));
     expect(copy.workbook.demo).toBe(false);
     expect(copy.workbook.name).toBe('Bản sao');
+  });
+
+  it('lines written by a rule stay linked to the copy of the rule and of the recipient', () => {
+    const demo = buildDemoWorkbook();
+    const place = demo.places![3];
+    demo.rules = [{
+      id: 'rule-1', workbookId: demo.workbook.id, scenarioId: demo.workbook.baselineScenarioId, name: 'Phân bổ', nodeId: demo.lines[0].nodeId,
+      source: 'central', capital: 'recurrent', year: 2023, envelope: 100, unit: 1, criteria: [], reserved: [], overrides: {}, createdAt: 0, updatedAt: 0,
+    }];
+    demo.lines[0] = { ...demo.lines[0], placeId: place.id, allocation: { ruleId: 'rule-1', key: place.id } };
+    demo.lines[1] = { ...demo.lines[1], allocation: { ruleId: 'rule-1', key: 'reserve:office' } };
+    const copy = copyWorkbook(demo, 'Bản sao');
+    expect(copy.lines[0].allocation).toEqual({ ruleId: copy.rules![0].id, key: copy.places![3].id });
+    expect(copy.lines[1].allocation).toEqual({ ruleId: copy.rules![0].id, key: 'reserve:office' });
+    expect(demo.lines[0].allocation).toEqual({ ruleId: 'rule-1', key: place.id });
   });
 });
