@@ -1,15 +1,30 @@
-// The headless command: `planbench allocate RULE.json [--csv]` splits an envelope with the same
-// engine the browser's worker runs, printing JSON (or CSV) on stdout, or the reason in Vietnamese
-// and English on stderr with a non-zero exit code.
+// The headless command, with the same engine the browser's worker runs:
+//   planbench allocate RULE.json [--csv]      split an envelope by a rule (JSON or CSV on stdout)
+//   planbench convert IN OUT [options]         between a backup (.json), .xlsx and .csv (read by the import)
+//   planbench recalc WORKBOOK.json [options]   the program totals of a backup, as text or --json
+// Problems go to stderr in Vietnamese and English with a non-zero exit code (1 bad input, 2 usage).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { splitEnvelope, type AllocationResult } from '../domain/allocate';
 import { describeProblem } from '../domain/messages';
-import type { Problem } from '../domain/model';
+import type { AmountUnit, Lang, NumberLocale, Problem, Result } from '../domain/model';
+import { fail, ok } from '../domain/model';
+import { archiveBaseline } from '../domain/workbook-archive';
 import { readRuleJson } from '../io/rule-json';
+import { readBackupBytes } from '../io/backup';
+import type { CsvSeparator } from '../io/export-csv';
+import { convertFile } from './convert';
+import type { ImportProblem } from '../io/import-types';
+import { formatTotals, planTotals } from './recalc';
 
 const USAGE = `Cách dùng / usage:
-  planbench allocate RULE.json [--csv]   chia một nguồn vốn theo quy tắc / split an envelope by a rule`;
+  planbench allocate RULE.json [--csv]   chia một nguồn vốn theo quy tắc / split an envelope by a rule
+  planbench convert IN OUT [--unit U] [--locale vi|en] [--lang vi|en] [--sep comma|semicolon|tab]
+                           [--year N] [--force]
+                                         giữa .json (sao lưu), .xlsx và .csv / between .json (backup), .xlsx and .csv
+  planbench recalc WORKBOOK.json [--json] [--unit U] [--locale vi|en]
+                                         các tổng của kế hoạch / the plan's totals
+  U: dong, nghin, trieu (mặc định / default), ty`;
 
 function explain(p: Problem): string {
   return `${describeProblem(p, 'vi')}\n${describeProblem(p, 'en')}`;
@@ -23,35 +38,130 @@ function toCsv(r: AllocationResult): string {
   return rows.join('\n') + '\n';
 }
 
-/** Runs the command line; returns the exit code (0 ok, 1 rule cannot be split or read, 2 usage). */
-export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
-  const [command, file, ...rest] = argv;
-  if (command !== 'allocate' || !file) {
+const UNITS: readonly AmountUnit[] = ['dong', 'nghin', 'trieu', 'ty'];
+const LOCALES: readonly NumberLocale[] = ['vi', 'en'];
+const SEPARATORS: Record<string, CsvSeparator> = { comma: ',', ',': ',', semicolon: ';', ';': ';', tab: '\t' };
+
+interface Options {
+  files: string[];
+  flags: Set<string>;
+  unit: AmountUnit;
+  locale: NumberLocale;
+  /** Set when --locale was given: the number format of a file being read. */
+  importLocale?: NumberLocale;
+  lang: Lang;
+  separator?: CsvSeparator;
+  year?: number;
+}
+
+/** Positional arguments and options; null when an option is unknown or its value is not allowed. */
+function parseOptions(args: string[], flags: readonly string[]): Options | null {
+  const o: Options = { files: [], flags: new Set(), unit: 'trieu', locale: 'vi', lang: 'vi' };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--')) {
+      o.files.push(a);
+      continue;
+    }
+    const [name, inline] = a.slice(2).split('=', 2);
+    if (flags.includes(name)) {
+      o.flags.add(name);
+      continue;
+    }
+    const value = inline ?? args[++i];
+    if (name === 'unit' && UNITS.includes(value as AmountUnit)) o.unit = value as AmountUnit;
+    else if (name === 'locale' && LOCALES.includes(value as NumberLocale)) o.locale = o.importLocale = value as NumberLocale;
+    else if (name === 'lang' && LOCALES.includes(value as Lang)) o.lang = value as Lang;
+    else if (name === 'sep' && value in SEPARATORS) o.separator = SEPARATORS[value];
+    else if (name === 'year' && /^(?:19|20)\d{2}$/.test(value ?? '')) o.year = Number(value);
+    else return null;
+  }
+  return o;
+}
+
+function readBytes(file: string, code = 'file.unreadable'): Result<Uint8Array> {
+  try {
+    return ok(readFileSync(file));
+  } catch (e) {
+    return fail(code, { file, detail: (e as Error).message });
+  }
+}
+
+function readText(file: string, code?: string): Result<string> {
+  const bytes = readBytes(file, code);
+  return bytes.ok ? ok(new TextDecoder().decode(bytes.value)) : bytes;
+}
+
+/** A problem an import found, where it is, in Vietnamese and English. */
+function located(p: ImportProblem): string {
+  const where = [p.sheet, p.cell ?? (p.row === null ? null : `${p.row}`)].filter(Boolean).join('!');
+  const raw = p.raw === null ? '' : ` "${p.raw}"`;
+  const head = `${p.severity === 'error' ? 'Lỗi / error' : 'Lưu ý / warning'} ${where}${raw}:`;
+  return `${head}\n  ${describeProblem(p.problem, 'vi')}\n  ${describeProblem(p.problem, 'en')}\n`;
+}
+
+/** Each command gives the text for stdout, or the problem that stopped it. */
+function allocate(o: Options): Result<string> {
+  const input = readText(o.files[0], 'rule.unreadable');
+  if (!input.ok) return input;
+  const rule = readRuleJson(input.value);
+  if (!rule.ok) return rule;
+  const result = splitEnvelope(rule.value);
+  if (!result.ok) return result;
+  return ok(o.flags.has('csv') ? toCsv(result.value) : JSON.stringify(result.value, null, 2) + '\n');
+}
+
+async function convert(o: Options, note: (s: string) => void): Promise<Result<string>> {
+  const [inFile, outFile] = o.files;
+  const input = readBytes(inFile);
+  if (!input.ok) return input;
+  const converted = await convertFile(input.value, inFile, outFile, { ...o, force: o.flags.has('force') });
+  if (!converted.ok) return converted;
+  const { bytes, problems } = converted.value;
+  for (const p of problems) note(located(p));
+  if (bytes === null) return fail('convert.import-problems', { count: problems.filter((p) => p.severity === 'error').length });
+  try {
+    writeFileSync(outFile, bytes);
+  } catch (e) {
+    return fail('file.unwritable', { file: outFile, detail: (e as Error).message });
+  }
+  return ok(`${outFile}\n`);
+}
+
+function recalc(o: Options): Result<string> {
+  const input = readBytes(o.files[0]);
+  if (!input.ok) return input;
+  const archive = readBackupBytes(input.value);
+  if (!archive.ok) return archive;
+  const totals = planTotals(archiveBaseline(archive.value));
+  return ok(o.flags.has('json') ? JSON.stringify(totals, null, 2) + '\n' : formatTotals(totals, o.unit, o.locale));
+}
+
+const COMMANDS: Record<string, { files: number; flags: string[]; run: (o: Options, note: (s: string) => void) => Result<string> | Promise<Result<string>> }> = {
+  allocate: { files: 1, flags: ['csv'], run: allocate },
+  convert: { files: 2, flags: ['force'], run: convert },
+  recalc: { files: 1, flags: ['json'], run: recalc },
+};
+
+/** Runs the command line; resolves to the exit code (0 ok, 1 bad input or failure, 2 usage). */
+export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const [name, ...args] = argv;
+  const command = Object.hasOwn(COMMANDS, name ?? '') ? COMMANDS[name] : undefined;
+  const o = command ? parseOptions(args, command.flags) : null;
+  if (!command || o === null || o.files.length !== command.files) {
     err(USAGE + '\n');
     return 2;
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    err(explain({ code: 'rule.unreadable', params: { file, detail: (e as Error).message } }) + '\n');
+  const r = await command.run(o, err);
+  if (!r.ok) {
+    err(explain(r.error) + '\n');
     return 1;
   }
-  const rule = readRuleJson(text);
-  if (!rule.ok) {
-    err(explain(rule.error) + '\n');
-    return 1;
-  }
-  const result = splitEnvelope(rule.value);
-  if (!result.ok) {
-    err(explain(result.error) + '\n');
-    return 1;
-  }
-  out(rest.includes('--csv') ? toCsv(result.value) : JSON.stringify(result.value, null, 2) + '\n');
+  out(r.value);
   return 0;
 }
 
-process.exitCode = run(
+process.exitCode = await run(
   process.argv.slice(2),
   (s) => process.stdout.write(s),
   (s) => process.stderr.write(s),

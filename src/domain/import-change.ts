@@ -1,0 +1,229 @@
+// An import as ONE change of the open workbook: the items it adds, the lines it adds or updates,
+// the figures its file states (on items and on the workbook's year), and the cells it could not
+// read, to be shown marked. Pure: the session commits the change like any edit, so one undo takes
+// the whole import back and one transaction saves it.
+
+import type { Id, Line, LineField, Source, StatedFigures, StatedYear, TreeNode, Workbook } from './model';
+import type { Change, RecordChange } from './edit';
+import { foldForMatch } from './text';
+
+/** An item an import names: one of the workbook's, or a new one to add (io's ImportedNode fits). */
+export interface IncomingNode {
+  node: TreeNode;
+  status: 'matched' | 'new';
+  /** Figures the file states for the item. */
+  stated?: StatedFigures;
+}
+
+/** A line read from a file, and the fields whose cells could not be read (io's ImportedLine fits). */
+export interface IncomingLine {
+  line: Line;
+  invalid: readonly LineField[];
+}
+
+/** Figures a total row states: the whole table's, or a group's (io's StatedTotal fits). */
+export interface IncomingTotal {
+  scope: 'table' | 'group';
+  nodeId: Id | null;
+  source?: Source | null;
+  figures: StatedFigures;
+}
+
+/** What an import brings: items, lines and stated totals. */
+export interface IncomingPlan {
+  nodes: readonly IncomingNode[];
+  lines: readonly IncomingLine[];
+  totals?: readonly IncomingTotal[];
+}
+
+/** The workbook as the import finds it. */
+export interface ImportTarget {
+  workbook: Workbook;
+  nodes: readonly TreeNode[];
+  lines: readonly Line[];
+}
+
+export interface ImportChangeOptions {
+  /** The place every imported line belongs to (a district when consolidating); absent: the file's. */
+  placeId?: Id | null;
+  /** Keep the figures the file states on items and on the workbook (default true; a district's
+   * stated figures are not the province's). */
+  stated?: boolean;
+  /** A line the workbook already holds (same item, implementing unit, source, capital type,
+   * vintage and place, one on each side): 'update' writes the file's figures into it (default),
+   * 'keep' leaves it and imports nothing for it. Never summed. */
+  sameLine?: 'update' | 'keep';
+  /** The line fields the file's columns give; only these are written into an updated line
+   * (default: every field a file can hold). */
+  fields?: readonly LineField[];
+  /** Where the workbook's stated figures come from (the file's name). */
+  note?: string;
+}
+
+/** A cell imported marked: its line and field. */
+export interface ImportMark {
+  lineId: Id;
+  field: LineField;
+}
+
+export interface ImportOutcome {
+  change: Change;
+  /** Lines added, lines updated, lines the workbook already held unchanged or kept ('keep'). */
+  added: number;
+  updated: number;
+  unchanged: number;
+  kept: number;
+  nodesAdded: number;
+  marks: ImportMark[];
+}
+
+/** The fields an updated line takes from the file when none are named. */
+export const IMPORT_LINE_FIELDS: readonly LineField[] = ['label', 'plan', 'disbursed', 'asOf', 'expectedRate', 'statedPlan'];
+
+type KeyedLine = Pick<Line, 'nodeId' | 'unit' | 'source' | 'capital' | 'vintage' | 'placeId'>;
+
+/** The key under which two lines are the same line: item, implementing unit (case, accents and
+ * spaces folded), source, capital type, vintage and place. */
+export function sameLineKey(l: KeyedLine): string {
+  return `${l.nodeId}|${foldForMatch(l.unit)}|${l.source}|${l.capital}|${l.vintage}|${l.placeId ?? ''}`;
+}
+
+/** sameLineKey folding each implementing unit once (a plan names a few units over many lines). */
+function lineKeys(): (l: KeyedLine) => string {
+  const folded = new Map<string, string>();
+  return (l) => {
+    let unit = folded.get(l.unit);
+    if (unit === undefined) folded.set(l.unit, (unit = foldForMatch(l.unit)));
+    return `${l.nodeId}|${unit}|${l.source}|${l.capital}|${l.vintage}|${l.placeId ?? ''}`;
+  };
+}
+
+/** Lines grouped by sameLineKey. */
+function byKey(lines: readonly Line[], keyOf: (l: KeyedLine) => string): Map<string, Line[]> {
+  const out = new Map<string, Line[]>();
+  for (const l of lines) {
+    const k = keyOf(l);
+    const list = out.get(k);
+    if (list) list.push(l);
+    else out.set(k, [l]);
+  }
+  return out;
+}
+
+/** A line with the file's value of each named field; the same object when nothing differs. */
+function updatedLine(cur: Line, from: Line, fields: readonly LineField[]): Line {
+  const patch: Partial<Line> = {};
+  for (const f of fields) {
+    if (f === 'statedPlan') {
+      const want = from.stated?.plan;
+      if (cur.stated?.plan === want) continue;
+      const { plan: _old, ...rest } = cur.stated ?? {};
+      patch.stated = want === undefined ? rest : { ...rest, plan: want };
+    } else if (f in from && cur[f as keyof Line] !== from[f as keyof Line]) {
+      (patch as Record<string, unknown>)[f] = from[f as keyof Line];
+    }
+  }
+  return Object.keys(patch).length ? { ...cur, ...patch } : cur;
+}
+
+const mergeStated = (a: StatedFigures | undefined, b: StatedFigures): StatedFigures => ({ ...(a ?? {}), ...b });
+
+/**
+ * The change an import makes, in one step: new items; each incoming line added (after the item's
+ * own lines, tagged with `placeId` when given) or, when the workbook holds the same line once and
+ * the file once, updated ('update') or left alone ('keep'); the stated figures of items, groups and
+ * the table (onto the workbook's year). Lines whose cells could not be read come back as marks.
+ * The same input gives the same change; nothing is ever summed into an existing line.
+ */
+export function importChange(target: ImportTarget, incoming: IncomingPlan, opts: ImportChangeOptions = {}): ImportOutcome {
+  const keepStated = opts.stated ?? true;
+  const fields = opts.fields ?? IMPORT_LINE_FIELDS;
+  const nodeById = new Map(target.nodes.map((n) => [n.id, n]));
+  const nodes = new Map<Id, RecordChange<TreeNode>>();
+  const nodeAfter = (id: Id): TreeNode | undefined => (nodes.get(id)?.after ?? nodeById.get(id)) as TreeNode | undefined;
+
+  for (const { node, status, stated } of incoming.nodes) {
+    if (status === 'new' && !nodeById.has(node.id)) {
+      const { stated: own, ...bare } = node;
+      const after: TreeNode = keepStated && (own || stated) ? { ...bare, stated: mergeStated(own, stated ?? {}) } : bare;
+      nodes.set(node.id, { before: null, after: { ...after, workbookId: target.workbook.id } });
+    } else if (keepStated && stated && Object.keys(stated).length) {
+      const cur = nodeAfter(node.id);
+      if (cur) nodes.set(node.id, { before: nodeById.get(node.id) ?? null, after: { ...cur, stated: mergeStated(cur.stated, stated) } });
+    }
+  }
+
+  let workbook: Workbook | null = null;
+  if (keepStated) {
+    let table: StatedFigures | null = null;
+    for (const t of incoming.totals ?? []) {
+      if (!Object.keys(t.figures).length) continue;
+      if (t.scope === 'group' && t.nodeId) {
+        const cur = nodeAfter(t.nodeId);
+        if (cur) nodes.set(t.nodeId, { before: nodeById.get(t.nodeId) ?? null, after: { ...cur, stated: mergeStated(cur.stated, t.figures) } });
+      } else if (t.scope === 'table') table = mergeStated(table ?? undefined, t.figures);
+    }
+    if (table) {
+      const wb = target.workbook;
+      const old = wb.stated.find((s) => s.year === wb.year);
+      const year: StatedYear = { year: wb.year, figures: mergeStated(old?.figures, table), ...(opts.note ?? old?.note ? { note: opts.note ?? old?.note } : {}) };
+      workbook = { ...wb, stated: [...wb.stated.filter((s) => s.year !== wb.year), year].sort((a, b) => a.year - b.year) };
+    }
+  }
+
+  const keyOf = lineKeys();
+  const incomingLines = incoming.lines.map((il) => {
+    const line = opts.placeId === undefined ? il.line : { ...il.line, placeId: opts.placeId };
+    return { il, line, key: keyOf(line) };
+  });
+  const existing = byKey(target.lines, keyOf);
+  const incomingCount = new Map<string, number>();
+  for (const { key } of incomingLines) incomingCount.set(key, (incomingCount.get(key) ?? 0) + 1);
+  const nextOrder = new Map<Id, number>();
+  for (const l of target.lines) nextOrder.set(l.nodeId, Math.max(nextOrder.get(l.nodeId) ?? 0, l.order + 1));
+
+  const lines: RecordChange<Line>[] = [];
+  const marks: ImportMark[] = [];
+  let added = 0;
+  let updated = 0;
+  let unchanged = 0;
+  let kept = 0;
+  for (const { il, line, key } of incomingLines) {
+    const same = existing.get(key);
+    const match = same?.length === 1 && incomingCount.get(key) === 1 ? same[0] : null;
+    if (match) {
+      if ((opts.sameLine ?? 'update') === 'keep') {
+        kept++;
+        continue;
+      }
+      const after = updatedLine(match, line, fields);
+      if (after === match) unchanged++;
+      else {
+        lines.push({ before: match, after });
+        updated++;
+      }
+      for (const field of il.invalid) marks.push({ lineId: match.id, field });
+      continue;
+    }
+    const order = nextOrder.get(line.nodeId) ?? 0;
+    nextOrder.set(line.nodeId, order + 1);
+    lines.push({ before: null, after: { ...line, order } });
+    added++;
+    for (const field of il.invalid) marks.push({ lineId: line.id, field });
+  }
+
+  const nodeChanges = [...nodes.values()];
+  return {
+    change: {
+      nodes: nodeChanges,
+      lines,
+      ...(workbook ? { workbook: { before: target.workbook, after: workbook } } : {}),
+    },
+    added,
+    updated,
+    unchanged,
+    kept,
+    nodesAdded: nodeChanges.filter((c) => c.before === null).length,
+    marks,
+  };
+}

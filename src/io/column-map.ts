@@ -1,0 +1,313 @@
+// What each column of an imported table means, guessed from its header words in Vietnamese or
+// English ("Kế hoạch vốn năm 2023 / NSTW", "Đơn vị thực hiện", "Disbursed to 15/11/2023"). The
+// guess is a plain mapping the user may change; its template key, made from the normalised
+// header labels, lets a saved mapping be applied again to files with the same headers.
+
+import type { AmountUnit, CapitalType, LineField, Source } from '../domain/model';
+import { parseUnit } from '../domain/amount';
+import { parseCapital, parseSource } from '../domain/cell-input';
+import { foldForMatch, foldToKey, normalizeText } from '../domain/text';
+import type { DetectedTable } from './table-detect';
+import { PLAN_EXPORT_COLUMNS } from './export-plan';
+
+/** What a column holds: a line's field, or one of the import's own. Amount fields take the
+ * column's source, capital type and vintage when its header names them (a split column), else the
+ * row's or the defaults. */
+export type ImportField =
+  | 'ignore'
+  | 'stt' // numbering (I, 1, a, -): gives the tree depth
+  | 'code' // node code, e.g. DA3.TDA1
+  | 'name' // node name (nội dung)
+  // label: the line's note (ghi chú); unit: the implementing unit (đơn vị thực hiện); statedPlan:
+  // a total of the row's split plan columns, as stated.
+  | Extract<LineField, 'label' | 'unit' | 'source' | 'capital' | 'vintage' | 'plan' | 'disbursed' | 'asOf' | 'expectedRate' | 'statedPlan'>
+  | 'rate' // a disbursement rate the file states: derived, kept only as a stated figure
+  | 'statedDisbursed'; // a total of the row's split disbursed columns, as stated
+
+/** Every field, in the order a mapping dialog lists them. */
+export const IMPORT_FIELDS: readonly ImportField[] = [
+  'ignore', 'stt', 'code', 'name', 'label', 'unit', 'source', 'capital', 'vintage',
+  'plan', 'disbursed', 'asOf', 'rate', 'expectedRate', 'statedPlan', 'statedDisbursed',
+];
+
+/** Fields whose cells are numbers (amounts or rates), so the column's locale matters. */
+export const NUMERIC_FIELDS: ReadonlySet<ImportField> = new Set(['plan', 'disbursed', 'rate', 'expectedRate', 'statedPlan', 'statedDisbursed']);
+/** Fields holding money. */
+export const AMOUNT_FIELDS: ReadonlySet<ImportField> = new Set(['plan', 'disbursed', 'statedPlan', 'statedDisbursed']);
+
+/** The meaning of one column. */
+export interface ColumnRole {
+  field: ImportField;
+  /** A split column's source, capital type or vintage (from its header). */
+  source?: Source;
+  capital?: CapitalType;
+  vintage?: number;
+  /** Money carried over from an earlier year ("chuyển sang"): vintage is the year before the
+   * workbook's unless the header names the year. */
+  carriedIn?: boolean;
+  /** The as-of date a disbursed column's header states ("đến 15/11/2023"), ISO. */
+  asOf?: string;
+  /** The unit of the column's amounts, when its header states one ("(triệu đồng)"). */
+  unit?: AmountUnit;
+}
+
+export interface ColumnMapping {
+  /** Same headers → same key, so a saved mapping can be applied again. */
+  templateKey: string;
+  /** One role per column of the table. */
+  columns: ColumnRole[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units written in titles and headers
+
+const UNIT_LABEL = /(?:đvt|đơn vị tính|đơn vị)\s*:\s*([^;)]+)/u;
+
+/** The money unit a title or header states: "ĐVT: triệu đồng", "Đơn vị tính: Tỷ đồng",
+ * "Kế hoạch (triệu đồng)", "(ĐVT: tr.đ)"; null when it states none. */
+export function findUnitIn(text: string): AmountUnit | null {
+  const s = foldForMatch(text);
+  if (!s || s.length > 200) return null;
+  const whole = parseUnit(s);
+  if (whole) return whole;
+  const labelled = UNIT_LABEL.exec(s);
+  if (labelled) {
+    const u = parseUnit(labelled[1].trim());
+    if (u) return u;
+  }
+  for (const m of s.matchAll(/\(([^()]*)\)/g)) {
+    const u = parseUnit(m[1].trim()) ?? (UNIT_LABEL.exec(m[1]) ? parseUnit(UNIT_LABEL.exec(m[1])![1].trim()) : null);
+    if (u) return u;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header words (as foldToKey keys: no diacritics, no spaces or punctuation)
+
+type TextField = 'stt' | 'code' | 'name' | 'label' | 'unit' | 'source' | 'capital' | 'vintage' | 'ignore';
+type Measure = 'plan' | 'disbursed' | 'asOf' | 'rate' | 'expectedRate';
+
+// Text fields: [field, exact keys, key prefixes]. Checked before measures: "Đơn vị thực hiện"
+// holds "thực hiện", which alone means disbursed.
+const TEXT_WORDS: [TextField, string[], string[]][] = [
+  ['stt', ['stt', 'tt', 'sothutu', 'sott', 'no', 'nr', 'number'], []],
+  ['code', ['ma', 'maso', 'code', 'madong', 'maduan', 'manoidung', 'kyhieu', 'id', 'linecode', 'nodecode'], []],
+  ['ignore', ['dvt', 'donvitinh', 'unitofmeasure', 'uom'], []],
+  ['unit', ['donvi', 'unit', 'implementer', 'agency'], ['donvithuchien', 'donvichutri', 'donviduocgiao', 'chudautu', 'coquanthuchien', 'coquanchutri', 'implementing', 'executingagency']],
+  ['source', ['nguonvon', 'nguon', 'source', 'fundingsource', 'nguonkinhphi', 'nguonngansach', 'fund'], []],
+  ['capital', ['loaivon', 'tinhchatvon', 'capital', 'capitaltype', 'loaikinhphi', 'type'], []],
+  ['vintage', ['nam', 'namgiaovon', 'vintage', 'year', 'namnguonvon', 'nguonnam', 'namvon', 'namkehoach'], []],
+  ['label', [], ['ghichu', 'note', 'remark', 'comment', 'ketqua', 'sanpham', 'khoiluong', 'output', 'mota', 'label']],
+  ['name', [], ['noidung', 'ten', 'danhmuc', 'chitieu', 'hangmuc', 'name', 'item', 'description', 'duan', 'chuongtrinh', 'nhiemvu', 'hoatdong', 'project', 'activity', 'budgetline']],
+];
+
+// Measures, in the order they are tried: "Dự kiến tỷ lệ giải ngân" is expected, "Tỷ lệ giải ngân"
+// a rate, "Giải ngân đến 15/11" disbursed.
+const MEASURE_WORDS: [Measure, string[], string[]][] = [
+  ['expectedRate', [], ['dukien', 'uocthuchien', 'uocgiaingan', 'uoc', 'expected', 'forecast', 'target', 'projected']],
+  ['rate', [], ['tyle', 'tile', 'rate', 'percent', 'phantram']],
+  ['asOf', ['ngay', 'date', 'asof', 'ngaysolieu', 'thoidiem', 'thoidiembaocao', 'ngaybaocao', 'denngay'], []],
+  ['disbursed', ['chi', 'dachi'], ['giaingan', 'dagiaingan', 'luyke', 'thuchien', 'disburs', 'spent', 'actual', 'paid']],
+  ['plan', ['kh', 'khv', 'von', 'plan', 'budget', 'dutoan'], ['kehoach', 'vongiao', 'giaovon', 'dutoan', 'tongkinhphi', 'kinhphi', 'tongvon', 'planned', 'allocat', 'assigned', 'chuyensang', 'chuyennguon', 'carriedover', 'carryover']],
+];
+
+// Words that say "an amount" without saying which: "Giải ngân / Số tiền" is disbursed money.
+const MONEY_WORDS = new Set(['sotien', 'amount', 'giatri', 'value', 'thanhtien']);
+// Place words that parseSource reads as the local budget; as a header they name a place column.
+const PLACE_WORDS = new Set(['xa', 'huyen', 'tinh', 'capxa', 'caphuyen', 'captinh']);
+const TOTAL_WORDS = new Set(['tong', 'tongso', 'tongcong', 'cong', 'total', 'sum', 'tongnguonvon', 'tongcongnguonvon']);
+const CARRY_WORDS = ['chuyensang', 'chuyennguon', 'namtruocchuyensang', 'carriedover', 'carryover', 'carriedin'];
+const SOURCE_IN_KEY: [string, Source][] = [['nstw', 'central'], ['trunguong', 'central'], ['central', 'central'], ['nsdp', 'local'], ['diaphuong', 'local'], ['local', 'local'], ['khac', 'other'], ['other', 'other']];
+const CAPITAL_IN_KEY: [string, CapitalType][] = [['dautu', 'investment'], ['dtpt', 'investment'], ['investment', 'investment'], ['sunghiep', 'recurrent'], ['recurrent', 'recurrent']];
+
+/** What one header part says. */
+interface PartReading {
+  text?: TextField;
+  measure?: Measure;
+  total?: boolean;
+  /** Says "an amount" but not which (Số tiền). */
+  money?: boolean;
+  source?: Source;
+  capital?: CapitalType;
+  year?: number;
+  carriedIn?: boolean;
+  asOf?: string;
+  unit?: AmountUnit;
+}
+
+const wordMatch = (key: string, exact: string[], prefixes: string[]): boolean =>
+  exact.includes(key) || prefixes.some((p) => key.startsWith(p));
+const anyIncludes = <T>(key: string, table: [string, T][]): T | undefined => table.find(([w]) => key.includes(w))?.[1];
+
+/** The meaning of one header cell (one row's part of a column's label). */
+function readPart(part: string): PartReading {
+  const text = normalizeText(part);
+  // Units ("(triệu đồng)") and dates are read off before the words, so they do not hide them.
+  const unit = findUnitIn(text) ?? undefined;
+  const date = /(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})/.exec(text);
+  const asOf = date ? `${date[3]}-${date[2].padStart(2, '0')}-${date[1].padStart(2, '0')}` : undefined;
+  const bare = text.replace(/\([^()]*\)/g, ' ').replace(/(?:đvt|đơn vị tính)\s*:.*$/iu, '');
+  const key = foldToKey(bare);
+  const reading: PartReading = { unit, asOf };
+  const year = date ? null : /(?:^|\D)((?:19|20)\d{2})(?!\d)/.exec(bare);
+  if (year) reading.year = Number(year[1]);
+  if (/%/.test(text)) reading.measure = 'rate';
+  if (!key) return reading;
+
+  for (const [field, exact, prefixes] of TEXT_WORDS) {
+    if (wordMatch(key, exact, prefixes)) return { ...reading, text: field, measure: undefined };
+  }
+  const source = parseSource(bare);
+  const capital = parseCapital(bare);
+  if (source.ok && !PLACE_WORDS.has(key)) return { ...reading, source: source.value };
+  if (capital.ok) return { ...reading, capital: capital.value };
+  if (TOTAL_WORDS.has(key) || key.startsWith('tongso') || key.startsWith('tongcong')) return { ...reading, total: true };
+  if (MONEY_WORDS.has(key)) return { ...reading, money: true };
+
+  for (const [measure, exact, prefixes] of MEASURE_WORDS) {
+    if (wordMatch(key, exact, prefixes)) {
+      reading.measure = reading.measure === 'rate' && measure === 'expectedRate' ? 'expectedRate' : reading.measure ?? measure;
+      break;
+    }
+  }
+  reading.source = anyIncludes(key, SOURCE_IN_KEY.filter(([w]) => w !== 'khac' || key.endsWith(w)));
+  reading.capital = anyIncludes(key, CAPITAL_IN_KEY);
+  if (CARRY_WORDS.some((w) => key.includes(w))) reading.carriedIn = true;
+  return reading;
+}
+
+/** How strongly a cell reads as a column header: 1 when it names a field, a measure, a source,
+ * a capital type, a total or an amount, else 0. Long text (titles, sentences) scores 0. */
+export function headerWordScore(text: string): number {
+  const s = normalizeText(text);
+  if (!s || s.length > 80) return 0;
+  const r = readPart(s);
+  return r.text || r.measure || r.source || r.capital || r.total || r.money ? 1 : 0;
+}
+
+/** The role of a column from its header parts, top to bottom ("Kế hoạch vốn năm 2023", "NSTW").
+ * The lowest part that names a field or a measure decides; qualifiers (source, capital type,
+ * year, carried over, as-of date, unit, total) are gathered from every part. A column named only
+ * by a source ("NSTW") holds plan money. */
+export function guessColumn(parts: readonly string[]): ColumnRole & { total?: boolean } {
+  const readings = parts.map(readPart);
+  let decided: PartReading | undefined;
+  for (let i = readings.length - 1; i >= 0 && !decided; i--) {
+    if (readings[i].text || readings[i].measure) decided = readings[i];
+  }
+  // A qualifier from the lowest part that states it.
+  const q = (k: keyof PartReading) => {
+    for (let i = readings.length - 1; i >= 0; i--) if (readings[i][k] !== undefined) return readings[i][k];
+    return undefined;
+  };
+  const qualified = readings.some((r) => r.source || r.capital || r.total || r.carriedIn || r.money);
+  if (decided?.text) {
+    // A text field's header may also carry a unit, never a split.
+    return { field: decided.text };
+  }
+  const measure: Measure | undefined = decided?.measure ?? (qualified ? 'plan' : undefined);
+  if (!measure) return { field: 'ignore' };
+  const role: ColumnRole & { total?: boolean } = { field: measure };
+  if (measure === 'plan' || measure === 'disbursed') {
+    for (const k of ['source', 'capital', 'unit', 'carriedIn', 'total'] as const) {
+      const v = q(k);
+      if (v !== undefined) (role as unknown as Record<string, unknown>)[k] = v;
+    }
+    const year = q('year');
+    if (typeof year === 'number') role.vintage = year;
+    if (measure === 'disbursed' && q('asOf')) role.asOf = q('asOf') as string;
+  }
+  // An expected figure in money, not a rate, has no field here: "Dự kiến giải ngân (triệu đồng)".
+  if (measure === 'expectedRate' && q('unit') !== undefined) return { field: 'ignore' };
+  return role;
+}
+
+/** The key of a split: columns with the same key hold the same money. */
+const splitKey = (r: ColumnRole): string => `${r.source ?? ''}|${r.capital ?? ''}|${r.vintage ?? ''}|${r.carriedIn ? 'c' : ''}`;
+
+/** A guessed mapping for the detected table. Amount columns of one measure that are split by
+ * source or capital type turn their unsplit sibling (a "Tổng số") into the stated total; a second
+ * STT, code or name column is ignored or taken as a label. */
+export function guessMapping(table: Pick<DetectedTable, 'headers' | 'headerParts'>): ColumnMapping {
+  const own = ownExportRoles(table.headers);
+  if (own) return { templateKey: templateKeyOf(table.headers), columns: own };
+  const guessed = table.headerParts.map((parts) => guessColumn(parts));
+  for (const measure of ['plan', 'disbursed'] as const) {
+    const cols = guessed.filter((g) => g.field === measure);
+    const split = cols.some((g) => g.source || g.capital);
+    if (!split) continue;
+    for (const g of cols) {
+      if (g.source || g.capital) continue;
+      // The unsplit column of a split measure totals the others as the file states it.
+      if (g.total || cols.some((o) => o !== g && (o.source || o.capital) && (o.vintage ?? null) === (g.vintage ?? null))) {
+        g.field = measure === 'plan' ? 'statedPlan' : 'statedDisbursed';
+      }
+    }
+  }
+  const seen = new Set<ImportField>();
+  const columns: ColumnRole[] = guessed.map(({ total: _total, ...role }) => {
+    if (role.field === 'name' && seen.has('name')) return { field: 'label' };
+    if ((role.field === 'stt' || role.field === 'code' || role.field === 'unit' || role.field === 'source' || role.field === 'capital' || role.field === 'vintage' || role.field === 'asOf') && seen.has(role.field)) return { field: 'ignore' };
+    seen.add(role.field);
+    return role;
+  });
+  return { templateKey: templateKeyOf(table.headers), columns };
+}
+
+// The meaning of each column of the plan as the app exports it (io/export-plan.ts): the figures
+// it derives (rate, projection, required local share, difference) are computed again, not read.
+const OWN_EXPORT_ROLES: Readonly<Record<string, ImportField>> = {
+  code: 'code', name: 'name', unit: 'unit', source: 'source', capital: 'capital', vintage: 'vintage',
+  plan: 'plan', disbursed: 'disbursed', asOf: 'asOf', expected: 'expectedRate', statedPlan: 'statedPlan',
+};
+
+/** The exact mapping of a table the app exported: its headers are the plan export's, in Vietnamese
+ * or English, a unit in brackets aside ("Kế hoạch (triệu đồng)" in a CSV); null for any other table. */
+function ownExportRoles(headers: readonly string[]): ColumnRole[] | null {
+  if (headers.length !== PLAN_EXPORT_COLUMNS.length) return null;
+  const keys = headers.map((h) => foldToKey(h.replace(/\s*\([^()]*\)\s*$/, '')));
+  const same = (lang: 'vi' | 'en') => PLAN_EXPORT_COLUMNS.every((c, i) => foldToKey(c.header[lang]) === keys[i]);
+  if (!same('vi') && !same('en')) return null;
+  return PLAN_EXPORT_COLUMNS.map((c) => ({ field: OWN_EXPORT_ROLES[c.key] ?? 'ignore' }));
+}
+
+/** Columns mapped to the same field and split more than once: only the first is read. */
+export function duplicateColumns(columns: readonly ColumnRole[]): number[] {
+  const seen = new Set<string>();
+  const out: number[] = [];
+  columns.forEach((r, i) => {
+    if (r.field === 'ignore' || r.field === 'label') return;
+    const key = `${r.field}|${AMOUNT_FIELDS.has(r.field) ? splitKey(r) : ''}`;
+    if (seen.has(key)) out.push(i);
+    seen.add(key);
+  });
+  return out;
+}
+
+/** A stable key for a table's headers: the same labels (after folding case, accents and spaces)
+ * in the same order give the same key. */
+export function templateKeyOf(headers: readonly string[]): string {
+  const text = headers.map(foldToKey).join('|');
+  // FNV-1a, 32 bits: short, stable, and collisions between real header rows are negligible.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `h${headers.length}-${(h >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** The mapping to use: the saved one for this table's template when there is one of the right
+ * width, else the guess. */
+export function chooseMapping(
+  table: Pick<DetectedTable, 'headers' | 'headerParts'>,
+  saved: Readonly<Record<string, readonly ColumnRole[]>> = {},
+): { mapping: ColumnMapping; fromTemplate: boolean } {
+  const guess = guessMapping(table);
+  const columns = saved[guess.templateKey];
+  if (columns && columns.length === table.headers.length) {
+    return { mapping: { templateKey: guess.templateKey, columns: columns.map((c) => ({ ...c })) }, fromTemplate: true };
+  }
+  return { mapping: guess, fromTemplate: false };
+}

@@ -1,0 +1,98 @@
+// Shapes shared by the steps of a file import (decode → sheet → table → column map → import plan):
+// the in-memory sheet, a problem located in a file, and progress and cancellation. Every value here
+// is plain data, so it crosses a worker boundary by structured clone.
+
+import type { Problem } from '../domain/model';
+
+/** A cell as read: text as written, a number as stored, or empty. */
+export type CellValue = string | number | null;
+
+/** A rectangle of cells, 0-based, bounds included. */
+export interface CellRange {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/** One sheet in memory, the same for a CSV and an xlsx. */
+export interface Sheet {
+  name: string;
+  /** Rows of cells as stored (rows may differ in length; the covered cells of a merge are null). */
+  rows: CellValue[][];
+  /** Merged ranges; the value sits in the top-left cell. */
+  merges: CellRange[];
+  /** Numeric cells displayed as a percentage (0,8 shown as 80 %), by cellKey(row, col). */
+  percentCells?: Set<number>;
+}
+
+/** Columns a spreadsheet can have (Excel's limit): makes row * width + col a unique cell key. */
+export const MAX_COLUMNS = 16384;
+/** Rows a spreadsheet can have (Excel's limit). */
+export const MAX_ROWS = 1_048_576;
+/** Characters a spreadsheet cell can hold (Excel's limit); longer text is cut when read. */
+export const MAX_CELL_CHARS = 32_767;
+
+/** A number naming one cell of a sheet. */
+export const cellKey = (row: number, col: number): number => row * MAX_COLUMNS + col;
+
+/** Excel's name of a 0-based column: 0 → A, 25 → Z, 26 → AA. */
+export function columnLetter(col: number): string {
+  let s = '';
+  for (let n = col + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+/** A problem an import found, and where: `row` and `col` are 1-based as a spreadsheet numbers
+ * them, `cell` is the A1 address; all are null for a problem of the whole file or sheet. An
+ * 'error' is a value that could not be read (the cell is imported marked, as blank); a 'warning'
+ * is a value read in a way the user should check. */
+export interface ImportProblem {
+  sheet: string | null;
+  row: number | null;
+  col: number | null;
+  cell: string | null;
+  raw: string | null;
+  severity: 'error' | 'warning';
+  problem: Problem;
+}
+
+/** A problem of one cell, from 0-based coordinates. */
+export function cellProblem(
+  sheet: string,
+  row: number,
+  col: number,
+  raw: CellValue,
+  problem: Problem,
+  severity: ImportProblem['severity'] = 'error',
+): ImportProblem {
+  return {
+    sheet,
+    row: row + 1,
+    col: col + 1,
+    cell: `${columnLetter(col)}${row + 1}`,
+    raw: raw === null ? null : String(raw),
+    severity,
+    problem,
+  };
+}
+
+/** A problem of a whole file, sheet or column (no cell). */
+export function fileProblem(
+  problem: Problem,
+  severity: ImportProblem['severity'] = 'error',
+  sheet: string | null = null,
+  col: number | null = null,
+): ImportProblem {
+  return { sheet, row: null, col: col === null ? null : col + 1, cell: null, raw: null, severity, problem };
+}
+
+/** Progress and cancellation of a long step. `onProgress(done, total)` is called with growing
+ * `done`, ending at `total`; when `signal` fires the step stops with import.cancelled. */
+export interface ProgressOptions {
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Lets timers and messages run (a cancel from the main thread reaches a worker this way). */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));

@@ -1,0 +1,400 @@
+// Finds the table inside a report sheet as Vietnamese offices lay it out: title lines, a unit line
+// ("ĐVT: triệu đồng"), a header over one to three rows (merged group headers such as "Kế hoạch vốn
+// năm 2023" over "NSTW | NSĐP" combine into one label per column), sometimes a row of column
+// numbers, then rows numbered I, II / 1, 2 / 1.1 / a, b / - / + whose numbering gives the tree
+// depth, total rows ("Tổng cộng", "Cộng") and a signature block below. Pure: reads a Sheet.
+
+import type { AmountUnit, Result, Source } from '../domain/model';
+import { fail, ok } from '../domain/model';
+import { parseAmount } from '../domain/amount';
+import { parseSource } from '../domain/cell-input';
+import { foldForMatch, foldToKey, normalizeText } from '../domain/text';
+import { findUnitIn, guessColumn, headerWordScore } from './column-map';
+import type { CellValue, ImportProblem, Sheet } from './import-types';
+import { cellKey, cellProblem, fileProblem } from './import-types';
+import { mergeOrigins, sheetWidth } from './sheet';
+
+/** item: a budget line or a group of them; total: a stated total; blank: nothing to read. */
+export type RowKind = 'item' | 'total' | 'blank';
+
+/** One row of the table body. */
+export interface TableRow {
+  /** 0-based row of the sheet. */
+  row: number;
+  kind: RowKind;
+  /** The STT cell as written ('' when empty or when the table has no STT column). */
+  stt: string;
+  /** The numbering style: roman, arabic, dotted2 (1.1), dotted3, upper, lower, dash, plus…; null
+   * when the STT cell holds no numbering. */
+  style: string | null;
+  /** Depth from the numbering: 0 for the outermost style in use, 1 for the next…; null when the
+   * row has no numbering. */
+  level: number | null;
+  /** Total rows: their label as written, whether they total the whole table ("Tổng cộng") or a
+   * group ("Cộng"), and the source a breakdown row under a total names ("- NSTW"). */
+  label?: string;
+  scope?: 'table' | 'group';
+  source?: Source;
+}
+
+export interface DetectedTable {
+  sheet: string;
+  /** Non-empty rows above the header (0-based) and their text. */
+  titleRows: number[];
+  titles: string[];
+  /** The header's rows (0-based, one to three). */
+  headerRows: number[];
+  /** A row of column numbers under the header ("(1) (2) (3)"), skipped; null when none. */
+  numberRow: number | null;
+  /** Number of columns. */
+  width: number;
+  /** One label per column: the header parts joined with " / " ('' for an unnamed column). */
+  headers: string[];
+  /** Per column, the header parts from top to bottom, merged group labels repeated. */
+  headerParts: string[][];
+  /** The unit the table states for its amounts ("ĐVT: triệu đồng"); null when none. */
+  unit: AmountUnit | null;
+  unitText: string | null;
+  /** The unit a column's header states ("Kế hoạch (triệu đồng)"); it wins over the table's. */
+  columnUnits: (AmountUnit | null)[];
+  /** The STT column (0-based), or null. */
+  sttColumn: number | null;
+  /** The body: first and last row (0-based, inclusive); first > last when the table has none. */
+  firstDataRow: number;
+  lastDataRow: number;
+  rows: TableRow[];
+  warnings: ImportProblem[];
+}
+
+const HEADER_SCAN_ROWS = 40;
+const MAX_HEADER_ROWS = 3;
+
+const textOf = (v: CellValue | undefined): string => (v === null || v === undefined ? '' : normalizeText(String(v)));
+
+/** A cell holding a number: a numeric cell, or text that reads as an amount or a percentage. */
+function isNumberLike(v: CellValue): boolean {
+  if (typeof v === 'number') return true;
+  // An amount starts with a digit, a sign, a bracket or a currency prefix: most labels stop here.
+  if (v === null || !/^[\s\u00a0]*[\d(+\-\u2212vV₫]/.test(v)) return false;
+  const s = normalizeText(v);
+  if (!/\d/.test(s)) return false;
+  const amount = parseAmount(s.replace(/\s*%$/, ''), { unit: 'dong', locale: 'vi' });
+  return amount.ok && !amount.value.blank;
+}
+
+const YEAR = /^(?:19|20)\d{2}$/;
+
+// ---------------------------------------------------------------------------------------------
+// Numbering
+
+const ROMAN = /^M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$/;
+
+/** The numbering style of an STT cell ("I", "II.", "1", "1.2", "a)", "(b)", "-", "+"), or null.
+ * A single letter that is also a Roman numeral (I, V, X, L, C, D, M) reads as Roman here; the
+ * detector reads it as a letter when it follows the letter before it (B then C). */
+export function parseNumbering(text: string): string | null {
+  const t = normalizeText(text).replace(/^\((.+)\)$/, '$1').replace(/[.):]$/, '').trim();
+  if (!t) return null;
+  if (/^[-–—]$/.test(t)) return 'dash';
+  if (t === '+') return 'plus';
+  if (t === '*') return 'star';
+  if (/^[•·o]$/.test(t)) return 'bullet';
+  if (/^\d{1,4}$/.test(t)) return 'arabic';
+  const dotted = /^\d{1,3}(?:\.\d{1,3})+$/.exec(t);
+  if (dotted) return `dotted${t.split('.').length}`;
+  if (/^[IVXLCDM]+$/.test(t) && ROMAN.test(t)) return 'roman';
+  if (/^[A-ZĐ]$/.test(t)) return 'upper';
+  if (/^[a-zđ]$/.test(t)) return 'lower';
+  return null;
+}
+
+/** Levels from numbering styles in order of appearance: a style seen before returns to its
+ * level (and closes the deeper ones); a new style goes one level deeper. */
+class NumberingLevels {
+  private styles: string[] = [];
+  private lastLetter: string | null = null;
+
+  levelOf(stt: string): { style: string; level: number } | null {
+    let style = parseNumbering(stt);
+    if (style === null) return null;
+    const t = normalizeText(stt).replace(/[^A-Za-z]/g, '');
+    // "C" after "B" is a letter, not Roman 100.
+    if (style === 'roman' && t.length === 1 && this.lastLetter !== null && t.charCodeAt(0) === this.lastLetter.charCodeAt(0) + 1) {
+      style = 'upper';
+    }
+    if (style === 'upper') this.lastLetter = t;
+    const i = this.styles.indexOf(style);
+    if (i >= 0) {
+      this.styles.length = i + 1;
+      return { style, level: i };
+    }
+    this.styles.push(style);
+    return { style, level: this.styles.length - 1 };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Totals and footers (foldToKey keys)
+
+const TABLE_TOTAL_PREFIXES = ['tongcong', 'tongso', 'grandtotal', 'tongtoan'];
+const TABLE_TOTAL_EXACT = new Set(['tong', 'total', 'tongkinhphi', 'toanhuyen', 'toantinh', 'programtotal']);
+const GROUP_TOTAL_EXACT = new Set(['cong', 'subtotal', 'congnhom']);
+const FOOTER_PREFIXES = ['nguoilap', 'thutruong', 'ketoan', 'ktchutich', 'chutich', 'phochutich', 'giamdoc', 'phogiamdoc', 'truongphong', 'noinhan', 'xacnhan', 'kyhoten', 'ghichu', 'tmuyban', 'tmubnd', 'preparedby', 'approvedby', 'note'];
+
+/** Whether a row label names a total, and of what. */
+function totalScope(label: string): 'table' | 'group' | null {
+  // Every total word starts with t, c, g, s or p ("Tổng", "Cộng", "Grand", "Sub", "Program total"
+  // as the app's English export writes it): skip the fold otherwise.
+  if (!/^[\s\u00a0]*[tTcCgGsSpP]/.test(label)) return null;
+  const key = foldToKey(label.replace(/\([^()]*\)/g, ' '));
+  if (!key) return null;
+  if (TABLE_TOTAL_EXACT.has(key) || TABLE_TOTAL_PREFIXES.some((p) => key.startsWith(p))) return 'table';
+  if (GROUP_TOTAL_EXACT.has(key)) return 'group';
+  return null;
+}
+
+/** "Trong đó:", "Chia ra:", "Of which": the line that introduces a total's breakdown. */
+const isBreakdownIntro = (label: string): boolean => /^(?:trongdo|chiara|ofwhich|including)/.test(foldToKey(label));
+
+/** The source a breakdown row under a total names ("- NSTW", "Ngân sách địa phương"), or null. */
+function breakdownSource(label: string): Source | null {
+  const stripped = label.replace(/^(?:trong đó|chia ra)\s*:?\s*/iu, '').replace(/^[-+•*]\s*/, '');
+  const r = parseSource(stripped);
+  return r.ok ? r.value : null;
+}
+
+const isFooterText = (text: string): boolean => {
+  const key = foldToKey(text);
+  return FOOTER_PREFIXES.some((p) => key.startsWith(p)) || /ngày.*tháng.*năm/u.test(foldForMatch(text));
+};
+
+// ---------------------------------------------------------------------------------------------
+// Detection
+
+/** The table of a sheet. Fails with import.empty-sheet when the sheet has no value at all; a
+ * sheet without a recognisable header uses its first row with two or more cells, and says so. */
+export function detectTable(sheet: Sheet): Result<DetectedTable> {
+  const rows = sheet.rows;
+  const width = sheetWidth(sheet);
+  if (width === 0 || !rows.some((r) => r.some((v) => v !== null && textOf(v) !== ''))) {
+    return fail('import.empty-sheet', { sheet: sheet.name });
+  }
+  const warnings: ImportProblem[] = [];
+  const origins = mergeOrigins(sheet);
+  const raw = (r: number, c: number): CellValue => rows[r]?.[c] ?? null;
+  /** A cell's value, read through a merge from its top-left. */
+  const filled = (r: number, c: number): CellValue => {
+    const o = origins.size ? origins.get(cellKey(r, c)) : undefined;
+    return o ? raw(o[0], o[1]) : raw(r, c);
+  };
+  // Cells of merges that span columns: group labels ("Kế hoạch vốn năm 2023" over E:G).
+  const wide = new Set<number>();
+  for (const m of sheet.merges) {
+    if (m.right > m.left) for (let r = m.top; r <= m.bottom; r++) for (let c = m.left; c <= m.right; c++) wide.add(cellKey(r, c));
+  }
+  const covered = (r: number, c: number) => origins.size > 0 && origins.has(cellKey(r, c));
+  const nonEmpty = (r: number): number[] => {
+    const out: number[] = [];
+    const row = rows[r] ?? [];
+    for (let c = 0; c < row.length; c++) {
+      const v = row[c];
+      // trim() drops every Unicode space, NBSP included: cheaper than normalising each cell.
+      if (typeof v === 'number' || (v !== null && v.trim() !== '')) out.push(c);
+    }
+    return out;
+  };
+
+  // 1. The header's first row: the first with two cells that read as column names, no numbers.
+  const scan = Math.min(rows.length, HEADER_SCAN_ROWS);
+  let top = -1;
+  for (let r = 0; r < scan && top < 0; r++) {
+    const cells = nonEmpty(r);
+    const numbers = cells.filter((c) => isNumberLike(raw(r, c)) && !YEAR.test(textOf(raw(r, c))));
+    const score = cells.reduce((s, c) => s + headerWordScore(textOf(raw(r, c))), 0);
+    if (score >= 2 && numbers.length === 0) top = r;
+  }
+  if (top < 0) {
+    for (let r = 0; r < rows.length && top < 0; r++) {
+      const cells = nonEmpty(r);
+      if (cells.length >= 2 && cells.every((c) => !isNumberLike(raw(r, c)))) top = r;
+    }
+    if (top < 0) top = rows.findIndex((_, r) => nonEmpty(r).length > 0);
+    warnings.push(fileProblem({ code: 'import.no-header', params: { sheet: sheet.name, row: top + 1 } }, 'warning', sheet.name));
+  }
+
+  // 2. How far the header goes down: merged cells starting in it, then rows that only add labels
+  // under group labels (a CSV has no merges: "Kế hoạch vốn,," over ",NSTW,NSĐP").
+  let bottom = top;
+  const maxBottom = Math.min(rows.length - 1, top + MAX_HEADER_ROWS - 1);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const m of sheet.merges) {
+      if (m.top >= top && m.top <= bottom && m.bottom > bottom && m.bottom <= maxBottom) {
+        bottom = m.bottom;
+        grew = true;
+      }
+    }
+  }
+  const isContinuation = (r: number): boolean => {
+    const cells = nonEmpty(r);
+    if (cells.length === 0) return false;
+    return cells.every((c) => {
+      const v = raw(r, c);
+      if (isNumberLike(v) && !YEAR.test(textOf(v))) return false;
+      if (parseNumbering(textOf(v)) !== null) return false;
+      const above = textOf(filled(r - 1, c));
+      if (above === '' || covered(r - 1, c) || wide.has(cellKey(r - 1, c))) return true;
+      // A group label: the next cell to its right is empty above and filled here.
+      return c + 1 < width && textOf(filled(r - 1, c + 1)) === '' && textOf(raw(r, c + 1)) !== '';
+    });
+  };
+  while (bottom < maxBottom && isContinuation(bottom + 1)) bottom++;
+  const headerRows = Array.from({ length: bottom - top + 1 }, (_, i) => top + i);
+
+  // 3. A row of column numbers under the header: (1) (2) (3) or A B 1 2 3=1+2.
+  const numberCells = nonEmpty(bottom + 1);
+  const numberRow =
+    numberCells.length >= 2 &&
+    numberCells.every((c) => /^\(?(?:\d{1,2}|[A-Z])(?:\s*=\s*[\d+\-*/ ().]+)?\)?$/.test(textOf(raw(bottom + 1, c))))
+      ? bottom + 1
+      : null;
+
+  // 4. One label per column from the header rows; in a row above the last, an empty cell whose
+  // left neighbour and itself have labels below continues the group label on its left.
+  const grid = headerRows.map((r) => Array.from({ length: width }, (_, c) => textOf(filled(r, c))));
+  const lowerHas = (k: number, c: number) => grid.slice(k + 1).some((g) => g[c] !== '');
+  for (let k = 0; k < grid.length - 1; k++) {
+    for (let c = 1; c < width; c++) {
+      if (grid[k][c] === '' && grid[k][c - 1] !== '' && lowerHas(k, c) && lowerHas(k, c - 1)) grid[k][c] = grid[k][c - 1];
+    }
+  }
+  const headerParts = Array.from({ length: width }, (_, c) => {
+    const parts: string[] = [];
+    for (const g of grid) if (g[c] !== '' && parts[parts.length - 1] !== g[c]) parts.push(g[c]);
+    return parts;
+  });
+  const headers = headerParts.map((p) => p.join(' / '));
+
+  // 5. Units: the table's from the lines above the header, each column's from its header.
+  const titleRows: number[] = [];
+  const titles: string[] = [];
+  let unit: AmountUnit | null = null;
+  let unitText: string | null = null;
+  for (let r = 0; r < top; r++) {
+    const cells = nonEmpty(r);
+    if (cells.length === 0) continue;
+    titleRows.push(r);
+    titles.push(cells.map((c) => textOf(raw(r, c))).join(' '));
+    for (const c of cells) {
+      const u: AmountUnit | null = unit === null ? findUnitIn(textOf(raw(r, c))) : null;
+      if (u) [unit, unitText] = [u, textOf(raw(r, c))];
+    }
+  }
+  const columnUnits = headerParts.map((parts) => parts.map(findUnitIn).find((u) => u !== null) ?? null);
+  columnUnits.forEach((u, c) => {
+    if (u !== null && unit !== null && u !== unit) {
+      warnings.push(fileProblem({ code: 'import.unit-conflict', params: { column: headers[c], unit: unitText ?? '' } }, 'warning', sheet.name, c));
+    }
+  });
+
+  // 6. The body: from under the header to a signature block, or to the last row with a value.
+  const firstDataRow = (numberRow ?? bottom) + 1;
+  let lastDataRow = firstDataRow - 1;
+  let blankRun = 0;
+  for (let r = firstDataRow; r < rows.length; r++) {
+    const cells = nonEmpty(r);
+    if (cells.length === 0) {
+      blankRun++;
+      continue;
+    }
+    const footer = cells.length <= 3 && cells.every((c) => !isNumberLike(raw(r, c))) && isFooterText(textOf(raw(r, cells[0])));
+    if (footer || (blankRun >= 2 && cells.every((c) => !isNumberLike(raw(r, c))) && cells.length <= 2)) break;
+    blankRun = 0;
+    lastDataRow = r;
+  }
+
+  // 7. The STT column: named so, or the first or second column holding mostly numbering.
+  let sttColumn: number | null = null;
+  for (let c = 0; c < Math.min(width, 3) && sttColumn === null; c++) {
+    if (guessColumn(headerParts[c]).field === 'stt') sttColumn = c;
+  }
+  if (sttColumn === null) {
+    for (let c = 0; c < Math.min(width, 2) && sttColumn === null; c++) {
+      let filledCells = 0;
+      let numbered = 0;
+      for (let r = firstDataRow; r <= lastDataRow; r++) {
+        const t = textOf(raw(r, c));
+        if (!t) continue;
+        filledCells++;
+        if (t.length <= 6 && parseNumbering(t) !== null) numbered++;
+      }
+      if (numbered >= 2 && numbered >= filledCells * 0.6) sttColumn = c;
+    }
+  }
+
+  // 8. Each body row: a total, an item with its numbering level, or blank.
+  const levels = new NumberingLevels();
+  const body: TableRow[] = [];
+  let afterTotal = false;
+  for (let r = firstDataRow; r <= lastDataRow; r++) {
+    const cells = nonEmpty(r);
+    const stt = sttColumn === null ? '' : textOf(raw(r, sttColumn));
+    if (cells.length === 0) {
+      body.push({ row: r, kind: 'blank', stt: '', style: null, level: null });
+      continue;
+    }
+    // The row's label: its first text cell before any number, the STT cell aside.
+    let label = '';
+    for (const c of cells) {
+      const v = raw(r, c);
+      if (isNumberLike(v)) break;
+      if (c === sttColumn) continue;
+      label = textOf(v);
+      break;
+    }
+    const hasNumber = () => cells.some((c) => c !== sttColumn && isNumberLike(raw(r, c)));
+    const scope = stt === '' || parseNumbering(stt) === null ? totalScope(label || stt) : null;
+    if (scope) {
+      body.push({ row: r, kind: 'total', stt, style: null, level: null, label: label || stt, scope });
+      afterTotal = true;
+      continue;
+    }
+    if (afterTotal && isBreakdownIntro(label) && !hasNumber()) {
+      body.push({ row: r, kind: 'blank', stt, style: null, level: null, label });
+      continue;
+    }
+    const source = afterTotal ? breakdownSource(label) : null;
+    if (source && (stt === '' || /^[-+•*]$/.test(stt))) {
+      body.push({ row: r, kind: 'total', stt, style: null, level: null, label, scope: 'table', source });
+      continue;
+    }
+    afterTotal = false;
+    const numbering = stt ? levels.levelOf(stt) : null;
+    if (stt && !numbering) {
+      warnings.push(cellProblem(sheet.name, r, sttColumn!, stt, { code: 'import.stt-unreadable', params: { text: stt } }, 'warning'));
+    }
+    body.push({ row: r, kind: 'item', stt, style: numbering?.style ?? null, level: numbering?.level ?? null });
+  }
+  if (!body.some((b) => b.kind !== 'blank')) {
+    warnings.push(fileProblem({ code: 'import.no-data', params: { sheet: sheet.name } }, 'error', sheet.name));
+  }
+
+  return ok({
+    sheet: sheet.name,
+    titleRows,
+    titles,
+    headerRows,
+    numberRow,
+    width,
+    headers,
+    headerParts,
+    unit,
+    unitText,
+    columnUnits,
+    sttColumn,
+    firstDataRow,
+    lastDataRow,
+    rows: body,
+    warnings,
+  });
+}

@@ -1,0 +1,196 @@
+// Importing a file as a planner does: open the dialog from the toolbar, drop the district's report
+// sheet (Vietnamese layout: titles, merged two-row header, STT levels, total row), check the
+// guessed mapping and the preview, import, see the totals, undo it all with Ctrl+Z; a cell that
+// cannot be read is imported marked; a broken file says why and changes nothing; a long read can be
+// stopped.
+import { describe, expect, inject, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { useBrowser } from './browser';
+import { Workbench } from './pages/workbench';
+import { ImportDialogPage } from './pages/import-dialog';
+import { readImport } from '../../src/io/import-plan';
+import { formatAmount } from '../../src/domain/amount';
+import { buildEmptyWorkbook } from '../../src/domain/demo';
+
+const baseUrl = inject('baseUrl');
+const browser = useBrowser();
+const TOTAL = 'Tổng cộng chương trình';
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/import/${name}`, import.meta.url)));
+const trieu = (dong: number) => formatAmount(dong, 'trieu', 'vi');
+
+/** The sums of a fixture's lines as the importer reads them into an empty 2023 workbook. */
+async function expectedTotals(name: string) {
+  const empty = buildEmptyWorkbook('x', 2023);
+  const r = await readImport(fixture(name), name, { workbookId: empty.workbook.id, year: 2023, nodes: empty.nodes });
+  if (!r.ok) throw new Error(r.error.code);
+  const lines = r.value.result.lines;
+  return { lines: lines.length, plan: lines.reduce((a, l) => a + l.line.plan, 0), disbursed: lines.reduce((a, l) => a + l.line.disbursed, 0) };
+}
+
+/** The demo app with a new, empty 2023 workbook open (the program's tree, no lines). */
+async function emptyWorkbook(): Promise<{ page: Page; wb: Workbench; dlg: ImportDialogPage; close: () => Promise<void> }> {
+  const ctx = await browser().newContext({ viewport: { width: 1600, height: 1200 } });
+  const page = await ctx.newPage();
+  const wb = new Workbench(page);
+  await wb.open(baseUrl);
+  await page.getByRole('button', { name: /Sổ kế hoạch:/ }).click();
+  await page.getByLabel('Tên sổ mới').fill('Văn Lãng 2023');
+  await page.getByLabel('Năm kế hoạch').fill('2023');
+  await page.getByRole('button', { name: 'Tạo', exact: true }).click();
+  await expect.poll(() => page.getByTestId('workbook-name').textContent()).toBe('Văn Lãng 2023');
+  await wb.waitReady();
+  return { page, wb, dlg: new ImportDialogPage(page), close: () => ctx.close() };
+}
+
+describe('importing a district report sheet', () => {
+  it('drop the xlsx, see the mapping and preview, import as one step, totals right, Ctrl+Z removes it all', async () => {
+    const { page, wb, dlg, close } = await emptyWorkbook();
+    const want = await expectedTotals('cao-loc-2023.xlsx');
+    const totalBefore = await wb.text(TOTAL, 'plan');
+
+    await dlg.open();
+    await dlg.drop('cao-loc-2023.xlsx', fixture('cao-loc-2023.xlsx'));
+    await dlg.summary.waitFor();
+    // The guessed mapping, from the merged two-row header.
+    expect(await dlg.meaningOf('STT').inputValue()).toBe('stt');
+    expect(await dlg.meaningOf('Nội dung').inputValue()).toBe('name');
+    expect(await dlg.meaningOf('Kế hoạch vốn năm 2023 / NSTW').inputValue()).toBe('plan');
+    expect(await dlg.meaningOf('Kế hoạch vốn năm 2023 / Tổng số').inputValue()).toBe('statedPlan');
+    expect(await dlg.meaningOf('Giải ngân đến thời điểm báo cáo').inputValue()).toBe('disbursed');
+    // The preview: the total row, the projects as groups, the sub-projects matched by the names.
+    const preview = (await dlg.preview.textContent()) ?? '';
+    expect(preview).toContain('DA3.TDA1');
+    expect(preview).toContain('2.398');
+    expect(preview).toContain('77,04');
+    expect(await dlg.summary.textContent()).toContain(`Sẽ nhập ${want.lines} dòng kinh phí (${trieu(want.plan)} triệu đồng kế hoạch`);
+    await page.screenshot({ path: 'test-results/30-import-mapping-preview.png' });
+    // The dialog as read by assistive technology: no serious or critical axe finding (WCAG 2.1 A/AA).
+    const { violations } = await new AxeBuilder({ page }).include('[data-testid="import-dialog"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+    await dlg.importButton.click();
+    await dlg.dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => wb.notice.textContent()).toContain(`Đã nhập cao-loc-2023.xlsx: ${want.lines} dòng mới`);
+    await wb.expectText(TOTAL, 'plan', trieu(want.plan));
+    await wb.expectText(TOTAL, 'disbursed', trieu(want.disbursed));
+    await wb.expectText(TOTAL, 'statedPlan', '13.392');
+    await wb.expectText('DA7.TDA1', 'plan', '520');
+    await wb.waitSaved();
+    await page.screenshot({ path: 'test-results/31-import-done.png' });
+
+    // One undo removes the whole import.
+    await wb.select('DA7.TDA1', 'plan');
+    await page.keyboard.press('Control+z');
+    await wb.expectText(TOTAL, 'plan', totalBefore);
+    await wb.expectText(TOTAL, 'statedPlan', '');
+    expect(await page.getByRole('button', { name: /Hoàn tác/ }).isDisabled()).toBe(true);
+    await page.screenshot({ path: 'test-results/32-import-undone.png' });
+    await close();
+  });
+
+  it('a cell that cannot be read is imported blank and marked red', async () => {
+    const { wb, dlg, page, close } = await emptyWorkbook();
+    await dlg.open();
+    await dlg.pick('amounts-as-written.csv', fixture('amounts-as-written.csv'));
+    await dlg.summary.waitFor();
+    const problems = dlg.dialog.getByTestId('import-problem');
+    await expect.poll(() => problems.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('không rõ')]));
+    expect(await dlg.importButton.textContent()).toContain('Nhập (đánh dấu ô lỗi)');
+    await page.screenshot({ path: 'test-results/33-import-problems.png' });
+    await dlg.importButton.click();
+    await dlg.dialog.waitFor({ state: 'hidden' });
+    await wb.expectText('DA7.TDA2', 'plan', '278');
+    // The line under DA7.TDA2 holds the unread disbursed cell ("không rõ"): blank (0) and marked.
+    await wb.select('DA7.TDA2', 'disbursed');
+    await page.keyboard.press('ArrowDown');
+    const marked = page.locator('.ht_master td.htInvalid');
+    await expect.poll(() => marked.count()).toBe(1);
+    expect(await marked.textContent()).toBe('0');
+    await page.screenshot({ path: 'test-results/34-import-marked-cell.png' });
+    // A value typed into it clears the mark.
+    await page.keyboard.type('12');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => marked.count()).toBe(0);
+    await close();
+  });
+
+  it('a broken file says why and changes nothing', async () => {
+    const { wb, dlg, page, close } = await emptyWorkbook();
+    const before = await wb.text(TOTAL, 'plan');
+    await dlg.open();
+    await dlg.pick('truncated.xlsx', fixture('truncated.xlsx'));
+    await expect.poll(() => dlg.problem.textContent()).toContain('Tệp .xlsx bị hỏng hoặc chưa tải về hết');
+    expect(await dlg.importButton.isDisabled()).toBe(true);
+    await page.screenshot({ path: 'test-results/35-import-broken.png' });
+    await dlg.close();
+    expect(await wb.text(TOTAL, 'plan')).toBe(before);
+    expect(await page.getByRole('button', { name: /Hoàn tác/ }).isDisabled()).toBe(true);
+    await close();
+  });
+
+  it('a long read shows its progress in the worker and can be stopped; the page stays responsive', async () => {
+    const { wb, dlg, page, close } = await emptyWorkbook();
+    const rows = ['ĐVT: đồng', 'Mã;Nội dung;Kế hoạch vốn;Giải ngân'];
+    for (let i = 0; i < 400_000; i++) rows.push(`DA${2 + (i % 6)};Hoạt động số ${i} tại xã Lộc Yên;${formatAmount(1_000_000 + i * 1000, 'dong', 'vi')};0`);
+    await dlg.open();
+    await dlg.pick('lon.csv', new TextEncoder().encode(rows.join('\r\n')));
+    // Frames are watched once the test tool has handed the 28 MB file over (its own transfer is not the app's work).
+    await dlg.watchFrames();
+    await dlg.progress.waitFor();
+    await expect.poll(() => dlg.progress.getAttribute('value'), { timeout: 20_000 }).not.toBe('0');
+    await page.screenshot({ path: 'test-results/36-import-reading.png' });
+    await dlg.dialog.getByRole('button', { name: 'Huỷ đọc tệp' }).click();
+    await expect.poll(() => dlg.problem.textContent()).toContain('Đã huỷ việc nhập tệp; sổ kế hoạch không thay đổi.');
+    // The file was read in the worker: the page kept drawing frames meanwhile (60 ms is one slow frame).
+    expect(await dlg.longestFrame()).toBeLessThan(250);
+    await dlg.close();
+    expect(await wb.text(TOTAL, 'plan')).toBe('0');
+    await close();
+  });
+
+  it('consolidates district files into a province workbook: a backup and a sheet as two districts, a repeated file reported', async () => {
+    const { wb, dlg, page, close } = await emptyWorkbook();
+    const backup = new Uint8Array(readFileSync(new URL('../fixtures/cao-loc-2023.backup.json', import.meta.url)));
+    const sheet = await expectedTotals('cao-loc-2023.xlsx');
+    const consolidate = () => dlg.dialog.getByLabel('Hợp nhất vào sổ tỉnh: nhập như số liệu của một huyện');
+
+    await dlg.open();
+    await consolidate().check();
+    await dlg.drop('cao-loc-2023.backup.json', backup);
+    await expect.poll(() => dlg.dialog.getByLabel('Tên huyện').inputValue()).toBe('Huyện Cao Lộc');
+    await dlg.importButton.click();
+    await dlg.dialog.waitFor({ state: 'hidden' });
+
+    await dlg.open();
+    await consolidate().check();
+    await dlg.dialog.getByLabel('Tên huyện').fill('Huyện Văn Lãng');
+    await dlg.pick('van-lang.xlsx', fixture('cao-loc-2023.xlsx'));
+    await dlg.summary.waitFor();
+    await dlg.importButton.click();
+    await dlg.dialog.waitFor({ state: 'hidden' });
+    await wb.expectText(TOTAL, 'plan', trieu(13_819_000_000 + sheet.plan));
+
+    // The same district's file again: its lines are listed, and kept unless the user says otherwise.
+    await dlg.open();
+    await consolidate().check();
+    await dlg.dialog.getByLabel('Tên huyện').fill('Huyện Văn Lãng');
+    const byDistrict = dlg.dialog.getByRole('table', { name: 'Tổng hợp theo huyện (sổ đang mở)' });
+    await expect.poll(() => byDistrict.locator('tbody tr').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Huyện Cao Lộc\t8\t13\.819\t/),
+      expect.stringMatching(new RegExp(`^Huyện Văn Lãng\\t${sheet.lines}\\t${trieu(sheet.plan).replace('.', '\\.')}\\t`)),
+    ]);
+    await dlg.pick('van-lang-lan-2.xlsx', fixture('cao-loc-2023.xlsx'));
+    await dlg.summary.waitFor();
+    await dlg.importButton.click();
+    const dups = dlg.dialog.getByTestId('import-duplicates');
+    await expect.poll(() => dups.textContent()).toContain(`${sheet.lines} dòng của tệp trùng với dòng huyện này đã có`);
+    await page.screenshot({ path: 'test-results/37-import-consolidate-duplicates.png' });
+    await dlg.importButton.click();
+    await dlg.dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => wb.notice.textContent()).toContain(`${sheet.lines} dòng đã có được giữ nguyên`);
+    await wb.expectText(TOTAL, 'plan', trieu(13_819_000_000 + sheet.plan));
+    await close();
+  });
+});

@@ -1,0 +1,100 @@
+// Page object for the import dialog: opened from the toolbar, a file picked through its labelled
+// input or dropped on its drop zone, the mapping read through the labelled selects, the preview
+// and the summary by their test ids.
+import type { Locator, Page } from 'playwright-core';
+
+const MIME: Record<string, string> = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv',
+  json: 'application/json',
+};
+const mimeOf = (name: string) => MIME[name.split('.').pop() ?? ''] ?? 'application/octet-stream';
+
+export class ImportDialogPage {
+  constructor(readonly page: Page) {}
+
+  get dialog(): Locator {
+    return this.page.getByRole('dialog', { name: /^(Nhập từ tệp|Import from a file)$/ });
+  }
+
+  async open(): Promise<void> {
+    await this.page.getByRole('button', { name: /Nhập từ tệp…|Import from file…/ }).click();
+    await this.dialog.waitFor();
+  }
+
+  /** Picks a file through the dialog's file input, as the file chooser would. */
+  async pick(name: string, bytes: Uint8Array): Promise<void> {
+    await this.dialog.getByLabel(/Chọn tệp…|Choose a file…/).setInputFiles({ name, mimeType: mimeOf(name), buffer: Buffer.from(bytes) });
+  }
+
+  /** Drops a file on the dialog's drop zone, as dragging it from the desktop does. */
+  async drop(name: string, bytes: Uint8Array): Promise<void> {
+    const dataTransfer = await this.page.evaluateHandle(
+      ({ name, data, type }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(data)], name, { type }));
+        return dt;
+      },
+      { name, data: [...bytes], type: mimeOf(name) },
+    );
+    const zone = this.dialog.getByTestId('import-drop');
+    await zone.dispatchEvent('dragover', { dataTransfer });
+    await zone.dispatchEvent('drop', { dataTransfer });
+  }
+
+  /** The select holding a column's meaning, by the column's header as the file writes it. */
+  meaningOf(header: string): Locator {
+    return this.dialog.getByRole('combobox', { name: `Nghĩa của cột ${header}`, exact: true });
+  }
+
+  get preview(): Locator {
+    return this.dialog.getByTestId('import-preview');
+  }
+
+  get summary(): Locator {
+    return this.dialog.getByTestId('import-summary');
+  }
+
+  get importButton(): Locator {
+    return this.dialog.getByRole('button', { name: /^(Nhập|Nhập \(đánh dấu ô lỗi\)|Import|Import \(mark bad cells\))$/ });
+  }
+
+  /** The dialog's one message of why a file could not be read. */
+  get problem(): Locator {
+    return this.dialog.getByTestId('import-problem-main');
+  }
+
+  get progress(): Locator {
+    return this.dialog.getByRole('progressbar');
+  }
+
+  /** Starts recording the gaps between animation frames (a long task shows as a long gap). */
+  async watchFrames(): Promise<void> {
+    await this.page.evaluate(() => {
+      const w = globalThis as unknown as { frameWatch?: { longest: number; last: number; on: boolean } };
+      const watch = { longest: 0, last: performance.now(), on: true };
+      w.frameWatch = watch;
+      const tick = (now: number) => {
+        if (!watch.on) return;
+        watch.longest = Math.max(watch.longest, now - watch.last);
+        watch.last = now;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+  }
+
+  /** The longest gap between two frames since watchFrames, in ms; stops recording. */
+  async longestFrame(): Promise<number> {
+    return this.page.evaluate(() => {
+      const watch = (globalThis as unknown as { frameWatch: { longest: number; on: boolean } }).frameWatch;
+      watch.on = false;
+      return watch.longest;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.dialog.getByRole('button', { name: /^(Huỷ|Cancel)$/ }).click();
+    await this.dialog.waitFor({ state: 'hidden' });
+  }
+}

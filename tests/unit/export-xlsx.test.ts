@@ -1,0 +1,188 @@
+// The plan as .xlsx, read back with exceljs: layout, exact amounts in every unit, live SUM formulas
+// on parent and total rows whose cached values are the engine's, and the generic table export.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import ExcelJS from 'exceljs';
+import { buildDemoWorkbook, buildEmptyWorkbook } from '../../src/domain/demo';
+import { parseAmount, UNIT_EXPONENT } from '../../src/domain/amount';
+import type { AmountUnit, Line, WorkbookData } from '../../src/domain/model';
+import { newId } from '../../src/domain/ids';
+import { exportPlanXlsx, exportTableXlsx } from '../../src/io/export-xlsx';
+import { PLAN_EXPORT_COLUMNS, planViewOf } from '../../src/io/export-plan';
+import { FIRST_DATA_ROW, HEADER_ROW } from '../../src/io/export-table';
+
+async function readSheet(bytes: Uint8Array): Promise<ExcelJS.Worksheet> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+  return wb.worksheets[0];
+}
+
+const COL = Object.fromEntries(PLAN_EXPORT_COLUMNS.map((c, i) => [c.key, i + 1])) as Record<string, number>;
+const isFormula = (v: ExcelJS.CellValue): v is ExcelJS.CellFormulaValue => typeof v === 'object' && v !== null && 'formula' in v;
+
+/** A cell's number as written in the file: a value, or a formula's cached result (exceljs reads a
+ * cached 0 as no result). */
+function cached(ws: ExcelJS.Worksheet, row: number, col: number): number {
+  const v = ws.getCell(row, col).value;
+  if (isFormula(v)) return typeof v.result === 'number' ? v.result : 0;
+  return typeof v === 'number' ? v : 0;
+}
+
+/** Đồng from a number written in `unit`, exactly: through its shortest decimal text. */
+function toDong(v: number, unit: AmountUnit): number {
+  const r = parseAmount(v.toFixed(UNIT_EXPONENT[unit]), { unit, locale: 'en' });
+  if (!r.ok) throw new Error(`not an amount: ${v}`);
+  expect(Math.round(v * 10 ** UNIT_EXPONENT[unit])).toBe(r.value.value);
+  return r.value.value;
+}
+
+/** A cell's value computed from the sheet's own formulas down to the line values (SUM only). */
+function evaluate(ws: ExcelJS.Worksheet, row: number, col: number): number {
+  const v = ws.getCell(row, col).value;
+  if (!isFormula(v)) return typeof v === 'number' ? v : 0;
+  expect(v.formula).toMatch(/^SUM\(/);
+  let sum = 0;
+  for (const m of v.formula.matchAll(/([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?/g)) {
+    const [from, to] = [Number(m[2]), Number(m[4] ?? m[2])];
+    for (let r = from; r <= to; r++) sum += evaluate(ws, r, ws.getColumn(m[1]).number);
+  }
+  return sum;
+}
+
+describe('exportPlanXlsx', () => {
+  it('lays out the demo: title, place and year, unit line, headers, frozen panes', async () => {
+    const ws = await readSheet(await exportPlanXlsx(buildDemoWorkbook()));
+    expect(ws.name).toBe('Kế hoạch');
+    expect(ws.getCell('A1').value).toBe('Cao Lộc 2023');
+    expect(ws.getCell('A2').value).toBe('Huyện Cao Lộc, tỉnh Lạng Sơn — năm 2023');
+    expect(ws.getCell('A3').value).toBe('ĐVT: triệu đồng');
+    expect(PLAN_EXPORT_COLUMNS.map((_, i) => ws.getCell(HEADER_ROW, i + 1).value)).toEqual(PLAN_EXPORT_COLUMNS.map((c) => c.header.vi));
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: HEADER_ROW });
+    // 7 projects and 11 sub-projects, 8 lines, then the total.
+    expect(ws.getCell(FIRST_DATA_ROW, COL.code).value).toBe('DA1');
+    const last = FIRST_DATA_ROW + 18 + 8;
+    expect(ws.getCell(last, COL.name).value).toBe('Tổng cộng chương trình');
+    expect(ws.getCell(last + 1, COL.name).value).toBeNull();
+  });
+
+  it('writes every line in the grid order, exact to the đồng, with tree indentation', async () => {
+    const data = buildDemoWorkbook();
+    const view = planViewOf(data);
+    const ws = await readSheet(await exportPlanXlsx(view));
+    const rows: number[] = [];
+    ws.eachRow((row, n) => {
+      if (n >= FIRST_DATA_ROW && row.getCell(COL.source).value !== null) rows.push(n);
+    });
+    expect(rows).toHaveLength(view.lines.length);
+    rows.forEach((n, i) => {
+      const l = view.lines[i];
+      expect(ws.getCell(n, COL.name).value ?? '').toBe(l.label);
+      expect(toDong(cached(ws, n, COL.plan), 'trieu')).toBe(l.plan);
+      expect(toDong(cached(ws, n, COL.disbursed), 'trieu')).toBe(l.disbursed);
+      expect(toDong(cached(ws, n, COL.projected), 'trieu')).toBe(view.rollup.lineProjected[i]);
+      expect(ws.getCell(n, COL.expected).value).toBeCloseTo(l.expectedRate! / 100, 12);
+      expect(ws.getCell(n, COL.vintage).value).toBe(l.vintage);
+      if (l.label) expect(ws.getCell(n, COL.name).alignment?.indent).toBe(view.tree.depth[view.tree.indexOf.get(l.nodeId)!] + 1);
+    });
+    // 77,04 triệu needs two decimals; the plan column none.
+    expect(ws.getCell(rows[2], COL.disbursed).numFmt).toBe('#,##0.00');
+    expect(ws.getCell(rows[2], COL.plan).numFmt).toBe('#,##0');
+  });
+
+  it('writes parent and total rows as SUM formulas with the engine’s figures cached', async () => {
+    const view = planViewOf(buildDemoWorkbook());
+    const ws = await readSheet(await exportPlanXlsx(view));
+    const r = view.rollup;
+    let parents = 0;
+    ws.eachRow((row, n) => {
+      if (n < FIRST_DATA_ROW) return;
+      const code = row.getCell(COL.code).value;
+      const name = row.getCell(COL.name).value;
+      const k = code ? view.tree.nodes.findIndex((node) => node.code === code) : name === 'Tổng cộng chương trình' ? r.nodeCount : -1;
+      if (k < 0) return;
+      parents++;
+      for (const key of ['plan', 'disbursed', 'projected', 'unspent', 'requiredLocal'] as const) {
+        const expected = r[key][k];
+        expect(toDong(cached(ws, n, COL[key]), 'trieu')).toBe(expected);
+        // The formula, evaluated from the lines' values, gives the same total.
+        if (isFormula(ws.getCell(n, COL[key]).value)) expect(Math.round(evaluate(ws, n, COL[key]) * 1e6)).toBe(expected);
+      }
+      expect(row.getCell(COL.plan).font?.bold).toBe(true);
+    });
+    expect(parents).toBe(19);
+    const total = FIRST_DATA_ROW + 26;
+    expect(ws.getCell(total, COL.plan).value).toMatchObject({ formula: expect.stringMatching(/^SUM\(/), result: 13_819 });
+    expect(ws.getCell(total, COL.rate).value).toMatchObject({ formula: `IF(G${total}=0,"",H${total}/G${total})` });
+    expect(ws.getCell(total, COL.statedPlan).value).toBe(13_392);
+    expect(ws.getCell(total, COL.delta).value).toMatchObject({ formula: `G${total}-O${total}`, result: 427 });
+  });
+
+  it('writes headers in English and amounts in any unit', async () => {
+    const data = buildDemoWorkbook();
+    for (const unit of ['dong', 'nghin', 'ty'] as const) {
+      const ws = await readSheet(await exportPlanXlsx(data, { unit, locale: 'en', lang: 'en' }));
+      expect(ws.getCell(HEADER_ROW, COL.plan).value).toBe('Plan');
+      expect(ws.getCell('A3').value).toBe(`Unit: ${{ dong: 'đồng', nghin: 'thousand đồng', ty: 'billion đồng' }[unit]}`);
+      expect(toDong(cached(ws, FIRST_DATA_ROW + 26, COL.disbursed), unit)).toBe(3_709_040_000);
+    }
+  });
+
+  it('round-trips any whole-đồng amounts exactly in every unit (property)', async () => {
+    const base = buildEmptyWorkbook('Thử', 2024);
+    const leaves = base.nodes.filter((n) => !base.nodes.some((c) => c.parentId === n.id));
+    const amount = fc.integer({ min: -(2 ** 50), max: 2 ** 50 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ plan: amount, disbursed: amount, leaf: fc.nat(leaves.length - 1) }), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom<AmountUnit>('dong', 'nghin', 'trieu', 'ty'),
+        async (specs, unit) => {
+          const lines: Line[] = specs.map((s, i) => ({
+            id: newId(), nodeId: leaves[s.leaf].id, order: i, label: `L${i}`, unit: '', placeId: null, source: 'central',
+            capital: 'investment', vintage: 2024, plan: s.plan, disbursed: s.disbursed, asOf: null, expectedRate: null,
+          }));
+          const data: WorkbookData = { ...base, lines };
+          const view = planViewOf(data);
+          const ws = await readSheet(await exportPlanXlsx(view, { unit, locale: 'vi', lang: 'vi' }));
+          const seen: number[] = [];
+          ws.eachRow((row, n) => {
+            if (n >= FIRST_DATA_ROW && row.getCell(COL.source).value !== null) seen.push(toDong(cached(ws, n, COL.plan), unit));
+          });
+          expect(seen).toEqual(view.lines.map((l) => l.plan));
+          expect(toDong(cached(ws, ws.rowCount, COL.plan), unit)).toBe(view.rollup.plan[view.rollup.nodeCount]);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe('exportTableXlsx', () => {
+  it('writes any table: unit from the unit line, typed cells, parent and total rows', async () => {
+    const bytes = await exportTableXlsx(
+      'So sánh kịch bản',
+      'ĐVT: nghìn đồng',
+      ['Mục', 'Gốc', 'Phương án', 'Tỷ lệ', 'Ngày'],
+      [
+        { cells: ['DA2', { amount: 5_436_000_000 }, { amount: 5_000_500_000 }, { percent: 91.99 }, { date: '2023-11-15' }] },
+        { cells: ['DA3', { amount: 1_500 }, { amount: -2_000 }, null, null] },
+        { cells: ['Cộng', { formula: 'SUM(B5:B6)', amount: 5_436_001_500 }, { formula: 'SUM(C5:C6)', amount: 5_000_498_000 }, null, null], kind: 'total' },
+      ],
+      { subtitle: 'Năm 2023', locale: 'vi' },
+    );
+    const ws = await readSheet(bytes);
+    expect(ws.getCell('A1').value).toBe('So sánh kịch bản');
+    expect(ws.getCell('A2').value).toBe('Năm 2023');
+    expect(ws.getCell('A3').value).toBe('ĐVT: nghìn đồng');
+    expect(ws.getCell('B5').value).toBe(5_436_000);
+    expect(ws.getCell('C5').value).toBe(5_000_500);
+    expect(ws.getCell('B6').value).toBe(1.5);
+    expect(ws.getCell('C6').value).toBe(-2);
+    expect(ws.getCell('B6').numFmt).toBe('#,##0.0');
+    expect(ws.getCell('D5').value).toBeCloseTo(0.9199, 12);
+    expect(ws.getCell('D5').numFmt).toBe('0.00%');
+    expect(ws.getCell('E5').value).toEqual(new Date(Date.UTC(2023, 10, 15)));
+    expect(ws.getCell('E5').numFmt).toBe('dd/mm/yyyy');
+    expect(ws.getCell('B7').value).toEqual({ formula: 'SUM(B5:B6)', result: 5_436_001.5 });
+    expect(ws.getCell('B7').font?.bold).toBe(true);
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { chooseMapping, duplicateColumns, findUnitIn, guessColumn, guessMapping, headerWordScore, templateKeyOf } from '../../src/io/column-map';
+import type { ColumnRole } from '../../src/io/column-map';
+
+const table = (headerParts: string[][]) => ({ headerParts, headers: headerParts.map((p) => p.join(' / ')) });
+
+describe('guessColumn', () => {
+  it.each<[string[], ColumnRole]>([
+    [['STT'], { field: 'stt' }],
+    [['TT'], { field: 'stt' }],
+    [['Số thứ tự'], { field: 'stt' }],
+    [['Mã số'], { field: 'code' }],
+    [['Code'], { field: 'code' }],
+    [['Nội dung'], { field: 'name' }],
+    [['Tên dự án, tiểu dự án'], { field: 'name' }],
+    [['Danh mục'], { field: 'name' }],
+    [['Item'], { field: 'name' }],
+    [['Đơn vị thực hiện'], { field: 'unit' }],
+    [['Chủ đầu tư'], { field: 'unit' }],
+    [['Implementing unit'], { field: 'unit' }],
+    [['ĐVT'], { field: 'ignore' }],
+    [['Đơn vị tính'], { field: 'ignore' }],
+    [['Nguồn vốn'], { field: 'source' }],
+    [['Source'], { field: 'source' }],
+    [['Loại vốn'], { field: 'capital' }],
+    [['Capital type'], { field: 'capital' }],
+    [['Năm giao vốn'], { field: 'vintage' }],
+    [['Vintage'], { field: 'vintage' }],
+    [['Ghi chú'], { field: 'label' }],
+    [['Kế hoạch vốn'], { field: 'plan' }],
+    [['Kế hoạch vốn năm 2023', 'NSTW'], { field: 'plan', source: 'central', vintage: 2023 }],
+    [['Kế hoạch vốn năm 2023', 'Chia ra', 'NSĐP'], { field: 'plan', source: 'local', vintage: 2023 }],
+    [['Kế hoạch vốn', 'Vốn đầu tư'], { field: 'plan', capital: 'investment' }],
+    [['Kế hoạch vốn', 'Sự nghiệp'], { field: 'plan', capital: 'recurrent' }],
+    [['Nguồn vốn năm 2022 chuyển sang'], { field: 'plan', vintage: 2022, carriedIn: true }],
+    [['Vốn năm trước chuyển sang'], { field: 'plan', carriedIn: true }],
+    [['NSTW'], { field: 'plan', source: 'central' }],
+    [['Kế hoạch vốn (triệu đồng)'], { field: 'plan', unit: 'trieu' }],
+    [['Plan (million VND)'], { field: 'plan', unit: 'trieu' }],
+    [['Giải ngân đến thời điểm báo cáo'], { field: 'disbursed' }],
+    [['Lũy kế giải ngân', 'NSTW'], { field: 'disbursed', source: 'central' }],
+    [['Giải ngân', 'Số tiền'], { field: 'disbursed' }],
+    [['Giải ngân đến ngày 15/11/2023'], { field: 'disbursed', asOf: '2023-11-15' }],
+    [['Disbursed to 15/11/2023 (million VND)'], { field: 'disbursed', asOf: '2023-11-15', unit: 'trieu' }],
+    [['Thực hiện'], { field: 'disbursed' }],
+    [['Giải ngân', 'Tỷ lệ (%)'], { field: 'rate' }],
+    [['Tỷ lệ giải ngân (%)'], { field: 'rate' }],
+    [['Dự kiến giải ngân cả năm (%)'], { field: 'expectedRate' }],
+    [['Dự kiến tỷ lệ giải ngân'], { field: 'expectedRate' }],
+    [['Expected rate (%)'], { field: 'expectedRate' }],
+    [['Dự kiến giải ngân đến 31/12 (triệu đồng)'], { field: 'ignore' }],
+    [['Ngày số liệu'], { field: 'asOf' }],
+    [['Xã'], { field: 'ignore' }],
+    [['Something else'], { field: 'ignore' }],
+    [[], { field: 'ignore' }],
+  ])('%j → %j', (parts, role) => {
+    const { total: _total, ...guessed } = guessColumn(parts);
+    expect(guessed).toEqual(role);
+  });
+});
+
+describe('guessMapping', () => {
+  it('makes the unsplit column of a split measure its stated total', () => {
+    const m = guessMapping(table([
+      ['STT'], ['Nội dung'],
+      ['Kế hoạch vốn năm 2023', 'Tổng số'], ['Kế hoạch vốn năm 2023', 'NSTW'], ['Kế hoạch vốn năm 2023', 'NSĐP'],
+      ['Giải ngân', 'Tổng số'], ['Giải ngân', 'NSTW'], ['Giải ngân', 'NSĐP'],
+    ]));
+    expect(m.columns.map((c) => c.field)).toEqual(['stt', 'name', 'statedPlan', 'plan', 'plan', 'statedDisbursed', 'disbursed', 'disbursed']);
+  });
+
+  it('keeps plan columns of different vintages as plan', () => {
+    const m = guessMapping(table([['Nội dung'], ['Nguồn năm 2022 chuyển sang'], ['Kế hoạch 2023', 'NSTW'], ['Kế hoạch 2023', 'NSĐP']]));
+    expect(m.columns).toEqual([
+      { field: 'name' },
+      { field: 'plan', vintage: 2022, carriedIn: true },
+      { field: 'plan', source: 'central', vintage: 2023 },
+      { field: 'plan', source: 'local', vintage: 2023 },
+    ]);
+  });
+
+  it('takes a second name column as a label and ignores a second STT', () => {
+    const m = guessMapping(table([['STT'], ['TT'], ['Nội dung'], ['Tên hoạt động'], ['Kế hoạch']]));
+    expect(m.columns.map((c) => c.field)).toEqual(['stt', 'ignore', 'name', 'label', 'plan']);
+  });
+});
+
+describe('duplicateColumns', () => {
+  it('lists the later of two columns holding the same money', () => {
+    expect(duplicateColumns([{ field: 'plan' }, { field: 'plan', source: 'local' }, { field: 'plan' }, { field: 'label' }, { field: 'label' }])).toEqual([2]);
+  });
+});
+
+describe('templateKeyOf', () => {
+  it('gives the same key to the same headers written differently, another to other headers', () => {
+    const a = templateKeyOf(['STT', 'Nội dung', 'Kế hoạch vốn năm 2023 / NSĐP']);
+    expect(templateKeyOf(['stt', 'NỘI DUNG', 'Kế hoạch  vốn năm 2023 / NS\u00D0P'.normalize('NFD')])).toBe(a);
+    expect(templateKeyOf(['STT', 'Nội dung', 'Kế hoạch vốn năm 2024 / NSĐP'])).not.toBe(a);
+    expect(templateKeyOf(['STT', 'Nội dung'])).not.toBe(a);
+    expect(a).toMatch(/^h3-[0-9a-f]{8}$/);
+  });
+});
+
+describe('chooseMapping', () => {
+  it('applies a saved mapping to the same headers, and guesses otherwise', () => {
+    const t = table([['STT'], ['Nội dung'], ['Số liệu']]);
+    const guess = guessMapping(t);
+    expect(guess.columns[2]).toEqual({ field: 'ignore' });
+    const saved = { [guess.templateKey]: [{ field: 'stt' }, { field: 'name' }, { field: 'plan', unit: 'trieu' }] as ColumnRole[] };
+    const chosen = chooseMapping(t, saved);
+    expect(chosen.fromTemplate).toBe(true);
+    expect(chosen.mapping.columns[2]).toEqual({ field: 'plan', unit: 'trieu' });
+    expect(chooseMapping(table([['STT'], ['Nội dung'], ['Khác']]), saved).fromTemplate).toBe(false);
+  });
+});
+
+describe('header words and units', () => {
+  it('scores column names, not titles', () => {
+    expect(headerWordScore('Kế hoạch vốn năm 2023')).toBe(1);
+    expect(headerWordScore('NSTW')).toBe(1);
+    expect(headerWordScore('UBND HUYỆN CAO LỘC')).toBe(0);
+    expect(headerWordScore('BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN VỐN CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG NĂM 2023 VÀ KẾ HOẠCH')).toBe(0);
+  });
+
+  it.each([
+    ['ĐVT: triệu đồng', 'trieu'], ['Đơn vị tính: Tỷ đồng', 'ty'], ['(ĐVT: nghìn đồng)', 'nghin'], ['Kế hoạch (tr.đ)', 'trieu'],
+    ['Giải ngân (đồng)', 'dong'], ['Plan (million VND)', 'trieu'], ['Tỷ lệ (%)', null], ['Đơn vị thực hiện', null], ['Số hộ', null],
+  ])('%s → %s', (text, unit) => {
+    expect(findUnitIn(text)).toBe(unit);
+  });
+});

@@ -1,0 +1,303 @@
+import { describe, expect, it } from 'vitest';
+import { readImport, IMPORT_PROGRESS_TOTAL } from '../../src/io/import-plan';
+import type { ImportOptions, ImportReading, WorkbookContext } from '../../src/io/import-plan';
+import { createImportService } from '../../src/io/import-service';
+import { buildDemoWorkbook } from '../../src/domain/demo';
+import { instantiateTree } from '../../src/domain/tree';
+import { describeProblem, MESSAGES } from '../../src/domain/messages';
+import type { TreeNode } from '../../src/domain/model';
+import { code, fixture, utf8, value } from './import-helpers';
+
+const context = (nodes: TreeNode[] = instantiateTree('wb')): WorkbookContext => ({ workbookId: 'wb', year: 2023, nodes });
+const read = async (name: string, options: ImportOptions = {}, ctx = context()) => value(await readImport(fixture(name), name, ctx, options));
+const readText = async (text: string, options: ImportOptions = {}, ctx = context()) => value(await readImport(utf8(text), 'x.csv', ctx, options));
+
+/** The code of the node each line belongs to. */
+const codeOf = (r: ImportReading, nodeId: string) => r.result.nodes.find((n) => n.node.id === nodeId)?.node.code;
+const linesByCode = (r: ImportReading) => r.result.lines.map((l) => ({ code: codeOf(r, l.line.nodeId), ...l.line, invalid: l.invalid }));
+const problemCodes = (r: ImportReading) => r.result.problems.map((p) => p.problem.code);
+
+const SEED_FILES = ['cao-loc-2023.xlsx', 'cao-loc-2023.csv', 'cao-loc-2023-semicolon.csv', 'cao-loc-2023-cp1258.csv', 'cao-loc-2023-utf16.txt', 'text-renamed.xlsx'];
+
+describe('the seed report, in every file form', () => {
+  const demo = buildDemoWorkbook();
+  const demoCode = (nodeId: string) => demo.nodes.find((n) => n.id === nodeId)!.code;
+
+  it.each(SEED_FILES)('%s: the demo lines survive to the đồng', async (name) => {
+    const r = await read(name);
+    const lines = linesByCode(r);
+    for (const d of demo.lines) {
+      const c = demoCode(d.nodeId);
+      if (c === 'DA3.TDA2') continue; // a group in the report: checked below
+      const got = lines.filter((l) => l.code === c);
+      expect(got, c).toHaveLength(1);
+      const { id: _i, nodeId: _n, order: _o, stated, carryEligible: _c, ...want } = d;
+      expect(got[0]).toMatchObject({ ...want, invalid: [] });
+      expect(got[0].stated?.rate).toBe(stated?.rate);
+    }
+  });
+
+  it.each(SEED_FILES)('%s: groups, the a/b level, the total row and the problems', async (name) => {
+    const r = await read(name);
+    const node = (c: string) => r.result.nodes.find((n) => n.node.code === c)!;
+    // 77,04 triệu = 77 040 000 đ, stated on the sub-project whose activities are listed below it.
+    expect(node('DA3.TDA2')).toMatchObject({ status: 'matched', matchedBy: 'name', stated: { plan: 566_000_000, central: 566_000_000, disbursed: 77_040_000, expectedRate: 80 } });
+    expect(node('DA3')).toMatchObject({ stated: { plan: 2_964_000_000, disbursed: 230_040_000 } });
+    const tda2 = node('DA3.TDA2').node.id;
+    const activities = r.result.nodes.filter((n) => n.node.parentId === tda2);
+    expect(activities.map((a) => [a.status, a.node.code, a.node.name])).toEqual([
+      ['new', 'DA3.TDA2.a', 'Khảo sát, cân đo trẻ từ 5 đến dưới 16 tuổi'],
+      ['new', 'DA3.TDA2.b', 'Tập huấn cho nhân viên y tế thôn bản'],
+    ]);
+    const activityLines = linesByCode(r).filter((l) => l.code?.startsWith('DA3.TDA2.'));
+    expect(activityLines.map((l) => [l.plan, l.disbursed, l.unit])).toEqual([
+      [0, 49_040_000, 'Trung tâm Y tế huyện'],
+      [0, 28_000_000, 'Trung tâm Y tế huyện'],
+    ]);
+    expect(r.result.lines).toHaveLength(9);
+    expect(r.result.totals).toEqual([
+      {
+        row: 9,
+        label: 'TỔNG CỘNG',
+        scope: 'table',
+        nodeId: null,
+        source: null,
+        figures: { plan: 13_392_000_000, central: 13_164_000_000, local: 228_000_000, disbursed: 3_168_000_000, rate: 23.66, expectedRate: 80 },
+      },
+    ]);
+    expect(r.result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(problemCodes(r)).toContain('import.rate-derived');
+    expect(problemCodes(r)).toContain('import.measure-unsplit');
+    expect(r.result.ambiguousColumns).toEqual([]);
+    // The plan column holds only values like 5.436: read by the file's vi-VN decimals, and said so.
+    expect(r.result.problems.find((p) => p.problem.code === 'import.locale-from-file' && p.col === 6)?.problem.params).toMatchObject({ locale: 'vi-VN' });
+    expect(r.result.locales[5]).toBe('vi');
+    expect(r.result.units[5]).toBe('trieu');
+  });
+
+  it('says how the file was read', async () => {
+    expect((await read('cao-loc-2023-cp1258.csv')).file).toMatchObject({ kind: 'text', encoding: 'windows-1258', separator: ';' });
+    expect(problemCodes(await read('cao-loc-2023-cp1258.csv'))[0]).toBe('import.legacy-encoding');
+    expect(problemCodes(await read('text-renamed.xlsx'))[0]).toBe('import.renamed-text');
+    const xlsx = await read('cao-loc-2023.xlsx');
+    expect(xlsx.file.sheets).toEqual([{ name: 'Biểu 01', rows: 29, table: true }, { name: 'Ghi chú', rows: 1, table: false }]);
+    expect(xlsx.sheet).toBe('Biểu 01');
+  });
+
+  it('shows the first rows as they will be read', async () => {
+    const r = await read('cao-loc-2023.csv', { previewRows: 7 });
+    expect(r.preview).toBe(r.result.preview);
+    expect(r.preview.map((p) => [p.row, p.kind, p.level, p.node?.code ?? null])).toEqual([
+      [9, 'total', null, null],
+      [10, 'item', 0, 'DA2'],
+      [11, 'group', 0, 'DA3'],
+      [12, 'item', 1, 'DA3.TDA1'],
+      [13, 'group', 1, 'DA3.TDA2'],
+      [14, 'item', 2, 'DA3.TDA2.a'],
+      [15, 'item', 2, 'DA3.TDA2.b'],
+    ]);
+    expect(r.preview[4].cells.map((c) => c.value)).toEqual([
+      '2', 'Tiểu dự án 2: Cải thiện dinh dưỡng', 'Trung tâm Y tế huyện', 2023, 566_000_000, 566_000_000, null, 77_040_000, null, 80, null,
+    ]);
+    expect(r.preview[4].cells[7]).toEqual({ raw: '77,04', value: 77_040_000, problem: null });
+  });
+});
+
+describe('amounts as written', () => {
+  it('reads units in cells over the column’s, dashes and blanks, and marks what it cannot read', async () => {
+    const r = await read('amounts-as-written.csv');
+    expect(linesByCode(r).map((l) => [l.code, l.plan, l.disbursed, l.stated?.rate ?? null, l.invalid])).toEqual([
+      ['DA2', 5_589_000_000, 1_338_216_000, 23.94, []],
+      ['DA3.TDA1', 4_329_000_000, 153_000_000, 43.6, []],
+      ['DA3.TDA2', 566_000_000, 77_040_000, null, []],
+      ['DA4.TDA1', 1_101_900_000, 552_476_000, 50.14, []],
+      ['DA7.TDA2', 278_000_000, 0, null, ['disbursed']],
+    ]);
+    const bad = r.result.problems.filter((p) => p.severity === 'error');
+    expect(bad).toEqual([{ sheet: 'amounts-as-written', row: 9, col: 4, cell: 'D9', raw: 'không rõ', severity: 'error', problem: { code: 'amount.not-a-number', params: { text: 'không rõ' } } }]);
+    expect(describeProblem(bad[0].problem, 'vi')).toContain('"không rõ"');
+  });
+});
+
+describe('an ambiguous locale', () => {
+  it('is not guessed: the column is named, its cells are marked and left unread', async () => {
+    const r = await read('ambiguous-locale.csv');
+    expect(r.result.ambiguousColumns).toEqual([2]);
+    const p = r.result.problems.find((x) => x.problem.code === 'import.locale-ambiguous')!;
+    expect(p).toMatchObject({ severity: 'error', col: 3, problem: { params: { column: 'Kế hoạch vốn (triệu đồng)', example: '5.436' } } });
+    expect(r.result.lines.map((l) => [l.line.plan, l.invalid])).toEqual([[0, ['plan']], [0, ['plan']], [0, ['plan']]]);
+    expect(r.preview[0].cells[2]).toEqual({ raw: '5.436', value: null, problem: { code: 'import.cell-ambiguous', params: { text: '5.436' } } });
+  });
+
+  it.each([
+    [{ columnLocales: { 2: 'vi' } }, [5_436_000_000, 2_398_000_000, 2_148_000_000]],
+    [{ columnLocales: { 2: 'en' } }, [5_436_000, 2_398_000, 2_148_000]],
+    [{ locale: 'vi' }, [5_436_000_000, 2_398_000_000, 2_148_000_000]],
+  ] as [ImportOptions, number[]][])('is read as the user says: %j', async (options, plans) => {
+    const r = await read('ambiguous-locale.csv', options);
+    expect(r.result.ambiguousColumns).toEqual([]);
+    expect(r.result.lines.map((l) => [l.line.plan, l.invalid])).toEqual(plans.map((p) => [p, []]));
+  });
+});
+
+describe('other layouts', () => {
+  it('reads an English table: codes, sources, capital types, vintages, as-of date and unit from headers', async () => {
+    const r = await read('plan-en.csv');
+    expect(r.mapping.columns.map((c) => c.field)).toEqual(['code', 'name', 'unit', 'source', 'capital', 'vintage', 'plan', 'disbursed', 'expectedRate']);
+    expect(linesByCode(r).map((l) => [l.code, l.unit, l.source, l.capital, l.vintage, l.plan, l.disbursed, l.asOf, l.expectedRate])).toEqual([
+      ['DA3.TDA2', 'Trung tâm Y tế huyện', 'central', 'recurrent', 2023, 566_000_000, 77_040_000, '2023-11-15', 80],
+      ['DA4.TDA1', 'Trung tâm GDNN-GDTX', 'central', 'recurrent', 2023, 2_148_000_000, 365_000_000, '2023-11-15', 17],
+      ['DA7.TDA1', 'Phòng LĐ-TB&XH-DT', 'local', 'investment', 2023, 228_000_000, 0, '2023-11-15', 100],
+    ]);
+    expect(r.result.nodes.every((n) => n.status === 'matched' && n.matchedBy === 'code')).toBe(true);
+  });
+
+  it('reads formulas by their cached values and merged cells inside the data', async () => {
+    const r = await read('formulas-merged.xlsx');
+    expect(linesByCode(r).map((l) => [l.code, l.unit, l.plan, l.disbursed])).toEqual([
+      ['DA6.TDA1', 'Phòng Văn hoá và Thông tin', 2_241_000_000, 672_000_000],
+      ['DA6.TDA2', 'Phòng LĐ-TB&XH-DT', 232_000_000, 0],
+      ['DA7.TDA1', 'Phòng LĐ-TB&XH-DT', 520_000_000, 320_000_000],
+      ['DA7.TDA2', 'Phòng LĐ-TB&XH-DT', 278_000_000, 122_000_000],
+    ]);
+    expect(r.result.nodes.find((n) => n.node.code === 'DA7')?.stated).toEqual({ plan: 798_000_000, disbursed: 442_000_000 });
+    expect(r.result.totals.map((t) => t.figures)).toEqual([{ disbursed: 1_114_000_000 }]);
+    expect(r.result.problems.map((p) => [p.cell, p.problem.code])).toEqual([
+      ['D10', 'import.formula-no-result'],
+      ['E5', 'import.merged-amount'],
+    ]);
+  });
+
+  it('adds a second line to the row above when a row has no number and no name of its own', async () => {
+    const r = await readText('STT;Nội dung;Đơn vị thực hiện;Kế hoạch (triệu đồng)\nI;Dự án 7;;\n1;Tiểu dự án 1;Phòng LĐ-TB&XH-DT;300\n;;Trung tâm GDNN-GDTX;220\n2;Tiểu dự án 2;;278\n');
+    expect(linesByCode(r).map((l) => [l.code, l.unit, l.plan])).toEqual([
+      ['DA7.TDA1', 'Phòng LĐ-TB&XH-DT', 300_000_000],
+      ['DA7.TDA1', 'Trung tâm GDNN-GDTX', 220_000_000],
+      ['DA7.TDA2', '', 278_000_000],
+    ]);
+  });
+
+  it('places new items by STT depth after the existing siblings, and new codes under the code they extend', async () => {
+    const ctx = context();
+    const r = await readText('STT;Nội dung;Kế hoạch (triệu đồng)\nI;Dự án 2;\n1;Mô hình chăn nuôi trâu;100\n2;Mô hình trồng hồi;50\nII;Dự án mới của tỉnh;\n1;Hoạt động A;10\n', {}, ctx);
+    const da2 = ctx.nodes.find((n) => n.code === 'DA2')!;
+    const fresh = r.result.nodes.filter((n) => n.status === 'new').map((n) => n.node);
+    expect(fresh.map((n) => [n.code, n.name, n.parentId === da2.id])).toEqual([
+      ['DA2.1', 'Mô hình chăn nuôi trâu', true],
+      ['DA2.2', 'Mô hình trồng hồi', true],
+      ['II', 'Dự án mới của tỉnh', false],
+      ['II.1', 'Hoạt động A', false],
+    ]);
+    const roots = ctx.nodes.filter((n) => n.parentId === null);
+    expect(fresh[2]).toMatchObject({ parentId: null, order: Math.max(...roots.map((n) => n.order)) + 1, workbookId: 'wb' });
+    expect(fresh[3].parentId).toBe(fresh[2].id);
+
+    const flat = await readText('Mã;Nội dung;Kế hoạch\nDA3.TDA1.X1;Mô hình gà;5.000.000\n', {}, ctx);
+    const x1 = flat.result.nodes[0];
+    expect([x1.status, x1.node.parentId]).toEqual(['new', ctx.nodes.find((n) => n.code === 'DA3.TDA1')!.id]);
+    expect(problemCodes(flat)).toContain('import.unit-assumed');
+    expect(flat.result.lines[0].line.plan).toBe(5_000_000);
+  });
+
+  it('gives a new project or sub-project the code its name states', async () => {
+    const ctx = context();
+    const r = await readText('STT;Nội dung;Kế hoạch (triệu đồng)\nI;Dự án 3: Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng;\n1;Tiểu dự án 3: Hỗ trợ giống cây trồng;120\nII;Dự án 8: Chương trình của tỉnh;45\n', {}, ctx);
+    const da3 = ctx.nodes.find((n) => n.code === 'DA3')!;
+    expect(r.result.nodes.map((n) => [n.status, n.node.code, n.node.parentId === da3.id])).toEqual([
+      ['matched', 'DA3', false],
+      ['new', 'DA3.TDA3', true],
+      ['new', 'DA8', false],
+    ]);
+  });
+
+  it('matches names written with NFD accents, Ð for Đ and old-style tone marks', async () => {
+    const text = 'Nội dung;Kế hoạch (triệu đồng)\n' + 'Truyền thông về giảm nghèo đa chiều'.normalize('NFD') + ';232\nĐa dạng hoá sinh kế, phát triển mô hình giảm nghèo;5.436,5\n';
+    const r = await readText(text.replace(/Đ/g, '\u00D0'));
+    expect(r.result.nodes.map((n) => [n.status, n.node.code])).toEqual([['matched', 'DA6.TDA2'], ['matched', 'DA2']]);
+  });
+
+  it('applies the mapping the user chose and a saved one for the same headers', async () => {
+    const first = await read('amounts-as-written.csv');
+    const columns = first.mapping.columns.map((c) => (c.field === 'rate' ? { field: 'ignore' as const } : c));
+    const chosen = await read('amounts-as-written.csv', { mapping: columns });
+    expect(problemCodes(chosen)).not.toContain('import.rate-derived');
+    expect(chosen.result.lines.every((l) => l.line.stated === undefined)).toBe(true);
+    const saved = await read('amounts-as-written.csv', { savedMappings: { [first.mapping.templateKey]: columns } });
+    expect(saved.fromTemplate).toBe(true);
+    expect(saved.mapping.columns).toEqual(columns);
+    expect(saved.guessedMapping).toEqual(first.mapping);
+  });
+});
+
+describe('broken and empty files', () => {
+  it.each([
+    ['headers-only.xlsx', 'import.no-data'],
+    ['empty-sheet.xlsx', 'import.empty-sheet'],
+    ['empty.csv', 'import.empty-file'],
+    ['truncated.xlsx', 'import.xlsx-damaged'],
+  ])('%s ends in %s, with a sentence in both languages', async (name, expected) => {
+    const r = await readImport(fixture(name), name, context());
+    expect(code(r)).toBe(expected);
+    if (r.ok) return;
+    expect(Object.keys(MESSAGES)).toContain(r.error.code);
+    for (const lang of ['vi', 'en'] as const) expect(describeProblem(r.error, lang)).not.toMatch(/\{\w+\}/);
+  });
+
+  it('names a missing sheet', async () => {
+    expect(code(await readImport(fixture('cao-loc-2023.xlsx'), 'a.xlsx', context(), { sheet: 'Biểu 02' }))).toBe('import.sheet-missing');
+  });
+
+  it('gives every problem it can report a sentence without unfilled placeholders', async () => {
+    for (const name of ['cao-loc-2023.xlsx', 'cao-loc-2023-cp1258.csv', 'text-renamed.xlsx', 'formulas-merged.xlsx', 'ambiguous-locale.csv', 'amounts-as-written.csv']) {
+      const r = await read(name);
+      for (const p of [...r.result.problems.map((x) => x.problem), ...r.preview.flatMap((row) => row.cells.flatMap((c) => (c.problem ? [c.problem] : [])))]) {
+        expect(Object.keys(MESSAGES), p.code).toContain(p.code);
+        for (const lang of ['vi', 'en'] as const) expect(describeProblem(p, lang)).not.toMatch(/\{\w+\}/);
+      }
+    }
+  });
+});
+
+describe('progress, cancel and the worker boundary', () => {
+  it('reports progress from 0 to the total, never backwards', async () => {
+    const seen: [number, number][] = [];
+    await read('cao-loc-2023.xlsx', { onProgress: (d, t) => seen.push([d, t]) });
+    expect(seen[0]).toEqual([0, IMPORT_PROGRESS_TOTAL]);
+    expect(seen[seen.length - 1]).toEqual([IMPORT_PROGRESS_TOTAL, IMPORT_PROGRESS_TOTAL]);
+    const done = seen.map(([d]) => d);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+  });
+
+  it('stops with import.cancelled when the signal fires, before or during the read', async () => {
+    const before = new AbortController();
+    before.abort();
+    expect(code(await readImport(fixture('cao-loc-2023.csv'), 'a.csv', context(), { signal: before.signal }))).toBe('import.cancelled');
+
+    const big = 'Mã;Nội dung;Kế hoạch (triệu đồng)\n' + 'DA2;Dòng;1.234,5\n'.repeat(200_000);
+    const during = new AbortController();
+    let calls = 0;
+    const r = await readImport(utf8(big), 'big.csv', context(), { signal: during.signal, onProgress: () => ++calls === 2 && during.abort() });
+    expect(code(r)).toBe('import.cancelled');
+  });
+
+  it('returns plain data a worker can post (structured clone keeps it whole), without a DOM', async () => {
+    expect(typeof (globalThis as { document?: unknown }).document).toBe('undefined');
+    const r = await read('cao-loc-2023.xlsx');
+    expect(structuredClone(r)).toEqual(r);
+  });
+
+  it('serves reads by request id and cancels one by its id', async () => {
+    const service = createImportService();
+    const ok = await service.read('a', fixture('plan-en.csv'), 'plan-en.csv', context());
+    expect(value(ok).result.lines).toHaveLength(3);
+    expect(service.cancel('a')).toBe(false);
+
+    const big = 'Mã;Nội dung;Kế hoạch (triệu đồng)\n' + 'DA2;Dòng;1.234,5\n'.repeat(200_000);
+    let cancelled = false;
+    const pending = service.read('b', utf8(big), 'big.csv', context(), {}, () => {
+      if (!cancelled) cancelled = service.cancel('b');
+    });
+    expect(code(await pending)).toBe('import.cancelled');
+    expect(cancelled).toBe(true);
+  });
+});
