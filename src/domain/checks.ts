@@ -1,0 +1,632 @@
+// Checks of a plan as an auditor makes them: stated figures against the computed ones, totals
+// against their parts, rates against their amounts and bases, expectations against what is already
+// reached, the counterpart requirement, and figures or labels copied from the row above. Pure; the
+// worker runs it after every change (engine/recalc-core) on its plan columns and roll-up, with a
+// small context of what the columns do not hold (ids, labels, stated figures, places). Each entry
+// says what differs and by how much, with a stable id; nothing is ever corrected.
+
+import type { CriterionDef, Id, Line, Place, StatedFigures, StatedMeasure, StatedYear, TreeNode, WorkbookData } from './model';
+import { MONTH_COUNT } from './model';
+import { buildColumns, counterpartColumn, rateOf, rollUp, type PlanColumns, type Rollup } from './rollup';
+import { mulDivRound, rateToBasisPoints } from './money';
+import { FLAG_EXPECTED_EQUALS_REACHED, FLAG_OVER_DISBURSED, projectionParams } from './projection';
+import { orderTree } from './tree';
+import { orderLines } from './compare-request';
+
+export type CheckSeverity = 'error' | 'warning' | 'info';
+export const CHECK_SEVERITIES: readonly CheckSeverity[] = ['error', 'warning', 'info'];
+
+export type CheckKind =
+  /** A stated amount (plan, a source, disbursed, carried in) that is not the computed one. */
+  | 'stated-amount'
+  /** A stated total that is not its stated central + local + other. */
+  | 'stated-split'
+  /** A computed plan that is not central + local + other, or not investment + recurrent. */
+  | 'computed-split'
+  /** A stated disbursement rate that does not match its amounts. */
+  | 'stated-rate'
+  /** A stated expected year-end rate that is not what the lines' expected rates give. */
+  | 'stated-expected'
+  /** A stated multi-year total that is not the sum of its years. */
+  | 'multi-year'
+  /** Money carried in on the lines that is not last year's stated carry-over. */
+  | 'carry-in'
+  /** A stated carry-over out of a past year that is not its plan + carried in − disbursed. */
+  | 'carried-out'
+  | 'over-disbursed'
+  | 'negative'
+  | 'expected-below-reached'
+  | 'expected-equals-reached'
+  /** Local money below the required counterpart of the central money. */
+  | 'counterpart'
+  | 'repeated-label'
+  | 'repeated-figures'
+  /** A parent place whose criterion value is not the sum of its places'. */
+  | 'place-sum';
+
+/** Where an entry points: a row of the grid (or a place) and the field to select there. */
+export interface CheckTarget {
+  kind: 'total' | 'node' | 'line' | 'place';
+  /** Null for the total. */
+  id: Id | null;
+  field: string;
+}
+
+/** How a number is written: an amount of đồng, a rate in percent, percentage points, a count. */
+export type NumberAs = 'amount' | 'rate' | 'points' | 'count';
+
+export interface CheckNumber {
+  key: string;
+  value: number;
+  as: NumberAs;
+}
+
+export interface CheckEntry {
+  /** Stable across recalculations: kind, target and measure (and year where it matters). */
+  id: string;
+  kind: CheckKind;
+  severity: CheckSeverity;
+  target: CheckTarget;
+  /** The figure compared, when there is one (a StatedMeasure, a line field, a criterion key). */
+  measure: string | null;
+  /** The year the figures belong to (the plan year unless a stated past year is checked). */
+  year: number;
+  /** The numbers of the finding, in the order a reader wants them: stated, computed, delta first. */
+  numbers: CheckNumber[];
+  /** Message code of the sentence (domain/messages, CHECK_MESSAGES). */
+  message: string;
+  /** Text for the sentence that is not a number: codes, labels, names; `*Msg` params name other messages. */
+  params: Record<string, string>;
+}
+
+/** A node as the checks need it, in the columns' node order. */
+export interface CheckNode {
+  id: Id;
+  code: string;
+  stated?: StatedFigures;
+}
+
+/** A place that has a parent or children (only those can disagree with their parts). */
+export interface CheckPlace {
+  id: Id;
+  parentId: Id | null;
+  name: string;
+  values: Record<string, number | null>;
+}
+
+/** What the checks need beyond the plan's columns and roll-up. Line arrays follow the columns' line order. */
+export interface CheckContext {
+  year: number;
+  /** The workbook's stated figures by year. */
+  stated: readonly StatedYear[];
+  nodes: readonly CheckNode[];
+  lineIds: readonly Id[];
+  lineLabels: readonly string[];
+  /** Stated figures of the lines that state some: [line index, figures]. */
+  lineStated: readonly (readonly [number, StatedFigures])[];
+  /** Indices of lines an allocation rule wrote. */
+  lineAllocated: readonly number[];
+  places: readonly CheckPlace[];
+  criteria: readonly CriterionDef[];
+}
+
+/** Two rates closer than this (percentage points) match (the issue's 0,005). */
+export const RATE_TOLERANCE = 0.005;
+
+/** The context of a plan whose lines are in the columns' order (the session's display order). */
+export function checkContextOf(
+  wb: { year: number; stated: readonly StatedYear[]; criteria?: readonly CriterionDef[] },
+  nodes: readonly TreeNode[],
+  lines: readonly Line[],
+  places: readonly Place[],
+  criteria: readonly CriterionDef[] = wb.criteria ?? [],
+): CheckContext {
+  const lineIds: Id[] = new Array(lines.length);
+  const lineLabels: string[] = new Array(lines.length);
+  const lineStated: [number, StatedFigures][] = [];
+  const lineAllocated: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    lineIds[i] = l.id;
+    lineLabels[i] = l.label;
+    if (l.stated && Object.keys(l.stated).length) lineStated.push([i, l.stated]);
+    if (l.allocation) lineAllocated.push(i);
+  }
+  const parents = new Set<Id>();
+  for (const p of places) if (p.parentId !== null) parents.add(p.parentId);
+  return {
+    year: wb.year,
+    stated: wb.stated,
+    nodes: nodes.map((n) => (n.stated ? { id: n.id, code: n.code, stated: n.stated } : { id: n.id, code: n.code })),
+    lineIds,
+    lineLabels,
+    lineStated,
+    lineAllocated,
+    places: places
+      .filter((p) => p.parentId !== null || parents.has(p.id))
+      .map((p) => ({ id: p.id, parentId: p.parentId, name: p.name, values: p.values })),
+    criteria,
+  };
+}
+
+/** A short fingerprint of an entry's numbers: it changes when, and only when, they do. */
+export function fingerprintOf(e: Pick<CheckEntry, 'numbers'>): string {
+  const text = e.numbers.map((n) => `${n.key}=${n.as === 'amount' || n.as === 'count' ? n.value : n.value.toFixed(4)}`).join(';');
+  // FNV-1a, 32 bits, twice with different seeds: short, and collisions need both to agree.
+  const hash = (seed: number) => {
+    let h = seed;
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h.toString(16).padStart(8, '0');
+  };
+  return hash(0x811c9dc5) + hash(0x050c5d1f);
+}
+
+/** The value of one of an entry's numbers (undefined when it has none of that key). */
+export function checkNumber(e: CheckEntry, key: string): number | undefined {
+  return e.numbers.find((n) => n.key === key)?.value;
+}
+
+// ---- the checks ------------------------------------------------------------------------------
+
+/** Computed figures of one row (the total, a node, a line). */
+interface RowFigures {
+  plan: number;
+  central: number;
+  local: number;
+  other: number;
+  disbursed: number;
+  carriedIn: number;
+  expectedAmount: number;
+}
+
+type Row = { target: Omit<CheckTarget, 'field'>; params: Record<string, string>; key: string };
+/** A row, or how to make it (a line's row is made only when it has an entry). */
+type RowRef = Row | (() => Row);
+
+const AMOUNT_MEASURES = ['plan', 'central', 'local', 'other', 'disbursed', 'carriedIn'] as const satisfies readonly StatedMeasure[];
+const MEASURE_FIELD: Partial<Record<StatedMeasure, string>> = { plan: 'statedPlan', disbursed: 'disbursed', rate: 'disbursed', expectedRate: 'expectedRate' };
+const fieldOf = (m: StatedMeasure): string => MEASURE_FIELD[m] ?? 'plan';
+
+/**
+ * Every finding on a plan, in the order of its rows (nodes in tree order with their lines, the
+ * total, stated past years, places). Same input, same output. On a plan whose stated figures are
+ * what its lines give, whose sums are exact and whose expectations are possible, it finds nothing.
+ */
+export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): CheckEntry[] {
+  const out: CheckEntry[] = [];
+  const year = ctx.year;
+  const nodeCount = r.nodeCount;
+  const T = nodeCount;
+  const push = (ref: RowRef, kind: CheckKind, severity: CheckSeverity, field: string, measure: string | null, numbers: CheckNumber[], message: string = kind, params: Record<string, string> = {}, y = year) => {
+    const row = typeof ref === 'function' ? ref() : ref;
+    out.push({
+      id: `${kind}:${row.key}${measure ? `:${measure}` : ''}${y !== year ? `:${y}` : ''}`,
+      kind,
+      severity,
+      target: { ...row.target, field },
+      measure,
+      year: y,
+      numbers,
+      message: `check.${message}`,
+      params: { ...row.params, ...params },
+    });
+  };
+
+  const nodeRow = (k: number): Row => ({ target: { kind: 'node', id: ctx.nodes[k].id }, params: { code: ctx.nodes[k].code, rowMsg: 'check.row.node' }, key: `node:${ctx.nodes[k].id}` });
+  const totalRow: Row = { target: { kind: 'total', id: null }, params: { rowMsg: 'check.row.total' }, key: 'total' };
+  const n = cols.plan.length;
+  /** A line's row; `nth` counts from 1 within its item (names a line without a description). */
+  const lineRow = (i: number, nth: number): Row => {
+    const code = ctx.nodes[cols.lineNode[i]]?.code ?? '';
+    const label = ctx.lineLabels[i] ?? '';
+    return {
+      target: { kind: 'line', id: ctx.lineIds[i] },
+      params: label.trim() ? { code, label: shorten(label), rowMsg: 'check.row.line' } : { code, n: String(nth), rowMsg: 'check.row.line-unnamed' },
+      key: `line:${ctx.lineIds[i]}`,
+    };
+  };
+  const nodeFigures = (k: number): RowFigures => ({
+    plan: r.plan[k], central: r.central[k], local: r.local[k], other: r.other[k], disbursed: r.disbursed[k], carriedIn: r.carriedIn[k], expectedAmount: r.expectedAmount[k],
+  });
+  const lineFigures = (i: number): RowFigures => {
+    const p = cols.plan[i];
+    const s = cols.source[i];
+    const e = cols.expected[i];
+    return {
+      plan: p, central: s === 0 ? p : 0, local: s === 1 ? p : 0, other: s === 2 ? p : 0, disbursed: cols.disbursed[i],
+      carriedIn: cols.vintage[i] < year ? p : 0,
+      expectedAmount: Number.isFinite(e) ? mulDivRound(p, rateToBasisPoints(e), 10_000) : r.lineProjected[i],
+    };
+  };
+
+  // Rows in display order: each node, then its lines, then its children.
+  const lineStated = new Map(ctx.lineStated.map(([i, f]) => [i, f]));
+  const allocated = new Set(ctx.lineAllocated);
+  const vintagesOf = yearsHeld(cols, ctx, nodeCount);
+  const linesOf = linesByNode(cols.lineNode, nodeCount);
+  let prev: { i: number; nth: number } | null = null;
+  for (let k = 0; k < nodeCount; k++) {
+    const node = ctx.nodes[k];
+    const row = nodeRow(k);
+    if (node.stated) checkStated(row, node.stated, nodeFigures(k), 'sum', vintagesOf.get(k) ?? [], null, true);
+    checkComputedSplit(row, k);
+    linesOf[k]?.forEach((i, j) => {
+      // Most lines find nothing: their row is only built for an entry.
+      const lrow = () => lineRow(i, j + 1);
+      const st = lineStated.get(i);
+      if (st) checkStated(lrow, st, lineFigures(i), 'line', [cols.vintage[i]], nodeFigures(k), true);
+      checkLine(i, lrow);
+      if (prev) checkRepeated(prev, i, lrow);
+      prev = { i, nth: j + 1 };
+    });
+  }
+  // Lines under no known node still get their own checks.
+  for (let i = 0; i < n; i++) if (cols.lineNode[i] < 0) checkLine(i, () => lineRow(i, i + 1));
+
+  const own = ctx.stated.find((s) => s.year === year);
+  if (own) {
+    checkStated(totalRow, own.figures, nodeFigures(T), 'sum', [], null, false);
+    if (own.figures.multiYearTotal !== undefined) checkTotalMultiYear(own.figures.multiYearTotal);
+  }
+  checkComputedSplit(totalRow, T);
+  checkCarryIn();
+  checkCounterpart();
+  for (const sy of [...ctx.stated].sort((a, b) => b.year - a.year)) if (sy.year !== year) checkPastYear(sy);
+  checkPlaces();
+  return out;
+
+  // ---- per row ---------------------------------------------------------------------------------
+
+  /**
+   * Stated figures of a row against its computed ones. `node`: a line's item (other bases for its
+   * rate); `multiYear`: check a multi-year total against the row's vintages (the total's differs).
+   */
+  function checkStated(row: RowRef, st: StatedFigures, c: RowFigures, parts: 'sum' | 'line', years: number[], node: RowFigures | null, multiYear: boolean): void {
+    for (const m of AMOUNT_MEASURES) {
+      const stated = st[m];
+      if (stated === undefined) continue;
+      if (stated < 0) {
+        push(row, 'negative', 'error', fieldOf(m), `stated.${m}`, [{ key: 'value', value: stated, as: 'amount' }], 'negative', { measureMsg: `check.measure.${m}` });
+        continue;
+      }
+      const computed = c[m];
+      if (computed === stated) continue;
+      push(row, 'stated-amount', 'error', fieldOf(m), m, amounts(stated, computed), `stated-amount.${parts}`, { measureMsg: `check.measure.${m}` });
+    }
+    checkStatedSplit(row, st, year);
+    if (st.rate !== undefined) checkRate(row, st, c, node);
+    if (st.expectedRate !== undefined && c.plan !== 0) {
+      const computed = (c.expectedAmount / c.plan) * 100;
+      if (Math.abs(computed - st.expectedRate) >= RATE_TOLERANCE)
+        push(row, 'stated-expected', 'warning', 'expectedRate', 'expectedRate', [
+          ...rates(st.expectedRate, computed),
+          { key: 'expectedAmount', value: c.expectedAmount, as: 'amount' },
+          { key: 'base', value: c.plan, as: 'amount' },
+        ]);
+    }
+    if (st.multiYearTotal !== undefined && multiYear) checkMultiYear(row, st.multiYearTotal, c.plan, years);
+  }
+
+  /** A stated rate: checked against the row's own money, named by what it holds; other bases tried. */
+  function checkRate(row: RowRef, st: StatedFigures, c: RowFigures, node: RowFigures | null): void {
+    const stated = st.rate!;
+    const own = c.plan - c.carriedIn;
+    const checked: BaseName = c.carriedIn === 0 ? 'year' : own === 0 ? 'carried' : 'both';
+    const base = c.plan;
+    if (base === 0) return;
+    const computed = rateOf(c.disbursed, base);
+    if (Math.abs(computed - stated) < RATE_TOLERANCE) return;
+    const numbers: CheckNumber[] = [...rates(stated, computed), { key: 'numerator', value: c.disbursed, as: 'amount' }, { key: 'base', value: base, as: 'amount' }];
+    const params = { baseNameMsg: `check.base.${checked}` };
+    // Other bases, of the row itself and, for a line, of its whole item.
+    const candidates: [string, number, Record<string, string>][] = [];
+    const add = (name: BaseName, value: number, of: RowFigures | null) => {
+      if (value > 0 && value !== base && !candidates.some(([, v]) => v === value)) candidates.push([name, value, of ? { matchOf: 'node' } : {}]);
+    };
+    for (const f of node ? [c, node] : [c]) {
+      add('year', f.plan - f.carriedIn, f === c ? null : f);
+      add('carried', f.carriedIn, f === c ? null : f);
+      add('both', f.plan, f === c ? null : f);
+    }
+    for (const [name, value, extra] of candidates) {
+      if (Math.abs(rateOf(c.disbursed, value) - stated) < RATE_TOLERANCE) {
+        numbers.push({ key: 'matchBase', value, as: 'amount' });
+        push(row, 'stated-rate', 'warning', 'disbursed', 'rate', numbers, extra.matchOf ? 'stated-rate.match-node' : 'stated-rate.match', { ...params, matchMsg: `check.base.${name}` });
+        return;
+      }
+    }
+    // The rate may come from the stated amounts themselves, which differ from the lines'.
+    if (st.disbursed !== undefined && st.plan && Math.abs(rateOf(st.disbursed, st.plan) - stated) < RATE_TOLERANCE && (st.disbursed !== c.disbursed || st.plan !== base)) {
+      numbers.push({ key: 'statedNumerator', value: st.disbursed, as: 'amount' }, { key: 'statedBase', value: st.plan, as: 'amount' });
+      push(row, 'stated-rate', 'warning', 'disbursed', 'rate', numbers, 'stated-rate.stated', params);
+      return;
+    }
+    if (roundsTo(computed, stated)) {
+      push(row, 'stated-rate', 'info', 'disbursed', 'rate', numbers, 'stated-rate.rounded', params);
+      return;
+    }
+    push(row, 'stated-rate', 'warning', 'disbursed', 'rate', numbers, 'stated-rate.none', params);
+  }
+
+  function checkStatedSplit(row: RowRef, st: StatedFigures, y: number): void {
+    if (st.plan === undefined || (st.central === undefined && st.local === undefined && st.other === undefined)) return;
+    const central = st.central ?? 0;
+    const local = st.local ?? 0;
+    const other = st.other ?? 0;
+    const sum = central + local + other;
+    if (sum === st.plan) return;
+    push(row, 'stated-split', 'error', 'statedPlan', 'plan', [
+      ...amounts(st.plan, sum),
+      { key: 'central', value: central, as: 'amount' },
+      { key: 'local', value: local, as: 'amount' },
+      { key: 'other', value: other, as: 'amount' },
+    ], 'stated-split', { year: String(y) }, y);
+  }
+
+  /** Never fires on sound data: the roll-up puts every line in one source and one capital type. */
+  function checkComputedSplit(row: Row, k: number): void {
+    const bySource = r.central[k] + r.local[k] + r.other[k];
+    if (bySource !== r.plan[k]) push(row, 'computed-split', 'error', 'plan', 'source', amounts(r.plan[k], bySource), 'computed-split.source');
+    const byCapital = r.investment[k] + r.recurrent[k];
+    if (byCapital !== r.plan[k]) push(row, 'computed-split', 'error', 'plan', 'capital', amounts(r.plan[k], byCapital), 'computed-split.capital');
+  }
+
+  /**
+   * A multi-year total against the years the workbook holds for the row (its lines by vintage):
+   * less than them cannot be; more leaves the other years to make up the rest (info).
+   */
+  function checkMultiYear(row: RowRef, stated: number, held: number, years: number[]): void {
+    if (stated === held) return;
+    const numbers = [...amounts(stated, held), { key: 'missing', value: stated - held, as: 'amount' as const }];
+    const params = { years: years.length ? years.join(', ') : String(year) };
+    if (stated < held) push(row, 'multi-year', 'error', 'plan', 'multiYearTotal', numbers, 'multi-year.short', params);
+    else push(row, 'multi-year', 'info', 'plan', 'multiYearTotal', numbers, 'multi-year.other-years', params);
+  }
+
+  /** The program's multi-year total: stated plans of the other years plus this year's own plan. */
+  function checkTotalMultiYear(stated: number): void {
+    let held = r.plan[T] - r.carriedIn[T];
+    const years = [year];
+    for (const sy of ctx.stated)
+      if (sy.year !== year && sy.figures.plan !== undefined) {
+        held += sy.figures.plan;
+        years.push(sy.year);
+      }
+    checkMultiYear(totalRow, stated, held, years.sort((a, b) => a - b));
+  }
+
+  function checkLine(i: number, row: RowRef): void {
+    const p = cols.plan[i];
+    const d = cols.disbursed[i];
+    if (p < 0) push(row, 'negative', 'error', 'plan', 'plan', [{ key: 'value', value: p, as: 'amount' }], 'negative', { measureMsg: 'check.measure.plan' });
+    if (d < 0) push(row, 'negative', 'error', 'disbursed', 'disbursed', [{ key: 'value', value: d, as: 'amount' }], 'negative', { measureMsg: 'check.measure.disbursed' });
+    const mr = cols.monthRow[i];
+    if (mr >= 0)
+      for (let m = 0; m < MONTH_COUNT; m++) {
+        const v = cols.months[mr * MONTH_COUNT + m];
+        if (v < 0) push(row, 'negative', 'error', `m${m + 1}`, `m${m + 1}`, [{ key: 'value', value: v, as: 'amount' }], 'negative', { measureMsg: 'check.measure.month', month: String(m + 1) });
+      }
+    const flags = r.lineFlags[i];
+    if (flags & FLAG_OVER_DISBURSED)
+      push(row, 'over-disbursed', 'error', 'disbursed', 'disbursed', [
+        { key: 'disbursed', value: d, as: 'amount' },
+        { key: 'available', value: p, as: 'amount' },
+        { key: 'delta', value: d - p, as: 'amount' },
+      ]);
+    const e = cols.expected[i];
+    if (!Number.isFinite(e) || p <= 0 || flags & FLAG_OVER_DISBURSED) return;
+    const reached = rateOf(d, p);
+    const numbers = (): CheckNumber[] => [
+      { key: 'expected', value: e, as: 'rate' },
+      { key: 'reached', value: reached, as: 'rate' },
+      { key: 'disbursed', value: d, as: 'amount' },
+      { key: 'plan', value: p, as: 'amount' },
+    ];
+    if (e < reached - RATE_TOLERANCE) push(row, 'expected-below-reached', 'error', 'expectedRate', 'expectedRate', numbers());
+    else if (flags & FLAG_EXPECTED_EQUALS_REACHED) {
+      const day = Number.isNaN(cols.asOfDay[i]) ? cols.params.asOfDay : cols.asOfDay[i];
+      push(row, 'expected-equals-reached', 'warning', 'expectedRate', 'expectedRate', numbers(), 'expected-equals-reached', { asOf: isoOfDay(day) });
+    }
+  }
+
+  /**
+   * The row above repeated where a different one is expected: the same description on another
+   * item (or on a duplicate of the same budget cell), or the same plan and disbursed amounts.
+   * Lines of one item that differ by unit, place or vintage may share a description (an
+   * allocation names its lines after its rule); lines an allocation wrote may share amounts.
+   */
+  function checkRepeated(above: { i: number; nth: number }, b: number, row: RowRef): void {
+    const a = above.i;
+    const sameNode = cols.lineNode[a] === cols.lineNode[b];
+    const sameCell = sameNode && cols.slot[a] === cols.slot[b] && cols.source[a] === cols.source[b] && cols.capital[a] === cols.capital[b] && cols.vintage[a] === cols.vintage[b];
+    const prevParams = () => {
+      const params = lineRow(a, above.nth).params;
+      return { prevRowMsg: params.rowMsg, ...prefixed(params) };
+    };
+    const label = ctx.lineLabels[b] ?? '';
+    if (label === ctx.lineLabels[a] && label.trim() && (!sameNode || sameCell)) push(row, 'repeated-label', 'warning', 'label', 'label', [], 'repeated-label', prevParams());
+    const p = cols.plan[b];
+    const d = cols.disbursed[b];
+    if (p > 0 && d > 0 && p === cols.plan[a] && d === cols.disbursed[a] && !(sameNode && allocated.has(a) && allocated.has(b)))
+      push(row, 'repeated-figures', 'warning', 'plan', 'plan', [
+        { key: 'plan', value: p, as: 'amount' },
+        { key: 'disbursed', value: d, as: 'amount' },
+      ], 'repeated-figures', prevParams());
+  }
+
+  // ---- the program -----------------------------------------------------------------------------
+
+  /** Money carried in on the lines (earlier vintages) against last year's stated carry-over. */
+  function checkCarryIn(): void {
+    const prev = ctx.stated.find((s) => s.year === year - 1)?.figures.carriedOut;
+    if (prev === undefined) return;
+    const computed = r.carriedIn[T];
+    if (computed === prev) return;
+    push(totalRow, 'carry-in', 'warning', 'plan', 'carriedIn', amounts(prev, computed), 'carry-in', { prev: String(year - 1) });
+  }
+
+  /** Reported at the highest rows that fall short: the total, else the topmost short items. */
+  function checkCounterpart(): void {
+    const short = (k: number) => r.local[k] < r.requiredLocal[k];
+    const entry = (row: Row, k: number) =>
+      push(row, 'counterpart', 'warning', 'plan', 'local', [
+        { key: 'required', value: r.requiredLocal[k], as: 'amount' },
+        { key: 'local', value: r.local[k], as: 'amount' },
+        { key: 'delta', value: r.local[k] - r.requiredLocal[k], as: 'amount' },
+        { key: 'shortfall', value: r.requiredLocal[k] - r.local[k], as: 'amount' },
+        { key: 'central', value: r.central[k], as: 'amount' },
+        { key: 'ratio', value: r.central[k] ? (r.requiredLocal[k] / r.central[k]) * 100 : 0, as: 'rate' },
+      ]);
+    if (short(T)) {
+      entry(totalRow, T);
+      return;
+    }
+    for (let k = 0; k < nodeCount; k++) {
+      const parent = cols.nodeParent[k];
+      if (short(k) && (parent < 0 || !short(parent))) entry(nodeRow(k), k);
+    }
+  }
+
+  /** A stated past year against itself: its split, its rate, its carry-over. */
+  function checkPastYear(sy: StatedYear): void {
+    const f = sy.figures;
+    const row: Row = { target: { kind: 'total', id: null }, params: { rowMsg: 'check.row.total-year', year: String(sy.year) }, key: 'total' };
+    checkStatedSplit(row, f, sy.year);
+    for (const m of [...AMOUNT_MEASURES, 'carriedOut', 'multiYearTotal'] as const) {
+      const v = f[m];
+      if (v !== undefined && v < 0) push(row, 'negative', 'error', 'statedPlan', `stated.${m}`, [{ key: 'value', value: v, as: 'amount' }], 'negative', { measureMsg: `check.measure.${m}` }, sy.year);
+    }
+    const available = (f.plan ?? 0) + (f.carriedIn ?? 0);
+    if (f.rate !== undefined && f.disbursed !== undefined && available > 0) {
+      const computed = rateOf(f.disbursed, available);
+      if (Math.abs(computed - f.rate) >= RATE_TOLERANCE)
+        push(row, 'stated-rate', roundsTo(computed, f.rate) ? 'info' : 'warning', 'statedPlan', 'rate', [
+          ...rates(f.rate, computed),
+          { key: 'numerator', value: f.disbursed, as: 'amount' },
+          { key: 'base', value: available, as: 'amount' },
+        ], roundsTo(computed, f.rate) ? 'stated-rate.rounded' : 'stated-rate.none', { baseNameMsg: f.carriedIn ? 'check.base.stated-both' : 'check.base.stated-plan' }, sy.year);
+    }
+    if (f.carriedOut !== undefined && f.plan !== undefined && f.disbursed !== undefined) {
+      const computed = available - f.disbursed;
+      if (computed !== f.carriedOut)
+        push(row, 'carried-out', 'warning', 'statedPlan', 'carriedOut', [
+          ...amounts(f.carriedOut, computed),
+          { key: 'plan', value: f.plan, as: 'amount' },
+          { key: 'carriedIn', value: f.carriedIn ?? 0, as: 'amount' },
+          { key: 'disbursed', value: f.disbursed, as: 'amount' },
+        ], 'carried-out', { year: String(sy.year) }, sy.year);
+    }
+  }
+
+  // ---- places ----------------------------------------------------------------------------------
+
+  /** Count and area criteria of a parent place against the sum of its places (all known). */
+  function checkPlaces(): void {
+    const children = new Map<Id, CheckPlace[]>();
+    for (const p of ctx.places) if (p.parentId !== null) (children.get(p.parentId) ?? children.set(p.parentId, []).get(p.parentId)!).push(p);
+    for (const p of ctx.places) {
+      const kids = children.get(p.id);
+      if (!kids) continue;
+      const row: Row = { target: { kind: 'place', id: p.id }, params: { name: p.name, rowMsg: 'check.row.place' }, key: `place:${p.id}` };
+      for (const c of ctx.criteria) {
+        if (c.kind !== 'count' && c.kind !== 'area') continue;
+        const stated = p.values[c.key];
+        if (stated === null || stated === undefined) continue;
+        let sum = 0;
+        let known = true;
+        for (const kid of kids) {
+          const v = kid.values[c.key];
+          if (v === null || v === undefined) known = false;
+          else sum += v;
+        }
+        if (!known) continue;
+        const differs = c.kind === 'count' ? sum !== stated : Math.abs(sum - stated) > 1e-9 * Math.max(1, Math.abs(stated));
+        if (differs)
+          push(row, 'place-sum', 'error', c.key, c.key, [
+            { key: 'stated', value: stated, as: 'count' },
+            { key: 'computed', value: sum, as: 'count' },
+            { key: 'delta', value: sum - stated, as: 'count' },
+          ], 'place-sum', { criterion: c.label });
+      }
+    }
+  }
+}
+
+type BaseName = 'year' | 'carried' | 'both';
+
+const amounts = (stated: number, computed: number): CheckNumber[] => [
+  { key: 'stated', value: stated, as: 'amount' },
+  { key: 'computed', value: computed, as: 'amount' },
+  { key: 'delta', value: computed - stated, as: 'amount' },
+];
+
+const rates = (stated: number, computed: number): CheckNumber[] => [
+  { key: 'stated', value: stated, as: 'rate' },
+  { key: 'computed', value: computed, as: 'rate' },
+  { key: 'delta', value: computed - stated, as: 'points' },
+];
+
+/** The stated rate is the computed one written with fewer decimals (0 or 1), as reports often do. */
+function roundsTo(computed: number, stated: number): boolean {
+  for (const d of [0, 1]) {
+    const f = 10 ** d;
+    if (Math.round(stated * f) === stated * f && Math.round(computed * f) / f === stated) return true;
+  }
+  return false;
+}
+
+/** A description cut to fit a sentence (messages cut long params; cut here first, at a word). */
+function shorten(text: string, max = 36): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, '')}…`;
+}
+
+/** A row's params renamed for the row above ({prevCode}, {prevLabel}...), its row message as prevRowMsg. */
+function prefixed(params: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) if (k !== 'rowMsg') out[`prev${k[0].toUpperCase()}${k.slice(1)}`] = v;
+  return out;
+}
+
+function isoOfDay(day: number): string {
+  return Number.isFinite(day) ? new Date(day * 86_400_000).toISOString().slice(0, 10) : '';
+}
+
+/** Line indices of each node, in line order (sparse: nodes without lines have none). */
+function linesByNode(lineNode: Int32Array, nodeCount: number): number[][] {
+  const out: number[][] = new Array(nodeCount);
+  for (let i = 0; i < lineNode.length; i++) {
+    const k = lineNode[i];
+    if (k >= 0) (out[k] ??= []).push(i);
+  }
+  return out;
+}
+
+/** The vintages of the lines below each node that states a multi-year total, ascending. */
+function yearsHeld(cols: PlanColumns, ctx: CheckContext, nodeCount: number): Map<number, number[]> {
+  const wanted = new Set<number>();
+  for (let k = 0; k < nodeCount; k++) if (ctx.nodes[k].stated?.multiYearTotal !== undefined) wanted.add(k);
+  const out = new Map<number, Set<number>>();
+  if (!wanted.size) return new Map();
+  for (let i = 0; i < cols.lineNode.length; i++) {
+    for (let k = cols.lineNode[i]; k >= 0; k = cols.nodeParent[k]) {
+      if (!wanted.has(k)) continue;
+      (out.get(k) ?? out.set(k, new Set()).get(k)!).add(cols.vintage[i]);
+    }
+  }
+  return new Map([...out].map(([k, s]) => [k, [...s].sort((a, b) => a - b)]));
+}
+
+/** Every finding on a workbook's plan, computed as the worker computes it (tests, headless use). */
+export function checkPlan(data: Pick<WorkbookData, 'workbook' | 'nodes' | 'lines' | 'places'>): CheckEntry[] {
+  const wb = data.workbook;
+  const tree = orderTree(data.nodes);
+  const lines = orderLines(tree, data.lines);
+  const cols = buildColumns(tree, lines, counterpartColumn(wb.counterpart, wb.year), projectionParams(wb));
+  return runChecks(cols, rollUp(cols), checkContextOf(wb, tree.nodes, lines, data.places ?? []));
+}

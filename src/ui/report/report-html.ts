@@ -1,0 +1,101 @@
+// The report as a standalone HTML document (table, narrative, checks with their review notes) and
+// the narrative as plain text: what the report view downloads. Every text is HTML-escaped.
+
+import type { ReportTable } from './report-table';
+import { cellText } from './report-table';
+import type { NarrativeParagraph } from '../../domain/report';
+import type { ViewSettings } from '../grid/columns';
+
+/** Text safe inside HTML elements and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export interface ReportDocument {
+  title: string;
+  /** Place, as-of date. */
+  subtitle: string;
+  unitLine: string;
+  table: ReportTable;
+  tableCaption: string;
+  narrativeTitle: string;
+  paragraphs: readonly NarrativeParagraph[];
+  /** The checks' sentences, each with its review note ("" when not reviewed). */
+  checksTitle: string;
+  checks: readonly { sentence: string; review: string }[];
+}
+
+const PRINT_CSS = `
+  @page { size: A4 landscape; margin: 12mm 10mm 14mm; @bottom-right { content: counter(page) " / " counter(pages); font: 9pt serif; } }
+  body { font-family: 'Times New Roman', serif; font-size: 12pt; margin: 0 auto; max-width: 277mm; }
+  h1 { font-size: 14pt; text-align: center; margin: 0; }
+  .subtitle { text-align: center; margin: 2px 0 8px; }
+  .unit { text-align: right; font-style: italic; margin: 0 0 2px; }
+  table { border-collapse: collapse; width: 100%; font-size: 9pt; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  th, td { border: 1px solid #000; padding: 2px 4px; vertical-align: top; }
+  th { background: #d9e1f2; }
+  td.num { text-align: right; white-space: nowrap; }
+  tr.total td, tr.parent td { font-weight: bold; }
+  tr.total td { background: #e2efda; }
+  td.depth1 { padding-left: 14px; }
+  h2 { font-size: 12pt; margin: 12px 0 4px; }
+  h3 { font-size: 12pt; margin: 6px 0 2px; }
+  p { margin: 0 0 6px; text-align: justify; }
+  .review { font-style: italic; }
+`;
+
+/** The whole report as one HTML file that prints on A4 landscape. */
+export function reportHtml(doc: ReportDocument, view: ViewSettings): string {
+  const e = escapeHtml;
+  const head = `<tr>${doc.table.headers.map((h) => `<th>${e(h)}</th>`).join('')}</tr>`;
+  const body = doc.table.rows
+    .map((r) => {
+      const cells = r.cells.map((c, i) => {
+        const cls = [doc.table.numeric[i] ? 'num' : '', i === 1 && r.depth ? 'depth1' : ''].filter(Boolean).join(' ');
+        return `<td${cls ? ` class="${cls}"` : ''}>${e(cellText(c, view))}</td>`;
+      });
+      return `<tr class="${r.kind ?? 'line'}">${cells.join('')}</tr>`;
+    })
+    .join('\n');
+  const paragraphs = doc.paragraphs.map((p) => `<h3>${e(p.heading)}</h3>\n<p>${e(p.text)}</p>`).join('\n');
+  const checks = doc.checks.length
+    ? `<h2>${e(doc.checksTitle)}</h2>\n<ol>${doc.checks.map((c) => `<li>${e(c.sentence)}${c.review ? `<br><span class="review">${e(c.review)}</span>` : ''}</li>`).join('\n')}</ol>`
+    : '';
+  return `<!doctype html>
+<html lang="${view.lang}">
+<head>
+<meta charset="utf-8">
+<title>${e(doc.title)}</title>
+<style>${PRINT_CSS}</style>
+</head>
+<body>
+<h1>${e(doc.title)}</h1>
+<p class="subtitle">${e(doc.subtitle)}</p>
+<h2>${e(doc.tableCaption)}</h2>
+<p class="unit">${e(doc.unitLine)}</p>
+<table>
+<thead>${head}</thead>
+<tbody>
+${body}
+</tbody>
+</table>
+<h2>${e(doc.narrativeTitle)}</h2>
+${paragraphs}
+${checks}
+</body>
+</html>
+`;
+}
+
+/** The narrative as plain text, with the checks and their review notes after it unless `checks` is false. */
+export function reportText(doc: ReportDocument, checks = true): string {
+  const lines = [doc.title, doc.subtitle, '', doc.narrativeTitle, ''];
+  for (const p of doc.paragraphs) lines.push(p.heading, p.text, '');
+  if (checks && doc.checks.length) {
+    lines.push(doc.checksTitle, '');
+    doc.checks.forEach((c, i) => lines.push(`${i + 1}. ${c.sentence}`, ...(c.review ? [`   ${c.review}`] : [])));
+  }
+  return lines.join('\n').trimEnd() + '\n';
+}
