@@ -3,6 +3,10 @@
 
 import type { AppState } from '../../state/app.svelte';
 import type { BudgetGridAdapter } from '../grid/grid-adapter';
+import type { AllocationRuleRecord, Place } from '../../domain/model';
+import { requestFromRecord, ruleFromRecord } from '../../domain/allocation-plan';
+import { projectionRoundTrips } from '../../state/bench';
+import { compareRoundTrips } from '../../state/compare-bench';
 
 export function registerDebugApi(app: AppState, grid: () => BudgetGridAdapter | null): void {
   if (!new URLSearchParams(location.search).has('debug')) return;
@@ -16,8 +20,15 @@ export function registerDebugApi(app: AppState, grid: () => BudgetGridAdapter | 
     recalcRoundTripMs: () => app.session?.recalcRoundTripMs,
     lastSaveMs: () => app.session?.lastSaveMs,
     lastCommitMs: () => app.session?.lastCommitMs,
-    /** Splits an envelope through the worker, as the allocation view does (benchmarks). */
+    /** Splits an envelope through the worker, as the allocation view does (benchmarks): a rule or its columns. */
     allocate: (rule: unknown) => app.session?.previewAllocation(rule as never),
+    /** A rule record's split as columns read from places (the open workbook's by default), or as objects. */
+    allocationRequest: (rec: AllocationRuleRecord, places?: Place[]) => requestFromRecord(rec, places ?? app.session?.places ?? []),
+    allocationRule: (rec: AllocationRuleRecord, places?: Place[]) => ruleFromRecord(rec, places ?? app.session?.places ?? []),
+    /** Times projection changes on a generated plan of n lines in a fresh worker (benchmarks). */
+    projectionRoundTrips: (n: number, runs?: number) => projectionRoundTrips(n, runs),
+    /** Times comparisons of two generated scenarios of n lines in a fresh worker, by project and by place (benchmarks). */
+    compareRoundTrips: (n: number, runs?: number) => compareRoundTrips(n, runs),
     /** The Handsontable instance, to drive edits through the same path as typing. */
     hot: () => grid()?.hot,
   };

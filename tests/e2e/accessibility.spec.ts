@@ -1,0 +1,135 @@
+// The main views pass an axe-core scan (WCAG 2.1 A and AA rules) with no serious or critical
+// violation: the plan and disbursement grids, places, allocation, compare, checks, the report, and
+// the workbooks dialog. The
+// actions a mouse reaches (the grid's context menu, the workbooks dialog) are reached by keyboard.
+import { describe, expect, inject, it } from 'vitest';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { useBrowser } from './browser';
+import { Workbench } from './pages/workbench';
+import { ChecksPage, ReportPage } from './pages/checks';
+
+const baseUrl = inject('baseUrl');
+const browser = useBrowser();
+
+/**
+ * Handsontable 18's own scaffolding, not ours to change: the scroll container of each grid is
+ * `role="presentation"` with `tabindex="-1"` (so the grid, not the scroller, takes the keyboard),
+ * and axe counts a focusable presentational element as a child the treegrid may not have. Only
+ * this exact finding on a grid's root is set aside; any other missing-children finding fails.
+ */
+function isHandsontableScroller(ruleId: string, node: { html: string; failureSummary?: string }): boolean {
+  return (
+    ruleId === 'aria-required-children' &&
+    /^<div class="ht-wrapper handsonta[^"]*"[^>]* role="treegrid"/.test(node.html) &&
+    (node.failureSummary ?? '').trim().split('\n').slice(1).every((l) => l.includes('presentational children which cannot be ignored because of [tabindex]'))
+  );
+}
+
+/** The serious and critical violations on the page, one line per rule with where it failed. */
+async function seriousViolations(page: Page, include?: string): Promise<string[]> {
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  if (include) builder = builder.include(include);
+  const { violations } = await builder.analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ ...v, nodes: v.nodes.filter((n) => !isHandsontableScroller(v.id, n)) }))
+    .filter((v) => v.nodes.length > 0)
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.length}× e.g. ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} (${n.failureSummary})`).join(' | ')}`);
+}
+
+describe('accessibility', () => {
+  it('has no serious or critical axe violation in the main views', async () => {
+    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
+    const page = await ctx.newPage();
+    const wb = new Workbench(page);
+    await wb.open(baseUrl);
+    const found: Record<string, string[]> = {};
+
+    found.plan = await seriousViolations(page);
+
+    await page.getByRole('tab', { name: 'Giải ngân & chuyển nguồn' }).click();
+    await wb.waitReady();
+    found.disbursement = await seriousViolations(page);
+
+    await page.getByRole('tab', { name: 'Địa bàn & tiêu chí' }).click();
+    await expect.poll(() => page.getByRole('note').textContent()).toContain('minh hoạ');
+    found.places = await seriousViolations(page);
+
+    await page.getByRole('tab', { name: 'Phân bổ theo tiêu chí' }).click();
+    await page.getByRole('textbox', { name: 'Tổng vốn cần chia' }).fill('2.398');
+    await page.getByRole('textbox', { name: 'Hộ nghèo', exact: true }).fill('100');
+    await expect.poll(() => page.getByTestId('alloc-status').textContent()).toContain('2.398');
+    found.allocation = await seriousViolations(page);
+
+    // The compare view needs a second scenario: a copy of the baseline.
+    page.once('dialog', (d) => void d.accept('Phương án 2'));
+    await page.getByTestId('scenario-new').click();
+    await expect.poll(() => page.getByTestId('scenario-select').locator('option:checked').textContent()).toBe('Phương án 2');
+    await page.getByRole('tab', { name: 'So sánh' }).click();
+    await page.getByTestId('cmp-dimension').waitFor();
+    await page.waitForFunction(() => !document.body.textContent?.includes('Đang so sánh'));
+    found.compare = await seriousViolations(page);
+
+    await new ChecksPage(page).open();
+    found.checks = await seriousViolations(page);
+
+    await new ReportPage(page).open();
+    found.report = await seriousViolations(page);
+
+    await page.getByRole('button', { name: /Sổ kế hoạch/ }).click();
+    await page.getByRole('dialog').getByTestId('storage-status').waitFor();
+    found.workbooks = await seriousViolations(page, 'dialog');
+
+    expect(found).toEqual({ plan: [], disbursement: [], places: [], allocation: [], compare: [], checks: [], report: [], workbooks: [] });
+    await ctx.close();
+  });
+
+  it('reaches the grid’s menu, leaves the grid, opens and closes the workbooks dialog and moves between tabs by keyboard', async () => {
+    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
+    const page = await ctx.newPage();
+    const wb = new Workbench(page);
+    await wb.open(baseUrl);
+    const inGrid = () => page.evaluate(() => !!document.activeElement?.closest('.handsontable'));
+    const placeholders = () => page.locator('.ht_clone_inline_start td', { hasText: '(dòng kinh phí)' }).count();
+
+    // Shift+F10 opens the context menu on the selected item; Enter runs its first command.
+    const before = await placeholders();
+    await wb.select('DA7.TDA2', 'plan');
+    await page.keyboard.press('Shift+F10');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Thêm dòng');
+    await page.keyboard.press('Enter');
+    await expect.poll(placeholders).toBe(before + 1);
+    await page.keyboard.press('Control+z');
+    await expect.poll(placeholders).toBe(before);
+
+    // Tab at the end of a row leaves the grid for the controls after it.
+    await wb.select('DA7.TDA2', 'delta');
+    await page.keyboard.press('End');
+    expect(await inGrid()).toBe(true);
+    await page.keyboard.press('Tab');
+    await expect.poll(inGrid).toBe(false);
+
+    // The workbooks dialog opens from the keyboard, takes the focus, and gives it back on Escape.
+    const button = page.getByRole('button', { name: /Sổ kế hoạch/ });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('dialog'))).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('wb-button'))).toBe(true);
+
+    // The tabs: one stop in the Tab order; arrows, Home and End move between them and show the view.
+    await page.getByRole('tab', { name: 'Kế hoạch vốn' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Giải ngân & chuyển nguồn');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('tab-disburse');
+    await page.keyboard.press('End');
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Báo cáo');
+    expect(await page.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe('tab-report');
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Kế hoạch vốn');
+    await ctx.close();
+  });
+});

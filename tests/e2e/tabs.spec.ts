@@ -1,0 +1,32 @@
+// Two tabs of one browser on the same workbook: each sees the other's edit within a second, and
+// edits of the same chunk from both tabs are both kept.
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser';
+import { Workbench } from './pages/workbench';
+
+const baseUrl = inject('baseUrl');
+const browser = useBrowser();
+const TOTAL = 'Tổng cộng chương trình';
+
+describe('two tabs', () => {
+  it('an edit in one tab shows in the other within a second; both tabs’ edits are kept', async () => {
+    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
+    const one = new Workbench(await ctx.newPage());
+    await one.open(baseUrl);
+    const two = new Workbench(await ctx.newPage());
+    await two.open(baseUrl);
+    await one.type('DA7.TDA2', 'name', 'Giám sát, đánh giá (tab 1)');
+    await one.type('Tập huấn 217 người; giám sát 10 xã', 'plan', '300');
+    await expect.poll(() => two.text(TOTAL, 'plan'), { timeout: 1_000, interval: 50 }).toBe('13.841');
+    await two.expectText('Giám sát, đánh giá (tab 1)', 'code', 'DA7.TDA2');
+    await two.type('06 lớp, khoảng 1.268 cộng tác viên', 'plan', '530');
+    await expect.poll(() => one.text(TOTAL, 'plan'), { timeout: 1_000, interval: 50 }).toBe('13.851');
+    await one.waitSaved();
+    await two.waitSaved();
+    const three = new Workbench(await ctx.newPage());
+    await three.open(baseUrl);
+    await three.expectText(TOTAL, 'plan', '13.851');
+    await two.screenshot('16-second-tab');
+    await ctx.close();
+  });
+});

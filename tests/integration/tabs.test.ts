@@ -1,0 +1,95 @@
+// Two tabs on one workbook, as two sessions on one (faked) IndexedDB: edits of different lines or
+// fields of one chunk are both kept; on the same cell the later edit wins and the other tab shows it
+// once told; shared records (the workbook's name, places) follow.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database';
+import { createWorkbook, loadWorkbook } from '../../src/db/workbook-repo';
+import { buildDemoWorkbook } from '../../src/domain/demo';
+import { WorkbookSession } from '../../src/state/session.svelte';
+import { RecalcClient } from '../../src/engine/recalc-client';
+import { TabSync, type TabMessage } from '../../src/state/tab-sync';
+
+const TR = 1_000_000;
+const ctx = { unit: 'trieu', locale: 'vi' } as const;
+let seq = 0;
+
+async function twoTabs() {
+  const db = openDatabase(`tabs-test-${Date.now()}-${seq++}`);
+  const demo = buildDemoWorkbook();
+  await createWorkbook(db, demo);
+  const open = async () => {
+    const loaded = (await loadWorkbook(db, demo.workbook.id))!;
+    const s = new WorkbookSession(db, loaded.data, loaded.chunks, new RecalcClient(false), loaded.scenarioId);
+    await s.ready;
+    return s;
+  };
+  const a = await open();
+  const b = await open();
+  const sent: TabMessage[] = [];
+  a.onCommitted = (m) => sent.push({ ...m, from: 'a' });
+  b.onCommitted = (m) => sent.push({ ...m, from: 'b' });
+  const line = (s: WorkbookSession, code: string) => s.lines.find((l) => l.nodeId === demo.nodes.find((n) => n.code === code)!.id)!;
+  const deliver = async (to: WorkbookSession, from: string) => {
+    for (const m of sent.filter((x) => x.from === from)) await to.applyRemote(m);
+  };
+  return { db, demo, a, b, line, deliver, open };
+}
+
+describe('two tabs on one workbook', () => {
+  it('edits of different lines and of different fields of one line in the same chunk are both kept', async () => {
+    const { a, b, line, deliver, open } = await twoTabs();
+    a.setCells([{ target: { kind: 'line', id: line(a, 'DA2').id }, field: 'plan', raw: '6000' }], ctx);
+    b.setCells([{ target: { kind: 'line', id: line(b, 'DA3.TDA1').id }, field: 'plan', raw: '2500' }], ctx);
+    b.setCells([{ target: { kind: 'line', id: line(b, 'DA2').id }, field: 'disbursed', raw: '2100' }], ctx);
+    await a.flush();
+    await b.flush();
+    const fresh = await open();
+    expect(line(fresh, 'DA2').plan).toBe(6000 * TR);
+    expect(line(fresh, 'DA2').disbursed).toBe(2100 * TR);
+    expect(line(fresh, 'DA3.TDA1').plan).toBe(2500 * TR);
+    // Each tab shows the other's edits once told.
+    await deliver(a, 'b');
+    await deliver(b, 'a');
+    for (const s of [a, b]) {
+      expect(line(s, 'DA2').plan).toBe(6000 * TR);
+      expect(line(s, 'DA2').disbursed).toBe(2100 * TR);
+      expect(line(s, 'DA3.TDA1').plan).toBe(2500 * TR);
+      expect(s.rollup!.plan[s.rollup!.nodeCount]).toBe((13_819 + 564 + 102) * TR);
+    }
+  });
+
+  it('on the same cell the later edit wins, and the other tab shows it', async () => {
+    const { a, b, line, deliver, open } = await twoTabs();
+    a.setCells([{ target: { kind: 'line', id: line(a, 'DA7.TDA2').id }, field: 'plan', raw: '300' }], ctx);
+    await a.flush();
+    b.setCells([{ target: { kind: 'line', id: line(b, 'DA7.TDA2').id }, field: 'plan', raw: '310' }], ctx);
+    await b.flush();
+    expect(line(await open(), 'DA7.TDA2').plan).toBe(310 * TR);
+    await deliver(a, 'b');
+    expect(line(a, 'DA7.TDA2').plan).toBe(310 * TR);
+  });
+
+  it('a line added in one tab and a rename follow in the other', async () => {
+    const { a, b, line, deliver } = await twoTabs();
+    const id = a.insertLine(line(a, 'DA5')?.nodeId ?? a.tree.nodes.find((n) => n.code === 'DA5')!.id);
+    a.rename('Cao Lộc 2023 (tổ kế hoạch)');
+    await a.flush();
+    await deliver(b, 'a');
+    expect(b.lines.some((l) => l.id === id)).toBe(true);
+    expect(b.workbook.name).toBe('Cao Lộc 2023 (tổ kế hoạch)');
+  });
+
+  it('the channel carries messages between tabs and never back to the sender', async () => {
+    const got: TabMessage[] = [];
+    const mine: TabMessage[] = [];
+    const t1 = new TabSync((m) => mine.push(m));
+    const t2 = new TabSync((m) => got.push(m));
+    t1.post({ workbookId: 'w', scenarioId: 's', chunks: [0] });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toEqual([{ workbookId: 'w', scenarioId: 's', chunks: [0], from: t1.tabId }]);
+    expect(mine).toEqual([]);
+    t1.close();
+    t2.close();
+  });
+});
