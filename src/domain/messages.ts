@@ -52,10 +52,42 @@ export const CELL_INPUT_MESSAGES: MessageTable = {
     vi: '"{text}" không phải là năm hợp lệ (từ 1990 đến 2100).',
     en: '"{text}" is not a valid year (1990 to 2100).',
   },
+  'method.unknown': {
+    vi: 'Không nhận ra phương pháp dự báo "{text}". Hãy chọn: theo tỷ lệ dự kiến, đều theo tháng, dồn cuối năm, tỷ trọng tự nhập hoặc như các tháng năm trước; để trống = theo cả kế hoạch.',
+    en: 'Unknown projection method "{text}". Choose expected rate, linear, back-loaded, custom shares or last year\'s months; blank = the workbook\'s method.',
+  },
+  'yesno.unknown': {
+    vi: '"{text}": hãy nhập Có hoặc Không.',
+    en: '"{text}": enter Yes or No.',
+  },
+  'amount.negative': {
+    vi: 'Số tiền "{text}" không được âm.',
+    en: 'The amount "{text}" cannot be negative.',
+  },
 };
 
 /** Codes from ./allocate (splitEnvelope). Amount params are numbers of đồng; format them for the
  * reader (e.g. "5,4 tỷ đồng") before describing the problem. */
+/** Codes from db/scenario-repo and the session's frozen versions. */
+export const SCENARIO_MESSAGES: MessageTable = {
+  'scenario.missing': {
+    vi: 'Không tìm thấy kịch bản này (có thể đã bị xoá ở một thẻ khác). Không có gì thay đổi.',
+    en: 'This scenario was not found (it may have been deleted in another tab). Nothing changed.',
+  },
+  'scenario.baseline-delete': {
+    vi: 'Không xoá được kịch bản gốc. Hãy khôi phục một phiên bản khác làm gốc trước.',
+    en: 'The baseline cannot be deleted. Restore another version as the baseline first.',
+  },
+  'scenario.not-version': {
+    vi: 'Chỉ khôi phục được một phiên bản đã lưu làm kịch bản gốc.',
+    en: 'Only a saved version can be restored as the baseline.',
+  },
+  'scenario.frozen': {
+    vi: 'Đây là phiên bản đã khoá "{name}": không sửa được. Hãy sao chép thành kịch bản mới để sửa.',
+    en: 'This is the frozen version "{name}": it cannot be edited. Copy it into a new variant to edit.',
+  },
+};
+
 export const ALLOCATION_MESSAGES: MessageTable = {
   'allocation.reserved-exceed': {
     vi: 'Các khoản để lại ({reserved}) cộng các mức giao cố định ({pinned}) vượt quá tổng vốn cần phân bổ ({envelope}).',
@@ -87,6 +119,137 @@ export const ALLOCATION_MESSAGES: MessageTable = {
   },
 };
 
+/**
+ * Findings of the plan checks (./checks). Params: {row} (and {prevRow}) name the row, {measure},
+ * {base}, {match} name a figure or a base; numbers come formatted for the reader (./check-text).
+ */
+export const CHECK_MESSAGES: MessageTable = {
+  'check.stated-amount.sum': {
+    vi: '{row}: {measure} ghi trong báo cáo là {stated}, nhưng cộng các dòng bên dưới được {computed} (chênh lệch {delta}).',
+    en: '{row}: the stated {measure} is {stated}, but its lines add up to {computed} (difference {delta}).',
+  },
+  'check.stated-amount.line': {
+    vi: '{row}: {measure} ghi trong báo cáo là {stated}, trên dòng là {computed} (chênh lệch {delta}).',
+    en: '{row}: the stated {measure} is {stated}; the line holds {computed} (difference {delta}).',
+  },
+  'check.stated-split': {
+    vi: '{row}, năm {year}: tổng ghi trong báo cáo {stated} không bằng NSTW {central} + NSĐP {local} + nguồn khác {other} = {computed} (chênh lệch {delta}).',
+    en: '{row}, {year}: the stated total {stated} is not central {central} + local {local} + other {other} = {computed} (difference {delta}).',
+  },
+  'check.computed-split.source': {
+    vi: '{row}: kế hoạch {stated} không bằng NSTW + NSĐP + nguồn khác = {computed} (chênh lệch {delta}).',
+    en: '{row}: the plan {stated} is not central + local + other = {computed} (difference {delta}).',
+  },
+  'check.computed-split.capital': {
+    vi: '{row}: kế hoạch {stated} không bằng vốn đầu tư + vốn sự nghiệp = {computed} (chênh lệch {delta}).',
+    en: '{row}: the plan {stated} is not investment + recurrent = {computed} (difference {delta}).',
+  },
+  'check.stated-rate.match': {
+    vi: '{row}: tỷ lệ giải ngân ghi trong báo cáo {stated} không khớp với {numerator} / {base} ({baseName}) = {computed} (chênh lệch {delta}); tỷ lệ đó khớp nếu tính trên {match} ({matchBase}).',
+    en: '{row}: the stated disbursement rate {stated} does not match {numerator} / {base} ({baseName}) = {computed} (difference {delta}); it matches when computed against {match} ({matchBase}).',
+  },
+  'check.stated-rate.match-node': {
+    vi: '{row}: tỷ lệ giải ngân ghi trong báo cáo {stated} không khớp với {numerator} / {base} ({baseName}) = {computed} (chênh lệch {delta}); tỷ lệ đó khớp nếu tính trên {match} của cả mục {code} ({matchBase}).',
+    en: '{row}: the stated disbursement rate {stated} does not match {numerator} / {base} ({baseName}) = {computed} (difference {delta}); it matches when computed against {match} of the whole item {code} ({matchBase}).',
+  },
+  'check.stated-rate.stated': {
+    vi: '{row}: tỷ lệ giải ngân ghi trong báo cáo {stated} không khớp với {numerator} / {base} ({baseName}) = {computed} (chênh lệch {delta}); tỷ lệ đó được tính từ các số ghi trong báo cáo ({statedNumerator} / {statedBase}), vốn khác với số tính từ các dòng.',
+    en: '{row}: the stated disbursement rate {stated} does not match {numerator} / {base} ({baseName}) = {computed} (difference {delta}); it was computed from the stated amounts ({statedNumerator} / {statedBase}), which differ from what the lines give.',
+  },
+  'check.stated-rate.none': {
+    vi: '{row}: tỷ lệ giải ngân ghi trong báo cáo {stated} không khớp với {numerator} / {base} ({baseName}) = {computed} (chênh lệch {delta}); không cơ sở nào (kế hoạch năm nay, số năm trước chuyển sang, cả hai) cho ra tỷ lệ này.',
+    en: '{row}: the stated disbursement rate {stated} does not match {numerator} / {base} ({baseName}) = {computed} (difference {delta}); no base (this year\'s plan, the carried-in amount, both) gives this rate.',
+  },
+  'check.stated-rate.rounded': {
+    vi: '{row}: tỷ lệ giải ngân ghi trong báo cáo {stated} là {numerator} / {base} ({baseName}) = {computed} đã làm tròn (chênh lệch {delta}).',
+    en: '{row}: the stated disbursement rate {stated} is {numerator} / {base} ({baseName}) = {computed}, rounded (difference {delta}).',
+  },
+  'check.stated-expected': {
+    vi: '{row}: tỷ lệ dự kiến giải ngân cuối năm ghi trong báo cáo là {stated}, còn tỷ lệ dự kiến của các dòng cho {expectedAmount} / {base} = {computed} (chênh lệch {delta}).',
+    en: '{row}: the stated expected year-end rate is {stated}; the lines\' expected rates give {expectedAmount} / {base} = {computed} (difference {delta}).',
+  },
+  'check.multi-year.short': {
+    vi: '{row}: tổng kinh phí nhiều năm ghi trong báo cáo là {stated}, nhỏ hơn số của các năm có trong sổ (năm {years}: {computed}), chênh lệch {delta}.',
+    en: '{row}: the stated multi-year total {stated} is less than the years this workbook holds ({years}: {computed}), difference {delta}.',
+  },
+  'check.multi-year.other-years': {
+    vi: '{row}: tổng kinh phí nhiều năm ghi trong báo cáo là {stated}; sổ này chỉ có số năm {years} là {computed}, nên các năm còn lại phải cộng được {missing}. Hãy đối chiếu với số liệu của các năm đó.',
+    en: '{row}: the stated multi-year total is {stated}; this workbook holds {years} only, with {computed}, so the other years must add up to {missing}. Check it against those years\' figures.',
+  },
+  'check.carry-in': {
+    vi: 'Số vốn các năm trước chuyển sang năm {year} trên các dòng là {computed}, nhưng báo cáo ghi năm {prev} chuyển nguồn {stated} (chênh lệch {delta}).',
+    en: 'Money carried into {year} on the lines (earlier vintages) comes to {computed}, but the stated carry-over out of {prev} is {stated} (difference {delta}).',
+  },
+  'check.carried-out': {
+    vi: '{row}: chuyển nguồn ghi trong báo cáo {stated} khác với kế hoạch {plan} + năm trước chuyển sang {carriedIn} − đã giải ngân {disbursed} = {computed} (chênh lệch {delta}).',
+    en: '{row}: the stated carry-over {stated} is not the plan {plan} + carried in {carriedIn} − disbursed {disbursed} = {computed} (difference {delta}).',
+  },
+  'check.over-disbursed': {
+    vi: '{row}: đã giải ngân {disbursed}, vượt số vốn được sử dụng {available} là {delta}.',
+    en: '{row}: {disbursed} disbursed, {delta} more than the {available} available.',
+  },
+  'check.negative': {
+    vi: '{row}: {measure} là số âm ({value}).',
+    en: '{row}: the {measure} is negative ({value}).',
+  },
+  'check.expected-below-reached': {
+    vi: '{row}: tỷ lệ dự kiến cuối năm {expected} thấp hơn tỷ lệ đã đạt {reached} ({disbursed} / {plan}); số đã giải ngân không thể giảm đi.',
+    en: '{row}: the expected year-end rate {expected} is below the rate already reached, {reached} ({disbursed} / {plan}); what is disbursed cannot go down.',
+  },
+  'check.expected-equals-reached': {
+    vi: '{row}: tỷ lệ dự kiến cuối năm {expected} bằng tỷ lệ đã đạt đến ngày {asOf} ({reached}), khi năm đã gần hết: không giải ngân thêm đến cuối năm?',
+    en: '{row}: the expected year-end rate {expected} equals the rate reached by {asOf} ({reached}), late in the year: nothing more to be disbursed by year end?',
+  },
+  'check.counterpart': {
+    vi: '{row}: NSĐP bố trí {local}, thấp hơn mức đối ứng yêu cầu {required} ({ratio} của vốn NSTW {central}); còn thiếu {shortfall}.',
+    en: '{row}: the local budget puts in {local}, below the required counterpart of {required} ({ratio} of the central {central}); {shortfall} short.',
+  },
+  'check.repeated-label': {
+    vi: '{row}: nội dung lặp lại đúng nội dung của dòng ngay trên ({prevRow}); hai mục khác nhau thường không có cùng nội dung — có phải chép nhầm từ dòng trên?',
+    en: '{row}: the description repeats the row above ({prevRow}) exactly; two different items rarely have the same one — copied from the row above?',
+  },
+  'check.repeated-figures': {
+    vi: '{row}: kế hoạch {plan} và số đã giải ngân {disbursed} trùng hệt dòng ngay trên ({prevRow}) — có phải chép nhầm số từ dòng trên?',
+    en: '{row}: the plan {plan} and the amount disbursed {disbursed} are exactly those of the row above ({prevRow}) — copied from the row above?',
+  },
+  'check.place-sum': {
+    vi: '{row}: {criterion} là {stated}, nhưng cộng các đơn vị trực thuộc được {computed} (chênh lệch {delta}).',
+    en: '{row}: {criterion} is {stated}, but its places add up to {computed} (difference {delta}).',
+  },
+};
+
+/**
+ * Words the check sentences are made of: names of rows, figures and bases, units. Not problems,
+ * so not in MESSAGES; ./check-text fills the {row}, {measure}, {base}… params from them.
+ */
+export const CHECK_WORDS: MessageTable = {
+  'check.row.total': { vi: 'Tổng cộng chương trình', en: 'Program total' },
+  'check.row.total-year': { vi: 'Tổng cộng chương trình năm {year}', en: 'Program total for {year}' },
+  'check.row.node': { vi: '{code}', en: '{code}' },
+  'check.row.line': { vi: '{code}, dòng «{label}»', en: '{code}, line "{label}"' },
+  'check.row.line-unnamed': { vi: '{code}, dòng {n}', en: '{code}, line {n}' },
+  'check.row.place': { vi: '{name}', en: '{name}' },
+  'check.measure.plan': { vi: 'kế hoạch vốn', en: 'plan' },
+  'check.measure.central': { vi: 'vốn NSTW', en: 'central budget' },
+  'check.measure.local': { vi: 'vốn NSĐP', en: 'local budget' },
+  'check.measure.other': { vi: 'vốn nguồn khác', en: 'other sources' },
+  'check.measure.disbursed': { vi: 'số đã giải ngân', en: 'amount disbursed' },
+  'check.measure.carriedIn': { vi: 'số năm trước chuyển sang', en: 'amount carried in' },
+  'check.measure.carriedOut': { vi: 'số chuyển nguồn sang năm sau', en: 'carry-over to next year' },
+  'check.measure.multiYearTotal': { vi: 'tổng kinh phí nhiều năm', en: 'multi-year total' },
+  'check.measure.month': { vi: 'số giải ngân tháng {month}', en: 'amount disbursed in month {month}' },
+  'check.base.year': { vi: 'kế hoạch năm nay', en: "this year's plan" },
+  'check.base.carried': { vi: 'số năm trước chuyển sang', en: 'the carried-in amount' },
+  'check.base.both': { vi: 'kế hoạch năm nay và số năm trước chuyển sang', en: "this year's plan and the carried-in amount" },
+  'check.base.stated-plan': { vi: 'kế hoạch ghi trong báo cáo', en: 'the stated plan' },
+  'check.base.stated-both': { vi: 'kế hoạch và số chuyển sang ghi trong báo cáo', en: 'the stated plan and carried-in amount' },
+  'check.points': { vi: '{value} điểm phần trăm', en: '{value} percentage points' },
+  'check.unit.dong': { vi: 'đồng', en: 'đồng' },
+  'check.unit.nghin': { vi: 'nghìn đồng', en: 'thousand đồng' },
+  'check.unit.trieu': { vi: 'triệu đồng', en: 'million đồng' },
+  'check.unit.ty': { vi: 'tỷ đồng', en: 'billion đồng' },
+};
+
 /** Every known code. */
 /** Workbook, field and database problems. */
 export const APP_MESSAGES: MessageTable = {
@@ -116,13 +279,224 @@ export const RULE_FILE_MESSAGES: MessageTable = {
   'rule.unreadable': { vi: 'Không đọc được tệp {file}: {detail}', en: 'Cannot read the file {file}: {detail}' },
 };
 
+/** Next year's draft (./next-year). Amount params are numbers of đồng; format them for the reader. */
+export const DRAFT_MESSAGES: MessageTable = {
+  'draft.nothing': {
+    vi: 'Sổ "{name}" chưa có dòng kế hoạch nào, nên chưa có gì để lập dự thảo năm sau.',
+    en: 'The workbook "{name}" has no plan lines, so there is nothing to draft next year\'s plan from.',
+  },
+  'draft.carry-exceeds-left': {
+    vi: 'Dòng "{label}" ({code}): số chuyển nguồn đã xác nhận ({confirmed}) lớn hơn số vốn dòng này còn lại ({left}). Hãy sửa số chuyển nguồn rồi lập lại dự thảo.',
+    en: 'Line "{label}" ({code}): the confirmed carry-over ({confirmed}) is more than the line has left ({left}). Correct the carry-over, then draft again.',
+  },
+};
+
+/** Backup files (io/backup.ts) and the files of the headless commands (cli/). */
+export const BACKUP_MESSAGES: MessageTable = {
+  'backup.not-json': {
+    vi: 'Không đọc được tệp sao lưu: tệp không phải JSON hợp lệ, có thể đã bị cắt cụt hoặc hỏng ({detail}). Không khôi phục gì.',
+    en: 'The backup cannot be read: it is not valid JSON and may be truncated or damaged ({detail}). Nothing was restored.',
+  },
+  'backup.not-backup': {
+    vi: 'Tệp này không phải tệp sao lưu sổ kế hoạch của Planbench.',
+    en: 'This file is not a Planbench workbook backup.',
+  },
+  'backup.newer-version': {
+    vi: 'Tệp sao lưu được tạo bởi phiên bản Planbench mới hơn (định dạng {version}; bản này đọc được đến định dạng {supported}). Hãy cập nhật Planbench rồi khôi phục lại.',
+    en: 'The backup was made by a newer Planbench (format {version}; this version reads up to format {supported}). Update Planbench, then restore it again.',
+  },
+  'backup.missing-part': {
+    vi: 'Tệp sao lưu bị hỏng: thiếu phần "{part}". Không khôi phục gì.',
+    en: 'The backup is damaged: the part "{part}" is missing. Nothing was restored.',
+  },
+  'backup.bad-value': {
+    vi: 'Tệp sao lưu bị hỏng: giá trị ở "{path}" không hợp lệ ({text}). Không khôi phục gì.',
+    en: 'The backup is damaged: the value at "{path}" is not valid ({text}). Nothing was restored.',
+  },
+  'backup.bad-amount': {
+    vi: 'Tệp sao lưu bị hỏng: số tiền ở "{path}" không phải một số đồng nguyên ({text}). Không khôi phục gì.',
+    en: 'The backup is damaged: the amount at "{path}" is not a whole number of đồng ({text}). Nothing was restored.',
+  },
+  'backup.bad-link': {
+    vi: 'Tệp sao lưu bị hỏng: "{path}" ghi mã "{id}" trùng với một bản ghi khác hoặc trỏ tới bản ghi không có trong tệp. Không khôi phục gì.',
+    en: 'The backup is damaged: "{path}" holds the id "{id}", which repeats another record\'s or names a record the file does not hold. Nothing was restored.',
+  },
+  'file.unreadable': { vi: 'Không đọc được tệp {file}: {detail}', en: 'Cannot read the file {file}: {detail}' },
+  'file.unwritable': { vi: 'Không ghi được tệp {file}: {detail}', en: 'Cannot write the file {file}: {detail}' },
+  'convert.unsupported': {
+    vi: 'Không chuyển được "{file}": chỉ nhận tệp .json (sao lưu Planbench), .xlsx hoặc .csv.',
+    en: 'Cannot convert "{file}": only .json (Planbench backup), .xlsx and .csv files are accepted.',
+  },
+  'convert.import-problems': {
+    vi: 'Tệp có {count} lỗi (liệt kê ở trên): có ô không đọc được, nên chưa ghi gì. Hãy sửa tệp, chọn định dạng số bằng --locale vi hoặc --locale en, hoặc thêm --force để vẫn ghi, để trống các ô đó.',
+    en: 'The file has {count} error(s), listed above: some cells could not be read, so nothing was written. Correct the file, choose the number format with --locale vi or --locale en, or add --force to write anyway with those cells left empty.',
+  },
+  'backup.too-deep': {
+    vi: 'Tệp sao lưu bị hỏng: dữ liệu ở "{path}" lồng sâu hơn {limit} cấp, điều tệp sao lưu của Planbench không bao giờ có. Không khôi phục gì.',
+    en: 'The backup is damaged: the data at "{path}" is nested deeper than {limit} levels, which a Planbench backup never is. Nothing was restored.',
+  },
+  'backup.too-large': {
+    vi: 'Tệp sao lưu nặng {size} MB, vượt giới hạn {limit} MB nên không được đọc. Không khôi phục gì.',
+    en: 'The backup is {size} MB, more than the {limit} MB limit, so it was not read. Nothing was restored.',
+  },
+  'backup.unsafe-key': {
+    vi: 'Tệp sao lưu có khoá "{key}" (ở {path}), một khoá có thể dùng để can thiệp vào chương trình; Planbench không bao giờ ghi khoá này. Không khôi phục gì.',
+    en: 'The backup holds the key "{key}" (at {path}), a key that can be used to tamper with the program; Planbench never writes it. Nothing was restored.',
+  },
+};
+
+/** Reading a file to import (src/io: decode, sheet, table-detect, column-map, import-plan). */
+export const IMPORT_MESSAGES: MessageTable = {
+  'import.empty-file': { vi: 'Tệp "{file}" không có dữ liệu (0 byte).', en: 'The file "{file}" is empty (0 bytes).' },
+  'import.worker-failed': {
+    vi: 'Bộ đọc tệp dừng giữa chừng nên chưa nhập gì; sổ kế hoạch không thay đổi. Hãy nhập lại tệp.',
+    en: 'The file reader stopped part-way, so nothing was imported; the workbook is unchanged. Import the file again.',
+  },
+  'import.xls-unsupported': {
+    vi: 'Tệp "{file}" là bảng tính Excel cũ (.xls). Hãy mở bằng Excel hoặc LibreOffice, lưu thành .xlsx hoặc .csv rồi nhập lại.',
+    en: 'The file "{file}" is an old Excel workbook (.xls). Open it in Excel or LibreOffice, save it as .xlsx or .csv, then import it again.',
+  },
+  'import.unsupported-file': {
+    vi: 'Không đọc được tệp "{file}": đây không phải bảng tính .xlsx hay tệp văn bản .csv, .tsv, .txt.',
+    en: 'Cannot read the file "{file}": it is neither an .xlsx workbook nor a .csv, .tsv or .txt text file.',
+  },
+  'import.xlsx-damaged': {
+    vi: 'Tệp .xlsx bị hỏng hoặc chưa tải về hết, nên không mở được ({detail}). Hãy lấy lại tệp gốc rồi nhập lại.',
+    en: 'The .xlsx file is damaged or was not fully downloaded, so it cannot be opened ({detail}). Get the original file again and import it.',
+  },
+  'import.cancelled': { vi: 'Đã huỷ việc nhập tệp; sổ kế hoạch không thay đổi.', en: 'The import was cancelled; the workbook is unchanged.' },
+  'import.renamed-xlsx': {
+    vi: 'Tệp "{file}" có đuôi của tệp văn bản nhưng thực chất là bảng tính .xlsx; đã đọc như bảng tính.',
+    en: 'The file "{file}" is named like a text file but is an .xlsx workbook; it was read as a workbook.',
+  },
+  'import.renamed-text': {
+    vi: 'Tệp "{file}" có đuôi .xlsx nhưng thực chất là tệp văn bản (CSV); đã đọc như tệp CSV. Hãy kiểm tra bản xem trước.',
+    en: 'The file "{file}" is named .xlsx but is a text (CSV) file; it was read as CSV. Check the preview.',
+  },
+  'import.legacy-encoding': {
+    vi: 'Tệp không phải UTF-8; đã đọc theo bảng mã {encoding} (tiếng Việt của Windows). Hãy kiểm tra dấu tiếng Việt trong bản xem trước.',
+    en: 'The file is not UTF-8; it was read as {encoding} (Windows Vietnamese). Check the Vietnamese accents in the preview.',
+  },
+  'import.unclosed-quote': {
+    vi: 'Dòng {row}: có dấu ngoặc kép không được đóng; nội dung từ đó có thể bị gộp vào một ô.',
+    en: 'Row {row}: a double quote is never closed; what follows may have been read into one cell.',
+  },
+  'import.formula-no-result': {
+    vi: 'Ô có công thức ={formula} nhưng tệp không lưu kết quả tính, nên được coi là trống. Hãy mở tệp bằng Excel, lưu lại rồi nhập lại.',
+    en: 'This cell holds the formula ={formula} but the file stores no computed value, so it is read as blank. Open the file in Excel, save it, then import it again.',
+  },
+  'import.empty-sheet': { vi: 'Trang tính "{sheet}" không có dữ liệu.', en: 'The sheet "{sheet}" holds no data.' },
+  'import.no-header': {
+    vi: 'Trang "{sheet}": không tìm thấy dòng tiêu đề cột (STT, Nội dung, Kế hoạch vốn…); đã dùng dòng {row} làm tiêu đề. Hãy kiểm tra cách ghép cột.',
+    en: 'Sheet "{sheet}": no column header (STT, name, plan…) was found; row {row} is used as the header. Check the column mapping.',
+  },
+  'import.unit-conflict': {
+    vi: 'Cột "{column}" ghi đơn vị riêng, khác với "{unit}" của bảng; số liệu cột này được đọc theo đơn vị của cột.',
+    en: 'The column "{column}" states its own unit, unlike the table\'s "{unit}"; its figures are read in the column\'s unit.',
+  },
+  'import.stt-unreadable': {
+    vi: 'Số thứ tự "{text}" không theo kiểu đánh số nào (I, 1, 1.1, a, -, +); dòng này không xác định được cấp trong cây.',
+    en: 'The number "{text}" follows no numbering style (I, 1, 1.1, a, -, +); this row\'s level in the tree is unknown.',
+  },
+  'import.no-data': {
+    vi: 'Trang "{sheet}" chỉ có tiêu đề cột, không có dòng số liệu nào để nhập.',
+    en: 'The sheet "{sheet}" has column headers but no data rows to import.',
+  },
+  'import.sheet-missing': { vi: 'Tệp không có trang tính "{sheet}".', en: 'The file has no sheet named "{sheet}".' },
+  'import.column-duplicate': {
+    vi: 'Cột "{column}" có cùng ý nghĩa với một cột đứng trước nên bị bỏ qua. Hãy đổi cách ghép cột nếu cần.',
+    en: 'The column "{column}" means the same as an earlier column and is ignored. Change the mapping if needed.',
+  },
+  'import.no-name-column': {
+    vi: 'Không có cột nào được ghép với "Mã" hay "Nội dung", nên không biết mỗi dòng thuộc mục nào. Hãy chọn cột nội dung.',
+    en: 'No column is mapped to the code or the name, so the rows cannot be matched to budget items. Choose the name column.',
+  },
+  'import.no-amount-column': {
+    vi: 'Không có cột nào được ghép với kế hoạch vốn hay giải ngân, nên sẽ không nhập được số tiền nào. Hãy chọn các cột số tiền.',
+    en: 'No column is mapped to the plan or the disbursed amount, so no money would be imported. Choose the amount columns.',
+  },
+  'import.rate-derived': {
+    vi: 'Cột "{column}" là tỷ lệ tính ra từ số tiền: không nhập làm số liệu, chỉ giữ làm số báo cáo để đối chiếu với tỷ lệ do ứng dụng tính.',
+    en: 'The column "{column}" is a rate derived from amounts: it is not imported as data, only kept as the stated figure to compare with the rate the app computes.',
+  },
+  'import.measure-unsplit': {
+    vi: 'Kế hoạch vốn được chia theo nguồn nhưng cột "{column}" thì không; số này được ghi vào dòng của nguồn mặc định (hoặc nguồn ghi trên dòng).',
+    en: 'The plan is split by source but the column "{column}" is not; its figure goes to the line of the default source (or the source the row names).',
+  },
+  'import.unit-assumed': {
+    vi: 'Tệp không ghi đơn vị tính (ví dụ "ĐVT: triệu đồng"); số tiền không kèm đơn vị được đọc là đồng. Hãy chọn đơn vị nếu không đúng.',
+    en: 'The file states no unit (e.g. "ĐVT: triệu đồng"); amounts without a unit are read in đồng. Choose the unit if that is wrong.',
+  },
+  'import.locale-from-file': {
+    vi: 'Cột "{column}" chỉ có số như "{example}", đọc được theo hai cách; đã đọc theo định dạng {locale} như các cột khác của tệp.',
+    en: 'The column "{column}" holds only numbers like "{example}", which read two ways; they were read as {locale} like the file\'s other columns.',
+  },
+  'import.locale-ambiguous': {
+    vi: 'Cột "{column}" chỉ có số như "{example}": có thể là nghìn (1.234 = một nghìn hai trăm ba mươi tư) hoặc số thập phân. Hãy chọn định dạng số của cột này.',
+    en: 'The column "{column}" holds only numbers like "{example}": thousands (vi-VN 1.234 = one thousand two hundred thirty-four) or a decimal (en). Choose this column\'s number format.',
+  },
+  'import.cell-ambiguous': {
+    vi: '"{text}" đọc được theo hai cách; chưa đọc cho đến khi chọn định dạng số của cột.',
+    en: '"{text}" reads two ways; it is not read until the column\'s number format is chosen.',
+  },
+  'import.merged-amount': {
+    vi: 'Cột "{column}": một số tiền được gộp ô qua các dòng {rows}; chỉ dòng đầu nhận số tiền này.',
+    en: 'Column "{column}": one amount is merged across rows {rows}; only the first row gets it.',
+  },
+  'import.row-unnamed': {
+    vi: 'Dòng {row} không có mã hay nội dung; đã tạo một mục mới đặt tên theo số thứ tự.',
+    en: 'Row {row} has neither a code nor a name; a new item named after its number was created.',
+  },
+  'import.cell-too-long': {
+    vi: 'Ô này có {length} ký tự, nhiều hơn 32.767 ký tự một ô bảng tính chứa được; chỉ đọc 32.767 ký tự đầu.',
+    en: 'This cell holds {length} characters, more than the 32,767 a spreadsheet cell holds; only the first 32,767 were read.',
+  },
+  'import.file-too-large': {
+    vi: 'Tệp "{file}" nặng {size} MB, vượt giới hạn {limit} MB mà bộ nhập đọc được. Không nhập gì. Hãy tách tệp thành các tệp nhỏ hơn rồi nhập từng tệp.',
+    en: 'The file "{file}" is {size} MB, more than the {limit} MB the import reads. Nothing was imported. Split it into smaller files and import them one by one.',
+  },
+  'import.xlsx-part-too-large': {
+    vi: 'Tệp .xlsx có phần "{part}" giải nén ra {size} MB, vượt giới hạn {limit} MB: tệp quá lớn hoặc được làm ra để làm cạn bộ nhớ. Không nhập gì. Nếu đây là bảng tính thật, hãy lưu thành .csv (UTF-8) rồi nhập tệp đó.',
+    en: 'The .xlsx file has a part "{part}" that unpacks to {size} MB, more than the {limit} MB limit: the file is too large or was made to exhaust memory. Nothing was imported. If it is a real workbook, save it as .csv (UTF-8) and import that.',
+  },
+  'import.xlsx-too-large': {
+    vi: 'Tệp .xlsx giải nén ra tổng cộng {size} MB, vượt giới hạn {limit} MB: tệp quá lớn hoặc được làm ra để làm cạn bộ nhớ. Không nhập gì. Nếu đây là bảng tính thật, hãy lưu trang cần nhập thành .csv (UTF-8) rồi nhập tệp đó.',
+    en: 'The .xlsx file unpacks to {size} MB in all, more than the {limit} MB limit: the file is too large or was made to exhaust memory. Nothing was imported. If it is a real workbook, save the sheet to import as .csv (UTF-8) and import that.',
+  },
+  'import.too-many-merges': {
+    vi: 'Bảng tính có {count} vùng gộp ô, vượt giới hạn {limit} vùng mà bộ nhập đọc được. Không nhập gì. Hãy bỏ gộp ô ở các dòng số liệu, hoặc lưu thành .csv rồi nhập lại.',
+    en: 'The workbook has {count} merged ranges, more than the {limit} the import reads. Nothing was imported. Unmerge the cells of the data rows, or save it as .csv and import that.',
+  },
+  'import.merges-too-large': {
+    vi: 'Các vùng gộp ô của bảng tính phủ {cells} ô, vượt giới hạn {limit} ô mà bộ nhập đọc được. Không nhập gì. Hãy bỏ gộp các vùng lớn, hoặc lưu thành .csv rồi nhập lại.',
+    en: 'The merged ranges of the workbook cover {cells} cells, more than the {limit} the import reads. Nothing was imported. Unmerge the large ranges, or save it as .csv and import that.',
+  },
+  'import.ranges-too-large': {
+    vi: 'Các quy tắc kiểm tra dữ liệu (Data Validation) và các vùng được đặt tên của bảng tính phủ {cells} ô, vượt giới hạn {limit} ô. Không nhập gì. Hãy xoá các quy tắc áp cho cả cột hay cả trang, hoặc lưu thành .csv rồi nhập lại.',
+    en: 'The data validation rules and named ranges of the workbook cover {cells} cells, more than the {limit} the import reads. Nothing was imported. Remove the rules that apply to whole columns or sheets, or save it as .csv and import that.',
+  },
+  'import.too-many-rows': {
+    vi: 'Tệp có dòng thứ hơn 1.048.576, nhiều hơn một bảng tính chứa được. Không nhập gì. Hãy tách tệp rồi nhập từng phần.',
+    en: 'The file has a row past 1,048,576, more than a spreadsheet holds. Nothing was imported. Split it and import the parts.',
+  },
+  'import.too-many-columns': {
+    vi: 'Tệp có cột thứ hơn 16.384, nhiều hơn một bảng tính chứa được: có thể tệp dùng dấu phân cách khác, hoặc không phải một bảng số liệu. Không nhập gì.',
+    en: 'The file has a column past 16,384, more than a spreadsheet holds: it may use another separator, or not be a table at all. Nothing was imported.',
+  },
+};
+
 export const MESSAGES: MessageTable = {
+  ...CHECK_MESSAGES,
   ...AMOUNT_MESSAGES,
   ...CELL_INPUT_MESSAGES,
   ...APP_MESSAGES,
   ...PLACE_MESSAGES,
   ...RULE_FILE_MESSAGES,
   ...ALLOCATION_MESSAGES,
+  ...SCENARIO_MESSAGES,
+  ...DRAFT_MESSAGES,
+  ...IMPORT_MESSAGES,
+  ...BACKUP_MESSAGES,
 };
 
 const GENERIC: MessageTemplates = {

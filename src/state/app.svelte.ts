@@ -1,12 +1,24 @@
 // App-wide state: the database, the list of workbooks, the open workbook session, view settings
 // (language, display unit, number format) that persist in this browser, and the notice shown to the user.
 
-import type { AmountUnit, Id, Lang, NumberLocale, Problem, Workbook, WorkbookData } from '../domain/model';
+import type { AmountUnit, Id, Lang, Line, NumberLocale, Place, Problem, Result, Scenario, TreeNode, Workbook } from '../domain/model';
+import { effectiveWorkbook } from '../domain/scenarios';
+import { fail, ok } from '../domain/model';
 import { buildDemoWorkbook, buildEmptyWorkbook, buildGeneratedWorkbook, DEMO_NAME } from '../domain/demo';
-import { newId } from '../domain/ids';
+import { formatAmount } from '../domain/amount';
+import { copyWorkbook } from '../domain/workbook-copy';
+import { draftNextYear, nextYearName } from '../domain/next-year';
 import { openDatabase, type PlanbenchDB } from '../db/database';
 import { createWorkbook, deleteWorkbook, getMeta, listWorkbooks, loadWorkbook, setMeta, commitChange } from '../db/workbook-repo';
 import { WorkbookSession } from './session.svelte';
+import { TabSync } from './tab-sync';
+import { loadWorkbookArchive, restoreBackup } from '../db/backup-repo';
+import { overlayScenario, type WorkbookArchive } from '../domain/workbook-archive';
+import type { ColumnRole } from '../io/column-map';
+import { writeBackup } from '../io/backup';
+import { exportPlanCsv } from '../io/export-csv';
+import { foldToKey } from '../domain/text';
+import { copyScenario, deleteScenario, restoreAsBaseline, restoreScenario, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
 
 export interface Notice {
   kind: 'info' | 'error';
@@ -17,7 +29,14 @@ export interface Notice {
 }
 
 const PREFS_KEY = 'planbench.prefs';
+const IMPORT_TEMPLATES = 'importTemplates';
 const LAST_WORKBOOK = 'lastWorkbookId';
+const lastScenarioKey = (workbookId: Id) => `lastScenario:${workbookId}`;
+
+/** A file name from a workbook or scenario name: no diacritics, spaces or punctuation. */
+function fileStem(name: string): string {
+  return name.split(/\s+/).map(foldToKey).filter(Boolean).join('-').slice(0, 60) || 'planbench';
+}
 
 interface Prefs {
   lang: Lang;
@@ -63,7 +82,11 @@ export class AppState {
     this.db.onVersionChange = () => {
       this.needsReload = true;
     };
+    this.sync = new TabSync((m) => void this.session?.applyRemote(m));
   }
+
+  /** Tells this browser's other tabs what this one wrote, and takes in what they wrote. */
+  private sync: TabSync;
 
   /** Opens the last workbook used, or the demo when the browser holds none. */
   async start(): Promise<void> {
@@ -90,18 +113,124 @@ export class AppState {
     this.notice = { kind, ...content, id: ++this.noticeSeq };
   }
 
-  async open(id: Id): Promise<void> {
+  /** Opens a workbook on one of its scenarios (the one last used in it, else the baseline). */
+  async open(id: Id, scenarioId?: Id): Promise<void> {
     await this.session?.flush();
-    const loaded = await loadWorkbook(this.db, id);
+    const wanted = scenarioId ?? ((await getMeta(this.db, lastScenarioKey(id))) as Id | undefined);
+    const loaded = await loadWorkbook(this.db, id, wanted);
     if (!loaded) {
       this.notify('error', { problem: { code: 'workbook.missing' } });
       return;
     }
     this.session?.dispose();
-    const session = new WorkbookSession(this.db, loaded.data, loaded.chunks);
+    const session = new WorkbookSession(this.db, loaded.data, loaded.chunks, undefined, loaded.scenarioId);
+    session.onCommitted = (m) => this.sync.post(m);
     this.session = session;
     await setMeta(this.db, LAST_WORKBOOK, id);
+    await setMeta(this.db, lastScenarioKey(id), loaded.scenarioId);
     await session.ready;
+  }
+
+  // ---- scenarios and versions of the open workbook ------------------------------------------
+
+  /** The scenario deleted last, kept so the delete can be undone. */
+  deletedScenario = $state.raw<ScenarioSnapshot | null>(null);
+
+  /** Shows another scenario of the open workbook in the grid (same line selected, same scroll). */
+  async switchScenario(scenarioId: Id): Promise<void> {
+    if (!this.session || scenarioId === this.session.scenarioId) return;
+    await this.open(this.session.workbook.id, scenarioId);
+  }
+
+  /** Copies a scenario or version as a new variant (a full, independent copy) and switches to it. */
+  async createVariant(fromId: Id, name: string, note?: string): Promise<Result<Scenario>> {
+    return this.scenarioStep(() => copyScenario(this.db, this.session!.workbook.id, fromId, { kind: 'variant', name, note }), (s) => s.id);
+  }
+
+  /** Freezes the current scenario as a version with a note; the grid stays on the scenario. */
+  async saveVersion(name: string, note: string): Promise<Result<Scenario>> {
+    return this.scenarioStep(() => copyScenario(this.db, this.session!.workbook.id, this.session!.scenarioId, { kind: 'version', name, note }), () => this.session!.scenarioId);
+  }
+
+  /** Deletes a variant or version (undoable with undoDeleteScenario); shows the baseline if it was open. */
+  async deleteScenario(id: Id): Promise<Result<ScenarioSnapshot>> {
+    const showing = this.session!.scenarioId;
+    const r = await this.scenarioStep(() => deleteScenario(this.db, this.session!.workbook.id, id), () => (showing === id ? this.session!.workbook.baselineScenarioId : showing));
+    if (r.ok) this.deletedScenario = r.value;
+    return r;
+  }
+
+  /** Puts back the scenario deleted last. */
+  async undoDeleteScenario(): Promise<Result<Scenario>> {
+    const snap = this.deletedScenario;
+    if (!snap) return fail('scenario.missing');
+    const r = await this.scenarioStep(() => restoreScenario(this.db, snap), (s) => s.id);
+    if (r.ok) this.deletedScenario = null;
+    return r;
+  }
+
+  /** Renames a scenario, sets its note or marks it adopted. */
+  async updateScenario(id: Id, patch: { name?: string; note?: string; adopted?: boolean }): Promise<Result<Scenario>> {
+    return this.scenarioStep(() => updateScenario(this.db, this.session!.workbook.id, id, patch), () => this.session!.scenarioId);
+  }
+
+  /** Restores a version as the baseline; the previous baseline is kept as a version. Shows the new baseline. */
+  async restoreAsBaseline(versionId: Id, names: { name: string; keptName: string }): Promise<Result<Scenario>> {
+    return this.scenarioStep(() => restoreAsBaseline(this.db, this.session!.workbook.id, versionId, names), (s) => s.id);
+  }
+
+  /**
+   * One scenario of the open workbook as it is stored (pending edits saved first): its lines, rules,
+   * and the workbook as that scenario sees it (its own counterpart ratios and projection settings).
+   */
+  async loadScenario(scenarioId: Id): Promise<{ workbook: Workbook; scenario: Scenario; nodes: TreeNode[]; lines: Line[]; places: Place[] } | null> {
+    if (!this.session) return null;
+    await this.session.flush();
+    const loaded = await loadWorkbook(this.db, this.session.workbook.id, scenarioId);
+    if (!loaded || loaded.scenarioId !== scenarioId) return null;
+    const scenario = loaded.data.scenarios.find((s) => s.id === scenarioId)!;
+    return { workbook: effectiveWorkbook(loaded.data.workbook, scenario), scenario, nodes: loaded.data.nodes, lines: loaded.data.lines, places: loaded.data.places ?? [] };
+  }
+
+  // ---- files: the plan as a spreadsheet, the whole workbook as a backup ---------------------
+
+  /** The scenario shown, as the grid shows it, in a .xlsx or .csv file (user's unit, number format, language). */
+  async exportPlan(kind: 'xlsx' | 'csv'): Promise<{ fileName: string; data: Uint8Array } | null> {
+    const s = this.session;
+    if (!s) return null;
+    const data = { workbook: s.workbook, nodes: s.tree.nodes, scenarios: [s.scenario], lines: s.lines, places: s.places, rules: s.rules };
+    const settings = { unit: this.unit, locale: this.locale, lang: this.lang };
+    // exceljs is large: loaded only when a spreadsheet is asked for.
+    const bytes = kind === 'xlsx' ? await (await import('../io/export-xlsx')).exportPlanXlsx(data, settings) : exportPlanCsv(data, { ...settings, separator: this.locale === 'vi' ? ';' : ',' });
+    return { fileName: `${fileStem(s.workbook.name)}-${fileStem(s.scenario.name || 'goc')}.${kind}`, data: bytes };
+  }
+
+  /**
+   * The open workbook with every scenario and version, as a JSON backup file. The scenario shown is
+   * taken as this tab holds it, so a backup made when storage is full still has the latest edits.
+   */
+  async backupFile(): Promise<{ fileName: string; text: string } | null> {
+    const s = this.session;
+    if (!s) return null;
+    await s.flush();
+    const stored = await loadWorkbookArchive(this.db, s.workbook.id).catch(() => null);
+    const archive = overlayScenario(stored, { workbook: s.workbook, scenario: s.scenario, nodes: s.tree.nodes, places: s.places, rules: s.rules, lines: s.lines });
+    const day = new Date().toISOString().slice(0, 10);
+    return { fileName: `${fileStem(archive.workbook.name)}-${day}.planbench.json`, text: writeBackup(archive) };
+  }
+
+  /** Runs a scenario operation after saving pending edits, then reopens the workbook on `show`. */
+  private async scenarioStep<T>(op: () => Promise<Result<T>>, show: (value: T) => Id): Promise<Result<T>> {
+    if (!this.session) return fail('workbook.missing');
+    await this.session.flush();
+    const r = await op();
+    if (!r.ok) {
+      this.notify('error', { problem: r.error });
+      return r;
+    }
+    this.sync.post({ workbookId: this.session.workbook.id, scenarioId: '', chunks: [] });
+    await this.open(this.session.workbook.id, show(r.value));
+    return r;
   }
 
   async refreshList(): Promise<void> {
@@ -125,6 +254,26 @@ export class AppState {
     await createWorkbook(this.db, copy);
     await this.refreshList();
     await this.open(copy.workbook.id);
+  }
+
+  /**
+   * Drafts the open workbook's plan for next year (domain/next-year.ts) as a new workbook, saves it
+   * and opens it; returns its id. On a problem nothing is created and the open workbook stays open;
+   * the problem's amounts come formatted in đồng for the reader.
+   */
+  async draftNextYear(): Promise<Result<Id>> {
+    const id = this.session?.workbook.id;
+    if (!id) return fail('workbook.missing');
+    await this.session?.flush();
+    const loaded = await loadWorkbook(this.db, id);
+    if (!loaded) return fail('workbook.missing');
+    const { workbook } = loaded.data;
+    const draft = draftNextYear(loaded.data, { name: nextYearName(workbook.name, workbook.year + 1) });
+    if (!draft.ok) return fail(draft.error.code, this.formatDong(draft.error.params));
+    await createWorkbook(this.db, draft.value);
+    await this.refreshList();
+    await this.open(draft.value.workbook.id);
+    return ok(draft.value.workbook.id);
   }
 
   async rename(id: Id, name: string): Promise<void> {
@@ -172,6 +321,36 @@ export class AppState {
     await this.open(demo.workbook.id);
   }
 
+  // ---- imports (ui/import) ------------------------------------------------------------------
+
+  /** Column mappings the user chose, by header template (io/column-map templateKey), from the meta store. */
+  async importTemplates(): Promise<Record<string, ColumnRole[]>> {
+    return ((await getMeta(this.db, IMPORT_TEMPLATES)) as Record<string, ColumnRole[]> | undefined) ?? {};
+  }
+
+  /** Remembers a mapping for files with the same headers. */
+  async saveImportTemplate(templateKey: string, columns: ColumnRole[]): Promise<void> {
+    await setMeta(this.db, IMPORT_TEMPLATES, { ...(await this.importTemplates()), [templateKey]: columns });
+  }
+
+  /** Restores a backup (io/backup readBackup) as a new workbook, in one transaction, and opens it. */
+  async restoreArchive(archive: WorkbookArchive): Promise<Result<Id>> {
+    await this.session?.flush();
+    const r = await restoreBackup(this.db, archive);
+    if (!r.ok) return r;
+    await this.refreshList();
+    await this.open(r.value.workbook.id);
+    return ok(r.value.workbook.id);
+  }
+
+  /** Problem params with every amount (a number) written out in đồng, as a sentence needs it. */
+  private formatDong(params: Problem['params']): Problem['params'] {
+    if (!params) return params;
+    return Object.fromEntries(
+      Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? `${formatAmount(v, 'dong', this.locale)} đồng` : v]),
+    );
+  }
+
   /** Creates and opens a generated workbook of n lines (benchmarks and large-data checks). */
   async generate(n: number): Promise<Id> {
     const data = buildGeneratedWorkbook(n);
@@ -179,53 +358,6 @@ export class AppState {
     await this.refreshList();
     return data.workbook.id;
   }
-}
-
-/** A deep copy of a workbook with fresh ids everywhere, links between records preserved. */
-export function copyWorkbook(data: WorkbookData, name: string): WorkbookData {
-  const now = Date.now();
-  const wbId = newId();
-  const nodeIds = new Map(data.nodes.map((n) => [n.id, newId()]));
-  const scenarioIds = new Map(data.scenarios.map((s) => [s.id, newId()]));
-  const placeIds = new Map((data.places ?? []).map((p) => [p.id, newId()]));
-  return {
-    workbook: {
-      ...structuredClone(data.workbook),
-      id: wbId,
-      name,
-      createdAt: now,
-      updatedAt: now,
-      demo: false,
-      baselineScenarioId: scenarioIds.get(data.workbook.baselineScenarioId) ?? newId(),
-    },
-    nodes: data.nodes.map((n) => ({
-      ...structuredClone(n),
-      id: nodeIds.get(n.id)!,
-      workbookId: wbId,
-      parentId: n.parentId === null ? null : (nodeIds.get(n.parentId) ?? null),
-    })),
-    scenarios: data.scenarios.map((s) => ({ ...s, id: scenarioIds.get(s.id)!, workbookId: wbId, createdAt: now })),
-    lines: data.lines.map((l) => ({
-      ...structuredClone(l),
-      id: newId(),
-      nodeId: nodeIds.get(l.nodeId) ?? l.nodeId,
-      placeId: l.placeId === null ? null : (placeIds.get(l.placeId) ?? l.placeId),
-    })),
-    places: (data.places ?? []).map((p) => ({
-      ...structuredClone(p),
-      id: placeIds.get(p.id)!,
-      workbookId: wbId,
-      parentId: p.parentId === null ? null : (placeIds.get(p.parentId) ?? null),
-    })),
-    rules: (data.rules ?? []).map((r) => ({
-      ...structuredClone(r),
-      id: newId(),
-      workbookId: wbId,
-      scenarioId: scenarioIds.get(r.scenarioId) ?? r.scenarioId,
-      nodeId: nodeIds.get(r.nodeId) ?? r.nodeId,
-      overrides: Object.fromEntries(Object.entries(r.overrides).map(([pid, o]) => [placeIds.get(pid) ?? pid, { ...o }])),
-    })),
-  };
 }
 
 export { DEMO_NAME };

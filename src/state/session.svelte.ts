@@ -1,10 +1,12 @@
 // One open workbook: its tree, lines and roll-up, every edit as an undoable change that is saved at
 // once (only the touched chunks) and sent to the recalculation worker. Glue between ui, db and engine.
 
-import type { AllocationRuleRecord, CounterpartRatio, CriterionKind, Id, Line, LineField, Place, Problem, Result, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import type { AllocationRuleRecord, CounterpartRatio, CriterionKind, Id, Line, LineField, Place, Problem, ProjectionSettings, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { blankPlace, criteriaOf, criterionKey, readCriterionInput, setPlaceField } from '../domain/places';
 import { orderTree, subtreeIds, siblingsOf, orderAfter, moveAmongSiblings, type OrderedTree } from '../domain/tree';
-import { buildColumns, columnValue, counterpartColumn, type ColumnEdit, type ColumnField, type Rollup } from '../domain/rollup';
+import { buildColumns, counterpartColumn, lineColumnEdits, SlotTable, type ColumnEdit, type Rollup } from '../domain/rollup';
+import { projectionOf, projectionParams } from '../domain/projection';
+import { effectiveWorkbook, isFrozen, sortScenarios, splitEffective } from '../domain/scenarios';
 import {
   blankLine,
   invertChange,
@@ -24,13 +26,17 @@ import {
 import { newId } from '../domain/ids';
 import { normalizeText } from '../domain/text';
 import type { AllocationResult, AllocationRule } from '../domain/allocate';
+import type { AllocationRequest } from '../domain/allocate';
 import { linesForSplit } from '../domain/allocation-plan';
+import { confirmProjectedCarry } from '../domain/next-year';
 import type { PlanbenchDB } from '../db/database';
-import { commitChange } from '../db/workbook-repo';
+import { commitChange, loadChanged, type LineWrite } from '../db/workbook-repo';
 import { ChunkedLines } from '../db/line-chunks';
-import type { LineChunk } from '../db/database';
 import { RecalcClient } from '../engine/recalc-client';
+import { RuleChecks } from './rule-checks.svelte';
+import { checkContextOf, type CheckEntry } from '../domain/checks';
 import { buildRows, rowNode, TOTAL_ROW } from './rows';
+import { importChange, type ImportChangeOptions, type ImportOutcome, type IncomingPlan } from '../domain/import-change';
 
 /** What a grid row shows: a line, a tree node, or the program total. */
 export type RowTarget = { kind: 'line'; id: Id } | { kind: 'node'; id: Id } | { kind: 'total' };
@@ -61,13 +67,8 @@ export interface PlaceProblem extends PlaceInput {
   problem: Problem;
 }
 
-const COLUMN_OF: Partial<Record<LineField, ColumnField>> = {
-  plan: 'plan',
-  disbursed: 'disbursed',
-  expectedRate: 'expected',
-  source: 'source',
-  capital: 'capital',
-};
+/** Line fields the worker's columns do not hold: editing them needs a repaint but no recalculation. */
+const TEXT_ONLY: ReadonlySet<string> = new Set<keyof Line>(['label', 'stated', 'carryConfirmed', 'allocation']);
 
 export class WorkbookSession {
   workbook = $state.raw<Workbook>(null as unknown as Workbook);
@@ -105,6 +106,7 @@ export class WorkbookSession {
   private saving: Promise<void> = Promise.resolve();
   private pendingSaves = 0;
   private engine: RecalcClient;
+  private slots = new SlotTable();
   /** Resolves when the first roll-up has arrived. */
   ready: Promise<void>;
 
@@ -113,8 +115,15 @@ export class WorkbookSession {
     data: WorkbookData,
     chunks: ChunkedLines,
     engine?: RecalcClient,
+    scenarioId?: Id,
   ) {
-    this.workbook = data.workbook;
+    this.storedWorkbook = data.workbook;
+    this.scenario =
+      data.scenarios.find((s) => s.id === (scenarioId ?? data.workbook.baselineScenarioId)) ??
+      ({ id: data.workbook.baselineScenarioId, workbookId: data.workbook.id, name: '', createdAt: 0 } satisfies Scenario);
+    this.scenarios = sortScenarios(data.scenarios, data.workbook);
+    this.workbook = effectiveWorkbook(data.workbook, this.scenario);
+    this.frozen = isFrozen(this.scenario, data.workbook);
     this.chunks = chunks;
     this.engine = engine ?? new RecalcClient();
     for (const n of data.nodes) this.nodeById.set(n.id, n);
@@ -124,8 +133,26 @@ export class WorkbookSession {
     this.ready = this.reloadEngine();
   }
 
+  /** The scenario this session edits (its lines, rules and inputs). */
   get scenarioId(): Id {
-    return this.workbook.baselineScenarioId;
+    return this.scenario.id;
+  }
+
+  /** The scenario record (name, kind, note) and the workbook's scenarios, as loaded. */
+  scenario: Scenario;
+  scenarios: Scenario[];
+  /** The workbook record as stored (the baseline's inputs); `workbook` is this scenario's view of it. */
+  private storedWorkbook: Workbook;
+  /** A frozen version: every edit is refused with `refusal` set. */
+  readonly frozen: boolean;
+  /** The last edit refused because the scenario is frozen (the UI says why). */
+  refusal = $state.raw<{ problem: Problem; seq: number } | null>(null);
+
+  /** Refuses an edit of a frozen version (setting `refusal`, which the UI shows); true when refused. */
+  refuseFrozen(): boolean {
+    if (!this.frozen) return false;
+    this.refusal = { problem: { code: 'scenario.frozen', params: { name: this.scenario.name } }, seq: (this.refusal?.seq ?? 0) + 1 };
+    return true;
   }
 
   get recalcMode(): string {
@@ -143,6 +170,7 @@ export class WorkbookSession {
   }
 
   dispose(): void {
+    clearTimeout(this.checksTimer);
     this.engine.dispose();
   }
 
@@ -183,6 +211,7 @@ export class WorkbookSession {
    * keep their old values) and returned; everything readable is applied.
    */
   setCells(inputs: CellInput[], ctx: ReadContext): CellProblem[] {
+    if (this.refuseFrozen()) return inputs.map((i) => ({ ...i, problem: this.refusal!.problem }));
     const problems: CellProblem[] = [];
     const lineAfter = new Map<Id, Line>();
     const nodeAfter = new Map<Id, TreeNode>();
@@ -222,6 +251,7 @@ export class WorkbookSession {
    * (the cell keeps its value) and returned.
    */
   setPlaceCells(inputs: PlaceInput[], locale: ReadContext['locale']): PlaceProblem[] {
+    if (this.refuseFrozen()) return inputs.map((i) => ({ ...i, problem: this.refusal!.problem }));
     const problems: PlaceProblem[] = [];
     const after = new Map<Id, Place>();
     const criteria = new Map(criteriaOf(this.workbook).map((c) => [c.key, c]));
@@ -250,7 +280,7 @@ export class WorkbookSession {
   }
 
   /** Splits an envelope in the worker for a preview; null when a newer preview superseded it. */
-  previewAllocation(rule: AllocationRule): Promise<Result<AllocationResult> | null> {
+  previewAllocation(rule: AllocationRule | AllocationRequest): Promise<Result<AllocationResult> | null> {
     return this.engine.allocate(rule);
   }
 
@@ -265,10 +295,65 @@ export class WorkbookSession {
     return lines.length;
   }
 
+  /** Whether each saved rule still matches the plan (see checkRules). */
+  readonly ruleChecks = new RuleChecks((rule) => this.engine.allocate(rule, 'check'));
+
+  /**
+   * Splits the saved rules again in the worker and compares each split with the lines its rule
+   * wrote; the result lands in `ruleChecks.statuses`. Call it when places, rules or lines change.
+   */
+  checkRules(): Promise<void> {
+    return this.ruleChecks.refresh(this.rules, this.places, this.lines);
+  }
+
   /** Deletes a saved rule (undoable); the plan lines it wrote stay as they are. */
   deleteRule(id: Id): void {
     const before = this.rules.find((r) => r.id === id);
     if (before) this.commit({ rules: [{ before, after: null }] }, null);
+  }
+
+  // ---- imports ------------------------------------------------------------------------------
+
+  /** Cells imported unread, "lineId|field" → the value the import gave them (see isImportMarked). */
+  private importMarks = new Map<string, unknown>();
+
+  /**
+   * Applies an import (domain/import-change) as ONE undoable step, saved in one transaction, so one
+   * undo takes it all back; `places` are added in the same step (a district when consolidating).
+   * Fails with scenario.frozen on a frozen version; the workbook is then untouched.
+   */
+  applyImport(incoming: IncomingPlan, opts: ImportChangeOptions & { places?: Place[] } = {}): Result<ImportOutcome> {
+    if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
+    const out = importChange({ workbook: this.workbook, nodes: [...this.nodeById.values()], lines: this.lines }, incoming, opts);
+    if (opts.places?.length) out.change.places = opts.places.map((after) => ({ before: null, after }));
+    if (!isEmptyChange(out.change)) this.commit(out.change, null);
+    for (const m of out.marks) {
+      const l = this.lineOf(m.lineId);
+      if (l) this.importMarks.set(`${m.lineId}|${m.field}`, importedValue(l, m.field));
+    }
+    return { ok: true, value: out };
+  }
+
+  /** Whether a line's cell came in unread from an import and still holds what the import gave it
+   * (the grid marks it as it marks a refused cell; typing a value, or undoing the import, clears it). */
+  isImportMarked(lineId: Id, field: AnyField): boolean {
+    const key = `${lineId}|${field}`;
+    if (!this.importMarks.has(key)) return false;
+    const l = this.lineOf(lineId);
+    return l !== undefined && importedValue(l, field) === this.importMarks.get(key);
+  }
+
+  /**
+   * Confirms the projected carry-over of the current roll-up on the lines, as one undoable step:
+   * only where the user has confirmed nothing yet, or on every line when `onlyUnconfirmed` is
+   * false. Returns how many lines changed (0 while the roll-up is being recomputed).
+   */
+  confirmCarryOver(onlyUnconfirmed = true): number {
+    const r = this.rollup;
+    if (!r || r.lineCarry.length !== this.lines.length) return 0;
+    const lines = confirmProjectedCarry(this.lines, r.lineCarry, onlyUnconfirmed);
+    if (lines.length) this.commit({ lines }, null);
+    return lines.length;
   }
 
   /** Adds an empty place at the end of the sheet; returns its id. */
@@ -365,11 +450,89 @@ export class WorkbookSession {
     this.commit({ workbook: { before: this.workbook, after: { ...this.workbook, counterpart } } }, null);
   }
 
+  /** Changes the workbook's projection settings (method, profiles, extension); undoable. */
+  setProjection(patch: Partial<ProjectionSettings>): void {
+    const settings = { ...this.workbook.settings, projection: { ...projectionOf(this.workbook), ...patch } };
+    this.commit({ workbook: { before: this.workbook, after: { ...this.workbook, settings } } }, null);
+  }
+
+  /** Sets the workbook's default as-of date for disbursed-so-far (ISO, null = none); undoable. */
+  setAsOf(asOf: string | null): void {
+    if (asOf === this.workbook.settings.asOf) return;
+    this.commit({ workbook: { before: this.workbook, after: { ...this.workbook, settings: { ...this.workbook.settings, asOf } } } }, null);
+  }
+
   /** Renames the workbook (undoable). */
   rename(name: string): void {
     const trimmed = name.trim();
     if (!trimmed || trimmed === this.workbook.name) return;
     this.commit({ workbook: { before: this.workbook, after: { ...this.workbook, name: trimmed } } }, null);
+  }
+
+  // ---- plan checks and their review marks ----------------------------------------------------
+
+  /** The plan's check entries (domain/checks), recomputed in the worker after every change; null until the first. */
+  checks = $state.raw<CheckEntry[] | null>(null);
+  private checksQueued = false;
+  private checksRun: Promise<void> = Promise.resolve();
+
+  /** Runs the checks in the worker now; resolves once the entries of this run, or of a newer one, are in `checks`. */
+  refreshChecks(): Promise<void> {
+    const ctx = checkContextOf(this.workbook, this.tree.nodes, this.lines, this.places, criteriaOf(this.workbook));
+    const run: Promise<void> = this.engine.checks(ctx).then((entries) => {
+      if (entries) this.checks = entries;
+      else if (run !== this.checksRun) return this.checksRun;
+    });
+    this.checksRun = run;
+    return run;
+  }
+
+  /**
+   * Checks once the current burst of changes is sent, after the roll-up is painted. On a large plan
+   * (where one check takes the worker tens of milliseconds) only once typing pauses, so the checks
+   * never hold up the roll-up of the next edit.
+   */
+  private queueChecks(): void {
+    const large = this.lines.length > 20_000;
+    if (this.checksQueued && !large) return;
+    clearTimeout(this.checksTimer);
+    this.checksQueued = true;
+    this.checksTimer = setTimeout(() => {
+      this.checksQueued = false;
+      void this.refreshChecks();
+    }, large ? 400 : 0);
+  }
+  private checksTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The review marks of this scenario's check entries, by entry id. */
+  get reviews(): NonNullable<Scenario['reviews']> {
+    return this.scenario.reviews ?? {};
+  }
+
+  /**
+   * Marks a check entry reviewed with a note (null removes the mark), as one undoable step stored
+   * with the scenario. The mark holds while the entry's numbers keep `fingerprint`.
+   */
+  setReview(entryId: string, fingerprint: string, note: string | null): void {
+    const before = this.scenario;
+    const reviews = { ...(before.reviews ?? {}) };
+    if (note === null) delete reviews[entryId];
+    else reviews[entryId] = { note, fingerprint, at: Date.now() };
+    const after: Scenario = { ...before, reviews };
+    if (!Object.keys(reviews).length) delete after.reviews;
+    this.commit({ scenario: { before, after } }, null);
+  }
+
+  /** Selects a cell in the grid, opening the collapsed items that hide its row. */
+  focusTarget(target: RowTarget, field: AnyField): void {
+    const next = new Set(this.collapsed);
+    let id = target.kind === 'line' ? (this.lineOf(target.id)?.nodeId ?? null) : target.kind === 'node' ? (this.nodeById.get(target.id)?.parentId ?? null) : null;
+    for (; id; id = this.nodeById.get(id)?.parentId ?? null) next.delete(id);
+    if (next.size !== this.collapsed.size) {
+      this.collapsed = next;
+      this.rebuildRows();
+    }
+    this.focusRequest = { target, field, seq: ++this.focusSeq };
   }
 
   undo(): boolean {
@@ -419,6 +582,7 @@ export class WorkbookSession {
   }
 
   private commit(change: Change, focus: SessionFocus | null, selectAfter = false): void {
+    if (this.refuseFrozen()) return;
     (change as Change & { focus?: SessionFocus | null }).focus = focus;
     this.undoStack.push(change);
     this.redoStack = [];
@@ -438,28 +602,39 @@ export class WorkbookSession {
     /** Whether something changed that the worker's next roll-up will not repaint by itself. */
     let repaintNow = !!change.workbook;
     const colEdits: ColumnEdit[] = [];
-    const dirtyChunks = new Set<number>();
+    // What each touched chunk gains and loses, merged into the stored chunk (another tab may have
+    // written other lines of it meanwhile).
+    const writes = new Map<number, { put: Map<Id, LineWrite>; deleteIds: Set<Id> }>();
+    const write = (no: number | undefined, put: LineWrite | null, deleted: Id | null) => {
+      if (no === undefined) return;
+      let w = writes.get(no);
+      if (!w) writes.set(no, (w = { put: new Map(), deleteIds: new Set() }));
+      if (put) {
+        const earlier = w.put.get(put.after.id);
+        w.put.set(put.after.id, { before: earlier ? earlier.before : put.before, after: put.after });
+        w.deleteIds.delete(put.after.id);
+      }
+      if (deleted) {
+        w.put.delete(deleted);
+        w.deleteIds.add(deleted);
+      }
+    };
     for (const { before, after } of change.lines ?? []) {
       if (before && after) {
         const i = this.lineIndex.get(after.id);
         if (i === undefined) continue;
         if (before.nodeId !== after.nodeId || before.order !== after.order) structural = true;
         this.lines[i] = after;
-        dirtyChunks.add(this.chunks.replace(after));
-        for (const key of Object.keys(after) as (keyof Line)[]) {
-          if (before[key] === after[key]) continue;
-          const col = COLUMN_OF[key as LineField];
-          if (col) colEdits.push({ line: i, field: col, value: columnValue(after, col) });
-          else repaintNow = true;
-        }
-        if (Object.keys(before).length !== Object.keys(after).length) repaintNow = true;
+        write(this.chunks.replace(after), { before, after }, null);
+        colEdits.push(...lineColumnEdits(i, before, after, this.slots));
+        for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
+          if (TEXT_ONLY.has(key) && before[key as keyof Line] !== after[key as keyof Line]) repaintNow = true;
       } else if (after) {
         structural = true;
-        dirtyChunks.add(this.chunks.add(after));
+        write(this.chunks.add(after), { before: null, after }, null);
       } else if (before) {
         structural = true;
-        const no = this.chunks.remove(before.id);
-        if (no !== undefined) dirtyChunks.add(no);
+        write(this.chunks.remove(before.id), null, before.id);
       }
     }
     const putNodes: TreeNode[] = [];
@@ -476,9 +651,12 @@ export class WorkbookSession {
       }
     }
     if (change.workbook) {
-      const ratiosChanged = change.workbook.before.counterpart !== change.workbook.after.counterpart;
-      this.workbook = change.workbook.after;
+      const { before, after } = change.workbook;
+      const ratiosChanged = before.counterpart !== after.counterpart;
+      const projectionChanged = before.settings !== after.settings || before.year !== after.year;
+      this.workbook = after;
       if (ratiosChanged && !structural) void this.reloadEngine();
+      else if (projectionChanged && !structural) void this.engine.configure(projectionParams(after)).then((r) => r && this.setRollup(r));
     }
     const rules = applyRecordChanges(this.rules, change.rules);
     if (change.rules?.length) this.rules = rules.records;
@@ -501,14 +679,27 @@ export class WorkbookSession {
     // A plain amount edit is painted once, when its roll-up arrives a few milliseconds later:
     // painting now as well would keep the main thread busy while the worker's answer waits.
     if (structural || repaintNow || !colEdits.length) this.revision++;
+    // A change the worker will not answer with a roll-up (text, stated figures, places) is checked now.
+    if (!structural && !colEdits.length) this.queueChecks();
 
-    const chunks: LineChunk[] = [...dirtyChunks].map((no) => ({
+    const lineWrites = [...writes].map(([no, w]) => ({
       scenarioId: this.scenarioId,
       workbookId: this.workbook.id,
       no,
-      lines: this.chunks.lines(no),
+      put: [...w.put.values()],
+      deleteIds: [...w.deleteIds],
     }));
-    this.save({ workbook: change.workbook ? this.workbook : undefined, workbookId: this.workbook.id, putNodes, deleteNodeIds, chunks,
+    if (change.scenario) {
+      this.scenario = change.scenario.after;
+      this.scenarios = this.scenarios.map((s) => (s.id === this.scenario.id ? this.scenario : s));
+    }
+    const split = change.workbook ? splitEffective(this.workbook, this.storedWorkbook, this.scenario) : null;
+    if (split) {
+      this.storedWorkbook = split.workbook;
+      if (split.scenario) this.scenario = split.scenario;
+    }
+    this.save({ workbook: split?.workbook, workbookId: this.workbook.id, putNodes, deleteNodeIds, lineWrites,
+      putScenarios: split?.scenario ? [split.scenario] : change.scenario ? [this.scenario] : undefined,
       putPlaces: places.put,
       deletePlaceIds: places.deleted,
       putRules: rules.put,
@@ -521,23 +712,80 @@ export class WorkbookSession {
   /** Milliseconds the last save's IndexedDB transaction itself took (diagnostics). */
   lastCommitMs = 0;
 
+  /** Steps whose commit failed (e.g. storage full), retried in order before the next one. */
+  private unsaved: Parameters<typeof commitChange>[1][] = [];
+
   private save(change: Parameters<typeof commitChange>[1]): void {
     this.pendingSaves++;
     this.saveStatus = 'saving';
     const started = performance.now();
     this.saving = this.saving.then(async () => {
-      const commitStarted = performance.now();
-      const r = await commitChange(this.db, change);
-      this.lastCommitMs = performance.now() - commitStarted;
+      const queue = [...this.unsaved.splice(0), change];
+      let failed: Problem | null = null;
+      for (let i = 0; i < queue.length; i++) {
+        const commitStarted = performance.now();
+        const r = await commitChange(this.db, queue[i]);
+        this.lastCommitMs = performance.now() - commitStarted;
+        if (!r.ok) {
+          // Kept in memory and retried with the next edit (or retrySave): nothing is dropped.
+          this.unsaved = queue.slice(i);
+          failed = r.error;
+          break;
+        }
+        const c = queue[i];
+        this.onCommitted?.({ workbookId: this.workbook.id, scenarioId: this.scenarioId, chunks: (c.lineWrites ?? []).map((w) => w.no) });
+      }
       this.lastSaveMs = performance.now() - started;
       this.pendingSaves--;
-      if (!r.ok) {
+      if (failed) {
         this.saveStatus = 'error';
-        this.saveError = r.error;
-      } else if (this.pendingSaves === 0 && this.saveStatus !== 'error') {
-        this.saveStatus = 'saved';
+        this.saveError = failed;
+      } else {
+        this.saveError = null;
+        if (this.pendingSaves === 0) this.saveStatus = 'saved';
       }
     });
+  }
+
+  /** Tries again to store the steps that could not be saved (after space was freed). */
+  retrySave(): Promise<void> {
+    this.save({ workbookId: this.workbook.id });
+    return this.flush();
+  }
+
+  /** How many edit steps are in memory only, not yet stored. */
+  get unsavedCount(): number {
+    return this.unsaved.length;
+  }
+
+  /** Called after each successful commit (the app tells the other tabs). */
+  onCommitted: ((m: { workbookId: Id; scenarioId: Id; chunks: number[] }) => void) | null = null;
+
+  /**
+   * Takes in what another tab committed to this workbook: the shared records (workbook, tree,
+   * scenarios, places, rules) and the named chunks of this scenario's lines are read back from
+   * storage, after this tab's own pending writes have landed. Not an undoable step; the undo
+   * history stays (undoing re-applies this tab's own change, the later edit winning).
+   */
+  async applyRemote(m: { workbookId: Id; scenarioId: Id; chunks: number[] }): Promise<void> {
+    if (m.workbookId !== this.workbook.id) return;
+    await this.saving;
+    const mine = m.scenarioId === this.scenarioId ? m.chunks : [];
+    const got = await loadChanged(this.db, this.workbook.id, this.scenarioId, mine);
+    if (!got) return;
+    this.storedWorkbook = got.workbook;
+    this.scenario = got.scenarios.find((s) => s.id === this.scenarioId) ?? this.scenario;
+    this.scenarios = sortScenarios(got.scenarios, got.workbook);
+    this.workbook = effectiveWorkbook(got.workbook, this.scenario);
+    this.nodeById = new Map(got.nodes.map((n) => [n.id, n]));
+    this.places = sortPlaces(got.places);
+    this.rules = got.rules;
+    this.placesRevision++;
+    for (const [no, lines] of got.chunks) this.chunks.setChunk(no, lines);
+    this.rollup = null;
+    this.rebuildStructure(this.chunks.allLines());
+    this.revision++;
+    await this.reloadEngine();
   }
 
   private rebuildStructure(lines: Line[]): void {
@@ -558,7 +806,8 @@ export class WorkbookSession {
   }
 
   private async reloadEngine(): Promise<void> {
-    const r = await this.engine.load(buildColumns(this.tree, this.lines, counterpartColumn(this.workbook.counterpart, this.workbook.year)));
+    const wb = this.workbook;
+    const r = await this.engine.load(buildColumns(this.tree, this.lines, counterpartColumn(wb.counterpart, wb.year), projectionParams(wb), this.slots));
     if (r) this.setRollup(r);
   }
 
@@ -570,10 +819,14 @@ export class WorkbookSession {
   private setRollup(r: Rollup): void {
     this.rollup = r;
     this.revision++;
+    this.queueChecks();
   }
 }
 
 type SessionFocus = { target: RowTarget; field: AnyField };
+
+/** A line's value of a field as an import wrote it (a stated plan lives in `stated`). */
+const importedValue = (l: Line, field: AnyField): unknown => (field === 'statedPlan' ? l.stated?.plan : l[field as keyof Line]);
 
 /** Records after a list of before/after changes, with what to write and what to delete. */
 function applyRecordChanges<T extends { id: Id }>(records: readonly T[], changes: RecordChange<T>[] | undefined): { records: T[]; put: T[]; deleted: Id[] } {

@@ -7,20 +7,31 @@ import { createWorkbook, loadWorkbook } from '../../src/db/workbook-repo';
 import { buildDemoWorkbook } from '../../src/domain/demo';
 import { WorkbookSession } from '../../src/state/session.svelte';
 import { RecalcClient } from '../../src/engine/recalc-client';
+import { asyncWorkerClient } from './worker-channel';
 import type { ReadContext } from '../../src/domain/edit';
-import type { AllocationRuleRecord } from '../../src/domain/model';
+import type { AllocationRuleRecord, WorkbookData } from '../../src/domain/model';
 import { ruleFromRecord } from '../../src/domain/allocation-plan';
 
 const TR = 1_000_000;
 const ctx: ReadContext = { unit: 'trieu', locale: 'vi' };
 let seq = 0;
 
-async function open() {
+/** The demo's DA3.TDA1 envelope by poor households, 10 % kept by the district office. */
+function da3Rule(demo: WorkbookData): AllocationRuleRecord {
+  return {
+    id: 'rule-1', workbookId: demo.workbook.id, scenarioId: demo.workbook.baselineScenarioId, name: 'Phân bổ 2024',
+    nodeId: demo.nodes.find((n) => n.code === 'DA3.TDA1')!.id, source: 'central', capital: 'recurrent', year: 2023, envelope: 2_398 * TR, unit: TR,
+    criteria: [{ key: 'poor', weight: 1 }], reserved: [{ id: 'ldtbxh', label: 'Phòng LĐ-TB&XH', percent: 10 }], overrides: {},
+    createdAt: 0, updatedAt: 0,
+  };
+}
+
+async function open(engine = new RecalcClient(false)) {
   const db = openDatabase(`session-test-${Date.now()}-${seq++}`);
   const demo = buildDemoWorkbook();
   await createWorkbook(db, demo);
   const loaded = (await loadWorkbook(db, demo.workbook.id))!;
-  const s = new WorkbookSession(db, loaded.data, loaded.chunks, new RecalcClient(false));
+  const s = new WorkbookSession(db, loaded.data, loaded.chunks, engine);
   await s.ready;
   const line = (code: string) => s.lines.find((l) => l.nodeId === demo.nodes.find((n) => n.code === code)!.id)!;
   const nodeIdx = (code: string) => s.tree.indexOf.get(demo.nodes.find((n) => n.code === code)!.id)!;
@@ -213,13 +224,7 @@ describe('WorkbookSession', () => {
 
   it('applying an allocation writes one line per commune as one undo step; re-applying updates them', async () => {
     const { s, demo, nodeIdx, settle, reload } = await open();
-    const node = demo.nodes.find((n) => n.code === 'DA3.TDA1')!;
-    const rec: AllocationRuleRecord = {
-      id: 'rule-1', workbookId: demo.workbook.id, scenarioId: demo.workbook.baselineScenarioId, name: 'Phân bổ 2024',
-      nodeId: node.id, source: 'central', capital: 'recurrent', year: 2023, envelope: 2_398 * TR, unit: TR,
-      criteria: [{ key: 'poor', weight: 1 }], reserved: [{ id: 'ldtbxh', label: 'Phòng LĐ-TB&XH', percent: 10 }], overrides: {},
-      createdAt: 0, updatedAt: 0,
-    };
+    const rec = da3Rule(demo);
     const split = await s.previewAllocation(ruleFromRecord(rec, s.places));
     expect(split?.ok).toBe(true);
     if (!split?.ok) return;
@@ -253,6 +258,110 @@ describe('WorkbookSession', () => {
     const saved = await reload();
     expect(saved.rules).toHaveLength(0);
     expect(saved.lines).toHaveLength(8);
+  });
+
+  it('a saved rule is flagged when a place, a written line or the places list changes, and re-applying clears the flag', async () => {
+    const { s, demo, settle } = await open();
+    const rec = da3Rule(demo);
+    const status = () => s.ruleChecks.statuses.get('rule-1');
+    const reapply = async () => {
+      const split = await s.previewAllocation(ruleFromRecord(s.rules.find((r) => r.id === 'rule-1') ?? rec, s.places));
+      if (!split?.ok) throw new Error('split failed');
+      s.applyAllocation(rec, split.value);
+      await settle();
+      await s.checkRules();
+    };
+    const written = () => s.lines.filter((l) => l.allocation?.ruleId === 'rule-1');
+    await reapply();
+    expect(status()).toEqual({ kind: 'current' });
+
+    // More poor households in Lộc Yên: its share grows, others shrink.
+    const locYen = s.places.find((p) => p.name === 'Lộc Yên')!;
+    s.setPlaceCells([{ placeId: locYen.id, field: 'poor', raw: '900' }], 'vi');
+    await s.checkRules();
+    const stale = status();
+    expect(stale?.kind).toBe('stale');
+    expect(stale?.kind === 'stale' && stale.moved).toBeGreaterThan(1);
+    await reapply();
+    expect(status()).toEqual({ kind: 'current' });
+
+    // A written line edited by hand: exactly that amount moved.
+    const line = written().find((l) => l.allocation!.key === locYen.id)!;
+    s.setCells([{ target: { kind: 'line', id: line.id }, field: 'plan', raw: '1' }], ctx);
+    await s.checkRules();
+    expect(status()).toEqual({ kind: 'stale', moved: 1 });
+    s.undo();
+    await s.checkRules();
+    expect(status()).toEqual({ kind: 'current' });
+
+    // A place deleted: its line still holds money until the rule is applied again, which sets it to 0.
+    s.deletePlaces([locYen.id]);
+    await s.checkRules();
+    expect(status()?.kind).toBe('stale');
+    await reapply();
+    expect(status()).toEqual({ kind: 'current' });
+    expect(written().find((l) => l.allocation!.key === locYen.id)!.plan).toBe(0);
+    expect(written().reduce((a, l) => a + l.plan, 0)).toBe(2_398 * TR);
+
+    // A new place with no figures: the rule can no longer be split, and says why.
+    const added = s.addPlace();
+    await s.checkRules();
+    expect(status()).toEqual({ kind: 'failed', problem: { code: 'allocation.bad-value', params: { recipient: added, column: 'poor' } } });
+    s.undo();
+    await s.checkRules();
+    expect(status()).toEqual({ kind: 'current' });
+
+    // A deleted rule is no longer checked.
+    s.deleteRule('rule-1');
+    await s.checkRules();
+    expect(status()).toBeUndefined();
+  });
+
+  it('checking the saved rules never cancels the preview being typed', async () => {
+    const { s, demo } = await open(asyncWorkerClient());
+    const rec: AllocationRuleRecord = { ...da3Rule(demo), id: 'rule-2', envelope: 220 * TR, criteria: [{ key: 'equal', weight: 1 }], reserved: [] };
+    const split = await s.previewAllocation(ruleFromRecord(rec, s.places));
+    if (!split?.ok) throw new Error('split failed');
+    s.applyAllocation(rec, split.value);
+    const [preview] = await Promise.all([s.previewAllocation(ruleFromRecord(rec, s.places)), s.checkRules()]);
+    expect(preview?.ok).toBe(true);
+    expect(s.recalcMode).toBe('worker');
+    expect(s.ruleChecks.statuses.get('rule-2')).toEqual({ kind: 'current' });
+    // A newer check does cancel an older one, which then writes nothing.
+    const older = s.checkRules();
+    s.setPlaceCells([{ placeId: s.places[0].id, field: 'poor', raw: '1' }], 'vi');
+    await Promise.all([older, s.checkRules()]);
+    expect(s.ruleChecks.statuses.get('rule-2')).toEqual({ kind: 'current' }); // equal shares ignore poor households
+    s.dispose();
+  });
+
+  it('projection: method, as-of date, a line’s months and eligibility move carry-over and lapse; undo restores; saved', async () => {
+    const { s, line, settle, reload } = await open(asyncWorkerClient());
+    const total = () => ({ carry: s.rollup!.carryOver[s.rollup!.nodeCount], lapse: s.rollup!.lapse[s.rollup!.nodeCount] });
+    await settle();
+    expect(total()).toEqual({ carry: 1_970_240_000, lapse: 224_100_000 });
+    s.setProjection({ method: 'linear' });
+    await settle();
+    expect(total().lapse).toBe(7_043_000_000);
+    s.setAsOf('2023-12-31');
+    await settle();
+    expect(total().lapse).toBe(7_422_000_000);
+    s.undo();
+    await settle();
+    expect(total().lapse).toBe(7_043_000_000);
+    // DA7.TDA2 no longer eligible: its money left lapses instead of carrying over.
+    const before = total();
+    const da7 = line('DA7.TDA2');
+    const left = da7.plan - s.rollup!.lineProjected[s.lines.indexOf(da7)];
+    s.setCells([{ target: { kind: 'line', id: da7.id }, field: 'carryEligible', raw: 'Không' }, { target: { kind: 'line', id: da7.id }, field: 'm10', raw: '50' }], ctx);
+    await settle();
+    expect(total().lapse - before.lapse).toBe(left);
+    expect(total().carry - before.carry).toBe(-left);
+    expect(s.rollup!.months[s.rollup!.nodeCount * 13 + 9]).toBe(50 * TR);
+    const saved = await reload();
+    expect(saved.workbook.settings.projection?.method).toBe('linear');
+    expect(saved.workbook.settings.asOf).toBe('2023-11-15');
+    expect(saved.lines.find((l) => l.id === da7.id)!.months?.[9]).toBe(50 * TR);
   });
 
   it('a field that does not belong to the row kind is a bug, not a silent write', async () => {

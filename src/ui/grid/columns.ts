@@ -2,11 +2,13 @@
 // is formatted in the chosen unit, and which row kinds may edit it.
 
 import type { AmountUnit, Lang, NumberLocale } from '../../domain/model';
+import { MONTH_COUNT } from '../../domain/model';
 import type { AnyField } from '../../domain/edit';
-import { statedForYear } from '../../domain/edit';
+import { MONTH_FIELDS, monthIndex, statedForYear } from '../../domain/edit';
 import { formatAmount, formatDate, formatRate } from '../../domain/amount';
-import { SOURCE_LABELS, CAPITAL_LABELS } from '../../domain/cell-input';
+import { SOURCE_LABELS, CAPITAL_LABELS, METHOD_LABELS, YES_NO_LABELS } from '../../domain/cell-input';
 import { rateOf } from '../../domain/rollup';
+import { deadlineOf, projectionOf, FLAG_EXPECTED_EQUALS_REACHED, FLAG_FAR_FROM_PROFILE, FLAG_NO_PROFILE, FLAG_OVER_DISBURSED } from '../../domain/projection';
 import type { WorkbookSession } from '../../state/session.svelte';
 import { rowNode, TOTAL_ROW } from '../../state/rows';
 import { t } from '../i18n';
@@ -53,7 +55,93 @@ export const GRID_COLUMNS: GridColumn[] = [
   { key: 'delta', kind: 'delta', width: 90, header: { vi: 'Chênh lệch KH', en: 'Plan Δ' }, editable: [], numeric: true },
 ];
 
-export const COLUMN_INDEX = Object.fromEntries(GRID_COLUMNS.map((c, i) => [c.key, i])) as Record<string, number>;
+const col = (key: string): GridColumn => GRID_COLUMNS.find((c) => c.key === key)!;
+const derived = (key: string, vi: string, en: string, width = 100): GridColumn => ({ key, kind: 'derived-amount', width, header: { vi, en }, editable: [], numeric: true });
+
+/**
+ * The disbursement view: projection, carry-over and lapse per line and roll-up, the monthly
+ * actuals, and next year's money (what carries in and what is new).
+ */
+export const DISBURSEMENT_COLUMNS: GridColumn[] = [
+  col('code'),
+  col('name'),
+  col('unit'),
+  col('source'),
+  col('capital'),
+  col('vintage'),
+  { ...col('plan'), header: { vi: 'Vốn được sử dụng', en: 'Available' } },
+  derived('carriedIn', 'Trong đó: năm trước chuyển sang', 'Of which carried in', 110),
+  derived('ownPlan', 'Trong đó: giao năm nay', "Of which this year's", 110),
+  col('disbursed'),
+  col('asOf'),
+  col('rate'),
+  { key: 'method', field: 'method', kind: 'select', width: 130, header: { vi: 'Phương pháp dự báo', en: 'Projection method' }, editable: ['line'], numeric: false },
+  col('expected'),
+  col('projected'),
+  derived('runRate', 'GN cần/tháng để đạt dự kiến', 'Needed per month', 110),
+  col('unspent'),
+  { key: 'carryEligible', field: 'carryEligible', kind: 'select', width: 84, header: { vi: 'Được chuyển nguồn', en: 'May carry over' }, editable: ['line'], numeric: false },
+  derived('carryOver', 'Dự kiến chuyển nguồn', 'Projected carry-over'),
+  derived('lapse', 'Nguy cơ hủy/hết hạn', 'At risk of lapse'),
+  { key: 'deadline', kind: 'date', width: 86, header: { vi: 'Hạn giải ngân', en: 'Deadline' }, editable: [], numeric: false },
+  { key: 'carryConfirmed', field: 'carryConfirmed', kind: 'amount', width: 110, header: { vi: 'Chuyển nguồn đã xác nhận', en: 'Confirmed carry-over' }, editable: ['line'], numeric: true },
+  { key: 'flags', kind: 'text', width: 150, header: { vi: 'Cảnh báo', en: 'Flags' }, editable: [], numeric: false },
+  ...MONTH_FIELDS.map((field, i): GridColumn => ({
+    key: field,
+    field,
+    kind: 'amount',
+    width: 86,
+    header: i < 12 ? { vi: `GN T${i + 1}`, en: `Disb. M${i + 1}` } : { vi: 'GN T1 năm sau', en: 'Disb. M1 next yr' },
+    editable: ['line'],
+    numeric: true,
+  })),
+];
+
+/** The options of a select column, in the interface language. */
+export function selectOptions(column: GridColumn, lang: Lang): Record<string, string> {
+  switch (column.key) {
+    case 'source':
+      return { ...SOURCE_LABELS[lang] };
+    case 'capital':
+      return { ...CAPITAL_LABELS[lang] };
+    case 'method':
+      return { '': lang === 'vi' ? '(theo cả kế hoạch)' : "(workbook's)", ...METHOD_LABELS[lang] };
+    default:
+      return { yes: YES_NO_LABELS[lang].yes, no: YES_NO_LABELS[lang].no };
+  }
+}
+
+const FLAG_TEXT: [number, Record<Lang, string>, Record<Lang, string>][] = [
+  [FLAG_FAR_FROM_PROFILE, { vi: 'Lệch xa hồ sơ', en: 'Far from profile' }, {
+    vi: 'Tỷ lệ dự kiến khác xa mức mà hồ sơ giải ngân theo tháng cho thấy có thể đạt.',
+    en: 'The expected rate is far from what the monthly profile makes likely.',
+  }],
+  [FLAG_EXPECTED_EQUALS_REACHED, { vi: 'Dự kiến = đã đạt', en: 'Expected = reached' }, {
+    vi: 'Tỷ lệ dự kiến cuối năm bằng tỷ lệ đã đạt, khi năm đã gần hết: không giải ngân thêm?',
+    en: 'The expected year-end rate equals the rate already reached, late in the year: no more spending?',
+  }],
+  [FLAG_NO_PROFILE, { vi: 'Thiếu số liệu hồ sơ', en: 'No profile data' }, {
+    vi: 'Không dự báo được theo hồ sơ (chưa có ngày số liệu, hoặc chưa có số liệu các tháng năm trước): dự báo bằng số đã giải ngân.',
+    en: 'The profile cannot project (no as-of date, or no months of last year): the projection is what is disbursed.',
+  }],
+  [FLAG_OVER_DISBURSED, { vi: 'GN vượt vốn', en: 'Over-disbursed' }, {
+    vi: 'Số đã giải ngân lớn hơn số vốn được sử dụng.',
+    en: 'More is disbursed than the money available.',
+  }],
+];
+
+/** The flags of a line as short labels. */
+function flagLabels(flags: number, lang: Lang): string {
+  return FLAG_TEXT.filter(([bit]) => flags & bit).map(([, short]) => short[lang]).join(' · ');
+}
+
+/** What a flag cell means, in full (its hover text). */
+export function flagTip(s: WorkbookSession, code: number, lang: Lang): string {
+  const r = s.rollup;
+  if (!r) return '';
+  if (code >= 0) return FLAG_TEXT.filter(([bit]) => r.lineFlags[code] & bit).map(([, , long]) => long[lang]).join('\n');
+  return lang === 'vi' ? 'Số dòng có cảnh báo bên dưới.' : 'Lines below with a flag.';
+}
 
 /** The field a column edits on a row of the given kind. */
 export function fieldFor(column: GridColumn, kind: RowKind): AnyField | undefined {
@@ -65,8 +153,8 @@ export function rowKindOf(code: number): RowKind {
 }
 
 /** Column headers in the interface language (the unit is stated once, above the grid). */
-export function columnHeaders(view: ViewSettings): string[] {
-  return GRID_COLUMNS.map((c) => c.header[view.lang]);
+export function columnHeaders(view: ViewSettings, columns: readonly GridColumn[] = GRID_COLUMNS): string[] {
+  return columns.map((c) => c.header[view.lang]);
 }
 
 /** The unit line shown above the grid, as Vietnamese tables write it ("ĐVT: triệu đồng"). */
@@ -81,8 +169,7 @@ const PENDING = '…';
  * The text a cell shows (and copies, and offers to the editor). Amounts are formatted exactly in the
  * chosen unit; derived figures come from the worker's roll-up, shown as "…" until it arrives.
  */
-export function cellText(s: WorkbookSession, code: number, col: number, view: ViewSettings): string {
-  const c = GRID_COLUMNS[col];
+export function cellText(s: WorkbookSession, code: number, c: GridColumn, view: ViewSettings): string {
   const amt = (v: number | undefined | null) => (v === undefined || v === null || Number.isNaN(v) ? '' : formatAmount(v, view.unit, view.locale));
   const r = s.rollup;
   if (code >= 0) {
@@ -121,8 +208,29 @@ export function cellText(s: WorkbookSession, code: number, col: number, view: Vi
         return amt(l.stated?.plan);
       case 'delta':
         return l.stated?.plan === undefined ? '' : signed(l.plan - l.stated.plan, view);
+      case 'carriedIn':
+        return l.vintage < s.workbook.year ? amt(l.plan) : '';
+      case 'ownPlan':
+        return l.vintage < s.workbook.year ? '' : amt(l.plan);
+      case 'method':
+        return l.method ? METHOD_LABELS[view.lang][l.method] : '';
+      case 'runRate':
+        return r ? amt(r.lineRunRate[code]) : PENDING;
+      case 'carryEligible':
+        return YES_NO_LABELS[view.lang][l.carryEligible ? 'yes' : 'no'];
+      case 'carryOver':
+        return r ? amt(r.lineCarry[code]) : PENDING;
+      case 'lapse':
+        return r ? amt(r.lineLapse[code]) : PENDING;
+      case 'deadline':
+        return formatDate(deadlineOf(l, s.workbook), view.locale);
+      case 'carryConfirmed':
+        return amt(l.carryConfirmed);
+      case 'flags':
+        return r ? flagLabels(r.lineFlags[code], view.lang) : '';
     }
-    return '';
+    const month = monthIndex(c.key);
+    return month >= 0 ? amt(l.months?.[month]) : '';
   }
   const isTotal = code === TOTAL_ROW;
   const k = isTotal ? (r?.nodeCount ?? -1) : rowNode(code);
@@ -150,8 +258,23 @@ export function cellText(s: WorkbookSession, code: number, col: number, view: Vi
     case 'delta':
       if (stated === undefined) return '';
       return r ? signed(r.plan[k] - stated, view) : PENDING;
+    case 'carriedIn':
+      return r ? amt(r.carriedIn[k]) : PENDING;
+    case 'ownPlan':
+      return r ? amt(r.plan[k] - r.carriedIn[k]) : PENDING;
+    case 'runRate':
+      return r ? (r.runRate[k] ? amt(r.runRate[k]) : '') : PENDING;
+    case 'carryOver':
+      return r ? amt(r.carryOver[k]) : PENDING;
+    case 'lapse':
+      return r ? amt(r.lapse[k]) : PENDING;
+    case 'flags':
+      return r && r.flagged[k] ? `⚠ ${r.flagged[k]}` : '';
+    case 'method':
+      return isTotal ? `${METHOD_LABELS[view.lang][projectionOf(s.workbook).method]}` : '';
   }
-  return '';
+  const month = monthIndex(c.key);
+  return month >= 0 && r && r.monthsKnown[k] ? amt(r.months[k * MONTH_COUNT + month]) : '';
 }
 
 function signed(v: number, view: ViewSettings): string {

@@ -6,8 +6,7 @@ import Handsontable from 'handsontable';
 import type { CellChange, ChangeSource } from 'handsontable/settings';
 import type { CellInput, CellProblem, RowTarget, WorkbookSession } from '../../state/session.svelte';
 import { TOTAL_ROW, rowNode } from '../../state/rows';
-import { SOURCE_LABELS, CAPITAL_LABELS } from '../../domain/cell-input';
-import { GRID_COLUMNS, COLUMN_INDEX, cellText, columnHeaders, fieldFor, rowKindOf, type ViewSettings } from './columns';
+import { GRID_COLUMNS, cellText, columnHeaders, fieldFor, flagTip, rowKindOf, selectOptions, type GridColumn, type ViewSettings } from './columns';
 import { t } from '../i18n';
 import { isCounterpartShort } from '../../domain/rollup';
 import { formatAmount } from '../../domain/amount';
@@ -17,6 +16,8 @@ import { BASE_GRID_SETTINGS } from './grid-settings';
 export interface GridCallbacks {
   onProblems(problems: CellProblem[]): void;
   onInfo(text: string): void;
+  /** The row code (see state/rows) under the active cell, after each selection. */
+  onSelectRow?(code: number): void;
 }
 
 interface RowRef {
@@ -30,18 +31,22 @@ export class BudgetGridAdapter {
   private invalid = new Set<string>();
   private lastFocusSeq = -1;
   private seenStructure = -1;
+  /** Index of each column by key. */
+  private colIndex: Record<string, number>;
 
   constructor(
     container: HTMLElement,
     private session: WorkbookSession,
     private view: ViewSettings,
     private cb: GridCallbacks,
+    private cols: GridColumn[] = GRID_COLUMNS,
   ) {
     this.rowRefs = this.makeRowRefs();
-    const columns = GRID_COLUMNS.map((c, col) => ({
+    this.colIndex = Object.fromEntries(cols.map((c, i) => [c.key, i]));
+    const columns = cols.map((c) => ({
       data: (row: unknown) => {
         const ref = row as RowRef | undefined;
-        return ref ? cellText(this.session, this.session.rows[ref.r], col, this.view) : '';
+        return ref ? cellText(this.session, this.session.rows[ref.r], c, this.view) : '';
       },
       width: c.width,
     }));
@@ -49,14 +54,18 @@ export class BudgetGridAdapter {
       ...BASE_GRID_SETTINGS,
       data: this.rowRefs,
       columns,
-      colHeaders: columnHeaders(view),
-      colWidths: GRID_COLUMNS.map((c) => c.width),
+      colHeaders: columnHeaders(view, cols),
+      colWidths: cols.map((c) => c.width),
       cells: (row, col) => this.cellMeta(row, col),
       renderer: (instance: Handsontable.Core, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, cp: Handsontable.CellProperties) =>
         this.renderCell(instance, td, row, col, prop, value, cp),
       beforeChange: (changes, source) => this.onBeforeChange(changes, source),
       beforeKeyDown: (e) => this.onKeyDown(e),
       afterOnCellMouseDown: (e, coords) => this.onMouseDown(e as MouseEvent, coords.row ?? -1),
+      afterSelectionEnd: (row) => {
+        const code = this.session.rows[row];
+        if (code !== undefined) this.cb.onSelectRow?.(code);
+      },
       contextMenu: { items: this.menuItems() },
     });
   }
@@ -86,20 +95,31 @@ export class BudgetGridAdapter {
     }
   }
 
+  /**
+   * Shows another session. Another scenario of the same workbook keeps the user's place: the same
+   * line or item stays selected (ids match across scenarios) and the view keeps its scroll.
+   */
   setSession(session: WorkbookSession): void {
+    const sameWorkbook = session.workbook.id === this.session.workbook.id;
+    const keep = sameWorkbook ? this.selectedTarget() : null;
+    const col = Math.max(this.hot.getSelectedRangeActive()?.highlight.col ?? 0, 0);
+    const top = sameWorkbook ? Math.max(this.hot.getFirstFullyVisibleRow() ?? 0, 0) : 0;
+    const left = sameWorkbook ? Math.max(this.hot.getFirstFullyVisibleColumn() ?? 0, 0) : 0;
     this.session = session;
     this.invalid.clear();
     this.lastFocusSeq = session.focusRequest?.seq ?? -1;
     this.seenStructure = session.structureRevision;
     this.rowRefs = this.makeRowRefs();
     this.hot.updateData(this.rowRefs);
-    this.hot.scrollViewportTo({ row: 0, col: 0 });
+    this.hot.scrollViewportTo({ row: Math.min(top, Math.max(this.rowRefs.length - 1, 0)), col: left, verticalSnap: 'top', horizontalSnap: 'start' });
+    const row = keep ? session.rowOfTarget(keep) : -1;
+    if (row >= 0) this.hot.selectCell(row, col, row, col, false, false);
   }
 
   setView(view: ViewSettings): void {
     const langChanged = view.lang !== this.view.lang;
     this.view = view;
-    this.hot.updateSettings(langChanged ? { colHeaders: columnHeaders(view), contextMenu: { items: this.menuItems() } } : { colHeaders: columnHeaders(view) });
+    this.hot.updateSettings(langChanged ? { colHeaders: columnHeaders(view, this.cols), contextMenu: { items: this.menuItems() } } : { colHeaders: columnHeaders(view, this.cols) });
   }
 
   destroy(): void {
@@ -127,7 +147,7 @@ export class BudgetGridAdapter {
       changes[i] = null; // The session applies the edit; Handsontable never writes the data itself.
       const col = typeof prop === 'number' ? prop : (this.hot.propToCol(prop as string) ?? -1);
       const code = this.session.rows[row];
-      const column = GRID_COLUMNS[col as number];
+      const column = this.cols[col as number];
       if (code === undefined || !column) continue;
       const kind = rowKindOf(code);
       const field = fieldFor(column, kind);
@@ -163,14 +183,14 @@ export class BudgetGridAdapter {
 
   private cellMeta(row: number, col: number): Handsontable.CellMeta {
     const code = this.session.rows[row];
-    const column = GRID_COLUMNS[col];
+    const column = this.cols[col];
     if (code === undefined || !column) return { readOnly: true };
     const kind = rowKindOf(code);
     // Handsontable keeps cell meta by position while rows move under it: set every key each time.
-    const meta: Handsontable.CellMeta = { readOnly: !column.editable.includes(kind), editor: 'text', placeholder: undefined };
+    const meta: Handsontable.CellMeta = { readOnly: this.session.frozen || !column.editable.includes(kind), editor: 'text', placeholder: undefined };
     if (column.kind === 'select' && kind === 'line') {
       meta.editor = 'select';
-      meta.selectOptions = column.key === 'source' ? { ...SOURCE_LABELS[this.view.lang] } : { ...CAPITAL_LABELS[this.view.lang] };
+      meta.selectOptions = selectOptions(column, this.view.lang);
     }
     if (kind === 'line') {
       if (column.key === 'name') meta.placeholder = t(this.view.lang, 'linePlaceholder');
@@ -188,9 +208,12 @@ export class BudgetGridAdapter {
     value: unknown,
     cp: Handsontable.CellProperties,
   ): void {
+    // Handsontable 18's text renderer no longer runs the base one, which would then run after this
+    // renderer and strip the htInvalid mark set below: run it first.
+    Handsontable.renderers.BaseRenderer(instance, td, row, col, prop, value, cp);
     Handsontable.renderers.TextRenderer(instance, td, row, col, prop, value as string, cp);
     const code = this.session.rows[row];
-    const column = GRID_COLUMNS[col];
+    const column = this.cols[col];
     const kind = rowKindOf(code);
     const cls = td.classList;
     cls.add(`pb-${kind}`);
@@ -199,16 +222,19 @@ export class BudgetGridAdapter {
     if (typeof value === 'string' && value.startsWith('-')) cls.add('pb-negative');
     if (column.key === 'delta' && value) cls.add('pb-delta');
     if (kind === 'node') cls.add(`pb-depth-${Math.min(this.session.tree.depth[rowNode(code)], 3)}`);
-    if (col === COLUMN_INDEX.requiredLocal && kind !== 'line') this.markCounterpart(td, code);
-    if (this.invalid.has(targetKey(this.session.targetOfRow(code)) + '|' + col)) cls.add('htInvalid');
+    if (col === this.colIndex.requiredLocal && kind !== 'line') this.markCounterpart(td, code);
+    if (column.key === 'flags' && value) this.markFlags(td, code);
+    // A cell refused when typed, or brought in unread by an import (marked until it takes a value).
+    const lineField = kind === 'line' ? fieldFor(column, kind) : undefined;
+    if (this.invalid.has(targetKey(this.session.targetOfRow(code)) + '|' + col) || (lineField && this.session.isImportMarked(this.session.lines[code].id, lineField))) cls.add('htInvalid');
     // Long names are cut by the column width: the full text shows on hover.
     if (column.kind === 'text' && typeof value === 'string' && value.length > 24) td.title = value;
     else td.removeAttribute('title');
-    if (col === COLUMN_INDEX.name || col === COLUMN_INDEX.code) {
+    if (col === this.colIndex.name || col === this.colIndex.code) {
       const depth = kind === 'node' ? this.session.tree.depth[rowNode(code)] : kind === 'line' ? this.lineDepth(code) : 0;
       cls.add(`pb-indent-${Math.min(depth, 6)}`);
     }
-    if (col === COLUMN_INDEX.code && kind === 'node') {
+    if (col === this.colIndex.code && kind === 'node') {
       const k = rowNode(code);
       const node = this.session.tree.nodes[k];
       const expandable = this.session.tree.hasChildren[k] || this.session.lineNode.includes(k);
@@ -232,6 +258,12 @@ export class BudgetGridAdapter {
     td.title = t(this.view.lang, 'counterpartShortTip', { planned: f(r.local[k]), short: f(r.requiredLocal[k] - r.local[k]) });
   }
 
+  /** Explains a line's or a roll-up's projection flags on hover. */
+  private markFlags(td: HTMLTableCellElement, code: number): void {
+    td.classList.add('pb-flag');
+    td.title = flagTip(this.session, code, this.view.lang);
+  }
+
   private lineDepth(code: number): number {
     const k = this.session.lineNode[code];
     return k >= 0 ? this.session.tree.depth[k] + 1 : 0;
@@ -241,6 +273,9 @@ export class BudgetGridAdapter {
 
   private onKeyDown(e: KeyboardEvent): void {
     if (this.hot.getActiveEditor()?.isOpened() || handleUndoKeys(this.hot, e, this.session)) return;
+    // Typing into a frozen version does nothing by itself: say why instead.
+    const typing = (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) || ['Enter', 'F2', 'Delete', 'Backspace'].includes(e.key);
+    if (this.session.frozen && typing && this.hot.getSelectedRangeActive()) this.session.refuseFrozen();
     const ctrl = e.ctrlKey || e.metaKey;
     const stop = () => {
       e.preventDefault();
@@ -250,7 +285,7 @@ export class BudgetGridAdapter {
       // Handsontable alone does not reach the last row of very long grids: select, then scroll to it.
       stop();
       const last = this.session.rows.length - 1;
-      const col = e.key === 'End' ? GRID_COLUMNS.length - 1 : Math.max(this.hot.getSelectedRangeActive()?.highlight.col ?? 0, 0);
+      const col = e.key === 'End' ? this.cols.length - 1 : Math.max(this.hot.getSelectedRangeActive()?.highlight.col ?? 0, 0);
       this.hot.selectCell(last, col, last, col, false, true);
       this.hot.scrollViewportTo({ row: Math.max(last - 1, 0), verticalSnap: 'top' });
       this.hot.scrollToFocusedCell();
@@ -351,7 +386,7 @@ export class BudgetGridAdapter {
     if (!req || req.seq === this.lastFocusSeq) return false;
     this.lastFocusSeq = req.seq;
     const row = this.session.rowOfTarget(req.target);
-    const col = GRID_COLUMNS.findIndex((c) => fieldFor(c, req.target.kind) === req.field);
+    const col = this.cols.findIndex((c) => fieldFor(c, req.target.kind) === req.field);
     if (row < 0 || col < 0) return false;
     this.hot.selectCell(row, col);
     this.focusGrid();

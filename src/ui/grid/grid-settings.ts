@@ -33,4 +33,15 @@ export const BASE_GRID_SETTINGS: Handsontable.GridSettings = {
   tabNavigation: true,
   navigableHeaders: true,
   copyPaste: true,
+  sanitizer: showAsText,
 };
+
+/**
+ * Handsontable writes headers and menu labels as HTML; ours are text (a criterion or scenario name
+ * may be `<img src=x onerror=…>`), so they are escaped and shown as typed. Pasted HTML is passed
+ * through: Handsontable reads it with an inert DOMParser and keeps only the cells' text.
+ */
+function showAsText(html: string, context?: string): string {
+  if (context?.startsWith('CopyPaste')) return html;
+  return html.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
