@@ -8,8 +8,18 @@ export const COLUMNS = [
 ] as const;
 export type ColumnKey = (typeof COLUMNS)[number];
 
+/** The disbursement tab's columns, in order. */
+export const DISBURSEMENT_COLUMNS = [
+  'code', 'name', 'unit', 'source', 'capital', 'vintage', 'plan', 'carriedIn', 'ownPlan', 'disbursed', 'asOf', 'rate', 'method',
+  'expected', 'projected', 'runRate', 'unspent', 'carryEligible', 'carryOver', 'lapse', 'deadline', 'carryConfirmed', 'flags',
+  ...Array.from({ length: 13 }, (_, i) => `m${i + 1}`),
+] as const;
+
 export class Workbench {
-  constructor(readonly page: Page) {}
+  constructor(
+    readonly page: Page,
+    readonly columns: readonly string[] = COLUMNS,
+  ) {}
 
   async open(baseUrl: string, query = ''): Promise<void> {
     await this.page.goto(baseUrl + query);
@@ -38,36 +48,65 @@ export class Workbench {
     return this.page.locator(`xpath=${frozenRowXPath(text)}`);
   }
 
-  cell(rowText: string, col: ColumnKey): Locator {
-    const i = COLUMNS.indexOf(col);
+  cell(rowText: string, col: ColumnKey | string): Locator {
+    const i = this.columns.indexOf(col);
+    if (i < 0) throw new Error(`no column ${col}`);
     if (i < 2) return this.row(rowText).first().locator(`td[aria-colindex="${i + 1}"]`);
     const dataRows = `//div[contains(@class,'ht_master') or contains(concat(' ', @class, ' '), ' ht_clone_bottom ')]//tbody/tr`;
     return this.page.locator(`xpath=(${dataRows}[@aria-rowindex = (${frozenRowXPath(rowText)})/@aria-rowindex]/td[@aria-colindex='${i + 1}'])[1]`);
   }
 
-  async text(rowText: string, col: ColumnKey): Promise<string> {
+  /**
+   * Scrolls the grid sideways until a column is drawn (Handsontable draws only the columns in view).
+   * Needs the page opened with ?debug; without it, only the columns in view can be read.
+   */
+  async reveal(col: ColumnKey | string): Promise<void> {
+    const i = this.columns.indexOf(col);
+    if (i < 2) return;
+    await this.page.evaluate((c) => {
+      const hot = (globalThis as { planbench?: { hot(): { scrollViewportTo(o: object): boolean; render(): void } | undefined } }).planbench?.hot();
+      if (hot) hot.scrollViewportTo({ col: c, horizontalSnap: 'start' });
+    }, i);
+  }
+
+  async text(rowText: string, col: ColumnKey | string): Promise<string> {
+    await this.reveal(col);
     return ((await this.cell(rowText, col).textContent()) ?? '').replace(/^[▾▸]/, '').trim();
   }
 
-  /** Clicks a cell and waits until the grid shows it as the selected cell. */
-  async select(rowText: string, col: ColumnKey): Promise<void> {
+  /**
+   * Clicks a cell and waits until the grid shows it as the selected cell. Handsontable reuses its
+   * table cells when it scrolls, so a click that scrolled the grid on its way can land on the row
+   * that now occupies the same spot; then the cell is clicked again, as a user would.
+   */
+  async select(rowText: string, col: ColumnKey | string): Promise<void> {
+    await this.reveal(col);
     const cell = this.cell(rowText, col);
-    await cell.click();
-    await expect.poll(async () => (await cell.getAttribute('class')) ?? '', { timeout: 5_000 }).toContain('current');
+    const isCurrent = async () => ((await cell.getAttribute('class')) ?? '').split(/\s+/).includes('current');
+    for (let attempt = 1; ; attempt++) {
+      await cell.click();
+      try {
+        await expect.poll(isCurrent, { timeout: 2_000 }).toBe(true);
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        await this.page.keyboard.press('Escape');
+      }
+    }
     // A second click on the same cell soon after the first is a double-click, which opens the editor
     // on the old value; Escape closes it unchanged, as a user would.
     await this.page.keyboard.press('Escape');
   }
 
   /** Selects a cell, types a value as a user would, and confirms with Enter. */
-  async type(rowText: string, col: ColumnKey, value: string): Promise<void> {
+  async type(rowText: string, col: ColumnKey | string, value: string): Promise<void> {
     await this.select(rowText, col);
     await this.page.keyboard.type(value);
     await this.page.keyboard.press('Enter');
   }
 
   /** Pastes tab-separated text into the grid at a cell, as Excel puts it on the clipboard. */
-  async paste(rowText: string, col: ColumnKey, tsv: string): Promise<void> {
+  async paste(rowText: string, col: ColumnKey | string, tsv: string): Promise<void> {
     await this.select(rowText, col);
     await this.page.evaluate((text) => {
       const dt = new DataTransfer();
@@ -78,7 +117,7 @@ export class Workbench {
   }
 
   /** Waits until a cell reads the expected text. */
-  async expectText(rowText: string, col: ColumnKey, want: string): Promise<void> {
+  async expectText(rowText: string, col: ColumnKey | string, want: string): Promise<void> {
     await expect.poll(() => this.text(rowText, col), { timeout: 10_000 }).toBe(want);
   }
 
