@@ -32,6 +32,8 @@ describe('places and criteria sheet', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Không đọc được "nhiều"');
     expect(await cell('Xuân Long', 4).textContent()).toBe('62');
+    // The refused cell is marked red until it takes a value.
+    await expect.poll(async () => (await cell('Xuân Long', 4).getAttribute('class')) ?? '').toContain('htInvalid');
     await page.screenshot({ path: 'test-results/07-places-sheet.png' });
 
     await cell('Xuân Long', 3).click();

@@ -42,6 +42,8 @@ export class PlacesAdapter {
       ...this.shape(),
       cells: (row) => ({ readOnly: row === this.session.places.length }),
       renderer: (instance: Handsontable.Core, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, cp: Handsontable.CellProperties) => {
+        // The base renderer first: run after this one, it would strip the htInvalid mark.
+        Handsontable.renderers.BaseRenderer(instance, td, row, col, prop, value, cp);
         Handsontable.renderers.TextRenderer(instance, td, row, col, prop, value as string, cp);
         if (col >= FIXED.length) td.classList.add('htRight', 'pb-num');
         if (row === this.session.places.length) td.classList.add('pb-total');
