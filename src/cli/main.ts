@@ -4,7 +4,7 @@
 //   planbench recalc WORKBOOK.json [options]   the program totals of a backup, as text or --json
 // Problems go to stderr in Vietnamese and English with a non-zero exit code (1 bad input, 2 usage).
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { splitEnvelope, type AllocationResult } from '../domain/allocate';
 import { describeProblem } from '../domain/messages';
 import type { AmountUnit, Lang, NumberLocale, Problem, Result } from '../domain/model';
@@ -13,6 +13,7 @@ import { archiveBaseline } from '../domain/workbook-archive';
 import { readRuleJson } from '../io/rule-json';
 import { readBackupBytes } from '../io/backup';
 import type { CsvSeparator } from '../io/export-csv';
+import { MAX_FILE_BYTES } from '../io/sheet';
 import { convertFile } from './convert';
 import type { ImportProblem } from '../io/import-types';
 import { formatTotals, planTotals } from './recalc';
@@ -79,8 +80,11 @@ function parseOptions(args: string[], flags: readonly string[]): Options | null 
   return o;
 }
 
+/** A file's bytes; a file larger than any reader takes (the import's limit) is refused unread. */
 function readBytes(file: string, code = 'file.unreadable'): Result<Uint8Array> {
   try {
+    const size = statSync(file).size;
+    if (size > MAX_FILE_BYTES) return fail('file.too-large', { file, size: Math.ceil(size / 2 ** 20), limit: MAX_FILE_BYTES / 2 ** 20 });
     return ok(readFileSync(file));
   } catch (e) {
     return fail(code, { file, detail: (e as Error).message });

@@ -1,7 +1,7 @@
 // The headless command as a user runs it: `npx planbench allocate RULE.json [--csv]`.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,5 +51,17 @@ describe('planbench allocate', () => {
     const usage = run('split');
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('planbench allocate');
+  });
+
+  it('refuses a rule file larger than the readers take, unread, with the sizes in both languages', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-cli-'));
+    const file = join(dir, 'huge.json');
+    writeFileSync(file, '{');
+    truncateSync(file, 200 * 2 ** 20); // sparse: no disk used
+    const r = run('allocate', file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('quá lớn (200 MB, tối đa 128 MB)');
+    expect(r.stderr).toContain('too large (200 MB, at most 128 MB)');
   });
 });
