@@ -113,6 +113,13 @@ export class ChunkedLines {
     return [...this.chunks.keys()].sort((a, b) => a - b);
   }
 
+  /** Each chunk's lines by chunk number (an absent chunk is a hole), as the chunks are stored. */
+  byChunk(): Line[][] {
+    const out: Line[][] = [];
+    for (const no of this.chunkNos()) out[no] = this.lines(no);
+    return out;
+  }
+
   /** Every line, chunk by chunk, in stored order within a chunk. */
   allLines(): Line[] {
     const out: Line[] = [];

@@ -31,6 +31,35 @@ async function storedPair(db: PlanbenchDB, workbookId: Id, scenarioId: Id): Prom
   return { wb, s };
 }
 
+/** What copying a scenario wrote: the new scenario, its rules, and the workbook record as stored after. */
+export interface ScenarioCopyWritten {
+  scenario: Scenario;
+  rules: AllocationRuleRecord[];
+  workbook: Workbook;
+}
+
+async function writeCopy(
+  db: PlanbenchDB,
+  workbookId: Id,
+  sourceId: Id,
+  opts: { kind: 'variant' | 'version'; name: string; note?: string },
+  held?: readonly (readonly Line[] | undefined)[],
+): Promise<ScenarioCopyWritten> {
+  const { wb, s } = await storedPair(db, workbookId, sourceId);
+  const [stored, rules] = await Promise.all([held ? null : chunksOf(db, sourceId).toArray(), db.rules.where('scenarioId').equals(sourceId).toArray()]);
+  const id = crypto.randomUUID();
+  const copy = copyScenarioRecords(wb, s, rules, { id, ...opts, now: Date.now(), newId: () => crypto.randomUUID() });
+  const chunks: LineChunk[] = stored
+    ? stored.map((c) => ({ ...c, scenarioId: id }))
+    : (held ?? []).flatMap((lines, no) => (lines?.length ? [{ scenarioId: id, workbookId, no, lines: [...lines] }] : []));
+  await db.scenarios.add(copy.scenario);
+  await db.lineChunks.bulkAdd(chunks);
+  if (copy.rules.length) await db.rules.bulkAdd(copy.rules);
+  const workbook = { ...wb, updatedAt: Date.now() };
+  await db.workbooks.put(workbook);
+  return { scenario: copy.scenario, rules: copy.rules, workbook };
+}
+
 /**
  * Copies a scenario (or version) as a new variant or version: its lines (same ids, so they match
  * across scenarios), its rules (fresh ids) and its inputs. Returns the new scenario.
@@ -41,17 +70,22 @@ export async function copyScenario(
   sourceId: Id,
   opts: { kind: 'variant' | 'version'; name: string; note?: string },
 ): Promise<Result<Scenario>> {
-  return run(db, async () => {
-    const { wb, s } = await storedPair(db, workbookId, sourceId);
-    const [chunks, rules] = await Promise.all([chunksOf(db, sourceId).toArray(), db.rules.where('scenarioId').equals(sourceId).toArray()]);
-    const id = crypto.randomUUID();
-    const copy = copyScenarioRecords(wb, s, rules, { id, ...opts, now: Date.now(), newId: () => crypto.randomUUID() });
-    await db.scenarios.add(copy.scenario);
-    await db.lineChunks.bulkAdd(chunks.map((c) => ({ ...c, scenarioId: id })));
-    if (copy.rules.length) await db.rules.bulkAdd(copy.rules);
-    await db.workbooks.put({ ...wb, updatedAt: Date.now() });
-    return copy.scenario;
-  });
+  return run(db, async () => (await writeCopy(db, workbookId, sourceId, opts)).scenario);
+}
+
+/**
+ * The same copy, from the lines an open session holds (by chunk number, as they are stored once its
+ * edits are saved), so the source's lines are not read back; returns what a session on the copy
+ * needs besides those lines.
+ */
+export async function copyHeldScenario(
+  db: PlanbenchDB,
+  workbookId: Id,
+  sourceId: Id,
+  opts: { kind: 'variant' | 'version'; name: string; note?: string },
+  held: readonly (readonly Line[] | undefined)[],
+): Promise<Result<ScenarioCopyWritten>> {
+  return run(db, () => writeCopy(db, workbookId, sourceId, opts, held));
 }
 
 /** Deletes a variant or version with its lines and rules; the baseline cannot be deleted. */

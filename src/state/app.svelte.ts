@@ -11,6 +11,7 @@ import { draftNextYear, nextYearName } from '../domain/next-year';
 import { openDatabase, type PlanbenchDB } from '../db/database';
 import { createWorkbook, deleteWorkbook, getMeta, listWorkbooks, loadWorkbook, setMeta, commitChange } from '../db/workbook-repo';
 import { WorkbookSession } from './session.svelte';
+import { ChunkedLines } from '../db/line-chunks';
 import { TabSync } from './tab-sync';
 import { loadWorkbookArchive, restoreBackup } from '../db/backup-repo';
 import { overlayScenario, type WorkbookArchive } from '../domain/workbook-archive';
@@ -18,7 +19,7 @@ import type { ColumnRole } from '../io/column-map';
 import { writeBackup } from '../io/backup';
 import { exportPlanCsv } from '../io/export-csv';
 import { foldToKey } from '../domain/text';
-import { copyScenario, deleteScenario, restoreAsBaseline, restoreScenario, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
+import { copyHeldScenario, copyScenario, deleteScenario, restoreAsBaseline, restoreScenario, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
 
 export interface Notice {
   kind: 'info' | 'error';
@@ -122,12 +123,16 @@ export class AppState {
       this.notify('error', { problem: { code: 'workbook.missing' } });
       return;
     }
+    await this.show(new WorkbookSession(this.db, loaded.data, loaded.chunks, undefined, loaded.scenarioId));
+  }
+
+  /** Puts a session on screen in place of the open one, and remembers it as the last used. */
+  private async show(session: WorkbookSession): Promise<void> {
     this.session?.dispose();
-    const session = new WorkbookSession(this.db, loaded.data, loaded.chunks, undefined, loaded.scenarioId);
     session.onCommitted = (m) => this.sync.post(m);
     this.session = session;
-    await setMeta(this.db, LAST_WORKBOOK, id);
-    await setMeta(this.db, lastScenarioKey(id), loaded.scenarioId);
+    await setMeta(this.db, LAST_WORKBOOK, session.workbook.id);
+    await setMeta(this.db, lastScenarioKey(session.workbook.id), session.scenarioId);
     await session.ready;
   }
 
@@ -144,7 +149,33 @@ export class AppState {
 
   /** Copies a scenario or version as a new variant (a full, independent copy) and switches to it. */
   async createVariant(fromId: Id, name: string, note?: string): Promise<Result<Scenario>> {
+    const s = this.session;
+    if (s && fromId === s.scenarioId) {
+      await s.flush();
+      // The scenario shown, all saved: copied and opened from the lines this tab holds.
+      if (s.unsavedCount === 0) return this.variantOfShown(s, name, note);
+    }
     return this.scenarioStep(() => copyScenario(this.db, this.session!.workbook.id, fromId, { kind: 'variant', name, note }), (s) => s.id);
+  }
+
+  /**
+   * A variant of the scenario on screen, written from the lines the session holds (the same as
+   * stored, its edits being saved) and opened from them too: a copy of 100 000 lines is neither read
+   * back to be written nor to be shown.
+   */
+  private async variantOfShown(s: WorkbookSession, name: string, note?: string): Promise<Result<Scenario>> {
+    const held = s.held();
+    const r = await copyHeldScenario(this.db, s.workbook.id, s.scenarioId, { kind: 'variant', name, note }, held.chunks);
+    if (!r.ok) {
+      this.notify('error', { problem: r.error });
+      return r;
+    }
+    const { scenario, rules, workbook } = r.value;
+    this.sync.post({ workbookId: workbook.id, scenarioId: '', chunks: [] });
+    const chunks = new ChunkedLines(held.chunks);
+    const data = { workbook, nodes: held.nodes, scenarios: [...held.scenarios, scenario], lines: chunks.allLines(), places: held.places, rules };
+    await this.show(new WorkbookSession(this.db, data, chunks, undefined, scenario.id));
+    return ok(scenario);
   }
 
   /** Freezes the current scenario as a version with a note; the grid stays on the scenario. */

@@ -164,6 +164,15 @@ export class WorkbookSession {
     return this.engine.lastRoundTripMs;
   }
 
+  /**
+   * What this session holds of its scenario and workbook, as stored once its edits are saved: the
+   * lines by chunk, the nodes, places and scenarios. A copy of the scenario opens from these without
+   * reading them back.
+   */
+  held(): { chunks: Line[][]; nodes: TreeNode[]; places: Place[]; scenarios: Scenario[] } {
+    return { chunks: this.chunks.byChunk(), nodes: [...this.nodeById.values()], places: this.places, scenarios: this.scenarios };
+  }
+
   /** Waits until every edit made so far is in IndexedDB. */
   flush(): Promise<void> {
     return this.saving;

@@ -8,6 +8,7 @@ import { createWorkbook, deleteWorkbook, loadWorkbook } from '../../src/db/workb
 import { copyScenario, deleteScenario, loadScenarioLines, restoreAsBaseline, restoreScenario, updateScenario } from '../../src/db/scenario-repo';
 import { buildDemoWorkbook } from '../../src/domain/demo';
 import { WorkbookSession } from '../../src/state/session.svelte';
+import { AppState } from '../../src/state/app.svelte';
 import { RecalcClient } from '../../src/engine/recalc-client';
 import { projectionOf } from '../../src/domain/projection';
 import type { Id } from '../../src/domain/model';
@@ -149,5 +150,41 @@ describe('scenarios', () => {
     await deleteWorkbook(db, wbId);
     expect(await db.scenarios.where('workbookId').equals(wbId).count()).toBe(0);
     expect(await db.lineChunks.where('workbookId').equals(wbId).count()).toBe(0);
+  });
+
+  it('a variant of the scenario shown, made from the lines the tab holds, is stored as its source and opens the same from storage', async () => {
+    const name = `scenarios-app-${Date.now()}-${seq++}`;
+    const app = new AppState(name);
+    await app.start();
+    const base = app.session!;
+    const baseId = base.scenarioId;
+    const da2 = base.lines.find((l) => l.nodeId === base.tree.nodes.find((n) => n.code === 'DA2')!.id)!;
+    expect(base.setCells([{ target: { kind: 'line', id: da2.id }, field: 'plan', raw: '6.000' }], ctx)).toEqual([]);
+    const r = await app.createVariant(baseId, 'Phương án A', 'tăng DA2');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const v = app.session!;
+    expect(v.scenarioId).toBe(r.value.id);
+    expect(v.scenario.note).toBe('tăng DA2');
+    expect(v.scenarios.map((s) => s.id)).toContain(baseId);
+    // What the tab shows is what was stored, line for line, and what the baseline holds.
+    const db = openDatabase(name);
+    const storedBase = await loadScenarioLines(db, baseId);
+    expect(storedBase.find((l) => l.id === da2.id)!.plan).toBe(6000 * TR);
+    expect(await loadScenarioLines(db, r.value.id)).toEqual(storedBase);
+    expect(v.lines).toEqual(storedBase);
+    const total = v.rollup!.plan[v.rollup!.nodeCount];
+    // Edits of the variant stay in it.
+    expect(v.setCells([{ target: { kind: 'line', id: da2.id }, field: 'plan', raw: '1.000' }], ctx)).toEqual([]);
+    await v.flush();
+    expect(await loadScenarioLines(db, baseId)).toEqual(storedBase);
+    v.dispose();
+    // Another visit opens the variant (the last used) from storage, with the edit and the same total less 5.000 triệu.
+    const again = new AppState(name);
+    await again.start();
+    expect(again.session!.scenarioId).toBe(r.value.id);
+    expect(again.session!.lines.find((l) => l.id === da2.id)!.plan).toBe(1000 * TR);
+    expect(again.session!.rollup!.plan[again.session!.rollup!.nodeCount]).toBe(total - 5000 * TR);
+    again.session!.dispose();
   });
 });
