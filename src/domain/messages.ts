@@ -260,6 +260,10 @@ export const APP_MESSAGES: MessageTable = {
     vi: 'Trình duyệt hết chỗ lưu: thay đổi mới nhất mới chỉ nằm trên màn hình. Hãy giải phóng dung lượng rồi sửa lại ô đó.',
     en: 'The browser is out of storage: the latest change is only on screen. Free some space, then enter it again.',
   },
+  'session.unsaved-leave': {
+    vi: 'Còn {count} bước sửa chưa lưu được vào trình duyệt (bộ nhớ đầy): chưa chuyển sang sổ hay kịch bản khác, vì như thế sẽ mất các thay đổi đó. Hãy tải bản sao lưu, giải phóng dung lượng rồi bấm "Thử lưu lại".',
+    en: '{count} edit steps could not be saved in this browser (storage full): staying here, since switching to another workbook or scenario would lose them. Download a backup, free some space, then press "Try saving again".',
+  },
   'db.write-failed': { vi: 'Chưa lưu được thay đổi vào trình duyệt: {detail}', en: 'The change could not be saved in this browser: {detail}' },
 };
 

@@ -114,9 +114,26 @@ export class AppState {
     this.notice = { kind, ...content, id: ++this.noticeSeq };
   }
 
-  /** Opens a workbook on one of its scenarios (the one last used in it, else the baseline). */
+  /**
+   * Whether the open session may be closed: every edit of it stored. When storage refused some
+   * (they live only in this tab), says so and keeps it open: closing it would lose them.
+   */
+  private async canLeave(): Promise<Result<true>> {
+    const s = this.session;
+    if (!s) return ok(true);
+    await s.flush();
+    if (s.unsavedCount === 0) return ok(true);
+    const problem = { code: 'session.unsaved-leave', params: { count: s.unsavedCount } };
+    this.notify('error', { problem });
+    return fail(problem.code, problem.params);
+  }
+
+  /**
+   * Opens a workbook on one of its scenarios (the one last used in it, else the baseline); stays on
+   * the open one while it has edits storage refused.
+   */
   async open(id: Id, scenarioId?: Id): Promise<void> {
-    await this.session?.flush();
+    if (!(await this.canLeave()).ok) return;
     const wanted = scenarioId ?? ((await getMeta(this.db, lastScenarioKey(id))) as Id | undefined);
     const loaded = await loadWorkbook(this.db, id, wanted);
     if (!loaded) {
@@ -150,10 +167,10 @@ export class AppState {
   /** Copies a scenario or version as a new variant (a full, independent copy) and switches to it. */
   async createVariant(fromId: Id, name: string, note?: string): Promise<Result<Scenario>> {
     const s = this.session;
+    // The scenario shown, all saved: copied and opened from the lines this tab holds.
     if (s && fromId === s.scenarioId) {
-      await s.flush();
-      // The scenario shown, all saved: copied and opened from the lines this tab holds.
-      if (s.unsavedCount === 0) return this.variantOfShown(s, name, note);
+      const leave = await this.canLeave();
+      return leave.ok ? this.variantOfShown(s, name, note) : leave;
     }
     return this.scenarioStep(() => copyScenario(this.db, this.session!.workbook.id, fromId, { kind: 'variant', name, note }), (s) => s.id);
   }
@@ -253,7 +270,8 @@ export class AppState {
   /** Runs a scenario operation after saving pending edits, then reopens the workbook on `show`. */
   private async scenarioStep<T>(op: () => Promise<Result<T>>, show: (value: T) => Id): Promise<Result<T>> {
     if (!this.session) return fail('workbook.missing');
-    await this.session.flush();
+    const leave = await this.canLeave();
+    if (!leave.ok) return leave;
     const r = await op();
     if (!r.ok) {
       this.notify('error', { problem: r.error });

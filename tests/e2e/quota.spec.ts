@@ -32,6 +32,14 @@ describe('storage full', () => {
     expect(await page.getByTestId('quota-notice').textContent()).toContain('CHƯA LƯU');
     await wb.screenshot('17-storage-full');
 
+    // A new scenario now would close this one and lose the edit: the tab stays, and says why.
+    page.once('dialog', (d) => void d.accept('Phương án mới'));
+    await page.getByTestId('scenario-new').click();
+    await expect.poll(() => wb.notice.textContent()).toContain('chưa lưu được vào trình duyệt (bộ nhớ đầy): chưa chuyển');
+    expect(await page.getByTestId('scenario-select').locator('option').allTextContents()).toEqual(['Kịch bản gốc']);
+    await wb.expectText(TOTAL, 'plan', '13.841');
+    await wb.screenshot('17b-storage-full-stays');
+
     const saved = page.waitForEvent('download');
     await page.getByTestId('quota-notice').getByRole('button', { name: /Tải bản sao lưu/ }).click();
     const chunks: Buffer[] = [];

@@ -187,4 +187,43 @@ describe('scenarios', () => {
     expect(again.session!.rollup!.plan[again.session!.rollup!.nodeCount]).toBe(total - 5000 * TR);
     again.session!.dispose();
   });
+
+  it('with edits storage refused, the tab stays on its scenario instead of switching and losing them', async () => {
+    const app = new AppState(`scenarios-full-${Date.now()}-${seq++}`);
+    await app.start();
+    const baseId = app.session!.scenarioId;
+    const made = await app.createVariant(baseId, 'Phương án B');
+    expect(made.ok).toBe(true);
+    const s = app.session!;
+    const line = s.lines[0];
+    const proto = IDBObjectStore.prototype as unknown as Record<'put' | 'add', unknown>;
+    const { put, add } = proto;
+    const full = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    proto.put = proto.add = full;
+    try {
+      expect(s.setCells([{ target: { kind: 'line', id: line.id }, field: 'plan', raw: '777' }], ctx)).toEqual([]);
+      await s.flush();
+      expect(s.unsavedCount).toBe(1);
+      for (const attempt of [() => app.switchScenario(baseId), () => app.createVariant(s.scenarioId, 'C'), () => app.createVariant(baseId, 'D')]) {
+        await attempt();
+        expect(app.session).toBe(s);
+        expect(app.notice?.problem?.code).toBe('session.unsaved-leave');
+        expect(app.notice?.problem?.params).toEqual({ count: 1 });
+      }
+      expect(s.lines.find((l) => l.id === line.id)!.plan).toBe(777 * TR);
+    } finally {
+      proto.put = put;
+      proto.add = add;
+    }
+    // Space is back: the edit is stored, and switching works.
+    await s.retrySave();
+    expect(s.unsavedCount).toBe(0);
+    await app.switchScenario(baseId);
+    expect(app.session!.scenarioId).toBe(baseId);
+    await app.switchScenario(made.ok ? made.value.id : '');
+    expect(app.session!.lines.find((l) => l.id === line.id)!.plan).toBe(777 * TR);
+    app.session!.dispose();
+  });
 });
