@@ -309,12 +309,20 @@ class TreeIndex {
     return this.byCode.get(key);
   }
 
-  /** A node by name: the one under `parentId` first, else the only one anywhere. */
-  name(name: string, parentId: Id | null): TreeNode | undefined {
+  /**
+   * A node by name: the one under `parentId` first. Else the only one of the nodes the workbook had
+   * (`had`) that lies inside the nearest of the row's file ancestors the workbook had too: a district
+   * listed under two projects is two nodes, never the first project's twice.
+   */
+  name(name: string, parentId: Id | null, had: (id: Id) => boolean): TreeNode | undefined {
     const candidates = new Set<TreeNode>();
     for (const key of [foldForMatch(name), foldForMatch(bareName(name))]) for (const n of this.byName.get(key) ?? []) candidates.add(n);
     const list = [...candidates];
-    return list.find((n) => n.parentId === parentId) ?? (list.length === 1 ? list[0] : undefined);
+    const under = list.find((n) => n.parentId === parentId);
+    if (under) return under;
+    const scope = parentId === null ? null : [parentId, ...this.ancestorsOf(parentId)].find(had) ?? null;
+    const pool = list.filter((n) => had(n.id) && (scope === null || this.ancestorsOf(n.id).includes(scope)));
+    return pool.length === 1 ? pool[0] : undefined;
   }
 
   /** Whether a name names one of the tree's items, by the code it states or by name anywhere.
@@ -602,7 +610,7 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
     let matchedBy: ImportedNode['matchedBy'] = node ? 'code' : null;
     const implied = !node && name ? codeInName(name, fileParent?.code ?? null) : null;
     if (!node && name) {
-      node = (implied ? tree.code(implied) : undefined) ?? tree.name(name, fileParentId);
+      node = (implied ? tree.code(implied) : undefined) ?? tree.name(name, fileParentId, (id) => workbookIds.has(id));
       if (node) matchedBy = 'name';
     }
     // A new node named twice under the same parent is one node.

@@ -199,6 +199,38 @@ describe('other layouts', () => {
     expect(flat.result.lines[0].line.plan).toBe(5_000_000);
   });
 
+  it('keeps a district listed under two projects in each project: a name matches elsewhere only among the workbook’s own items, inside the project the numbering gives', async () => {
+    const r = await readText(
+      [
+        'UBND TỈNH LẠNG SƠN',
+        'BIỂU TỔNG HỢP KẾ HOẠCH VỐN NĂM 2023',
+        'Đơn vị tính: triệu đồng',
+        'STT,Nội dung,Đơn vị thực hiện,Tổng số,Vốn đầu tư phát triển,Vốn sự nghiệp',
+        ',Tổng cộng,,1650,1000,650',
+        'I,Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng kinh tế - xã hội các huyện nghèo,,1000,1000,0',
+        '1,Huyện Bình Gia,UBND huyện Bình Gia,600,600,',
+        '2,Huyện Văn Quan,UBND huyện Văn Quan,400,400,',
+        'II,Dự án 2: Đa dạng hóa sinh kế,,250,0,250',
+        '1,Huyện Cao Lộc,Phòng Nông nghiệp,150,,150',
+        '2,Huyện Lộc Bình,Phòng Nông nghiệp,100,,100',
+        'III,Dự án 3: Hỗ trợ phát triển sản xuất,,400,0,400',
+        '1,Tiểu dự án 1: Hỗ trợ phát triển sản xuất trong lĩnh vực nông nghiệp,,300,0,300',
+        'a,Huyện Cao Lộc,UBND huyện,200,,200',
+        'b,Huyện Đình Lập,UBND huyện,100,,100',
+        '2,Tiểu dự án 2: Cải thiện dinh dưỡng,Sở Y tế,100,,100',
+      ].join('\n'),
+      { locale: 'vi' },
+    );
+    const TR = 1_000_000;
+    const under = (prefix: string) => linesByCode(r).filter((l) => l.code === prefix || l.code?.startsWith(prefix + '.')).reduce((a, l) => a + (l.plan ?? 0), 0);
+    expect(under('DA1')).toBe(1000 * TR);
+    expect(under('DA2')).toBe(250 * TR);
+    expect(under('DA3.TDA1')).toBe(300 * TR);
+    expect(under('DA3')).toBe(400 * TR);
+    const caoLoc = r.result.nodes.filter((n) => n.node.name === 'Huyện Cao Lộc').map((n) => n.node.code);
+    expect(caoLoc).toEqual(['DA2.1', 'DA3.TDA1.a']);
+  });
+
   it('gives a new project or sub-project the code its name states', async () => {
     const ctx = context();
     const r = await readText('STT;Nội dung;Kế hoạch (triệu đồng)\nI;Dự án 3: Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng;\n1;Tiểu dự án 3: Hỗ trợ giống cây trồng;120\nII;Dự án 8: Chương trình của tỉnh;45\n', {}, ctx);
