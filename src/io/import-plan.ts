@@ -670,12 +670,25 @@ function splitGroups(cells: RowCells, cols: Columns, defaults: { source: Source;
   const rowCapital = cols.capital === null ? null : (cells.get(cols.capital).value as CapitalType | null);
   const rowVintage = cols.vintage === null ? null : (cells.get(cols.vintage).value as number | null);
   const groups: SplitGroup[] = [];
-  const groupOf = (c: number): SplitGroup => {
+  // The capital type of every plan amount in the row whose header names one, when they agree: the
+  // capital type of its amounts whose header names none (a project's "NSĐP" beside "NSTW / ĐTPT").
+  const capitals = new Set<CapitalType>();
+  for (const c of cols.plan) if (cols.roles[c].capital && cells.num(c) !== null) capitals.add(cols.roles[c].capital!);
+  const rowPlanCapital = capitals.size === 1 ? [...capitals][0] : null;
+  /** The group of a column: the one its header and row name; for a disbursed column that leaves
+   * part of the split unsaid ("Trong đó NSTW" beside plan columns "NSTW ĐTPT" and "NSĐP"), the only
+   * planned group it fits, else the row's one capital type and the defaults fill the rest. */
+  const groupOf = (c: number, fitPlanned = false): SplitGroup => {
     const role = cols.roles[c];
     const headerVintage = role.vintage ?? (role.carriedIn ? year - 1 : null);
-    const source = role.source ?? rowSource ?? defaults.source;
-    const capital = role.capital ?? rowCapital ?? defaults.capital;
-    const vintage = (headerVintages ? headerVintage ?? rowVintage : rowVintage ?? headerVintage) ?? defaults.vintage;
+    const said = { source: role.source ?? rowSource, capital: role.capital ?? rowCapital, vintage: headerVintages ? headerVintage ?? rowVintage : rowVintage ?? headerVintage };
+    if (fitPlanned && (said.source === null || said.capital === null || said.vintage === null)) {
+      const fits = groups.filter((x) => x.plan !== null && (said.source === null || x.source === said.source) && (said.capital === null || x.capital === said.capital) && (said.vintage === null || x.vintage === said.vintage));
+      if (fits.length === 1) return fits[0];
+    }
+    const source = said.source ?? defaults.source;
+    const capital = said.capital ?? rowPlanCapital ?? defaults.capital;
+    const vintage = said.vintage ?? defaults.vintage;
     let g = groups.find((x) => x.source === source && x.capital === capital && x.vintage === vintage);
     if (!g) groups.push((g = { source, capital, vintage, plan: null, disbursed: null, asOf: null, invalid: [] }));
     return g;
@@ -686,7 +699,7 @@ function splitGroups(cells: RowCells, cols: Columns, defaults: { source: Source;
     if (cells.bad(c)) g.invalid.push('plan');
   }
   for (const c of cols.disbursed) {
-    const g = groupOf(c);
+    const g = groupOf(c, true);
     g.disbursed = cells.num(c);
     if (cells.bad(c)) g.invalid.push('disbursed');
     g.asOf = cols.roles[c].asOf ?? null;

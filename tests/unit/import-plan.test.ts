@@ -231,6 +231,29 @@ describe('other layouts', () => {
     expect(caoLoc).toEqual(['DA2.1', 'DA3.TDA1.a']);
   });
 
+  it('puts a disbursed column that names only the source on the one planned line it fits, and gives a source without a capital type the row’s one capital type', async () => {
+    const r = await readText(
+      [
+        'BÁO CÁO TÌNH HÌNH GIẢI NGÂN NĂM 2023',
+        'ĐVT: đồng',
+        'TT;Danh mục dự án;Chủ đầu tư;Kế hoạch vốn năm 2023;;;;Giải ngân đến 30/9/2023;',
+        ';;;Tổng số;NSTW;;NSĐP;Tổng số;Trong đó NSTW',
+        ';;;;ĐTPT;SN;;;',
+        'I;Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng;;8.000.000.000;7.500.000.000;;500.000.000;3.000.000.000;2.800.000.000',
+        '1;Đường GTNT thôn Nà Pàn;UBND xã Hoàng Văn Thụ;5.000.000.000;4.700.000.000;;300.000.000;2.000.000.000;1.900.000.000',
+        'II;Dự án 4: Phát triển giáo dục nghề nghiệp;;1.200.000.000;;1.200.000.000;;300.000.000;300.000.000',
+        '-;Đào tạo nghề cho lao động nông thôn;Trung tâm GDNN-GDTX;1.200.000.000;;1.200.000.000;;300.000.000;300.000.000',
+      ].join('\n'),
+      { locale: 'vi' },
+    );
+    const lines = linesByCode(r).map((l) => [l.unit, l.source, l.capital, l.plan, l.disbursed, l.asOf]);
+    expect(lines).toEqual([
+      ['UBND xã Hoàng Văn Thụ', 'central', 'investment', 4_700_000_000, 1_900_000_000, '2023-09-30'],
+      ['UBND xã Hoàng Văn Thụ', 'local', 'investment', 300_000_000, 0, null],
+      ['Trung tâm GDNN-GDTX', 'central', 'recurrent', 1_200_000_000, 300_000_000, '2023-09-30'],
+    ]);
+  });
+
   it('gives a new project or sub-project the code its name states', async () => {
     const ctx = context();
     const r = await readText('STT;Nội dung;Kế hoạch (triệu đồng)\nI;Dự án 3: Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng;\n1;Tiểu dự án 3: Hỗ trợ giống cây trồng;120\nII;Dự án 8: Chương trình của tỉnh;45\n', {}, ctx);
