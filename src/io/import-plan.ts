@@ -887,6 +887,7 @@ export async function buildImportPlan(
     }
   }
   options.onProgress?.(total, total);
+  totalsOfTable(totals, lines, imported, context.nodes);
 
   return ok({
     nodes: [...imported.values()],
@@ -898,6 +899,34 @@ export async function buildImportPlan(
     ambiguousColumns,
     preview,
   });
+}
+
+/**
+ * A "Cộng" row is read as the total of the group above it, unless its plan is what the whole
+ * table's lines add up to and not what the group's do: then it is the table's total (a report that
+ * ends with "Cộng" under its last project).
+ */
+function totalsOfTable(totals: StatedTotal[], lines: readonly ImportedLine[], imported: ReadonlyMap<Id, ImportedNode>, nodes: readonly TreeNode[]): void {
+  const parent = new Map<Id, Id | null>(nodes.map((n) => [n.id, n.parentId]));
+  for (const { node } of imported.values()) parent.set(node.id, node.parentId);
+  const under = (id: Id, group: Id): boolean => {
+    const seen = new Set<Id>();
+    for (let at: Id | null | undefined = id; at && !seen.has(at); at = parent.get(at)) {
+      if (at === group) return true;
+      seen.add(at);
+    }
+    return false;
+  };
+  const all = lines.reduce((a, l) => a + l.line.plan, 0);
+  for (const t of totals) {
+    if (t.scope !== 'group' || t.nodeId === null || t.figures.plan === undefined) continue;
+    const group = t.nodeId;
+    const inGroup = lines.reduce((a, l) => a + (under(l.line.nodeId, group) ? l.line.plan : 0), 0);
+    if (t.figures.plan === all && t.figures.plan !== inGroup) {
+      t.scope = 'table';
+      t.nodeId = null;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import ExcelJS from 'exceljs';
 import { useBrowser } from './browser';
 import { Workbench } from './pages/workbench';
 import { ImportDialogPage } from './pages/import-dialog';
@@ -29,12 +30,12 @@ async function expectedTotals(name: string) {
   return { lines: lines.length, plan: lines.reduce((a, l) => a + l.line.plan, 0), disbursed: lines.reduce((a, l) => a + l.line.disbursed, 0) };
 }
 
-/** The demo app with a new, empty 2023 workbook open (the program's tree, no lines). */
-async function emptyWorkbook(): Promise<{ page: Page; wb: Workbench; dlg: ImportDialogPage; close: () => Promise<void> }> {
+/** The demo app with a new, empty 2023 workbook open (the program's tree, no lines); `query` e.g. ?debug. */
+async function emptyWorkbook(query = ''): Promise<{ page: Page; wb: Workbench; dlg: ImportDialogPage; close: () => Promise<void> }> {
   const ctx = await browser().newContext({ viewport: { width: 1600, height: 1200 } });
   const page = await ctx.newPage();
   const wb = new Workbench(page);
-  await wb.open(baseUrl);
+  await wb.open(baseUrl, query);
   await page.getByRole('button', { name: /Sổ kế hoạch:/ }).click();
   await page.getByLabel('Tên sổ mới').fill('Văn Lãng 2023');
   await page.getByLabel('Năm kế hoạch').fill('2023');
@@ -42,6 +43,37 @@ async function emptyWorkbook(): Promise<{ page: Page; wb: Workbench; dlg: Import
   await expect.poll(() => page.getByTestId('workbook-name').textContent()).toBe('Văn Lãng 2023');
   await wb.waitReady();
   return { page, wb, dlg: new ImportDialogPage(page), close: () => ctx.close() };
+}
+
+/** A province-style sheet in đồng: a three-row merged header (plan by NSTW ĐTPT / SN and NSĐP,
+ * disbursed in total and "Trong đó NSTW"), roman/arabic/letter numbering, the same district under
+ * two projects, and a "Cộng" row. */
+async function provinceSheet(): Promise<Uint8Array> {
+  const book = new ExcelJS.Workbook();
+  const ws = book.addWorksheet('Biểu 02');
+  ws.addRow(['UBND TỈNH LẠNG SƠN']);
+  ws.addRow(['BÁO CÁO TÌNH HÌNH GIẢI NGÂN VỐN CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG NĂM 2023']);
+  ws.addRow(['ĐVT: đồng']);
+  ws.addRow(['TT', 'Danh mục', 'Chủ đầu tư', 'Kế hoạch vốn năm 2023', '', '', '', 'Giải ngân đến 30/9/2023', '']);
+  ws.addRow(['', '', '', 'Tổng số', 'NSTW', '', 'NSĐP', 'Tổng số', 'Trong đó NSTW']);
+  ws.addRow(['', '', '', '', 'ĐTPT', 'SN', '', '', '']);
+  for (const m of ['A4:A6', 'B4:B6', 'C4:C6', 'D4:G4', 'H4:I4', 'D5:D6', 'E5:F5', 'G5:G6', 'H5:H6', 'I5:I6']) ws.mergeCells(m);
+  const rows: (string | number)[][] = [
+    ['I', 'Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng kinh tế - xã hội các huyện nghèo', '', '8.000.000.000', '7.500.000.000', '', '500.000.000', '3.000.000.000', '2.800.000.000'],
+    ['1', 'Huyện Bình Gia', 'UBND huyện Bình Gia', '5.000.000.000', '4.700.000.000', '', '300.000.000', '2.000.000.000', '1.900.000.000'],
+    ['2', 'Huyện Văn Quan', 'UBND huyện Văn Quan', '3.000.000.000', '2.800.000.000', '', '200.000.000', '1.000.000.000', '900.000.000'],
+    ['II', 'Dự án 2: Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo', '', '250.000.000', '', '250.000.000', '', '50.000.000', '50.000.000'],
+    ['1', 'Huyện Cao Lộc', 'Phòng Nông nghiệp huyện Cao Lộc', '150.000.000', '', '150.000.000', '', '30.000.000', '30.000.000'],
+    ['2', 'Huyện Lộc Bình', 'Phòng Nông nghiệp huyện Lộc Bình', '100.000.000', '', '100.000.000', '', '20.000.000', '20.000.000'],
+    ['III', 'Dự án 3: Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng', '', '400.000.000', '', '400.000.000', '', '-', '-'],
+    ['1', 'Tiểu dự án 1: Hỗ trợ phát triển sản xuất trong lĩnh vực nông nghiệp', '', '300.000.000', '', '300.000.000', '', '-', '-'],
+    ['a', 'Huyện Cao Lộc', 'UBND huyện Cao Lộc', '200.000.000', '', '200.000.000', '', '-', '-'],
+    ['b', 'Huyện Đình Lập', 'UBND huyện Đình Lập', '100.000.000', '', '100.000.000', '', '-', '-'],
+    ['2', 'Tiểu dự án 2: Cải thiện dinh dưỡng', 'Sở Y tế', '100.000.000', '', '100.000.000', '', '-', '-'],
+    ['', 'Cộng', '', '8.650.000.000', '7.500.000.000', '650.000.000', '500.000.000', '3.050.000.000', '2.850.000.000'],
+  ];
+  for (const r of rows) ws.addRow(r);
+  return new Uint8Array(await book.xlsx.writeBuffer());
 }
 
 describe('importing a district report sheet', () => {
@@ -113,6 +145,39 @@ describe('importing a district report sheet', () => {
     await page.keyboard.type('12');
     await page.keyboard.press('Enter');
     await expect.poll(() => marked.count()).toBe(0);
+    await close();
+  });
+
+  it('a province sheet in đồng with a three-row header: districts under two projects stay apart, disbursed NSTW joins its planned line', async () => {
+    const { page, wb, dlg, close } = await emptyWorkbook('?debug');
+    await dlg.open();
+    await dlg.drop('bieu-02-tinh.xlsx', await provinceSheet());
+    await dlg.summary.waitFor();
+    expect(await dlg.meaningOf('Kế hoạch vốn năm 2023 / NSTW / ĐTPT').inputValue()).toBe('plan');
+    expect(await dlg.meaningOf('Giải ngân đến 30/9/2023 / Trong đó NSTW').inputValue()).toBe('disbursed');
+    await page.screenshot({ path: 'test-results/38-import-province-preview.png' });
+    await dlg.importButton.click();
+    await dlg.dialog.waitFor({ state: 'hidden' });
+    await wb.expectText(TOTAL, 'plan', '8.650');
+    await wb.expectText('DA1', 'plan', '8.000');
+    await wb.expectText('DA1', 'disbursed', '2.800');
+    await wb.expectText('DA2', 'plan', '250');
+    await wb.expectText('DA3.TDA1', 'plan', '300');
+    // The closing "Cộng" is the table's total, not the last project's.
+    await wb.expectText(TOTAL, 'statedPlan', '8.650');
+    await wb.expectText('DA3', 'statedPlan', '400');
+    await wb.waitSaved();
+    await page.screenshot({ path: 'test-results/39-import-province-done.png' });
+    // Each district's NSTW line carries its own disbursement; NSĐP of an investment project is investment.
+    const lines = await page.evaluate(() =>
+      (globalThis as unknown as { planbench: { app: { session: { lines: { unit: string; source: string; capital: string; plan: number; disbursed: number }[] } } } }).planbench.app.session.lines
+        .filter((l) => l.unit.startsWith('UBND huyện Bình Gia'))
+        .map((l) => [l.source, l.capital, l.plan, l.disbursed]),
+    );
+    expect(lines).toEqual([
+      ['central', 'investment', 4_700_000_000, 1_900_000_000],
+      ['local', 'investment', 300_000_000, 0],
+    ]);
     await close();
   });
 

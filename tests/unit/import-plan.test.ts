@@ -254,6 +254,25 @@ describe('other layouts', () => {
     ]);
   });
 
+  it('reads a closing "Cộng" as the table’s total when it is what all the lines add up to, and as the group’s when it is the group’s sum', async () => {
+    const rows = (closing: string) =>
+      [
+        'ĐVT: triệu đồng',
+        'STT;Nội dung;Đơn vị thực hiện;Kế hoạch vốn',
+        'I;Dự án 2: Đa dạng hóa sinh kế;;250',
+        '1;Huyện Cao Lộc;Phòng Nông nghiệp;150',
+        '2;Huyện Lộc Bình;Phòng Nông nghiệp;100',
+        'II;Dự án 4: Phát triển giáo dục nghề nghiệp;;70',
+        '1;Huyện Đình Lập;Trung tâm GDNN;70',
+        `;Cộng;;${closing}`,
+      ].join('\n');
+    const table = await readText(rows('320'), { locale: 'vi' });
+    expect(table.result.totals.map((t) => [t.label, t.scope, t.nodeId, t.figures.plan])).toEqual([['Cộng', 'table', null, 320_000_000]]);
+    const group = await readText(rows('70'), { locale: 'vi' });
+    const da4 = group.result.nodes.find((n) => n.node.code === 'DA4')!.node.id;
+    expect(group.result.totals.map((t) => [t.scope, t.nodeId, t.figures.plan])).toEqual([['group', da4, 70_000_000]]);
+  });
+
   it('gives a new project or sub-project the code its name states', async () => {
     const ctx = context();
     const r = await readText('STT;Nội dung;Kế hoạch (triệu đồng)\nI;Dự án 3: Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng;\n1;Tiểu dự án 3: Hỗ trợ giống cây trồng;120\nII;Dự án 8: Chương trình của tỉnh;45\n', {}, ctx);
