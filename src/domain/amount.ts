@@ -147,13 +147,18 @@ const UNIT_ONLY = new RegExp(`^(?:(${MULT})\\.?\\s*(?:${CUR})?|(?:${CUR}))$`);
 /** The unit a phrase names ("triệu đồng", "Tỷ", "ĐVT: nghìn đồng", "(VND)"), or null. */
 export function parseUnit(text: string): AmountUnit | null {
   const s = foldForMatch(text)
+    .replace(/^\((.*)\)$/, '$1')
     .replace(/^(?:đvt|đơn vị tính|đơn vị|unit)\s*:?\s*/, '')
     .replace(/^\((.*)\)$/, '$1')
     .trim();
   const m = UNIT_ONLY.exec(s);
-  if (!m) return null;
-  return m[1] ? MULTIPLIER_WORD.get(m[1]) ?? null : 'dong';
+  if (m) return m[1] ? MULTIPLIER_WORD.get(m[1]) ?? null : 'dong';
+  // "1.000 đồng", "1000đ", "1,000,000 VND": a power of a thousand đồng.
+  const n = NUMERIC_UNIT.exec(s);
+  return n ? THOUSANDS[(n[1].replace(/\D/g, '').length - 1) / 3] ?? null : null;
 }
+const NUMERIC_UNIT = new RegExp(`^(1(?:[.,\\u00a0 ]?000){1,3})\\s*(?:${CUR})$`);
+const THOUSANDS: readonly (AmountUnit | undefined)[] = [undefined, 'nghin', 'trieu', 'ty'];
 
 // ---------------------------------------------------------------------------------------------
 // Amounts

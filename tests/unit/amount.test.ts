@@ -451,6 +451,14 @@ describe('parseUnit', () => {
     ['đồng', 'dong'],
     ['Kế hoạch', null],
     ['5 triệu', null],
+    // A power of a thousand đồng, as many reports write it.
+    ['Đơn vị tính: 1.000 đồng', 'nghin'],
+    ['ĐVT: 1000đ', 'nghin'],
+    ['(ĐVT: 1.000.000 đồng)', 'trieu'],
+    ['Unit: 1,000 VND', 'nghin'],
+    ['1 000 000 000 đ', 'ty'],
+    ['10 đồng', null],
+    ['1.500 đồng', null],
   ] as const)('%s → %s', (text, expected) => {
     expect(parseUnit(text)).toBe(expected);
   });
