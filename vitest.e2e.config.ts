@@ -9,5 +9,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // A browser test waits for what a user waits for (a recalculated total, a saved edit), never
+    // for a time limit: on a loaded 2-core machine a second is not always enough.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
