@@ -428,6 +428,10 @@ export const IMPORT_MESSAGES: MessageTable = {
     vi: 'Kế hoạch vốn được chia theo nguồn nhưng cột "{column}" thì không; số này được ghi vào dòng của nguồn mặc định (hoặc nguồn ghi trên dòng).',
     en: 'The plan is split by source but the column "{column}" is not; its figure goes to the line of the default source (or the source the row names).',
   },
+  'import.items-as-columns': {
+    vi: 'Các cột {columns} mang tên dự án hoặc tiểu dự án: bảng này xếp các mục theo cột, mỗi dòng là một địa bàn hay đơn vị. Planbench đọc bảng có mỗi mục trên một dòng, nên các dòng sẽ thành mục mới ngoài cây chương trình và số theo từng dự án không được nhập. Hãy sắp lại bảng mỗi dòng một mục của một địa bàn (các cột STT, Nội dung, Đơn vị thực hiện, Kế hoạch vốn; địa bàn ghi ở cột Đơn vị thực hiện) rồi nhập lại.',
+    en: 'The columns {columns} are named after projects or sub-projects: this table has the items across and a place or unit on each row. Planbench reads tables with one item per row, so the rows would become new items outside the program tree and the per-project figures would not be imported. Lay it out with one row per item and place (columns STT, name, implementing unit, plan; the place in the implementing unit column) and import it again.',
+  },
   'import.unit-assumed': {
     vi: 'Tệp không ghi đơn vị tính (ví dụ "ĐVT: triệu đồng"); số tiền không kèm đơn vị được đọc là đồng. Hãy chọn đơn vị nếu không đúng.',
     en: 'The file states no unit (e.g. "ĐVT: triệu đồng"); amounts without a unit are read in đồng. Choose the unit if that is wrong.',

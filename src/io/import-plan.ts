@@ -757,6 +757,12 @@ export async function buildImportPlan(
   for (const c of cols.duplicates) report(fileProblem({ code: 'import.column-duplicate', params: { column: label(c) } }, 'warning', name, c));
   if (cols.code === null && cols.name === null) report(fileProblem({ code: 'import.no-name-column' }, 'error', name));
   if (cols.plan.length + cols.disbursed.length === 0) report(fileProblem({ code: 'import.no-amount-column' }, 'error', name));
+  // Headers naming program items ("Dự án 2", "Dự án 3 / Tiểu dự án 1"): a table with the items
+  // across and places down, which this reader does not turn around; say so rather than misread it.
+  const itemColumns = table.headerParts.flatMap((parts, c) =>
+    c !== cols.name && c !== cols.code && c !== cols.stt && parts.some((p) => p.length <= 80 && codeInName(p, null) !== null) ? [`"${label(c)}"`] : [],
+  );
+  if (itemColumns.length) report(fileProblem({ code: 'import.items-as-columns', params: { columns: itemColumns.slice(0, 4).join(', ') + (itemColumns.length > 4 ? ', …' : '') } }, 'warning', name));
   if (cols.rate !== null) report(fileProblem({ code: 'import.rate-derived', params: { column: label(cols.rate) } }, 'warning', name, cols.rate));
   const planSplit = cols.plan.some((c) => roles[c].source || roles[c].capital);
   for (const c of cols.disbursed) {

@@ -273,6 +273,18 @@ describe('other layouts', () => {
     expect(group.result.totals.map((t) => [t.scope, t.nodeId, t.figures.plan])).toEqual([['group', da4, 70_000_000]]);
   });
 
+  it('says so when the projects are columns and each row a commune, instead of reading it quietly', async () => {
+    const wide = await readText(
+      ['BẢNG PHÂN BỔ VỐN SỰ NGHIỆP NĂM 2023 CHO CÁC XÃ', 'ĐVT: triệu đồng', 'STT;Tên xã;Tổng số;Dự án 2;Dự án 3;Dự án 6', '1;Xã Lộc Yên;300;100;150;50', '2;Xã Thanh Lòa;200;80;100;20'].join('\n'),
+      { locale: 'vi' },
+    );
+    const p = wide.result.problems.find((x) => x.problem.code === 'import.items-as-columns');
+    expect(p?.severity).toBe('warning');
+    expect(describeProblem(p!.problem, 'vi')).toContain('Các cột "Dự án 2", "Dự án 3", "Dự án 6" mang tên dự án');
+    // A table with its items down the rows says nothing of the kind.
+    expect(problemCodes(await read('cao-loc-2023.xlsx'))).not.toContain('import.items-as-columns');
+  });
+
   it('gives a new project or sub-project the code its name states', async () => {
     const ctx = context();
     const r = await readText('STT;Nội dung;Kế hoạch (triệu đồng)\nI;Dự án 3: Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng;\n1;Tiểu dự án 3: Hỗ trợ giống cây trồng;120\nII;Dự án 8: Chương trình của tỉnh;45\n', {}, ctx);
