@@ -49,6 +49,9 @@ export interface ColumnRole {
   asOf?: string;
   /** The unit of the column's amounts, when its header states one ("(triệu đồng)"). */
   unit?: AmountUnit;
+  /** The program item whose money the column holds, when the table has its items across and a
+   * place or unit on each row ("Dự án 2", "Dự án 3 / Tiểu dự án 1"): the item's code. */
+  item?: string;
 }
 
 export interface ColumnMapping {
@@ -56,6 +59,22 @@ export interface ColumnMapping {
   templateKey: string;
   /** One role per column of the table. */
   columns: ColumnRole[];
+}
+
+/** The program code a row's name states: "Dự án 3: …" → DA3; "Tiểu dự án 1: …" under DA3 →
+ * DA3.TDA1; "Dự án 4 - Tiểu dự án 2" → DA4.TDA2; "DA6.TDA1 Giảm nghèo…" → DA6.TDA1. */
+export function codeInName(name: string, parentCode: string | null): string | null {
+  const s = foldForMatch(name);
+  const both = /^(?:dự án|da)\s*(\d+)\s*[-–:,.]?\s*(?:tiểu dự án|tda)\s*(\d+)\b/u.exec(s);
+  if (both) return `DA${Number(both[1])}.TDA${Number(both[2])}`;
+  const written = /^(da\d+(?:\.tda\d+)?)\b/u.exec(s);
+  if (written) return written[1].toUpperCase();
+  const sub = /^(?:tiểu dự án|tda)\s*(\d+)\b/u.exec(s);
+  const project = parentCode ? /^(DA\d+)/i.exec(parentCode) : null;
+  if (sub && project) return `${project[1].toUpperCase()}.TDA${Number(sub[1])}`;
+  const proj = /^(?:dự án|da)\s*(\d+)\b/u.exec(s);
+  if (proj) return `DA${Number(proj[1])}`;
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,6 +210,20 @@ export function headerWordScore(text: string): number {
  * year, carried over, as-of date, unit, total) are gathered from every part. A column named only
  * by a source ("NSTW") holds plan money. */
 export function guessColumn(parts: readonly string[]): ColumnRole & { total?: boolean } {
+  // A part naming a program item ("Dự án 3", then "Tiểu dự án 1" under it) makes the column that
+  // item's money; the other parts still say which measure, source or capital type.
+  let item: string | undefined;
+  const rest: string[] = [];
+  for (const p of parts) {
+    const code = p.length <= 80 ? codeInName(p, item ?? null) : null;
+    if (code) item = code;
+    else rest.push(p);
+  }
+  if (item) {
+    const role = guessColumn(rest);
+    const field = role.field === 'disbursed' ? 'disbursed' : 'plan';
+    return { ...(AMOUNT_FIELDS.has(role.field) ? role : {}), field, item };
+  }
   const readings = parts.map(readPart);
   let decided: PartReading | undefined;
   for (let i = readings.length - 1; i >= 0 && !decided; i--) {
@@ -224,7 +257,7 @@ export function guessColumn(parts: readonly string[]): ColumnRole & { total?: bo
 }
 
 /** The key of a split: columns with the same key hold the same money. */
-const splitKey = (r: ColumnRole): string => `${r.source ?? ''}|${r.capital ?? ''}|${r.vintage ?? ''}|${r.carriedIn ? 'c' : ''}`;
+const splitKey = (r: ColumnRole): string => `${r.source ?? ''}|${r.capital ?? ''}|${r.vintage ?? ''}|${r.carriedIn ? 'c' : ''}|${r.item ?? ''}`;
 
 /** A guessed mapping for the detected table. Amount columns of one measure that are split by
  * source or capital type turn their unsplit sibling (a "Tổng số") into the stated total; a second
@@ -235,12 +268,19 @@ export function guessMapping(table: Pick<DetectedTable, 'headers' | 'headerParts
   const guessed = table.headerParts.map((parts) => guessColumn(parts));
   for (const measure of ['plan', 'disbursed'] as const) {
     const cols = guessed.filter((g) => g.field === measure);
-    const split = cols.some((g) => g.source || g.capital);
+    const split = cols.some((g) => g.source || g.capital || g.item);
     if (!split) continue;
     for (const g of cols) {
-      if (g.source || g.capital) continue;
+      // An item's own total beside its split or its sub-items ("Dự án 3 / Tổng số" by "Dự án 3 /
+      // ĐTPT", or by "Dự án 3 / Tiểu dự án 1").
+      const item = g.item;
+      if (item && !g.source && !g.capital && cols.some((o) => o !== g && o.item && ((o.item === item && (o.source || o.capital)) || o.item.startsWith(`${item}.`)))) {
+        g.field = measure === 'plan' ? 'statedPlan' : 'statedDisbursed';
+        continue;
+      }
+      if (g.source || g.capital || g.item) continue;
       // The unsplit column of a split measure totals the others as the file states it.
-      if (g.total || cols.some((o) => o !== g && (o.source || o.capital) && (o.vintage ?? null) === (g.vintage ?? null))) {
+      if (g.total || cols.some((o) => o !== g && (o.source || o.capital || o.item) && (o.vintage ?? null) === (g.vintage ?? null))) {
         g.field = measure === 'plan' ? 'statedPlan' : 'statedDisbursed';
       }
     }

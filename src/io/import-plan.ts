@@ -26,7 +26,7 @@ import { parseCapital, parseSource, parseYear } from '../domain/cell-input';
 import { foldForMatch, foldToKey, normalizeText } from '../domain/text';
 import { newId } from '../domain/ids';
 import type { ColumnMapping, ColumnRole, ImportField } from './column-map';
-import { AMOUNT_FIELDS, NUMERIC_FIELDS, chooseMapping, duplicateColumns, guessMapping } from './column-map';
+import { AMOUNT_FIELDS, NUMERIC_FIELDS, chooseMapping, codeInName, duplicateColumns, guessMapping } from './column-map';
 import type { DetectedTable, RowKind } from './table-detect';
 import { detectTable } from './table-detect';
 import type { CellValue, ImportProblem, ProgressOptions, Sheet } from './import-types';
@@ -247,22 +247,6 @@ function readCellValue(raw: CellValue, col: ColumnReader, percent: boolean): Rea
 
 // ---------------------------------------------------------------------------------------------
 // Matching rows to the tree
-
-/** The program code a row's name states: "Dự án 3: …" → DA3; "Tiểu dự án 1: …" under DA3 →
- * DA3.TDA1; "Dự án 4 - Tiểu dự án 2" → DA4.TDA2; "DA6.TDA1 Giảm nghèo…" → DA6.TDA1. */
-function codeInName(name: string, parentCode: string | null): string | null {
-  const s = foldForMatch(name);
-  const both = /^(?:dự án|da)\s*(\d+)\s*[-–:,.]?\s*(?:tiểu dự án|tda)\s*(\d+)\b/u.exec(s);
-  if (both) return `DA${Number(both[1])}.TDA${Number(both[2])}`;
-  const written = /^(da\d+(?:\.tda\d+)?)\b/u.exec(s);
-  if (written) return written[1].toUpperCase();
-  const sub = /^(?:tiểu dự án|tda)\s*(\d+)\b/u.exec(s);
-  const project = parentCode ? /^(DA\d+)/i.exec(parentCode) : null;
-  if (sub && project) return `${project[1].toUpperCase()}.TDA${Number(sub[1])}`;
-  const proj = /^(?:dự án|da)\s*(\d+)\b/u.exec(s);
-  if (proj) return `DA${Number(proj[1])}`;
-  return null;
-}
 
 /** The name without a leading "Dự án 3:", "Tiểu dự án 1 -", "DA3.TDA1" or "1." prefix. */
 const bareName = (name: string): string =>
@@ -755,12 +739,14 @@ export async function buildImportPlan(
   const label = (c: number) => table.headers[c] || `#${c + 1}`;
 
   for (const c of cols.duplicates) report(fileProblem({ code: 'import.column-duplicate', params: { column: label(c) } }, 'warning', name, c));
-  if (cols.code === null && cols.name === null) report(fileProblem({ code: 'import.no-name-column' }, 'error', name));
+  // Items across: each row names a place or unit, in the name or the implementing-unit column.
+  const across = [...cols.plan, ...cols.disbursed].some((c) => roles[c].item);
+  if (cols.code === null && cols.name === null && !(across && cols.unit !== null)) report(fileProblem({ code: 'import.no-name-column' }, 'error', name));
   if (cols.plan.length + cols.disbursed.length === 0) report(fileProblem({ code: 'import.no-amount-column' }, 'error', name));
-  // Headers naming program items ("Dự án 2", "Dự án 3 / Tiểu dự án 1"): a table with the items
-  // across and places down, which this reader does not turn around; say so rather than misread it.
+  // Headers naming program items ("Dự án 2", "Dự án 3 / Tiểu dự án 1") on columns the mapping does
+  // not read as that item's money: the table would be misread; say so.
   const itemColumns = table.headerParts.flatMap((parts, c) =>
-    c !== cols.name && c !== cols.code && c !== cols.stt && parts.some((p) => p.length <= 80 && codeInName(p, null) !== null) ? [`"${label(c)}"`] : [],
+    c !== cols.name && c !== cols.code && c !== cols.stt && !roles[c].item && parts.some((p) => p.length <= 80 && codeInName(p, null) !== null) ? [`"${label(c)}"`] : [],
   );
   if (itemColumns.length) report(fileProblem({ code: 'import.items-as-columns', params: { columns: itemColumns.slice(0, 4).join(', ') + (itemColumns.length > 4 ? ', …' : '') } }, 'warning', name));
   if (cols.rate !== null) report(fileProblem({ code: 'import.rate-derived', params: { column: label(cols.rate) } }, 'warning', name, cols.rate));
@@ -784,10 +770,6 @@ export async function buildImportPlan(
     if (c >= 0) report(cellProblem(name, m.top, c, reader.raw(m.top, c), { code: 'import.merged-amount', params: { column: label(c), rows: `${m.top + 1}–${m.bottom + 1}` } }, 'warning'));
   }
 
-  const { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows } = placeRows(table, cols, reader, context, report);
-  // A table listing lines under its items: an item's figures are the sums of its lines.
-  const listsLines = lineRows.size > 0;
-
   const defaults = {
     source: options.defaults?.source ?? 'central',
     capital: options.defaults?.capital ?? 'recurrent',
@@ -800,20 +782,45 @@ export async function buildImportPlan(
   const preview: PreviewRow[] = [];
   const previewLimit = options.previewRows ?? DEFAULT_PREVIEW_ROWS;
   const total = table.rows.length;
-  let lastYield = performance.now();
+  const result = (imported: ReadonlyMap<Id, ImportedNode>): ImportPlan => ({
+    nodes: [...imported.values()],
+    lines,
+    totals,
+    problems,
+    locales,
+    units: units.map((u, c) => (AMOUNT_FIELDS.has(roles[c].field) ? u ?? 'dong' : null)),
+    ambiguousColumns,
+    preview,
+  });
+  const previewRow = (tr: DetectedTable['rows'][number], kind: PreviewRow['kind'], node: ImportedNode | undefined): void => {
+    if (preview.length >= previewLimit) return;
+    const r = tr.row;
+    preview.push({
+      row: r + 1,
+      kind,
+      level: tr.level,
+      node: node ? { id: node.node.id, code: node.node.code, name: node.node.name, status: node.status } : null,
+      cells: roles.map((_, c) => {
+        const v = reader.read(r, c);
+        return { raw: reader.raw(r, c), value: v.value, problem: v.problem };
+      }),
+    });
+  };
+  const progress = progressStepper(total, options);
+
+  if (across) {
+    const read = await readAcross(table, cols, reader, cells, context, defaults, { lines, totals, previewRow, progress });
+    return read.ok ? ok(result(read.value)) : read;
+  }
+
+  const { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows } = placeRows(table, cols, reader, context, report);
+  // A table listing lines under its items: an item's figures are the sums of its lines.
+  const listsLines = lineRows.size > 0;
 
   for (let i = 0; i < total; i++) {
     const tr = table.rows[i];
     const r = tr.row;
-    if ((i & 1023) === 0) {
-      if (options.signal?.aborted) return fail('import.cancelled');
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        options.onProgress?.(i, total);
-        await yieldToEventLoop();
-        lastYield = performance.now();
-        if (options.signal?.aborted) return fail('import.cancelled');
-      }
-    }
+    if (!(await progress(i))) return fail('import.cancelled');
     const nodeId = rowNode.get(r) ?? null;
     const isLine = lineRows.has(r);
     let isGroup = tr.kind === 'item' && nodeId !== null && !isLine && (groupNodes.has(nodeId) || headingRows.has(r));
@@ -824,19 +831,7 @@ export async function buildImportPlan(
       // There, an item without lines shows zeros (or nothing): it adds no line.
       if (listsLines && tr.kind === 'item' && !isLine && groups.every((g) => !g.plan && !g.disbursed && !g.invalid.length)) isGroup = true;
     }
-    if (preview.length < previewLimit) {
-      const node = nodeId ? imported.get(nodeId) : undefined;
-      preview.push({
-        row: r + 1,
-        kind: isGroup ? 'group' : tr.kind,
-        level: tr.level,
-        node: node ? { id: node.node.id, code: node.node.code, name: node.node.name, status: node.status } : null,
-        cells: roles.map((_, c) => {
-          const v = reader.read(r, c);
-          return { raw: reader.raw(r, c), value: v.value, problem: v.problem };
-        }),
-      });
-    }
+    previewRow(tr, isGroup ? 'group' : tr.kind, nodeId ? imported.get(nodeId) : undefined);
     if (groups === null) continue;
     if (tr.kind === 'total') {
       let figures = statedFigures(cells, cols, groups.length, listsLines);
@@ -865,21 +860,7 @@ export async function buildImportPlan(
       if (cells.bad(col)) rowInvalid.push(field);
     }
     for (const g of withValues) {
-      const line: Line = {
-        id: newId(),
-        nodeId: nodeId!,
-        order: lines.length,
-        label: labelText,
-        unit: unitText,
-        placeId: null,
-        source: g.source,
-        capital: g.capital,
-        vintage: g.vintage,
-        plan: g.plan ?? 0,
-        disbursed: g.disbursed ?? 0,
-        asOf: asOf ?? g.asOf,
-        expectedRate: expected,
-      };
+      const line = groupLine(g, { nodeId: nodeId!, order: lines.length, label: labelText, unit: unitText, asOf, expectedRate: expected });
       // A row's rate and total belong to its one line; with several lines, to its node.
       if (withValues.length === 1 && (rate !== null || statedPlan !== null)) {
         line.stated = {};
@@ -894,17 +875,135 @@ export async function buildImportPlan(
   }
   options.onProgress?.(total, total);
   totalsOfTable(totals, lines, imported, context.nodes);
+  return ok(result(imported));
+}
 
-  return ok({
-    nodes: [...imported.values()],
-    lines,
-    totals,
-    problems,
-    locales,
-    units: units.map((u, c) => (AMOUNT_FIELDS.has(roles[c].field) ? u ?? 'dong' : null)),
-    ambiguousColumns,
-    preview,
-  });
+/** The line of one split group's money, placed at a node with the row's texts. */
+function groupLine(
+  g: Pick<SplitGroup, 'source' | 'capital' | 'vintage' | 'plan' | 'disbursed' | 'asOf'>,
+  at: { nodeId: Id; order: number; label: string; unit: string; asOf: string | null; expectedRate: number | null },
+): Line {
+  return {
+    id: newId(),
+    nodeId: at.nodeId,
+    order: at.order,
+    label: at.label,
+    unit: at.unit,
+    placeId: null,
+    source: g.source,
+    capital: g.capital,
+    vintage: g.vintage,
+    plan: g.plan ?? 0,
+    disbursed: g.disbursed ?? 0,
+    asOf: at.asOf ?? g.asOf,
+    expectedRate: at.expectedRate,
+  };
+}
+
+/** Every 1 024 rows: false once the read is cancelled; reports progress and yields to the event
+ * loop when it has held it for YIELD_EVERY_MS. */
+function progressStepper(total: number, options: ImportOptions): (i: number) => Promise<boolean> {
+  let lastYield = performance.now();
+  return async (i) => {
+    if ((i & 1023) !== 0) return true;
+    if (options.signal?.aborted) return false;
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      options.onProgress?.(i, total);
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
+    return !options.signal?.aborted;
+  };
+}
+
+/**
+ * A table with the program's items across (a column per item, "Dự án 2 | Dự án 3 / Tiểu dự án 1")
+ * and a place or unit on each row: the row's money in an item's columns is a line of that item,
+ * the row's name its implementing unit. A total row states each item's plan and the table's.
+ */
+async function readAcross(
+  table: DetectedTable,
+  cols: Columns,
+  reader: CellReader,
+  cells: RowCells,
+  context: WorkbookContext,
+  defaults: { source: Source; capital: CapitalType; vintage: number },
+  out: { lines: ImportedLine[]; totals: StatedTotal[]; previewRow: (tr: DetectedTable['rows'][number], kind: PreviewRow['kind'], node: undefined) => void; progress: (i: number) => Promise<boolean> },
+): Promise<Result<Map<Id, ImportedNode>>> {
+  const roles = cols.roles;
+  const tree = new TreeIndex(context.nodes);
+  const had = new Set(context.nodes.map((n) => n.id));
+  const imported = new Map<Id, ImportedNode>();
+  const nodeOf = (code: string, row: number): ImportedNode => {
+    let node = tree.code(code);
+    if (!node) {
+      const parent = tree.parentByCode(code) ?? null;
+      node = { id: newId(), workbookId: context.workbookId, parentId: parent?.id ?? null, code, name: code, order: tree.takeOrder(parent?.id ?? null) };
+      tree.add(node);
+    }
+    let entry = imported.get(node.id);
+    if (!entry) imported.set(node.id, (entry = { node, status: had.has(node.id) ? 'matched' : 'new', matchedBy: had.has(node.id) ? 'code' : null, row }));
+    return entry;
+  };
+  const itemCols = [...cols.plan, ...cols.disbursed].filter((c) => roles[c].item);
+  for (let i = 0; i < table.rows.length; i++) {
+    if (!(await out.progress(i))) return fail('import.cancelled');
+    const tr = table.rows[i];
+    const r = tr.row;
+    if (tr.kind === 'blank') continue;
+    out.previewRow(tr, tr.kind, undefined);
+    cells.start(r);
+    if (tr.kind === 'total') {
+      if (tr.source) continue;
+      const byItem = new Map<string, number>();
+      for (const c of cols.plan) {
+        const v = cells.num(c);
+        if (roles[c].item && v !== null) byItem.set(roles[c].item!, (byItem.get(roles[c].item!) ?? 0) + v);
+      }
+      // An item's own total column ("Dự án 3 / Tổng số") states it; else the sum of its columns.
+      roles.forEach((role, c) => {
+        const v = role.field === 'statedPlan' && role.item ? cells.num(c) : null;
+        if (v !== null) byItem.set(role.item!, v);
+      });
+      for (const [code, plan] of byItem) addStated(nodeOf(code, r + 1), { plan });
+      const tableTotal = roles.findIndex((role) => role.field === 'statedPlan' && !role.item);
+      const plan = (tableTotal >= 0 ? cells.num(tableTotal) : null) ?? (byItem.size ? [...byItem.entries()].filter(([code]) => !byItem.has(code.split('.').slice(0, -1).join('.'))).reduce((a, [, v]) => a + v, 0) : null);
+      const disbursed = cells.num(cols.statedDisbursed);
+      const figures: StatedFigures = {};
+      if (plan !== null) figures.plan = plan;
+      if (disbursed !== null) figures.disbursed = disbursed;
+      out.totals.push({ row: r + 1, label: tr.label ?? '', scope: 'table', nodeId: null, source: null, figures });
+      continue;
+    }
+    const place = reader.text(r, cols.name) || reader.text(r, cols.code);
+    const unit = reader.text(r, cols.unit) || place;
+    // The row's name is its unit unless a unit column says otherwise; then it is the line's label.
+    const label = [...(place !== unit ? [place] : []), ...cols.labels.map((c) => reader.text(r, c))].filter(Boolean).join('; ');
+    const rowSource = cols.source === null ? null : (cells.get(cols.source).value as Source | null);
+    const rowCapital = cols.capital === null ? null : (cells.get(cols.capital).value as CapitalType | null);
+    const rowVintage = cols.vintage === null ? null : (cells.get(cols.vintage).value as number | null);
+    const groups = new Map<string, { item: string; source: Source; capital: CapitalType; vintage: number; plan: number | null; disbursed: number | null; asOf: string | null; invalid: LineField[] }>();
+    for (const c of itemCols) {
+      const role = roles[c];
+      const source = role.source ?? rowSource ?? defaults.source;
+      const capital = role.capital ?? rowCapital ?? defaults.capital;
+      const vintage = role.vintage ?? (role.carriedIn ? context.year - 1 : null) ?? rowVintage ?? defaults.vintage;
+      const key = `${role.item}|${source}|${capital}|${vintage}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { item: role.item!, source, capital, vintage, plan: null, disbursed: null, asOf: null, invalid: [] }));
+      const v = cells.num(c);
+      const field = role.field === 'disbursed' ? 'disbursed' : 'plan';
+      if (v !== null) g[field] = (g[field] ?? 0) + v;
+      if (cells.bad(c)) g.invalid.push(field);
+      if (field === 'disbursed' && role.asOf) g.asOf = role.asOf;
+    }
+    for (const g of groups.values()) {
+      if (!g.plan && !g.disbursed && !g.invalid.length) continue;
+      const line = groupLine(g, { nodeId: nodeOf(g.item, r + 1).node.id, order: out.lines.length, label, unit, asOf: null, expectedRate: null });
+      out.lines.push({ line, row: r + 1, invalid: g.invalid });
+    }
+  }
+  return ok(imported);
 }
 
 /**

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import ExcelJS from 'exceljs';
+import { allocationAnnexXlsx } from '../fixtures/import/annex';
 import { useBrowser } from './browser';
 import { Workbench } from './pages/workbench';
 import { ImportDialogPage } from './pages/import-dialog';
@@ -178,6 +179,29 @@ describe('importing a district report sheet', () => {
       ['central', 'investment', 4_700_000_000, 1_900_000_000],
       ['local', 'investment', 300_000_000, 0],
     ]);
+    await close();
+  });
+
+  it('an allocation annex with the projects across and a district on each row: a line per district and project', async () => {
+    const { page, wb, dlg, close } = await emptyWorkbook();
+    await dlg.open();
+    await dlg.drop('phu-luc-02.xlsx', await allocationAnnexXlsx());
+    await dlg.summary.waitFor();
+    expect(await dlg.meaningOf('Dự án 3 / Tiểu dự án 1').inputValue()).toBe('plan');
+    expect(await dlg.dialog.getByRole('row', { name: /Dự án 3 \/ Tiểu dự án 1/ }).textContent()).toContain('DA3.TDA1');
+    expect(await dlg.meaningOf('Dự án 3 / Tổng số').inputValue()).toBe('statedPlan');
+    await page.screenshot({ path: 'test-results/40-import-across-preview.png' });
+    await dlg.importButton.click();
+    await dlg.dialog.waitFor({ state: 'hidden' });
+    await wb.expectText(TOTAL, 'plan', '1.700');
+    await wb.expectText('DA1', 'plan', '1.000');
+    await wb.expectText('DA3', 'plan', '500');
+    await wb.expectText('DA3.TDA1', 'plan', '300');
+    await wb.expectText('DA4', 'plan', '200');
+    await wb.expectText('DA3', 'statedPlan', '500');
+    await wb.expectText(TOTAL, 'statedPlan', '1.700');
+    await wb.waitSaved();
+    await page.screenshot({ path: 'test-results/41-import-across-done.png' });
     await close();
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { allocationAnnexXlsx } from '../fixtures/import/annex';
 import { readImport, IMPORT_PROGRESS_TOTAL } from '../../src/io/import-plan';
 import type { ImportOptions, ImportReading, WorkbookContext } from '../../src/io/import-plan';
 import { createImportService } from '../../src/io/import-service';
@@ -273,16 +274,37 @@ describe('other layouts', () => {
     expect(group.result.totals.map((t) => [t.scope, t.nodeId, t.figures.plan])).toEqual([['group', da4, 70_000_000]]);
   });
 
-  it('says so when the projects are columns and each row a commune, instead of reading it quietly', async () => {
-    const wide = await readText(
-      ['BẢNG PHÂN BỔ VỐN SỰ NGHIỆP NĂM 2023 CHO CÁC XÃ', 'ĐVT: triệu đồng', 'STT;Tên xã;Tổng số;Dự án 2;Dự án 3;Dự án 6', '1;Xã Lộc Yên;300;100;150;50', '2;Xã Thanh Lòa;200;80;100;20'].join('\n'),
-      { locale: 'vi' },
-    );
-    const p = wide.result.problems.find((x) => x.problem.code === 'import.items-as-columns');
+  it('reads a table with the projects across and a commune on each row: a line per commune and project, the total row as stated figures', async () => {
+    const text = ['BẢNG PHÂN BỔ VỐN SỰ NGHIỆP NĂM 2023 CHO CÁC XÃ', 'ĐVT: triệu đồng', 'STT;Tên xã;Tổng số;Dự án 2;Dự án 3;Dự án 6', '1;Xã Lộc Yên;300;100;150;50', '2;Xã Thanh Lòa;200;80;100;20', ';Tổng cộng;500;180;250;70'].join('\n');
+    const r = await readText(text, { locale: 'vi' });
+    expect(r.mapping.columns.slice(2).map((c) => [c.field, c.item ?? null])).toEqual([['statedPlan', null], ['plan', 'DA2'], ['plan', 'DA3'], ['plan', 'DA6']]);
+    expect(linesByCode(r).map((l) => [l.code, l.unit, l.plan / 1e6])).toEqual([
+      ['DA2', 'Xã Lộc Yên', 100], ['DA3', 'Xã Lộc Yên', 150], ['DA6', 'Xã Lộc Yên', 50],
+      ['DA2', 'Xã Thanh Lòa', 80], ['DA3', 'Xã Thanh Lòa', 100], ['DA6', 'Xã Thanh Lòa', 20],
+    ]);
+    expect(r.result.nodes.map((n) => [n.node.code, n.status, n.stated?.plan])).toEqual([['DA2', 'matched', 180e6], ['DA3', 'matched', 250e6], ['DA6', 'matched', 70e6]]);
+    expect(r.result.totals.map((t) => [t.scope, t.figures.plan])).toEqual([['table', 500e6]]);
+    expect(problemCodes(r)).not.toContain('import.items-as-columns');
+    // Mapped otherwise (the columns as descriptions), the table would be misread: the reader says so.
+    const asLabels = await readText(text, { locale: 'vi', mapping: [{ field: 'stt' }, { field: 'name' }, { field: 'plan' }, { field: 'label' }, { field: 'label' }, { field: 'label' }] });
+    const p = asLabels.result.problems.find((x) => x.problem.code === 'import.items-as-columns');
     expect(p?.severity).toBe('warning');
     expect(describeProblem(p!.problem, 'vi')).toContain('Các cột "Dự án 2", "Dự án 3", "Dự án 6" mang tên dự án');
     // A table with its items down the rows says nothing of the kind.
     expect(problemCodes(await read('cao-loc-2023.xlsx'))).not.toContain('import.items-as-columns');
+  });
+
+  it('across, reads sub-projects under a project’s header, a capital type under a project, and takes a project’s own total as stated, not as more money', async () => {
+    const r = value(await readImport(await allocationAnnexXlsx(), 'pl02.xlsx', context(), {}));
+    expect(r.mapping.columns.map((c) => [c.field, c.item ?? null, c.capital ?? null])).toEqual([
+      ['stt', null, null], ['unit', null, null], ['statedPlan', null, null], ['plan', 'DA1', 'investment'],
+      ['statedPlan', 'DA3', null], ['plan', 'DA3.TDA1', null], ['plan', 'DA3.TDA2', null], ['plan', 'DA4.TDA1', null],
+    ]);
+    const sum = (code: string) => linesByCode(r).filter((l) => l.code === code).reduce((a, l) => a + l.plan, 0) / 1e6;
+    expect([sum('DA1'), sum('DA3'), sum('DA3.TDA1'), sum('DA3.TDA2'), sum('DA4.TDA1')]).toEqual([1000, 0, 300, 200, 200]);
+    expect(linesByCode(r).find((l) => l.code === 'DA1')).toMatchObject({ unit: 'Huyện Bình Gia', capital: 'investment', source: 'central' });
+    expect(Object.fromEntries(r.result.nodes.map((n) => [n.node.code, n.stated?.plan]))).toMatchObject({ DA1: 1000e6, DA3: 500e6, 'DA3.TDA1': 300e6 });
+    expect(r.result.totals.map((t) => t.figures.plan)).toEqual([1700e6]);
   });
 
   it('gives a new project or sub-project the code its name states', async () => {

@@ -35,6 +35,7 @@ export const FIELD_LABELS: Record<ImportField, Record<Lang, string>> = {
 /** The qualifiers of a column's meaning, as a short text: "NSTW · Sự nghiệp · vốn 2022 · triệu đồng". */
 export function roleDetails(role: ColumnRole, unit: AmountUnit | null, lang: Lang): string {
   const parts: string[] = [];
+  if (role.item) parts.push(role.item);
   if (role.source) parts.push(SOURCE_LABELS[lang][role.source]);
   if (role.capital) parts.push(CAPITAL_LABELS[lang][role.capital]);
   if (role.vintage) parts.push(lang === 'vi' ? `vốn ${role.vintage}` : `${role.vintage} money`);
