@@ -5,7 +5,7 @@
 import Dexie from 'dexie';
 import type { AllocationRuleRecord, Id, Line, Result, Scenario, Workbook } from '../domain/model';
 import { fail, ok } from '../domain/model';
-import { copyScenarioRecords, isFrozen, kindOf, restoreAsBaselineRecords } from '../domain/scenarios';
+import { copyScenarioRecords, isFrozen, kindOf, restoreAsBaselineRecords, type ScenarioCopy } from '../domain/scenarios';
 import type { LineChunk, PlanbenchDB } from './database';
 import { WORKBOOK_TABLES } from './workbook-repo';
 
@@ -31,33 +31,21 @@ async function storedPair(db: PlanbenchDB, workbookId: Id, scenarioId: Id): Prom
   return { wb, s };
 }
 
-/** What copying a scenario wrote: the new scenario, its rules, and the workbook record as stored after. */
-export interface ScenarioCopyWritten {
-  scenario: Scenario;
-  rules: AllocationRuleRecord[];
-  workbook: Workbook;
-}
-
 async function writeCopy(
   db: PlanbenchDB,
   workbookId: Id,
   sourceId: Id,
   opts: { kind: 'variant' | 'version'; name: string; note?: string },
-  held?: readonly (readonly Line[] | undefined)[],
-): Promise<ScenarioCopyWritten> {
+): Promise<Scenario> {
   const { wb, s } = await storedPair(db, workbookId, sourceId);
-  const [stored, rules] = await Promise.all([held ? null : chunksOf(db, sourceId).toArray(), db.rules.where('scenarioId').equals(sourceId).toArray()]);
+  const [stored, rules] = await Promise.all([chunksOf(db, sourceId).toArray(), db.rules.where('scenarioId').equals(sourceId).toArray()]);
   const id = crypto.randomUUID();
   const copy = copyScenarioRecords(wb, s, rules, { id, ...opts, now: Date.now(), newId: () => crypto.randomUUID() });
-  const chunks: LineChunk[] = stored
-    ? stored.map((c) => ({ ...c, scenarioId: id }))
-    : (held ?? []).flatMap((lines, no) => (lines?.length ? [{ scenarioId: id, workbookId, no, lines: [...lines] }] : []));
   await db.scenarios.add(copy.scenario);
-  await db.lineChunks.bulkAdd(chunks);
+  await db.lineChunks.bulkAdd(stored.map((c) => ({ ...c, scenarioId: id })));
   if (copy.rules.length) await db.rules.bulkAdd(copy.rules);
-  const workbook = { ...wb, updatedAt: Date.now() };
-  await db.workbooks.put(workbook);
-  return { scenario: copy.scenario, rules: copy.rules, workbook };
+  await db.workbooks.put({ ...wb, updatedAt: Date.now() });
+  return copy.scenario;
 }
 
 /**
@@ -70,22 +58,30 @@ export async function copyScenario(
   sourceId: Id,
   opts: { kind: 'variant' | 'version'; name: string; note?: string },
 ): Promise<Result<Scenario>> {
-  return run(db, async () => (await writeCopy(db, workbookId, sourceId, opts)).scenario);
+  return run(db, () => writeCopy(db, workbookId, sourceId, opts));
 }
 
 /**
- * The same copy, from the lines an open session holds (by chunk number, as they are stored once its
- * edits are saved), so the source's lines are not read back; returns what a session on the copy
- * needs besides those lines.
+ * Writes a copy an open session made of the scenario it shows (domain/scenarios
+ * copyScenarioRecords, from its records), with the lines it holds by chunk number (as stored once its
+ * edits are saved): the source's lines are not read back. The source must still be stored.
  */
-export async function copyHeldScenario(
+export async function writeHeldCopy(
   db: PlanbenchDB,
   workbookId: Id,
   sourceId: Id,
-  opts: { kind: 'variant' | 'version'; name: string; note?: string },
+  copy: ScenarioCopy,
   held: readonly (readonly Line[] | undefined)[],
-): Promise<Result<ScenarioCopyWritten>> {
-  return run(db, () => writeCopy(db, workbookId, sourceId, opts, held));
+): Promise<Result<Scenario>> {
+  return run(db, async () => {
+    const { wb } = await storedPair(db, workbookId, sourceId);
+    const id = copy.scenario.id;
+    await db.scenarios.add(copy.scenario);
+    await db.lineChunks.bulkAdd(held.flatMap((lines, no) => (lines?.length ? [{ scenarioId: id, workbookId, no, lines: [...lines] }] : [])));
+    if (copy.rules.length) await db.rules.bulkAdd(copy.rules);
+    await db.workbooks.put({ ...wb, updatedAt: copy.scenario.createdAt });
+    return copy.scenario;
+  });
 }
 
 /** Deletes a variant or version with its lines and rules; the baseline cannot be deleted. */

@@ -2,7 +2,7 @@
 // (language, display unit, number format) that persist in this browser, and the notice shown to the user.
 
 import type { AmountUnit, Id, Lang, Line, NumberLocale, Place, Problem, Result, Scenario, TreeNode, Workbook } from '../domain/model';
-import { effectiveWorkbook } from '../domain/scenarios';
+import { copyScenarioRecords, effectiveWorkbook } from '../domain/scenarios';
 import { fail, ok } from '../domain/model';
 import { buildDemoWorkbook, buildEmptyWorkbook, buildGeneratedWorkbook, DEMO_NAME } from '../domain/demo';
 import { formatAmount } from '../domain/amount';
@@ -19,7 +19,7 @@ import type { ColumnRole } from '../io/column-map';
 import { writeBackup } from '../io/backup';
 import { exportPlanCsv } from '../io/export-csv';
 import { foldToKey } from '../domain/text';
-import { copyHeldScenario, copyScenario, deleteScenario, restoreAsBaseline, restoreScenario, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
+import { copyScenario, deleteScenario, writeHeldCopy, restoreAsBaseline, restoreScenario, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
 
 export interface Notice {
   kind: 'info' | 'error';
@@ -176,23 +176,28 @@ export class AppState {
   }
 
   /**
-   * A variant of the scenario on screen, written from the lines the session holds (the same as
-   * stored, its edits being saved) and opened from them too: a copy of 100 000 lines is neither read
-   * back to be written nor to be shown.
+   * A variant of the scenario on screen, made from what the session holds (its edits being saved):
+   * a copy of 100 000 lines is neither read back to be written nor to be shown. The new session is
+   * built and rolled up while the copy is written, and shown once the write has landed.
    */
   private async variantOfShown(s: WorkbookSession, name: string, note?: string): Promise<Result<Scenario>> {
     const held = s.held();
-    const r = await copyHeldScenario(this.db, s.workbook.id, s.scenarioId, { kind: 'variant', name, note }, held.chunks);
+    const now = Date.now();
+    const copy = copyScenarioRecords(held.workbook, held.scenario, held.rules, { id: crypto.randomUUID(), kind: 'variant', name, note, now, newId: () => crypto.randomUUID() });
+    const written = writeHeldCopy(this.db, held.workbook.id, held.scenario.id, copy, held.chunks);
+    const chunks = new ChunkedLines(held.chunks);
+    const workbook = { ...held.workbook, updatedAt: now };
+    const data = { workbook, nodes: held.nodes, scenarios: [...held.scenarios, copy.scenario], lines: chunks.allLines(), places: held.places, rules: copy.rules };
+    const next = new WorkbookSession(this.db, data, chunks, undefined, copy.scenario.id);
+    const [r] = await Promise.all([written, next.ready]);
     if (!r.ok) {
+      next.dispose();
       this.notify('error', { problem: r.error });
       return r;
     }
-    const { scenario, rules, workbook } = r.value;
     this.sync.post({ workbookId: workbook.id, scenarioId: '', chunks: [] });
-    const chunks = new ChunkedLines(held.chunks);
-    const data = { workbook, nodes: held.nodes, scenarios: [...held.scenarios, scenario], lines: chunks.allLines(), places: held.places, rules };
-    await this.show(new WorkbookSession(this.db, data, chunks, undefined, scenario.id));
-    return ok(scenario);
+    await this.show(next);
+    return r;
   }
 
   /** Freezes the current scenario as a version with a note; the grid stays on the scenario. */

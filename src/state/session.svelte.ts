@@ -166,11 +166,11 @@ export class WorkbookSession {
 
   /**
    * What this session holds of its scenario and workbook, as stored once its edits are saved: the
-   * lines by chunk, the nodes, places and scenarios. A copy of the scenario opens from these without
-   * reading them back.
+   * workbook and scenario records, the rules, the lines by chunk, the nodes, places and scenarios. A
+   * copy of the scenario is made and opened from these without reading them back.
    */
-  held(): { chunks: Line[][]; nodes: TreeNode[]; places: Place[]; scenarios: Scenario[] } {
-    return { chunks: this.chunks.byChunk(), nodes: [...this.nodeById.values()], places: this.places, scenarios: this.scenarios };
+  held(): { workbook: Workbook; scenario: Scenario; rules: AllocationRuleRecord[]; chunks: Line[][]; nodes: TreeNode[]; places: Place[]; scenarios: Scenario[] } {
+    return { workbook: this.storedWorkbook, scenario: this.scenario, rules: this.rules, chunks: this.chunks.byChunk(), nodes: [...this.nodeById.values()], places: this.places, scenarios: this.scenarios };
   }
 
   /** Waits until every edit made so far is in IndexedDB. */

@@ -226,4 +226,28 @@ describe('scenarios', () => {
     expect(app.session!.lines.find((l) => l.id === line.id)!.plan).toBe(777 * TR);
     app.session!.dispose();
   });
+
+  it('a variant whose copy storage refuses is not shown: the tab stays on its scenario and says why', async () => {
+    const name = `scenarios-refused-${Date.now()}-${seq++}`;
+    const app = new AppState(name);
+    await app.start();
+    const s = app.session!;
+    const proto = IDBObjectStore.prototype as unknown as Record<'put' | 'add', unknown>;
+    const { put, add } = proto;
+    proto.put = proto.add = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    try {
+      const r = await app.createVariant(s.scenarioId, 'Phương án C');
+      expect(r.ok ? null : r.error.code).toBe('db.quota');
+    } finally {
+      proto.put = put;
+      proto.add = add;
+    }
+    expect(app.session).toBe(s);
+    expect(app.notice?.problem?.code).toBe('db.quota');
+    const db = openDatabase(name);
+    expect((await db.scenarios.toArray()).map((x) => x.name)).not.toContain('Phương án C');
+    s.dispose();
+  });
 });
