@@ -1,11 +1,10 @@
-// Tables as formatted .xlsx sheets (exceljs): title and place/year lines, the unit line
-// ("ĐVT: triệu đồng"), a header row, panes frozen below the header and right of the name column,
-// indentation for the tree, shaded parent and total rows whose SUM formulas keep their values cached.
-// Amounts are written in the chosen unit as numbers (77 040 000 đ → 77,04 in triệu), each amount
-// column showing as many decimals as its đồng need, so reading a cell back and scaling it gives the
-// đồng exactly (for amounts below 2^50 đ, about 1 triệu tỷ).
+// Tables as formatted .xlsx sheets: title and place/year lines, the unit line ("ĐVT: triệu đồng"),
+// a header row, panes frozen below the header and right of the name column, indentation for the
+// tree, shaded parent and total rows whose SUM formulas keep their values cached. Amounts are
+// written in the chosen unit as numbers (77 040 000 đ → 77,04 in triệu), each amount column showing
+// as many decimals as its đồng need, so reading a cell back and scaling it gives the đồng exactly
+// (for amounts below 2^50 đ, about 1 triệu tỷ). The package itself is written by xlsx-package.ts.
 
-import ExcelJS from 'exceljs';
 import type { AmountUnit, NumberLocale, WorkbookData } from '../domain/model';
 import { UNIT_EXPONENT, parseUnit } from '../domain/amount';
 import {
@@ -21,15 +20,14 @@ import {
   type TableRow,
 } from './export-table';
 import { DEFAULT_EXPORT, planTable, planViewOf, type ExportSettings, type PlanView } from './export-plan';
+import { NS_MAIN, SharedStrings, StyleBook, XML_HEAD, sheetName, xmlText, zipXlsx, type CellStyle } from './xlsx-package';
 
 const FONT = 'Times New Roman';
-const THIN = { style: 'thin' } as const;
-const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
-const FILL: Record<RowKind | 'header', ExcelJS.Fill | undefined> = {
-  header: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } },
+const FILL: Record<RowKind | 'header', string | undefined> = {
+  header: 'D9E1F2',
   line: undefined,
-  parent: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } },
-  total: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE2EFDA' } },
+  parent: 'F2F2F2',
+  total: 'E2EFDA',
 };
 
 /** Fewest decimals that show `dong` exactly in the unit (0 … the unit's exponent). */
@@ -45,7 +43,7 @@ function decimalsOf(dong: number, exponent: number): number {
 
 const amountFormat = (decimals: number) => (decimals ? `#,##0.${'0'.repeat(decimals)}` : '#,##0');
 
-/** What a cell writes: its value for exceljs and the kind of number format it needs. */
+/** The kind of number format a cell needs. */
 type Shape = 'text' | 'number' | 'amount' | 'percent' | 'date';
 
 function shapeOf(c: TableCell): Shape {
@@ -76,48 +74,61 @@ function prepare(table: Table): Prepared {
   return { decimals, scale: 10 ** exponent };
 }
 
-/** The value exceljs writes for a cell (amounts scaled to the unit; division is correctly rounded,
- * so the number is the closest double to the exact decimal). */
-function valueOf(c: TableCell, scale: number): ExcelJS.CellValue {
+/** Days from Excel's epoch (1899-12-30) to an ISO date: the serial number a date cell holds. */
+function dateSerial(iso: string): number {
+  const [y, m, d] = iso.split('-').map(Number);
+  return Date.UTC(y, m - 1, d) / 86_400_000 + 25_569;
+}
+
+/** A number as the sheet's XML writes it: the shortest text that reads back as the same double. */
+const num = (n: number) => String(n);
+
+/**
+ * The XML of one cell after its reference and style, or null for an empty cell. Amounts are
+ * scaled to the unit (division is correctly rounded, so the number is the closest double to the
+ * exact decimal); a formula keeps its value cached, or an empty text when it has none.
+ */
+function cellXml(c: TableCell, scale: number, strings: SharedStrings): string | null {
   if (c === null || c === '') return null;
-  if (typeof c === 'string' || typeof c === 'number') return c;
+  if (typeof c === 'string') return ` t="s"><v>${strings.id(c)}</v></c>`;
+  if (typeof c === 'number') return Number.isFinite(c) ? `><v>${num(c)}</v></c>` : null;
   if ('date' in c) {
-    const [y, m, d] = c.date.split('-').map(Number);
-    return new Date(Date.UTC(y, m - 1, d));
+    const serial = dateSerial(c.date);
+    return Number.isFinite(serial) ? `><v>${serial}</v></c>` : null;
   }
   const n = 'percent' in c && c.percent !== undefined ? c.percent / 100 : 'amount' in c && c.amount !== undefined ? c.amount / scale : NaN;
-  if ('formula' in c) return { formula: c.formula, result: Number.isFinite(n) ? n : '' } as ExcelJS.CellFormulaValue;
-  return Number.isFinite(n) ? n : null;
+  if ('formula' in c) return Number.isFinite(n) ? `><f>${xmlText(c.formula)}</f><v>${num(n)}</v></c>` : ` t="str"><f>${xmlText(c.formula)}</f><v></v></c>`;
+  return Number.isFinite(n) ? `><v>${num(n)}</v></c>` : null;
 }
 
 const SHAPES: readonly Shape[] = ['text', 'number', 'amount', 'percent', 'date'];
 const KINDS: readonly RowKind[] = ['line', 'parent', 'total'];
 const MAX_INDENT = 15;
 
-/** Shared style objects: exceljs recognises a style it has seen by identity, which keeps 100 000 rows fast. */
-class Styles {
-  private cache = new Map<number, Partial<ExcelJS.Style>>();
+/** The cell formats of the data: one per column, shape, row kind and indent, registered once. */
+class DataStyles {
+  private cache = new Map<number, number>();
   constructor(
+    private readonly book: StyleBook,
     private readonly decimals: number[],
     private readonly locale: NumberLocale,
     private readonly treeColumn: number,
   ) {}
 
-  of(col: number, shape: Shape, kind: RowKind, depth: number): Partial<ExcelJS.Style> {
+  of(col: number, shape: Shape, kind: RowKind, depth: number): number {
     const indent = col === this.treeColumn ? Math.min(depth, MAX_INDENT) : 0;
     const key = ((col * SHAPES.length + SHAPES.indexOf(shape)) * KINDS.length + KINDS.indexOf(kind)) * (MAX_INDENT + 1) + indent;
-    let s = this.cache.get(key);
-    if (s) return s;
-    s = { font: { name: FONT, size: 11, bold: kind !== 'line' }, border: BORDER };
-    const fill = FILL[kind];
-    if (fill) s.fill = fill;
+    let id = this.cache.get(key);
+    if (id !== undefined) return id;
+    const s: CellStyle = { font: { bold: kind !== 'line' }, border: true, fill: FILL[kind] };
     if (shape === 'amount') s.numFmt = amountFormat(this.decimals[col]);
     else if (shape === 'percent') s.numFmt = '0.00%';
     else if (shape === 'date') s.numFmt = this.locale === 'vi' ? 'dd/mm/yyyy' : 'yyyy-mm-dd';
     else if (shape === 'number') s.numFmt = '0';
-    if (indent) s.alignment = { indent };
-    this.cache.set(key, s);
-    return s;
+    if (indent) s.align = { indent };
+    id = this.book.id(s);
+    this.cache.set(key, id);
+    return id;
   }
 }
 
@@ -125,73 +136,97 @@ class Styles {
 export interface XlsxOptions {
   /** Date format of date cells: vi dd/mm/yyyy, en yyyy-mm-dd. */
   locale?: NumberLocale;
+  /** Called as the rows are written, with the share done (0 … 1). */
+  onProgress?: (done: number) => void;
 }
+
+/** Rows per block of sheet XML handed to the zip. */
+const BLOCK_ROWS = 2_000;
 
 /** The table as the bytes of an .xlsx file with one sheet (layout in export-table.ts). */
 export async function writeTableXlsx(table: Table, opts: XlsxOptions = {}): Promise<Uint8Array> {
   const { decimals, scale } = prepare(table);
-  const width = table.headers.length;
-  const frozen = table.frozenColumns ?? 0;
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Planbench';
-  const ws = wb.addWorksheet(sheetName(table.sheetName ?? table.title), {
-    views: [{ state: 'frozen', xSplit: frozen, ySplit: HEADER_ROW, topLeftCell: `${columnName(frozen)}${FIRST_DATA_ROW}` }],
-    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 },
-  });
-  ws.pageSetup.printTitlesRow = `${HEADER_ROW}:${HEADER_ROW}`;
-  ws.columns = table.headers.map((_, i) => ({ width: table.widths?.[i] ?? 14 }));
-
-  const banner = (row: number, text: string, style: Partial<ExcelJS.Style>) => {
-    const cell = ws.getCell(row, 1);
-    cell.value = text;
-    cell.style = style;
-    if (width > 1) ws.mergeCells(row, 1, row, width);
-  };
-  banner(TITLE_ROW, table.title, { font: { name: FONT, size: 14, bold: true }, alignment: { horizontal: 'center' } });
-  banner(SUBTITLE_ROW, table.subtitle ?? '', { font: { name: FONT, size: 12, bold: true }, alignment: { horizontal: 'center' } });
-  banner(UNIT_ROW, table.unitLine, { font: { name: FONT, size: 11, italic: true }, alignment: { horizontal: 'right' } });
-
-  const header = ws.getRow(HEADER_ROW);
-  const headerStyle: Partial<ExcelJS.Style> = {
-    font: { name: FONT, size: 11, bold: true },
-    border: BORDER,
-    fill: FILL.header,
-    alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
-  };
-  table.headers.forEach((h, i) => {
-    const cell = header.getCell(i + 1);
-    cell.value = h;
-    cell.style = headerStyle;
-  });
-  header.height = 32;
-
-  const styles = new Styles(decimals, opts.locale ?? 'vi', table.treeColumn ?? -1);
-  for (let i = 0; i < table.rows.length; i++) writeRow(ws.getRow(FIRST_DATA_ROW + i), table.rows[i], width, styles, scale);
-
-  // Fast deflate: the sheet XML of a large plan compresses well at level 1 in half the time.
-  // Node gives a Buffer (a Uint8Array), browsers an ArrayBuffer.
-  const buf: unknown = await wb.xlsx.writeBuffer({ zip: { compression: 'DEFLATE', compressionOptions: { level: 1 } } });
-  return buf instanceof Uint8Array ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : new Uint8Array(buf as ArrayBuffer);
+  const width = Math.max(1, table.headers.length);
+  const styles = new StyleBook(FONT);
+  const strings = new SharedStrings();
+  return zipXlsx(
+    { sheetName: sheetName(table.sheetName ?? table.title), styles, strings, printTitleRows: `${HEADER_ROW}:${HEADER_ROW}`, creator: 'Planbench' },
+    sheetXml(table, width, { onProgress: opts.onProgress, styles, strings, data: new DataStyles(styles, decimals, opts.locale ?? 'vi', table.treeColumn ?? -1), scale }),
+  );
 }
 
-function writeRow(row: ExcelJS.Row, r: TableRow, width: number, styles: Styles, scale: number): void {
+interface Writers {
+  onProgress?: (done: number) => void;
+  styles: StyleBook;
+  strings: SharedStrings;
+  data: DataStyles;
+  scale: number;
+}
+
+/** The worksheet's XML in blocks: sheet settings, the banner and header rows, the data, merges. */
+function* sheetXml(table: Table, width: number, w: Writers): Generator<string> {
+  const cols = Array.from({ length: width }, (_, i) => columnName(i));
+  const lastRow = FIRST_DATA_ROW + table.rows.length - 1;
+  const frozen = table.frozenColumns ?? 0;
+  const topLeft = `${columnName(frozen)}${FIRST_DATA_ROW}`;
+  const pane = frozen
+    ? `<pane xSplit="${frozen}" ySplit="${HEADER_ROW}" topLeftCell="${topLeft}" activePane="bottomRight" state="frozen"/><selection pane="topRight"/><selection pane="bottomLeft"/><selection pane="bottomRight" activeCell="${topLeft}" sqref="${topLeft}"/>`
+    : `<pane ySplit="${HEADER_ROW}" topLeftCell="${topLeft}" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="${topLeft}" sqref="${topLeft}"/>`;
+  const widths = cols.map((_, i) => `<col min="${i + 1}" max="${i + 1}" width="${table.widths?.[i] ?? 14}" customWidth="1"/>`).join('');
+  let head =
+    `${XML_HEAD}<worksheet xmlns="${NS_MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
+    `<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><dimension ref="A1:${cols[width - 1]}${Math.max(lastRow, HEADER_ROW)}"/>` +
+    `<sheetViews><sheetView workbookViewId="0">${pane}</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>${widths}</cols><sheetData>`;
+
+  const banner = (row: number, text: string, style: CellStyle) => {
+    const s = w.styles.id(style);
+    const first = text ? `<c r="A${row}" s="${s}" t="s"><v>${w.strings.id(text)}</v></c>` : `<c r="A${row}" s="${s}"/>`;
+    // The cells a merge covers carry the style too, so its border and fill run across.
+    return `<row r="${row}">${first}${cols.slice(1).map((c) => `<c r="${c}${row}" s="${s}"/>`).join('')}</row>`;
+  };
+  head += banner(TITLE_ROW, table.title, { font: { size: 14, bold: true }, align: { horizontal: 'center' } });
+  head += banner(SUBTITLE_ROW, table.subtitle ?? '', { font: { size: 12, bold: true }, align: { horizontal: 'center' } });
+  head += banner(UNIT_ROW, table.unitLine, { font: { italic: true }, align: { horizontal: 'right' } });
+  const hs = w.styles.id({ font: { bold: true }, border: true, fill: FILL.header, align: { horizontal: 'center', vertical: 'middle', wrap: true } });
+  head += `<row r="${HEADER_ROW}" ht="32" customHeight="1">${cols.map((c, i) => {
+    const h = table.headers[i];
+    return h ? `<c r="${c}${HEADER_ROW}" s="${hs}" t="s"><v>${w.strings.id(h)}</v></c>` : `<c r="${c}${HEADER_ROW}" s="${hs}"/>`;
+  }).join('')}</row>`;
+  yield head;
+
+  let block: string[] = [];
+  for (let i = 0; i < table.rows.length; i++) {
+    block.push(rowXml(table.rows[i], FIRST_DATA_ROW + i, cols, w));
+    if (block.length === BLOCK_ROWS) {
+      yield block.join('');
+      block = [];
+      w.onProgress?.((i + 1) / table.rows.length);
+    }
+  }
+  w.onProgress?.(1);
+  const merges = width > 1 ? [TITLE_ROW, SUBTITLE_ROW, UNIT_ROW].map((r) => `<mergeCell ref="A${r}:${cols[width - 1]}${r}"/>`) : [];
+  yield (
+    block.join('') +
+    '</sheetData>' +
+    (merges.length ? `<mergeCells count="${merges.length}">${merges.join('')}</mergeCells>` : '') +
+    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>' +
+    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>'
+  );
+}
+
+function rowXml(r: TableRow, n: number, cols: string[], w: Writers): string {
   const kind = r.kind ?? 'line';
   const depth = r.depth ?? 0;
-  for (let c = 0; c < width; c++) {
+  let xml = `<row r="${n}">`;
+  for (let c = 0; c < cols.length; c++) {
     const cell = r.cells[c] ?? null;
-    const value = valueOf(cell, scale);
+    const body = cellXml(cell, w.scale, w.strings);
     // Empty cells of lines are left out (a third of a plan's cells); parent and total rows keep
     // theirs so the shading runs across the row.
-    if (value === null && kind === 'line') continue;
-    const target = row.getCell(c + 1);
-    if (value !== null) target.value = value;
-    target.style = styles.of(c, shapeOf(cell), kind, depth);
+    if (body === null && kind === 'line') continue;
+    xml += `<c r="${cols[c]}${n}" s="${w.data.of(c, shapeOf(cell), kind, depth)}"${body ?? '/>'}`;
   }
-}
-
-/** A sheet name Excel accepts: at most 31 characters, none of : \ / ? * [ ]. */
-function sheetName(name: string): string {
-  return name.replace(/[:\\/?*[\]]/g, ' ').trim().slice(0, 31) || 'Sheet1';
+  return xml + '</row>';
 }
 
 /** Options of a generic table: the unit amounts are written in (read from the unit line when
@@ -222,7 +257,11 @@ export function exportTableXlsx(
 }
 
 /** The plan (a workbook's baseline, or a view of it) as a formatted .xlsx, in the grid's order. */
-export function exportPlanXlsx(plan: WorkbookData | PlanView, settings: ExportSettings = DEFAULT_EXPORT): Promise<Uint8Array> {
+export function exportPlanXlsx(
+  plan: WorkbookData | PlanView,
+  settings: ExportSettings = DEFAULT_EXPORT,
+  onProgress?: (done: number) => void,
+): Promise<Uint8Array> {
   const view = 'rollup' in plan ? plan : planViewOf(plan);
-  return writeTableXlsx(planTable(view, settings), { locale: settings.locale });
+  return writeTableXlsx(planTable(view, settings), { locale: settings.locale, onProgress });
 }

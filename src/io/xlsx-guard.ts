@@ -6,7 +6,7 @@
 // the cells those ranges cover in the unpacked XML. Pure: bytes in, a problem or null out.
 
 import type { Problem } from '../domain/model';
-import { MAX_COLUMNS, MAX_ROWS } from './import-types';
+import { MAX_COLUMNS, MAX_ROWS, concatBytes } from './import-types';
 
 const MiB = 2 ** 20;
 
@@ -141,13 +141,7 @@ async function unpack(bytes: Uint8Array, part: ZipPart, limit: number): Promise<
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(length);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 // Tags whose ranges or numbers exceljs expands, unprefixed as exceljs reads them.

@@ -247,14 +247,15 @@ export class AppState {
 
   // ---- files: the plan as a spreadsheet, the whole workbook as a backup ---------------------
 
-  /** The scenario shown, as the grid shows it, in a .xlsx or .csv file (user's unit, number format, language). */
-  async exportPlan(kind: 'xlsx' | 'csv'): Promise<{ fileName: string; data: Uint8Array } | null> {
+  /** The scenario shown, as the grid shows it, in a .xlsx or .csv file (user's unit, number format,
+   * language). A large .xlsx is written in blocks, giving the page back between them. */
+  async exportPlan(kind: 'xlsx' | 'csv', onProgress?: (done: number) => void): Promise<{ fileName: string; data: Uint8Array } | null> {
     const s = this.session;
     if (!s) return null;
     const data = { workbook: s.workbook, nodes: s.tree.nodes, scenarios: [s.scenario], lines: s.lines, places: s.places, rules: s.rules };
     const settings = { unit: this.unit, locale: this.locale, lang: this.lang };
-    // exceljs is large: loaded only when a spreadsheet is asked for.
-    const bytes = kind === 'xlsx' ? await (await import('../io/export-xlsx')).exportPlanXlsx(data, settings) : exportPlanCsv(data, { ...settings, separator: this.locale === 'vi' ? ';' : ',' });
+    // The xlsx writer is loaded only when a spreadsheet is asked for.
+    const bytes = kind === 'xlsx' ? await (await import('../io/export-xlsx')).exportPlanXlsx(data, settings, onProgress) : exportPlanCsv(data, { ...settings, separator: this.locale === 'vi' ? ';' : ',' });
     return { fileName: `${fileStem(s.workbook.name)}-${fileStem(s.scenario.name || 'goc')}.${kind}`, data: bytes };
   }
 

@@ -120,6 +120,7 @@ const STRINGS = {
     en: 'Browser storage is full: your changes are still in this page but NOT SAVED. Download a backup now, then free space (delete workbooks you no longer need).',
   },
   exportCsv: { vi: 'Xuất CSV', en: 'Export CSV' },
+  exporting: { vi: 'Đang xuất tệp', en: 'Writing the file' },
   scnLabel: { vi: 'Kịch bản', en: 'Scenario' },
   scnBaseline: { vi: 'Kịch bản gốc', en: 'Baseline' },
   scnVariants: { vi: 'Kịch bản khác', en: 'Variants' },

@@ -57,4 +57,44 @@ describe('files', () => {
     expect(json.scenarios[0].lines).toHaveLength(8);
     await ctx.close();
   });
+
+  it('exports a 50 000-line plan to .xlsx with a progress bar, the page painting meanwhile', async () => {
+    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+    const page = await ctx.newPage();
+    const wb = new Workbench(page);
+    await wb.open(baseUrl, '?debug');
+    await page.evaluate(async () => {
+      const pb = (globalThis as unknown as { planbench: { generate(n: number): Promise<string>; open(id: string): Promise<void> } }).planbench;
+      await pb.open(await pb.generate(50_000));
+    });
+    await wb.waitReady();
+    // Record the progress bar's values as the page paints them: a value strictly between 0 and 1
+    // means a frame was painted while the file was being written.
+    await page.evaluate(() => {
+      const seen: number[] = ((globalThis as unknown as { seenProgress: number[] }).seenProgress = []);
+      const watch = () => {
+        const bar = document.querySelector('[data-testid="export-progress"]') as HTMLProgressElement | null;
+        if (bar) seen.push(bar.value);
+        requestAnimationFrame(watch);
+      };
+      requestAnimationFrame(watch);
+    });
+    const file = download(page, () => page.getByTestId('export-xlsx').click());
+    await expect.poll(() => page.getByTestId('export-progress').isVisible()).toBe(true);
+    await expect(page.getByTestId('export-xlsx').isDisabled()).resolves.toBe(true);
+    await wb.screenshot('42-export-progress');
+    const xlsx = await file;
+    await expect.poll(() => page.getByTestId('export-progress').count()).toBe(0);
+    const seen = await page.evaluate(() => (globalThis as unknown as { seenProgress: number[] }).seenProgress);
+    expect(seen.some((v) => v > 0 && v < 1)).toBe(true);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(new Uint8Array(xlsx.bytes).buffer);
+    let lines = 0;
+    // Line rows name their source (column D); parents and the total do not.
+    book.worksheets[0].eachRow((row, n) => {
+      if (n > 4 && row.getCell(4).value) lines++;
+    });
+    expect(lines).toBe(50_000);
+    await ctx.close();
+  });
 });

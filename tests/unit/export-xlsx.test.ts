@@ -7,7 +7,7 @@ import { buildDemoWorkbook, buildEmptyWorkbook } from '../../src/domain/demo';
 import { parseAmount, UNIT_EXPONENT } from '../../src/domain/amount';
 import type { AmountUnit, Line, WorkbookData } from '../../src/domain/model';
 import { newId } from '../../src/domain/ids';
-import { exportPlanXlsx, exportTableXlsx } from '../../src/io/export-xlsx';
+import { exportPlanXlsx, exportTableXlsx, writeTableXlsx } from '../../src/io/export-xlsx';
 import { PLAN_EXPORT_COLUMNS, planViewOf } from '../../src/io/export-plan';
 import { FIRST_DATA_ROW, HEADER_ROW } from '../../src/io/export-table';
 
@@ -184,5 +184,34 @@ describe('exportTableXlsx', () => {
     expect(ws.getCell('E5').numFmt).toBe('dd/mm/yyyy');
     expect(ws.getCell('B7').value).toEqual({ formula: 'SUM(B5:B6)', result: 5_436_001.5 });
     expect(ws.getCell('B7').font?.bold).toBe(true);
+  });
+
+  it('keeps any text as text: markup, quotes, spaces at the ends, control characters dropped', async () => {
+    const names = ['<b>A & B</b>', ' lề trái', 'lề phải ', '"ngoặc" \'đơn\'', 'Xã\u0007 Hợp\u0000 Thành', '=SUM(A1:A2)'];
+    const bytes = await exportTableXlsx("Bảng 'thử' [1]", 'ĐVT: đồng', ['Tên', 'Số tiền'], names.map((n, i) => ({ cells: [n, { amount: i }] })), { sheetName: "O'Neil: bảng/1" });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+    const ws = wb.worksheets[0];
+    expect(ws.name).toBe("O'Neil  bảng 1");
+    expect(names.map((_, i) => ws.getCell(FIRST_DATA_ROW + i, 1).value)).toEqual(['<b>A & B</b>', ' lề trái', 'lề phải ', '"ngoặc" \'đơn\'', 'Xã Hợp Thành', '=SUM(A1:A2)']);
+    expect(ws.getCell('A1').value).toBe("Bảng 'thử' [1]");
+    // The header row repeats on every printed page.
+    expect(ws.pageSetup.printTitlesRow).toBe('4:4');
+  });
+
+  it('writes a formula without a value as an empty cached text, and reports its progress to the end', async () => {
+    const done: number[] = [];
+    const rows = Array.from({ length: 4_500 }, (_, i) => ({ cells: [`L${i}`, { amount: i }] }));
+    rows.push({ cells: ['Tỷ lệ', { formula: 'IF(B5=0,"",B6/B5)', percent: NaN } as never] });
+    const bytes = await writeTableXlsx(
+      { title: 'T', unitLine: 'ĐVT: đồng', unit: 'dong', headers: ['Tên', 'Số'], rows },
+      { onProgress: (d) => done.push(d) },
+    );
+    const ws = await readSheet(bytes);
+    expect(ws.getCell(FIRST_DATA_ROW + 4_499, 2).value).toBe(4_499);
+    expect(ws.getCell(FIRST_DATA_ROW + 4_500, 2).value).toMatchObject({ formula: 'IF(B5=0,"",B6/B5)' });
+    expect(done.length).toBeGreaterThan(1);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(done.at(-1)).toBe(1);
   });
 });
