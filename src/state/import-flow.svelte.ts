@@ -178,12 +178,12 @@ export class ImportFlow {
           return ok(null);
         }
       }
-      result = session.applyImport(incoming, { placeId: places.district.id, places: places.added, stated: false, sameLine: this.sameLine });
+      result = await session.applyImport(incoming, { placeId: places.district.id, places: places.added, stated: false, sameLine: this.sameLine });
     } else {
       const fields = new Set(this.mapping.flatMap((r) => (LINE_FIELD_OF[r.field] ? [LINE_FIELD_OF[r.field]!] : [])));
       // Lines listed under their items (the app's own export) carry their description in the name column.
       if (incoming.lines.some((l) => l.line.label)) fields.add('label');
-      result = session.applyImport(incoming, { fields: [...fields], note: this.fileName, sameLine: 'update' });
+      result = await session.applyImport(incoming, { fields: [...fields], note: this.fileName, sameLine: 'update' });
     }
     if (!result.ok) return this.stop(result.error);
     if (this.columns && this.summary) await this.app.saveImportTemplate(this.summary.mapping.templateKey, this.columns);

@@ -37,6 +37,7 @@ import { RuleChecks } from './rule-checks.svelte';
 import { checkContextOf, type CheckEntry } from '../domain/checks';
 import { buildRows, rowNode, TOTAL_ROW } from './rows';
 import { importChange, type ImportChangeOptions, type ImportOutcome, type IncomingPlan } from '../domain/import-change';
+import { yieldToEventLoop } from '../io/import-types';
 
 /** What a grid row shows: a line, a tree node, or the program total. */
 export type RowTarget = { kind: 'line'; id: Id } | { kind: 'node'; id: Id } | { kind: 'total' };
@@ -323,6 +324,9 @@ export class WorkbookSession {
 
   // ---- imports ------------------------------------------------------------------------------
 
+  /** Changes applied to this session so far, its own and other tabs' (an import checks it). */
+  private applied = 0;
+
   /** Cells imported unread, "lineId|field" → the value the import gave them (see isImportMarked). */
   private importMarks = new Map<string, unknown>();
 
@@ -331,9 +335,16 @@ export class WorkbookSession {
    * undo takes it all back; `places` are added in the same step (a district when consolidating).
    * Fails with scenario.frozen on a frozen version; the workbook is then untouched.
    */
-  applyImport(incoming: IncomingPlan, opts: ImportChangeOptions & { places?: Place[] } = {}): Result<ImportOutcome> {
+  async applyImport(incoming: IncomingPlan, opts: ImportChangeOptions & { places?: Place[] } = {}): Promise<Result<ImportOutcome>> {
     if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
-    const out = importChange({ workbook: this.workbook, nodes: [...this.nodeById.values()], lines: this.lines }, incoming, opts);
+    const changeOf = () => importChange({ workbook: this.workbook, nodes: [...this.nodeById.values()], lines: this.lines }, incoming, opts);
+    const seen = this.applied;
+    let out = changeOf();
+    // Committed in the next task, so the page paints between working out a large import and
+    // applying it; worked out again if another change (another tab's) landed meanwhile.
+    await yieldToEventLoop();
+    if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
+    if (this.applied !== seen) out = changeOf();
     if (opts.places?.length) out.change.places = opts.places.map((after) => ({ before: null, after }));
     if (!isEmptyChange(out.change)) this.commit(out.change, null);
     for (const m of out.marks) {
@@ -607,6 +618,7 @@ export class WorkbookSession {
 
   /** Applies a change to memory, the database and the worker. */
   private apply(change: Change): void {
+    this.applied++;
     let structural = false;
     /** Whether something changed that the worker's next roll-up will not repaint by itself. */
     let repaintNow = !!change.workbook;
@@ -790,6 +802,7 @@ export class WorkbookSession {
     this.places = sortPlaces(got.places);
     this.rules = got.rules;
     this.placesRevision++;
+    this.applied++;
     for (const [no, lines] of got.chunks) this.chunks.setChunk(no, lines);
     this.rollup = null;
     this.rebuildStructure(this.chunks.allLines());

@@ -168,7 +168,7 @@ describe('an import that does not finish changes nothing', () => {
     }));
     // IndexedDB cannot store a function: the last chunk's write fails and the whole transaction aborts.
     (lines[2_499].line as Record<string, unknown>).broken = () => 0;
-    expect(s.applyImport({ nodes: [], lines }).ok).toBe(true);
+    expect((await s.applyImport({ nodes: [], lines })).ok).toBe(true);
     await s.flush();
     expect(s.saveStatus).toBe('error');
     const again = (await loadWorkbook(openDatabase(dbName), data.workbook.id))!;
