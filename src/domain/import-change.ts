@@ -99,7 +99,7 @@ function lineKeys(): (l: KeyedLine) => string {
 }
 
 /** Lines grouped by sameLineKey. */
-function byKey(lines: readonly Line[], keyOf: (l: KeyedLine) => string): Map<string, Line[]> {
+function byKey(lines: readonly Line[], keyOf: (l: Line) => string): Map<string, Line[]> {
   const out = new Map<string, Line[]>();
   for (const l of lines) {
     const k = keyOf(l);
@@ -188,9 +188,24 @@ export function importChange(target: ImportTarget, incoming: IncomingPlan, opts:
   let updated = 0;
   let unchanged = 0;
   let kept = 0;
+  // Where the key leaves several lines on either side (districts of one project with the same
+  // implementing unit), the label tells them apart: the same key and label on both sides, once each.
+  const labelled = (l: Line) => `${keyOf(l)}|${foldForMatch(l.label)}`;
+  let existingLabelled: Map<string, Line[]> | null = null;
+  let incomingLabelled: Map<string, number> | null = null;
+  const matchByLabel = (line: Line): Line | null => {
+    if (!existingLabelled || !incomingLabelled) {
+      existingLabelled = byKey(target.lines.filter((l) => (existing.get(keyOf(l))?.length ?? 0) > 1 || (incomingCount.get(keyOf(l)) ?? 0) > 1), labelled);
+      incomingLabelled = new Map();
+      for (const x of incomingLines) if ((incomingCount.get(x.key) ?? 0) > 1 || (existing.get(x.key)?.length ?? 0) > 1) incomingLabelled.set(labelled(x.line), (incomingLabelled.get(labelled(x.line)) ?? 0) + 1);
+    }
+    const k = labelled(line);
+    const same = existingLabelled.get(k);
+    return same?.length === 1 && incomingLabelled.get(k) === 1 ? same[0] : null;
+  };
   for (const { il, line, key } of incomingLines) {
     const same = existing.get(key);
-    const match = same?.length === 1 && incomingCount.get(key) === 1 ? same[0] : null;
+    const match = same?.length === 1 && incomingCount.get(key) === 1 ? same[0] : same && same.length > 0 ? matchByLabel(line) : null;
     if (match) {
       if ((opts.sameLine ?? 'update') === 'keep') {
         kept++;

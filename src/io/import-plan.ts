@@ -15,6 +15,7 @@ import type {
   LineField,
   NumberLocale,
   Problem,
+  Place,
   Result,
   Source,
   StatedFigures,
@@ -41,6 +42,8 @@ export interface WorkbookContext {
   year: number;
   /** The workbook's tree, to match rows against. */
   nodes: readonly TreeNode[];
+  /** The workbook's places: a row naming one under an item is a line of that item in that place. */
+  places?: readonly Pick<Place, 'id' | 'name'>[];
 }
 
 export interface ImportOptions extends ProgressOptions {
@@ -541,6 +544,11 @@ interface Placement {
   lineRows: Set<number>;
   /** Coded rows with such lines under them: their figures are the sums of those lines. */
   headingRows: Set<number>;
+  /** Rows naming a place (a district, a commune) under an item: lines of that item, each labelled
+   * with the place and in it when the workbook has the place; their item's row states its total. */
+  placeLines: Map<number, Id | null>;
+  /** Place rows with deeper place rows below (a district over its communes): subtotals, no line. */
+  placeHeadings: Set<number>;
 }
 
 /** The node of each item row: by code, by the code its name states, by name (under the parent
@@ -557,15 +565,26 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
   const rowNode = new Map<number, Id>();
   const groupOfTotal = new Map<number, Id | null>();
   const siblings = new Map<Id | null, number>();
-  const stack: { depth: number; nodeId: Id }[] = [];
+  const stack: { depth: number; nodeId: Id; row: number | null }[] = [];
   let prev: { name: string; nodeId: Id } | null = null;
   let lastNumberedDepth = -1;
   const listsLines = cols.stt === null && cols.code !== null;
   const lineRows = new Set<number>();
   const headingRows = new Set<number>();
   let lastCoded: { row: number; nodeId: Id } | null = null;
+  const placeLines = new Map<number, Id | null>();
+  const placeHeadings = new Set<number>();
+  const places = new PlaceIndex(context.places ?? []);
+  // The numbering depth of the next item row after each row (null: none, or not numbered).
+  const nextLevel: (number | null)[] = new Array(table.rows.length).fill(null);
+  for (let i = table.rows.length - 2, next: number | null = null; i >= 0; i--) {
+    const after = table.rows[i + 1];
+    if (after.kind === 'item') next = after.level;
+    nextLevel[i] = next;
+  }
 
-  for (const tr of table.rows) {
+  for (let i = 0; i < table.rows.length; i++) {
+    const tr = table.rows[i];
     if (tr.kind === 'total') groupOfTotal.set(tr.row, tr.scope === 'group' ? stack[0]?.nodeId ?? null : null);
     if (tr.kind !== 'item') continue;
     const r = tr.row;
@@ -589,6 +608,23 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
     if (depth !== null) while (stack.length && stack[stack.length - 1].depth >= depth) stack.pop();
     const fileParentId = depth !== null ? stack[stack.length - 1]?.nodeId ?? null : null;
     const fileParent = fileParentId ? tree.byId.get(fileParentId) ?? null : null;
+
+    // A district or commune listed under an item: that item's money there, not a new item.
+    if (!code && name && fileParentId !== null && depth !== null && !tree.namesItem(name)) {
+      const place = places.find(name);
+      if (place !== undefined) {
+        const itemRow = stack[stack.length - 1].row;
+        rowNode.set(r, fileParentId);
+        if (itemRow !== null) headingRows.add(itemRow);
+        const next = nextLevel[i];
+        if (tr.level !== null && next !== null && next > tr.level) placeHeadings.add(r);
+        else placeLines.set(r, place);
+        // Rows below a district (its communes) stay with the same item.
+        stack.push({ depth, nodeId: fileParentId, row: null });
+        prev = { name, nodeId: fileParentId };
+        continue;
+      }
+    }
 
     let node = code ? tree.code(code) : undefined;
     let matchedBy: ImportedNode['matchedBy'] = node ? 'code' : null;
@@ -622,15 +658,53 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
       imported.set(node.id, { node, status: workbookIds.has(node.id) ? 'matched' : 'new', matchedBy, row: r + 1 });
     }
     rowNode.set(r, node.id);
-    if (depth !== null) stack.push({ depth, nodeId: node.id });
+    if (depth !== null) stack.push({ depth, nodeId: node.id, row: r });
     prev = { name, nodeId: node.id };
     if (code) lastCoded = { row: r, nodeId: node.id };
   }
 
   const groupNodes = new Set<Id>();
   for (const id of new Set(rowNode.values())) for (const a of tree.ancestorsOf(id)) groupNodes.add(a);
-  return { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows };
+  return { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows, placeLines, placeHeadings };
 }
+
+/** Words that open a place's name: "Huyện Bình Gia", "Xã Lộc Yên", "TP. Lạng Sơn", "UBND huyện …". */
+const PLACE_KIND = /^(?:UBND\s+)?(?:huyện|quận|thị\s+xã|thành\s+phố|tp\.|tp|xã|phường|thị\s+trấn|tt\.|tt)\s*/iu;
+
+/** Whether a name opens with a place's kind followed by a capital or a number: "Xã Lộc Yên",
+ * "Huyện Bình Gia", but not "Xã hội hoá …". */
+function namesPlaceKind(text: string): boolean {
+  const m = PLACE_KIND.exec(text);
+  return m !== null && m[0].length < text.length && /^[\p{Lu}\d]/u.test(text.slice(m[0].length)) && (m[0].endsWith(' ') || m[0].endsWith('.'));
+}
+
+/** The workbook's places by name, with or without the word for their kind. */
+class PlaceIndex {
+  private byName = new Map<string, Id | null>();
+  constructor(places: readonly Pick<Place, 'id' | 'name'>[]) {
+    for (const p of places) {
+      for (const key of new Set([foldForMatch(p.name), foldForMatch(placeBareName(p.name))])) {
+        // A name two places share names neither.
+        if (key) this.byName.set(key, this.byName.has(key) && this.byName.get(key) !== p.id ? null : p.id);
+      }
+    }
+  }
+
+  /** For a row's name: the place's id, null for a place the workbook does not have (its name
+   * says it is one: "Huyện …", "Xã …"), undefined for a name that names no place. */
+  find(name: string): Id | null | undefined {
+    const text = normalizeText(name).replace(/^[-–+•*]\s*/u, '');
+    const known = this.byName.get(foldForMatch(text)) ?? this.byName.get(foldForMatch(placeBareName(text)));
+    if (known) return known;
+    // The kind word must be followed by a capital or a number: "Xã hội hoá" names no place.
+    return namesPlaceKind(text) ? null : undefined;
+  }
+}
+
+const placeBareName = (name: string): string => {
+  const text = normalizeText(name);
+  return namesPlaceKind(text) ? text.replace(PLACE_KIND, '').trim() : text;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Rows → lines and stated figures
@@ -689,6 +763,22 @@ function splitGroups(cells: RowCells, cols: Columns, defaults: { source: Source;
     g.asOf = cols.roles[c].asOf ?? null;
   }
   return groups;
+}
+
+/**
+ * A row's disbursed total ("Giải ngân / Tổng số") beside disbursed columns for part of its money
+ * ("Trong đó NSTW"): what the parts leave goes to the one planned group that has no disbursed figure
+ * of its own (the NSĐP line). With no such group, or several, or a total below the parts, nothing is
+ * moved: the reconciliation shows the difference.
+ */
+function giveDisbursedRest(groups: SplitGroup[], total: number | null, asOf: string | null): void {
+  if (total === null) return;
+  let parts = 0;
+  for (const g of groups) parts += g.disbursed ?? 0;
+  const open = groups.filter((g) => g.disbursed === null && g.plan !== null && !g.invalid.includes('disbursed'));
+  if (open.length !== 1 || total <= parts) return;
+  open[0].disbursed = total - parts;
+  open[0].asOf = asOf;
 }
 
 /** What a group row or a total row states: its total (a "Tổng số" column, or its one plan
@@ -813,7 +903,7 @@ export async function buildImportPlan(
     return read.ok ? ok(result(read.value)) : read;
   }
 
-  const { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows } = placeRows(table, cols, reader, context, report);
+  const { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows, placeLines, placeHeadings } = placeRows(table, cols, reader, context, report);
   // A table listing lines under its items: an item's figures are the sums of its lines.
   const listsLines = lineRows.size > 0;
 
@@ -822,7 +912,11 @@ export async function buildImportPlan(
     const r = tr.row;
     if (!(await progress(i))) return fail('import.cancelled');
     const nodeId = rowNode.get(r) ?? null;
-    const isLine = lineRows.has(r);
+    if (placeHeadings.has(r)) {
+      previewRow(tr, 'group', nodeId ? imported.get(nodeId) : undefined);
+      continue;
+    }
+    const isLine = lineRows.has(r) || placeLines.has(r);
     let isGroup = tr.kind === 'item' && nodeId !== null && !isLine && (groupNodes.has(nodeId) || headingRows.has(r));
     let groups: SplitGroup[] | null = null;
     if (tr.kind !== 'blank' && (tr.kind === 'total' || nodeId !== null)) {
@@ -847,6 +941,7 @@ export async function buildImportPlan(
       continue;
     }
 
+    giveDisbursedRest(groups, cells.num(cols.statedDisbursed), cols.statedDisbursed === null ? null : cols.roles[cols.statedDisbursed].asOf ?? null);
     const withValues = groups.filter((g) => g.plan !== null || g.disbursed !== null || g.invalid.length > 0);
     if (withValues.length === 0) continue;
     const labelText = cols.labels.map((c) => reader.text(r, c)).filter(Boolean).join('; ') || (isLine ? reader.text(r, cols.name) : '');
@@ -861,6 +956,7 @@ export async function buildImportPlan(
     }
     for (const g of withValues) {
       const line = groupLine(g, { nodeId: nodeId!, order: lines.length, label: labelText, unit: unitText, asOf, expectedRate: expected });
+      line.placeId = placeLines.get(r) ?? null;
       // A row's rate and total belong to its one line; with several lines, to its node.
       if (withValues.length === 1 && (rate !== null || statedPlan !== null)) {
         line.stated = {};
@@ -869,7 +965,8 @@ export async function buildImportPlan(
       }
       lines.push({ line, row: r + 1, invalid: [...g.invalid, ...rowInvalid] });
     }
-    if (withValues.length > 1) {
+    // A place's row among its item's other rows states its own total, not the item's.
+    if (withValues.length > 1 && !placeLines.has(r)) {
       addStated(imported.get(nodeId!)!, { ...(rate !== null ? { rate } : {}), ...(statedPlan !== null ? { plan: statedPlan } : {}) });
     }
   }

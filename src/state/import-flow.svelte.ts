@@ -209,7 +209,7 @@ export class ImportFlow {
     const read = await this.client.read(
       this.bytes,
       this.fileName,
-      { workbookId: wb.id, year: wb.year, nodes: session.tree.nodes },
+      { workbookId: wb.id, year: wb.year, nodes: session.tree.nodes, places: session.places.map((p) => ({ id: p.id, name: p.name })) },
       { sheet: this.sheet, mapping: this.columns ?? undefined, columnLocales: this.columnLocales, savedMappings: this.templates },
       (done, total) => (this.progress = done / Math.max(total, 1)),
     );

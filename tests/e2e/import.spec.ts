@@ -149,7 +149,7 @@ describe('importing a district report sheet', () => {
     await close();
   });
 
-  it('a province sheet in đồng with a three-row header: districts under two projects stay apart, disbursed NSTW joins its planned line', async () => {
+  it('a province sheet in đồng with a three-row header: districts under two projects are lines of each project, disbursed NSTW joins its planned line, NSĐP takes the rest', async () => {
     const { page, wb, dlg, close } = await emptyWorkbook('?debug');
     await dlg.open();
     await dlg.drop('bieu-02-tinh.xlsx', await provinceSheet());
@@ -161,7 +161,10 @@ describe('importing a district report sheet', () => {
     await dlg.dialog.waitFor({ state: 'hidden' });
     await wb.expectText(TOTAL, 'plan', '8.650');
     await wb.expectText('DA1', 'plan', '8.000');
-    await wb.expectText('DA1', 'disbursed', '2.800');
+    // NSTW as "Trong đó NSTW" says, NSĐP the rest of each district's disbursed total.
+    await wb.expectText('DA1', 'disbursed', '3.000');
+    await wb.expectText(TOTAL, 'disbursed', '3.050');
+    await wb.expectText('DA1', 'statedPlan', '8.000');
     await wb.expectText('DA2', 'plan', '250');
     await wb.expectText('DA3.TDA1', 'plan', '300');
     // The closing "Cộng" is the table's total, not the last project's.
@@ -169,16 +172,18 @@ describe('importing a district report sheet', () => {
     await wb.expectText('DA3', 'statedPlan', '400');
     await wb.waitSaved();
     await page.screenshot({ path: 'test-results/39-import-province-done.png' });
-    // Each district's NSTW line carries its own disbursement; NSĐP of an investment project is investment.
+    // Each district is a line of its project, labelled with it (no new items); its NSTW line
+    // carries its own disbursement; NSĐP of an investment project is investment.
     const lines = await page.evaluate(() =>
-      (globalThis as unknown as { planbench: { app: { session: { lines: { unit: string; source: string; capital: string; plan: number; disbursed: number }[] } } } }).planbench.app.session.lines
+      (globalThis as unknown as { planbench: { app: { session: { lines: { label: string; unit: string; source: string; capital: string; plan: number; disbursed: number }[] } } } }).planbench.app.session.lines
         .filter((l) => l.unit.startsWith('UBND huyện Bình Gia'))
-        .map((l) => [l.source, l.capital, l.plan, l.disbursed]),
+        .map((l) => [l.label, l.source, l.capital, l.plan, l.disbursed]),
     );
     expect(lines).toEqual([
-      ['central', 'investment', 4_700_000_000, 1_900_000_000],
-      ['local', 'investment', 300_000_000, 0],
+      ['Huyện Bình Gia', 'central', 'investment', 4_700_000_000, 1_900_000_000],
+      ['Huyện Bình Gia', 'local', 'investment', 300_000_000, 100_000_000],
     ]);
+    expect(await wb.row('DA1.1').count()).toBe(0);
     await close();
   });
 

@@ -228,11 +228,57 @@ describe('other layouts', () => {
     expect(under('DA2')).toBe(250 * TR);
     expect(under('DA3.TDA1')).toBe(300 * TR);
     expect(under('DA3')).toBe(400 * TR);
-    const caoLoc = r.result.nodes.filter((n) => n.node.name === 'Huyện Cao Lộc').map((n) => n.node.code);
-    expect(caoLoc).toEqual(['DA2.1', 'DA3.TDA1.a']);
+    // Each district is a line of its project, labelled with the district: no new items.
+    expect(r.result.nodes.filter((n) => n.status === 'new')).toEqual([]);
+    expect(linesByCode(r).map((l) => [l.code, l.label, l.unit])).toEqual([
+      ['DA1', 'Huyện Bình Gia', 'UBND huyện Bình Gia'],
+      ['DA1', 'Huyện Văn Quan', 'UBND huyện Văn Quan'],
+      ['DA2', 'Huyện Cao Lộc', 'Phòng Nông nghiệp'],
+      ['DA2', 'Huyện Lộc Bình', 'Phòng Nông nghiệp'],
+      ['DA3.TDA1', 'Huyện Cao Lộc', 'UBND huyện'],
+      ['DA3.TDA1', 'Huyện Đình Lập', 'UBND huyện'],
+      ['DA3.TDA2', '', 'Sở Y tế'],
+    ]);
+    // The project rows state their totals.
+    const stated = (code: string) => r.result.nodes.find((n) => n.node.code === code)?.stated?.plan;
+    expect([stated('DA1'), stated('DA2'), stated('DA3'), stated('DA3.TDA1')]).toEqual([1000 * TR, 250 * TR, 400 * TR, 300 * TR]);
   });
 
-  it('puts a disbursed column that names only the source on the one planned line it fits, and gives a source without a capital type the row’s one capital type', async () => {
+  it('reads communes under a district under a project as lines of the project in each commune, the district row a subtotal; the workbook’s places are matched', async () => {
+    const places = [
+      { id: 'p-loc-yen', name: 'Xã Lộc Yên' },
+      { id: 'p-xuan-long', name: 'Xuân Long' },
+      { id: 'p-cao-loc', name: 'Huyện Cao Lộc' },
+    ];
+    const r = await readText(
+      [
+        'ĐVT: triệu đồng',
+        'STT,Nội dung,Kế hoạch vốn',
+        'I,Dự án 2: Đa dạng hóa sinh kế,450',
+        '1,Huyện Cao Lộc,300',
+        '-,Xã Lộc Yên,120',
+        '-,Xã Xuân Long,180',
+        '2,Huyện Văn Lãng,150',
+        'II,Dự án 6: Truyền thông và giảm nghèo về thông tin,90',
+        '1,Xã hội hoá công tác truyền thông,90',
+      ].join('\n'),
+      { locale: 'vi' },
+      { ...context(), places },
+    );
+    const TR = 1_000_000;
+    expect(linesByCode(r).map((l) => [l.code, l.label, l.placeId, l.plan])).toEqual([
+      ['DA2', 'Xã Lộc Yên', 'p-loc-yen', 120 * TR],
+      ['DA2', 'Xã Xuân Long', 'p-xuan-long', 180 * TR],
+      ['DA2', 'Huyện Văn Lãng', null, 150 * TR],
+      // "Xã hội hoá …" names no commune: an activity of DA6, read as before.
+      ['DA6.1', '', null, 90 * TR],
+    ]);
+    expect(r.result.nodes.find((n) => n.node.code === 'DA2')?.stated?.plan).toBe(450 * TR);
+    // The district's own row is a subtotal, shown as such in the preview.
+    expect(r.result.preview.find((p) => p.cells[1]?.raw === 'Huyện Cao Lộc')?.kind).toBe('group');
+  });
+
+  it('puts a disbursed column that names only the source on the one planned line it fits, the rest of the disbursed total on the other, and gives a source without a capital type the row’s one capital type', async () => {
     const r = await readText(
       [
         'BÁO CÁO TÌNH HÌNH GIẢI NGÂN NĂM 2023',
@@ -250,7 +296,8 @@ describe('other layouts', () => {
     const lines = linesByCode(r).map((l) => [l.unit, l.source, l.capital, l.plan, l.disbursed, l.asOf]);
     expect(lines).toEqual([
       ['UBND xã Hoàng Văn Thụ', 'central', 'investment', 4_700_000_000, 1_900_000_000, '2023-09-30'],
-      ['UBND xã Hoàng Văn Thụ', 'local', 'investment', 300_000_000, 0, null],
+      // What the disbursed total leaves beside "Trong đó NSTW" is the NSĐP line's.
+      ['UBND xã Hoàng Văn Thụ', 'local', 'investment', 300_000_000, 100_000_000, '2023-09-30'],
       ['Trung tâm GDNN-GDTX', 'central', 'recurrent', 1_200_000_000, 300_000_000, '2023-09-30'],
     ]);
   });
