@@ -547,8 +547,20 @@ interface Placement {
   /** Rows naming a place (a district, a commune) under an item: lines of that item, each labelled
    * with the place and in it when the workbook has the place; their item's row states its total. */
   placeLines: Map<number, Id | null>;
-  /** Place rows with deeper place rows below (a district over its communes): subtotals, no line. */
+  /** Place rows with deeper place rows below (a district over its communes), or with their money
+   * broken down on the rows below: subtotals, no line. */
   placeHeadings: Set<number>;
+  /** Rows breaking the row above down by source or capital type ("- Vốn ĐTPT", "- NSTW"): lines of
+   * that row's item with that split (and that row's place); the row above states their total. */
+  breakdowns: Map<number, Breakdown>;
+}
+
+interface Breakdown {
+  source?: Source;
+  capital?: CapitalType;
+  /** The label and place of the row broken down, when it is a place's row. */
+  label: string;
+  placeId: Id | null;
 }
 
 /** The node of each item row: by code, by the code its name states, by name (under the parent
@@ -575,6 +587,9 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
   const placeLines = new Map<number, Id | null>();
   const placeHeadings = new Set<number>();
   const places = new PlaceIndex(context.places ?? []);
+  const breakdowns = new Map<number, Breakdown>();
+  /** The last item or place row that was not a breakdown: what a breakdown row splits. */
+  let head: { row: number; nodeId: Id; place: { label: string; id: Id | null } | null } | null = null;
   // The numbering depth of the next item row after each row (null: none, or not numbered).
   const nextLevel: (number | null)[] = new Array(table.rows.length).fill(null);
   for (let i = table.rows.length - 2, next: number | null = null; i >= 0; i--) {
@@ -585,7 +600,10 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
 
   for (let i = 0; i < table.rows.length; i++) {
     const tr = table.rows[i];
-    if (tr.kind === 'total') groupOfTotal.set(tr.row, tr.scope === 'group' ? stack[0]?.nodeId ?? null : null);
+    if (tr.kind === 'total') {
+      groupOfTotal.set(tr.row, tr.scope === 'group' ? stack[0]?.nodeId ?? null : null);
+      head = null;
+    }
     if (tr.kind !== 'item') continue;
     const r = tr.row;
     const code = reader.text(r, cols.code);
@@ -594,6 +612,19 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
       rowNode.set(r, lastCoded.nodeId);
       lineRows.add(r);
       headingRows.add(lastCoded.row);
+      head = null;
+      continue;
+    }
+    // "Trong đó:" alone captions the breakdown below: neither an item nor a line.
+    if (!code && BREAKDOWN_CAPTION.test(normalizeText(name))) continue;
+    const split = !code && name && head ? breakdownOf(name) : null;
+    if (split && head) {
+      rowNode.set(r, head.nodeId);
+      breakdowns.set(r, { ...split, label: head.place?.label ?? '', placeId: head.place?.id ?? null });
+      if (head.place) {
+        placeLines.delete(head.row);
+        placeHeadings.add(head.row);
+      } else headingRows.add(head.row);
       continue;
     }
     let depth: number | null = tr.level;
@@ -619,6 +650,7 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
         const next = nextLevel[i];
         if (tr.level !== null && next !== null && next > tr.level) placeHeadings.add(r);
         else placeLines.set(r, place);
+        head = { row: r, nodeId: fileParentId, place: { label: name, id: place } };
         // Rows below a district (its communes) stay with the same item.
         stack.push({ depth, nodeId: fileParentId, row: null });
         prev = { name, nodeId: fileParentId };
@@ -660,12 +692,31 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
     rowNode.set(r, node.id);
     if (depth !== null) stack.push({ depth, nodeId: node.id, row: r });
     prev = { name, nodeId: node.id };
+    head = { row: r, nodeId: node.id, place: null };
     if (code) lastCoded = { row: r, nodeId: node.id };
   }
 
   const groupNodes = new Set<Id>();
   for (const id of new Set(rowNode.values())) for (const a of tree.ancestorsOf(id)) groupNodes.add(a);
-  return { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows, placeLines, placeHeadings };
+  return { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows, placeLines, placeHeadings, breakdowns };
+}
+
+const BULLET = /^[-–+•*·]\s*/u;
+const BREAKDOWN_CAPTION = /^(?:[-–+•*·]\s*)?(?:trong\s+đó|bao\s+gồm|gồm|chia\s+ra|chi\s+tiết)\s*:?$/iu;
+
+/** The split a row's name states when it names only a source, a capital type or both ("- Vốn đầu
+ * tư phát triển", "+ NSTW", "Trong đó: NSĐP", "Vốn ĐTPT (NSTW)"); null for any other name. */
+function breakdownOf(name: string): { source?: Source; capital?: CapitalType } | null {
+  const text = normalizeText(name).replace(BULLET, '').replace(/^(?:trong\s+đó|bao\s+gồm|gồm)\s*:?\s*/iu, '').trim();
+  const out: { source?: Source; capital?: CapitalType } = {};
+  for (const part of text.split(/\s*(?:[-–:,;/()+]|\svà\s)\s*/u).filter(Boolean)) {
+    const source = parseSource(part);
+    const capital = parseCapital(part);
+    if (source.ok && !out.source) out.source = source.value;
+    else if (capital.ok && !out.capital) out.capital = capital.value;
+    else return null;
+  }
+  return out.source || out.capital ? out : null;
 }
 
 /** Words that open a place's name: "Huyện Bình Gia", "Xã Lộc Yên", "TP. Lạng Sơn", "UBND huyện …". */
@@ -723,9 +774,17 @@ interface SplitGroup {
 /** A row's amount columns grouped by the split their header (or else the row, or else the
  * defaults) names. A vintage in the header wins over the row's only when the plan columns differ
  * by vintage ("2022 chuyển sang" beside "2023"). */
-function splitGroups(cells: RowCells, cols: Columns, defaults: { source: Source; capital: CapitalType; vintage: number }, year: number, headerVintages: boolean): SplitGroup[] {
-  const rowSource = cols.source === null ? null : (cells.get(cols.source).value as Source | null);
-  const rowCapital = cols.capital === null ? null : (cells.get(cols.capital).value as CapitalType | null);
+function splitGroups(
+  cells: RowCells,
+  cols: Columns,
+  defaults: { source: Source; capital: CapitalType; vintage: number },
+  year: number,
+  headerVintages: boolean,
+  named?: { source?: Source; capital?: CapitalType },
+): SplitGroup[] {
+  // A breakdown row's name ("- Vốn ĐTPT") says its split as its source and capital cells would.
+  const rowSource = named?.source ?? (cols.source === null ? null : (cells.get(cols.source).value as Source | null));
+  const rowCapital = named?.capital ?? (cols.capital === null ? null : (cells.get(cols.capital).value as CapitalType | null));
   const rowVintage = cols.vintage === null ? null : (cells.get(cols.vintage).value as number | null);
   const groups: SplitGroup[] = [];
   // The capital type of every plan amount in the row whose header names one, when they agree: the
@@ -903,7 +962,7 @@ export async function buildImportPlan(
     return read.ok ? ok(result(read.value)) : read;
   }
 
-  const { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows, placeLines, placeHeadings } = placeRows(table, cols, reader, context, report);
+  const { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows, placeLines, placeHeadings, breakdowns } = placeRows(table, cols, reader, context, report);
   // A table listing lines under its items: an item's figures are the sums of its lines.
   const listsLines = lineRows.size > 0;
 
@@ -916,12 +975,13 @@ export async function buildImportPlan(
       previewRow(tr, 'group', nodeId ? imported.get(nodeId) : undefined);
       continue;
     }
-    const isLine = lineRows.has(r) || placeLines.has(r);
+    const breakdown = breakdowns.get(r);
+    const isLine = lineRows.has(r) || placeLines.has(r) || breakdown !== undefined;
     let isGroup = tr.kind === 'item' && nodeId !== null && !isLine && (groupNodes.has(nodeId) || headingRows.has(r));
     let groups: SplitGroup[] | null = null;
     if (tr.kind !== 'blank' && (tr.kind === 'total' || nodeId !== null)) {
       cells.start(r);
-      groups = splitGroups(cells, cols, defaults, context.year, headerVintages);
+      groups = splitGroups(cells, cols, defaults, context.year, headerVintages, breakdown);
       // There, an item without lines shows zeros (or nothing): it adds no line.
       if (listsLines && tr.kind === 'item' && !isLine && groups.every((g) => !g.plan && !g.disbursed && !g.invalid.length)) isGroup = true;
     }
@@ -944,7 +1004,7 @@ export async function buildImportPlan(
     giveDisbursedRest(groups, cells.num(cols.statedDisbursed), cols.statedDisbursed === null ? null : cols.roles[cols.statedDisbursed].asOf ?? null);
     const withValues = groups.filter((g) => g.plan !== null || g.disbursed !== null || g.invalid.length > 0);
     if (withValues.length === 0) continue;
-    const labelText = cols.labels.map((c) => reader.text(r, c)).filter(Boolean).join('; ') || (isLine ? reader.text(r, cols.name) : '');
+    const labelText = cols.labels.map((c) => reader.text(r, c)).filter(Boolean).join('; ') || (breakdown ? breakdown.label : isLine ? reader.text(r, cols.name) : '');
     const unitText = reader.text(r, cols.unit);
     const asOf = cols.asOf === null ? null : (cells.get(cols.asOf).value as string | null);
     const expected = cells.num(cols.expected);
@@ -956,7 +1016,7 @@ export async function buildImportPlan(
     }
     for (const g of withValues) {
       const line = groupLine(g, { nodeId: nodeId!, order: lines.length, label: labelText, unit: unitText, asOf, expectedRate: expected });
-      line.placeId = placeLines.get(r) ?? null;
+      line.placeId = placeLines.get(r) ?? breakdown?.placeId ?? null;
       // A row's rate and total belong to its one line; with several lines, to its node.
       if (withValues.length === 1 && (rate !== null || statedPlan !== null)) {
         line.stated = {};

@@ -278,6 +278,41 @@ describe('other layouts', () => {
     expect(r.result.preview.find((p) => p.cells[1]?.raw === 'Huyện Cao Lộc')?.kind).toBe('group');
   });
 
+  it('reads rows breaking the row above down by capital type or source ("- Vốn ĐTPT", "- NSTW") as its lines with that split, the row above a subtotal', async () => {
+    const r = await readText(
+      [
+        'ĐVT: triệu đồng',
+        'STT;Nội dung;Kế hoạch vốn',
+        ';Tổng cộng;2.050',
+        'I;Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng;1.000',
+        ';Trong đó:;',
+        ';- Vốn đầu tư phát triển;800',
+        ';- Vốn sự nghiệp;200',
+        'II;Dự án 2: Đa dạng hóa sinh kế;450',
+        ';+ Ngân sách trung ương;400',
+        ';+ Ngân sách địa phương;50',
+        'III;Dự án 3: Hỗ trợ phát triển sản xuất;600',
+        '1;Huyện Bình Gia;600',
+        ';- Vốn ĐTPT (NSTW);500',
+        ';- Vốn sự nghiệp (NSĐP);100',
+      ].join('\n'),
+      { locale: 'vi' },
+    );
+    const TR = 1_000_000;
+    expect(linesByCode(r).map((l) => [l.code, l.label, l.source, l.capital, l.plan])).toEqual([
+      ['DA1', '', 'central', 'investment', 800 * TR],
+      ['DA1', '', 'central', 'recurrent', 200 * TR],
+      ['DA2', '', 'central', 'recurrent', 400 * TR],
+      ['DA2', '', 'local', 'recurrent', 50 * TR],
+      ['DA3', 'Huyện Bình Gia', 'central', 'investment', 500 * TR],
+      ['DA3', 'Huyện Bình Gia', 'local', 'recurrent', 100 * TR],
+    ]);
+    // No item is made of "Trong đó:" or of a split's name; each project states its total.
+    expect(r.result.nodes.filter((n) => n.status === 'new')).toEqual([]);
+    const stated = (code: string) => r.result.nodes.find((n) => n.node.code === code)?.stated?.plan;
+    expect([stated('DA1'), stated('DA2'), stated('DA3')]).toEqual([1000 * TR, 450 * TR, 600 * TR]);
+  });
+
   it('puts a disbursed column that names only the source on the one planned line it fits, the rest of the disbursed total on the other, and gives a source without a capital type the row’s one capital type', async () => {
     const r = await readText(
       [
