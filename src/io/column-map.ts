@@ -116,7 +116,7 @@ const TEXT_WORDS: [TextField, string[], string[]][] = [
   ['unit', ['donvi', 'unit', 'implementer', 'agency'], ['donvithuchien', 'donvichutri', 'donviduocgiao', 'chudautu', 'coquanthuchien', 'coquanchutri', 'implementing', 'executingagency']],
   ['source', ['nguonvon', 'nguon', 'source', 'fundingsource', 'nguonkinhphi', 'nguonngansach', 'fund'], []],
   ['capital', ['loaivon', 'tinhchatvon', 'capital', 'capitaltype', 'loaikinhphi', 'type'], []],
-  ['vintage', ['nam', 'namgiaovon', 'vintage', 'year', 'namnguonvon', 'nguonnam', 'namvon', 'namkehoach'], []],
+  ['vintage', ['nam', 'namgiaovon', 'vintage', 'year', 'namnguonvon', 'nguonnam', 'namvon', 'vonnam', 'namkehoach'], []],
   ['label', [], ['ghichu', 'note', 'remark', 'comment', 'ketqua', 'sanpham', 'khoiluong', 'output', 'mota', 'label']],
   ['name', [], ['noidung', 'ten', 'danhmuc', 'chitieu', 'hangmuc', 'name', 'item', 'description', 'duan', 'chuongtrinh', 'nhiemvu', 'hoatdong', 'project', 'activity', 'budgetline']],
 ];
@@ -127,16 +127,31 @@ const MEASURE_WORDS: [Measure, string[], string[]][] = [
   ['expectedRate', [], ['dukien', 'uocthuchien', 'uocgiaingan', 'uoc', 'expected', 'forecast', 'target', 'projected']],
   ['rate', [], ['tyle', 'tile', 'rate', 'percent', 'phantram']],
   ['asOf', ['ngay', 'date', 'asof', 'ngaysolieu', 'thoidiem', 'thoidiembaocao', 'ngaybaocao', 'denngay'], []],
-  ['disbursed', ['chi', 'dachi'], ['giaingan', 'dagiaingan', 'luyke', 'thuchien', 'disburs', 'spent', 'actual', 'paid']],
-  ['plan', ['kh', 'khv', 'von', 'plan', 'budget', 'dutoan'], ['kehoach', 'vongiao', 'giaovon', 'dutoan', 'tongkinhphi', 'kinhphi', 'tongvon', 'planned', 'allocat', 'assigned', 'chuyensang', 'chuyennguon', 'carriedover', 'carryover']],
+  ['disbursed', ['chi', 'dachi'], ['giaingan', 'dagiaingan', 'luyke', 'thuchien', 'thanhtoan', 'dathanhtoan', 'disburs', 'spent', 'actual', 'paid']],
+  ['plan', ['kh', 'khv', 'von', 'plan', 'budget', 'dutoan'], ['kehoach', 'vongiao', 'giaovon', 'dutoan', 'tongkinhphi', 'kinhphi', 'tongvon', 'phanbo', 'duocgiao', 'planned', 'allocat', 'assigned', 'chuyensang', 'chuyennguon', 'keodai', 'carriedover', 'carryover']],
 ];
+
+// Words before a measure that do not change it: "Số vốn đã giải ngân", "Giá trị giải ngân",
+// "Vốn phân bổ", "Kết quả giải ngân" (a "Kết quả" alone is a text: what was achieved).
+const MEASURE_FILLERS = ['sovon', 'sotien', 'so', 'giatri', 'ketqua', 'von', 'kinhphi'];
+
+/** The measure a key names, trying it again after each filler word it opens with. */
+function measureOf(key: string): Measure | undefined {
+  for (let k = key; k; ) {
+    for (const [measure, exact, prefixes] of MEASURE_WORDS) if (wordMatch(k, exact, prefixes)) return measure;
+    const filler = MEASURE_FILLERS.find((f) => k.startsWith(f) && k.length > f.length);
+    if (!filler) return undefined;
+    k = k.slice(filler.length);
+  }
+  return undefined;
+}
 
 // Words that say "an amount" without saying which: "Giải ngân / Số tiền" is disbursed money.
 const MONEY_WORDS = new Set(['sotien', 'amount', 'giatri', 'value', 'thanhtien']);
 // Place words that parseSource reads as the local budget; as a header they name a place column.
 const PLACE_WORDS = new Set(['xa', 'huyen', 'tinh', 'capxa', 'caphuyen', 'captinh']);
 const TOTAL_WORDS = new Set(['tong', 'tongso', 'tongcong', 'cong', 'total', 'sum', 'tongnguonvon', 'tongcongnguonvon']);
-const CARRY_WORDS = ['chuyensang', 'chuyennguon', 'namtruocchuyensang', 'carriedover', 'carryover', 'carriedin'];
+const CARRY_WORDS = ['chuyensang', 'chuyennguon', 'namtruocchuyensang', 'keodai', 'carriedover', 'carryover', 'carriedin'];
 const SOURCE_IN_KEY: [string, Source][] = [['nstw', 'central'], ['trunguong', 'central'], ['central', 'central'], ['nsdp', 'local'], ['diaphuong', 'local'], ['local', 'local'], ['khac', 'other'], ['other', 'other']];
 const CAPITAL_IN_KEY: [string, CapitalType][] = [['dautu', 'investment'], ['dtpt', 'investment'], ['investment', 'investment'], ['sunghiep', 'recurrent'], ['recurrent', 'recurrent']];
 
@@ -151,9 +166,14 @@ interface PartReading {
   capital?: CapitalType;
   year?: number;
   carriedIn?: boolean;
+  /** Money carried on to a year ("chuyển nguồn sang năm 2025"), or to the next ("sang năm sau"). */
+  carriedTo?: number | 'next';
   asOf?: string;
   unit?: AmountUnit;
 }
+
+/** "chuyển (nguồn) sang năm 2025", "kéo dài sang 2024", "chuyển sang năm sau": where money goes. */
+const CARRIED_TO = /(?:chuyển(?:\s+nguồn)?|kéo\s+dài)\s+sang\s+(?:năm\s+)?(?:((?:19|20)\d{2})(?!\d)|(?:sau|tới|kế\s+tiếp)\b)/iu;
 
 const wordMatch = (key: string, exact: string[], prefixes: string[]): boolean =>
   exact.includes(key) || prefixes.some((p) => key.startsWith(p));
@@ -169,12 +189,18 @@ function readPart(part: string): PartReading {
   const bare = text.replace(/\([^()]*\)/g, ' ').replace(/(?:đvt|đơn vị tính)\s*:.*$/iu, '');
   const key = foldToKey(bare);
   const reading: PartReading = { unit, asOf };
-  const year = date ? null : /(?:^|\D)((?:19|20)\d{2})(?!\d)/.exec(bare);
+  const to = CARRIED_TO.exec(bare);
+  if (to) reading.carriedTo = to[1] ? Number(to[1]) : 'next';
+  // The money's own year, not the year it goes to.
+  const year = date ? null : /(?:^|\D)((?:19|20)\d{2})(?!\d)/.exec(to ? bare.replace(to[0], ' ') : bare);
   if (year) reading.year = Number(year[1]);
   if (/%/.test(text)) reading.measure = 'rate';
   if (!key) return reading;
 
+  const named = measureOf(key);
   for (const [field, exact, prefixes] of TEXT_WORDS) {
+    // "Kết quả giải ngân" is money; "Kết quả thực hiện" ("tập huấn 217 người") is text.
+    if (field === 'label' && key.startsWith('ketqua') && named === 'disbursed' && !key.includes('thuchien')) break;
     if (wordMatch(key, exact, prefixes)) return { ...reading, text: field, measure: undefined };
   }
   const source = parseSource(bare);
@@ -184,12 +210,7 @@ function readPart(part: string): PartReading {
   if (TOTAL_WORDS.has(key) || key.startsWith('tongso') || key.startsWith('tongcong')) return { ...reading, total: true };
   if (MONEY_WORDS.has(key)) return { ...reading, money: true };
 
-  for (const [measure, exact, prefixes] of MEASURE_WORDS) {
-    if (wordMatch(key, exact, prefixes)) {
-      reading.measure = reading.measure === 'rate' && measure === 'expectedRate' ? 'expectedRate' : reading.measure ?? measure;
-      break;
-    }
-  }
+  if (named) reading.measure = reading.measure === 'rate' && named === 'expectedRate' ? 'expectedRate' : reading.measure ?? named;
   reading.source = anyIncludes(key, SOURCE_IN_KEY.filter(([w]) => w !== 'khac' || key.endsWith(w)));
   reading.capital = anyIncludes(key, CAPITAL_IN_KEY);
   if (CARRY_WORDS.some((w) => key.includes(w))) reading.carriedIn = true;
@@ -209,7 +230,7 @@ export function headerWordScore(text: string): number {
  * The lowest part that names a field or a measure decides; qualifiers (source, capital type,
  * year, carried over, as-of date, unit, total) are gathered from every part. A column named only
  * by a source ("NSTW") holds plan money. */
-export function guessColumn(parts: readonly string[]): ColumnRole & { total?: boolean } {
+export function guessColumn(parts: readonly string[]): ColumnRole & { total?: boolean; carriedTo?: number | 'next' } {
   // A part naming a program item ("Dự án 3", then "Tiểu dự án 1" under it) makes the column that
   // item's money; the other parts still say which measure, source or capital type.
   let item: string | undefined;
@@ -241,7 +262,7 @@ export function guessColumn(parts: readonly string[]): ColumnRole & { total?: bo
   }
   const measure: Measure | undefined = decided?.measure ?? (qualified ? 'plan' : undefined);
   if (!measure) return { field: 'ignore' };
-  const role: ColumnRole & { total?: boolean } = { field: measure };
+  const role: ColumnRole & { total?: boolean; carriedTo?: number | 'next' } = { field: measure };
   if (measure === 'plan' || measure === 'disbursed') {
     for (const k of ['source', 'capital', 'unit', 'carriedIn', 'total'] as const) {
       const v = q(k);
@@ -251,6 +272,8 @@ export function guessColumn(parts: readonly string[]): ColumnRole & { total?: bo
     if (typeof year === 'number') role.vintage = year;
     if (measure === 'disbursed' && q('asOf')) role.asOf = q('asOf') as string;
   }
+  const carriedTo = q('carriedTo');
+  if (carriedTo !== undefined) role.carriedTo = carriedTo as number | 'next';
   // An expected figure in money, not a rate, has no field here: "Dự kiến giải ngân (triệu đồng)".
   if (measure === 'expectedRate' && q('unit') !== undefined) return { field: 'ignore' };
   return role;
@@ -262,10 +285,20 @@ const splitKey = (r: ColumnRole): string => `${r.source ?? ''}|${r.capital ?? ''
 /** A guessed mapping for the detected table. Amount columns of one measure that are split by
  * source or capital type turn their unsplit sibling (a "Tổng số") into the stated total; a second
  * STT, code or name column is ignored or taken as a label. */
-export function guessMapping(table: Pick<DetectedTable, 'headers' | 'headerParts'>): ColumnMapping {
+export function guessMapping(table: Pick<DetectedTable, 'headers' | 'headerParts'>, year?: number): ColumnMapping {
   const own = ownExportRoles(table.headers);
   if (own) return { templateKey: templateKeyOf(table.headers), columns: own };
   const guessed = table.headerParts.map((parts) => guessColumn(parts));
+  // Money carried on to a later year is not this year's plan ("Số vốn chuyển nguồn sang năm 2025",
+  // "… sang năm sau"); money carried into the plan's year is ("Vốn năm 2023 chuyển sang năm 2024").
+  guessed.forEach((g, i) => {
+    if (g.carriedTo === undefined || (g.field !== 'plan' && g.field !== 'expectedRate')) return;
+    if (g.carriedTo === 'next' || (year !== undefined && g.carriedTo !== year)) guessed[i] = { field: 'ignore' };
+    else if (year !== undefined && g.field === 'plan') {
+      g.carriedIn = true;
+      g.vintage ??= year - 1;
+    }
+  });
   for (const measure of ['plan', 'disbursed'] as const) {
     const cols = guessed.filter((g) => g.field === measure);
     const split = cols.some((g) => g.source || g.capital || g.item);
@@ -286,7 +319,7 @@ export function guessMapping(table: Pick<DetectedTable, 'headers' | 'headerParts
     }
   }
   const seen = new Set<ImportField>();
-  const columns: ColumnRole[] = guessed.map(({ total: _total, ...role }) => {
+  const columns: ColumnRole[] = guessed.map(({ total: _total, carriedTo: _to, ...role }) => {
     if (role.field === 'name' && seen.has('name')) return { field: 'label' };
     if ((role.field === 'stt' || role.field === 'code' || role.field === 'unit' || role.field === 'source' || role.field === 'capital' || role.field === 'vintage' || role.field === 'asOf') && seen.has(role.field)) return { field: 'ignore' };
     seen.add(role.field);
@@ -343,8 +376,9 @@ export function templateKeyOf(headers: readonly string[]): string {
 export function chooseMapping(
   table: Pick<DetectedTable, 'headers' | 'headerParts'>,
   saved: Readonly<Record<string, readonly ColumnRole[]>> = {},
+  year?: number,
 ): { mapping: ColumnMapping; fromTemplate: boolean } {
-  const guess = guessMapping(table);
+  const guess = guessMapping(table, year);
   const columns = saved[guess.templateKey];
   if (columns && columns.length === table.headers.length) {
     return { mapping: { templateKey: guess.templateKey, columns: columns.map((c) => ({ ...c })) }, fromTemplate: true };

@@ -1249,8 +1249,8 @@ export async function readImport(
   const table = chosen.table.value;
   if (!hasBody(chosen.table)) return fail('import.no-data', { sheet: table.sheet });
 
-  const { mapping: saved, fromTemplate } = chooseMapping(table, options.savedMappings);
-  const guessedMapping = guessMapping(table);
+  const { mapping: saved, fromTemplate } = chooseMapping(table, options.savedMappings, context.year);
+  const guessedMapping = guessMapping(table, context.year);
   const mapping: ColumnMapping = options.mapping ? { templateKey: guessedMapping.templateKey, columns: options.mapping.map((c) => ({ ...c })) } : saved;
   const plan = await buildImportPlan(chosen.sheet, table, mapping, context, { ...options, onProgress: scaled(READ_SHARE, IMPORT_PROGRESS_TOTAL - READ_SHARE) });
   if (!plan.ok) return plan;

@@ -43,6 +43,15 @@ describe('guessColumn', () => {
     [['Giải ngân đến ngày 15/11/2023'], { field: 'disbursed', asOf: '2023-11-15' }],
     [['Disbursed to 15/11/2023 (million VND)'], { field: 'disbursed', asOf: '2023-11-15', unit: 'trieu' }],
     [['Thực hiện'], { field: 'disbursed' }],
+    [['Số vốn đã giải ngân'], { field: 'disbursed' }],
+    [['Giá trị giải ngân'], { field: 'disbursed' }],
+    [['Kết quả giải ngân'], { field: 'disbursed' }],
+    [['Kết quả thực hiện'], { field: 'label' }],
+    [['Vốn đã thanh toán'], { field: 'disbursed' }],
+    [['Vốn phân bổ'], { field: 'plan' }],
+    [['Số vốn phân bổ', 'NSTW'], { field: 'plan', source: 'central' }],
+    [['Vốn năm'], { field: 'vintage' }],
+    [['Vốn kéo dài'], { field: 'plan', carriedIn: true }],
     [['Giải ngân', 'Tỷ lệ (%)'], { field: 'rate' }],
     [['Tỷ lệ giải ngân (%)'], { field: 'rate' }],
     [['Dự kiến giải ngân cả năm (%)'], { field: 'expectedRate' }],
@@ -60,6 +69,24 @@ describe('guessColumn', () => {
 });
 
 describe('guessMapping', () => {
+  it('takes money carried into the plan’s year as plan of the year before, and money carried on to a later year as no plan', () => {
+    const headers = [
+      ['Kế hoạch vốn năm 2024'],
+      ['Kế hoạch vốn năm 2023 chuyển sang năm 2024'],
+      ['Vốn chuyển sang năm 2024'],
+      ['Số vốn chuyển nguồn sang năm 2025'],
+      ['Dự kiến chuyển nguồn sang năm sau'],
+    ];
+    expect(guessMapping(table(headers), 2024).columns).toEqual([
+      { field: 'plan', vintage: 2024 },
+      { field: 'plan', vintage: 2023, carriedIn: true },
+      { field: 'plan', vintage: 2023, carriedIn: true },
+      { field: 'ignore' },
+      { field: 'ignore' },
+    ]);
+  });
+
+
   it('makes the unsplit column of a split measure its stated total', () => {
     const m = guessMapping(table([
       ['STT'], ['Nội dung'],
