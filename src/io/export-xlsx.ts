@@ -20,6 +20,7 @@ import {
   type TableRow,
 } from './export-table';
 import { DEFAULT_EXPORT, planTable, planViewOf, type ExportSettings, type PlanView } from './export-plan';
+import { yieldToEventLoop } from './import-types';
 import { NS_MAIN, SharedStrings, StyleBook, XML_HEAD, sheetName, xmlText, zipXlsx, type CellStyle } from './xlsx-package';
 
 const FONT = 'Times New Roman';
@@ -257,11 +258,16 @@ export function exportTableXlsx(
 }
 
 /** The plan (a workbook's baseline, or a view of it) as a formatted .xlsx, in the grid's order. */
-export function exportPlanXlsx(
+export async function exportPlanXlsx(
   plan: WorkbookData | PlanView,
   settings: ExportSettings = DEFAULT_EXPORT,
   onProgress?: (done: number) => void,
 ): Promise<Uint8Array> {
+  // Ordering and rolling up, building the table and writing it are separate tasks: the page
+  // paints between them.
   const view = 'rollup' in plan ? plan : planViewOf(plan);
-  return writeTableXlsx(planTable(view, settings), { locale: settings.locale, onProgress });
+  await yieldToEventLoop();
+  const table = planTable(view, settings);
+  await yieldToEventLoop();
+  return writeTableXlsx(table, { locale: settings.locale, onProgress });
 }

@@ -216,6 +216,7 @@ export async function zipXlsx(parts: PackageParts, sheet: Iterable<string>): Pro
     }
   }
   ws.push(new Uint8Array(0), true);
+  await yieldToEventLoop();
   // Shared strings and styles last: the sheet's rows register them as they are written.
   add('xl/sharedStrings.xml', parts.strings.xml());
   add('xl/styles.xml', parts.styles.xml());
