@@ -22,18 +22,19 @@ export type ImportField =
   // a total of the row's split plan columns, as stated.
   | Extract<LineField, 'label' | 'unit' | 'source' | 'capital' | 'vintage' | 'plan' | 'disbursed' | 'asOf' | 'expectedRate' | 'statedPlan'>
   | 'rate' // a disbursement rate the file states: derived, kept only as a stated figure
+  | 'expectedAmount' // money expected to be disbursed by year end ("Ước giải ngân cả năm"): its share of the plan is the expected rate
   | 'statedDisbursed'; // a total of the row's split disbursed columns, as stated
 
 /** Every field, in the order a mapping dialog lists them. */
 export const IMPORT_FIELDS: readonly ImportField[] = [
   'ignore', 'stt', 'code', 'name', 'label', 'unit', 'source', 'capital', 'vintage',
-  'plan', 'disbursed', 'asOf', 'rate', 'expectedRate', 'statedPlan', 'statedDisbursed',
+  'plan', 'disbursed', 'asOf', 'rate', 'expectedRate', 'expectedAmount', 'statedPlan', 'statedDisbursed',
 ];
 
 /** Fields whose cells are numbers (amounts or rates), so the column's locale matters. */
-export const NUMERIC_FIELDS: ReadonlySet<ImportField> = new Set(['plan', 'disbursed', 'rate', 'expectedRate', 'statedPlan', 'statedDisbursed']);
+export const NUMERIC_FIELDS: ReadonlySet<ImportField> = new Set(['plan', 'disbursed', 'rate', 'expectedRate', 'expectedAmount', 'statedPlan', 'statedDisbursed']);
 /** Fields holding money. */
-export const AMOUNT_FIELDS: ReadonlySet<ImportField> = new Set(['plan', 'disbursed', 'statedPlan', 'statedDisbursed']);
+export const AMOUNT_FIELDS: ReadonlySet<ImportField> = new Set(['plan', 'disbursed', 'expectedAmount', 'statedPlan', 'statedDisbursed']);
 
 /** The meaning of one column. */
 export interface ColumnRole {
@@ -168,6 +169,9 @@ interface PartReading {
   carriedIn?: boolean;
   /** Money carried on to a year ("chuyển nguồn sang năm 2025"), or to the next ("sang năm sau"). */
   carriedTo?: number | 'next';
+  /** Says a share ("%", "tỷ lệ"), or an estimate ("Ước …"). */
+  percent?: boolean;
+  estimate?: boolean;
   asOf?: string;
   unit?: AmountUnit;
 }
@@ -195,7 +199,9 @@ function readPart(part: string): PartReading {
   const year = date ? null : /(?:^|\D)((?:19|20)\d{2})(?!\d)/.exec(to ? bare.replace(to[0], ' ') : bare);
   if (year) reading.year = Number(year[1]);
   if (/%/.test(text)) reading.measure = 'rate';
+  if (/%/.test(text) || /tyle|tile|rate|percent|phantram/.test(key)) reading.percent = true;
   if (!key) return reading;
+  if (key.startsWith('uoc')) reading.estimate = true;
 
   const named = measureOf(key);
   for (const [field, exact, prefixes] of TEXT_WORDS) {
@@ -274,8 +280,12 @@ export function guessColumn(parts: readonly string[]): ColumnRole & { total?: bo
   }
   const carriedTo = q('carriedTo');
   if (carriedTo !== undefined) role.carriedTo = carriedTo as number | 'next';
-  // An expected figure in money, not a rate, has no field here: "Dự kiến giải ngân (triệu đồng)".
-  if (measure === 'expectedRate' && q('unit') !== undefined) return { field: 'ignore' };
+  // An expected figure in money, not a rate: "Ước giải ngân đến 31/12", "Dự kiến giải ngân (triệu
+  // đồng)". Its share of the row's plan is the expected rate.
+  if (measure === 'expectedRate' && !q('percent') && (q('unit') !== undefined || q('estimate'))) {
+    const unit = q('unit') as AmountUnit | undefined;
+    return unit ? { field: 'expectedAmount', unit } : { field: 'expectedAmount' };
+  }
   return role;
 }
 

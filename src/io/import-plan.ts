@@ -200,6 +200,7 @@ function readCellValue(raw: CellValue, col: ColumnReader, percent: boolean): Rea
   switch (col.field) {
     case 'plan':
     case 'disbursed':
+    case 'expectedAmount':
     case 'statedPlan':
     case 'statedDisbursed': {
       // A stored number is exact in en form; text is read in the column's locale.
@@ -365,6 +366,8 @@ interface Columns {
   disbursed: number[];
   rate: number | null;
   expected: number | null;
+  /** Money expected by year end: the expected rate is its share of the row's plan. */
+  expectedAmount: number | null;
   statedPlan: number | null;
   statedDisbursed: number | null;
   duplicates: number[];
@@ -389,6 +392,7 @@ function locateColumns(roles: ColumnRole[], table: DetectedTable): Columns {
     disbursed: all('disbursed'),
     rate: first('rate'),
     expected: first('expectedRate'),
+    expectedAmount: first('expectedAmount'),
     statedPlan: first('statedPlan'),
     statedDisbursed: first('statedDisbursed'),
     duplicates,
@@ -840,6 +844,13 @@ function giveDisbursedRest(groups: SplitGroup[], total: number | null, asOf: str
   open[0].asOf = asOf;
 }
 
+/** An amount as a percentage of a plan, to the hundredth of a percent the app keeps rates in
+ * ("Ước giải ngân" 400 of 450 → 88,89 %); null without a plan. */
+function shareOf(amount: number | null, plan: number): number | null {
+  if (amount === null || !(plan > 0)) return null;
+  return Math.round((amount / plan) * 10_000) / 100;
+}
+
 /** What a group row or a total row states: its total (a "Tổng số" column, or its one plan
  * column), its plan by source, disbursed, rate and expected rate, as written. `onlyStated`: the
  * row's amounts are the sums of the lines listed under it, so only the stated columns state. */
@@ -855,7 +866,7 @@ function statedFigures(cells: RowCells, cols: Columns, groupCount: number, onlyS
   if (disbursed !== null) f.disbursed = disbursed;
   const rate = cells.num(cols.rate);
   if (rate !== null) f.rate = rate;
-  const expected = cells.num(cols.expected);
+  const expected = cells.num(cols.expected) ?? shareOf(cells.num(cols.expectedAmount), f.plan ?? (f.central ?? 0) + (f.local ?? 0) + (f.other ?? 0));
   if (expected !== null) f.expectedRate = expected;
   return f;
 }
@@ -1007,11 +1018,11 @@ export async function buildImportPlan(
     const labelText = cols.labels.map((c) => reader.text(r, c)).filter(Boolean).join('; ') || (breakdown ? breakdown.label : isLine ? reader.text(r, cols.name) : '');
     const unitText = reader.text(r, cols.unit);
     const asOf = cols.asOf === null ? null : (cells.get(cols.asOf).value as string | null);
-    const expected = cells.num(cols.expected);
+    const expected = cells.num(cols.expected) ?? shareOf(cells.num(cols.expectedAmount), withValues.reduce((a, g) => a + (g.plan ?? 0), 0));
     const rate = cells.num(cols.rate);
     const statedPlan = cells.num(cols.statedPlan);
     const rowInvalid: LineField[] = [];
-    for (const [col, field] of [[cols.source, 'source'], [cols.capital, 'capital'], [cols.vintage, 'vintage'], [cols.asOf, 'asOf'], [cols.expected, 'expectedRate'], [cols.statedPlan, 'statedPlan']] as const) {
+    for (const [col, field] of [[cols.source, 'source'], [cols.capital, 'capital'], [cols.vintage, 'vintage'], [cols.asOf, 'asOf'], [cols.expected, 'expectedRate'], [cols.expectedAmount, 'expectedRate'], [cols.statedPlan, 'statedPlan']] as const) {
       if (cells.bad(col)) rowInvalid.push(field);
     }
     for (const g of withValues) {

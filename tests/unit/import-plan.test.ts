@@ -313,6 +313,32 @@ describe('other layouts', () => {
     expect([stated('DA1'), stated('DA2'), stated('DA3')]).toEqual([1000 * TR, 450 * TR, 600 * TR]);
   });
 
+  it('reads the money expected by year end ("Ước giải ngân đến 31/12") as the expected rate of each line and item: its share of the row’s plan', async () => {
+    const r = await readText(
+      [
+        'ĐVT: triệu đồng',
+        'STT;Nội dung;Kế hoạch vốn năm 2023;;Giải ngân đến 30/9/2023;Ước giải ngân đến 31/12/2023',
+        ';;NSTW;NSĐP;;',
+        'I;Dự án 2: Đa dạng hóa sinh kế;450;50;100;400',
+        '1;Huyện Cao Lộc;300;;80;240',
+        '2;Huyện Lộc Bình;150;50;20;160',
+        'II;Dự án 4: Phát triển giáo dục nghề nghiệp;0;;;10',
+      ].join('\n'),
+      { locale: 'vi' },
+    );
+    expect(linesByCode(r).map((l) => [l.label, l.source, l.plan / 1e6, l.expectedRate])).toEqual([
+      ['Huyện Cao Lộc', 'central', 300, 80],
+      // 160 of the row's 200: 80 % for both its lines.
+      ['Huyện Lộc Bình', 'central', 150, 80],
+      ['Huyện Lộc Bình', 'local', 50, 80],
+      // No plan, no share: no expected rate.
+      ['', 'central', 0, null],
+    ]);
+    // The project's row states its own: 400 of 500.
+    expect(r.result.nodes.find((n) => n.node.code === 'DA2')?.stated?.expectedRate).toBe(80);
+    expect(r.result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
   it('puts a disbursed column that names only the source on the one planned line it fits, the rest of the disbursed total on the other, and gives a source without a capital type the row’s one capital type', async () => {
     const r = await readText(
       [

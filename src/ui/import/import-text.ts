@@ -28,6 +28,7 @@ export const FIELD_LABELS: Record<ImportField, Record<Lang, string>> = {
   asOf: { vi: 'Đến ngày', en: 'As of' },
   rate: { vi: 'Tỷ lệ giải ngân (số báo cáo)', en: 'Disbursement rate (as stated)' },
   expectedRate: { vi: 'Dự kiến tỷ lệ giải ngân (%)', en: 'Expected rate (%)' },
+  expectedAmount: { vi: 'Ước giải ngân cả năm (số tiền)', en: 'Expected disbursed by year end (amount)' },
   statedPlan: { vi: 'Tổng kế hoạch (số báo cáo)', en: 'Plan total (as stated)' },
   statedDisbursed: { vi: 'Tổng giải ngân (số báo cáo)', en: 'Disbursed total (as stated)' },
 };
