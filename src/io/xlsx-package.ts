@@ -104,6 +104,7 @@ export class SharedStrings {
   private readonly list: string[] = [];
   count = 0;
 
+  /** Registers one use of a text; returns its index. */
   id(text: string): number {
     this.count++;
     let i = this.index.get(text);
@@ -111,6 +112,13 @@ export class SharedStrings {
       i = this.list.push(text) - 1;
       this.index.set(text, i);
     }
+    return i;
+  }
+
+  /** The index of a registered text. */
+  at(text: string): number {
+    const i = this.index.get(text);
+    if (i === undefined) throw new Error('SharedStrings: a text was not registered');
     return i;
   }
 
@@ -134,7 +142,8 @@ export function sheetName(name: string): string {
   return name.replace(NOT_XML, '').replace(/[:\\/?*[\]]/g, ' ').trim().slice(0, 31) || 'Sheet1';
 }
 
-/** What the package holds besides the worksheet itself. */
+/** What the package holds besides the worksheet itself. The styles and strings must be complete
+ * before zipXlsx is called: they are written ahead of the worksheet, as readers prefer. */
 export interface PackageParts {
   sheetName: string;
   styles: StyleBook;
@@ -204,6 +213,9 @@ export async function zipXlsx(parts: PackageParts, sheet: Iterable<string>): Pro
       [`${NS_REL}/sharedStrings`, 'sharedStrings.xml'],
     ]),
   );
+  add('xl/styles.xml', parts.styles.xml());
+  add('xl/sharedStrings.xml', parts.strings.xml());
+  await yieldToEventLoop();
   // The sheet is deflated at level 1: its XML is repetitive, and level 1 takes half the time.
   const ws = new ZipDeflate('xl/worksheets/sheet1.xml', { level: 1 });
   zip.add(ws);
@@ -216,10 +228,6 @@ export async function zipXlsx(parts: PackageParts, sheet: Iterable<string>): Pro
     }
   }
   ws.push(new Uint8Array(0), true);
-  await yieldToEventLoop();
-  // Shared strings and styles last: the sheet's rows register them as they are written.
-  add('xl/sharedStrings.xml', parts.strings.xml());
-  add('xl/styles.xml', parts.styles.xml());
   zip.end();
   if (failure) throw failure;
   return concatBytes(out);
