@@ -136,6 +136,42 @@ const mergeStated = (a: StatedFigures | undefined, b: StatedFigures): StatedFigu
  * The same input gives the same change; nothing is ever summed into an existing line.
  */
 export function importChange(target: ImportTarget, incoming: IncomingPlan, opts: ImportChangeOptions = {}): ImportOutcome {
+  const steps = importSteps(target, incoming, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * importChange in slices: the event loop is given back (`pause`) whenever the work has held it for
+ * `sliceMs`, so a page stays responsive while a 100 000-line import is worked out. The target must
+ * not change meanwhile.
+ */
+export async function importChangeInSlices(
+  target: ImportTarget,
+  incoming: IncomingPlan,
+  opts: ImportChangeOptions,
+  pause: () => Promise<void>,
+  sliceMs = 40,
+): Promise<ImportOutcome> {
+  const steps = importSteps(target, incoming, opts);
+  let held = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - held > sliceMs) {
+      await pause();
+      held = performance.now();
+    }
+  }
+}
+
+/** Lines between two points where importSteps may be paused. */
+const STEP_LINES = 2048;
+
+/** The work of importChange, yielding every STEP_LINES lines of its loops. */
+function* importSteps(target: ImportTarget, incoming: IncomingPlan, opts: ImportChangeOptions): Generator<void, ImportOutcome> {
   const keepStated = opts.stated ?? true;
   const fields = opts.fields ?? IMPORT_LINE_FIELDS;
   const nodeById = new Map(target.nodes.map((n) => [n.id, n]));
@@ -172,11 +208,16 @@ export function importChange(target: ImportTarget, incoming: IncomingPlan, opts:
   }
 
   const keyOf = lineKeys();
-  const incomingLines = incoming.lines.map((il) => {
+  const incomingLines: { il: IncomingPlan['lines'][number]; line: Line; key: string }[] = [];
+  for (let i = 0; i < incoming.lines.length; i++) {
+    const il = incoming.lines[i];
     const line = opts.placeId === undefined ? il.line : { ...il.line, placeId: opts.placeId };
-    return { il, line, key: keyOf(line) };
-  });
+    incomingLines.push({ il, line, key: keyOf(line) });
+    if (i % STEP_LINES === STEP_LINES - 1) yield;
+  }
+  yield;
   const existing = byKey(target.lines, keyOf);
+  yield;
   const incomingCount = new Map<string, number>();
   for (const { key } of incomingLines) incomingCount.set(key, (incomingCount.get(key) ?? 0) + 1);
   const nextOrder = new Map<Id, number>();
@@ -203,7 +244,9 @@ export function importChange(target: ImportTarget, incoming: IncomingPlan, opts:
     const same = existingLabelled.get(k);
     return same?.length === 1 && incomingLabelled.get(k) === 1 ? same[0] : null;
   };
-  for (const { il, line, key } of incomingLines) {
+  for (let i = 0; i < incomingLines.length; i++) {
+    if (i % STEP_LINES === STEP_LINES - 1) yield;
+    const { il, line, key } = incomingLines[i];
     const same = existing.get(key);
     const match = same?.length === 1 && incomingCount.get(key) === 1 ? same[0] : same && same.length > 0 ? matchByLabel(line) : null;
     if (match) {

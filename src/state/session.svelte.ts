@@ -36,7 +36,7 @@ import { RecalcClient } from '../engine/recalc-client';
 import { RuleChecks } from './rule-checks.svelte';
 import { checkContextOf, type CheckEntry } from '../domain/checks';
 import { buildRows, rowNode, TOTAL_ROW } from './rows';
-import { importChange, type ImportChangeOptions, type ImportOutcome, type IncomingPlan } from '../domain/import-change';
+import { importChange, importChangeInSlices, type ImportChangeOptions, type ImportOutcome, type IncomingPlan } from '../domain/import-change';
 import { yieldToEventLoop } from '../io/import-types';
 
 /** What a grid row shows: a line, a tree node, or the program total. */
@@ -337,20 +337,23 @@ export class WorkbookSession {
    */
   async applyImport(incoming: IncomingPlan, opts: ImportChangeOptions & { places?: Place[] } = {}): Promise<Result<ImportOutcome>> {
     if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
-    const changeOf = () => importChange({ workbook: this.workbook, nodes: [...this.nodeById.values()], lines: this.lines }, incoming, opts);
+    const target = () => ({ workbook: this.workbook, nodes: [...this.nodeById.values()], lines: this.lines });
     const seen = this.applied;
-    let out = changeOf();
-    // Committed in the next task, so the page paints between working out a large import and
-    // applying it; worked out again if another change (another tab's) landed meanwhile.
+    // Worked out in slices and committed in a later task, so the page paints meanwhile; worked out
+    // again at once if another change (another tab's) landed in between.
+    let out = await importChangeInSlices(target(), incoming, opts, yieldToEventLoop);
     await yieldToEventLoop();
     if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
-    if (this.applied !== seen) out = changeOf();
+    if (this.applied !== seen) out = importChange(target(), incoming, opts);
     if (opts.places?.length) out.change.places = opts.places.map((after) => ({ before: null, after }));
-    if (!isEmptyChange(out.change)) this.commit(out.change, null);
-    for (const m of out.marks) {
-      const l = this.lineOf(m.lineId);
-      if (l) this.importMarks.set(`${m.lineId}|${m.field}`, importedValue(l, m.field));
-    }
+    const { change, marks } = out;
+    await this.repaintAfter(() => {
+      if (!isEmptyChange(change)) this.commit(change, null);
+      for (const m of marks) {
+        const l = this.lineOf(m.lineId);
+        if (l) this.importMarks.set(`${m.lineId}|${m.field}`, importedValue(l, m.field));
+      }
+    });
     return { ok: true, value: out };
   }
 
@@ -699,7 +702,7 @@ export class WorkbookSession {
     }
     // A plain amount edit is painted once, when its roll-up arrives a few milliseconds later:
     // painting now as well would keep the main thread busy while the worker's answer waits.
-    if (structural || repaintNow || !colEdits.length) this.revision++;
+    if (structural || repaintNow || !colEdits.length) this.bump('revision');
     // A change the worker will not answer with a roll-up (text, stated figures, places) is checked now.
     if (!structural && !colEdits.length) this.queueChecks();
 
@@ -806,7 +809,7 @@ export class WorkbookSession {
     for (const [no, lines] of got.chunks) this.chunks.setChunk(no, lines);
     this.rollup = null;
     this.rebuildStructure(this.chunks.allLines());
-    this.revision++;
+    this.bump('revision');
     await this.reloadEngine();
   }
 
@@ -819,12 +822,39 @@ export class WorkbookSession {
     this.lineIndex = new Map(sorted.map((l, i) => [l.id, i]));
     this.lineNode = Int32Array.from(sorted, (l) => tree.indexOf.get(l.nodeId) ?? -1);
     this.rebuildRows();
-    this.structureRevision++;
+    this.bump('structure');
   }
 
   private rebuildRows(): void {
     this.rows = buildRows(this.tree, this.lineNode, this.collapsed);
-    this.structureRevision++;
+    this.bump('structure');
+  }
+
+  /** Repaints asked for while a large change is applied, released together in a later task. */
+  private heldRepaints: { revision: boolean; structure: boolean } | null = null;
+
+  private bump(kind: 'revision' | 'structure'): void {
+    if (this.heldRepaints) this.heldRepaints[kind] = true;
+    else if (kind === 'revision') this.revision++;
+    else this.structureRevision++;
+  }
+
+  /**
+   * Runs `apply`, then lets the page paint before the grid reloads its rows: the grid's reload of a
+   * large change (100 000 rows) is a task of its own. The import dialog is open meanwhile, so no one
+   * works in the grid between the two.
+   */
+  private async repaintAfter(apply: () => void): Promise<void> {
+    this.heldRepaints ??= { revision: false, structure: false };
+    try {
+      apply();
+      await yieldToEventLoop();
+    } finally {
+      const held = this.heldRepaints;
+      this.heldRepaints = null;
+      if (held?.structure) this.structureRevision++;
+      if (held?.revision) this.revision++;
+    }
   }
 
   private async reloadEngine(): Promise<void> {
@@ -840,7 +870,7 @@ export class WorkbookSession {
 
   private setRollup(r: Rollup): void {
     this.rollup = r;
-    this.revision++;
+    this.bump('revision');
     this.queueChecks();
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { importChange, sameLineKey, type IncomingPlan } from '../../src/domain/import-change';
+import { importChange, importChangeInSlices, sameLineKey, type IncomingPlan } from '../../src/domain/import-change';
 import { invertChange } from '../../src/domain/edit';
 import { buildDemoWorkbook, buildEmptyWorkbook } from '../../src/domain/demo';
 import type { Line, TreeNode } from '../../src/domain/model';
@@ -57,6 +57,14 @@ describe('importChange', () => {
     // Two lines with the same key and label on one side are still not guessed between.
     const twice = importChange({ ...target(), lines: [...demo.lines, ...held, { ...held[0], id: 'h3' }] }, { nodes: [], lines: [{ line: file[0], invalid: [] }] });
     expect(twice.added).toBe(1);
+  });
+
+  it('works out the same change in slices, giving the event loop back between them', async () => {
+    const file = Array.from({ length: 5_000 }, (_, i) => ({ line: line(`s${i}`, i % 2 ? 'DA2' : 'DA5', { unit: `Xã ${i % 7}`, plan: i }), invalid: [] }));
+    let pauses = 0;
+    const sliced = await importChangeInSlices(target(), { nodes: [], lines: file }, {}, async () => void pauses++, 0);
+    expect(sliced).toEqual(importChange(target(), { nodes: [], lines: file }));
+    expect(pauses).toBeGreaterThan(2);
   });
 
   it('adds new items and puts stated figures on items and on the workbook’s year', () => {
