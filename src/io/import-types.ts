@@ -97,6 +97,16 @@ export interface ProgressOptions {
 /** Lets timers and messages run (a cancel from the main thread reaches a worker this way). */
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** On a page, waits until a frame has been painted (or 100 ms, in a hidden tab that paints none);
+ * elsewhere, as yieldToEventLoop. Two long steps with this between them never share a frame. */
+export const afterPaint = (): Promise<void> =>
+  typeof requestAnimationFrame !== 'function'
+    ? yieldToEventLoop()
+    : new Promise((resolve) => {
+        const timer = setTimeout(resolve, 100);
+        requestAnimationFrame(() => setTimeout(() => (clearTimeout(timer), resolve()), 0));
+      });
+
 /** The chunks as one array of bytes. */
 export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   let size = 0;

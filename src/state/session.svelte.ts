@@ -37,7 +37,7 @@ import { RuleChecks } from './rule-checks.svelte';
 import { checkContextOf, type CheckEntry } from '../domain/checks';
 import { buildRows, rowNode, TOTAL_ROW } from './rows';
 import { importChange, importChangeInSlices, type ImportChangeOptions, type ImportOutcome, type IncomingPlan } from '../domain/import-change';
-import { yieldToEventLoop } from '../io/import-types';
+import { afterPaint, yieldToEventLoop } from '../io/import-types';
 
 /** What a grid row shows: a line, a tree node, or the program total. */
 export type RowTarget = { kind: 'line'; id: Id } | { kind: 'node'; id: Id } | { kind: 'total' };
@@ -342,7 +342,7 @@ export class WorkbookSession {
     // Worked out in slices and committed in a later task, so the page paints meanwhile; worked out
     // again at once if another change (another tab's) landed in between.
     let out = await importChangeInSlices(target(), incoming, opts, yieldToEventLoop);
-    await yieldToEventLoop();
+    await afterPaint();
     if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
     if (this.applied !== seen) out = importChange(target(), incoming, opts);
     if (opts.places?.length) out.change.places = opts.places.map((after) => ({ before: null, after }));
@@ -848,7 +848,7 @@ export class WorkbookSession {
     this.heldRepaints ??= { revision: false, structure: false };
     try {
       apply();
-      await yieldToEventLoop();
+      await afterPaint();
     } finally {
       const held = this.heldRepaints;
       this.heldRepaints = null;
