@@ -996,7 +996,8 @@ export async function buildImportPlan(
       // There, an item without lines shows zeros (or nothing): it adds no line.
       if (listsLines && tr.kind === 'item' && !isLine && groups.every((g) => !g.plan && !g.disbursed && !g.invalid.length)) isGroup = true;
     }
-    previewRow(tr, isGroup ? 'group' : tr.kind, nodeId ? imported.get(nodeId) : undefined);
+    // A row read as nothing ("Trong đó:" over a breakdown) shows as blank.
+    previewRow(tr, isGroup ? 'group' : tr.kind === 'item' && nodeId === null ? 'blank' : tr.kind, nodeId ? imported.get(nodeId) : undefined);
     if (groups === null) continue;
     if (tr.kind === 'total') {
       let figures = statedFigures(cells, cols, groups.length, listsLines);

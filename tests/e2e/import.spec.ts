@@ -187,6 +187,44 @@ describe('importing a district report sheet', () => {
     await close();
   });
 
+  it('a year-end estimate ("Ước giải ngân đến 31/12") becomes each line’s expected rate; a breakdown row is a line of its project', async () => {
+    const { page, wb, dlg, close } = await emptyWorkbook('?debug');
+    await dlg.open();
+    const csv = [
+      'BÁO CÁO ƯỚC THỰC HIỆN NĂM 2023',
+      'ĐVT: triệu đồng',
+      'STT;Nội dung;Kế hoạch vốn năm 2023;Giải ngân đến 30/9/2023;Ước giải ngân đến 31/12/2023',
+      'I;Dự án 2: Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo;450;100;400',
+      'II;Dự án 4: Phát triển giáo dục nghề nghiệp, việc làm bền vững;200;50;180',
+      ';Trong đó:;;;',
+      ';- Vốn đầu tư phát triển;120;30;100',
+      ';- Vốn sự nghiệp;80;20;80',
+    ].join('\n');
+    await dlg.drop('uoc-thuc-hien.csv', new TextEncoder().encode(csv));
+    await dlg.summary.waitFor();
+    expect(await dlg.meaningOf('Ước giải ngân đến 31/12/2023').inputValue()).toBe('expectedAmount');
+    await page.screenshot({ path: 'test-results/43-import-estimate-preview.png' });
+    await dlg.importButton.click();
+    await dlg.dialog.waitFor({ state: 'hidden' });
+    await wb.expectText('DA2', 'plan', '450');
+    await wb.expectText('DA4', 'plan', '200');
+    await wb.expectText('DA4', 'statedPlan', '200');
+    // 400 of 450 → 88,89 %; DA4's lines by capital type, each with its own share.
+    const lines = await page.evaluate(() =>
+      (globalThis as unknown as { planbench: { app: { session: { lines: { capital: string; plan: number; expectedRate: number | null }[] } } } }).planbench.app.session.lines.map(
+        (l) => [l.capital, l.plan, l.expectedRate],
+      ),
+    );
+    expect(lines).toEqual([
+      ['recurrent', 450_000_000, 88.89],
+      ['investment', 120_000_000, 83.33],
+      ['recurrent', 80_000_000, 100],
+    ]);
+    await wb.waitSaved();
+    await page.screenshot({ path: 'test-results/44-import-estimate-done.png' });
+    await close();
+  });
+
   it('an allocation annex with the projects across and a district on each row: a line per district and project', async () => {
     const { page, wb, dlg, close } = await emptyWorkbook();
     await dlg.open();
