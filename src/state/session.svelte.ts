@@ -695,7 +695,8 @@ export class WorkbookSession {
       // Row and node indices move: the old roll-up no longer lines up with them until the new one arrives.
       this.rollup = null;
       this.rebuildStructure(this.chunks.allLines());
-      void this.reloadEngine();
+      if (this.heldRepaints) this.heldRepaints.engine = true;
+      else void this.reloadEngine();
     } else {
       if (putNodes.length) this.tree = orderTree([...this.nodeById.values()]);
       if (colEdits.length) void this.sendEdits(colEdits);
@@ -831,7 +832,7 @@ export class WorkbookSession {
   }
 
   /** Repaints asked for while a large change is applied, released together in a later task. */
-  private heldRepaints: { revision: boolean; structure: boolean } | null = null;
+  private heldRepaints: { revision: boolean; structure: boolean; engine: boolean } | null = null;
 
   private bump(kind: 'revision' | 'structure'): void {
     if (this.heldRepaints) this.heldRepaints[kind] = true;
@@ -840,18 +841,24 @@ export class WorkbookSession {
   }
 
   /**
-   * Runs `apply`, then lets the page paint before the grid reloads its rows: the grid's reload of a
-   * large change (100 000 rows) is a task of its own. The import dialog is open meanwhile, so no one
-   * works in the grid between the two.
+   * Runs `apply`, then lets the page paint before the roll-up columns are built for the worker, and
+   * again before the grid reloads its rows: for a large change (100 000 rows) each is a task of its
+   * own. The import dialog is open meanwhile, so no one works in the grid in between.
    */
   private async repaintAfter(apply: () => void): Promise<void> {
-    this.heldRepaints ??= { revision: false, structure: false };
+    this.heldRepaints ??= { revision: false, structure: false, engine: false };
     try {
       apply();
       await afterPaint();
+      if (this.heldRepaints.engine) {
+        this.heldRepaints.engine = false;
+        void this.reloadEngine();
+        await afterPaint();
+      }
     } finally {
       const held = this.heldRepaints;
       this.heldRepaints = null;
+      if (held?.engine) void this.reloadEngine();
       if (held?.structure) this.structureRevision++;
       if (held?.revision) this.revision++;
     }
