@@ -581,7 +581,8 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
   const rowNode = new Map<number, Id>();
   const groupOfTotal = new Map<number, Id | null>();
   const siblings = new Map<Id | null, number>();
-  const stack: { depth: number; nodeId: Id; row: number | null }[] = [];
+  /** The open rows by depth: an item's node and row, or a place's (its item's node, the place). */
+  const stack: { depth: number; nodeId: Id; row: number | null; place?: { label: string; id: Id | null; row: number } }[] = [];
   let prev: { name: string; nodeId: Id } | null = null;
   let lastNumberedDepth = -1;
   const listsLines = cols.stt === null && cols.code !== null;
@@ -627,6 +628,7 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
       breakdowns.set(r, { ...split, label: head.place?.label ?? '', placeId: head.place?.id ?? null });
       if (head.place) {
         placeLines.delete(head.row);
+        breakdowns.delete(head.row);
         placeHeadings.add(head.row);
       } else headingRows.add(head.row);
       continue;
@@ -655,8 +657,21 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
         if (tr.level !== null && next !== null && next > tr.level) placeHeadings.add(r);
         else placeLines.set(r, place);
         head = { row: r, nodeId: fileParentId, place: { label: name, id: place } };
-        // Rows below a district (its communes) stay with the same item.
-        stack.push({ depth, nodeId: fileParentId, row: null });
+        // Rows below a district (its communes, its works) stay with the same item.
+        stack.push({ depth, nodeId: fileParentId, row: null, place: { label: name, id: place, row: r } });
+        prev = { name, nodeId: fileParentId };
+        continue;
+      }
+      // A work listed under a commune ("Đường giao thông thôn Nà Pàn" under "Xã Hữu Khánh"): a line
+      // of the item in that place, labelled with the work (and the place, when the workbook has none).
+      const inPlace = stack[stack.length - 1]?.place;
+      if (inPlace) {
+        // The place's own row then totals its works.
+        if (placeLines.delete(inPlace.row)) placeHeadings.add(inPlace.row);
+        rowNode.set(r, fileParentId);
+        const label = inPlace.id ? name : `${name} (${inPlace.label})`;
+        breakdowns.set(r, { label, placeId: inPlace.id });
+        head = { row: r, nodeId: fileParentId, place: { label, id: inPlace.id } };
         prev = { name, nodeId: fileParentId };
         continue;
       }

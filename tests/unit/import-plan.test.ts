@@ -278,6 +278,33 @@ describe('other layouts', () => {
     expect(r.result.preview.find((p) => p.cells[1]?.raw === 'Huyện Cao Lộc')?.kind).toBe('group');
   });
 
+  it('reads works listed under a commune as lines of the project in that commune, the commune a subtotal, numbered or not', async () => {
+    const places = [{ id: 'p-huu-khanh', name: 'Xã Hữu Khánh' }];
+    const r = await readText(
+      [
+        'ĐVT: triệu đồng',
+        'STT;Nội dung;Kế hoạch vốn',
+        'I;Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng;1.150',
+        '1;Xã Hữu Khánh;700',
+        'a;Đường giao thông thôn Nà Pàn;500',
+        'b;Nhà văn hoá thôn Khuổi Mìn;200',
+        '2;Xã Tú Mịch;450',
+        ';Kênh mương nội đồng;450',
+      ].join('\n'),
+      { locale: 'vi' },
+      { ...context(), places },
+    );
+    const TR = 1_000_000;
+    expect(linesByCode(r).map((l) => [l.code, l.label, l.placeId, l.plan])).toEqual([
+      ['DA1', 'Đường giao thông thôn Nà Pàn', 'p-huu-khanh', 500 * TR],
+      ['DA1', 'Nhà văn hoá thôn Khuổi Mìn', 'p-huu-khanh', 200 * TR],
+      // A commune the workbook does not have is named in the label.
+      ['DA1', 'Kênh mương nội đồng (Xã Tú Mịch)', null, 450 * TR],
+    ]);
+    expect(r.result.nodes.filter((n) => n.status === 'new')).toEqual([]);
+    expect(r.result.nodes.find((n) => n.node.code === 'DA1')?.stated?.plan).toBe(1150 * TR);
+  });
+
   it('reads rows breaking the row above down by capital type or source ("- Vốn ĐTPT", "- NSTW") as its lines with that split, the row above a subtotal', async () => {
     const r = await readText(
       [
