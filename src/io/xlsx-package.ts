@@ -98,14 +98,20 @@ export class StyleBook {
   }
 }
 
-/** The shared string table: each distinct text is stored once and cells refer to it by index. */
+/** Most characters a cell holds in Excel: a longer text makes Excel refuse the file. */
+export const MAX_CELL_TEXT = 32_767;
+const fit = (text: string) => (text.length > MAX_CELL_TEXT ? text.slice(0, MAX_CELL_TEXT) : text);
+
+/** The shared string table: each distinct text is stored once and cells refer to it by index.
+ * A text longer than a cell can hold is cut to MAX_CELL_TEXT characters. */
 export class SharedStrings {
   private readonly index = new Map<string, number>();
   private readonly list: string[] = [];
   count = 0;
 
   /** Registers one use of a text; returns its index. */
-  id(text: string): number {
+  id(whole: string): number {
+    const text = fit(whole);
     this.count++;
     let i = this.index.get(text);
     if (i === undefined) {
@@ -117,7 +123,7 @@ export class SharedStrings {
 
   /** The index of a registered text. */
   at(text: string): number {
-    const i = this.index.get(text);
+    const i = this.index.get(fit(text));
     if (i === undefined) throw new Error('SharedStrings: a text was not registered');
     return i;
   }

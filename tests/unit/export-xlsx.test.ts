@@ -199,6 +199,13 @@ describe('exportTableXlsx', () => {
     expect(ws.pageSetup.printTitlesRow).toBe('4:4');
   });
 
+  it('cuts a text longer than an Excel cell holds to 32 767 characters, so Excel opens the file', async () => {
+    const long = 'Đ'.repeat(40_000);
+    const ws = await readSheet(await exportTableXlsx('T', 'ĐVT: đồng', ['Tên'], [{ cells: [long] }, { cells: ['ngắn'] }]));
+    expect(String(ws.getCell(FIRST_DATA_ROW, 1).value)).toBe('Đ'.repeat(32_767));
+    expect(ws.getCell(FIRST_DATA_ROW + 1, 1).value).toBe('ngắn');
+  });
+
   it('writes a formula without a value as an empty cached text, and reports its progress to the end', async () => {
     const done: number[] = [];
     const rows = Array.from({ length: 4_500 }, (_, i) => ({ cells: [`L${i}`, { amount: i }] }));
