@@ -143,9 +143,11 @@ const NS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 const NS_PKG_REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const CT = 'application/vnd.openxmlformats-officedocument';
 
-/** A sheet name Excel accepts: at most 31 characters, none of : \ / ? * [ ]. */
+/** A sheet name Excel accepts: at most 31 characters, none of : \ / ? * [ ], no apostrophe at
+ * either end, and not "History" (Excel keeps that name for itself). */
 export function sheetName(name: string): string {
-  return name.replace(NOT_XML, '').replace(/[:\\/?*[\]]/g, ' ').trim().slice(0, 31) || 'Sheet1';
+  const s = name.replace(NOT_XML, '').replace(/[:\\/?*[\]]/g, ' ').trim().slice(0, 31).replace(/^'+|'+$/g, '').trim();
+  return !s ? 'Sheet1' : s.toLowerCase() === 'history' ? 'History 1' : s;
 }
 
 /** What the package holds besides the worksheet itself. The styles and strings must be complete

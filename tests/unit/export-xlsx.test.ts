@@ -10,6 +10,7 @@ import { newId } from '../../src/domain/ids';
 import { exportPlanXlsx, exportTableXlsx, writeTableXlsx } from '../../src/io/export-xlsx';
 import { PLAN_EXPORT_COLUMNS, planViewOf } from '../../src/io/export-plan';
 import { FIRST_DATA_ROW, HEADER_ROW } from '../../src/io/export-table';
+import { sheetName } from '../../src/io/xlsx-package';
 
 async function readSheet(bytes: Uint8Array): Promise<ExcelJS.Worksheet> {
   const wb = new ExcelJS.Workbook();
@@ -197,6 +198,13 @@ describe('exportTableXlsx', () => {
     expect(ws.getCell('A1').value).toBe("Bảng 'thử' [1]");
     // The header row repeats on every printed page.
     expect(ws.pageSetup.printTitlesRow).toBe('4:4');
+  });
+
+  it('names the sheet as Excel accepts: no apostrophe at either end, never "History"', () => {
+    expect(sheetName("'Kế hoạch'")).toBe('Kế hoạch');
+    expect(sheetName('History')).toBe('History 1');
+    expect(sheetName('Bảng: 1/2 [x]')).toBe('Bảng  1 2  x');
+    expect(sheetName('')).toBe('Sheet1');
   });
 
   it('cuts a text longer than an Excel cell holds to 32 767 characters, so Excel opens the file', async () => {
