@@ -557,6 +557,9 @@ interface Placement {
   /** Rows breaking the row above down by source or capital type ("- Vốn ĐTPT", "- NSTW"): lines of
    * that row's item with that split (and that row's place); the row above states their total. */
   breakdowns: Map<number, Breakdown>;
+  /** Rows in a district's section (a district over the program's items): the district. Their lines
+   * are in it; their items' rows state nothing for the whole item. */
+  rowPlace: Map<number, { label: string; id: Id | null }>;
 }
 
 interface Breakdown {
@@ -582,7 +585,10 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
   const groupOfTotal = new Map<number, Id | null>();
   const siblings = new Map<Id | null, number>();
   /** The open rows by depth: an item's node and row, or a place's (its item's node, the place). */
-  const stack: { depth: number; nodeId: Id; row: number | null; place?: { label: string; id: Id | null; row: number } }[] = [];
+  const stack: { depth: number; nodeId: Id | null; row: number | null; place?: { label: string; id: Id | null; row: number } }[] = [];
+  /** Rows inside a district's section at the top of the table (a district over its projects): the
+   * district their lines are in. */
+  const rowPlace = new Map<number, { label: string; id: Id | null }>();
   let prev: { name: string; nodeId: Id } | null = null;
   let lastNumberedDepth = -1;
   const listsLines = cols.stt === null && cols.code !== null;
@@ -607,6 +613,7 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
     const tr = table.rows[i];
     if (tr.kind === 'total') {
       groupOfTotal.set(tr.row, tr.scope === 'group' ? stack[0]?.nodeId ?? null : null);
+      if (tr.scope === 'group' && stack[0]?.nodeId === null) groupOfTotal.set(tr.row, null);
       head = null;
     }
     if (tr.kind !== 'item') continue;
@@ -645,6 +652,22 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
     if (depth !== null) while (stack.length && stack[stack.length - 1].depth >= depth) stack.pop();
     const fileParentId = depth !== null ? stack[stack.length - 1]?.nodeId ?? null : null;
     const fileParent = fileParentId ? tree.byId.get(fileParentId) ?? null : null;
+    const section = stack.find((e) => e.nodeId === null && e.place)?.place;
+
+    // A district heading a section of the program's items ("I. Huyện Bình Gia" over "1. Dự án 1",
+    // "2. Dự án 2"): its items' money is in that district; its own row is their subtotal.
+    if (!code && name && fileParentId === null && depth !== null && tr.level !== null && !tree.namesItem(name)) {
+      const place = places.find(name);
+      const next = nextLevel[i];
+      if (place !== undefined && next !== null && next > tr.level) {
+        placeHeadings.add(r);
+        stack.push({ depth, nodeId: null, row: null, place: { label: name, id: place, row: r } });
+        head = null;
+        prev = null;
+        continue;
+      }
+    }
+    if (section) rowPlace.set(r, { label: section.label, id: section.id });
 
     // A district or commune listed under an item: that item's money there, not a new item.
     if (!code && name && fileParentId !== null && depth !== null && !tree.namesItem(name)) {
@@ -665,7 +688,7 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
       // A work listed under a commune ("Đường giao thông thôn Nà Pàn" under "Xã Hữu Khánh"): a line
       // of the item in that place, labelled with the work (and the place, when the workbook has none).
       const inPlace = stack[stack.length - 1]?.place;
-      if (inPlace) {
+      if (inPlace && fileParentId !== null) {
         // The place's own row then totals its works.
         if (placeLines.delete(inPlace.row)) placeHeadings.add(inPlace.row);
         rowNode.set(r, fileParentId);
@@ -717,7 +740,7 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
 
   const groupNodes = new Set<Id>();
   for (const id of new Set(rowNode.values())) for (const a of tree.ancestorsOf(id)) groupNodes.add(a);
-  return { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows, placeLines, placeHeadings, breakdowns };
+  return { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows, placeLines, placeHeadings, breakdowns, rowPlace };
 }
 
 const BULLET = /^[-–+•*·]\s*/u;
@@ -988,7 +1011,7 @@ export async function buildImportPlan(
     return read.ok ? ok(result(read.value)) : read;
   }
 
-  const { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows, placeLines, placeHeadings, breakdowns } = placeRows(table, cols, reader, context, report);
+  const { rowNode, imported, groupNodes, groupOfTotal, lineRows, headingRows, placeLines, placeHeadings, breakdowns, rowPlace } = placeRows(table, cols, reader, context, report);
   // A table listing lines under its items: an item's figures are the sums of its lines.
   const listsLines = lineRows.size > 0;
 
@@ -1024,7 +1047,8 @@ export async function buildImportPlan(
       continue;
     }
     if (isGroup) {
-      addStated(imported.get(nodeId!)!, statedFigures(cells, cols, groups.length, listsLines));
+      // Inside a district's section an item's row states that district's part only.
+      if (!rowPlace.has(r)) addStated(imported.get(nodeId!)!, statedFigures(cells, cols, groups.length, listsLines));
       continue;
     }
 
@@ -1044,6 +1068,12 @@ export async function buildImportPlan(
     for (const g of withValues) {
       const line = groupLine(g, { nodeId: nodeId!, order: lines.length, label: labelText, unit: unitText, asOf, expectedRate: expected });
       line.placeId = placeLines.get(r) ?? breakdown?.placeId ?? null;
+      const district = rowPlace.get(r);
+      if (district && !line.placeId) {
+        line.placeId = district.id;
+        // A district the workbook does not have is named in the label.
+        if (!district.id) line.label = line.label ? `${line.label} (${district.label})` : district.label;
+      }
       // A row's rate and total belong to its one line; with several lines, to its node.
       if (withValues.length === 1 && (rate !== null || statedPlan !== null)) {
         line.stated = {};
@@ -1053,7 +1083,7 @@ export async function buildImportPlan(
       lines.push({ line, row: r + 1, invalid: [...g.invalid, ...rowInvalid] });
     }
     // A place's row among its item's other rows states its own total, not the item's.
-    if (withValues.length > 1 && !placeLines.has(r)) {
+    if (withValues.length > 1 && !placeLines.has(r) && !rowPlace.has(r)) {
       addStated(imported.get(nodeId!)!, { ...(rate !== null ? { rate } : {}), ...(statedPlan !== null ? { plan: statedPlan } : {}) });
     }
   }

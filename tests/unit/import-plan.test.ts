@@ -305,6 +305,37 @@ describe('other layouts', () => {
     expect(r.result.nodes.find((n) => n.node.code === 'DA1')?.stated?.plan).toBe(1150 * TR);
   });
 
+  it('reads a district heading a section of projects as the district those projects’ lines are in; its rows state no project’s total', async () => {
+    const places = [{ id: 'p-binh-gia', name: 'Huyện Bình Gia' }];
+    const r = await readText(
+      [
+        'ĐVT: triệu đồng',
+        'STT;Nội dung;Kế hoạch vốn',
+        ';Tổng cộng;1.000',
+        'I;Huyện Bình Gia;600',
+        '1;Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng;400',
+        '2;Dự án 2: Đa dạng hóa sinh kế;200',
+        'II;Huyện Văn Quan;400',
+        '1;Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng;250',
+        '2;Dự án 3: Hỗ trợ phát triển sản xuất;150',
+        '-;Tiểu dự án 1: Hỗ trợ phát triển sản xuất nông nghiệp;150',
+      ].join('\n'),
+      { locale: 'vi' },
+      { ...context(), places },
+    );
+    const TR = 1_000_000;
+    expect(linesByCode(r).map((l) => [l.code, l.label, l.placeId, l.plan])).toEqual([
+      ['DA1', '', 'p-binh-gia', 400 * TR],
+      ['DA2', '', 'p-binh-gia', 200 * TR],
+      ['DA1', 'Huyện Văn Quan', null, 250 * TR],
+      ['DA3.TDA1', 'Huyện Văn Quan', null, 150 * TR],
+    ]);
+    // No item is made of a district, and no district's figure is stated as a project's whole.
+    expect(r.result.nodes.filter((n) => n.status === 'new')).toEqual([]);
+    expect(r.result.nodes.filter((n) => n.stated?.plan !== undefined)).toEqual([]);
+    expect(r.result.totals.map((t) => [t.scope, t.figures.plan])).toEqual([['table', 1000 * TR]]);
+  });
+
   it('reads rows breaking the row above down by capital type or source ("- Vốn ĐTPT", "- NSTW") as its lines with that split, the row above a subtotal', async () => {
     const r = await readText(
       [
