@@ -225,6 +225,50 @@ describe('importing a district report sheet', () => {
     await close();
   });
 
+  it('a sheet laid out district by district: each project’s lines in its district, works under a commune as lines', async () => {
+    const { page, wb, dlg, close } = await emptyWorkbook('?debug');
+    await dlg.open();
+    const csv = [
+      'PHÂN BỔ VỐN THEO HUYỆN NĂM 2023',
+      'ĐVT: triệu đồng',
+      'STT;Nội dung;Kế hoạch vốn',
+      ';Tổng cộng;1.000',
+      'I;Huyện Bình Gia;600',
+      '1;Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng;400',
+      '2;Dự án 2: Đa dạng hóa sinh kế;200',
+      'II;Huyện Văn Quan;400',
+      '1;Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng;400',
+      'a;Xã Tri Lễ;250',
+      '-;Đường giao thông thôn Nà Pàn;250',
+      'b;Xã Hữu Lễ;150',
+    ].join('\n');
+    await dlg.drop('phan-bo-theo-huyen.csv', new TextEncoder().encode(csv));
+    await dlg.summary.waitFor();
+    // Only "1.000" could be either format: the dialog asks, and the user says vi-VN.
+    await dlg.dialog.getByRole('radio', { name: /\(vi-VN\)/ }).click();
+    await expect.poll(() => dlg.dialog.getByRole('radio', { name: /\(vi-VN\)/ }).count()).toBe(0);
+    await dlg.summary.waitFor();
+    await page.screenshot({ path: 'test-results/45-import-district-sections-preview.png' });
+    await dlg.importButton.click();
+    await dlg.dialog.waitFor({ state: 'hidden' });
+    await wb.expectText(TOTAL, 'plan', '1.000');
+    await wb.expectText('DA1', 'plan', '800');
+    await wb.expectText('DA2', 'plan', '200');
+    await wb.expectText(TOTAL, 'statedPlan', '1.000');
+    const labels = await page.evaluate(() =>
+      (globalThis as unknown as { planbench: { app: { session: { lines: { label: string; plan: number }[] } } } }).planbench.app.session.lines.map((l) => [l.label, l.plan]),
+    );
+    expect(labels).toEqual([
+      ['Huyện Bình Gia', 400_000_000],
+      ['Đường giao thông thôn Nà Pàn (Xã Tri Lễ) (Huyện Văn Quan)', 250_000_000],
+      ['Xã Hữu Lễ (Huyện Văn Quan)', 150_000_000],
+      ['Huyện Bình Gia', 200_000_000],
+    ]);
+    await wb.waitSaved();
+    await page.screenshot({ path: 'test-results/46-import-district-sections-done.png' });
+    await close();
+  });
+
   it('an allocation annex with the projects across and a district on each row: a line per district and project', async () => {
     const { page, wb, dlg, close } = await emptyWorkbook();
     await dlg.open();
