@@ -613,7 +613,6 @@ function placeRows(table: DetectedTable, cols: Columns, reader: CellReader, cont
     const tr = table.rows[i];
     if (tr.kind === 'total') {
       groupOfTotal.set(tr.row, tr.scope === 'group' ? stack[0]?.nodeId ?? null : null);
-      if (tr.scope === 'group' && stack[0]?.nodeId === null) groupOfTotal.set(tr.row, null);
       head = null;
     }
     if (tr.kind !== 'item') continue;

@@ -63,11 +63,7 @@ describe('files', () => {
     const page = await ctx.newPage();
     const wb = new Workbench(page);
     await wb.open(baseUrl, '?debug');
-    await page.evaluate(async () => {
-      const pb = (globalThis as unknown as { planbench: { generate(n: number): Promise<string>; open(id: string): Promise<void> } }).planbench;
-      await pb.open(await pb.generate(50_000));
-    });
-    await wb.waitReady();
+    await wb.openGenerated(50_000);
     // Record the progress bar's values as the page paints them: a value strictly between 0 and 1
     // means a frame was painted while the file was being written.
     await page.evaluate(() => {

@@ -257,11 +257,7 @@ describe('large plans', () => {
     const page = await ctx.newPage();
     const wb = new Workbench(page);
     await wb.open(baseUrl, '?debug');
-    await page.evaluate(async () => {
-      const pb = (globalThis as unknown as { planbench: { generate(n: number): Promise<string>; open(id: string): Promise<void> } }).planbench;
-      await pb.open(await pb.generate(50_000));
-    });
-    await wb.waitReady();
+    await wb.openGenerated(50_000);
     await wb.cell('DA1', 'plan').click();
     await page.keyboard.press('Control+ArrowDown');
     await page.keyboard.press('ArrowUp');

@@ -27,6 +27,15 @@ export class Workbench {
   }
 
   /** Waits until the grid shows the program total with computed figures. */
+  /** Generates a workbook of `lines` lines (the page opened with ?debug), opens it and waits for it. */
+  async openGenerated(lines: number): Promise<void> {
+    await this.page.evaluate(async (n) => {
+      const pb = (globalThis as unknown as { planbench: { generate(n: number): Promise<string>; open(id: string): Promise<void> } }).planbench;
+      await pb.open(await pb.generate(n));
+    }, lines);
+    await this.waitReady();
+  }
+
   async waitReady(): Promise<void> {
     await this.page.locator('.ht_clone_bottom td', { hasText: /Tổng cộng chương trình|Program total/ }).first().waitFor();
     await this.page.waitForFunction(() => {
