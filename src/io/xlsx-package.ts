@@ -44,6 +44,8 @@ export class StyleBook {
   private readonly numFmts = new Map<string, number>();
   private readonly xfs: string[] = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'];
   private readonly index = new Map<string, number>();
+  /** Set once the style sheet is written: a format asked for later would point past its end. */
+  private written = false;
 
   constructor(private readonly fontName: string, private readonly fontSize = 11) {
     this.fonts = [this.fontXml({})];
@@ -63,6 +65,7 @@ export class StyleBook {
     const key = JSON.stringify(style);
     const known = this.index.get(key);
     if (known !== undefined) return known;
+    if (this.written) throw new Error('StyleBook: a cell format was asked for after the style sheet was written');
     const fontId = style.font ? StyleBook.slot(this.fonts, this.fontXml(style.font)) : 0;
     const fillId = style.fill ? StyleBook.slot(this.fills, `<fill><patternFill patternType="solid"><fgColor rgb="FF${style.fill}"/><bgColor indexed="64"/></patternFill></fill>`) : 0;
     const borderId = style.border ? 1 : 0;
@@ -83,6 +86,7 @@ export class StyleBook {
   }
 
   xml(): string {
+    this.written = true;
     const fmts = [...this.numFmts].map(([code, id]) => `<numFmt numFmtId="${id}" formatCode="${xmlText(code)}"/>`);
     return (
       `${XML_HEAD}<styleSheet xmlns="${NS_MAIN}">` +
@@ -108,6 +112,8 @@ export class SharedStrings {
   private readonly index = new Map<string, number>();
   private readonly list: string[] = [];
   count = 0;
+  /** Set once the table is written: a text registered later would have no entry in it. */
+  private written = false;
 
   /** Registers one use of a text; returns its index. */
   id(whole: string): number {
@@ -115,6 +121,7 @@ export class SharedStrings {
     this.count++;
     let i = this.index.get(text);
     if (i === undefined) {
+      if (this.written) throw new Error('SharedStrings: a text was registered after the table was written');
       i = this.list.push(text) - 1;
       this.index.set(text, i);
     }
@@ -129,6 +136,7 @@ export class SharedStrings {
   }
 
   xml(): string {
+    this.written = true;
     const items = this.list.map((t) => {
       const x = xmlText(t);
       return /^\s|\s$/.test(t) ? `<si><t xml:space="preserve">${x}</t></si>` : `<si><t>${x}</t></si>`;
