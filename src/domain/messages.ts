@@ -494,6 +494,35 @@ export const IMPORT_MESSAGES: MessageTable = {
   },
 };
 
+/** How an import read a table: choices it made from the file's own arithmetic, hidden rows and
+ * columns, money it had to place (src/io: import-plan, row-tree, reconcile). */
+export const IMPORT_READING_MESSAGES: MessageTable = {
+  'import.locale-from-totals': {
+    vi: 'Cột "{column}" chỉ có số như "{example}", đọc được theo hai cách; đã đọc theo định dạng {locale} vì chỉ khi đọc như vậy các dòng tổng của chính tệp mới khớp.',
+    en: 'The column "{column}" holds only numbers like "{example}", which read two ways; they were read as {locale} because only then do the file\'s own totals add up.',
+  },
+  'import.subtotals-by-sum': {
+    vi: '{count} dòng (dòng {rows}) bằng đúng tổng các dòng ngay dưới (hoặc trên) nó nên được đọc là dòng cộng của các dòng đó, không phải dòng số liệu riêng.',
+    en: '{count} row(s) (row {rows}) equal exactly the sum of the rows right below (or above) them, so they are read as those rows\' subtotals, not as lines of their own.',
+  },
+  'import.hidden-rows-read': {
+    vi: '{count} dòng bị ẩn trong tệp (dòng {rows}) có số liệu và đã được đọc như các dòng khác. Hãy kiểm tra xem chúng có thuộc bảng không.',
+    en: '{count} row(s) hidden in the file (row {rows}) hold data and were read like the others. Check that they belong to the table.',
+  },
+  'import.hidden-column-read': {
+    vi: 'Cột "{column}" bị ẩn trong tệp nhưng không có cột hiện nào cùng ý nghĩa, nên đã được đọc. Hãy kiểm tra.',
+    en: 'The column "{column}" is hidden in the file but no visible column means the same, so it was read. Check it.',
+  },
+  'import.hidden-column-skipped': {
+    vi: 'Cột "{column}" bị ẩn trong tệp và có một cột hiện cùng ý nghĩa; đã đọc cột hiện, bỏ qua cột ẩn (thường là số liệu cũ đã được thay).',
+    en: 'The column "{column}" is hidden in the file and a visible column means the same; the visible one was read and the hidden one left out (usually a superseded figure).',
+  },
+  'import.disbursed-undivided': {
+    vi: 'Số giải ngân của dòng này không chia theo nguồn vốn; toàn bộ đã ghi vào dòng {source} có kế hoạch lớn nhất và ô được đánh dấu để kiểm tra.',
+    en: 'This row\'s disbursed amount is not split by source; all of it went to its {source} line with the largest plan, and the cell is marked for checking.',
+  },
+};
+
 export const MESSAGES: MessageTable = {
   ...CHECK_MESSAGES,
   ...AMOUNT_MESSAGES,
@@ -505,6 +534,7 @@ export const MESSAGES: MessageTable = {
   ...SCENARIO_MESSAGES,
   ...DRAFT_MESSAGES,
   ...IMPORT_MESSAGES,
+  ...IMPORT_READING_MESSAGES,
   ...BACKUP_MESSAGES,
 };
 

@@ -53,6 +53,9 @@ export interface ColumnRole {
   /** The program item whose money the column holds, when the table has its items across and a
    * place or unit on each row ("Dự án 2", "Dự án 3 / Tiểu dự án 1"): the item's code. */
   item?: string;
+  /** The place whose money the column holds, when the table has its places across ("Chia ra /
+   * Huyện Bình Gia"): the place's name as the header writes it. */
+  place?: string;
 }
 
 export interface ColumnMapping {
@@ -76,6 +79,39 @@ export function codeInName(name: string, parentCode: string | null): string | nu
   const proj = /^(?:dự án|da)\s*(\d+)\b/u.exec(s);
   if (proj) return `DA${Number(proj[1])}`;
   return null;
+}
+
+/** The program item a table's title names ("PHÂN BỔ KINH PHÍ … TIỂU DỰ ÁN 1 - DỰ ÁN 3 NĂM 2024",
+ * "Dự án 2: Đa dạng hóa sinh kế"): its code, or null when the titles name none or several. */
+export function itemInTitles(titles: readonly string[]): string | null {
+  const found = new Set<string>();
+  for (const title of titles) {
+    const s = foldForMatch(title);
+    if (s.length > 400) continue;
+    for (const m of s.matchAll(/(?:tiểu dự án|tda)\s*(\d+)\s*(?:[-–,:(]|thuộc)?\s*(?:thuộc\s+)?(?:dự án|da)\s*(\d+)/gu)) found.add(`DA${Number(m[2])}.TDA${Number(m[1])}`);
+    for (const m of s.matchAll(/(?<!tiểu )(?:dự án|\bda)\s*(\d+)\s*[-–,:]?\s*(?:tiểu dự án|tda)\s*(\d+)/gu)) found.add(`DA${Number(m[1])}.TDA${Number(m[2])}`);
+    if (found.size === 0) for (const m of s.matchAll(/(?<!tiểu )dự án\s*(\d+)\b/gu)) found.add(`DA${Number(m[1])}`);
+  }
+  return found.size === 1 ? [...found][0] : null;
+}
+
+/** The one capital type and the one source a table's titles name ("VỐN ĐẦU TƯ PHÁT TRIỂN NGUỒN
+ * NSTW"): defaults for its money; a title naming both capital types (or several sources) says none. */
+export function splitInTitles(titles: readonly string[]): { source?: Source; capital?: CapitalType } {
+  const capitals = new Set<CapitalType>();
+  const sources = new Set<Source>();
+  for (const title of titles) {
+    // "Sở Kế hoạch và Đầu tư" names an office, not investment money.
+    const key = foldToKey(title).replace(/kehoachvadautu/g, '');
+    if (!key || key.length > 400 || findUnitIn(title)) continue;
+    for (const [w, c] of CAPITAL_IN_KEY) if (key.includes(w)) capitals.add(c);
+    if (/kinhphisunghiep|vonsunghiep|chithuongxuyen/.test(key)) capitals.add('recurrent');
+    for (const [w, src] of SOURCE_IN_KEY) if (w !== 'khac' && w !== 'local' && w !== 'central' && key.includes(w)) sources.add(src);
+  }
+  const out: { source?: Source; capital?: CapitalType } = {};
+  if (capitals.size === 1) out.capital = [...capitals][0];
+  if (sources.size === 1) out.source = [...sources][0];
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,7 +326,7 @@ export function guessColumn(parts: readonly string[]): ColumnRole & { total?: bo
 }
 
 /** The key of a split: columns with the same key hold the same money. */
-const splitKey = (r: ColumnRole): string => `${r.source ?? ''}|${r.capital ?? ''}|${r.vintage ?? ''}|${r.carriedIn ? 'c' : ''}|${r.item ?? ''}`;
+const splitKey = (r: ColumnRole): string => `${r.source ?? ''}|${r.capital ?? ''}|${r.vintage ?? ''}|${r.carriedIn ? 'c' : ''}|${r.item ?? ''}|${r.place ?? ''}`;
 
 /** A guessed mapping for the detected table. Amount columns of one measure that are split by
  * source or capital type turn their unsplit sibling (a "Tổng số") into the stated total; a second
@@ -355,17 +391,20 @@ function ownExportRoles(headers: readonly string[]): ColumnRole[] | null {
   return PLAN_EXPORT_COLUMNS.map((c) => ({ field: OWN_EXPORT_ROLES[c.key] ?? 'ignore' }));
 }
 
-/** Columns mapped to the same field and split more than once: only the first is read. */
-export function duplicateColumns(columns: readonly ColumnRole[]): number[] {
+/** Columns mapped to the same field and split more than once: only the first visible one is read
+ * (a hidden column yields to a visible one meaning the same: it is most often a superseded figure). */
+export function duplicateColumns(columns: readonly ColumnRole[], hidden: ReadonlySet<number> = new Set()): number[] {
   const seen = new Set<string>();
   const out: number[] = [];
-  columns.forEach((r, i) => {
-    if (r.field === 'ignore' || r.field === 'label') return;
+  const order = columns.map((_, i) => i).sort((a, b) => Number(hidden.has(a)) - Number(hidden.has(b)) || a - b);
+  for (const i of order) {
+    const r = columns[i];
+    if (r.field === 'ignore' || r.field === 'label') continue;
     const key = `${r.field}|${AMOUNT_FIELDS.has(r.field) ? splitKey(r) : ''}`;
     if (seen.has(key)) out.push(i);
     seen.add(key);
-  });
-  return out;
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /** A stable key for a table's headers: the same labels (after folding case, accents and spaces)

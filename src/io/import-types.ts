@@ -24,6 +24,11 @@ export interface Sheet {
   merges: CellRange[];
   /** Numeric cells displayed as a percentage (0,8 shown as 80 %), by cellKey(row, col). */
   percentCells?: Set<number>;
+  /** Rows and columns the file hides (0-based): read like the others, and flagged. */
+  hiddenRows?: Set<number>;
+  hiddenColumns?: Set<number>;
+  /** A sheet the workbook hides (Excel's "Hide sheet"); absent = visible. */
+  hidden?: boolean;
 }
 
 /** Columns a spreadsheet can have (Excel's limit): makes row * width + col a unique cell key. */

@@ -159,6 +159,8 @@ const isBreakdownIntro = (label: string): boolean => /^(?:trongdo|chiara|ofwhich
 /** The source a breakdown row under a total names ("- NSTW", "Ngân sách địa phương"), or null. */
 function breakdownSource(label: string): Source | null {
   const stripped = label.replace(/^(?:trong đó|chia ra)\s*:?\s*/iu, '').replace(/^[-+•*]\s*/, '');
+  // "Cấp tỉnh" alone names a level of the administration (a section), not its budget.
+  if (/^(?:cấp\s+)?(?:tỉnh|huyện|xã|thành\s+phố|thị\s+xã)$/iu.test(normalizeText(stripped))) return null;
   const r = parseSource(stripped);
   return r.ok ? r.value : null;
 }
@@ -320,6 +322,8 @@ export function detectTable(sheet: Sheet): Result<DetectedTable> {
   }
   if (sttColumn === null) {
     for (let c = 0; c < Math.min(width, 2) && sttColumn === null; c++) {
+      // A column whose header names a measure holds amounts, whatever they look like ("600", "1.500").
+      if (headerParts[c].length && guessColumn(headerParts[c]).field !== 'ignore') continue;
       let filledCells = 0;
       let numbered = 0;
       for (let r = firstDataRow; r <= lastDataRow; r++) {

@@ -2,7 +2,8 @@
 // from its headers, each item's lines listed under it, and every amount to the đồng.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { plainAmount, readImport, type ImportReading } from '../../src/io/import-plan';
+import { readImport, type ImportReading } from '../../src/io/import-plan';
+import { plainAmount } from '../../src/io/import-cells';
 import { parseAmount } from '../../src/domain/amount';
 import { exportPlanXlsx } from '../../src/io/export-xlsx';
 import { exportPlanCsv } from '../../src/io/export-csv';

@@ -55,7 +55,11 @@ describe('the seed report, in every file form', () => {
       [0, 49_040_000, 'Trung tâm Y tế huyện'],
       [0, 28_000_000, 'Trung tâm Y tế huyện'],
     ]);
-    expect(r.result.lines).toHaveLength(9);
+    // The activities split only the disbursed money: the sub-project's plan is a line of its own,
+    // so its plan and disbursed both land exactly (566 and 77,04).
+    expect(linesByCode(r).filter((l) => l.code === 'DA3.TDA2').map((l) => [l.plan, l.disbursed, l.source, l.expectedRate])).toEqual([[566_000_000, 0, 'central', 80]]);
+    expect(r.result.lines).toHaveLength(10);
+    expect(r.result.lines.reduce((a, l) => a + l.line.plan, 0)).toBe(13_819_000_000);
     expect(r.result.totals).toEqual([
       {
         row: 9,
@@ -70,8 +74,9 @@ describe('the seed report, in every file form', () => {
     expect(problemCodes(r)).toContain('import.rate-derived');
     expect(problemCodes(r)).toContain('import.measure-unsplit');
     expect(r.result.ambiguousColumns).toEqual([]);
-    // The plan column holds only values like 5.436: read by the file's vi-VN decimals, and said so.
-    expect(r.result.problems.find((p) => p.problem.code === 'import.locale-from-file' && p.col === 6)?.problem.params).toMatchObject({ locale: 'vi-VN' });
+    // The plan column holds only values like 5.436: read as vi-VN because only then do the file's
+    // own totals add up (13.164 = the lines' NSTW), and said so.
+    expect(r.result.problems.find((p) => p.problem.code === 'import.locale-from-totals' && p.col === 6)?.problem.params).toMatchObject({ locale: 'vi-VN' });
     expect(r.result.locales[5]).toBe('vi');
     expect(r.result.units[5]).toBe('trieu');
   });

@@ -1,0 +1,361 @@
+// What each row of an imported table is for the workbook, along the file's own shape (row-tree.ts):
+// the workbook's item it names (by code, by the code its name states, by name under its parent
+// first), a new item placed under its parent, a district or commune under an item (that item's
+// money there), a work listed in such a place, a section over items that names none of them
+// ("I. Cấp tỉnh", "I. Huyện Bình Gia": its label and place go to the lines below), a row of the
+// item the table's title names, or a line listed, broken down or repeated under another row.
+// Pure: reads texts, never amounts.
+
+import type { Id, Place, TreeNode } from '../domain/model';
+import { foldForMatch, foldToKey, normalizeText } from '../domain/text';
+import { newId } from '../domain/ids';
+import { codeInName } from './column-map';
+import type { ImportProblem } from './import-types';
+import type { RowTree } from './row-tree';
+import { bottomUp, childrenOf, topDown } from './row-tree';
+import type { ImportedNode } from './import-plan';
+
+// ---------------------------------------------------------------------------------------------
+// Matching rows to the tree
+
+/** The name without a leading "Dự án 3:", "Tiểu dự án 1 -", "DA3.TDA1" or "1." prefix. */
+export const bareName = (name: string): string =>
+  normalizeText(name)
+    .replace(/^(?:(?:tiểu\s+)?dự\s+án|t?da)\s*\d+(?:\s*[-–:,.]?\s*(?:tiểu\s+dự\s+án|tda)\s*\d+)?\s*[:.\-–]?\s*/iu, '')
+    .replace(/^da\d+(?:\.tda\d+)?\s*[:.\-–]?\s*/iu, '')
+    .replace(/^(?:[IVXLCDM]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)]\s+/u, '')
+    .trim();
+
+// A folded name that codeInName or bareName could read differently: a project word or a numbering.
+const ITEM_PREFIX = /^(?:tiểu dự án|dự án|t?da|[ivxlcdm]+\s*[.)]|\d|[a-zđ]\s*[.)])/u;
+
+/** The workbook's tree, indexed for matching. */
+export class TreeIndex {
+  readonly byId = new Map<Id, TreeNode>();
+  private byCode = new Map<string, TreeNode>();
+  private byName = new Map<string, TreeNode[]>();
+  private nextOrder = new Map<Id | null, number>();
+  private codeKeys = new Map<string, string>();
+
+  constructor(nodes: readonly TreeNode[]) {
+    for (const n of nodes) this.add(n);
+  }
+
+  add(n: TreeNode): void {
+    this.byId.set(n.id, n);
+    const code = foldToKey(n.code);
+    if (code && !this.byCode.has(code)) this.byCode.set(code, n);
+    for (const key of new Set([foldForMatch(n.name), foldForMatch(bareName(n.name))])) {
+      if (!key) continue;
+      const list = this.byName.get(key) ?? [];
+      list.push(n);
+      this.byName.set(key, list);
+    }
+    this.nextOrder.set(n.parentId, Math.max(this.nextOrder.get(n.parentId) ?? 0, n.order + 1));
+  }
+
+  code(code: string): TreeNode | undefined {
+    let key = this.codeKeys.get(code);
+    if (key === undefined) {
+      key = foldToKey(code);
+      if (this.codeKeys.size < 4096) this.codeKeys.set(code, key);
+    }
+    return this.byCode.get(key);
+  }
+
+  /**
+   * A node by name: the one under `parentId` first. Else the only one of the nodes the workbook had
+   * (`had`) that lies inside the nearest of the row's file ancestors the workbook had too: a district
+   * listed under two projects is two nodes, never the first project's twice.
+   */
+  name(name: string, parentId: Id | null, had: (id: Id) => boolean): TreeNode | undefined {
+    const candidates = new Set<TreeNode>();
+    for (const key of [foldForMatch(name), foldForMatch(bareName(name))]) for (const n of this.byName.get(key) ?? []) candidates.add(n);
+    const list = [...candidates];
+    const under = list.find((n) => n.parentId === parentId);
+    if (under) return under;
+    const scope = parentId === null ? null : [parentId, ...this.ancestorsOf(parentId)].find(had) ?? null;
+    const pool = list.filter((n) => had(n.id) && (scope === null || this.ancestorsOf(n.id).includes(scope)));
+    return pool.length === 1 ? pool[0] : undefined;
+  }
+
+  /** Whether a name names one of the tree's items, by the code it states or by name anywhere.
+   * Folds the name once; only a name with a prefix ("Dự án 3:", "1.", "a)") is read further. */
+  namesItem(name: string): boolean {
+    const key = foldForMatch(name);
+    if (this.byName.has(key)) return true;
+    if (!ITEM_PREFIX.test(key)) return false;
+    const implied = codeInName(name, null);
+    return (implied !== null && this.code(implied) !== undefined) || this.byName.has(foldForMatch(bareName(name)));
+  }
+
+  /** The parent a new code implies: the longest existing code it extends (DA3.TDA1.x → DA3.TDA1). */
+  parentByCode(code: string): TreeNode | undefined {
+    const parts = code.split('.');
+    for (let k = parts.length - 1; k > 0; k--) {
+      const p = this.code(parts.slice(0, k).join('.'));
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  takeOrder(parentId: Id | null): number {
+    const o = this.nextOrder.get(parentId) ?? 0;
+    this.nextOrder.set(parentId, o + 1);
+    return o;
+  }
+
+  /** Ids of a node's ancestors, nearest first (a cycle in a damaged tree stops the walk). */
+  ancestorsOf(id: Id): Id[] {
+    const out: Id[] = [];
+    for (let n = this.byId.get(id); n && n.parentId !== null && !out.includes(n.parentId); n = this.byId.get(n.parentId)) out.push(n.parentId);
+    return out;
+  }
+}
+
+/** Words that open a place's name: "Huyện Bình Gia", "Xã Lộc Yên", "TP. Lạng Sơn", "UBND huyện …". */
+const PLACE_KIND = /^(?:UBND\s+)?(?:huyện|quận|thị\s+xã|thành\s+phố|tp\.|tp|xã|phường|thị\s+trấn|tt\.|tt)\s*/iu;
+
+/** Whether a name opens with a place's kind followed by a capital or a number: "Xã Lộc Yên",
+ * "Huyện Bình Gia", but not "Xã hội hoá …". */
+function namesPlaceKind(text: string): boolean {
+  const m = PLACE_KIND.exec(text);
+  return m !== null && m[0].length < text.length && /^[\p{Lu}\d]/u.test(text.slice(m[0].length)) && (m[0].endsWith(' ') || m[0].endsWith('.'));
+}
+
+/** The workbook's places by name, with or without the word for their kind. */
+export class PlaceIndex {
+  private byName = new Map<string, Id | null>();
+  constructor(places: readonly Pick<Place, 'id' | 'name'>[]) {
+    for (const p of places) {
+      for (const key of new Set([foldForMatch(p.name), foldForMatch(placeBareName(p.name))])) {
+        // A name two places share names neither.
+        if (key) this.byName.set(key, this.byName.has(key) && this.byName.get(key) !== p.id ? null : p.id);
+      }
+    }
+  }
+
+  /** For a row's name: the place's id, null for a place the workbook does not have (its name
+   * says it is one: "Huyện …", "Xã …"), undefined for a name that names no place. */
+  find(name: string): Id | null | undefined {
+    const text = normalizeText(name).replace(/^[-–+•*]\s*/u, '');
+    const known = this.byName.get(foldForMatch(text)) ?? this.byName.get(foldForMatch(placeBareName(text)));
+    if (known) return known;
+    // The kind word must be followed by a capital or a number: "Xã hội hoá" names no place.
+    return namesPlaceKind(text) ? null : undefined;
+  }
+}
+
+const placeBareName = (name: string): string => {
+  const text = normalizeText(name);
+  return namesPlaceKind(text) ? text.replace(PLACE_KIND, '').trim() : text;
+};
+
+
+// ---------------------------------------------------------------------------------------------
+// Rows → meanings
+
+/** What a row is for the workbook. item: it names an item (matched or new), its lines and figures
+ * are that item's; place: a district or commune under an item (or under the title's item), that
+ * item's money there; work: a work listed in such a place, a line of the item there; section: a row
+ * over items that names none of them, its label and place go to the lines below; line: listed under
+ * a coded row, breaking the row above down, or repeating it; none: blank, caption or total. */
+export type RowMeaning = 'item' | 'place' | 'work' | 'section' | 'line' | 'none';
+
+/** A section a row lies in: its label, and its place when the workbook has it. */
+export interface Section {
+  label: string;
+  placeId: Id | null;
+}
+
+export interface Placement {
+  /** Per table.rows index. */
+  meaning: RowMeaning[];
+  /** The item whose money the row holds (an item row's own node); null for sections and others. */
+  node: (Id | null)[];
+  /** What the row's lines are labelled with when the file's note columns say nothing. */
+  label: string[];
+  /** The place the row's lines are in. */
+  placeId: (Id | null)[];
+  /** The innermost section around the row (labels of nested sections joined), or null. */
+  section: (Section | null)[];
+  /** Rows whose figures are their item's whole: an item named by one row only, in no section. */
+  statesNode: Uint8Array;
+  /** Every item a row names, in the order the file first names them. */
+  imported: Map<Id, ImportedNode>;
+}
+
+/** What placement needs of the table and the workbook. */
+export interface PlacementInput {
+  tree: RowTree;
+  /** STT cell as written, per table.rows index. */
+  stt: (i: number) => string;
+  code: (i: number) => string;
+  name: (i: number) => string;
+  /** 1-based sheet row of a table.rows index. */
+  sheetRow: (i: number) => number;
+  nodes: readonly TreeNode[];
+  places: readonly Pick<Place, 'id' | 'name'>[];
+  workbookId: Id;
+  /** The item the table's title names ("… Tiểu dự án 1 - Dự án 3"): rows naming no item are its. */
+  titleItem: string | null;
+  report: (p: Omit<ImportProblem, 'sheet'> & { row: number }) => void;
+}
+
+/** Each row's meaning, node, label and place, walking the file's shape from the top. */
+export function placeRows(input: PlacementInput): Placement {
+  const { tree: shape, nodes } = input;
+  const n = shape.parent.length;
+  const tree = new TreeIndex(nodes);
+  const had = new Set(nodes.map((x) => x.id));
+  const places = new PlaceIndex(input.places);
+  const meaning: RowMeaning[] = new Array(n).fill('none');
+  const node: (Id | null)[] = new Array(n).fill(null);
+  const label: string[] = new Array(n).fill('');
+  const placeId: (Id | null)[] = new Array(n).fill(null);
+  const section: (Section | null)[] = new Array(n).fill(null);
+  /** Inside an item, the place a row lies in (a commune over its works). */
+  const inPlace: ({ label: string; id: Id | null } | null)[] = new Array(n).fill(null);
+  const imported = new Map<Id, ImportedNode>();
+  const newByParentName = new Map<string, TreeNode>();
+  const siblings = new Map<Id | null, number>();
+  const titleNode = input.titleItem ? tree.code(input.titleItem) ?? null : null;
+
+  // Rows with a row naming one of the workbook's items at or below them: a row over such rows that
+  // names no item itself is a section.
+  const namesItem = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (shape.role[i] !== 'item') continue;
+    const code = input.code(i);
+    const name = input.name(i);
+    if ((code && tree.code(code)) || (name && tree.namesItem(name))) namesItem[i] = 1;
+  }
+  const order = bottomUp(shape.parent);
+  const itemBelow = new Uint8Array(n);
+  for (const i of order) {
+    const p = shape.parent[i];
+    if (p >= 0 && (namesItem[i] || itemBelow[i])) itemBelow[p] = 1;
+  }
+
+  const adopt = (found: TreeNode, i: number, matchedBy: ImportedNode['matchedBy']): void => {
+    if (!imported.has(found.id)) imported.set(found.id, { node: found, status: had.has(found.id) ? 'matched' : 'new', matchedBy: had.has(found.id) ? matchedBy : null, row: input.sheetRow(i) });
+  };
+  const newNode = (i: number, parent: TreeNode | null, code: string, implied: string | null, name: string): TreeNode => {
+    const parentId = parent?.id ?? null;
+    const k = (siblings.get(parentId) ?? 0) + 1;
+    siblings.set(parentId, k);
+    const stt = input.stt(i);
+    const token = stt.replace(/[^\p{L}\p{N}.]/gu, '').replace(/\.$/, '');
+    if (!name && !code) input.report({ row: input.sheetRow(i), col: null, cell: null, raw: null, severity: 'warning', problem: { code: 'import.row-unnamed', params: { row: input.sheetRow(i) } } });
+    const made: TreeNode = {
+      id: newId(),
+      workbookId: input.workbookId,
+      parentId,
+      code: code || implied || (parent?.code ? `${parent.code}.${token || k}` : token),
+      name: name || code || stt,
+      order: tree.takeOrder(parentId),
+    };
+    tree.add(made);
+    imported.set(made.id, { node: made, status: 'new', matchedBy: null, row: input.sheetRow(i) });
+    return made;
+  };
+
+  // In the file's order, every row after the row it lies under.
+  for (const i of topDown(childrenOf(shape), n)) {
+    const role = shape.role[i];
+    const p = shape.parent[i];
+    const itemOf = p >= 0 ? node[p] : null;
+    section[i] = p >= 0 ? (meaning[p] === 'section' ? joinSection(section[p], label[p], placeId[p]) : section[p]) : null;
+    if (role === 'listed' || role === 'breakdown') {
+      meaning[i] = 'line';
+      node[i] = itemOf;
+      if (role === 'listed') label[i] = input.name(i);
+      else if (p >= 0 && (meaning[p] === 'place' || meaning[p] === 'work')) [label[i], placeId[i]] = [label[p], placeId[p]];
+      inPlace[i] = p >= 0 ? inPlace[p] : null;
+      continue;
+    }
+    if (role === 'repeat') {
+      const of = shape.repeatOf.get(i)!;
+      meaning[i] = meaning[of] === 'section' || meaning[of] === 'none' ? 'none' : 'line';
+      node[i] = node[of];
+      placeId[i] = placeId[of];
+      label[i] = meaning[of] === 'place' || meaning[of] === 'work' ? label[of] : '';
+      section[i] = section[of];
+      inPlace[i] = inPlace[of];
+      continue;
+    }
+    if (role !== 'item') continue;
+    const code = input.code(i);
+    const name = input.name(i);
+    const context = itemOf ? tree.byId.get(itemOf) ?? null : null;
+    const here = p >= 0 ? inPlace[p] ?? (meaning[p] === 'place' || meaning[p] === 'work' ? { label: label[p], id: placeId[p] } : null) : null;
+
+    if (!code && name && !namesItem[i]) {
+      const place = places.find(name);
+      // A district or commune under an item (or the title's): that item's money there.
+      const owner = context ?? (p < 0 || meaning[p] === 'section' ? titleNode : null);
+      if (place !== undefined && owner && !itemBelow[i]) {
+        meaning[i] = 'place';
+        node[i] = owner.id;
+        adopt(owner, i, 'name');
+        [label[i], placeId[i]] = [name, place];
+        inPlace[i] = { label: name, id: place };
+        continue;
+      }
+      // Over items, naming none: a section ("I. Cấp tỉnh", "I. Huyện Bình Gia").
+      if (itemBelow[i]) {
+        meaning[i] = 'section';
+        [label[i], placeId[i]] = [name, place ?? null];
+        continue;
+      }
+      // A work listed in a place under an item ("Đường giao thông thôn Nà Pàn" under "Xã Hữu Khánh").
+      if (here && context) {
+        meaning[i] = 'work';
+        node[i] = context.id;
+        label[i] = here.id ? name : `${name} (${here.label})`;
+        placeId[i] = here.id;
+        inPlace[i] = here;
+        continue;
+      }
+      // A row of the item the title names (a list of communes or units for one sub-project).
+      if (!context && titleNode && (p < 0 || meaning[p] === 'section')) {
+        meaning[i] = 'place';
+        node[i] = titleNode.id;
+        adopt(titleNode, i, 'name');
+        [label[i], placeId[i]] = [name, place ?? null];
+        inPlace[i] = { label: name, id: place ?? null };
+        continue;
+      }
+    }
+
+    let found = code ? tree.code(code) : undefined;
+    let matchedBy: ImportedNode['matchedBy'] = found ? 'code' : null;
+    const implied = !found && name ? codeInName(name, context?.code ?? null) : null;
+    if (!found && name) {
+      found = (implied ? tree.code(implied) : undefined) ?? tree.name(name, itemOf, (id) => had.has(id));
+      if (found) matchedBy = 'name';
+    }
+    // A new item named twice under the same parent is one item.
+    const sameKey = found ? '' : `${itemOf ?? ''}|${foldForMatch(bareName(name) || code)}`;
+    if (!found && (name || code)) found = newByParentName.get(sameKey);
+    if (!found) {
+      const parent = context ?? (code || implied ? tree.parentByCode(code || implied!) ?? null : null);
+      found = newNode(i, parent, code, implied, name);
+      newByParentName.set(sameKey, found);
+    } else adopt(found, i, matchedBy);
+    meaning[i] = 'item';
+    node[i] = found.id;
+  }
+
+  // An item's figures are its whole only where one row names it, outside any section.
+  const rowsOf = new Map<Id, number>();
+  for (let i = 0; i < n; i++) if (meaning[i] === 'item') rowsOf.set(node[i]!, (rowsOf.get(node[i]!) ?? 0) + 1);
+  const statesNode = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (meaning[i] === 'item' && section[i] === null && rowsOf.get(node[i]!) === 1) statesNode[i] = 1;
+  return { meaning, node, label, placeId, section, statesNode, imported };
+}
+
+/** The section inside another: labels joined, the inner place first. */
+function joinSection(outer: Section | null, innerLabel: string, innerPlace: Id | null): Section {
+  return outer ? { label: `${outer.label} / ${innerLabel}`, placeId: innerPlace ?? outer.placeId } : { label: innerLabel, placeId: innerPlace };
+}
