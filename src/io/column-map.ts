@@ -142,43 +142,89 @@ export function findUnitIn(text: string): AmountUnit | null {
 // Header words (as foldToKey keys: no diacritics, no spaces or punctuation)
 
 type TextField = 'stt' | 'code' | 'name' | 'label' | 'unit' | 'source' | 'capital' | 'vintage' | 'ignore';
+const TEXT_FIELDS: ReadonlySet<string> = new Set<TextField>(['stt', 'code', 'name', 'label', 'unit', 'source', 'capital', 'vintage', 'ignore']);
 type Measure = 'plan' | 'disbursed' | 'asOf' | 'rate' | 'expectedRate';
 
-// Text fields: [field, exact keys, key prefixes]. Checked before measures: "Đơn vị thực hiện"
-// holds "thực hiện", which alone means disbursed.
-const TEXT_WORDS: [TextField, string[], string[]][] = [
-  ['stt', ['stt', 'tt', 'sothutu', 'sott', 'no', 'nr', 'number'], []],
-  ['code', ['ma', 'maso', 'code', 'madong', 'maduan', 'manoidung', 'kyhieu', 'id', 'linecode', 'nodecode'], []],
-  ['ignore', ['dvt', 'donvitinh', 'unitofmeasure', 'uom'], []],
-  ['unit', ['donvi', 'unit', 'implementer', 'agency'], ['donvithuchien', 'donvichutri', 'donviduocgiao', 'chudautu', 'coquanthuchien', 'coquanchutri', 'implementing', 'executingagency']],
-  ['source', ['nguonvon', 'nguon', 'source', 'fundingsource', 'nguonkinhphi', 'nguonngansach', 'fund'], []],
-  ['capital', ['loaivon', 'tinhchatvon', 'capital', 'capitaltype', 'loaikinhphi', 'type'], []],
-  ['vintage', ['nam', 'namgiaovon', 'vintage', 'year', 'namnguonvon', 'nguonnam', 'namvon', 'vonnam', 'namkehoach'], []],
-  ['label', [], ['ghichu', 'note', 'remark', 'comment', 'ketqua', 'sanpham', 'khoiluong', 'output', 'mota', 'label']],
-  ['name', [], ['noidung', 'ten', 'danhmuc', 'chitieu', 'hangmuc', 'name', 'item', 'description', 'duan', 'chuongtrinh', 'nhiemvu', 'hoatdong', 'project', 'activity', 'budgetline']],
+/** One meaning of a header word, as folded keys (no diacritics, spaces or punctuation): `exact`
+ * keys are the whole header part, `prefixes` start it. `examples` are headers offices write, each
+ * read as `means` (the vocabulary's test reads every one, and checks every word has one). */
+export interface HeaderWords {
+  means: TextField | Measure | 'derived';
+  exact: readonly string[];
+  prefixes: readonly string[];
+  examples: readonly string[];
+}
+
+/**
+ * Every word a column header is read by, in the order tried: text fields first ("Đơn vị thực
+ * hiện" holds "thực hiện", which alone means disbursed), then figures the app derives and never
+ * reads ("Đối ứng NSĐP yêu cầu", "Chênh lệch"), then measures ("Dự kiến tỷ lệ giải ngân" is
+ * expected, "Tỷ lệ giải ngân" a rate, "Giải ngân đến 15/11" disbursed). Abbreviations as offices
+ * write them: KH, KHV, KH vốn, KH giao, DT giao, GN, TH, ước TH. A key's year ("KH 2023") is
+ * dropped before a measure word is matched.
+ */
+export const HEADER_VOCABULARY: readonly HeaderWords[] = [
+  { means: 'stt', exact: ['stt', 'tt', 'sothutu', 'sott', 'no', 'nr', 'number'], prefixes: [], examples: ['STT', 'TT', 'Số thứ tự', 'Số TT', 'No.', 'Nr', 'Number'] },
+  { means: 'code', exact: ['ma', 'maso', 'code', 'madong', 'maduan', 'manoidung', 'kyhieu', 'id', 'linecode', 'nodecode'], prefixes: [], examples: ['Mã', 'Mã số', 'Code', 'Mã dòng', 'Mã dự án', 'Mã nội dung', 'Ký hiệu', 'ID', 'Line code', 'Node code'] },
+  { means: 'ignore', exact: ['dvt', 'donvitinh', 'unitofmeasure', 'uom'], prefixes: [], examples: ['ĐVT', 'Đơn vị tính', 'Unit of measure', 'UoM'] },
+  {
+    means: 'unit',
+    exact: ['donvi', 'unit', 'implementer', 'agency'],
+    prefixes: ['donvithuchien', 'donvichutri', 'donviduocgiao', 'chudautu', 'coquanthuchien', 'coquanchutri', 'implementing', 'executingagency'],
+    examples: ['Đơn vị', 'Unit', 'Implementer', 'Agency', 'Đơn vị thực hiện', 'Đơn vị chủ trì', 'Đơn vị được giao', 'Chủ đầu tư', 'Cơ quan thực hiện', 'Cơ quan chủ trì', 'Implementing unit', 'Executing agency'],
+  },
+  { means: 'source', exact: ['nguonvon', 'nguon', 'source', 'fundingsource', 'nguonkinhphi', 'nguonngansach', 'fund'], prefixes: [], examples: ['Nguồn vốn', 'Nguồn', 'Source', 'Funding source', 'Nguồn kinh phí', 'Nguồn ngân sách', 'Fund'] },
+  { means: 'capital', exact: ['loaivon', 'tinhchatvon', 'capital', 'capitaltype', 'loaikinhphi', 'type'], prefixes: [], examples: ['Loại vốn', 'Tính chất vốn', 'Capital', 'Capital type', 'Loại kinh phí', 'Type'] },
+  { means: 'vintage', exact: ['nam', 'namgiaovon', 'vintage', 'year', 'namnguonvon', 'nguonnam', 'namvon', 'vonnam', 'namkehoach'], prefixes: [], examples: ['Năm', 'Năm giao vốn', 'Vintage', 'Year', 'Năm nguồn vốn', 'Nguồn năm', 'Năm vốn', 'Vốn năm', 'Năm kế hoạch'] },
+  { means: 'label', exact: [], prefixes: ['ghichu', 'note', 'remark', 'comment', 'ketqua', 'sanpham', 'khoiluong', 'output', 'mota', 'label'], examples: ['Ghi chú', 'Note', 'Remarks', 'Comment', 'Kết quả thực hiện', 'Sản phẩm', 'Khối lượng', 'Output', 'Mô tả', 'Label'] },
+  {
+    means: 'name',
+    // "Project" alone or "Project name", never "Projected …".
+    exact: ['project', 'projects'],
+    prefixes: ['noidung', 'ten', 'danhmuc', 'chitieu', 'hangmuc', 'name', 'item', 'description', 'duan', 'chuongtrinh', 'nhiemvu', 'hoatdong', 'projectname', 'projecttitle', 'activity', 'budgetline'],
+    examples: ['Nội dung', 'Tên xã', 'Danh mục dự án', 'Chỉ tiêu', 'Hạng mục', 'Name', 'Item', 'Description', 'Dự án', 'Chương trình', 'Nhiệm vụ', 'Hoạt động', 'Project', 'Projects', 'Project name', 'Project title', 'Activity', 'Budget line'],
+  },
+  {
+    // Figures the app computes itself: never read as money.
+    means: 'derived',
+    exact: ['chenhlech', 'difference', 'delta', 'conlai', 'remaining'],
+    prefixes: ['doiungyeucau', 'doiungnsdpyeucau', 'nsdpyeucau', 'yeucaudoiung', 'requiredlocal', 'requiredcounterpart', 'chenhlech', 'sovoibaocao', 'dukiengiainganconlai', 'dukienconlai', 'dukienchuyennguon', 'nguycohuy', 'projectedcarry', 'projectedunspent', 'atrisk'],
+    examples: ['Chênh lệch', 'Difference', 'Delta', 'Còn lại', 'Remaining', 'Đối ứng yêu cầu', 'Đối ứng NSĐP yêu cầu', 'NSĐP yêu cầu', 'Yêu cầu đối ứng', 'Required local', 'Required counterpart', 'Chênh lệch so với báo cáo', 'So với báo cáo', 'Dự kiến giải ngân còn lại', 'Dự kiến còn lại', 'Dự kiến chuyển nguồn', 'Nguy cơ hủy', 'Projected carry-over', 'Projected unspent', 'At risk of lapse'],
+  },
+  { means: 'expectedRate', exact: [], prefixes: ['dukien', 'uocthuchien', 'uocth', 'uocgiaingan', 'uocgn', 'uoc', 'expected', 'forecast', 'target', 'projected', 'estimate'], examples: ['Dự kiến giải ngân cả năm (%)', 'Ước thực hiện cả năm (%)', 'Ước TH (%)', 'Ước giải ngân (%)', 'Ước GN (%)', 'Ước cả năm (%)', 'Expected (%)', 'Forecast (%)', 'Target (%)', 'Projected rate (%)', 'Estimated rate (%)'] },
+  { means: 'rate', exact: [], prefixes: ['tyle', 'tile', 'rate', 'percent', 'phantram'], examples: ['Tỷ lệ giải ngân', 'Tỉ lệ', 'Rate', 'Percent', 'Phần trăm'] },
+  { means: 'asOf', exact: ['ngay', 'date', 'asof', 'ngaysolieu', 'thoidiem', 'thoidiembaocao', 'ngaybaocao', 'denngay'], prefixes: [], examples: ['Ngày', 'Date', 'As of', 'Ngày số liệu', 'Thời điểm', 'Thời điểm báo cáo', 'Ngày báo cáo', 'Đến ngày'] },
+  {
+    means: 'disbursed',
+    exact: ['chi', 'dachi', 'gn', 'th', 'ththang', 'thden', 'thnam', 'thuc'],
+    prefixes: ['giaingan', 'dagiaingan', 'luyke', 'thuchien', 'thanhtoan', 'dathanhtoan', 'gnden', 'gnnam', 'gnluyke', 'quyettoan', 'disburs', 'spent', 'actual', 'paid', 'expenditure', 'executed'],
+    examples: ['Chi', 'Đã chi', 'GN', 'TH', 'TH 9 tháng', 'TH đến 30/9/2023', 'TH năm 2023', 'Thực', 'Giải ngân đến 15/11/2023', 'Đã giải ngân', 'Lũy kế giải ngân', 'Thực hiện', 'Thanh toán', 'Đã thanh toán', 'GN đến 30/9', 'GN năm 2023', 'GN lũy kế', 'Quyết toán', 'Disbursed', 'Spent', 'Actual', 'Paid', 'Expenditure', 'Executed'],
+  },
+  {
+    means: 'plan',
+    exact: ['kh', 'khv', 'von', 'plan', 'budget', 'dutoan', 'dt', 'khgiao'],
+    prefixes: ['kehoach', 'khvon', 'khgiao', 'khdieuchinh', 'dtgiao', 'dtduocgiao', 'vongiao', 'giaovon', 'dutoan', 'tongkinhphi', 'kinhphi', 'tongvon', 'phanbo', 'duocphanbo', 'duocgiao', 'planned', 'allocat', 'assigned', 'approved', 'chuyensang', 'chuyennguon', 'keodai', 'carriedover', 'carryover'],
+    examples: ['KH', 'KHV', 'Vốn', 'Plan', 'Budget', 'Dự toán', 'DT', 'KH giao', 'Kế hoạch vốn năm 2023', 'KH vốn năm 2023', 'KH giao năm 2024', 'KH điều chỉnh', 'DT giao', 'DT được giao', 'Vốn giao', 'Giao vốn', 'Dự toán được giao', 'Tổng kinh phí', 'Kinh phí', 'Tổng vốn', 'Phân bổ', 'Số vốn được phân bổ', 'Được giao', 'Planned', 'Allocated', 'Assigned', 'Approved budget', 'Vốn năm 2022 chuyển sang', 'Chuyển nguồn', 'Kéo dài', 'Carried over', 'Carryover'],
+  },
 ];
 
-// Measures, in the order they are tried: "Dự kiến tỷ lệ giải ngân" is expected, "Tỷ lệ giải ngân"
-// a rate, "Giải ngân đến 15/11" disbursed.
-const MEASURE_WORDS: [Measure, string[], string[]][] = [
-  ['expectedRate', [], ['dukien', 'uocthuchien', 'uocgiaingan', 'uoc', 'expected', 'forecast', 'target', 'projected']],
-  ['rate', [], ['tyle', 'tile', 'rate', 'percent', 'phantram']],
-  ['asOf', ['ngay', 'date', 'asof', 'ngaysolieu', 'thoidiem', 'thoidiembaocao', 'ngaybaocao', 'denngay'], []],
-  ['disbursed', ['chi', 'dachi'], ['giaingan', 'dagiaingan', 'luyke', 'thuchien', 'thanhtoan', 'dathanhtoan', 'disburs', 'spent', 'actual', 'paid']],
-  ['plan', ['kh', 'khv', 'von', 'plan', 'budget', 'dutoan'], ['kehoach', 'vongiao', 'giaovon', 'dutoan', 'tongkinhphi', 'kinhphi', 'tongvon', 'phanbo', 'duocgiao', 'planned', 'allocat', 'assigned', 'chuyensang', 'chuyennguon', 'keodai', 'carriedover', 'carryover']],
-];
+const textWords = HEADER_VOCABULARY.filter((w): w is HeaderWords & { means: TextField } => TEXT_FIELDS.has(w.means));
+const measureWords = HEADER_VOCABULARY.filter((w) => !TEXT_FIELDS.has(w.means));
 
 // Words before a measure that do not change it: "Số vốn đã giải ngân", "Giá trị giải ngân",
 // "Vốn phân bổ", "Kết quả giải ngân" (a "Kết quả" alone is a text: what was achieved).
 const MEASURE_FILLERS = ['sovon', 'sotien', 'so', 'giatri', 'ketqua', 'von', 'kinhphi'];
 
-/** The measure a key names, trying it again after each filler word it opens with. */
-function measureOf(key: string): Measure | undefined {
-  for (let k = key; k; ) {
-    for (const [measure, exact, prefixes] of MEASURE_WORDS) if (wordMatch(k, exact, prefixes)) return measure;
-    const filler = MEASURE_FILLERS.find((f) => k.startsWith(f) && k.length > f.length);
-    if (!filler) return undefined;
-    k = k.slice(filler.length);
+/** The measure a key names (or 'derived'), trying it again after each filler word it opens
+ * with, and without its digits ("KH 2023", "TH 9 tháng"). */
+function measureOf(key: string): Measure | 'derived' | undefined {
+  for (const start of new Set([key, key.replace(/\d+/g, '')])) {
+    for (let k = start; k; ) {
+      for (const w of measureWords) if (wordMatch(k, w.exact, w.prefixes)) return w.means as Measure | 'derived';
+      const filler = MEASURE_FILLERS.find((f) => k.startsWith(f) && k.length > f.length);
+      if (!filler) break;
+      k = k.slice(filler.length);
+    }
   }
   return undefined;
 }
@@ -215,7 +261,7 @@ interface PartReading {
 /** "chuyển (nguồn) sang năm 2025", "kéo dài sang 2024", "chuyển sang năm sau": where money goes. */
 const CARRIED_TO = /(?:chuyển(?:\s+nguồn)?|kéo\s+dài)\s+sang\s+(?:năm\s+)?(?:((?:19|20)\d{2})(?!\d)|(?:sau|tới|kế\s+tiếp)\b)/iu;
 
-const wordMatch = (key: string, exact: string[], prefixes: string[]): boolean =>
+const wordMatch = (key: string, exact: readonly string[], prefixes: readonly string[]): boolean =>
   exact.includes(key) || prefixes.some((p) => key.startsWith(p));
 const anyIncludes = <T>(key: string, table: [string, T][]): T | undefined => table.find(([w]) => key.includes(w))?.[1];
 
@@ -240,11 +286,13 @@ function readPart(part: string): PartReading {
   if (key.startsWith('uoc')) reading.estimate = true;
 
   const named = measureOf(key);
-  for (const [field, exact, prefixes] of TEXT_WORDS) {
+  for (const w of textWords) {
     // "Kết quả giải ngân" is money; "Kết quả thực hiện" ("tập huấn 217 người") is text.
-    if (field === 'label' && key.startsWith('ketqua') && named === 'disbursed' && !key.includes('thuchien')) break;
-    if (wordMatch(key, exact, prefixes)) return { ...reading, text: field, measure: undefined };
+    if (w.means === 'label' && key.startsWith('ketqua') && named === 'disbursed' && !key.includes('thuchien')) break;
+    if (wordMatch(key, w.exact, w.prefixes)) return { ...reading, text: w.means, measure: undefined };
   }
+  // A figure the app derives ("Đối ứng NSĐP yêu cầu", "Chênh lệch"): never money to import.
+  if (named === 'derived') return { ...reading, text: 'ignore', measure: undefined };
   const source = parseSource(bare);
   const capital = parseCapital(bare);
   if (source.ok && !PLACE_WORDS.has(key)) return { ...reading, source: source.value };
@@ -252,7 +300,7 @@ function readPart(part: string): PartReading {
   if (TOTAL_WORDS.has(key) || key.startsWith('tongso') || key.startsWith('tongcong')) return { ...reading, total: true };
   if (MONEY_WORDS.has(key)) return { ...reading, money: true };
 
-  if (named) reading.measure = reading.measure === 'rate' && named === 'expectedRate' ? 'expectedRate' : reading.measure ?? named;
+  if (named) reading.measure = reading.measure === 'rate' && named === 'expectedRate' ? 'expectedRate' : reading.measure ?? (named as Measure);
   reading.source = anyIncludes(key, SOURCE_IN_KEY.filter(([w]) => w !== 'khac' || key.endsWith(w)));
   reading.capital = anyIncludes(key, CAPITAL_IN_KEY);
   if (CARRY_WORDS.some((w) => key.includes(w))) reading.carriedIn = true;
@@ -332,7 +380,7 @@ const splitKey = (r: ColumnRole): string => `${r.source ?? ''}|${r.capital ?? ''
  * source or capital type turn their unsplit sibling (a "Tổng số") into the stated total; a second
  * STT, code or name column is ignored or taken as a label. */
 export function guessMapping(table: Pick<DetectedTable, 'headers' | 'headerParts'>, year?: number): ColumnMapping {
-  const own = ownExportRoles(table.headers);
+  const own = ownExportRoles(table.headers, table.headerParts);
   if (own) return { templateKey: templateKeyOf(table.headers), columns: own };
   const guessed = table.headerParts.map((parts) => guessColumn(parts));
   // Money carried on to a later year is not this year's plan ("Số vốn chuyển nguồn sang năm 2025",
@@ -382,13 +430,27 @@ const OWN_EXPORT_ROLES: Readonly<Record<string, ImportField>> = {
 };
 
 /** The exact mapping of a table the app exported: its headers are the plan export's, in Vietnamese
- * or English, a unit in brackets aside ("Kế hoạch (triệu đồng)" in a CSV); null for any other table. */
-function ownExportRoles(headers: readonly string[]): ColumnRole[] | null {
-  if (headers.length !== PLAN_EXPORT_COLUMNS.length) return null;
+ * or English, a unit in brackets aside ("Kế hoạch (triệu đồng)" in a CSV), each once and in any
+ * order, with the code, name and plan among them. Columns a user added after exporting (a "Ghi
+ * chú", a note typed far to the right) keep the meaning their own header gives, or none, and do not
+ * shift the others. Null for any other table. */
+function ownExportRoles(headers: readonly string[], headerParts: readonly (readonly string[])[]): ColumnRole[] | null {
   const keys = headers.map((h) => foldToKey(h.replace(/\s*\([^()]*\)\s*$/, '')));
-  const same = (lang: 'vi' | 'en') => PLAN_EXPORT_COLUMNS.every((c, i) => foldToKey(c.header[lang]) === keys[i]);
-  if (!same('vi') && !same('en')) return null;
-  return PLAN_EXPORT_COLUMNS.map((c) => ({ field: OWN_EXPORT_ROLES[c.key] ?? 'ignore' }));
+  for (const lang of ['vi', 'en'] as const) {
+    const byKey = new Map(PLAN_EXPORT_COLUMNS.map((c) => [foldToKey(c.header[lang]), c.key]));
+    const found = keys.map((k) => byKey.get(k) ?? null);
+    const seen = new Set<string>();
+    let twice = false;
+    for (const key of found) if (key) twice ||= seen.has(key) || !seen.add(key);
+    // A table that shares a word or two with the export ("Nội dung", "Kế hoạch") is not it.
+    if (twice || !['code', 'name', 'plan'].every((k) => seen.has(k)) || seen.size < Math.ceil(PLAN_EXPORT_COLUMNS.length * 0.6)) continue;
+    return found.map((key, c) => {
+      if (key) return { field: OWN_EXPORT_ROLES[key] ?? 'ignore' };
+      // An added column: a note is a label; anything else is not read.
+      return guessColumn(headerParts[c] ?? []).field === 'label' ? { field: 'label' } : { field: 'ignore' };
+    });
+  }
+  return null;
 }
 
 /** Columns mapped to the same field and split more than once: only the first visible one is read

@@ -343,7 +343,9 @@ export async function buildImportPlan(
     if (withValues.length === 0) return;
     // A table listing lines under its items shows an item without lines as zeros: no line.
     if (listed && shape.role[i] === 'item' && withValues.every((g) => !g.plan && !g.disbursed && !g.invalid.length)) return;
-    const labelText = cols.labels.map((c) => reader.text(r, c)).filter(Boolean).join('; ') || place.label[i];
+    // A line listed by its description keeps it when a note column says more.
+    const notes = cols.labels.map((c) => reader.text(r, c)).filter(Boolean).join('; ');
+    const labelText = shape.role[i] === 'listed' && notes && place.label[i] ? `${place.label[i]}; ${notes}` : notes || place.label[i];
     const unitText = reader.text(r, cols.unit);
     const asOf = cols.asOf === null ? null : (cells.get(cols.asOf).value as string | null);
     const expected = cells.num(cols.expected) ?? shareOf(cells.num(cols.expectedAmount), withValues.reduce((a, g) => a + (g.plan ?? 0), 0));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseMapping, duplicateColumns, findUnitIn, guessColumn, guessMapping, headerWordScore, templateKeyOf } from '../../src/io/column-map';
+import { HEADER_VOCABULARY, chooseMapping, duplicateColumns, findUnitIn, guessColumn, guessMapping, headerWordScore, itemInTitles, splitInTitles, templateKeyOf } from '../../src/io/column-map';
+import { foldToKey } from '../../src/domain/text';
 import type { ColumnRole } from '../../src/io/column-map';
 
 const table = (headerParts: string[][]) => ({ headerParts, headers: headerParts.map((p) => p.join(' / ')) });
@@ -157,5 +158,53 @@ describe('header words and units', () => {
     ['Giải ngân (đồng)', 'dong'], ['Plan (million VND)', 'trieu'], ['Tỷ lệ (%)', null], ['Đơn vị thực hiện', null], ['Số hộ', null],
   ])('%s → %s', (text, unit) => {
     expect(findUnitIn(text)).toBe(unit);
+  });
+});
+
+describe('the header vocabulary', () => {
+  // What a header's meaning becomes as a column's field: a derived figure is never read.
+  const fieldOf = (means: string) => (means === 'derived' ? 'ignore' : means);
+  const examples = HEADER_VOCABULARY.flatMap((w) => w.examples.map((e) => [e, w.means] as const));
+
+  it.each(examples)('reads "%s" as %s', (header, means) => {
+    expect(guessColumn([header]).field).toBe(fieldOf(means));
+  });
+
+  it('has an example for every word it knows', () => {
+    for (const w of HEADER_VOCABULARY) {
+      const keys = w.examples.map((e) => foldToKey(e.replace(/\([^()]*\)/g, ' ')));
+      const stripped = keys.map((k) => k.replace(/\d+/g, ''));
+      for (const word of w.exact) expect(keys.includes(word) || stripped.includes(word), `${w.means}: ${word}`).toBe(true);
+      for (const word of w.prefixes) expect(keys.some((k) => k.includes(word)), `${w.means}: ${word}…`).toBe(true);
+    }
+  });
+
+  it('reads the abbreviations offices use under a split header', () => {
+    expect(guessColumn(['KH vốn năm 2023', 'NSTW'])).toMatchObject({ field: 'plan', source: 'central', vintage: 2023 });
+    expect(guessColumn(['GN đến 30/9/2023', 'Trong đó: NSĐP'])).toMatchObject({ field: 'disbursed', source: 'local', asOf: '2023-09-30' });
+    expect(guessColumn(['Ước TH cả năm 2023 (triệu đồng)'])).toMatchObject({ field: 'expectedAmount', unit: 'trieu' });
+    expect(guessColumn(['DT giao năm 2024', 'Vốn ĐTPT'])).toMatchObject({ field: 'plan', capital: 'investment', vintage: 2024 });
+    // The required counterpart names the local budget, but the app derives it: not read as money.
+    expect(guessColumn(['Đối ứng NSĐP yêu cầu (triệu đồng)']).field).toBe('ignore');
+  });
+});
+
+describe('titles', () => {
+  it.each([
+    [['PHÂN BỔ KINH PHÍ THỰC HIỆN TIỂU DỰ ÁN 1 - DỰ ÁN 3 NĂM 2024'], 'DA3.TDA1'],
+    [['Phụ lục II', 'Dự án 4, Tiểu dự án 3: Hỗ trợ việc làm bền vững'], 'DA4.TDA3'],
+    [['KẾ HOẠCH VỐN DỰ ÁN 2: ĐA DẠNG HÓA SINH KẾ'], 'DA2'],
+    [['BIỂU TỔNG HỢP GIẢI NGÂN CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG'], null],
+    [['Dự án 2 và Dự án 3'], null],
+  ])('%j names the item %s', (titles, code) => {
+    expect(itemInTitles(titles)).toBe(code);
+  });
+
+  it('gives the one capital type and source a title names, none when it names both', () => {
+    expect(splitInTitles(['PHÂN BỔ VỐN ĐẦU TƯ PHÁT TRIỂN NGUỒN NGÂN SÁCH TRUNG ƯƠNG NĂM 2024'])).toEqual({ capital: 'investment', source: 'central' });
+    expect(splitInTitles(['KINH PHÍ SỰ NGHIỆP NĂM 2024'])).toEqual({ capital: 'recurrent' });
+    expect(splitInTitles(['VỐN ĐẦU TƯ PHÁT TRIỂN VÀ VỐN SỰ NGHIỆP'])).toEqual({});
+    // An office's name is no capital type.
+    expect(splitInTitles(['SỞ KẾ HOẠCH VÀ ĐẦU TƯ', 'BIỂU KẾ HOẠCH VỐN NĂM 2024'])).toEqual({});
   });
 });

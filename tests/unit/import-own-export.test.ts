@@ -63,6 +63,31 @@ describe('the demo exported by the app reads back exactly', () => {
   });
 });
 
+describe('a file the app exported, after a user has worked on it', () => {
+  const demo = buildDemoWorkbook();
+  /** The export as CSV rows, edited as people do. */
+  const edited = (edit: (rows: string[][]) => string[][]) => {
+    const text = new TextDecoder().decode(exportPlanCsv(demo, { unit: 'trieu', locale: 'vi', lang: 'vi', separator: ';' })).replace(/^\uFEFF/, '');
+    const rows = text.split('\r\n').filter((r) => r !== '').map((r) => r.split(';'));
+    return utf8(edit(rows).map((r) => r.join(';')).join('\r\n'));
+  };
+  const headerAt = (rows: string[][]) => rows.findIndex((r) => r[0] === 'Mã');
+
+  it.each([
+    ['a "Ghi chú" column added at the right', (rows: string[][]) => rows.map((r, i) => (i === headerAt(rows) ? [...r, 'Ghi chú'] : i > headerAt(rows) + 2 ? [...r, 'đã rà soát'] : r))],
+    ['a note typed in one cell far to the right', (rows: string[][]) => rows.map((r, i) => (i === headerAt(rows) + 4 ? [...r, '', '', '', '', '', 'xem lại số này'] : r))],
+    ['a blank row inserted in the table', (rows: string[][]) => [...rows.slice(0, headerAt(rows) + 3), [], ...rows.slice(headerAt(rows) + 3)]],
+  ])('still reads every line to the đồng: %s', async (_, edit) => {
+    const r = await read(edited(edit), 'demo-edited.csv');
+    expect(r.mapping.columns.slice(0, 16).map((c) => c.field)).toEqual([
+      'code', 'name', 'unit', 'source', 'capital', 'vintage', 'plan', 'disbursed', 'asOf', 'ignore', 'expectedRate', 'ignore', 'ignore', 'ignore', 'statedPlan', 'ignore',
+    ]);
+    expect(imported(r).map(({ label: _l, ...rest }) => rest)).toEqual(expected(demo).map(({ label: _l, ...rest }) => rest));
+    expect(r.result.lines.reduce((a, l) => a + l.line.plan, 0)).toBe(13_819_000_000);
+    expect(r.result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+});
+
 describe('random plans exported as CSV read back exactly', () => {
   const leaves = target.nodes.filter((n) => !target.nodes.some((c) => c.parentId === n.id));
   const line = fc.record({
