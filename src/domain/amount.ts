@@ -143,6 +143,7 @@ const MULT = alternation([...MULTIPLIER_WORD.keys()]);
 const UNIT_SUFFIX = new RegExp(`^(.*?[\\d)])\\s*(?:(${MULT})\\.?\\s*(?:${CUR})?|(?:${CUR}))$`);
 const CURRENCY_PREFIX = /^(?:vnđ|vnd|₫)\s*/;
 const UNIT_ONLY = new RegExp(`^(?:(${MULT})\\.?\\s*(?:${CUR})?|(?:${CUR}))$`);
+const UNIT_REVERSED = new RegExp(`^(?:${CUR})\\s+(${MULT})\\.?$`);
 
 /** The unit a phrase names ("triệu đồng", "Tỷ", "ĐVT: nghìn đồng", "(VND)"), or null. */
 export function parseUnit(text: string): AmountUnit | null {
@@ -153,6 +154,9 @@ export function parseUnit(text: string): AmountUnit | null {
     .trim();
   const m = UNIT_ONLY.exec(s);
   if (m) return m[1] ? MULTIPLIER_WORD.get(m[1]) ?? null : 'dong';
+  // "VND million", as English tables write it.
+  const reversed = UNIT_REVERSED.exec(s);
+  if (reversed) return MULTIPLIER_WORD.get(reversed[1]) ?? null;
   // "1.000 đồng", "1000đ", "1,000,000 VND": a power of a thousand đồng.
   const n = NUMERIC_UNIT.exec(s);
   return n ? THOUSANDS[(n[1].replace(/\D/g, '').length - 1) / 3] ?? null : null;

@@ -56,6 +56,8 @@ export interface ColumnRole {
   /** The place whose money the column holds, when the table has its places across ("Chia ra /
    * Huyện Bình Gia"): the place's name as the header writes it. */
   place?: string;
+  /** Money added to the same lines' plan ("DT bổ sung" beside "DT giao đầu năm"). */
+  supplement?: boolean;
 }
 
 export interface ColumnMapping {
@@ -149,7 +151,7 @@ type Measure = 'plan' | 'disbursed' | 'asOf' | 'rate' | 'expectedRate';
  * keys are the whole header part, `prefixes` start it. `examples` are headers offices write, each
  * read as `means` (the vocabulary's test reads every one, and checks every word has one). */
 export interface HeaderWords {
-  means: TextField | Measure | 'derived';
+  means: TextField | Measure | 'unread';
   exact: readonly string[];
   prefixes: readonly string[];
   examples: readonly string[];
@@ -179,32 +181,54 @@ export const HEADER_VOCABULARY: readonly HeaderWords[] = [
   { means: 'label', exact: [], prefixes: ['ghichu', 'note', 'remark', 'comment', 'ketqua', 'sanpham', 'khoiluong', 'output', 'mota', 'label'], examples: ['Ghi chú', 'Note', 'Remarks', 'Comment', 'Kết quả thực hiện', 'Sản phẩm', 'Khối lượng', 'Output', 'Mô tả', 'Label'] },
   {
     means: 'name',
-    // "Project" alone or "Project name", never "Projected …".
-    exact: ['project', 'projects'],
-    prefixes: ['noidung', 'ten', 'danhmuc', 'chitieu', 'hangmuc', 'name', 'item', 'description', 'duan', 'chuongtrinh', 'nhiemvu', 'hoatdong', 'projectname', 'projecttitle', 'activity', 'budgetline'],
-    examples: ['Nội dung', 'Tên xã', 'Danh mục dự án', 'Chỉ tiêu', 'Hạng mục', 'Name', 'Item', 'Description', 'Dự án', 'Chương trình', 'Nhiệm vụ', 'Hoạt động', 'Project', 'Projects', 'Project name', 'Project title', 'Activity', 'Budget line'],
+    // "Project" alone or "Project name", never "Projected …". A place column ("Huyện", "Xã") names
+    // each row too: its place, or the unit of a table with its items across.
+    exact: ['project', 'projects', 'component', 'subproject', 'huyen', 'xa', 'tinh', 'district', 'commune', 'locality', 'xathitran', 'huyenthanhpho', 'huyenthixathanhpho', 'xaphuongthitran', 'donvihanhchinh'],
+    prefixes: ['noidung', 'ten', 'danhmuc', 'chitieu', 'hangmuc', 'name', 'item', 'description', 'duan', 'chuongtrinh', 'nhiemvu', 'hoatdong', 'projectname', 'projecttitle', 'projectsub', 'componentname', 'activity', 'budgetline', 'diaban'],
+    examples: ['Nội dung', 'Tên xã', 'Danh mục dự án', 'Chỉ tiêu', 'Hạng mục', 'Name', 'Item', 'Description', 'Dự án', 'Chương trình', 'Nhiệm vụ', 'Hoạt động', 'Project', 'Projects', 'Component', 'Subproject', 'Project name', 'Project title', 'Project / sub-project', 'Component name', 'Activity', 'Budget line', 'Huyện', 'Xã', 'Tỉnh', 'District', 'Commune', 'Locality', 'Xã, thị trấn', 'Huyện, thành phố', 'Huyện, thị xã, thành phố', 'Xã, phường, thị trấn', 'Đơn vị hành chính', 'Địa bàn'],
   },
   {
-    // Figures the app computes itself: never read as money.
-    means: 'derived',
-    exact: ['chenhlech', 'difference', 'delta', 'conlai', 'remaining'],
-    prefixes: ['doiungyeucau', 'doiungnsdpyeucau', 'nsdpyeucau', 'yeucaudoiung', 'requiredlocal', 'requiredcounterpart', 'chenhlech', 'sovoibaocao', 'dukiengiainganconlai', 'dukienconlai', 'dukienchuyennguon', 'nguycohuy', 'projectedcarry', 'projectedunspent', 'atrisk'],
-    examples: ['Chênh lệch', 'Difference', 'Delta', 'Còn lại', 'Remaining', 'Đối ứng yêu cầu', 'Đối ứng NSĐP yêu cầu', 'NSĐP yêu cầu', 'Yêu cầu đối ứng', 'Required local', 'Required counterpart', 'Chênh lệch so với báo cáo', 'So với báo cáo', 'Dự kiến giải ngân còn lại', 'Dự kiến còn lại', 'Dự kiến chuyển nguồn', 'Nguy cơ hủy', 'Projected carry-over', 'Projected unspent', 'At risk of lapse'],
+    // Not this year's lines: figures the app computes itself, a project's total investment and what
+    // earlier years allocated, needs, money cancelled, the decision a row cites.
+    means: 'unread',
+    exact: ['chenhlech', 'difference', 'delta', 'conlai', 'remaining', 'tmdt', 'huy', 'sohuy', 'nhucau', 'cancelled'],
+    prefixes: [
+      'doiungyeucau', 'doiungnsdpyeucau', 'nsdpyeucau', 'yeucaudoiung', 'requiredlocal', 'requiredcounterpart', 'chenhlech', 'sovoibaocao', 'dukiengiainganconlai', 'dukienconlai',
+      'dukienchuyennguon', 'nguycohuy', 'projectedcarry', 'projectedunspent', 'atrisk', 'tongmucdautu', 'tmdt', 'luykevondabotri', 'luykedabotri', 'luykevonbotri', 'luykebotri', 'vondabotri',
+      'dabotri', 'luykevondaphanbo', 'luykedaphanbo', 'daphanbodenhet', 'huydutoan', 'dutoanbihuy', 'nhucauvon', 'totalinvestment', 'previouslyallocated', 'quyetdinh', 'soquyetdinh', 'sovanban', 'sokyhieu',
+    ],
+    examples: [
+      'Chênh lệch', 'Difference', 'Delta', 'Còn lại', 'Remaining', 'TMĐT', 'Hủy', 'Số hủy', 'Nhu cầu', 'Cancelled', 'Đối ứng yêu cầu', 'Đối ứng NSĐP yêu cầu', 'NSĐP yêu cầu', 'Yêu cầu đối ứng', 'Required local',
+      'Required counterpart', 'Chênh lệch so với báo cáo', 'So với báo cáo', 'Dự kiến giải ngân còn lại', 'Dự kiến còn lại', 'Dự kiến chuyển nguồn', 'Nguy cơ hủy', 'Projected carry-over', 'Projected unspent',
+      'At risk of lapse', 'Tổng mức đầu tư', 'TMĐT được duyệt', 'Lũy kế vốn đã bố trí đến hết năm 2023', 'Lũy kế đã bố trí', 'Lũy kế vốn bố trí', 'Lũy kế bố trí', 'Vốn đã bố trí', 'Đã bố trí', 'Lũy kế vốn đã phân bổ',
+      'Lũy kế đã phân bổ', 'Đã phân bổ đến hết năm 2023', 'Hủy dự toán', 'Dự toán bị hủy', 'Nhu cầu vốn', 'Total investment', 'Previously allocated', 'Quyết định đầu tư', 'Số quyết định', 'Số văn bản', 'Số, ký hiệu',
+    ],
   },
   { means: 'expectedRate', exact: [], prefixes: ['dukien', 'uocthuchien', 'uocth', 'uocgiaingan', 'uocgn', 'uoc', 'expected', 'forecast', 'target', 'projected', 'estimate'], examples: ['Dự kiến giải ngân cả năm (%)', 'Ước thực hiện cả năm (%)', 'Ước TH (%)', 'Ước giải ngân (%)', 'Ước GN (%)', 'Ước cả năm (%)', 'Expected (%)', 'Forecast (%)', 'Target (%)', 'Projected rate (%)', 'Estimated rate (%)'] },
   { means: 'rate', exact: [], prefixes: ['tyle', 'tile', 'rate', 'percent', 'phantram'], examples: ['Tỷ lệ giải ngân', 'Tỉ lệ', 'Rate', 'Percent', 'Phần trăm'] },
   { means: 'asOf', exact: ['ngay', 'date', 'asof', 'ngaysolieu', 'thoidiem', 'thoidiembaocao', 'ngaybaocao', 'denngay'], prefixes: [], examples: ['Ngày', 'Date', 'As of', 'Ngày số liệu', 'Thời điểm', 'Thời điểm báo cáo', 'Ngày báo cáo', 'Đến ngày'] },
   {
     means: 'disbursed',
-    exact: ['chi', 'dachi', 'gn', 'th', 'ththang', 'thden', 'thnam', 'thuc'],
-    prefixes: ['giaingan', 'dagiaingan', 'luyke', 'thuchien', 'thanhtoan', 'dathanhtoan', 'gnden', 'gnnam', 'gnluyke', 'quyettoan', 'disburs', 'spent', 'actual', 'paid', 'expenditure', 'executed'],
-    examples: ['Chi', 'Đã chi', 'GN', 'TH', 'TH 9 tháng', 'TH đến 30/9/2023', 'TH năm 2023', 'Thực', 'Giải ngân đến 15/11/2023', 'Đã giải ngân', 'Lũy kế giải ngân', 'Thực hiện', 'Thanh toán', 'Đã thanh toán', 'GN đến 30/9', 'GN năm 2023', 'GN lũy kế', 'Quyết toán', 'Disbursed', 'Spent', 'Actual', 'Paid', 'Expenditure', 'Executed'],
+    exact: ['chi', 'dachi', 'th', 'ththang', 'thden', 'thnam', 'thuc'],
+    // No Vietnamese word opens with "gn": GN is always giải ngân.
+    prefixes: ['giaingan', 'dagiaingan', 'luyke', 'thuchien', 'thanhtoan', 'dathanhtoan', 'gn', 'thluyke', 'quyettoan', 'dasudung', 'kinhphidasudung', 'denghiquyettoan', 'disburs', 'spent', 'actual', 'paid', 'expenditure', 'executed', 'used'],
+    examples: [
+      'Chi', 'Đã chi', 'GN', 'TH', 'TH 9 tháng', 'TH đến 30/9/2023', 'TH năm 2023', 'Thực', 'Giải ngân đến 15/11/2023', 'Đã giải ngân', 'Lũy kế giải ngân', 'Thực hiện', 'Thanh toán', 'Đã thanh toán', 'GN đến 30/9',
+      'GN NSTW đến 30/9', 'TH lũy kế', 'Quyết toán', 'Đã sử dụng', 'Kinh phí đã sử dụng đề nghị quyết toán', 'Đề nghị quyết toán', 'Kinh phí đã giải ngân', 'Disbursed', 'Spent', 'Actual', 'Paid', 'Expenditure', 'Executed', 'Used',
+    ],
   },
   {
     means: 'plan',
-    exact: ['kh', 'khv', 'von', 'plan', 'budget', 'dutoan', 'dt', 'khgiao'],
-    prefixes: ['kehoach', 'khvon', 'khgiao', 'khdieuchinh', 'dtgiao', 'dtduocgiao', 'vongiao', 'giaovon', 'dutoan', 'tongkinhphi', 'kinhphi', 'tongvon', 'phanbo', 'duocphanbo', 'duocgiao', 'planned', 'allocat', 'assigned', 'approved', 'chuyensang', 'chuyennguon', 'keodai', 'carriedover', 'carryover'],
-    examples: ['KH', 'KHV', 'Vốn', 'Plan', 'Budget', 'Dự toán', 'DT', 'KH giao', 'Kế hoạch vốn năm 2023', 'KH vốn năm 2023', 'KH giao năm 2024', 'KH điều chỉnh', 'DT giao', 'DT được giao', 'Vốn giao', 'Giao vốn', 'Dự toán được giao', 'Tổng kinh phí', 'Kinh phí', 'Tổng vốn', 'Phân bổ', 'Số vốn được phân bổ', 'Được giao', 'Planned', 'Allocated', 'Assigned', 'Approved budget', 'Vốn năm 2022 chuyển sang', 'Chuyển nguồn', 'Kéo dài', 'Carried over', 'Carryover'],
+    exact: ['kh', 'khv', 'von', 'plan', 'budget', 'dutoan', 'dt', 'khgiao', 'kinhphi', 'tongkinhphi'],
+    prefixes: [
+      'kehoach', 'khvon', 'khgiao', 'khdieuchinh', 'khbosung', 'dtgiao', 'dtduocgiao', 'dtbosung', 'vongiao', 'giaovon', 'dutoan', 'kinhphinam', 'kinhphigiao', 'kinhphiduocgiao', 'tongvon', 'phanbo', 'duocphanbo',
+      'duocgiao', 'bosung', 'planned', 'allocat', 'assigned', 'approved', 'supplement', 'chuyensang', 'chuyennguon', 'keodai', 'carriedover', 'carryover',
+    ],
+    examples: [
+      'KH', 'KHV', 'Vốn', 'Vốn năm 2024', 'Plan', 'Budget', 'Dự toán', 'DT', 'KH giao', 'Kinh phí', 'Tổng kinh phí', 'Kế hoạch vốn năm 2023', 'KH vốn năm 2023', 'KH giao năm 2024', 'KH điều chỉnh', 'KH bổ sung', 'DT giao', 'DT được giao',
+      'DT bổ sung', 'Vốn giao', 'Giao vốn', 'Dự toán được giao', 'Kinh phí năm 2024', 'Kinh phí giao', 'Kinh phí được giao', 'Tổng vốn', 'Phân bổ', 'Số vốn được phân bổ', 'Được giao', 'Bổ sung', 'Planned', 'Allocated',
+      'Assigned', 'Approved budget', 'Supplementary', 'Vốn năm 2022 chuyển sang', 'Chuyển nguồn', 'Kéo dài', 'Carried over', 'Carryover',
+    ],
   },
 ];
 
@@ -213,20 +237,24 @@ const measureWords = HEADER_VOCABULARY.filter((w) => !TEXT_FIELDS.has(w.means));
 
 // Words before a measure that do not change it: "Số vốn đã giải ngân", "Giá trị giải ngân",
 // "Vốn phân bổ", "Kết quả giải ngân" (a "Kết quả" alone is a text: what was achieved).
-const MEASURE_FILLERS = ['sovon', 'sotien', 'so', 'giatri', 'ketqua', 'von', 'kinhphi'];
+const MEASURE_FILLERS = ['sovon', 'sotien', 'so', 'giatri', 'ketqua', 'tongkinhphi', 'kinhphi', 'von'];
 
 /** The measure a key names (or 'derived'), trying it again after each filler word it opens
  * with, and without its digits ("KH 2023", "TH 9 tháng"). */
-function measureOf(key: string): Measure | 'derived' | undefined {
+function measureOf(key: string): Measure | 'unread' | undefined {
+  // "Kinh phí đã giải ngân": a filler that alone means plan gives way to what follows it.
+  let plan = false;
   for (const start of new Set([key, key.replace(/\d+/g, '')])) {
     for (let k = start; k; ) {
-      for (const w of measureWords) if (wordMatch(k, w.exact, w.prefixes)) return w.means as Measure | 'derived';
+      const w = measureWords.find((x) => wordMatch(k, x.exact, x.prefixes));
+      if (w && w.means !== 'plan') return w.means as Measure | 'unread';
+      if (w) plan = true;
       const filler = MEASURE_FILLERS.find((f) => k.startsWith(f) && k.length > f.length);
       if (!filler) break;
       k = k.slice(filler.length);
     }
   }
-  return undefined;
+  return plan ? 'plan' : undefined;
 }
 
 // Words that say "an amount" without saying which: "Giải ngân / Số tiền" is disbursed money.
@@ -251,6 +279,11 @@ interface PartReading {
   carriedIn?: boolean;
   /** Money carried on to a year ("chuyển nguồn sang năm 2025"), or to the next ("sang năm sau"). */
   carriedTo?: number | 'next';
+  /** Money added to a plan ("bổ sung"). */
+  supplement?: boolean;
+  /** Names the year of some money and nothing more ("Vốn năm 2024", "Năm 2023 chuyển sang"): plan
+   * money unless another part of the header names its measure. */
+  yearMoney?: boolean;
   /** Says a share ("%", "tỷ lệ"), or an estimate ("Ước …"). */
   percent?: boolean;
   estimate?: boolean;
@@ -291,8 +324,8 @@ function readPart(part: string): PartReading {
     if (w.means === 'label' && key.startsWith('ketqua') && named === 'disbursed' && !key.includes('thuchien')) break;
     if (wordMatch(key, w.exact, w.prefixes)) return { ...reading, text: w.means, measure: undefined };
   }
-  // A figure the app derives ("Đối ứng NSĐP yêu cầu", "Chênh lệch"): never money to import.
-  if (named === 'derived') return { ...reading, text: 'ignore', measure: undefined };
+  // Not this year's lines ("Đối ứng NSĐP yêu cầu", "Chênh lệch", "Tổng mức đầu tư", "Hủy dự toán").
+  if (named === 'unread') return { ...reading, text: 'ignore', measure: undefined };
   const source = parseSource(bare);
   const capital = parseCapital(bare);
   if (source.ok && !PLACE_WORDS.has(key)) return { ...reading, source: source.value };
@@ -304,6 +337,8 @@ function readPart(part: string): PartReading {
   reading.source = anyIncludes(key, SOURCE_IN_KEY.filter(([w]) => w !== 'khac' || key.endsWith(w)));
   reading.capital = anyIncludes(key, CAPITAL_IN_KEY);
   if (CARRY_WORDS.some((w) => key.includes(w))) reading.carriedIn = true;
+  if (/bosung|supplement/.test(key)) reading.supplement = true;
+  if (!reading.measure && /^(?:von|kinhphi|nguon)?nam(?:19|20)\d{2}/.test(key)) reading.yearMoney = true;
   return reading;
 }
 
@@ -313,7 +348,7 @@ export function headerWordScore(text: string): number {
   const s = normalizeText(text);
   if (!s || s.length > 80) return 0;
   const r = readPart(s);
-  return r.text || r.measure || r.source || r.capital || r.total || r.money ? 1 : 0;
+  return r.text || r.measure || r.source || r.capital || r.total || r.money || r.yearMoney ? 1 : 0;
 }
 
 /** The role of a column from its header parts, top to bottom ("Kế hoạch vốn năm 2023", "NSTW").
@@ -345,7 +380,7 @@ export function guessColumn(parts: readonly string[]): ColumnRole & { total?: bo
     for (let i = readings.length - 1; i >= 0; i--) if (readings[i][k] !== undefined) return readings[i][k];
     return undefined;
   };
-  const qualified = readings.some((r) => r.source || r.capital || r.total || r.carriedIn || r.money);
+  const qualified = readings.some((r) => r.source || r.capital || r.total || r.carriedIn || r.money || r.yearMoney);
   if (decided?.text) {
     // A text field's header may also carry a unit, never a split.
     return { field: decided.text };
@@ -354,7 +389,7 @@ export function guessColumn(parts: readonly string[]): ColumnRole & { total?: bo
   if (!measure) return { field: 'ignore' };
   const role: ColumnRole & { total?: boolean; carriedTo?: number | 'next' } = { field: measure };
   if (measure === 'plan' || measure === 'disbursed') {
-    for (const k of ['source', 'capital', 'unit', 'carriedIn', 'total'] as const) {
+    for (const k of ['source', 'capital', 'unit', 'carriedIn', 'total', 'supplement'] as const) {
       const v = q(k);
       if (v !== undefined) (role as unknown as Record<string, unknown>)[k] = v;
     }
@@ -374,7 +409,7 @@ export function guessColumn(parts: readonly string[]): ColumnRole & { total?: bo
 }
 
 /** The key of a split: columns with the same key hold the same money. */
-const splitKey = (r: ColumnRole): string => `${r.source ?? ''}|${r.capital ?? ''}|${r.vintage ?? ''}|${r.carriedIn ? 'c' : ''}|${r.item ?? ''}|${r.place ?? ''}`;
+const splitKey = (r: ColumnRole): string => `${r.source ?? ''}|${r.capital ?? ''}|${r.vintage ?? ''}|${r.carriedIn ? 'c' : ''}|${r.item ?? ''}|${r.place ?? ''}|${r.supplement ? 's' : ''}`;
 
 /** A guessed mapping for the detected table. Amount columns of one measure that are split by
  * source or capital type turn their unsplit sibling (a "Tổng số") into the stated total; a second
@@ -453,6 +488,9 @@ function ownExportRoles(headers: readonly string[], headerParts: readonly (reado
   return null;
 }
 
+/** Columns with the same key hold the same money of the same field. */
+export const duplicateKey = (r: ColumnRole): string => `${r.field}|${AMOUNT_FIELDS.has(r.field) ? splitKey(r) : ''}`;
+
 /** Columns mapped to the same field and split more than once: only the first visible one is read
  * (a hidden column yields to a visible one meaning the same: it is most often a superseded figure). */
 export function duplicateColumns(columns: readonly ColumnRole[], hidden: ReadonlySet<number> = new Set()): number[] {
@@ -462,7 +500,7 @@ export function duplicateColumns(columns: readonly ColumnRole[], hidden: Readonl
   for (const i of order) {
     const r = columns[i];
     if (r.field === 'ignore' || r.field === 'label') continue;
-    const key = `${r.field}|${AMOUNT_FIELDS.has(r.field) ? splitKey(r) : ''}`;
+    const key = duplicateKey(r);
     if (seen.has(key)) out.push(i);
     seen.add(key);
   }

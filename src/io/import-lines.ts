@@ -9,7 +9,7 @@ import { newId } from '../domain/ids';
 import type { Columns, RowCells, CellReader } from './import-cells';
 import type { DetectedTable } from './table-detect';
 import type { ImportedLine, ImportedNode, ImportOptions, PreviewRow, StatedTotal, WorkbookContext } from './import-plan';
-import { TreeIndex } from './import-place';
+import { PlaceIndex, TreeIndex } from './import-place';
 import type { BreakdownSplit } from './row-tree';
 import { yieldToEventLoop } from './import-types';
 
@@ -272,6 +272,7 @@ export async function readAcross(
     return entry;
   };
   const itemCols = [...cols.plan, ...cols.disbursed].filter((c) => roles[c].item);
+  const places = new PlaceIndex(context.places ?? []);
   for (let i = 0; i < table.rows.length; i++) {
     if (!(await out.progress(i))) return fail('import.cancelled');
     const tr = table.rows[i];
@@ -330,6 +331,7 @@ export async function readAcross(
     for (const g of groups.values()) {
       if (!g.plan && !g.disbursed && !g.invalid.length) continue;
       const line = groupLine(g, { nodeId: nodeOf(g.item, r + 1).node.id, order: out.lines.length, label, unit, asOf: null, expectedRate: null });
+      line.placeId = places.find(place) ?? null;
       out.lines.push({ line, row: r + 1, invalid: g.invalid });
       out.lineRows.push(i);
     }

@@ -123,6 +123,15 @@ function namesPlaceKind(text: string): boolean {
   return m !== null && m[0].length < text.length && /^[\p{Lu}\d]/u.test(text.slice(m[0].length)) && (m[0].endsWith(' ') || m[0].endsWith('.'));
 }
 
+/** How high a place its name's kind word says: 0 a province, 1 a district (huyện, quận, thị xã,
+ * thành phố), 2 a commune (xã, phường, thị trấn); null for a name that names no place's kind. */
+export function placeKindRank(name: string): number | null {
+  const text = normalizeText(name).replace(/^[-–+•*]\s*/u, '');
+  if (!namesPlaceKind(text)) return /^tỉnh\s+\p{Lu}/u.test(text) ? 0 : null;
+  const kind = foldForMatch(PLACE_KIND.exec(text)![0]).replace(/^ubnd\s+/u, '').trim();
+  return /^(?:xã|phường|thị\s+trấn|tt\.?)$/u.test(kind) ? 2 : 1;
+}
+
 /** The workbook's places by name, with or without the word for their kind. */
 export class PlaceIndex {
   private byName = new Map<string, Id | null>();

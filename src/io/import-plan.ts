@@ -10,7 +10,7 @@
 
 import type { AmountUnit, CapitalType, Id, Line, LineField, NumberLocale, Problem, Place, Result, Source, StatedFigures, TreeNode } from '../domain/model';
 import { fail, ok } from '../domain/model';
-import { foldForMatch } from '../domain/text';
+import { foldForMatch, normalizeText } from '../domain/text';
 import type { ColumnMapping, ColumnRole, ImportField } from './column-map';
 import { AMOUNT_FIELDS, chooseMapping, codeInName, guessMapping, itemInTitles, splitInTitles } from './column-map';
 import type { DetectedTable, RowKind } from './table-detect';
@@ -24,11 +24,12 @@ import { CellReader, RowCells, decideLocales, locateColumns, readCellValue } fro
 import type { Children, RowTree } from './row-tree';
 import { bottomUp, childrenOf, findSubtotalsBySums, programLevel, readRowTree, releaseDetailsThatDoNotAddUp, rootOf, sumsReproduced } from './row-tree';
 import type { Placement } from './import-place';
-import { PlaceIndex, TreeIndex, placeRows } from './import-place';
+import { PlaceIndex, TreeIndex, bareName, placeKindRank, placeRows } from './import-place';
 import type { LineDefaults, OwnMeasures } from './import-lines';
 import { addStated, giveDisbursedRest, groupLine, progressStepper, readAcross, shareOf, splitGroups, statedFigures, totalsOfTable } from './import-lines';
 import type { ReconcileInput, Reconciliation } from './reconcile';
 import { questionOf, reconcile } from './reconcile';
+import { settleColumns } from './column-sums';
 
 /** What an import needs to know of the workbook it goes into. */
 export interface WorkbookContext {
@@ -59,6 +60,9 @@ export interface ImportOptions extends ProgressOptions {
   defaults?: { source?: Source; capital?: CapitalType; vintage?: number };
   /** How many rows the preview shows (default 20). */
   previewRows?: number;
+  /** Read the mapping exactly as given (the user's or a saved one); otherwise the file's own
+   * arithmetic settles which columns are totals and which of two alike is read. */
+  trustMapping?: boolean;
 }
 
 /** A node a row names: one of the workbook's, or a new one (fresh id) to add. */
@@ -126,6 +130,8 @@ export interface ImportPlan {
   /** Every total and subtotal the file states against the lines under it; columns of numbers
    * mapped to nothing. */
   reconciliation: Reconciliation;
+  /** The meaning each column was read with (the mapping, settled by the file's arithmetic). */
+  columns: ColumnRole[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,21 +152,13 @@ export async function buildImportPlan(
   options: ImportOptions = {},
 ): Promise<Result<ImportPlan>> {
   const given = 'columns' in mapping ? mapping.columns : mapping;
-  const roles: ColumnRole[] = Array.from({ length: table.width }, (_, c) => given[c] ?? { field: 'ignore' });
-  const cols = locateColumns(roles, table, sheet.hiddenColumns);
+  let roles: ColumnRole[] = Array.from({ length: table.width }, (_, c) => given[c] ?? { field: 'ignore' });
+  let cols = locateColumns(roles, table, sheet.hiddenColumns);
   const problems: ImportProblem[] = [];
   const report = (p: ImportProblem) => problems.push(p);
   const name = sheet.name;
   const label = (c: number) => table.headers[c] || `#${c + 1}`;
   const placeIndex = new PlaceIndex(context.places ?? []);
-  const across = [...cols.plan, ...cols.disbursed].some((c) => roles[c].item);
-  checkColumns(table, cols, across, label, report);
-  reportHidden(sheet, table, roles, cols, label, report);
-
-  // Units: the column's header, the table's unit line, the caller's, else đồng with a warning.
-  const units = roles.map((role, c) => (AMOUNT_FIELDS.has(role.field) ? role.unit ?? table.columnUnits[c] ?? table.unit ?? options.unit ?? null : null));
-  if (units.some((u, c) => u === null && AMOUNT_FIELDS.has(roles[c].field))) report(fileProblem({ code: 'import.unit-assumed' }, 'warning', name));
-  const unitOf = (c: number): AmountUnit => units[c] ?? 'dong';
 
   // The file's shape from its numbering, names, breakdowns and listed lines.
   const rawReader = new CellReader(sheet, roles.map((role) => ({ field: role.field, unit: 'dong', locale: null })));
@@ -170,11 +168,49 @@ export async function buildImportPlan(
   const codeAt = (i: number) => rawReader.text(rowOf(i), cols.code);
   const nameAt = (i: number) => rawReader.text(rowOf(i), cols.name);
   const listsLines = cols.stt === null && cols.code !== null;
-  const shape = readRowTree(table, { code: codeAt, name: nameAt, namesItem: (text) => treeIndex.namesItem(text), listsLines, numbered: cols.stt !== null, coded: cols.code !== null });
+  const shape = readRowTree(table, {
+    code: codeAt,
+    name: nameAt,
+    namesItem: (text) => treeIndex.namesItem(text),
+    listsLines,
+    numbered: cols.stt !== null,
+    coded: cols.code !== null,
+    placeRank: (text) => placeKindRank(text) ?? (placeIndex.find(text) ? 2 : null),
+  });
   let kids = childrenOf(shape);
   /** The table lists lines under its items: an item's row shows their sums, and zeros when it has none. */
   const listed = shape.role.includes('listed');
   const tableTotals = table.rows.flatMap((tr, i) => (tr.kind === 'total' && tr.scope === 'table' && !tr.source ? [i] : []));
+  const unitOfRole = (role: ColumnRole, c: number): AmountUnit | null => role.unit ?? table.columnUnits[c] ?? table.unit ?? options.unit ?? null;
+
+  // A guessed mapping is settled by the file's own arithmetic and cells (a user's is kept as given).
+  if (!options.trustMapping) {
+    const shown = decideLocales(cols, table, rawReader, options, () => {});
+    const amount = (i: number, c: number): number | null => {
+      const v = readCellValue(rawReader.raw(rowOf(i), c), { field: 'plan', unit: unitOfRole(roles[c], c) ?? 'dong', locale: shown.locales[c] ?? null }, false).value;
+      return typeof v === 'number' ? v : null;
+    };
+    const settled = settleColumns(roles, {
+      sheet: name,
+      headers: table.headers,
+      rows: table.rows.flatMap((_, i) => (shape.role[i] === 'item' || shape.role[i] === 'repeat' || shape.role[i] === 'listed' || shape.role[i] === 'breakdown' ? [i] : [])),
+      amount,
+      text: (i, c) => rawReader.text(rowOf(i), c),
+      sumsMatched: (c) => sumsReproduced(shape, kids, (i) => amount(i, c), tableTotals).matched,
+      hidden: sheet.hiddenColumns ?? new Set(),
+    });
+    roles = settled.roles;
+    cols = locateColumns(roles, table, sheet.hiddenColumns);
+    for (const p of settled.notes) report(p);
+  }
+  const across = [...cols.plan, ...cols.disbursed].some((c) => roles[c].item);
+  checkColumns(table, cols, across, label, report);
+  reportHidden(sheet, table, roles, cols, label, report);
+
+  // Units: the column's header, the table's unit line, the caller's, else đồng with a warning.
+  const units = roles.map((role, c) => (AMOUNT_FIELDS.has(role.field) ? unitOfRole(role, c) : null));
+  if (units.some((u, c) => u === null && AMOUNT_FIELDS.has(roles[c].field))) report(fileProblem({ code: 'import.unit-assumed' }, 'warning', name));
+  const unitOf = (c: number): AmountUnit => units[c] ?? 'dong';
 
   // The file's own arithmetic: rows equal to the sum of the rows after them are their subtotals.
   // Read first with the number formats the file itself shows (an ambiguous cell counts as blank).
@@ -291,6 +327,7 @@ export async function buildImportPlan(
     ambiguousColumns,
     preview,
     reconciliation,
+    columns: roles,
   });
 
   /** The lines and stated figures of one row. */
@@ -343,9 +380,11 @@ export async function buildImportPlan(
     if (withValues.length === 0) return;
     // A table listing lines under its items shows an item without lines as zeros: no line.
     if (listed && shape.role[i] === 'item' && withValues.every((g) => !g.plan && !g.disbursed && !g.invalid.length)) return;
-    // A line listed by its description keeps it when a note column says more.
+    // A line named by its row (a place, a work, a description) keeps that name when a note column
+    // says more.
     const notes = cols.labels.map((c) => reader.text(r, c)).filter(Boolean).join('; ');
-    const labelText = shape.role[i] === 'listed' && notes && place.label[i] ? `${place.label[i]}; ${notes}` : notes || place.label[i];
+    const named = shape.role[i] === 'listed' || place.meaning[i] === 'place' || place.meaning[i] === 'work';
+    const labelText = named && notes && place.label[i] ? `${place.label[i]}; ${notes}` : notes || place.label[i];
     const unitText = reader.text(r, cols.unit);
     const asOf = cols.asOf === null ? null : (cells.get(cols.asOf).value as string | null);
     const expected = cells.num(cols.expected) ?? shareOf(cells.num(cols.expectedAmount), withValues.reduce((a, g) => a + (g.plan ?? 0), 0));
@@ -381,10 +420,24 @@ export async function buildImportPlan(
     }
   }
 
-  /** The row a "Cộng" closes: the outermost row above the item row before it. */
+  /** The row a "Cộng" closes: the row above the item row before it that the total names ("Cộng
+   * Tiểu dự án 1"), else the outermost one. */
   function groupOfTotal(i: number): number {
-    for (let k = i - 1; k >= 0; k--) if (shape.role[k] === 'item') return rootOf(shape.parent, k);
-    return -1;
+    let k = i - 1;
+    while (k >= 0 && shape.role[k] !== 'item') k--;
+    if (k < 0) return -1;
+    const named = normalizeText(table.rows[i].label ?? '').replace(/^(?:cộng|subtotal)\s*:?\s*/iu, '');
+    if (named) {
+      const key = foldForMatch(bareName(named));
+      const sub = /^(?:tiểu\s+dự\s+án|tda)\s*(\d+)/iu.exec(named);
+      const code = codeInName(named, null) ?? (sub ? `.TDA${Number(sub[1])}` : null);
+      for (let a = k, guard = 0; a >= 0 && guard < n; a = shape.parent[a], guard++) {
+        const node = placement?.node[a] ? imported.get(placement.node[a]!)?.node : undefined;
+        const sameCode = code !== null && node !== undefined && (code.startsWith('.') ? node.code.endsWith(code) : node.code === code);
+        if ((key && foldForMatch(bareName(nameAt(a))) === key) || sameCode) return a;
+      }
+    }
+    return rootOf(shape.parent, k);
   }
 
   /** Every stated figure against the lines under it; the columns with numbers mapped to nothing. */
@@ -690,9 +743,13 @@ export async function readImport(
 
   const { mapping: saved, fromTemplate } = chooseMapping(table, options.savedMappings, context.year);
   const guessedMapping = guessMapping(table, context.year);
-  const mapping: ColumnMapping = options.mapping ? { templateKey: guessedMapping.templateKey, columns: options.mapping.map((c) => ({ ...c })) } : saved;
-  const plan = await buildImportPlan(chosen.sheet, table, mapping, context, { ...options, onProgress: scaled(READ_SHARE, IMPORT_PROGRESS_TOTAL - READ_SHARE) });
+  const given: ColumnMapping = options.mapping ? { templateKey: guessedMapping.templateKey, columns: options.mapping.map((c) => ({ ...c })) } : saved;
+  const trustMapping = options.mapping !== undefined || fromTemplate;
+  const plan = await buildImportPlan(chosen.sheet, table, given, context, { ...options, trustMapping, onProgress: scaled(READ_SHARE, IMPORT_PROGRESS_TOTAL - READ_SHARE) });
   if (!plan.ok) return plan;
+  // The mapping as read: a guess is shown settled by the file's arithmetic, and so is "reset".
+  const mapping: ColumnMapping = trustMapping ? given : { templateKey: given.templateKey, columns: plan.value.columns.map((c) => ({ ...c })) };
+  if (!trustMapping) guessedMapping.columns = mapping.columns.map((c) => ({ ...c }));
   const result = { ...plan.value, problems: [...file.value.notes, ...table.warnings, ...plan.value.problems] };
   report?.(IMPORT_PROGRESS_TOTAL, IMPORT_PROGRESS_TOTAL);
   return ok({

@@ -157,7 +157,8 @@ export function questionOf(
   opts: { year: number; headerVintages: boolean; itemNodes: (code: string) => ReadonlySet<Id> | undefined },
 ): ColumnQuestion | null {
   const measure = role.field === 'plan' || role.field === 'statedPlan' ? 'plan' : role.field === 'disbursed' || role.field === 'statedDisbursed' ? 'disbursed' : null;
-  if (measure === null) return null;
+  // A supplement's money is part of the same lines as the plan it adds to: no question of its own.
+  if (measure === null || role.supplement) return null;
   const q: ColumnQuestion = { col, measure };
   if (role.field === 'plan' || role.field === 'disbursed') {
     if (role.source) q.source = role.source;

@@ -55,6 +55,8 @@ export interface RowTexts {
   numbered: boolean;
   /** The table has a code column. */
   coded: boolean;
+  /** For a name that names a place: 0 a province, 1 a district, 2 a commune; else null. */
+  placeRank?: (name: string) => number | null;
 }
 
 const BULLET = /^[-–+•*·]\s*/u;
@@ -128,7 +130,7 @@ export function readRowTree(table: DetectedTable, texts: RowTexts): RowTree {
   /** The last item row that was not a breakdown: what a breakdown row splits. */
   let head = -1;
   const byNames = !texts.numbered && !texts.coded;
-  let lastProgram: { level: 0 | 1; i: number } | null = null;
+  let lastNamed = -1;
   const codeStack: { code: string; i: number }[] = [];
   let project = -1;
 
@@ -187,13 +189,16 @@ export function readRowTree(table: DetectedTable, texts: RowTexts): RowTree {
       }
       codeStack.push({ code: key, i });
     } else if (depth === null && byNames) {
-      // Projects and sub-projects give the levels; any other row is a detail of the last of them.
+      // Projects, sub-projects and places (a district over its communes) give the levels; any
+      // other row is a detail of the last of them.
       const level = programLevel(name);
+      const rank = level === null ? texts.placeRank?.(name) ?? null : null;
       how = 'name';
       if (level === 0) depth = 0;
       else if (level === 1) depth = project >= 0 ? 1 : 0;
-      else if (lastProgram) depth = lastProgram.level === 1 && project >= 0 ? 2 : 1;
-      if (level !== null) lastProgram = { level: level === 1 && project < 0 ? 0 : level, i };
+      else if (rank !== null) depth = 2 + rank;
+      else if (lastNamed >= 0) depth = lastNamed + 1;
+      if (level !== null || rank !== null) lastNamed = depth!;
       if (level === 0) project = i;
     }
     if (tr.level !== null) lastNumberedDepth = tr.level;

@@ -67,7 +67,7 @@ export interface DetectedTable {
 }
 
 const HEADER_SCAN_ROWS = 40;
-const MAX_HEADER_ROWS = 3;
+const MAX_HEADER_ROWS = 5;
 
 const textOf = (v: CellValue | undefined): string => (v === null || v === undefined ? '' : normalizeText(String(v)));
 
@@ -139,7 +139,10 @@ class NumberingLevels {
 const TABLE_TOTAL_PREFIXES = ['tongcong', 'tongso', 'grandtotal', 'tongtoan'];
 const TABLE_TOTAL_EXACT = new Set(['tong', 'total', 'tongkinhphi', 'toanhuyen', 'toantinh', 'programtotal']);
 const GROUP_TOTAL_EXACT = new Set(['cong', 'subtotal', 'congnhom']);
-const FOOTER_PREFIXES = ['nguoilap', 'thutruong', 'ketoan', 'ktchutich', 'chutich', 'phochutich', 'giamdoc', 'phogiamdoc', 'truongphong', 'noinhan', 'xacnhan', 'kyhoten', 'ghichu', 'tmuyban', 'tmubnd', 'preparedby', 'approvedby', 'note'];
+const FOOTER_PREFIXES = ['nguoilap', 'thutruong', 'ketoan', 'ktchutich', 'ktgiamdoc', 'ktthutruong', 'chutich', 'phochutich', 'giamdoc', 'phogiamdoc', 'truongphong', 'noinhan', 'xacnhan', 'kyhoten', 'ghichu', 'tmuyban', 'tmubnd', 'tmhoidong', 'tmthuongtruc', 'tmhdnd', 'preparedby', 'approvedby', 'note'];
+
+// "Cộng" then what it closes; not "Cộng tác viên", "Cộng đồng", "Cộng hòa".
+const GROUP_NAMED = /^(?:cộng|subtotal)\s*:?\s*(?:tiểu\s+dự\s+án|dự\s+án|t?da\s*\d|huyện|quận|xã|phường|thị\s+trấn|thị\s+xã|thành\s+phố|tp\b|tỉnh|cấp|nhóm|mục|phần|khối|nguồn|vốn|loại|[ivxlc]+\b|\d|\(|[a-zđ]\))/u;
 
 /** Whether a row label names a total, and of what. */
 function totalScope(label: string): 'table' | 'group' | null {
@@ -150,6 +153,9 @@ function totalScope(label: string): 'table' | 'group' | null {
   if (!key) return null;
   if (TABLE_TOTAL_EXACT.has(key) || TABLE_TOTAL_PREFIXES.some((p) => key.startsWith(p))) return 'table';
   if (GROUP_TOTAL_EXACT.has(key)) return 'group';
+  // "Cộng Dự án 7", "Cộng huyện Bình Gia", "Subtotal DA3": a group's total that names the group
+  // (never "Cộng đồng…", a community, nor "Công trình…", which folds alike but is spelt apart).
+  if (GROUP_NAMED.test(foldForMatch(label))) return 'group';
   return null;
 }
 

@@ -448,6 +448,8 @@ describe('parseUnit', () => {
     ['ÐVT: Tỷ đồng', 'ty'],
     ['(VND)', 'dong'],
     ['Unit: million VND', 'trieu'],
+    ['VND million', 'trieu'],
+    ['(VND thousand)', 'nghin'],
     ['đồng', 'dong'],
     ['Kế hoạch', null],
     ['5 triệu', null],

@@ -63,7 +63,7 @@ describe('guessColumn', () => {
     [['Ước thực hiện cả năm'], { field: 'expectedAmount' }],
     [['Ước tỷ lệ giải ngân cả năm (%)'], { field: 'expectedRate' }],
     [['Ngày số liệu'], { field: 'asOf' }],
-    [['Xã'], { field: 'ignore' }],
+    [['Xã'], { field: 'name' }],
     [['Something else'], { field: 'ignore' }],
     [[], { field: 'ignore' }],
   ])('%j → %j', (parts, role) => {
@@ -163,7 +163,7 @@ describe('header words and units', () => {
 
 describe('the header vocabulary', () => {
   // What a header's meaning becomes as a column's field: a derived figure is never read.
-  const fieldOf = (means: string) => (means === 'derived' ? 'ignore' : means);
+  const fieldOf = (means: string) => (means === 'unread' ? 'ignore' : means);
   const examples = HEADER_VOCABULARY.flatMap((w) => w.examples.map((e) => [e, w.means] as const));
 
   it.each(examples)('reads "%s" as %s', (header, means) => {
