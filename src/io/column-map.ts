@@ -7,6 +7,7 @@ import type { AmountUnit, CapitalType, LineField, Source } from '../domain/model
 import { parseUnit } from '../domain/amount';
 import { parseCapital, parseSource } from '../domain/cell-input';
 import { foldForMatch, foldToKey, normalizeText } from '../domain/text';
+import { namesPlaceKind } from './row-words';
 import type { DetectedTable } from './table-detect';
 import { PLAN_EXPORT_COLUMNS } from './export-plan';
 
@@ -73,6 +74,9 @@ export function codeInName(name: string, parentCode: string | null): string | nu
   const s = foldForMatch(name);
   const both = /^(?:dự án|da)\s*(\d+)\s*[-–:,.]?\s*(?:tiểu dự án|tda)\s*(\d+)\b/u.exec(s);
   if (both) return `DA${Number(both[1])}.TDA${Number(both[2])}`;
+  // "Tiểu dự án 1 (Dự án 3)", "Tiểu dự án 2 - Dự án 6", "TDA1 thuộc DA3".
+  const subOf = /^(?:tiểu dự án|tda)\s*(\d+)\s*[-–:,(]?\s*(?:thuộc\s+)?(?:dự án|da)\s*(\d+)\b/u.exec(s);
+  if (subOf) return `DA${Number(subOf[2])}.TDA${Number(subOf[1])}`;
   const written = /^(da\d+(?:\.tda\d+)?)\b/u.exec(s);
   if (written) return written[1].toUpperCase();
   const sub = /^(?:tiểu dự án|tda)\s*(\d+)\b/u.exec(s);
@@ -209,11 +213,11 @@ export const HEADER_VOCABULARY: readonly HeaderWords[] = [
   { means: 'asOf', exact: ['ngay', 'date', 'asof', 'ngaysolieu', 'thoidiem', 'thoidiembaocao', 'ngaybaocao', 'denngay'], prefixes: [], examples: ['Ngày', 'Date', 'As of', 'Ngày số liệu', 'Thời điểm', 'Thời điểm báo cáo', 'Ngày báo cáo', 'Đến ngày'] },
   {
     means: 'disbursed',
-    exact: ['chi', 'dachi', 'th', 'ththang', 'thden', 'thnam', 'thuc'],
+    exact: ['chi', 'dachi', 'th', 'thuc'],
     // No Vietnamese word opens with "gn": GN is always giải ngân.
-    prefixes: ['giaingan', 'dagiaingan', 'luyke', 'thuchien', 'thanhtoan', 'dathanhtoan', 'gn', 'thluyke', 'quyettoan', 'dasudung', 'kinhphidasudung', 'denghiquyettoan', 'disburs', 'spent', 'actual', 'paid', 'expenditure', 'executed', 'used'],
+    prefixes: ['giaingan', 'dagiaingan', 'luyke', 'thuchien', 'thanhtoan', 'dathanhtoan', 'gn', 'thluyke', 'ththang', 'thden', 'thnam', 'thquy', 'thky', 'quyettoan', 'dasudung', 'kinhphidasudung', 'denghiquyettoan', 'disburs', 'spent', 'actual', 'paid', 'expenditure', 'executed', 'used'],
     examples: [
-      'Chi', 'Đã chi', 'GN', 'TH', 'TH 9 tháng', 'TH đến 30/9/2023', 'TH năm 2023', 'Thực', 'Giải ngân đến 15/11/2023', 'Đã giải ngân', 'Lũy kế giải ngân', 'Thực hiện', 'Thanh toán', 'Đã thanh toán', 'GN đến 30/9',
+      'Chi', 'Đã chi', 'GN', 'TH', 'TH 9 tháng', 'TH 6 tháng đầu năm', 'TH đến 30/9/2023', 'TH năm 2023', 'TH quý III', 'TH kỳ báo cáo', 'Thực', 'Giải ngân đến 15/11/2023', 'Đã giải ngân', 'Lũy kế giải ngân', 'Thực hiện', 'Thanh toán', 'Đã thanh toán', 'GN đến 30/9',
       'GN NSTW đến 30/9', 'TH lũy kế', 'Quyết toán', 'Đã sử dụng', 'Kinh phí đã sử dụng đề nghị quyết toán', 'Đề nghị quyết toán', 'Kinh phí đã giải ngân', 'Disbursed', 'Spent', 'Actual', 'Paid', 'Expenditure', 'Executed', 'Used',
     ],
   },
@@ -279,8 +283,12 @@ interface PartReading {
   carriedIn?: boolean;
   /** Money carried on to a year ("chuyển nguồn sang năm 2025"), or to the next ("sang năm sau"). */
   carriedTo?: number | 'next';
+  /** This year's own money ("Giao trong năm", "Năm nay"), beside money carried in. */
+  thisYear?: boolean;
   /** Money added to a plan ("bổ sung"). */
   supplement?: boolean;
+  /** Names a place ("Huyện Mường Nhé" under "Chia ra"): the column holds that place's money. */
+  place?: string;
   /** Names the year of some money and nothing more ("Vốn năm 2024", "Năm 2023 chuyển sang"): plan
    * money unless another part of the header names its measure. */
   yearMoney?: boolean;
@@ -338,7 +346,9 @@ function readPart(part: string): PartReading {
   reading.capital = anyIncludes(key, CAPITAL_IN_KEY);
   if (CARRY_WORDS.some((w) => key.includes(w))) reading.carriedIn = true;
   if (/bosung|supplement/.test(key)) reading.supplement = true;
+  if (/giaotrongnam|trongnam|namnay|thisyear|currentyear/.test(key) && !reading.carriedIn) reading.thisYear = true;
   if (!reading.measure && /^(?:von|kinhphi|nguon)?nam(?:19|20)\d{2}/.test(key)) reading.yearMoney = true;
+  if (!reading.measure && namesPlaceKind(text)) reading.place = text;
   return reading;
 }
 
@@ -355,7 +365,14 @@ export function headerWordScore(text: string): number {
  * The lowest part that names a field or a measure decides; qualifiers (source, capital type,
  * year, carried over, as-of date, unit, total) are gathered from every part. A column named only
  * by a source ("NSTW") holds plan money. */
-export function guessColumn(parts: readonly string[]): ColumnRole & { total?: boolean; carriedTo?: number | 'next' } {
+type GuessedRole = ColumnRole & { total?: boolean; carriedTo?: number | 'next'; thisYear?: boolean };
+
+export function guessColumn(written: readonly string[]): GuessedRole {
+  // A header flattened into one cell ("KHV 2024 - NSTW", "Giải ngân / Tổng số") reads as its parts.
+  const parts = written.flatMap((p) => {
+    const pieces = p.split(/\s+[-–/|]\s+/u);
+    return pieces.length > 1 && pieces.filter((x) => headerWordScore(x) > 0 || /^(?:năm\s+)?(?:19|20)\d{2}$/iu.test(x)).length >= 2 ? pieces : [p];
+  });
   // A part naming a program item ("Dự án 3", then "Tiểu dự án 1" under it) makes the column that
   // item's money; the other parts still say which measure, source or capital type.
   let item: string | undefined;
@@ -380,16 +397,16 @@ export function guessColumn(parts: readonly string[]): ColumnRole & { total?: bo
     for (let i = readings.length - 1; i >= 0; i--) if (readings[i][k] !== undefined) return readings[i][k];
     return undefined;
   };
-  const qualified = readings.some((r) => r.source || r.capital || r.total || r.carriedIn || r.money || r.yearMoney);
+  const qualified = readings.some((r) => r.source || r.capital || r.total || r.carriedIn || r.money || r.yearMoney || r.place);
   if (decided?.text) {
     // A text field's header may also carry a unit, never a split.
     return { field: decided.text };
   }
   const measure: Measure | undefined = decided?.measure ?? (qualified ? 'plan' : undefined);
   if (!measure) return { field: 'ignore' };
-  const role: ColumnRole & { total?: boolean; carriedTo?: number | 'next' } = { field: measure };
+  const role: GuessedRole = { field: measure };
   if (measure === 'plan' || measure === 'disbursed') {
-    for (const k of ['source', 'capital', 'unit', 'carriedIn', 'total', 'supplement'] as const) {
+    for (const k of ['source', 'capital', 'unit', 'carriedIn', 'total', 'supplement', 'place'] as const) {
       const v = q(k);
       if (v !== undefined) (role as unknown as Record<string, unknown>)[k] = v;
     }
@@ -399,6 +416,7 @@ export function guessColumn(parts: readonly string[]): ColumnRole & { total?: bo
   }
   const carriedTo = q('carriedTo');
   if (carriedTo !== undefined) role.carriedTo = carriedTo as number | 'next';
+  if (q('thisYear') && role.vintage === undefined) role.thisYear = true;
   // An expected figure in money, not a rate: "Ước giải ngân đến 31/12", "Dự kiến giải ngân (triệu
   // đồng)". Its share of the row's plan is the expected rate.
   if (measure === 'expectedRate' && !q('percent') && (q('unit') !== undefined || q('estimate'))) {
@@ -430,7 +448,7 @@ export function guessMapping(table: Pick<DetectedTable, 'headers' | 'headerParts
   });
   for (const measure of ['plan', 'disbursed'] as const) {
     const cols = guessed.filter((g) => g.field === measure);
-    const split = cols.some((g) => g.source || g.capital || g.item);
+    const split = cols.some((g) => g.source || g.capital || g.item || g.place);
     if (!split) continue;
     for (const g of cols) {
       // An item's own total beside its split or its sub-items ("Dự án 3 / Tổng số" by "Dự án 3 /
@@ -440,15 +458,17 @@ export function guessMapping(table: Pick<DetectedTable, 'headers' | 'headerParts
         g.field = measure === 'plan' ? 'statedPlan' : 'statedDisbursed';
         continue;
       }
-      if (g.source || g.capital || g.item) continue;
+      if (g.source || g.capital || g.item || g.place) continue;
       // The unsplit column of a split measure totals the others as the file states it.
-      if (g.total || cols.some((o) => o !== g && (o.source || o.capital || o.item) && (o.vintage ?? null) === (g.vintage ?? null))) {
+      if (g.total || cols.some((o) => o !== g && (o.source || o.capital || o.item || o.place) && (o.vintage ?? null) === (g.vintage ?? null))) {
         g.field = measure === 'plan' ? 'statedPlan' : 'statedDisbursed';
       }
     }
   }
   const seen = new Set<ImportField>();
-  const columns: ColumnRole[] = guessed.map(({ total: _total, carriedTo: _to, ...role }) => {
+  // This year's own money ("Giao trong năm") is of the plan's year.
+  for (const g of guessed) if (g.thisYear && year !== undefined && (g.field === 'plan' || g.field === 'disbursed')) g.vintage = year;
+  const columns: ColumnRole[] = guessed.map(({ total: _total, carriedTo: _to, thisYear: _this, ...role }) => {
     if (role.field === 'name' && seen.has('name')) return { field: 'label' };
     if ((role.field === 'stt' || role.field === 'code' || role.field === 'unit' || role.field === 'source' || role.field === 'capital' || role.field === 'vintage' || role.field === 'asOf') && seen.has(role.field)) return { field: 'ignore' };
     seen.add(role.field);

@@ -13,6 +13,7 @@ import { codeInName } from './column-map';
 import type { ImportProblem } from './import-types';
 import type { RowTree } from './row-tree';
 import { bottomUp, childrenOf, topDown } from './row-tree';
+import { PLACE_KIND, namesPlaceKind } from './row-words';
 import type { ImportedNode } from './import-plan';
 
 // ---------------------------------------------------------------------------------------------
@@ -111,16 +112,6 @@ export class TreeIndex {
     for (let n = this.byId.get(id); n && n.parentId !== null && !out.includes(n.parentId); n = this.byId.get(n.parentId)) out.push(n.parentId);
     return out;
   }
-}
-
-/** Words that open a place's name: "Huyện Bình Gia", "Xã Lộc Yên", "TP. Lạng Sơn", "UBND huyện …". */
-const PLACE_KIND = /^(?:UBND\s+)?(?:huyện|quận|thị\s+xã|thành\s+phố|tp\.|tp|xã|phường|thị\s+trấn|tt\.|tt)\s*/iu;
-
-/** Whether a name opens with a place's kind followed by a capital or a number: "Xã Lộc Yên",
- * "Huyện Bình Gia", but not "Xã hội hoá …". */
-function namesPlaceKind(text: string): boolean {
-  const m = PLACE_KIND.exec(text);
-  return m !== null && m[0].length < text.length && /^[\p{Lu}\d]/u.test(text.slice(m[0].length)) && (m[0].endsWith(' ') || m[0].endsWith('.'));
 }
 
 /** How high a place its name's kind word says: 0 a province, 1 a district (huyện, quận, thị xã,

@@ -29,6 +29,7 @@ import type { LineDefaults, OwnMeasures } from './import-lines';
 import { addStated, giveDisbursedRest, groupLine, progressStepper, readAcross, shareOf, splitGroups, statedFigures, totalsOfTable } from './import-lines';
 import type { ReconcileInput, Reconciliation } from './reconcile';
 import { questionOf, reconcile } from './reconcile';
+import { splitInName } from './row-words';
 import { settleColumns } from './column-sums';
 
 /** What an import needs to know of the workbook it goes into. */
@@ -178,6 +179,8 @@ export async function buildImportPlan(
     placeRank: (text) => placeKindRank(text) ?? (placeIndex.find(text) ? 2 : null),
   });
   let kids = childrenOf(shape);
+  const memos = table.rows.flatMap((tr, i) => (shape.role[i] === 'memo' ? [tr.row + 1] : []));
+  if (memos.length) report(fileProblem({ code: 'import.memo-rows', params: { count: memos.length, rows: memos.slice(0, 6).join(', ') + (memos.length > 6 ? ', …' : '') } }, 'warning', name));
   /** The table lists lines under its items: an item's row shows their sums, and zeros when it has none. */
   const listed = shape.role.includes('listed');
   const tableTotals = table.rows.flatMap((tr, i) => (tr.kind === 'total' && tr.scope === 'table' && !tr.source ? [i] : []));
@@ -195,7 +198,7 @@ export async function buildImportPlan(
       headers: table.headers,
       rows: table.rows.flatMap((_, i) => (shape.role[i] === 'item' || shape.role[i] === 'repeat' || shape.role[i] === 'listed' || shape.role[i] === 'breakdown' ? [i] : [])),
       amount,
-      text: (i, c) => rawReader.text(rowOf(i), c),
+      text: (i, c) => normalizeText(String(rawReader.raw(rowOf(i), c) ?? '')),
       sumsMatched: (c) => sumsReproduced(shape, kids, (i) => amount(i, c), tableTotals).matched,
       hidden: sheet.hiddenColumns ?? new Set(),
     });
@@ -337,7 +340,7 @@ export async function buildImportPlan(
     const role = shape.role[i];
     const nodeId = place.node[i];
     const entry = nodeId ? imported.get(nodeId) : undefined;
-    if (role === 'blank' || role === 'caption') {
+    if (role === 'blank' || role === 'caption' || role === 'memo') {
       previewRow(tr, 'blank', undefined);
       return;
     }
@@ -366,7 +369,7 @@ export async function buildImportPlan(
       if (place.statesNode[i] && entry) addStated(entry, statedFigures(cells, cols, 1, listed));
       if (listed || (!own.plan && !own.disbursed)) return;
     } else previewRow(tr, tr.kind === 'item' ? 'item' : tr.kind, entry);
-    const groups = splitGroups(cells, cols, defaults, context.year, headerVintages, shape.split.get(i), own);
+    const groups = splitGroups(cells, cols, defaults, context.year, headerVintages, shape.split.get(i) ?? splitInName(nameAt(i)) ?? undefined, own);
     if (own.disbursed && cols.statedDisbursed !== null) {
       const asOf = cols.roles[cols.statedDisbursed].asOf ?? null;
       const moved = giveDisbursedRest(groups, cells.num(cols.statedDisbursed), asOf);
@@ -475,7 +478,7 @@ export async function buildImportPlan(
         const scopeRow = tr.scope === 'group' ? groupOfTotal(i) : -1;
         const t = totals.find((x) => x.row === tr.row + 1);
         statedRows.push({ i, row: tr.row + 1, kind: 'total', label: tr.label ?? text, nodeId: t?.nodeId ?? null, scope: t?.scope === 'table' || scopeRow < 0 ? 'table' : scopeRow });
-      } else if (shape.role[i] !== 'blank' && shape.role[i] !== 'caption' && (isSubtotal(i) || placement?.meaning[i] === 'section')) {
+      } else if (shape.role[i] !== 'blank' && shape.role[i] !== 'caption' && shape.role[i] !== 'memo' && (isSubtotal(i) || placement?.meaning[i] === 'section')) {
         statedRows.push({ i, row: tr.row + 1, kind: 'group', label: text, nodeId: placement?.statesNode[i] ? placement.node[i] : null, scope: 'self' });
       } else if (lineRowsSet.has(i) && (cols.statedPlan !== null || cols.statedDisbursed !== null)) {
         statedRows.push({ i, row: tr.row + 1, kind: 'line', label: text, nodeId: null, scope: 'self' });
@@ -497,7 +500,7 @@ export async function buildImportPlan(
       lines: lines.map((l) => l.line),
       lineRows,
       linePlaces,
-      sourceOfRow: (i) => table.rows[i].source ?? null,
+      splitOfRow: (i) => table.rows[i].split ?? null,
     });
     return { ...result, unmapped: unmappedMoney(table, roles, rawReader, lineRowsSet, locales, table.unit ?? options.unit ?? 'dong') };
   }
@@ -608,7 +611,7 @@ function moneyBelow(table: DetectedTable, shape: RowTree, kids: Children, cols: 
     });
   for (let i = 0; i < n; i++) {
     const role = shape.role[i];
-    if (role === 'blank' || role === 'total' || role === 'caption') continue;
+    if (role === 'blank' || role === 'total' || role === 'caption' || role === 'memo') continue;
     const r = table.rows[i].row;
     if (has(r, [...cols.plan, cols.statedPlan])) planHere[i] = 1;
     if (has(r, [...cols.disbursed, cols.statedDisbursed])) disbursedHere[i] = 1;
@@ -617,7 +620,7 @@ function moneyBelow(table: DetectedTable, shape: RowTree, kids: Children, cols: 
   const disbursedBelow = new Uint8Array(n);
   for (const i of bottomUp(shape.parent)) {
     const p = shape.parent[i];
-    if (p < 0 || shape.role[i] === 'blank' || shape.role[i] === 'total' || shape.role[i] === 'caption') continue;
+    if (p < 0 || shape.role[i] === 'blank' || shape.role[i] === 'total' || shape.role[i] === 'caption' || shape.role[i] === 'memo') continue;
     if (planHere[i] || planBelow[i]) planBelow[p] = 1;
     if (disbursedHere[i] || disbursedBelow[i]) disbursedBelow[p] = 1;
   }
@@ -645,7 +648,8 @@ function sourceFromItem(lines: ImportedLine[], unsaid: readonly number[]): void 
   }
 }
 
-// Header words of columns that count things, rate them or date them: numbers, not money.
+// Header words of money, and of columns that count things, rate them or date them.
+const MONEY_WORD = /(?:^|\s)(?:tiền|vốn|kinh\s+phí|kế\s+hoạch|kh|khv|dự\s+toán|dt|giải\s+ngân|gn|thực\s+hiện|th|ngân\s+sách|ns|nstw|nsđp|đồng|chi|thanh\s+toán|quyết\s+toán|amount|fund|budget|money|vnd)(?:\s|$|[,.:;()/-])/iu;
 const NOT_MONEY = /(?:^|\s)(?:stt|tt|mã|số\s+hộ|hộ|người|lao\s+động|lượt|lớp|mô\s+hình|xã|thôn|bản|km|m2|ha|tấn|con|số\s+lượng|khối\s+lượng|diện\s+tích|tỷ\s+lệ|tỉ\s+lệ|%|năm|ngày|tháng|quý|công\s+trình|dự\s+án|hợp\s+đồng|văn\s+bản|quyết\s+định)(?:\s|$|[,.:;()])/iu;
 
 /** Columns mapped to nothing whose cells on the rows that make lines hold numbers, with their sums
@@ -663,7 +667,8 @@ function unmappedMoney(
   roles.forEach((role, c) => {
     if (role.field !== 'ignore' || c === table.sttColumn) return;
     const header = table.headers[c] ?? '';
-    if (NOT_MONEY.test(` ${foldForMatch(header)} `)) return;
+    const words = ` ${foldForMatch(header)} `;
+    if (!MONEY_WORD.test(words) && NOT_MONEY.test(words)) return;
     const col = { field: 'plan' as const, unit: table.columnUnits[c] ?? unit, locale };
     let total = 0;
     let count = 0;

@@ -84,8 +84,8 @@ export interface ReconcileInput {
   /** table.rows index of each line, and the place its column named (null for the row's own). */
   lineRows: readonly number[];
   linePlaces: readonly (string | null)[];
-  /** For a breakdown under a total ("- NSTW" under "Tổng cộng"): the source it states. */
-  sourceOfRow?: (i: number) => Source | null;
+  /** For a breakdown under a total ("- NSTW", "- Vốn ĐTPT" under "Tổng cộng"): the part it states. */
+  splitOfRow?: (i: number) => { source?: Source; capital?: CapitalType } | null;
 }
 
 /** Each stated row's figures against the sum of the lines under it, column by column. */
@@ -103,13 +103,14 @@ export function reconcile(input: ReconcileInput): Omit<Reconciliation, 'unmapped
   let matched = 0;
   const acc = new Float64Array(n);
   for (const q of input.questions) {
-    const sumFor = (source: Source | undefined): { under: Float64Array; all: number } => {
+    const sumFor = (split: { source?: Source; capital?: CapitalType } | null): { under: Float64Array; all: number } => {
       acc.fill(0);
       let all = 0;
+      const source = split?.source ?? q.source;
+      const capital = split?.capital ?? q.capital;
       input.lines.forEach((l, k) => {
-        const s = source ?? q.source;
-        if (s !== undefined && l.source !== s) return;
-        if (q.capital !== undefined && l.capital !== q.capital) return;
+        if (source !== undefined && l.source !== source) return;
+        if (capital !== undefined && l.capital !== capital) return;
         if (q.vintage !== undefined && l.vintage !== q.vintage) return;
         if (q.items && !q.items.has(l.nodeId)) return;
         if (q.place !== undefined && input.linePlaces[k] !== q.place) return;
@@ -120,16 +121,17 @@ export function reconcile(input: ReconcileInput): Omit<Reconciliation, 'unmapped
       for (const i of order) if (input.parent[i] >= 0) acc[input.parent[i]] += acc[i];
       return { under: acc.slice(), all };
     };
-    const plain = sumFor(undefined);
-    const bySource = new Map<Source, { under: Float64Array; all: number }>();
+    const plain = sumFor(null);
+    const bySplit = new Map<string, { under: Float64Array; all: number }>();
     for (const s of input.statedRows) {
       const stated = input.value(s.i, q.col);
       if (stated === null) continue;
-      const source = q.source === undefined ? input.sourceOfRow?.(s.i) ?? null : null;
+      const split = input.splitOfRow?.(s.i) ?? null;
       let sums = plain;
-      if (source) {
-        if (!bySource.has(source)) bySource.set(source, sumFor(source));
-        sums = bySource.get(source)!;
+      if (split && (split.source || split.capital)) {
+        const key = `${split.source ?? ''}|${split.capital ?? ''}`;
+        if (!bySplit.has(key)) bySplit.set(key, sumFor(split));
+        sums = bySplit.get(key)!;
       }
       const computed = s.scope === 'table' ? sums.all : s.scope === 'self' ? sums.under[s.i] : sums.under[s.scope];
       checked++;

@@ -7,27 +7,23 @@
 // means for the workbook (an item, a place, a section, a line) is decided elsewhere
 // (import-place.ts); here only the shape. Pure, no recursion over the file's depth.
 
-import type { CapitalType, Source } from '../domain/model';
-import { parseCapital, parseSource } from '../domain/cell-input';
 import { foldForMatch, normalizeText } from '../domain/text';
 import type { DetectedTable } from './table-detect';
+import type { BreakdownSplit } from './row-words';
+import { BREAKDOWN_CAPTION, BULLET_STYLES, breakdownOf, isMemo, programLevel } from './row-words';
+
+export type { BreakdownSplit } from './row-words';
+export { breakdownOf, programLevel };
 
 /** What a body row is in the file's shape. item: a row of its own (an item, a place, a work…);
  * listed: a line listed under the coded row above (the app's own export); breakdown: part of the
- * row above by source, capital type or year; caption: "Trong đó:" alone; repeat: another line of
+ * row above by source, capital type or year; caption: "Trong đó:" alone; memo: "Trong đó: thu hồi
+ * vốn ứng trước", a part the row above already counts, for information; repeat: another line of
  * the row above (no number, no name of its own); total: a "Tổng cộng" or "Cộng" row. */
-export type RowRole = 'item' | 'listed' | 'breakdown' | 'caption' | 'repeat' | 'total' | 'blank';
+export type RowRole = 'item' | 'listed' | 'breakdown' | 'caption' | 'memo' | 'repeat' | 'total' | 'blank';
 
 /** How a row's parent was found. */
 export type ParentBy = 'none' | 'numbering' | 'name' | 'sum' | 'listed' | 'breakdown';
-
-/** The split a breakdown row's name states. */
-export interface BreakdownSplit {
-  source?: Source;
-  capital?: CapitalType;
-  vintage?: number;
-  carriedIn?: boolean;
-}
 
 export interface RowTree {
   /** Per table.rows index. */
@@ -57,55 +53,6 @@ export interface RowTexts {
   coded: boolean;
   /** For a name that names a place: 0 a province, 1 a district, 2 a commune; else null. */
   placeRank?: (name: string) => number | null;
-}
-
-const BULLET = /^[-–+•*·]\s*/u;
-/** "Trong đó:" alone: captions the breakdown below; neither an item nor a line. */
-export const BREAKDOWN_CAPTION = /^(?:[-–+•*·]\s*)?(?:trong\s+đó|bao\s+gồm|gồm|chia\s+ra|chi\s+tiết)\s*:?$/iu;
-
-/** A year or a carry in a breakdown part: "Vốn năm 2023", "Năm 2022 chuyển sang", "KH 2023 kéo dài". */
-const YEAR_PART = /^(?:(?:kế\s+hoạch|kh|vốn|nguồn|dự\s+toán)\s+)*(?:vốn\s+)?(?:năm\s+)?((?:19|20)\d{2})(?:\s+(chuyển\s+sang|chuyển\s+nguồn(?:\s+sang)?|kéo\s+dài))?$/iu;
-const CARRIED_PART = /^(?:vốn\s+|nguồn\s+)?(?:năm\s+trước\s+)?(?:chuyển\s+sang|chuyển\s+nguồn|kéo\s+dài)(?:\s+năm\s+trước)?$/iu;
-
-const LEVEL_ONLY = /^(?:cấp\s+)?(?:tỉnh|huyện|xã|thành\s+phố|thị\s+xã)$/iu;
-/** Numbering styles a breakdown row may carry: bullets, never a number of its own. */
-const BULLET_STYLES = new Set(['dash', 'plus', 'star', 'bullet']);
-
-/** The split a row's name states when it names only a source, a capital type, a year or money
- * carried in, or several of them ("- Vốn đầu tư phát triển", "+ NSTW", "Trong đó: NSĐP", "Vốn ĐTPT
- * (NSTW)", "- Vốn năm 2023 chuyển sang"); null for any other name. */
-export function breakdownOf(name: string): BreakdownSplit | null {
-  const text = normalizeText(name).replace(BULLET, '').replace(/^(?:trong\s+đó|bao\s+gồm|gồm)\s*:?\s*/iu, '').trim();
-  const out: BreakdownSplit = {};
-  for (const part of text.split(/\s*(?:[:,;/()+]|\s[-–]\s|^[-–]|\svà\s)\s*/u).filter(Boolean)) {
-    const year = YEAR_PART.exec(part);
-    if (year && out.vintage === undefined) {
-      out.vintage = Number(year[1]);
-      if (year[2]) out.carriedIn = true;
-      continue;
-    }
-    if (CARRIED_PART.test(part) && !out.carriedIn) {
-      out.carriedIn = true;
-      continue;
-    }
-    // "Cấp huyện" alone names a level of the administration (a section), not its budget.
-    if (LEVEL_ONLY.test(part)) return null;
-    const source = parseSource(part);
-    const capital = parseCapital(part);
-    if (source.ok && !out.source) out.source = source.value;
-    else if (capital.ok && !out.capital) out.capital = capital.value;
-    else return null;
-  }
-  return out.source || out.capital || out.vintage !== undefined || out.carriedIn ? out : null;
-}
-
-/** The program level a name states: 0 for a project ("Dự án 3: …", "DA3"), 1 for a sub-project
- * ("Tiểu dự án 1", "DA3.TDA1"), null otherwise. */
-export function programLevel(name: string): 0 | 1 | null {
-  const s = foldForMatch(name).replace(/^(?:[ivx]+|\d+|[a-z])\s*[.)]\s*/u, '');
-  if (/^(?:tiểu\s+dự\s+án|tda)\s*\d/u.test(s) || /^da\d+\.tda\d+\b/u.test(s) || /^(?:dự án|da)\s*\d+\s*[-–:,.]?\s*(?:tiểu dự án|tda)\s*\d/u.test(s)) return 1;
-  if (/^(?:dự\s+án|da)\s*\d+\b/u.test(s)) return 0;
-  return null;
 }
 
 /**
@@ -156,6 +103,10 @@ export function readRowTree(table: DetectedTable, texts: RowTexts): RowTree {
     }
     if (!code && BREAKDOWN_CAPTION.test(normalizeText(name))) {
       role[i] = 'caption';
+      continue;
+    }
+    if (!code && head >= 0 && isMemo(name)) {
+      role[i] = 'memo';
       continue;
     }
     const parts = !code && name && head >= 0 && (tr.style === null || BULLET_STYLES.has(tr.style)) ? breakdownOf(name) : null;
@@ -233,11 +184,12 @@ export interface Children {
 export function childrenOf(tree: Pick<RowTree, 'parent' | 'role'>): Children {
   const n = tree.parent.length;
   const count = new Int32Array(n + 2);
-  for (let i = 0; i < n; i++) if (tree.role[i] !== 'blank' && tree.role[i] !== 'total' && tree.role[i] !== 'caption') count[(tree.parent[i] < 0 ? n : tree.parent[i]) + 1]++;
+  const counted = (i: number) => tree.role[i] !== 'blank' && tree.role[i] !== 'total' && tree.role[i] !== 'caption' && tree.role[i] !== 'memo';
+  for (let i = 0; i < n; i++) if (counted(i)) count[(tree.parent[i] < 0 ? n : tree.parent[i]) + 1]++;
   for (let i = 0; i <= n; i++) count[i + 1] += count[i];
   const kids = new Int32Array(count[n + 1]);
   const at = count.slice(0, n + 1);
-  for (let i = 0; i < n; i++) if (tree.role[i] !== 'blank' && tree.role[i] !== 'total' && tree.role[i] !== 'caption') kids[at[tree.parent[i] < 0 ? n : tree.parent[i]]++] = i;
+  for (let i = 0; i < n; i++) if (counted(i)) kids[at[tree.parent[i] < 0 ? n : tree.parent[i]]++] = i;
   return { from: count.subarray(0, n + 2), kids };
 }
 
@@ -283,7 +235,7 @@ export function sumsReproduced(
   let checked = 0;
   let matched = 0;
   for (const i of bottomUp(tree.parent)) {
-    if (tree.role[i] === 'total' || tree.role[i] === 'blank' || tree.role[i] === 'caption') continue;
+    if (tree.role[i] === 'total' || tree.role[i] === 'blank' || tree.role[i] === 'caption' || tree.role[i] === 'memo') continue;
     let sum = NaN;
     for (let k = kids.from[i]; k < kids.from[i + 1]; k++) {
       const v = rolled[kids.kids[k]];

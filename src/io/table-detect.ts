@@ -7,12 +7,13 @@
 import type { AmountUnit, Result, Source } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import { parseAmount } from '../domain/amount';
-import { parseSource } from '../domain/cell-input';
 import { foldForMatch, foldToKey, normalizeText } from '../domain/text';
 import { findUnitIn, guessColumn, headerWordScore } from './column-map';
 import type { CellValue, ImportProblem, Sheet } from './import-types';
 import { cellKey, cellProblem, fileProblem } from './import-types';
 import { mergeOrigins, sheetWidth } from './sheet';
+import type { BreakdownSplit } from './row-words';
+import { breakdownOf } from './row-words';
 
 /** item: a budget line or a group of them; total: a stated total; blank: nothing to read. */
 export type RowKind = 'item' | 'total' | 'blank';
@@ -35,6 +36,8 @@ export interface TableRow {
   label?: string;
   scope?: 'table' | 'group';
   source?: Source;
+  /** A breakdown row under a total: the part of the total it states ("- Vốn ĐTPT", "- NSTW"). */
+  split?: BreakdownSplit;
 }
 
 export interface DetectedTable {
@@ -161,15 +164,6 @@ function totalScope(label: string): 'table' | 'group' | null {
 
 /** "Trong đó:", "Chia ra:", "Of which": the line that introduces a total's breakdown. */
 const isBreakdownIntro = (label: string): boolean => /^(?:trongdo|chiara|ofwhich|including)/.test(foldToKey(label));
-
-/** The source a breakdown row under a total names ("- NSTW", "Ngân sách địa phương"), or null. */
-function breakdownSource(label: string): Source | null {
-  const stripped = label.replace(/^(?:trong đó|chia ra)\s*:?\s*/iu, '').replace(/^[-+•*]\s*/, '');
-  // "Cấp tỉnh" alone names a level of the administration (a section), not its budget.
-  if (/^(?:cấp\s+)?(?:tỉnh|huyện|xã|thành\s+phố|thị\s+xã)$/iu.test(normalizeText(stripped))) return null;
-  const r = parseSource(stripped);
-  return r.ok ? r.value : null;
-}
 
 const isFooterText = (text: string): boolean => {
   const key = foldToKey(text);
@@ -346,6 +340,7 @@ export function detectTable(sheet: Sheet): Result<DetectedTable> {
   const levels = new NumberingLevels();
   const body: TableRow[] = [];
   let afterTotal = false;
+  let lastScope: 'table' | 'group' = 'table';
   for (let r = firstDataRow; r <= lastDataRow; r++) {
     const cells = nonEmpty(r);
     const stt = sttColumn === null ? '' : textOf(raw(r, sttColumn));
@@ -367,15 +362,18 @@ export function detectTable(sheet: Sheet): Result<DetectedTable> {
     if (scope) {
       body.push({ row: r, kind: 'total', stt, style: null, level: null, label: label || stt, scope });
       afterTotal = true;
+      lastScope = scope;
       continue;
     }
     if (afterTotal && isBreakdownIntro(label) && !hasNumber()) {
       body.push({ row: r, kind: 'blank', stt, style: null, level: null, label });
       continue;
     }
-    const source = afterTotal ? breakdownSource(label) : null;
-    if (source && (stt === '' || /^[-+•*]$/.test(stt))) {
-      body.push({ row: r, kind: 'total', stt, style: null, level: null, label, scope: 'table', source });
+    const split = afterTotal && (stt === '' || /^[-+•*]$/.test(stt)) ? breakdownOf(label) : null;
+    if (split) {
+      const row: TableRow = { row: r, kind: 'total', stt, style: null, level: null, label, scope: lastScope, split };
+      if (split.source) row.source = split.source;
+      body.push(row);
       continue;
     }
     afterTotal = false;
