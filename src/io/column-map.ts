@@ -68,21 +68,25 @@ export interface ColumnMapping {
   columns: ColumnRole[];
 }
 
+// The words for a project and a sub-project, in Vietnamese and English (folded for matching).
+const PROJECT = '(?:dự án|da|project)';
+const SUB = '(?:tiểu dự án|tda|sub-?\\s*project|subproject)';
+
 /** The program code a row's name states: "Dự án 3: …" → DA3; "Tiểu dự án 1: …" under DA3 →
  * DA3.TDA1; "Dự án 4 - Tiểu dự án 2" → DA4.TDA2; "DA6.TDA1 Giảm nghèo…" → DA6.TDA1. */
 export function codeInName(name: string, parentCode: string | null): string | null {
   const s = foldForMatch(name);
-  const both = /^(?:dự án|da)\s*(\d+)\s*[-–:,.]?\s*(?:tiểu dự án|tda)\s*(\d+)\b/u.exec(s);
+  const both = new RegExp(`^${PROJECT}\\s*(\\d+)\\s*[-–:,.]?\\s*${SUB}\\s*(\\d+)\\b`, 'u').exec(s);
   if (both) return `DA${Number(both[1])}.TDA${Number(both[2])}`;
-  // "Tiểu dự án 1 (Dự án 3)", "Tiểu dự án 2 - Dự án 6", "TDA1 thuộc DA3".
-  const subOf = /^(?:tiểu dự án|tda)\s*(\d+)\s*[-–:,(]?\s*(?:thuộc\s+)?(?:dự án|da)\s*(\d+)\b/u.exec(s);
+  // "Tiểu dự án 1 (Dự án 3)", "Tiểu dự án 2 - Dự án 6", "TDA1 thuộc DA3", "Sub-project 1 of Project 3".
+  const subOf = new RegExp(`^${SUB}\\s*(\\d+)\\s*[-–:,(]?\\s*(?:thuộc\\s+|of\\s+)?${PROJECT}\\s*(\\d+)\\b`, 'u').exec(s);
   if (subOf) return `DA${Number(subOf[2])}.TDA${Number(subOf[1])}`;
   const written = /^(da\d+(?:\.tda\d+)?)\b/u.exec(s);
   if (written) return written[1].toUpperCase();
-  const sub = /^(?:tiểu dự án|tda)\s*(\d+)\b/u.exec(s);
+  const sub = new RegExp(`^${SUB}\\s*(\\d+)\\b`, 'u').exec(s);
   const project = parentCode ? /^(DA\d+)/i.exec(parentCode) : null;
   if (sub && project) return `${project[1].toUpperCase()}.TDA${Number(sub[1])}`;
-  const proj = /^(?:dự án|da)\s*(\d+)\b/u.exec(s);
+  const proj = new RegExp(`^${PROJECT}\\s*(\\d+)\\b`, 'u').exec(s);
   if (proj) return `DA${Number(proj[1])}`;
   return null;
 }
@@ -261,6 +265,9 @@ function measureOf(key: string): Measure | 'unread' | undefined {
   return plan ? 'plan' : undefined;
 }
 
+// Things counted in a table's columns: households, people, classes, models, communes, works.
+const COUNTS = /\s(?:hộ|người|nhân\s+khẩu|lao\s+động|học\s+viên|lượt(?:\s+người)?|lớp|mô\s+hình|xã|thôn|bản|công\s+trình|dự\s+án|con|cái|km|ha|m2|tấn|điểm|hệ\s+số|households?|people|persons?|classes|models|communes)\s/u;
+
 // Words that say "an amount" without saying which: "Giải ngân / Số tiền" is disbursed money.
 const MONEY_WORDS = new Set(['sotien', 'amount', 'giatri', 'value', 'thanhtien']);
 // Place words that parseSource reads as the local budget; as a header they name a place column.
@@ -334,6 +341,8 @@ function readPart(part: string): PartReading {
   }
   // Not this year's lines ("Đối ứng NSĐP yêu cầu", "Chênh lệch", "Tổng mức đầu tư", "Hủy dự toán").
   if (named === 'unread') return { ...reading, text: 'ignore', measure: undefined };
+  // A count ("Tổng số hộ", "Số hộ nghèo", "Số người", "Số lớp") is no money, whatever its words.
+  if (!named && !reading.unit && COUNTS.test(` ${foldForMatch(bare)} `)) return { ...reading, text: 'ignore', measure: undefined };
   const source = parseSource(bare);
   const capital = parseCapital(bare);
   if (source.ok && !PLACE_WORDS.has(key)) return { ...reading, source: source.value };
@@ -349,6 +358,15 @@ function readPart(part: string): PartReading {
   if (/giaotrongnam|trongnam|namnay|thisyear|currentyear/.test(key) && !reading.carriedIn) reading.thisYear = true;
   if (!reading.measure && /^(?:von|kinhphi|nguon)?nam(?:19|20)\d{2}/.test(key)) reading.yearMoney = true;
   if (!reading.measure && namesPlaceKind(text)) reading.place = text;
+  // A source or capital type in brackets ("Disbursed (local)", "Kế hoạch (NSTW)"), not a unit.
+  for (const m of text.matchAll(/\(([^()]*)\)/g)) {
+    if (findUnitIn(m[1])) continue;
+    const inner = foldToKey(m[1]);
+    const source = parseSource(m[1]);
+    reading.source ??= source.ok && !PLACE_WORDS.has(inner) ? source.value : anyIncludes(inner, SOURCE_IN_KEY.filter(([w]) => w !== 'khac'));
+    const capital = parseCapital(m[1]);
+    reading.capital ??= capital.ok ? capital.value : anyIncludes(inner, CAPITAL_IN_KEY);
+  }
   return reading;
 }
 

@@ -22,13 +22,13 @@ import type { ImportedNode } from './import-plan';
 /** The name without a leading "Dự án 3:", "Tiểu dự án 1 -", "DA3.TDA1" or "1." prefix. */
 export const bareName = (name: string): string =>
   normalizeText(name)
-    .replace(/^(?:(?:tiểu\s+)?dự\s+án|t?da)\s*\d+(?:\s*[-–:,.]?\s*(?:tiểu\s+dự\s+án|tda)\s*\d+)?\s*[:.\-–]?\s*/iu, '')
+    .replace(/^(?:(?:tiểu\s+)?dự\s+án|t?da|(?:sub-?\s*)?project)\s*\d+(?:\s*[-–:,.]?\s*(?:tiểu\s+dự\s+án|tda|sub-?\s*project)\s*\d+)?\s*[:.\-–]?\s*/iu, '')
     .replace(/^da\d+(?:\.tda\d+)?\s*[:.\-–]?\s*/iu, '')
     .replace(/^(?:[IVXLCDM]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)]\s+/u, '')
     .trim();
 
 // A folded name that codeInName or bareName could read differently: a project word or a numbering.
-const ITEM_PREFIX = /^(?:tiểu dự án|dự án|t?da|[ivxlcdm]+\s*[.)]|\d|[a-zđ]\s*[.)])/u;
+const ITEM_PREFIX = /^(?:tiểu dự án|dự án|t?da|sub-?\s*project|project|[ivxlcdm]+\s*[.)]|\d|[a-zđ]\s*[.)])/u;
 
 /** The workbook's tree, indexed for matching. */
 export class TreeIndex {

@@ -31,6 +31,8 @@ import type { ReconcileInput, Reconciliation } from './reconcile';
 import { questionOf, reconcile } from './reconcile';
 import { splitInName } from './row-words';
 import { settleColumns } from './column-sums';
+import type { SheetSummary } from './sheet-survey';
+import { alikeSheets, chooseSheet, surveySheets } from './sheet-survey';
 
 /** What an import needs to know of the workbook it goes into. */
 export interface WorkbookContext {
@@ -700,8 +702,10 @@ export interface ImportReading {
     kind: SheetFile['kind'];
     encoding: SheetFile['encoding'];
     separator: SheetFile['separator'];
-    /** Every sheet of the file, and whether a table with rows was found in it. */
-    sheets: { name: string; rows: number; table: boolean }[];
+    /** Every sheet of the file: whether a table with rows was found in it, what it holds. */
+    sheets: SheetSummary[];
+    /** The largest set of sheets laid out alike, each holding money (one per district): two or more, or none. */
+    alike: string[];
   };
   /** The sheet read. */
   sheet: string;
@@ -739,9 +743,10 @@ export async function readImport(
 
   const detected = file.value.sheets.map((s) => ({ sheet: s, table: detectTable(s) }));
   const hasBody = (t: Result<DetectedTable>) => t.ok && t.value.rows.some((r) => r.kind !== 'blank');
-  let chosen = options.sheet !== undefined ? detected.find((d) => d.sheet.name === options.sheet) : detected.find((d) => hasBody(d.table));
-  if (!chosen && options.sheet !== undefined) return fail('import.sheet-missing', { sheet: options.sheet });
-  chosen ??= detected.find((d) => d.table.ok) ?? detected[0];
+  const sheets = surveySheets(detected);
+  const at = chooseSheet(sheets, options.sheet);
+  if (at < 0) return fail('import.sheet-missing', { sheet: options.sheet ?? '' });
+  const chosen = detected[at];
   if (!chosen.table.ok) return chosen.table;
   const table = chosen.table.value;
   if (!hasBody(chosen.table)) return fail('import.no-data', { sheet: table.sheet });
@@ -762,7 +767,8 @@ export async function readImport(
       kind: file.value.kind,
       encoding: file.value.encoding,
       separator: file.value.separator,
-      sheets: detected.map((d) => ({ name: d.sheet.name, rows: d.sheet.rows.length, table: hasBody(d.table) })),
+      sheets,
+      alike: alikeSheets(sheets),
     },
     sheet: table.sheet,
     table,

@@ -58,8 +58,8 @@ export function breakdownOf(name: string): BreakdownSplit | null {
  * ("Tiểu dự án 1", "DA3.TDA1"), null otherwise. */
 export function programLevel(name: string): 0 | 1 | null {
   const s = foldForMatch(name).replace(/^(?:[ivx]+|\d+|[a-z])\s*[.)]\s*/u, '');
-  if (/^(?:tiểu\s+dự\s+án|tda)\s*\d/u.test(s) || /^da\d+\.tda\d+\b/u.test(s) || /^(?:dự án|da)\s*\d+\s*[-–:,.]?\s*(?:tiểu dự án|tda)\s*\d/u.test(s)) return 1;
-  if (/^(?:dự\s+án|da)\s*\d+\b/u.test(s)) return 0;
+  if (/^(?:tiểu\s+dự\s+án|tda|sub-?\s*project)\s*\d/u.test(s) || /^da\d+\.tda\d+\b/u.test(s) || /^(?:dự án|da|project)\s*\d+\s*[-–:,.]?\s*(?:tiểu dự án|tda|sub-?\s*project)\s*\d/u.test(s)) return 1;
+  if (/^(?:dự\s+án|da|project)\s*\d+\b/u.test(s)) return 0;
   return null;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { allocationAnnexXlsx } from '../fixtures/import/annex';
 import { readImport, IMPORT_PROGRESS_TOTAL } from '../../src/io/import-plan';
 import type { ImportOptions, ImportReading, WorkbookContext } from '../../src/io/import-plan';
@@ -86,7 +87,11 @@ describe('the seed report, in every file form', () => {
     expect(problemCodes(await read('cao-loc-2023-cp1258.csv'))[0]).toBe('import.legacy-encoding');
     expect(problemCodes(await read('text-renamed.xlsx'))[0]).toBe('import.renamed-text');
     const xlsx = await read('cao-loc-2023.xlsx');
-    expect(xlsx.file.sheets).toEqual([{ name: 'Biểu 01', rows: 29, table: true }, { name: 'Ghi chú', rows: 1, table: false }]);
+    expect(xlsx.file.sheets).toMatchObject([
+      { name: 'Biểu 01', index: 1, rows: 29, table: true, holds: 'money' },
+      { name: 'Ghi chú', index: 2, rows: 1, table: false, holds: 'empty' },
+    ]);
+    expect(xlsx.file.alike).toEqual([]);
     expect(xlsx.sheet).toBe('Biểu 01');
   });
 
@@ -158,7 +163,7 @@ describe('other layouts', () => {
     expect(r.result.nodes.every((n) => n.status === 'matched' && n.matchedBy === 'code')).toBe(true);
   });
 
-  it('reads formulas by their cached values and merged cells inside the data', async () => {
+  it('reads formulas by their cached values (the total saved without one computed) and merged cells inside the data', async () => {
     const r = await read('formulas-merged.xlsx');
     expect(linesByCode(r).map((l) => [l.code, l.unit, l.plan, l.disbursed])).toEqual([
       ['DA6.TDA1', 'Phòng Văn hoá và Thông tin', 2_241_000_000, 672_000_000],
@@ -167,9 +172,10 @@ describe('other layouts', () => {
       ['DA7.TDA2', 'Phòng LĐ-TB&XH-DT', 278_000_000, 122_000_000],
     ]);
     expect(r.result.nodes.find((n) => n.node.code === 'DA7')?.stated).toEqual({ plan: 798_000_000, disbursed: 442_000_000 });
-    expect(r.result.totals.map((t) => t.figures)).toEqual([{ disbursed: 1_114_000_000 }]);
+    // D10 = D4+D7 had no saved value: computed from the sheet, 2 473 + 798, and said so.
+    expect(r.result.totals.map((t) => t.figures)).toEqual([{ plan: 3_271_000_000, disbursed: 1_114_000_000 }]);
     expect(r.result.problems.map((p) => [p.cell, p.problem.code])).toEqual([
-      ['D10', 'import.formula-no-result'],
+      [null, 'import.formulas-computed'],
       ['E5', 'import.merged-amount'],
     ]);
   });
@@ -508,6 +514,25 @@ describe('other layouts', () => {
   });
 });
 
+describe('workbooks of several sheets', () => {
+  const corpus = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/corpus/${name}`, import.meta.url)));
+
+  it('reads the sheet that holds the money and says what the others hold', async () => {
+    const name = 'b15-trang-dinh-nhieu-sheet-huong-dan.xlsx';
+    const r = value(await readImport(corpus(name), name, context()));
+    expect(r.sheet).toBe('Biểu 01');
+    expect(r.file.sheets.map((s) => [s.name, s.holds])).toEqual([['Hướng dẫn', 'text'], ['Biểu 01', 'money'], ['DS xã', 'list']]);
+  });
+
+  it('names the sheets laid out alike, one per district', async () => {
+    const name = 'b16-ba-huyen-ngheo-moi-huyen-mot-sheet.xlsx';
+    const r = value(await readImport(corpus(name), name, context()));
+    // The summary sheet comes first and is read; the three districts are named for consolidation.
+    expect(r.sheet).toBe('Tổng hợp');
+    expect(r.file.alike).toEqual(['Bình Gia', 'Văn Quan', 'Đình Lập']);
+  });
+});
+
 describe('broken and empty files', () => {
   it.each([
     ['headers-only.xlsx', 'import.no-data'],
@@ -522,8 +547,10 @@ describe('broken and empty files', () => {
     for (const lang of ['vi', 'en'] as const) expect(describeProblem(r.error, lang)).not.toMatch(/\{\w+\}/);
   });
 
-  it('names a missing sheet', async () => {
+  it('names a missing sheet, and reads a sheet named by its place in the workbook', async () => {
     expect(code(await readImport(fixture('cao-loc-2023.xlsx'), 'a.xlsx', context(), { sheet: 'Biểu 02' }))).toBe('import.sheet-missing');
+    expect(code(await readImport(fixture('cao-loc-2023.xlsx'), 'a.xlsx', context(), { sheet: '3' }))).toBe('import.sheet-missing');
+    expect(value(await readImport(fixture('cao-loc-2023.xlsx'), 'a.xlsx', context(), { sheet: '1' })).sheet).toBe('Biểu 01');
   });
 
   it('gives every problem it can report a sentence without unfilled placeholders', async () => {
