@@ -331,6 +331,8 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
       add('carried', f.carriedIn, f === c ? null : f);
       add('both', f.plan, f === c ? null : f);
     }
+    // The plan the row itself states (a report's "Kế hoạch" column beside its rate).
+    if (st.plan !== undefined) add('stated-plan', st.plan, null);
     for (const [name, value, extra] of candidates) {
       if (Math.abs(rateOf(c.disbursed, value) - stated) < RATE_TOLERANCE) {
         numbers.push({ key: 'matchBase', value, as: 'amount' });
@@ -555,7 +557,7 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
   }
 }
 
-type BaseName = 'year' | 'carried' | 'both';
+type BaseName = 'year' | 'carried' | 'both' | 'stated-plan';
 
 const amounts = (stated: number, computed: number): CheckNumber[] => [
   { key: 'stated', value: stated, as: 'amount' },

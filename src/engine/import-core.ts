@@ -9,16 +9,21 @@ import { ok } from '../domain/model';
 import type { DetectedTable } from '../io/table-detect';
 import type { ImportedLine, ImportPlan, ImportReading } from '../io/import-plan';
 import type { ImportProblem } from '../io/import-types';
+import type { ReconcileRow, Reconciliation } from '../io/reconcile';
 import { createImportService, type ImportService } from '../io/import-service';
 
 /** Problems a summary carries; the rest are counted. */
 export const SUMMARY_PROBLEMS = 500;
+/** Rows of the reconciliation a summary carries: every row that differs first, then the outermost. */
+export const SUMMARY_RECONCILE_ROWS = 400;
 
 /** A reading without its bulk: what the import dialog shows. */
 export interface ImportSummary extends Omit<ImportReading, 'table' | 'result' | 'preview'> {
   table: Omit<DetectedTable, 'rows'> & { rowCount: number };
   preview: ImportReading['preview'];
-  result: Omit<ImportPlan, 'lines' | 'problems' | 'preview'> & {
+  result: Omit<ImportPlan, 'lines' | 'problems' | 'preview' | 'reconciliation'> & {
+    /** The reconciliation, its rows cut to SUMMARY_RECONCILE_ROWS (those that differ first). */
+    reconciliation: Reconciliation & { rowCount: number; differing: number };
     /** The first SUMMARY_PROBLEMS problems (file and column problems first, then cells in order). */
     problems: ImportProblem[];
     problemCount: number;
@@ -46,7 +51,7 @@ export interface ImportApi {
 /** The summary of a reading (file-level problems first, as readImport lists them). */
 export function summarize(r: ImportReading): ImportSummary {
   const { rows, ...table } = r.table;
-  const { lines, problems, preview: _preview, ...rest } = r.result;
+  const { lines, problems, preview: _preview, reconciliation, ...rest } = r.result;
   let plan = 0;
   let disbursed = 0;
   let markedLines = 0;
@@ -72,8 +77,21 @@ export function summarize(r: ImportReading): ImportSummary {
       markedLines,
       plan,
       disbursed,
+      reconciliation: { ...reconciliation, rows: keyRows(reconciliation.rows), rowCount: reconciliation.rows.length, differing: reconciliation.rows.filter((x) => !x.ok).length },
     },
   };
+}
+
+/** The reconciliation rows worth showing of a large file: every row that differs (up to the cap),
+ * then the outermost ones, in file order. */
+function keyRows(rows: readonly ReconcileRow[]): ReconcileRow[] {
+  if (rows.length <= SUMMARY_RECONCILE_ROWS) return [...rows];
+  const keep = new Set<ReconcileRow>();
+  for (const x of rows) if (!x.ok && keep.size < SUMMARY_RECONCILE_ROWS) keep.add(x);
+  for (let depth = 0; keep.size < SUMMARY_RECONCILE_ROWS && depth < 8; depth++) {
+    for (const x of rows) if (x.depth === depth && keep.size < SUMMARY_RECONCILE_ROWS) keep.add(x);
+  }
+  return rows.filter((x) => keep.has(x));
 }
 
 /** An import service keeping its readings for paging. */

@@ -14,9 +14,23 @@ import { MAX_BACKUP_CHARS, readBackup, readBackupBytes } from '../io/backup';
 import { decodeText } from '../io/decode';
 import type { ColumnRole, ImportField } from '../io/column-map';
 import { ImportClient, type ImportRead, type ImportSummary } from '../engine/import-client';
+import type { ImportedLine } from '../io/import-plan';
+import type { Place } from '../domain/model';
 import type { AppState } from './app.svelte';
 
 export type ImportStep = 'pick' | 'reading' | 'review' | 'applying';
+
+/** One sheet of a workbook of districts, read for a consolidation. */
+export interface AlikeReading {
+  sheet: string;
+  lines: ImportedLine[];
+  nodes: ImportSummary['result']['nodes'];
+  plan: number;
+  disbursed: number;
+  /** Stated totals of the sheet that its lines do not reproduce. */
+  differing: number;
+  errors: number;
+}
 
 /** The line fields a mapped column gives, for updating lines the workbook already holds. */
 const LINE_FIELD_OF: Partial<Record<ImportField, LineField>> = {
@@ -51,6 +65,11 @@ export class ImportFlow {
   duplicates = $state.raw<DuplicateLine[] | null>(null);
   /** What the last import did. */
   outcome = $state.raw<ImportOutcome | null>(null);
+  /** Consolidating a workbook of one sheet per district: import every sheet laid out alike, each as
+   * the district its sheet names. */
+  allSheets = $state(false);
+  /** Those sheets as read, before "Nhập": lines, money, and how many of their totals differ. */
+  alikeReadings = $state.raw<AlikeReading[] | null>(null);
 
   private bytes: Uint8Array | null = null;
   private read: ImportRead | null = null;
@@ -74,7 +93,7 @@ export class ImportFlow {
     this.client.cancel();
     this.releaseRead();
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-    Object.assign(this, { fileName, bytes, columns: null, incoming: null, sheet: undefined, columnLocales: {}, summary: null, archive: null, problem: null, duplicates: null, outcome: null });
+    Object.assign(this, { fileName, bytes, columns: null, incoming: null, sheet: undefined, columnLocales: {}, summary: null, archive: null, problem: null, duplicates: null, outcome: null, allSheets: false, alikeReadings: null });
     if (bytes.length > 0 && isBackupFile(fileName, bytes)) {
       // The size is checked on the bytes, before a huge file is decoded to text.
       const r = bytes.length > MAX_BACKUP_CHARS ? readBackupBytes(bytes) : readBackup(decodeText(bytes).text);
@@ -118,6 +137,41 @@ export class ImportFlow {
     return this.readTable();
   }
 
+  /** Reads every sheet laid out like the others (one per district), for a consolidation in one step. */
+  async readAlike(): Promise<void> {
+    const session = this.app.session;
+    const names = this.summary?.file.alike ?? [];
+    if (!session || !this.bytes || names.length < 2) return;
+    this.step = 'reading';
+    this.progress = 0;
+    const wb = session.workbook;
+    const out: AlikeReading[] = [];
+    for (const [k, sheet] of names.entries()) {
+      const read = await this.client.read(
+        this.bytes,
+        this.fileName,
+        { workbookId: wb.id, year: wb.year, nodes: session.tree.nodes, places: session.places.map((p) => ({ id: p.id, name: p.name })) },
+        { sheet, columnLocales: this.columnLocales, savedMappings: this.templates },
+        (done, total) => (this.progress = (k + done / Math.max(total, 1)) / names.length),
+      );
+      if (!read) return;
+      if (!read.result.ok) {
+        this.stop(read.result.error);
+        return;
+      }
+      const lines = await this.client.lines(read);
+      void this.client.release(read.id);
+      if (!lines.ok) {
+        this.stop(lines.error);
+        return;
+      }
+      const r = read.result.value.result;
+      out.push({ sheet, lines: lines.value, nodes: r.nodes, plan: r.plan, disbursed: r.disbursed, differing: r.reconciliation.checked - r.reconciliation.matched, errors: r.errorCount });
+    }
+    this.alikeReadings = out;
+    this.step = 'review';
+  }
+
   /** Stops the read in flight; the workbook is unchanged. A reading shown before stays, with its choices. */
   cancel(): void {
     this.client.cancel();
@@ -133,6 +187,7 @@ export class ImportFlow {
   get canApply(): boolean {
     if (this.step !== 'review') return false;
     if (this.archive) return true;
+    if (this.consolidate && this.allSheets) return (this.alikeReadings?.some((a) => a.lines.length > 0) ?? false);
     const s = this.read?.result.ok ? this.read.result.value.result : null;
     return !!s && (s.lineCount > 0 || s.totals.length > 0);
   }
@@ -168,7 +223,29 @@ export class ImportFlow {
       this.incoming = incoming;
     }
     let result: Result<ImportOutcome>;
-    if (this.consolidate) {
+    if (this.consolidate && this.allSheets && this.alikeReadings) {
+      // Every district sheet in one change: each sheet's lines in the district it names.
+      let places: Place[] = [...session.places];
+      const added: Place[] = [];
+      const lines: ImportedLine[] = [];
+      const nodes = new Map<string, AlikeReading['nodes'][number]>();
+      const duplicates: DuplicateLine[] = [];
+      for (const a of this.alikeReadings) {
+        const d = districtPlaces(places, session.workbook, a.sheet, newId);
+        places = [...places, ...d.added];
+        added.push(...d.added);
+        const tagged = a.lines.map((l) => ({ ...l, line: { ...l.line, placeId: d.district.id } }));
+        duplicates.push(...findDuplicateLines(session.lines, tagged.map((l) => l.line), d.district.id));
+        lines.push(...tagged);
+        for (const n of a.nodes) if (!nodes.has(n.node.id)) nodes.set(n.node.id, n);
+      }
+      if (this.duplicates === null && duplicates.length) {
+        this.duplicates = duplicates;
+        this.step = 'review';
+        return ok(null);
+      }
+      result = await session.applyImport({ nodes: [...nodes.values()], lines, totals: [] }, { places: added, stated: false, sameLine: this.sameLine });
+    } else if (this.consolidate) {
       const places = districtPlaces(session.places, session.workbook, this.district.trim() || guessDistrictName([this.fileName]), newId);
       if (this.duplicates === null) {
         const found = findDuplicateLines(session.lines, incoming.lines.map((l) => l.line), places.district.id);

@@ -186,6 +186,15 @@ function small(lines: Partial<Line>[], opts: { nodes?: (w: WorkbookData) => void
 }
 
 describe('checks of each kind', () => {
+  it('a stated rate explained by the row’s own stated plan: 2.202 / 6.792 = 32,42 %', () => {
+    const { entries } = small([{ plan: 7_000 * TR, disbursed: 2_202 * TR, stated: { plan: 6_792 * TR, rate: 32.42 } }]);
+    const rate = entries.find((e) => e.kind === 'stated-rate' && e.target.id === 'l0')!;
+    expect(rate.message).toBe('check.stated-rate.match');
+    expect(rate.params.matchMsg).toBe('check.base.stated-plan');
+    expect(nums(rate).matchBase).toBe(6_792 * TR);
+    expect(describeCheck(rate, VI)).toContain('kế hoạch ghi trong báo cáo');
+  });
+
   it('negative amounts, over-disbursed lines and expected rates below what is reached', () => {
     const { entries } = small([{ plan: -5 * TR }, { disbursed: -1 }, { plan: 50 * TR, disbursed: 60 * TR, expectedRate: 100 }, { disbursed: 40 * TR, expectedRate: 30 }]);
     const kinds = entries.map((e) => `${e.kind}:${e.target.id}:${e.target.field}`);
