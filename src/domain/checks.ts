@@ -5,7 +5,7 @@
 // small context of what the columns do not hold (ids, labels, stated figures, places). Each entry
 // says what differs and by how much, with a stable id; nothing is ever corrected.
 
-import type { CriterionDef, Id, Line, Place, StatedFigures, StatedMeasure, StatedYear, TreeNode, WorkbookData } from './model';
+import type { CriterionDef, FileCheck, Id, Line, Place, StatedFigures, StatedMeasure, StatedYear, TreeNode, WorkbookData } from './model';
 import { MONTH_COUNT } from './model';
 import { buildColumns, counterpartColumn, rateOf, rollUp, type PlanColumns, type Rollup } from './rollup';
 import { mulDivRound, rateToBasisPoints } from './money';
@@ -42,7 +42,9 @@ export type CheckKind =
   | 'repeated-label'
   | 'repeated-figures'
   /** A parent place whose criterion value is not the sum of its places'. */
-  | 'place-sum';
+  | 'place-sum'
+  /** A total an imported file states (a section, a place, a split) that its lines no longer make. */
+  | 'file-total';
 
 /** Where an entry points: a row of the grid (or a place) and the field to select there. */
 export interface CheckTarget {
@@ -108,6 +110,8 @@ export interface CheckContext {
   lineAllocated: readonly number[];
   places: readonly CheckPlace[];
   criteria: readonly CriterionDef[];
+  /** Totals imported files stated that their lines did not reproduce (the scenario's). */
+  fileChecks?: readonly FileCheck[];
 }
 
 /** Two rates closer than this (percentage points) match (the issue's 0,005). */
@@ -120,6 +124,7 @@ export function checkContextOf(
   lines: readonly Line[],
   places: readonly Place[],
   criteria: readonly CriterionDef[] = wb.criteria ?? [],
+  fileChecks: readonly FileCheck[] = [],
 ): CheckContext {
   const lineIds: Id[] = new Array(lines.length);
   const lineLabels: string[] = new Array(lines.length);
@@ -146,6 +151,7 @@ export function checkContextOf(
       .filter((p) => p.parentId !== null || parents.has(p.id))
       .map((p) => ({ id: p.id, parentId: p.parentId, name: p.name, values: p.values })),
     criteria,
+    fileChecks,
   };
 }
 
@@ -276,6 +282,7 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
   checkCounterpart();
   for (const sy of [...ctx.stated].sort((a, b) => b.year - a.year)) if (sy.year !== year) checkPastYear(sy);
   checkPlaces();
+  checkFiles();
   return out;
 
   // ---- per row ---------------------------------------------------------------------------------
@@ -524,6 +531,30 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
   }
 
   // ---- places ----------------------------------------------------------------------------------
+
+  /** Each total an imported file stated against its lines as they are now (a line deleted counts
+   * nothing); one that now adds up says nothing. */
+  function checkFiles(): void {
+    if (!ctx.fileChecks?.length) return;
+    const index = new Map<Id, number>();
+    ctx.lineIds.forEach((id, i) => index.set(id, i));
+    for (const f of ctx.fileChecks) {
+      let computed = 0;
+      let first = -1;
+      for (const id of f.lineIds) {
+        const i = index.get(id);
+        if (i === undefined) continue;
+        computed += f.measure === 'plan' ? cols.plan[i] : cols.disbursed[i];
+        if (first < 0) first = i;
+      }
+      if (computed === f.stated) continue;
+      const row: Row =
+        first >= 0
+          ? { target: { kind: 'line', id: ctx.lineIds[first] }, params: { rowMsg: 'check.row.file' }, key: `file:${f.id}` }
+          : { target: { kind: 'total', id: null }, params: { rowMsg: 'check.row.file' }, key: `file:${f.id}` };
+      push(row, 'file-total', 'warning', f.measure, null, amounts(f.stated, computed), 'file-total', { file: f.file, sheet: f.sheet, fileRow: String(f.row), label: shorten(f.label), column: shorten(f.column) });
+    }
+  }
 
   /** Count and area criteria of a parent place against the sum of its places (all known). */
   function checkPlaces(): void {

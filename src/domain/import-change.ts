@@ -3,7 +3,7 @@
 // read, to be shown marked. Pure: the session commits the change like any edit, so one undo takes
 // the whole import back and one transaction saves it.
 
-import type { Id, Line, LineField, Source, StatedFigures, StatedYear, TreeNode, Workbook } from './model';
+import type { FileCheck, Id, Line, LineField, Scenario, Source, StatedFigures, StatedYear, TreeNode, Workbook } from './model';
 import type { Change, RecordChange } from './edit';
 import { foldForMatch } from './text';
 
@@ -75,6 +75,9 @@ export interface ImportOutcome {
   kept: number;
   nodesAdded: number;
   marks: ImportMark[];
+  /** Each incoming line's id → the id of the line it landed in (itself when added, the workbook's
+   * line when it updated or kept one). */
+  landed: Map<Id, Id>;
 }
 
 /** The fields an updated line takes from the file when none are named. */
@@ -225,6 +228,7 @@ function* importSteps(target: ImportTarget, incoming: IncomingPlan, opts: Import
 
   const lines: RecordChange<Line>[] = [];
   const marks: ImportMark[] = [];
+  const landed = new Map<Id, Id>();
   let added = 0;
   let updated = 0;
   let unchanged = 0;
@@ -250,6 +254,7 @@ function* importSteps(target: ImportTarget, incoming: IncomingPlan, opts: Import
     const same = existing.get(key);
     const match = same?.length === 1 && incomingCount.get(key) === 1 ? same[0] : same && same.length > 0 ? matchByLabel(line) : null;
     if (match) {
+      landed.set(line.id, match.id);
       if ((opts.sameLine ?? 'update') === 'keep') {
         kept++;
         continue;
@@ -266,6 +271,7 @@ function* importSteps(target: ImportTarget, incoming: IncomingPlan, opts: Import
     const order = nextOrder.get(line.nodeId) ?? 0;
     nextOrder.set(line.nodeId, order + 1);
     lines.push({ before: null, after: { ...line, order } });
+    landed.set(line.id, line.id);
     added++;
     for (const field of il.invalid) marks.push({ lineId: line.id, field });
   }
@@ -283,5 +289,17 @@ function* importSteps(target: ImportTarget, incoming: IncomingPlan, opts: Import
     kept,
     nodesAdded: nodeChanges.filter((c) => c.before === null).length,
     marks,
+    landed,
   };
+}
+
+/**
+ * The scenario with an import's file checks, each on the lines its rows landed in (the workbook's
+ * line where one was updated or kept); a check of the same file, sheet, row and column is replaced.
+ */
+export function withFileChecks(scenario: Scenario, drafts: readonly FileCheck[], landed: ReadonlyMap<Id, Id>): { before: Scenario; after: Scenario } {
+  const fresh = drafts.map((d) => ({ ...d, lineIds: [...new Set(d.lineIds.map((id) => landed.get(id) ?? id))] }));
+  const ids = new Set(fresh.map((f) => f.id));
+  const kept = (scenario.fileChecks ?? []).filter((f) => !ids.has(f.id));
+  return { before: scenario, after: { ...scenario, fileChecks: [...kept, ...fresh] } };
 }

@@ -124,6 +124,10 @@ export const ALLOCATION_MESSAGES: MessageTable = {
  * {base}, {match} name a figure or a base; numbers come formatted for the reader (./check-text).
  */
 export const CHECK_MESSAGES: MessageTable = {
+  'check.file-total': {
+    vi: 'Tệp {file}, trang "{sheet}", dòng {fileRow} ({label}), cột "{column}": tệp ghi {stated}, các dòng đã nhập từ đó cộng được {computed} (chênh lệch {delta}).',
+    en: 'File {file}, sheet "{sheet}", row {fileRow} ({label}), column "{column}": the file states {stated}, the lines imported from it add up to {computed} (difference {delta}).',
+  },
   'check.stated-amount.sum': {
     vi: '{row}: {measure} ghi trong báo cáo là {stated}, nhưng cộng các dòng bên dưới được {computed} (chênh lệch {delta}).',
     en: '{row}: the stated {measure} is {stated}, but its lines add up to {computed} (difference {delta}).',
@@ -224,6 +228,7 @@ export const CHECK_MESSAGES: MessageTable = {
  */
 export const CHECK_WORDS: MessageTable = {
   'check.row.total': { vi: 'Tổng cộng chương trình', en: 'Program total' },
+  'check.row.file': { vi: 'Tệp {file}', en: 'File {file}' },
   'check.row.total-year': { vi: 'Tổng cộng chương trình năm {year}', en: 'Program total for {year}' },
   'check.row.node': { vi: '{code}', en: '{code}' },
   'check.row.line': { vi: '{code}, dòng «{label}»', en: '{code}, line "{label}"' },
@@ -329,8 +334,8 @@ export const BACKUP_MESSAGES: MessageTable = {
   'file.too-large': { vi: 'Tệp {file} quá lớn ({size} MB, tối đa {limit} MB): không đọc.', en: 'The file {file} is too large ({size} MB, at most {limit} MB): not read.' },
   'file.unwritable': { vi: 'Không ghi được tệp {file}: {detail}', en: 'Cannot write the file {file}: {detail}' },
   'convert.unsupported': {
-    vi: 'Không chuyển được "{file}": chỉ nhận tệp .json (sao lưu Planbench), .xlsx hoặc .csv.',
-    en: 'Cannot convert "{file}": only .json (Planbench backup), .xlsx and .csv files are accepted.',
+    vi: 'Không chuyển được "{file}": chỉ nhận tệp .json (sao lưu Planbench), .xlsx hoặc .csv (đọc được cả .xls, .ods).',
+    en: 'Cannot convert "{file}": only .json (Planbench backup), .xlsx and .csv files are accepted (.xls and .ods can be read).',
   },
   'convert.import-problems': {
     vi: 'Tệp có {count} lỗi (liệt kê ở trên): có ô không đọc được, nên chưa ghi gì. Hãy sửa tệp, chọn định dạng số bằng --locale vi hoặc --locale en, hoặc thêm --force để vẫn ghi, để trống các ô đó.',
@@ -357,26 +362,38 @@ export const IMPORT_MESSAGES: MessageTable = {
     vi: 'Bộ đọc tệp dừng giữa chừng nên chưa nhập gì; sổ kế hoạch không thay đổi. Hãy nhập lại tệp.',
     en: 'The file reader stopped part-way, so nothing was imported; the workbook is unchanged. Import the file again.',
   },
-  'import.xls-unsupported': {
-    vi: 'Tệp "{file}" là bảng tính Excel cũ (.xls). Hãy mở bằng Excel hoặc LibreOffice, lưu thành .xlsx hoặc .csv rồi nhập lại.',
-    en: 'The file "{file}" is an old Excel workbook (.xls). Open it in Excel or LibreOffice, save it as .xlsx or .csv, then import it again.',
-  },
   'import.unsupported-file': {
-    vi: 'Không đọc được tệp "{file}": đây không phải bảng tính .xlsx hay tệp văn bản .csv, .tsv, .txt.',
-    en: 'Cannot read the file "{file}": it is neither an .xlsx workbook nor a .csv, .tsv or .txt text file.',
+    vi: 'Không đọc được tệp "{file}": đây không phải bảng tính (.xlsx, .xls, .ods) hay tệp văn bản .csv, .tsv, .txt.',
+    en: 'Cannot read the file "{file}": it is neither a workbook (.xlsx, .xls, .ods) nor a .csv, .tsv or .txt text file.',
   },
   'import.xlsx-damaged': {
-    vi: 'Tệp .xlsx bị hỏng hoặc chưa tải về hết, nên không mở được ({detail}). Hãy lấy lại tệp gốc rồi nhập lại.',
-    en: 'The .xlsx file is damaged or was not fully downloaded, so it cannot be opened ({detail}). Get the original file again and import it.',
+    vi: 'Tệp "{file}" bị hỏng hoặc chưa tải về hết, nên không mở được như một bảng tính. Hãy lấy lại tệp gốc (hoặc mở bằng Excel hay LibreOffice rồi lưu lại) và nhập lại.',
+    en: 'The file "{file}" is damaged or was not fully downloaded, so it cannot be opened as a workbook. Get the original file again (or open it in Excel or LibreOffice and save it again) and import it.',
+  },
+  'import.encrypted': {
+    vi: 'Tệp "{file}" được bảo vệ bằng mật khẩu (đã mã hoá) nên không đọc được. Hãy mở tệp bằng Excel hoặc LibreOffice với mật khẩu, lưu một bản không đặt mật khẩu rồi nhập bản đó.',
+    en: 'The file "{file}" is password-protected (encrypted), so it cannot be read. Open it in Excel or LibreOffice with its password, save a copy without a password, then import that copy.',
+  },
+  'import.word-document': {
+    vi: 'Tệp "{file}" là văn bản (Word hoặc Writer), không phải bảng tính. Hãy chọn tệp bảng tính (.xlsx, .xls, .ods) hoặc .csv; nếu bảng số liệu nằm trong văn bản, hãy chép bảng sang Excel, lưu thành .xlsx rồi nhập tệp đó.',
+    en: 'The file "{file}" is a text document (Word or Writer), not a spreadsheet. Choose a workbook (.xlsx, .xls, .ods) or a .csv file; if the table is in the document, copy it into Excel, save it as .xlsx and import that.',
+  },
+  'import.not-spreadsheet': {
+    vi: 'Tệp "{file}" là một loại tài liệu văn phòng khác (trình chiếu, bản vẽ…), không phải bảng tính. Hãy chọn tệp bảng tính (.xlsx, .xls, .ods) hoặc .csv.',
+    en: 'The file "{file}" is another kind of office document (a presentation, a drawing…), not a spreadsheet. Choose a workbook (.xlsx, .xls, .ods) or a .csv file.',
+  },
+  'import.xlsb-unsupported': {
+    vi: 'Tệp "{file}" là bảng tính nhị phân của Excel (.xlsb), loại tệp chưa đọc được. Hãy mở bằng Excel, lưu thành .xlsx rồi nhập lại.',
+    en: 'The file "{file}" is an Excel binary workbook (.xlsb), which cannot be read here. Open it in Excel, save it as .xlsx, then import it again.',
   },
   'import.cancelled': { vi: 'Đã huỷ việc nhập tệp; sổ kế hoạch không thay đổi.', en: 'The import was cancelled; the workbook is unchanged.' },
   'import.renamed-xlsx': {
-    vi: 'Tệp "{file}" có đuôi của tệp văn bản nhưng thực chất là bảng tính .xlsx; đã đọc như bảng tính.',
-    en: 'The file "{file}" is named like a text file but is an .xlsx workbook; it was read as a workbook.',
+    vi: 'Tệp "{file}" có đuôi của tệp văn bản nhưng thực chất là bảng tính; đã đọc như bảng tính.',
+    en: 'The file "{file}" is named like a text file but is a workbook; it was read as a workbook.',
   },
   'import.renamed-text': {
-    vi: 'Tệp "{file}" có đuôi .xlsx nhưng thực chất là tệp văn bản (CSV); đã đọc như tệp CSV. Hãy kiểm tra bản xem trước.',
-    en: 'The file "{file}" is named .xlsx but is a text (CSV) file; it was read as CSV. Check the preview.',
+    vi: 'Tệp "{file}" có đuôi của bảng tính nhưng thực chất là tệp văn bản (CSV); đã đọc như tệp CSV. Hãy kiểm tra bản xem trước.',
+    en: 'The file "{file}" is named like a workbook but is a text (CSV) file; it was read as CSV. Check the preview.',
   },
   'import.legacy-encoding': {
     vi: 'Tệp không phải UTF-8; đã đọc theo bảng mã {encoding} (tiếng Việt của Windows). Hãy kiểm tra dấu tiếng Việt trong bản xem trước.',
@@ -389,6 +406,10 @@ export const IMPORT_MESSAGES: MessageTable = {
   'import.formula-no-result': {
     vi: 'Ô có công thức ={formula} nhưng tệp không lưu kết quả tính, nên được coi là trống. Hãy mở tệp bằng Excel, lưu lại rồi nhập lại.',
     en: 'This cell holds the formula ={formula} but the file stores no computed value, so it is read as blank. Open the file in Excel, save it, then import it again.',
+  },
+  'import.formulas-computed': {
+    vi: 'Trang "{sheet}": {count} ô công thức không có kết quả lưu trong tệp; các ô này đã được tính lại từ chính số liệu của tệp (cộng, trừ, nhân, chia, SUM). Hãy đối chiếu với tệp gốc.',
+    en: 'Sheet "{sheet}": {count} formula cell(s) had no result saved in the file; they were computed from the file\'s own figures (sums, differences, products, quotients). Compare them with the original.',
   },
   'import.empty-sheet': { vi: 'Trang tính "{sheet}" không có dữ liệu.', en: 'The sheet "{sheet}" holds no data.' },
   'import.no-header': {
@@ -465,12 +486,16 @@ export const IMPORT_MESSAGES: MessageTable = {
     en: 'The file "{file}" is {size} MB, more than the {limit} MB the import reads. Nothing was imported. Split it into smaller files and import them one by one.',
   },
   'import.xlsx-part-too-large': {
-    vi: 'Tệp .xlsx có phần "{part}" giải nén ra {size} MB, vượt giới hạn {limit} MB: tệp quá lớn hoặc được làm ra để làm cạn bộ nhớ. Không nhập gì. Nếu đây là bảng tính thật, hãy lưu thành .csv (UTF-8) rồi nhập tệp đó.',
-    en: 'The .xlsx file has a part "{part}" that unpacks to {size} MB, more than the {limit} MB limit: the file is too large or was made to exhaust memory. Nothing was imported. If it is a real workbook, save it as .csv (UTF-8) and import that.',
+    vi: 'Tệp bảng tính có phần "{part}" giải nén ra {size} MB, vượt giới hạn {limit} MB: tệp quá lớn hoặc được làm ra để làm cạn bộ nhớ. Không nhập gì. Nếu đây là bảng tính thật, hãy lưu thành .csv (UTF-8) rồi nhập tệp đó.',
+    en: 'The workbook file has a part "{part}" that unpacks to {size} MB, more than the {limit} MB limit: the file is too large or was made to exhaust memory. Nothing was imported. If it is a real workbook, save it as .csv (UTF-8) and import that.',
   },
   'import.xlsx-too-large': {
-    vi: 'Tệp .xlsx giải nén ra tổng cộng {size} MB, vượt giới hạn {limit} MB: tệp quá lớn hoặc được làm ra để làm cạn bộ nhớ. Không nhập gì. Nếu đây là bảng tính thật, hãy lưu trang cần nhập thành .csv (UTF-8) rồi nhập tệp đó.',
-    en: 'The .xlsx file unpacks to {size} MB in all, more than the {limit} MB limit: the file is too large or was made to exhaust memory. Nothing was imported. If it is a real workbook, save the sheet to import as .csv (UTF-8) and import that.',
+    vi: 'Tệp bảng tính giải nén ra tổng cộng {size} MB, vượt giới hạn {limit} MB: tệp quá lớn hoặc được làm ra để làm cạn bộ nhớ. Không nhập gì. Nếu đây là bảng tính thật, hãy lưu trang cần nhập thành .csv (UTF-8) rồi nhập tệp đó.',
+    en: 'The workbook file unpacks to {size} MB in all, more than the {limit} MB limit: the file is too large or was made to exhaust memory. Nothing was imported. If it is a real workbook, save the sheet to import as .csv (UTF-8) and import that.',
+  },
+  'import.too-many-cells': {
+    vi: 'Bảng tính có {count} ô có dữ liệu, vượt giới hạn {limit} ô mà bộ nhập đọc được. Không nhập gì. Hãy xoá các trang hoặc vùng không cần, hoặc lưu trang cần nhập thành .csv rồi nhập tệp đó.',
+    en: 'The workbook holds {count} cells with values, more than the {limit} the import reads. Nothing was imported. Delete the sheets or ranges you do not need, or save the sheet to import as .csv and import that.',
   },
   'import.too-many-merges': {
     vi: 'Bảng tính có {count} vùng gộp ô, vượt giới hạn {limit} vùng mà bộ nhập đọc được. Không nhập gì. Hãy bỏ gộp ô ở các dòng số liệu, hoặc lưu thành .csv rồi nhập lại.',
@@ -481,8 +506,8 @@ export const IMPORT_MESSAGES: MessageTable = {
     en: 'The merged ranges of the workbook cover {cells} cells, more than the {limit} the import reads. Nothing was imported. Unmerge the large ranges, or save it as .csv and import that.',
   },
   'import.ranges-too-large': {
-    vi: 'Các quy tắc kiểm tra dữ liệu (Data Validation) và các vùng được đặt tên của bảng tính phủ {cells} ô, vượt giới hạn {limit} ô. Không nhập gì. Hãy xoá các quy tắc áp cho cả cột hay cả trang, hoặc lưu thành .csv rồi nhập lại.',
-    en: 'The data validation rules and named ranges of the workbook cover {cells} cells, more than the {limit} the import reads. Nothing was imported. Remove the rules that apply to whole columns or sheets, or save it as .csv and import that.',
+    vi: 'Các liên kết (hyperlink) của bảng tính phủ {cells} ô, vượt giới hạn {limit} ô. Không nhập gì. Hãy xoá các liên kết đặt cho cả cột hay cả trang, hoặc lưu thành .csv rồi nhập lại.',
+    en: 'The hyperlinks of the workbook cover {cells} cells, more than the {limit} the import reads. Nothing was imported. Remove the links set on whole columns or sheets, or save it as .csv and import that.',
   },
   'import.too-many-rows': {
     vi: 'Tệp có dòng thứ hơn 1.048.576, nhiều hơn một bảng tính chứa được. Không nhập gì. Hãy tách tệp rồi nhập từng phần.',
@@ -516,6 +541,38 @@ export const IMPORT_READING_MESSAGES: MessageTable = {
   'import.hidden-column-skipped': {
     vi: 'Cột "{column}" bị ẩn trong tệp và có một cột hiện cùng ý nghĩa; đã đọc cột hiện, bỏ qua cột ẩn (thường là số liệu cũ đã được thay).',
     en: 'The column "{column}" is hidden in the file and a visible column means the same; the visible one was read and the hidden one left out (usually a superseded figure).',
+  },
+  'import.column-is-total': {
+    vi: 'Cột {column} bằng đúng {parts} trên mọi dòng nên được đọc là tổng do tệp ghi, không cộng thêm vào kế hoạch.',
+    en: 'The column {column} equals {parts} on every row, so it is read as the total the file states, not as more money.',
+  },
+  'import.column-not-total': {
+    vi: 'Cột {column} có tiêu đề như cột tổng nhưng không dòng nào bằng {parts}; đã đọc là số tiền riêng của nó.',
+    en: 'The column {column} is headed like a total but on no row equals {parts}; it was read as money of its own.',
+  },
+  'import.column-chosen-cumulative': {
+    vi: 'Các cột {others} cùng ý nghĩa với cột {column} và cộng lại đúng bằng cột đó (các kỳ của một số lũy kế); đã đọc cột {column}.',
+    en: 'The columns {others} mean the same as {column} and add up to it (periods of a cumulative figure); {column} was read.',
+  },
+  'import.column-chosen-totals': {
+    vi: 'Cột {column} và {others} cùng ý nghĩa; đã đọc cột {column} vì chỉ với cột này các dòng tổng của tệp mới khớp.',
+    en: 'The columns {column} and {others} mean the same; {column} was read because only with it do the file\'s own totals add up.',
+  },
+  'import.column-chosen-visible': {
+    vi: 'Cột {column} và {others} cùng ý nghĩa; đã đọc cột đang hiện {column}, bỏ qua cột bị ẩn.',
+    en: 'The columns {column} and {others} mean the same; the visible {column} was read and the hidden one left out.',
+  },
+  'import.column-chosen-first': {
+    vi: 'Cột {column} và {others} cùng ý nghĩa và tệp không cho biết cột nào đúng; đã đọc cột {column}. Hãy kiểm tra cách ghép cột.',
+    en: 'The columns {column} and {others} mean the same and the file does not say which is right; {column} was read. Check the column mapping.',
+  },
+  'import.column-holds-other': {
+    vi: 'Cột {column} có tiêu đề là nguồn vốn nhưng các ô ghi loại vốn (hoặc ngược lại); đã đọc là {field}.',
+    en: 'The column {column} is headed as a source but its cells name capital types (or the other way round); it was read as {field}.',
+  },
+  'import.memo-rows': {
+    vi: '{count} dòng "Trong đó: …" (dòng {rows}) nêu một phần số tiền của dòng trên nó, chỉ để biết; không nhập thành dòng riêng.',
+    en: '{count} "Of which: …" row(s) (row {rows}) state part of the money of the row above, for information; they are not imported as lines of their own.',
   },
   'import.disbursed-undivided': {
     vi: 'Số giải ngân của dòng này không chia theo nguồn vốn; toàn bộ đã ghi vào dòng {source} có kế hoạch lớn nhất và ô được đánh dấu để kiểm tra.',

@@ -176,8 +176,32 @@ export interface Scenario {
    * of the entry's numbers when marked (the mark lapses when they change) and when (epoch ms).
    */
   reviews?: Record<string, CheckReview>;
+  /** Totals imported files stated that their lines did not reproduce, checked again on every change. */
+  fileChecks?: FileCheck[];
   /** Unknown fields from newer versions are kept, never dropped. */
   [extra: string]: unknown;
+}
+
+/**
+ * A total or subtotal an imported file states ("II. Cấp huyện", a district over its communes, a
+ * "Vốn ĐTPT" column) that the lines it brought did not add up to, kept with the scenario so the
+ * checks tab shows it against the lines as they are now (an item's or the program's stated
+ * figures are checked as such; these are the ones the plan has no place for).
+ */
+export interface FileCheck {
+  /** Stable: the file, sheet, row and column. */
+  id: string;
+  file: string;
+  sheet: string;
+  /** 1-based row of the sheet, its label as written, and the column's header. */
+  row: number;
+  label: string;
+  column: string;
+  measure: 'plan' | 'disbursed';
+  /** What the file states, đồng. */
+  stated: number;
+  /** The lines that landed for the rows under it (of the column's source, capital type…). */
+  lineIds: Id[];
 }
 
 /** A check entry marked reviewed, with the user's note. */

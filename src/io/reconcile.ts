@@ -29,8 +29,14 @@ export interface ColumnQuestion {
 export interface ReconcileCell {
   /** 0-based column of the table. */
   col: number;
+  /** What the column counts. */
+  measure: 'plan' | 'disbursed';
   stated: number;
   computed: number;
+  /** For a cell that differs and that the workbook's stated figures will not check (a section, a
+   * place, a split by capital type or year): the lines under it (indexes into the reading's lines),
+   * so the checks tab can keep comparing; null when there are too many to keep. */
+  lines?: number[] | null;
 }
 
 export interface ReconcileRow {
@@ -137,10 +143,33 @@ export function reconcile(input: ReconcileInput): Omit<Reconciliation, 'unmapped
       checked++;
       if (computed === stated) matched++;
       const cells = byRow.get(s.i) ?? [];
-      cells.push({ col: q.col, stated, computed });
+      const cell: ReconcileCell = { col: q.col, measure: q.measure, stated, computed };
+      // Kept for the checks tab unless the item's or the program's stated figures check it there.
+      const statedThere = asStatedFigure(q, split) && (s.nodeId !== null || s.scope === 'table');
+      if (computed !== stated && !statedThere) cell.lines = linesUnder(s, q, split);
+      cells.push(cell);
       byRow.set(s.i, cells);
     }
   }
+  /** The lines under a stated row that a question (and the row's split) counts. */
+  function linesUnder(s: ReconcileInput['statedRows'][number], q: ColumnQuestion, split: { source?: Source; capital?: CapitalType } | null): number[] | null {
+    const top = s.scope === 'table' ? -1 : s.scope === 'self' ? s.i : s.scope;
+    const out: number[] = [];
+    const source = split?.source ?? q.source;
+    const capital = split?.capital ?? q.capital;
+    for (let k = 0; k < input.lines.length; k++) {
+      const l = input.lines[k];
+      if ((source !== undefined && l.source !== source) || (capital !== undefined && l.capital !== capital) || (q.vintage !== undefined && l.vintage !== q.vintage)) continue;
+      if ((q.items && !q.items.has(l.nodeId)) || (q.place !== undefined && input.linePlaces[k] !== q.place)) continue;
+      let at = input.lineRows[k];
+      while (top >= 0 && at >= 0 && at !== top) at = input.parent[at];
+      if (top >= 0 && at !== top) continue;
+      out.push(k);
+      if (out.length > MAX_KEPT_LINES) return null;
+    }
+    return out;
+  }
+
   const rows: ReconcileRow[] = [];
   for (const s of input.statedRows) {
     const cells = byRow.get(s.i);
@@ -150,6 +179,17 @@ export function reconcile(input: ReconcileInput): Omit<Reconciliation, 'unmapped
   }
   rows.sort((a, b) => a.row - b.row);
   return { columns: input.questions.map((q) => ({ col: q.col, header: input.headers[q.col] || '' })), rows, checked, matched };
+}
+
+/** Lines a kept difference lists at most (a larger one is shown in the dialog only). */
+const MAX_KEPT_LINES = 20_000;
+
+/** Whether the answer to a question is one of the figures an item or the program states (its
+ * plan, plan of one source, or disbursed), which the checks compare on their own. */
+function asStatedFigure(q: ColumnQuestion, split: { source?: Source; capital?: CapitalType } | null): boolean {
+  const source = split?.source ?? q.source;
+  if (q.capital !== undefined || split?.capital !== undefined || q.vintage !== undefined || q.items || q.place !== undefined) return false;
+  return q.measure === 'plan' || source === undefined;
 }
 
 /** The question a column asks, or null for a column that holds no money of the lines. */

@@ -15,7 +15,7 @@ import { decodeText } from '../io/decode';
 import type { ColumnRole, ImportField } from '../io/column-map';
 import { ImportClient, type ImportRead, type ImportSummary } from '../engine/import-client';
 import type { ImportedLine } from '../io/import-plan';
-import type { Place } from '../domain/model';
+import type { FileCheck, Place } from '../domain/model';
 import type { AppState } from './app.svelte';
 
 export type ImportStep = 'pick' | 'reading' | 'review' | 'applying';
@@ -260,7 +260,7 @@ export class ImportFlow {
       const fields = new Set(this.mapping.flatMap((r) => (LINE_FIELD_OF[r.field] ? [LINE_FIELD_OF[r.field]!] : [])));
       // Lines listed under their items (the app's own export) carry their description in the name column.
       if (incoming.lines.some((l) => l.line.label)) fields.add('label');
-      result = await session.applyImport(incoming, { fields: [...fields], note: this.fileName, sameLine: 'update' });
+      result = await session.applyImport(incoming, { fields: [...fields], note: this.fileName, sameLine: 'update', fileChecks: this.fileChecks(incoming) });
     }
     if (!result.ok) return this.stop(result.error);
     if (this.columns && this.summary) await this.app.saveImportTemplate(this.summary.mapping.templateKey, this.columns);
@@ -272,6 +272,23 @@ export class ImportFlow {
 
   dispose(): void {
     this.client.dispose();
+  }
+
+  /** The file's totals its lines do not reproduce and the plan has no stated figure for: kept with
+   * the scenario for the checks tab, on the lines under each. */
+  private fileChecks(incoming: IncomingPlan): FileCheck[] {
+    const rec = this.summary?.result.reconciliation;
+    if (!rec) return [];
+    const file = this.fileName.replace(/^.*[\\/]/, '');
+    const sheet = this.summary!.sheet;
+    const header = new Map(rec.columns.map((c) => [c.col, c.header]));
+    return rec.rows.flatMap((r) =>
+      r.cells.flatMap((c) =>
+        c.lines
+          ? [{ id: `${file}|${sheet}|${r.row}|${c.col}`, file, sheet, row: r.row, label: r.label, column: header.get(c.col) || `#${c.col + 1}`, measure: c.measure, stated: c.stated, lineIds: c.lines.map((k) => incoming.lines[k].line.id) }]
+          : [],
+      ),
+    );
   }
 
   private async readTable(): Promise<void> {

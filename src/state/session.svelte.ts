@@ -1,7 +1,7 @@
 // One open workbook: its tree, lines and roll-up, every edit as an undoable change that is saved at
 // once (only the touched chunks) and sent to the recalculation worker. Glue between ui, db and engine.
 
-import type { AllocationRuleRecord, CounterpartRatio, CriterionKind, Id, Line, LineField, Place, Problem, ProjectionSettings, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import type { AllocationRuleRecord, CounterpartRatio, CriterionKind, Id, Line, LineField, FileCheck, Place, Problem, ProjectionSettings, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { blankPlace, criteriaOf, criterionKey, readCriterionInput, setPlaceField } from '../domain/places';
 import { orderTree, subtreeIds, siblingsOf, orderAfter, moveAmongSiblings, type OrderedTree } from '../domain/tree';
 import { buildColumns, counterpartColumn, lineColumnEdits, SlotTable, type ColumnEdit, type Rollup } from '../domain/rollup';
@@ -36,7 +36,7 @@ import { RecalcClient } from '../engine/recalc-client';
 import { RuleChecks } from './rule-checks.svelte';
 import { checkContextOf, type CheckEntry } from '../domain/checks';
 import { buildRows, rowNode, TOTAL_ROW } from './rows';
-import { importChange, importChangeInSlices, type ImportChangeOptions, type ImportOutcome, type IncomingPlan } from '../domain/import-change';
+import { importChange, importChangeInSlices, withFileChecks, type ImportChangeOptions, type ImportOutcome, type IncomingPlan } from '../domain/import-change';
 import { afterPaint, yieldToEventLoop } from '../io/import-types';
 
 /** What a grid row shows: a line, a tree node, or the program total. */
@@ -335,7 +335,7 @@ export class WorkbookSession {
    * undo takes it all back; `places` are added in the same step (a district when consolidating).
    * Fails with scenario.frozen on a frozen version; the workbook is then untouched.
    */
-  async applyImport(incoming: IncomingPlan, opts: ImportChangeOptions & { places?: Place[] } = {}): Promise<Result<ImportOutcome>> {
+  async applyImport(incoming: IncomingPlan, opts: ImportChangeOptions & { places?: Place[]; fileChecks?: FileCheck[] } = {}): Promise<Result<ImportOutcome>> {
     if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
     const target = () => ({ workbook: this.workbook, nodes: [...this.nodeById.values()], lines: this.lines });
     const seen = this.applied;
@@ -346,6 +346,8 @@ export class WorkbookSession {
     if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
     if (this.applied !== seen) out = importChange(target(), incoming, opts);
     if (opts.places?.length) out.change.places = opts.places.map((after) => ({ before: null, after }));
+    // The file's totals its lines did not reproduce stay with the scenario, on the lines they landed in.
+    if (opts.fileChecks?.length) out.change.scenario = withFileChecks(this.scenario, opts.fileChecks, out.landed);
     const { change, marks } = out;
     await this.repaintAfter(() => {
       if (!isEmptyChange(change)) this.commit(change, null);
@@ -501,7 +503,7 @@ export class WorkbookSession {
 
   /** Runs the checks in the worker now; resolves once the entries of this run, or of a newer one, are in `checks`. */
   refreshChecks(): Promise<void> {
-    const ctx = checkContextOf(this.workbook, this.tree.nodes, this.lines, this.places, criteriaOf(this.workbook));
+    const ctx = checkContextOf(this.workbook, this.tree.nodes, this.lines, this.places, criteriaOf(this.workbook), this.scenario.fileChecks);
     const run: Promise<void> = this.engine.checks(ctx).then((entries) => {
       if (entries) this.checks = entries;
       else if (run !== this.checksRun) return this.checksRun;

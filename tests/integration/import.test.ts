@@ -278,6 +278,46 @@ describe('cells that could not be read, and the user’s choices', () => {
   });
 });
 
+describe('the file’s own totals after the import', () => {
+  it('a section’s total its lines do not make is kept with the scenario, in the checks tab until the lines add up', async () => {
+    const { flow, s, stored } = await start();
+    const text = [
+      'BIỂU PHÂN BỔ VỐN NĂM 2023',
+      'ĐVT: triệu đồng',
+      'STT;Nội dung;Tổng số;NSTW;NSĐP',
+      ';Tổng cộng;1.490;1.290;200',
+      'I;Cấp tỉnh;600;500;100',
+      '1;Dự án 6: Truyền thông;400;300;100',
+      '2;Dự án 7: Nâng cao năng lực;200;200;',
+      'II;Cấp huyện;900;800;100',
+      '1;Dự án 6: Truyền thông;500;400;100',
+      '2;Dự án 7: Nâng cao năng lực;390;390;',
+    ].join('\n');
+    await flow.load('phan-bo.csv', new TextEncoder().encode(text));
+    const rec = flow.summary!.result.reconciliation;
+    // "II. Cấp huyện" states 900 / 800 but its lines make 890 / 790; the table's total is right.
+    expect(rec.rows.filter((r) => !r.ok).map((r) => r.label)).toEqual(['II Cấp huyện']);
+    expect((await flow.apply()).ok).toBe(true);
+    await s().refreshChecks();
+    const files = () => (s().checks ?? []).filter((e) => e.kind === 'file-total');
+    expect(files().map((e) => [e.params.fileRow, e.params.column, e.numbers.map((n) => n.value)])).toEqual([
+      ['8', 'Tổng số', [900_000_000, 890_000_000, -10_000_000]],
+      ['8', 'NSTW', [800_000_000, 790_000_000, -10_000_000]],
+    ]);
+    expect((await stored()).scenarios[0].fileChecks).toHaveLength(2);
+    // Correcting the line the file got wrong settles both.
+    const da7 = s().lines.find((l) => l.plan === 390_000_000)!;
+    s().setCells([{ target: { kind: 'line', id: da7.id }, field: 'plan', raw: '400' }], { unit: 'trieu', locale: 'vi' });
+    await s().refreshChecks();
+    expect(files()).toEqual([]);
+    // One undo of the import takes its checks away with it.
+    s().undo();
+    s().undo();
+    await s().refreshChecks();
+    expect(s().scenario.fileChecks ?? []).toEqual([]);
+  });
+});
+
 describe('consolidating districts into a province workbook', () => {
   it('each file as a district under the province; totals by district; a repeated line reported, never summed', async () => {
     const { app, flow, s, dbName, rollupReady, total } = await start();
