@@ -136,11 +136,15 @@ function settleSourceColumns(
     if (role.field !== 'source' && role.field !== 'capital') return;
     let sources = 0;
     let capitals = 0;
+    // A column repeats a few words: each is read once.
+    const seen = new Map<string, 'source' | 'capital' | null>();
     for (const i of ev.rows) {
       const t = ev.text(i, c);
       if (!t) continue;
-      if (parseSource(t).ok) sources++;
-      else if (parseCapital(t).ok) capitals++;
+      let kind = seen.get(t);
+      if (kind === undefined) seen.set(t, (kind = parseSource(t).ok ? 'source' : parseCapital(t).ok ? 'capital' : null));
+      if (kind === 'source') sources++;
+      else if (kind === 'capital') capitals++;
     }
     const other = role.field === 'source' ? 'capital' : 'source';
     const [mine, theirs] = role.field === 'source' ? [sources, capitals] : [capitals, sources];

@@ -8,7 +8,7 @@ import { parseAmount, parseDate, parseRate, UNIT_EXPONENT } from '../domain/amou
 import { parseCapital, parseSource, parseYear } from '../domain/cell-input';
 import { normalizeText } from '../domain/text';
 import type { ColumnRole, ImportField } from './column-map';
-import { NUMERIC_FIELDS, duplicateColumns } from './column-map';
+import { AMOUNT_FIELDS, NUMERIC_FIELDS, duplicateColumns } from './column-map';
 import type { DetectedTable } from './table-detect';
 import type { CellValue, ImportProblem, Sheet } from './import-types';
 import { cellKey, fileProblem } from './import-types';
@@ -189,17 +189,30 @@ export function locateColumns(roles: ColumnRole[], table: DetectedTable, hidden?
 const MEMO_LIMIT = 4096;
 
 /** Reads a sheet's cells by their column's role: text fields through vertical merges (a unit
- * merged over three rows applies to each), amounts only where they are written. */
+ * merged over three rows applies to each), amounts only where they are written. An amount column
+ * is read once, on first use, over the rows given (the table's body), and kept as numbers: the
+ * reading asks for the same amounts many times (its shape, its sums, its lines, its checks). */
 export class CellReader {
   private origins: Map<number, [number, number]>;
   private memo: (Map<CellValue, Read> | null)[];
+  /** Per amount column: the đồng of each row of the range (NaN: blank or unreadable), and which
+   * rows could not be read. */
+  private amounts: (Float64Array | null)[];
+  private unreadable: (Uint8Array | null)[];
+  private first: number;
+  private last: number;
 
   constructor(
     private sheet: Sheet,
     private readers: ColumnReader[],
+    range: { first: number; last: number } = { first: 0, last: sheet.rows.length - 1 },
   ) {
     this.origins = mergeOrigins(sheet);
     this.memo = readers.map((r) => (NUMERIC_FIELDS.has(r.field) ? null : new Map()));
+    this.amounts = readers.map(() => null);
+    this.unreadable = readers.map(() => null);
+    this.first = range.first;
+    this.last = Math.max(range.first - 1, range.last);
   }
 
   raw(r: number, c: number): CellValue {
@@ -208,7 +221,14 @@ export class CellReader {
 
   read(r: number, c: number): Read {
     const memo = this.memo[c];
-    if (memo === null) return readCellValue(this.raw(r, c), this.readers[c], this.sheet.percentCells?.has(cellKey(r, c)) ?? false);
+    if (memo === null) {
+      if (AMOUNT_FIELDS.has(this.readers[c]?.field) && r >= this.first && r <= this.last) {
+        const v = this.amount(r, c);
+        if (v !== null) return { value: v, problem: null };
+        if (!this.unreadable[c]![r - this.first]) return BLANK;
+      }
+      return readCellValue(this.raw(r, c), this.readers[c], this.sheet.percentCells?.has(cellKey(r, c)) ?? false);
+    }
     const origin = this.origins.size ? this.origins.get(cellKey(r, c)) : undefined;
     const v = origin ? this.raw(origin[0], origin[1]) : this.raw(r, c);
     let got = memo.get(v);
@@ -217,6 +237,46 @@ export class CellReader {
       if (memo.size < MEMO_LIMIT) memo.set(v, got);
     }
     return got;
+  }
+
+  /** An amount column's cell in đồng; null when blank or unreadable (read() says why). */
+  amount(r: number, c: number): number | null {
+    if (r < this.first || r > this.last) {
+      const v = readCellValue(this.raw(r, c), this.readers[c], false).value;
+      return typeof v === 'number' ? v : null;
+    }
+    let col = this.amounts[c];
+    if (!col) col = this.readAmounts(c);
+    const v = col[r - this.first];
+    return Number.isNaN(v) ? null : v;
+  }
+
+  private readAmounts(c: number): Float64Array {
+    const n = this.last - this.first + 1;
+    const col = new Float64Array(n).fill(NaN);
+    const bad = new Uint8Array(n);
+    const reader = this.readers[c];
+    for (let k = 0; k < n; k++) {
+      const raw = this.raw(this.first + k, c);
+      if (raw === null) continue;
+      if (typeof raw === 'number' && Number.isSafeInteger(raw) && UNIT_EXPONENT[reader.unit] === 0) {
+        col[k] = raw;
+        continue;
+      }
+      const got = readCellValue(raw, reader, false);
+      if (typeof got.value === 'number') col[k] = got.value;
+      else if (got.problem) bad[k] = 1;
+    }
+    this.amounts[c] = col;
+    this.unreadable[c] = bad;
+    return col;
+  }
+
+  /** Whether an amount column's cell holds something: an amount, or text that could not be read. */
+  holds(r: number, c: number): boolean {
+    if (r < this.first || r > this.last) return this.raw(r, c) !== null;
+    if (!this.amounts[c]) this.readAmounts(c);
+    return !Number.isNaN(this.amounts[c]![r - this.first]) || this.unreadable[c]![r - this.first] === 1;
   }
 
   /** A text column's cell, normalised ('' for no column). */
@@ -272,6 +332,33 @@ export class RowCells {
   }
 }
 
+/** What a column's written numbers say of their format: how many read only as vi-VN, only as
+ * en, and the first that reads both ways. */
+export interface LocaleEvidence {
+  vi: number;
+  en: number;
+  ambiguous: string | null;
+}
+
+/** The evidence of each column, from every text cell of the table's body. */
+export function columnEvidence(columns: readonly number[], table: DetectedTable, reader: CellReader): Map<number, LocaleEvidence> {
+  const out = new Map<number, LocaleEvidence>();
+  for (const c of columns) {
+    const e: LocaleEvidence = { vi: 0, en: 0, ambiguous: null };
+    for (const { row, kind } of table.rows) {
+      if (kind === 'blank') continue;
+      const v = reader.raw(row, c);
+      // Numbers stored as numbers, and digits with no mark, say nothing.
+      if (typeof v !== 'string' || !/[.,]/.test(v)) continue;
+      const said = localeEvidence(v);
+      if (said) e[said]++;
+      else if (e.ambiguous === null && isAmbiguousText(v)) e.ambiguous = normalizeText(v);
+    }
+    out.set(c, e);
+  }
+  return out;
+}
+
 /** What the user or the caller said of number formats. */
 export interface LocaleChoices {
   /** The file's number format when the user knows it. */
@@ -291,29 +378,21 @@ export function decideLocales(
   options: LocaleChoices,
   report: (p: ImportProblem) => void,
   byTotals: (c: number) => NumberLocale | null = () => null,
+  known?: ReadonlyMap<number, LocaleEvidence>,
 ): { locales: (NumberLocale | null)[]; ambiguousColumns: number[] } {
-  const dataRows = table.rows.filter((r) => r.kind !== 'blank');
   const numeric = cols.roles.flatMap((role, c) => (NUMERIC_FIELDS.has(role.field) ? [c] : []));
-  const evidence = new Map<number, { vi: number; en: number; ambiguous: string | null }>();
-  for (const c of numeric) {
-    const e = { vi: 0, en: 0, ambiguous: null as string | null };
-    for (const { row } of dataRows) {
-      const v = reader.raw(row, c);
-      if (typeof v !== 'string') continue;
-      const said = localeEvidence(v);
-      if (said) e[said]++;
-      else if (e.ambiguous === null && isAmbiguousText(v)) e.ambiguous = normalizeText(v);
-    }
-    evidence.set(c, e);
-  }
+  const evidence = known ?? columnEvidence(numeric, table, reader);
   let vi = 0;
   let en = 0;
-  for (const e of evidence.values()) [vi, en] = [vi + e.vi, en + e.en];
+  for (const c of numeric) {
+    const e = evidence.get(c);
+    if (e) [vi, en] = [vi + e.vi, en + e.en];
+  }
   const sheetLocale: NumberLocale | null = vi > en ? 'vi' : en > vi ? 'en' : null;
   const locales: (NumberLocale | null)[] = cols.roles.map(() => null);
   const ambiguousColumns: number[] = [];
   for (const c of numeric) {
-    const e = evidence.get(c)!;
+    const e = evidence.get(c) ?? { vi: 0, en: 0, ambiguous: null };
     const column = table.headers[c] || `#${c + 1}`;
     let locale = options.columnLocales?.[c] ?? (e.vi > e.en ? 'vi' : e.en > e.vi ? 'en' : null) ?? options.locale ?? null;
     if (locale === null && e.ambiguous !== null) {

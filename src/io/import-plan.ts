@@ -12,7 +12,7 @@ import type { AmountUnit, CapitalType, Id, Line, LineField, NumberLocale, Proble
 import { fail, ok } from '../domain/model';
 import { foldForMatch, normalizeText } from '../domain/text';
 import type { ColumnMapping, ColumnRole, ImportField } from './column-map';
-import { AMOUNT_FIELDS, chooseMapping, codeInName, guessMapping, itemInTitles, splitInTitles } from './column-map';
+import { AMOUNT_FIELDS, NUMERIC_FIELDS, chooseMapping, codeInName, guessMapping, headerWordScore, itemInTitles, splitInTitles } from './column-map';
 import type { DetectedTable, RowKind } from './table-detect';
 import { detectTable } from './table-detect';
 import type { CellValue, ImportProblem, ProgressOptions, Sheet } from './import-types';
@@ -20,7 +20,7 @@ import { cellProblem, fileProblem } from './import-types';
 import type { SheetFile } from './sheet';
 import { readSheets } from './sheet';
 import type { Columns } from './import-cells';
-import { CellReader, RowCells, decideLocales, locateColumns, readCellValue } from './import-cells';
+import { CellReader, RowCells, columnEvidence, decideLocales, locateColumns, readCellValue } from './import-cells';
 import type { Children, RowTree } from './row-tree';
 import { bottomUp, childrenOf, findSubtotalsBySums, programLevel, readRowTree, releaseDetailsThatDoNotAddUp, rootOf, sumsReproduced } from './row-tree';
 import type { Placement } from './import-place';
@@ -164,12 +164,16 @@ export async function buildImportPlan(
   const placeIndex = new PlaceIndex(context.places ?? []);
 
   // The file's shape from its numbering, names, breakdowns and listed lines.
-  const rawReader = new CellReader(sheet, roles.map((role) => ({ field: role.field, unit: 'dong', locale: null })));
+  const body = { first: table.firstDataRow, last: table.lastDataRow };
+  const rawReader = new CellReader(sheet, roles.map((role) => ({ field: role.field, unit: 'dong', locale: null })), body);
   const treeIndex = new TreeIndex(context.nodes);
   const n = table.rows.length;
   const rowOf = (i: number) => table.rows[i].row;
-  const codeAt = (i: number) => rawReader.text(rowOf(i), cols.code);
-  const nameAt = (i: number) => rawReader.text(rowOf(i), cols.name);
+  // Each row's code and name, read once: every step asks for them.
+  const codes = new Array<string | undefined>(n);
+  const names = new Array<string | undefined>(n);
+  const codeAt = (i: number) => (codes[i] ??= rawReader.text(rowOf(i), cols.code));
+  const nameAt = (i: number) => (names[i] ??= rawReader.text(rowOf(i), cols.name));
   const listsLines = cols.stt === null && cols.code !== null;
   const shape = readRowTree(table, {
     code: codeAt,
@@ -188,13 +192,13 @@ export async function buildImportPlan(
   const tableTotals = table.rows.flatMap((tr, i) => (tr.kind === 'total' && tr.scope === 'table' && !tr.source ? [i] : []));
   const unitOfRole = (role: ColumnRole, c: number): AmountUnit | null => role.unit ?? table.columnUnits[c] ?? table.unit ?? options.unit ?? null;
 
+  // What the columns' written numbers say of their format, read once.
+  const evidence = columnEvidence(roles.flatMap((role, c) => (NUMERIC_FIELDS.has(role.field) ? [c] : [])), table, rawReader);
   // A guessed mapping is settled by the file's own arithmetic and cells (a user's is kept as given).
   if (!options.trustMapping) {
-    const shown = decideLocales(cols, table, rawReader, options, () => {});
-    const amount = (i: number, c: number): number | null => {
-      const v = readCellValue(rawReader.raw(rowOf(i), c), { field: 'plan', unit: unitOfRole(roles[c], c) ?? 'dong', locale: shown.locales[c] ?? null }, false).value;
-      return typeof v === 'number' ? v : null;
-    };
+    const shown = decideLocales(cols, table, rawReader, options, () => {}, undefined, evidence);
+    const seen = new CellReader(sheet, roles.map((role, c) => ({ field: AMOUNT_FIELDS.has(role.field) ? role.field : 'plan', unit: unitOfRole(role, c) ?? 'dong', locale: shown.locales[c] ?? null })), body);
+    const amount = (i: number, c: number): number | null => seen.amount(rowOf(i), c);
     const settled = settleColumns(roles, {
       sheet: name,
       headers: table.headers,
@@ -220,8 +224,8 @@ export async function buildImportPlan(
   // The file's own arithmetic: rows equal to the sum of the rows after them are their subtotals.
   // Read first with the number formats the file itself shows (an ambiguous cell counts as blank).
   const moneyCols = roles.flatMap((role, c) => (MONEY_FIELDS.has(role.field) ? [c] : []));
-  const shown = decideLocales(cols, table, rawReader, options, () => {});
-  const shownReader = new CellReader(sheet, roles.map((role, c) => ({ field: role.field, unit: unitOf(c), locale: shown.locales[c] })));
+  const shown = decideLocales(cols, table, rawReader, options, () => {}, undefined, evidence);
+  const shownReader = new CellReader(sheet, roles.map((role, c) => ({ field: role.field, unit: unitOf(c), locale: shown.locales[c] })), body);
   if (!listed && moneyCols.length > 0) {
     const vectors = rowVectors(table, shape, shownReader, moneyCols);
     if (cols.stt === null && cols.code === null) {
@@ -244,8 +248,8 @@ export async function buildImportPlan(
     const [vi, en] = [score('vi'), score('en')];
     return vi > en ? 'vi' : en > vi ? 'en' : null;
   };
-  const { locales, ambiguousColumns } = decideLocales(cols, table, rawReader, options, report, byTotals);
-  const reader = new CellReader(sheet, roles.map((role, c) => ({ field: role.field, unit: unitOf(c), locale: locales[c] })));
+  const { locales, ambiguousColumns } = decideLocales(cols, table, rawReader, options, report, byTotals, evidence);
+  const reader = new CellReader(sheet, roles.map((role, c) => ({ field: role.field, unit: unitOf(c), locale: locales[c] })), body);
 
   // Amount cells a merge covers: the amount was written once for several rows.
   for (const m of sheet.merges) {
@@ -475,6 +479,8 @@ export async function buildImportPlan(
     const statedRows: StatedRow[] = [];
     for (let i = 0; i < n; i++) {
       const tr = table.rows[i];
+      const role = shape.role[i];
+      if (role === 'blank' || role === 'caption' || role === 'memo' || (role !== 'total' && !isSubtotal(i) && placement?.meaning[i] !== 'section' && !(lineRowsSet.has(i) && (cols.statedPlan !== null || cols.statedDisbursed !== null)))) continue;
       const text = [tr.stt, nameAt(i) || codeAt(i)].filter(Boolean).join(' ');
       if (shape.role[i] === 'total') {
         const scopeRow = tr.scope === 'group' ? groupOfTotal(i) : -1;
@@ -605,12 +611,7 @@ function moneyBelow(table: DetectedTable, shape: RowTree, kids: Children, cols: 
   const planHere = new Uint8Array(n);
   const disbursedHere = new Uint8Array(n);
   // A cell that could not be read (or waits for its number format) still holds money.
-  const has = (r: number, cs: readonly (number | null)[]) =>
-    cs.some((c) => {
-      if (c === null) return false;
-      const v = reader.read(r, c);
-      return v.value !== null || v.problem !== null;
-    });
+  const has = (r: number, cs: readonly (number | null)[]) => cs.some((c) => c !== null && reader.holds(r, c));
   for (let i = 0; i < n; i++) {
     const role = shape.role[i];
     if (role === 'blank' || role === 'total' || role === 'caption' || role === 'memo') continue;
@@ -669,6 +670,8 @@ function unmappedMoney(
   roles.forEach((role, c) => {
     if (role.field !== 'ignore' || c === table.sttColumn) return;
     const header = table.headers[c] ?? '';
+    // A header whose words have a meaning was left out on purpose (a rate, a derived figure, ĐVT).
+    if (table.headerParts[c]?.some((part) => headerWordScore(part) > 0)) return;
     const words = ` ${foldForMatch(header)} `;
     if (!MONEY_WORD.test(words) && NOT_MONEY.test(words)) return;
     const col = { field: 'plan' as const, unit: table.columnUnits[c] ?? unit, locale };
