@@ -481,7 +481,8 @@ export async function buildImportPlan(
       const tr = table.rows[i];
       const role = shape.role[i];
       if (role === 'blank' || role === 'caption' || role === 'memo' || (role !== 'total' && !isSubtotal(i) && placement?.meaning[i] !== 'section' && !(lineRowsSet.has(i) && (cols.statedPlan !== null || cols.statedDisbursed !== null)))) continue;
-      const text = [tr.stt, nameAt(i) || codeAt(i)].filter(Boolean).join(' ');
+      // A table with its items across names each row in its unit column ("Sở Y tế", "Huyện Đồng Văn").
+      const text = [tr.stt, nameAt(i) || codeAt(i) || reader.text(tr.row, cols.unit)].filter(Boolean).join(' ');
       if (shape.role[i] === 'total') {
         const scopeRow = tr.scope === 'group' ? groupOfTotal(i) : -1;
         const t = totals.find((x) => x.row === tr.row + 1);

@@ -123,6 +123,24 @@ describe('importing a district report sheet', () => {
     await close();
   });
 
+  it('the same report saved as .xls and as .ods reads in the worker to the same lines as the .xlsx; a password-protected file says so', async () => {
+    const { dlg, page, close } = await emptyWorkbook();
+    const want = await expectedTotals('cao-loc-2023.xlsx');
+    for (const name of ['cao-loc-2023.xls', 'cao-loc-2023.ods']) {
+      await dlg.open();
+      await dlg.drop(name, fixture(name));
+      await dlg.summary.waitFor();
+      expect(await dlg.summary.textContent()).toContain(`Sẽ nhập ${want.lines} dòng kinh phí (${trieu(want.plan)} triệu đồng kế hoạch`);
+      await dlg.close();
+    }
+    await dlg.open();
+    await dlg.drop('password-protected.xls', fixture('password-protected.xls'));
+    await expect.poll(() => dlg.problem.textContent()).toContain('được bảo vệ bằng mật khẩu');
+    await page.screenshot({ path: 'test-results/36-import-password.png' });
+    await dlg.close();
+    await close();
+  });
+
   it('a cell that cannot be read is imported blank and marked red', async () => {
     const { wb, dlg, page, close } = await emptyWorkbook();
     await dlg.open();
@@ -244,10 +262,10 @@ describe('importing a district report sheet', () => {
     ].join('\n');
     await dlg.drop('phan-bo-theo-huyen.csv', new TextEncoder().encode(csv));
     await dlg.summary.waitFor();
-    // Only "1.000" could be either format: the dialog asks, and the user says vi-VN.
-    await dlg.dialog.getByRole('radio', { name: /\(vi-VN\)/ }).click();
-    await expect.poll(() => dlg.dialog.getByRole('radio', { name: /\(vi-VN\)/ }).count()).toBe(0);
-    await dlg.summary.waitFor();
+    // Only "1.000" could be either format: read as vi-VN because only then does the file's own total
+    // add up (1.000 = 600 + 400), and the dialog says so instead of asking.
+    expect(await dlg.dialog.getByRole('radio', { name: /\(vi-VN\)/ }).count()).toBe(0);
+    expect(await dlg.dialog.getByTestId('import-problem').allTextContents()).toContainEqual(expect.stringContaining('vì chỉ khi đọc như vậy các dòng tổng của chính tệp mới khớp'));
     await page.screenshot({ path: 'test-results/45-import-district-sections-preview.png' });
     await dlg.importButton.click();
     await dlg.dialog.waitFor({ state: 'hidden' });
@@ -275,7 +293,7 @@ describe('importing a district report sheet', () => {
     await dlg.drop('phu-luc-02.xlsx', await allocationAnnexXlsx());
     await dlg.summary.waitFor();
     expect(await dlg.meaningOf('Dự án 3 / Tiểu dự án 1').inputValue()).toBe('plan');
-    expect(await dlg.dialog.getByRole('row', { name: /Dự án 3 \/ Tiểu dự án 1/ }).textContent()).toContain('DA3.TDA1');
+    expect(await dlg.mapping.getByRole('row', { name: /Dự án 3 \/ Tiểu dự án 1/ }).textContent()).toContain('DA3.TDA1');
     expect(await dlg.meaningOf('Dự án 3 / Tổng số').inputValue()).toBe('statedPlan');
     await page.screenshot({ path: 'test-results/40-import-across-preview.png' });
     await dlg.importButton.click();
@@ -292,12 +310,39 @@ describe('importing a district report sheet', () => {
     await close();
   });
 
+  it('a province annex with group rows ("I. Cấp tỉnh", "II. Cấp huyện"): every group checked against the file before "Nhập", the grid’s total is the file’s', async () => {
+    const { page, wb, dlg, close } = await emptyWorkbook();
+    const name = 'b14-qd-ha-giang-2024-cap-tinh-cap-huyen-libreoffice.xlsx';
+    const bytes = new Uint8Array(readFileSync(new URL(`../fixtures/corpus/${name}`, import.meta.url)));
+    await dlg.open();
+    await dlg.drop(name, bytes);
+    await dlg.summary.waitFor();
+    // Before anything is written: the table's total, both levels and the offices and districts with
+    // a total column of their own, each beside what its lines add up to, all ✓.
+    await expect.poll(() => dlg.reconcileVerdict.textContent()).toContain('✓ Cả');
+    const rows = await dlg.reconcileRows.allTextContents();
+    expect(rows.some((r) => r.includes('TỔNG SỐ') && r.includes('233.849,851'))).toBe(true);
+    expect(rows.some((r) => r.includes('Cấp tỉnh') && r.includes('11.226,669'))).toBe(true);
+    expect(rows.some((r) => r.includes('Cấp huyện') && r.includes('222.623,182'))).toBe(true);
+    await dlg.reconcile.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/47-import-reconcile-groups.png' });
+    expect(rows.filter((r) => !r.includes('✓') || r.includes('≠'))).toEqual([]);
+
+    await dlg.importButton.click();
+    await dlg.dialog.waitFor({ state: 'hidden' });
+    // The grid's program total is the file's "TỔNG SỐ": no group row added on top of its rows.
+    await wb.expectText(TOTAL, 'plan', '233.849,851');
+    await wb.expectText('DA2', 'plan', '52.968,512');
+    await page.screenshot({ path: 'test-results/48-import-reconciled-grid.png' });
+    await close();
+  });
+
   it('a broken file says why and changes nothing', async () => {
     const { wb, dlg, page, close } = await emptyWorkbook();
     const before = await wb.text(TOTAL, 'plan');
     await dlg.open();
     await dlg.pick('truncated.xlsx', fixture('truncated.xlsx'));
-    await expect.poll(() => dlg.problem.textContent()).toContain('Tệp .xlsx bị hỏng hoặc chưa tải về hết');
+    await expect.poll(() => dlg.problem.textContent()).toContain('Tệp "truncated.xlsx" bị hỏng hoặc chưa tải về hết');
     expect(await dlg.importButton.isDisabled()).toBe(true);
     await page.screenshot({ path: 'test-results/35-import-broken.png' });
     await dlg.close();

@@ -5,6 +5,8 @@ import type { Locator, Page } from 'playwright-core';
 
 const MIME: Record<string, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  xls: 'application/vnd.ms-excel',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
   csv: 'text/csv',
   json: 'application/json',
 };
@@ -53,6 +55,24 @@ export class ImportDialogPage {
 
   get summary(): Locator {
     return this.dialog.getByTestId('import-summary');
+  }
+
+  /** The column mapping: one row per column of the file. */
+  get mapping(): Locator {
+    return this.dialog.getByRole('region', { name: /^(Ghép cột|Column mapping)$/ });
+  }
+
+  /** The reconciliation: the file's own totals beside what the lines to import add up to. */
+  get reconcile(): Locator {
+    return this.dialog.getByTestId('import-reconcile');
+  }
+
+  get reconcileVerdict(): Locator {
+    return this.dialog.getByTestId('import-reconcile-verdict');
+  }
+
+  get reconcileRows(): Locator {
+    return this.dialog.getByTestId('import-reconcile-row');
   }
 
   get importButton(): Locator {
