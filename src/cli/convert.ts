@@ -1,6 +1,6 @@
-// `planbench convert IN OUT`: between a workbook backup (.json), a spreadsheet (.xlsx) and CSV
-// (.csv, .tsv, .txt). A backup exports its baseline plan with the tables the app exports, or is
-// checked and written again. A spreadsheet or CSV is read by the app's import (io/import-plan.ts:
+// `planbench convert IN OUT`: between a workbook backup (.json), a spreadsheet (.xlsx; .xlsm, .xls
+// and .ods read only) and CSV (.csv, .tsv, .txt). A backup exports its baseline plan with the tables
+// the app exports, or is checked and written again. A spreadsheet or CSV is read by the app's import (io/import-plan.ts:
 // the table found in a report sheet, columns guessed from their headers) into a new workbook with
 // the program's tree, which is then written as a backup, a sheet or CSV.
 
@@ -15,12 +15,16 @@ import { planViewOf } from '../io/export-plan';
 import { readImport, type ImportPlan } from '../io/import-plan';
 import type { ImportProblem } from '../io/import-types';
 
-export type FileKind = 'json' | 'xlsx' | 'csv' | 'tsv';
+export type FileKind = 'json' | 'xlsx' | 'csv' | 'tsv' | 'xls' | 'ods';
+
+const EXTENSIONS: Record<string, FileKind> = { json: 'json', xlsx: 'xlsx', xlsm: 'xlsx', csv: 'csv', tsv: 'tsv', txt: 'tsv', xls: 'xls', ods: 'ods' };
+/** Kinds read, never written. */
+const READ_ONLY: ReadonlySet<FileKind> = new Set(['xls', 'ods']);
 
 /** The kind of file a name says, from its extension; null when not one we convert. */
 export function fileKind(name: string): FileKind | null {
-  const ext = /\.([a-z]+)$/i.exec(name)?.[1]?.toLowerCase();
-  return ext === 'json' || ext === 'xlsx' || ext === 'csv' || ext === 'tsv' ? ext : ext === 'txt' ? 'tsv' : null;
+  const ext = /\.([a-z]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
+  return Object.hasOwn(EXTENSIONS, ext) ? EXTENSIONS[ext] : null;
 }
 
 export interface ConvertOptions {
@@ -51,7 +55,7 @@ export async function convertFile(input: Uint8Array, inName: string, outName: st
   const from = fileKind(inName);
   const to = fileKind(outName);
   if (from === null) return fail('convert.unsupported', { file: inName });
-  if (to === null) return fail('convert.unsupported', { file: outName });
+  if (to === null || READ_ONLY.has(to)) return fail('convert.unsupported', { file: outName });
   let archive: WorkbookArchive;
   let problems: ImportProblem[] = [];
   if (from === 'json') {

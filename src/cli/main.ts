@@ -1,6 +1,6 @@
 // The headless command, with the same engine the browser's worker runs:
 //   planbench allocate RULE.json [--csv]      split an envelope by a rule (JSON or CSV on stdout)
-//   planbench convert IN OUT [options]         between a backup (.json), .xlsx and .csv (read by the import)
+//   planbench convert IN OUT [options]         between a backup (.json), .xlsx and .csv (read by the import; .xls, .ods read too)
 //   planbench recalc WORKBOOK.json [options]   the program totals of a backup, as text or --json
 // Problems go to stderr in Vietnamese and English with a non-zero exit code (1 bad input, 2 usage).
 
@@ -22,7 +22,8 @@ const USAGE = `Cách dùng / usage:
   planbench allocate RULE.json [--csv]   chia một nguồn vốn theo quy tắc / split an envelope by a rule
   planbench convert IN OUT [--unit U] [--locale vi|en] [--lang vi|en] [--sep comma|semicolon|tab]
                            [--year N] [--force]
-                                         giữa .json (sao lưu), .xlsx và .csv / between .json (backup), .xlsx and .csv
+                                         giữa .json (sao lưu), .xlsx và .csv (đọc cả .xls, .ods)
+                                         between .json (backup), .xlsx and .csv (.xls, .ods read too)
   planbench recalc WORKBOOK.json [--json] [--unit U] [--locale vi|en]
                                          các tổng của kế hoạch / the plan's totals
   U: dong, nghin, trieu (mặc định / default), ty`;

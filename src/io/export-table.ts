@@ -1,7 +1,7 @@
 // The table every export writes, whatever the file: a title, a unit line, one header row and rows of
 // typed cells (text, plain numbers, amounts in đồng, percentages, dates, formulas with their value).
 // The xlsx writer (export-xlsx.ts) and the CSV writer (export-csv.ts) both take it, so a plan, a
-// comparison or a report is laid out once. Pure: no exceljs here, so the CSV path stays small.
+// comparison or a report is laid out once. Pure: no xlsx writer here, so the CSV path stays small.
 
 import type { AmountUnit, Lang } from '../domain/model';
 

@@ -272,6 +272,18 @@ export class CellReader {
     return col;
   }
 
+  /** Whether a column is read as amounts in the body (its cells as numbers, no objects). */
+  isAmount(c: number): boolean {
+    return AMOUNT_FIELDS.has(this.readers[c]?.field);
+  }
+
+  /** Whether an amount column's cell in the body holds text that could not be read. */
+  unreadableAt(r: number, c: number): boolean {
+    if (r < this.first || r > this.last) return false;
+    if (!this.amounts[c]) this.readAmounts(c);
+    return this.unreadable[c]![r - this.first] === 1;
+  }
+
   /** Whether an amount column's cell holds something: an amount, or text that could not be read. */
   holds(r: number, c: number): boolean {
     if (r < this.first || r > this.last) return this.raw(r, c) !== null;
@@ -314,11 +326,21 @@ export class RowCells {
   }
 
   num(c: number | null): number | null {
-    return c === null ? null : (this.get(c).value as number | null);
+    if (c === null) return null;
+    // Amounts come straight from their column's numbers; only a cell that could not be read is
+    // read again, for its problem.
+    if (this.reader.isAmount(c)) {
+      const v = this.reader.amount(this.row, c);
+      if (v === null && this.reader.unreadableAt(this.row, c)) this.get(c);
+      return v;
+    }
+    return this.get(c).value as number | null;
   }
 
   bad(c: number | null): boolean {
-    return c !== null && this.get(c).problem !== null;
+    if (c === null) return false;
+    if (this.reader.isAmount(c)) return this.reader.unreadableAt(this.row, c) && this.get(c).problem !== null;
+    return this.get(c).problem !== null;
   }
 
   /** The sum of the columns' values, undefined when all are blank. */

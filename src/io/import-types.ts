@@ -18,7 +18,9 @@ export interface CellRange {
 /** One sheet in memory, the same for a CSV and an xlsx. */
 export interface Sheet {
   name: string;
-  /** Rows of cells as stored (rows may differ in length; the covered cells of a merge are null). */
+  /** Rows of cells as stored (rows may differ in length; the covered cells of a merge are null). A
+   * workbook's row without any value may be a hole (undefined), so a sheet whose one cell is at
+   * row 1 048 576 holds one row array, not a million. */
   rows: CellValue[][];
   /** Merged ranges; the value sits in the top-left cell. */
   merges: CellRange[];
@@ -81,6 +83,10 @@ export function cellProblem(
     problem,
   };
 }
+
+/** The warning for a cell whose text was cut to MAX_CELL_CHARS (0-based row and column). */
+export const cellTooLong = (sheet: string, row: number, col: number, length: number): ImportProblem =>
+  cellProblem(sheet, row, col, null, { code: 'import.cell-too-long', params: { length } }, 'warning');
 
 /** A problem of a whole file, sheet or column (no cell). */
 export function fileProblem(

@@ -2,9 +2,9 @@
 // zipped with fflate. export-xlsx.ts lays a table out on the sheet; this file knows the package:
 // content types, relationships, the workbook, the style sheet, shared strings and the zip.
 //
-// Written by hand rather than through exceljs because exceljs builds an object per cell and joins
-// millions of XML pieces: 100 000 plan rows took 4–8 s. Here a row is one string and the sheet
-// goes to the zip a block of rows at a time.
+// Written by hand rather than through a spreadsheet library: exceljs, which the app once used,
+// built an object per cell and joined millions of XML pieces (100 000 plan rows took 4–8 s). Here a
+// row is one string and the sheet goes to the zip a block of rows at a time.
 
 import { Zip, ZipDeflate, strToU8 } from 'fflate';
 import { concatBytes, yieldToEventLoop } from './import-types';
