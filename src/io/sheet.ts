@@ -110,6 +110,7 @@ function toCells(fields: string[], cut?: [number, number][]): CellValue[] {
 export function detectSeparator(text: string, preferTab = false): Separator {
   const sample = text.length > 65536 ? text.slice(0, text.lastIndexOf('\n', 65536) + 1 || 65536) : text;
   let best: Separator | null = null;
+  let bestLines = 0;
   let bestScore = 0;
   for (const sep of SEPARATORS) {
     // The sample's last row counts even when incomplete: in a file whose first row is longer
@@ -121,9 +122,33 @@ export function detectSeparator(text: string, preferTab = false): Separator {
     }
     // Rows sharing the most common width; a table's rows all have the table's width.
     const score = Math.max(0, ...counts.values());
-    if (score > bestScore) [best, bestScore] = [sep, score];
+    const lines = linesSeparatedBy(sample, sep);
+    if (lines > bestLines || (lines === bestLines && score > bestScore)) [best, bestLines, bestScore] = [sep, lines, score];
   }
-  return best ?? (preferTab ? '\t' : ',');
+  return best && bestScore > 0 ? best : preferTab ? '\t' : ',';
+}
+
+/** Lines where the separator stands as a writer puts one between fields, outside quotes: a comma
+ * followed by a space is prose ("nghèo, các xã") and one between digits a decimal or grouping mark
+ * ("0,5", "1,234"), so neither counts for a comma. */
+function linesSeparatedBy(sample: string, sep: Separator): number {
+  const code = sep.charCodeAt(0);
+  const isDigit = (c: number) => c >= 48 && c <= 57;
+  let lines = 0;
+  let quoted = false;
+  let found = false;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (c === 10 && !quoted) {
+      if (found) lines++;
+      found = false;
+    } else if (c === code && !quoted && !found) {
+      const next = sample.charCodeAt(i + 1);
+      if (sep !== ',' || (next !== 32 && !(isDigit(sample.charCodeAt(i - 1)) && isDigit(next)))) found = true;
+    }
+  }
+  return found ? lines + 1 : lines;
 }
 
 /** The separators in s[from, to) outside double quotes: the fields of a row there, less one. */

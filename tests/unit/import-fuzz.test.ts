@@ -67,7 +67,8 @@ const EXPECTED: Record<string, string | { ok: string[] }> = {
   'csv-nul-bytes.csv': 'import.unsupported-file',
   'csv-numbers-extreme.csv': { ok: ['amount.not-a-number', 'amount.too-large', 'amount.too-precise'] },
   'csv-only-line-breaks.csv': 'import.empty-sheet',
-  'csv-only-separators.csv': 'ok',
+  // Nothing but separators: whichever separator is taken, no row holds data.
+  'csv-only-separators.csv': 'import.no-data',
   'csv-quote-storm.csv': 'import.no-data',
   'csv-unterminated-quote.csv': { ok: ['import.unclosed-quote'] },
   'csv-utf16be-no-bom.csv': 'ok',

@@ -33,6 +33,12 @@ describe('detectSeparator', () => {
     ['tab', 'Mã\tKế hoạch\nDA2\t5.436\nDA3\t77,04\n', '\t'],
     ['title lines above a semicolon table', 'UBND HUYỆN CAO LỘC, TỈNH LẠNG SƠN\nBáo cáo, năm 2023\nA;B;C\n1;2;3\n4;5;6\n', ';'],
     ['a single column: comma', 'DA2\nDA3\n', ','],
+    [
+      'semicolon, with commas in the names and vi-VN decimals outnumbering it',
+      'Nội dung;Kế hoạch vốn năm 2024\nDự án 1: các huyện nghèo, các xã đặc biệt khó khăn, ven biển và hải đảo;\nTiểu dự án 1: hạ tầng, giao thông;0,000001\nTiểu dự án 2: nước sạch, vệ sinh;0,000002\nCộng Dự án 1;0,000003\n',
+      ';',
+    ],
+    ['comma, with digits on both sides of some commas', 'STT,Nội dung,KH,GN\n1,Dự án 2,5436,2000\n2,Dự án 3,2964,230\n', ','],
   ])('%s', (_, text, sep) => {
     expect(detectSeparator(text)).toBe(sep);
   });
