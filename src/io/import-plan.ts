@@ -728,7 +728,7 @@ export interface ImportReading {
 
 /** Reads a file's bytes into an import plan in one call: sheets, the table, the mapping (given,
  * saved for these headers, or guessed), the preview and the plan. Fails with the file's problem
- * (import.empty-file, import.xlsx-damaged, import.xls-unsupported, import.unsupported-file),
+ * (import.empty-file, import.xlsx-damaged, import.encrypted, import.word-document, import.unsupported-file…),
  * import.empty-sheet, import.no-data (headers only), import.sheet-missing or import.cancelled.
  * Progress goes from 0 to IMPORT_PROGRESS_TOTAL. */
 export async function readImport(

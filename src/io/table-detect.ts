@@ -300,10 +300,19 @@ export function detectTable(sheet: Sheet): Result<DetectedTable> {
   });
 
   // 6. The body: from under the header to a signature block, or to the last row with a value.
+  // A workbook leaves out the rows that hold nothing (its rows array has holes): they are walked
+  // over as one gap each, never one by one (a lone cell at row 1 048 576 is one step, not a million).
   const firstDataRow = (numberRow ?? bottom) + 1;
+  const present: number[] = [];
+  rows.forEach((_, r) => {
+    if (r >= firstDataRow) present.push(r);
+  });
   let lastDataRow = firstDataRow - 1;
   let blankRun = 0;
-  for (let r = firstDataRow; r < rows.length; r++) {
+  let prevRow = firstDataRow - 1;
+  for (const r of present) {
+    blankRun += r - prevRow - 1;
+    prevRow = r;
     const cells = nonEmpty(r);
     if (cells.length === 0) {
       blankRun++;
@@ -326,7 +335,8 @@ export function detectTable(sheet: Sheet): Result<DetectedTable> {
       if (headerParts[c].length && guessColumn(headerParts[c]).field !== 'ignore') continue;
       let filledCells = 0;
       let numbered = 0;
-      for (let r = firstDataRow; r <= lastDataRow; r++) {
+      for (const r of present) {
+        if (r > lastDataRow) break;
         const t = textOf(raw(r, c));
         if (!t) continue;
         filledCells++;
@@ -336,12 +346,14 @@ export function detectTable(sheet: Sheet): Result<DetectedTable> {
     }
   }
 
-  // 8. Each body row: a total, an item with its numbering level, or blank.
+  // 8. Each body row: a total, an item with its numbering level, or blank (rows a workbook left out
+  // are no rows of the body).
   const levels = new NumberingLevels();
   const body: TableRow[] = [];
   let afterTotal = false;
   let lastScope: 'table' | 'group' = 'table';
-  for (let r = firstDataRow; r <= lastDataRow; r++) {
+  for (const r of present) {
+    if (r > lastDataRow) break;
     const cells = nonEmpty(r);
     const stt = sttColumn === null ? '' : textOf(raw(r, sttColumn));
     if (cells.length === 0) {

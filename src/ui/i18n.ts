@@ -426,8 +426,8 @@ const STRINGS = {
   impTitle: { vi: 'Nhập từ tệp', en: 'Import from a file' },
   impPick: { vi: 'Chọn tệp…', en: 'Choose a file…' },
   impDrop: {
-    vi: 'Kéo thả tệp vào đây: Excel (.xlsx), CSV/TSV/TXT, hoặc tệp sao lưu Planbench (.json).',
-    en: 'Drop a file here: Excel (.xlsx), CSV/TSV/TXT, or a Planbench backup (.json).',
+    vi: 'Kéo thả tệp vào đây: Excel (.xlsx, .xls), OpenDocument (.ods), CSV/TSV/TXT, hoặc tệp sao lưu Planbench (.json).',
+    en: 'Drop a file here: Excel (.xlsx, .xls), OpenDocument (.ods), CSV/TSV/TXT, or a Planbench backup (.json).',
   },
   impInto: { vi: 'Nhập vào sổ "{name}" (năm {year}).', en: 'Imports into the workbook "{name}" ({year}).' },
   impReading: { vi: 'Đang đọc tệp {file}…', en: 'Reading {file}…' },
