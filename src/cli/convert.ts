@@ -12,7 +12,7 @@ import { readBackupBytes, writeBackup } from '../io/backup';
 import { exportPlanCsv, type CsvSeparator } from '../io/export-csv';
 import { exportPlanXlsx } from '../io/export-xlsx';
 import { planViewOf } from '../io/export-plan';
-import { readImport, type ImportPlan } from '../io/import-plan';
+import { readImport, type ImportPlan, type ImportReading } from '../io/import-plan';
 import type { ImportProblem } from '../io/import-types';
 
 export type FileKind = 'json' | 'xlsx' | 'csv' | 'tsv' | 'xls' | 'ods';
@@ -39,6 +39,8 @@ export interface ConvertOptions {
   year?: number;
   /** Write even when some cells of the input could not be read (they are left empty). */
   force?: boolean;
+  /** Reading a workbook: the sheet to read, by name or 1-based position (else the one with money). */
+  sheet?: string;
 }
 
 /** What a conversion wrote, and what the import found in the input (listed for the user). */
@@ -47,6 +49,8 @@ export interface Converted {
    * `force` is off: nothing should be written. */
   bytes: Uint8Array | null;
   problems: ImportProblem[];
+  /** How a spreadsheet or CSV was read (its sheets, its reconciliation); absent for a backup. */
+  reading?: ImportReading;
 }
 
 /** The bytes of OUT from the bytes of IN. Fails with the backup's or the import's problem, or with
@@ -58,6 +62,7 @@ export async function convertFile(input: Uint8Array, inName: string, outName: st
   if (to === null || READ_ONLY.has(to)) return fail('convert.unsupported', { file: outName });
   let archive: WorkbookArchive;
   let problems: ImportProblem[] = [];
+  let reading: ImportReading | undefined;
   if (from === 'json') {
     const read = readBackupBytes(input);
     if (!read.ok) return read;
@@ -66,9 +71,10 @@ export async function convertFile(input: Uint8Array, inName: string, outName: st
     const imported = await importFile(input, inName, opts);
     if (!imported.ok) return imported;
     ({ archive, problems } = imported.value);
-    if (!opts.force && problems.some((p) => p.severity === 'error')) return ok({ bytes: null, problems });
+    reading = imported.value.reading;
+    if (!opts.force && problems.some((p) => p.severity === 'error')) return ok({ bytes: null, problems, reading });
   }
-  return ok({ bytes: await write(archive, to, opts), problems });
+  return ok({ bytes: await write(archive, to, opts), problems, ...(reading ? { reading } : {}) });
 }
 
 async function write(archive: WorkbookArchive, to: FileKind, opts: ConvertOptions): Promise<Uint8Array> {
@@ -83,11 +89,11 @@ async function write(archive: WorkbookArchive, to: FileKind, opts: ConvertOption
 const YEAR_WORDS = /\b(?:năm|year|nam)\s+((?:19|20)\d{2})\b/iu;
 
 /** A spreadsheet or CSV read by the app's import into a new workbook named after the file. */
-async function importFile(bytes: Uint8Array, fileName: string, opts: ConvertOptions): Promise<Result<{ archive: WorkbookArchive; problems: ImportProblem[] }>> {
+async function importFile(bytes: Uint8Array, fileName: string, opts: ConvertOptions): Promise<Result<{ archive: WorkbookArchive; problems: ImportProblem[]; reading: ImportReading }>> {
   const name = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   const read = async (year: number) => {
     const base = buildEmptyWorkbook(name, year);
-    const reading = await readImport(bytes, fileName, { workbookId: base.workbook.id, year, nodes: base.nodes }, { locale: opts.importLocale });
+    const reading = await readImport(bytes, fileName, { workbookId: base.workbook.id, year, nodes: base.nodes }, { locale: opts.importLocale, sheet: opts.sheet });
     return reading.ok ? ok({ base, reading: reading.value }) : reading;
   };
   let first = await read(opts.year ?? new Date().getFullYear());
@@ -101,7 +107,7 @@ async function importFile(bytes: Uint8Array, fileName: string, opts: ConvertOpti
   }
   const { base, reading } = first.value;
   const data = workbookFromImport(base, reading.result, fileName);
-  return ok({ archive: { ...data, places: [], rules: [], scenarios: data.scenarios.map((s) => ({ ...s, lines: data.lines })) }, problems: reading.result.problems });
+  return ok({ archive: { ...data, places: [], rules: [], scenarios: data.scenarios.map((s) => ({ ...s, lines: data.lines })) }, problems: reading.result.problems, reading });
 }
 
 /** A new workbook holding what an import read: the program's tree with the items the file added,

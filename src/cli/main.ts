@@ -17,11 +17,12 @@ import { MAX_FILE_BYTES } from '../io/sheet';
 import { convertFile } from './convert';
 import type { ImportProblem } from '../io/import-types';
 import { formatTotals, planTotals } from './recalc';
+import { formatReading } from './reading-text';
 
 const USAGE = `Cách dùng / usage:
   planbench allocate RULE.json [--csv]   chia một nguồn vốn theo quy tắc / split an envelope by a rule
   planbench convert IN OUT [--unit U] [--locale vi|en] [--lang vi|en] [--sep comma|semicolon|tab]
-                           [--year N] [--force]
+                           [--year N] [--sheet NAME|N] [--force]
                                          giữa .json (sao lưu), .xlsx và .csv (đọc cả .xls, .ods)
                                          between .json (backup), .xlsx and .csv (.xls, .ods read too)
   planbench recalc WORKBOOK.json [--json] [--unit U] [--locale vi|en]
@@ -51,6 +52,8 @@ interface Options {
   locale: NumberLocale;
   /** Set when --locale was given: the number format of a file being read. */
   importLocale?: NumberLocale;
+  /** --sheet: the sheet of a workbook to read, by name or 1-based position. */
+  sheet?: string;
   lang: Lang;
   separator?: CsvSeparator;
   year?: number;
@@ -76,6 +79,7 @@ function parseOptions(args: string[], flags: readonly string[]): Options | null 
     else if (name === 'lang' && LOCALES.includes(value as Lang)) o.lang = value as Lang;
     else if (name === 'sep' && value in SEPARATORS) o.separator = SEPARATORS[value];
     else if (name === 'year' && /^(?:19|20)\d{2}$/.test(value ?? '')) o.year = Number(value);
+    else if (name === 'sheet' && value !== undefined && value !== '') o.sheet = value;
     else return null;
   }
   return o;
@@ -122,8 +126,9 @@ async function convert(o: Options, note: (s: string) => void): Promise<Result<st
   if (!input.ok) return input;
   const converted = await convertFile(input.value, inFile, outFile, { ...o, force: o.flags.has('force') });
   if (!converted.ok) return converted;
-  const { bytes, problems } = converted.value;
+  const { bytes, problems, reading } = converted.value;
   for (const p of problems) note(located(p));
+  if (reading) note(formatReading(reading, o.unit, o.locale));
   if (bytes === null) return fail('convert.import-problems', { count: problems.filter((p) => p.severity === 'error').length });
   try {
     writeFileSync(outFile, bytes);

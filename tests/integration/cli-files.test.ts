@@ -146,6 +146,35 @@ describe('planbench convert', () => {
     expect(run('convert', csv, out, '--force').status).toBe(0);
   });
 
+  it('prints the reconciliation of a report with group rows: every total the file states, ✓ or its difference', () => {
+    const dir = tmp();
+    const file = join(dir, 'phan-bo.csv');
+    writeFileSync(
+      file,
+      ['ĐVT: triệu đồng', 'STT;Nội dung;Tổng số;NSTW;NSĐP', ';Tổng cộng;1.490;1.290;200', 'I;Cấp tỉnh;600;500;100', '1;Dự án 6: Truyền thông;400;300;100', '2;Dự án 7: Nâng cao năng lực;200;200;', 'II;Cấp huyện;900;800;100', '1;Dự án 6: Truyền thông;500;400;100', '2;Dự án 7: Nâng cao năng lực;390;390;'].join('\n'),
+    );
+    const r = run('convert', file, join(dir, 'out.json'), '--year', '2024', '--locale', 'vi');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('2/13 số tổng không khớp / totals differ');
+    const row = (label: string) => r.stderr.split('\n').find((l) => l.includes(label)) ?? '';
+    expect(row('Tổng cộng')).toMatch(/1\.490 ✓ +1\.290 ✓ +200 ✓/);
+    expect(row('II Cấp huyện')).toContain('890 ≠ 900 Δ −10');
+    expect(row('I Cấp tỉnh')).toMatch(/600 ✓ +500 ✓ +100 ✓/);
+  });
+
+  it('reads the sheet --sheet names, by name or position, and lists what each sheet holds', () => {
+    const dir = tmp();
+    const book = 'tests/fixtures/corpus/b15-trang-dinh-nhieu-sheet-huong-dan.xlsx';
+    const r = run('convert', book, join(dir, 'out.json'));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('1. Hướng dẫn: chữ / text');
+    expect(r.stderr).toContain('2. Biểu 01: bảng số tiền / a money table');
+    expect(r.stderr).toContain('3. DS xã: danh sách, không có số tiền / a list, no money');
+    const missing = run('convert', book, join(dir, 'out2.json'), '--sheet', '9');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('Tệp không có trang tính "9"');
+  });
+
   it('says how to use it when called wrongly', () => {
     for (const args of [['convert', DEMO], ['recalc'], ['recalc', DEMO, '--unit', 'xu'], ['convert', DEMO, 'out.pdf', 'more']]) {
       const r = run(...args);
