@@ -362,7 +362,9 @@ export interface LocaleEvidence {
   ambiguous: string | null;
 }
 
-/** The evidence of each column, from every text cell of the table's body. */
+const EVIDENCE_ENOUGH = 256;
+
+/** The evidence of each column, from the text cells of the table's body. */
 export function columnEvidence(columns: readonly number[], table: DetectedTable, reader: CellReader): Map<number, LocaleEvidence> {
   const out = new Map<number, LocaleEvidence>();
   for (const c of columns) {
@@ -375,6 +377,8 @@ export function columnEvidence(columns: readonly number[], table: DetectedTable,
       const said = localeEvidence(v);
       if (said) e[said]++;
       else if (e.ambiguous === null && isAmbiguousText(v)) e.ambiguous = normalizeText(v);
+      // A few hundred numbers that say one thing settle the column; the rest would say it again.
+      if (e.vi + e.en >= EVIDENCE_ENOUGH && (e.vi === 0 || e.en === 0)) break;
     }
     out.set(c, e);
   }

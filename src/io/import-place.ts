@@ -27,6 +27,9 @@ export const bareName = (name: string): string =>
     .replace(/^(?:[IVXLCDM]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)]\s+/u, '')
     .trim();
 
+// The first two characters of a name that may start with a project word, a code or a numbering.
+const ITEM_HEAD = /^(?:ti|dự|dư|du|da|pr|su|[ivxlcdm0-9][\s.)\d]?|[a-zđ][.)]|ð)/iu;
+
 // A folded name that codeInName or bareName could read differently: a project word or a numbering.
 const ITEM_PREFIX = /^(?:tiểu dự án|dự án|t?da|sub-?\s*project|project|[ivxlcdm]+\s*[.)]|\d|[a-zđ]\s*[.)])/u;
 
@@ -37,6 +40,8 @@ export class TreeIndex {
   private byName = new Map<string, TreeNode[]>();
   private nextOrder = new Map<Id | null, number>();
   private codeKeys = new Map<string, string>();
+  /** The first two letters, lower-cased, of every name and bare name (a cheap test before folding). */
+  private heads = new Set<string>();
 
   constructor(nodes: readonly TreeNode[]) {
     for (const n of nodes) this.add(n);
@@ -44,6 +49,7 @@ export class TreeIndex {
 
   add(n: TreeNode): void {
     this.byId.set(n.id, n);
+    for (const text of [n.name, bareName(n.name)]) this.heads.add(normalizeText(text).slice(0, 2).toLowerCase());
     const code = foldToKey(n.code);
     if (code && !this.byCode.has(code)) this.byCode.set(code, n);
     for (const key of new Set([foldForMatch(n.name), foldForMatch(bareName(n.name))])) {
@@ -83,6 +89,9 @@ export class TreeIndex {
   /** Whether a name names one of the tree's items, by the code it states or by name anywhere.
    * Folds the name once; only a name with a prefix ("Dự án 3:", "1.", "a)") is read further. */
   namesItem(name: string): boolean {
+    // Most rows name no item: their first letters, lower-cased, are no item name's nor a prefix's.
+    const head = normalizeText(name.slice(0, 4)).slice(0, 2).toLowerCase();
+    if (!this.heads.has(head) && !ITEM_HEAD.test(head)) return false;
     const key = foldForMatch(name);
     if (this.byName.has(key)) return true;
     if (!ITEM_PREFIX.test(key)) return false;
@@ -139,7 +148,7 @@ export class PlaceIndex {
    * says it is one: "Huyện …", "Xã …"), undefined for a name that names no place. */
   find(name: string): Id | null | undefined {
     const text = normalizeText(name).replace(/^[-–+•*]\s*/u, '');
-    const known = this.byName.get(foldForMatch(text)) ?? this.byName.get(foldForMatch(placeBareName(text)));
+    const known = this.byName.size === 0 ? undefined : this.byName.get(foldForMatch(text)) ?? this.byName.get(foldForMatch(placeBareName(text)));
     if (known) return known;
     // The kind word must be followed by a capital or a number: "Xã hội hoá" names no place.
     return namesPlaceKind(text) ? null : undefined;

@@ -66,6 +66,8 @@ export interface ImportOptions extends ProgressOptions {
   /** Read the mapping exactly as given (the user's or a saved one); otherwise the file's own
    * arithmetic settles which columns are totals and which of two alike is read. */
   trustMapping?: boolean;
+  /** Told how long each step of building the plan took (the benchmarks' figures). */
+  onStep?: (step: 'shape' | 'lines' | 'reconcile', ms: number) => void;
 }
 
 /** A node a row names: one of the workbook's, or a new one (fresh id) to add. */
@@ -154,6 +156,7 @@ export async function buildImportPlan(
   context: WorkbookContext,
   options: ImportOptions = {},
 ): Promise<Result<ImportPlan>> {
+  const started = performance.now();
   const given = 'columns' in mapping ? mapping.columns : mapping;
   let roles: ColumnRole[] = Array.from({ length: table.width }, (_, c) => given[c] ?? { field: 'ignore' });
   let cols = locateColumns(roles, table, sheet.hiddenColumns);
@@ -258,6 +261,8 @@ export async function buildImportPlan(
     if (c >= 0) report(cellProblem(name, m.top, c, reader.raw(m.top, c), { code: 'import.merged-amount', params: { column: label(c), rows: `${m.top + 1}–${m.bottom + 1}` } }, 'warning'));
   }
 
+  const shapeDone = performance.now();
+  options.onStep?.('shape', shapeDone - started);
   const titles = splitInTitles(table.titles);
   const defaults: LineDefaults = {
     source: options.defaults?.source ?? titles.source ?? 'central',
@@ -325,7 +330,10 @@ export async function buildImportPlan(
   totalsOfTable(totals, lines, imported, context.nodes);
   sourceFromItem(lines, unsaid);
 
+  const linesDone = performance.now();
+  options.onStep?.('lines', linesDone - shapeDone);
   const reconciliation = reconcileReading();
+  options.onStep?.('reconcile', performance.now() - linesDone);
   return ok({
     nodes: [...imported.values()],
     lines,
@@ -477,21 +485,21 @@ export async function buildImportPlan(
     const statedColumn = (c: number) => roles[c].field === 'statedPlan' || roles[c].field === 'statedDisbursed';
     const lineRowsSet = new Set(lineRows);
     const statedRows: StatedRow[] = [];
+    const holdsStated = (r: number) => (cols.statedPlan !== null && reader.holds(r, cols.statedPlan)) || (cols.statedDisbursed !== null && reader.holds(r, cols.statedDisbursed));
     for (let i = 0; i < n; i++) {
       const tr = table.rows[i];
       const role = shape.role[i];
-      if (role === 'blank' || role === 'caption' || role === 'memo' || (role !== 'total' && !isSubtotal(i) && placement?.meaning[i] !== 'section' && !(lineRowsSet.has(i) && (cols.statedPlan !== null || cols.statedDisbursed !== null)))) continue;
+      if (role === 'blank' || role === 'caption' || role === 'memo') continue;
+      const kind: StatedRow['kind'] | null =
+        role === 'total' ? 'total' : isSubtotal(i) || placement?.meaning[i] === 'section' ? 'group' : lineRowsSet.has(i) && holdsStated(tr.row) ? 'line' : null;
+      if (kind === null) continue;
       // A table with its items across names each row in its unit column ("Sở Y tế", "Huyện Đồng Văn").
       const text = [tr.stt, nameAt(i) || codeAt(i) || reader.text(tr.row, cols.unit)].filter(Boolean).join(' ');
-      if (shape.role[i] === 'total') {
+      if (kind === 'total') {
         const scopeRow = tr.scope === 'group' ? groupOfTotal(i) : -1;
         const t = totals.find((x) => x.row === tr.row + 1);
-        statedRows.push({ i, row: tr.row + 1, kind: 'total', label: tr.label ?? text, nodeId: t?.nodeId ?? null, scope: t?.scope === 'table' || scopeRow < 0 ? 'table' : scopeRow });
-      } else if (shape.role[i] !== 'blank' && shape.role[i] !== 'caption' && shape.role[i] !== 'memo' && (isSubtotal(i) || placement?.meaning[i] === 'section')) {
-        statedRows.push({ i, row: tr.row + 1, kind: 'group', label: text, nodeId: placement?.statesNode[i] ? placement.node[i] : null, scope: 'self' });
-      } else if (lineRowsSet.has(i) && (cols.statedPlan !== null || cols.statedDisbursed !== null)) {
-        statedRows.push({ i, row: tr.row + 1, kind: 'line', label: text, nodeId: null, scope: 'self' });
-      }
+        statedRows.push({ i, row: tr.row + 1, kind, label: tr.label ?? text, nodeId: t?.nodeId ?? null, scope: t?.scope === 'table' || scopeRow < 0 ? 'table' : scopeRow });
+      } else statedRows.push({ i, row: tr.row + 1, kind, label: text, nodeId: kind === 'group' && placement?.statesNode[i] ? placement.node[i] : null, scope: 'self' });
     }
     const kindOf = new Map(statedRows.map((s) => [s.i, s.kind]));
     const result = reconcile({
@@ -561,15 +569,15 @@ function reportHidden(sheet: Sheet, table: DetectedTable, roles: readonly Column
   }
 }
 
-/** Each item row's money columns (blank = 0), for the file's own arithmetic; null for other rows. */
+/** Each item row's money columns (blank = 0), for the file's own arithmetic; null for other rows.
+ * One buffer holds them all (a view per row): a typed array per row would cost more than its sums. */
 function rowVectors(table: DetectedTable, shape: RowTree, reader: CellReader, moneyCols: readonly number[]): (Float64Array | null)[] {
+  const width = moneyCols.length;
+  const all = new Float64Array(table.rows.length * width);
   return table.rows.map((tr, i) => {
     if (shape.role[i] !== 'item' && shape.role[i] !== 'repeat') return null;
-    const v = new Float64Array(moneyCols.length);
-    moneyCols.forEach((c, k) => {
-      const x = reader.read(tr.row, c).value;
-      v[k] = typeof x === 'number' ? x : 0;
-    });
+    const v = all.subarray(i * width, (i + 1) * width);
+    for (let k = 0; k < width; k++) v[k] = reader.amount(tr.row, moneyCols[k]) ?? 0;
     return v;
   });
 }

@@ -7,7 +7,7 @@ import type { ImportOptions, ImportReading, WorkbookContext } from './import-pla
 import { readImport } from './import-plan';
 
 /** Options that cross the boundary: everything but the signal and the callback. */
-export type ImportCallOptions = Omit<ImportOptions, 'signal' | 'onProgress'>;
+export type ImportCallOptions = Omit<ImportOptions, 'signal' | 'onProgress' | 'onStep'>;
 
 export interface ImportService {
   /** Reads a file (see readImport); `requestId` names the read for cancel(). */

@@ -120,7 +120,7 @@ export function readRowTree(table: DetectedTable, texts: RowTexts): RowTree {
     let depth: number | null = tr.level;
     let how: ParentBy = 'numbering';
     if (depth === null && texts.numbered && prev >= 0) {
-      if (!code && (!name || foldForMatch(name) === prevName)) {
+      if (!code && (!name || foldForMatch(name) === foldForMatch(prevName))) {
         role[i] = 'repeat';
         repeatOf.set(i, prev);
         parent[i] = parent[prev];
@@ -164,7 +164,7 @@ export function readRowTree(table: DetectedTable, texts: RowTexts): RowTree {
       stack.push({ depth, i });
     }
     prev = i;
-    prevName = foldForMatch(name);
+    prevName = name;
     head = i;
     if (code) lastCoded = i;
   }

@@ -26,10 +26,15 @@ export const LEVEL_ONLY = /^(?:cấp\s+)?(?:tỉnh|huyện|xã|thành\s+phố|th
 /** Numbering styles a breakdown row may carry: bullets, never a number of its own. */
 export const BULLET_STYLES = new Set(['dash', 'plus', 'star', 'bullet']);
 
+// The first word of a name that can be a split: a bullet, "Trong đó", a source, a capital type, a year.
+const SPLIT_START = /^[\s\-–+•*·:(]*(?:trong|bao|gồm|g[ôồ]m|v[ốo]n|ngu[ồo]n|ng[âa]n|ns|kinh|đ[ầa]u|ĐTPT|đtpt|dtpt|s[ựu]|sn|kh|k[ếe]|d[ựu]|n[ăa]m|chuy[ểe]n|k[ée]o|trung|đ[ịi]a|địa|kh[áa]c|of|central|local|other|investment|recurrent|\d{4}|Ð)/iu;
+
 /** The split a row's name states when it names only a source, a capital type, a year or money
  * carried in, or several of them ("- Vốn đầu tư phát triển", "+ NSTW", "Trong đó: NSĐP", "Vốn ĐTPT
  * (NSTW)", "- Vốn năm 2023 chuyển sang"); null for any other name. */
 export function breakdownOf(name: string): BreakdownSplit | null {
+  // Most names are no split: a look at their first word says so without folding them.
+  if (!SPLIT_START.test(name)) return null;
   const text = normalizeText(name).replace(BULLET, '').replace(/^(?:trong\s+đó|bao\s+gồm|gồm)\s*:?\s*/iu, '').trim();
   const out: BreakdownSplit = {};
   for (const part of text.split(/\s*(?:[:,;/()+]|\s[-–]\s|^[-–]|\svà\s)\s*/u).filter(Boolean)) {
