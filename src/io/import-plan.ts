@@ -449,7 +449,8 @@ export async function buildImportPlan(
       const sub = /^(?:tiểu\s+dự\s+án|tda)\s*(\d+)/iu.exec(named);
       const code = codeInName(named, null) ?? (sub ? `.TDA${Number(sub[1])}` : null);
       for (let a = k, guard = 0; a >= 0 && guard < n; a = shape.parent[a], guard++) {
-        const node = placement?.node[a] ? imported.get(placement.node[a]!)?.node : undefined;
+        // An item's own row, not a place or work row that holds that item's money.
+        const node = placement?.meaning[a] === 'item' && placement.node[a] ? imported.get(placement.node[a]!)?.node : undefined;
         const sameCode = code !== null && node !== undefined && (code.startsWith('.') ? node.code.endsWith(code) : node.code === code);
         if ((key && foldForMatch(bareName(nameAt(a))) === key) || sameCode) return a;
       }

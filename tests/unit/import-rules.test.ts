@@ -1,0 +1,123 @@
+// One test per reading rule of the import: how a table's own arithmetic, words and layout decide
+// what is a line, what is a subtotal, which column is read and how; each on a small sheet as
+// offices write it, checked to the đồng and against the reconciliation the dialog shows.
+import { describe, expect, it } from 'vitest';
+import { readImport } from '../../src/io/import-plan';
+import type { ImportOptions, ImportReading, WorkbookContext } from '../../src/io/import-plan';
+import { instantiateTree } from '../../src/domain/tree';
+import { utf8, value } from './import-helpers';
+
+const TR = 1_000_000;
+const context = (places: { id: string; name: string }[] = []): WorkbookContext => ({ workbookId: 'wb', year: 2024, nodes: instantiateTree('wb'), places });
+const read = async (rows: string[], options: ImportOptions = {}, ctx = context()) => value(await readImport(utf8(rows.join('\n')), 'bieu.csv', ctx, options));
+const codeOf = (r: ImportReading, id: string) => r.result.nodes.find((n) => n.node.id === id)?.node.code ?? id;
+const lines = (r: ImportReading) => r.result.lines.map((l) => [codeOf(r, l.line.nodeId), l.line.label, l.line.source, l.line.capital, l.line.plan / TR, l.line.disbursed / TR]);
+const total = (r: ImportReading) => r.result.lines.reduce((a, l) => a + l.line.plan, 0) / TR;
+const codes = (r: ImportReading) => r.result.problems.map((p) => p.problem.code);
+const allMatch = (r: ImportReading) => r.result.reconciliation.matched === r.result.reconciliation.checked && r.result.reconciliation.checked > 0;
+
+describe('rows: what the file’s own sums say', () => {
+  it('a row equal to the sum of the rows after it is their subtotal, with no numbering to say so', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'Nội dung;Kế hoạch vốn;Giải ngân', 'Tổng cộng;1.500;420', 'Cấp tỉnh;600;100', 'Dự án 6: Truyền thông;400;60', 'Dự án 7: Nâng cao năng lực;200;40', 'Cấp huyện;900;320', 'Dự án 6: Truyền thông;500;200', 'Dự án 7: Nâng cao năng lực;400;120']);
+    expect(total(r)).toBe(1500);
+    expect(lines(r).map((l) => [l[0], l[1], l[4]])).toEqual([['DA6', 'Cấp tỉnh', 400], ['DA7', 'Cấp tỉnh', 200], ['DA6', 'Cấp huyện', 500], ['DA7', 'Cấp huyện', 400]]);
+    expect(codes(r)).toContain('import.subtotals-by-sum');
+    expect(allMatch(r)).toBe(true);
+  });
+
+  it('a numbered row over items that names none of them is a section: its label goes to its lines, no item is made of it', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', 'I;Cấp tỉnh;600', '1;Dự án 6: Truyền thông;400', '2;Dự án 7: Nâng cao năng lực;200', 'II;Cấp huyện;900', '1;Dự án 6: Truyền thông;500', '2;Dự án 7: Nâng cao năng lực;400'], { locale: 'vi' });
+    expect(r.result.nodes.filter((n) => n.status === 'new')).toEqual([]);
+    expect(lines(r).map((l) => [l[0], l[1]])).toEqual([['DA6', 'Cấp tỉnh'], ['DA7', 'Cấp tỉnh'], ['DA6', 'Cấp huyện'], ['DA7', 'Cấp huyện']]);
+    // No project's figure is taken from a section's row.
+    expect(r.result.nodes.filter((n) => n.stated)).toEqual([]);
+  });
+
+  it('a subtotal’s money that nothing under it holds is its own line (the plan over activities listing only what was disbursed)', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn;Giải ngân', '1;Tiểu dự án 2 (Dự án 3): Cải thiện dinh dưỡng;566;77,04', 'a;Khảo sát, cân đo trẻ;-;49,04', 'b;Tập huấn nhân viên y tế;-;28']);
+    expect(total(r)).toBe(566);
+    expect(r.result.lines.reduce((a, l) => a + l.line.disbursed, 0)).toBe(77_040_000);
+    expect(allMatch(r)).toBe(true);
+  });
+
+  it('a row with only its "Tổng số" is a line of that money, its source marked when nothing says it', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Tổng số;NSTW;NSĐP', '1;Dự án 3;5.632;2.000;', 'a;Tiểu dự án 1;2.000;2.000;', 'b;Tiểu dự án 2;3.632;;'], { locale: 'vi' });
+    expect(total(r)).toBe(5632);
+    const tda2 = r.result.lines.find((l) => codeOf(r, l.line.nodeId) === 'DA3.TDA2')!;
+    expect([tda2.line.plan, tda2.invalid]).toEqual([3_632_000_000, ['source']]);
+  });
+
+  it('"Cộng Tiểu dự án 1" closes that sub-project, not the project over it', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'Nội dung;Kế hoạch vốn', 'Dự án 7: Nâng cao năng lực;', 'Tiểu dự án 1: Nâng cao năng lực thực hiện;', 'Huyện Bình Gia;300', 'Huyện Văn Quan;220', 'Cộng Tiểu dự án 1;520', 'Tiểu dự án 2: Giám sát, đánh giá;278', 'Cộng Dự án 7;798']);
+    expect(total(r)).toBe(798);
+    const da7tda1 = r.result.nodes.find((n) => n.node.code === 'DA7.TDA1')!.node.id;
+    expect(r.result.totals.find((t) => t.label === 'Cộng Tiểu dự án 1')).toMatchObject({ scope: 'group', nodeId: da7tda1, figures: { plan: 520 * TR } });
+  });
+
+  it('"Trong đó: thu hồi vốn ứng trước" is a memo of the row above: said, not more money', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', '1;Tiểu dự án 1 - Dự án 1;227.479,998', ';Trong đó: thu hồi vốn ứng trước;27.298'], { locale: 'vi' });
+    expect(total(r)).toBe(227_479.998);
+    expect(codes(r)).toContain('import.memo-rows');
+  });
+
+  it('breakdowns under the table’s total by capital type are parts of that total, never a new item', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', ';TỔNG CỘNG;300', ';Trong đó: - Vốn đầu tư phát triển;200', ';- Vốn sự nghiệp;100', '1;Dự án 1 (vốn ĐTPT);200', '2;Dự án 2 (vốn SN);100']);
+    expect(r.result.nodes.filter((n) => n.status === 'new')).toEqual([]);
+    expect(lines(r).map((l) => [l[0], l[3], l[4]])).toEqual([['DA1', 'investment', 200], ['DA2', 'recurrent', 100]]);
+    expect(allMatch(r)).toBe(true);
+  });
+});
+
+describe('columns: what the file’s own columns say', () => {
+  it('a column equal to the sum of the columns splitting its money is their total, whatever its header', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Tổng vốn được giao;Vốn năm 2023 chuyển sang;Vốn năm 2024', '1;Dự án 2;3.983,674;894,536;3.089,138', '2;Dự án 5;3.159,805;577,409;2.582,396']);
+    expect(r.mapping.columns[2].field).toBe('statedPlan');
+    expect(total(r)).toBe(7143.479);
+    expect(r.result.lines.map((l) => l.line.vintage)).toEqual([2023, 2024, 2023, 2024]);
+    expect(codes(r)).toContain('import.column-is-total');
+  });
+
+  it('of a cumulative figure and its periods, the cumulative one is read', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn;Giải ngân quý I;Giải ngân quý II;Giải ngân quý III;Giải ngân lũy kế', '1;Dự án 2;1.000;100;200;300;600', '2;Dự án 3;2.000;150;250;350;750']);
+    expect(r.result.lines.map((l) => l.line.disbursed / TR)).toEqual([600, 750]);
+    expect(codes(r)).toContain('import.column-chosen-cumulative');
+  });
+
+  it('a column headed as the source whose cells name capital types holds capital types', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Nguồn vốn;Kế hoạch vốn', '1;Dự án 1;ĐTPT;1200', '2;Dự án 2;SN;300']);
+    expect(r.mapping.columns[2].field).toBe('capital');
+    expect(lines(r).map((l) => [l[0], l[3]])).toEqual([['DA1', 'investment'], ['DA2', 'recurrent']]);
+    expect(r.result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('places across ("Chia ra / Huyện …"): a line per crossing, in the place, the "Tổng số" their total', async () => {
+    const places = [{ id: 'p-mn', name: 'Huyện Mường Nhé' }];
+    const r = await read(['ĐVT: triệu đồng', 'STT;Dự án;Tổng số;Chia ra;', ';;;Huyện Mường Nhé;Huyện Nậm Pồ', '1;Dự án 2;500;200;300', '2;Dự án 5;400;150;250'], {}, context(places));
+    expect(lines(r).map((l) => [l[0], l[1], l[4]])).toEqual([['DA2', 'Huyện Mường Nhé', 200], ['DA2', 'Huyện Nậm Pồ', 300], ['DA5', 'Huyện Mường Nhé', 150], ['DA5', 'Huyện Nậm Pồ', 250]]);
+    expect(r.result.lines[0].line.placeId).toBe('p-mn');
+    expect(r.mapping.columns[2].field).toBe('statedPlan');
+    expect(allMatch(r)).toBe(true);
+  });
+
+  it('a number format the file does not show is settled by its totals, and said so', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', ';Tổng cộng;1.500', '1;Dự án 2;600', '2;Dự án 3;900']);
+    expect(r.result.ambiguousColumns).toEqual([]);
+    expect(codes(r)).toContain('import.locale-from-totals');
+    expect(r.result.totals[0].figures.plan).toBe(1500 * TR);
+  });
+
+  it('a column of numbers that maps to nothing is listed with its total, not dropped without a word', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn;Cột lạ', '1;Dự án 2;600;50', '2;Dự án 3;900;70']);
+    expect(r.result.reconciliation.unmapped).toEqual([{ col: 3, header: 'Cột lạ', total: 120 * TR, count: 2 }]);
+  });
+});
+
+describe('the reconciliation', () => {
+  it('names each total the lines do not make, with both figures', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', ';Tổng cộng;1.490', 'I;Dự án 6;600', '1;Tiểu dự án 1;400', '2;Tiểu dự án 2;200', 'II;Dự án 7;900', '1;Tiểu dự án 1;500', '2;Tiểu dự án 2;390'], { locale: 'vi' });
+    const differs = r.result.reconciliation.rows.filter((x) => !x.ok);
+    expect(differs.map((x) => [x.row, x.label, x.cells.map((c) => [c.stated / TR, c.computed / TR])])).toEqual([[7, 'II Dự án 7', [[900, 890]]]]);
+    // The table's total, which the lines do make, is ✓.
+    expect(r.result.reconciliation.rows.find((x) => x.kind === 'total')?.ok).toBe(true);
+  });
+});
