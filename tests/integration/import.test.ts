@@ -377,3 +377,30 @@ describe('consolidating districts into a province workbook', () => {
     expect(s().canUndo).toBe(false);
   });
 });
+
+describe('a workbook of one sheet per district', () => {
+  it('goes into the province workbook in one step, each sheet in the district it names, totals by district', async () => {
+    const { flow, s, rollupReady, total } = await start();
+    const name = 'b16-ba-huyen-ngheo-moi-huyen-mot-sheet.xlsx';
+    const bytes = new Uint8Array(readFileSync(new URL(`../fixtures/corpus/${name}`, import.meta.url)));
+    await flow.load(name, bytes);
+    expect(flow.summary!.file.alike).toEqual(['Bình Gia', 'Văn Quan', 'Đình Lập']);
+    flow.consolidate = true;
+    flow.allSheets = true;
+    await flow.readAlike();
+    const read = flow.alikeReadings!;
+    expect(read.map((a) => [a.sheet, a.differing, a.errors])).toEqual([['Bình Gia', 0, 0], ['Văn Quan', 0, 0], ['Đình Lập', 0, 0]]);
+    expect((await flow.apply()).ok).toBe(true);
+    await rollupReady();
+    // Each district's money in its place, their sum the province's; one undo takes all three back.
+    const districts = s().places.filter((p) => p.kind === 'district');
+    expect(districts.map((p) => p.name)).toEqual(['Bình Gia', 'Văn Quan', 'Đình Lập']);
+    const byPlace = (id: string) => s().lines.filter((l) => l.placeId === id).reduce((a, l) => a + l.plan, 0);
+    expect(districts.map((p) => byPlace(p.id))).toEqual(read.map((a) => a.plan));
+    expect(total('plan')).toBe(read.reduce((a, r) => a + r.plan, 0));
+    s().undo();
+    await rollupReady();
+    expect(s().lines).toEqual([]);
+    expect(s().places.filter((p) => p.kind === 'district')).toEqual([]);
+  });
+});
