@@ -487,6 +487,10 @@ const STRINGS = {
     en: 'Will import {lines} budget lines ({plan} plan, {disbursed} disbursed), {newItems} new items, {matched} items matched to the workbook; {marked} lines with unreadable cells will be marked.',
   },
   impNothing: { vi: 'Tệp không có dòng kinh phí nào để nhập.', en: 'The file holds no budget lines to import.' },
+  impSummaryAlike: {
+    vi: 'Sẽ nhập {lines} dòng kinh phí từ {sheets} trang ({plan} kế hoạch, {disbursed} đã giải ngân), mỗi trang vào huyện mang tên trang, trong một bước.',
+    en: 'Will import {lines} budget lines from {sheets} sheets ({plan} plan, {disbursed} disbursed), each sheet into the district it is named after, in one step.',
+  },
   impRecTitle: { vi: 'Đối chiếu với các số tổng của chính tệp', en: 'Checked against the file\'s own totals' },
   impRecNone: { vi: 'Tệp không ghi số tổng nào để đối chiếu.', en: 'The file states no totals to check against.' },
   impRecAllOk: { vi: '✓ Cả {count} số tổng của tệp ({rows} dòng tổng) đều khớp với các dòng sẽ nhập.', en: '✓ All {count} totals the file states ({rows} total rows) match the lines to import.' },
