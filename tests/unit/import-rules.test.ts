@@ -121,3 +121,29 @@ describe('the reconciliation', () => {
     expect(r.result.reconciliation.rows.find((x) => x.kind === 'total')?.ok).toBe(true);
   });
 });
+
+describe('any table', () => {
+  it('is read without an exception: a reading or a sentence, whole đồng on every line, every total reconciled', async () => {
+    const fc = (await import('fast-check')).default;
+    const cell = fc.oneof(
+      fc.constantFrom('', '-', 'I', 'II', '1', '2', 'a', '+', 'Tổng cộng', 'Cộng', 'Cộng Dự án 2', 'Trong đó:', '- Vốn ĐTPT', '- NSĐP', 'Cấp tỉnh', 'Huyện Bình Gia', 'Xã Lộc Yên', 'Dự án 3', 'Tiểu dự án 1', 'Trong đó: thu hồi', 'Đường thôn Nà Pàn', '(vốn SN)'),
+      fc.integer({ min: 0, max: 10_000_000 }).map(String),
+      fc.integer({ min: 0, max: 999_999 }).map((n) => (n / 1000).toFixed(3).replace('.', ',')),
+    );
+    const header = fc.constantFrom('STT;Nội dung;Tổng số;NSTW;NSĐP', 'Nội dung;Kế hoạch vốn;Giải ngân', 'STT;Tên xã;Dự án 2;Dự án 3 / Tiểu dự án 1', 'TT;Danh mục;KH vốn năm 2024;GN đến 30/9/2024;Ghi chú');
+    await fc.assert(
+      fc.asyncProperty(header, fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 25 }), async (head, rows) => {
+        const text = ['ĐVT: triệu đồng', head, ...rows.map((r) => r.join(';'))].join('\n');
+        const r = await readImport(utf8(text), 'x.csv', context(), { locale: 'vi' });
+        if (!r.ok) return;
+        for (const l of r.value.result.lines) {
+          expect(Number.isSafeInteger(l.line.plan) && Number.isSafeInteger(l.line.disbursed)).toBe(true);
+        }
+        const rec = r.value.result.reconciliation;
+        expect(rec.matched).toBeLessThanOrEqual(rec.checked);
+        for (const row of rec.rows) for (const c of row.cells) expect(Number.isSafeInteger(c.computed)).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
