@@ -229,13 +229,25 @@ export async function buildImportPlan(
   const moneyCols = roles.flatMap((role, c) => (MONEY_FIELDS.has(role.field) ? [c] : []));
   const shown = decideLocales(cols, table, rawReader, options, () => {}, undefined, evidence);
   const shownReader = new CellReader(sheet, roles.map((role, c) => ({ field: role.field, unit: unitOf(c), locale: shown.locales[c] })), body);
+  /** Whether a row looks like the group of a run of rows after (or before) it. */
+  const groupLike = (head: number, run: readonly number[]): boolean => {
+    const headName = nameAt(head);
+    const rank = placeKindRank(headName) ?? (placeIndex.find(headName) ? 2 : null);
+    const ranks = run.map((i) => placeKindRank(nameAt(i)) ?? (placeIndex.find(nameAt(i)) ? 2 : null));
+    if (rank !== null && ranks.every((r) => r !== null && r > rank)) return true;
+    const namesItem = (i: number) => !!codeAt(i) || treeIndex.namesItem(nameAt(i));
+    if (!namesItem(head) && rank === null && run.some(namesItem)) return true;
+    if (programLevel(headName) === 0 && run.every((i) => programLevel(nameAt(i)) === 1)) return true;
+    const style = table.rows[head].style;
+    return run.every((i) => table.rows[i].style !== style);
+  };
   if (!listed && moneyCols.length > 0) {
     const vectors = rowVectors(table, shape, shownReader, moneyCols);
     if (cols.stt === null && cols.code === null) {
       releaseDetailsThatDoNotAddUp(shape, kids, vectors, moneyCols.length, (i) => programLevel(nameAt(i)) !== null);
       kids = childrenOf(shape);
     }
-    refineBySums(shape, kids, vectors, moneyCols, shownReader, tableTotals, rowOf, name, report);
+    refineBySums(shape, kids, vectors, moneyCols, shownReader, tableTotals, rowOf, groupLike, name, report);
     kids = childrenOf(shape);
   }
 
@@ -593,22 +605,31 @@ function refineBySums(
   reader: CellReader,
   tableTotals: readonly number[],
   rowOf: (i: number) => number,
+  groupLike: (head: number, run: readonly number[]) => boolean,
   sheet: string,
   report: (p: ImportProblem) => void,
 ): void {
   const totalsMatched = (k: Children) =>
-    moneyCols.reduce((a, c) => a + sumsReproduced(shape, k, (i) => {
-      const v = reader.read(rowOf(i), c).value;
-      return typeof v === 'number' ? v : null;
-    }, tableTotals).totalsMatched, 0);
+    moneyCols.reduce((a, c) => a + sumsReproduced(shape, k, (i) => reader.amount(rowOf(i), c), tableTotals).totalsMatched, 0);
   const before = { parent: shape.parent.slice(), by: shape.by.slice() };
-  const flat = tableTotals.length ? totalsMatched(kids) : 0;
-  const found = findSubtotalsBySums(shape, kids, vectors, moneyCols.length);
-  if (found.length === 0) return;
-  if (tableTotals.length && totalsMatched(childrenOf(shape)) < flat) {
+  const restore = () => {
     shape.parent.set(before.parent);
-    shape.by = before.by;
-    return;
+    shape.by = before.by.slice();
+  };
+  const flat = tableTotals.length ? totalsMatched(kids) : 0;
+  // Every run of rows a row sums up is its subtotal when that is what makes the file's total add
+  // up; otherwise only where the row looks like a group of its run (a district over communes, a
+  // row naming no item over items, another numbering): equal sums of a few round amounts alone
+  // ("Xã A 500" beside "Xã B 300", "Xã C 200") are no evidence.
+  let found = findSubtotalsBySums(shape, kids, vectors, moneyCols.length);
+  if (found.length === 0) return;
+  if (!(tableTotals.length && totalsMatched(childrenOf(shape)) > flat)) {
+    restore();
+    found = findSubtotalsBySums(shape, kids, vectors, moneyCols.length, groupLike);
+    if (found.length === 0 || (tableTotals.length && totalsMatched(childrenOf(shape)) < flat)) {
+      restore();
+      return;
+    }
   }
   shape.bySums = found;
   const rows = found.slice(0, 6).map((i) => rowOf(i) + 1).join(', ') + (found.length > 6 ? ', …' : '');

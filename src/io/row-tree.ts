@@ -282,7 +282,13 @@ const MAX_PASSES = 8;
  * district over its communes is found before the province over its districts. A row that already
  * has rows under it is never given more. Returns the rows made subtotals, in order.
  */
-export function findSubtotalsBySums(tree: RowTree, kids: Children, vectors: readonly (Float64Array | null)[], width: number): number[] {
+export function findSubtotalsBySums(
+  tree: RowTree,
+  kids: Children,
+  vectors: readonly (Float64Array | null)[],
+  width: number,
+  accept: (head: number, run: readonly number[]) => boolean = () => true,
+): number[] {
   if (width === 0) return [];
   const n = tree.parent.length;
   const found: number[] = [];
@@ -297,7 +303,7 @@ export function findSubtotalsBySums(tree: RowTree, kids: Children, vectors: read
     if (units.length < 3) continue;
     for (const forward of [true, false]) {
       for (let pass = 0; pass < MAX_PASSES && units.length >= 3; pass++) {
-        const runs = runsBySums(units, vectors, width, forward, (i) => !hasKids[i] && tree.role[i] === 'item');
+        const runs = runsBySums(units, vectors, width, forward, (i) => !hasKids[i] && tree.role[i] === 'item').filter((r) => accept(units[r.at], units.slice(r.from, r.to + 1)));
         if (runs.length === 0) break;
         const drop = new Set<number>();
         for (const { at, from, to } of runs) {

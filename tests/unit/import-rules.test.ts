@@ -25,6 +25,14 @@ describe('rows: what the file’s own sums say', () => {
     expect(allMatch(r)).toBe(true);
   });
 
+  it('a flat list whose amounts happen to add up is not read as subtotals: no row that ranks above the ones after it', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'Nội dung;Kế hoạch vốn', 'Xã An Lạc;600', 'Xã Bình Minh;300', 'Xã Cao Sơn;200', 'Xã Đồng Tâm;100']);
+    expect(total(r)).toBe(1200);
+    const nameOf = (id: string) => r.result.nodes.find((n) => n.node.id === id)?.node.name;
+    expect(r.result.lines.map((l) => [nameOf(l.line.nodeId), l.line.plan / TR])).toEqual([['Xã An Lạc', 600], ['Xã Bình Minh', 300], ['Xã Cao Sơn', 200], ['Xã Đồng Tâm', 100]]);
+    expect(codes(r)).not.toContain('import.subtotals-by-sum');
+  });
+
   it('a numbered row over items that names none of them is a section: its label goes to its lines, no item is made of it', async () => {
     const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', 'I;Cấp tỉnh;600', '1;Dự án 6: Truyền thông;400', '2;Dự án 7: Nâng cao năng lực;200', 'II;Cấp huyện;900', '1;Dự án 6: Truyền thông;500', '2;Dự án 7: Nâng cao năng lực;400'], { locale: 'vi' });
     expect(r.result.nodes.filter((n) => n.status === 'new')).toEqual([]);
