@@ -4,7 +4,7 @@
 // the table found in a report sheet, columns guessed from their headers) into a new workbook with
 // the program's tree, which is then written as a backup, a sheet or CSV.
 
-import type { AmountUnit, Lang, NumberLocale, Result, StatedFigures, TreeNode, WorkbookData } from '../domain/model';
+import type { AmountUnit, CapitalType, Lang, NumberLocale, Result, Source, StatedFigures, TreeNode, WorkbookData } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import { buildEmptyWorkbook } from '../domain/demo';
 import { archiveBaseline, type WorkbookArchive } from '../domain/workbook-archive';
@@ -41,6 +41,8 @@ export interface ConvertOptions {
   force?: boolean;
   /** Reading a workbook: the sheet to read, by name or 1-based position (else the one with money). */
   sheet?: string;
+  /** Reading a spreadsheet or CSV: the source and capital type of money the file does not split. */
+  defaults?: { source?: Source; capital?: CapitalType };
 }
 
 /** What a conversion wrote, and what the import found in the input (listed for the user). */
@@ -93,7 +95,7 @@ async function importFile(bytes: Uint8Array, fileName: string, opts: ConvertOpti
   const name = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   const read = async (year: number) => {
     const base = buildEmptyWorkbook(name, year);
-    const reading = await readImport(bytes, fileName, { workbookId: base.workbook.id, year, nodes: base.nodes }, { locale: opts.importLocale, sheet: opts.sheet });
+    const reading = await readImport(bytes, fileName, { workbookId: base.workbook.id, year, nodes: base.nodes }, { locale: opts.importLocale, sheet: opts.sheet, defaults: opts.defaults });
     return reading.ok ? ok({ base, reading: reading.value }) : reading;
   };
   let first = await read(opts.year ?? new Date().getFullYear());

@@ -7,7 +7,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { splitEnvelope, type AllocationResult } from '../domain/allocate';
 import { describeProblem } from '../domain/messages';
-import type { AmountUnit, Lang, NumberLocale, Problem, Result } from '../domain/model';
+import type { AmountUnit, CapitalType, Lang, NumberLocale, Problem, Result, Source } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import { archiveBaseline } from '../domain/workbook-archive';
 import { readRuleJson } from '../io/rule-json';
@@ -16,6 +16,9 @@ import type { CsvSeparator } from '../io/export-csv';
 import { MAX_FILE_BYTES } from '../io/sheet';
 import { convertFile } from './convert';
 import type { ImportProblem } from '../io/import-types';
+import { problemWithMoney } from '../io/import-types';
+import { formatAmount } from '../domain/amount';
+import { unitName } from '../io/export-table';
 import { formatTotals, planTotals } from './recalc';
 import { formatReading } from './reading-text';
 
@@ -23,6 +26,7 @@ const USAGE = `Cách dùng / usage:
   planbench allocate RULE.json [--csv]   chia một nguồn vốn theo quy tắc / split an envelope by a rule
   planbench convert IN OUT [--unit U] [--locale vi|en] [--lang vi|en] [--sep comma|semicolon|tab]
                            [--year N] [--sheet NAME|N] [--force]
+                           [--source central|local|other] [--capital investment|recurrent]
                                          giữa .json (sao lưu), .xlsx và .csv (đọc cả .xls, .ods)
                                          between .json (backup), .xlsx and .csv (.xls, .ods read too)
   planbench recalc WORKBOOK.json [--json] [--unit U] [--locale vi|en]
@@ -57,6 +61,8 @@ interface Options {
   lang: Lang;
   separator?: CsvSeparator;
   year?: number;
+  /** --source, --capital: of the money the file being read does not split. */
+  defaults?: { source?: Source; capital?: CapitalType };
 }
 
 /** Positional arguments and options; null when an option is unknown or its value is not allowed. */
@@ -80,6 +86,8 @@ function parseOptions(args: string[], flags: readonly string[]): Options | null 
     else if (name === 'sep' && value in SEPARATORS) o.separator = SEPARATORS[value];
     else if (name === 'year' && /^(?:19|20)\d{2}$/.test(value ?? '')) o.year = Number(value);
     else if (name === 'sheet' && value !== undefined && value !== '') o.sheet = value;
+    else if (name === 'source' && ['central', 'local', 'other'].includes(value)) o.defaults = { ...o.defaults, source: value as Source };
+    else if (name === 'capital' && ['investment', 'recurrent'].includes(value)) o.defaults = { ...o.defaults, capital: value as CapitalType };
     else return null;
   }
   return o;
@@ -102,11 +110,12 @@ function readText(file: string, code?: string): Result<string> {
 }
 
 /** A problem an import found, where it is, in Vietnamese and English. */
-function located(p: ImportProblem): string {
+function located(p: ImportProblem, unit: AmountUnit, locale: NumberLocale): string {
   const where = [p.sheet, p.cell ?? (p.row === null ? null : `${p.row}`)].filter(Boolean).join('!');
   const raw = p.raw === null ? '' : ` "${p.raw}"`;
   const head = `${p.severity === 'error' ? 'Lỗi / error' : 'Lưu ý / warning'} ${where}${raw}:`;
-  return `${head}\n  ${describeProblem(p.problem, 'vi')}\n  ${describeProblem(p.problem, 'en')}\n`;
+  const say = (lang: Lang) => describeProblem(problemWithMoney(p.problem, (dong) => `${formatAmount(dong, unit, locale)} ${unitName(unit, lang)}`), lang);
+  return `${head}\n  ${say('vi')}\n  ${say('en')}\n`;
 }
 
 /** Each command gives the text for stdout, or the problem that stopped it. */
@@ -127,7 +136,7 @@ async function convert(o: Options, note: (s: string) => void): Promise<Result<st
   const converted = await convertFile(input.value, inFile, outFile, { ...o, force: o.flags.has('force') });
   if (!converted.ok) return converted;
   const { bytes, problems, reading } = converted.value;
-  for (const p of problems) note(located(p));
+  for (const p of problems) note(located(p, o.unit, o.locale));
   if (reading) note(formatReading(reading, o.unit, o.locale));
   if (bytes === null) return fail('convert.import-problems', { count: problems.filter((p) => p.severity === 'error').length });
   try {

@@ -570,6 +570,22 @@ export const IMPORT_READING_MESSAGES: MessageTable = {
     vi: 'Cột {column} có tiêu đề là nguồn vốn nhưng các ô ghi loại vốn (hoặc ngược lại); đã đọc là {field}.',
     en: 'The column {column} is headed as a source but its cells name capital types (or the other way round); it was read as {field}.',
   },
+  'import.source-unsaid': {
+    vi: 'Tệp không ghi nguồn vốn (NSTW, NSĐP hay nguồn khác) của {count} dòng (dòng {rows}; kế hoạch {plan}): ô nguồn vốn của chúng được đánh dấu để điền. Nếu cả tệp là một nguồn, hãy chọn nguồn đó ở mục "Tệp không ghi" (dòng lệnh: --source).',
+    en: 'The file does not say the source (central, local or other) of {count} line(s) (row {rows}; plan {plan}): their source cells are marked to fill in. If the whole file is one source, choose it under "Not in the file" (command line: --source).',
+  },
+  'import.capital-unsaid': {
+    vi: 'Tệp không ghi loại vốn (đầu tư phát triển hay sự nghiệp) của {count} dòng (dòng {rows}; kế hoạch {plan}): ô loại vốn của chúng được đánh dấu để điền. Nếu cả tệp là một loại vốn, hãy chọn loại đó ở mục "Tệp không ghi" (dòng lệnh: --capital).',
+    en: 'The file does not say the capital type (investment or recurrent) of {count} line(s) (row {rows}; plan {plan}): their capital type cells are marked to fill in. If the whole file is one type, choose it under "Not in the file" (command line: --capital).',
+  },
+  'import.source-by-totals': {
+    vi: 'Tệp không ghi nguồn vốn của {count} dòng (dòng {rows}; kế hoạch {plan}), nhưng dòng tổng "{label}" của tệp ({stated}) chỉ khớp khi chúng thuộc nguồn này, nên chúng được ghi theo dòng đó.',
+    en: 'The file does not say the source of {count} line(s) (row {rows}; plan {plan}), but its total row "{label}" ({stated}) adds up only if they are of that source, so they are read as such.',
+  },
+  'import.capital-by-totals': {
+    vi: 'Tệp không ghi loại vốn của {count} dòng (dòng {rows}; kế hoạch {plan}), nhưng dòng tổng "{label}" của tệp ({stated}) chỉ khớp khi chúng thuộc loại vốn này, nên chúng được ghi theo dòng đó.',
+    en: 'The file does not say the capital type of {count} line(s) (row {rows}; plan {plan}), but its total row "{label}" ({stated}) adds up only if they are of that type, so they are read as such.',
+  },
   'import.memo-rows': {
     vi: '{count} dòng "Trong đó: …" (dòng {rows}) nêu một phần số tiền của dòng trên nó, chỉ để biết; không nhập thành dòng riêng.',
     en: '{count} "Of which: …" row(s) (row {rows}) state part of the money of the row above, for information; they are not imported as lines of their own.',

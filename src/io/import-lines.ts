@@ -27,8 +27,10 @@ export interface SplitGroup {
   disbursed: number | null;
   asOf: string | null;
   invalid: LineField[];
-  /** Set when no column, row or title said the source: the line's source is marked for the user. */
+  /** Set when no column, row, title or choice of the user said the source (the capital type): the
+   * line takes its item's, else its source (capital type) is marked for the user. */
   sourceUnsaid?: boolean;
+  capitalUnsaid?: boolean;
 }
 
 /** Which of a row's measures become lines (a subtotal row holds lines only for a measure nothing
@@ -40,6 +42,13 @@ export interface LineDefaults {
   capital: CapitalType;
   vintage: number;
   sourceSaid?: boolean;
+  capitalSaid?: boolean;
+}
+
+/** Indexes into the lines of those whose source or capital type nothing in the file said. */
+export interface Unsaid {
+  source: number[];
+  capital: number[];
 }
 
 export interface OwnMeasures {
@@ -89,8 +98,15 @@ export function splitGroups(
     const source = said.source ?? defaults.source;
     const capital = said.capital ?? rowPlanCapital ?? defaults.capital;
     const vintage = said.vintage ?? defaults.vintage;
+    const sourceUnsaid = said.source === null && !defaults.sourceSaid;
+    const capitalUnsaid = said.capital === null && rowPlanCapital === null && !defaults.capitalSaid;
     let g = groups.find((x) => x.source === source && x.capital === capital && x.vintage === vintage && x.place === said.place);
-    if (!g) groups.push((g = { source, capital, vintage, place: said.place, plan: null, disbursed: null, asOf: null, invalid: [] }));
+    if (!g) groups.push((g = { source, capital, vintage, place: said.place, plan: null, disbursed: null, asOf: null, invalid: [], sourceUnsaid, capitalUnsaid }));
+    else {
+      // A group any of whose columns says its split has it said.
+      g.sourceUnsaid &&= sourceUnsaid;
+      g.capitalUnsaid &&= capitalUnsaid;
+    }
     return g;
   };
   const add = (g: SplitGroup, field: 'plan' | 'disbursed', v: number | null) => {
@@ -124,7 +140,6 @@ export function splitGroups(
       const g = groupOf(cols.statedPlan);
       g.plan = total;
       if (bad) g.invalid.push('plan');
-      if (rowSource === null && !defaults.sourceSaid) g.sourceUnsaid = true;
     }
   }
   return groups;
@@ -254,6 +269,7 @@ export async function readAcross(
     isSubtotal: (i: number) => boolean;
     /** The table.rows index of each line, in step with `lines`. */
     lineRows: number[];
+    unsaid: Unsaid;
   },
 ): Promise<Result<Map<Id, ImportedNode>>> {
   const roles = cols.roles;
@@ -313,15 +329,21 @@ export async function readAcross(
     const rowSource = cols.source === null ? null : (cells.get(cols.source).value as Source | null);
     const rowCapital = cols.capital === null ? null : (cells.get(cols.capital).value as CapitalType | null);
     const rowVintage = cols.vintage === null ? null : (cells.get(cols.vintage).value as number | null);
-    const groups = new Map<string, { item: string; source: Source; capital: CapitalType; vintage: number; plan: number | null; disbursed: number | null; asOf: string | null; invalid: LineField[] }>();
+    const groups = new Map<string, { item: string; source: Source; capital: CapitalType; vintage: number; plan: number | null; disbursed: number | null; asOf: string | null; invalid: LineField[]; sourceUnsaid: boolean; capitalUnsaid: boolean }>();
     for (const c of itemCols) {
       const role = roles[c];
       const source = role.source ?? rowSource ?? defaults.source;
       const capital = role.capital ?? rowCapital ?? defaults.capital;
       const vintage = role.vintage ?? (role.carriedIn ? context.year - 1 : null) ?? rowVintage ?? defaults.vintage;
+      const sourceUnsaid = !role.source && !rowSource && !defaults.sourceSaid;
+      const capitalUnsaid = !role.capital && !rowCapital && !defaults.capitalSaid;
       const key = `${role.item}|${source}|${capital}|${vintage}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { item: role.item!, source, capital, vintage, plan: null, disbursed: null, asOf: null, invalid: [] }));
+      if (!g) groups.set(key, (g = { item: role.item!, source, capital, vintage, plan: null, disbursed: null, asOf: null, invalid: [], sourceUnsaid, capitalUnsaid }));
+      else {
+        g.sourceUnsaid &&= sourceUnsaid;
+        g.capitalUnsaid &&= capitalUnsaid;
+      }
       const v = cells.num(c);
       const field = role.field === 'disbursed' ? 'disbursed' : 'plan';
       if (v !== null) g[field] = (g[field] ?? 0) + v;
@@ -332,6 +354,8 @@ export async function readAcross(
       if (!g.plan && !g.disbursed && !g.invalid.length) continue;
       const line = groupLine(g, { nodeId: nodeOf(g.item, r + 1).node.id, order: out.lines.length, label, unit, asOf: null, expectedRate: null });
       line.placeId = places.find(place) ?? null;
+      if (g.sourceUnsaid) out.unsaid.source.push(out.lines.length);
+      if (g.capitalUnsaid) out.unsaid.capital.push(out.lines.length);
       out.lines.push({ line, row: r + 1, invalid: g.invalid });
       out.lineRows.push(i);
     }

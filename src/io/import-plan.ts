@@ -25,11 +25,12 @@ import type { Children, RowTree } from './row-tree';
 import { bottomUp, childrenOf, findSubtotalsBySums, programLevel, readRowTree, releaseDetailsThatDoNotAddUp, rootOf, sumsReproduced } from './row-tree';
 import type { Placement } from './import-place';
 import { PlaceIndex, TreeIndex, bareName, placeKindRank, placeRows } from './import-place';
-import type { LineDefaults, OwnMeasures } from './import-lines';
+import type { LineDefaults, OwnMeasures, Unsaid } from './import-lines';
 import { addStated, giveDisbursedRest, groupLine, progressStepper, readAcross, shareOf, splitGroups, statedFigures, totalsOfTable } from './import-lines';
 import type { ReconcileInput, Reconciliation } from './reconcile';
 import { questionOf, reconcile } from './reconcile';
-import { splitInName } from './row-words';
+import type { BreakdownSplit } from './row-words';
+import { breakdownOf, splitInName, withOuterSplit } from './row-words';
 import { settleColumns } from './column-sums';
 import type { SheetSummary } from './sheet-survey';
 import { alikeSheets, chooseSheet, surveySheets } from './sheet-survey';
@@ -281,14 +282,17 @@ export async function buildImportPlan(
     capital: options.defaults?.capital ?? titles.capital ?? 'recurrent',
     vintage: options.defaults?.vintage ?? context.year,
     sourceSaid: options.defaults?.source !== undefined || titles.source !== undefined,
+    capitalSaid: options.defaults?.capital !== undefined || titles.capital !== undefined,
   };
   const headerVintages = new Set(cols.plan.map((c) => `${roles[c].vintage ?? ''}${roles[c].carriedIn ? 'c' : ''}`)).size > 1;
   const cells = new RowCells(reader, table.width, (r, c, read) => report(cellProblem(name, r, c, reader.raw(r, c), read.problem!)));
   const lines: ImportedLine[] = [];
   const lineRows: number[] = [];
-  /** Lines whose source no column, row or title said (taken from their item's other lines, or marked). */
-  const unsaid: number[] = [];
+  /** Lines whose source (capital type) no column, row or title said: taken from their item's other
+   * lines, or marked. */
+  const unsaid: Unsaid = { source: [], capital: [] };
   const linePlaces: (string | null)[] = [];
+  const splits = new Map<number, BreakdownSplit | null>();
   const totals: StatedTotal[] = [];
   const preview: PreviewRow[] = [];
   const previewLimit = options.previewRows ?? DEFAULT_PREVIEW_ROWS;
@@ -314,7 +318,7 @@ export async function buildImportPlan(
   let imported: Map<Id, ImportedNode>;
   let placement: Placement | null = null;
   if (across) {
-    const read = await readAcross(table, cols, reader, cells, context, defaults, { lines, totals, previewRow, progress, isSubtotal, lineRows });
+    const read = await readAcross(table, cols, reader, cells, context, defaults, { lines, totals, previewRow, progress, isSubtotal, lineRows, unsaid });
     if (!read.ok) return read;
     imported = read.value;
     for (let k = 0; k < lines.length; k++) linePlaces.push(null);
@@ -340,7 +344,17 @@ export async function buildImportPlan(
     options.onProgress?.(n, n);
   }
   totalsOfTable(totals, lines, imported, context.nodes);
-  sourceFromItem(lines, unsaid);
+  const contextParent = new Map(context.nodes.map((nd) => [nd.id, nd.parentId]));
+  for (const field of ['source', 'capital'] as const) {
+    const marked = splitFromItem(lines, unsaid[field], field, (id) => imported.get(id)?.node.parentId ?? contextParent.get(id) ?? null);
+    if (!marked.length) continue;
+    const plan = marked.reduce((a, k) => a + lines[k].line.plan, 0);
+    const rows = [...new Set(marked.map((k) => lines[k].row))];
+    const params = { count: marked.length, rows: rows.slice(0, 6).join(', ') + (rows.length > 6 ? ', …' : ''), plan };
+    const settled = splitByTotals(lines, marked, field, statedSplits(field));
+    if (settled) report(fileProblem({ code: `import.${field}-by-totals`, params: { ...params, label: settled.label, stated: settled.plan } }, 'warning', name));
+    else report(fileProblem({ code: `import.${field}-unsaid`, params }, 'warning', name));
+  }
 
   const linesDone = performance.now();
   options.onStep?.('lines', linesDone - shapeDone);
@@ -358,6 +372,46 @@ export async function buildImportPlan(
     reconciliation,
     columns: roles,
   });
+
+  /** The split a row's name states, completed by the rows it lies under (memoized; a row's
+   * parent comes before it). */
+  function splitOf(i: number): BreakdownSplit | null {
+    if (i < 0) return null;
+    let s = splits.get(i);
+    if (s === undefined) {
+      const name = nameAt(i);
+      const own = shape.split.get(i) ?? splitInName(name) ?? (shape.role[i] === 'item' ? breakdownOf(name) : null);
+      s = withOuterSplit(own, splitOf(shape.parent[i]));
+      splits.set(i, s);
+    }
+    return s;
+  }
+
+  /** The plan the table's total states for one source or one capital type, on the rows under it
+   * that name only that ("Trong đó: - Vốn sự nghiệp", "- NSTW"). */
+  function statedSplits(field: 'source' | 'capital'): StatedSplit[] {
+    const out: StatedSplit[] = [];
+    for (let i = 0; i < n; i++) {
+      const tr = table.rows[i];
+      const split = tr.split;
+      const value = split?.[field];
+      if (shape.role[i] !== 'total' || !split || !value || split[field === 'source' ? 'capital' : 'source'] || split.vintage !== undefined || split.carriedIn) continue;
+      const t = totals.find((x) => x.row === tr.row + 1 && x.scope === 'table');
+      const plan = field === 'source' ? t?.figures[value as Source] ?? t?.figures.plan : t?.figures.plan;
+      if (plan !== undefined && !out.some((x) => x.value === value)) out.push({ value, label: tr.label ?? '', plan });
+    }
+    // The table's total row split by source in its columns ("TỔNG SỐ" under "NSTW", "NSĐP").
+    if (field === 'source') {
+      for (const t of totals) {
+        if (t.scope !== 'table' || t.source !== null || table.rows.some((tr) => tr.row + 1 === t.row && tr.split)) continue;
+        for (const value of ['central', 'local', 'other'] as const) {
+          const plan = t.figures[value];
+          if (plan !== undefined && !out.some((x) => x.value === value)) out.push({ value, label: `${t.label} / ${SOURCE_SHORT[value]}`, plan });
+        }
+      }
+    }
+    return out;
+  }
 
   /** The lines and stated figures of one row. */
   function readRow(i: number, place: Placement, out: { lines: ImportedLine[]; lineRows: number[]; linePlaces: (string | null)[] }): void {
@@ -395,7 +449,7 @@ export async function buildImportPlan(
       if (place.statesNode[i] && entry) addStated(entry, statedFigures(cells, cols, 1, listed));
       if (listed || (!own.plan && !own.disbursed)) return;
     } else previewRow(tr, tr.kind === 'item' ? 'item' : tr.kind, entry);
-    const groups = splitGroups(cells, cols, defaults, context.year, headerVintages, shape.split.get(i) ?? splitInName(nameAt(i)) ?? undefined, own);
+    const groups = splitGroups(cells, cols, defaults, context.year, headerVintages, splitOf(i) ?? undefined, own);
     if (own.disbursed && cols.statedDisbursed !== null) {
       const asOf = cols.roles[cols.statedDisbursed].asOf ?? null;
       const moved = giveDisbursedRest(groups, cells.num(cols.statedDisbursed), asOf);
@@ -429,8 +483,9 @@ export async function buildImportPlan(
       line.placeId = g.place !== null ? placeIndex.find(g.place) ?? null : place.placeId[i];
       if (section && !line.placeId) {
         line.placeId = section.placeId;
-        // A section the workbook has no place for is named in the label.
-        if (!section.placeId) line.label = line.label ? `${line.label} (${section.label})` : section.label;
+        // A section the workbook has no place for is named in the label, unless all it names is
+        // the split its lines now carry ("A. Vốn đầu tư phát triển").
+        if (!section.placeId && !breakdownOf(section.label)) line.label = line.label ? `${line.label} (${section.label})` : section.label;
       }
       // A row's rate and total belong to its one line; with several lines, to its node.
       if (!isSubtotal(i) && withValues.length === 1 && (rate !== null || statedPlan !== null)) {
@@ -438,7 +493,8 @@ export async function buildImportPlan(
         if (rate !== null) line.stated.rate = rate;
         if (statedPlan !== null) line.stated.plan = statedPlan;
       }
-      if (g.sourceUnsaid) unsaid.push(out.lines.length);
+      if (g.sourceUnsaid) unsaid.source.push(out.lines.length);
+      if (g.capitalUnsaid) unsaid.capital.push(out.lines.length);
       out.lines.push({ line, row: r + 1, invalid: [...g.invalid, ...rowInvalid] });
       out.lineRows.push(i);
       out.linePlaces.push(g.place);
@@ -662,24 +718,65 @@ function moneyBelow(table: DetectedTable, shape: RowTree, kids: Children, cols: 
   return { planHere, disbursedHere, planBelow, disbursedBelow };
 }
 
-/** A line whose source nothing said takes the source of its item's other lines when they all agree;
- * otherwise it keeps the default and its source is marked for the user to fill. */
-function sourceFromItem(lines: ImportedLine[], unsaid: readonly number[]): void {
-  if (unsaid.length === 0) return;
+/** The plan a table's total states for one source or capital type, on the row that says it. */
+interface StatedSplit {
+  value: string;
+  label: string;
+  plan: number;
+}
+
+/**
+ * The source (capital type) of the marked lines when the table's own totals leave one answer: the
+ * total stated for one value is exactly what the other lines of that value add up to plus all the
+ * marked lines, and every other value stated is exactly its lines. The marked lines take it and
+ * lose their mark; null (nothing changed) otherwise.
+ */
+function splitByTotals(lines: ImportedLine[], marked: readonly number[], field: 'source' | 'capital', stated: readonly StatedSplit[]): StatedSplit | null {
+  if (stated.length === 0) return null;
+  const isMarked = new Set(marked);
+  const said = new Map<string, number>();
+  let unsaid = 0;
+  lines.forEach((l, k) => {
+    if (isMarked.has(k)) unsaid += l.line.plan;
+    else said.set(l.line[field], (said.get(l.line[field]) ?? 0) + l.line.plan);
+  });
+  if (unsaid === 0) return null;
+  const fits = stated.filter((t) => t.plan - (said.get(t.value) ?? 0) === unsaid && stated.every((o) => o === t || o.plan === (said.get(o.value) ?? 0)));
+  if (fits.length !== 1) return null;
+  for (const k of marked) {
+    const l = lines[k];
+    (l.line as Record<typeof field, string>)[field] = fits[0].value;
+    l.invalid = l.invalid.filter((f) => f !== field);
+  }
+  return fits[0];
+}
+
+/** Lines whose source (capital type) nothing in the file said take their item's, when its other
+ * lines all agree, else the nearest item's above it that has such lines (an activity's disbursement
+ * under a sub-project planned from NSTW alone); the rest keep the default and are marked for the
+ * user to fill. Returns those. */
+function splitFromItem(lines: ImportedLine[], unsaid: readonly number[], field: 'source' | 'capital', parentOf: (id: Id) => Id | null): number[] {
+  if (unsaid.length === 0) return [];
   const skip = new Set(unsaid);
-  const sources = new Map<Id, Set<Source>>();
+  const said = new Map<Id, Set<string>>();
   lines.forEach((l, k) => {
     if (skip.has(k)) return;
-    const set = sources.get(l.line.nodeId) ?? new Set<Source>();
-    set.add(l.line.source);
-    sources.set(l.line.nodeId, set);
+    const set = said.get(l.line.nodeId) ?? new Set<string>();
+    set.add(l.line[field]);
+    said.set(l.line.nodeId, set);
   });
+  const marked: number[] = [];
   for (const k of unsaid) {
     const l = lines[k];
-    const set = sources.get(l.line.nodeId);
-    if (set && set.size === 1) l.line.source = [...set][0];
-    else if (!l.invalid.includes('source')) l.invalid.push('source');
+    let set = said.get(l.line.nodeId);
+    for (let id = parentOf(l.line.nodeId), hops = 0; !set && id !== null && hops < 32; id = parentOf(id), hops++) set = said.get(id);
+    if (set && set.size === 1) (l.line as Record<typeof field, string>)[field] = [...set][0];
+    else {
+      if (!l.invalid.includes(field)) l.invalid.push(field);
+      marked.push(k);
+    }
   }
+  return marked;
 }
 
 // Header words of money, and of columns that count things, rate them or date them.

@@ -89,6 +89,17 @@ export const cellTooLong = (sheet: string, row: number, col: number, length: num
   cellProblem(sheet, row, col, null, { code: 'import.cell-too-long', params: { length } }, 'warning');
 
 /** A problem of a whole file, sheet or column (no cell). */
+/** Params of import sentences that are amounts of đồng: the reader formats them in their unit. */
+const MONEY_PARAMS = new Set(['plan', 'stated']);
+
+/** The problem with its amount params written by `money` ("1.100 triệu đồng"). */
+export function problemWithMoney(p: Problem, money: (dong: number) => string): Problem {
+  if (!p.params) return p;
+  const params = { ...p.params };
+  for (const [k, v] of Object.entries(params)) if (MONEY_PARAMS.has(k) && typeof v === 'number') params[k] = money(v);
+  return { ...p, params };
+}
+
 export function fileProblem(
   problem: Problem,
   severity: ImportProblem['severity'] = 'error',

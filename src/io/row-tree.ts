@@ -109,7 +109,7 @@ export function readRowTree(table: DetectedTable, texts: RowTexts): RowTree {
       role[i] = 'memo';
       continue;
     }
-    const parts = !code && name && head >= 0 && (tr.style === null || BULLET_STYLES.has(tr.style)) ? breakdownOf(name) : null;
+    const parts = !code && name && head >= 0 && (tr.style === null || BULLET_STYLES.has(tr.style) || numberedBreakdown(i, head)) ? breakdownOf(name) : null;
     if (parts) {
       role[i] = 'breakdown';
       parent[i] = head;
@@ -169,6 +169,21 @@ export function readRowTree(table: DetectedTable, texts: RowTexts): RowTree {
     if (code) lastCoded = i;
   }
   return { role, parent, by, split, repeatOf, bySums: [] };
+
+  /** A numbered row one level below the item before it ("2. Dự án 4" / "a) Vốn ĐTPT") with nothing
+   * numbered under it, under an item that is not itself a split ("A. Vốn ĐTPT" / "I. NSTW" is a
+   * section over sections): a breakdown when its name is a split. */
+  function numberedBreakdown(i: number, over: number): boolean {
+    const level = table.rows[i].level;
+    const headLevel = table.rows[over].level;
+    if (level === null || headLevel === null || level <= headLevel || breakdownOf(texts.name(over))) return false;
+    for (let j = i + 1; j < n; j++) {
+      const next = table.rows[j];
+      if (next.kind === 'blank') continue;
+      return next.kind !== 'item' || next.level === null || next.level <= level;
+    }
+    return true;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

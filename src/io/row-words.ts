@@ -85,6 +85,17 @@ export function splitInName(name: string): BreakdownSplit | null {
   return m ? breakdownOf(m[1]) : null;
 }
 
+/** A row's own split completed by the split of the row it lies under ("A. Vốn đầu tư phát triển"
+ * over its projects, "I. Ngân sách trung ương" over its items): what the row says wins. */
+export function withOuterSplit(own: BreakdownSplit | null, outer: BreakdownSplit | null): BreakdownSplit | null {
+  if (!outer) return own;
+  if (!own) return outer;
+  const year = own.vintage !== undefined || own.carriedIn ? { vintage: own.vintage, carriedIn: own.carriedIn } : { vintage: outer.vintage, carriedIn: outer.carriedIn };
+  const out: BreakdownSplit = { source: own.source ?? outer.source, capital: own.capital ?? outer.capital, ...year };
+  for (const k of Object.keys(out) as (keyof BreakdownSplit)[]) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
 /** Words that open a place's name: "Huyện Bình Gia", "Xã Lộc Yên", "TP. Lạng Sơn", "UBND huyện …". */
 export const PLACE_KIND = /^(?:UBND\s+)?(?:huyện|quận|thị\s+xã|thành\s+phố|tp\.|tp|xã|phường|thị\s+trấn|tt\.|tt)\s*/iu;
 

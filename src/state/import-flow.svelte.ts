@@ -4,7 +4,7 @@
 // workbook through the session, or a backup restored as a new workbook. Until `apply` commits,
 // nothing touches the workbook: a cancel, a problem or a closed dialog leaves it as it was.
 
-import type { LineField, NumberLocale, Problem, Result } from '../domain/model';
+import type { CapitalType, LineField, NumberLocale, Problem, Result, Source } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import { newId } from '../domain/ids';
 import { archiveBaseline, type WorkbookArchive } from '../domain/workbook-archive';
@@ -56,6 +56,9 @@ export class ImportFlow {
   sheet = $state<string | undefined>(undefined);
   /** The number format chosen for each ambiguous column. */
   columnLocales = $state.raw<Record<number, NumberLocale>>({});
+  /** The source and capital type of money the file does not split, when the user names them (else
+   * such lines take their item's, or are marked to fill). */
+  defaults = $state.raw<{ source?: Source; capital?: CapitalType }>({});
   /** Import into the province workbook as a district (a place), stating nothing for the province. */
   consolidate = $state(false);
   district = $state('');
@@ -93,7 +96,7 @@ export class ImportFlow {
     this.client.cancel();
     this.releaseRead();
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-    Object.assign(this, { fileName, bytes, columns: null, incoming: null, sheet: undefined, columnLocales: {}, summary: null, archive: null, problem: null, duplicates: null, outcome: null, allSheets: false, alikeReadings: null });
+    Object.assign(this, { fileName, bytes, columns: null, incoming: null, sheet: undefined, columnLocales: {}, defaults: {}, summary: null, archive: null, problem: null, duplicates: null, outcome: null, allSheets: false, alikeReadings: null });
     if (bytes.length > 0 && isBackupFile(fileName, bytes)) {
       // The size is checked on the bytes, before a huge file is decoded to text.
       const r = bytes.length > MAX_BACKUP_CHARS ? readBackupBytes(bytes) : readBackup(decodeText(bytes).text);
@@ -137,6 +140,18 @@ export class ImportFlow {
     return this.readTable();
   }
 
+  /** Names the source or capital type of the money the file does not split (undefined: none) and
+   * reads again. */
+  async setDefault(field: 'source' | 'capital', value: string | undefined): Promise<void> {
+    const next: { source?: Source; capital?: CapitalType } = { ...this.defaults };
+    if (value === undefined) delete next[field];
+    else if (field === 'source') next.source = value as Source;
+    else next.capital = value as CapitalType;
+    this.defaults = next;
+    await this.readTable();
+    if (this.allSheets && this.alikeReadings) await this.readAlike();
+  }
+
   /** Reads every sheet laid out like the others (one per district), for a consolidation in one step. */
   async readAlike(): Promise<void> {
     const session = this.app.session;
@@ -151,7 +166,7 @@ export class ImportFlow {
         this.bytes,
         this.fileName,
         { workbookId: wb.id, year: wb.year, nodes: session.tree.nodes, places: session.places.map((p) => ({ id: p.id, name: p.name })) },
-        { sheet, columnLocales: this.columnLocales, savedMappings: this.templates },
+        { sheet, columnLocales: this.columnLocales, defaults: this.defaults, savedMappings: this.templates },
         (done, total) => (this.progress = (k + done / Math.max(total, 1)) / names.length),
       );
       if (!read) return;
@@ -304,7 +319,7 @@ export class ImportFlow {
       this.bytes,
       this.fileName,
       { workbookId: wb.id, year: wb.year, nodes: session.tree.nodes, places: session.places.map((p) => ({ id: p.id, name: p.name })) },
-      { sheet: this.sheet, mapping: this.columns ?? undefined, columnLocales: this.columnLocales, savedMappings: this.templates },
+      { sheet: this.sheet, mapping: this.columns ?? undefined, columnLocales: this.columnLocales, defaults: this.defaults, savedMappings: this.templates },
       (done, total) => (this.progress = done / Math.max(total, 1)),
     );
     if (!read) return; // a newer read or a cancel took over

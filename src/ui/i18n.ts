@@ -466,6 +466,10 @@ const STRINGS = {
   impKindTotal: { vi: 'tổng', en: 'total' },
   impKindBlank: { vi: 'trống', en: 'blank' },
   impNew: { vi: 'mới', en: 'new' },
+  impUnsaidTitle: { vi: 'Tệp không ghi', en: 'Not in the file' },
+  impUnsaidSource: { vi: 'Nguồn vốn của các dòng tệp không ghi nguồn', en: 'Source of the lines whose source the file does not say' },
+  impUnsaidCapital: { vi: 'Loại vốn của các dòng tệp không ghi loại vốn', en: 'Capital type of the lines whose type the file does not say' },
+  impUnsaidMark: { vi: 'Chưa rõ — đánh dấu để điền sau', en: 'Unknown — mark to fill in later' },
   impLocaleTitle: { vi: 'Định dạng số chưa rõ', en: 'Number format unclear' },
   impLocaleQuestion: {
     vi: 'Cột "{column}": "{example}" là một nghìn hai trăm ba mươi tư (dấu chấm ngăn hàng nghìn) hay 1,234 (dấu chấm thập phân)?',

@@ -149,7 +149,14 @@ describe('importing a district report sheet', () => {
     const problems = dlg.dialog.getByTestId('import-problem');
     await expect.poll(() => problems.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('không rõ')]));
     expect(await dlg.importButton.textContent()).toContain('Nhập (đánh dấu ô lỗi)');
+    // The file names no source and no capital type: the dialog says so with the plan it concerns,
+    // and asks; the user names them for the whole file and the sentences go.
+    await expect.poll(() => problems.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/Tệp không ghi nguồn vốn .* kế hoạch 11\.863,9 triệu đồng/)]));
     await page.screenshot({ path: 'test-results/33-import-problems.png' });
+    await dlg.unsaid('source').selectOption('central');
+    await expect.poll(() => problems.allTextContents()).not.toEqual(expect.arrayContaining([expect.stringContaining('Tệp không ghi nguồn vốn')]));
+    await dlg.unsaid('capital').selectOption('recurrent');
+    await expect.poll(() => problems.allTextContents()).not.toEqual(expect.arrayContaining([expect.stringContaining('Tệp không ghi loại vốn')]));
     await dlg.importButton.click();
     await dlg.dialog.waitFor({ state: 'hidden' });
     await wb.expectText('DA7.TDA2', 'plan', '278');

@@ -7,6 +7,7 @@ import { createImportService } from '../../src/io/import-service';
 import { buildDemoWorkbook } from '../../src/domain/demo';
 import { instantiateTree } from '../../src/domain/tree';
 import { describeProblem, MESSAGES } from '../../src/domain/messages';
+import { problemWithMoney } from '../../src/io/import-types';
 import type { TreeNode } from '../../src/domain/model';
 import { code, fixture, utf8, value } from './import-helpers';
 
@@ -18,6 +19,9 @@ const readText = async (text: string, options: ImportOptions = {}, ctx = context
 const codeOf = (r: ImportReading, nodeId: string) => r.result.nodes.find((n) => n.node.id === nodeId)?.node.code;
 const linesByCode = (r: ImportReading) => r.result.lines.map((l) => ({ code: codeOf(r, l.line.nodeId), ...l.line, invalid: l.invalid }));
 const problemCodes = (r: ImportReading) => r.result.problems.map((p) => p.problem.code);
+/** A reading where the user named the source and capital type the file leaves unsaid (the tests of
+ * amounts; what is marked without it is tested on its own). */
+const SAID: ImportOptions = { defaults: { source: 'central', capital: 'recurrent' } };
 
 const SEED_FILES = ['cao-loc-2023.xlsx', 'cao-loc-2023.csv', 'cao-loc-2023-semicolon.csv', 'cao-loc-2023-cp1258.csv', 'cao-loc-2023-utf16.txt', 'text-renamed.xlsx'];
 
@@ -26,7 +30,7 @@ describe('the seed report, in every file form', () => {
   const demoCode = (nodeId: string) => demo.nodes.find((n) => n.id === nodeId)!.code;
 
   it.each(SEED_FILES)('%s: the demo lines survive to the đồng', async (name) => {
-    const r = await read(name);
+    const r = await read(name, { defaults: { capital: 'recurrent' } });
     const lines = linesByCode(r);
     for (const d of demo.lines) {
       const c = demoCode(d.nodeId);
@@ -37,6 +41,21 @@ describe('the seed report, in every file form', () => {
       expect(got[0]).toMatchObject({ ...want, invalid: [] });
       expect(got[0].stated?.rate).toBe(stated?.rate);
     }
+  });
+
+  it('the report says no capital type: every line is marked for it and one sentence says how many and how much, until the user names it', async () => {
+    const r = await read('cao-loc-2023.csv');
+    const lines = r.result.lines.filter((l) => l.line.plan > 0);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.invalid.includes('capital') && !l.invalid.includes('source'))).toBe(true);
+    const said = r.result.problems.filter((p) => p.problem.code === 'import.capital-unsaid');
+    expect(said).toHaveLength(1);
+    // The plan of the lines (13.819 triệu; the report's own total row says 13.392).
+    expect(said[0].problem.params).toMatchObject({ count: r.result.lines.length, plan: 13_819_000_000 });
+    expect(describeProblem(problemWithMoney(said[0].problem, (d) => `${d / 1e6} triệu đồng`), 'vi')).toContain('kế hoạch 13819 triệu đồng');
+    const named = await read('cao-loc-2023.csv', { defaults: { capital: 'investment' } });
+    expect(named.result.lines.every((l) => l.line.capital === 'investment' && l.invalid.length === 0)).toBe(true);
+    expect(problemCodes(named)).not.toContain('import.capital-unsaid');
   });
 
   it.each(SEED_FILES)('%s: groups, the a/b level, the total row and the problems', async (name) => {
@@ -116,7 +135,7 @@ describe('the seed report, in every file form', () => {
 
 describe('amounts as written', () => {
   it('reads units in cells over the column’s, dashes and blanks, and marks what it cannot read', async () => {
-    const r = await read('amounts-as-written.csv');
+    const r = await read('amounts-as-written.csv', SAID);
     expect(linesByCode(r).map((l) => [l.code, l.plan, l.disbursed, l.stated?.rate ?? null, l.invalid])).toEqual([
       ['DA2', 5_589_000_000, 1_338_216_000, 23.94, []],
       ['DA3.TDA1', 4_329_000_000, 153_000_000, 43.6, []],
@@ -132,7 +151,7 @@ describe('amounts as written', () => {
 
 describe('an ambiguous locale', () => {
   it('is not guessed: the column is named, its cells are marked and left unread', async () => {
-    const r = await read('ambiguous-locale.csv');
+    const r = await read('ambiguous-locale.csv', SAID);
     expect(r.result.ambiguousColumns).toEqual([2]);
     const p = r.result.problems.find((x) => x.problem.code === 'import.locale-ambiguous')!;
     expect(p).toMatchObject({ severity: 'error', col: 3, problem: { params: { column: 'Kế hoạch vốn (triệu đồng)', example: '5.436' } } });
@@ -145,7 +164,7 @@ describe('an ambiguous locale', () => {
     [{ columnLocales: { 2: 'en' } }, [5_436_000, 2_398_000, 2_148_000]],
     [{ locale: 'vi' }, [5_436_000_000, 2_398_000_000, 2_148_000_000]],
   ] as [ImportOptions, number[]][])('is read as the user says: %j', async (options, plans) => {
-    const r = await read('ambiguous-locale.csv', options);
+    const r = await read('ambiguous-locale.csv', { ...SAID, ...options });
     expect(r.result.ambiguousColumns).toEqual([]);
     expect(r.result.lines.map((l) => [l.line.plan, l.invalid])).toEqual(plans.map((p) => [p, []]));
   });
@@ -164,7 +183,7 @@ describe('other layouts', () => {
   });
 
   it('reads formulas by their cached values (the total saved without one computed) and merged cells inside the data', async () => {
-    const r = await read('formulas-merged.xlsx');
+    const r = await read('formulas-merged.xlsx', SAID);
     expect(linesByCode(r).map((l) => [l.code, l.unit, l.plan, l.disbursed])).toEqual([
       ['DA6.TDA1', 'Phòng Văn hoá và Thông tin', 2_241_000_000, 672_000_000],
       ['DA6.TDA2', 'Phòng LĐ-TB&XH-DT', 232_000_000, 0],

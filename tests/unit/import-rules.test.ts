@@ -52,7 +52,9 @@ describe('rows: what the file’s own sums say', () => {
     const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Tổng số;NSTW;NSĐP', '1;Dự án 3;5.632;2.000;', 'a;Tiểu dự án 1;2.000;2.000;', 'b;Tiểu dự án 2;3.632;;'], { locale: 'vi' });
     expect(total(r)).toBe(5632);
     const tda2 = r.result.lines.find((l) => codeOf(r, l.line.nodeId) === 'DA3.TDA2')!;
-    expect([tda2.line.plan, tda2.invalid]).toEqual([3_632_000_000, ['source']]);
+    // No column or row says its source; the file says no capital type for any line.
+    expect([tda2.line.plan, tda2.invalid]).toEqual([3_632_000_000, ['source', 'capital']]);
+    expect(codes(r)).toEqual(expect.arrayContaining(['import.source-unsaid', 'import.capital-unsaid']));
   });
 
   it('"Cộng Tiểu dự án 1" closes that sub-project, not the project over it', async () => {
@@ -66,6 +68,37 @@ describe('rows: what the file’s own sums say', () => {
     const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', '1;Tiểu dự án 1 - Dự án 1;227.479,998', ';Trong đó: thu hồi vốn ứng trước;27.298'], { locale: 'vi' });
     expect(total(r)).toBe(227_479.998);
     expect(codes(r)).toContain('import.memo-rows');
+  });
+
+  it('a section that names a capital type or a source ("A. Vốn đầu tư phát triển", "II. Ngân sách địa phương") gives it to every line under it', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', ';Tổng cộng;1.000', 'A;VỐN ĐẦU TƯ PHÁT TRIỂN;600', 'I;Ngân sách trung ương;600', '1;Dự án 1;400', '2;Dự án 4;200', 'B;VỐN SỰ NGHIỆP;400', 'I;Ngân sách địa phương;400', '1;Dự án 4;100', '2;Dự án 6;300'], { locale: 'vi' });
+    expect(lines(r).map((l) => [l[0], l[2], l[3], l[4]])).toEqual([['DA1', 'central', 'investment', 400], ['DA4', 'central', 'investment', 200], ['DA4', 'local', 'recurrent', 100], ['DA6', 'local', 'recurrent', 300]]);
+    expect(r.result.lines.every((l) => l.invalid.length === 0 && l.line.label === '')).toBe(true);
+    expect(allMatch(r)).toBe(true);
+  });
+
+  it('numbered rows one level under an item that name only a split ("a) Vốn ĐTPT", "b) Vốn SN") are its breakdown, not new items', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', ';Tổng cộng;1.000', '1;Dự án 1;400', '2;Dự án 4;600', 'a;Vốn ĐTPT;200', 'b;Vốn SN;400'], { locale: 'vi' });
+    expect(r.result.nodes.filter((n) => n.status === 'new')).toEqual([]);
+    expect(lines(r).filter((l) => l[0] === 'DA4').map((l) => [l[3], l[4]])).toEqual([['investment', 200], ['recurrent', 400]]);
+    expect(allMatch(r)).toBe(true);
+  });
+
+  it('money whose source no column or row says takes the one source the file’s total leaves for it ("TỔNG SỐ" under NSTW), and says so', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Tổng số;NSTW;NSĐP', ';TỔNG SỐ;1.278;1.078;200', '1;Dự án 2;1.000;800;200', '2;Dự án 7;278;;'], { locale: 'vi', defaults: { capital: 'recurrent' } });
+    const da7 = r.result.lines.find((l) => codeOf(r, l.line.nodeId) === 'DA7')!;
+    expect([da7.line.source, da7.line.plan, da7.invalid]).toEqual(['central', 278 * TR, []]);
+    expect(r.result.problems.find((p) => p.problem.code === 'import.source-by-totals')?.problem.params).toMatchObject({ count: 1, plan: 278 * TR, stated: 1078 * TR });
+    // Were the total 1.078 to leave nothing for it, its source stays marked.
+    const open = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Tổng số;NSTW;NSĐP', ';TỔNG SỐ;1.278;900;378', '1;Dự án 2;1.000;800;200', '2;Dự án 7;278;;'], { locale: 'vi', defaults: { capital: 'recurrent' } });
+    expect(open.result.lines.find((l) => codeOf(open, l.line.nodeId) === 'DA7')!.invalid).toEqual(['source']);
+  });
+
+  it('money whose capital type nothing says takes the one type the total’s "Trong đó" rows leave for it', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;NSTW', ';TỔNG CỘNG;1.000', ';Trong đó: - Vốn đầu tư phát triển;700', ';- Vốn sự nghiệp;300', '1;Dự án 1;700', '-;Vốn đầu tư phát triển;700', '2;Dự án 2;200', '3;Dự án 6;100'], { locale: 'vi' });
+    expect(lines(r).map((l) => [l[0], l[3]])).toEqual([['DA1', 'investment'], ['DA2', 'recurrent'], ['DA6', 'recurrent']]);
+    expect(r.result.lines.every((l) => l.invalid.length === 0)).toBe(true);
+    expect(codes(r)).toContain('import.capital-by-totals');
   });
 
   it('breakdowns under the table’s total by capital type are parts of that total, never a new item', async () => {

@@ -49,6 +49,11 @@ export class ImportDialogPage {
     return this.dialog.getByRole('combobox', { name: `Nghĩa của cột ${header}`, exact: true });
   }
 
+  /** The question of what the file leaves unsaid ("Nguồn vốn của các dòng tệp không ghi nguồn"). */
+  unsaid(field: 'source' | 'capital'): Locator {
+    return this.dialog.getByTestId(`import-unsaid-${field}`);
+  }
+
   get preview(): Locator {
     return this.dialog.getByTestId('import-preview');
   }
