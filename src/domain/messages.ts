@@ -586,6 +586,10 @@ export const IMPORT_READING_MESSAGES: MessageTable = {
     vi: 'Tệp không ghi loại vốn của {count} dòng (dòng {rows}; kế hoạch {plan}), nhưng dòng tổng "{label}" của tệp ({stated}) chỉ khớp khi chúng thuộc loại vốn này, nên chúng được ghi theo dòng đó.',
     en: 'The file does not say the capital type of {count} line(s) (row {rows}; plan {plan}), but its total row "{label}" ({stated}) adds up only if they are of that type, so they are read as such.',
   },
+  'import.plan-earlier-year': {
+    vi: 'Cột "{column}" là kế hoạch năm {vintage}, trước năm của sổ ({year}), mà không ghi "chuyển sang" hay "kéo dài": {plan} được đọc là vốn năm {vintage} chuyển sang năm {year}. Nếu đó là kế hoạch năm trước để so sánh, hãy đổi nghĩa cột này thành "Bỏ qua".',
+    en: 'Column "{column}" is the plan of {vintage}, before the workbook\'s year ({year}), and does not say "carried over" or "extended": {plan} is read as {vintage} money carried into {year}. If it is last year\'s plan for comparison, set this column\'s meaning to "Ignore".',
+  },
   'import.memo-rows': {
     vi: '{count} dòng "Trong đó: …" (dòng {rows}) nêu một phần số tiền của dòng trên nó, chỉ để biết; không nhập thành dòng riêng.',
     en: '{count} "Of which: …" row(s) (row {rows}) state part of the money of the row above, for information; they are not imported as lines of their own.',

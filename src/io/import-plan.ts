@@ -356,6 +356,8 @@ export async function buildImportPlan(
     else report(fileProblem({ code: `import.${field}-unsaid`, params }, 'warning', name));
   }
 
+  reportEarlierPlans();
+
   const linesDone = performance.now();
   options.onStep?.('lines', linesDone - shapeDone);
   const reconciliation = reconcileReading();
@@ -385,6 +387,19 @@ export async function buildImportPlan(
       splits.set(i, s);
     }
     return s;
+  }
+
+  /** A plan column of a year before the workbook's that its header does not call carried in
+   * ("Kế hoạch năm 2023" beside "Kế hoạch năm 2024"), with no disbursed column of that year: it may
+   * be last year's plan, for comparison. Its money is read as carried in, and the user told so. */
+  function reportEarlierPlans(): void {
+    const spent = new Set(cols.disbursed.map((c) => roles[c].vintage));
+    for (const c of cols.plan) {
+      const role = roles[c];
+      if (role.vintage === undefined || role.vintage >= context.year || role.carriedIn || spent.has(role.vintage)) continue;
+      const plan = lines.reduce((a, l) => a + (l.line.vintage === role.vintage ? l.line.plan : 0), 0);
+      if (plan > 0) report(fileProblem({ code: 'import.plan-earlier-year', params: { column: label(c), vintage: role.vintage, year: context.year, plan } }, 'warning', name, c));
+    }
   }
 
   /** The plan the table's total states for one source or one capital type, on the rows under it

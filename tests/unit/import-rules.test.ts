@@ -140,6 +140,15 @@ describe('columns: what the file’s own columns say', () => {
     expect(allMatch(r)).toBe(true);
   });
 
+  it('a plan column of an earlier year that does not say "chuyển sang" is read as carried in and said, with its money: it may be last year’s plan', async () => {
+    const r = await read(['KẾ HOẠCH VỐN NĂM 2024', 'ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch năm 2023;Kế hoạch năm 2024', ';Tổng cộng;900;1.000', '1;Dự án 1;500;600', '2;Dự án 4;400;400'], { locale: 'vi' });
+    expect(r.result.problems.find((p) => p.problem.code === 'import.plan-earlier-year')?.problem.params).toEqual({ column: 'Kế hoạch năm 2023', vintage: 2023, year: 2024, plan: 900 * TR });
+    // Money the header calls carried in is not asked about.
+    const carried = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Vốn năm 2023 chuyển sang;Kế hoạch năm 2024', '1;Dự án 1;500;600'], { locale: 'vi' });
+    expect(codes(carried)).not.toContain('import.plan-earlier-year');
+    expect(carried.result.lines.map((l) => [l.line.vintage, l.line.plan / TR])).toEqual([[2023, 500], [2024, 600]]);
+  });
+
   it('a number format the file does not show is settled by its totals, and said so', async () => {
     const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', ';Tổng cộng;1.500', '1;Dự án 2;600', '2;Dự án 3;900']);
     expect(r.result.ambiguousColumns).toEqual([]);
