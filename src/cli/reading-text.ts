@@ -59,7 +59,8 @@ export function formatReading(reading: ImportReading, unit: AmountUnit, locale: 
       });
       out.push(`  ${fit(String(r.row), 5)} ${fit('  '.repeat(Math.min(r.depth, 4)) + r.label, 36)} ${cells.join('  ')}`);
     }
-    if (rec.rows.length > rows.length) out.push(`  … ${rec.rows.length - rows.length} dòng tổng khác, đều khớp / more total rows, all matching.`);
+    const more = rec.rows.length + rec.quietRows - rows.length;
+    if (more > 0) out.push(`  … ${more} dòng tổng khác, đều khớp / more total rows, all matching.`);
   }
   for (const u of rec.unmapped) {
     out.push(`  Cột "${u.header || `#${u.col + 1}`}" có số nhưng không được nhập: tổng ${amount(u.total)} trên ${u.count} dòng / holds numbers but is not imported: ${amount(u.total)} in all on ${u.count} rows.`);

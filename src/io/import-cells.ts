@@ -29,18 +29,40 @@ export function numberText(n: number): string {
 /** The locale a written number shows: a decimal comma or several grouping dots say vi, the
  * reverse say en; "1.234" alone says nothing. */
 function localeEvidence(text: string): NumberLocale | null {
-  const core = /\d[\d.,]*/.exec(text.replace(/[\s\u00a0]/g, ''))?.[0].replace(/[.,]+$/, '');
+  const core = plainCore(text) ?? /\d[\d.,]*/.exec(text.replace(/[\s\u00a0]/g, ''))?.[0].replace(/[.,]+$/, '');
   if (!core) return null;
-  const dots = core.split('.').length - 1;
-  const commas = core.split(',').length - 1;
-  if (dots && commas) return core.lastIndexOf(',') > core.lastIndexOf('.') ? 'vi' : 'en';
+  let dots = 0;
+  let commas = 0;
+  let lastDot = -1;
+  let lastComma = -1;
+  for (let i = 0; i < core.length; i++) {
+    const c = core.charCodeAt(i);
+    if (c === 46) (dots++, (lastDot = i));
+    else if (c === 44) (commas++, (lastComma = i));
+  }
+  if (dots && commas) return lastComma > lastDot ? 'vi' : 'en';
   if (dots > 1) return 'vi';
   if (commas > 1) return 'en';
   if (dots + commas === 1) {
-    const [int, frac] = core.split(/[.,]/);
-    if (frac.length !== 3 || int.length > 3 || int.startsWith('0')) return dots ? 'en' : 'vi';
+    const at = dots ? lastDot : lastComma;
+    if (core.length - at - 1 !== 3 || at > 3 || core.charCodeAt(0) === 48) return dots ? 'en' : 'vi';
   }
   return null;
+}
+
+/** The number inside a text of digits, dots and commas only (the usual cell), from its first
+ * digit to its last; '' without a digit; undefined for any other text. */
+function plainCore(text: string): string | undefined {
+  let first = -1;
+  let end = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (first < 0) first = i;
+      end = i + 1;
+    } else if (c !== 46 && c !== 44) return undefined;
+  }
+  return first < 0 ? '' : first === 0 && end === text.length ? text : text.slice(first, end);
 }
 
 const isAmbiguousText = (text: string): boolean => {
@@ -63,19 +85,42 @@ export interface ColumnReader {
 
 // A plain number in a known locale ("5436", "617,5" in vi, "617.5" in en): most cells of a big
 // file. Read here without the general parser's unit words and grouping rules.
-const PLAIN_NUMBER: Record<NumberLocale, RegExp> = { vi: /^(\d{1,16})(?:,(\d{1,16}))?$/, en: /^(\d{1,16})(?:\.(\d{1,16}))?$/ };
 
 /** The đồng of a plain number written in `unit` and `locale`, exactly as parseAmount reads it;
  * null for any other text, or a value parseAmount refuses (finer than 1 đồng, beyond 2^53). */
 export function plainAmount(text: string, unit: AmountUnit, locale: NumberLocale): number | null {
-  const m = PLAIN_NUMBER[locale].exec(text);
-  if (!m) return null;
+  // Digits, then the locale's decimal mark and digits, read without a regular expression: a large
+  // file has hundreds of thousands of them. Every step stays exact below 2^53; a larger value is
+  // not a safe integer and is refused.
+  const n = text.length;
+  let i = 0;
+  let int = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    int = int * 10 + (c - 48);
+  }
+  if (i === 0 || i > 16) return null;
   const exponent = UNIT_EXPONENT[unit];
-  const frac = (m[2] ?? '').replace(/0+$/, '');
-  if (frac.length > exponent) return null;
-  const v = Number(m[1] + frac.padEnd(exponent, '0'));
+  let frac = 0;
+  if (i < n) {
+    if (text.charCodeAt(i) !== (locale === 'vi' ? 44 : 46) || i === n - 1 || n - i - 1 > 16) return null;
+    // The fraction's digits up to its last non-zero one must fit the unit's places.
+    let kept = 0;
+    for (let j = i + 1; j < n; j++) {
+      const c = text.charCodeAt(j);
+      if (c < 48 || c > 57) return null;
+      if (c !== 48) kept = j - i;
+    }
+    if (kept > exponent) return null;
+    for (let j = i + 1; j <= i + kept; j++) frac = frac * 10 + (text.charCodeAt(j) - 48);
+    frac *= POW10[exponent - kept];
+  }
+  const v = int * POW10[exponent] + frac;
   return Number.isSafeInteger(v) ? v : null;
 }
+
+const POW10 = Array.from({ length: 10 }, (_, k) => 10 ** k);
 
 export function readCellValue(raw: CellValue, col: ColumnReader, percent: boolean): Read {
   if (raw === null) return BLANK;

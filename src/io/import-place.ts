@@ -28,7 +28,7 @@ export const bareName = (name: string): string =>
     .trim();
 
 // The first two characters of a name that may start with a project word, a code or a numbering.
-const ITEM_HEAD = /^(?:ti|dự|dư|du|da|pr|su|[ivxlcdm0-9][\s.)\d]?|[a-zđ][.)]|ð)/iu;
+const ITEM_HEAD = /^(?:ti|dự|dư|du|da|pr|su|[ivxlcdm]+(?:[\s.)]|$)|[a-zđ](?:[\s.)]|$)|\d|ð)/iu;
 
 // A folded name that codeInName or bareName could read differently: a project word or a numbering.
 const ITEM_PREFIX = /^(?:tiểu dự án|dự án|t?da|sub-?\s*project|project|[ivxlcdm]+\s*[.)]|\d|[a-zđ]\s*[.)])/u;

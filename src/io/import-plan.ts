@@ -292,7 +292,7 @@ export async function buildImportPlan(
    * lines, or marked. */
   const unsaid: Unsaid = { source: [], capital: [] };
   const linePlaces: (string | null)[] = [];
-  const splits = new Map<number, BreakdownSplit | null>();
+  const splits: (BreakdownSplit | null | undefined)[] = [];
   const totals: StatedTotal[] = [];
   const preview: PreviewRow[] = [];
   const previewLimit = options.previewRows ?? DEFAULT_PREVIEW_ROWS;
@@ -379,12 +379,11 @@ export async function buildImportPlan(
    * parent comes before it). */
   function splitOf(i: number): BreakdownSplit | null {
     if (i < 0) return null;
-    let s = splits.get(i);
+    let s = splits[i];
     if (s === undefined) {
       const name = nameAt(i);
       const own = shape.split.get(i) ?? splitInName(name) ?? (shape.role[i] === 'item' ? breakdownOf(name) : null);
-      s = withOuterSplit(own, splitOf(shape.parent[i]));
-      splits.set(i, s);
+      s = splits[i] = withOuterSplit(own, splitOf(shape.parent[i]));
     }
     return s;
   }
@@ -577,24 +576,30 @@ export async function buildImportPlan(
       const kind: StatedRow['kind'] | null =
         role === 'total' ? 'total' : isSubtotal(i) || placement?.meaning[i] === 'section' ? 'group' : lineRowsSet.has(i) && holdsStated(tr.row) ? 'line' : null;
       if (kind === null) continue;
-      // A table with its items across names each row in its unit column ("Sở Y tế", "Huyện Đồng Văn").
-      const text = [tr.stt, nameAt(i) || codeAt(i) || reader.text(tr.row, cols.unit)].filter(Boolean).join(' ');
       if (kind === 'total') {
         const scopeRow = tr.scope === 'group' ? groupOfTotal(i) : -1;
         const t = totals.find((x) => x.row === tr.row + 1);
-        statedRows.push({ i, row: tr.row + 1, kind, label: tr.label ?? text, nodeId: t?.nodeId ?? null, scope: t?.scope === 'table' || scopeRow < 0 ? 'table' : scopeRow });
-      } else statedRows.push({ i, row: tr.row + 1, kind, label: text, nodeId: kind === 'group' && placement?.statesNode[i] ? placement.node[i] : null, scope: 'self' });
+        statedRows.push({ i, row: tr.row + 1, kind, nodeId: t?.nodeId ?? null, scope: t?.scope === 'table' || scopeRow < 0 ? 'table' : scopeRow });
+      } else statedRows.push({ i, row: tr.row + 1, kind, nodeId: kind === 'group' && placement?.statesNode[i] ? placement.node[i] : null, scope: 'self' });
     }
-    const kindOf = new Map(statedRows.map((s) => [s.i, s.kind]));
+    const lineRow = new Uint8Array(n);
+    for (const s of statedRows) if (s.kind === 'line') lineRow[s.i] = 1;
     const result = reconcile({
       questions,
       headers: table.headers,
       parent: shape.parent,
       kids,
       statedRows,
+      labelOf: (s) => {
+        const tr = table.rows[s.i];
+        if (s.kind === 'total' && tr.label) return tr.label;
+        // A table with its items across names each row in its unit column ("Sở Y tế", "Huyện Đồng Văn").
+        return [tr.stt, nameAt(s.i) || codeAt(s.i) || reader.text(tr.row, cols.unit)].filter(Boolean).join(' ');
+      },
       value: (i, c) => {
         // A line's own amount columns are its lines: only its "Tổng số" columns state anything.
-        if (kindOf.get(i) === 'line' && !statedColumn(c)) return null;
+        if (lineRow[i] === 1 && !statedColumn(c)) return null;
+        if (reader.isAmount(c)) return reader.amount(rowOf(i), c);
         const v = reader.read(rowOf(i), c);
         return typeof v.value === 'number' ? v.value : null;
       },
@@ -781,11 +786,22 @@ function splitFromItem(lines: ImportedLine[], unsaid: readonly number[], field: 
     said.set(l.line.nodeId, set);
   });
   const marked: number[] = [];
+  // The one value an item's lines (or the nearest item's above) say, per item; null for none.
+  const found = new Map<Id, string | null>();
+  const valueFor = (nodeId: Id): string | null => {
+    let v = found.get(nodeId);
+    if (v === undefined) {
+      let set = said.get(nodeId);
+      for (let id = parentOf(nodeId), hops = 0; !set && id !== null && hops < 32; id = parentOf(id), hops++) set = said.get(id);
+      v = set && set.size === 1 ? [...set][0] : null;
+      found.set(nodeId, v);
+    }
+    return v;
+  };
   for (const k of unsaid) {
     const l = lines[k];
-    let set = said.get(l.line.nodeId);
-    for (let id = parentOf(l.line.nodeId), hops = 0; !set && id !== null && hops < 32; id = parentOf(id), hops++) set = said.get(id);
-    if (set && set.size === 1) (l.line as Record<typeof field, string>)[field] = [...set][0];
+    const v = valueFor(l.line.nodeId);
+    if (v !== null) (l.line as Record<typeof field, string>)[field] = v;
     else {
       if (!l.invalid.includes(field)) l.invalid.push(field);
       marked.push(k);

@@ -68,8 +68,11 @@ export interface UnmappedColumn {
 export interface Reconciliation {
   /** The amount columns asked, in table order, with their headers. */
   columns: { col: number; header: string }[];
-  /** Every row that states a figure, in file order. */
+  /** Every row that states a figure, in file order; in a large file, but the lines whose own
+   * "Tổng số" matches (counted in `quietRows`: one per line). */
   rows: ReconcileRow[];
+  /** Lines whose "Tổng số" matches what they hold, not listed in `rows`. */
+  quietRows: number;
   /** Cells compared, and how many match. */
   checked: number;
   matched: number;
@@ -83,7 +86,9 @@ export interface ReconcileInput {
   parent: Int32Array;
   kids: Children;
   /** Rows that state figures for what is under them, and their kind (table.rows index → label). */
-  statedRows: readonly { i: number; row: number; kind: ReconcileRow['kind']; label: string; nodeId: Id | null; scope: number | 'table' | 'self' }[];
+  statedRows: readonly { i: number; row: number; kind: ReconcileRow['kind']; nodeId: Id | null; scope: number | 'table' | 'self' }[];
+  /** The label of a stated row (asked only of the rows listed). */
+  labelOf: (s: ReconcileInput['statedRows'][number]) => string;
   /** A stated figure of a row in a column (đồng), or null. */
   value: (i: number, col: number) => number | null;
   lines: readonly { nodeId: Id; source: Source; capital: CapitalType; vintage: number; plan: number; disbursed: number }[];
@@ -94,75 +99,84 @@ export interface ReconcileInput {
   splitOfRow?: (i: number) => { source?: Source; capital?: CapitalType } | null;
 }
 
+type Split = { source?: Source; capital?: CapitalType } | null;
+
 /** Each stated row's figures against the sum of the lines under it, column by column. */
 export function reconcile(input: ReconcileInput): Omit<Reconciliation, 'unmapped'> {
   const n = input.parent.length;
-  const order = bottomUp(input.parent);
+  const parent = input.parent;
+  const order = bottomUp(parent);
   const depth = new Int32Array(n);
   for (let k = order.length - 1; k >= 0; k--) {
     const i = order[k];
-    const p = input.parent[i];
-    depth[i] = p >= 0 ? depth[p] + 1 : 0;
+    depth[i] = parent[i] >= 0 ? depth[parent[i]] + 1 : 0;
   }
-  const byRow = new Map<number, ReconcileCell[]>();
+  const stated = input.statedRows;
+  const cellsOf: (ReconcileCell[] | undefined)[] = new Array(stated.length);
+  const splits: Split[] = stated.map((s) => {
+    const split = input.splitOfRow?.(s.i) ?? null;
+    return split && (split.source || split.capital) ? split : null;
+  });
+  const lines = input.lines;
+  const lineRow = Int32Array.from(input.lineRows);
   let checked = 0;
   let matched = 0;
-  const acc = new Float64Array(n);
   for (const q of input.questions) {
-    const sumFor = (split: { source?: Source; capital?: CapitalType } | null): { under: Float64Array; all: number } => {
-      acc.fill(0);
+    /** What the lines of each row hold, summed up the shape (and in all), for this question. */
+    const sumFor = (split: Split): { under: Float64Array; all: number } => {
+      const under = new Float64Array(n);
       let all = 0;
       const source = split?.source ?? q.source;
       const capital = split?.capital ?? q.capital;
-      input.lines.forEach((l, k) => {
-        if (source !== undefined && l.source !== source) return;
-        if (capital !== undefined && l.capital !== capital) return;
-        if (q.vintage !== undefined && l.vintage !== q.vintage) return;
-        if (q.items && !q.items.has(l.nodeId)) return;
-        if (q.place !== undefined && input.linePlaces[k] !== q.place) return;
-        const v = q.measure === 'plan' ? l.plan : l.disbursed;
-        acc[input.lineRows[k]] += v;
+      const plan = q.measure === 'plan';
+      for (let k = 0; k < lines.length; k++) {
+        const l = lines[k];
+        if ((source !== undefined && l.source !== source) || (capital !== undefined && l.capital !== capital) || (q.vintage !== undefined && l.vintage !== q.vintage)) continue;
+        if ((q.items && !q.items.has(l.nodeId)) || (q.place !== undefined && input.linePlaces[k] !== q.place)) continue;
+        const v = plan ? l.plan : l.disbursed;
+        under[lineRow[k]] += v;
         all += v;
-      });
-      for (const i of order) if (input.parent[i] >= 0) acc[input.parent[i]] += acc[i];
-      return { under: acc.slice(), all };
-    };
-    const plain = sumFor(null);
-    const bySplit = new Map<string, { under: Float64Array; all: number }>();
-    for (const s of input.statedRows) {
-      const stated = input.value(s.i, q.col);
-      if (stated === null) continue;
-      const split = input.splitOfRow?.(s.i) ?? null;
-      let sums = plain;
-      if (split && (split.source || split.capital)) {
-        const key = `${split.source ?? ''}|${split.capital ?? ''}`;
-        if (!bySplit.has(key)) bySplit.set(key, sumFor(split));
-        sums = bySplit.get(key)!;
       }
+      for (let k = 0; k < order.length; k++) {
+        const i = order[k];
+        if (parent[i] >= 0) under[parent[i]] += under[i];
+      }
+      return { under, all };
+    };
+    let plain: { under: Float64Array; all: number } | null = null;
+    const bySplit = new Map<string, { under: Float64Array; all: number }>();
+    for (let x = 0; x < stated.length; x++) {
+      const s = stated[x];
+      const figure = input.value(s.i, q.col);
+      if (figure === null) continue;
+      const split = splits[x];
+      let sums: { under: Float64Array; all: number };
+      if (split) {
+        const key = `${split.source ?? ''}|${split.capital ?? ''}`;
+        sums = bySplit.get(key) ?? bySplit.set(key, sumFor(split)).get(key)!;
+      } else sums = plain ??= sumFor(null);
       const computed = s.scope === 'table' ? sums.all : s.scope === 'self' ? sums.under[s.i] : sums.under[s.scope];
       checked++;
-      if (computed === stated) matched++;
-      const cells = byRow.get(s.i) ?? [];
-      const cell: ReconcileCell = { col: q.col, measure: q.measure, stated, computed };
+      if (computed === figure) matched++;
+      const cell: ReconcileCell = { col: q.col, measure: q.measure, stated: figure, computed };
       // Kept for the checks tab unless the item's or the program's stated figures check it there.
       const statedThere = asStatedFigure(q, split) && (s.nodeId !== null || s.scope === 'table');
-      if (computed !== stated && !statedThere) cell.lines = linesUnder(s, q, split);
-      cells.push(cell);
-      byRow.set(s.i, cells);
+      if (computed !== figure && !statedThere) cell.lines = linesUnder(s, q, split);
+      (cellsOf[x] ??= []).push(cell);
     }
   }
   /** The lines under a stated row that a question (and the row's split) counts. */
-  function linesUnder(s: ReconcileInput['statedRows'][number], q: ColumnQuestion, split: { source?: Source; capital?: CapitalType } | null): number[] | null {
+  function linesUnder(s: ReconcileInput['statedRows'][number], q: ColumnQuestion, split: Split): number[] | null {
     const top = s.scope === 'table' ? -1 : s.scope === 'self' ? s.i : s.scope;
     const out: number[] = [];
     const source = split?.source ?? q.source;
     const capital = split?.capital ?? q.capital;
-    for (let k = 0; k < input.lines.length; k++) {
-      const l = input.lines[k];
+    for (let k = 0; k < lines.length; k++) {
+      const l = lines[k];
       if ((source !== undefined && l.source !== source) || (capital !== undefined && l.capital !== capital) || (q.vintage !== undefined && l.vintage !== q.vintage)) continue;
       if ((q.items && !q.items.has(l.nodeId)) || (q.place !== undefined && input.linePlaces[k] !== q.place)) continue;
-      let at = input.lineRows[k];
-      while (top >= 0 && at >= 0 && at !== top) at = input.parent[at];
+      let at = lineRow[k];
+      while (top >= 0 && at >= 0 && at !== top) at = parent[at];
       if (top >= 0 && at !== top) continue;
       out.push(k);
       if (out.length > MAX_KEPT_LINES) return null;
@@ -171,15 +185,29 @@ export function reconcile(input: ReconcileInput): Omit<Reconciliation, 'unmapped
   }
 
   const rows: ReconcileRow[] = [];
-  for (const s of input.statedRows) {
-    const cells = byRow.get(s.i);
+  let quietRows = 0;
+  // A large file's lines that match their own "Tổng số" are counted, not listed: one row per line
+  // would be most of the file again.
+  const quiet = stated.reduce((a, s) => a + (s.kind === 'line' ? 1 : 0), 0) > QUIET_AFTER;
+  for (let x = 0; x < stated.length; x++) {
+    const cells = cellsOf[x];
     if (!cells) continue;
-    cells.sort((a, b) => a.col - b.col);
-    rows.push({ row: s.row, kind: s.kind, label: s.label, depth: s.scope === 'table' ? 0 : depth[s.i], nodeId: s.nodeId, cells, ok: cells.every((c) => c.stated === c.computed) });
+    const s = stated[x];
+    const ok = cells.every((c) => c.stated === c.computed);
+    if (ok && quiet && s.kind === 'line') {
+      quietRows++;
+      continue;
+    }
+    if (cells.length > 1) cells.sort((a, b) => a.col - b.col);
+    rows.push({ row: s.row, kind: s.kind, label: input.labelOf(s), depth: s.scope === 'table' ? 0 : depth[s.i], nodeId: s.nodeId, cells, ok });
   }
-  rows.sort((a, b) => a.row - b.row);
-  return { columns: input.questions.map((q) => ({ col: q.col, header: input.headers[q.col] || '' })), rows, checked, matched };
+  // Stated rows come in table order, which is the sheet's; sorted only if a caller gave them otherwise.
+  if (rows.some((r, k) => k > 0 && rows[k - 1].row > r.row)) rows.sort((a, b) => a.row - b.row);
+  return { columns: input.questions.map((q) => ({ col: q.col, header: input.headers[q.col] || '' })), rows, quietRows, checked, matched };
 }
+
+/** Lines stating their own total beyond which those that match are counted, not listed. */
+const QUIET_AFTER = 1000;
 
 /** Lines a kept difference lists at most (a larger one is shown in the dialog only). */
 const MAX_KEPT_LINES = 20_000;

@@ -69,10 +69,14 @@ export function programLevel(name: string): 0 | 1 | null {
 }
 
 
+/** The start a memo's name can have, before it is normalised (most names have none). */
+const MEMO_START = /^[\s\u200b\u2060\ufeff\-–+•*·]*(?:trong|of|including)/iu;
+
 /** "Trong đó: thu hồi vốn ứng trước", "Of which: …": a part of the row above that the row already
  * counts, stated for information (a memo), not more money. True only when the rest names no split
  * (a breakdown is read as lines instead). */
 export function isMemo(name: string): boolean {
+  if (!MEMO_START.test(name)) return false;
   const text = normalizeText(name).replace(BULLET, '');
   const m = /^(?:trong\s+đó|of\s+which|including)\s*[:,-]?\s*(.+)$/iu.exec(text);
   return m !== null && breakdownOf(text) === null && !/^(?:\s*)$/.test(m[1]);
@@ -81,6 +85,7 @@ export function isMemo(name: string): boolean {
 /** The split a row's name states in brackets at its end ("Tiểu dự án 1: … (vốn ĐTPT)", "… (NSĐP)"),
  * or null. */
 export function splitInName(name: string): BreakdownSplit | null {
+  if (name.indexOf(')') < 0) return null;
   const m = /\(([^()]{1,60})\)\s*$/u.exec(normalizeText(name));
   return m ? breakdownOf(m[1]) : null;
 }
