@@ -76,9 +76,15 @@ export function splitGroups(
   const groups: SplitGroup[] = [];
   // The capital type of every plan amount in the row whose header names one, when they agree: the
   // capital type of its amounts whose header names none (a project's "NSĐP" beside "NSTW / ĐTPT").
-  const capitals = new Set<CapitalType>();
-  for (const c of cols.plan) if (cols.roles[c].capital && cells.num(c) !== null) capitals.add(cols.roles[c].capital!);
-  const rowPlanCapital = capitals.size === 1 ? [...capitals][0] : null;
+  let rowPlanCapital: CapitalType | null = null;
+  let capitalsAgree = true;
+  for (const c of cols.plan) {
+    const capital = cols.roles[c].capital;
+    if (!capital || cells.num(c) === null) continue;
+    if (rowPlanCapital !== null && rowPlanCapital !== capital) capitalsAgree = false;
+    rowPlanCapital = capital;
+  }
+  if (!capitalsAgree) rowPlanCapital = null;
   /** The group of a column: the one its header and row name; for a disbursed column that leaves
    * part of the split unsaid ("Trong đó NSTW" beside plan columns "NSTW ĐTPT" and "NSĐP"), the only
    * planned group it fits, else the row's one capital type and the defaults fill the rest. */

@@ -293,6 +293,9 @@ export async function buildImportPlan(
   const unsaid: Unsaid = { source: [], capital: [] };
   const linePlaces: (string | null)[] = [];
   const splits: (BreakdownSplit | null | undefined)[] = [];
+  /** The columns of a row's own fields, each marking its lines when it cannot be read. */
+  const fieldColumns: [number | null, LineField][] = [[cols.source, 'source'], [cols.capital, 'capital'], [cols.vintage, 'vintage'], [cols.asOf, 'asOf'], [cols.expected, 'expectedRate'], [cols.expectedAmount, 'expectedRate'], [cols.statedPlan, 'statedPlan']];
+  const rowFields = fieldColumns.filter((x): x is [number, LineField] => x[0] !== null);
   const totals: StatedTotal[] = [];
   const preview: PreviewRow[] = [];
   const previewLimit = options.previewRows ?? DEFAULT_PREVIEW_ROWS;
@@ -479,7 +482,7 @@ export async function buildImportPlan(
     if (listed && shape.role[i] === 'item' && withValues.every((g) => !g.plan && !g.disbursed && !g.invalid.length)) return;
     // A line named by its row (a place, a work, a description) keeps that name when a note column
     // says more.
-    const notes = cols.labels.map((c) => reader.text(r, c)).filter(Boolean).join('; ');
+    const notes = cols.labels.length === 0 ? '' : cols.labels.map((c) => reader.text(r, c)).filter(Boolean).join('; ');
     const named = shape.role[i] === 'listed' || place.meaning[i] === 'place' || place.meaning[i] === 'work';
     const labelText = named && notes && place.label[i] ? `${place.label[i]}; ${notes}` : notes || place.label[i];
     const unitText = reader.text(r, cols.unit);
@@ -488,9 +491,7 @@ export async function buildImportPlan(
     const rate = cells.num(cols.rate);
     const statedPlan = cells.num(cols.statedPlan);
     const rowInvalid: LineField[] = [];
-    for (const [col, field] of [[cols.source, 'source'], [cols.capital, 'capital'], [cols.vintage, 'vintage'], [cols.asOf, 'asOf'], [cols.expected, 'expectedRate'], [cols.expectedAmount, 'expectedRate'], [cols.statedPlan, 'statedPlan']] as const) {
-      if (cells.bad(col)) rowInvalid.push(field);
-    }
+    for (const [col, field] of rowFields) if (cells.bad(col)) rowInvalid.push(field);
     const section = place.section[i];
     for (const g of withValues) {
       const line = groupLine(g, { nodeId, order: out.lines.length, label: g.place ?? labelText, unit: unitText, asOf, expectedRate: expected });
