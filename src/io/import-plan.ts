@@ -193,7 +193,10 @@ export async function buildImportPlan(
   if (memos.length) report(fileProblem({ code: 'import.memo-rows', params: { count: memos.length, rows: memos.slice(0, 6).join(', ') + (memos.length > 6 ? ', …' : '') } }, 'warning', name));
   /** The table lists lines under its items: an item's row shows their sums, and zeros when it has none. */
   const listed = shape.role.includes('listed');
-  const tableTotals = table.rows.flatMap((tr, i) => (tr.kind === 'total' && tr.scope === 'table' && !tr.source ? [i] : []));
+  // The table's totals: "Tổng cộng", and a bare "Cộng" after rows of no group with no total before
+  // it (not the breakdowns under them, which state a part).
+  const bareTotal = (i: number) => foldForMatch(table.rows[i].label ?? '').replace(/^(?:cộng|subtotal)\s*:?\s*/u, '') === '';
+  const tableTotals = table.rows.flatMap((tr, i) => (tr.kind === 'total' && !tr.source && !tr.split && (tr.scope === 'table' || (bareTotal(i) && groupOfTotal(i) === -1)) ? [i] : []));
   const unitOfRole = (role: ColumnRole, c: number): AmountUnit | null => role.unit ?? table.columnUnits[c] ?? table.unit ?? options.unit ?? null;
 
   // What the columns' written numbers say of their format, read once.
@@ -450,7 +453,7 @@ export async function buildImportPlan(
         figures = v === undefined ? {} : { [tr.source]: v };
       }
       const scopeRow = tr.scope === 'group' ? groupOfTotal(i) : -1;
-      const scopeNode = scopeRow >= 0 && place.meaning[scopeRow] === 'item' ? place.node[scopeRow] : null;
+      const scopeNode = typeof scopeRow === 'number' && scopeRow >= 0 && place.meaning[scopeRow] === 'item' ? place.node[scopeRow] : null;
       totals.push({ row: r + 1, label: tr.label ?? '', scope: tr.scope ?? 'table', nodeId: scopeNode, source: tr.source ?? null, figures });
       return;
     }
@@ -521,8 +524,9 @@ export async function buildImportPlan(
   }
 
   /** The row a "Cộng" closes: the row above the item row before it that the total names ("Cộng
-   * Tiểu dự án 1"), else the outermost one. */
-  function groupOfTotal(i: number): number {
+   * Tiểu dự án 1"), else the outermost one when items lie under it; after rows of no group, the
+   * run of rows since the last total (-1: the table, when none came before). */
+  function groupOfTotal(i: number): number | { from: number; to: number } {
     let k = i - 1;
     while (k >= 0 && shape.role[k] !== 'item') k--;
     if (k < 0) return -1;
@@ -538,7 +542,11 @@ export async function buildImportPlan(
         if ((key && foldForMatch(bareName(nameAt(a))) === key) || sameCode) return a;
       }
     }
-    return rootOf(shape.parent, k);
+    const root = rootOf(shape.parent, k);
+    for (let x = kids.from[root]; x < kids.from[root + 1]; x++) if (shape.role[kids.kids[x]] === 'item') return root;
+    let from = i - 1;
+    while (from >= 0 && shape.role[from] !== 'total') from--;
+    return from < 0 ? -1 : { from: from + 1, to: i - 1 };
   }
 
   /** Every stated figure against the lines under it; the columns with numbers mapped to nothing. */
@@ -580,7 +588,7 @@ export async function buildImportPlan(
       if (kind === 'total') {
         const scopeRow = tr.scope === 'group' ? groupOfTotal(i) : -1;
         const t = totals.find((x) => x.row === tr.row + 1);
-        statedRows.push({ i, row: tr.row + 1, kind, nodeId: t?.nodeId ?? null, scope: t?.scope === 'table' || scopeRow < 0 ? 'table' : scopeRow });
+        statedRows.push({ i, row: tr.row + 1, kind, nodeId: t?.nodeId ?? null, scope: t?.scope === 'table' || scopeRow === -1 ? 'table' : scopeRow });
       } else statedRows.push({ i, row: tr.row + 1, kind, nodeId: kind === 'group' && placement?.statesNode[i] ? placement.node[i] : null, scope: 'self' });
     }
     const lineRow = new Uint8Array(n);
@@ -607,7 +615,12 @@ export async function buildImportPlan(
       lines: lines.map((l) => l.line),
       lineRows,
       linePlaces,
-      splitOfRow: (i) => table.rows[i].split ?? null,
+      splitOfRow: (i) => {
+        const split = table.rows[i].split;
+        if (!split) return null;
+        const vintage = split.vintage ?? (split.carriedIn ? context.year - 1 : undefined);
+        return { source: split.source, capital: split.capital, ...(vintage !== undefined ? { vintage } : {}) };
+      },
     });
     return { ...result, unmapped: unmappedMoney(table, roles, rawReader, lineRowsSet, locales, table.unit ?? options.unit ?? 'dong') };
   }

@@ -86,7 +86,7 @@ export interface ReconcileInput {
   parent: Int32Array;
   kids: Children;
   /** Rows that state figures for what is under them, and their kind (table.rows index → label). */
-  statedRows: readonly { i: number; row: number; kind: ReconcileRow['kind']; nodeId: Id | null; scope: number | 'table' | 'self' }[];
+  statedRows: readonly { i: number; row: number; kind: ReconcileRow['kind']; nodeId: Id | null; scope: StatedScope }[];
   /** The label of a stated row (asked only of the rows listed). */
   labelOf: (s: ReconcileInput['statedRows'][number]) => string;
   /** A stated figure of a row in a column (đồng), or null. */
@@ -95,11 +95,17 @@ export interface ReconcileInput {
   /** table.rows index of each line, and the place its column named (null for the row's own). */
   lineRows: readonly number[];
   linePlaces: readonly (string | null)[];
-  /** For a breakdown under a total ("- NSTW", "- Vốn ĐTPT" under "Tổng cộng"): the part it states. */
-  splitOfRow?: (i: number) => { source?: Source; capital?: CapitalType } | null;
+  /** For a breakdown under a total ("- NSTW", "- Vốn ĐTPT", "- Vốn năm 2023 chuyển sang" under
+   * "Tổng cộng"): the part it states. */
+  splitOfRow?: (i: number) => Split;
 }
 
-type Split = { source?: Source; capital?: CapitalType } | null;
+/** What a stated row totals: the table, itself (its rows under it), the rows under another row
+ * (a "Cộng" closing a group), or a run of rows (a "Cộng" after rows of no group: table.rows
+ * indexes, both included). */
+export type StatedScope = number | 'table' | 'self' | { from: number; to: number };
+
+type Split = { source?: Source; capital?: CapitalType; vintage?: number } | null;
 
 /** Each stated row's figures against the sum of the lines under it, column by column. */
 export function reconcile(input: ReconcileInput): Omit<Reconciliation, 'unmapped'> {
@@ -115,47 +121,58 @@ export function reconcile(input: ReconcileInput): Omit<Reconciliation, 'unmapped
   const cellsOf: (ReconcileCell[] | undefined)[] = new Array(stated.length);
   const splits: Split[] = stated.map((s) => {
     const split = input.splitOfRow?.(s.i) ?? null;
-    return split && (split.source || split.capital) ? split : null;
+    return split && (split.source || split.capital || split.vintage !== undefined) ? split : null;
   });
   const lines = input.lines;
   const lineRow = Int32Array.from(input.lineRows);
+  const ranged = stated.some((s) => typeof s.scope === 'object');
+  type Sums = { under: Float64Array; own: Float64Array | null; all: number };
+  /** What the lines of a run of rows hold (rows of a file's shape are contiguous: a row's
+   * descendants follow it, so the run's own sums are all of it). */
+  const runSum = (own: Float64Array, run: { from: number; to: number }): number => {
+    let sum = 0;
+    for (let i = run.from; i <= run.to; i++) sum += own[i];
+    return sum;
+  };
   let checked = 0;
   let matched = 0;
   for (const q of input.questions) {
     /** What the lines of each row hold, summed up the shape (and in all), for this question. */
-    const sumFor = (split: Split): { under: Float64Array; all: number } => {
+    const sumFor = (split: Split): Sums => {
       const under = new Float64Array(n);
       let all = 0;
       const source = split?.source ?? q.source;
       const capital = split?.capital ?? q.capital;
+      const vintage = split?.vintage ?? q.vintage;
       const plan = q.measure === 'plan';
       for (let k = 0; k < lines.length; k++) {
         const l = lines[k];
-        if ((source !== undefined && l.source !== source) || (capital !== undefined && l.capital !== capital) || (q.vintage !== undefined && l.vintage !== q.vintage)) continue;
+        if ((source !== undefined && l.source !== source) || (capital !== undefined && l.capital !== capital) || (vintage !== undefined && l.vintage !== vintage)) continue;
         if ((q.items && !q.items.has(l.nodeId)) || (q.place !== undefined && input.linePlaces[k] !== q.place)) continue;
         const v = plan ? l.plan : l.disbursed;
         under[lineRow[k]] += v;
         all += v;
       }
+      const own = ranged ? under.slice() : null;
       for (let k = 0; k < order.length; k++) {
         const i = order[k];
         if (parent[i] >= 0) under[parent[i]] += under[i];
       }
-      return { under, all };
+      return { under, own, all };
     };
-    let plain: { under: Float64Array; all: number } | null = null;
-    const bySplit = new Map<string, { under: Float64Array; all: number }>();
+    let plain: Sums | null = null;
+    const bySplit = new Map<string, Sums>();
     for (let x = 0; x < stated.length; x++) {
       const s = stated[x];
       const figure = input.value(s.i, q.col);
       if (figure === null) continue;
       const split = splits[x];
-      let sums: { under: Float64Array; all: number };
+      let sums: Sums;
       if (split) {
-        const key = `${split.source ?? ''}|${split.capital ?? ''}`;
+        const key = `${split.source ?? ''}|${split.capital ?? ''}|${split.vintage ?? ''}`;
         sums = bySplit.get(key) ?? bySplit.set(key, sumFor(split)).get(key)!;
       } else sums = plain ??= sumFor(null);
-      const computed = s.scope === 'table' ? sums.all : s.scope === 'self' ? sums.under[s.i] : sums.under[s.scope];
+      const computed = s.scope === 'table' ? sums.all : s.scope === 'self' ? sums.under[s.i] : typeof s.scope === 'number' ? sums.under[s.scope] : runSum(sums.own!, s.scope);
       checked++;
       if (computed === figure) matched++;
       const cell: ReconcileCell = { col: q.col, measure: q.measure, stated: figure, computed };
@@ -167,14 +184,17 @@ export function reconcile(input: ReconcileInput): Omit<Reconciliation, 'unmapped
   }
   /** The lines under a stated row that a question (and the row's split) counts. */
   function linesUnder(s: ReconcileInput['statedRows'][number], q: ColumnQuestion, split: Split): number[] | null {
-    const top = s.scope === 'table' ? -1 : s.scope === 'self' ? s.i : s.scope;
+    const run = typeof s.scope === 'object' ? s.scope : null;
+    const top = s.scope === 'table' || run ? -1 : s.scope === 'self' ? s.i : (s.scope as number);
     const out: number[] = [];
     const source = split?.source ?? q.source;
     const capital = split?.capital ?? q.capital;
+    const vintage = split?.vintage ?? q.vintage;
     for (let k = 0; k < lines.length; k++) {
       const l = lines[k];
-      if ((source !== undefined && l.source !== source) || (capital !== undefined && l.capital !== capital) || (q.vintage !== undefined && l.vintage !== q.vintage)) continue;
+      if ((source !== undefined && l.source !== source) || (capital !== undefined && l.capital !== capital) || (vintage !== undefined && l.vintage !== vintage)) continue;
       if ((q.items && !q.items.has(l.nodeId)) || (q.place !== undefined && input.linePlaces[k] !== q.place)) continue;
+      if (run && (lineRow[k] < run.from || lineRow[k] > run.to)) continue;
       let at = lineRow[k];
       while (top >= 0 && at >= 0 && at !== top) at = parent[at];
       if (top >= 0 && at !== top) continue;
@@ -199,7 +219,7 @@ export function reconcile(input: ReconcileInput): Omit<Reconciliation, 'unmapped
       continue;
     }
     if (cells.length > 1) cells.sort((a, b) => a.col - b.col);
-    rows.push({ row: s.row, kind: s.kind, label: input.labelOf(s), depth: s.scope === 'table' ? 0 : depth[s.i], nodeId: s.nodeId, cells, ok });
+    rows.push({ row: s.row, kind: s.kind, label: input.labelOf(s), depth: s.scope === 'table' || typeof s.scope === 'object' ? 0 : depth[s.i], nodeId: s.nodeId, cells, ok });
   }
   // Stated rows come in table order, which is the sheet's; sorted only if a caller gave them otherwise.
   if (rows.some((r, k) => k > 0 && rows[k - 1].row > r.row)) rows.sort((a, b) => a.row - b.row);
@@ -214,9 +234,9 @@ const MAX_KEPT_LINES = 20_000;
 
 /** Whether the answer to a question is one of the figures an item or the program states (its
  * plan, plan of one source, or disbursed), which the checks compare on their own. */
-function asStatedFigure(q: ColumnQuestion, split: { source?: Source; capital?: CapitalType } | null): boolean {
+function asStatedFigure(q: ColumnQuestion, split: Split): boolean {
   const source = split?.source ?? q.source;
-  if (q.capital !== undefined || split?.capital !== undefined || q.vintage !== undefined || q.items || q.place !== undefined) return false;
+  if (q.capital !== undefined || split?.capital !== undefined || q.vintage !== undefined || split?.vintage !== undefined || q.items || q.place !== undefined) return false;
   return q.measure === 'plan' || source === undefined;
 }
 

@@ -56,6 +56,35 @@ export interface RowTexts {
 }
 
 /**
+ * "Cộng huyện Bình Gia" closes the rows since the row "Huyện Bình Gia": when that row is a sibling
+ * of the rows after it (an unnumbered heading over numbered items), they are put under it. The
+ * nearest such heading since the last total is taken.
+ */
+function closeNamedGroups(table: DetectedTable, texts: RowTexts, role: RowRole[], parent: Int32Array, by: ParentBy[]): void {
+  let lastTotal = -1;
+  for (let i = 0; i < table.rows.length; i++) {
+    if (role[i] !== 'total') continue;
+    const label = foldForMatch(table.rows[i].label ?? '');
+    const named = label.replace(/^(?:cộng|subtotal)\s*:?\s*/u, '');
+    const from = lastTotal;
+    lastTotal = i;
+    if (!named || named === label) continue;
+    let h = i - 1;
+    for (; h > from; h--) {
+      if (role[h] !== 'item') continue;
+      const name = foldForMatch(texts.name(h));
+      if (name === named || (name.startsWith(named) && /^\s*[:(,\-–]/u.test(name.slice(named.length)))) break;
+    }
+    if (h <= from) continue;
+    for (let j = h + 1; j < i; j++) {
+      if (parent[j] !== parent[h] || role[j] === 'blank' || role[j] === 'total') continue;
+      parent[j] = h;
+      by[j] = 'name';
+    }
+  }
+}
+
+/**
  * The file's shape from numbering, names, breakdown rows and listed lines (no arithmetic yet).
  * A row without numbering in a numbered table is another line of the row above when it repeats
  * its name or has none, else a detail one level below the last numbered row. In a table with
@@ -90,6 +119,8 @@ export function readRowTree(table: DetectedTable, texts: RowTexts): RowTree {
     if (tr.kind === 'total') {
       role[i] = 'total';
       head = -1;
+      // What follows a total is no detail of the row before it.
+      prev = -1;
       continue;
     }
     const code = texts.code(i);
@@ -168,6 +199,7 @@ export function readRowTree(table: DetectedTable, texts: RowTexts): RowTree {
     head = i;
     if (code) lastCoded = i;
   }
+  closeNamedGroups(table, texts, role, parent, by);
   return { role, parent, by, split, repeatOf, bySums: [] };
 
   /** A numbered row one level below the item before it ("2. Dự án 4" / "a) Vốn ĐTPT") with nothing

@@ -64,6 +64,23 @@ describe('rows: what the file’s own sums say', () => {
     expect(r.result.totals.find((t) => t.label === 'Cộng Tiểu dự án 1')).toMatchObject({ scope: 'group', nodeId: da7tda1, figures: { plan: 520 * TR } });
   });
 
+  it('"Cộng huyện Bình Gia" closes the rows since the heading "Huyện Bình Gia", numbered or not: its projects’ lines are that district’s', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;NSTW', ';Huyện Bình Gia;', '1;Dự án 1;600', '2;Dự án 4;400', ';Cộng huyện Bình Gia;1.000', ';Huyện Văn Quan;', '1;Dự án 1;300', ';Cộng huyện Văn Quan;300', ';Tổng cộng;1.300'], { locale: 'vi' });
+    expect(lines(r).map((l) => [l[0], l[1], l[4]])).toEqual([['DA1', 'Huyện Bình Gia', 600], ['DA4', 'Huyện Bình Gia', 400], ['DA1', 'Huyện Văn Quan', 300]]);
+    expect(r.result.reconciliation.rows.map((x) => [x.label, x.ok])).toEqual([['Cộng huyện Bình Gia', true], ['Cộng huyện Văn Quan', true], ['Tổng cộng', true]]);
+  });
+
+  it('a bare "Cộng" after rows of no group totals them; a "Trong đó" year under it is checked against the lines of that year', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;NSTW', '1;Dự án 1;600', '2;Dự án 4;400', ';Cộng;1.000', ';Trong đó: vốn năm 2023 chuyển sang;100']);
+    // "1.000" is read as a thousand: the total then adds up.
+    expect(total(r)).toBe(1000);
+    expect(r.result.reconciliation.rows.map((x) => [x.label, x.cells.map((c) => [c.stated / TR, c.computed / TR])])).toEqual([
+      ['Cộng', [[1000, 1000]]],
+      // The file says 100 of it is money of 2023; no line says so: shown, not hidden.
+      ['Trong đó: vốn năm 2023 chuyển sang', [[100, 0]]],
+    ]);
+  });
+
   it('"Trong đó: thu hồi vốn ứng trước" is a memo of the row above: said, not more money', async () => {
     const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', '1;Tiểu dự án 1 - Dự án 1;227.479,998', ';Trong đó: thu hồi vốn ứng trước;27.298'], { locale: 'vi' });
     expect(total(r)).toBe(227_479.998);
