@@ -177,7 +177,7 @@ export async function buildImportPlan(
   const codes = new Array<string | undefined>(n);
   const names = new Array<string | undefined>(n);
   const codeAt = (i: number) => (codes[i] ??= rawReader.text(rowOf(i), cols.code));
-  const nameAt = (i: number) => (names[i] ??= rawReader.text(rowOf(i), cols.name));
+  const nameAt = (i: number) => (names[i] ??= rawReader.text(rowOf(i), cols.name) || (table.rows[i].name ?? ''));
   const listsLines = cols.stt === null && cols.code !== null;
   const shape = readRowTree(table, {
     code: codeAt,

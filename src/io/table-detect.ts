@@ -38,6 +38,9 @@ export interface TableRow {
   source?: Source;
   /** A breakdown row under a total: the part of the total it states ("- Vốn ĐTPT", "- NSTW"). */
   split?: BreakdownSplit;
+  /** An item's name written after its numbering in the STT cell ("I. Dự án 1: …", its name cell
+   * empty or merged into it). */
+  name?: string;
 }
 
 export interface DetectedTable {
@@ -109,6 +112,14 @@ export function parseNumbering(text: string): string | null {
   if (/^[A-ZĐ]$/.test(t)) return 'upper';
   if (/^[a-zđ]$/.test(t)) return 'lower';
   return null;
+}
+
+/** "I. Dự án 1: Hỗ trợ…" written whole in one cell: the numbering (with its mark) and the name;
+ * null for any other text. */
+export function numberingAndName(text: string): { stt: string; name: string } | null {
+  const m = /^\(?((?:[IVXLCDM]+|\d{1,3}(?:\.\d{1,3})*|[A-Za-zĐđ])[.):])\s+(\S.*)$/u.exec(normalizeText(text));
+  if (!m || parseNumbering(m[1]) === null || !/\p{L}/u.test(m[2])) return null;
+  return { stt: m[1], name: m[2] };
 }
 
 /** Levels from numbering styles in order of appearance: a style seen before returns to its
@@ -389,11 +400,13 @@ export function detectTable(sheet: Sheet): Result<DetectedTable> {
       continue;
     }
     afterTotal = false;
-    const numbering = stt ? levels.levelOf(stt) : null;
+    // The whole item written in the STT cell, nothing else before its numbers: its numbering and name.
+    const whole = stt && label === '' && parseNumbering(stt) === null ? numberingAndName(stt) : null;
+    const numbering = stt ? levels.levelOf(whole?.stt ?? stt) : null;
     if (stt && !numbering) {
       warnings.push(cellProblem(sheet.name, r, sttColumn!, stt, { code: 'import.stt-unreadable', params: { text: stt } }, 'warning'));
     }
-    body.push({ row: r, kind: 'item', stt, style: numbering?.style ?? null, level: numbering?.level ?? null });
+    body.push({ row: r, kind: 'item', stt: whole?.stt ?? stt, style: numbering?.style ?? null, level: numbering?.level ?? null, ...(whole ? { name: whole.name } : {}) });
   }
   if (!body.some((b) => b.kind !== 'blank')) {
     warnings.push(fileProblem({ code: 'import.no-data', params: { sheet: sheet.name } }, 'error', sheet.name));

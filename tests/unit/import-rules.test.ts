@@ -81,6 +81,14 @@ describe('rows: what the file’s own sums say', () => {
     ]);
   });
 
+  it('an item written whole in the STT cell ("I. Dự án 1: …", its name cell empty or merged into it) is that numbering and that name', async () => {
+    const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;NSTW', 'TỔNG CỘNG;;1.000', 'I. Dự án 1: Hạ tầng;;600', '1;Xã An Lạc;600', 'II. Dự án 4: Việc làm;;400', '1;Xã Bình Minh;400'], { locale: 'vi' });
+    expect(lines(r).map((l) => [l[0], l[1], l[4]])).toEqual([['DA1', 'Xã An Lạc', 600], ['DA4', 'Xã Bình Minh', 400]]);
+    expect(r.result.nodes.filter((n) => n.status === 'new')).toEqual([]);
+    expect(codes(r)).not.toContain('import.stt-unreadable');
+    expect(allMatch(r)).toBe(true);
+  });
+
   it('"Trong đó: thu hồi vốn ứng trước" is a memo of the row above: said, not more money', async () => {
     const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', '1;Tiểu dự án 1 - Dự án 1;227.479,998', ';Trong đó: thu hồi vốn ứng trước;27.298'], { locale: 'vi' });
     expect(total(r)).toBe(227_479.998);
