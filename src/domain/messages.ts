@@ -590,6 +590,10 @@ export const IMPORT_READING_MESSAGES: MessageTable = {
     vi: 'Cột "{column}" là kế hoạch năm {vintage}, trước năm của sổ ({year}), mà không ghi "chuyển sang" hay "kéo dài": {plan} được đọc là vốn năm {vintage} chuyển sang năm {year}. Nếu đó là kế hoạch năm trước để so sánh, hãy đổi nghĩa cột này thành "Bỏ qua".',
     en: 'Column "{column}" is the plan of {vintage}, before the workbook\'s year ({year}), and does not say "carried over" or "extended": {plan} is read as {vintage} money carried into {year}. If it is last year\'s plan for comparison, set this column\'s meaning to "Ignore".',
   },
+  'import.rows-after-table': {
+    vi: '{count} dòng dưới bảng (dòng {rows}) có số nhưng không được đọc: bảng kết thúc ở dòng trống hoặc phần ký tên phía trên chúng. Nếu đó là một bảng khác, hãy chuyển nó sang một trang riêng rồi nhập trang đó.',
+    en: '{count} row(s) below the table (row {rows}) hold numbers but are not read: the table ends at the blank rows or signatures above them. If they are another table, move it to a sheet of its own and import that sheet.',
+  },
   'import.memo-rows': {
     vi: '{count} dòng "Trong đó: …" (dòng {rows}) nêu một phần số tiền của dòng trên nó, chỉ để biết; không nhập thành dòng riêng.',
     en: '{count} "Of which: …" row(s) (row {rows}) state part of the money of the row above, for information; they are not imported as lines of their own.',

@@ -334,6 +334,13 @@ export function detectTable(sheet: Sheet): Result<DetectedTable> {
     blankRun = 0;
     lastDataRow = r;
   }
+  // Rows below the table that hold numbers (a second table, figures under the signatures) are not
+  // read: say which, never drop them without a word.
+  const after = present.filter((r) => r > lastDataRow && nonEmpty(r).some((c) => typeof raw(r, c) === 'number' || (isNumberLike(raw(r, c)) && /\d{2}/.test(textOf(raw(r, c))))));
+  if (after.length) {
+    const rowsText = after.length === 1 ? `${after[0] + 1}` : `${after[0] + 1}–${after[after.length - 1] + 1}`;
+    warnings.push(fileProblem({ code: 'import.rows-after-table', params: { count: after.length, rows: rowsText } }, 'warning', sheet.name));
+  }
 
   // 7. The STT column: named so, or the first or second column holding mostly numbering.
   let sttColumn: number | null = null;

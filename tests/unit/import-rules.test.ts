@@ -181,6 +181,14 @@ describe('columns: what the file’s own columns say', () => {
     expect(r.result.totals[0].figures.plan).toBe(1500 * TR);
   });
 
+  it('rows with numbers below the table (a second table under the first) are named, not dropped without a word; a signature block is not', async () => {
+    const r = await read(['Biểu 1: KẾ HOẠCH VỐN', 'ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', ';Tổng cộng;1.000', '1;Dự án 1;600', '2;Dự án 4;400', '', '', 'Biểu 2: GIẢI NGÂN', 'ĐVT: triệu đồng', 'STT;Nội dung;Giải ngân', ';Tổng cộng;300', '1;Dự án 1;200', '2;Dự án 4;100'], { locale: 'vi' });
+    expect(total(r)).toBe(1000);
+    expect(r.result.problems.find((p) => p.problem.code === 'import.rows-after-table')?.problem.params).toEqual({ count: 3, rows: '12–14' });
+    const signed = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn', '1;Dự án 1;600', '', 'Ghi chú: số liệu đến 30/9/2024', '', 'Người lập biểu;;Thủ trưởng đơn vị', 'Nguyễn Văn A;;Trần Văn B'], { locale: 'vi' });
+    expect(codes(signed)).not.toContain('import.rows-after-table');
+  });
+
   it('a column of numbers that maps to nothing is listed with its total, not dropped without a word', async () => {
     const r = await read(['ĐVT: triệu đồng', 'STT;Nội dung;Kế hoạch vốn;Cột lạ', '1;Dự án 2;600;50', '2;Dự án 3;900;70']);
     expect(r.result.reconciliation.unmapped).toEqual([{ col: 3, header: 'Cột lạ', total: 120 * TR, count: 2 }]);
