@@ -1,11 +1,12 @@
 // Files → sheets in memory: CSV/TSV/TXT text (papaparse; comma, semicolon or tab found from the
-// text) and workbooks, .xlsx/.xlsm, .xls and .ods (workbook-read.ts: SheetJS, loaded only when a
-// workbook is read). Every sheet comes out in one form (import-types.ts: rows of text, numbers and
-// blanks, the merged ranges, hidden rows, columns and sheets), whatever the file. The file's kind
-// is read from its bytes, not trusted from its name. Never throws: a file it cannot read is a
-// Problem, a doubtful reading a warning. A file larger than a spreadsheet holds (rows, columns,
-// bytes) is refused, text longer than a cell holds is cut with a warning, and a workbook is checked
-// before SheetJS opens it (workbook-guard.ts).
+// text) and workbooks (workbook-read.ts, loaded only when a workbook is read): .xlsx/.xlsm by the
+// fast reader (xlsx-read.ts), .xls, .ods and an .xlsx it is not sure of by SheetJS. Every sheet
+// comes out in one form (import-types.ts: rows of text, numbers and blanks, the merged ranges,
+// hidden rows, columns and sheets), whatever the file. The file's kind is read from its bytes, not
+// trusted from its name. Never throws: a file it cannot read is a Problem, a doubtful reading a
+// warning. A file larger than a spreadsheet holds (rows, columns, bytes) is refused, text longer
+// than a cell holds is cut with a warning, and a workbook is checked before it is read
+// (workbook-guard.ts).
 
 import Papa from 'papaparse';
 import type { Result } from '../domain/model';
@@ -58,7 +59,7 @@ export async function readSheets(
   }
   if (opts.signal?.aborted) return fail('import.cancelled');
   if (looksLikeZip(bytes) || looksLikeOle(bytes)) {
-    // Loaded with the first workbook: SheetJS and the checks stay out of a CSV-only session.
+    // Loaded with the first workbook: the readers and the checks stay out of a CSV-only session.
     const { readWorkbook } = await import('./workbook-read');
     const read = await readWorkbook(bytes, fileName, opts);
     if (!read.ok) return read;

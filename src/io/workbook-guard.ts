@@ -1,4 +1,5 @@
-// Checks a workbook file before SheetJS reads it, and says what it is. The kind comes from the bytes:
+// Checks a workbook file before it is read (by SheetJS, or an .xlsx by the fast reader, which
+// reads what SheetJS would), and says what it is. The kind comes from the bytes:
 // a zip is an .xlsx (or .xlsm) or, with an OpenDocument "mimetype" part, an .ods; an OLE compound
 // file with a workbook stream is an .xls. Other documents (Word, PowerPoint, an .xlsb) and
 // password-protected files are refused by name. SheetJS unpacks every part of a zip whole and
@@ -7,7 +8,9 @@
 // unpacked, as declared or as it really unpacks, passes a limit (unpacking stops there), and scans
 // the content for what SheetJS would build (xlsx-scan, ods-scan, biff-scan) against
 // WORKBOOK_LIMITS. The same scans collect what SheetJS leaves out (hidden rows and columns, formulas
-// saved without a value). No problem carries a library's words.
+// saved without a value). No problem carries a library's words. An .xlsx's parts are kept as the
+// checks decoded them, so that the fast reader (xlsx-read.ts) reads the same text without
+// unpacking it again.
 
 import type { Problem, Result } from '../domain/model';
 import { fail, ok } from '../domain/model';
@@ -45,6 +48,13 @@ export const WORKBOOK_LIMITS = {
 
 export type WorkbookKind = 'xlsx' | 'xls' | 'ods';
 
+/** A part of an .xlsx as the checks read it: its name as SheetJS decodes it (a byte a character),
+ * and its text when it is XML in valid UTF-8 (else null). */
+export interface XlsxPart {
+  name: string;
+  text: string | null;
+}
+
 /** A workbook SheetJS may read, and what the scan found that SheetJS does not report. */
 export interface CheckedWorkbook {
   kind: WorkbookKind;
@@ -54,6 +64,8 @@ export interface CheckedWorkbook {
   codePages: boolean;
   /** Per sheet, in the order SheetJS lists them. */
   sheets: SheetFacts[];
+  /** An .xlsx's parts in the archive's order, each with its text when it is XML in valid UTF-8. */
+  parts?: XlsxPart[];
 }
 
 const ODS_TYPE = 'application/vnd.oasis.opendocument.spreadsheet';
@@ -93,6 +105,7 @@ async function checkZip(bytes: Uint8Array, file: string, opts: ProgressOptions):
   const parts = listing.parts;
   const names = new Set(parts.map((p) => p.name));
   const text = new TextDecoder();
+  const strict = new TextDecoder('utf-8', { fatal: true });
   const damaged = fail('import.xlsx-damaged', { file });
   /** A part's text, unpacked to exactly its declared size; null when it does not. */
   const read = async (part: ZipPart): Promise<Uint8Array | null> => {
@@ -143,12 +156,23 @@ async function checkZip(bytes: Uint8Array, file: string, opts: ProgressOptions):
   let tally: Tally = xlsx.tally;
   let sheets: SheetFacts[] | null = null;
   let done = 0;
+  const kept: XlsxPart[] = [];
   for (const part of parts) {
     if (opts.signal?.aborted) return fail('import.cancelled');
     const data = await read(part);
     if (data === null) return damaged;
+    let exact: string | null = null;
     if (/\.(xml|rels|vml)$/i.test(part.name)) {
-      const content = text.decode(data);
+      // An .xlsx's text is kept for the fast reader when it is valid UTF-8; otherwise it is checked
+      // as decoded with replacements, and how it reads is left to SheetJS.
+      if (kind === 'xlsx') {
+        try {
+          exact = strict.decode(data);
+        } catch {
+          exact = null;
+        }
+      }
+      const content = exact ?? text.decode(data);
       if (kind === 'xlsx') {
         if (xlsx.scan(part.name, content)) return damaged;
       } else if (UNDECLARED_ENTITY.test(content)) {
@@ -157,6 +181,7 @@ async function checkZip(bytes: Uint8Array, file: string, opts: ProgressOptions):
         ({ tally, sheets } = scanOds(content));
       }
     }
+    if (kind === 'xlsx') kept.push({ name: part.name, text: exact });
     opts.onProgress?.((done += part.size), total);
     await yieldToEventLoop();
   }
@@ -166,7 +191,7 @@ async function checkZip(bytes: Uint8Array, file: string, opts: ProgressOptions):
   }
   const over = overLimits(tally);
   if (over) return { ok: false, error: over };
-  return ok({ kind, data: bytes, codePages: false, sheets: sheets ?? xlsx.sheets(names) });
+  return ok({ kind, data: bytes, codePages: false, sheets: sheets ?? xlsx.sheets(names), ...(kind === 'xlsx' ? { parts: kept } : {}) });
 }
 
 /** The first limit the counts pass, or null. */

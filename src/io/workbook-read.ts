@@ -1,19 +1,24 @@
-// Workbook files (.xlsx/.xlsm, .xls, .ods) → sheets in memory, read by SheetJS once
-// workbook-guard.ts has checked the file. SheetJS is loaded only when a workbook is read (it is
-// large; a CSV import never loads it), reads in dense mode (no object per empty cell, no row arrays
-// for empty rows) and without formulas, styles or formatted text, none of which the import uses.
-// Each cell becomes a CellValue: a formula's saved value is its value (0 included), a date
-// becomes yyyy-mm-dd, a boolean TRUE/FALSE, an error its text (#N/A). A formula saved without a
-// value is computed from the workbook (formula-eval.ts) when it is plain arithmetic, and left blank
-// with a warning otherwise. What SheetJS reports in its own words never reaches a problem.
+// Workbook files (.xlsx/.xlsm, .xls, .ods) → sheets in memory, once workbook-guard.ts has checked
+// the file. An .xlsx is read by the fast reader (xlsx-read.ts) from the parts the check unpacked,
+// and by SheetJS when that reader is not sure of the file; .xls and .ods always by SheetJS. Both
+// give the same sheets (tested on every .xlsx fixture). SheetJS is loaded only when it reads (it is
+// large; a CSV or a plain .xlsx import never loads it), reads in dense mode (no object per empty
+// cell, no row arrays for empty rows) and without formulas, styles or formatted text, none of which
+// the import uses. Each cell becomes a CellValue: a formula's saved value is its value (0
+// included), a date becomes yyyy-mm-dd, a boolean TRUE/FALSE, an error its text (#N/A). A formula
+// saved without a value is computed from the workbook (formula-eval.ts) when it is plain
+// arithmetic, and left blank with a warning otherwise. What SheetJS reports in its own words never
+// reaches a problem.
 
 import type { Result } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import { computeFormulas, type PendingFormula } from './formula-eval';
 import type { CellRange, CellValue, ImportProblem, ProgressOptions, Sheet } from './import-types';
 import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, cellKey, cellProblem, cellTooLong, fileProblem, yieldToEventLoop } from './import-types';
+import { ERRORS, blankCovered, serialToIsoDay, showsPercent, trimEnd } from './workbook-cells';
 import type { SheetFacts } from './workbook-facts';
 import { checkWorkbook, type CheckedWorkbook, type WorkbookKind } from './workbook-guard';
+import { readXlsx } from './xlsx-read';
 
 type SheetJS = typeof import('@e965/xlsx');
 type WorkSheet = import('@e965/xlsx').WorkSheet;
@@ -59,23 +64,6 @@ function quietly<T>(f: () => T): T {
   }
 }
 
-// Excel's error values by their code (SheetJS keeps the code of an error cell).
-const ERRORS: Record<number, string> = { 0x00: '#NULL!', 0x07: '#DIV/0!', 0x0f: '#VALUE!', 0x17: '#REF!', 0x1d: '#NAME?', 0x24: '#NUM!', 0x2a: '#N/A', 0x2b: '#GETTING_DATA' };
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-/** The last day Excel can show (9999-12-31) as a serial number. */
-const LAST_SERIAL = 2_958_465;
-
-/** A date serial as the day Excel shows, yyyy-mm-dd (the time of day dropped); null when no day. */
-export function serialToIsoDay(serial: number, date1904: boolean): string | null {
-  if (!(serial >= 0 && serial <= LAST_SERIAL)) return null;
-  let days = Math.floor(serial);
-  // Excel counts 29 February 1900, which did not exist: serials before it are one day later.
-  if (!date1904 && days < 60) days++;
-  const d = new Date((date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30)) + days * 86_400_000);
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
-}
-
 /** Number formats decided once each: a workbook has a few, used by many cells. */
 class Formats {
   private readonly dates = new Map<string, boolean>();
@@ -88,10 +76,9 @@ class Formats {
     return v;
   }
 
-  /** Shown as a percentage: a % outside quotes, escapes and [brackets] (a quoted "%" is just text). */
   isPercent(z: string): boolean {
     let v = this.percents.get(z);
-    if (v === undefined) this.percents.set(z, (v = z.replace(/"[^"]*"|\\.|\[[^\]]*\]/g, '').includes('%')));
+    if (v === undefined) this.percents.set(z, (v = showsPercent(z)));
     return v;
   }
 }
@@ -174,37 +161,6 @@ function fillBlanks(row: CellValue[]): CellValue[] {
   return row;
 }
 
-/** Blanks the cells a merge covers (the value is the top-left cell's); false when two merges overlap. */
-function blankCovered(rows: CellValue[][], merges: CellRange[]): boolean {
-  const claimed = new Set<number>();
-  for (const m of merges) {
-    for (let r = m.top; r <= m.bottom; r++) {
-      const row = rows[r];
-      for (let c = m.left; c <= m.right; c++) {
-        const key = cellKey(r, c);
-        if (claimed.has(key)) return false;
-        claimed.add(key);
-        if (row && c < row.length && (r !== m.top || c !== m.left)) row[c] = null;
-      }
-    }
-  }
-  return true;
-}
-
-/** Drops blank cells at the end of each row and rows without a value at the end of the sheet. */
-function trimEnd(rows: CellValue[][]): void {
-  for (let r = rows.length - 1; r >= 0; r--) {
-    const row = rows[r];
-    if (!row) continue;
-    let end = row.length;
-    while (end > 0 && row[end - 1] === null) end--;
-    if (end < row.length) row.length = end;
-  }
-  let n = rows.length;
-  while (n > 0 && !rows[n - 1]?.length) n--;
-  rows.length = n;
-}
-
 /** Ranges of rows or columns as a set, kept to those below `limit`. */
 function rangeSet(ranges: [number, number][], limit: number): Set<number> {
   const out = new Set<number>();
@@ -266,27 +222,75 @@ function settleFormulas(sheets: Sheet[], facts: (SheetFacts | undefined)[], note
   });
 }
 
+/** Which reader reads an .xlsx: the fast reader, SheetJS when it is not sure (the default); or
+ * SheetJS alone (to compare the two). */
+export type XlsxReader = 'fast' | 'sheetjs';
+
+/** The sheets read, before formulas without a value are computed and hidden rows marked. */
+interface Gathered {
+  sheets: Sheet[];
+  facts: (SheetFacts | undefined)[];
+  hidden: boolean[];
+  notes: ImportProblem[];
+}
+
+type Report = (from: number, share: number) => (done: number, total: number) => void;
+
 /**
  * Every worksheet of a workbook file (chart sheets aside), hidden ones included and marked. Fails
  * with what checkWorkbook refuses, import.encrypted, import.xlsx-damaged, import.too-many-rows,
- * import.too-many-columns or import.cancelled. Progress goes from 0 to 1000: the check, SheetJS's
- * reading (one step: it cannot be interrupted), then the rows.
+ * import.too-many-columns or import.cancelled. Progress goes from 0 to 1000: the check, then the
+ * fast reader's rows, or SheetJS's reading (one step: it cannot be interrupted) and its rows.
  */
-export async function readWorkbook(bytes: Uint8Array, file: string, opts: ProgressOptions = {}): Promise<Result<Reading & { kind: WorkbookKind }>> {
-  const report = (from: number, share: number) => (done: number, total: number) => opts.onProgress?.(from + Math.floor((share * Math.min(done, total)) / Math.max(total, 1)), 1000);
+export async function readWorkbook(
+  bytes: Uint8Array,
+  file: string,
+  opts: ProgressOptions & { xlsxReader?: XlsxReader } = {},
+): Promise<Result<Reading & { kind: WorkbookKind }>> {
+  const report: Report = (from, share) => (done, total) => opts.onProgress?.(from + Math.floor((share * Math.min(done, total)) / Math.max(total, 1)), 1000);
   opts.onProgress?.(0, 1000);
   const checked = await checkWorkbook(bytes, file, { signal: opts.signal, onProgress: report(0, 300) });
   if (!checked.ok) return checked;
   opts.onProgress?.(300, 1000);
   if (opts.signal?.aborted) return fail('import.cancelled');
+  let read = await readFast(checked.value, file, opts.xlsxReader ?? 'fast', { signal: opts.signal, onProgress: report(300, 700) });
+  read ??= await readWithSheetJS(checked.value, file, opts, report);
+  if (!read.ok) return read;
+  const { sheets, facts, hidden, notes } = read.value;
+  if (sheets.length === 0) return fail('import.xlsx-damaged', { file });
+  settleFormulas(sheets, facts, notes);
+  sheets.forEach((s, i) => {
+    markPercents(s, facts[i]);
+    markHidden(s, facts[i], hidden[i]);
+  });
+  opts.onProgress?.(1000, 1000);
+  return ok({ kind: checked.value.kind, sheets, notes });
+}
+
+/** An .xlsx by the fast reader; null for another kind, or when it leaves the file to SheetJS. */
+async function readFast(checked: CheckedWorkbook, file: string, reader: XlsxReader, opts: ProgressOptions): Promise<Result<Gathered> | null> {
+  const parts = checked.parts;
+  // The parts' texts are not needed past here (SheetJS reads the bytes): nothing keeps them.
+  checked.parts = undefined;
+  if (!parts || reader === 'sheetjs') return null;
+  const read = await readXlsx(parts, file, opts);
+  if (read === null || !read.ok) return read;
+  // Every sheet is a worksheet (the fast reader leaves chart sheets to SheetJS): the facts line up.
+  const facts = read.value.sheets.map((_, i) => checked.sheets[i]);
+  const hidden = read.value.hidden.map((h, i) => facts[i]?.hidden ?? h);
+  return ok({ sheets: read.value.sheets, facts, hidden, notes: read.value.notes });
+}
+
+/** A workbook by SheetJS. */
+async function readWithSheetJS(checked: CheckedWorkbook, file: string, opts: ProgressOptions, report: Report): Promise<Result<Gathered>> {
   let xlsx: SheetJS;
   try {
-    xlsx = await loadSheetJS(checked.value.codePages);
+    xlsx = await loadSheetJS(checked.codePages);
   } catch {
     // The code could not be fetched (a browser offline before the app was cached): not the file's fault.
     return fail('import.worker-failed');
   }
-  const read = parse(xlsx, checked.value, file);
+  const read = parse(xlsx, checked, file);
   if (!read.ok) return read;
   opts.onProgress?.(700, 1000);
   const { workbook, facts } = read.value;
@@ -299,31 +303,21 @@ export async function readWorkbook(bytes: Uint8Array, file: string, opts: Progre
     await yieldToEventLoop();
     return !opts.signal?.aborted;
   };
-  const sheets: Sheet[] = [];
-  const sheetFacts: (SheetFacts | undefined)[] = [];
-  const hidden: boolean[] = [];
-  const notes: ImportProblem[] = [];
+  const out: Gathered = { sheets: [], facts: [], hidden: [], notes: [] };
   for (const [i, name] of workbook.SheetNames.entries()) {
     const ws = workbook.Sheets[name];
     // SheetJS drops a sheet it could not parse.
     if (!ws) return fail('import.xlsx-damaged', { file });
     if (ws['!type'] === 'chart') continue;
-    const codePages = checked.value.codePages;
-    const sheet = await toSheet(ws, codePages ? name.normalize('NFC') : name, { file, formats, date1904, codePages, notes, step });
+    const codePages = checked.codePages;
+    const sheet = await toSheet(ws, codePages ? name.normalize('NFC') : name, { file, formats, date1904, codePages, notes: out.notes, step });
     if (!sheet.ok) return sheet;
     const state = workbook.Workbook?.Sheets?.find((s) => s.name === name)?.Hidden;
-    sheets.push(sheet.value);
-    sheetFacts.push(facts[i]);
-    hidden.push(facts[i]?.hidden ?? (state === 1 || state === 2));
+    out.sheets.push(sheet.value);
+    out.facts.push(facts[i]);
+    out.hidden.push(facts[i]?.hidden ?? (state === 1 || state === 2));
   }
-  if (sheets.length === 0) return fail('import.xlsx-damaged', { file });
-  settleFormulas(sheets, sheetFacts, notes);
-  sheets.forEach((s, i) => {
-    markPercents(s, sheetFacts[i]);
-    markHidden(s, sheetFacts[i], hidden[i]);
-  });
-  opts.onProgress?.(1000, 1000);
-  return ok({ kind: checked.value.kind, sheets, notes });
+  return ok(out);
 }
 
 /** SheetJS's reading of the checked bytes; a problem in the user's terms when it fails. */
