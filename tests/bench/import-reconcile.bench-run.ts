@@ -62,7 +62,9 @@ it('read and reconcile a 100 000-line province report (Node)', async () => {
     read = r.value.result.lines.length;
   }
   report(`Reading and reconciling a province report, ${lines} lines, Node, medians of 5`, [
-    [`bytes → preview and reconciliation (${(bytes.length / 2 ** 20).toFixed(1)} MiB CSV)`, median(runs.total), 'ms', '≤ 1,500 ms in the browser'],
+    // The 1,5 s target is the flat 100 000-line CSV's (import.bench-run.ts); this report makes two
+    // lines of each of its 98 800 rows under three levels of groups.
+    [`bytes → preview and reconciliation (${(bytes.length / 2 ** 20).toFixed(1)} MiB CSV)`, median(runs.total), 'ms'],
     ['the file\'s shape (numbering, sums), columns settled', median(runs.shape), 'ms'],
     ['lines and stated figures', median(runs.lines), 'ms'],
     [`the reconciliation (${checked} totals checked, ${matched} match; ${read} lines)`, median(runs.reconcile), 'ms', '≤ 200 ms'],
