@@ -110,12 +110,22 @@ function readText(file: string, code?: string): Result<string> {
 }
 
 /** A problem an import found, where it is, in Vietnamese and English. */
+/** The option that answers a question the import asks in its dialog. */
+const OPTION_FOR: Record<string, string> = {
+  'import.source-unsaid': 'dòng lệnh / command line: --source central|local|other',
+  'import.capital-unsaid': 'dòng lệnh / command line: --capital investment|recurrent',
+  'import.locale-ambiguous': 'dòng lệnh / command line: --locale vi|en',
+  'import.sheet-missing': 'dòng lệnh / command line: --sheet NAME|N',
+};
+
 function located(p: ImportProblem, unit: AmountUnit, locale: NumberLocale): string {
   const where = [p.sheet, p.cell ?? (p.row === null ? null : `${p.row}`)].filter(Boolean).join('!');
   const raw = p.raw === null ? '' : ` "${p.raw}"`;
   const head = `${p.severity === 'error' ? 'Lỗi / error' : 'Lưu ý / warning'} ${where}${raw}:`;
   const say = (lang: Lang) => describeProblem(problemWithMoney(p.problem, (dong) => `${formatAmount(dong, unit, locale)} ${unitName(unit, lang)}`), lang);
-  return `${head}\n  ${say('vi')}\n  ${say('en')}\n`;
+  const option = OPTION_FOR[p.problem.code];
+  const hint = option ? `  → ${option}\n` : '';
+  return `${head}\n  ${say('vi')}\n  ${say('en')}\n${hint}`;
 }
 
 /** Each command gives the text for stdout, or the problem that stopped it. */

@@ -571,12 +571,12 @@ export const IMPORT_READING_MESSAGES: MessageTable = {
     en: 'The column {column} is headed as a source but its cells name capital types (or the other way round); it was read as {field}.',
   },
   'import.source-unsaid': {
-    vi: 'Tệp không ghi nguồn vốn (NSTW, NSĐP hay nguồn khác) của {count} dòng (dòng {rows}; kế hoạch {plan}): ô nguồn vốn của chúng được đánh dấu để điền. Nếu cả tệp là một nguồn, hãy chọn nguồn đó ở mục "Tệp không ghi" (dòng lệnh: --source).',
-    en: 'The file does not say the source (central, local or other) of {count} line(s) (row {rows}; plan {plan}): their source cells are marked to fill in. If the whole file is one source, choose it under "Not in the file" (command line: --source).',
+    vi: 'Tệp không ghi nguồn vốn (NSTW, NSĐP hay nguồn khác) của {count} dòng (dòng {rows}; kế hoạch {plan}): ô nguồn vốn của chúng được đánh dấu để điền. Nếu cả tệp là một nguồn, hãy chọn nguồn đó ở mục "Tệp không ghi".',
+    en: 'The file does not say the source (central, local or other) of {count} line(s) (row {rows}; plan {plan}): their source cells are marked to fill in. If the whole file is one source, choose it under "Not in the file".',
   },
   'import.capital-unsaid': {
-    vi: 'Tệp không ghi loại vốn (đầu tư phát triển hay sự nghiệp) của {count} dòng (dòng {rows}; kế hoạch {plan}): ô loại vốn của chúng được đánh dấu để điền. Nếu cả tệp là một loại vốn, hãy chọn loại đó ở mục "Tệp không ghi" (dòng lệnh: --capital).',
-    en: 'The file does not say the capital type (investment or recurrent) of {count} line(s) (row {rows}; plan {plan}): their capital type cells are marked to fill in. If the whole file is one type, choose it under "Not in the file" (command line: --capital).',
+    vi: 'Tệp không ghi loại vốn (đầu tư phát triển hay sự nghiệp) của {count} dòng (dòng {rows}; kế hoạch {plan}): ô loại vốn của chúng được đánh dấu để điền. Nếu cả tệp là một loại vốn, hãy chọn loại đó ở mục "Tệp không ghi".',
+    en: 'The file does not say the capital type (investment or recurrent) of {count} line(s) (row {rows}; plan {plan}): their capital type cells are marked to fill in. If the whole file is one type, choose it under "Not in the file".',
   },
   'import.source-by-totals': {
     vi: 'Tệp không ghi nguồn vốn của {count} dòng (dòng {rows}; kế hoạch {plan}), nhưng dòng tổng "{label}" của tệp ({stated}) chỉ khớp khi chúng thuộc nguồn này, nên chúng được ghi theo dòng đó.',
