@@ -21,12 +21,23 @@ import { exportPlanCsv } from '../io/export-csv';
 import { foldToKey } from '../domain/text';
 import { copyScenario, deleteScenario, writeHeldCopy, restoreAsBaseline, restoreScenario, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
 
+/** A button on a notice: what the user can do about what it says. */
+export interface NoticeAction {
+  label: string;
+  run(): void;
+}
+
 export interface Notice {
   kind: 'info' | 'error';
   /** Sentence already in the user's language, or a problem to describe. */
   text?: string;
   problem?: Problem;
   id: number;
+  actions?: NoticeAction[];
+  /** The workbook it is about: it goes when another workbook opens. */
+  workbookId?: Id;
+  /** A refusal of typed or pasted cells: it goes once a later edit lands whole. */
+  refusal?: boolean;
 }
 
 const PREFS_KEY = 'planbench.prefs';
@@ -110,8 +121,13 @@ export class AppState {
     }
   }
 
-  notify(kind: Notice['kind'], content: { text?: string; problem?: Problem }): void {
-    this.notice = { kind, ...content, id: ++this.noticeSeq };
+  notify(kind: Notice['kind'], content: { text?: string; problem?: Problem; actions?: NoticeAction[]; refusal?: boolean }): void {
+    this.notice = { kind, ...content, workbookId: this.session?.workbook.id, id: ++this.noticeSeq };
+  }
+
+  /** Drops the notice of a refusal once an edit lands whole: it no longer applies. */
+  clearRefusal(): void {
+    if (this.notice?.refusal) this.notice = null;
   }
 
   /**
@@ -147,6 +163,9 @@ export class AppState {
   private async show(session: WorkbookSession): Promise<void> {
     this.session?.dispose();
     session.onCommitted = (m) => this.sync.post(m);
+    // A notice belongs to its workbook, and its buttons to the session they act on.
+    const n = this.notice;
+    if (n && ((n.workbookId && n.workbookId !== session.workbook.id) || n.actions?.length || n.refusal)) this.notice = null;
     this.session = session;
     await setMeta(this.db, LAST_WORKBOOK, session.workbook.id);
     await setMeta(this.db, lastScenarioKey(session.workbook.id), session.scenarioId);

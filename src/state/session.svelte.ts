@@ -220,10 +220,11 @@ export class WorkbookSession {
    * Reads and applies cell inputs as one undoable step. Unreadable inputs are refused (their cells
    * keep their old values) and returned; everything readable is applied.
    */
-  setCells(inputs: CellInput[], ctx: ReadContext): CellProblem[] {
+  setCells(inputs: CellInput[], ctx: ReadContext, newLines: Line[] = []): CellProblem[] {
     if (this.refuseFrozen()) return inputs.map((i) => ({ ...i, problem: this.refusal!.problem }));
     const problems: CellProblem[] = [];
-    const lineAfter = new Map<Id, Line>();
+    const lineAfter = new Map<Id, Line>(newLines.map((l) => [l.id, l]));
+    const added = new Set(newLines.map((l) => l.id));
     const nodeAfter = new Map<Id, TreeNode>();
     let wbAfter: Workbook | null = null;
     let focus: { target: RowTarget; field: AnyField } | null = null;
@@ -248,7 +249,7 @@ export class WorkbookSession {
       }
     }
     const change: Change = {
-      lines: [...lineAfter.values()].map((after) => ({ before: this.lineOf(after.id)!, after })).filter((c) => c.before !== c.after),
+      lines: [...lineAfter.values()].map((after) => ({ before: added.has(after.id) ? null : this.lineOf(after.id)!, after })).filter((c) => c.before !== c.after),
       nodes: [...nodeAfter.values()].map((after) => ({ before: this.nodeById.get(after.id)!, after })).filter((c) => c.before !== c.after),
       workbook: wbAfter && wbAfter !== this.workbook ? { before: this.workbook, after: wbAfter } : undefined,
     };
@@ -400,6 +401,25 @@ export class WorkbookSession {
     const key = criterionKey(label, criteria);
     this.commit({ workbook: { before: this.workbook, after: { ...this.workbook, criteria: [...criteria, { key, label: label.trim(), kind }] } } }, null);
     return key;
+  }
+
+  /**
+   * Empty lines for a node, after `afterLineId` (else last), not yet in the plan: setCells adds
+   * them with their values in one step.
+   */
+  blankLines(nodeId: Id, afterLineId: Id | undefined, count: number): Line[] {
+    const siblings = this.lines.filter((l) => l.nodeId === nodeId);
+    const after = afterLineId ? (siblings.find((l) => l.id === afterLineId) ?? null) : null;
+    const from = after ? after.order : siblings.length ? Math.max(...siblings.map((l) => l.order)) : -1;
+    const next = after ? orderAfter(siblings, after) : from + 1;
+    // Between `after` and the next sibling (orderAfter gives their midpoint), evenly.
+    const step = after && next !== from + 1 ? ((next - from) * 2) / (count + 1) : 1;
+    return Array.from({ length: count }, (_, i) => blankLine(newId(), nodeId, from + step * (i + 1), this.workbook.year));
+  }
+
+  /** The last change made (identity only): a later action can tell whether it is still the one to undo. */
+  get latestChange(): object | null {
+    return this.undoStack[this.undoStack.length - 1] ?? null;
   }
 
   /** Adds an empty line under a node (after `afterLineId` when given); returns its id. */

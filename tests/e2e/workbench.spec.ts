@@ -1,9 +1,8 @@
 // The first working version as a user meets it: the demo opens, edits land and persist, undo works,
 // bad entries are refused, Excel pastes in vi-VN format land as the right numbers.
 import { describe, expect, inject, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
 import { launchPersistent, tempProfile, useBrowser } from './browser';
-import { Workbench } from './pages/workbench';
+import { freshWorkbench, Workbench } from './pages/workbench';
 
 const baseUrl = inject('baseUrl');
 const TOTAL = 'Tổng cộng chương trình';
@@ -11,13 +10,7 @@ const DA7_TDA2_LINE = 'Tập huấn 217 người; giám sát 10 xã';
 
 const browser = useBrowser();
 
-async function freshPage(): Promise<{ ctx: BrowserContext; page: Page; wb: Workbench }> {
-  const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
-  const page = await ctx.newPage();
-  const wb = new Workbench(page);
-  await wb.open(baseUrl);
-  return { ctx, page, wb };
-}
+const freshPage = () => freshWorkbench(browser(), baseUrl);
 
 describe('first start', () => {
   it('opens the Cao Lộc 2023 demo with 13.819 computed beside the stated 13.392', async () => {

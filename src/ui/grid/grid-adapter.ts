@@ -2,7 +2,7 @@
 // holds a copy of the plan), turns edits, pastes and fills into session changes (Handsontable never
 // writes data itself), and owns the grid's keyboard shortcuts and context menu.
 
-import Handsontable from 'handsontable';
+import Handsontable, { type CellRange } from 'handsontable';
 import type { CellChange, ChangeSource } from 'handsontable/settings';
 import type { CellInput, CellProblem, RowTarget, WorkbookSession } from '../../state/session.svelte';
 import { TOTAL_ROW, rowNode } from '../../state/rows';
@@ -12,10 +12,19 @@ import { isCounterpartShort } from '../../domain/rollup';
 import { formatAmount } from '../../domain/amount';
 import { handleUndoKeys } from './undo-keys';
 import { BASE_GRID_SETTINGS } from './grid-settings';
+import { pasteArea, planPaste, type PasteCell, type PasteGrid, type PastePlan } from './paste-plan';
+import type { Id, Line } from '../../domain/model';
+import type { NoticeAction } from '../../state/app.svelte';
+
+const PASTE_WHY = { rollup: 'pasteWhyRollup', total: 'pasteWhyTotal', derived: 'pasteWhyDerived' } as const;
 
 export interface GridCallbacks {
   onProblems(problems: CellProblem[]): void;
   onInfo(text: string): void;
+  /** A notice with ways to act on it (a paste whose values did not all land). */
+  onNotice?(kind: 'info' | 'error', text: string, actions: NoticeAction[]): void;
+  /** An edit landed whole: a notice about an earlier refusal no longer applies. */
+  onAccepted?(): void;
   /** The row code (see state/rows) under the active cell, after each selection. */
   onSelectRow?(code: number): void;
 }
@@ -60,6 +69,9 @@ export class BudgetGridAdapter {
       renderer: (instance: Handsontable.Core, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, cp: Handsontable.CellProperties) =>
         this.renderCell(instance, td, row, col, prop, value, cp),
       beforeChange: (changes, source) => this.onBeforeChange(changes, source),
+      beforePaste: (data) => this.onPaste(data),
+      // Returning false cancels Handsontable's own fill (its types leave that out).
+      beforeAutofill: (data, source, target) => this.onAutofill(data, source, target) as unknown as void,
       beforeKeyDown: (e) => this.onKeyDown(e),
       afterOnCellMouseDown: (e, coords) => this.onMouseDown(e as MouseEvent, coords.row ?? -1),
       afterSelectionEnd: (row) => {
@@ -138,25 +150,43 @@ export class BudgetGridAdapter {
   // ---- editing ------------------------------------------------------------------------------
 
   private onBeforeChange(changes: (CellChange | null)[], source: ChangeSource): boolean | void {
-    const inputs: CellInput[] = [];
-    const cols: number[] = [];
+    const cells: PasteCell[] = [];
     for (let i = 0; i < changes.length; i++) {
       const ch = changes[i];
       if (!ch) continue;
       const [row, prop, , next] = ch;
       changes[i] = null; // The session applies the edit; Handsontable never writes the data itself.
       const col = typeof prop === 'number' ? prop : (this.hot.propToCol(prop as string) ?? -1);
-      const code = this.session.rows[row];
-      const column = this.cols[col as number];
-      if (code === undefined || !column) continue;
-      const kind = rowKindOf(code);
-      const field = fieldFor(column, kind);
-      if (!field || !column.editable.includes(kind)) continue;
-      inputs.push({ target: this.session.targetOfRow(code), field, raw: next });
-      cols.push(col as number);
+      cells.push({ row, col: col as number, raw: next as string });
     }
-    if (!inputs.length) return false;
-    const problems = this.session.setCells(inputs, { unit: this.view.unit, locale: this.view.locale });
+    this.applyCells(cells);
+    // After a fill-handle drag Handsontable stops listening to the keyboard, so Ctrl+Z right after
+    // a fill would do nothing: take the keyboard back once the drag's mouse events are over.
+    if (source === 'Autofill.fill') setTimeout(() => !this.hot.isDestroyed && this.focusGrid(), 0);
+    return false;
+  }
+
+  /** Hands cells typed, pasted or filled to the session as one step; marks and reports those it refused. */
+  private applyCells(cells: PasteCell[], newLines: Line[] = []): void {
+    const inputs: CellInput[] = [];
+    const cols: number[] = [];
+    for (const { row, col, raw } of cells) {
+      const input = this.inputAt(row, col, raw);
+      if (!input) continue;
+      inputs.push(input);
+      cols.push(col);
+    }
+    for (const nl of newLines) {
+      const values = this.pendingNewLineValues.get(nl.id) ?? [];
+      values.forEach(({ col, raw }) => {
+        const column = this.cols[col];
+        const field = column && column.editable.includes('line') ? fieldFor(column, 'line') : undefined;
+        if (field) inputs.push({ target: { kind: 'line', id: nl.id }, field, raw }), cols.push(col);
+      });
+    }
+    this.pendingNewLineValues.clear();
+    if (!inputs.length && !newLines.length) return;
+    const problems = this.session.setCells(inputs, { unit: this.view.unit, locale: this.view.locale }, newLines);
     inputs.forEach((inp, i) => this.invalid.delete(targetKey(inp.target) + '|' + cols[i]));
     for (const p of problems) {
       const i = inputs.findIndex((inp) => inp.target === p.target && inp.field === p.field);
@@ -165,11 +195,132 @@ export class BudgetGridAdapter {
     if (problems.length) {
       this.cb.onProblems(problems);
       this.hot.render();
-    }
-    // After a fill-handle drag Handsontable stops listening to the keyboard, so Ctrl+Z right after
-    // a fill would do nothing: take the keyboard back once the drag's mouse events are over.
-    if (source === 'Autofill.fill') setTimeout(() => !this.hot.isDestroyed && this.focusGrid(), 0);
+    } else if (inputs.length) this.cb.onAccepted?.();
+  }
+
+  /** The session input a value for a grid cell makes, or null when the cell takes no input. */
+  private inputAt(row: number, col: number, raw: unknown): CellInput | null {
+    const code = this.session.rows[row];
+    const column = this.cols[col];
+    if (code === undefined || !column) return null;
+    const kind = rowKindOf(code);
+    const field = fieldFor(column, kind);
+    if (!field || !column.editable.includes(kind)) return null;
+    return { target: this.session.targetOfRow(code), field, raw };
+  }
+
+  // ---- paste and fill -----------------------------------------------------------------------
+
+  /** Values of lines a paste will add, by the new line's id, read by applyCells. */
+  private pendingNewLineValues = new Map<Id, { col: number; raw: string }[]>();
+
+  /** What each grid cell is for a pasted value. */
+  private pasteGrid(): PasteGrid {
+    const rows = this.session.rows;
+    const lastRow = rows.length > 0 && rows[rows.length - 1] === TOTAL_ROW ? rows.length - 2 : rows.length - 1;
+    return {
+      lastRow,
+      colCount: this.cols.length,
+      isLineRow: (row) => rows[row] >= 0,
+      slotAt: (row, col) => {
+        const code = rows[row];
+        const column = this.cols[col];
+        const kind = rowKindOf(code);
+        if (!this.session.frozen && column.editable.includes(kind)) return 'editable';
+        if (!column.editable.length || !column.field) return 'derived';
+        return kind === 'node' ? 'rollup' : kind === 'total' ? 'total' : 'derived';
+      },
+      shownAt: (row, col) => String(this.hot.getDataAtCell(row, col) ?? ''),
+    };
+  }
+
+  /**
+   * A paste, done by the app rather than by Handsontable (which drops values on cells that take
+   * none without a word): what lands is one undo step; what does not is named, with a way to put
+   * it where the user meant.
+   */
+  private onPaste(data: unknown[][]): false {
+    const range = this.hot.getSelectedRangeActive();
+    if (!range || !data.length) return false;
+    if (this.session.refuseFrozen()) return false;
+    const sel = areaOf(range);
+    const block = textBlock(data);
+    const area = pasteArea(block.length, Math.max(...block.map((r) => r.length)), sel);
+    this.placeBlock(block, { row: sel.row, col: sel.col, ...area }, 'rows');
     return false;
+  }
+
+  /** A fill-handle drag, done as a paste of the source cells over the cells dragged across. */
+  private onAutofill(data: unknown[][], source: CellRange, target: CellRange): false {
+    const block = textBlock(data);
+    const to = areaOf(target);
+    if (!block.length || this.session.refuseFrozen()) return false;
+    // The pattern continues from the source, up or down: start where the target's first row falls in it.
+    const n = block.length;
+    const shift = (((to.row - areaOf(source).row) % n) + n) % n;
+    this.placeBlock([...block.slice(shift), ...block.slice(0, shift)], to, 'rows');
+    setTimeout(() => !this.hot.isDestroyed && this.focusGrid(), 0);
+    return false;
+  }
+
+  private placeBlock(block: string[][], at: { row: number; col: number; rows: number; cols: number }, mode: 'rows' | 'lines', replacing?: object | null): void {
+    const grid = this.pasteGrid();
+    const plan = planPaste(block, at, grid, mode);
+    if (replacing && this.session.latestChange === replacing) this.session.undo();
+    this.applyCells(plan.cells);
+    const done = this.session.latestChange;
+    const overflow = plan.overflow.filter((r) => r.some((v) => v.trim()));
+    if (!plan.refused.length && !overflow.length) return;
+    this.hot.selectCell(at.row, at.col, Math.min(at.row + at.rows - 1, this.session.rows.length - 1), Math.min(at.col + at.cols - 1, this.cols.length - 1), false, false);
+    const L = this.view.lang;
+    const parts: string[] = [];
+    if (plan.refused.length) {
+      const list = plan.refused.slice(0, 6).map((c) => t(L, 'pasteRefusedCell', { value: c.raw, row: this.rowName(c.row), column: this.cols[c.col]?.header[L] ?? '', why: t(L, PASTE_WHY[c.why]) }));
+      parts.push(t(L, 'pasteRefused', { count: plan.refused.length }) + ' ' + list.join(' · ') + (plan.refused.length > 6 ? ` (+${plan.refused.length - 6})` : ''));
+    }
+    if (overflow.length) parts.push(t(L, 'pasteOverflow', { count: overflow.length, values: overflow.slice(0, 4).map((r) => r.filter((v) => v.trim()).join(' ')).join(' · ') }));
+    const actions: NoticeAction[] = [];
+    if (mode === 'rows' && plan.refused.some((c) => c.why === 'rollup' || c.why === 'total') && grid.isLineRow(at.row)) {
+      actions.push({ label: t(L, 'pasteIntoLines'), run: () => this.placeBlock(block, at, 'lines', done) });
+    }
+    const anchor = this.growAnchor(plan, at);
+    if (overflow.length && anchor) {
+      actions.push({ label: t(L, 'pasteAddLines', { count: overflow.length }), run: () => this.pasteWithNewLines(block, at, mode, done, overflow, anchor) });
+    }
+    this.cb.onNotice?.('error', parts.join(' '), actions);
+  }
+
+  /** Where lines added for a paste's leftover rows go: after the last line the paste reached, in its item. */
+  private growAnchor(plan: PastePlan, at: { row: number }): { nodeId: Id; afterLineId?: Id } | null {
+    for (let row = plan.cells.length ? Math.max(...plan.cells.map((c) => c.row)) : at.row; row >= at.row; row--) {
+      const code = this.session.rows[row];
+      if (code >= 0) {
+        const line = this.session.lines[code];
+        return { nodeId: line.nodeId, afterLineId: line.id };
+      }
+    }
+    const code = this.session.rows[at.row];
+    return code !== undefined && code < 0 && code !== TOTAL_ROW ? { nodeId: this.session.tree.nodes[rowNode(code)].id } : null;
+  }
+
+  /** The paste again, with new lines for its leftover rows, as one undo step. */
+  private pasteWithNewLines(block: string[][], at: { row: number; col: number; rows: number; cols: number }, mode: 'rows' | 'lines', replacing: object | null, overflow: string[][], anchor: { nodeId: Id; afterLineId?: Id }): void {
+    if (replacing && this.session.latestChange === replacing) this.session.undo();
+    const plan = planPaste(block, at, this.pasteGrid(), mode);
+    const lines = this.session.blankLines(anchor.nodeId, anchor.afterLineId, overflow.length);
+    lines.forEach((l, i) => this.pendingNewLineValues.set(l.id, overflow[i].map((raw, j) => ({ col: at.col + j, raw }))));
+    this.applyCells(plan.cells, lines);
+    this.cb.onInfo(t(this.view.lang, 'pasteAddedLines', { count: lines.length }));
+  }
+
+  /** A row as a message names it: an item by its code, a line by its description or its item. */
+  private rowName(row: number): string {
+    const code = this.session.rows[row];
+    if (code === TOTAL_ROW) return t(this.view.lang, 'total');
+    if (code < 0) return this.session.tree.nodes[rowNode(code)].code;
+    const line = this.session.lines[code];
+    const node = this.session.nodeOf(line.nodeId);
+    return line.label ? `${node?.code ?? ''} · ${line.label}` : (node?.code ?? '');
   }
 
   // ---- rendering ----------------------------------------------------------------------------
@@ -289,6 +440,14 @@ export class BudgetGridAdapter {
       this.hot.selectCell(last, col, last, col, false, true);
       this.hot.scrollViewportTo({ row: Math.max(last - 1, 0), verticalSnap: 'top' });
       this.hot.scrollToFocusedCell();
+    } else if (ctrl && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'd') {
+      // Fill down, as in Excel: the selection's first row copied into the rows below it.
+      stop();
+      const range = this.hot.getSelectedRangeActive();
+      const a = range ? areaOf(range) : null;
+      if (!a || a.rows < 2 || this.session.refuseFrozen()) return;
+      const first = Array.from({ length: a.cols }, (_, j) => String(this.hot.getDataAtCell(a.row, a.col + j) ?? ''));
+      this.placeBlock([first], { row: a.row + 1, col: a.col, rows: a.rows - 1, cols: a.cols }, 'rows');
     } else if (e.altKey && e.shiftKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
       stop();
       const target = this.selectedTarget();
@@ -392,6 +551,20 @@ export class BudgetGridAdapter {
     this.focusGrid();
     return true;
   }
+}
+
+/** A selection as its first row and column and its size. */
+function areaOf(range: CellRange): { row: number; col: number; rows: number; cols: number } {
+  const top = range.getTopStartCorner();
+  const bottom = range.getBottomEndCorner();
+  const row = Math.max(top.row ?? 0, 0);
+  const col = Math.max(top.col ?? 0, 0);
+  return { row, col, rows: Math.max(bottom.row ?? row, row) - row + 1, cols: Math.max(bottom.col ?? col, col) - col + 1 };
+}
+
+/** Pasted or filled values as text. */
+function textBlock(data: unknown[][]): string[][] {
+  return data.map((r) => r.map((v) => (v === null || v === undefined ? '' : String(v))));
 }
 
 function targetKey(t: RowTarget): string {

@@ -1,6 +1,6 @@
 // Page object for the workbench: finds grid rows by what a user reads in them (a code such as
 // "DA7.TDA2", a line's description, the total's label) and cells by their column header.
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const COLUMNS = [
@@ -14,6 +14,15 @@ export const DISBURSEMENT_COLUMNS = [
   'expected', 'projected', 'runRate', 'unspent', 'carryEligible', 'carryOver', 'lapse', 'deadline', 'carryConfirmed', 'flags',
   ...Array.from({ length: 13 }, (_, i) => `m${i + 1}`),
 ] as const;
+
+/** A new browser context on the app, as a first visit sees it (the demo workbook). */
+export async function freshWorkbench(browser: Browser, baseUrl: string, query = ''): Promise<{ ctx: BrowserContext; page: Page; wb: Workbench }> {
+  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1300 } });
+  const page = await ctx.newPage();
+  const wb = new Workbench(page);
+  await wb.open(baseUrl, query);
+  return { ctx, page, wb };
+}
 
 export class Workbench {
   constructor(

@@ -1,0 +1,89 @@
+// The grid a planner leaves Excel for: a paste, a fill or an allocation never loses or doubles money
+// without a word, notices belong to their workbook, and the habits they bring from Excel work.
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser';
+import { freshWorkbench, Workbench } from './pages/workbench';
+
+const baseUrl = inject('baseUrl');
+const TOTAL = 'Tổng cộng chương trình';
+const DA3_TDA1_LINE = 'Khoảng 474 hộ (2022–2023); giải ngân từ nguồn 2022 chuyển sang';
+const DA7_TDA2_LINE = 'Tập huấn 217 người; giám sát 10 xã';
+
+const browser = useBrowser();
+
+const freshPage = () => freshWorkbench(browser(), baseUrl, '?debug');
+
+describe('paste and fill', () => {
+  it('a paste across item rows names each value it could not write, and can put them in the next lines instead', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.paste(DA3_TDA1_LINE, 'plan', '3.600\r\n180\r\n999\r\n77\r\n');
+    // The values on lines land; the two that fell on item rows are named, with the row and why.
+    await wb.expectText('DA3.TDA1', 'plan', '3.600');
+    await wb.expectText('DA3.TDA2', 'plan', '999');
+    const notice = wb.notice;
+    await expect.poll(() => notice.textContent()).toContain('Không dán được 2 giá trị');
+    const said = (await notice.textContent()) ?? '';
+    expect(said).toContain('"180" vào DA3.TDA2');
+    expect(said).toContain('"77" vào DA4');
+    expect(said).toContain('dòng tổng hợp');
+    await wb.screenshot('50-paste-across-items');
+    // "Paste into the next lines": the same four values on the four lines from there, one undo step.
+    await notice.getByRole('button', { name: /Dán vào các dòng chi tiết/ }).click();
+    await wb.expectText('DA3.TDA1', 'plan', '3.600');
+    await wb.expectText('DA3.TDA2', 'plan', '180');
+    await wb.expectText('DA4.TDA1', 'plan', '999');
+    await wb.expectText('DA6.TDA1', 'plan', '77');
+    await wb.expectText(TOTAL, 'plan', '11.322');
+    await wb.screenshot('51-paste-into-lines');
+    await wb.select('DA3.TDA1', 'plan');
+    await page.keyboard.press('Control+z');
+    await wb.expectText('DA3.TDA1', 'plan', '2.398');
+    await wb.expectText('DA3.TDA2', 'plan', '566');
+    await wb.expectText('DA4.TDA1', 'plan', '2.148');
+    await wb.expectText(TOTAL, 'plan', '13.819');
+    await ctx.close();
+  });
+
+  it('a paste past the last line offers to add lines, and adds them as the same undo step', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.paste(DA7_TDA2_LINE, 'plan', '10\r\n20\r\n30\r\n');
+    await wb.expectText('DA7.TDA2', 'plan', '10');
+    await expect.poll(() => wb.notice.textContent()).toContain('2 dòng đã dán nằm sau dòng cuối');
+    await wb.notice.getByRole('button', { name: 'Thêm 2 dòng rồi dán' }).click();
+    await wb.expectText('DA7.TDA2', 'plan', '60');
+    await wb.expectText(TOTAL, 'plan', String(13819 - 278 + 60).replace(/\B(?=(\d{3})+$)/g, '.'));
+    await page.keyboard.press('Control+z');
+    await wb.expectText('DA7.TDA2', 'plan', '278');
+    await wb.expectText(TOTAL, 'plan', '13.819');
+    await ctx.close();
+  });
+
+  it('Ctrl+D fills down over lines and names the item rows it passed', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.select(DA3_TDA1_LINE, 'expected');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Control+d');
+    // The line of DA3.TDA2 takes DA3.TDA1's 100 %; DA3.TDA2 and DA4 are item rows: said, not written.
+    await expect.poll(() => wb.notice.textContent()).toContain('Không dán được');
+    expect(await wb.notice.textContent()).toContain('"100,00 %" vào DA3.TDA2');
+    await wb.expectText('DA3.TDA2', 'projected', '566');
+    await ctx.close();
+  });
+});
+
+describe('the notice bar', () => {
+  it('drops a refusal once a later edit lands, and never carries it into another workbook', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.type(DA7_TDA2_LINE, 'plan', 'abc');
+    await expect.poll(() => wb.notice.textContent()).toContain('Không đọc được');
+    await wb.type(DA7_TDA2_LINE, 'disbursed', '100');
+    await wb.expectText('DA7.TDA2', 'disbursed', '100');
+    await expect.poll(() => wb.notice.textContent()).toBe('');
+    // A refusal in this workbook, then another workbook opened: the notice stays behind.
+    await wb.type(DA7_TDA2_LINE, 'plan', 'abc');
+    await expect.poll(() => wb.notice.textContent()).toContain('Không đọc được');
+    await wb.openGenerated(20);
+    await expect.poll(() => wb.notice.textContent()).toBe('');
+    await ctx.close();
+  });
+});
