@@ -84,7 +84,8 @@ export const reserveKey = (id: string): string => `reserve:${id}`;
  * reserve, under the rule's budget line, source, capital type and year. A recipient's earlier line
  * is updated (a zero amount sets its plan to 0, never deletes what the user may have annotated);
  * so is the line of a place or reserve no longer in the split, which gets 0, so that the rule's
- * lines always sum to its envelope.
+ * lines always sum to its envelope. In `replace` mode the line(s) the envelope sat in go (or keep
+ * their figures at plan 0, see keepsFigures), so the budget line's total stays the envelope.
  */
 export function linesForSplit(
   rec: AllocationRuleRecord,
@@ -92,18 +93,22 @@ export function linesForSplit(
   lines: readonly Line[],
   places: readonly Place[],
   newId: () => Id,
+  mode: WriteMode = 'add',
 ): RecordChange<Line>[] {
   const existing = linesOfRule(lines, rec.id);
   const placeById = new Map(places.map((p) => [p.id, p]));
   const out: RecordChange<Line>[] = [];
+  const sources = envelopeLines(lines, rec);
+  // New lines carry the settings of the line the envelope came from (else of the rule's own lines):
+  // its vintage, expected rate, projection method and carry-over eligibility.
+  const template = sources[0] ?? existing.values().next().value ?? null;
   let order = Math.max(0, ...lines.filter((l) => l.nodeId === rec.nodeId).map((l) => l.order + 1));
   const write = (key: string, amount: number, unit: string, placeId: Id | null, label: string) => {
     const before = existing.get(key) ?? null;
     if (!before && amount === 0) return;
-    const base = before ?? { ...blankLine(newId(), rec.nodeId, order++, rec.year), allocation: { ruleId: rec.id, key } };
-    const after: Line = { ...base, plan: amount, unit, placeId, label: before?.label || label, source: rec.source, capital: rec.capital, vintage: rec.year };
-    if (!before || before.plan !== after.plan || before.unit !== after.unit || before.source !== after.source || before.capital !== after.capital || before.vintage !== after.vintage)
-      out.push({ before, after });
+    const base = before ?? { ...blankLine(newId(), rec.nodeId, order++, rec.year), ...inherited(template), allocation: { ruleId: rec.id, key } };
+    const after: Line = { ...base, plan: amount, unit, placeId, label: before?.label || label, source: rec.source, capital: rec.capital };
+    if (!before || before.plan !== after.plan || before.unit !== after.unit || before.source !== after.source || before.capital !== after.capital) out.push({ before, after });
   };
   for (const part of result.parts) write(part.id, part.amount, placeById.get(part.id)?.name ?? part.id, placeById.has(part.id) ? part.id : null, rec.name);
   for (const r of result.reserved) {
@@ -112,6 +117,49 @@ export function linesForSplit(
   }
   const inSplit = keysOfSplit(result);
   for (const [key, before] of existing) if (!inSplit.has(key) && before.plan !== 0) out.push({ before, after: { ...before, plan: 0 } });
+  if (mode === 'replace') for (const l of sources) out.push({ before: l, after: keepsFigures(l) ? { ...l, plan: 0 } : null });
+  return out;
+}
+
+/** Whether a split is written in place of the line(s) holding its envelope, or added beside them. */
+export type WriteMode = 'replace' | 'add';
+
+/**
+ * The lines a rule's envelope sits in before it is split: lines of the rule's budget line with its
+ * source and capital type and some plan, not written by an allocation.
+ */
+export function envelopeLines(lines: readonly Line[], rec: Pick<AllocationRuleRecord, 'nodeId' | 'source' | 'capital'>): Line[] {
+  return lines.filter((l) => l.nodeId === rec.nodeId && !l.allocation && l.source === rec.source && l.capital === rec.capital && l.plan !== 0);
+}
+
+/** What writing a split does to its budget line's total, either way, for the user to choose. */
+export function splitEffect(rec: AllocationRuleRecord, result: AllocationResult, lines: readonly Line[]): { before: number; replace: number; add: number; sources: Line[]; kept: Line[] } {
+  let before = 0;
+  let ruleLines = 0;
+  for (const l of lines) {
+    if (l.nodeId !== rec.nodeId) continue;
+    before += l.plan;
+    if (l.allocation?.ruleId === rec.id) ruleLines += l.plan;
+  }
+  let split = 0;
+  for (const p of result.parts) split += p.amount;
+  for (const r of result.reserved) split += r.amount;
+  const sources = envelopeLines(lines, rec);
+  const sourceSum = sources.reduce((a, l) => a + l.plan, 0);
+  const add = before - ruleLines + split;
+  return { before, add, replace: add - sourceSum, sources, kept: sources.filter(keepsFigures) };
+}
+
+/** A source line that holds more than its plan (disbursement, months, a confirmed carry-over) is kept at plan 0, not deleted. */
+function keepsFigures(l: Line): boolean {
+  return l.disbursed !== 0 || (l.months?.some((m) => m !== null && m !== 0) ?? false) || (l.carryConfirmed ?? 0) !== 0 || !!l.stated;
+}
+
+function inherited(template: Line | null): Partial<Line> {
+  if (!template) return {};
+  const out: Partial<Line> = { vintage: template.vintage, expectedRate: template.expectedRate };
+  if (template.method !== undefined) out.method = template.method;
+  if (template.carryEligible !== undefined) out.carryEligible = template.carryEligible;
   return out;
 }
 

@@ -27,7 +27,7 @@ import { newId } from '../domain/ids';
 import { normalizeText } from '../domain/text';
 import type { AllocationResult, AllocationRule } from '../domain/allocate';
 import type { AllocationRequest } from '../domain/allocate';
-import { linesForSplit } from '../domain/allocation-plan';
+import { linesForSplit, type WriteMode } from '../domain/allocation-plan';
 import { confirmProjectedCarry } from '../domain/next-year';
 import type { PlanbenchDB } from '../db/database';
 import { commitChange, loadChanged, type LineWrite } from '../db/workbook-repo';
@@ -299,11 +299,11 @@ export class WorkbookSession {
    * Writes a split into the plan and saves its rule, as ONE undoable step: a line per recipient
    * with money (and per reserve) under the rule's budget line; earlier lines of the rule updated.
    */
-  applyAllocation(rec: AllocationRuleRecord, result: AllocationResult): number {
+  applyAllocation(rec: AllocationRuleRecord, result: AllocationResult, mode: WriteMode = 'replace'): number {
     const before = this.rules.find((r) => r.id === rec.id) ?? null;
-    const lines = linesForSplit(rec, result, this.lines, this.places, newId);
+    const lines = linesForSplit(rec, result, this.lines, this.places, newId, mode);
     this.commit({ lines, rules: [{ before, after: { ...rec, updatedAt: Date.now() } }] }, null);
-    return lines.length;
+    return lines.filter((c) => c.after?.allocation).length;
   }
 
   /** Whether each saved rule still matches the plan (see checkRules). */

@@ -309,6 +309,16 @@ const STRINGS = {
   allocDistributable: { vi: 'Số được chia', en: 'To share' },
   allocResidue: { vi: 'phần lẻ {amount} vào {place}', en: 'residue {amount} to {place}' },
   allocApply: { vi: 'Ghi vào kế hoạch', en: 'Apply to the plan' },
+  allocHolds: {
+    vi: '{code} đang có {amount} ở {count} dòng cùng nguồn và loại vốn (tổng của mục: {before}). Ghi phần chia thế nào?',
+    en: '{code} already holds {amount} in {count} line(s) of this source and capital type (item total: {before}). How should the split be written?',
+  },
+  allocReplace: { vi: 'Thay (các) dòng đó bằng phần chia: tổng của mục sau khi ghi là {after}', en: 'Replace those line(s) by the split: item total after writing {after}' },
+  allocAdd: { vi: 'Cộng thêm phần chia bên cạnh: tổng của mục sau khi ghi là {after}', en: 'Add the split beside them: item total after writing {after}' },
+  allocKept: {
+    vi: '{count} dòng có số đã giải ngân ({disbursed}) được giữ lại với kế hoạch 0, để không mất số liệu giải ngân.',
+    en: '{count} line(s) holding disbursements ({disbursed}) are kept with a plan of 0, so no disbursement figure is lost.',
+  },
   allocApplied: { vi: 'Đã ghi {count} dòng vào kế hoạch. Bấm Ctrl+Z để hoàn tác.', en: 'Wrote {count} line(s) into the plan. Press Ctrl+Z to undo.' },
   allocPlace: { vi: 'Địa bàn', en: 'Place' },
   allocScore: { vi: 'Điểm', en: 'Score' },

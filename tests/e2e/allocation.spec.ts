@@ -7,6 +7,7 @@ import { useBrowser } from './browser';
 import { Workbench } from './pages/workbench';
 
 const baseUrl = inject('baseUrl');
+const DA3_TDA1_LINE = 'Khoảng 474 hộ (2022–2023); giải ngân từ nguồn 2022 chuyển sang';
 const browser = useBrowser();
 
 /** Opens the allocation tab and defines DA3.TDA1's 2.398 triệu by poor households (100 %). */
@@ -37,6 +38,16 @@ describe('allocation by rule', () => {
     await page.screenshot({ path: 'test-results/09-allocation-preview.png' });
 
     await page.getByRole('button', { name: 'Ghi vào kế hoạch' }).click();
+    // DA3.TDA1 already holds the 2.398 envelope: before writing, the item's total both ways, and the
+    // choice, replacing by default.
+    const confirm = page.getByTestId('alloc-confirm');
+    await expect.poll(() => confirm.textContent()).toContain('DA3.TDA1 đang có 2.398 ở 1 dòng');
+    expect(await confirm.textContent()).toContain('tổng của mục sau khi ghi là 2.398');
+    expect(await confirm.textContent()).toContain('tổng của mục sau khi ghi là 4.796');
+    expect(await confirm.textContent()).toContain('số đã giải ngân (153)');
+    expect(await confirm.getByRole('radio', { name: /^Thay/ }).isChecked()).toBe(true);
+    await page.screenshot({ path: 'test-results/52-allocation-over-envelope.png' });
+    await confirm.getByRole('button', { name: 'Ghi vào kế hoạch' }).click();
     await expect.poll(() => wb.notice.textContent()).toContain('Đã ghi 23 dòng');
     // The rule is saved with the workbook and listed; a new rule starts from an empty form.
     const saved = page.getByRole('list', { name: 'Quy tắc đã lưu' });
@@ -47,9 +58,14 @@ describe('allocation by rule', () => {
     await expect.poll(() => page.getByRole('textbox', { name: 'Tổng vốn cần chia' }).inputValue()).toBe('2.398');
     await page.getByRole('tab', { name: 'Kế hoạch vốn' }).click();
     await wb.waitReady();
-    await wb.expectText('DA3.TDA1', 'plan', '4.796');
-    await wb.expectText('Tổng cộng chương trình', 'plan', '16.217');
+    // Written in place of the envelope: DA3.TDA1 and the program stay as they were, the envelope's
+    // line keeps its 153 disbursed at a plan of 0, and no commune's money is "at risk of lapse".
+    await wb.expectText('DA3.TDA1', 'plan', '2.398');
+    await wb.expectText(DA3_TDA1_LINE, 'plan', '0');
+    await wb.expectText('Tổng cộng chương trình', 'plan', '13.819');
+    await wb.screenshot('53-allocation-written-in-place');
     await page.getByRole('button', { name: /Hoàn tác/ }).click();
+    await wb.expectText(DA3_TDA1_LINE, 'plan', '2.398');
     await wb.expectText('DA3.TDA1', 'plan', '2.398');
     await wb.expectText('Tổng cộng chương trình', 'plan', '13.819');
     await ctx.close();
@@ -86,6 +102,7 @@ describe('allocation by rule', () => {
     const row = (name: string) => page.locator(`tr[data-place="${name}"]`);
     await expect.poll(() => row('Lộc Yên').locator('td.amount').textContent()).toBe('123');
     await page.getByRole('button', { name: 'Ghi vào kế hoạch' }).click();
+    await page.getByTestId('alloc-confirm').getByRole('button', { name: 'Ghi vào kế hoạch' }).click();
     const rule = page.getByRole('list', { name: 'Quy tắc đã lưu' }).getByRole('listitem').filter({ hasText: 'Phân bổ theo tiêu chí' });
     await expect.poll(() => rule.textContent()).toContain('Khớp với kế hoạch');
 

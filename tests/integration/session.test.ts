@@ -222,18 +222,25 @@ describe('WorkbookSession', () => {
     expect((await reload()).places).toHaveLength(22);
   });
 
-  it('applying an allocation writes one line per commune as one undo step; re-applying updates them', async () => {
+  it('applying an allocation writes one line per commune in place of the envelope, as one undo step; re-applying updates them', async () => {
     const { s, demo, nodeIdx, settle, reload } = await open();
     const rec = da3Rule(demo);
     const split = await s.previewAllocation(ruleFromRecord(rec, s.places));
     expect(split?.ok).toBe(true);
     if (!split?.ok) return;
     const before = s.rollup!.plan[nodeIdx('DA3.TDA1')];
+    const source = s.lines.find((l) => l.nodeId === rec.nodeId)!;
     s.applyAllocation(rec, split.value);
     await settle();
-    expect(s.rollup!.plan[nodeIdx('DA3.TDA1')] - before).toBe(2_398 * TR);
+    // The 2.398 line the envelope came from is replaced: DA3.TDA1 stays 2.398, not 4.796. It held
+    // disbursements (153), so it stays with a plan of 0 rather than going.
+    expect(s.rollup!.plan[nodeIdx('DA3.TDA1')]).toBe(before);
+    expect(s.lineOf(source.id)!.plan).toBe(0);
+    expect(s.lineOf(source.id)!.disbursed).toBe(source.disbursed);
     const written = s.lines.filter((l) => l.allocation?.ruleId === 'rule-1');
     expect(written.length).toBe(23); // 22 communes + the reserve
+    // The split lines carry the source line's settings: its vintage and expected rate.
+    expect(new Set(written.map((l) => `${l.vintage}|${l.expectedRate}`))).toEqual(new Set([`${source.vintage}|${source.expectedRate}`]));
     expect(written.find((l) => l.allocation!.key === 'reserve:ldtbxh')!.plan).toBe(239 * TR);
     expect((await reload()).rules).toHaveLength(1);
 
@@ -243,7 +250,7 @@ describe('WorkbookSession', () => {
     s.applyAllocation(equal, again.value);
     await settle();
     expect(s.lines.filter((l) => l.allocation?.ruleId === 'rule-1')).toHaveLength(23);
-    expect(s.rollup!.plan[nodeIdx('DA3.TDA1')] - before).toBe(2_398 * TR);
+    expect(s.rollup!.plan[nodeIdx('DA3.TDA1')]).toBe(before);
     s.deleteRule('rule-1');
     await settle();
     expect((await reload()).rules).toHaveLength(0);
@@ -255,9 +262,21 @@ describe('WorkbookSession', () => {
     await settle();
     expect(s.lines.filter((l) => l.allocation)).toHaveLength(0);
     expect(s.rollup!.plan[nodeIdx('DA3.TDA1')]).toBe(before);
+    expect(s.lineOf(source.id)!.plan).toBe(source.plan);
     const saved = await reload();
     expect(saved.rules).toHaveLength(0);
     expect(saved.lines).toHaveLength(8);
+  });
+
+  it('an allocation written beside the envelope, when the user asks for that, adds to the item', async () => {
+    const { s, demo, nodeIdx, settle } = await open();
+    const rec = da3Rule(demo);
+    const split = await s.previewAllocation(ruleFromRecord(rec, s.places));
+    if (!split?.ok) throw new Error('split failed');
+    const before = s.rollup!.plan[nodeIdx('DA3.TDA1')];
+    s.applyAllocation(rec, split.value, 'add');
+    await settle();
+    expect(s.rollup!.plan[nodeIdx('DA3.TDA1')] - before).toBe(2_398 * TR);
   });
 
   it('a saved rule is flagged when a place, a written line or the places list changes, and re-applying clears the flag', async () => {

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { AllocationRuleRecord, Line, Place } from '../../src/domain/model';
 import { fromColumns, splitColumns, splitEnvelope, type AllocationRequest, type AllocationResult, type AllocationRule } from '../../src/domain/allocate';
 import { ok as okResult } from '../../src/domain/model';
-import { countMoved, linesForSplit, linesOfRule, nameAllocationProblem, requestFromRecord, ruleFromRecord } from '../../src/domain/allocation-plan';
+import { countMoved, linesForSplit, linesOfRule, nameAllocationProblem, requestFromRecord, ruleFromRecord, splitEffect } from '../../src/domain/allocation-plan';
 import { blankLine } from '../../src/domain/edit';
 import { RuleChecks } from '../../src/state/rule-checks.svelte';
 import { expectSameSplit } from './same-split';
@@ -158,5 +158,32 @@ describe('requestFromRecord', () => {
     const withHouseholds = requestFromRecord({ ...rule, criteria: [...rule.criteria, { key: 'households', weight: 1 }] }, places);
     expect(withHouseholds.values.poor).toBe(first.values.poor);
     expect([...withHouseholds.values.households]).toEqual([NaN, NaN, NaN]);
+  });
+});
+
+describe('writing a split where the envelope already sits', () => {
+  const envelope: Line = { ...blankLine('env', 'n1', 0, 2024), plan: 100 * TR, vintage: 2023, expectedRate: 80, carryEligible: true };
+  const other: Line = { ...blankLine('inv', 'n1', 1, 2024), capital: 'investment', plan: 7 * TR };
+
+  it('replacing keeps the item at its total; adding shows the double before it is written', () => {
+    const e = splitEffect(rule, splitOf(rule, places), [envelope, other]);
+    expect(e.before).toBe(107 * TR);
+    expect(e.replace).toBe(107 * TR);
+    expect(e.add).toBe(207 * TR);
+    expect(e.sources.map((l) => l.id)).toEqual(['env']);
+    const changes = linesForSplit(rule, splitOf(rule, places), [envelope, other], places, (() => { let n = 0; return () => `n${n++}`; })(), 'replace');
+    // The envelope line held only its plan: it goes; the investment line of another capital type stays.
+    expect(changes.find((c) => c.before?.id === 'env')?.after).toBeNull();
+    expect(changes.some((c) => c.before?.id === 'inv')).toBe(false);
+    const written = changes.filter((c) => !c.before).map((c) => c.after!);
+    expect(written.reduce((a, l) => a + l.plan, 0)).toBe(100 * TR);
+    // Each split line carries the envelope line's vintage, expected rate and carry-over eligibility.
+    for (const l of written) expect([l.vintage, l.expectedRate, l.carryEligible]).toEqual([2023, 80, true]);
+  });
+
+  it('a source line holding disbursements is kept at plan 0, so no disbursement is lost', () => {
+    const spent = { ...envelope, disbursed: 15 * TR };
+    const changes = linesForSplit(rule, splitOf(rule, places), [spent], places, (() => { let n = 0; return () => `n${n++}`; })(), 'replace');
+    expect(changes.find((c) => c.before?.id === 'env')?.after).toMatchObject({ plan: 0, disbursed: 15 * TR });
   });
 });
