@@ -323,7 +323,7 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
     const own = c.plan - c.carriedIn;
     const checked: BaseName = c.carriedIn === 0 ? 'year' : own === 0 ? 'carried' : 'both';
     const base = c.plan;
-    if (base === 0) return;
+    if (base <= 0) return; // no rate of a zero or negative plan (a negative one is flagged as such)
     const computed = rateOf(c.disbursed, base);
     if (Math.abs(computed - stated) < RATE_TOLERANCE) return;
     const numbers: CheckNumber[] = [...rates(stated, computed), { key: 'numerator', value: c.disbursed, as: 'amount' }, { key: 'base', value: base, as: 'amount' }];

@@ -100,6 +100,7 @@ export function readFieldInput(field: AnyField, raw: unknown, ctx: ReadContext):
     case 'expectedRate': {
       const r = parseRate(text, { locale: ctx.locale });
       if (!r.ok) return r;
+      if (!r.value.blank && r.value.value < 0) return fail('rate.negative', { text });
       return ok(r.value.blank ? null : r.value.value);
     }
     case 'asOf': {

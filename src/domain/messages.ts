@@ -60,6 +60,10 @@ export const CELL_INPUT_MESSAGES: MessageTable = {
     vi: '"{text}": hãy nhập Có hoặc Không.',
     en: '"{text}": enter Yes or No.',
   },
+  'rate.negative': {
+    vi: 'Tỷ lệ dự kiến "{text}" không được âm.',
+    en: 'The expected rate "{text}" cannot be negative.',
+  },
   'amount.negative': {
     vi: 'Số tiền "{text}" không được âm.',
     en: 'The amount "{text}" cannot be negative.',

@@ -463,9 +463,10 @@ export function isCounterpartShort(r: Rollup, k: number): boolean {
   return r.local[k] < r.requiredLocal[k];
 }
 
-/** Disbursement rate in percent (NaN when the plan is zero). */
+/** Disbursement rate in percent (NaN when the plan is zero or negative). */
 export function rateOf(disbursed: number, plan: number): number {
-  return plan === 0 ? NaN : (disbursed / plan) * 100;
+  // A rate of a negative plan (a downward adjustment) means nothing: none, not "−385 %".
+  return plan <= 0 ? NaN : (disbursed / plan) * 100;
 }
 
 /** The transferable buffers of a roll-up (for handing it across a worker boundary without copying). */

@@ -112,6 +112,11 @@ const STRINGS = {
   pasteIntoLines: { vi: 'Dán vào các dòng chi tiết kế tiếp (bỏ qua dòng tổng hợp)', en: 'Paste into the next lines (skip roll-up rows)' },
   pasteAddLines: { vi: 'Thêm {count} dòng rồi dán', en: 'Add {count} line(s) and paste' },
   pasteAddedLines: { vi: 'Đã thêm {count} dòng cho phần dán thừa. Ctrl+Z hoàn tác cả lần dán.', en: 'Added {count} line(s) for the rest of the paste. Ctrl+Z undoes the whole paste.' },
+  negativeKept: {
+    vi: 'Đã giữ {count} số âm: {list}. Coi là khoản điều chỉnh giảm hoặc thu hồi; tỷ lệ giải ngân không tính trên kế hoạch âm, và tab Kiểm tra ghi lại để soát.',
+    en: 'Kept {count} negative amount(s): {list}. Read as a downward adjustment or money returned; no disbursement rate is worked out on a negative plan, and the checks tab lists it for review.',
+  },
+  negativeTip: { vi: 'Số âm: khoản điều chỉnh giảm hoặc thu hồi (xem tab Kiểm tra)', en: 'Negative: a downward adjustment or money returned (see the checks tab)' },
   deletedLines: { vi: 'Đã xoá {count} dòng. Bấm Ctrl+Z để hoàn tác.', en: 'Deleted {count} line(s). Press Ctrl+Z to undo.' },
   selectNodeFirst: { vi: 'Chọn một mục hoặc một dòng trong bảng trước.', en: 'Select an item or a line in the grid first.' },
   keyboardHelp: {

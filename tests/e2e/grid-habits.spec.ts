@@ -87,3 +87,19 @@ describe('the notice bar', () => {
     await ctx.close();
   });
 });
+
+describe('negative amounts', () => {
+  it('a negative plan is kept as an adjustment but said at once, shows no rate, and is listed in the checks; a negative rate is refused', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.type(DA7_TDA2_LINE, 'plan', '-20');
+    await wb.expectText(DA7_TDA2_LINE, 'plan', '-20');
+    await expect.poll(() => wb.notice.textContent()).toContain('Đã giữ 1 số âm: -20');
+    expect(await wb.text(DA7_TDA2_LINE, 'rate')).toBe('');
+    await wb.type(DA7_TDA2_LINE, 'expected', '-5');
+    await expect.poll(() => wb.notice.textContent()).toContain('không được âm');
+    await wb.expectText(DA7_TDA2_LINE, 'expected', '90,00 %');
+    await page.getByRole('tab', { name: 'Kiểm tra' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('kế hoạch vốn là số âm (-20 triệu đồng)');
+    await ctx.close();
+  });
+});

@@ -195,7 +195,25 @@ export class BudgetGridAdapter {
     if (problems.length) {
       this.cb.onProblems(problems);
       this.hot.render();
-    } else if (inputs.length) this.cb.onAccepted?.();
+    } else if (inputs.length) {
+      this.cb.onAccepted?.();
+      this.sayNegatives(inputs);
+    }
+  }
+
+  /**
+   * A negative plan or disbursement is kept (a downward adjustment, money returned) but never
+   * silently: the user is told at once, the cell shows red, and the checks list it.
+   */
+  private sayNegatives(inputs: CellInput[]): void {
+    const kept: string[] = [];
+    for (const inp of inputs) {
+      if (inp.target.kind !== 'line' || (inp.field !== 'plan' && inp.field !== 'disbursed')) continue;
+      const line = this.session.lineOf(inp.target.id);
+      const value = line?.[inp.field] ?? 0;
+      if (value < 0) kept.push(`${formatAmount(value, this.view.unit, this.view.locale)} (${this.rowName(this.session.rowOfTarget(inp.target))})`);
+    }
+    if (kept.length) this.cb.onNotice?.('info', t(this.view.lang, 'negativeKept', { count: kept.length, list: kept.slice(0, 4).join(' · ') }), []);
   }
 
   /** The session input a value for a grid cell makes, or null when the cell takes no input. */
@@ -368,9 +386,16 @@ export class BudgetGridAdapter {
     const kind = rowKindOf(code);
     const cls = td.classList;
     cls.add(`pb-${kind}`);
+    // Long names are cut by the column width: the full text shows on hover (the marks below may
+    // give the cell a hover text of their own instead).
+    if (column.kind === 'text' && typeof value === 'string' && value.length > 24) td.title = value;
+    else td.removeAttribute('title');
     if (column.numeric) cls.add('htRight', 'pb-num');
     if (!column.field || (column.kind === 'amount' && kind !== 'line' && column.key !== 'statedPlan')) cls.add('pb-derived');
-    if (typeof value === 'string' && value.startsWith('-')) cls.add('pb-negative');
+    if (typeof value === 'string' && value.startsWith('-')) {
+      cls.add('pb-negative');
+      if (kind === 'line' && column.kind === 'amount') td.title = t(this.view.lang, 'negativeTip');
+    }
     if (column.key === 'delta' && value) cls.add('pb-delta');
     if (kind === 'node') cls.add(`pb-depth-${Math.min(this.session.tree.depth[rowNode(code)], 3)}`);
     if (col === this.colIndex.requiredLocal && kind !== 'line') this.markCounterpart(td, code);
@@ -378,9 +403,6 @@ export class BudgetGridAdapter {
     // A cell refused when typed, or brought in unread by an import (marked until it takes a value).
     const lineField = kind === 'line' ? fieldFor(column, kind) : undefined;
     if (this.invalid.has(targetKey(this.session.targetOfRow(code)) + '|' + col) || (lineField && this.session.isImportMarked(this.session.lines[code].id, lineField))) cls.add('htInvalid');
-    // Long names are cut by the column width: the full text shows on hover.
-    if (column.kind === 'text' && typeof value === 'string' && value.length > 24) td.title = value;
-    else td.removeAttribute('title');
     if (col === this.colIndex.name || col === this.colIndex.code) {
       const depth = kind === 'node' ? this.session.tree.depth[rowNode(code)] : kind === 'line' ? this.lineDepth(code) : 0;
       cls.add(`pb-indent-${Math.min(depth, 6)}`);
