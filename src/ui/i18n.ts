@@ -117,6 +117,11 @@ const STRINGS = {
     en: 'Kept {count} negative amount(s): {list}. Read as a downward adjustment or money returned; no disbursement rate is worked out on a negative plan, and the checks tab lists it for review.',
   },
   negativeTip: { vi: 'Số âm: khoản điều chỉnh giảm hoặc thu hồi (xem tab Kiểm tra)', en: 'Negative: a downward adjustment or money returned (see the checks tab)' },
+  renameConfirm: {
+    vi: 'Đổi tên hoặc mã của {count} mục trong cây chương trình (mục có mục con hoặc dòng kinh phí)?\n\n{list}\n\nBấm OK để đổi, Huỷ để giữ nguyên.',
+    en: 'Rename or recode {count} item(s) of the program tree (items holding sub-items or budget lines)?\n\n{list}\n\nOK to change, Cancel to keep them.',
+  },
+  renameKept: { vi: 'Giữ nguyên tên/mã của {count} mục trong cây chương trình.', en: 'Kept the name or code of {count} program item(s).' },
   deletedLines: { vi: 'Đã xoá {count} dòng. Bấm Ctrl+Z để hoàn tác.', en: 'Deleted {count} line(s). Press Ctrl+Z to undo.' },
   selectNodeFirst: { vi: 'Chọn một mục hoặc một dòng trong bảng trước.', en: 'Select an item or a line in the grid first.' },
   keyboardHelp: {

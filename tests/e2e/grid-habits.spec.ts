@@ -103,3 +103,23 @@ describe('negative amounts', () => {
     await ctx.close();
   });
 });
+
+describe('the program tree', () => {
+  it('asks before renaming a program item; Cancel keeps the name, OK renames it as one undo step', async () => {
+    const { ctx, page, wb } = await freshPage();
+    const name = 'Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng';
+    await expect.poll(() => wb.text('DA3', 'name')).toBe(name);
+    let asked = '';
+    page.once('dialog', (d) => ((asked = d.message()), void d.dismiss()));
+    await wb.type('DA3', 'name', 'x');
+    await expect.poll(() => asked).toContain(`DA3: "${name}" → "x"`);
+    await expect.poll(() => wb.notice.textContent()).toContain('Giữ nguyên tên/mã của 1 mục');
+    expect(await wb.text('DA3', 'name')).toBe(name);
+    page.once('dialog', (d) => void d.accept());
+    await wb.type('DA3', 'name', 'Sản xuất và dinh dưỡng');
+    await wb.expectText('DA3', 'name', 'Sản xuất và dinh dưỡng');
+    await page.keyboard.press('Control+z');
+    await wb.expectText('DA3', 'name', name);
+    await ctx.close();
+  });
+});

@@ -185,6 +185,12 @@ export class BudgetGridAdapter {
       });
     }
     this.pendingNewLineValues.clear();
+    const kept = this.confirmRenames(inputs);
+    if (kept.length < inputs.length) {
+      const drop = new Set(inputs.filter((i) => !kept.includes(i)));
+      for (let i = inputs.length - 1; i >= 0; i--) if (drop.has(inputs[i])) inputs.splice(i, 1), cols.splice(i, 1);
+      this.cb.onInfo(t(this.view.lang, 'renameKept', { count: drop.size }));
+    }
     if (!inputs.length && !newLines.length) return;
     const problems = this.session.setCells(inputs, { unit: this.view.unit, locale: this.view.locale }, newLines);
     inputs.forEach((inp, i) => this.invalid.delete(targetKey(inp.target) + '|' + cols[i]));
@@ -214,6 +220,29 @@ export class BudgetGridAdapter {
       if (value < 0) kept.push(`${formatAmount(value, this.view.unit, this.view.locale)} (${this.rowName(this.session.rowOfTarget(inp.target))})`);
     }
     if (kept.length) this.cb.onNotice?.('info', t(this.view.lang, 'negativeKept', { count: kept.length, list: kept.slice(0, 4).join(' · ') }), []);
+  }
+
+  /**
+   * A tree item that holds sub-items or lines (a project of the program, DA1…DA7, its sub-projects)
+   * is renamed or recoded only when the user says so: one stray keystroke must not rename it.
+   * Returns the inputs to apply (all of them, or all but those renames).
+   */
+  private confirmRenames(inputs: CellInput[]): CellInput[] {
+    const risky: string[] = [];
+    const asked = inputs.filter((inp) => {
+      if (inp.target.kind !== 'node' || (inp.field !== 'name' && inp.field !== 'code')) return false;
+      const row = this.session.rowOfTarget(inp.target);
+      const k = row >= 0 ? rowNode(this.session.rows[row]) : -1;
+      const node = this.session.nodeOf(inp.target.id);
+      if (!node || k < 0 || !(this.session.tree.hasChildren[k] || this.session.lineNode.includes(k))) return false;
+      const next = String(inp.raw ?? '').trim();
+      if (next === node[inp.field]) return false;
+      risky.push(`${node.code}: "${node[inp.field]}" → "${next}"`);
+      return true;
+    });
+    if (!asked.length) return inputs;
+    const yes = globalThis.confirm(t(this.view.lang, 'renameConfirm', { count: asked.length, list: risky.slice(0, 4).join('\n') }));
+    return yes ? inputs : inputs.filter((i) => !asked.includes(i));
   }
 
   /** The session input a value for a grid cell makes, or null when the cell takes no input. */
