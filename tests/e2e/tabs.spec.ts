@@ -16,6 +16,8 @@ describe('two tabs', () => {
     await one.open(baseUrl);
     const two = new Workbench(await ctx.newPage());
     await two.open(baseUrl);
+    // DA7.TDA2 holds a line: renaming it is confirmed.
+    one.page.once('dialog', (d) => void d.accept());
     await one.type('DA7.TDA2', 'name', 'Giám sát, đánh giá (tab 1)');
     await one.type('Tập huấn 217 người; giám sát 10 xã', 'plan', '300');
     await expect.poll(() => two.text(TOTAL, 'plan'), { timeout: 10_000, interval: 50 }).toBe('13.841');
