@@ -84,7 +84,7 @@ async function write(archive: WorkbookArchive, to: FileKind, opts: ConvertOption
   const view = planViewOf(archiveBaseline(archive));
   const settings = { unit: opts.unit, locale: opts.locale, lang: opts.lang };
   if (to === 'xlsx') return exportPlanXlsx(view, settings);
-  const separator = to === 'tsv' ? '\t' : (opts.separator ?? (opts.locale === 'vi' ? ';' : ','));
+  const separator = to === 'tsv' ? '\t' : opts.separator;
   return exportPlanCsv(view, { ...settings, separator });
 }
 

@@ -1,5 +1,6 @@
 // Tables as CSV text for Excel and other programs: UTF-8 with a BOM (so Excel shows Vietnamese
-// letters), a chosen separator (comma, semicolon or tab) and number format (vi 1234,5 / en 1234.5,
+// letters), one convention for every export: with vi numbers (decimal comma) the separator is ';',
+// as Excel with Vietnamese settings splits it, with en numbers ','; tab when asked. Number format (vi 1234,5 / en 1234.5,
 // no thousands separators unless asked, so "1.234" is never ambiguous), CRLF line ends, RFC 4180
 // quoting. One header row, then the rows; the headers of amount columns name the unit
 // ("Kế hoạch (triệu đồng)"). Formulas are written as their values. Text that a spreadsheet would run
@@ -13,6 +14,7 @@ import { DEFAULT_EXPORT, planTable, planViewOf, type ExportSettings, type PlanVi
 export type CsvSeparator = ',' | ';' | '\t';
 
 export interface CsvOptions {
+  /** Default: ';' with vi numbers, ',' with en (csvSeparatorFor). */
   separator?: CsvSeparator;
   /** Decimal mark of numbers: vi ',' (default), en '.'. */
   locale?: NumberLocale;
@@ -45,10 +47,15 @@ function cellText(c: TableCell, unit: AmountUnit, locale: NumberLocale, group: b
   return '';
 }
 
+/** The separator of the house convention: ';' where the decimal mark is a comma (vi), else ','. */
+export function csvSeparatorFor(locale: NumberLocale): CsvSeparator {
+  return locale === 'vi' ? ';' : ',';
+}
+
 /** The table as CSV bytes (UTF-8 with BOM): the header row, then the rows; no title lines. */
 export function writeTableCsv(table: Pick<Table, 'headers' | 'rows' | 'unit'>, opts: CsvOptions = {}): Uint8Array {
-  const sep = opts.separator ?? ',';
   const locale = opts.locale ?? 'vi';
+  const sep = opts.separator ?? csvSeparatorFor(locale);
   const group = opts.group ?? false;
   const unit = unitName(table.unit, opts.lang ?? 'vi');
   const amounts = amountColumns(table);

@@ -274,7 +274,7 @@ export class AppState {
     const data = { workbook: s.workbook, nodes: s.tree.nodes, scenarios: [s.scenario], lines: s.lines, places: s.places, rules: s.rules };
     const settings = { unit: this.unit, locale: this.locale, lang: this.lang };
     // The xlsx writer is loaded only when a spreadsheet is asked for.
-    const bytes = kind === 'xlsx' ? await (await import('../io/export-xlsx')).exportPlanXlsx(data, settings, onProgress) : exportPlanCsv(data, { ...settings, separator: this.locale === 'vi' ? ';' : ',' });
+    const bytes = kind === 'xlsx' ? await (await import('../io/export-xlsx')).exportPlanXlsx(data, settings, onProgress) : exportPlanCsv(data, settings);
     return { fileName: `${fileStem(s.workbook.name)}-${fileStem(s.scenario.name || 'goc')}.${kind}`, data: bytes };
   }
 

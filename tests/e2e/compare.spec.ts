@@ -86,20 +86,21 @@ describe('compare view', () => {
     expect(await cmp.text('(không ghi đơn vị)', 'plan:d1')).toBe('▲ +543,6');
     await wb.screenshot('21-compare-by-unit');
 
-    // The CSV names the scenarios and the unit in its header, numbers in vi format; the .xlsx has
+    // The CSV names the scenarios and the unit in its header, numbers in vi format split by ";" (as
+    // Excel with Vietnamese settings reads it); the .xlsx has
     // the workbook, the scenarios and the roll-up above the table.
     const csv = await download(page, 'cmp-export-csv');
     expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const lines = csv.toString('utf8').slice(1).split('\r\n');
     expect(lines[0]).toBe(
-      'Mã,Nội dung,Kế hoạch vốn — Kịch bản gốc (gốc) (triệu đồng),Kế hoạch vốn — DA2 +10 % (triệu đồng),Kế hoạch vốn — Δ DA2 +10 % (triệu đồng),' +
-        'Kế hoạch vốn — Δ % DA2 +10 %,Dự kiến giải ngân cuối năm — Kịch bản gốc (gốc) (triệu đồng),Dự kiến giải ngân cuối năm — DA2 +10 % (triệu đồng),' +
-        'Dự kiến giải ngân cuối năm — Δ DA2 +10 % (triệu đồng),Dự kiến giải ngân cuối năm — Δ % DA2 +10 %',
+      'Mã;Nội dung;Kế hoạch vốn — Kịch bản gốc (gốc) (triệu đồng);Kế hoạch vốn — DA2 +10 % (triệu đồng);Kế hoạch vốn — Δ DA2 +10 % (triệu đồng);' +
+        'Kế hoạch vốn — Δ % DA2 +10 %;Dự kiến giải ngân cuối năm — Kịch bản gốc (gốc) (triệu đồng);Dự kiến giải ngân cuối năm — DA2 +10 % (triệu đồng);' +
+        'Dự kiến giải ngân cuối năm — Δ DA2 +10 % (triệu đồng);Dự kiến giải ngân cuối năm — Δ % DA2 +10 %',
     );
     // DA2 and DA3.TDA1 state no unit: 2.398 + 5.436 → 2.398 + 5.979,6 (+6,94 %).
-    expect(lines[1]).toBe(',(không ghi đơn vị),7834,"8377,6","543,6","6,94",7834,"8377,6","543,6","6,94"');
-    expect(lines[2].startsWith(`DA2,"${DA2_LINE}",5436,"5979,6","543,6",10,`)).toBe(true);
-    expect(lines[3].startsWith(',Tổng cộng chương trình,13819,"14362,6","543,6","3,93",')).toBe(true);
+    expect(lines[1]).toBe(';(không ghi đơn vị);7834;8377,6;543,6;6,94;7834;8377,6;543,6;6,94');
+    expect(lines[2]).toBe(`DA2;"${DA2_LINE}";5436;5979,6;543,6;10;5436;5979,6;543,6;10`);
+    expect(lines[3]).toContain(';Tổng cộng chương trình;13819;14362,6;543,6;3,93;');
     const xlsx = new ExcelJS.Workbook();
     await xlsx.xlsx.load((await download(page, 'cmp-export-xlsx')) as unknown as ArrayBuffer);
     const sheet = xlsx.worksheets[0];

@@ -102,12 +102,12 @@ describe('compare table (exports)', () => {
     expect(table.rows[0]).toMatchObject({ kind: 'parent', depth: 0 });
   });
 
-  it('writes a CSV with the scenario names and the unit in the header, vi numbers, and inert text', () => {
+  it('writes a CSV with the scenario names and the unit in the header, vi numbers split by ";" as Excel in Vietnamese reads them, and inert text', () => {
     const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(writeTableCsv(compareTable(outcome('project', ['plan'], true), VI, 'Cao Lộc 2023'), { locale: 'vi', lang: 'vi' }));
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('\uFEFFMã,Nội dung,Kế hoạch vốn — Kịch bản gốc (gốc) (triệu đồng),Kế hoạch vốn — Biến thể (triệu đồng),Kế hoạch vốn — Δ Biến thể (triệu đồng),Kế hoạch vốn — Δ % Biến thể');
-    expect(lines).toContain(`,"'=HYPERLINK(""x"")",,100,100,`);
-    expect(lines).toContain(',Tổng cộng chương trình,13819,"13796,6","-22,4","-0,16"');
+    expect(lines[0]).toBe('\uFEFFMã;Nội dung;Kế hoạch vốn — Kịch bản gốc (gốc) (triệu đồng);Kế hoạch vốn — Biến thể (triệu đồng);Kế hoạch vốn — Δ Biến thể (triệu đồng);Kế hoạch vốn — Δ % Biến thể');
+    expect(lines).toContain(`;"'=HYPERLINK(""x"")";;100;100;`);
+    expect(lines).toContain(';Tổng cộng chương trình;13819;13796,6;-22,4;-0,16');
   });
 });
 
