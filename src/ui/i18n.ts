@@ -122,6 +122,10 @@ const STRINGS = {
     en: 'Rename or recode {count} item(s) of the program tree (items holding sub-items or budget lines)?\n\n{list}\n\nOK to change, Cancel to keep them.',
   },
   renameKept: { vi: 'Giữ nguyên tên/mã của {count} mục trong cây chương trình.', en: 'Kept the name or code of {count} program item(s).' },
+  menuCopy: { vi: 'Sao chép (Ctrl+C)', en: 'Copy (Ctrl+C)' },
+  menuCut: { vi: 'Cắt (Ctrl+X)', en: 'Cut (Ctrl+X)' },
+  menuPaste: { vi: 'Dán (Ctrl+V)', en: 'Paste (Ctrl+V)' },
+  menuPasteKeys: { vi: 'Trình duyệt không cho đọc bộ nhớ tạm từ menu: hãy bấm Ctrl+V để dán.', en: 'The browser does not let the menu read the clipboard: press Ctrl+V to paste.' },
   deletedLines: { vi: 'Đã xoá {count} dòng. Bấm Ctrl+Z để hoàn tác.', en: 'Deleted {count} line(s). Press Ctrl+Z to undo.' },
   selectNodeFirst: { vi: 'Chọn một mục hoặc một dòng trong bảng trước.', en: 'Select an item or a line in the grid first.' },
   keyboardHelp: {

@@ -123,3 +123,19 @@ describe('the program tree', () => {
     await ctx.close();
   });
 });
+
+describe('the context menu', () => {
+  it('is all in the interface language', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.select(DA7_TDA2_LINE, 'plan');
+    await wb.cell(DA7_TDA2_LINE, 'plan').click({ button: 'right' });
+    const menu = page.locator('.htContextMenu:visible');
+    await menu.waitFor();
+    const items = (await menu.locator('td').allTextContents()).map((s) => s.trim()).filter(Boolean);
+    await wb.screenshot('54-context-menu');
+    expect(items).toContain('Sao chép (Ctrl+C)');
+    expect(items).toContain('Cắt (Ctrl+X)');
+    expect(items.join(' | ')).not.toMatch(/\b(Copy|Cut|Paste|Undo|Redo|Insert|Remove|Clear)\b/);
+    await ctx.close();
+  });
+});

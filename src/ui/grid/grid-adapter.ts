@@ -531,8 +531,22 @@ export class BudgetGridAdapter {
       outdent: { name: () => t(L, 'outdent'), disabled: () => !nodeTarget(), callback: () => this.session.shiftNode(nodeTarget()!, 'out') },
       delete_node: { name: () => t(L, 'deleteNode'), disabled: () => !nodeTarget(), callback: () => this.deleteSelectedNode() },
       sep2: '---------',
-      copy: { name: () => (L === 'vi' ? 'Sao chép' : 'Copy'), key: 'copy' } as Handsontable.plugins.ContextMenu.MenuItemConfig,
+      // Handsontable's own copy and cut items keep their English names: the app's items, in its language.
+      pb_copy: { name: () => t(L, 'menuCopy'), callback: () => this.hot.getPlugin('copyPaste').copy() },
+      pb_cut: { name: () => t(L, 'menuCut'), disabled: () => this.session.frozen, callback: () => this.hot.getPlugin('copyPaste').cut() },
+      pb_paste: { name: () => t(L, 'menuPaste'), disabled: () => this.session.frozen, callback: () => void this.pasteFromClipboard() },
     };
+  }
+
+  /** "Paste" from the menu: the clipboard read as Ctrl+V reads it, or, when the browser refuses, how to paste. */
+  private async pasteFromClipboard(): Promise<void> {
+    try {
+      const text = await navigator.clipboard.readText();
+      const rows = text.replace(/\r?\n$/, '').split(/\r?\n/).map((r) => r.split('\t'));
+      this.onPaste(rows);
+    } catch {
+      this.cb.onInfo(t(this.view.lang, 'menuPasteKeys'));
+    }
   }
 
   /** Adds a line under the selected node, or after the selected line. */
