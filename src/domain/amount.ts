@@ -231,20 +231,31 @@ function joinDigits(
 }
 
 /** The exact amount in `unit`: as many decimals as the đồng need, no trailing zeros, so that
- * parseAmount(formatAmount(x, u, l), { unit: u, locale: l }) gives back x for every integer x.
+ * parseAmount(formatAmount(x, u, l), { unit: u, locale: l }) gives back x for every integer x
+ * (unless `maxDecimals` asks for a rounded figure to show, see below).
  * Grouped by thousands unless `group: false` (the cell editor). NaN or ±Infinity → "".
  * Throws on a non-integer: money is integer đồng, so a fraction here is a bug upstream. */
 export function formatAmount(
   dong: number,
   unit: AmountUnit,
   locale: NumberLocale,
-  opts: { group?: boolean } = {},
+  opts: { group?: boolean; maxDecimals?: number } = {},
 ): string {
   if (!Number.isFinite(dong)) return '';
   if (!Number.isInteger(dong)) throw new RangeError(`formatAmount: ${dong} is not whole đồng`);
-  const exponent = UNIT_EXPONENT[unit];
+  let exponent = UNIT_EXPONENT[unit];
   // BigInt of an integer double is exact; its decimal digits are the integer's digits.
-  const digits = (dong < 0 ? -BigInt(dong) : BigInt(dong)).toString().padStart(exponent + 1, '0');
+  let magnitude = dong < 0 ? -BigInt(dong) : BigInt(dong);
+  // For display only: at most maxDecimals decimals, rounded half away from zero (never for editing
+  // or files, which need the exact amount).
+  const max = opts.maxDecimals;
+  if (max !== undefined && max >= 0 && max < exponent) {
+    const divisor = 10n ** BigInt(exponent - max);
+    magnitude = (magnitude + divisor / 2n) / divisor;
+    exponent = max;
+    if (magnitude === 0n) return '0';
+  }
+  const digits = magnitude.toString().padStart(exponent + 1, '0');
   const int = digits.slice(0, digits.length - exponent);
   const frac = digits.slice(digits.length - exponent).replace(/0+$/, '');
   const sign = dong < 0 ? '-' : '';

@@ -54,10 +54,12 @@ interface Prefs {
   lang: Lang;
   unit: AmountUnit;
   locale: NumberLocale;
+  /** At most this many decimals shown for amounts; null shows every decimal the đồng need. */
+  maxDecimals: number | null;
 }
 
 function loadPrefs(): Prefs {
-  const fallback: Prefs = { lang: 'vi', unit: 'trieu', locale: 'vi' };
+  const fallback: Prefs = { lang: 'vi', unit: 'trieu', locale: 'vi', maxDecimals: 3 };
   try {
     const raw = globalThis.localStorage?.getItem(PREFS_KEY);
     if (!raw) return fallback;
@@ -66,6 +68,7 @@ function loadPrefs(): Prefs {
       lang: p.lang === 'en' ? 'en' : 'vi',
       unit: (['dong', 'nghin', 'trieu', 'ty'] as const).includes(p.unit as AmountUnit) ? (p.unit as AmountUnit) : 'trieu',
       locale: p.locale === 'en' ? 'en' : 'vi',
+      maxDecimals: p.maxDecimals === null ? null : Number.isInteger(p.maxDecimals) && p.maxDecimals! >= 0 && p.maxDecimals! <= 9 ? p.maxDecimals! : 3,
     };
   } catch {
     return fallback;
@@ -76,6 +79,7 @@ export class AppState {
   lang = $state<Lang>('vi');
   unit = $state<AmountUnit>('trieu');
   locale = $state<NumberLocale>('vi');
+  maxDecimals = $state<number | null>(3);
   workbooks = $state.raw<Workbook[]>([]);
   session = $state.raw<WorkbookSession | null>(null);
   notice = $state<Notice | null>(null);
@@ -90,6 +94,7 @@ export class AppState {
     this.lang = prefs.lang;
     this.unit = prefs.unit;
     this.locale = prefs.locale;
+    this.maxDecimals = prefs.maxDecimals;
     this.db = openDatabase(dbName);
     this.db.onVersionChange = () => {
       this.needsReload = true;
@@ -115,7 +120,7 @@ export class AppState {
 
   savePrefs(): void {
     try {
-      globalThis.localStorage?.setItem(PREFS_KEY, JSON.stringify({ lang: this.lang, unit: this.unit, locale: this.locale }));
+      globalThis.localStorage?.setItem(PREFS_KEY, JSON.stringify({ lang: this.lang, unit: this.unit, locale: this.locale, maxDecimals: this.maxDecimals }));
     } catch {
       // Private mode or storage disabled: the settings simply last for this visit.
     }

@@ -126,6 +126,13 @@ const STRINGS = {
   menuCut: { vi: 'Cắt (Ctrl+X)', en: 'Cut (Ctrl+X)' },
   menuPaste: { vi: 'Dán (Ctrl+V)', en: 'Paste (Ctrl+V)' },
   menuPasteKeys: { vi: 'Trình duyệt không cho đọc bộ nhớ tạm từ menu: hãy bấm Ctrl+V để dán.', en: 'The browser does not let the menu read the clipboard: press Ctrl+V to paste.' },
+  selSum: { vi: 'Tổng', en: 'Sum' },
+  selCount: { vi: 'Số ô', en: 'Count' },
+  selAverage: { vi: 'Trung bình', en: 'Average' },
+  selMixed: { vi: 'Vùng chọn có cả dòng tổng hợp và dòng chi tiết: tổng có thể tính trùng', en: 'Roll-up rows and lines are both selected: the sum may count money twice' },
+  exactAmount: { vi: 'Số chính xác: {value}', en: 'Exact amount: {value}' },
+  decimals: { vi: 'Số lẻ', en: 'Decimals' },
+  decimalsAll: { vi: 'đủ', en: 'all' },
   deletedLines: { vi: 'Đã xoá {count} dòng. Bấm Ctrl+Z để hoàn tác.', en: 'Deleted {count} line(s). Press Ctrl+Z to undo.' },
   selectNodeFirst: { vi: 'Chọn một mục hoặc một dòng trong bảng trước.', en: 'Select an item or a line in the grid first.' },
   keyboardHelp: {

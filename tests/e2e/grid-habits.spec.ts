@@ -139,3 +139,44 @@ describe('the context menu', () => {
     await ctx.close();
   });
 });
+
+describe('numbers as offices read them', () => {
+  it('shows at most 3 decimals in triệu by default, the exact figure on hover and when editing, and every decimal when asked', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.expectText('DA2', 'requiredLocal', '94,043');
+    expect(await wb.cell('DA2', 'requiredLocal').getAttribute('title')).toContain('94,0428');
+    // Editing shows the exact amount, so Enter on an untouched cell changes nothing.
+    await wb.type(DA7_TDA2_LINE, 'plan', '278,1234');
+    await wb.expectText(DA7_TDA2_LINE, 'plan', '278,123');
+    expect(await wb.cell(DA7_TDA2_LINE, 'plan').getAttribute('title')).toBe('Số chính xác: 278,1234');
+    await wb.select(DA7_TDA2_LINE, 'plan');
+    await page.keyboard.press('F2');
+    expect(await page.locator('.handsontableInputHolder textarea').inputValue()).toBe('278,1234');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('max-decimals').selectOption('all');
+    await wb.expectText(DA7_TDA2_LINE, 'plan', '278,1234');
+    await wb.expectText('DA2', 'requiredLocal', '94,0428');
+    await ctx.close();
+  });
+});
+
+describe('selection summary', () => {
+  it('shows the sum, count and average of the amounts selected, in the grid unit, and warns when roll-ups and lines are mixed', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.select('06 lớp, khoảng 1.268 cộng tác viên', 'plan');
+    await page.keyboard.press('Shift+ArrowRight');
+    const bar = page.getByTestId('selection-sum');
+    await expect.poll(() => bar.textContent()).toContain('Tổng: 840');
+    expect(await bar.textContent()).toContain('Số ô: 2');
+    expect(await bar.textContent()).toContain('Trung bình: 420');
+    expect(await bar.textContent()).toContain('triệu đồng');
+    expect(await bar.textContent()).not.toContain('tính trùng');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    // 520 + 320, DA7.TDA2 278 + 122 and its line 278 + 122: the roll-up and its line both counted.
+    await expect.poll(() => bar.textContent()).toContain('Tổng: 1.640');
+    expect(await bar.textContent()).toContain('tính trùng');
+    await wb.screenshot('55-selection-sum');
+    await ctx.close();
+  });
+});

@@ -635,3 +635,23 @@ describe('parseDate and formatDate', () => {
     );
   });
 });
+
+describe('formatAmount with maxDecimals (shown, not stored)', () => {
+  it('rounds half away from zero to the decimals asked, and leaves fewer decimals alone', () => {
+    expect(formatAmount(94_042_800, 'trieu', 'vi', { maxDecimals: 3 })).toBe('94,043');
+    expect(formatAmount(-94_042_500, 'trieu', 'vi', { maxDecimals: 3 })).toBe('-94,043');
+    expect(formatAmount(1_234_500_000, 'trieu', 'vi', { maxDecimals: 3 })).toBe('1.234,5');
+    expect(formatAmount(999_999_600, 'trieu', 'en', { maxDecimals: 3 })).toBe('1,000');
+    expect(formatAmount(400, 'trieu', 'vi', { maxDecimals: 3 })).toBe('0');
+  });
+
+  it('never differs from the exact amount by more than half the last decimal shown (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 50), max: 2 ** 50 }), fc.integer({ min: 0, max: 5 }), (dong, max) => {
+        const shown = parseAmount(formatAmount(dong, 'trieu', 'vi', { maxDecimals: max }), { unit: 'trieu', locale: 'vi' });
+        expect(shown.ok).toBe(true);
+        if (shown.ok) expect(Math.abs(shown.value.value - dong)).toBeLessThanOrEqual(10 ** (6 - max) / 2);
+      }),
+    );
+  });
+});

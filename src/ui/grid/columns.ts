@@ -2,6 +2,7 @@
 // is formatted in the chosen unit, and which row kinds may edit it.
 
 import type { AmountUnit, Lang, NumberLocale } from '../../domain/model';
+import type { Rollup } from '../../domain/rollup';
 import { MONTH_COUNT } from '../../domain/model';
 import type { AnyField } from '../../domain/edit';
 import { MONTH_FIELDS, monthIndex, statedForYear } from '../../domain/edit';
@@ -20,6 +21,14 @@ export interface ViewSettings {
   unit: AmountUnit;
   locale: NumberLocale;
   lang: Lang;
+  /** At most this many decimals shown for amounts (rounded for the eye; edits and copies stay exact). */
+  maxDecimals?: number;
+}
+
+/** An amount as the view shows it: in its unit, with at most its decimals (but never a non-zero amount as 0). */
+export function shownAmount(dong: number, view: ViewSettings): string {
+  const shown = formatAmount(dong, view.unit, view.locale, { maxDecimals: view.maxDecimals });
+  return shown === '0' && dong !== 0 ? formatAmount(dong, view.unit, view.locale) : shown;
 }
 
 export interface GridColumn {
@@ -169,8 +178,97 @@ const PENDING = '…';
  * The text a cell shows (and copies, and offers to the editor). Amounts are formatted exactly in the
  * chosen unit; derived figures come from the worker's roll-up, shown as "…" until it arrives.
  */
+/**
+ * The amount a cell shows, in đồng: null for a blank cell (or a column that holds no amount),
+ * undefined while the roll-up it needs is still on its way. What cellText formats, and what the
+ * selection summary adds up.
+ */
+export function cellAmount(s: WorkbookSession, code: number, key: string): number | null | undefined {
+  const r = s.rollup;
+  const num = (v: number | undefined | null) => (v === undefined || v === null || Number.isNaN(v) ? null : v);
+  const month = monthIndex(key);
+  if (code >= 0) {
+    const l = s.lines[code];
+    if (!l) return null;
+    const rolled = (a: keyof Rollup) => (r ? num((r[a] as Float64Array)[code]) : undefined);
+    switch (key) {
+      case 'plan':
+        return l.plan;
+      case 'disbursed':
+        return l.disbursed;
+      case 'projected':
+        return rolled('lineProjected');
+      case 'unspent':
+        return rolled('lineUnspent');
+      case 'requiredLocal':
+        return r && r.lineRequired[code] ? r.lineRequired[code] : null;
+      case 'statedPlan':
+        return num(l.stated?.plan);
+      case 'delta':
+        return l.stated?.plan === undefined ? null : l.plan - l.stated.plan;
+      case 'carriedIn':
+        return l.vintage < s.workbook.year ? l.plan : null;
+      case 'ownPlan':
+        return l.vintage < s.workbook.year ? null : l.plan;
+      case 'runRate':
+        return rolled('lineRunRate');
+      case 'carryOver':
+        return rolled('lineCarry');
+      case 'lapse':
+        return rolled('lineLapse');
+      case 'carryConfirmed':
+        return num(l.carryConfirmed);
+    }
+    return month >= 0 ? num(l.months?.[month]) : null;
+  }
+  const isTotal = code === TOTAL_ROW;
+  const k = isTotal ? (r?.nodeCount ?? -1) : rowNode(code);
+  const stated = isTotal ? statedForYear(s.workbook).plan : s.tree.nodes[k]?.stated?.plan;
+  if (key === 'statedPlan') return num(stated);
+  if (key === 'delta' && stated === undefined) return null;
+  if (!r) return ROLLED_KEYS.has(key) || month >= 0 ? undefined : null;
+  switch (key) {
+    case 'plan':
+      return r.plan[k];
+    case 'disbursed':
+      return r.disbursed[k];
+    case 'projected':
+      return r.projected[k];
+    case 'unspent':
+      return r.unspent[k];
+    case 'requiredLocal':
+      return r.requiredLocal[k] || null;
+    case 'delta':
+      return stated === undefined ? null : r.plan[k] - stated;
+    case 'carriedIn':
+      return r.carriedIn[k];
+    case 'ownPlan':
+      return r.plan[k] - r.carriedIn[k];
+    case 'runRate':
+      return r.runRate[k] || null;
+    case 'carryOver':
+      return r.carryOver[k];
+    case 'lapse':
+      return r.lapse[k];
+  }
+  return month >= 0 && r.monthsKnown[k] ? r.months[k * MONTH_COUNT + month] : null;
+}
+
+/** Columns of roll-up rows whose figure comes from the roll-up. */
+const ROLLED_KEYS = new Set(['plan', 'disbursed', 'projected', 'unspent', 'requiredLocal', 'delta', 'carriedIn', 'ownPlan', 'runRate', 'carryOver', 'lapse']);
+
+/** Whether a column shows amounts (what cellAmount reads). */
+export function isAmountColumn(c: GridColumn): boolean {
+  return c.kind === 'amount' || c.kind === 'derived-amount' || c.kind === 'delta';
+}
+
 export function cellText(s: WorkbookSession, code: number, c: GridColumn, view: ViewSettings): string {
-  const amt = (v: number | undefined | null) => (v === undefined || v === null || Number.isNaN(v) ? '' : formatAmount(v, view.unit, view.locale));
+  if (isAmountColumn(c)) {
+    const v = cellAmount(s, code, c.key);
+    if (v === undefined) return PENDING;
+    if (v === null) return '';
+    return c.kind === 'delta' ? signed(v, view) : formatAmount(v, view.unit, view.locale);
+  }
   const r = s.rollup;
   if (code >= 0) {
     const l = s.lines[code];
@@ -188,93 +286,39 @@ export function cellText(s: WorkbookSession, code: number, c: GridColumn, view: 
         return CAPITAL_LABELS[view.lang][l.capital];
       case 'vintage':
         return String(l.vintage);
-      case 'plan':
-        return amt(l.plan);
-      case 'disbursed':
-        return amt(l.disbursed);
       case 'asOf':
         return formatDate(l.asOf, view.locale);
       case 'rate':
         return formatRate(rateOf(l.disbursed, l.plan), view.locale);
       case 'expected':
         return l.expectedRate === null ? '' : formatRate(l.expectedRate, view.locale);
-      case 'projected':
-        return r ? amt(r.lineProjected[code]) : PENDING;
-      case 'unspent':
-        return r ? amt(r.lineUnspent[code]) : PENDING;
-      case 'requiredLocal':
-        return r && r.lineRequired[code] ? amt(r.lineRequired[code]) : '';
-      case 'statedPlan':
-        return amt(l.stated?.plan);
-      case 'delta':
-        return l.stated?.plan === undefined ? '' : signed(l.plan - l.stated.plan, view);
-      case 'carriedIn':
-        return l.vintage < s.workbook.year ? amt(l.plan) : '';
-      case 'ownPlan':
-        return l.vintage < s.workbook.year ? '' : amt(l.plan);
       case 'method':
         return l.method ? METHOD_LABELS[view.lang][l.method] : '';
-      case 'runRate':
-        return r ? amt(r.lineRunRate[code]) : PENDING;
       case 'carryEligible':
         return YES_NO_LABELS[view.lang][l.carryEligible ? 'yes' : 'no'];
-      case 'carryOver':
-        return r ? amt(r.lineCarry[code]) : PENDING;
-      case 'lapse':
-        return r ? amt(r.lineLapse[code]) : PENDING;
       case 'deadline':
         return formatDate(deadlineOf(l, s.workbook), view.locale);
-      case 'carryConfirmed':
-        return amt(l.carryConfirmed);
       case 'flags':
         return r ? flagLabels(r.lineFlags[code], view.lang) : '';
     }
-    const month = monthIndex(c.key);
-    return month >= 0 ? amt(l.months?.[month]) : '';
+    return '';
   }
   const isTotal = code === TOTAL_ROW;
   const k = isTotal ? (r?.nodeCount ?? -1) : rowNode(code);
   const node = isTotal ? null : s.tree.nodes[k];
-  const stated = isTotal ? statedForYear(s.workbook).plan : node?.stated?.plan;
   switch (c.key) {
     case 'code':
       return node?.code ?? '';
     case 'name':
       return node ? node.name : t(view.lang, 'total');
-    case 'plan':
-      return r ? amt(r.plan[k]) : PENDING;
-    case 'disbursed':
-      return r ? amt(r.disbursed[k]) : PENDING;
     case 'rate':
       return r ? formatRate(rateOf(r.disbursed[k], r.plan[k]), view.locale) : PENDING;
-    case 'projected':
-      return r ? amt(r.projected[k]) : PENDING;
-    case 'unspent':
-      return r ? amt(r.unspent[k]) : PENDING;
-    case 'requiredLocal':
-      return r ? (r.requiredLocal[k] ? amt(r.requiredLocal[k]) : '') : PENDING;
-    case 'statedPlan':
-      return amt(stated);
-    case 'delta':
-      if (stated === undefined) return '';
-      return r ? signed(r.plan[k] - stated, view) : PENDING;
-    case 'carriedIn':
-      return r ? amt(r.carriedIn[k]) : PENDING;
-    case 'ownPlan':
-      return r ? amt(r.plan[k] - r.carriedIn[k]) : PENDING;
-    case 'runRate':
-      return r ? (r.runRate[k] ? amt(r.runRate[k]) : '') : PENDING;
-    case 'carryOver':
-      return r ? amt(r.carryOver[k]) : PENDING;
-    case 'lapse':
-      return r ? amt(r.lapse[k]) : PENDING;
     case 'flags':
       return r && r.flagged[k] ? `⚠ ${r.flagged[k]}` : '';
     case 'method':
       return isTotal ? `${METHOD_LABELS[view.lang][projectionOf(s.workbook).method]}` : '';
   }
-  const month = monthIndex(c.key);
-  return month >= 0 && r && r.monthsKnown[k] ? amt(r.months[k * MONTH_COUNT + month]) : '';
+  return '';
 }
 
 function signed(v: number, view: ViewSettings): string {

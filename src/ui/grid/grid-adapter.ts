@@ -6,7 +6,7 @@ import Handsontable, { type CellRange } from 'handsontable';
 import type { CellChange, ChangeSource } from 'handsontable/settings';
 import type { CellInput, CellProblem, RowTarget, WorkbookSession } from '../../state/session.svelte';
 import { TOTAL_ROW, rowNode } from '../../state/rows';
-import { GRID_COLUMNS, cellText, columnHeaders, fieldFor, flagTip, rowKindOf, selectOptions, type GridColumn, type ViewSettings } from './columns';
+import { GRID_COLUMNS, cellAmount, cellText, columnHeaders, fieldFor, flagTip, isAmountColumn, rowKindOf, selectOptions, shownAmount, type GridColumn, type ViewSettings } from './columns';
 import { t } from '../i18n';
 import { isCounterpartShort } from '../../domain/rollup';
 import { formatAmount } from '../../domain/amount';
@@ -27,6 +27,18 @@ export interface GridCallbacks {
   onAccepted?(): void;
   /** The row code (see state/rows) under the active cell, after each selection. */
   onSelectRow?(code: number): void;
+  /** The sum, count and average of the amounts selected, after each selection and repaint. */
+  onSelectionSum?(sum: SelectionSum | null): void;
+}
+
+/** What the status bar says of the cells selected, as Excel's does (amounts in đồng). */
+export interface SelectionSum {
+  sum: number;
+  count: number;
+  /** Cells selected in all (amounts or not). */
+  cells: number;
+  /** Roll-up rows and the lines under them both selected: their amounts may be counted twice. */
+  mixed: boolean;
 }
 
 interface RowRef {
@@ -77,6 +89,7 @@ export class BudgetGridAdapter {
       afterSelectionEnd: (row) => {
         const code = this.session.rows[row];
         if (code !== undefined) this.cb.onSelectRow?.(code);
+        this.cb.onSelectionSum?.(this.selectionSum());
       },
       contextMenu: { items: this.menuItems() },
     });
@@ -92,6 +105,43 @@ export class BudgetGridAdapter {
       this.hot.render();
       this.applyFocusRequest();
     }
+    this.cb.onSelectionSum?.(this.selectionSum());
+  }
+
+  /** The amounts in the cells selected: sum, count, and whether roll-ups and lines are mixed. */
+  selectionSum(): SelectionSum | null {
+    const ranges = this.hot.getSelected();
+    if (!ranges?.length) return null;
+    const out: SelectionSum = { sum: 0, count: 0, cells: 0, mixed: false };
+    let nodes = false;
+    let lines = false;
+    const seen = ranges.length > 1 ? new Set<number>() : null;
+    const rows = this.session.rows;
+    for (const [r1, c1, r2, c2] of ranges) {
+      const rTop = Math.max(Math.min(r1, r2), 0);
+      const rEnd = Math.min(Math.max(r1, r2), rows.length - 1);
+      const cols = this.cols.slice(Math.max(Math.min(c1, c2), 0), Math.max(c1, c2) + 1).map((c, i) => ({ c, i: Math.max(Math.min(c1, c2), 0) + i }));
+      const amountCols = cols.filter(({ c }) => isAmountColumn(c));
+      for (let r = rTop; r <= rEnd; r++) {
+        const code = rows[r];
+        for (const { c, i } of amountCols) {
+          if (seen) {
+            const key = r * this.cols.length + i;
+            if (seen.has(key)) continue;
+            seen.add(key);
+          }
+          const v = cellAmount(this.session, code, c.key);
+          if (typeof v !== 'number') continue;
+          out.sum += v;
+          out.count++;
+          if (code >= 0) lines = true;
+          else nodes = true;
+        }
+        out.cells += cols.length;
+      }
+    }
+    out.mixed = nodes && lines;
+    return out;
   }
 
   /** Reloads rows, keeping the selected row when it still shows. */
@@ -415,9 +465,20 @@ export class BudgetGridAdapter {
     const kind = rowKindOf(code);
     const cls = td.classList;
     cls.add(`pb-${kind}`);
+    // An amount with more decimals than the view shows: rounded for the eye, the exact figure on hover
+    // (the cell's value, its editor and a copy keep the exact amount).
+    if (isAmountColumn(column) && this.view.maxDecimals !== undefined && typeof value === 'string' && value) {
+      const v = cellAmount(this.session, code, column.key);
+      const shown = typeof v === 'number' ? (column.kind === 'delta' && v > 0 ? '+' : '') + shownAmount(v, this.view) : value;
+      if (shown !== value) {
+        td.textContent = shown;
+        td.dataset.exact = value;
+      } else delete td.dataset.exact;
+    } else delete td.dataset.exact;
     // Long names are cut by the column width: the full text shows on hover (the marks below may
     // give the cell a hover text of their own instead).
     if (column.kind === 'text' && typeof value === 'string' && value.length > 24) td.title = value;
+    else if (td.dataset.exact) td.title = t(this.view.lang, 'exactAmount', { value: td.dataset.exact });
     else td.removeAttribute('title');
     if (column.numeric) cls.add('htRight', 'pb-num');
     if (!column.field || (column.kind === 'amount' && kind !== 'line' && column.key !== 'statedPlan')) cls.add('pb-derived');
