@@ -96,7 +96,7 @@ export class WorkbookSession {
   canUndo = $state(false);
   canRedo = $state(false);
   /** A cell the grid should select (after undo, redo, or adding a row); `seq` changes each time. */
-  focusRequest = $state.raw<{ target: RowTarget; field: AnyField; seq: number } | null>(null);
+  focusRequest = $state.raw<{ target: RowTarget; field: AnyField; seq: number; keepFocus?: boolean } | null>(null);
   private focusSeq = 0;
 
   private lineIndex = new Map<Id, number>();
@@ -569,7 +569,7 @@ export class WorkbookSession {
   }
 
   /** Selects a cell in the grid, opening the collapsed items that hide its row. */
-  focusTarget(target: RowTarget, field: AnyField): void {
+  focusTarget(target: RowTarget, field: AnyField, opts: { keepFocus?: boolean } = {}): void {
     const next = new Set(this.collapsed);
     let id = target.kind === 'line' ? (this.lineOf(target.id)?.nodeId ?? null) : target.kind === 'node' ? (this.nodeById.get(target.id)?.parentId ?? null) : null;
     for (; id; id = this.nodeById.get(id)?.parentId ?? null) next.delete(id);
@@ -577,7 +577,7 @@ export class WorkbookSession {
       this.collapsed = next;
       this.rebuildRows();
     }
-    this.focusRequest = { target, field, seq: ++this.focusSeq };
+    this.focusRequest = { target, field, seq: ++this.focusSeq, keepFocus: opts.keepFocus };
   }
 
   undo(): boolean {

@@ -180,3 +180,37 @@ describe('selection summary', () => {
     await ctx.close();
   });
 });
+
+describe('find and replace', () => {
+  it('Ctrl+F finds across items, descriptions and units (opening a collapsed item), and each replacement is undoable', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.cell('DA7', 'code').locator('.pb-toggle').click();
+    await expect.poll(() => wb.row('DA7.TDA1').count()).toBe(0);
+    await wb.select('DA2', 'plan');
+    await page.keyboard.press('Control+f');
+    const find = page.getByTestId('find-input');
+    await expect.poll(() => find.evaluate((el) => el === document.activeElement)).toBe(true);
+    await find.fill('giám sát');
+    await expect.poll(() => page.getByTestId('find-bar').textContent()).toContain('3 ô khớp');
+    await find.press('Enter');
+    // DA7 opens and its name is the first match, selected while the keyboard stays in the find box.
+    await expect.poll(() => wb.cell('DA7', 'name').getAttribute('class')).toContain('current');
+    await find.press('Enter');
+    await expect.poll(() => wb.cell('DA7.TDA2', 'name').getAttribute('class')).toContain('current');
+    await find.press('Enter');
+    await expect.poll(() => wb.cell(DA7_TDA2_LINE, 'name').getAttribute('class')).toContain('current');
+    await find.press('Shift+Enter');
+    await expect.poll(() => wb.cell('DA7.TDA2', 'name').getAttribute('class')).toContain('current');
+    await wb.screenshot('56-find');
+    // Replace in the line's unit: Phòng LĐ-TB&XH-DT → Phòng Lao động (three lines), one undo step.
+    await find.fill('LĐ-TB&XH-DT');
+    await page.getByTestId('replace-input').fill('Lao động - TB&XH');
+    await page.getByRole('button', { name: 'Thay tất cả' }).click();
+    await expect.poll(() => wb.notice.textContent()).toContain('Đã thay trong 3 ô');
+    await wb.expectText(DA7_TDA2_LINE, 'unit', 'Phòng Lao động - TB&XH');
+    await page.getByTestId('find-input').press('Escape');
+    await page.keyboard.press('Control+z');
+    await wb.expectText(DA7_TDA2_LINE, 'unit', 'Phòng LĐ-TB&XH-DT');
+    await ctx.close();
+  });
+});

@@ -27,6 +27,8 @@ export interface GridCallbacks {
   onAccepted?(): void;
   /** The row code (see state/rows) under the active cell, after each selection. */
   onSelectRow?(code: number): void;
+  /** Ctrl+F in the grid: open Find. */
+  onFind?(): void;
   /** The sum, count and average of the amounts selected, after each selection and repaint. */
   onSelectionSum?(sum: SelectionSum | null): void;
 }
@@ -186,6 +188,15 @@ export class BudgetGridAdapter {
 
   destroy(): void {
     this.hot.destroy();
+  }
+
+  /** The row code and column key of the active cell, if any. */
+  activeCell(): { code: number; key: string } | null {
+    const range = this.hot.getSelectedRangeActive();
+    if (!range) return null;
+    const code = this.session.rows[Math.max(range.highlight.row ?? 0, 0)];
+    const col = this.cols[Math.max(range.highlight.col ?? 0, 0)];
+    return code === undefined || !col ? null : { code, key: col.key };
   }
 
   /** The row target under the active cell, if any. */
@@ -552,6 +563,9 @@ export class BudgetGridAdapter {
       this.hot.selectCell(last, col, last, col, false, true);
       this.hot.scrollViewportTo({ row: Math.max(last - 1, 0), verticalSnap: 'top' });
       this.hot.scrollToFocusedCell();
+    } else if (ctrl && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f' && this.cb.onFind) {
+      stop();
+      this.cb.onFind();
     } else if (ctrl && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'd') {
       // Fill down, as in Excel: the selection's first row copied into the rows below it.
       stop();
@@ -673,8 +687,14 @@ export class BudgetGridAdapter {
     const row = this.session.rowOfTarget(req.target);
     const col = this.cols.findIndex((c) => fieldFor(c, req.target.kind) === req.field);
     if (row < 0 || col < 0) return false;
-    this.hot.selectCell(row, col);
-    this.focusGrid();
+    if (req.keepFocus) {
+      // Selected for the user to see (a match of Find) while the keyboard stays where it is.
+      this.hot.selectCell(row, col, row, col, true, false);
+      this.hot.unlisten();
+    } else {
+      this.hot.selectCell(row, col);
+      this.focusGrid();
+    }
     return true;
   }
 }
