@@ -21,8 +21,26 @@ export function lineRanges(nodeCount: number, lineNode: Int32Array): { start: In
   return { start, end };
 }
 
+/**
+ * A sort and a filter of the grid that keep the tree: lines are kept or not, and ordered within
+ * their item; sibling items are ordered among themselves. An item shows while a line under it is
+ * kept, so each line's path stays in view.
+ */
+export interface RowView {
+  /** Called before each build: the moment to read the values the functions below compare. */
+  prepare?: (() => void) | null;
+  keepLine?: ((line: number) => boolean) | null;
+  lineOrder?: ((a: number, b: number) => number) | null;
+  nodeOrder?: ((a: number, b: number) => number) | null;
+}
+
 /** Visible rows: each node then its lines then its children, skipping what collapsed nodes hide. */
-export function buildRows(tree: OrderedTree, lineNode: Int32Array, collapsed: ReadonlySet<string>): Int32Array {
+export function buildRows(tree: OrderedTree, lineNode: Int32Array, collapsed: ReadonlySet<string>, view?: RowView | null): Int32Array {
+  if (view && (view.keepLine || view.lineOrder || view.nodeOrder)) return buildViewRows(tree, lineNode, collapsed, view);
+  return buildPlainRows(tree, lineNode, collapsed);
+}
+
+function buildPlainRows(tree: OrderedTree, lineNode: Int32Array, collapsed: ReadonlySet<string>): Int32Array {
   const n = tree.nodes.length;
   const { start, end } = lineRanges(n, lineNode);
   const out = new Int32Array(n + lineNode.length + 1);
@@ -39,6 +57,42 @@ export function buildRows(tree: OrderedTree, lineNode: Int32Array, collapsed: Re
     }
     if (start[k] >= 0) for (let i = start[k]; i < end[k]; i++) out[len++] = i;
   }
+  out[len++] = TOTAL_ROW;
+  return out.slice(0, len);
+}
+
+/** buildRows under a sort or a filter: the tree walked with ordered children, items without kept lines left out. */
+function buildViewRows(tree: OrderedTree, lineNode: Int32Array, collapsed: ReadonlySet<string>, view: RowView): Int32Array {
+  view.prepare?.();
+  const n = tree.nodes.length;
+  const { start, end } = lineRanges(n, lineNode);
+  // Kept lines per item, counted up the tree (a parent's index is always smaller than its child's).
+  const kept = new Int32Array(n);
+  const keep = view.keepLine;
+  for (let i = 0; i < lineNode.length; i++) if (lineNode[i] >= 0 && (!keep || keep(i))) kept[lineNode[i]]++;
+  for (let k = n - 1; k >= 0; k--) if (tree.parentIndex[k] >= 0) kept[tree.parentIndex[k]] += kept[k];
+  const children: number[][] = Array.from({ length: n }, () => []);
+  const roots: number[] = [];
+  for (let k = 0; k < n; k++) (tree.parentIndex[k] >= 0 ? children[tree.parentIndex[k]] : roots).push(k);
+  if (view.nodeOrder) {
+    roots.sort(view.nodeOrder);
+    for (const list of children) if (list.length > 1) list.sort(view.nodeOrder);
+  }
+  const out = new Int32Array(n + lineNode.length + 1);
+  let len = 0;
+  const visit = (k: number) => {
+    if (keep && kept[k] === 0) return;
+    out[len++] = nodeRow(k);
+    if (collapsed.has(tree.nodes[k].id)) return;
+    if (start[k] >= 0) {
+      const lines: number[] = [];
+      for (let i = start[k]; i < end[k]; i++) if (!keep || keep(i)) lines.push(i);
+      if (view.lineOrder) lines.sort(view.lineOrder);
+      for (const i of lines) out[len++] = i;
+    }
+    for (const c of children[k]) visit(c);
+  };
+  for (const r of roots) visit(r);
   out[len++] = TOTAL_ROW;
   return out.slice(0, len);
 }

@@ -35,7 +35,7 @@ import { ChunkedLines } from '../db/line-chunks';
 import { RecalcClient } from '../engine/recalc-client';
 import { RuleChecks } from './rule-checks.svelte';
 import { checkContextOf, type CheckEntry } from '../domain/checks';
-import { buildRows, rowNode, TOTAL_ROW } from './rows';
+import { buildRows, rowNode, TOTAL_ROW, type RowView } from './rows';
 import { importChange, importChangeInSlices, withFileChecks, type ImportChangeOptions, type ImportOutcome, type IncomingPlan } from '../domain/import-change';
 import { afterPaint, yieldToEventLoop } from '../io/import-types';
 
@@ -848,8 +848,16 @@ export class WorkbookSession {
     this.bump('structure');
   }
 
+  /** The sort and filter the grid shows the plan under (null: the plan's own order, every line). */
+  rowView = $state.raw<RowView | null>(null);
+
+  setRowView(view: RowView | null): void {
+    this.rowView = view;
+    this.rebuildRows();
+  }
+
   private rebuildRows(): void {
-    this.rows = buildRows(this.tree, this.lineNode, this.collapsed);
+    this.rows = buildRows(this.tree, this.lineNode, this.collapsed, this.rowView);
     this.bump('structure');
   }
 

@@ -214,3 +214,35 @@ describe('find and replace', () => {
     await ctx.close();
   });
 });
+
+describe('sort and filter', () => {
+  it('filters lines keeping their path, says the totals are of the whole program, sorts within items, and keeps both after a reload', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await page.getByTestId('filter-key').selectOption({ label: 'Kế hoạch' });
+    await page.getByTestId('filter-op').selectOption({ label: '>' });
+    await page.getByTestId('filter-value').fill('2.000');
+    await page.getByTestId('filter-value').press('Enter');
+    // Lines over 2.000: DA2's 5.436, DA3.TDA1's 2.398, DA4.TDA1's 2.148, DA6.TDA1's 2.241, each under its item.
+    await expect.poll(() => page.getByTestId('filter-status').textContent()).toContain('hiện 4/8 dòng');
+    expect(await page.getByTestId('filter-status').textContent()).toContain('kế hoạch các dòng đang hiện 12.223');
+    await expect.poll(() => wb.row('DA7').count()).toBe(0);
+    expect(await wb.row('DA3.TDA1').count()).toBe(1);
+    expect(await wb.row('DA3.TDA2').count()).toBe(0);
+    const total = 'Tổng cộng chương trình (mọi dòng, cả dòng đang lọc ẩn)';
+    await wb.expectText(total, 'plan', '13.819');
+    // Sorted by plan, descending: DA2 (5.436) first among the projects, then DA3 (2.964).
+    await page.getByTestId('sort-key').selectOption({ label: 'Kế hoạch' });
+    await page.getByTestId('sort-dir').selectOption({ label: 'giảm dần' });
+    const codes = async () => (await page.locator('.ht_clone_inline_start tbody tr td:first-child').allTextContents()).map((x) => x.replace(/^[▾▸]/, '').trim()).filter(Boolean);
+    await expect.poll(async () => (await codes()).slice(0, 3)).toEqual(['DA2', 'DA3', 'DA3.TDA1']);
+    await wb.screenshot('57-sort-filter');
+    await page.reload();
+    await wb.waitReady();
+    await expect.poll(() => page.getByTestId('filter-status').textContent()).toContain('hiện 4/8 dòng');
+    expect((await codes()).slice(0, 3)).toEqual(['DA2', 'DA3', 'DA3.TDA1']);
+    await page.getByRole('button', { name: 'Bỏ sắp xếp và lọc' }).click();
+    await wb.expectText('Tổng cộng chương trình', 'plan', '13.819');
+    await expect.poll(() => wb.row('DA7').count()).toBe(1);
+    await ctx.close();
+  });
+});

@@ -310,7 +310,7 @@ export function cellText(s: WorkbookSession, code: number, c: GridColumn, view: 
     case 'code':
       return node?.code ?? '';
     case 'name':
-      return node ? node.name : t(view.lang, 'total');
+      return node ? node.name : t(view.lang, s.rowView?.keepLine ? 'totalFiltered' : 'total');
     case 'rate':
       return r ? formatRate(rateOf(r.disbursed[k], r.plan[k]), view.locale) : PENDING;
     case 'flags':
