@@ -171,6 +171,8 @@ const STRINGS = {
   filterOp_blank: { vi: 'để trống', en: 'is blank' },
   filterOp_not_blank: { vi: 'không trống', en: 'is not blank' },
   totalFiltered: { vi: 'Tổng cộng chương trình (mọi dòng, cả dòng đang lọc ẩn)', en: 'Program total (every line, filtered ones too)' },
+  hideColumns: { vi: 'Ẩn cột', en: 'Hide column(s)' },
+  showColumns: { vi: 'Hiện mọi cột', en: 'Show all columns' },
   deletedLines: { vi: 'Đã xoá {count} dòng. Bấm Ctrl+Z để hoàn tác.', en: 'Deleted {count} line(s). Press Ctrl+Z to undo.' },
   selectNodeFirst: { vi: 'Chọn một mục hoặc một dòng trong bảng trước.', en: 'Select an item or a line in the grid first.' },
   keyboardHelp: {

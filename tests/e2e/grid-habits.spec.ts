@@ -246,3 +246,34 @@ describe('sort and filter', () => {
     await ctx.close();
   });
 });
+
+describe('column widths and hidden columns', () => {
+  it('a widened column and a hidden one stay so after a reload, for this workbook', async () => {
+    const { ctx, page, wb } = await freshPage();
+    const header = (name: string) => page.locator('.ht_clone_top thead th').filter({ hasText: name }).first();
+    const before = (await header('Đơn vị thực hiện').boundingBox())!;
+    await page.mouse.move(before.x + before.width - 3, before.y + before.height / 2);
+    const handle = page.locator('.manualColumnResizer').first();
+    await handle.waitFor();
+    const h = (await handle.boundingBox())!;
+    await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(h.x + h.width / 2 + 120, h.y + h.height / 2, { steps: 6 });
+    await page.mouse.up();
+    await expect.poll(async () => (await header('Đơn vị thực hiện').boundingBox())!.width).toBeGreaterThan(before.width + 100);
+    const widened = (await header('Đơn vị thực hiện').boundingBox())!.width;
+    await wb.select(DA7_TDA2_LINE, 'asOf');
+    await wb.cell(DA7_TDA2_LINE, 'asOf').click({ button: 'right' });
+    await page.locator('.htContextMenu:visible td', { hasText: 'Ẩn cột' }).click();
+    await expect.poll(() => header('Đến ngày').count()).toBe(0);
+    await page.reload();
+    await wb.waitReady();
+    await expect.poll(async () => Math.round((await header('Đơn vị thực hiện').boundingBox())!.width)).toBe(Math.round(widened));
+    expect(await header('Đến ngày').count()).toBe(0);
+    await wb.screenshot('58-widths-after-reload');
+    await wb.cell(DA7_TDA2_LINE, 'plan').click({ button: 'right' });
+    await page.locator('.htContextMenu:visible td', { hasText: 'Hiện mọi cột' }).click();
+    await expect.poll(() => header('Đến ngày').count()).toBe(1);
+    await ctx.close();
+  });
+});

@@ -15,6 +15,7 @@ import { BASE_GRID_SETTINGS } from './grid-settings';
 import { pasteArea, planPaste, type PasteCell, type PasteGrid, type PastePlan } from './paste-plan';
 import type { Id, Line } from '../../domain/model';
 import type { NoticeAction } from '../../state/app.svelte';
+import { loadGridPrefs, updateGridPrefs } from './view-prefs';
 
 const PASTE_WHY = { rollup: 'pasteWhyRollup', total: 'pasteWhyTotal', derived: 'pasteWhyDerived' } as const;
 
@@ -63,6 +64,8 @@ export class BudgetGridAdapter {
     private view: ViewSettings,
     private cb: GridCallbacks,
     private cols: GridColumn[] = GRID_COLUMNS,
+    /** Where this view's column widths and hidden columns are kept (none: not kept). */
+    private prefsKey: string | null = null,
   ) {
     this.rowRefs = this.makeRowRefs();
     this.colIndex = Object.fromEntries(cols.map((c, i) => [c.key, i]));
@@ -94,7 +97,40 @@ export class BudgetGridAdapter {
         this.cb.onSelectionSum?.(this.selectionSum());
       },
       contextMenu: { items: this.menuItems() },
+      hiddenColumns: { columns: [], indicators: true },
+      afterColumnResize: (width, col) => this.keepWidth(col, width),
     });
+    this.applyPrefs();
+  }
+
+  // ---- column widths and hidden columns, kept per workbook and view ---------------------------
+
+  private applyPrefs(): void {
+    if (!this.prefsKey) return;
+    const p = loadGridPrefs(this.session.workbook.id, this.prefsKey);
+    const hidden = this.cols.map((c, i) => (p.hidden.includes(c.key) ? i : -1)).filter((i) => i >= 2);
+    const widths = this.cols.map((c) => p.widths[c.key] ?? c.width);
+    // Widths a user set live in the resize plugin, which overrides colWidths: give them to it.
+    this.hot.updateSettings({ colWidths: widths, manualColumnResize: widths, hiddenColumns: { columns: hidden, indicators: true } });
+  }
+
+  private keepWidth(col: number, width: number): void {
+    const key = this.cols[col]?.key;
+    if (!this.prefsKey || !key) return;
+    const p = loadGridPrefs(this.session.workbook.id, this.prefsKey);
+    updateGridPrefs(this.session.workbook.id, this.prefsKey, { widths: { ...p.widths, [key]: Math.round(width) } });
+  }
+
+  /** Hides the selected columns (never the frozen code and name), or shows them all again. */
+  private setHidden(hide: boolean): void {
+    const plugin = this.hot.getPlugin('hiddenColumns');
+    if (hide) {
+      const cols: number[] = [];
+      for (const [, c1, , c2] of this.hot.getSelected() ?? []) for (let c = Math.min(c1, c2); c <= Math.max(c1, c2); c++) if (c >= 2) cols.push(c);
+      plugin.hideColumns(cols);
+    } else plugin.showColumns(plugin.getHiddenColumns());
+    this.hot.render();
+    if (this.prefsKey) updateGridPrefs(this.session.workbook.id, this.prefsKey, { hidden: plugin.getHiddenColumns().map((i) => this.cols[i].key) });
   }
 
   /**
@@ -171,6 +207,7 @@ export class BudgetGridAdapter {
     const left = sameWorkbook ? Math.max(this.hot.getFirstFullyVisibleColumn() ?? 0, 0) : 0;
     this.session = session;
     this.invalid.clear();
+    if (!sameWorkbook) this.applyPrefs();
     this.lastFocusSeq = session.focusRequest?.seq ?? -1;
     this.seenStructure = session.structureRevision;
     this.rowRefs = this.makeRowRefs();
@@ -606,6 +643,9 @@ export class BudgetGridAdapter {
       outdent: { name: () => t(L, 'outdent'), disabled: () => !nodeTarget(), callback: () => this.session.shiftNode(nodeTarget()!, 'out') },
       delete_node: { name: () => t(L, 'deleteNode'), disabled: () => !nodeTarget(), callback: () => this.deleteSelectedNode() },
       sep2: '---------',
+      hide_cols: { name: () => t(L, 'hideColumns'), disabled: () => (this.hot.getSelectedRangeActive()?.highlight.col ?? 0) < 2, callback: () => this.setHidden(true) },
+      show_cols: { name: () => t(L, 'showColumns'), disabled: () => this.hot.getPlugin('hiddenColumns').getHiddenColumns().length === 0, callback: () => this.setHidden(false) },
+      sep3: '---------',
       // Handsontable's own copy and cut items keep their English names: the app's items, in its language.
       pb_copy: { name: () => t(L, 'menuCopy'), callback: () => this.hot.getPlugin('copyPaste').copy() },
       pb_cut: { name: () => t(L, 'menuCut'), disabled: () => this.session.frozen, callback: () => this.hot.getPlugin('copyPaste').cut() },
