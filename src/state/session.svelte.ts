@@ -431,6 +431,21 @@ export class WorkbookSession {
     return line.id;
   }
 
+  /**
+   * Moves lines to another item, after its own lines, in their order: one undoable step. Their
+   * money moves with them (the old item's roll-up falls, the new one's rises by the same).
+   */
+  moveLines(ids: Id[], nodeId: Id): number {
+    if (!this.nodeById.has(nodeId)) return 0;
+    const lines = ids.map((id) => this.lineOf(id)).filter((l): l is Line => !!l && l.nodeId !== nodeId);
+    if (!lines.length) return 0;
+    let order = Math.max(-1, ...this.lines.filter((l) => l.nodeId === nodeId).map((l) => l.order)) + 1;
+    const changes = lines.map((l) => ({ before: l, after: { ...l, nodeId, order: order++ } }));
+    this.toggleCollapsed(nodeId, false);
+    this.commit({ lines: changes }, { target: { kind: 'line', id: lines[0].id }, field: 'label' }, true);
+    return lines.length;
+  }
+
   /** Deletes lines, as one undoable step. */
   deleteLines(ids: Id[]): void {
     const lines = ids.map((id) => this.lineOf(id)).filter((l): l is Line => !!l);

@@ -277,3 +277,25 @@ describe('column widths and hidden columns', () => {
     await ctx.close();
   });
 });
+
+describe('moving lines', () => {
+  it('"Chuyển đến…" moves a line with its money to another item, by keyboard, as one undo step', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.select(DA7_TDA2_LINE, 'plan');
+    await page.keyboard.press('Alt+m');
+    const dialog = page.getByTestId('move-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    const options = await dialog.locator('option').allTextContents();
+    await page.getByTestId('move-target').selectOption({ label: options.find((o) => o.trim().startsWith('DA6.TDA2'))! });
+    await page.screenshot({ path: 'test-results/59-move-lines.png' });
+    await page.getByTestId('move-target').press('Enter');
+    await expect.poll(() => wb.notice.textContent()).toContain('Đã chuyển 1 dòng đến DA6.TDA2');
+    await wb.expectText('DA6.TDA2', 'plan', '510');
+    await wb.expectText('DA7.TDA2', 'plan', '0');
+    await wb.expectText('Tổng cộng chương trình', 'plan', '13.819');
+    await page.keyboard.press('Control+z');
+    await wb.expectText('DA6.TDA2', 'plan', '232');
+    await wb.expectText('DA7.TDA2', 'plan', '278');
+    await ctx.close();
+  });
+});

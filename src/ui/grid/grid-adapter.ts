@@ -28,6 +28,8 @@ export interface GridCallbacks {
   onAccepted?(): void;
   /** The row code (see state/rows) under the active cell, after each selection. */
   onSelectRow?(code: number): void;
+  /** "Move lines to…" for the lines selected. */
+  onMoveLines?(lineIds: string[]): void;
   /** Ctrl+F in the grid: open Find. */
   onFind?(): void;
   /** The sum, count and average of the amounts selected, after each selection and repaint. */
@@ -600,6 +602,10 @@ export class BudgetGridAdapter {
       this.hot.selectCell(last, col, last, col, false, true);
       this.hot.scrollViewportTo({ row: Math.max(last - 1, 0), verticalSnap: 'top' });
       this.hot.scrollToFocusedCell();
+    } else if (e.altKey && !ctrl && e.key.toLowerCase() === 'm' && this.cb.onMoveLines) {
+      stop();
+      const ids = this.selectedLineIds();
+      if (ids.length && !this.session.refuseFrozen()) this.cb.onMoveLines(ids);
     } else if (ctrl && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f' && this.cb.onFind) {
       stop();
       this.cb.onFind();
@@ -635,6 +641,7 @@ export class BudgetGridAdapter {
     return {
       add_line: { name: () => t(L, 'addLine'), disabled: () => target()?.kind === 'total', callback: () => this.addLine() },
       delete_lines: { name: () => t(L, 'deleteLines'), disabled: () => this.selectedLineIds().length === 0, callback: () => this.deleteSelectedLines() },
+      move_lines: { name: () => t(L, 'moveLinesMenu'), hidden: () => !this.cb.onMoveLines, disabled: () => this.session.frozen || this.selectedLineIds().length === 0, callback: () => this.cb.onMoveLines?.(this.selectedLineIds()) },
       sep1: '---------',
       add_child: { name: () => t(L, 'addChild'), disabled: () => !nodeTarget(), callback: () => this.addChild() },
       move_up: { name: () => t(L, 'moveUp'), disabled: () => !nodeTarget(), callback: () => this.session.moveNode(nodeTarget()!, -1) },
