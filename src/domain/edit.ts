@@ -1,7 +1,7 @@
 // Edits of lines, nodes and workbooks as reversible changes, and the reading of what a user typed
 // or pasted into a field. A change lists before/after records, so undo is applying its inverse.
 
-import type { AllocationRuleRecord, AmountUnit, Id, Line, LineField, MonthField, NumberLocale, Place, Result, Scenario, StatedFigures, TreeNode, Workbook } from './model';
+import type { AllocationRuleRecord, AmountUnit, CellNotes, Id, Line, LineField, MonthField, NumberLocale, Place, Result, Scenario, StatedFigures, TreeNode, Workbook } from './model';
 import { fail, ok, MONTH_COUNT } from './model';
 import { parseAmount, parseDate, parseRate } from './amount';
 import { parseCapital, parseMethod, parseSource, parseYear, parseYesNo } from './cell-input';
@@ -163,6 +163,18 @@ export function setNodeField(node: TreeNode, field: NodeField, value: FieldValue
   if (field === 'statedPlan') return withStatedPlan(node, value as number | null);
   if (node[field] === value) return node;
   return { ...node, [field]: value as string };
+}
+
+/** A line or item with the note on one of its cells set (blank text removes it); the same record when unchanged. */
+export function withNote<T extends { notes?: CellNotes }>(rec: T, key: string, text: string | null): T {
+  const note = (text ?? '').trim();
+  if ((rec.notes?.[key] ?? '') === note) return rec;
+  const notes = { ...rec.notes };
+  if (note) notes[key] = note;
+  else delete notes[key];
+  const next: T = { ...rec, notes };
+  if (!Object.keys(notes).length) delete (next as { notes?: CellNotes }).notes;
+  return next;
 }
 
 /** The workbook with the program total's stated plan for its own year set (null removes it). */

@@ -105,7 +105,12 @@ export interface TreeNode {
   /** Sort key among siblings. */
   order: number;
   stated?: StatedFigures;
+  /** Notes (ghi chú) on the item's cells, by grid column key. */
+  notes?: CellNotes;
 }
+
+/** Notes a user wrote on cells of a row, by grid column key ("plan", "name" …). */
+export type CellNotes = Record<string, string>;
 
 /** One amount row: a budget line crossed with unit, place, source, capital type and vintage. */
 export interface Line {
@@ -141,6 +146,8 @@ export interface Line {
   carryConfirmed?: number | null;
   /** Set on lines an allocation rule wrote: the rule and the recipient (place id or reserve id). */
   allocation?: { ruleId: Id; key: string };
+  /** Notes (ghi chú) on the line's cells, by grid column key. */
+  notes?: CellNotes;
 }
 
 /** The baseline (the plan being worked on), a named variant, or a frozen version. */

@@ -227,7 +227,7 @@ const WORKBOOK = object({
   placesIllustrative: optional(bool),
 });
 
-const NODE = object({ id: str, workbookId: str, parentId: nullable(str), code: str, name: str, order: num, stated: optional(stated) });
+const NODE = object({ id: str, workbookId: str, parentId: nullable(str), code: str, name: str, order: num, stated: optional(stated), notes: optional(recordOf(str)) });
 
 const months: Check = (v, path) => {
   if (Array.isArray(v) && v.length > MONTH_COUNT) return bad(path, v);
@@ -254,6 +254,7 @@ const LINE = object({
   carryEligible: optional(bool),
   carryConfirmed: optional(nullable(amount)),
   allocation: optional(object({ ruleId: str, key: str })),
+  notes: optional(recordOf(str)),
 });
 
 const SCENARIO = object({

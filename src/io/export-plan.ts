@@ -5,7 +5,7 @@
 // spreadsheet recalculates them and a reader without recalculation still sees the same totals.
 // Figures come from the same roll-up the app's worker runs.
 
-import type { Lang, Line, NumberLocale, AmountUnit, Workbook, WorkbookData } from '../domain/model';
+import type { CellNotes, Lang, Line, NumberLocale, AmountUnit, Workbook, WorkbookData } from '../domain/model';
 import { orderTree, type OrderedTree } from '../domain/tree';
 import { buildColumns, counterpartColumn, rateOf, rollUp, type Rollup } from '../domain/rollup';
 import { projectionParams } from '../domain/projection';
@@ -71,6 +71,14 @@ export const PLAN_EXPORT_COLUMNS: readonly PlanColumn[] = [
 ];
 
 const COL = Object.fromEntries(PLAN_EXPORT_COLUMNS.map((c, i) => [c.key, i])) as Record<string, number>;
+/** A row's cell notes by export column (notes on columns the export leaves out are left out too). */
+function notesOf(notes: CellNotes | undefined): Pick<TableRow, 'notes'> {
+  if (!notes) return {};
+  const out: Record<number, string> = {};
+  for (const [key, text] of Object.entries(notes)) if (COL[key] !== undefined) out[COL[key]] = text;
+  return Object.keys(out).length ? { notes: out } : {};
+}
+
 /** Columns whose parent and total cells sum the rows below them. */
 const SUMMED = ['plan', 'disbursed', 'projected', 'unspent', 'requiredLocal'] as const;
 type Summed = (typeof SUMMED)[number];
@@ -159,7 +167,7 @@ export function planTable(view: PlanView, settings: ExportSettings = DEFAULT_EXP
     sumRow(k, rowOf[k], cells);
     cells[COL.statedPlan] = node.stated?.plan === undefined ? null : { amount: node.stated.plan };
     cells[COL.delta] = deltaCell(rowOf[k], r.plan[k], node.stated?.plan);
-    rows.push({ cells, kind: 'parent', depth: tree.depth[k] });
+    rows.push({ cells, kind: 'parent', depth: tree.depth[k], ...notesOf(node.notes) });
     if (first[k] < 0) continue;
     for (let i = first[k]; i <= last[k]; i++) rows.push(lineRow(i, tree.depth[k] + 1));
   }
@@ -189,7 +197,7 @@ export function planTable(view: PlanView, settings: ExportSettings = DEFAULT_EXP
     cells[COL.requiredLocal] = r.lineRequired[i] ? { amount: r.lineRequired[i] } : null;
     cells[COL.statedPlan] = l.stated?.plan === undefined ? null : { amount: l.stated.plan };
     cells[COL.delta] = l.stated?.plan === undefined ? null : { amount: l.plan - l.stated.plan };
-    return { cells, kind: 'line', depth };
+    return { cells, kind: 'line', depth, ...notesOf(l.notes) };
   }
 
   const place = wb.placeName.trim();

@@ -33,6 +33,8 @@ export interface TableRow {
   kind?: RowKind;
   /** Indentation of the tree column (0 = no indent). */
   depth?: number;
+  /** Notes on cells of the row, by column index (written as cell comments where the format has them). */
+  notes?: Record<number, string>;
 }
 
 export interface Table {

@@ -21,7 +21,7 @@ import {
 } from './export-table';
 import { DEFAULT_EXPORT, planTable, planViewOf, type ExportSettings, type PlanView } from './export-plan';
 import { yieldToEventLoop } from './import-types';
-import { NS_MAIN, SharedStrings, StyleBook, XML_HEAD, sheetName, xmlText, zipXlsx, type CellStyle } from './xlsx-package';
+import { NS_MAIN, SHEET_COMMENTS_TAIL, SharedStrings, StyleBook, XML_HEAD, sheetName, xmlText, zipXlsx, type CellStyle } from './xlsx-package';
 
 const FONT = 'Times New Roman';
 const FILL: Record<RowKind | 'header', string | undefined> = {
@@ -164,8 +164,13 @@ export async function writeTableXlsx(table: Table, opts: XlsxOptions = {}): Prom
   };
   register(table, width, w);
   await yieldToEventLoop();
+  const comments: { ref: string; text: string }[] = [];
+  table.rows.forEach((r, i) => {
+    if (r.notes) for (const [c, text] of Object.entries(r.notes)) if (Number(c) < width) comments.push({ ref: `${columnName(Number(c))}${FIRST_DATA_ROW + i}`, text });
+  });
+  w.comments = comments.length > 0;
   return zipXlsx(
-    { sheetName: sheetName(table.sheetName ?? table.title), styles, strings, printTitleRows: `${HEADER_ROW}:${HEADER_ROW}`, creator: 'Planbench' },
+    { sheetName: sheetName(table.sheetName ?? table.title), styles, strings, printTitleRows: `${HEADER_ROW}:${HEADER_ROW}`, creator: 'Planbench', comments },
     sheetXml(table, width, w),
   );
 }
@@ -177,6 +182,8 @@ interface Writers {
   scale: number;
   /** Formats of the title, subtitle, unit line and header rows. */
   fixed: { title: number; subtitle: number; unitLine: number; header: number };
+  /** Whether the sheet has cell comments (it then points to their drawing). */
+  comments?: boolean;
 }
 
 /**
@@ -247,7 +254,9 @@ function* sheetXml(table: Table, width: number, w: Writers): Generator<string> {
     '</sheetData>' +
     (merges.length ? `<mergeCells count="${merges.length}">${merges.join('')}</mergeCells>` : '') +
     '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>' +
-    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>'
+    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>' +
+    (w.comments ? SHEET_COMMENTS_TAIL : '') +
+    '</worksheet>'
   );
 }
 

@@ -167,7 +167,12 @@ export interface PackageParts {
   /** Rows repeated on every printed page ("4:4"), if any. */
   printTitleRows?: string;
   creator: string;
+  /** Cell comments (notes), by A1 reference. The sheet must then end with <legacyDrawing r:id="rId2"/> (see sheetComments). */
+  comments?: { ref: string; text: string }[];
 }
+
+/** What the worksheet carries to show its comments (the package adds the parts they point to). */
+export const SHEET_COMMENTS_TAIL = '<legacyDrawing r:id="rId2"/>';
 
 /**
  * Zips the package. `sheet` gives the worksheet's XML in blocks: each block is encoded and
@@ -187,6 +192,7 @@ export async function zipXlsx(parts: PackageParts, sheet: Iterable<string>): Pro
     f.push(strToU8(text), true);
   };
   const name = xmlText(parts.sheetName);
+  const comments = parts.comments ?? [];
   add(
     '[Content_Types].xml',
     `${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
@@ -196,6 +202,7 @@ export async function zipXlsx(parts: PackageParts, sheet: Iterable<string>): Pro
       `<Override PartName="/xl/worksheets/sheet1.xml" ContentType="${CT}.spreadsheetml.worksheet+xml"/>` +
       `<Override PartName="/xl/styles.xml" ContentType="${CT}.spreadsheetml.styles+xml"/>` +
       `<Override PartName="/xl/sharedStrings.xml" ContentType="${CT}.spreadsheetml.sharedStrings+xml"/>` +
+      (comments.length ? `<Default Extension="vml" ContentType="${CT}.vmlDrawing"/><Override PartName="/xl/comments1.xml" ContentType="${CT}.spreadsheetml.comments+xml"/>` : '') +
       '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>' +
       `<Override PartName="/docProps/app.xml" ContentType="${CT}.extended-properties+xml"/></Types>`,
   );
@@ -229,6 +236,17 @@ export async function zipXlsx(parts: PackageParts, sheet: Iterable<string>): Pro
       [`${NS_REL}/sharedStrings`, 'sharedStrings.xml'],
     ]),
   );
+  if (comments.length) {
+    add(
+      'xl/worksheets/_rels/sheet1.xml.rels',
+      relationships([
+        [`${NS_REL}/comments`, '../comments1.xml'],
+        [`${NS_REL}/vmlDrawing`, '../drawings/vmlDrawing1.vml'],
+      ]),
+    );
+    add('xl/comments1.xml', commentsXml(comments, parts.creator));
+    add('xl/drawings/vmlDrawing1.vml', commentsVml(comments));
+  }
   add('xl/styles.xml', parts.styles.xml());
   add('xl/sharedStrings.xml', parts.strings.xml());
   await yieldToEventLoop();
@@ -253,4 +271,31 @@ export async function zipXlsx(parts: PackageParts, sheet: Iterable<string>): Pro
 function relationships(list: [type: string, target: string][]): string {
   const items = list.map(([type, target], i) => `<Relationship Id="rId${i + 1}" Type="${type}" Target="${target}"/>`);
   return `${XML_HEAD}<Relationships xmlns="${NS_PKG_REL}">${items.join('')}</Relationships>`;
+}
+
+/** The comments part: one author, one comment per cell. */
+function commentsXml(comments: { ref: string; text: string }[], author: string): string {
+  const list = comments.map((c) => `<comment ref="${c.ref}" authorId="0"><text><r><t xml:space="preserve">${xmlText(c.text)}</t></r></text></comment>`);
+  return `${XML_HEAD}<comments xmlns="${NS_MAIN}"><authors><author>${xmlText(author)}</author></authors><commentList>${list.join('')}</commentList></comments>`;
+}
+
+/** The legacy drawing Excel needs to show a comment's box and red corner (hidden until hovered). */
+function commentsVml(comments: { ref: string; text: string }[]): string {
+  const shapes = comments.map((c, i) => {
+    const m = /^([A-Z]+)(\d+)$/.exec(c.ref)!;
+    const col = [...m[1]].reduce((a, ch) => a * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+    const row = Number(m[2]) - 1;
+    return (
+      `<v:shape id="_x0000_s${1025 + i}" type="#_x0000_t202" style="position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:180pt;height:60pt;z-index:${i + 1};visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">` +
+      '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div></v:textbox>' +
+      `<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>${col + 1}, 15, ${row}, 2, ${col + 4}, 15, ${row + 4}, 16</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>${row}</x:Row><x:Column>${col}</x:Column></x:ClientData></v:shape>`
+    );
+  });
+  return (
+    '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">' +
+    '<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="1"/></o:shapelayout>' +
+    '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>' +
+    shapes.join('') +
+    '</xml>'
+  );
 }

@@ -17,6 +17,7 @@ import {
   setLineField,
   setNodeField,
   setWorkbookStatedPlan,
+  withNote,
   type AnyField,
   type Change,
   type NodeField,
@@ -429,6 +430,28 @@ export class WorkbookSession {
     const line = blankLine(newId(), nodeId, orderAfter(siblings, after), this.workbook.year);
     this.commit({ lines: [{ before: null, after: line }] }, { target: { kind: 'line', id: line.id }, field: 'label' }, true);
     return line.id;
+  }
+
+  /** Sets (or, with blank text, removes) the note on a cell of a line or item, as one undoable step. */
+  setNote(target: RowTarget, key: string, text: string | null): void {
+    if (target.kind === 'line') {
+      const before = this.lineOf(target.id);
+      if (!before) return;
+      const after = withNote(before, key, text);
+      if (after !== before) this.commit({ lines: [{ before, after }] }, null);
+    } else if (target.kind === 'node') {
+      const before = this.nodeById.get(target.id);
+      if (!before) return;
+      const after = withNote(before, key, text);
+      if (after !== before) this.commit({ nodes: [{ before, after }] }, null);
+    }
+  }
+
+  /** The note on a cell of a line or item, if any. */
+  noteOf(target: RowTarget, key: string): string | undefined {
+    if (target.kind === 'line') return this.lineOf(target.id)?.notes?.[key];
+    if (target.kind === 'node') return this.nodeById.get(target.id)?.notes?.[key];
+    return undefined;
   }
 
   /**

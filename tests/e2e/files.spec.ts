@@ -1,22 +1,13 @@
 // Files out of the app as a user gets them: the plan shown as .xlsx and .csv from the toolbar, and
 // the whole workbook as a JSON backup from the workbooks dialog.
 import { describe, expect, inject, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
 import { useBrowser } from './browser';
-import { Workbench } from './pages/workbench';
+import { download, Workbench } from './pages/workbench';
 
 const baseUrl = inject('baseUrl');
 const browser = useBrowser();
 
-async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
-  const saved = page.waitForEvent('download');
-  await click();
-  const d = await saved;
-  const chunks: Buffer[] = [];
-  for await (const chunk of await d.createReadStream()) chunks.push(chunk as Buffer);
-  return { name: d.suggestedFilename(), bytes: Buffer.concat(chunks) };
-}
 
 describe('files', () => {
   it('exports the plan as .xlsx and .csv and the workbook as a backup', async () => {

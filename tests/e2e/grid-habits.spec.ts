@@ -2,7 +2,8 @@
 // without a word, notices belong to their workbook, and the habits they bring from Excel work.
 import { describe, expect, inject, it } from 'vitest';
 import { useBrowser } from './browser';
-import { freshWorkbench, Workbench } from './pages/workbench';
+import ExcelJS from 'exceljs';
+import { download, freshWorkbench } from './pages/workbench';
 
 const baseUrl = inject('baseUrl');
 const TOTAL = 'Tổng cộng chương trình';
@@ -296,6 +297,37 @@ describe('moving lines', () => {
     await page.keyboard.press('Control+z');
     await wb.expectText('DA6.TDA2', 'plan', '232');
     await wb.expectText('DA7.TDA2', 'plan', '278');
+    await ctx.close();
+  });
+});
+
+describe('notes on cells', () => {
+  it('a note written by keyboard shows on hover, in the checks tab, survives a reload and is in the exported .xlsx', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.select(DA7_TDA2_LINE, 'plan');
+    await page.keyboard.press('Shift+F2');
+    await page.getByTestId('note-text').fill('Theo QĐ 123/QĐ-UBND ngày 05/9');
+    await page.screenshot({ path: 'test-results/60-note-dialog.png' });
+    await page.getByTestId('note-text').press('Control+Enter');
+    await expect.poll(() => wb.cell(DA7_TDA2_LINE, 'plan').getAttribute('title')).toContain('Ghi chú: Theo QĐ 123/QĐ-UBND ngày 05/9');
+    expect(await wb.cell(DA7_TDA2_LINE, 'plan').getAttribute('class')).toContain('pb-note');
+    await wb.waitSaved();
+    await page.reload();
+    await wb.waitReady();
+    await expect.poll(() => wb.cell(DA7_TDA2_LINE, 'plan').getAttribute('title')).toContain('Theo QĐ 123/QĐ-UBND ngày 05/9');
+    const xlsx = await download(page, () => page.getByTestId('export-xlsx').click());
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(new Uint8Array(xlsx.bytes).buffer);
+    const notes: string[] = [];
+    book.worksheets[0].eachRow((row) => row.eachCell((c) => {
+      const n = c.note as string | { texts: { text: string }[] } | undefined;
+      if (n) notes.push(`${row.getCell(2).value} → ${typeof n === 'string' ? n : n.texts.map((x) => x.text).join('')}`);
+    }));
+    expect(notes).toEqual([`${DA7_TDA2_LINE} → Theo QĐ 123/QĐ-UBND ngày 05/9`]);
+    await page.getByRole('tab', { name: 'Kiểm tra' }).click();
+    await expect.poll(() => page.getByTestId('cell-notes').textContent()).toContain('Theo QĐ 123/QĐ-UBND ngày 05/9');
+    expect(await page.getByTestId('cell-notes').textContent()).toContain('DA7.TDA2 · Tập huấn 217 người; giám sát 10 xã · Kế hoạch');
+    await wb.screenshot('61-notes-in-checks');
     await ctx.close();
   });
 });

@@ -2,7 +2,8 @@
 // 1. LibreOffice Calc opens the demo exported as .xlsx, recalculates every formula and saves it as
 //    CSV: its parent and total rows equal the engine's figures to the đồng. A copy whose cached
 //    values are all wrong proves the figures come from LibreOffice's own recalculation.
-// 2. LibreOffice turns a Vietnamese-layout CSV (vi-VN numbers) into an .xlsx, kept as an import
+// 2. A note on a cell, exported as an .xlsx comment, is read by LibreOffice as that cell's comment.
+// 3. LibreOffice turns a Vietnamese-layout CSV (vi-VN numbers) into an .xlsx, kept as an import
 //    fixture (tests/fixtures/import/libreoffice-vi-layout.xlsx); its numbers are numbers.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -93,6 +94,24 @@ describe('LibreOffice Calc', () => {
       expect(parseFloat(total[9])).toBeCloseTo((3_709.04 / 13_819) * 100, 10);
       expect(Number(total[15])).toBe(427);
     }
+  });
+
+  it('reads a note exported on a cell as that cell’s comment', async () => {
+    const demo = buildDemoWorkbook();
+    const data = { ...demo, lines: demo.lines.map((l) => (l.label.startsWith('Tập huấn 217') ? { ...l, notes: { plan: 'Theo QĐ 123/QĐ-UBND ngày 05/9' } } : l)) };
+    const table = planTable(planViewOf(data));
+    writeFileSync(join(work, 'noted.xlsx'), await writeTableXlsx(table));
+    soffice('--convert-to', 'fods', '--outdir', work, 'noted.xlsx');
+    const flat = readFileSync(join(work, 'noted.fods'), 'utf8');
+    // The comment sits in the plan cell of the line's row (the row holding its description).
+    const row = flat.split('<table:table-row').find((r) => r.includes('Tập huấn 217 người'))!;
+    expect(row).toContain('<office:annotation');
+    expect(row).toContain('Theo QĐ 123/QĐ-UBND ngày 05/9');
+    const cells = row.split('<table:table-cell');
+    const at = cells.findIndex((c) => c.includes('<office:annotation'));
+    // Cells before it (repeated empty cells count as many): the plan is the 7th column.
+    const before = cells.slice(1, at).reduce((n, c) => n + Number(/table:number-columns-repeated="(\d+)"/.exec(c.slice(0, 200))?.[1] ?? 1), 0);
+    expect(before + 1).toBe(7);
   });
 
   it('turns a Vietnamese-layout CSV into an .xlsx whose vi-VN numbers are numbers (kept as an import fixture)', async () => {

@@ -230,3 +230,27 @@ describe('exportTableXlsx', () => {
     expect(done.at(-1)).toBe(1);
   });
 });
+
+describe('notes on cells', () => {
+  it('are written as cell comments that a reader finds on their cells', async () => {
+    const demo = buildDemoWorkbook();
+    const line = demo.lines.find((l) => l.label.startsWith('Tập huấn 217'))!;
+    const node = demo.nodes.find((n) => n.code === 'DA3')!;
+    const data = {
+      ...demo,
+      lines: demo.lines.map((l) => (l.id === line.id ? { ...l, notes: { plan: 'Theo QĐ 123/QĐ-UBND & điều chỉnh <tháng 9>' } } : l)),
+      nodes: demo.nodes.map((n) => (n.id === node.id ? { ...n, notes: { name: 'Tên theo QĐ 90' } } : n)),
+    };
+    const view = planViewOf(data);
+    const ws = await readSheet(await exportPlanXlsx(view, { unit: 'trieu', locale: 'vi', lang: 'vi' }));
+    const notes: Record<string, string> = {};
+    ws.eachRow((row) => row.eachCell((cell) => {
+      const note = cell.note as string | { texts: { text: string }[] } | undefined;
+      if (note) notes[`${row.getCell(COL.name).value}|${cell.col}`] = typeof note === 'string' ? note : note.texts.map((t) => t.text).join('');
+    }));
+    expect(notes).toEqual({
+      [`${line.label}|${COL.plan}`]: 'Theo QĐ 123/QĐ-UBND & điều chỉnh <tháng 9>',
+      [`${node.name}|${COL.name}`]: 'Tên theo QĐ 90',
+    });
+  });
+});

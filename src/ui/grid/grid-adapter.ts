@@ -28,6 +28,8 @@ export interface GridCallbacks {
   onAccepted?(): void;
   /** The row code (see state/rows) under the active cell, after each selection. */
   onSelectRow?(code: number): void;
+  /** Write or change the note on a cell. */
+  onNote?(cell: { target: RowTarget; key: string; rowName: string; column: string }): void;
   /** "Move lines to…" for the lines selected. */
   onMoveLines?(lineIds: string[]): void;
   /** Ctrl+F in the grid: open Find. */
@@ -227,6 +229,22 @@ export class BudgetGridAdapter {
 
   destroy(): void {
     this.hot.destroy();
+  }
+
+  /** The active cell as a note is kept on it: a line's or an item's cell (the total takes none). */
+  private noteCell(): { target: RowTarget; key: string; rowName: string; column: string } | null {
+    const range = this.hot.getSelectedRangeActive();
+    if (!range) return null;
+    const row = Math.max(range.highlight.row ?? 0, 0);
+    const code = this.session.rows[row];
+    const col = this.cols[Math.max(range.highlight.col ?? 0, 0)];
+    if (code === undefined || code === TOTAL_ROW || !col) return null;
+    return { target: this.session.targetOfRow(code), key: col.key, rowName: this.rowName(row), column: col.header[this.view.lang] };
+  }
+
+  private openNote(): void {
+    const cell = this.noteCell();
+    if (cell) this.cb.onNote?.(cell);
   }
 
   /** The row code and column key of the active cell, if any. */
@@ -525,6 +543,7 @@ export class BudgetGridAdapter {
         td.dataset.exact = value;
       } else delete td.dataset.exact;
     } else delete td.dataset.exact;
+    const note = code >= 0 ? this.session.lines[code]?.notes?.[column.key] : code !== TOTAL_ROW ? this.session.tree.nodes[rowNode(code)]?.notes?.[column.key] : undefined;
     // Long names are cut by the column width: the full text shows on hover (the marks below may
     // give the cell a hover text of their own instead).
     if (column.kind === 'text' && typeof value === 'string' && value.length > 24) td.title = value;
@@ -543,6 +562,11 @@ export class BudgetGridAdapter {
     // A cell refused when typed, or brought in unread by an import (marked until it takes a value).
     const lineField = kind === 'line' ? fieldFor(column, kind) : undefined;
     if (this.invalid.has(targetKey(this.session.targetOfRow(code)) + '|' + col) || (lineField && this.session.isImportMarked(this.session.lines[code].id, lineField))) cls.add('htInvalid');
+    if (note) {
+      cls.add('pb-note');
+      const tip = t(this.view.lang, 'noteTip', { text: note });
+      td.title = td.title ? `${tip}\n${td.title}` : tip;
+    }
     if (col === this.colIndex.name || col === this.colIndex.code) {
       const depth = kind === 'node' ? this.session.tree.depth[rowNode(code)] : kind === 'line' ? this.lineDepth(code) : 0;
       cls.add(`pb-indent-${Math.min(depth, 6)}`);
@@ -602,6 +626,9 @@ export class BudgetGridAdapter {
       this.hot.selectCell(last, col, last, col, false, true);
       this.hot.scrollViewportTo({ row: Math.max(last - 1, 0), verticalSnap: 'top' });
       this.hot.scrollToFocusedCell();
+    } else if (e.shiftKey && !ctrl && !e.altKey && e.key === 'F2' && this.cb.onNote) {
+      stop();
+      if (!this.session.refuseFrozen()) this.openNote();
     } else if (e.altKey && !ctrl && e.key.toLowerCase() === 'm' && this.cb.onMoveLines) {
       stop();
       const ids = this.selectedLineIds();
@@ -649,6 +676,7 @@ export class BudgetGridAdapter {
       indent: { name: () => t(L, 'indent'), disabled: () => !nodeTarget(), callback: () => this.session.shiftNode(nodeTarget()!, 'in') },
       outdent: { name: () => t(L, 'outdent'), disabled: () => !nodeTarget(), callback: () => this.session.shiftNode(nodeTarget()!, 'out') },
       delete_node: { name: () => t(L, 'deleteNode'), disabled: () => !nodeTarget(), callback: () => this.deleteSelectedNode() },
+      note: { name: () => t(L, 'noteMenu'), hidden: () => !this.cb.onNote, disabled: () => this.session.frozen || !this.noteCell(), callback: () => this.openNote() },
       sep2: '---------',
       hide_cols: { name: () => t(L, 'hideColumns'), disabled: () => (this.hot.getSelectedRangeActive()?.highlight.col ?? 0) < 2, callback: () => this.setHidden(true) },
       show_cols: { name: () => t(L, 'showColumns'), disabled: () => this.hot.getPlugin('hiddenColumns').getHiddenColumns().length === 0, callback: () => this.setHidden(false) },

@@ -17,7 +17,7 @@ export const DISBURSEMENT_COLUMNS = [
 
 /** A new browser context on the app, as a first visit sees it (the demo workbook). */
 export async function freshWorkbench(browser: Browser, baseUrl: string, query = ''): Promise<{ ctx: BrowserContext; page: Page; wb: Workbench }> {
-  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1300 } });
+  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1300 }, acceptDownloads: true });
   const page = await ctx.newPage();
   const wb = new Workbench(page);
   await wb.open(baseUrl, query);
@@ -154,4 +154,14 @@ function frozenRowXPath(text: string): string {
   const lit = `'${text}'`;
   const frozen = `//div[contains(@class,'ht_clone_inline_start') or contains(@class,'ht_clone_bottom_inline_start_corner')]//tbody/tr`;
   return `${frozen}[td[normalize-space(.)=${lit} or normalize-space(.)=concat('▾', ${lit}) or normalize-space(.)=concat('▸', ${lit})]]`;
+}
+
+/** What a click saves as a download: its suggested name and its bytes. */
+export async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const saved = page.waitForEvent('download');
+  await click();
+  const d = await saved;
+  const chunks: Buffer[] = [];
+  for await (const chunk of await d.createReadStream()) chunks.push(chunk as Buffer);
+  return { name: d.suggestedFilename(), bytes: Buffer.concat(chunks) };
 }
