@@ -2,7 +2,8 @@
 // district's November 2023 monitoring report states them (figures in triệu đồng there, đồng here).
 // The report's figures do not all agree; they are loaded as written, never corrected.
 
-import type { Line, Place, TreeNode, WorkbookData } from './model';
+import type { Line, OfficeInfo, Place, TreeNode, WorkbookData } from './model';
+import { blankOffice, placeLine } from './office';
 import { DEFAULT_CRITERIA, MONTH_COUNT } from './model';
 import { DEFAULT_PROJECTION } from './projection';
 import { instantiateTree } from './tree';
@@ -120,6 +121,20 @@ export function buildDemoWorkbook(now = Date.now()): WorkbookData {
       createdAt: now,
       updatedAt: now,
       settings: { asOf: '2023-11-15' },
+      // The heading and signature block of the district's report (the number and day left blank, as in it).
+      office: {
+        province: 'Lạng Sơn',
+        district: 'Cao Lộc',
+        issuer: 'Ủy ban nhân dân huyện Cao Lộc',
+        parent: '',
+        number: 'Số:      /BC-UBND',
+        place: 'Cao Lộc',
+        date: null,
+        recipients: 'Sở LĐ, TB & XH;\nSở Thông tin và Truyền thông;\nCT, PCT UBND huyện;\nThành viên BCĐ rà soát hộ nghèo, cận nghèo của huyện;\nUBND các xã, thị trấn;\nC, PCVP;\nLưu: VT.',
+        compiler: '',
+        signerTitle: 'KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH',
+        signerName: 'Nguyễn Văn Thịnh',
+      },
       note:
         'Số liệu theo Báo cáo thực hiện Chương trình MTQG giảm nghèo bền vững năm 2023 của UBND huyện Cao Lộc (tháng 11/2023). ' +
         'Báo cáo không ghi ngày số liệu: 15/11/2023 là giả định. Nguồn vốn và loại vốn của từng dòng không được nêu: ghi NSTW, sự nghiệp. ' +
@@ -157,7 +172,7 @@ export function buildDemoWorkbook(now = Date.now()): WorkbookData {
 }
 
 /** A new empty workbook for a year, with the program's default tree and no lines. */
-export function buildEmptyWorkbook(name: string, year: number, now = Date.now()): WorkbookData {
+export function buildEmptyWorkbook(name: string, year: number, now = Date.now(), office: OfficeInfo = blankOffice()): WorkbookData {
   const workbookId = newId();
   const scenarioId = newId();
   return {
@@ -165,7 +180,8 @@ export function buildEmptyWorkbook(name: string, year: number, now = Date.now())
       id: workbookId,
       name,
       year,
-      placeName: '',
+      placeName: placeLine(office),
+      office,
       createdAt: now,
       updatedAt: now,
       settings: { asOf: null },

@@ -91,8 +91,38 @@ export interface Workbook {
   counterpart?: CounterpartRatio[];
   /** Set when the places' figures are illustrative, not official (shown on screen). */
   placesIllustrative?: boolean;
+  /** The administration the plan belongs to and how its reports are headed and signed. */
+  office?: OfficeInfo;
   /** Unknown fields from newer versions are kept, never dropped. */
   [extra: string]: unknown;
+}
+
+/**
+ * The office a workbook belongs to, and what its report's heading and signature block say, as a
+ * Vietnamese administrative document lays them out (Decree 30/2020/NĐ-CP): the body above the
+ * issuer, the issuer, the number, the place and date line; the recipients; who compiled it and who
+ * signs it. Every field is free text; blank fields are left out of the document.
+ */
+export interface OfficeInfo {
+  province: string;
+  district: string;
+  /** The issuing body ("Ủy ban nhân dân huyện Cao Lộc"). */
+  issuer: string;
+  /** The body above it ("UBND tỉnh Lạng Sơn"), if the document names one. */
+  parent: string;
+  /** The document number line ("Số: …/BC-UBND"). */
+  number: string;
+  /** The place in the date line ("Cao Lộc"). */
+  place: string;
+  /** The date of the document, ISO yyyy-mm-dd; null leaves day and month blank for the signer. */
+  date: string | null;
+  /** "Nơi nhận", one per line. */
+  recipients: string;
+  /** Người lập biểu. */
+  compiler: string;
+  /** Who signs: title lines ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"). */
+  signerTitle: string;
+  signerName: string;
 }
 
 /** A node of the budget-line tree: program → project → sub-project → activity. */

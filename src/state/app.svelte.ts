@@ -13,6 +13,7 @@ import { createWorkbook, deleteWorkbook, getMeta, listWorkbooks, loadWorkbook, s
 import { WorkbookSession } from './session.svelte';
 import { ChunkedLines } from '../db/line-chunks';
 import { TabSync } from './tab-sync';
+import { officeFrom } from '../domain/office';
 import { loadWorkbookArchive, restoreBackup } from '../db/backup-repo';
 import { overlayScenario, type WorkbookArchive } from '../domain/workbook-archive';
 import type { ColumnRole } from '../io/column-map';
@@ -317,8 +318,8 @@ export class AppState {
   }
 
   /** Creates a workbook with the program's default tree and opens it. */
-  async createEmpty(name: string, year: number): Promise<void> {
-    const data = buildEmptyWorkbook(name, year);
+  async createEmpty(name: string, year: number, office?: { province?: string; district?: string; issuer?: string }): Promise<void> {
+    const data = buildEmptyWorkbook(name, year, Date.now(), officeFrom(office ?? {}));
     await createWorkbook(this.db, data);
     await this.refreshList();
     await this.open(data.workbook.id);

@@ -1,7 +1,7 @@
 // One open workbook: its tree, lines and roll-up, every edit as an undoable change that is saved at
 // once (only the touched chunks) and sent to the recalculation worker. Glue between ui, db and engine.
 
-import type { AllocationRuleRecord, CounterpartRatio, CriterionKind, Id, Line, LineField, FileCheck, Place, Problem, ProjectionSettings, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import type { AllocationRuleRecord, CounterpartRatio, CriterionKind, Id, Line, LineField, FileCheck, OfficeInfo, Place, Problem, ProjectionSettings, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { blankPlace, criteriaOf, criterionKey, readCriterionInput, setPlaceField } from '../domain/places';
 import { orderTree, subtreeIds, siblingsOf, orderAfter, moveAmongSiblings, type OrderedTree } from '../domain/tree';
 import { buildColumns, counterpartColumn, lineColumnEdits, SlotTable, type ColumnEdit, type Rollup } from '../domain/rollup';
@@ -25,6 +25,7 @@ import {
   type ReadContext,
 } from '../domain/edit';
 import { newId } from '../domain/ids';
+import { officeOf, placeLine } from '../domain/office';
 import { normalizeText } from '../domain/text';
 import type { AllocationResult, AllocationRule } from '../domain/allocate';
 import type { AllocationRequest } from '../domain/allocate';
@@ -546,6 +547,14 @@ export class WorkbookSession {
   }
 
   /** Renames the workbook (undoable). */
+  /** Changes the office and report heading (one undo step); the place line follows its province and district. */
+  setOffice(patch: Partial<OfficeInfo>): void {
+    const office = { ...officeOf(this.workbook), ...patch };
+    const after = { ...this.workbook, office, placeName: placeLine(office) || this.workbook.placeName };
+    if (JSON.stringify(after.office) === JSON.stringify(this.workbook.office) && after.placeName === this.workbook.placeName) return;
+    this.commit({ workbook: { before: this.workbook, after } }, null);
+  }
+
   rename(name: string): void {
     const trimmed = name.trim();
     if (!trimmed || trimmed === this.workbook.name) return;

@@ -331,3 +331,45 @@ describe('notes on cells', () => {
     await ctx.close();
   });
 });
+
+describe('the office and the report heading', () => {
+  it('a new workbook is given its province and district; its report carries the heading and signatures of an administrative document, editable, on A4', async () => {
+    const { ctx, page } = await freshPage();
+    await page.getByRole('button', { name: /Sổ kế hoạch/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Tên sổ mới').fill('Đình Lập 2025');
+    await page.getByTestId('new-province').fill('Lạng Sơn');
+    await page.getByTestId('new-district').fill('Đình Lập');
+    await dialog.getByRole('button', { name: 'Tạo' }).click();
+    await expect.poll(() => page.getByTestId('workbook-name').textContent()).toBe('Đình Lập 2025');
+    await expect.poll(() => page.locator('header .place').textContent()).toBe('Huyện Đình Lập, tỉnh Lạng Sơn');
+    await page.getByRole('tab', { name: 'Báo cáo' }).click();
+    const head = page.getByTestId('doc-head');
+    await expect.poll(() => head.textContent()).toContain('ỦY BAN NHÂN DÂN HUYỆN ĐÌNH LẬP');
+    expect(await head.textContent()).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(await head.textContent()).toContain('Độc lập - Tự do - Hạnh phúc');
+    expect(await head.textContent()).toContain('Đình Lập, ngày');
+    // The signature block, edited in the report tab: a change is one undo step.
+    await page.getByTestId('office-form').locator('summary').click();
+    await page.locator('[data-field="signerTitle"]').fill('KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH');
+    await page.locator('[data-field="signerName"]').fill('Hoàng Văn A');
+    await page.locator('[data-field="compiler"]').fill('Lý Thị B');
+    await page.locator('[data-field="date"]').fill('20/12/2024');
+    await page.locator('[data-field="date"]').press('Tab');
+    const sign = page.getByTestId('doc-sign');
+    await expect.poll(() => sign.textContent()).toContain('Hoàng Văn A');
+    expect(await sign.textContent()).toContain('PHÓ CHỦ TỊCH');
+    expect(await sign.textContent()).toContain('NGƯỜI LẬP BIỂU');
+    await expect.poll(() => head.textContent()).toContain('Đình Lập, ngày 20 tháng 12 năm 2024');
+    await page.locator('[data-field="date"]').fill('31/02/2024');
+    await page.locator('[data-field="date"]').press('Tab');
+    await expect.poll(() => page.getByTestId('office-form').textContent()).toContain('không đọc được');
+    // As printed on A4: the document only, heading first.
+    await page.setViewportSize({ width: 1123, height: 794 });
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: 'test-results/62-report-heading-a4.png' });
+    expect(await page.getByTestId('office-form').isVisible()).toBe(false);
+    expect(await head.isVisible()).toBe(true);
+    await ctx.close();
+  });
+});

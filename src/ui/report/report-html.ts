@@ -5,13 +5,57 @@ import type { ReportTable } from './report-table';
 import { cellText } from './report-table';
 import type { NarrativeParagraph } from '../../domain/report';
 import type { ViewSettings } from '../grid/columns';
+import type { Lang, OfficeInfo } from '../../domain/model';
+import { dateLine } from '../../domain/office';
+import { t } from '../i18n';
 
 /** Text safe inside HTML elements and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/**
+ * The heading and signature block of a Vietnamese administrative document (Decree 30/2020/NĐ-CP):
+ * left, the body above the issuer, the issuer and the number; right, the national title, the motto
+ * and the place and date; at the foot the recipients, who compiled it and who signs.
+ */
+export interface DocHeading {
+  parent: string;
+  issuer: string;
+  number: string;
+  nation: string;
+  motto: string;
+  dateLine: string;
+  recipientsTitle: string;
+  recipients: string[];
+  compilerTitle: string;
+  compiler: string;
+  signerTitle: string[];
+  signerName: string;
+}
+
+const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+
+export function docHeading(o: OfficeInfo, year: number, lang: Lang): DocHeading {
+  return {
+    parent: o.parent.toLocaleUpperCase('vi'),
+    issuer: o.issuer.toLocaleUpperCase('vi'),
+    number: o.number,
+    nation: t(lang, 'rptNation'),
+    motto: t(lang, 'rptMotto'),
+    dateLine: dateLine(o, year, lang),
+    recipientsTitle: t(lang, 'rptRecipients'),
+    recipients: lines(o.recipients).map((l) => (l.startsWith('-') ? l : `- ${l}`)),
+    compilerTitle: t(lang, 'rptCompiler'),
+    compiler: o.compiler,
+    signerTitle: lines(o.signerTitle),
+    signerName: o.signerName,
+  };
+}
+
 export interface ReportDocument {
+  /** The administrative heading and signatures (none when the workbook has no office). */
+  heading?: DocHeading;
   title: string;
   /** Place, as-of date. */
   subtitle: string;
@@ -44,7 +88,40 @@ const PRINT_CSS = `
   h3 { font-size: 12pt; margin: 6px 0 2px; }
   p { margin: 0 0 6px; text-align: justify; }
   .review { font-style: italic; }
+  .doc-head { display: grid; grid-template-columns: 2fr 3fr; text-align: center; margin-bottom: 10px; }
+  .doc-head p { margin: 0; text-align: center; }
+  .doc-head .strong { font-weight: bold; }
+  .doc-head .rule { width: 35%; margin: 2px auto 4px; border: 0; border-top: 1px solid #000; }
+  .doc-head .date { font-style: italic; margin-top: 4px; }
+  .doc-sign { display: grid; grid-template-columns: 2fr 1.5fr 1.5fr; margin-top: 16px; break-inside: avoid; }
+  .doc-sign p { margin: 0; text-align: left; }
+  .doc-sign .who { text-align: center; display: flex; flex-direction: column; }
+  .doc-head .number { white-space: pre; }
+  .doc-sign .who p { text-align: center; }
+  .doc-sign .space { flex: 1; min-height: 22mm; }
+  .doc-sign .recipients { font-size: 10pt; }
 `;
+
+/** The heading as HTML (escaped). */
+function headingHtml(h: DocHeading): string {
+  const e = escapeHtml;
+  const p = (text: string, cls = '') => (text ? `<p${cls ? ` class="${cls}"` : ''}>${e(text)}</p>` : '');
+  return (
+    `<div class="doc-head"><div>${p(h.parent)}${p(h.issuer, 'strong')}<hr class="rule">${p(h.number, 'number')}</div>` +
+    `<div>${p(h.nation, 'strong')}${p(h.motto, 'strong')}<hr class="rule">${p(h.dateLine, 'date')}</div></div>`
+  );
+}
+
+/** The signature block as HTML (escaped). */
+function signatureHtml(h: DocHeading): string {
+  const e = escapeHtml;
+  const recipients = h.recipients.length ? `<p><b><i>${e(h.recipientsTitle)}</i></b></p>${h.recipients.map((r) => `<p>${e(r)}</p>`).join('')}` : '';
+  return (
+    `<div class="doc-sign"><div class="recipients">${recipients}</div>` +
+    `<div class="who"><p><b>${e(h.compilerTitle)}</b></p><div class="space"></div><p><b>${e(h.compiler)}</b></p></div>` +
+    `<div class="who">${h.signerTitle.map((l) => `<p><b>${e(l)}</b></p>`).join('')}<div class="space"></div><p><b>${e(h.signerName)}</b></p></div></div>`
+  );
+}
 
 /** The whole report as one HTML file that prints on A4 landscape. */
 export function reportHtml(doc: ReportDocument, view: ViewSettings): string {
@@ -71,6 +148,7 @@ export function reportHtml(doc: ReportDocument, view: ViewSettings): string {
 <style>${PRINT_CSS}</style>
 </head>
 <body>
+${doc.heading ? headingHtml(doc.heading) : ''}
 <h1>${e(doc.title)}</h1>
 <p class="subtitle">${e(doc.subtitle)}</p>
 <h2>${e(doc.tableCaption)}</h2>
@@ -83,6 +161,7 @@ ${body}
 </table>
 <h2>${e(doc.narrativeTitle)}</h2>
 ${paragraphs}
+${doc.heading ? signatureHtml(doc.heading) : ''}
 ${checks}
 </body>
 </html>
@@ -91,8 +170,14 @@ ${checks}
 
 /** The narrative as plain text, with the checks and their review notes after it unless `checks` is false. */
 export function reportText(doc: ReportDocument, checks = true): string {
-  const lines = [doc.title, doc.subtitle, '', doc.narrativeTitle, ''];
+  const h = doc.heading;
+  const lines = h ? [h.parent, h.issuer, h.number, '', h.nation, h.motto, h.dateLine, ''].filter((l, i, all) => l || all[i - 1]) : [];
+  lines.push(doc.title, doc.subtitle, '', doc.narrativeTitle, '');
   for (const p of doc.paragraphs) lines.push(p.heading, p.text, '');
+  if (h) {
+    if (h.recipients.length) lines.push(h.recipientsTitle, ...h.recipients, '');
+    lines.push(...h.signerTitle, '', '', h.signerName, '');
+  }
   if (checks && doc.checks.length) {
     lines.push(doc.checksTitle, '');
     doc.checks.forEach((c, i) => lines.push(`${i + 1}. ${c.sentence}`, ...(c.review ? [`   ${c.review}`] : [])));
