@@ -151,6 +151,7 @@ const STRINGS = {
   sortDesc: { vi: 'giảm dần', en: 'descending' },
   filterBy: { vi: 'Lọc', en: 'Filter' },
   filterOp: { vi: 'Điều kiện lọc', en: 'Filter condition' },
+  filterColumn: { vi: 'Cột lọc', en: 'Column to filter' },
   filterValue: { vi: 'Giá trị lọc', en: 'Filter value' },
   filterAdd: { vi: '+ Lọc', en: '+ Filter' },
   filterRemove: { vi: 'Bỏ lọc theo {column}', en: 'Remove the filter on {column}' },

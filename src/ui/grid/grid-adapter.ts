@@ -211,11 +211,12 @@ export class BudgetGridAdapter {
     const left = sameWorkbook ? Math.max(this.hot.getFirstFullyVisibleColumn() ?? 0, 0) : 0;
     this.session = session;
     this.invalid.clear();
-    if (!sameWorkbook) this.applyPrefs();
     this.lastFocusSeq = session.focusRequest?.seq ?? -1;
     this.seenStructure = session.structureRevision;
     this.rowRefs = this.makeRowRefs();
     this.hot.updateData(this.rowRefs);
+    // Another workbook's widths and hidden columns, once its rows are in (a repaint before would read rows it lacks).
+    if (!sameWorkbook) this.applyPrefs();
     this.hot.scrollViewportTo({ row: Math.min(top, Math.max(this.rowRefs.length - 1, 0)), col: left, verticalSnap: 'top', horizontalSnap: 'start' });
     const row = keep ? session.rowOfTarget(keep) : -1;
     if (row >= 0) this.hot.selectCell(row, col, row, col, false, false);
