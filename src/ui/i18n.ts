@@ -206,6 +206,8 @@ const STRINGS = {
   rptMotto: { vi: 'Độc lập - Tự do - Hạnh phúc', en: 'Independence - Freedom - Happiness' },
   rptRecipients: { vi: 'Nơi nhận:', en: 'Recipients:' },
   rptCompiler: { vi: 'NGƯỜI LẬP BIỂU', en: 'COMPILED BY' },
+  monthsUnfold: { vi: '▸ Mở 12 tháng', en: '▸ Show the 12 months' },
+  monthsFold: { vi: '◂ Thu gọn 12 tháng', en: '◂ Fold the 12 months' },
   deletedLines: { vi: 'Đã xoá {count} dòng. Bấm Ctrl+Z để hoàn tác.', en: 'Deleted {count} line(s). Press Ctrl+Z to undo.' },
   selectNodeFirst: { vi: 'Chọn một mục hoặc một dòng trong bảng trước.', en: 'Select an item or a line in the grid first.' },
   keyboardHelp: {

@@ -46,7 +46,10 @@ describe('disbursement, carry-over and lapse', () => {
     await expect.poll(curve).not.toBe(before);
     // At 31/12 nothing more is projected: everything of 2022's money not yet disbursed lapses.
     const beforeDate = await curve();
-    await page.getByTestId('workbook-asof').fill('2023-12-31');
+    // Dates are dd/mm/yyyy whatever the browser's language.
+    expect(await page.getByTestId('workbook-asof').inputValue()).toBe('15/11/2023');
+    await page.getByTestId('workbook-asof').fill('31/12/2023');
+    await page.getByTestId('workbook-asof').press('Tab');
     await wb.expectText(TOTAL, 'lapse', '7.422');
     await expect.poll(curve).not.toBe(beforeDate);
     await wb.screenshot('12-disbursement-linear');

@@ -3,7 +3,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { useBrowser } from './browser';
 import ExcelJS from 'exceljs';
-import { download, freshWorkbench } from './pages/workbench';
+import { DISBURSEMENT_COLUMNS, download, freshWorkbench, Workbench } from './pages/workbench';
 
 const baseUrl = inject('baseUrl');
 const TOTAL = 'Tổng cộng chương trình';
@@ -370,6 +370,60 @@ describe('the office and the report heading', () => {
     await page.screenshot({ path: 'test-results/62-report-heading-a4.png' });
     expect(await page.getByTestId('office-form').isVisible()).toBe(false);
     expect(await head.isVisible()).toBe(true);
+    await ctx.close();
+  });
+});
+
+describe('drop-down editors', () => {
+  it('open on the current value, wide enough to read, and go to what the user types', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await wb.select(DA7_TDA2_LINE, 'capital');
+    await page.keyboard.press('Enter');
+    const list = page.locator('.autocompleteEditor:visible');
+    await list.waitFor();
+    // The current value is the one highlighted.
+    await expect.poll(() => list.locator('td.current').textContent()).toBe('Sự nghiệp');
+    const cellWidth = (await wb.cell(DA7_TDA2_LINE, 'capital').boundingBox())!.width;
+    expect((await list.boundingBox())!.width).toBeGreaterThanOrEqual(cellWidth);
+    await page.keyboard.press('Escape');
+    await wb.select(DA7_TDA2_LINE, 'source');
+    // Typing marks the choices it matches and goes to the first: "ns" → NSTW and NSĐP, on NSTW.
+    await page.keyboard.type('ns');
+    await expect.poll(() => list.locator('td strong').allTextContents()).toEqual(['NS', 'NS']);
+    await expect.poll(() => list.locator('td.current').textContent()).toBe('NSTW');
+    await page.screenshot({ path: 'test-results/63-dropdown-typing.png' });
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => list.locator('td.current').textContent()).toBe('NSĐP');
+    await page.keyboard.press('Enter');
+    await wb.expectText(DA7_TDA2_LINE, 'source', 'NSĐP');
+    await page.keyboard.press('Control+z');
+    await wb.expectText(DA7_TDA2_LINE, 'source', 'NSTW');
+    await ctx.close();
+  });
+});
+
+describe('the disbursement tab', () => {
+  it('fits a screen: the twelve months fold into their sum, unfold with the as-of month in view, and stay as left after a reload', async () => {
+    const { ctx, page, wb } = await freshPage();
+    await page.getByRole('tab', { name: 'Giải ngân & chuyển nguồn' }).click();
+    await wb.waitReady();
+    const dw = new Workbench(page, DISBURSEMENT_COLUMNS);
+    const header = (name: string) => page.locator('.ht_clone_top thead th').filter({ hasText: new RegExp(`^${name}$`) });
+    await dw.reveal('monthsTotal');
+    await expect.poll(() => header('GN các tháng \\(cộng\\)').count()).toBe(1);
+    expect(await header('GN T1').count()).toBe(0);
+    await wb.expectText('Tổng cộng chương trình', 'plan', '13.819');
+    await page.screenshot({ path: 'test-results/64-disbursement-folded.png' });
+    await page.getByTestId('fold-months').click();
+    await expect.poll(() => header('GN T11').count()).toBe(1);
+    expect(await header('GN các tháng \\(cộng\\)').count()).toBe(0);
+    // The code and description stay frozen at the left while the months are in view.
+    expect(await page.locator('.ht_clone_inline_start thead th').allTextContents()).toEqual(['Mã', 'Nội dung']);
+    await page.screenshot({ path: 'test-results/65-disbursement-months.png' });
+    await page.reload();
+    await wb.waitReady();
+    await page.getByRole('tab', { name: 'Giải ngân & chuyển nguồn' }).click();
+    await expect.poll(() => page.getByTestId('fold-months').getAttribute('aria-pressed')).toBe('true');
     await ctx.close();
   });
 });

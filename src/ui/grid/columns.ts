@@ -95,6 +95,8 @@ export const DISBURSEMENT_COLUMNS: GridColumn[] = [
   { key: 'deadline', kind: 'date', width: 86, header: { vi: 'Hạn giải ngân', en: 'Deadline' }, editable: [], numeric: false },
   { key: 'carryConfirmed', field: 'carryConfirmed', kind: 'amount', width: 110, header: { vi: 'Chuyển nguồn đã xác nhận', en: 'Confirmed carry-over' }, editable: ['line'], numeric: true },
   { key: 'flags', kind: 'text', width: 150, header: { vi: 'Cảnh báo', en: 'Flags' }, editable: [], numeric: false },
+  // The twelve months folded into one: what they add up to (shown while the months are folded).
+  derived('monthsTotal', 'GN các tháng (cộng)', 'Disbursed by month (sum)', 110),
   ...MONTH_FIELDS.map((field, i): GridColumn => ({
     key: field,
     field,
@@ -218,6 +220,8 @@ export function cellAmount(s: WorkbookSession, code: number, key: string): numbe
         return rolled('lineLapse');
       case 'carryConfirmed':
         return num(l.carryConfirmed);
+      case 'monthsTotal':
+        return l.months?.some((m) => m !== null) ? l.months.reduce<number>((a, m) => a + (m ?? 0), 0) : null;
     }
     return month >= 0 ? num(l.months?.[month]) : null;
   }
@@ -250,12 +254,18 @@ export function cellAmount(s: WorkbookSession, code: number, key: string): numbe
       return r.carryOver[k];
     case 'lapse':
       return r.lapse[k];
+    case 'monthsTotal': {
+      if (!r.monthsKnown[k]) return null;
+      let sum = 0;
+      for (let m = 0; m < MONTH_COUNT; m++) sum += r.months[k * MONTH_COUNT + m];
+      return sum;
+    }
   }
   return month >= 0 && r.monthsKnown[k] ? r.months[k * MONTH_COUNT + month] : null;
 }
 
 /** Columns of roll-up rows whose figure comes from the roll-up. */
-const ROLLED_KEYS = new Set(['plan', 'disbursed', 'projected', 'unspent', 'requiredLocal', 'delta', 'carriedIn', 'ownPlan', 'runRate', 'carryOver', 'lapse']);
+const ROLLED_KEYS = new Set(['plan', 'disbursed', 'projected', 'unspent', 'requiredLocal', 'delta', 'carriedIn', 'ownPlan', 'runRate', 'carryOver', 'lapse', 'monthsTotal']);
 
 /** Whether a column shows amounts (what cellAmount reads). */
 export function isAmountColumn(c: GridColumn): boolean {

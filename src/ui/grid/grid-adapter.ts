@@ -6,6 +6,7 @@ import Handsontable, { type CellRange } from 'handsontable';
 import type { CellChange, ChangeSource } from 'handsontable/settings';
 import type { CellInput, CellProblem, RowTarget, WorkbookSession } from '../../state/session.svelte';
 import { TOTAL_ROW, rowNode } from '../../state/rows';
+import { monthIndex } from '../../domain/edit';
 import { GRID_COLUMNS, cellAmount, cellText, columnHeaders, fieldFor, flagTip, isAmountColumn, rowKindOf, selectOptions, shownAmount, type GridColumn, type ViewSettings } from './columns';
 import { t } from '../i18n';
 import { isCounterpartShort } from '../../domain/rollup';
@@ -109,10 +110,40 @@ export class BudgetGridAdapter {
 
   // ---- column widths and hidden columns, kept per workbook and view ---------------------------
 
+  /** Columns folding shows or hides: the months, and their sum shown in their place. */
+  private monthCols(): { months: number[]; sum: number } | null {
+    const sum = this.colIndex.monthsTotal;
+    if (sum === undefined) return null;
+    return { months: this.cols.map((c, i) => (monthIndex(c.key) >= 0 ? i : -1)).filter((i) => i >= 0), sum };
+  }
+
+  /** Whether the month columns are folded into their sum. */
+  monthsFolded(): boolean {
+    return !!this.prefsKey && loadGridPrefs(this.session.workbook.id, this.prefsKey).monthsFolded;
+  }
+
+  /**
+   * Folds the twelve months (and next January) into one column of their sum, or unfolds them and
+   * brings the month of the figures' date into view.
+   */
+  setMonthsFolded(folded: boolean): void {
+    if (!this.prefsKey || !this.monthCols()) return;
+    updateGridPrefs(this.session.workbook.id, this.prefsKey, { monthsFolded: folded });
+    this.applyPrefs();
+    if (!folded) {
+      const asOf = this.session.workbook.settings.asOf;
+      const month = asOf ? Number(asOf.slice(5, 7)) : new Date().getMonth() + 1;
+      const col = this.colIndex[`m${month}`];
+      if (col !== undefined) this.hot.scrollViewportTo({ col, horizontalSnap: 'end' });
+    }
+  }
+
   private applyPrefs(): void {
     if (!this.prefsKey) return;
     const p = loadGridPrefs(this.session.workbook.id, this.prefsKey);
-    const hidden = this.cols.map((c, i) => (p.hidden.includes(c.key) ? i : -1)).filter((i) => i >= 2);
+    const fold = this.monthCols();
+    const folded = fold ? (p.monthsFolded ? fold.months : [fold.sum]) : [];
+    const hidden = [...new Set([...this.cols.map((c, i) => (p.hidden.includes(c.key) ? i : -1)).filter((i) => i >= 2), ...folded])];
     const widths = this.cols.map((c) => p.widths[c.key] ?? c.width);
     // Widths a user set live in the resize plugin, which overrides colWidths: give them to it.
     this.hot.updateSettings({ colWidths: widths, manualColumnResize: widths, hiddenColumns: { columns: hidden, indicators: true } });
@@ -128,13 +159,21 @@ export class BudgetGridAdapter {
   /** Hides the selected columns (never the frozen code and name), or shows them all again. */
   private setHidden(hide: boolean): void {
     const plugin = this.hot.getPlugin('hiddenColumns');
+    const fold = this.monthCols();
+    const folding = new Set(fold ? [...fold.months, fold.sum] : []);
     if (hide) {
       const cols: number[] = [];
       for (const [, c1, , c2] of this.hot.getSelected() ?? []) for (let c = Math.min(c1, c2); c <= Math.max(c1, c2); c++) if (c >= 2) cols.push(c);
       plugin.hideColumns(cols);
-    } else plugin.showColumns(plugin.getHiddenColumns());
+    } else plugin.showColumns(plugin.getHiddenColumns().filter((i) => !folding.has(i)));
     this.hot.render();
-    if (this.prefsKey) updateGridPrefs(this.session.workbook.id, this.prefsKey, { hidden: plugin.getHiddenColumns().map((i) => this.cols[i].key) });
+    // The columns the user hid; those folding hides are the fold's to keep.
+    const userHidden = plugin.getHiddenColumns().filter((i) => !folding.has(i) || (hide && this.isSelectedCol(i)));
+    if (this.prefsKey) updateGridPrefs(this.session.workbook.id, this.prefsKey, { hidden: userHidden.map((i) => this.cols[i].key) });
+  }
+
+  private isSelectedCol(col: number): boolean {
+    return (this.hot.getSelected() ?? []).some(([, c1, , c2]) => col >= Math.min(c1, c2) && col <= Math.max(c1, c2));
   }
 
   /**
@@ -372,6 +411,11 @@ export class BudgetGridAdapter {
     const kind = rowKindOf(code);
     const field = fieldFor(column, kind);
     if (!field || !column.editable.includes(kind)) return null;
+    // A choice picked from a list is its label: read it as the choice it names.
+    if (column.kind === 'select') {
+      const picked = Object.entries(selectOptions(column, this.view.lang)).find(([, label]) => label === raw);
+      if (picked) raw = picked[0];
+    }
     return { target: this.session.targetOfRow(code), field, raw };
   }
 
@@ -506,8 +550,15 @@ export class BudgetGridAdapter {
     // Handsontable keeps cell meta by position while rows move under it: set every key each time.
     const meta: Handsontable.CellMeta = { readOnly: this.session.frozen || !column.editable.includes(kind), editor: 'text', placeholder: undefined };
     if (column.kind === 'select' && kind === 'line') {
-      meta.editor = 'select';
-      meta.selectOptions = selectOptions(column, this.view.lang);
+      // A list that opens on the current value, as wide as its longest choice, and goes to the
+      // choices the user types ("ns" marks NSTW and NSĐP, on the first); what is picked or typed is
+      // read like any typed text.
+      meta.editor = 'dropdown';
+      meta.source = Object.values(selectOptions(column, this.view.lang));
+      meta.trimDropdown = false;
+      meta.visibleRows = 8;
+    } else {
+      meta.source = undefined;
     }
     if (kind === 'line') {
       if (column.key === 'name') meta.placeholder = t(this.view.lang, 'linePlaceholder');

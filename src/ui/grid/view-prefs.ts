@@ -9,9 +9,11 @@ export interface GridPrefs extends GridViewState {
   widths: Record<string, number>;
   /** Keys of the columns the user hid. */
   hidden: string[];
+  /** Whether the month columns are folded into their sum (the default). */
+  monthsFolded: boolean;
 }
 
-export const EMPTY_PREFS: GridPrefs = { sort: null, filters: [], widths: {}, hidden: [] };
+export const EMPTY_PREFS: GridPrefs = { sort: null, filters: [], widths: {}, hidden: [], monthsFolded: true };
 
 const keyOf = (workbookId: string, viewKey: string) => `planbench.grid:${workbookId}:${viewKey}`;
 
@@ -26,6 +28,7 @@ export function loadGridPrefs(workbookId: string, viewKey: string): GridPrefs {
       filters: Array.isArray(p.filters) ? p.filters.filter((f) => f && typeof f.key === 'string' && typeof f.op === 'string' && typeof f.value === 'string') : [],
       widths,
       hidden: Array.isArray(p.hidden) ? p.hidden.filter((h) => typeof h === 'string') : [],
+      monthsFolded: p.monthsFolded !== false,
     };
   } catch {
     return EMPTY_PREFS;

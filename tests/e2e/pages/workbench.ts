@@ -11,7 +11,7 @@ export type ColumnKey = (typeof COLUMNS)[number];
 /** The disbursement tab's columns, in order. */
 export const DISBURSEMENT_COLUMNS = [
   'code', 'name', 'unit', 'source', 'capital', 'vintage', 'plan', 'carriedIn', 'ownPlan', 'disbursed', 'asOf', 'rate', 'method',
-  'expected', 'projected', 'runRate', 'unspent', 'carryEligible', 'carryOver', 'lapse', 'deadline', 'carryConfirmed', 'flags',
+  'expected', 'projected', 'runRate', 'unspent', 'carryEligible', 'carryOver', 'lapse', 'deadline', 'carryConfirmed', 'flags', 'monthsTotal',
   ...Array.from({ length: 13 }, (_, i) => `m${i + 1}`),
 ] as const;
 
