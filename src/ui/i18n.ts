@@ -208,6 +208,7 @@ const STRINGS = {
   rptCompiler: { vi: 'NGƯỜI LẬP BIỂU', en: 'COMPILED BY' },
   monthsUnfold: { vi: '▸ Mở 12 tháng', en: '▸ Show the 12 months' },
   monthsFold: { vi: '◂ Thu gọn 12 tháng', en: '◂ Fold the 12 months' },
+  cellEditor: { vi: 'Sửa ô', en: 'Edit cell' },
   deletedLines: { vi: 'Đã xoá {count} dòng. Bấm Ctrl+Z để hoàn tác.', en: 'Deleted {count} line(s). Press Ctrl+Z to undo.' },
   selectNodeFirst: { vi: 'Chọn một mục hoặc một dòng trong bảng trước.', en: 'Select an item or a line in the grid first.' },
   keyboardHelp: {

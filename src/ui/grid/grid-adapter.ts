@@ -96,7 +96,9 @@ export class BudgetGridAdapter {
       beforeAutofill: (data, source, target) => this.onAutofill(data, source, target) as unknown as void,
       beforeKeyDown: (e) => this.onKeyDown(e),
       afterOnCellMouseDown: (e, coords) => this.onMouseDown(e as MouseEvent, coords.row ?? -1),
+      afterBeginEditing: () => this.labelEditors(),
       afterSelectionEnd: (row) => {
+        this.labelEditors();
         const code = this.session.rows[row];
         if (code !== undefined) this.cb.onSelectRow?.(code);
         this.cb.onSelectionSum?.(this.selectionSum());
@@ -181,12 +183,18 @@ export class BudgetGridAdapter {
    * reordered or collapsed, otherwise repaints the visible cells; then selects any cell asked for.
    */
   sync(): void {
+    this.labelEditors();
     if (this.session.structureRevision !== this.seenStructure) this.reloadRows();
     else {
       this.hot.render();
       this.applyFocusRequest();
     }
     this.cb.onSelectionSum?.(this.selectionSum());
+  }
+
+  /** Handsontable's cell editors are unnamed text areas: name them for screen readers. */
+  private labelEditors(): void {
+    for (const el of this.hot.rootElement.querySelectorAll('.handsontableInput:not([aria-label])')) el.setAttribute('aria-label', t(this.view.lang, 'cellEditor'));
   }
 
   /** The amounts in the cells selected: sum, count, and whether roll-ups and lines are mixed. */
