@@ -186,22 +186,31 @@ const PENDING = '…';
  * selection summary adds up.
  */
 export function cellAmount(s: WorkbookSession, code: number, key: string): number | null | undefined {
+  return amountIn(amountSource(s), code, key);
+}
+
+/** What cellAmount reads of a session, read once (reading a session's state costs more than a plain object's). */
+export type AmountSource = Pick<WorkbookSession, 'lines' | 'rollup' | 'tree' | 'workbook'>;
+
+export function amountSource(s: WorkbookSession): AmountSource {
+  return { lines: s.lines, rollup: s.rollup, tree: s.tree, workbook: s.workbook };
+}
+
+/** cellAmount on a source read once: for loops over many cells (a selection's sum, a sort). */
+export function amountIn(s: AmountSource, code: number, key: string): number | null | undefined {
   const r = s.rollup;
-  const num = (v: number | undefined | null) => (v === undefined || v === null || Number.isNaN(v) ? null : v);
-  const month = monthIndex(key);
   if (code >= 0) {
     const l = s.lines[code];
     if (!l) return null;
-    const rolled = (a: keyof Rollup) => (r ? num((r[a] as Float64Array)[code]) : undefined);
     switch (key) {
       case 'plan':
         return l.plan;
       case 'disbursed':
         return l.disbursed;
       case 'projected':
-        return rolled('lineProjected');
+        return rolled(r, 'lineProjected', code);
       case 'unspent':
-        return rolled('lineUnspent');
+        return rolled(r, 'lineUnspent', code);
       case 'requiredLocal':
         return r && r.lineRequired[code] ? r.lineRequired[code] : null;
       case 'statedPlan':
@@ -213,18 +222,20 @@ export function cellAmount(s: WorkbookSession, code: number, key: string): numbe
       case 'ownPlan':
         return l.vintage < s.workbook.year ? null : l.plan;
       case 'runRate':
-        return rolled('lineRunRate');
+        return rolled(r, 'lineRunRate', code);
       case 'carryOver':
-        return rolled('lineCarry');
+        return rolled(r, 'lineCarry', code);
       case 'lapse':
-        return rolled('lineLapse');
+        return rolled(r, 'lineLapse', code);
       case 'carryConfirmed':
         return num(l.carryConfirmed);
       case 'monthsTotal':
         return l.months?.some((m) => m !== null) ? l.months.reduce<number>((a, m) => a + (m ?? 0), 0) : null;
     }
+    const month = monthIndex(key);
     return month >= 0 ? num(l.months?.[month]) : null;
   }
+  const month = monthIndex(key);
   const isTotal = code === TOTAL_ROW;
   const k = isTotal ? (r?.nodeCount ?? -1) : rowNode(code);
   const stated = isTotal ? statedForYear(s.workbook).plan : s.tree.nodes[k]?.stated?.plan;
@@ -263,6 +274,9 @@ export function cellAmount(s: WorkbookSession, code: number, key: string): numbe
   }
   return month >= 0 && r.monthsKnown[k] ? r.months[k * MONTH_COUNT + month] : null;
 }
+
+const num = (v: number | undefined | null): number | null => (v === undefined || v === null || Number.isNaN(v) ? null : v);
+const rolled = (r: Rollup | null, a: keyof Rollup, i: number): number | null | undefined => (r ? num((r[a] as Float64Array)[i]) : undefined);
 
 /** Columns of roll-up rows whose figure comes from the roll-up. */
 const ROLLED_KEYS = new Set(['plan', 'disbursed', 'projected', 'unspent', 'requiredLocal', 'delta', 'carriedIn', 'ownPlan', 'runRate', 'carryOver', 'lapse', 'monthsTotal']);

@@ -7,7 +7,7 @@ import type { CellChange, ChangeSource } from 'handsontable/settings';
 import type { CellInput, CellProblem, RowTarget, WorkbookSession } from '../../state/session.svelte';
 import { TOTAL_ROW, rowNode } from '../../state/rows';
 import { monthIndex } from '../../domain/edit';
-import { GRID_COLUMNS, cellAmount, cellText, columnHeaders, fieldFor, flagTip, isAmountColumn, rowKindOf, selectOptions, shownAmount, type GridColumn, type ViewSettings } from './columns';
+import { GRID_COLUMNS, amountIn, amountSource, cellAmount, cellText, columnHeaders, fieldFor, flagTip, isAmountColumn, rowKindOf, selectOptions, shownAmount, type GridColumn, type ViewSettings } from './columns';
 import { t } from '../i18n';
 import { isCounterpartShort } from '../../domain/rollup';
 import { formatAmount } from '../../domain/amount';
@@ -186,11 +186,15 @@ export class BudgetGridAdapter {
     this.labelEditors();
     if (this.session.structureRevision !== this.seenStructure) this.reloadRows();
     else {
-      this.hot.render();
+      // Only a new place to select (a match of Find): the cells are as drawn, selecting repaints it.
+      if (this.session.revision !== this.seenRevision) this.hot.render();
       this.applyFocusRequest();
     }
+    this.seenRevision = this.session.revision;
     this.cb.onSelectionSum?.(this.selectionSum());
   }
+
+  private seenRevision = -1;
 
   /** Handsontable's cell editors are unnamed text areas: name them for screen readers. */
   private labelEditors(): void {
@@ -206,6 +210,7 @@ export class BudgetGridAdapter {
     let lines = false;
     const seen = ranges.length > 1 ? new Set<number>() : null;
     const rows = this.session.rows;
+    const src = amountSource(this.session);
     for (const [r1, c1, r2, c2] of ranges) {
       const rTop = Math.max(Math.min(r1, r2), 0);
       const rEnd = Math.min(Math.max(r1, r2), rows.length - 1);
@@ -219,7 +224,7 @@ export class BudgetGridAdapter {
             if (seen.has(key)) continue;
             seen.add(key);
           }
-          const v = cellAmount(this.session, code, c.key);
+          const v = amountIn(src, code, c.key);
           if (typeof v !== 'number') continue;
           out.sum += v;
           out.count++;

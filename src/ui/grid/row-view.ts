@@ -5,7 +5,7 @@
 import type { WorkbookSession } from '../../state/session.svelte';
 import { nodeRow, type RowView } from '../../state/rows';
 import { parseAmount, parseRate } from '../../domain/amount';
-import { cellAmount, cellText, isAmountColumn, type GridColumn, type ViewSettings } from './columns';
+import { amountIn, amountSource, cellText, isAmountColumn, type AmountSource, type GridColumn, type ViewSettings } from './columns';
 
 export type FilterOp = 'contains' | 'not-contains' | 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'blank' | 'not-blank';
 
@@ -34,8 +34,8 @@ export function isNumberColumn(c: GridColumn): boolean {
 }
 
 /** A cell's value to compare: a number for number columns (null when blank), else its text lower-cased. */
-function valueOf(s: WorkbookSession, code: number, c: GridColumn, view: ViewSettings): number | string | null {
-  if (isAmountColumn(c)) return cellAmount(s, code, c.key) ?? null;
+function valueOf(s: WorkbookSession, code: number, c: GridColumn, view: ViewSettings, src: AmountSource = amountSource(s)): number | string | null {
+  if (isAmountColumn(c)) return amountIn(src, code, c.key) ?? null;
   const text = cellText(s, code, c, view).trim();
   if (!isNumberColumn(c)) return text.normalize('NFC').toLocaleLowerCase('vi');
   if (!text) return null;
@@ -106,15 +106,16 @@ export function rowViewOf(s: WorkbookSession, state: GridViewState, cols: readon
   const dir = state.sort?.dir ?? 1;
   let lineKeys: (number | string | null)[] = [];
   let nodeKeys: (number | string | null)[] = [];
+  // What the values are read from, read again at each build (the lines' indices are the build's).
+  let src = amountSource(s);
   return {
-    // Values read once per build, at the lines' current indices.
-    prepare: sortCol
-      ? () => {
-          lineKeys = s.lines.map((_, i) => valueOf(s, i, sortCol, view));
-          nodeKeys = s.tree.nodes.map((_, k) => valueOf(s, nodeRow(k), sortCol, view));
-        }
-      : null,
-    keepLine: filters.length ? (i) => filters.every(({ f, c, target }) => passes(valueOf(s, i, c, view), f.op, target!)) : null,
+    prepare: () => {
+      src = amountSource(s);
+      if (!sortCol) return;
+      lineKeys = src.lines.map((_, i) => valueOf(s, i, sortCol, view, src));
+      nodeKeys = src.tree.nodes.map((_, k) => valueOf(s, nodeRow(k), sortCol, view, src));
+    },
+    keepLine: filters.length ? (i) => filters.every(({ f, c, target }) => passes(valueOf(s, i, c, view, src), f.op, target!)) : null,
     lineOrder: sortCol ? (a, b) => compareValues(lineKeys[a], lineKeys[b], dir) || a - b : null,
     nodeOrder: sortCol ? (a, b) => compareValues(nodeKeys[a], nodeKeys[b], dir) || a - b : null,
   };

@@ -31,5 +31,7 @@ export function registerDebugApi(app: AppState, grid: () => BudgetGridAdapter | 
     compareRoundTrips: (n: number, runs?: number) => compareRoundTrips(n, runs),
     /** The Handsontable instance, to drive edits through the same path as typing. */
     hot: () => grid()?.hot,
+    /** The grid's adapter (the selection summary, benchmarks). */
+    gridAdapter: () => grid(),
   };
 }
