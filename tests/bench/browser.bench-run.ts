@@ -1,20 +1,13 @@
 // Browser: a generated 100 000-line workbook in IndexedDB, opened and edited in the built app.
 import { inject, it } from 'vitest';
-import { launchBrowser } from '../e2e/browser';
+import { openGenerated } from './open-generated';
 import { median, report } from './stats';
 
 const baseUrl = inject('baseUrl');
 const LINES = 100_000;
 
 it('open, edit, persist a 100 000-line workbook (Chromium)', async () => {
-  const browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(baseUrl + '?debug');
-  await page.waitForFunction(() => (globalThis as any).planbench?.app?.session?.rollup);
-  await page.evaluate(async (n) => {
-    const pb = (globalThis as any).planbench;
-    await pb.open(await pb.generate(n));
-  }, LINES);
+  const { browser, page } = await openGenerated(baseUrl, LINES);
 
   const totalReady = () =>
     page.waitForFunction(

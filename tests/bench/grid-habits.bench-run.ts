@@ -2,21 +2,14 @@
 // and filter (from the control to the grid painted), find-next (Enter in the find box to the match
 // selected), and the selection summary of 100 000 selected amounts (computed, and to painted).
 import { inject, it } from 'vitest';
-import { launchBrowser } from '../e2e/browser';
+import { openGenerated } from './open-generated';
 import { median, report } from './stats';
 
 const baseUrl = inject('baseUrl');
 const LINES = 100_000;
 
 it('sort, filter, find and the selection sum on a 100 000-line workbook (Chromium)', async () => {
-  const browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(baseUrl + '?debug');
-  await page.waitForFunction(() => (globalThis as any).planbench?.app?.session?.rollup);
-  await page.evaluate(async (n) => {
-    const pb = (globalThis as any).planbench;
-    await pb.open(await pb.generate(n));
-  }, LINES);
+  const { browser, page } = await openGenerated(baseUrl, LINES);
   await page.waitForFunction(() => (globalThis as any).planbench.app.session.lines.length >= 100_000 && (globalThis as any).planbench.app.session.rollup, undefined, { timeout: 120_000 });
 
   const figures = await page.evaluate(async () => {

@@ -1,0 +1,15 @@
+// The built app in Chromium on a generated workbook of n lines kept in IndexedDB (benchmarks).
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../e2e/browser';
+
+export async function openGenerated(baseUrl: string, lines: number): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(baseUrl + '?debug');
+  await page.waitForFunction(() => (globalThis as any).planbench?.app?.session?.rollup);
+  await page.evaluate(async (n) => {
+    const pb = (globalThis as any).planbench;
+    await pb.open(await pb.generate(n));
+  }, lines);
+  return { browser, page };
+}
