@@ -60,6 +60,10 @@ export const CELL_INPUT_MESSAGES: MessageTable = {
     vi: '"{text}": hãy nhập Có hoặc Không.',
     en: '"{text}": enter Yes or No.',
   },
+  'db.upgraded-elsewhere': {
+    vi: 'Một thẻ khác vừa nâng cấp dữ liệu của Planbench: thẻ này không ghi được nữa. Hãy tải lại trang rồi sửa tiếp; thay đổi vừa gõ chưa được ghi.',
+    en: 'Another tab has just upgraded Planbench’s data: this tab can no longer store anything. Reload the page, then go on; the change just typed was not made.',
+  },
   'rate.negative': {
     vi: 'Tỷ lệ dự kiến "{text}" không được âm.',
     en: 'The expected rate "{text}" cannot be negative.',

@@ -99,7 +99,16 @@ export class AppState {
     this.db = openDatabase(dbName);
     this.db.onVersionChange = () => {
       this.needsReload = true;
+      // This tab can no longer write: refuse edits from now on instead of showing them and losing them.
+      this.session?.block({ code: 'db.upgraded-elsewhere' });
     };
+    // Closing or reloading the tab while an edit is not yet in IndexedDB: the browser asks first.
+    globalThis.addEventListener?.('beforeunload', (e) => {
+      if (this.hasUnsaved()) {
+        e.preventDefault();
+        e.returnValue = true; // older browsers ask only when this is set
+      }
+    });
     this.sync = new TabSync((m) => void this.session?.applyRemote(m));
   }
 
@@ -117,6 +126,12 @@ export class AppState {
     const target = this.workbooks.find((w) => w.id === last) ?? this.workbooks[0];
     await this.open(target.id);
     this.loading = false;
+  }
+
+  /** Whether anything typed in this tab is not yet stored (saving, or refused by storage). */
+  hasUnsaved(): boolean {
+    const s = this.session;
+    return !!s && (s.unsavedCount > 0 || s.saveStatus !== 'saved');
   }
 
   savePrefs(): void {

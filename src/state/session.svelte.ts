@@ -151,10 +151,24 @@ export class WorkbookSession {
   /** The last edit refused because the scenario is frozen (the UI says why). */
   refusal = $state.raw<{ problem: Problem; seq: number } | null>(null);
 
-  /** Refuses an edit of a frozen version (setting `refusal`, which the UI shows); true when refused. */
+  /**
+   * Set when this tab can no longer store edits (another tab upgraded the database): every edit is
+   * then refused with it, rather than shown and lost.
+   */
+  private blocked: Problem | null = null;
+
+  block(problem: Problem): void {
+    this.blocked = problem;
+  }
+
+  /**
+   * Refuses an edit of a frozen version, or of a tab that can no longer store it (setting `refusal`,
+   * which the UI shows); true when refused.
+   */
   refuseFrozen(): boolean {
-    if (!this.frozen) return false;
-    this.refusal = { problem: { code: 'scenario.frozen', params: { name: this.scenario.name } }, seq: (this.refusal?.seq ?? 0) + 1 };
+    if (!this.frozen && !this.blocked) return false;
+    const problem = this.blocked ?? { code: 'scenario.frozen', params: { name: this.scenario.name } };
+    this.refusal = { problem, seq: (this.refusal?.seq ?? 0) + 1 };
     return true;
   }
 

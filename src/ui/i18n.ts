@@ -76,8 +76,8 @@ const STRINGS = {
   localeEn: { vi: '1,234.5 (tiếng Anh)', en: '1,234.5 (English)' },
   refused: { vi: 'Không nhận {count} ô, giá trị cũ được giữ:', en: '{count} cell(s) refused, old values kept:' },
   reloadNeeded: {
-    vi: 'Planbench vừa được cập nhật ở một thẻ khác. Mọi thay đổi đã được lưu; hãy tải lại trang để tiếp tục.',
-    en: 'Planbench was updated in another tab. Everything is saved; reload the page to continue.',
+    vi: 'Planbench vừa được cập nhật ở một thẻ khác: thẻ này không ghi thêm được. Hãy tải lại trang để tiếp tục sửa.',
+    en: 'Planbench was updated in another tab: this tab can store nothing more. Reload the page to go on editing.',
   },
   reload: { vi: 'Tải lại', en: 'Reload' },
   dismiss: { vi: 'Đóng thông báo', en: 'Dismiss' },

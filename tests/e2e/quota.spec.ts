@@ -40,6 +40,14 @@ describe('storage full', () => {
     await wb.expectText(TOTAL, 'plan', '13.841');
     await wb.screenshot('17b-storage-full-stays');
 
+    // Reloading or closing the tab now would lose the edit: the browser asks first; staying keeps it.
+    const asked = page.waitForEvent('dialog');
+    void page.evaluate(() => location.reload()).catch(() => undefined);
+    const dialog = await asked;
+    expect(dialog.type()).toBe('beforeunload');
+    await dialog.dismiss();
+    await wb.expectText(TOTAL, 'plan', '13.841');
+
     const saved = page.waitForEvent('download');
     await page.getByTestId('quota-notice').getByRole('button', { name: /Tải bản sao lưu/ }).click();
     const chunks: Buffer[] = [];

@@ -33,3 +33,35 @@ describe('two tabs', () => {
     await ctx.close();
   });
 });
+
+describe('a tab whose database another tab upgraded', () => {
+  it('says it must reload and refuses edits instead of showing them and losing them', async () => {
+    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
+    const one = new Workbench(await ctx.newPage());
+    await one.open(baseUrl);
+    await one.type('Tập huấn 217 người; giám sát 10 xã', 'plan', '300');
+    await one.expectText(TOTAL, 'plan', '13.841');
+    await one.waitSaved();
+    // Another page of the same site opens the database at a newer version, as a newer app would.
+    const other = await ctx.newPage();
+    await other.goto(baseUrl + 'nothing-here');
+    await other.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const probe = indexedDB.open('planbench');
+          probe.onsuccess = () => {
+            const v = probe.result.version;
+            probe.result.close();
+            const up = indexedDB.open('planbench', v + 1);
+            up.onsuccess = () => (up.result.close(), resolve());
+            up.onerror = () => reject(up.error);
+          };
+        }),
+    );
+    await expect.poll(() => one.page.getByRole('alert').filter({ hasText: 'thẻ này không ghi thêm được' }).count()).toBe(1);
+    await one.type('Tập huấn 217 người; giám sát 10 xã', 'plan', '500');
+    await expect.poll(() => one.notice.textContent()).toContain('Một thẻ khác vừa nâng cấp dữ liệu');
+    await one.expectText(TOTAL, 'plan', '13.841');
+    await ctx.close();
+  });
+});
