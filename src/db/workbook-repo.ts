@@ -128,6 +128,13 @@ export interface WorkbookChange {
   putRules?: AllocationRuleRecord[];
   deleteRuleIds?: Id[];
   putScenarios?: Scenario[];
+  /**
+   * The records as this tab knew them before the change, by id: a record put with a base is
+   * merged into the stored one field by field (nested objects key by key, lists of keyed entries
+   * entry by entry), so that another tab's edit of other fields meanwhile is kept, as with lines.
+   * A record put without a base replaces the stored one.
+   */
+  bases?: { workbook?: Workbook; nodes?: Map<Id, TreeNode>; places?: Map<Id, Place>; scenarios?: Map<Id, Scenario> };
 }
 
 /**
@@ -161,8 +168,10 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       const stored = await db.workbooks.get(workbookId);
       // Writing the rest would leave orphan records, or resurrect a workbook deleted in another tab.
       if (!stored) throw new WorkbookMissing(workbookId);
-      await db.workbooks.put({ ...(change.workbook ?? stored), updatedAt: Date.now() });
-      if (change.putNodes?.length) await db.nodes.bulkPut(change.putNodes);
+      const bases = change.bases ?? {};
+      const wb = change.workbook && bases.workbook ? mergeRecord(stored, bases.workbook, change.workbook) : (change.workbook ?? stored);
+      await db.workbooks.put({ ...wb, updatedAt: Date.now() });
+      if (change.putNodes?.length) await db.nodes.bulkPut(await merged(db.nodes, change.putNodes, bases.nodes));
       if (deleteNodeIds.length) await db.nodes.bulkDelete(deleteNodeIds);
       const chunks = change.chunks ?? [];
       const full = chunks.filter((c) => c.lines.length > 0);
@@ -170,11 +179,11 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       if (full.length) await db.lineChunks.bulkPut(full);
       if (emptied.length) await db.lineChunks.bulkDelete(emptied);
       for (const w of change.lineWrites ?? []) await mergeLines(db, w);
-      if (change.putPlaces?.length) await db.places.bulkPut(change.putPlaces);
+      if (change.putPlaces?.length) await db.places.bulkPut(await merged(db.places, change.putPlaces, bases.places));
       if (change.deletePlaceIds?.length) await db.places.bulkDelete(change.deletePlaceIds);
       if (change.putRules?.length) await db.rules.bulkPut(change.putRules);
       if (change.deleteRuleIds?.length) await db.rules.bulkDelete(change.deleteRuleIds);
-      if (change.putScenarios?.length) await db.scenarios.bulkPut(change.putScenarios);
+      if (change.putScenarios?.length) await db.scenarios.bulkPut(await merged(db.scenarios, change.putScenarios, bases.scenarios));
     });
     return ok(undefined);
   } catch (err) {
@@ -191,7 +200,7 @@ async function mergeLines(db: PlanbenchDB, w: NonNullable<WorkbookChange['lineWr
   for (const id of w.deleteIds) byId.delete(id);
   for (const { before, after } of w.put) {
     const current = byId.get(after.id);
-    byId.set(after.id, before && current ? mergeFields(current, before, after) : after);
+    byId.set(after.id, before && current ? mergeRecord(current, before, after) : after);
   }
   if (byId.size === 0) {
     if (stored) await db.lineChunks.delete([w.scenarioId, w.no]);
@@ -200,17 +209,79 @@ async function mergeLines(db: PlanbenchDB, w: NonNullable<WorkbookChange['lineWr
   await db.lineChunks.put({ scenarioId: w.scenarioId, workbookId: w.workbookId, no: w.no, lines: [...byId.values()] });
 }
 
-/** The stored line with the fields this edit changed (before → after) set to their new values. */
-function mergeFields(stored: Line, before: Line, after: Line): Line {
-  const out: Record<string, unknown> = { ...stored };
-  const b = before as unknown as Record<string, unknown>;
-  const a = after as unknown as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
-    if (sameValue(b[key], a[key])) continue;
-    if (a[key] === undefined) delete out[key];
-    else out[key] = a[key];
+/** Records to put, each merged into the stored one when this tab's base for it is known. */
+async function merged<T extends { id: Id }>(table: { bulkGet(ids: Id[]): Promise<(T | undefined)[]> }, records: T[], bases: Map<Id, T> | undefined): Promise<T[]> {
+  if (!bases?.size) return records;
+  const stored = await table.bulkGet(records.map((r) => r.id));
+  return records.map((r, i) => {
+    const base = bases.get(r.id);
+    const current = stored[i];
+    return base && current ? mergeRecord(current, base, r) : r;
+  });
+}
+
+/**
+ * The stored record with what this edit changed (base → after) applied, and nothing else: fields
+ * this tab left alone keep what another tab may have stored meanwhile. Nested plain objects merge
+ * key by key (a place's criterion values, a line's notes), lists of keyed entries (counterpart
+ * ratios by year and capital type, stated figures by year, criteria by key) entry by entry.
+ */
+export function mergeRecord<T>(stored: T, base: T, after: T): T {
+  return mergeValue(stored, base, after) as T;
+}
+
+function mergeValue(stored: unknown, base: unknown, after: unknown): unknown {
+  if (sameValue(base, after)) return stored;
+  // An object this tab created or removed whole (a line's first note, its last) merges as one from or to {}.
+  if (base === undefined && isPlain(stored) && isPlain(after)) return mergeValue(stored, {}, after);
+  if (after === undefined && isPlain(stored) && isPlain(base)) {
+    const left = mergeValue(stored, base, {}) as Record<string, unknown>;
+    return Object.keys(left).length ? left : undefined;
   }
-  return out as unknown as Line;
+  if (isPlain(stored) && isPlain(base) && isPlain(after)) {
+    const out: Record<string, unknown> = { ...stored };
+    for (const key of new Set([...Object.keys(base), ...Object.keys(after)])) {
+      if (sameValue(base[key], after[key])) continue;
+      const next = key in stored ? mergeValue(stored[key], base[key], after[key]) : after[key];
+      if (next === undefined) delete out[key];
+      else out[key] = next;
+    }
+    return out;
+  }
+  if (Array.isArray(stored) && Array.isArray(base) && Array.isArray(after) && [stored, base, after].every(keyedList)) {
+    // This tab's entries in its order (each merged with the stored one), then the entries another
+    // tab added meanwhile; an entry this tab removed stays removed.
+    const storedBy = new Map(stored.map((e) => [entryKey(e), e]));
+    const baseBy = new Map(base.map((e) => [entryKey(e), e]));
+    const afterKeys = new Set(after.map(entryKey));
+    const out = after.map((a) => {
+      const key = entryKey(a);
+      const b = baseBy.get(key);
+      const cur = storedBy.get(key);
+      return b !== undefined && cur !== undefined ? mergeValue(cur, b, a) : a;
+    });
+    for (const e of stored) if (!afterKeys.has(entryKey(e)) && !baseBy.has(entryKey(e))) out.push(e);
+    return out;
+  }
+  return after;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The identity of an entry of a list: its id, key, or year (with its capital type). */
+function entryKey(e: unknown): string | undefined {
+  if (!isPlain(e)) return undefined;
+  if (typeof e.id === 'string') return `id:${e.id}`;
+  if (typeof e.key === 'string') return `key:${e.key}`;
+  if (typeof e.year === 'number') return `year:${e.year}|${typeof e.capital === 'string' ? e.capital : ''}`;
+  return undefined;
+}
+
+function keyedList(list: unknown[]): boolean {
+  const keys = list.map(entryKey);
+  return keys.every((k) => k !== undefined) && new Set(keys).size === keys.length;
 }
 
 function sameValue(x: unknown, y: unknown): boolean {

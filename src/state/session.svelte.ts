@@ -797,6 +797,13 @@ export class WorkbookSession {
       put: [...w.put.values()],
       deleteIds: [...w.deleteIds],
     }));
+    // What this tab knew of each record it puts: the database merges field by field against it.
+    const bases = {
+      workbook: change.workbook ? this.storedWorkbook : undefined,
+      nodes: new Map((change.nodes ?? []).filter((c) => c.before && c.after).map((c) => [c.before!.id, c.before!])),
+      places: new Map((change.places ?? []).filter((c) => c.before && c.after).map((c) => [c.before!.id, c.before!])),
+      scenarios: new Map([[this.scenario.id, this.scenario]]),
+    };
     if (change.scenario) {
       this.scenario = change.scenario.after;
       this.scenarios = this.scenarios.map((s) => (s.id === this.scenario.id ? this.scenario : s));
@@ -812,6 +819,7 @@ export class WorkbookSession {
       deletePlaceIds: places.deleted,
       putRules: rules.put,
       deleteRuleIds: rules.deleted,
+      bases,
     });
   }
 

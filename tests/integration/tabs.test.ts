@@ -59,6 +59,49 @@ describe('two tabs on one workbook', () => {
     }
   });
 
+  it('an item’s name in one tab and its stated plan in the other are both kept', async () => {
+    const { a, b, demo, open } = await twoTabs();
+    const id = demo.nodes.find((n) => n.code === 'DA7.TDA2')!.id;
+    a.setCells([{ target: { kind: 'node', id }, field: 'name', raw: 'Giám sát, đánh giá (sửa)' }], ctx);
+    b.setCells([{ target: { kind: 'node', id }, field: 'statedPlan', raw: '280' }], ctx);
+    await a.flush();
+    await b.flush();
+    const node = (await open()).nodeOf(id)!;
+    expect(node.name).toBe('Giám sát, đánh giá (sửa)');
+    expect(node.stated?.plan).toBe(280 * TR);
+  });
+
+  it('the investment ratio in one tab and the recurrent ratio in the other are both kept', async () => {
+    const { a, b, open } = await twoTabs();
+    a.setCounterpartRatio('investment', 5);
+    b.setCounterpartRatio('recurrent', 2.5);
+    await a.flush();
+    await b.flush();
+    const ratios = (await open()).workbook.counterpart!.filter((r) => r.year === 2023).map((r) => [r.capital, r.percent]);
+    expect(Object.fromEntries(ratios)).toEqual({ investment: 5, recurrent: 2.5 });
+  });
+
+  it('a place’s households in one tab and its poor households in the other are both kept', async () => {
+    const { a, b, open } = await twoTabs();
+    const place = a.places[0];
+    expect(a.setPlaceCells([{ placeId: place.id, field: 'households', raw: '1234' }], 'vi')).toEqual([]);
+    expect(b.setPlaceCells([{ placeId: place.id, field: 'poor', raw: '99' }], 'vi')).toEqual([]);
+    await a.flush();
+    await b.flush();
+    const stored = (await open()).places.find((p) => p.id === place.id)!;
+    expect([stored.values.households, stored.values.poor]).toEqual([1234, 99]);
+  });
+
+  it('notes on two cells of one line, one per tab, are both kept', async () => {
+    const { a, b, line, open } = await twoTabs();
+    const id = line(a, 'DA2').id;
+    a.setNote({ kind: 'line', id }, 'plan', 'Theo QĐ 1');
+    b.setNote({ kind: 'line', id }, 'disbursed', 'Theo KBNN');
+    await a.flush();
+    await b.flush();
+    expect(line(await open(), 'DA2').notes).toEqual({ plan: 'Theo QĐ 1', disbursed: 'Theo KBNN' });
+  });
+
   it('on the same cell the later edit wins, and the other tab shows it', async () => {
     const { a, b, line, deliver, open } = await twoTabs();
     a.setCells([{ target: { kind: 'line', id: line(a, 'DA7.TDA2').id }, field: 'plan', raw: '300' }], ctx);
