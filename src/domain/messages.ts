@@ -353,6 +353,18 @@ export const BACKUP_MESSAGES: MessageTable = {
     vi: 'Tệp sao lưu bị hỏng: dữ liệu ở "{path}" lồng sâu hơn {limit} cấp, điều tệp sao lưu của Planbench không bao giờ có. Không khôi phục gì.',
     en: 'The backup is damaged: the data at "{path}" is nested deeper than {limit} levels, which a Planbench backup never is. Nothing was restored.',
   },
+  'backup.tree-self': {
+    vi: 'Tệp sao lưu bị hỏng: mục "{id}" là mục cha của chính nó. Không khôi phục gì.',
+    en: 'The backup is damaged: the item "{id}" is its own parent. Nothing was restored.',
+  },
+  'backup.tree-cycle': {
+    vi: 'Tệp sao lưu bị hỏng: các mục quanh "{id}" làm cha của nhau thành vòng. Không khôi phục gì.',
+    en: 'The backup is damaged: the items around "{id}" are each other\'s parents, in a cycle. Nothing was restored.',
+  },
+  'backup.tree-deep': {
+    vi: 'Tệp sao lưu bị hỏng: mục "{id}" nằm sâu hơn {limit} cấp, điều kế hoạch nào cũng không có. Không khôi phục gì.',
+    en: 'The backup is damaged: the item "{id}" sits deeper than {limit} levels, which no plan does. Nothing was restored.',
+  },
   'backup.too-large': {
     vi: 'Tệp sao lưu nặng {size} MB, vượt giới hạn {limit} MB nên không được đọc. Không khôi phục gì.',
     en: 'The backup is {size} MB, more than the {limit} MB limit, so it was not read. Nothing was restored.',

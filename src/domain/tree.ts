@@ -96,14 +96,20 @@ export function orderTree(nodes: readonly TreeNode[]): OrderedTree {
   const depthList: number[] = [];
   const parentList: number[] = [];
   const seen = new Set<Id>();
-  const visit = (n: TreeNode, depth: number, parent: number) => {
-    if (seen.has(n.id)) return;
-    seen.add(n.id);
-    const idx = ordered.length;
-    ordered.push(n);
-    depthList.push(depth);
-    parentList.push(parent);
-    for (const c of byParent.get(n.id) ?? []) visit(c, depth + 1, idx);
+  // Depth first without recursion: a tree from a file may be as deep as the file says.
+  const visit = (root: TreeNode, rootDepth: number, rootParent: number) => {
+    const stack: [TreeNode, number, number][] = [[root, rootDepth, rootParent]];
+    while (stack.length) {
+      const [n, depth, parent] = stack.pop()!;
+      if (seen.has(n.id)) continue;
+      seen.add(n.id);
+      const idx = ordered.length;
+      ordered.push(n);
+      depthList.push(depth);
+      parentList.push(parent);
+      const kids = byParent.get(n.id) ?? [];
+      for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], depth + 1, idx]);
+    }
   };
   for (const r of byParent.get(null) ?? []) visit(r, 0, -1);
   // Nodes caught in a parent cycle are never reached from a root: show them as roots, never drop them.
@@ -168,4 +174,38 @@ export function moveAmongSiblings(nodes: readonly TreeNode[], id: Id, delta: -1 
   const reordered = [...sibs];
   [reordered[i], reordered[j]] = [reordered[j], reordered[i]];
   return reordered.flatMap((s, k) => (s.order === k ? [] : [{ ...s, order: k }]));
+}
+
+/** How deep a plan's tree may go: the program has three levels; files with work items under communes a few more. */
+export const MAX_TREE_DEPTH = 32;
+
+/**
+ * The first problem of a set of parent links, without recursion: an item that is its own parent,
+ * one caught in a cycle, or one deeper than `max` levels. Null when the tree is sound.
+ */
+export function treeFault(records: readonly { id: string; parentId: string | null }[], max = MAX_TREE_DEPTH): { kind: 'self' | 'cycle' | 'deep'; id: string } | null {
+  const parent = new Map(records.map((r) => [r.id, r.parentId]));
+  const depth = new Map<string, number>();
+  for (const r of records) {
+    if (r.parentId === r.id) return { kind: 'self', id: r.id };
+    // Walk up until a node of known depth (or a root), then give depths on the way back down.
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    let at: string | null = r.id;
+    while (at !== null && !depth.has(at)) {
+      if (onPath.has(at)) return { kind: 'cycle', id: at };
+      onPath.add(at);
+      path.push(at);
+      if (path.length > max + 1) return { kind: 'deep', id: r.id };
+      const up: string | null | undefined = parent.get(at);
+      at = up === undefined ? null : up;
+    }
+    let d = at === null ? -1 : depth.get(at)!;
+    for (let i = path.length - 1; i >= 0; i--) {
+      d++;
+      if (d >= max) return { kind: 'deep', id: r.id };
+      depth.set(path[i], d);
+    }
+  }
+  return null;
 }

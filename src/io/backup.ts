@@ -6,6 +6,7 @@
 // Records keep fields this version does not know (a newer app's additions survive a round trip),
 // but never a key that reaches an object's prototype, and a file past a size limit is not parsed.
 
+import { MAX_TREE_DEPTH, treeFault } from '../domain/tree';
 import type { Problem, Result } from '../domain/model';
 import { CAPITAL_TYPES, MONTH_COUNT, SOURCES, fail, ok } from '../domain/model';
 import { parseDate } from '../domain/amount';
@@ -340,6 +341,11 @@ function checkLinks(a: WorkbookArchive): Problem | null {
     if (!scenarios.has(a.workbook.baselineScenarioId)) yield link('workbook.baselineScenarioId', a.workbook.baselineScenarioId);
     for (const [i, n] of a.nodes.entries()) if (n.parentId !== null && !nodes.has(n.parentId)) yield link(`nodes[${i}].parentId`, n.parentId);
     for (const [i, p] of a.places.entries()) if (p.parentId !== null && !places.has(p.parentId)) yield link(`places[${i}].parentId`, p.parentId);
+    // A tree the app could never show: an item its own parent, a cycle, a chain deeper than the app takes.
+    for (const [name, records] of [['nodes', a.nodes], ['places', a.places]] as const) {
+      const fault = treeFault(records);
+      if (fault) yield { code: `backup.tree-${fault.kind}`, params: { table: name, id: fault.id, limit: MAX_TREE_DEPTH } };
+    }
     for (const [i, r] of a.rules.entries()) {
       if (!scenarios.has(r.scenarioId)) yield link(`rules[${i}].scenarioId`, r.scenarioId);
       if (!nodes.has(r.nodeId)) yield link(`rules[${i}].nodeId`, r.nodeId);

@@ -80,19 +80,21 @@ function buildViewRows(tree: OrderedTree, lineNode: Int32Array, collapsed: Reado
   }
   const out = new Int32Array(n + lineNode.length + 1);
   let len = 0;
-  const visit = (k: number) => {
-    if (keep && kept[k] === 0) return;
+  // Depth first without recursion (a tree may be as deep as a file made it).
+  const stack = [...roots].reverse();
+  while (stack.length) {
+    const k = stack.pop()!;
+    if (keep && kept[k] === 0) continue;
     out[len++] = nodeRow(k);
-    if (collapsed.has(tree.nodes[k].id)) return;
+    if (collapsed.has(tree.nodes[k].id)) continue;
     if (start[k] >= 0) {
       const lines: number[] = [];
       for (let i = start[k]; i < end[k]; i++) if (!keep || keep(i)) lines.push(i);
       if (view.lineOrder) lines.sort(view.lineOrder);
       for (const i of lines) out[len++] = i;
     }
-    for (const c of children[k]) visit(c);
-  };
-  for (const r of roots) visit(r);
+    for (let c = children[k].length - 1; c >= 0; c--) stack.push(children[k][c]);
+  }
   out[len++] = TOTAL_ROW;
   return out.slice(0, len);
 }

@@ -7,6 +7,7 @@ import { describeProblem } from '../../src/domain/messages';
 import type { Problem, Result } from '../../src/domain/model';
 import { newId } from '../../src/domain/ids';
 import { archiveBaseline, copyArchive, type WorkbookArchive } from '../../src/domain/workbook-archive';
+import { orderTree } from '../../src/domain/tree';
 import { BACKUP_FORMAT_VERSION, MAX_BACKUP_CHARS, readBackup, readBackupBytes, writeBackup } from '../../src/io/backup';
 
 /** The demo with a second scenario (a frozen version) holding lines of its own, and fields a newer app might add. */
@@ -116,6 +117,25 @@ describe('writeBackup / readBackup', () => {
     const deep = (open: string, close: string) => `${open.repeat(20_000)}1${close.repeat(20_000)}`;
     expect(problemOf(readBackup(text.replace('"workbook": {', `"workbook": { "future": ${deep('{"a":', '}')},`))).code).toBe('backup.too-deep');
     expect(problemOf(readBackup(text.replace(/"name": "[^"]*"/, `"name": ${deep('[', ']')}`))).code).toBe('backup.too-deep');
+  });
+
+  it('refuses a tree the app could never show — an item its own parent, a cycle, a chain 100 000 deep — with a sentence, not a crash', () => {
+    const self = tampered((j) => (j.nodes[3].parentId = j.nodes[3].id));
+    expect(problemOf(readBackup(self))).toMatchObject({ code: 'backup.tree-self' });
+    const cycle = tampered((j) => {
+      j.nodes[0].parentId = j.nodes[1].id;
+      j.nodes[1].parentId = j.nodes[0].id;
+    });
+    expect(problemOf(readBackup(cycle)).code).toBe('backup.tree-cycle');
+    const deep = tampered((j) => {
+      const base = j.nodes[0];
+      const chain = Array.from({ length: 100_000 }, (_, i) => ({ ...base, id: `deep-${i}`, code: `D${i}`, parentId: i === 0 ? null : `deep-${i - 1}` }));
+      j.nodes.push(...chain);
+    });
+    expect(problemOf(readBackup(deep))).toMatchObject({ code: 'backup.tree-deep', params: { limit: 32 } });
+    // The tree itself is walked without recursion: a deep chain orders without overflowing the stack.
+    const chain = Array.from({ length: 100_000 }, (_, i) => ({ id: `n${i}`, workbookId: 'w', parentId: i === 0 ? null : `n${i - 1}`, code: `${i}`, name: '', order: 0 }));
+    expect(orderTree(chain).depth[99_999]).toBe(99_999);
   });
 
   it('refuses a file past the size limit before parsing or decoding it', () => {
