@@ -96,8 +96,10 @@ function parseOptions(args: string[], flags: readonly string[]): Options | null 
 /** A file's bytes; a file larger than any reader takes (the import's limit) is refused unread. */
 function readBytes(file: string, code = 'file.unreadable'): Result<Uint8Array> {
   try {
-    const size = statSync(file).size;
-    if (size > MAX_FILE_BYTES) return fail('file.too-large', { file, size: Math.ceil(size / 2 ** 20), limit: MAX_FILE_BYTES / 2 ** 20 });
+    const stat = statSync(file);
+    // A device or a pipe (/dev/zero, a FIFO) reports no size and may never end: only files are read.
+    if (!stat.isFile()) return fail('file.not-a-file', { file });
+    if (stat.size > MAX_FILE_BYTES) return fail('file.too-large', { file, size: Math.ceil(stat.size / 2 ** 20), limit: MAX_FILE_BYTES / 2 ** 20 });
     return ok(readFileSync(file));
   } catch (e) {
     return fail(code, { file, detail: (e as Error).message });

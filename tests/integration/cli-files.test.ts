@@ -59,7 +59,8 @@ describe('planbench recalc', () => {
     writeFileSync(newer, text.replace('"formatVersion": 1', '"formatVersion": 7'));
     const tamperedFile = join(dir, 'tampered.json');
     writeFileSync(tamperedFile, text.replace('"plan": 566000000', '"plan": 566000000.5'));
-    for (const [file, words] of [[truncated, 'JSON'], [newer, 'format 7'], [tamperedFile, 'whole number of đồng'], [join(dir, 'absent.json'), 'absent.json']]) {
+    // A device that never ends, and a folder: refused at once, not read.
+    for (const [file, words] of [[truncated, 'JSON'], [newer, 'format 7'], [tamperedFile, 'whole number of đồng'], [join(dir, 'absent.json'), 'absent.json'], ['/dev/zero', 'not a file'], [dir, 'not a file']]) {
       const r = run('recalc', file);
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
