@@ -19,12 +19,11 @@ need_program() {
 
 need_node_modules() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    # npm ci refuses a lock file that lacks optional platform builds the registry in use does not
-    # carry (e.g. rollup's for other systems); the locked versions then install with npm install,
-    # which leaves package.json and the lock file as they are.
+    # Exactly the locked versions, or a clear stop: a fallback to npm install would hide the next
+    # drift between package.json and the lock file.
     npm ci --no-audit --no-fund || {
-      echo "npm ci refused the lock file; installing the locked versions with npm install instead."
-      npm install --no-audit --no-fund --no-save
+      echo "npm ci refused the lock file (see above): run 'npm install' to bring it up to date with package.json, commit it, and run this again." >&2
+      exit 1
     }
   fi
 }

@@ -45,6 +45,9 @@ describe('network', () => {
     phase = 'edits';
 
     const header = response?.headers()['content-security-policy'] ?? '';
+    // No other site may frame the app (a header only: a <meta> policy cannot say it).
+    expect(header).toContain("frame-ancestors 'none'");
+    expect(response?.headers()['x-frame-options']).toBe('DENY');
     const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     for (const policy of [header, meta ?? '']) {
       expect(policy).toContain("default-src 'self'");
