@@ -339,6 +339,10 @@ export const BACKUP_MESSAGES: MessageTable = {
     en: 'The backup is damaged: "{path}" holds the id "{id}", which repeats another record\'s or names a record the file does not hold. Nothing was restored.',
   },
   'file.unreadable': { vi: 'Không đọc được tệp {file}: {detail}', en: 'Cannot read the file {file}: {detail}' },
+  'import.tree-flattened': {
+    vi: 'Tệp lồng mục sâu hơn {limit} cấp: {count} mục sâu hơn được đặt ở cấp {limit}, dưới mục cha gần nhất ở cấp đó. Hãy kiểm tra cách đánh số.',
+    en: 'The file nests items deeper than {limit} levels: {count} deeper item(s) were put at level {limit}, under their nearest ancestor at that level. Check the numbering.',
+  },
   'file.not-a-file': { vi: '"{file}" không phải là một tệp (thiết bị, ống dẫn hay thư mục): không đọc.', en: '"{file}" is not a file (a device, a pipe or a folder): not read.' },
   'file.too-large': { vi: 'Tệp {file} quá lớn ({size} MB, tối đa {limit} MB): không đọc.', en: 'The file {file} is too large ({size} MB, at most {limit} MB): not read.' },
   'file.unwritable': { vi: 'Không ghi được tệp {file}: {detail}', en: 'Cannot write the file {file}: {detail}' },

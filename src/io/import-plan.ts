@@ -8,6 +8,7 @@
 // bytes; it is pure (no DOM, no database), returns plain data, reports progress and stops on an
 // AbortSignal, so a worker can expose it as it is.
 
+import { MAX_TREE_DEPTH } from '../domain/tree';
 import type { AmountUnit, CapitalType, Id, Line, LineField, NumberLocale, Problem, Place, Result, Source, StatedFigures, TreeNode } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import { foldForMatch, normalizeText } from '../domain/text';
@@ -365,11 +366,35 @@ export async function buildImportPlan(
   }
 
   reportEarlierPlans();
+  flattenDeepItems();
 
   const linesDone = performance.now();
   options.onStep?.('lines', linesDone - shapeDone);
   const reconciliation = reconcileReading();
   options.onStep?.('reconcile', performance.now() - linesDone);
+  /**
+   * Items a file nests deeper than a plan's tree goes (MAX_TREE_DEPTH levels; numbering such as
+   * "1.1.1.…" can say anything) are put under their ancestor at the deepest level taken, and said:
+   * a workbook never holds a tree that its backups could not carry.
+   */
+  function flattenDeepItems(): void {
+    const parentOf = (id: Id): Id | null => imported.get(id)?.node.parentId ?? contextParent.get(id) ?? null;
+    const chain = (id: Id): Id[] => {
+      const up: Id[] = [];
+      const seen = new Set<Id>();
+      for (let at: Id | null = id; at !== null && !seen.has(at); at = parentOf(at)) seen.add(at), up.push(at);
+      return up.reverse();
+    };
+    let count = 0;
+    for (const item of imported.values()) {
+      const path = chain(item.node.id);
+      if (path.length <= MAX_TREE_DEPTH) continue;
+      item.node = { ...item.node, parentId: path[MAX_TREE_DEPTH - 2] };
+      count++;
+    }
+    if (count) report(fileProblem({ code: 'import.tree-flattened', params: { count, limit: MAX_TREE_DEPTH } }, 'warning', name));
+  }
+
   return ok({
     nodes: [...imported.values()],
     lines,

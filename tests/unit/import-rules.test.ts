@@ -230,3 +230,16 @@ describe('any table', () => {
     );
   });
 });
+
+describe('limits', () => {
+  it('numbering nested deeper than a plan goes ("1.1.1…" 60 levels) is read in bounds: deeper items at the deepest level, and said', async () => {
+    const rows = ['STT;Nội dung;Kế hoạch'];
+    let stt = '';
+    for (let i = 0; i < 60; i++) rows.push(`${(stt = stt ? `${stt}.1` : '1')};Mục ${i};${1000 + i}`);
+    const r = await read(rows);
+    expect(codes(r)).toContain('import.tree-flattened');
+    const parent = new Map<string, string | null>([...instantiateTree('wb').map((n) => [n.id, n.parentId] as const), ...r.result.nodes.map((n) => [n.node.id, n.node.parentId] as const)]);
+    const depth = (id: string | null): number => (id === null ? 0 : 1 + depth(parent.get(id) ?? null));
+    expect(Math.max(...r.result.nodes.map((n) => depth(n.node.id)))).toBeLessThanOrEqual(32);
+  });
+});
