@@ -322,7 +322,7 @@ async function removeWorkbookRecords(db: PlanbenchDB, id: Id): Promise<void> {
 const QUOTA_NAMES = new Set(['QuotaExceededError', 'NS_ERROR_DOM_QUOTA_REACHED']);
 
 // Dexie wraps the browser's error: an AbortError with `inner`, a BulkError with `failures`.
-function isQuotaError(err: unknown, depth = 0): boolean {
+export function isQuotaError(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 8) return false;
   const e = err as { name?: unknown; inner?: unknown; cause?: unknown; failures?: unknown };
   if (typeof e.name === 'string' && QUOTA_NAMES.has(e.name)) return true;
@@ -330,7 +330,12 @@ function isQuotaError(err: unknown, depth = 0): boolean {
   return [e.inner, e.cause, ...failures].some((inner) => isQuotaError(inner, depth + 1));
 }
 
-function describeError(err: unknown): string {
+export function describeError(err: unknown): string {
   const e = err as { name?: string; message?: string } | null | undefined;
   return e?.message ? `${e.name ?? 'Error'}: ${e.message}` : String(err);
+}
+
+/** A storage failure as a problem the user can read: storage full, or what the browser said. */
+export function storageProblem(err: unknown): { code: string; params?: Record<string, string> } {
+  return isQuotaError(err) ? { code: 'db.quota' } : { code: 'db.write-failed', params: { detail: describeError(err) } };
 }

@@ -268,7 +268,12 @@ export const CHECK_WORDS: MessageTable = {
 export const APP_MESSAGES: MessageTable = {
   'field.required': { vi: 'Ô này không được để trống.', en: 'This cell cannot be empty.' },
   'workbook.missing': { vi: 'Không tìm thấy sổ kế hoạch này; có thể nó đã bị xoá ở thẻ khác.', en: 'This workbook was not found; it may have been deleted in another tab.' },
+  'app.unexpected': { vi: 'Có lỗi không lường trước: {detail}. Dữ liệu đã lưu vẫn còn; nếu điều vừa làm không có tác dụng, hãy làm lại hoặc tải lại trang.', en: 'Something unexpected failed: {detail}. What is saved is still there; if what you just did had no effect, try again or reload the page.' },
   'app.start-failed': { vi: 'Không mở được dữ liệu trong trình duyệt: {detail}', en: 'Could not open the data stored in this browser: {detail}' },
+  'db.quota-create': {
+    vi: 'Trình duyệt hết chỗ lưu: chưa tạo được sổ "{name}", sổ đang mở vẫn giữ nguyên. Hãy giải phóng dung lượng rồi thử lại.',
+    en: 'The browser is out of storage: the workbook "{name}" was not created, and the open one is as it was. Free some space, then try again.',
+  },
   'db.quota': {
     vi: 'Trình duyệt hết chỗ lưu: thay đổi mới nhất mới chỉ nằm trên màn hình. Hãy giải phóng dung lượng rồi sửa lại ô đó.',
     en: 'The browser is out of storage: the latest change is only on screen. Free some space, then enter it again.',

@@ -1,7 +1,7 @@
 // App-wide state: the database, the list of workbooks, the open workbook session, view settings
 // (language, display unit, number format) that persist in this browser, and the notice shown to the user.
 
-import type { AmountUnit, Id, Lang, Line, NumberLocale, Place, Problem, Result, Scenario, TreeNode, Workbook } from '../domain/model';
+import type { AmountUnit, Id, Lang, Line, NumberLocale, Place, Problem, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { copyScenarioRecords, effectiveWorkbook } from '../domain/scenarios';
 import { fail, ok } from '../domain/model';
 import { buildDemoWorkbook, buildEmptyWorkbook, buildGeneratedWorkbook, DEMO_NAME } from '../domain/demo';
@@ -13,6 +13,7 @@ import { createWorkbook, deleteWorkbook, getMeta, listWorkbooks, loadWorkbook, s
 import { WorkbookSession } from './session.svelte';
 import { ChunkedLines } from '../db/line-chunks';
 import { TabSync } from './tab-sync';
+import { storageProblem } from '../db/workbook-repo';
 import { officeFrom } from '../domain/office';
 import { loadWorkbookArchive, restoreBackup } from '../db/backup-repo';
 import { overlayScenario, type WorkbookArchive } from '../domain/workbook-archive';
@@ -188,8 +189,10 @@ export class AppState {
     const n = this.notice;
     if (n && ((n.workbookId && n.workbookId !== session.workbook.id) || n.actions?.length || n.refusal)) this.notice = null;
     this.session = session;
-    await setMeta(this.db, LAST_WORKBOOK, session.workbook.id);
-    await setMeta(this.db, lastScenarioKey(session.workbook.id), session.scenarioId);
+    // Which workbook and scenario to reopen next time: bookkeeping that a full storage may refuse
+    // without harm to the work itself (its own failure is said by the edits that follow).
+    await setMeta(this.db, LAST_WORKBOOK, session.workbook.id).catch(() => undefined);
+    await setMeta(this.db, lastScenarioKey(session.workbook.id), session.scenarioId).catch(() => undefined);
     await session.ready;
   }
 
@@ -332,10 +335,25 @@ export class AppState {
     this.workbooks = await listWorkbooks(this.db);
   }
 
+  /**
+   * Stores a new workbook; a storage that refuses it (full, closed) is said, never left as a
+   * rejection nobody hears. True when stored.
+   */
+  private async store(data: WorkbookData): Promise<boolean> {
+    try {
+      await createWorkbook(this.db, data);
+      return true;
+    } catch (err) {
+      const p = storageProblem(err);
+      this.notify('error', { problem: p.code === 'db.quota' ? { code: 'db.quota-create', params: { name: data.workbook.name } } : p });
+      return false;
+    }
+  }
+
   /** Creates a workbook with the program's default tree and opens it. */
   async createEmpty(name: string, year: number, office?: { province?: string; district?: string; issuer?: string }): Promise<void> {
     const data = buildEmptyWorkbook(name, year, Date.now(), officeFrom(office ?? {}));
-    await createWorkbook(this.db, data);
+    if (!(await this.store(data))) return;
     await this.refreshList();
     await this.open(data.workbook.id);
   }
@@ -346,7 +364,7 @@ export class AppState {
     const loaded = await loadWorkbook(this.db, id);
     if (!loaded) return;
     const copy = copyWorkbook(loaded.data, name);
-    await createWorkbook(this.db, copy);
+    if (!(await this.store(copy))) return;
     await this.refreshList();
     await this.open(copy.workbook.id);
   }
@@ -365,7 +383,7 @@ export class AppState {
     const { workbook } = loaded.data;
     const draft = draftNextYear(loaded.data, { name: nextYearName(workbook.name, workbook.year + 1) });
     if (!draft.ok) return fail(draft.error.code, this.formatDong(draft.error.params));
-    await createWorkbook(this.db, draft.value);
+    if (!(await this.store(draft.value))) return fail('db.write-failed', { detail: '' });
     await this.refreshList();
     await this.open(draft.value.workbook.id);
     return ok(draft.value.workbook.id);
@@ -411,7 +429,7 @@ export class AppState {
       await deleteWorkbook(this.db, wb.id);
     }
     const demo = buildDemoWorkbook();
-    await createWorkbook(this.db, demo);
+    if (!(await this.store(demo))) return;
     await this.refreshList();
     await this.open(demo.workbook.id);
   }

@@ -48,6 +48,14 @@ describe('storage full', () => {
     await dialog.dismiss();
     await wb.expectText(TOTAL, 'plan', '13.841');
 
+    // A new workbook cannot be stored either: said, and the open one stays.
+    await page.getByRole('button', { name: /Sổ kế hoạch/ }).click();
+    await page.getByRole('dialog').getByLabel('Tên sổ mới').fill('Không lưu được');
+    await page.getByRole('dialog').getByRole('button', { name: 'Tạo' }).click();
+    await expect.poll(() => wb.notice.textContent()).toContain('chưa tạo được sổ "Không lưu được"');
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('workbook-name').textContent()).toBe('Cao Lộc 2023');
+
     const saved = page.waitForEvent('download');
     await page.getByTestId('quota-notice').getByRole('button', { name: /Tải bản sao lưu/ }).click();
     const chunks: Buffer[] = [];
