@@ -6,6 +6,7 @@ import { MONTH_COUNT } from './model';
 import type { OrderedTree } from './tree';
 import { mulDivRound, rateToBasisPoints } from './money';
 import {
+  carriesOver,
   cumulativeAt,
   dayNumber,
   METHOD_CODE,
@@ -451,7 +452,7 @@ function drawOldestFirst(cols: PlanColumns, r: Rollup): void {
       const unspent = plan[i] - drawn;
       r.lineUnspent[i] = unspent;
       if (unspent > 0) {
-        if (vintage[i] >= year && (capital[i] === CAPITAL_CODE.investment || eligible[i])) r.lineCarry[i] = unspent;
+        if (carriesOver(vintage[i], year, capital[i] === CAPITAL_CODE.investment ? 'investment' : 'recurrent', eligible[i] === 1)) r.lineCarry[i] = unspent;
         else r.lineLapse[i] = unspent;
       }
     }

@@ -248,8 +248,5 @@ export function mergeOrigins(sheet: Sheet): Map<number, [number, number]> {
   return out;
 }
 
-/** A cell's value, or null outside the sheet. */
-export const cellAt = (sheet: Sheet, row: number, col: number): CellValue => sheet.rows[row]?.[col] ?? null;
-
 /** The number of columns of the widest row. */
 export const sheetWidth = (sheet: Sheet): number => sheet.rows.reduce((w, r) => Math.max(w, r.length), 0);
