@@ -209,6 +209,9 @@ const STRINGS = {
   monthsUnfold: { vi: '▸ Mở 12 tháng', en: '▸ Show the 12 months' },
   monthsFold: { vi: '◂ Thu gọn 12 tháng', en: '◂ Fold the 12 months' },
   cellEditor: { vi: 'Sửa ô', en: 'Edit cell' },
+  columnWidthMenu: { vi: 'Độ rộng cột…', en: 'Column width…' },
+  columnWidthAsk: { vi: 'Độ rộng cột "{column}" (điểm ảnh, 30–1000), hiện là {now}:', en: 'Width of the column "{column}" (pixels, 30–1000), now {now}:' },
+  columnWidthBad: { vi: 'Độ rộng "{text}" không dùng được: hãy ghi một số nguyên từ 30 đến 1000.', en: 'The width "{text}" cannot be used: write a whole number from 30 to 1000.' },
   deletedLines: { vi: 'Đã xoá {count} dòng. Bấm Ctrl+Z để hoàn tác.', en: 'Deleted {count} line(s). Press Ctrl+Z to undo.' },
   selectNodeFirst: { vi: 'Chọn một mục hoặc một dòng trong bảng trước.', en: 'Select an item or a line in the grid first.' },
   keyboardHelp: {

@@ -272,6 +272,12 @@ describe('column widths and hidden columns', () => {
     await expect.poll(async () => Math.round((await header('Đơn vị thực hiện').boundingBox())!.width)).toBe(Math.round(widened));
     expect(await header('Đến ngày').count()).toBe(0);
     await wb.screenshot('58-widths-after-reload');
+    // By keyboard: the menu's "Độ rộng cột…" takes a width in pixels, kept like a dragged one.
+    await wb.select(DA7_TDA2_LINE, 'plan');
+    page.once('dialog', (d) => void d.accept('180'));
+    await page.keyboard.press('Shift+F10');
+    await page.locator('.htContextMenu:visible td', { hasText: 'Độ rộng cột…' }).click();
+    await expect.poll(async () => Math.round((await header('Kế hoạch').boundingBox())!.width)).toBe(180);
     await wb.cell(DA7_TDA2_LINE, 'plan').click({ button: 'right' });
     await page.locator('.htContextMenu:visible td', { hasText: 'Hiện mọi cột' }).click();
     await expect.poll(() => header('Đến ngày').count()).toBe(1);

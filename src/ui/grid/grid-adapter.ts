@@ -158,6 +158,24 @@ export class BudgetGridAdapter {
     updateGridPrefs(this.session.workbook.id, this.prefsKey, { widths: { ...p.widths, [key]: Math.round(width) } });
   }
 
+  /** The column's width typed in pixels (the keyboard's way to what dragging a header's edge does), kept like a dragged one. */
+  private askWidth(): void {
+    const col = Math.max(this.hot.getSelectedRangeActive()?.highlight.col ?? 0, 0);
+    const column = this.cols[col];
+    if (!column) return;
+    const now = Math.round(this.hot.getColWidth(col));
+    const typed = globalThis.prompt(t(this.view.lang, 'columnWidthAsk', { column: column.header[this.view.lang], now }), String(now));
+    if (typed === null) return;
+    const width = Number(typed.trim());
+    if (!Number.isInteger(width) || width < 30 || width > 1000) return this.cb.onInfo(t(this.view.lang, 'columnWidthBad', { text: typed }));
+    // The other columns keep their kept widths (a hidden column reads as 0 wide, so the grid's own can't be used).
+    const kept = this.prefsKey ? loadGridPrefs(this.session.workbook.id, this.prefsKey).widths : {};
+    const widths = this.cols.map((c, i) => (i === col ? width : (kept[c.key] ?? c.width)));
+    this.hot.updateSettings({ manualColumnResize: widths });
+    this.keepWidth(col, width);
+    this.focusGrid();
+  }
+
   /** Hides the selected columns (never the frozen code and name), or shows them all again. */
   private setHidden(hide: boolean): void {
     const plugin = this.hot.getPlugin('hiddenColumns');
@@ -743,6 +761,7 @@ export class BudgetGridAdapter {
       delete_node: { name: () => t(L, 'deleteNode'), disabled: () => !nodeTarget(), callback: () => this.deleteSelectedNode() },
       note: { name: () => t(L, 'noteMenu'), hidden: () => !this.cb.onNote, disabled: () => this.session.frozen || !this.noteCell(), callback: () => this.openNote() },
       sep2: '---------',
+      col_width: { name: () => t(L, 'columnWidthMenu'), callback: () => this.askWidth() },
       hide_cols: { name: () => t(L, 'hideColumns'), disabled: () => (this.hot.getSelectedRangeActive()?.highlight.col ?? 0) < 2, callback: () => this.setHidden(true) },
       show_cols: { name: () => t(L, 'showColumns'), disabled: () => this.hot.getPlugin('hiddenColumns').getHiddenColumns().length === 0, callback: () => this.setHidden(false) },
       sep3: '---------',
