@@ -53,6 +53,13 @@ export interface Table {
   /** Column widths in characters. */
   widths?: number[];
   sheetName?: string;
+  /**
+   * A document's heading above the title (left: the issuing body; right: the national title and
+   * the date line) and blocks side by side below the table (recipients, the compiler, the signer),
+   * each a list of lines. Only for tables without formulas: formulas refer to fixed rows.
+   */
+  heading?: { left: string[]; right: string[] };
+  footer?: string[][];
 }
 
 /** Sheet rows (1-based) of the layout: title, subtitle, unit line, header, then the data. */

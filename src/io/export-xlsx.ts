@@ -162,15 +162,24 @@ export async function writeTableXlsx(table: Table, opts: XlsxOptions = {}): Prom
       header: styles.id({ font: { bold: true }, border: true, fill: FILL.header, align: { horizontal: 'center', vertical: 'middle', wrap: true } }),
     },
   };
+  if (table.heading || table.footer) {
+    if (table.rows.some((r) => r.cells.some((c) => c !== null && typeof c === 'object' && 'formula' in c))) throw new Error('writeTableXlsx: a heading or footer moves the rows formulas refer to');
+    w.off = table.heading ? Math.max(table.heading.left.length, table.heading.right.length) + 1 : 0;
+    w.fixed.docStrong = styles.id({ font: { bold: true }, align: { horizontal: 'center', wrap: true } });
+    w.fixed.docPlain = styles.id({ align: { horizontal: 'center', wrap: true } });
+    w.fixed.docItalic = styles.id({ font: { italic: true }, align: { horizontal: 'center' } });
+    w.fixed.docLeft = styles.id({ align: { horizontal: 'left' } });
+  }
   register(table, width, w);
   await yieldToEventLoop();
+  const off = w.off ?? 0;
   const comments: { ref: string; text: string }[] = [];
   table.rows.forEach((r, i) => {
-    if (r.notes) for (const [c, text] of Object.entries(r.notes)) if (Number(c) < width) comments.push({ ref: `${columnName(Number(c))}${FIRST_DATA_ROW + i}`, text });
+    if (r.notes) for (const [c, text] of Object.entries(r.notes)) if (Number(c) < width) comments.push({ ref: `${columnName(Number(c))}${FIRST_DATA_ROW + off + i}`, text });
   });
   w.comments = comments.length > 0;
   return zipXlsx(
-    { sheetName: sheetName(table.sheetName ?? table.title), styles, strings, printTitleRows: `${HEADER_ROW}:${HEADER_ROW}`, creator: 'Planbench', comments },
+    { sheetName: sheetName(table.sheetName ?? table.title), styles, strings, printTitleRows: `${HEADER_ROW + off}:${HEADER_ROW + off}`, creator: 'Planbench', comments },
     sheetXml(table, width, w),
   );
 }
@@ -180,8 +189,10 @@ interface Writers {
   strings: SharedStrings;
   data: DataStyles;
   scale: number;
-  /** Formats of the title, subtitle, unit line and header rows. */
-  fixed: { title: number; subtitle: number; unitLine: number; header: number };
+  /** Formats of the title, subtitle, unit line and header rows (and of a document's heading and footer). */
+  fixed: { title: number; subtitle: number; unitLine: number; header: number; docStrong?: number; docPlain?: number; docItalic?: number; docLeft?: number };
+  /** Rows a document's heading takes above the title (0 without one). */
+  off?: number;
   /** Whether the sheet has cell comments (it then points to their drawing). */
   comments?: boolean;
 }
@@ -193,7 +204,8 @@ interface Writers {
  * with it, read 100 000 rows about a seventh faster so).
  */
 function register(table: Table, width: number, w: Writers): void {
-  for (const text of [table.title, table.subtitle ?? '', table.unitLine, ...table.headers]) if (text) w.strings.id(text);
+  for (const text of [...(table.heading?.left ?? []), ...(table.heading?.right ?? []), table.title, table.subtitle ?? '', table.unitLine, ...table.headers]) if (text) w.strings.id(text);
+  for (const text of (table.footer ?? []).flat()) if (text) w.strings.id(text);
   for (const r of table.rows) {
     const kind = r.kind ?? 'line';
     const depth = r.depth ?? 0;
@@ -211,12 +223,33 @@ function register(table: Table, width: number, w: Writers): void {
 /** The worksheet's XML in blocks: sheet settings, the banner and header rows, the data, merges. */
 function* sheetXml(table: Table, width: number, w: Writers): Generator<string> {
   const cols = Array.from({ length: width }, (_, i) => columnName(i));
-  const lastRow = FIRST_DATA_ROW + table.rows.length - 1;
+  const off = w.off ?? 0;
+  const footer = table.footer ?? [];
+  const footerRows = footer.length ? Math.max(...footer.map((b) => b.length)) + 1 : 0;
+  const lastRow = FIRST_DATA_ROW + off + table.rows.length - 1 + footerRows;
   const frozen = table.frozenColumns ?? 0;
-  const topLeft = `${columnName(frozen)}${FIRST_DATA_ROW}`;
+  const topLeft = `${columnName(frozen)}${FIRST_DATA_ROW + off}`;
   const pane = frozen
-    ? `<pane xSplit="${frozen}" ySplit="${HEADER_ROW}" topLeftCell="${topLeft}" activePane="bottomRight" state="frozen"/><selection pane="topRight"/><selection pane="bottomLeft"/><selection pane="bottomRight" activeCell="${topLeft}" sqref="${topLeft}"/>`
-    : `<pane ySplit="${HEADER_ROW}" topLeftCell="${topLeft}" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="${topLeft}" sqref="${topLeft}"/>`;
+    ? `<pane xSplit="${frozen}" ySplit="${HEADER_ROW + off}" topLeftCell="${topLeft}" activePane="bottomRight" state="frozen"/><selection pane="topRight"/><selection pane="bottomLeft"/><selection pane="bottomRight" activeCell="${topLeft}" sqref="${topLeft}"/>`
+    : `<pane ySplit="${HEADER_ROW + off}" topLeftCell="${topLeft}" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="${topLeft}" sqref="${topLeft}"/>`;
+  const merges: string[] = [];
+  // Side-by-side blocks of lines in a row: each block's text in its first cell, merged over its columns.
+  const blocksRow = (row: number, texts: string[], spans: [number, number][], styleOf: (b: number) => number) => {
+    let xml = `<row r="${row}">`;
+    spans.forEach(([a, b], k) => {
+      for (let c = a; c <= b; c++) {
+        const text = c === a ? texts[k] : '';
+        xml += text ? `<c r="${cols[c]}${row}" s="${styleOf(k)}" t="s"><v>${w.strings.at(text)}</v></c>` : `<c r="${cols[c]}${row}" s="${styleOf(k)}"/>`;
+      }
+      if (b > a) merges.push(`${cols[a]}${row}:${cols[b]}${row}`);
+    });
+    return xml + '</row>';
+  };
+  const spansOf = (n: number): [number, number][] => {
+    const out: [number, number][] = [];
+    for (let k = 0; k < n; k++) out.push([Math.floor((k * width) / n), Math.max(Math.floor(((k + 1) * width) / n) - 1, Math.floor((k * width) / n))]);
+    return out;
+  };
   const widths = cols.map((_, i) => `<col min="${i + 1}" max="${i + 1}" width="${table.widths?.[i] ?? 14}" customWidth="1"/>`).join('');
   let head =
     `${XML_HEAD}<worksheet xmlns="${NS_MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
@@ -228,19 +261,29 @@ function* sheetXml(table: Table, width: number, w: Writers): Generator<string> {
     // The cells a merge covers carry the style too, so its border and fill run across.
     return `<row r="${row}">${first}${cols.slice(1).map((c) => `<c r="${c}${row}" s="${s}"/>`).join('')}</row>`;
   };
-  head += banner(TITLE_ROW, table.title, w.fixed.title);
-  head += banner(SUBTITLE_ROW, table.subtitle ?? '', w.fixed.subtitle);
-  head += banner(UNIT_ROW, table.unitLine, w.fixed.unitLine);
+  if (table.heading) {
+    const { left, right } = table.heading;
+    const split = Math.max(1, Math.round((width * 2) / 5));
+    const spans: [number, number][] = width > 1 ? [[0, split - 1], [split, width - 1]] : [[0, 0], [0, 0]];
+    for (let k = 0; k < off - 1; k++) {
+      const rightStyle = k === right.length - 1 ? w.fixed.docItalic! : w.fixed.docStrong!;
+      head += blocksRow(k + 1, [left[k] ?? '', right[k] ?? ''], spans, (b) => (b === 0 ? (k === left.length - 1 ? w.fixed.docPlain! : w.fixed.docStrong!) : rightStyle));
+    }
+  }
+  head += banner(TITLE_ROW + off, table.title, w.fixed.title);
+  head += banner(SUBTITLE_ROW + off, table.subtitle ?? '', w.fixed.subtitle);
+  head += banner(UNIT_ROW + off, table.unitLine, w.fixed.unitLine);
   const hs = w.fixed.header;
-  head += `<row r="${HEADER_ROW}" ht="32" customHeight="1">${cols.map((c, i) => {
+  const hr = HEADER_ROW + off;
+  head += `<row r="${hr}" ht="32" customHeight="1">${cols.map((c, i) => {
     const h = table.headers[i];
-    return h ? `<c r="${c}${HEADER_ROW}" s="${hs}" t="s"><v>${w.strings.at(h)}</v></c>` : `<c r="${c}${HEADER_ROW}" s="${hs}"/>`;
+    return h ? `<c r="${c}${hr}" s="${hs}" t="s"><v>${w.strings.at(h)}</v></c>` : `<c r="${c}${hr}" s="${hs}"/>`;
   }).join('')}</row>`;
   yield head;
 
   let block: string[] = [];
   for (let i = 0; i < table.rows.length; i++) {
-    block.push(rowXml(table.rows[i], FIRST_DATA_ROW + i, cols, w));
+    block.push(rowXml(table.rows[i], FIRST_DATA_ROW + off + i, cols, w));
     if (block.length === BLOCK_ROWS) {
       yield block.join('');
       block = [];
@@ -248,11 +291,16 @@ function* sheetXml(table: Table, width: number, w: Writers): Generator<string> {
     }
   }
   w.onProgress?.(1);
-  const merges = width > 1 ? [TITLE_ROW, SUBTITLE_ROW, UNIT_ROW].map((r) => `<mergeCell ref="A${r}:${cols[width - 1]}${r}"/>`) : [];
+  if (footer.length) {
+    const first = FIRST_DATA_ROW + off + table.rows.length + 1;
+    const spans = spansOf(footer.length);
+    for (let k = 0; k < footerRows - 1; k++) block.push(blocksRow(first + k, footer.map((b) => b[k] ?? ''), spans, (b) => (b === 0 ? w.fixed.docLeft! : w.fixed.docStrong!)));
+  }
+  if (width > 1) for (const r of [TITLE_ROW, SUBTITLE_ROW, UNIT_ROW]) merges.push(`A${r + off}:${cols[width - 1]}${r + off}`);
   yield (
     block.join('') +
     '</sheetData>' +
-    (merges.length ? `<mergeCells count="${merges.length}">${merges.join('')}</mergeCells>` : '') +
+    (merges.length ? `<mergeCells count="${merges.length}">${merges.map((m) => `<mergeCell ref="${m}"/>`).join('')}</mergeCells>` : '') +
     '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>' +
     '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>' +
     (w.comments ? SHEET_COMMENTS_TAIL : '') +
@@ -280,6 +328,8 @@ function rowXml(r: TableRow, n: number, cols: string[], w: Writers): string {
 export interface TableXlsxOptions extends XlsxOptions {
   unit?: AmountUnit;
   subtitle?: string;
+  heading?: Table['heading'];
+  footer?: Table['footer'];
   sheetName?: string;
   treeColumn?: number;
   frozenColumns?: number;

@@ -2,7 +2,7 @@
 // the place line, and the date line as a Vietnamese administrative document writes it.
 import { describe, expect, it } from 'vitest';
 import { dateLine, officeFrom, placeLine } from '../../src/domain/office';
-import { docHeading, reportText } from '../../src/ui/report/report-html';
+import { docHeading, reportText, xlsxFrame } from '../../src/ui/report/report-html';
 
 describe('office', () => {
   it('defaults the issuer to the district People’s Committee and the date line place to the district', () => {
@@ -42,5 +42,25 @@ describe('office', () => {
     expect(lines.indexOf('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM')).toBeLessThan(lines.indexOf('Báo cáo'));
     expect(lines.indexOf('- Lưu: VT.')).toBeGreaterThan(lines.indexOf('Nội dung.'));
     expect(lines.at(-2)).toBe('Nguyễn Văn A'); // the text ends with a newline
+  });
+});
+
+describe('the report as .xlsx', () => {
+  it('carries the heading above the title and the signature block below the table', async () => {
+    const { exportTableXlsx } = await import('../../src/io/export-xlsx');
+    const ExcelJS = (await import('exceljs')).default;
+    const o = { ...officeFrom({ province: 'Lạng Sơn', district: 'Cao Lộc' }), recipients: 'Sở LĐ-TB&XH;\nLưu: VT.', compiler: 'Lý Thị B', signerTitle: 'KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH', signerName: 'Nguyễn Văn A' };
+    const bytes = await exportTableXlsx('Bảng tổng hợp', 'ĐVT: triệu đồng', ['Mã', 'Nội dung', 'Kế hoạch'], [{ cells: ['DA1', 'Dự án 1', { amount: 5_000_000 }] }], { unit: 'trieu', ...xlsxFrame(docHeading(o, 2023, 'vi')) });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes.buffer as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    const texts: string[] = [];
+    ws.eachRow((row) => row.eachCell((c) => void (c.value !== null && c.value !== '' && texts.push(String(c.value)))));
+    const at = (t: string) => texts.indexOf(t);
+    expect(at('ỦY BAN NHÂN DÂN HUYỆN CAO LỘC')).toBeGreaterThanOrEqual(0);
+    expect(at('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM')).toBeLessThan(at('Bảng tổng hợp'));
+    expect(at('Dự án 1')).toBeLessThan(at('- Lưu: VT.'));
+    expect(at('Nguyễn Văn A')).toBeGreaterThan(at('Dự án 1'));
+    expect(texts).toContain('NGƯỜI LẬP BIỂU');
   });
 });

@@ -102,6 +102,17 @@ const PRINT_CSS = `
   .doc-sign .recipients { font-size: 10pt; }
 `;
 
+/** The heading and signature block as the .xlsx export lays them out: rows above the title, blocks below the table. */
+export function xlsxFrame(h: DocHeading): { heading: { left: string[]; right: string[] }; footer: string[][] } {
+  // The names on one row at the foot, with room to sign above them, however long the titles.
+  const tall = Math.max(h.signerTitle.length, 1) + 4;
+  const signed = (title: string[], name: string) => [...title, ...new Array<string>(tall - 1 - title.length).fill(''), name];
+  return {
+    heading: { left: [h.parent, h.issuer, h.number].filter(Boolean), right: [h.nation, h.motto, h.dateLine] },
+    footer: [h.recipients.length ? [h.recipientsTitle, ...h.recipients] : [''], signed([h.compilerTitle], h.compiler), signed(h.signerTitle, h.signerName)],
+  };
+}
+
 /** The heading as HTML (escaped). */
 function headingHtml(h: DocHeading): string {
   const e = escapeHtml;
