@@ -8,6 +8,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { splitEnvelope, type AllocationResult } from '../domain/allocate';
 import { describeProblem } from '../domain/messages';
 import type { AmountUnit, CapitalType, Lang, NumberLocale, Problem, Result, Source } from '../domain/model';
+import type { ProblemCode } from '../domain/messages';
 import { fail, ok } from '../domain/model';
 import { archiveBaseline } from '../domain/workbook-archive';
 import { readRuleJson } from '../io/rule-json';
@@ -94,7 +95,7 @@ function parseOptions(args: string[], flags: readonly string[]): Options | null 
 }
 
 /** A file's bytes; a file larger than any reader takes (the import's limit) is refused unread. */
-function readBytes(file: string, code = 'file.unreadable'): Result<Uint8Array> {
+function readBytes(file: string, code: ProblemCode = 'file.unreadable'): Result<Uint8Array> {
   try {
     const stat = statSync(file);
     // A device or a pipe (/dev/zero, a FIFO) reports no size and may never end: only files are read.
@@ -106,7 +107,7 @@ function readBytes(file: string, code = 'file.unreadable'): Result<Uint8Array> {
   }
 }
 
-function readText(file: string, code?: string): Result<string> {
+function readText(file: string, code?: ProblemCode): Result<string> {
   const bytes = readBytes(file, code);
   return bytes.ok ? ok(new TextDecoder().decode(bytes.value)) : bytes;
 }

@@ -5,6 +5,7 @@
 import Dexie from 'dexie';
 import type { AllocationRuleRecord, Id, Line, Result, Scenario, Workbook } from '../domain/model';
 import { fail, ok } from '../domain/model';
+import type { ProblemCode } from '../domain/messages';
 import { copyScenarioRecords, isFrozen, kindOf, restoreAsBaselineRecords, type ScenarioCopy } from '../domain/scenarios';
 import type { LineChunk, PlanbenchDB } from './database';
 import { WORKBOOK_TABLES } from './workbook-repo';
@@ -150,7 +151,7 @@ export async function restoreAsBaseline(db: PlanbenchDB, workbookId: Id, version
 
 class ScenarioMissing extends Error {}
 class Refused extends Error {
-  constructor(readonly code: string) {
+  constructor(readonly code: ProblemCode) {
     super(code);
   }
 }

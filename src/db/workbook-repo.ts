@@ -4,7 +4,7 @@
 // IndexedDB structured-clones them and fails on proxies and functions.
 
 import Dexie from 'dexie';
-import type { AllocationRuleRecord, Id, Line, Place, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import type { AllocationRuleRecord, Id, Line, Place, Problem, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import type { LineChunk, PlanbenchDB } from './database';
 import { ChunkedLines } from './line-chunks';
@@ -336,6 +336,6 @@ export function describeError(err: unknown): string {
 }
 
 /** A storage failure as a problem the user can read: storage full, or what the browser said. */
-export function storageProblem(err: unknown): { code: string; params?: Record<string, string> } {
+export function storageProblem(err: unknown): Problem {
   return isQuotaError(err) ? { code: 'db.quota' } : { code: 'db.write-failed', params: { detail: describeError(err) } };
 }

@@ -11,7 +11,7 @@ export type MessageTemplates = Record<Lang, string>;
 export type MessageTable = Record<string, MessageTemplates>;
 
 /** Codes from ./amount (parseAmount, parseRate, parseDate) and the importers that use them. */
-export const AMOUNT_MESSAGES: MessageTable = {
+export const AMOUNT_MESSAGES = {
   'amount.not-a-number': {
     vi: 'Không đọc được "{text}" thành số tiền. Ví dụ hợp lệ: 1.234,5 hoặc 77,04 triệu.',
     en: 'Cannot read "{text}" as an amount of money. Valid examples: 1,234.5 or 77.04 million.',
@@ -36,10 +36,10 @@ export const AMOUNT_MESSAGES: MessageTable = {
     vi: '"{text}" không phải là ngày hợp lệ. Hãy viết theo ngày/tháng/năm, ví dụ 15/11/2023.',
     en: '"{text}" is not a valid date. Write day/month/year, e.g. 15/11/2023, or 2023-11-15.',
   },
-};
+} as const satisfies MessageTable;
 
 /** Codes from ./cell-input. */
-export const CELL_INPUT_MESSAGES: MessageTable = {
+export const CELL_INPUT_MESSAGES = {
   'source.unknown': {
     vi: 'Không nhận ra nguồn vốn "{text}". Hãy chọn NSTW, NSĐP hoặc Khác.',
     en: 'Unknown funding source "{text}". Choose Central (NSTW), Local (NSĐP) or Other.',
@@ -72,12 +72,12 @@ export const CELL_INPUT_MESSAGES: MessageTable = {
     vi: 'Số tiền "{text}" không được âm.',
     en: 'The amount "{text}" cannot be negative.',
   },
-};
+} as const satisfies MessageTable;
 
 /** Codes from ./allocate (splitEnvelope). Amount params are numbers of đồng; format them for the
  * reader (e.g. "5,4 tỷ đồng") before describing the problem. */
 /** Codes from db/scenario-repo and the session's frozen versions. */
-export const SCENARIO_MESSAGES: MessageTable = {
+export const SCENARIO_MESSAGES = {
   'scenario.missing': {
     vi: 'Không tìm thấy kịch bản này (có thể đã bị xoá ở một thẻ khác). Không có gì thay đổi.',
     en: 'This scenario was not found (it may have been deleted in another tab). Nothing changed.',
@@ -94,9 +94,9 @@ export const SCENARIO_MESSAGES: MessageTable = {
     vi: 'Đây là phiên bản đã khoá "{name}": không sửa được. Hãy sao chép thành kịch bản mới để sửa.',
     en: 'This is the frozen version "{name}": it cannot be edited. Copy it into a new variant to edit.',
   },
-};
+} as const satisfies MessageTable;
 
-export const ALLOCATION_MESSAGES: MessageTable = {
+export const ALLOCATION_MESSAGES = {
   'allocation.reserved-exceed': {
     vi: 'Các khoản để lại ({reserved}) cộng các mức giao cố định ({pinned}) vượt quá tổng vốn cần phân bổ ({envelope}).',
     en: 'Reserved amounts ({reserved}) plus pinned amounts ({pinned}) exceed the envelope ({envelope}).',
@@ -125,13 +125,13 @@ export const ALLOCATION_MESSAGES: MessageTable = {
     vi: 'Quy tắc phân bổ không hợp lệ: {detail}.',
     en: 'The allocation rule is not valid: {detail}.',
   },
-};
+} as const satisfies MessageTable;
 
 /**
  * Findings of the plan checks (./checks). Params: {row} (and {prevRow}) name the row, {measure},
  * {base}, {match} name a figure or a base; numbers come formatted for the reader (./check-text).
  */
-export const CHECK_MESSAGES: MessageTable = {
+export const CHECK_MESSAGES = {
   'check.file-total': {
     vi: 'Tệp {file}, trang "{sheet}", dòng {fileRow} ({label}), cột "{column}": tệp ghi {stated}, các dòng đã nhập từ đó cộng được {computed} (chênh lệch {delta}).',
     en: 'File {file}, sheet "{sheet}", row {fileRow} ({label}), column "{column}": the file states {stated}, the lines imported from it add up to {computed} (difference {delta}).',
@@ -228,7 +228,7 @@ export const CHECK_MESSAGES: MessageTable = {
     vi: '{row}: {criterion} là {stated}, nhưng cộng các đơn vị trực thuộc được {computed} (chênh lệch {delta}).',
     en: '{row}: {criterion} is {stated}, but its places add up to {computed} (difference {delta}).',
   },
-};
+} as const satisfies MessageTable;
 
 /**
  * Words the check sentences are made of: names of rows, figures and bases, units. Not problems,
@@ -265,9 +265,13 @@ export const CHECK_WORDS: MessageTable = {
 
 /** Every known code. */
 /** Workbook, field and database problems. */
-export const APP_MESSAGES: MessageTable = {
+export const APP_MESSAGES = {
   'field.required': { vi: 'Ô này không được để trống.', en: 'This cell cannot be empty.' },
   'workbook.missing': { vi: 'Không tìm thấy sổ kế hoạch này; có thể nó đã bị xoá ở thẻ khác.', en: 'This workbook was not found; it may have been deleted in another tab.' },
+  'compare.columns-missing': {
+    vi: 'Không so sánh được: bộ tính toán không còn giữ số liệu của kịch bản "{key}". Hãy chọn lại các kịch bản cần so sánh.',
+    en: 'Cannot compare: the calculation no longer holds the figures of the scenario "{key}". Pick the scenarios to compare again.',
+  },
   'app.unexpected': { vi: 'Có lỗi không lường trước: {detail}. Dữ liệu đã lưu vẫn còn; nếu điều vừa làm không có tác dụng, hãy làm lại hoặc tải lại trang.', en: 'Something unexpected failed: {detail}. What is saved is still there; if what you just did had no effect, try again or reload the page.' },
   'app.start-failed': { vi: 'Không mở được dữ liệu trong trình duyệt: {detail}', en: 'Could not open the data stored in this browser: {detail}' },
   'db.quota-create': {
@@ -283,26 +287,26 @@ export const APP_MESSAGES: MessageTable = {
     en: '{count} edit steps could not be saved in this browser (storage full): staying here, since switching to another workbook or scenario would lose them. Download a backup, free some space, then press "Try saving again".',
   },
   'db.write-failed': { vi: 'Chưa lưu được thay đổi vào trình duyệt: {detail}', en: 'The change could not be saved in this browser: {detail}' },
-};
+} as const satisfies MessageTable;
 
 /** Places sheet: criterion values. */
-export const PLACE_MESSAGES: MessageTable = {
+export const PLACE_MESSAGES = {
   'criterion.not-a-number': { vi: 'Không đọc được "{text}" thành số. Ví dụ hợp lệ: 1.644 hoặc 8,29.', en: 'Cannot read "{text}" as a number. Valid examples: 1,644 or 8.29.' },
   'criterion.negative': { vi: 'Tiêu chí không được âm: "{text}".', en: 'A criterion cannot be negative: "{text}".' },
   'criterion.not-whole': { vi: 'Số đếm phải là số nguyên: "{text}".', en: 'A count must be a whole number: "{text}".' },
   'criterion.not-a-flag': { vi: 'Ô này chỉ nhận có/không (1/0, x): "{text}".', en: 'This cell takes yes/no only (1/0, x): "{text}".' },
-};
+} as const satisfies MessageTable;
 
 /** Reading a rule file (the headless command). */
-export const RULE_FILE_MESSAGES: MessageTable = {
+export const RULE_FILE_MESSAGES = {
   'rule.not-json': { vi: 'Tệp quy tắc không phải JSON hợp lệ: {detail}', en: 'The rule file is not valid JSON: {detail}' },
   'rule.bad-field': { vi: 'Trường "{field}" của quy tắc không hợp lệ: {text}', en: 'The rule\'s field "{field}" is not valid: {text}' },
   'allocation.need-envelope': { vi: 'Nhập tổng vốn cần chia để xem kết quả phân bổ.', en: 'Enter the envelope to see the split.' },
   'rule.unreadable': { vi: 'Không đọc được tệp {file}: {detail}', en: 'Cannot read the file {file}: {detail}' },
-};
+} as const satisfies MessageTable;
 
 /** Next year's draft (./next-year). Amount params are numbers of đồng; format them for the reader. */
-export const DRAFT_MESSAGES: MessageTable = {
+export const DRAFT_MESSAGES = {
   'draft.nothing': {
     vi: 'Sổ "{name}" chưa có dòng kế hoạch nào, nên chưa có gì để lập dự thảo năm sau.',
     en: 'The workbook "{name}" has no plan lines, so there is nothing to draft next year\'s plan from.',
@@ -311,10 +315,10 @@ export const DRAFT_MESSAGES: MessageTable = {
     vi: 'Dòng "{label}" ({code}): số chuyển nguồn đã xác nhận ({confirmed}) lớn hơn số vốn dòng này còn lại ({left}). Hãy sửa số chuyển nguồn rồi lập lại dự thảo.',
     en: 'Line "{label}" ({code}): the confirmed carry-over ({confirmed}) is more than the line has left ({left}). Correct the carry-over, then draft again.',
   },
-};
+} as const satisfies MessageTable;
 
 /** Backup files (io/backup.ts) and the files of the headless commands (cli/). */
-export const BACKUP_MESSAGES: MessageTable = {
+export const BACKUP_MESSAGES = {
   'backup.not-json': {
     vi: 'Không đọc được tệp sao lưu: tệp không phải JSON hợp lệ, có thể đã bị cắt cụt hoặc hỏng ({detail}). Không khôi phục gì.',
     en: 'The backup cannot be read: it is not valid JSON and may be truncated or damaged ({detail}). Nothing was restored.',
@@ -383,10 +387,10 @@ export const BACKUP_MESSAGES: MessageTable = {
     vi: 'Tệp sao lưu có khoá "{key}" (ở {path}), một khoá có thể dùng để can thiệp vào chương trình; Planbench không bao giờ ghi khoá này. Không khôi phục gì.',
     en: 'The backup holds the key "{key}" (at {path}), a key that can be used to tamper with the program; Planbench never writes it. Nothing was restored.',
   },
-};
+} as const satisfies MessageTable;
 
 /** Reading a file to import (src/io: decode, sheet, table-detect, column-map, import-plan). */
-export const IMPORT_MESSAGES: MessageTable = {
+export const IMPORT_MESSAGES = {
   'import.empty-file': { vi: 'Tệp "{file}" không có dữ liệu (0 byte).', en: 'The file "{file}" is empty (0 bytes).' },
   'import.worker-failed': {
     vi: 'Bộ đọc tệp dừng giữa chừng nên chưa nhập gì; sổ kế hoạch không thay đổi. Hãy nhập lại tệp.',
@@ -547,11 +551,11 @@ export const IMPORT_MESSAGES: MessageTable = {
     vi: 'Tệp có cột thứ hơn 16.384, nhiều hơn một bảng tính chứa được: có thể tệp dùng dấu phân cách khác, hoặc không phải một bảng số liệu. Không nhập gì.',
     en: 'The file has a column past 16,384, more than a spreadsheet holds: it may use another separator, or not be a table at all. Nothing was imported.',
   },
-};
+} as const satisfies MessageTable;
 
 /** How an import read a table: choices it made from the file's own arithmetic, hidden rows and
  * columns, money it had to place (src/io: import-plan, row-tree, reconcile). */
-export const IMPORT_READING_MESSAGES: MessageTable = {
+export const IMPORT_READING_MESSAGES = {
   'import.locale-from-totals': {
     vi: 'Cột "{column}" chỉ có số như "{example}", đọc được theo hai cách; đã đọc theo định dạng {locale} vì chỉ khi đọc như vậy các dòng tổng của chính tệp mới khớp.',
     en: 'The column "{column}" holds only numbers like "{example}", which read two ways; they were read as {locale} because only then do the file\'s own totals add up.',
@@ -632,9 +636,9 @@ export const IMPORT_READING_MESSAGES: MessageTable = {
     vi: 'Số giải ngân của dòng này không chia theo nguồn vốn; toàn bộ đã ghi vào dòng {source} có kế hoạch lớn nhất và ô được đánh dấu để kiểm tra.',
     en: 'This row\'s disbursed amount is not split by source; all of it went to its {source} line with the largest plan, and the cell is marked for checking.',
   },
-};
+} as const satisfies MessageTable;
 
-export const MESSAGES: MessageTable = {
+export const MESSAGES = {
   ...CHECK_MESSAGES,
   ...AMOUNT_MESSAGES,
   ...CELL_INPUT_MESSAGES,
@@ -647,7 +651,10 @@ export const MESSAGES: MessageTable = {
   ...IMPORT_MESSAGES,
   ...IMPORT_READING_MESSAGES,
   ...BACKUP_MESSAGES,
-};
+} as const satisfies MessageTable;
+
+/** Every problem code the app can raise: a code not in the tables fails to compile. */
+export type ProblemCode = keyof typeof MESSAGES;
 
 const GENERIC: MessageTemplates = {
   vi: 'Dữ liệu không hợp lệ (mã lỗi: {code}).',
@@ -667,7 +674,7 @@ function interpolate(template: string, params: Record<string, string | number>):
 
 /** One sentence for the problem in `lang`, params filled in; an unknown code gives a generic
  * sentence that still names the code. Never throws. */
-export function describeProblem(p: Problem, lang: Lang, table: MessageTable = MESSAGES): string {
+export function describeProblem(p: { code: string; params?: Problem['params'] }, lang: Lang, table: MessageTable = MESSAGES): string {
   const templates = Object.hasOwn(table, p.code) ? table[p.code] : null;
   if (!templates) return interpolate(GENERIC[lang], { code: p.code });
   return interpolate(templates[lang], p.params ?? {});

@@ -1,3 +1,4 @@
+import type { ProblemCode } from './messages';
 // The budget model: workbooks, the budget-line tree, lines and stated figures.
 // Money is always an integer number of đồng (a JS number, exact below 2^53 ≈ 9·10^15 đ).
 // Rates are percentages as numbers (80 means 80 %). Ids are strings so workbooks can merge.
@@ -283,14 +284,14 @@ export type MonthField = `m${number}`;
 
 /** Expected failures are values: a code the messages module turns into a sentence. */
 export interface Problem {
-  code: string;
+  code: ProblemCode;
   params?: Record<string, string | number>;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: Problem };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = <T = never>(code: string, params?: Problem['params']): Result<T> => ({
+export const fail = <T = never>(code: ProblemCode, params?: Problem['params']): Result<T> => ({
   ok: false,
   error: { code, params },
 });

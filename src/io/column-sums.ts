@@ -10,6 +10,7 @@ import type { ColumnRole } from './column-map';
 import { duplicateKey } from './column-map';
 import { parseCapital, parseSource } from '../domain/cell-input';
 import type { ImportProblem } from './import-types';
+import type { ProblemCode } from '../domain/messages';
 import { fileProblem } from './import-types';
 
 export interface ColumnEvidence {
@@ -43,7 +44,7 @@ export function settleColumns(roles: readonly ColumnRole[], ev: ColumnEvidence):
   const out = roles.map((r) => ({ ...r }));
   const notes: ImportProblem[] = [];
   const label = (c: number) => `"${ev.headers[c] || `#${c + 1}`}"`;
-  const note = (code: string, params: Record<string, string | number>, col: number) => notes.push(fileProblem({ code, params }, 'warning', ev.sheet, col));
+  const note = (code: ProblemCode, params: Record<string, string | number>, col: number) => notes.push(fileProblem({ code, params }, 'warning', ev.sheet, col));
 
   settleSourceColumns(out, ev, note, label);
   for (const measure of ['plan', 'disbursed'] as const) {
@@ -105,13 +106,13 @@ function chooseAmong(
   same: readonly number[],
   out: ColumnRole[],
   ev: ColumnEvidence,
-  note: (code: string, params: Record<string, string | number>, col: number) => void,
+  note: (code: ProblemCode, params: Record<string, string | number>, col: number) => void,
   label: (c: number) => string,
 ): void {
   // Periods beside their cumulative figure are a handful of columns: a sheet of thousands alike is not.
   const cumulative = same.length <= MAX_ALIKE ? same.find((c) => sumsRowByRow(ev, c, same.filter((o) => o !== c)) === 'equal') : undefined;
   let chosen = cumulative;
-  let why = 'import.column-chosen-cumulative';
+  let why: ProblemCode = 'import.column-chosen-cumulative';
   if (chosen === undefined) {
     const scores = same.map((c, k) => (k < MAX_ALIKE ? ev.sumsMatched(c) : 0));
     const best = Math.max(...scores);
@@ -129,7 +130,7 @@ function chooseAmong(
 function settleSourceColumns(
   out: ColumnRole[],
   ev: ColumnEvidence,
-  note: (code: string, params: Record<string, string | number>, col: number) => void,
+  note: (code: ProblemCode, params: Record<string, string | number>, col: number) => void,
   label: (c: number) => string,
 ): void {
   out.forEach((role, c) => {

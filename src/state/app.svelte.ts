@@ -161,7 +161,7 @@ export class AppState {
     if (!s) return ok(true);
     await s.flush();
     if (s.unsavedCount === 0) return ok(true);
-    const problem = { code: 'session.unsaved-leave', params: { count: s.unsavedCount } };
+    const problem: Problem = { code: 'session.unsaved-leave', params: { count: s.unsavedCount } };
     this.notify('error', { problem });
     return fail(problem.code, problem.params);
   }
