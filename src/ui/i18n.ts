@@ -1,6 +1,7 @@
 // Interface wording in Vietnamese (default) and English. Problem codes are worded in domain/messages.
 
-import type { Lang } from '../domain/model';
+import type { AmountUnit, Lang } from '../domain/model';
+import { unitName } from '../io/export-table';
 
 const STRINGS = {
   appTitle: { vi: 'Planbench — Kế hoạch vốn giảm nghèo bền vững', en: 'Planbench — Sustainable poverty reduction budgets' },
@@ -68,10 +69,6 @@ const STRINGS = {
   fromStatedAmounts: { vi: 'tính từ số báo cáo', en: 'from the stated amounts' },
   noLinesForYear: { vi: 'không có dòng của năm này', en: 'no lines for this year' },
   match: { vi: 'khớp', en: 'matches' },
-  unitDong: { vi: 'đồng', en: 'đồng' },
-  unitNghin: { vi: 'nghìn đồng', en: 'thousand đồng' },
-  unitTrieu: { vi: 'triệu đồng', en: 'million đồng' },
-  unitTy: { vi: 'tỷ đồng', en: 'billion đồng' },
   localeVi: { vi: '1.234,5 (Việt Nam)', en: '1.234,5 (Vietnamese)' },
   localeEn: { vi: '1,234.5 (tiếng Anh)', en: '1,234.5 (English)' },
   refused: { vi: 'Không nhận {count} ô, giá trị cũ được giữ:', en: '{count} cell(s) refused, old values kept:' },
@@ -687,4 +684,9 @@ export function t(lang: Lang, key: StringKey, params: Record<string, string | nu
   let s: string = STRINGS[key][lang];
   for (const [k, v] of Object.entries(params)) s = s.replaceAll(`{${k}}`, String(v));
   return s;
+}
+
+/** The name of an amount unit in the interface language ("triệu đồng"): the tables' own word for it. */
+export function unitWord(lang: Lang, unit: AmountUnit): string {
+  return unitName(unit, lang);
 }

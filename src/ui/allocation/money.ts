@@ -2,11 +2,10 @@
 // followed by the unit's name, e.g. "2.398 triệu đồng", since a sentence has no column header.
 import type { AmountUnit, Lang, NumberLocale } from '../../domain/model';
 import { formatAmount } from '../../domain/amount';
-import { t } from '../i18n';
+import { t, unitWord } from '../i18n';
 
-const UNIT_NAME = { dong: 'unitDong', nghin: 'unitNghin', trieu: 'unitTrieu', ty: 'unitTy' } as const;
 
 /** The amount in `unit`, exactly, with the unit named. */
 export function formatMoneyText(dong: number, unit: AmountUnit, locale: NumberLocale, lang: Lang): string {
-  return `${formatAmount(dong, unit, locale)} ${t(lang, UNIT_NAME[unit])}`;
+  return `${formatAmount(dong, unit, locale)} ${unitWord(lang, unit)}`;
 }

@@ -17,7 +17,7 @@ import { formatAmount, formatDate, formatRate } from '../../domain/amount';
 import { METHOD_LABELS } from '../../domain/cell-input';
 import type { WorkbookSession } from '../../state/session.svelte';
 import type { ViewSettings } from '../grid/columns';
-import { t } from '../i18n';
+import { t, unitWord } from '../i18n';
 
 /** The row the charts show (indices as the session's `lines` and `tree.nodes` hold them). */
 export type ChartTarget = { kind: 'line'; index: number } | { kind: 'node'; index: number } | { kind: 'total' };
@@ -275,12 +275,11 @@ export function projectBars(src: Pick<ChartSource, 'tree' | 'rollup'>): ProjectB
 
 // ---- words and numbers -----------------------------------------------------------------------
 
-const UNIT_KEY = { dong: 'unitDong', nghin: 'unitNghin', trieu: 'unitTrieu', ty: 'unitTy' } as const;
 const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** The display unit in words ("triệu đồng", "million đồng"): the amount axis's title. */
 export function unitWords(view: ViewSettings): string {
-  return t(view.lang, UNIT_KEY[view.unit]);
+  return unitWord(view.lang, view.unit);
 }
 
 /** An amount in the view's unit and locale (charts hand over floats: rounded to the đồng first). */

@@ -13,6 +13,7 @@ import { deadlineOf, projectionOf, FLAG_EXPECTED_EQUALS_REACHED, FLAG_FAR_FROM_P
 import type { WorkbookSession } from '../../state/session.svelte';
 import { rowNode, TOTAL_ROW } from '../../state/rows';
 import { t } from '../i18n';
+import { tableUnitLine } from '../../io/export-table';
 
 export type RowKind = 'line' | 'node' | 'total';
 export type ColumnKind = 'tree' | 'text' | 'select' | 'year' | 'date' | 'amount' | 'rate' | 'derived-amount' | 'derived-rate' | 'delta';
@@ -170,8 +171,7 @@ export function columnHeaders(view: ViewSettings, columns: readonly GridColumn[]
 
 /** The unit line shown above the grid, as Vietnamese tables write it ("ĐVT: triệu đồng"). */
 export function unitLine(view: ViewSettings): string {
-  const unitKey = { dong: 'unitDong', nghin: 'unitNghin', trieu: 'unitTrieu', ty: 'unitTy' } as const;
-  return `${view.lang === 'vi' ? 'ĐVT' : 'Unit'}: ${t(view.lang, unitKey[view.unit])}`;
+  return tableUnitLine(view.unit, view.lang);
 }
 
 const PENDING = '…';
