@@ -404,30 +404,39 @@ export class AppState {
 
   /** Deletes a workbook for good (the UI asks first); opens another, or the demo if none is left. */
   async remove(id: Id): Promise<void> {
-    if (this.session?.workbook.id === id) {
-      await this.session.flush();
-      this.session.dispose();
-      this.session = null;
-    }
-    await deleteWorkbook(this.db, id);
+    if (!(await this.deleteStored(id))) return;
     await this.refreshList();
     if (!this.session) {
-      if (this.workbooks.length === 0) await createWorkbook(this.db, buildDemoWorkbook());
+      if (this.workbooks.length === 0 && !(await this.store(buildDemoWorkbook()))) return;
       await this.refreshList();
       await this.open(this.workbooks[0].id);
     }
   }
 
+  /**
+   * Deletes a workbook's records; the open session closes only once they are gone. A storage that
+   * refuses is said, and the workbook stays open as it was. True when deleted.
+   */
+  private async deleteStored(id: Id): Promise<boolean> {
+    const open = this.session?.workbook.id === id ? this.session : null;
+    await open?.flush();
+    try {
+      await deleteWorkbook(this.db, id);
+    } catch (err) {
+      this.notify('error', { problem: storageProblem(err) });
+      return false;
+    }
+    if (open) {
+      open.dispose();
+      this.session = null;
+    }
+    return true;
+  }
+
   /** Replaces the demo workbook(s) with a fresh copy of the demo, leaving other workbooks alone. */
   async resetDemo(): Promise<void> {
     await this.session?.flush();
-    for (const wb of this.workbooks.filter((w) => w.demo)) {
-      if (this.session?.workbook.id === wb.id) {
-        this.session.dispose();
-        this.session = null;
-      }
-      await deleteWorkbook(this.db, wb.id);
-    }
+    for (const wb of this.workbooks.filter((w) => w.demo)) if (!(await this.deleteStored(wb.id))) return;
     const demo = buildDemoWorkbook();
     if (!(await this.store(demo))) return;
     await this.refreshList();
@@ -443,7 +452,12 @@ export class AppState {
 
   /** Remembers a mapping for files with the same headers. */
   async saveImportTemplate(templateKey: string, columns: ColumnRole[]): Promise<void> {
-    await setMeta(this.db, IMPORT_TEMPLATES, { ...(await this.importTemplates()), [templateKey]: columns });
+    try {
+      await setMeta(this.db, IMPORT_TEMPLATES, { ...(await this.importTemplates()), [templateKey]: columns });
+    } catch (err) {
+      // The import itself is done; only the remembered mapping is not: said all the same.
+      this.notify('error', { problem: storageProblem(err) });
+    }
   }
 
   /** Restores a backup (io/backup readBackup) as a new workbook, in one transaction, and opens it. */
