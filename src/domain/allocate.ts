@@ -659,7 +659,7 @@ function split(req: AllocationRequest, buffers: Buffers, out: Buffers): Result<A
   const key = buffers.f64(4, ns);
   const amount = floorOf; // each slot is read (for AT_FLOOR) before it is overwritten
   const cand = free; // written at or behind the read position, so in place is safe
-  const { nc, floored } = floorShares(free, m, q, R1, Q1, unit, state, floorOf, capOf, amount, exact, key, cand);
+  const { nc, floored } = floorShares({ free, m, q, R1, Q1 }, unit, { state, floorOf, capOf }, { amount, exact, key, cand });
   const residue = R1 - floorToUnit(R1, unit);
   const leftover = (R1 - residue - floored) / unit; // whole units, an exact integer
   const needed = leftover + (residue > 0 ? 1 : 0);
@@ -918,27 +918,40 @@ function holdAtBounds(
   return { m, R1, Q1 };
 }
 
+/** The recipients left free once the others are held at their bounds, and what they share: R1 by their scores q, which sum to Q1. */
+interface FreeShares {
+  free: Int32Array;
+  m: number;
+  q: Float64Array;
+  R1: number;
+  Q1: number;
+}
+
+/** Each recipient's state (free, at its floor, at its cap) and its bounds. */
+interface Bounds {
+  state: Uint8Array;
+  floorOf: Float64Array;
+  capOf: Float64Array;
+}
+
+/** Where rounding writes: amounts, exact shares, remainders (the keys) and the candidates for the leftover units. */
+interface Rounding {
+  amount: Float64Array;
+  exact: Float64Array;
+  key: Float64Array;
+  cand: Int32Array;
+}
+
 /**
  * Rounding, first step: held recipients get their bound; each free share is floored to the unit,
  * exactly (a float share decides only when it is clearly between two multiples, integer
  * arithmetic otherwise). The free recipients left with a remainder go to cand[0..nc), their
  * remainders to key; `floored` is the sum of the floored shares.
  */
-function floorShares(
-  free: Int32Array,
-  m: number,
-  q: Float64Array,
-  R1: number,
-  Q1: number,
-  unit: number,
-  state: Uint8Array,
-  floorOf: Float64Array,
-  capOf: Float64Array,
-  amount: Float64Array,
-  exact: Float64Array,
-  key: Float64Array,
-  cand: Int32Array,
-): { nc: number; floored: number } {
+function floorShares(shares: FreeShares, unit: number, bounds: Bounds, out: Rounding): { nc: number; floored: number } {
+  const { free, m, q, R1, Q1 } = shares;
+  const { state, floorOf, capOf } = bounds;
+  const { amount, exact, key, cand } = out;
   for (let j = 0; j < state.length; j++) {
     if (state[j] === AT_FLOOR) exact[j] = floorOf[j];
     else if (state[j] === AT_CAP) amount[j] = exact[j] = capOf[j];
