@@ -29,6 +29,8 @@ export function lineRanges(nodeCount: number, lineNode: Int32Array): { start: In
 export interface RowView {
   /** Called before each build: the moment to read the values the functions below compare. */
   prepare?: (() => void) | null;
+  /** Re-reads the values keepLine tests, without the sort's work (to count what a filter keeps now). */
+  refresh?: (() => void) | null;
   keepLine?: ((line: number) => boolean) | null;
   lineOrder?: ((a: number, b: number) => number) | null;
   nodeOrder?: ((a: number, b: number) => number) | null;

@@ -109,6 +109,9 @@ export function rowViewOf(s: WorkbookSession, state: GridViewState, cols: readon
   // What the values are read from, read again at each build (the lines' indices are the build's).
   let src = amountSource(s);
   return {
+    refresh: () => {
+      src = amountSource(s);
+    },
     prepare: () => {
       src = amountSource(s);
       if (!sortCol) return;
