@@ -131,7 +131,10 @@ describe('exportPlanXlsx', () => {
   it('round-trips any whole-đồng amounts exactly in every unit (property)', async () => {
     const base = buildEmptyWorkbook('Thử', 2024);
     const leaves = base.nodes.filter((n) => !base.nodes.some((c) => c.parentId === n.id));
-    const amount = fc.integer({ min: -(2 ** 50), max: 2 ** 50 });
+    // At most 12 lines of at most 2^49: every sum stays within 2^53, where a double is exact (a sum
+    // beyond it is flagged by the engine, not round-tripped; 2^50 let a rare case exceed it, and
+    // shrinking that case outlasted the test's time).
+    const amount = fc.integer({ min: -(2 ** 49), max: 2 ** 49 });
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.record({ plan: amount, disbursed: amount, leaf: fc.nat(leaves.length - 1) }), { minLength: 1, maxLength: 12 }),
