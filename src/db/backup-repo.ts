@@ -3,11 +3,11 @@
 // workbook under fresh ids in one transaction (all of it lands, or nothing does).
 
 import type { Id, Line, Result } from '../domain/model';
-import { fail, ok } from '../domain/model';
 import { archiveBaseline, copyArchive, type WorkbookArchive } from '../domain/workbook-archive';
 import type { LineChunk, PlanbenchDB } from './database';
 import { ChunkedLines } from './line-chunks';
-import { WORKBOOK_TABLES, createWorkbook, loadWorkbook } from './workbook-repo';
+import { writeSafely } from './storage-failure';
+import { WORKBOOK_TABLES, loadWorkbook, writeWorkbookRecords } from './workbook-repo';
 
 /** The lines of every scenario of a workbook, by scenario id, each in stored order (chunk by
  * chunk, then position in the chunk, as loadWorkbook orders the baseline's). A scenario without
@@ -45,8 +45,9 @@ export async function loadWorkbookArchive(db: PlanbenchDB, workbookId: Id): Prom
 /**
  * Stores an archive (e.g. read from a backup file) as a NEW workbook: fresh ids everywhere, every
  * scenario with its own lines, links kept (domain/workbook-archive.ts), the name given or the
- * archive's. One transaction: on any failure nothing is written ('db.quota' when storage is full,
- * 'db.write-failed' otherwise). Returns the workbook as stored.
+ * archive's. One transaction that never rejects: on any failure nothing is written
+ * ('db.quota-create' { name } when storage is full, 'db.write-failed' { detail } otherwise).
+ * Returns the workbook as stored.
  */
 export async function restoreBackup(
   db: PlanbenchDB,
@@ -61,16 +62,12 @@ export async function restoreBackup(
       const packed = ChunkedLines.fromLines(s.lines);
       return packed.chunkNos().map((no) => ({ scenarioId: s.id, workbookId, no, lines: packed.lines(no) }));
     });
-  try {
-    await db.transaction('rw', WORKBOOK_TABLES(db), async () => {
+  return writeSafely({ code: 'db.quota-create', params: { name: copy.workbook.name } }, () =>
+    db.transaction('rw', WORKBOOK_TABLES(db), async () => {
       // The baseline as any new workbook is stored, then the other scenarios' lines beside it.
-      await createWorkbook(db, archiveBaseline(copy));
+      await writeWorkbookRecords(db, archiveBaseline(copy));
       if (others.length) await db.lineChunks.bulkAdd(others);
-    });
-    return ok(copy);
-  } catch (err) {
-    const e = err as { name?: string; message?: string; inner?: { name?: string } } | null;
-    if (e?.name === 'QuotaExceededError' || e?.inner?.name === 'QuotaExceededError') return fail('db.quota');
-    return fail('db.write-failed', { detail: e?.message ? `${e.name ?? 'Error'}: ${e.message}` : String(err) });
-  }
+      return copy;
+    }),
+  );
 }

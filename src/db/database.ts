@@ -40,7 +40,7 @@ export class PlanbenchDB extends Dexie {
    * Called after another connection (usually another tab with a newer build) asked to upgrade
    * (`newVersion` = its IndexedDB version) or delete (`newVersion` = null) this database. By then
    * this connection is already closed for good, so the upgrade is not blocked and this tab cannot
-   * write records under an outdated schema; later reads and writes fail (commitChange returns
+   * write records under an outdated schema; later reads and writes fail (every write returns
    * 'db.write-failed'). Everything committed before stays saved: the UI should ask for a reload.
    */
   onVersionChange: ((newVersion: number | null) => void) | null = null;

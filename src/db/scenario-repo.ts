@@ -1,13 +1,14 @@
 // Scenarios in storage: copy a scenario as a variant or a frozen version, delete one (and put it
 // back), update its name, note or adoption, restore a version as the baseline, and read any
-// scenario's lines. Each operation is one transaction: all of it lands or none of it does.
+// scenario's lines. Each write is one transaction that never rejects: all of it lands, or none of
+// it does and a problem says why ('scenario.missing', a refusal of the model, 'db.quota-scenario',
+// 'db.write-failed').
 
 import Dexie from 'dexie';
 import type { AllocationRuleRecord, Id, Line, Result, Scenario, Workbook } from '../domain/model';
-import { fail, ok } from '../domain/model';
-import type { ProblemCode } from '../domain/messages';
 import { copyScenarioRecords, isFrozen, kindOf, restoreAsBaselineRecords, type ScenarioCopy } from '../domain/scenarios';
 import type { LineChunk, PlanbenchDB } from './database';
+import { Refusal, writeSafely } from './storage-failure';
 import { WORKBOOK_TABLES } from './workbook-repo';
 
 const chunksOf = (db: PlanbenchDB, scenarioId: Id) =>
@@ -28,7 +29,7 @@ export interface ScenarioSnapshot {
 
 async function storedPair(db: PlanbenchDB, workbookId: Id, scenarioId: Id): Promise<{ wb: Workbook; s: Scenario }> {
   const [wb, s] = await Promise.all([db.workbooks.get(workbookId), db.scenarios.get(scenarioId)]);
-  if (!wb || !s || s.workbookId !== workbookId) throw new ScenarioMissing();
+  if (!wb || !s || s.workbookId !== workbookId) throw new Refusal({ code: 'scenario.missing' });
   return { wb, s };
 }
 
@@ -89,7 +90,7 @@ export async function writeHeldCopy(
 export async function deleteScenario(db: PlanbenchDB, workbookId: Id, scenarioId: Id): Promise<Result<ScenarioSnapshot>> {
   return run(db, async () => {
     const { wb, s } = await storedPair(db, workbookId, scenarioId);
-    if (kindOf(s, wb) === 'baseline') throw new Refused('scenario.baseline-delete');
+    if (kindOf(s, wb) === 'baseline') throw new Refusal({ code: 'scenario.baseline-delete' });
     const chunks = await chunksOf(db, scenarioId).toArray();
     const rules = await db.rules.where('scenarioId').equals(scenarioId).toArray();
     await chunksOf(db, scenarioId).delete();
@@ -102,7 +103,7 @@ export async function deleteScenario(db: PlanbenchDB, workbookId: Id, scenarioId
 /** Puts a deleted scenario back exactly as it was. */
 export async function restoreScenario(db: PlanbenchDB, snap: ScenarioSnapshot): Promise<Result<Scenario>> {
   return run(db, async () => {
-    if (!(await db.workbooks.get(snap.scenario.workbookId))) throw new ScenarioMissing();
+    if (!(await db.workbooks.get(snap.scenario.workbookId))) throw new Refusal({ code: 'scenario.missing' });
     await db.scenarios.put(snap.scenario);
     await db.lineChunks.bulkPut(snap.chunks);
     await db.rules.bulkPut(snap.rules);
@@ -134,9 +135,9 @@ export async function updateScenario(db: PlanbenchDB, workbookId: Id, scenarioId
 export async function restoreAsBaseline(db: PlanbenchDB, workbookId: Id, versionId: Id, names: { name: string; keptName: string }): Promise<Result<Scenario>> {
   return run(db, async () => {
     const { wb, s: version } = await storedPair(db, workbookId, versionId);
-    if (!isFrozen(version, wb)) throw new Refused('scenario.not-version');
+    if (!isFrozen(version, wb)) throw new Refusal({ code: 'scenario.not-version' });
     const oldBaseline = await db.scenarios.get(wb.baselineScenarioId);
-    if (!oldBaseline) throw new ScenarioMissing();
+    if (!oldBaseline) throw new Refusal({ code: 'scenario.missing' });
     const newId = crypto.randomUUID();
     const now = Date.now();
     const rec = restoreAsBaselineRecords(wb, oldBaseline, version, { newId, ...names, now });
@@ -149,21 +150,7 @@ export async function restoreAsBaseline(db: PlanbenchDB, workbookId: Id, version
   });
 }
 
-class ScenarioMissing extends Error {}
-class Refused extends Error {
-  constructor(readonly code: ProblemCode) {
-    super(code);
-  }
-}
-
 /** Runs one transaction over the workbook tables; failures come back as values. */
 async function run<T>(db: PlanbenchDB, body: () => Promise<T>): Promise<Result<T>> {
-  try {
-    return ok(await db.transaction('rw', WORKBOOK_TABLES(db), body));
-  } catch (err) {
-    if (err instanceof ScenarioMissing) return fail('scenario.missing');
-    if (err instanceof Refused) return fail(err.code);
-    if (err instanceof Error && (err.name === 'QuotaExceededError' || (err as { inner?: Error }).inner?.name === 'QuotaExceededError')) return fail('db.quota');
-    return fail('db.write-failed', { detail: err instanceof Error ? err.message : String(err) });
-  }
+  return writeSafely({ code: 'db.quota-scenario' }, () => db.transaction('rw', WORKBOOK_TABLES(db), body));
 }

@@ -1,13 +1,15 @@
 // Reading and writing workbooks: list, create, load and delete whole workbooks, commit one edit step
-// atomically (only the line chunks it touched), and app-level meta facts.
+// atomically (only the line chunks it touched), and app-level meta facts. Every write resolves to a
+// Result and never rejects (storage-failure.ts); reads reject only when the database cannot be read.
 // Records handed in must be plain objects (callers pass `$state.snapshot()`s, never reactive proxies):
 // IndexedDB structured-clones them and fails on proxies and functions.
 
 import Dexie from 'dexie';
-import type { AllocationRuleRecord, Id, Line, Place, Problem, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
-import { fail, ok } from '../domain/model';
+import type { AllocationRuleRecord, Id, Line, Place, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import { fail } from '../domain/model';
 import type { LineChunk, PlanbenchDB } from './database';
 import { ChunkedLines } from './line-chunks';
+import { Refusal, writeSafely } from './storage-failure';
 
 /** Every stored workbook, most recently changed (`updatedAt`) first. */
 export async function listWorkbooks(db: PlanbenchDB): Promise<Workbook[]> {
@@ -18,9 +20,20 @@ export async function listWorkbooks(db: PlanbenchDB): Promise<Workbook[]> {
  * Stores a whole workbook in one transaction (all or nothing): the workbook, its nodes, scenarios,
  * and the lines (of the baseline scenario) packed CHUNK_SIZE to a chunk in the given order.
  * Replaces any stored workbook with the same id, so loading it gives back exactly `data`.
- * Throws when a node or scenario names another workbook (a bug in the caller).
+ * Never rejects: 'db.quota-create' { name } when storage is full, 'db.write-failed' { detail }
+ * otherwise (also when a record names another workbook, a bug in the caller); nothing is written then.
  */
-export async function createWorkbook(db: PlanbenchDB, data: WorkbookData): Promise<void> {
+export async function createWorkbook(db: PlanbenchDB, data: WorkbookData): Promise<Result<void>> {
+  return writeSafely({ code: 'db.quota-create', params: { name: data.workbook.name } }, () =>
+    db.transaction('rw', WORKBOOK_TABLES(db), () => writeWorkbookRecords(db, data)),
+  );
+}
+
+/**
+ * The records of a new workbook, written inside the caller's transaction (createWorkbook, a restored
+ * backup); rejects on any failure, so that the caller's transaction writes nothing.
+ */
+export async function writeWorkbookRecords(db: PlanbenchDB, data: WorkbookData): Promise<void> {
   const workbookId = data.workbook.id;
   const places = data.places ?? [];
   const rules = data.rules ?? [];
@@ -29,15 +42,13 @@ export async function createWorkbook(db: PlanbenchDB, data: WorkbookData): Promi
   const packed = ChunkedLines.fromLines(data.lines);
   const scenarioId = data.workbook.baselineScenarioId;
   const chunks: LineChunk[] = packed.chunkNos().map((no) => ({ scenarioId, workbookId, no, lines: packed.lines(no) }));
-  await db.transaction('rw', WORKBOOK_TABLES(db), async () => {
-    await removeWorkbookRecords(db, workbookId);
-    await db.workbooks.add(data.workbook);
-    await db.nodes.bulkAdd(data.nodes);
-    await db.scenarios.bulkAdd(data.scenarios);
-    await db.lineChunks.bulkAdd(chunks);
-    await db.places.bulkAdd(places);
-    await db.rules.bulkAdd(rules);
-  });
+  await removeWorkbookRecords(db, workbookId);
+  await db.workbooks.add(data.workbook);
+  await db.nodes.bulkAdd(data.nodes);
+  await db.scenarios.bulkAdd(data.scenarios);
+  await db.lineChunks.bulkAdd(chunks);
+  await db.places.bulkAdd(places);
+  await db.rules.bulkAdd(rules);
 }
 
 /**
@@ -91,9 +102,13 @@ export async function loadChanged(
   });
 }
 
-/** Removes a workbook and every node, scenario and line chunk of it in one transaction; other workbooks are untouched. */
-export async function deleteWorkbook(db: PlanbenchDB, id: Id): Promise<void> {
-  await db.transaction('rw', WORKBOOK_TABLES(db), () => removeWorkbookRecords(db, id));
+/**
+ * Removes a workbook and every node, scenario and line chunk of it in one transaction; other
+ * workbooks are untouched. Never rejects: on 'db.quota-delete' or 'db.write-failed' { detail }
+ * the workbook is stored whole as before.
+ */
+export async function deleteWorkbook(db: PlanbenchDB, id: Id): Promise<Result<void>> {
+  return writeSafely({ code: 'db.quota-delete' }, () => db.transaction('rw', WORKBOOK_TABLES(db), () => removeWorkbookRecords(db, id)));
 }
 
 /**
@@ -157,8 +172,8 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
   const ids = new Set(named.filter((id) => id !== undefined));
   if (ids.size > 1) return fail('db.write-failed', { detail: `one change names several workbooks: ${[...ids].join(', ')}` });
   const deleteNodeIds = change.deleteNodeIds ?? [];
-  try {
-    await db.transaction('rw', WORKBOOK_TABLES(db), async () => {
+  return writeSafely({ code: 'db.quota' }, () =>
+    db.transaction('rw', WORKBOOK_TABLES(db), async () => {
       let workbookId: Id | undefined = ids.values().next().value;
       if (workbookId === undefined && deleteNodeIds.length) {
         workbookId = (await db.nodes.bulkGet(deleteNodeIds)).find((n) => n !== undefined)?.workbookId;
@@ -167,7 +182,7 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       if (workbookId === undefined) return;
       const stored = await db.workbooks.get(workbookId);
       // Writing the rest would leave orphan records, or resurrect a workbook deleted in another tab.
-      if (!stored) throw new WorkbookMissing(workbookId);
+      if (!stored) throw new Refusal({ code: 'workbook.missing' });
       const bases = change.bases ?? {};
       const wb = change.workbook && bases.workbook ? mergeRecord(stored, bases.workbook, change.workbook) : (change.workbook ?? stored);
       await db.workbooks.put({ ...wb, updatedAt: Date.now() });
@@ -184,13 +199,8 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       if (change.putRules?.length) await db.rules.bulkPut(change.putRules);
       if (change.deleteRuleIds?.length) await db.rules.bulkDelete(change.deleteRuleIds);
       if (change.putScenarios?.length) await db.scenarios.bulkPut(await merged(db.scenarios, change.putScenarios, bases.scenarios));
-    });
-    return ok(undefined);
-  } catch (err) {
-    if (err instanceof WorkbookMissing) return fail('workbook.missing');
-    if (isQuotaError(err)) return fail('db.quota');
-    return fail('db.write-failed', { detail: describeError(err) });
-  }
+    }),
+  );
 }
 
 /** Merges line-level writes into one stored chunk (see WorkbookChange.lineWrites). */
@@ -295,16 +305,14 @@ export async function getMeta(db: PlanbenchDB, key: string): Promise<unknown> {
   return (await db.meta.get(key))?.value;
 }
 
-/** Stores an app-level fact (a plain, structured-cloneable value), replacing any earlier one. */
-export async function setMeta(db: PlanbenchDB, key: string, value: unknown): Promise<void> {
-  await db.meta.put({ key, value });
-}
-
-class WorkbookMissing extends Error {
-  constructor(id: Id) {
-    super(`workbook ${id} is not stored`);
-    this.name = 'WorkbookMissing';
-  }
+/**
+ * Stores an app-level fact (a plain, structured-cloneable value), replacing any earlier one. Never
+ * rejects: on 'db.quota-meta' or 'db.write-failed' { detail } the earlier value stays.
+ */
+export async function setMeta(db: PlanbenchDB, key: string, value: unknown): Promise<Result<void>> {
+  return writeSafely({ code: 'db.quota-meta' }, async () => {
+    await db.meta.put({ key, value });
+  });
 }
 
 /** Every table holding records of a workbook, for transactions that span them all. */
@@ -317,25 +325,4 @@ async function removeWorkbookRecords(db: PlanbenchDB, id: Id): Promise<void> {
   await db.scenarios.where('workbookId').equals(id).delete();
   await db.lineChunks.where('workbookId').equals(id).delete();
   await db.workbooks.delete(id);
-}
-
-const QUOTA_NAMES = new Set(['QuotaExceededError', 'NS_ERROR_DOM_QUOTA_REACHED']);
-
-// Dexie wraps the browser's error: an AbortError with `inner`, a BulkError with `failures`.
-export function isQuotaError(err: unknown, depth = 0): boolean {
-  if (!err || typeof err !== 'object' || depth > 8) return false;
-  const e = err as { name?: unknown; inner?: unknown; cause?: unknown; failures?: unknown };
-  if (typeof e.name === 'string' && QUOTA_NAMES.has(e.name)) return true;
-  const failures = e.failures && typeof e.failures === 'object' ? Object.values(e.failures) : [];
-  return [e.inner, e.cause, ...failures].some((inner) => isQuotaError(inner, depth + 1));
-}
-
-export function describeError(err: unknown): string {
-  const e = err as { name?: string; message?: string } | null | undefined;
-  return e?.message ? `${e.name ?? 'Error'}: ${e.message}` : String(err);
-}
-
-/** A storage failure as a problem the user can read: storage full, or what the browser said. */
-export function storageProblem(err: unknown): Problem {
-  return isQuotaError(err) ? { code: 'db.quota' } : { code: 'db.write-failed', params: { detail: describeError(err) } };
 }

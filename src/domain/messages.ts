@@ -287,6 +287,18 @@ export const APP_MESSAGES = {
     en: '{count} edit steps could not be saved in this browser (storage full): staying here, since switching to another workbook or scenario would lose them. Download a backup, free some space, then press "Try saving again".',
   },
   'db.write-failed': { vi: 'Chưa lưu được thay đổi vào trình duyệt: {detail}', en: 'The change could not be saved in this browser: {detail}' },
+  'db.quota-scenario': {
+    vi: 'Trình duyệt hết chỗ lưu nên việc vừa làm với kịch bản chưa được thực hiện; các kịch bản vẫn như trước, không mất gì. Hãy giải phóng dung lượng rồi thử lại.',
+    en: 'The browser is out of storage, so what you just did to the scenarios was not done; they are as they were, and nothing is lost. Free some space, then try again.',
+  },
+  'db.quota-delete': {
+    vi: 'Trình duyệt hết chỗ lưu nên chưa xoá được sổ; sổ vẫn còn nguyên như trước. Hãy giải phóng dung lượng rồi thử lại.',
+    en: 'The browser is out of storage, so the workbook was not deleted; it is still there as it was. Free some space, then try again.',
+  },
+  'db.quota-meta': {
+    vi: 'Trình duyệt hết chỗ lưu nên chưa ghi nhớ được lựa chọn này (ví dụ cách ghép cột của tệp vừa nhập); số liệu của sổ không bị ảnh hưởng. Hãy giải phóng dung lượng để lần sau không phải chọn lại.',
+    en: 'The browser is out of storage, so this choice was not remembered (e.g. the column mapping of the file just imported); the workbook’s figures are not affected. Free some space so that it need not be chosen again next time.',
+  },
 } as const satisfies MessageTable;
 
 /** Places sheet: criterion values. */

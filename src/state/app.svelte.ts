@@ -13,7 +13,6 @@ import { createWorkbook, deleteWorkbook, getMeta, listWorkbooks, loadWorkbook, s
 import { WorkbookSession } from './session.svelte';
 import { ChunkedLines } from '../db/line-chunks';
 import { TabSync } from './tab-sync';
-import { storageProblem } from '../db/workbook-repo';
 import { officeFrom } from '../domain/office';
 import { loadWorkbookArchive, restoreBackup } from '../db/backup-repo';
 import { overlayScenario, type WorkbookArchive } from '../domain/workbook-archive';
@@ -120,7 +119,13 @@ export class AppState {
   async start(): Promise<void> {
     this.workbooks = await listWorkbooks(this.db);
     if (this.workbooks.length === 0) {
-      await createWorkbook(this.db, buildDemoWorkbook());
+      const made = await createWorkbook(this.db, buildDemoWorkbook());
+      if (!made.ok) {
+        // Nothing to open: the notice says why, and the workbook dialog can try again later.
+        this.notify('error', { problem: made.error });
+        this.loading = false;
+        return;
+      }
       this.workbooks = await listWorkbooks(this.db);
     }
     const last = (await getMeta(this.db, LAST_WORKBOOK)) as Id | undefined;
@@ -190,9 +195,10 @@ export class AppState {
     if (n && ((n.workbookId && n.workbookId !== session.workbook.id) || n.actions?.length || n.refusal)) this.notice = null;
     this.session = session;
     // Which workbook and scenario to reopen next time: bookkeeping that a full storage may refuse
-    // without harm to the work itself (its own failure is said by the edits that follow).
-    await setMeta(this.db, LAST_WORKBOOK, session.workbook.id).catch(() => undefined);
-    await setMeta(this.db, lastScenarioKey(session.workbook.id), session.scenarioId).catch(() => undefined);
+    // without harm to the work itself (its own failure is said by the edits that follow), so a
+    // refusal here is not shown.
+    await setMeta(this.db, LAST_WORKBOOK, session.workbook.id);
+    await setMeta(this.db, lastScenarioKey(session.workbook.id), session.scenarioId);
     await session.ready;
   }
 
@@ -336,26 +342,23 @@ export class AppState {
   }
 
   /**
-   * Stores a new workbook; a storage that refuses it (full, closed) is said, never left as a
-   * rejection nobody hears. True when stored.
+   * Stores a new workbook and opens it; a storage that refuses it (full, closed) is said, and the
+   * open workbook stays. True when stored.
    */
-  private async store(data: WorkbookData): Promise<boolean> {
-    try {
-      await createWorkbook(this.db, data);
-      return true;
-    } catch (err) {
-      const p = storageProblem(err);
-      this.notify('error', { problem: p.code === 'db.quota' ? { code: 'db.quota-create', params: { name: data.workbook.name } } : p });
+  private async storeAndOpen(data: WorkbookData): Promise<boolean> {
+    const r = await createWorkbook(this.db, data);
+    if (!r.ok) {
+      this.notify('error', { problem: r.error });
       return false;
     }
+    await this.refreshList();
+    await this.open(data.workbook.id);
+    return true;
   }
 
   /** Creates a workbook with the program's default tree and opens it. */
   async createEmpty(name: string, year: number, office?: { province?: string; district?: string; issuer?: string }): Promise<void> {
-    const data = buildEmptyWorkbook(name, year, Date.now(), officeFrom(office ?? {}));
-    if (!(await this.store(data))) return;
-    await this.refreshList();
-    await this.open(data.workbook.id);
+    await this.storeAndOpen(buildEmptyWorkbook(name, year, Date.now(), officeFrom(office ?? {})));
   }
 
   /** A full, independent copy of a workbook under a new name. */
@@ -363,10 +366,7 @@ export class AppState {
     await this.session?.flush();
     const loaded = await loadWorkbook(this.db, id);
     if (!loaded) return;
-    const copy = copyWorkbook(loaded.data, name);
-    if (!(await this.store(copy))) return;
-    await this.refreshList();
-    await this.open(copy.workbook.id);
+    await this.storeAndOpen(copyWorkbook(loaded.data, name));
   }
 
   /**
@@ -383,7 +383,8 @@ export class AppState {
     const { workbook } = loaded.data;
     const draft = draftNextYear(loaded.data, { name: nextYearName(workbook.name, workbook.year + 1) });
     if (!draft.ok) return fail(draft.error.code, this.formatDong(draft.error.params));
-    if (!(await this.store(draft.value))) return fail('db.write-failed', { detail: '' });
+    const stored = await createWorkbook(this.db, draft.value);
+    if (!stored.ok) return fail(stored.error.code, stored.error.params);
     await this.refreshList();
     await this.open(draft.value.workbook.id);
     return ok(draft.value.workbook.id);
@@ -397,7 +398,8 @@ export class AppState {
       await this.session.flush();
     } else {
       const wb = this.workbooks.find((w) => w.id === id);
-      if (wb) await commitChange(this.db, { workbook: { ...wb, name: trimmed } });
+      const r = wb ? await commitChange(this.db, { workbook: { ...wb, name: trimmed } }) : ok(undefined);
+      if (!r.ok) this.notify('error', { problem: r.error });
     }
     await this.refreshList();
   }
@@ -407,8 +409,10 @@ export class AppState {
     if (!(await this.deleteStored(id))) return;
     await this.refreshList();
     if (!this.session) {
-      if (this.workbooks.length === 0 && !(await this.store(buildDemoWorkbook()))) return;
-      await this.refreshList();
+      if (this.workbooks.length === 0) {
+        await this.storeAndOpen(buildDemoWorkbook());
+        return;
+      }
       await this.open(this.workbooks[0].id);
     }
   }
@@ -420,10 +424,9 @@ export class AppState {
   private async deleteStored(id: Id): Promise<boolean> {
     const open = this.session?.workbook.id === id ? this.session : null;
     await open?.flush();
-    try {
-      await deleteWorkbook(this.db, id);
-    } catch (err) {
-      this.notify('error', { problem: storageProblem(err) });
+    const r = await deleteWorkbook(this.db, id);
+    if (!r.ok) {
+      this.notify('error', { problem: r.error });
       return false;
     }
     if (open) {
@@ -437,10 +440,7 @@ export class AppState {
   async resetDemo(): Promise<void> {
     await this.session?.flush();
     for (const wb of this.workbooks.filter((w) => w.demo)) if (!(await this.deleteStored(wb.id))) return;
-    const demo = buildDemoWorkbook();
-    if (!(await this.store(demo))) return;
-    await this.refreshList();
-    await this.open(demo.workbook.id);
+    await this.storeAndOpen(buildDemoWorkbook());
   }
 
   // ---- imports (ui/import) ------------------------------------------------------------------
@@ -452,12 +452,9 @@ export class AppState {
 
   /** Remembers a mapping for files with the same headers. */
   async saveImportTemplate(templateKey: string, columns: ColumnRole[]): Promise<void> {
-    try {
-      await setMeta(this.db, IMPORT_TEMPLATES, { ...(await this.importTemplates()), [templateKey]: columns });
-    } catch (err) {
-      // The import itself is done; only the remembered mapping is not: said all the same.
-      this.notify('error', { problem: storageProblem(err) });
-    }
+    const r = await setMeta(this.db, IMPORT_TEMPLATES, { ...(await this.importTemplates()), [templateKey]: columns });
+    // The import itself is done; only the remembered mapping is not: said all the same.
+    if (!r.ok) this.notify('error', { problem: r.error });
   }
 
   /** Restores a backup (io/backup readBackup) as a new workbook, in one transaction, and opens it. */
@@ -478,10 +475,14 @@ export class AppState {
     );
   }
 
-  /** Creates and opens a generated workbook of n lines (benchmarks and large-data checks). */
+  /**
+   * Stores a generated workbook of n lines and returns its id (benchmarks and large-data checks,
+   * where a storage refusal is a broken run: it throws, with the problem's code).
+   */
   async generate(n: number): Promise<Id> {
     const data = buildGeneratedWorkbook(n);
-    await createWorkbook(this.db, data);
+    const r = await createWorkbook(this.db, data);
+    if (!r.ok) throw new Error(`generate: ${r.error.code} ${JSON.stringify(r.error.params ?? {})}`);
     await this.refreshList();
     return data.workbook.id;
   }

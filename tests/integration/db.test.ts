@@ -170,7 +170,9 @@ describe('create and load', () => {
     const db = freshDb();
     const demo = buildDemoWorkbook();
     const bad: WorkbookData = { ...demo, nodes: [...demo.nodes, { ...demo.nodes[0], id: 'stray', workbookId: 'other' }] };
-    await expect(createWorkbook(db, bad)).rejects.toThrow(/stray/);
+    const r = await createWorkbook(db, bad);
+    expect(r.ok ? null : r.error.code).toBe('db.write-failed');
+    expect(r.ok ? '' : String(r.error.params?.detail)).toMatch(/stray/);
     expect(await db.workbooks.count()).toBe(0);
   });
 

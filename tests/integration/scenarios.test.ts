@@ -239,13 +239,13 @@ describe('scenarios', () => {
     };
     try {
       const r = await app.createVariant(s.scenarioId, 'Phương án C');
-      expect(r.ok ? null : r.error.code).toBe('db.quota');
+      expect(r.ok ? null : r.error.code).toBe('db.quota-scenario');
     } finally {
       proto.put = put;
       proto.add = add;
     }
     expect(app.session).toBe(s);
-    expect(app.notice?.problem?.code).toBe('db.quota');
+    expect(app.notice?.problem?.code).toBe('db.quota-scenario');
     const db = openDatabase(name);
     expect((await db.scenarios.toArray()).map((x) => x.name)).not.toContain('Phương án C');
     s.dispose();
