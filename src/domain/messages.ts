@@ -263,6 +263,60 @@ export const CHECK_WORDS: MessageTable = {
   'check.unit.ty': { vi: 'tỷ đồng', en: 'billion đồng' },
 };
 
+/**
+ * Words of the documents the app writes (not problems, so not in MESSAGES): the lines of an
+ * exported table (io/export-plan, io/export-table) and the monitoring report's title and narrative
+ * (./report). Amount and rate params come formatted for the reader; years as numbers.
+ */
+export const DOCUMENT_WORDS = {
+  'table.year': { vi: 'Năm {year}', en: 'Year {year}' },
+  'table.unit-line': { vi: 'ĐVT: {unit}', en: 'Unit: {unit}' },
+  'report.title': {
+    vi: 'Tình hình thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững năm {year}',
+    en: 'Implementation of the national target program for sustainable poverty reduction, {year}',
+  },
+  'report.program-heading': { vi: 'Tình hình phân bổ và sử dụng nguồn vốn', en: 'Funds allocated and used' },
+  'report.project': { vi: 'Dự án {n}', en: 'Project {n}' },
+  'report.sub-project': { vi: 'Tiểu dự án {n}', en: 'Sub-project {n}' },
+  'report.as-of': { vi: 'Tính đến ngày {date}', en: 'By {date}' },
+  'report.as-of-report': { vi: 'Tính đến thời điểm báo cáo', en: 'By the time of this report' },
+  'report.years': { vi: '{first} và {last}', en: '{first} and {last}' },
+  'report.source.central': { vi: 'nguồn vốn Trung ương', en: 'the central budget' },
+  'report.source.local': { vi: 'nguồn vốn địa phương', en: 'the local budget' },
+  'report.source.other': { vi: 'nguồn vốn khác', en: 'other sources' },
+  'report.all-from': { vi: ', toàn bộ từ {source}', en: ', all from {source}' },
+  'report.of-which': { vi: ', trong đó {list}', en: ', of which {list}' },
+  'report.all-carried': { vi: ' (nguồn vốn năm {years} chuyển sang)', en: ' (money carried over from {years})' },
+  'report.part-carried': {
+    vi: '; bao gồm {carried} nguồn vốn năm {years} chuyển sang và {assigned} vốn giao năm {year}',
+    en: '; including {carried} carried over from {years} and {assigned} assigned for {year}',
+  },
+  'report.disbursed-no-plan': { vi: '{asOf} đã giải ngân {disbursed}.', en: '{asOf}, {disbursed} had been disbursed.' },
+  'report.progress': {
+    vi: '{asOf} {subject}giải ngân được {disbursed}, đạt {rate} kế hoạch. Dự kiến hết năm {year} giải ngân {expected}, đạt {expectedRate} kế hoạch{carryOver}.',
+    en: '{asOf}, {subject}{disbursed} had been disbursed, {rate} of the plan. By the end of {year}, {expected} ({expectedRate} of the plan) is expected to be disbursed{carryOver}.',
+  },
+  // The subject of a project's and of an item's progress ({subject} above): Vietnamese says it, English needs none.
+  'report.subject.project': { vi: 'toàn dự án ', en: '' },
+  'report.subject.item': { vi: 'đã ', en: '' },
+  'report.carry-over': { vi: '; dự kiến chuyển nguồn sang năm {next} {amount}', en: '; {amount} is projected to carry over into {next}' },
+  'report.program': { vi: 'Tổng kế hoạch vốn năm {year}: {plan}{sources}{carried}.', en: 'The {year} plan totals {plan}{sources}{carried}.' },
+  'report.project-budget': { vi: 'Tổng kinh phí {plan}{sources}{carried}.', en: 'Budget {plan}{sources}{carried}.' },
+  'report.units': {
+    vi: 'Đơn vị được giao thực hiện là {units}, với tổng kinh phí {plan}',
+    en: 'Implemented by {units}, with a budget of {plan}',
+  },
+  'report.no-units': { vi: 'Số liệu không ghi đơn vị thực hiện; tổng kinh phí {plan}', en: 'No implementing unit is stated; budget {plan}' },
+} as const satisfies MessageTable;
+
+/** A key of DOCUMENT_WORDS: a mistyped one fails to compile. */
+export type DocumentWord = keyof typeof DOCUMENT_WORDS;
+
+/** The document words for `key` in `lang`, every {param} filled in whole (no shortening, unlike a problem's quotes). */
+export function writePhrase(lang: Lang, key: DocumentWord, params: Record<string, string | number> = {}): string {
+  return interpolate(DOCUMENT_WORDS[key][lang], params, Infinity);
+}
+
 /** Every known code. */
 /** Workbook, field and database problems. */
 export const APP_MESSAGES = {
@@ -676,11 +730,11 @@ const GENERIC: MessageTemplates = {
 // Pasted text can be a whole paragraph; a sentence quotes only its start.
 const MAX_PARAM_CHARS = 60;
 
-function interpolate(template: string, params: Record<string, string | number>): string {
+function interpolate(template: string, params: Record<string, string | number>, maxChars = MAX_PARAM_CHARS): string {
   return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
     if (!Object.hasOwn(params, name)) return placeholder;
     const value = String(params[name]);
-    return value.length > MAX_PARAM_CHARS ? `${value.slice(0, MAX_PARAM_CHARS - 1)}…` : value;
+    return value.length > maxChars ? `${value.slice(0, maxChars - 1)}…` : value;
   });
 }
 

@@ -8,7 +8,7 @@ import { formatAmount, formatDate } from './amount';
 import { rateOf, type Rollup } from './rollup';
 import type { OrderedTree } from './tree';
 import { statedForYear } from './edit';
-import { CHECK_WORDS, describeProblem } from './messages';
+import { CHECK_WORDS, describeProblem, writePhrase, type DocumentWord } from './messages';
 
 /** One row of the report: the program total, a project (depth 0) or a sub-project (depth 1). */
 export interface ReportRow {
@@ -147,15 +147,8 @@ export function writeNarrative(report: Report, style: NarrativeStyle): Narrative
 
 /** The report's title line (the place goes on the line below it). */
 export function reportTitle(report: Report, lang: Lang): string {
-  return lang === 'vi'
-    ? `Tình hình thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững năm ${report.year}`
-    : `Implementation of the national target program for sustainable poverty reduction, ${report.year}`;
+  return writePhrase(lang, 'report.title', { year: report.year });
 }
-
-const SOURCE_NAMES = {
-  vi: { central: 'nguồn vốn Trung ương', local: 'nguồn vốn địa phương', other: 'nguồn vốn khác' },
-  en: { central: 'the central budget', local: 'the local budget', other: 'other sources' },
-} as const;
 
 /** Writes sentences in one language; numbers through `amount` and `rate` only. */
 class Writer {
@@ -169,8 +162,9 @@ class Writer {
     this.unitWord = describeProblem({ code: `check.unit.${style.unit}` }, style.lang, CHECK_WORDS);
   }
 
-  private get vi(): boolean {
-    return this.style.lang === 'vi';
+  /** The words for `key` in the narrative's language. */
+  private say(key: DocumentWord, params?: Record<string, string | number>): string {
+    return writePhrase(this.style.lang, key, params);
   }
 
   amount(dong: number): string {
@@ -186,12 +180,11 @@ class Writer {
 
   private asOf(): string {
     const d = this.report.asOf;
-    if (this.vi) return d ? `Tính đến ngày ${formatDate(d, 'vi')}` : 'Tính đến thời điểm báo cáo';
-    return d ? `By ${formatDate(d, 'en')}` : 'By the time of this report';
+    return d ? this.say('report.as-of', { date: formatDate(d, this.style.lang) }) : this.say('report.as-of-report');
   }
 
   private years(ys: number[]): string {
-    return ys.length === 1 ? String(ys[0]) : this.vi ? `${ys.slice(0, -1).join(', ')} và ${ys[ys.length - 1]}` : `${ys.slice(0, -1).join(', ')} and ${ys[ys.length - 1]}`;
+    return ys.length === 1 ? String(ys[0]) : this.say('report.years', { first: ys.slice(0, -1).join(', '), last: ys[ys.length - 1] });
   }
 
   /**
@@ -200,78 +193,57 @@ class Writer {
    */
   private sources(row: ReportRow): string {
     const parts = (['central', 'local', 'other'] as const).filter((s) => row[s] !== 0);
-    const names = SOURCE_NAMES[this.vi ? 'vi' : 'en'];
     if (parts.length === 0 || (parts.length === 1 && row.level !== 'total')) return '';
-    if (parts.length === 1) return this.vi ? `, toàn bộ từ ${names[parts[0]]}` : `, all from ${names[parts[0]]}`;
-    const list = parts.map((s) => `${names[s]} ${this.amount(row[s])}`).join(', ');
-    return this.vi ? `, trong đó ${list}` : `, of which ${list}`;
+    if (parts.length === 1) return this.say('report.all-from', { source: this.say(`report.source.${parts[0]}`) });
+    const list = parts.map((s) => `${this.say(`report.source.${s}`)} ${this.amount(row[s])}`).join(', ');
+    return this.say('report.of-which', { list });
   }
 
   /** Money carried in from earlier years within the plan. */
   private carried(row: ReportRow): string {
     if (!row.carriedIn) return '';
-    const ys = this.years(row.carriedYears);
-    if (row.carriedIn === row.plan) return this.vi ? ` (nguồn vốn năm ${ys} chuyển sang)` : ` (money carried over from ${ys})`;
-    return this.vi
-      ? `; bao gồm ${this.amount(row.carriedIn)} nguồn vốn năm ${ys} chuyển sang và ${this.amount(row.plan - row.carriedIn)} vốn giao năm ${this.report.year}`
-      : `; including ${this.amount(row.carriedIn)} carried over from ${ys} and ${this.amount(row.plan - row.carriedIn)} assigned for ${this.report.year}`;
+    const years = this.years(row.carriedYears);
+    if (row.carriedIn === row.plan) return this.say('report.all-carried', { years });
+    return this.say('report.part-carried', { carried: this.amount(row.carriedIn), years, assigned: this.amount(row.plan - row.carriedIn), year: this.report.year });
   }
 
-  private progress(row: ReportRow, subject: string): string {
+  private progress(row: ReportRow, subject: 'report.subject.project' | 'report.subject.item' | null): string {
     const y = this.report.year;
-    if (!row.plan) {
-      return this.vi
-        ? `${this.asOf()} đã giải ngân ${this.amount(row.disbursed)}.`
-        : `${this.asOf()}, ${this.amount(row.disbursed)} had been disbursed.`;
-    }
-    const carry = row.carryOver
-      ? this.vi
-        ? `; dự kiến chuyển nguồn sang năm ${y + 1} ${this.amount(row.carryOver)}`
-        : `; ${this.amount(row.carryOver)} is projected to carry over into ${y + 1}`
-      : '';
-    return this.vi
-      ? `${this.asOf()} ${subject}giải ngân được ${this.amount(row.disbursed)}, đạt ${this.rate(row.rate)} kế hoạch. ` +
-          `Dự kiến hết năm ${y} giải ngân ${this.amount(row.expectedAmount)}, đạt ${this.rate(row.expectedRate)} kế hoạch${carry}.`
-      : `${this.asOf()}, ${this.amount(row.disbursed)} had been disbursed, ${this.rate(row.rate)} of the plan. ` +
-          `By the end of ${y}, ${this.amount(row.expectedAmount)} (${this.rate(row.expectedRate)} of the plan) is expected to be disbursed${carry}.`;
+    if (!row.plan) return this.say('report.disbursed-no-plan', { asOf: this.asOf(), disbursed: this.amount(row.disbursed) });
+    const carryOver = row.carryOver ? this.say('report.carry-over', { next: y + 1, amount: this.amount(row.carryOver) }) : '';
+    return this.say('report.progress', {
+      asOf: this.asOf(),
+      subject: subject ? this.say(subject) : '',
+      disbursed: this.amount(row.disbursed),
+      rate: this.rate(row.rate),
+      year: y,
+      expected: this.amount(row.expectedAmount),
+      expectedRate: this.rate(row.expectedRate),
+      carryOver,
+    });
   }
 
   programHeading(): string {
-    return this.vi ? 'Tình hình phân bổ và sử dụng nguồn vốn' : 'Funds allocated and used';
+    return this.say('report.program-heading');
   }
 
   program(row: ReportRow): string {
-    const y = this.report.year;
-    const head = this.vi
-      ? `Tổng kế hoạch vốn năm ${y}: ${this.amount(row.plan)}${this.sources(row)}${this.carried(row)}.`
-      : `The ${y} plan totals ${this.amount(row.plan)}${this.sources(row)}${this.carried(row)}.`;
-    return `${head} ${this.progress(row, '')}`;
+    const head = this.say('report.program', { year: this.report.year, plan: this.amount(row.plan), sources: this.sources(row), carried: this.carried(row) });
+    return `${head} ${this.progress(row, null)}`;
   }
 
   heading(row: ReportRow, letter: number): string {
     const project = /^DA(\d+)$/i.exec(row.code);
     const sub = /\.TDA(\d+)$/i.exec(row.code);
-    const label = this.vi
-      ? project ? `Dự án ${project[1]}` : sub ? `Tiểu dự án ${sub[1]}` : row.code
-      : project ? `Project ${project[1]}` : sub ? `Sub-project ${sub[1]}` : row.code;
+    const label = project ? this.say('report.project', { n: project[1] }) : sub ? this.say('report.sub-project', { n: sub[1] }) : row.code;
     const name = row.name ? `: ${row.name}` : '';
     return letter >= 0 ? `${String.fromCharCode(97 + (letter % 26))}) ${label}${name}` : `- ${label}${name}`;
   }
 
   item(row: ReportRow): string {
-    if (row.hasChildren) {
-      const head = this.vi
-        ? `Tổng kinh phí ${this.amount(row.plan)}${this.sources(row)}${this.carried(row)}.`
-        : `Budget ${this.amount(row.plan)}${this.sources(row)}${this.carried(row)}.`;
-      return `${head} ${this.progress(row, this.vi ? 'toàn dự án ' : '')}`;
-    }
-    const unit = row.units.length
-      ? this.vi
-        ? `Đơn vị được giao thực hiện là ${row.units.join(', ')}, với tổng kinh phí ${this.amount(row.plan)}`
-        : `Implemented by ${row.units.join(', ')}, with a budget of ${this.amount(row.plan)}`
-      : this.vi
-        ? `Số liệu không ghi đơn vị thực hiện; tổng kinh phí ${this.amount(row.plan)}`
-        : `No implementing unit is stated; budget ${this.amount(row.plan)}`;
-    return `${unit}${this.sources(row)}${this.carried(row)}. ${this.progress(row, this.vi ? 'đã ' : '')}`;
+    const money = { plan: this.amount(row.plan), sources: this.sources(row), carried: this.carried(row) };
+    if (row.hasChildren) return `${this.say('report.project-budget', money)} ${this.progress(row, 'report.subject.project')}`;
+    const unit = row.units.length ? this.say('report.units', { units: row.units.join(', '), plan: money.plan }) : this.say('report.no-units', { plan: money.plan });
+    return `${unit}${money.sources}${money.carried}. ${this.progress(row, 'report.subject.item')}`;
   }
 }

@@ -11,6 +11,7 @@ import { buildColumns, counterpartColumn, rateOf, rollUp, type Rollup } from '..
 import { projectionParams } from '../domain/projection';
 import { CAPITAL_LABELS, SOURCE_LABELS } from '../domain/cell-input';
 import { statedForYear } from '../domain/edit';
+import { writePhrase } from '../domain/messages';
 import { dataCellRef, tableUnitLine, type Table, type TableCell, type TableRow } from './export-table';
 
 /** A plan ready to export: the tree in display order, the lines sorted as the grid shows them, and
@@ -201,7 +202,7 @@ export function planTable(view: PlanView, settings: ExportSettings = DEFAULT_EXP
   }
 
   const place = wb.placeName.trim();
-  const year = lang === 'vi' ? `Năm ${wb.year}` : `Year ${wb.year}`;
+  const year = writePhrase(lang, 'table.year', { year: wb.year });
   return {
     title: wb.name,
     subtitle: place ? `${place} — ${year.toLowerCase()}` : year,

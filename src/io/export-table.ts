@@ -4,6 +4,7 @@
 // comparison or a report is laid out once. Pure: no xlsx writer here, so the CSV path stays small.
 
 import type { AmountUnit, Lang } from '../domain/model';
+import { writePhrase } from '../domain/messages';
 
 /**
  * One cell. Amounts are integer đồng and are written in the table's unit; percentages are in
@@ -95,7 +96,7 @@ export function unitName(unit: AmountUnit, lang: Lang): string {
 
 /** The unit line as Vietnamese tables write it: "ĐVT: triệu đồng" (en "Unit: million đồng"). */
 export function tableUnitLine(unit: AmountUnit, lang: Lang): string {
-  return `${lang === 'vi' ? 'ĐVT' : 'Unit'}: ${unitName(unit, lang)}`;
+  return writePhrase(lang, 'table.unit-line', { unit: unitName(unit, lang) });
 }
 
 /** True for cells holding an amount (directly or as a formula's value). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGES, describeProblem } from '../../src/domain/messages';
+import { DOCUMENT_WORDS, MESSAGES, describeProblem, writePhrase } from '../../src/domain/messages';
 import type { MessageTable } from '../../src/domain/messages';
 import { parseAmount, parseDate, parseRate } from '../../src/domain/amount';
 import { parseCapital, parseSource, parseYear } from '../../src/domain/cell-input';
@@ -89,5 +89,19 @@ describe('describeProblem', () => {
     const table: MessageTable = { ...MESSAGES, 'alloc.over-committed': { vi: 'Vượt {amount}.', en: 'Over by {amount}.' } };
     expect(describeProblem({ code: 'alloc.over-committed', params: { amount: '5 triệu' } }, 'vi', table)).toBe('Vượt 5 triệu.');
     expect(describeProblem({ code: 'amount.too-large', params: { text: 'x' } }, 'en', table)).toContain('"x"');
+  });
+});
+
+describe('the words of documents', () => {
+  it.each(Object.entries(DOCUMENT_WORDS))('%s has both languages with the same params', (_key, t) => {
+    expect(placeholders(t.vi)).toEqual(placeholders(t.en));
+    expect(t.vi.normalize('NFC')).toBe(t.vi);
+  });
+
+  it('writes a long param whole: a report naming many implementing units lists them all', () => {
+    const units = Array.from({ length: 12 }, (_, i) => `UBND xã số ${i + 1}`).join(', ');
+    const text = writePhrase('vi', 'report.units', { units, plan: '566 triệu đồng' });
+    expect(text).toBe(`Đơn vị được giao thực hiện là ${units}, với tổng kinh phí 566 triệu đồng`);
+    expect(writePhrase('en', 'table.unit-line', { unit: 'million đồng' })).toBe('Unit: million đồng');
   });
 });
