@@ -9,6 +9,9 @@ const STRINGS = {
   unit: { vi: 'Đơn vị', en: 'Unit' },
   numberFormat: { vi: 'Định dạng số', en: 'Number format' },
   language: { vi: 'Ngôn ngữ', en: 'Language' },
+  // The language switch names the other language, in that language.
+  switchLang: { vi: 'English', en: 'Tiếng Việt' },
+  switchLangLabel: { vi: 'Switch to English', en: 'Chuyển sang tiếng Việt' },
   undo: { vi: 'Hoàn tác', en: 'Undo' },
   redo: { vi: 'Làm lại', en: 'Redo' },
   addLine: { vi: 'Thêm dòng', en: 'Add line' },
@@ -69,6 +72,7 @@ const STRINGS = {
   fromStatedAmounts: { vi: 'tính từ số báo cáo', en: 'from the stated amounts' },
   noLinesForYear: { vi: 'không có dòng của năm này', en: 'no lines for this year' },
   match: { vi: 'khớp', en: 'matches' },
+  ratePoints: { vi: '{delta} điểm', en: '{delta} pts' },
   localeVi: { vi: '1.234,5 (Việt Nam)', en: '1.234,5 (Vietnamese)' },
   localeEn: { vi: '1,234.5 (tiếng Anh)', en: '1,234.5 (English)' },
   refused: { vi: 'Không nhận {count} ô, giá trị cũ được giữ:', en: '{count} cell(s) refused, old values kept:' },
@@ -288,6 +292,7 @@ const STRINGS = {
     vi: 'Số liệu minh hoạ: báo cáo không có số liệu từng xã. Các số này được dựng cho khớp tổng của huyện (19.820 hộ; 1.644 hộ nghèo; 2.023 hộ cận nghèo), không phải số liệu chính thức.',
     en: 'Illustrative figures: the report gives no per-commune data. These were made up to match the district totals (19,820 households; 1,644 poor; 2,023 near-poor); they are not official.',
   },
+  placesTotal: { vi: 'Tổng cộng ({count} địa bàn)', en: 'Total ({count} places)' },
   addPlace: { vi: 'Thêm địa bàn', en: 'Add place' },
   deletePlaces: { vi: 'Xoá địa bàn', en: 'Delete places' },
   newCriterion: { vi: 'Tiêu chí mới', en: 'New criterion' },
@@ -446,6 +451,9 @@ const STRINGS = {
   ruleCurrent: { vi: 'Khớp với kế hoạch', en: 'Matches the plan' },
   ruleStale: { vi: 'Dữ liệu đã thay đổi — cần áp dụng lại ({count} khoản thay đổi)', en: 'Inputs changed — re-apply ({count} amount(s) move)' },
   ruleFailed: { vi: 'Không chia lại được: {message}', en: 'Can no longer be split: {message}' },
+  budgetGridLabel: { vi: 'Bảng kế hoạch vốn', en: 'Budget grid' },
+  methodOfWorkbook: { vi: '(theo cả kế hoạch)', en: "(workbook's)" },
+  flagTipParent: { vi: 'Số dòng có cảnh báo bên dưới.', en: 'Lines below with a flag.' },
   gridLabel: { vi: 'Bảng kế hoạch vốn theo dự án', en: 'Budget plan grid by project' },
   chPanel: { vi: 'Biểu đồ giải ngân', en: 'Disbursement charts' },
   chCurveTitle: { vi: 'Giải ngân lũy kế theo tháng', en: 'Cumulative disbursement by month' },
@@ -509,6 +517,8 @@ const STRINGS = {
   cmpKindVariant: { vi: 'kịch bản', en: 'variant' },
   cmpKindVersion: { vi: 'phiên bản', en: 'version' },
   cmpNoUnit: { vi: '(không ghi đơn vị)', en: '(no unit stated)' },
+  cmpColCode: { vi: 'Mã', en: 'Code' },
+  cmpColName: { vi: 'Nội dung', en: 'Item' },
   cmpNoPlace: { vi: '(không gắn địa bàn)', en: '(no place)' },
   cmpOnlyOne: {
     vi: 'Sổ này mới có một kịch bản. Tạo phương án hoặc lưu phiên bản để so sánh.',
@@ -598,6 +608,14 @@ const STRINGS = {
   impMoreProblems: { vi: '… và {count} vấn đề khác.', en: '… and {count} more.' },
   impSeverity: { vi: 'Mức', en: 'Level' },
   impError: { vi: 'Lỗi', en: 'Error' },
+  impRoleVintage: { vi: 'vốn {year}', en: '{year} money' },
+  impRoleCarriedIn: { vi: 'năm trước chuyển sang', en: 'carried in' },
+  impRoleAsOf: { vi: 'đến {date}', en: 'to {date}' },
+  impAtSheet: { vi: 'Trang {sheet}', en: 'Sheet {sheet}' },
+  impAtRow: { vi: 'dòng {row}', en: 'row {row}' },
+  impAtCell: { vi: 'ô {cell}', en: 'cell {cell}' },
+  impAtColumn: { vi: 'cột {column}', en: 'column {column}' },
+  impAtFile: { vi: 'Cả tệp', en: 'Whole file' },
   impWarning: { vi: 'Cảnh báo', en: 'Warning' },
   impWhere: { vi: 'Vị trí', en: 'Where' },
   impRaw: { vi: 'Giá trị gốc', en: 'Raw value' },
@@ -679,10 +697,10 @@ const STRINGS = {
 
 export type StringKey = keyof typeof STRINGS;
 
-/** The interface sentence for a key, with {placeholders} filled in. */
+/** The interface sentence for a key, with {placeholders} filled in as given ("$&" in a sheet name stays "$&"). */
 export function t(lang: Lang, key: StringKey, params: Record<string, string | number> = {}): string {
   let s: string = STRINGS[key][lang];
-  for (const [k, v] of Object.entries(params)) s = s.replaceAll(`{${k}}`, String(v));
+  for (const [k, v] of Object.entries(params)) s = s.replaceAll(`{${k}}`, () => String(v));
   return s;
 }
 

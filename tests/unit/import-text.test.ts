@@ -48,4 +48,12 @@ describe('the import dialog’s words', () => {
     expect(problemPlace(fileProblem({ code: 'import.unit-assumed' }, 'warning', 'Biểu 01', 8), 'vi')).toBe('Trang Biểu 01, cột I');
     expect(problemPlace(fileProblem({ code: 'import.empty-file', params: { file: 'x' } }), 'en')).toBe('Whole file');
   });
+
+  it('names a sheet exactly as the file does, "$" signs included', () => {
+    for (const sheet of ['KH $&', "Chi $' $`", 'Vốn $$ 2023']) {
+      const cell = cellProblem(sheet, 0, 0, null, { code: 'amount.not-a-number', params: { text: 'x' } });
+      expect(problemPlace(cell, 'vi')).toBe(`Trang ${sheet}, dòng 1, ô A1`);
+      expect(problemPlace(cell, 'en')).toBe(`Sheet ${sheet}, row 1, cell A1`);
+    }
+  });
 });

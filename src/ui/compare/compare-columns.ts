@@ -77,9 +77,9 @@ export function compareHeaders(columns: readonly CompareColumn[], names: readonl
   const bottom = columns.map((c) => {
     switch (c.kind) {
       case 'code':
-        return lang === 'vi' ? 'Mã' : 'Code';
+        return t(lang, 'cmpColCode');
       case 'name':
-        return lang === 'vi' ? 'Nội dung' : 'Item';
+        return t(lang, 'cmpColName');
       case 'value':
         return names[c.scenario];
       case 'delta':

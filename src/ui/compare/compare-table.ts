@@ -17,8 +17,8 @@ export function compareTable(o: CompareOutcome, view: ViewSettings, workbookName
   const names = o.scenarios.map((s) => scenarioLabel(s, o.baselineId, lang));
   const columns = compareColumns(o.choice.measures, c.scenarioCount);
   const headers = columns.map((col) => {
-    if (col.kind === 'code') return lang === 'vi' ? 'Mã' : 'Code';
-    if (col.kind === 'name') return lang === 'vi' ? 'Nội dung' : 'Item';
+    if (col.kind === 'code') return t(lang, 'cmpColCode');
+    if (col.kind === 'name') return t(lang, 'cmpColName');
     const name = names[col.scenario];
     const head = col.kind === 'value' ? name : t(lang, col.kind === 'delta' ? 'cmpDeltaOf' : 'cmpDeltaPctOf', { name });
     return `${t(lang, MEASURE_LABEL[col.measure!])} — ${head}`;

@@ -117,7 +117,7 @@ export function selectOptions(column: GridColumn, lang: Lang): Record<string, st
     case 'capital':
       return { ...CAPITAL_LABELS[lang] };
     case 'method':
-      return { '': lang === 'vi' ? '(theo cả kế hoạch)' : "(workbook's)", ...METHOD_LABELS[lang] };
+      return { '': t(lang, 'methodOfWorkbook'), ...METHOD_LABELS[lang] };
     default:
       return { yes: YES_NO_LABELS[lang].yes, no: YES_NO_LABELS[lang].no };
   }
@@ -152,7 +152,7 @@ export function flagTip(s: WorkbookSession, code: number, lang: Lang): string {
   const r = s.rollup;
   if (!r) return '';
   if (code >= 0) return FLAG_TEXT.filter(([bit]) => r.lineFlags[code] & bit).map(([, , long]) => long[lang]).join('\n');
-  return lang === 'vi' ? 'Số dòng có cảnh báo bên dưới.' : 'Lines below with a flag.';
+  return t(lang, 'flagTipParent');
 }
 
 /** The field a column edits on a row of the given kind. */

@@ -12,6 +12,7 @@ import type { PreviewCell } from '../../io/import-plan';
 import { columnLetter, type ImportProblem } from '../../io/import-types';
 import { unitName } from '../../io/export-table';
 import type { ViewSettings } from '../grid/columns';
+import { t } from '../i18n';
 
 export const FIELD_LABELS: Record<ImportField, Record<Lang, string>> = {
   ignore: { vi: '— Bỏ qua —', en: '— Ignore —' },
@@ -39,9 +40,9 @@ export function roleDetails(role: ColumnRole, unit: AmountUnit | null, lang: Lan
   if (role.item) parts.push(role.item);
   if (role.source) parts.push(SOURCE_LABELS[lang][role.source]);
   if (role.capital) parts.push(CAPITAL_LABELS[lang][role.capital]);
-  if (role.vintage) parts.push(lang === 'vi' ? `vốn ${role.vintage}` : `${role.vintage} money`);
-  else if (role.carriedIn) parts.push(lang === 'vi' ? 'năm trước chuyển sang' : 'carried in');
-  if (role.asOf) parts.push(`${lang === 'vi' ? 'đến' : 'to'} ${formatDate(role.asOf, lang === 'vi' ? 'vi' : 'en')}`);
+  if (role.vintage) parts.push(t(lang, 'impRoleVintage', { year: role.vintage }));
+  else if (role.carriedIn) parts.push(t(lang, 'impRoleCarriedIn'));
+  if (role.asOf) parts.push(t(lang, 'impRoleAsOf', { date: formatDate(role.asOf, lang) }));
   if (unit && AMOUNT_FIELDS.has(role.field)) parts.push(unitName(unit, lang));
   return parts.join(' · ');
 }
@@ -70,11 +71,11 @@ export function previewText(cell: PreviewCell, field: ImportField, view: ViewSet
 /** Where a problem is: "Trang Kế hoạch, dòng 12, cột F (F12)", or the sheet, or the file. */
 export function problemPlace(p: ImportProblem, lang: Lang): string {
   const parts: string[] = [];
-  if (p.sheet) parts.push(`${lang === 'vi' ? 'Trang' : 'Sheet'} ${p.sheet}`);
-  if (p.row !== null) parts.push(`${lang === 'vi' ? 'dòng' : 'row'} ${p.row}`);
-  if (p.cell) parts.push(`${lang === 'vi' ? 'ô' : 'cell'} ${p.cell}`);
-  else if (p.col !== null) parts.push(`${lang === 'vi' ? 'cột' : 'column'} ${columnLetter(p.col - 1)}`);
-  return parts.join(', ') || (lang === 'vi' ? 'Cả tệp' : 'Whole file');
+  if (p.sheet) parts.push(t(lang, 'impAtSheet', { sheet: p.sheet }));
+  if (p.row !== null) parts.push(t(lang, 'impAtRow', { row: p.row }));
+  if (p.cell) parts.push(t(lang, 'impAtCell', { cell: p.cell }));
+  else if (p.col !== null) parts.push(t(lang, 'impAtColumn', { column: columnLetter(p.col - 1) }));
+  return parts.join(', ') || t(lang, 'impAtFile');
 }
 
 /** A problem as one line of text: where, the raw value, and why. */

@@ -10,6 +10,7 @@ import { formatPlain } from '../../domain/amount';
 import type { PlaceInput, PlaceProblem, WorkbookSession } from '../../state/session.svelte';
 import { handleUndoKeys } from '../grid/undo-keys';
 import { BASE_GRID_SETTINGS } from '../grid/grid-settings';
+import { t } from '../i18n';
 
 interface RowRef {
   r: number;
@@ -109,7 +110,7 @@ export class PlacesAdapter {
   private cellText(row: number, field: string, col: number): string {
     const places = this.session.places;
     if (row === places.length) {
-      if (col === 1) return this.view.lang === 'vi' ? `Tổng cộng (${places.length} địa bàn)` : `Total (${places.length} places)`;
+      if (col === 1) return t(this.view.lang, 'placesTotal', { count: places.length });
       if (col < FIXED.length) return '';
       const def = this.criteria[col - FIXED.length];
       const known = places.some((p) => p.values[def.key] !== null && p.values[def.key] !== undefined);
