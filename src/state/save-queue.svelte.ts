@@ -28,12 +28,17 @@ export class SaveQueue {
     private readonly onCommitted: (change: WorkbookChange) => void = () => {},
   ) {}
 
-  /** Queues a step: it is committed after every step queued or refused before it. */
+  /**
+   * Queues a step: it is committed after every step queued or refused before it. With nothing in
+   * flight its transaction is opened at once, within this call, so its requests are issued before
+   * whatever the page does next (the grid's repaint, the worker's message).
+   */
   enqueue(change: WorkbookChange): void {
+    const idle = this.pending === 0;
     this.pending++;
     this.status = 'saving';
     const started = performance.now();
-    this.chain = this.chain.then(() => this.commitInOrder(change, started));
+    this.chain = idle ? this.commitInOrder(change, started) : this.chain.then(() => this.commitInOrder(change, started));
   }
 
   /** Commits the refused steps again, in order (after space was freed); resolves once tried. */
