@@ -7,8 +7,9 @@ import type { AllocationRuleRecord, Id, Line, Place, Scenario, TreeNode, Workboo
 import { DEFAULT_CRITERIA } from '../domain/model';
 
 /**
- * Up to CHUNK_SIZE lines of one scenario, stored as one record keyed by [scenarioId+no], so an
- * edit rewrites one record and never the whole workbook (one record per line is too slow at scale).
+ * Up to CHUNK_SIZE lines of one scenario (chunks written before it was 100 hold up to 1 000), stored
+ * as one record keyed by [scenarioId+no], so an edit rewrites one record and never the whole workbook
+ * (one record per line is too slow at scale).
  */
 export interface LineChunk {
   scenarioId: Id;

@@ -180,43 +180,60 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       }
       // Nothing stored is named by the change (e.g. deleting nodes that are already gone).
       if (workbookId === undefined) return;
-      const stored = await db.workbooks.get(workbookId);
+      // Every record the merges need is read in one round and every write issued in the next, so the
+      // transaction waits on the page's event loop twice, not once per table.
+      const bases = change.bases ?? {};
+      const chunks = change.chunks ?? [];
+      const lineWrites = change.lineWrites ?? [];
+      const chunkKeys = [...new Map(lineWrites.map((w): [string, [Id, number]] => [`${w.scenarioId}|${w.no}`, [w.scenarioId, w.no]])).values()];
+      const [stored, storedChunks, nodes, places, scenarios] = await Promise.all([
+        db.workbooks.get(workbookId),
+        chunkKeys.length ? db.lineChunks.bulkGet(chunkKeys) : Promise.resolve([]),
+        merged(db.nodes, change.putNodes ?? [], bases.nodes),
+        merged(db.places, change.putPlaces ?? [], bases.places),
+        merged(db.scenarios, change.putScenarios ?? [], bases.scenarios),
+      ]);
       // Writing the rest would leave orphan records, or resurrect a workbook deleted in another tab.
       if (!stored) throw new Refusal({ code: 'workbook.missing' });
-      const bases = change.bases ?? {};
       const wb = change.workbook && bases.workbook ? mergeRecord(stored, bases.workbook, change.workbook) : (change.workbook ?? stored);
-      await db.workbooks.put({ ...wb, updatedAt: Date.now() });
-      if (change.putNodes?.length) await db.nodes.bulkPut(await merged(db.nodes, change.putNodes, bases.nodes));
-      if (deleteNodeIds.length) await db.nodes.bulkDelete(deleteNodeIds);
-      const chunks = change.chunks ?? [];
+      // Requests run in the order issued: a node both put and deleted ends up deleted, a whole chunk
+      // is written before line writes merge into it.
+      const writes: Promise<unknown>[] = [db.workbooks.put({ ...wb, updatedAt: Date.now() })];
+      if (nodes.length) writes.push(db.nodes.bulkPut(nodes));
+      if (deleteNodeIds.length) writes.push(db.nodes.bulkDelete(deleteNodeIds));
       const full = chunks.filter((c) => c.lines.length > 0);
       const emptied = chunks.filter((c) => c.lines.length === 0).map((c): [Id, number] => [c.scenarioId, c.no]);
-      if (full.length) await db.lineChunks.bulkPut(full);
-      if (emptied.length) await db.lineChunks.bulkDelete(emptied);
-      for (const w of change.lineWrites ?? []) await mergeLines(db, w);
-      if (change.putPlaces?.length) await db.places.bulkPut(await merged(db.places, change.putPlaces, bases.places));
-      if (change.deletePlaceIds?.length) await db.places.bulkDelete(change.deletePlaceIds);
-      if (change.putRules?.length) await db.rules.bulkPut(change.putRules);
-      if (change.deleteRuleIds?.length) await db.rules.bulkDelete(change.deleteRuleIds);
-      if (change.putScenarios?.length) await db.scenarios.bulkPut(await merged(db.scenarios, change.putScenarios, bases.scenarios));
+      if (full.length) writes.push(db.lineChunks.bulkPut(full));
+      if (emptied.length) writes.push(db.lineChunks.bulkDelete(emptied));
+      const current = new Map(chunkKeys.map(([sid, no], i) => [`${sid}|${no}`, storedChunks[i]?.lines ?? null]));
+      for (const c of chunks) if (current.has(`${c.scenarioId}|${c.no}`)) current.set(`${c.scenarioId}|${c.no}`, c.lines.length ? c.lines : null);
+      for (const w of lineWrites) {
+        const key = `${w.scenarioId}|${w.no}`;
+        const had = current.get(key) ?? null;
+        const lines = mergeLines(had ?? [], w);
+        current.set(key, lines.length ? lines : null);
+        if (lines.length) writes.push(db.lineChunks.put({ scenarioId: w.scenarioId, workbookId: w.workbookId, no: w.no, lines }));
+        else if (had) writes.push(db.lineChunks.delete([w.scenarioId, w.no]));
+      }
+      if (places.length) writes.push(db.places.bulkPut(places));
+      if (change.deletePlaceIds?.length) writes.push(db.places.bulkDelete(change.deletePlaceIds));
+      if (change.putRules?.length) writes.push(db.rules.bulkPut(change.putRules));
+      if (change.deleteRuleIds?.length) writes.push(db.rules.bulkDelete(change.deleteRuleIds));
+      if (scenarios.length) writes.push(db.scenarios.bulkPut(scenarios));
+      await Promise.all(writes);
     }),
   );
 }
 
-/** Merges line-level writes into one stored chunk (see WorkbookChange.lineWrites). */
-async function mergeLines(db: PlanbenchDB, w: NonNullable<WorkbookChange['lineWrites']>[number]): Promise<void> {
-  const stored = await db.lineChunks.get([w.scenarioId, w.no]);
-  const byId = new Map((stored?.lines ?? []).map((l) => [l.id, l]));
+/** A stored chunk's lines with line-level writes merged in (see WorkbookChange.lineWrites); empty means delete the chunk. */
+function mergeLines(stored: readonly Line[], w: NonNullable<WorkbookChange['lineWrites']>[number]): Line[] {
+  const byId = new Map(stored.map((l) => [l.id, l]));
   for (const id of w.deleteIds) byId.delete(id);
   for (const { before, after } of w.put) {
     const current = byId.get(after.id);
     byId.set(after.id, before && current ? mergeRecord(current, before, after) : after);
   }
-  if (byId.size === 0) {
-    if (stored) await db.lineChunks.delete([w.scenarioId, w.no]);
-    return;
-  }
-  await db.lineChunks.put({ scenarioId: w.scenarioId, workbookId: w.workbookId, no: w.no, lines: [...byId.values()] });
+  return [...byId.values()];
 }
 
 /** Records to put, each merged into the stored one when this tab's base for it is known. */

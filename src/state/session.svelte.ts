@@ -1,5 +1,7 @@
 // One open workbook: its tree, lines and roll-up, every edit as an undoable change that is saved at
-// once (only the touched chunks) and sent to the recalculation worker. Glue between ui, db and engine.
+// once (only the touched chunks) and sent to the recalculation worker. Glue between ui, db and engine;
+// it composes the undo history (undo-history.ts), the save queue (save-queue.svelte.ts), the checks
+// scheduler (checks-scheduler.svelte.ts) and the grid's view state (grid-view.svelte.ts).
 
 import type { AllocationRuleRecord, CounterpartRatio, CriterionKind, Id, Line, LineField, FileCheck, OfficeInfo, Place, Problem, ProjectionSettings, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { blankPlace, criteriaOf, criterionKey, readCriterionInput, setPlaceField } from '../domain/places';
@@ -32,17 +34,21 @@ import type { AllocationRequest } from '../domain/allocate';
 import { linesForSplit, type WriteMode } from '../domain/allocation-plan';
 import { confirmProjectedCarry } from '../domain/next-year';
 import type { PlanbenchDB } from '../db/database';
-import { commitChange, loadChanged, type LineWrite } from '../db/workbook-repo';
+import { commitChange, loadChanged, type LineWrite, type WorkbookChange } from '../db/workbook-repo';
 import { ChunkedLines } from '../db/line-chunks';
 import { RecalcClient } from '../engine/recalc-client';
 import { RuleChecks } from './rule-checks.svelte';
 import { checkContextOf, type CheckEntry } from '../domain/checks';
-import { buildRows, rowNode, TOTAL_ROW, type RowView } from './rows';
+import { rowNode, TOTAL_ROW, type RowView } from './rows';
+import { orderLines } from '../domain/compare-request';
+import { UndoHistory } from './undo-history';
+import { SaveQueue, type SaveStatus } from './save-queue.svelte';
+import { ChecksScheduler } from './checks-scheduler.svelte';
+import { GridView, type CellFocus, type FocusRequest, type RowTarget } from './grid-view.svelte';
 import { importChange, importChangeInSlices, withFileChecks, type ImportChangeOptions, type ImportOutcome, type IncomingPlan } from '../domain/import-change';
 import { afterPaint, yieldToEventLoop } from '../io/import-types';
 
-/** What a grid row shows: a line, a tree node, or the program total. */
-export type RowTarget = { kind: 'line'; id: Id } | { kind: 'node'; id: Id } | { kind: 'total' };
+export type { RowTarget, SaveStatus };
 
 export interface CellInput {
   target: RowTarget;
@@ -57,8 +63,6 @@ export interface CellProblem {
   raw: unknown;
   problem: Problem;
 }
-
-export type SaveStatus = 'saved' | 'saving' | 'error';
 
 /** A typed or pasted value for the places sheet: a place's code, name or a criterion value. */
 export interface PlaceInput {
@@ -80,9 +84,6 @@ export class WorkbookSession {
   lines = $state.raw<Line[]>([]);
   lineNode = $state.raw<Int32Array>(new Int32Array(0));
   rollup = $state.raw<Rollup | null>(null);
-  /** Visible rows (see rows.ts). */
-  rows = $state.raw<Int32Array>(new Int32Array(0));
-  collapsed = $state.raw<Set<Id>>(new Set());
   /** Bumps on every change of data; the grid repaints on it. */
   revision = $state(0);
   /** Places of the places sheet, in display order. */
@@ -93,21 +94,20 @@ export class WorkbookSession {
   placesRevision = $state(0);
   /** Bumps when rows are added, removed or reordered; the grid reloads its rows on it. */
   structureRevision = $state(0);
-  saveStatus = $state<SaveStatus>('saved');
-  saveError = $state<Problem | null>(null);
   canUndo = $state(false);
   canRedo = $state(false);
-  /** A cell the grid should select (after undo, redo, or adding a row); `seq` changes each time. */
-  focusRequest = $state.raw<{ target: RowTarget; field: AnyField; seq: number; keepFocus?: boolean } | null>(null);
-  private focusSeq = 0;
 
   private lineIndex = new Map<Id, number>();
   private nodeById = new Map<Id, TreeNode>();
   private chunks: ChunkedLines;
-  private undoStack: Change[] = [];
-  private redoStack: Change[] = [];
-  private saving: Promise<void> = Promise.resolve();
-  private pendingSaves = 0;
+  private readonly history = new UndoHistory();
+  /** Rows shown, collapsed items, sort and filter, the cell to select. */
+  private readonly view = new GridView(
+    () => ({ tree: this.tree, lineNode: this.lineNode }),
+    () => this.bump('structure'),
+  );
+  private readonly saves: SaveQueue;
+  private readonly checker: ChecksScheduler;
   private engine: RecalcClient;
   private slots = new SlotTable();
   /** Resolves when the first roll-up has arrived. */
@@ -129,6 +129,13 @@ export class WorkbookSession {
     this.frozen = isFrozen(this.scenario, data.workbook);
     this.chunks = chunks;
     this.engine = engine ?? new RecalcClient();
+    this.saves = new SaveQueue(
+      (change) => commitChange(this.db, change),
+      (change) => this.onCommitted?.({ workbookId: this.workbook.id, scenarioId: this.scenarioId, chunks: (change.lineWrites ?? []).map((w) => w.no) }),
+    );
+    this.checker = new ChecksScheduler(() =>
+      this.engine.checks(checkContextOf(this.workbook, this.tree.nodes, this.lines, this.places, criteriaOf(this.workbook), this.scenario.fileChecks)),
+    );
     for (const n of data.nodes) this.nodeById.set(n.id, n);
     this.places = sortPlaces(data.places ?? []);
     this.rules = data.rules ?? [];
@@ -190,14 +197,56 @@ export class WorkbookSession {
     return { workbook: this.storedWorkbook, scenario: this.scenario, rules: this.rules, chunks: this.chunks.byChunk(), nodes: [...this.nodeById.values()], places: this.places, scenarios: this.scenarios };
   }
 
-  /** Waits until every edit made so far is in IndexedDB. */
+  /** Waits until every edit made so far is in IndexedDB (or refused by it: see unsavedCount). */
   flush(): Promise<void> {
-    return this.saving;
+    return this.saves.flush();
   }
 
   dispose(): void {
-    clearTimeout(this.checksTimer);
+    this.checker.dispose();
     this.engine.dispose();
+  }
+
+  // ---- the grid's view: rows shown, collapsed items, sort and filter, the cell to select ------
+
+  /** Visible rows (see rows.ts). */
+  get rows(): Int32Array {
+    return this.view.rows;
+  }
+
+  get collapsed(): ReadonlySet<Id> {
+    return this.view.collapsed;
+  }
+
+  /** The sort and filter the grid shows the plan under (null: the plan's own order, every line). */
+  get rowView(): RowView | null {
+    return this.view.rowView;
+  }
+
+  /** A cell the grid should select (after undo, redo, or adding a row); `seq` changes each time. */
+  get focusRequest(): FocusRequest | null {
+    return this.view.focusRequest;
+  }
+
+  setRowView(view: RowView | null): void {
+    this.view.setRowView(view);
+  }
+
+  toggleCollapsed(nodeId: Id, collapsed?: boolean): void {
+    this.view.toggleCollapsed(nodeId, collapsed);
+  }
+
+  setAllCollapsed(collapsed: boolean): void {
+    this.view.setAllCollapsed(collapsed);
+  }
+
+  /** Selects a cell in the grid, opening the collapsed items that hide its row. */
+  focusTarget(target: RowTarget, field: AnyField, opts: { keepFocus?: boolean } = {}): void {
+    const ancestors: Id[] = [];
+    let id = target.kind === 'line' ? (this.lineOf(target.id)?.nodeId ?? null) : target.kind === 'node' ? (this.nodeById.get(target.id)?.parentId ?? null) : null;
+    for (; id; id = this.nodeById.get(id)?.parentId ?? null) ancestors.push(id);
+    this.view.expand(ancestors);
+    this.view.requestFocus({ target, field }, opts.keepFocus);
   }
 
   // ---- reading ------------------------------------------------------------------------------
@@ -243,7 +292,7 @@ export class WorkbookSession {
     const added = new Set(newLines.map((l) => l.id));
     const nodeAfter = new Map<Id, TreeNode>();
     let wbAfter: Workbook | null = null;
-    let focus: { target: RowTarget; field: AnyField } | null = null;
+    let focus: CellFocus | null = null;
     for (const input of inputs) {
       const allowed = input.target.kind === 'line' ? LINE_FIELDS : input.target.kind === 'node' ? NODE_FIELDS : new Set(['statedPlan']);
       if (!allowed.has(input.field)) throw new Error(`setCells: field ${input.field} does not belong to a ${input.target.kind} row`);
@@ -435,7 +484,7 @@ export class WorkbookSession {
 
   /** The last change made (identity only): a later action can tell whether it is still the one to undo. */
   get latestChange(): object | null {
-    return this.undoStack[this.undoStack.length - 1] ?? null;
+    return this.history.latest;
   }
 
   /** Adds an empty line under a node (after `afterLineId` when given); returns its id. */
@@ -578,37 +627,19 @@ export class WorkbookSession {
   // ---- plan checks and their review marks ----------------------------------------------------
 
   /** The plan's check entries (domain/checks), recomputed in the worker after every change; null until the first. */
-  checks = $state.raw<CheckEntry[] | null>(null);
-  private checksQueued = false;
-  private checksRun: Promise<void> = Promise.resolve();
+  get checks(): CheckEntry[] | null {
+    return this.checker.entries;
+  }
 
   /** Runs the checks in the worker now; resolves once the entries of this run, or of a newer one, are in `checks`. */
   refreshChecks(): Promise<void> {
-    const ctx = checkContextOf(this.workbook, this.tree.nodes, this.lines, this.places, criteriaOf(this.workbook), this.scenario.fileChecks);
-    const run: Promise<void> = this.engine.checks(ctx).then((entries) => {
-      if (entries) this.checks = entries;
-      else if (run !== this.checksRun) return this.checksRun;
-    });
-    this.checksRun = run;
-    return run;
+    return this.checker.refresh();
   }
 
-  /**
-   * Checks once the current burst of changes is sent, after the roll-up is painted. On a large plan
-   * (where one check takes the worker tens of milliseconds) only once typing pauses, so the checks
-   * never hold up the roll-up of the next edit.
-   */
+  /** Checks once the current burst of changes is sent, after the roll-up is painted (see ChecksScheduler). */
   private queueChecks(): void {
-    const large = this.lines.length > 20_000;
-    if (this.checksQueued && !large) return;
-    clearTimeout(this.checksTimer);
-    this.checksQueued = true;
-    this.checksTimer = setTimeout(() => {
-      this.checksQueued = false;
-      void this.refreshChecks();
-    }, large ? 400 : 0);
+    this.checker.request(this.lines.length);
   }
-  private checksTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The review marks of this scenario's check entries, by entry id. */
   get reviews(): NonNullable<Scenario['reviews']> {
@@ -629,93 +660,125 @@ export class WorkbookSession {
     this.commit({ scenario: { before, after } }, null);
   }
 
-  /** Selects a cell in the grid, opening the collapsed items that hide its row. */
-  focusTarget(target: RowTarget, field: AnyField, opts: { keepFocus?: boolean } = {}): void {
-    const next = new Set(this.collapsed);
-    let id = target.kind === 'line' ? (this.lineOf(target.id)?.nodeId ?? null) : target.kind === 'node' ? (this.nodeById.get(target.id)?.parentId ?? null) : null;
-    for (; id; id = this.nodeById.get(id)?.parentId ?? null) next.delete(id);
-    if (next.size !== this.collapsed.size) {
-      this.collapsed = next;
-      this.rebuildRows();
-    }
-    this.focusRequest = { target, field, seq: ++this.focusSeq, keepFocus: opts.keepFocus };
-  }
+  // ---- undo and redo ------------------------------------------------------------------------
 
+  /** Takes back the latest step and selects its cell; false when there is nothing to undo. */
   undo(): boolean {
-    const c = this.undoStack.pop();
-    if (!c) return false;
-    this.redoStack.push(c);
-    this.apply(invertChange(c));
-    this.requestFocus(c);
+    const entry = this.history.takeUndo();
+    if (!entry) return false;
+    this.apply(invertChange(entry.change));
+    if (entry.focus) this.view.requestFocus(entry.focus);
     this.syncUndoFlags();
     return true;
   }
 
+  /** Makes the step undone last again and selects its cell; false when there is nothing to redo. */
   redo(): boolean {
-    const c = this.redoStack.pop();
-    if (!c) return false;
-    this.undoStack.push(c);
-    this.apply(c);
-    this.requestFocus(c);
+    const entry = this.history.takeRedo();
+    if (!entry) return false;
+    this.apply(entry.change);
+    if (entry.focus) this.view.requestFocus(entry.focus);
     this.syncUndoFlags();
     return true;
-  }
-
-  toggleCollapsed(nodeId: Id, collapsed?: boolean): void {
-    const next = new Set(this.collapsed);
-    const want = collapsed ?? !next.has(nodeId);
-    if (want === next.has(nodeId)) return;
-    if (want) next.add(nodeId);
-    else next.delete(nodeId);
-    this.collapsed = next;
-    this.rebuildRows();
-  }
-
-  setAllCollapsed(collapsed: boolean): void {
-    this.collapsed = collapsed ? new Set(this.tree.nodes.filter((_, k) => this.tree.hasChildren[k] || this.hasLines(k)).map((n) => n.id)) : new Set();
-    this.rebuildRows();
   }
 
   // ---- internals ----------------------------------------------------------------------------
 
-  private hasLines(k: number): boolean {
-    return this.lineNode.includes(k);
-  }
-
-  private requestFocus(change: Change): void {
-    const focus = (change as Change & { focus?: SessionFocus | null }).focus;
-    if (focus) this.focusRequest = { ...focus, seq: ++this.focusSeq };
-  }
-
-  private commit(change: Change, focus: SessionFocus | null, selectAfter = false): void {
+  /** Makes a change one undoable step (refused on a frozen version); `selectAfter` selects its cell now. */
+  private commit(change: Change, focus: CellFocus | null, selectAfter = false): void {
     if (this.refuseFrozen()) return;
-    (change as Change & { focus?: SessionFocus | null }).focus = focus;
-    this.undoStack.push(change);
-    this.redoStack = [];
+    this.history.record(change, focus);
     this.apply(change);
-    if (selectAfter) this.requestFocus(change);
+    if (selectAfter && focus) this.view.requestFocus(focus);
     this.syncUndoFlags();
   }
 
   private syncUndoFlags(): void {
-    this.canUndo = this.undoStack.length > 0;
-    this.canRedo = this.redoStack.length > 0;
+    this.canUndo = this.history.canUndo;
+    this.canRedo = this.history.canRedo;
   }
 
-  /** Applies a change to memory, the database and the worker. */
+  /**
+   * Applies a change in three steps: memory (lines, tree, records, rows), then the storage plan
+   * (queued at once as one transaction), then the worker message and the repaint.
+   */
   private apply(change: Change): void {
+    const applied = this.updateMemory(change);
+    this.saves.enqueue(this.storagePlan(change, applied));
+    this.tellWorker(applied);
+  }
+
+  /** Step 1: the change in memory, with what the later steps need to know of it. */
+  private updateMemory(change: Change): MemoryUpdate {
     this.applied++;
-    let structural = false;
-    /** Whether something changed that the worker's next roll-up will not repaint by itself. */
-    let repaintNow = !!change.workbook;
-    const colEdits: ColumnEdit[] = [];
-    // What each touched chunk gains and loses, merged into the stored chunk (another tab may have
-    // written other lines of it meanwhile).
-    const writes = new Map<number, { put: Map<Id, LineWrite>; deleteIds: Set<Id> }>();
+    const u: MemoryUpdate = {
+      structural: false,
+      repaintNow: !!change.workbook,
+      colEdits: [],
+      chunkWrites: new Map(),
+      putNodes: [],
+      deleteNodeIds: [],
+      engine: 'none',
+      places: { records: [], put: [], deleted: [] },
+      rules: { records: [], put: [], deleted: [] },
+      // What this tab knew of each record it puts, before this change: the database merges field by field against it.
+      bases: {
+        workbook: change.workbook ? this.storedWorkbook : undefined,
+        nodes: new Map((change.nodes ?? []).filter((c) => c.before && c.after).map((c) => [c.before!.id, c.before!])),
+        places: new Map((change.places ?? []).filter((c) => c.before && c.after).map((c) => [c.before!.id, c.before!])),
+        scenarios: new Map([[this.scenario.id, this.scenario]]),
+      },
+      split: null,
+    };
+    this.updateLines(change.lines ?? [], u);
+    for (const { before, after } of change.nodes ?? []) {
+      if (after) {
+        if (!before || before.parentId !== after.parentId || before.order !== after.order) u.structural = true;
+        this.nodeById.set(after.id, after);
+        u.putNodes.push(after);
+      } else if (before) {
+        u.structural = true;
+        this.nodeById.delete(before.id);
+        u.deleteNodeIds.push(before.id);
+      }
+    }
+    if (change.workbook) {
+      const { before, after } = change.workbook;
+      this.workbook = after;
+      if (before.counterpart !== after.counterpart) u.engine = 'reload';
+      else if (before.settings !== after.settings || before.year !== after.year) u.engine = 'configure';
+    }
+    u.rules = applyRecordChanges(this.rules, change.rules);
+    if (change.rules?.length) this.rules = u.rules.records;
+    u.places = applyRecordChanges(this.places, change.places);
+    if (change.places?.length || change.workbook) {
+      this.places = sortPlaces(u.places.records);
+      this.placesRevision++;
+    }
+    if (u.putNodes.length || u.deleteNodeIds.length) u.repaintNow = true;
+    if (u.structural) {
+      // Row and node indices move: the old roll-up no longer lines up with them until the new one arrives.
+      this.rollup = null;
+      this.rebuildStructure(this.chunks.allLines());
+    } else if (u.putNodes.length) this.tree = orderTree([...this.nodeById.values()]);
+    if (change.scenario) {
+      this.scenario = change.scenario.after;
+      this.scenarios = this.scenarios.map((s) => (s.id === this.scenario.id ? this.scenario : s));
+    }
+    u.split = change.workbook ? splitEffective(this.workbook, this.storedWorkbook, this.scenario) : null;
+    if (u.split) {
+      this.storedWorkbook = u.split.workbook;
+      if (u.split.scenario) this.scenario = u.split.scenario;
+    }
+    return u;
+  }
+
+  /** The lines of a change in memory and in their chunks, noting what each touched chunk gains and loses. */
+  private updateLines(changes: NonNullable<Change['lines']>, u: MemoryUpdate): void {
     const write = (no: number | undefined, put: LineWrite | null, deleted: Id | null) => {
       if (no === undefined) return;
-      let w = writes.get(no);
-      if (!w) writes.set(no, (w = { put: new Map(), deleteIds: new Set() }));
+      let w = u.chunkWrites.get(no);
+      if (!w) u.chunkWrites.set(no, (w = { put: new Map(), deleteIds: new Set() }));
       if (put) {
         const earlier = w.put.get(put.after.id);
         w.put.set(put.after.id, { before: earlier ? earlier.before : put.before, after: put.after });
@@ -726,154 +789,100 @@ export class WorkbookSession {
         w.deleteIds.add(deleted);
       }
     };
-    for (const { before, after } of change.lines ?? []) {
+    for (const { before, after } of changes) {
       if (before && after) {
         const i = this.lineIndex.get(after.id);
         if (i === undefined) continue;
-        if (before.nodeId !== after.nodeId || before.order !== after.order) structural = true;
+        if (before.nodeId !== after.nodeId || before.order !== after.order) u.structural = true;
         this.lines[i] = after;
         write(this.chunks.replace(after), { before, after }, null);
-        colEdits.push(...lineColumnEdits(i, before, after, this.slots));
+        u.colEdits.push(...lineColumnEdits(i, before, after, this.slots));
         for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
-          if (TEXT_ONLY.has(key) && before[key as keyof Line] !== after[key as keyof Line]) repaintNow = true;
+          if (TEXT_ONLY.has(key) && before[key as keyof Line] !== after[key as keyof Line]) u.repaintNow = true;
       } else if (after) {
-        structural = true;
+        u.structural = true;
         write(this.chunks.add(after), { before: null, after }, null);
       } else if (before) {
-        structural = true;
+        u.structural = true;
         write(this.chunks.remove(before.id), null, before.id);
       }
     }
-    const putNodes: TreeNode[] = [];
-    const deleteNodeIds: Id[] = [];
-    for (const { before, after } of change.nodes ?? []) {
-      if (after) {
-        if (!before || before.parentId !== after.parentId || before.order !== after.order) structural = true;
-        this.nodeById.set(after.id, after);
-        putNodes.push(after);
-      } else if (before) {
-        structural = true;
-        this.nodeById.delete(before.id);
-        deleteNodeIds.push(before.id);
-      }
-    }
-    if (change.workbook) {
-      const { before, after } = change.workbook;
-      const ratiosChanged = before.counterpart !== after.counterpart;
-      const projectionChanged = before.settings !== after.settings || before.year !== after.year;
-      this.workbook = after;
-      if (ratiosChanged && !structural) void this.reloadEngine();
-      else if (projectionChanged && !structural) void this.engine.configure(projectionParams(after)).then((r) => r && this.setRollup(r));
-    }
-    const rules = applyRecordChanges(this.rules, change.rules);
-    if (change.rules?.length) this.rules = rules.records;
-    const places = applyRecordChanges(this.places, change.places);
-    if (change.places?.length || change.workbook) {
-      this.places = sortPlaces(places.records);
-      this.placesRevision++;
-    }
+  }
 
-    if (putNodes.length || deleteNodeIds.length) repaintNow = true;
-    if (structural) {
-      // Row and node indices move: the old roll-up no longer lines up with them until the new one arrives.
-      this.rollup = null;
-      this.rebuildStructure(this.chunks.allLines());
-      if (this.heldRepaints) this.heldRepaints.engine = true;
-      else void this.reloadEngine();
-    } else {
-      if (putNodes.length) this.tree = orderTree([...this.nodeById.values()]);
-      if (colEdits.length) void this.sendEdits(colEdits);
-    }
-    // A plain amount edit is painted once, when its roll-up arrives a few milliseconds later:
-    // painting now as well would keep the main thread busy while the worker's answer waits.
-    if (structural || repaintNow || !colEdits.length) this.bump('revision');
-    // A change the worker will not answer with a roll-up (text, stated figures, places) is checked now.
-    if (!structural && !colEdits.length) this.queueChecks();
-
-    const lineWrites = [...writes].map(([no, w]) => ({
+  /**
+   * Step 2: what the change writes, as one transaction: the touched chunks' lines (merged into the
+   * stored chunk: another tab may have written other lines of it meanwhile) and every record put or
+   * deleted, each with the base this tab knew.
+   */
+  private storagePlan(change: Change, u: MemoryUpdate): WorkbookChange {
+    const lineWrites = [...u.chunkWrites].map(([no, w]) => ({
       scenarioId: this.scenarioId,
       workbookId: this.workbook.id,
       no,
       put: [...w.put.values()],
       deleteIds: [...w.deleteIds],
     }));
-    // What this tab knew of each record it puts: the database merges field by field against it.
-    const bases = {
-      workbook: change.workbook ? this.storedWorkbook : undefined,
-      nodes: new Map((change.nodes ?? []).filter((c) => c.before && c.after).map((c) => [c.before!.id, c.before!])),
-      places: new Map((change.places ?? []).filter((c) => c.before && c.after).map((c) => [c.before!.id, c.before!])),
-      scenarios: new Map([[this.scenario.id, this.scenario]]),
+    return {
+      workbook: u.split?.workbook,
+      workbookId: this.workbook.id,
+      putNodes: u.putNodes,
+      deleteNodeIds: u.deleteNodeIds,
+      lineWrites,
+      putScenarios: u.split?.scenario ? [u.split.scenario] : change.scenario ? [this.scenario] : undefined,
+      putPlaces: u.places.put,
+      deletePlaceIds: u.places.deleted,
+      putRules: u.rules.put,
+      deleteRuleIds: u.rules.deleted,
+      bases: u.bases,
     };
-    if (change.scenario) {
-      this.scenario = change.scenario.after;
-      this.scenarios = this.scenarios.map((s) => (s.id === this.scenario.id ? this.scenario : s));
+  }
+
+  /** Step 3: the worker told (new columns, column edits or projection settings) and the grid repainted. */
+  private tellWorker(u: MemoryUpdate): void {
+    if (u.structural) {
+      if (this.heldRepaints) this.heldRepaints.engine = true;
+      else void this.reloadEngine();
+    } else {
+      if (u.engine === 'reload') void this.reloadEngine();
+      else if (u.engine === 'configure') void this.engine.configure(projectionParams(this.workbook)).then((r) => r && this.setRollup(r));
+      if (u.colEdits.length) void this.sendEdits(u.colEdits);
     }
-    const split = change.workbook ? splitEffective(this.workbook, this.storedWorkbook, this.scenario) : null;
-    if (split) {
-      this.storedWorkbook = split.workbook;
-      if (split.scenario) this.scenario = split.scenario;
-    }
-    this.save({ workbook: split?.workbook, workbookId: this.workbook.id, putNodes, deleteNodeIds, lineWrites,
-      putScenarios: split?.scenario ? [split.scenario] : change.scenario ? [this.scenario] : undefined,
-      putPlaces: places.put,
-      deletePlaceIds: places.deleted,
-      putRules: rules.put,
-      deleteRuleIds: rules.deleted,
-      bases,
-    });
+    // A plain amount edit is painted once, when its roll-up arrives a few milliseconds later:
+    // painting now as well would keep the main thread busy while the worker's answer waits.
+    if (u.structural || u.repaintNow || !u.colEdits.length) this.bump('revision');
+    // A change the worker will not answer with a roll-up (text, stated figures, places) is checked now.
+    if (!u.structural && !u.colEdits.length) this.queueChecks();
   }
 
   /** Milliseconds the last save took from the edit to its transaction completing (diagnostics). */
-  lastSaveMs = 0;
+  get lastSaveMs(): number {
+    return this.saves.lastSaveMs;
+  }
+
   /** Milliseconds the last save's IndexedDB transaction itself took (diagnostics). */
-  lastCommitMs = 0;
+  get lastCommitMs(): number {
+    return this.saves.lastCommitMs;
+  }
 
-  /** Steps whose commit failed (e.g. storage full), retried in order before the next one. */
-  private unsaved: Parameters<typeof commitChange>[1][] = [];
+  /** 'saving' while an edit is not yet stored; 'error' once storage refused one (see saveError). */
+  get saveStatus(): SaveStatus {
+    return this.saves.status;
+  }
 
-  private save(change: Parameters<typeof commitChange>[1]): void {
-    this.pendingSaves++;
-    this.saveStatus = 'saving';
-    const started = performance.now();
-    this.saving = this.saving.then(async () => {
-      const queue = [...this.unsaved.splice(0), change];
-      let failed: Problem | null = null;
-      for (let i = 0; i < queue.length; i++) {
-        const commitStarted = performance.now();
-        const r = await commitChange(this.db, queue[i]);
-        this.lastCommitMs = performance.now() - commitStarted;
-        if (!r.ok) {
-          // Kept in memory and retried with the next edit (or retrySave): nothing is dropped.
-          this.unsaved = queue.slice(i);
-          failed = r.error;
-          break;
-        }
-        const c = queue[i];
-        this.onCommitted?.({ workbookId: this.workbook.id, scenarioId: this.scenarioId, chunks: (c.lineWrites ?? []).map((w) => w.no) });
-      }
-      this.lastSaveMs = performance.now() - started;
-      this.pendingSaves--;
-      if (failed) {
-        this.saveStatus = 'error';
-        this.saveError = failed;
-      } else {
-        this.saveError = null;
-        if (this.pendingSaves === 0) this.saveStatus = 'saved';
-      }
-    });
+  /** Why storage refused the last edit, or null. */
+  get saveError(): Problem | null {
+    return this.saves.error;
   }
 
   /** Tries again to store the steps that could not be saved (after space was freed). */
   retrySave(): Promise<void> {
-    this.save({ workbookId: this.workbook.id });
-    return this.flush();
+    return this.saves.retry(this.workbook.id);
   }
 
   /** How many edit steps are in memory only, not yet stored. */
   get unsavedCount(): number {
-    return this.unsaved.length;
+    return this.saves.unsavedCount;
   }
-
   /** Called after each successful commit (the app tells the other tabs). */
   onCommitted: ((m: { workbookId: Id; scenarioId: Id; chunks: number[] }) => void) | null = null;
 
@@ -885,7 +894,7 @@ export class WorkbookSession {
    */
   async applyRemote(m: { workbookId: Id; scenarioId: Id; chunks: number[] }): Promise<void> {
     if (m.workbookId !== this.workbook.id) return;
-    await this.saving;
+    await this.saves.flush();
     const mine = m.scenarioId === this.scenarioId ? m.chunks : [];
     const got = await loadChanged(this.db, this.workbook.id, this.scenarioId, mine);
     if (!got) return;
@@ -907,27 +916,12 @@ export class WorkbookSession {
 
   private rebuildStructure(lines: Line[]): void {
     const tree = orderTree([...this.nodeById.values()]);
-    const nodeIdx = (l: Line) => tree.indexOf.get(l.nodeId) ?? Number.MAX_SAFE_INTEGER;
-    const sorted = [...lines].sort((a, b) => nodeIdx(a) - nodeIdx(b) || a.order - b.order || a.id.localeCompare(b.id));
+    const sorted = orderLines(tree, lines);
     this.tree = tree;
     this.lines = sorted;
     this.lineIndex = new Map(sorted.map((l, i) => [l.id, i]));
     this.lineNode = Int32Array.from(sorted, (l) => tree.indexOf.get(l.nodeId) ?? -1);
-    this.rebuildRows();
-    this.bump('structure');
-  }
-
-  /** The sort and filter the grid shows the plan under (null: the plan's own order, every line). */
-  rowView = $state.raw<RowView | null>(null);
-
-  setRowView(view: RowView | null): void {
-    this.rowView = view;
-    this.rebuildRows();
-  }
-
-  private rebuildRows(): void {
-    this.rows = buildRows(this.tree, this.lineNode, this.collapsed, this.rowView);
-    this.bump('structure');
+    this.view.rebuild();
   }
 
   /** Repaints asked for while a large change is applied, released together in a later task. */
@@ -981,13 +975,37 @@ export class WorkbookSession {
   }
 }
 
-type SessionFocus = { target: RowTarget; field: AnyField };
+/** What updating memory found out about a change, for the storage plan and the worker message. */
+interface MemoryUpdate {
+  /** Lines or items added, removed or moved: rows and the worker's columns are rebuilt. */
+  structural: boolean;
+  /** Something changed that the worker's next roll-up will not repaint by itself. */
+  repaintNow: boolean;
+  colEdits: ColumnEdit[];
+  /** What each touched chunk gains and loses. */
+  chunkWrites: Map<number, { put: Map<Id, LineWrite>; deleteIds: Set<Id> }>;
+  putNodes: TreeNode[];
+  deleteNodeIds: Id[];
+  /** What the worker needs besides column edits when nothing structural changed. */
+  engine: 'none' | 'reload' | 'configure';
+  places: RecordWrites<Place>;
+  rules: RecordWrites<AllocationRuleRecord>;
+  bases: NonNullable<WorkbookChange['bases']>;
+  /** The workbook record and scenario to store after a workbook change (see splitEffective). */
+  split: ReturnType<typeof splitEffective> | null;
+}
+
+interface RecordWrites<T> {
+  records: T[];
+  put: T[];
+  deleted: Id[];
+}
 
 /** A line's value of a field as an import wrote it (a stated plan lives in `stated`). */
 const importedValue = (l: Line, field: AnyField): unknown => (field === 'statedPlan' ? l.stated?.plan : l[field as keyof Line]);
 
 /** Records after a list of before/after changes, with what to write and what to delete. */
-function applyRecordChanges<T extends { id: Id }>(records: readonly T[], changes: RecordChange<T>[] | undefined): { records: T[]; put: T[]; deleted: Id[] } {
+function applyRecordChanges<T extends { id: Id }>(records: readonly T[], changes: RecordChange<T>[] | undefined): RecordWrites<T> {
   const byId = new Map(records.map((r) => [r.id, r]));
   const put: T[] = [];
   const deleted: Id[] = [];

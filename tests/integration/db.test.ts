@@ -156,9 +156,9 @@ describe('create and load', () => {
 
   it('creating under an existing id replaces it: no stale chunks or nodes survive', async () => {
     const db = freshDb();
-    const first = buildGeneratedWorkbook(2500);
+    const first = buildGeneratedWorkbook(2.5 * CHUNK_SIZE);
     await createWorkbook(db, first);
-    const smaller: WorkbookData = { ...first, nodes: first.nodes.slice(0, 3), lines: first.lines.slice(0, 400) };
+    const smaller: WorkbookData = { ...first, nodes: first.nodes.slice(0, 3), lines: first.lines.slice(0, 0.4 * CHUNK_SIZE) };
     await createWorkbook(db, smaller);
     expect(await db.lineChunks.count()).toBe(1);
     expect(await db.nodes.count()).toBe(3);
@@ -218,13 +218,36 @@ describe('delete', () => {
 });
 
 describe('commitChange', () => {
+  it('a workbook stored in 1 000-line chunks (the older size) loads, and an edit of one line keeps its chunk whole', async () => {
+    let db = freshDb();
+    const data = buildGeneratedWorkbook(2_500);
+    await createWorkbook(db, { ...data, lines: [] });
+    const scenarioId = data.workbook.baselineScenarioId;
+    const older = [data.lines.slice(0, 1000), data.lines.slice(1000, 2000), data.lines.slice(2000)];
+    await db.lineChunks.bulkPut(older.map((lines, no) => ({ scenarioId, workbookId: data.workbook.id, no, lines })));
+    const { chunks, data: loaded } = (await loadWorkbook(db, data.workbook.id))!;
+    expect(loaded.lines).toEqual(data.lines);
+    const target = data.lines[1_234];
+    const edited: Line = { ...target, plan: target.plan + 7 };
+    const no = chunks.replace(edited);
+    expect(no).toBe(1);
+    const r = await commitChange(db, { workbookId: data.workbook.id, lineWrites: [{ scenarioId, workbookId: data.workbook.id, no, put: [{ before: target, after: edited }], deleteIds: [] }] });
+    expect(r.ok).toBe(true);
+    db = await reopen(db);
+    const again = (await loadWorkbook(db, data.workbook.id))!;
+    expect(again.data.lines).toEqual(data.lines.map((l) => (l.id === target.id ? edited : l)));
+    expect((await db.lineChunks.get([scenarioId, 1]))!.lines).toHaveLength(1000);
+    // A new line goes to a chunk of its own: the full older chunks are not grown.
+    expect(again.chunks.add({ ...target, id: 'new' })).toBe(3);
+  });
+
   it('a one-line edit survives closing and reopening; every other line is untouched', async () => {
     let db = freshDb();
-    const data = buildGeneratedWorkbook(2500);
+    const data = buildGeneratedWorkbook(2.5 * CHUNK_SIZE);
     data.workbook.updatedAt = 0;
     await createWorkbook(db, data);
     const { chunks } = (await loadWorkbook(db, data.workbook.id))!;
-    const target = data.lines[1234];
+    const target = data.lines[CHUNK_SIZE + 34];
     const edited: Line = { ...target, plan: 300_000_000, label: 'Đã sửa' };
     const no = chunks.replace(edited);
     expect(no).toBe(1);
@@ -243,11 +266,11 @@ describe('commitChange', () => {
 
   it('writes the workbook, nodes and chunks of one step, and deletes an emptied chunk record', async () => {
     const db = freshDb();
-    const data = buildGeneratedWorkbook(1500);
+    const data = buildGeneratedWorkbook(1.5 * CHUNK_SIZE);
     await createWorkbook(db, data);
     const { chunks } = (await loadWorkbook(db, data.workbook.id))!;
     // Empty chunk 1 entirely, and drop one line of chunk 0.
-    for (const l of data.lines.slice(1000)) chunks.remove(l.id);
+    for (const l of data.lines.slice(CHUNK_SIZE)) chunks.remove(l.id);
     chunks.remove(data.lines[0].id);
     const renamedNode: TreeNode = { ...data.nodes[1], name: 'Đổi tên' };
     const goneNode = data.nodes[2];
@@ -262,7 +285,7 @@ describe('commitChange', () => {
     expect(await db.lineChunks.count()).toBe(1);
     const loaded = (await loadWorkbook(db, data.workbook.id))!;
     expect(loaded.data.workbook.name).toBe('Sổ mới');
-    expect(loaded.data.lines).toEqual(data.lines.slice(1, 1000));
+    expect(loaded.data.lines).toEqual(data.lines.slice(1, CHUNK_SIZE));
     expect(loaded.data.nodes.find((n) => n.id === renamedNode.id)).toEqual(renamedNode);
     expect(loaded.data.nodes.find((n) => n.id === goneNode.id)).toBeUndefined();
     expect(loaded.data.nodes).toHaveLength(data.nodes.length - 1);
@@ -275,7 +298,7 @@ describe('commitChange', () => {
     expect(fresh.add(l2)).toBe(1);
     expect((await commitChange(db, { workbookId: data.workbook.id, chunks: [chunkRecord(data, fresh, 0), chunkRecord(data, fresh, 1)] })).ok).toBe(true);
     const last = (await loadWorkbook(db, data.workbook.id))!;
-    expect(last.data.lines.map((l) => l.id)).toEqual([...data.lines.slice(1, 1000).map((l) => l.id), 'new-1', 'new-2']);
+    expect(last.data.lines.map((l) => l.id)).toEqual([...data.lines.slice(1, CHUNK_SIZE).map((l) => l.id), 'new-1', 'new-2']);
   });
 
   it('100 000 lines: create, load back the same count and sum; a one-line edit writes exactly one chunk', async () => {
@@ -293,14 +316,14 @@ describe('commitChange', () => {
     writes.length = 0;
     const line = loaded.data.lines[54_321];
     const no = loaded.chunks.replace({ ...line, plan: line.plan + 1_000 });
-    expect(no).toBe(54);
+    expect(no).toBe(Math.floor(54_321 / CHUNK_SIZE));
     const r = await commitChange(db, { workbookId: big.workbook.id, chunks: [chunkRecord(big, loaded.chunks, no)] });
     expect(r.ok).toBe(true);
 
     const chunkWrites = writes.filter((w) => w.table === 'lineChunks');
     expect(chunkWrites).toHaveLength(1);
     expect(chunkWrites[0].type).toBe('put');
-    expect(chunkWrites[0].values.map((v) => (v as LineChunk).no)).toEqual([54]);
+    expect(chunkWrites[0].values.map((v) => (v as LineChunk).no)).toEqual([no]);
     expect((chunkWrites[0].values[0] as LineChunk).lines).toHaveLength(CHUNK_SIZE);
     expect(writes.filter((w) => w.table !== 'lineChunks').map((w) => `${w.table}:${w.type}:${w.values.length}`)).toEqual(['workbooks:put:1']);
 

@@ -29,11 +29,11 @@ describe('ChunkedLines packing', () => {
     { count: 1, nos: [0], sizes: [1] },
     { count: CHUNK_SIZE, nos: [0], sizes: [CHUNK_SIZE] },
     { count: CHUNK_SIZE + 1, nos: [0, 1], sizes: [CHUNK_SIZE, 1] },
-    { count: 2500, nos: [0, 1, 2], sizes: [1000, 1000, 500] },
+    { count: 2.5 * CHUNK_SIZE, nos: [0, 1, 2], sizes: [CHUNK_SIZE, CHUNK_SIZE, CHUNK_SIZE / 2] },
   ])('fromLines packs $count lines into chunks $nos, in order', ({ count, nos, sizes }) => {
     const all = lines(count);
     const c = ChunkedLines.fromLines(all);
-    expect(CHUNK_SIZE).toBe(1000);
+    expect(CHUNK_SIZE).toBe(100);
     expect(c.size).toBe(count);
     expect(c.chunkNos()).toEqual(nos);
     expect(nos.map((no) => c.lines(no).length)).toEqual(sizes);
@@ -72,7 +72,7 @@ describe('ChunkedLines edits', () => {
     // Chunk 2 still has room, so it wins over chunk 0.
     expect(c.add(line('y'))).toBe(2);
     const full = ChunkedLines.fromLines(lines(2 * CHUNK_SIZE));
-    full.remove('l1500');
+    full.remove(`l${1.5 * CHUNK_SIZE}`);
     expect(full.add(line('p'))).toBe(1);
     expect(full.add(line('q'))).toBe(2);
     expect(full.chunkNos()).toEqual([0, 1, 2]);
@@ -81,13 +81,13 @@ describe('ChunkedLines edits', () => {
   });
 
   it('replace keeps the chunk and the position, with the new object', () => {
-    const c = ChunkedLines.fromLines(lines(1500));
-    const edited = { ...line('l1200'), plan: 77 };
+    const c = ChunkedLines.fromLines(lines(1.5 * CHUNK_SIZE));
+    const edited = { ...line(`l${1.2 * CHUNK_SIZE}`), plan: 77 };
     expect(c.replace(edited)).toBe(1);
     const chunk = c.lines(1);
-    expect(chunk[200]).toBe(edited);
-    expect(chunk).toHaveLength(500);
-    expect(c.size).toBe(1500);
+    expect(chunk[0.2 * CHUNK_SIZE]).toBe(edited);
+    expect(chunk).toHaveLength(0.5 * CHUNK_SIZE);
+    expect(c.size).toBe(1.5 * CHUNK_SIZE);
   });
 
   it('replace of an unknown line adds it; add of a known line replaces it', () => {
@@ -100,14 +100,26 @@ describe('ChunkedLines edits', () => {
   });
 
   it('remove returns the chunk to rewrite; an emptied chunk yields no lines (delete the record)', () => {
-    const c = ChunkedLines.fromLines(lines(1001));
+    const c = ChunkedLines.fromLines(lines(CHUNK_SIZE + 1));
+    const last = `l${CHUNK_SIZE}`;
     expect(c.remove('nope')).toBeUndefined();
-    expect(c.remove('l1000')).toBe(1);
-    expect(c.remove('l1000')).toBeUndefined();
+    expect(c.remove(last)).toBe(1);
+    expect(c.remove(last)).toBeUndefined();
     expect(c.lines(1)).toEqual([]);
-    expect(c.chunkOf('l1000')).toBeUndefined();
-    expect(c.size).toBe(1000);
+    expect(c.chunkOf(last)).toBeUndefined();
+    expect(c.size).toBe(CHUNK_SIZE);
     expect(c.add(line('again'))).toBe(1);
+  });
+
+  it('keeps chunks stored larger than CHUNK_SIZE (an older size) as they are, and adds no line to them', () => {
+    const old = lines(10 * CHUNK_SIZE);
+    const c = new ChunkedLines([old]);
+    expect(c.replace({ ...old[7], plan: 5 })).toBe(0);
+    expect(c.lines(0)).toHaveLength(10 * CHUNK_SIZE);
+    expect(c.lines(0)[7].plan).toBe(5);
+    c.remove('l3');
+    expect(c.add(line('new'))).toBe(1);
+    expect(c.lines(0)).toHaveLength(10 * CHUNK_SIZE - 1);
   });
 
   it('lines(no) is a fresh copy each call', () => {
@@ -124,10 +136,11 @@ describe('ChunkedLines invariants', () => {
   type Op = { kind: 'add' | 'remove' | 'replace'; id: number; plan: number };
   const op: fc.Arbitrary<Op> = fc.record({
     kind: fc.constantFrom('add' as const, 'remove' as const, 'replace' as const),
-    id: fc.integer({ min: 0, max: 3200 }),
+    id: fc.integer({ min: 0, max: 3.2 * CHUNK_SIZE }),
     plan: fc.integer({ min: 0, max: 1_000_000 }),
   });
-  const start = fc.oneof(fc.integer({ min: 0, max: 2600 }), fc.constantFrom(999, 1000, 1001, 2000, 2999));
+  const C = CHUNK_SIZE;
+  const start = fc.oneof(fc.integer({ min: 0, max: 2.6 * C }), fc.constantFrom(C - 1, C, C + 1, 2 * C, 3 * C - 1));
 
   it('every line is in exactly one chunk, no chunk over CHUNK_SIZE, lines(no) matches a reference model', () => {
     fc.assert(

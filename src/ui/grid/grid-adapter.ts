@@ -91,6 +91,10 @@ export class BudgetGridAdapter {
       renderer: (instance: Handsontable.Core, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, cp: Handsontable.CellProperties) =>
         this.renderCell(instance, td, row, col, prop, value, cp),
       beforeChange: (changes, source) => this.onBeforeChange(changes, source),
+      beforeViewRender: (_forced, skip) => {
+        if (this.skipChangeRender) skip.skipRender = true;
+        this.skipChangeRender = false;
+      },
       beforePaste: (data) => this.onPaste(data),
       // Returning false cancels Handsontable's own fill (its types leave that out).
       beforeAutofill: (data, source, target) => this.onAutofill(data, source, target) as unknown as void,
@@ -338,6 +342,9 @@ export class BudgetGridAdapter {
 
   // ---- editing ------------------------------------------------------------------------------
 
+  /** Set while Handsontable is about to render a change the session applied (see onBeforeChange). */
+  private skipChangeRender = false;
+
   private onBeforeChange(changes: (CellChange | null)[], source: ChangeSource): boolean | void {
     const cells: PasteCell[] = [];
     for (let i = 0; i < changes.length; i++) {
@@ -349,6 +356,11 @@ export class BudgetGridAdapter {
       cells.push({ row, col: col as number, raw: next as string });
     }
     this.applyCells(cells);
+    // Handsontable renders the whole grid after a change even when every cell of it was cancelled, in
+    // the same task, before the edit's storage write and roll-up can be handled: the session's
+    // repaint paints the new values instead (at once for text, with the roll-up for amounts).
+    this.skipChangeRender = true;
+    queueMicrotask(() => (this.skipChangeRender = false));
     // After a fill-handle drag Handsontable stops listening to the keyboard, so Ctrl+Z right after
     // a fill would do nothing: take the keyboard back once the drag's mouse events are over.
     if (source === 'Autofill.fill') setTimeout(() => !this.hot.isDestroyed && this.focusGrid(), 0);
