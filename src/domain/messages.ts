@@ -704,6 +704,78 @@ export const IMPORT_READING_MESSAGES = {
   },
 } as const satisfies MessageTable;
 
+/** Codes from ./formula (reading a formula, its dependencies, its value in a cell). */
+export const FORMULA_MESSAGES = {
+  'formula.syntax': {
+    vi: 'Công thức viết chưa đúng ở ký tự {at} ("{text}"). Ví dụ hợp lệ: =2398*60% hoặc =DA3.TDA1*10%.',
+    en: 'The formula is not written correctly at character {at} ("{text}"). Valid examples: =2398*60% or =DA3.TDA1*10%.',
+  },
+  'formula.too-long': {
+    vi: 'Công thức dài quá {max} ký tự.',
+    en: 'The formula is longer than {max} characters.',
+  },
+  'formula.too-deep': {
+    vi: 'Công thức lồng quá nhiều dấu ngoặc.',
+    en: 'The formula nests too many parentheses.',
+  },
+  'formula.unknown-name': {
+    vi: '"{text}" không phải mã của mục nào hay tên của dòng nào trong sổ này.',
+    en: '"{text}" is not the code of an item or the label of a line in this workbook.',
+  },
+  'formula.unknown-function': {
+    vi: 'Không có hàm "{text}". Các hàm dùng được: SUM (TONG), ROUND, ROUNDUP, ROUNDDOWN, MIN, MAX, IF (NEU), ABS, AND, OR, NOT.',
+    en: 'There is no function "{text}". Functions you can use: SUM, ROUND, ROUNDUP, ROUNDDOWN, MIN, MAX, IF, ABS, AND, OR, NOT.',
+  },
+  'formula.unknown-field': {
+    vi: '"{text}" không phải cột có thể tham chiếu (Kế hoạch, Đã giải ngân, Dự kiến; với mục: thêm NSTW, NSĐP, ĐTPT, Sự nghiệp…).',
+    en: '"{text}" is not a column a formula can read (plan, disbursed, expectedRate; for items also central, local, investment, recurrent…).',
+  },
+  'formula.ambiguous-line': {
+    vi: 'Có nhiều dòng tên "{text}": hãy nhấp vào dòng muốn dùng khi đang sửa công thức, hoặc viết [mã mục / tên dòng].',
+    en: 'Several lines are labelled "{text}": click the line you mean while editing the formula, or write [item code / line label].',
+  },
+  'formula.no-self': {
+    vi: '[@…] chỉ dùng được trong ô của một dòng hoặc công thức cho cả cột.',
+    en: '[@…] can only be used in a line\'s cell or a column formula.',
+  },
+  'formula.arity': {
+    vi: 'Hàm {text} không nhận số đối số này.',
+    en: 'The function {text} does not take this number of arguments.',
+  },
+  'formula.cycle': {
+    vi: 'Công thức tạo vòng tham chiếu: {cells}. Ô không thể tính từ chính nó.',
+    en: 'The formula makes a circular reference: {cells}. A cell cannot be computed from itself.',
+  },
+  'formula.error.ref': {
+    vi: 'Công thức tham chiếu tới mục hoặc dòng đã bị xóa (#REF!). Hoàn tác việc xóa hoặc sửa công thức.',
+    en: 'The formula refers to an item or line that was deleted (#REF!). Undo the deletion or edit the formula.',
+  },
+  'formula.error.div0': {
+    vi: 'Công thức chia cho 0 (#DIV/0!).',
+    en: 'The formula divides by zero (#DIV/0!).',
+  },
+  'formula.error.value': {
+    vi: 'Công thức cho kết quả không phải là số (#VALUE!).',
+    en: 'The formula does not give a number (#VALUE!).',
+  },
+  'formula.error.num': {
+    vi: 'Công thức cho số không tính được (#NUM!), ví dụ lũy thừa quá lớn.',
+    en: 'The formula gives a number that cannot be computed (#NUM!), such as too large a power.',
+  },
+  'formula.error.cycle': {
+    vi: 'Ô này nằm trong hoặc phụ thuộc một vòng tham chiếu (#CYCLE!).',
+    en: 'This cell is in, or reads, a circular reference (#CYCLE!).',
+  },
+  'formula.error.not-a-number': {
+    vi: 'Công thức cho kết quả đúng/sai, không phải số tiền.',
+    en: 'The formula gives true/false, not an amount.',
+  },
+  'formula.error.too-large': {
+    vi: 'Kết quả công thức vượt quá 9.007.199.254.740.991 đồng.',
+    en: 'The formula\'s result exceeds 9,007,199,254,740,991 đồng.',
+  },
+} as const satisfies MessageTable;
+
 export const MESSAGES = {
   ...CHECK_MESSAGES,
   ...AMOUNT_MESSAGES,
@@ -717,6 +789,7 @@ export const MESSAGES = {
   ...IMPORT_MESSAGES,
   ...IMPORT_READING_MESSAGES,
   ...BACKUP_MESSAGES,
+  ...FORMULA_MESSAGES,
 } as const satisfies MessageTable;
 
 /** Every problem code the app can raise: a code not in the tables fails to compile. */

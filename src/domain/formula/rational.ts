@@ -1,0 +1,138 @@
+// Exact rational numbers for formulas on money: a numerator and a positive denominator in BigInt,
+// always in lowest terms. 0,1 + 0,2 is 3/10, never 0.30000000000000004; a result becomes a number
+// of đồng once, when it is written into its cell, by one rounding rule (roundTo).
+
+export interface Rational {
+  /** Numerator; carries the sign. */
+  readonly n: bigint;
+  /** Denominator, > 0. */
+  readonly d: bigint;
+}
+
+const ONE = 1n;
+export const ZERO: Rational = { n: 0n, d: ONE };
+
+function gcd(a: bigint, b: bigint): bigint {
+  if (a < 0n) a = -a;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+/** The rational n/d in lowest terms with a positive denominator; d must not be 0. */
+export function ratio(n: bigint, d: bigint = ONE): Rational {
+  if (d < 0n) {
+    n = -n;
+    d = -d;
+  }
+  if (d === ONE) return { n, d };
+  const g = gcd(n, d);
+  return g === ONE || g === 0n ? { n, d } : { n: n / g, d: d / g };
+}
+
+/** An integer (a safe integer number) as a rational. */
+export function fromInteger(v: number): Rational {
+  return { n: BigInt(v), d: ONE };
+}
+
+/**
+ * A finite number as the exact decimal it prints as (0.1 → 1/10, not the binary double nearest
+ * it): what a user typed and the app stored. Undefined for NaN and infinities.
+ */
+export function fromNumber(v: number): Rational | undefined {
+  if (!Number.isFinite(v)) return undefined;
+  if (Number.isSafeInteger(v)) return fromInteger(v);
+  return fromDecimal(String(v));
+}
+
+/** A decimal written with '.' and an optional exponent ("12.5", "-3", "1e-7"); undefined if not one. */
+export function fromDecimal(text: string): Rational | undefined {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const frac = m[3] ?? '';
+  let exp = Number(m[4] ?? 0) - frac.length;
+  if (Math.abs(exp) > 400) return undefined;
+  let n = BigInt((m[2] || '0') + frac);
+  if (m[1] === '-') n = -n;
+  let d = ONE;
+  if (exp >= 0) n *= 10n ** BigInt(exp);
+  else d = 10n ** BigInt(-exp);
+  return ratio(n, d);
+}
+
+export const add = (a: Rational, b: Rational): Rational =>
+  a.d === b.d ? ratio(a.n + b.n, a.d) : ratio(a.n * b.d + b.n * a.d, a.d * b.d);
+export const sub = (a: Rational, b: Rational): Rational => add(a, neg(b));
+export const mul = (a: Rational, b: Rational): Rational => ratio(a.n * b.n, a.d * b.d);
+export const neg = (a: Rational): Rational => ({ n: -a.n, d: a.d });
+/** a / b; undefined when b is zero. */
+export const div = (a: Rational, b: Rational): Rational | undefined => (b.n === 0n ? undefined : ratio(a.n * b.d, a.d * b.n));
+/** −1, 0 or 1 as a is below, equal to or above b. */
+export const compare = (a: Rational, b: Rational): number => {
+  const x = a.n * b.d;
+  const y = b.n * a.d;
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+export const isZero = (a: Rational): boolean => a.n === 0n;
+
+/** a raised to a whole power (negative powers invert); undefined for 0 to a negative power or a power past 1 000. */
+export function power(a: Rational, e: Rational): Rational | undefined {
+  if (e.d !== ONE || e.n > 1000n || e.n < -1000n) return undefined;
+  const k = e.n < 0n ? -e.n : e.n;
+  const r = ratio(a.n ** k, a.d ** k);
+  return e.n < 0n ? div({ n: ONE, d: ONE }, r) : r;
+}
+
+/** How a value is rounded to the places kept. */
+export type RoundingRule = 'half-away-from-zero' | 'half-even' | 'up' | 'down';
+
+/**
+ * a rounded to `decimals` decimal places (negative: to tens, hundreds…) by the rule: half away
+ * from zero unless another is chosen; "up" and "down" are away from and towards zero (as Excel's
+ * ROUNDUP and ROUNDDOWN). Exact.
+ */
+export function roundTo(a: Rational, decimals = 0, rule: RoundingRule = 'half-away-from-zero'): Rational {
+  const scale = decimals >= 0 ? ratio(10n ** BigInt(decimals)) : ratio(ONE, 10n ** BigInt(-decimals));
+  const x = mul(a, scale);
+  const negative = x.n < 0n;
+  const absN = negative ? -x.n : x.n;
+  let q = absN / x.d;
+  const r = absN - q * x.d;
+  if (r !== 0n) {
+    const twice = 2n * r;
+    if (rule === 'up') q += ONE;
+    else if (rule === 'half-away-from-zero' && twice >= x.d) q += ONE;
+    else if (rule === 'half-even' && (twice > x.d || (twice === x.d && q % 2n === ONE))) q += ONE;
+  }
+  return div(ratio(negative ? -q : q), scale)!;
+}
+
+/** The nearest double (for display and for columns that hold doubles). */
+export function toNumber(a: Rational): number {
+  if (a.d === ONE) return Number(a.n);
+  const i = a.n / a.d;
+  const r = a.n - i * a.d;
+  return Number(i) + Number(r) / Number(a.d);
+}
+
+/** The whole number a is, when it is one and safe as a double; undefined otherwise. */
+export function toSafeInteger(a: Rational): number | undefined {
+  if (a.d !== ONE) return undefined;
+  const v = Number(a.n);
+  return Number.isSafeInteger(v) && BigInt(v) === a.n ? v : undefined;
+}
+
+/** The exact decimal text of a (en digits, '.' for the point) when its denominator has only 2s and 5s, else up to `max` digits, rounded. */
+export function toDecimalText(a: Rational, max = 12): string {
+  let d = a.d;
+  let places = 0;
+  while (d % 10n === 0n) (d /= 10n), places++;
+  while (d % 2n === 0n) (d /= 2n), places++;
+  while (d % 5n === 0n) (d /= 5n), places++;
+  const digits = d === ONE ? places : max;
+  const r = roundTo(a, digits);
+  const negative = r.n < 0n;
+  const scaled = (negative ? -r.n : r.n) * 10n ** BigInt(digits) / r.d;
+  let s = scaled.toString().padStart(digits + 1, '0');
+  if (digits > 0) s = `${s.slice(0, -digits)}.${s.slice(-digits)}`.replace(/\.?0+$/, '');
+  return (negative && s !== '0' ? '-' : '') + s;
+}

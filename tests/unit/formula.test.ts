@@ -1,0 +1,300 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { formatFormula, formulaRefs, parseFormula, readStoredFormula, type FormulaNames } from '../../src/domain/formula/parse';
+import { amountInUnit, cellValueOf, evaluateFormula, rateAsFraction, type FormulaValue } from '../../src/domain/formula/evaluate';
+import { add, fromDecimal, fromInteger, mul, ratio, toDecimalText, type Rational } from '../../src/domain/formula/rational';
+import { planFormulas, type FormulaCell } from '../../src/domain/formula/graph';
+import { describeProblem } from '../../src/domain/messages';
+import type { AmountUnit, NumberLocale } from '../../src/domain/model';
+
+// A small workbook: items DA3 > DA3.TDA1, DA1; lines with labels (one label on two lines).
+const items: Record<string, { code: string; parent: string | null }> = {
+  i3: { code: 'DA3', parent: null },
+  i31: { code: 'DA3.TDA1', parent: 'i3' },
+  i1: { code: 'DA1', parent: null },
+};
+const lines: Record<string, { label: string; item: string }> = {
+  l1: { label: 'Trung tâm Y tế huyện', item: 'i31' },
+  l2: { label: 'Xã A', item: 'i31' },
+  l3: { label: 'Xã A', item: 'i1' },
+  l4: { label: 'Phòng LĐTBXH', item: 'i1' },
+};
+const names: FormulaNames = {
+  itemByCode: (code) => Object.entries(items).find(([, v]) => v.code === code)?.[0] ?? null,
+  linesByLabel: (label, item) => Object.entries(lines).filter(([, v]) => v.label === label && (!item || v.item === item)).map(([k]) => k),
+  lineItem: (id) => lines[id]?.item ?? null,
+  itemCode: (id) => items[id]?.code ?? null,
+  lineLabel: (id) => lines[id]?.label ?? null,
+};
+
+const read = (text: string, locale: NumberLocale = 'vi', hasSelf = true) => parseFormula(text, { locale, names, hasSelf });
+const value = (text: string, locale: NumberLocale = 'vi', refs: Record<string, Rational> = {}): FormulaValue => {
+  const p = read(text, locale);
+  if (!p.ok) throw new Error(describeProblem(p.error, 'en'));
+  return evaluateFormula(p.value.expr, (r) => refs[r.kind === 'self' ? `@${r.field}` : r.kind === 'total' ? `total.${r.field}` : `${r.id}.${r.field}`] ?? { error: 'ref' });
+};
+const dec = (v: FormulaValue) => (typeof v === 'object' && 'n' in v ? toDecimalText(v) : v);
+
+describe('reading formulas', () => {
+  it.each([
+    ['=100+250', 'vi', '350'],
+    ['=2398*60%', 'vi', '1438.8'],
+    ['=2398*0,6', 'vi', '1438.8'],
+    ['=2398*0.6', 'en', '1438.8'],
+    ['=2398*0,6', 'en', '1438.8'],
+    ['=2398*0.6', 'vi', '1438.8'],
+    ['=1.500*2', 'vi', '3000'],
+    ['=1.500.000,5*2', 'vi', '3000001'],
+    ['=0,1+0,2', 'vi', '0.3'],
+    ['=0.1+0.2', 'en', '0.3'],
+    ['=2+3*4', 'en', '14'],
+    ['=(2+3)*4', 'en', '20'],
+    ['=-2^2', 'en', '4'],
+    ['=2^3^2', 'en', '64'],
+    ['=10/4', 'en', '2.5'],
+    ['=50%+5%', 'en', '0.55'],
+    ['=SUM(1, 2, 3)', 'en', '6'],
+    ['=SUM(1,5; 2)', 'vi', '3.5'],
+    ['=TONG(1; 2; 3)', 'vi', '6'],
+    ['=ROUND(2.5)', 'en', '3'],
+    ['=ROUND(-2.5)', 'en', '-3'],
+    ['=ROUND(1234.5678, 2)', 'en', '1234.57'],
+    ['=ROUND(1234, -2)', 'en', '1200'],
+    ['=LAMTRON(2,45; 1)', 'vi', '2.5'],
+    ['=ROUNDUP(2.01)', 'en', '3'],
+    ['=ROUNDDOWN(-2.99)', 'en', '-2'],
+    ['=MIN(3, 1, 2)', 'en', '1'],
+    ['=MAX(3, 1, 2)', 'en', '3'],
+    ['=IF(2>1, 10, 20)', 'en', '10'],
+    ['=NEU(2<1; 10; 20)', 'vi', '20'],
+    ['=IF(1=1, 5, 1/0)', 'en', '5'],
+    ['=ABS(-7)', 'en', '7'],
+    ['=3×4', 'vi', '12'],
+  ] as const)('%s (%s) = %s', (text, locale, want) => {
+    expect(dec(value(text, locale))).toBe(want);
+  });
+
+  it('compares and combines truth values', () => {
+    expect(value('=AND(1<2, 2<=2, NOT(3<>3))', 'en')).toBe(true);
+    expect(value('=OR(1>2, 2>=3)', 'en')).toBe(false);
+  });
+
+  it('divides by zero into an error value, not a crash', () => {
+    expect(value('=1/0', 'en')).toEqual({ error: 'div0' });
+    expect(value('=1/(2-2)+5', 'en')).toEqual({ error: 'div0' });
+  });
+
+  it('reads items by code, lines by label, and the own line', () => {
+    const refs = { 'i31.plan': fromInteger(2000), 'i31.disbursed': fromInteger(500), 'l1.plan': fromInteger(700), '@plan': fromInteger(80), 'total.plan': fromInteger(9000) };
+    expect(dec(value('=DA3.TDA1*10%', 'vi', refs))).toBe('200');
+    expect(dec(value('=DA3.TDA1.disbursed', 'vi', refs))).toBe('500');
+    expect(dec(value('=[DA3.TDA1].Đã giải ngân/2', 'vi', refs))).toBe('250');
+    expect(dec(value('=[Trung tâm Y tế huyện].plan + 1', 'vi', refs))).toBe('701');
+    expect(dec(value('=[Trung tâm Y tế huyện]', 'vi', refs))).toBe('700');
+    expect(dec(value('=[@Kế hoạch]*1,05', 'vi', refs))).toBe('84');
+    expect(dec(value('=TONG.plan', 'vi', refs))).toBe('9000');
+  });
+
+  it('tells a label shared by lines from one that is not, and reads it within an item', () => {
+    const p = read('=[Xã A]');
+    expect(p.ok || p.error.code).toBe('formula.ambiguous-line');
+    const q = read('=[DA3.TDA1 / Xã A]');
+    expect(q.ok && formulaRefs(q.value.expr)).toEqual([{ kind: 'line', id: 'l2', field: 'plan' }]);
+  });
+
+  it.each([
+    ['=2398*', 'formula.syntax'],
+    ['=(1+2', 'formula.syntax'],
+    ['=1+2)', 'formula.syntax'],
+    ['=FOO(1)', 'formula.unknown-function'],
+    ['=DA9*2', 'formula.unknown-name'],
+    ['=[Không có dòng này]', 'formula.unknown-name'],
+    ['=[DA3.TDA1].tiền', 'formula.unknown-field'],
+    ['=ROUND(1, 2, 3)', 'formula.arity'],
+    ['=IF(1)', 'formula.arity'],
+    ['=1 $ 2', 'formula.syntax'],
+    ['=((…70 levels…))', 'formula.too-deep'],
+    ['=1+1+… 10 000 characters', 'formula.too-long'],
+  ])('refuses %s with %s, and says it in both languages', (label, code) => {
+    const text = label.startsWith('=((') ? '=' + '('.repeat(70) + '1' + ')'.repeat(70) : label.startsWith('=1+1+') ? '=' + '1+'.repeat(5000) + '1' : label;
+    const p = read(text, 'en');
+    expect(p.ok).toBe(false);
+    if (p.ok) return;
+    expect(p.error.code).toBe(code);
+    expect(describeProblem(p.error, 'vi')).not.toMatch(/mã lỗi/);
+    expect(describeProblem(p.error, 'en')).not.toMatch(/error code/);
+  });
+
+  it('refuses [@…] outside a line', () => {
+    const p = parseFormula('=[@plan]*2', { locale: 'en', names, hasSelf: false });
+    expect(!p.ok && p.error.code).toBe('formula.no-self');
+  });
+
+  it('evaluates a 4 000-term chain without running out of stack', () => {
+    expect(dec(value('=' + '1+'.repeat(4000) + '1', 'en'))).toBe('4001');
+  });
+});
+
+describe('writing formulas back', () => {
+  it('stores references by id and shows them by their current names', () => {
+    const p = read('=[Trung tâm Y tế huyện].Đã giải ngân + DA3.TDA1*10% - [DA3.TDA1 / Xã A]');
+    expect(p.ok).toBe(true);
+    if (!p.ok) return;
+    const stored = formatFormula(p.value.expr, { kind: 'stored' });
+    expect(stored).toBe('=[#line:l1].disbursed + [#item:i31]*10% - [#line:l2]');
+    const again = readStoredFormula(stored);
+    expect(again.ok && formatFormula(again.value.expr, { kind: 'stored' })).toBe(stored);
+    expect(formatFormula(p.value.expr, { kind: 'shown', locale: 'vi', names })).toBe('=[Trung tâm Y tế huyện].Đã giải ngân + DA3.TDA1*10% - [DA3.TDA1 / Xã A]');
+    expect(formatFormula(p.value.expr, { kind: 'shown', locale: 'en', names })).toBe('=[Trung tâm Y tế huyện].disbursed + DA3.TDA1*10% - [DA3.TDA1 / Xã A]');
+  });
+
+  it('follows a renamed item and shows a deleted one as #REF!', () => {
+    const p = readStoredFormula('=[#item:i31]*2 + [#line:gone]');
+    expect(p.ok).toBe(true);
+    if (!p.ok) return;
+    const renamed: FormulaNames = { ...names, itemCode: (id) => (id === 'i31' ? 'DA3.TDA2' : names.itemCode(id)) };
+    expect(formatFormula(p.value.expr, { kind: 'shown', locale: 'vi', names: renamed })).toBe('=DA3.TDA2*2 + #REF!');
+  });
+
+  it('writes vi decimals and argument separators for a vi reader', () => {
+    const p = read('=ROUND(2398,5*0,6; 0)');
+    expect(p.ok && formatFormula(p.value.expr, { kind: 'shown', locale: 'vi', names })).toBe('=ROUND(2398,5*0,6; 0)');
+    expect(p.ok && formatFormula(p.value.expr, { kind: 'stored' })).toBe('=ROUND(2398.5*0.6, 0)');
+  });
+
+  it('keeps the meaning through show → read for random formulas', () => {
+    const leaf = fc.oneof(
+      fc.integer({ min: 0, max: 10 ** 9 }).map(String),
+      fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 99 })).map(([a, b]) => `${a}.${b}`),
+      fc.constantFrom('DA3.TDA1', '[Trung tâm Y tế huyện]', 'DA1.disbursed', '[@plan]'),
+    );
+    const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
+      e: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        fc.tuple(tie('e'), fc.constantFrom('+', '-', '*', '/'), tie('e')).map(([a, op, b]) => `${a}${op}${b}`),
+        tie('e').map((a) => `(${a})`),
+        tie('e').map((a) => `-${a}`),
+        tie('e').map((a) => `${a}%`),
+        fc.tuple(tie('e'), tie('e')).map(([a, b]) => `MAX(${a}, ${b})`),
+      ),
+    })).e;
+    const refs = { 'i31.plan': fromInteger(2000), 'i1.disbursed': fromInteger(300), 'l1.plan': fromInteger(700), '@plan': fromInteger(80) };
+    fc.assert(
+      fc.property(expr, fc.constantFrom<NumberLocale>('vi', 'en'), (text, locale) => {
+        const p = read('=' + text, 'en');
+        if (!p.ok) return;
+        const shown = formatFormula(p.value.expr, { kind: 'shown', locale, names });
+        const q = read(shown, locale);
+        expect(q.ok).toBe(true);
+        if (!q.ok) return;
+        const ev = (e: typeof p.value.expr) => dec(evaluateFormula(e, (r) => refs[r.kind === 'self' ? `@${r.field}` : `${(r as { id: string }).id}.${r.field}`] ?? { error: 'ref' }));
+        expect(ev(q.value.expr)).toEqual(ev(p.value.expr));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('a formula into its cell', () => {
+  it('rounds money once, half away from zero, in the unit typed', () => {
+    expect(cellValueOf(fromDecimal('1438.8')!, 'amount', 'dong')).toEqual({ ok: true, value: 1439 });
+    expect(cellValueOf(fromDecimal('-2.5')!, 'amount', 'dong')).toEqual({ ok: true, value: -3 });
+    expect(cellValueOf(fromDecimal('2.5')!, 'amount', 'dong', 'half-even')).toEqual({ ok: true, value: 2 });
+    expect(cellValueOf(fromDecimal('1438.8')!, 'amount', 'trieu')).toEqual({ ok: true, value: 1_438_800_000 });
+    expect(cellValueOf(fromDecimal('0.55')!, 'rate', 'dong')).toEqual({ ok: true, value: 55 });
+    expect(cellValueOf(true, 'amount', 'dong')).toEqual({ ok: false, error: 'not-a-number' });
+    expect(cellValueOf(fromDecimal('1e20')!, 'amount', 'dong')).toEqual({ ok: false, error: 'too-large' });
+    expect(cellValueOf({ error: 'ref' }, 'amount', 'dong')).toEqual({ ok: false, error: 'ref' });
+  });
+
+  it('reads amounts in the unit exactly and rates as fractions', () => {
+    expect(toDecimalText(amountInUnit(1_234_567, 'trieu'))).toBe('1.234567');
+    expect(toDecimalText(rateAsFraction(43.6)!)).toBe('0.436');
+  });
+
+  it('equals the same computation by hand in integers, for amounts up to 10^15 đồng', () => {
+    // share = round(a × p / 10 000) for a rate p in hundredths of a percent; total = share + b.
+    const units: AmountUnit[] = ['dong', 'nghin', 'trieu', 'ty'];
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }),
+        fc.bigInt({ min: 0n, max: 10n ** 15n }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.constantFrom(...units),
+        (a, b, p, unit) => {
+          const exp = { dong: 0n, nghin: 3n, trieu: 6n, ty: 9n }[unit];
+          const scale = 10n ** exp;
+          const refs = { 'i31.plan': amountInUnit(Number(a), unit), 'l1.plan': amountInUnit(Number(b), unit) };
+          const pct = `${Math.floor(p / 100)}.${String(p % 100).padStart(2, '0')}`;
+          const got = value(`=DA3.TDA1*${pct}% + [Trung tâm Y tế huyện]`, 'en', refs);
+          // By hand: (a·p + b·10 000) / 10 000 đồng, rounded half away from zero.
+          const num = a * BigInt(p) + b * 10_000n;
+          const q = num / 10_000n;
+          const r = num - q * 10_000n;
+          const abs = r < 0n ? -r : r;
+          const want = abs * 2n >= 10_000n ? q + (num < 0n ? -1n : 1n) : q;
+          expect(cellValueOf(got, 'amount', unit)).toEqual({ ok: true, value: Number(want) });
+          void scale;
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('adds exactly where binary floating point does not', () => {
+    const v = add(ratio(1n, 10n), ratio(2n, 10n));
+    expect(toDecimalText(v)).toBe('0.3');
+    expect(toDecimalText(mul(fromDecimal('2398')!, fromDecimal('0.6')!))).toBe('1438.8');
+  });
+});
+
+describe('dependencies through the tree', () => {
+  const tree = {
+    items: Object.keys(items),
+    itemParent: (id: string) => items[id]?.parent ?? null,
+    lineItem: (id: string) => lines[id]?.item ?? null,
+  };
+  const cell = (line: string, field: FormulaCell['field'], text: string): FormulaCell => {
+    const p = read(text, 'en');
+    if (!p.ok) throw new Error(p.error.code);
+    return { line, field, refs: formulaRefs(p.value.expr) };
+  };
+
+  it('orders formulas after what they read, by levels', () => {
+    const plan = planFormulas(
+      [cell('l4', 'plan', '=DA3.TDA1*10%'), cell('l1', 'plan', '=[Xã A].plan*2'.replace('[Xã A]', '[DA3.TDA1 / Xã A]')), cell('l2', 'expectedRate', '=50%')],
+      tree,
+    );
+    expect(plan.cycles).toEqual([]);
+    const at = (k: string) => plan.order.indexOf(k);
+    expect(at('l1:plan')).toBeLessThan(at('l4:plan'));
+    expect(plan.levels[at('l1:plan')]).toBe(0);
+    expect(plan.levels[at('l4:plan')]).toBe(1);
+    expect(plan.staleAfter([{ line: 'l2', field: 'plan' }])).toEqual(['l1:plan', 'l4:plan']);
+    expect(plan.staleAfter([{ line: 'l3', field: 'plan' }])).toEqual([]);
+  });
+
+  it('names a cycle through an item total: a line reading its own item', () => {
+    const plan = planFormulas([cell('l1', 'plan', '=DA3*10%')], tree);
+    expect(plan.cycles).toEqual([['l1:plan']]);
+    expect(plan.inCycle.has('l1:plan')).toBe(true);
+    expect(plan.order).toEqual([]);
+  });
+
+  it('names a cycle across lines, and marks what reads it', () => {
+    const plan = planFormulas(
+      [cell('l1', 'plan', '=[Phòng LĐTBXH]+1'), cell('l4', 'plan', '=[Trung tâm Y tế huyện]*2'), cell('l3', 'disbursed', '=[Trung tâm Y tế huyện]')],
+      tree,
+    );
+    expect(plan.cycles.length).toBe(1);
+    expect([...plan.cycles[0]].sort()).toEqual(['l1:plan', 'l4:plan']);
+    expect(plan.inCycle.has('l3:disbursed')).toBe(true);
+    expect(plan.order).toEqual([]);
+  });
+
+  it("lets a line's disbursed read its own item's plan: the plan does not sum disbursements", () => {
+    const plan = planFormulas([cell('l1', 'disbursed', '=DA3*10%')], tree);
+    expect(plan.cycles).toEqual([]);
+  });
+});
