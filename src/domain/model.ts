@@ -94,6 +94,8 @@ export interface Workbook {
   placesIllustrative?: boolean;
   /** The administration the plan belongs to and how its reports are headed and signed. */
   office?: OfficeInfo;
+  /** Column formulas for every line whose items set none. */
+  columnFormulas?: Partial<Record<FormulaField, CellFormula>>;
   /** Unknown fields from newer versions are kept, never dropped. */
   [extra: string]: unknown;
 }
@@ -138,6 +140,8 @@ export interface TreeNode {
   stated?: StatedFigures;
   /** Notes (ghi chú) on the item's cells, by grid column key. */
   notes?: CellNotes;
+  /** Column formulas for the lines below this item (the nearest item's formula applies). */
+  columnFormulas?: Partial<Record<FormulaField, CellFormula>>;
 }
 
 /** Notes a user wrote on cells of a row, by grid column key ("plan", "name" …). */
@@ -179,6 +183,22 @@ export interface Line {
   allocation?: { ruleId: Id; key: string };
   /** Notes (ghi chú) on the line's cells, by grid column key. */
   notes?: CellNotes;
+  /** Formulas typed into the line's cells; the cell's field holds the value last computed. */
+  formulas?: Partial<Record<FormulaField, CellFormula>>;
+  /** Cells where a value was typed over the column formula that applies to them (marked in the grid). */
+  typedOver?: FormulaField[];
+}
+
+/** The fields of a line a formula may compute. */
+export type FormulaField = 'plan' | 'disbursed' | 'expectedRate';
+
+/**
+ * A formula as stored: its text with references by record id (domain/formula/parse, "stored"
+ * style) and the amount unit it was typed in (its numbers and amount references are in that unit).
+ */
+export interface CellFormula {
+  text: string;
+  unit: AmountUnit;
 }
 
 /** The baseline (the plan being worked on), a named variant, or a frozen version. */

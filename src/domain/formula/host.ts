@@ -1,0 +1,54 @@
+// A formula host over plan columns and their roll-up: what the worker holds, and what tests and the
+// command line build from line records. Reading is by record id through two index maps; writing
+// applies column edits and asks for the roll-up again (the worker passes its incremental update).
+
+import type { FormulaField } from '../model';
+import type { ColumnEdit, PlanColumns, Rollup } from '../rollup';
+import { applyColumnEdits, rollUp } from '../rollup';
+import type { FormulaHost, FormulaValueOut } from './book';
+import type { ItemRefField } from './parse';
+
+const COLUMN: Record<FormulaField, 'plan' | 'disbursed' | 'expected'> = { plan: 'plan', disbursed: 'disbursed', expectedRate: 'expected' };
+
+/** The column edits that write formula results. */
+export function formulaEdits(results: readonly FormulaValueOut[], lineIndex: ReadonlyMap<string, number>): ColumnEdit[] {
+  const out: ColumnEdit[] = [];
+  for (const r of results) {
+    const i = lineIndex.get(r.line);
+    if (i !== undefined) out.push({ line: i, field: COLUMN[r.field], value: r.value });
+  }
+  return out;
+}
+
+/**
+ * A host on columns: `update` applies edits and returns the roll-up after them (by default a full
+ * roll-up; the worker passes its incremental one). `rollup()` gives the roll-up after the last write.
+ */
+export function columnsHost(
+  cols: PlanColumns,
+  first: Rollup,
+  lineIndex: ReadonlyMap<string, number>,
+  nodeIndex: ReadonlyMap<string, number>,
+  update: (edits: ColumnEdit[]) => Rollup = (edits) => {
+    applyColumnEdits(cols, edits);
+    return rollUp(cols);
+  },
+): FormulaHost & { rollup(): Rollup } {
+  let r = first;
+  return {
+    lineValue(id, field) {
+      const i = lineIndex.get(id);
+      if (i === undefined) return undefined;
+      const v = cols[COLUMN[field]][i];
+      return field === 'expectedRate' && Number.isNaN(v) ? null : v;
+    },
+    itemFigure(id: string | null, field: ItemRefField) {
+      const k = id === null ? r.nodeCount : nodeIndex.get(id);
+      return k === undefined ? undefined : r[field][k];
+    },
+    write(results) {
+      r = update(formulaEdits(results, lineIndex));
+    },
+    rollup: () => r,
+  };
+}
