@@ -46,7 +46,12 @@ export interface WorkbookSettings {
   asOf: string | null;
   /** How lines are projected to year end (absent in older workbooks = the defaults). */
   projection?: ProjectionSettings;
+  /** How a formula's result is rounded into its cell (absent = half away from zero). */
+  formulaRounding?: RoundingRule;
 }
+
+/** How a value is rounded to the places kept: half away from zero (the default), half to even, away from zero, towards zero. */
+export type RoundingRule = 'half-away-from-zero' | 'half-even' | 'up' | 'down';
 
 /** How a line's year-end disbursement is projected (see domain/projection.ts). */
 export type ProjectionMethod = 'expected' | 'linear' | 'backloaded' | 'custom' | 'lastYear';

@@ -13,6 +13,10 @@ import { CAPITAL_LABELS, SOURCE_LABELS } from '../domain/cell-input';
 import { statedForYear } from '../domain/edit';
 import { writePhrase } from '../domain/messages';
 import { dataCellRef, tableUnitLine, type Table, type TableCell, type TableRow } from './export-table';
+import { UNIT_EXPONENT } from '../domain/amount';
+import type { CellFormula, FormulaField } from '../domain/model';
+import { columnFormulaLookup, formulaOf } from '../domain/formula/book';
+import { formatFormula, readStoredFormula, type Ref } from '../domain/formula/parse';
 
 /** A plan ready to export: the tree in display order, the lines sorted as the grid shows them, and
  * the roll-up of exactly those lines. */
@@ -79,6 +83,11 @@ function notesOf(notes: CellNotes | undefined): Pick<TableRow, 'notes'> {
   for (const [key, text] of Object.entries(notes)) if (COL[key] !== undefined) out[COL[key]] = text;
   return Object.keys(out).length ? { notes: out } : {};
 }
+
+/** The export column of each figure a formula may read (others have none: such a formula exports as its value). */
+const SHEET_COLUMN: Partial<Record<Ref['field'], string>> = {
+  plan: 'plan', disbursed: 'disbursed', expectedRate: 'expected', projected: 'projected', unspent: 'unspent', requiredLocal: 'requiredLocal',
+};
 
 /** Columns whose parent and total cells sum the rows below them. */
 const SUMMED = ['plan', 'disbursed', 'projected', 'unspent', 'requiredLocal'] as const;
@@ -158,6 +167,47 @@ export function planTable(view: PlanView, settings: ExportSettings = DEFAULT_EXP
     cells[COL.rate] = rateCell(rowIndex, r.plan[k], r.disbursed[k]);
   };
 
+  const lineRowIndex = (i: number) => rowOf[lineNode[i]] + 1 + i - first[lineNode[i]];
+  const lineIndex = new Map(lines.map((l, i) => [l.id, i]));
+  const columnFormula = columnFormulaLookup({ workbook: wb, nodes: tree.nodes });
+  const exponentT = UNIT_EXPONENT[settings.unit];
+  /**
+   * A line's formula as a spreadsheet formula over the exported cells, rounded as the app rounds
+   * (to the đồng, or to hundredths of a percent); null when it reads a figure the sheet has no
+   * column for, or a record not in it: the cell then holds the value alone.
+   */
+  const sheetFormula = (i: number, field: FormulaField, formula: CellFormula): string | null => {
+    const parsed = readStoredFormula(formula.text);
+    if (!parsed.ok) return null;
+    const exponentU = UNIT_EXPONENT[formula.unit];
+    let missing = false;
+    const cell = (r: Ref): string => {
+      const row =
+        r.kind === 'self' ? lineRowIndex(i)
+        : r.kind === 'line' ? (lineIndex.has(r.id) && lineNode[lineIndex.get(r.id)!] >= 0 ? lineRowIndex(lineIndex.get(r.id)!) : undefined)
+        : r.kind === 'total' ? totalRow
+        : tree.indexOf.has(r.id) ? rowOf[tree.indexOf.get(r.id)!] : undefined;
+      const key = SHEET_COLUMN[r.field];
+      if (row === undefined || key === undefined) {
+        missing = true;
+        return '0';
+      }
+      const a = ref(row, key);
+      // Amounts are written in the sheet's unit; the formula reads them in the unit it was typed in.
+      return r.field === 'expectedRate' || exponentT === exponentU ? a : `(${a}*1E${exponentT - exponentU})`;
+    };
+    const text = formatFormula(parsed.value.expr, { kind: 'sheet', cell }).slice(1);
+    if (missing) return null;
+    if (field === 'expectedRate') return `ROUND(${text},4)`;
+    return exponentT === exponentU ? `ROUND(${text},${exponentT})` : `ROUND((${text})*1E${exponentU - exponentT},${exponentT})`;
+  };
+  const withFormula = (i: number, field: FormulaField, plain: TableCell): TableCell => {
+    const f = formulaOf(lines[i], field, columnFormula);
+    const formula = f && lineNode[i] >= 0 ? sheetFormula(i, field, f.formula) : null;
+    if (formula === null || plain === null || typeof plain !== 'object' || 'date' in plain || 'formula' in plain) return plain;
+    return 'amount' in plain ? { formula, amount: plain.amount } : { formula, percent: plain.percent };
+  };
+
   const rows: TableRow[] = [];
   const blank = (): TableCell[] => PLAN_EXPORT_COLUMNS.map(() => null);
   for (let k = 0; k < nodeCount; k++) {
@@ -188,11 +238,11 @@ export function planTable(view: PlanView, settings: ExportSettings = DEFAULT_EXP
     cells[COL.source] = SOURCE_LABELS[lang][l.source];
     cells[COL.capital] = CAPITAL_LABELS[lang][l.capital];
     cells[COL.vintage] = l.vintage;
-    cells[COL.plan] = { amount: l.plan };
-    cells[COL.disbursed] = { amount: l.disbursed };
+    cells[COL.plan] = withFormula(i, 'plan', { amount: l.plan });
+    cells[COL.disbursed] = withFormula(i, 'disbursed', { amount: l.disbursed });
     cells[COL.asOf] = l.asOf === null ? null : { date: l.asOf };
     cells[COL.rate] = { percent: rateOf(l.disbursed, l.plan) };
-    cells[COL.expected] = l.expectedRate === null ? null : { percent: l.expectedRate, decimals: 4 };
+    cells[COL.expected] = withFormula(i, 'expectedRate', l.expectedRate === null ? null : { percent: l.expectedRate, decimals: 4 });
     cells[COL.projected] = { amount: r.lineProjected[i] };
     cells[COL.unspent] = { amount: r.lineUnspent[i] };
     cells[COL.requiredLocal] = r.lineRequired[i] ? { amount: r.lineRequired[i] } : null;

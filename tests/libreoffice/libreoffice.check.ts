@@ -3,7 +3,9 @@
 //    CSV: its parent and total rows equal the engine's figures to the đồng. A copy whose cached
 //    values are all wrong proves the figures come from LibreOffice's own recalculation.
 // 2. A note on a cell, exported as an .xlsx comment, is read by LibreOffice as that cell's comment.
-// 3. LibreOffice turns a Vietnamese-layout CSV (vi-VN numbers) into an .xlsx, kept as an import
+// 3. The demo with line formulas and a column formula, exported: LibreOffice recalculates every
+//    formula cell to the value the app computed, to the đồng (and to the hundredth of a percent).
+// 4. LibreOffice turns a Vietnamese-layout CSV (vi-VN numbers) into an .xlsx, kept as an import
 //    fixture (tests/fixtures/import/libreoffice-vi-layout.xlsx); its numbers are numbers.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import { buildDemoWorkbook } from '../../src/domain/demo';
 import { planTable, planViewOf, type PlanView } from '../../src/io/export-plan';
 import { writeTableXlsx } from '../../src/io/export-xlsx';
 import { FIRST_DATA_ROW, type Table } from '../../src/io/export-table';
+import { demoWithFormulas } from '../fixtures/demo-formulas';
 
 const SOFFICE = process.env.SOFFICE_PATH || 'soffice';
 const SOURCE_CSV = 'tests/fixtures/import/libreoffice-vi-layout.csv';
@@ -94,6 +97,30 @@ describe('LibreOffice Calc', () => {
       expect(parseFloat(total[9])).toBeCloseTo((3_709.04 / 13_819) * 100, 10);
       expect(Number(total[15])).toBe(427);
     }
+  });
+
+  it('recalculates the formulas of lines to the values the app computed', async () => {
+    const view = planViewOf(demoWithFormulas());
+    const table = planTable(view);
+    // Every cached value wrong: only LibreOffice's own recalculation can give the app's figures.
+    const stale: Table = {
+      ...table,
+      rows: table.rows.map((r) => ({ ...r, cells: r.cells.map((c) => (c && typeof c === 'object' && 'formula' in c ? { ...c, amount: c.amount === undefined ? undefined : 1, percent: c.percent === undefined ? undefined : 1 } : c)) })),
+    };
+    const rows = libreOfficeCsv('formulas', await writeTableXlsx(stale));
+    let checked = 0;
+    table.rows.forEach((r, i) => {
+      if (r.kind !== 'line') return;
+      r.cells.forEach((c, col) => {
+        if (!c || typeof c !== 'object' || !('formula' in c)) return;
+        const text = rows[FIRST_DATA_ROW - 1 + i][col];
+        if (c.amount !== undefined) expect(Math.round(Number(text) * 1e6), `row ${i} col ${col}: ${c.formula}`).toBe(c.amount);
+        else expect(Math.round(parseFloat(text) * 100) / 100, `row ${i} col ${col}: ${c.formula}`).toBe(c.percent);
+        checked++;
+      });
+    });
+    // The line reading DA3.TDA1, and the expected rate of every line but the one typed over.
+    expect(checked).toBe(1 + view.lines.length - 1);
   });
 
   it('reads a note exported on a cell as that cell’s comment', async () => {

@@ -179,7 +179,7 @@ describe('writing formulas back', () => {
         fc.tuple(tie('e'), tie('e')).map(([a, b]) => `MAX(${a}, ${b})`),
       ),
     })).e;
-    const refs = { 'i31.plan': fromInteger(2000), 'i1.disbursed': fromInteger(300), 'l1.plan': fromInteger(700), '@plan': fromInteger(80) };
+    const refs: Record<string, Rational> = { 'i31.plan': fromInteger(2000), 'i1.disbursed': fromInteger(300), 'l1.plan': fromInteger(700), '@plan': fromInteger(80) };
     fc.assert(
       fc.property(expr, fc.constantFrom<NumberLocale>('vi', 'en'), (text, locale) => {
         const p = read('=' + text, 'en');

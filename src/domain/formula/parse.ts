@@ -467,8 +467,14 @@ function build(tokens: Token[], ctx: ParseContext, src: string): Expr | Failure 
 // ---------------------------------------------------------------------------------------------
 // Writing back
 
-/** How a formula is written: stored (ids, en numbers) or shown to a user (names, their numbers). */
-export type FormulaStyle = { kind: 'stored' } | { kind: 'shown'; locale: NumberLocale; names: FormulaNames };
+/**
+ * How a formula is written: stored (ids, en numbers), shown to a user (names, their numbers), or
+ * for a spreadsheet (each reference as the text `cell` gives, e.g. an A1 address; en numbers).
+ */
+export type FormulaStyle =
+  | { kind: 'stored' }
+  | { kind: 'shown'; locale: NumberLocale; names: FormulaNames }
+  | { kind: 'sheet'; cell: (ref: Ref) => string };
 
 const BINARY_TEXT: Record<BinaryOp, string> = { '+': '+', '-': '-', '*': '*', '/': '/', '^': '^', '=': '=', '<>': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 const REF_ERROR = '#REF!';
@@ -501,7 +507,7 @@ export function formatFormula(expr: Expr, style: FormulaStyle): string {
         out.push(e.v ? 'TRUE' : 'FALSE');
         break;
       case 'ref':
-        out.push(refText(e.ref, style));
+        out.push(style.kind === 'sheet' ? style.cell(e.ref) : refText(e.ref, style));
         break;
       case 'neg':
         out.push('-');
@@ -535,7 +541,7 @@ export function formatFormula(expr: Expr, style: FormulaStyle): string {
   return '=' + out.join('');
 }
 
-function refText(ref: Ref, style: FormulaStyle): string {
+function refText(ref: Ref, style: Exclude<FormulaStyle, { kind: 'sheet' }>): string {
   const vi = style.kind === 'shown' && style.locale === 'vi';
   const fieldName = (f: LineRefField | ItemRefField) => (vi ? FIELD_TEXT_VI[f] : FIELD_TEXT[f]);
   const suffix = (f: LineRefField | ItemRefField) => (f === 'plan' ? '' : '.' + fieldName(f));

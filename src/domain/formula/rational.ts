@@ -82,8 +82,6 @@ export function power(a: Rational, e: Rational): Rational | undefined {
   return e.n < 0n ? div({ n: ONE, d: ONE }, r) : r;
 }
 
-/** How a value is rounded to the places kept. */
-export type RoundingRule = 'half-away-from-zero' | 'half-even' | 'up' | 'down';
 
 /**
  * a rounded to `decimals` decimal places (negative: to tens, hundreds…) by the rule: half away
