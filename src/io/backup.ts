@@ -12,6 +12,8 @@ import { CAPITAL_TYPES, MONTH_COUNT, SOURCES, fail, ok } from '../domain/model';
 import { parseDate } from '../domain/amount';
 import { PROJECTION_METHODS } from '../domain/projection';
 import type { WorkbookArchive } from '../domain/workbook-archive';
+import { FORMULA_FIELDS } from '../domain/formula/book';
+import { MAX_FORMULA_LENGTH } from '../domain/formula/parse';
 
 export const BACKUP_FORMAT = 'planbench-backup';
 /** The newest backup format this code reads and the one it writes. */
@@ -189,6 +191,22 @@ const object =
     return null;
   };
 
+/** Formulas by line field: the stored text (read when computed; one that cannot be read shows as an error in its cell) and its unit. */
+const formulas: Check = (v, path) => {
+  if (!isRecord(v)) return bad(path, v);
+  const formula = object({
+    text: is((t) => typeof t === 'string' && t.startsWith('=') && t.length <= MAX_FORMULA_LENGTH + 1),
+    unit: oneOf(['dong', 'nghin', 'trieu', 'ty']),
+  });
+  for (const [k, x] of Object.entries(v)) {
+    const at = `${path}.${k}`;
+    if (!FORMULA_FIELDS.includes(k as (typeof FORMULA_FIELDS)[number])) return bad(at, x);
+    const p = formula(x, at);
+    if (p) return p;
+  }
+  return null;
+};
+
 const RATES = new Set(['rate', 'expectedRate']);
 /** Stated figures: amounts in whole đồng, rates in percent. */
 const stated: Check = (v, path) => {
@@ -208,7 +226,11 @@ const PROJECTION = object({
   investmentExtended: bool,
   flagGap: num,
 });
-const SETTINGS = object({ asOf: nullable(isoDate), projection: optional(PROJECTION) });
+const SETTINGS = object({
+  asOf: nullable(isoDate),
+  projection: optional(PROJECTION),
+  formulaRounding: optional(oneOf(['half-away-from-zero', 'half-even', 'up', 'down'])),
+});
 const COUNTERPART = object({ year: int, capital: oneOf(CAPITAL_TYPES), percent: num });
 
 const WORKBOOK = object({
@@ -226,9 +248,10 @@ const WORKBOOK = object({
   criteria: optional(arrayOf(object({ key: str, label: str, kind: str }))),
   counterpart: optional(arrayOf(COUNTERPART)),
   placesIllustrative: optional(bool),
+  columnFormulas: optional(formulas),
 });
 
-const NODE = object({ id: str, workbookId: str, parentId: nullable(str), code: str, name: str, order: num, stated: optional(stated), notes: optional(recordOf(str)) });
+const NODE = object({ id: str, workbookId: str, parentId: nullable(str), code: str, name: str, order: num, stated: optional(stated), notes: optional(recordOf(str)), columnFormulas: optional(formulas) });
 
 const months: Check = (v, path) => {
   if (Array.isArray(v) && v.length > MONTH_COUNT) return bad(path, v);
@@ -256,6 +279,8 @@ const LINE = object({
   carryConfirmed: optional(nullable(amount)),
   allocation: optional(object({ ruleId: str, key: str })),
   notes: optional(recordOf(str)),
+  formulas: optional(formulas),
+  typedOver: optional(arrayOf(oneOf(FORMULA_FIELDS))),
 });
 
 const SCENARIO = object({

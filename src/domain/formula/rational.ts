@@ -2,6 +2,9 @@
 // always in lowest terms. 0,1 + 0,2 is 3/10, never 0.30000000000000004; a result becomes a number
 // of đồng once, when it is written into its cell, by one rounding rule (roundTo).
 
+import type { RoundingRule } from '../model';
+export type { RoundingRule };
+
 export interface Rational {
   /** Numerator; carries the sign. */
   readonly n: bigint;
