@@ -5,6 +5,7 @@ import { buildColumns, rollUp } from '../../src/domain/rollup';
 import type { CellFormula, Line } from '../../src/domain/model';
 import { buildFormulaBook, computeFormulas } from '../../src/domain/formula/book';
 import { columnsHost } from '../../src/domain/formula/host';
+import { cellVertex } from '../../src/domain/formula/graph';
 import { parseFormula, formatFormula, type FormulaNames } from '../../src/domain/formula/parse';
 
 const tree = orderTree(instantiateTree('wb'));
@@ -39,7 +40,9 @@ function compute(lines: Line[], columnFormulas?: Record<string, CellFormula>) {
   const host = columnsHost(cols, rollUp(cols), lineIndex, tree.indexOf);
   const book = buildFormulaBook({ workbook: { columnFormulas }, nodes: tree.nodes, lines });
   const out = computeFormulas(book, host);
-  return { ...out, cols, host, book, lineIndex };
+  // Results name lines by index: tell them by id here.
+  const named = <T extends { line: number }>(xs: T[]) => xs.map((x) => ({ ...x, line: lines[x.line].id }));
+  return { values: named(out.values), errors: named(out.errors), cols, host, book, lineIndex, named };
 }
 
 const line = (id: string, code: string, label: string, plan: number, over: Partial<Line> = {}): Line => ({
@@ -74,12 +77,12 @@ describe('a workbook of formulas', () => {
       [line('a', 'DA1', 'Phòng LĐTBXH', 2_000 * TR), line('b', 'DA2', 'Trung tâm', 0), line('c', 'DA3', 'Xã A', 5 * TR)],
       { b: { plan: '=DA1*10%' } },
     );
-    const { book, host } = compute(lines);
-    host.write([{ line: 'a', field: 'plan', value: 3_000 * TR }]);
-    expect(book.plan.staleAfter([{ line: 'c', field: 'plan' }])).toEqual([]);
-    const stale = book.plan.staleAfter([{ line: 'a', field: 'plan' }]);
-    expect(stale).toEqual(['b:plan']);
-    expect(computeFormulas(book, host, stale).values).toEqual([{ line: 'b', field: 'plan', value: 300 * TR }]);
+    const { book, host, named } = compute(lines);
+    host.write([{ line: 0, field: 'plan', value: 3_000 * TR }]);
+    expect(book.plan.staleAfter([cellVertex(2, 'plan')])).toEqual([]);
+    const stale = book.plan.staleAfter([cellVertex(0, 'plan')]);
+    expect(stale).toEqual([cellVertex(1, 'plan')]);
+    expect(named(computeFormulas(book, host, stale).values)).toEqual([{ line: 'b', field: 'plan', value: 300 * TR }]);
   });
 
   it('rounds to the đồng once, in the unit the formula was typed in', () => {
@@ -105,7 +108,7 @@ describe('a workbook of formulas', () => {
     const { values, errors, book } = compute(lines);
     expect(values).toEqual([]);
     expect(errors).toEqual([{ line: 'a', field: 'plan', error: 'cycle' }]);
-    expect(book.plan.cycles).toEqual([['a:plan']]);
+    expect(book.plan.cycles).toEqual([[cellVertex(0, 'plan')]]);
   });
 
   it('a reference to a deleted line is #REF! in its cell, and the value stays', () => {

@@ -8,14 +8,15 @@
 import type { AmountUnit, CellFormula, FormulaField, Line, TreeNode, Workbook } from '../model';
 import { formulaRefs, readStoredFormula, type Expr, type ItemRefField, type Ref } from './parse';
 import { amountInUnit, cellValueOf, evaluateFormula, rateAsFraction, type CellResult, type FormulaErrorKind } from './evaluate';
-import { cellKey, planFormulas, type FormulaCell, type FormulaPlan } from './graph';
+import { cellVertex, planFormulas, type FormulaCell, type FormulaPlan } from './graph';
 import { fromInteger, type RoundingRule } from './rational';
 
 export const FORMULA_FIELDS: readonly FormulaField[] = ['plan', 'disbursed', 'expectedRate'];
 
 /** One cell's formula in the book. */
 export interface BookCell {
-  line: string;
+  /** Index of the line in the records the book was built from. */
+  line: number;
   field: FormulaField;
   formula: CellFormula;
   /** Null when the stored text cannot be read (a newer version's syntax): the cell shows an error. */
@@ -25,11 +26,14 @@ export interface BookCell {
 }
 
 export interface FormulaBook {
-  cells: Map<string, BookCell>;
+  /** Formula cells by vertex (graph.ts cellVertex). */
+  cells: Map<number, BookCell>;
   plan: FormulaPlan;
+  /** The lines' ids, by index. */
+  lineIds: readonly string[];
 }
 
-/** What the book is built from: the records, or just the parts of them that carry formulas. */
+/** What the book is built from: the records, or just the parts of them that carry formulas; a line's index is its place in `lines`. */
 export interface FormulaRecords {
   workbook: Pick<Workbook, 'columnFormulas'>;
   nodes: readonly Pick<TreeNode, 'id' | 'parentId' | 'columnFormulas'>[];
@@ -82,34 +86,44 @@ export function buildFormulaBook(records: FormulaRecords): FormulaBook {
     }
     return e;
   };
-  const cells = new Map<string, BookCell>();
+  const cells = new Map<number, BookCell>();
   const graphCells: FormulaCell[] = [];
   const refsOf = new Map<Expr, Ref[]>();
-  for (const line of records.lines) {
+  records.lines.forEach((line, i) => {
     for (const field of FORMULA_FIELDS) {
       const f = formulaOf(line, field, columnFormula);
       if (!f) continue;
       const expr = read(f.formula.text);
-      cells.set(cellKey(line.id, field), { line: line.id, field, formula: f.formula, expr, fromColumn: f.fromColumn });
-      let refs = expr ? refsOf.get(expr) : [];
-      if (!refs) refsOf.set(expr!, (refs = formulaRefs(expr!)));
-      graphCells.push({ line: line.id, field, refs });
+      cells.set(cellVertex(i, field), { line: i, field, formula: f.formula, expr, fromColumn: f.fromColumn });
+      let refs: Ref[] = [];
+      if (expr) {
+        refs = refsOf.get(expr) ?? [];
+        if (!refsOf.has(expr)) refsOf.set(expr, (refs = formulaRefs(expr)));
+      }
+      graphCells.push({ line: i, field, refs });
     }
-  }
-  const nodeParent = new Map(records.nodes.map((n) => [n.id, n.parentId]));
-  const lineNode = new Map(records.lines.map((l) => [l.id, l.nodeId]));
-  const plan = planFormulas(graphCells, {
-    items: records.nodes.map((n) => n.id),
-    itemParent: (id) => nodeParent.get(id) ?? null,
-    lineItem: (id) => lineNode.get(id) ?? null,
   });
-  return { cells, plan };
+  const nodeIndex = new Map(records.nodes.map((n, k) => [n.id, k]));
+  const lineIndex = new Map(records.lines.map((l, i) => [l.id, i]));
+  const itemParent = Int32Array.from(records.nodes, (n) => (n.parentId === null ? -1 : nodeIndex.get(n.parentId) ?? -1));
+  const lineItem = Int32Array.from(records.lines, (l) => nodeIndex.get(l.nodeId) ?? -1);
+  const plan = planFormulas(graphCells, {
+    lineCount: records.lines.length,
+    itemCount: records.nodes.length,
+    itemParent: (k) => itemParent[k],
+    lineItem: (i) => lineItem[i],
+    lineIndex: (id) => lineIndex.get(id) ?? -1,
+    itemIndex: (id) => nodeIndex.get(id) ?? -1,
+  });
+  return { cells, plan, lineIds: records.lines.map((l) => l.id) };
 }
 
-/** What the book reads and writes: figures in đồng and percent, by record id. */
+/** What the book reads and writes: figures in đồng and percent; lines by their index in the book's records. */
 export interface FormulaHost {
-  /** A line's typed figure; null when the line is gone (a rate with none reads as 0). */
-  lineValue(id: string, field: FormulaField): number | null | undefined;
+  /** Index of a line by id (as in the book's records), -1 when it is gone. */
+  lineIndex(id: string): number;
+  /** A line's figure; null for a rate with none (it reads as 0). */
+  lineValue(i: number, field: FormulaField): number | null;
   /** An item's roll-up figure (null id = the program total); undefined when the item is gone. */
   itemFigure(id: string | null, field: ItemRefField): number | undefined;
   /** Writes one level's results into the figures (the roll-up included) before the next level reads them. */
@@ -117,12 +131,13 @@ export interface FormulaHost {
 }
 
 export interface FormulaValueOut {
-  line: string;
+  /** Line index. */
+  line: number;
   field: FormulaField;
   value: number;
 }
 export interface FormulaErrorOut {
-  line: string;
+  line: number;
   field: FormulaField;
   error: FormulaErrorKind | 'not-a-number' | 'too-large' | 'unreadable';
 }
@@ -135,13 +150,11 @@ export interface FormulaErrorOut {
 export function computeFormulas(
   book: FormulaBook,
   host: FormulaHost,
-  keys: readonly string[] = book.plan.order,
+  keys: ArrayLike<number> = book.plan.order,
   rule: RoundingRule = 'half-away-from-zero',
 ): { values: FormulaValueOut[]; errors: FormulaErrorOut[] } {
   const values: FormulaValueOut[] = [];
   const errors: FormulaErrorOut[] = [];
-  const levelOf = new Map<string, number>();
-  book.plan.order.forEach((k, i) => levelOf.set(k, book.plan.levels[i]));
   for (const k of book.plan.inCycle) {
     const c = book.cells.get(k);
     if (c) errors.push({ line: c.line, field: c.field, error: 'cycle' });
@@ -153,10 +166,10 @@ export function computeFormulas(
     values.push(...batch);
     batch = [];
   };
-  for (const k of keys) {
-    const cell = book.cells.get(k);
-    const l = levelOf.get(k);
-    if (!cell || l === undefined) continue;
+  for (let j = 0; j < keys.length; j++) {
+    const cell = book.cells.get(keys[j]);
+    const l = book.plan.levelOf(keys[j]);
+    if (!cell || l < 0) continue;
     if (l !== level) {
       flush();
       level = l;
@@ -167,7 +180,6 @@ export function computeFormulas(
       continue;
     }
     const before = host.lineValue(cell.line, cell.field);
-    if (before === undefined) continue;
     if (!Object.is(before, out.value)) batch.push({ line: cell.line, field: cell.field, value: out.value });
   }
   flush();
@@ -185,9 +197,9 @@ export function computeCell(cell: BookCell, host: FormulaHost, rule: RoundingRul
       const figure = host.itemFigure(ref.kind === 'total' ? null : ref.id, ref.field);
       return figure === undefined ? { error: 'ref' } : amountInUnit(figure, unit);
     }
-    const id = ref.kind === 'self' ? cell.line : ref.id;
-    const raw = host.lineValue(id, ref.field);
-    if (raw === undefined) return { error: 'ref' };
+    const i = ref.kind === 'self' ? cell.line : host.lineIndex(ref.id);
+    if (i < 0) return { error: 'ref' };
+    const raw = host.lineValue(i, ref.field);
     if (RATE.has(ref.field)) return raw === null ? fromInteger(0) : rateAsFraction(raw) ?? { error: 'value' };
     return amountInUnit(raw ?? 0, unit);
   });

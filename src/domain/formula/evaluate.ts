@@ -4,7 +4,6 @@
 // No recursion: the tree is walked with an explicit stack.
 
 import type { AmountUnit } from '../model';
-import { UNIT_EXPONENT } from '../amount';
 import type { Expr, Ref } from './parse';
 import {
   add, compare, div, fromInteger, fromNumber, isZero, mul, neg, power, ratio, roundTo, sub, toNumber, toSafeInteger,
@@ -39,52 +38,85 @@ function asBool(v: FormulaValue): boolean | FormulaError {
   return !isZero(v);
 }
 
-/** Evaluates a formula tree against the values its references read. Never throws on data. */
-export function evaluateFormula(expr: Expr, read: RefReader): FormulaValue {
-  // Post-order: each job is either "visit" (push children) or "apply" (pop their values).
-  type Job = { e: Expr; visited: boolean };
-  const jobs: Job[] = [{ e: expr, visited: false }];
-  const values: FormulaValue[] = [];
+/** A formula as postfix code: what evaluation walks (built once per formula text, shared by every cell using it). */
+type Op =
+  | { k: 'push'; v: FormulaValue }
+  | { k: 'ref'; ref: Ref }
+  | { k: 'neg' | 'pct' }
+  | { k: 'bin'; op: Extract<Expr, { k: 'bin' }>['op'] }
+  | { k: 'call'; fn: Extract<Expr, { k: 'call' }>['fn']; argc: number };
+
+const compiled = new WeakMap<Expr, Op[]>();
+
+/** The postfix code of a formula, constant parts computed once (2398*60% is one number). */
+function compile(expr: Expr): Op[] {
+  const known = compiled.get(expr);
+  if (known) return known;
+  const code: Op[] = [];
+  // Post-order without recursion: each job is either "visit" (push children) or "emit".
+  const jobs: { e: Expr; visited: boolean }[] = [{ e: expr, visited: false }];
   while (jobs.length) {
-    const job = jobs.pop()!;
-    const e = job.e;
-    if (!job.visited) {
-      switch (e.k) {
-        case 'num':
-          values.push(e.v);
-          continue;
-        case 'bool':
-          values.push(e.v);
-          continue;
-        case 'ref':
-          values.push(read(e.ref));
-          continue;
-        case 'neg':
-        case 'pct':
-          jobs.push({ e, visited: true }, { e: e.e, visited: false });
-          continue;
-        case 'bin':
-          jobs.push({ e, visited: true }, { e: e.b, visited: false }, { e: e.a, visited: false });
-          continue;
-        case 'call':
-          jobs.push({ e, visited: true });
-          for (let a = e.args.length - 1; a >= 0; a--) jobs.push({ e: e.args[a], visited: false });
-          continue;
-      }
+    const { e, visited } = jobs.pop()!;
+    if (e.k === 'num' || e.k === 'bool') {
+      code.push({ k: 'push', v: e.v });
+      continue;
     }
-    if (e.k === 'neg' || e.k === 'pct') {
-      const x = asNumber(values.pop()!);
-      values.push(isFormulaError(x) ? x : e.k === 'neg' ? neg(x) : div(x, HUNDRED)!);
-    } else if (e.k === 'bin') {
-      const b = values.pop()!;
-      const a = values.pop()!;
-      values.push(applyBinary(e.op, a, b));
-    } else if (e.k === 'call') {
-      const args = values.splice(values.length - e.args.length, e.args.length);
-      values.push(applyFunction(e.fn, args));
+    if (e.k === 'ref') {
+      code.push({ k: 'ref', ref: e.ref });
+      continue;
+    }
+    if (!visited) {
+      jobs.push({ e, visited: true });
+      const kids = e.k === 'bin' ? [e.a, e.b] : e.k === 'call' ? e.args : [e.e];
+      for (let a = kids.length - 1; a >= 0; a--) jobs.push({ e: kids[a], visited: false });
+      continue;
+    }
+    const op: Op = e.k === 'bin' ? { k: 'bin', op: e.op } : e.k === 'call' ? { k: 'call', fn: e.fn, argc: e.args.length } : { k: e.k };
+    const argc = op.k === 'bin' ? 2 : op.k === 'call' ? op.argc : 1;
+    // Fold an operation on constants into its value.
+    const tail = code.slice(code.length - argc);
+    if (tail.length === argc && tail.every((o) => o.k === 'push')) {
+      code.length -= argc;
+      code.push({ k: 'push', v: run([...tail, op], () => ({ error: 'ref' })) });
+    } else code.push(op);
+  }
+  compiled.set(expr, code);
+  return code;
+}
+
+function run(code: readonly Op[], read: RefReader): FormulaValue {
+  const stack: FormulaValue[] = [];
+  for (const op of code) {
+    switch (op.k) {
+      case 'push':
+        stack.push(op.v);
+        break;
+      case 'ref':
+        stack.push(read(op.ref));
+        break;
+      case 'neg':
+      case 'pct': {
+        const x = asNumber(stack.pop()!);
+        stack.push(isFormulaError(x) ? x : op.k === 'neg' ? neg(x) : div(x, HUNDRED)!);
+        break;
+      }
+      case 'bin': {
+        const b = stack.pop()!;
+        const a = stack.pop()!;
+        stack.push(applyBinary(op.op, a, b));
+        break;
+      }
+      case 'call':
+        stack.push(applyFunction(op.fn, stack.splice(stack.length - op.argc, op.argc)));
+        break;
     }
   }
-  return values[0];
+  return stack[0];
+}
+
+/** Evaluates a formula tree against the values its references read. Never throws on data. */
+export function evaluateFormula(expr: Expr, read: RefReader): FormulaValue {
+  return run(compile(expr), read);
 }
 
 function applyBinary(op: Extract<Expr, { k: 'bin' }>['op'], av: FormulaValue, bv: FormulaValue): FormulaValue {
@@ -174,15 +206,16 @@ export function cellValueOf(v: FormulaValue, kind: CellKind, unit: AmountUnit, r
   if (isFormulaError(v)) return { ok: false, error: v.error };
   if (typeof v === 'boolean') return { ok: false, error: 'not-a-number' };
   if (kind === 'rate') return { ok: true, value: toNumber(roundTo(mul(v, HUNDRED), 2, rule)) };
-  const scaled = kind === 'amount' ? mul(v, ratio(10n ** BigInt(UNIT_EXPONENT[unit]))) : v;
+  const scaled = kind === 'amount' ? mul(v, ratio(UNIT_SCALE[unit])) : v;
   const whole = toSafeInteger(roundTo(scaled, 0, rule));
   return whole === undefined ? { ok: false, error: 'too-large' } : { ok: true, value: whole };
 }
 
 /** An amount in đồng as a formula reads it in `unit` (exact: 1 234 567 đ in triệu is 1,234567). */
 export function amountInUnit(dong: number, unit: AmountUnit): Rational {
-  return ratio(BigInt(dong), 10n ** BigInt(UNIT_EXPONENT[unit]));
+  return ratio(BigInt(dong), UNIT_SCALE[unit]);
 }
+const UNIT_SCALE: Record<AmountUnit, bigint> = { dong: 1n, nghin: 1000n, trieu: 1_000_000n, ty: 1_000_000_000n };
 
 /** A rate in percent as a formula reads it: a fraction (60 → 0,6); undefined when there is none. */
 export function rateAsFraction(percent: number | null): Rational | undefined {

@@ -1,27 +1,38 @@
 // Which formula depends on which, through the tree: a reference to an item's figure depends on
 // every line below it (an item's plan is the sum of its lines' plans), so a line whose formula
-// reads its own item's total is a cycle. The graph has a node per formula cell and one per item
-// and line field (the item's sum of that field); it gives the order to compute formulas in, by
-// levels (the formulas of one level read no formula of the same level or a later one, so a level
-// is one batch for the roll-up), the cycles with the cells they pass through, and the formulas a
-// change of some cells makes stale. Linear in formulas, references and items; no recursion.
+// reads its own item's total is a cycle. The graph has a vertex per line field (typed or computed)
+// and one per item and line field (the item's sum of that field); it gives the order to compute
+// formulas in, by levels (the formulas of one level read no formula of the same level or a later
+// one, so a level is one batch for the roll-up), the cycles with the cells they pass through, and
+// the formulas a change of some cells makes stale. Vertices are numbers and edges typed arrays:
+// linear in lines, formulas, references and items; no recursion.
 
 import type { ItemRefField, LineRefField, Ref } from './parse';
 
-/** A formula's place: a line's field. */
+/** A line's fields a formula may compute or read, in the order of their vertex numbers. */
+export const GRAPH_FIELDS: readonly LineRefField[] = ['plan', 'disbursed', 'expectedRate'];
+const FIELD_NO: Record<LineRefField, number> = { plan: 0, disbursed: 1, expectedRate: 2 };
+const F = GRAPH_FIELDS.length;
+
+/** A formula's place (a line, by its index, and a field) and what it reads. */
 export interface FormulaCell {
-  line: string;
+  line: number;
   field: LineRefField;
   refs: readonly Ref[];
 }
 
-/** The tree as the graph needs it. */
+/** The tree as the graph needs it, by index. */
 export interface FormulaTree {
-  /** Every item, parents before children or in any order. */
-  items: readonly string[];
-  itemParent(id: string): string | null;
-  /** The item of a line; null when the line is gone. */
-  lineItem(id: string): string | null;
+  lineCount: number;
+  itemCount: number;
+  /** Index of an item's parent, -1 for a root. */
+  itemParent(k: number): number;
+  /** Index of a line's item, -1 when it has none. */
+  lineItem(i: number): number;
+  /** Index of a line by id, -1 when it is gone. */
+  lineIndex(id: string): number;
+  /** Index of an item by id, -1 when it is gone. */
+  itemIndex(id: string): number;
 }
 
 /** Which of a line's typed fields an item's figure sums or projects from. */
@@ -32,161 +43,183 @@ export const ITEM_FIELD_INPUTS: Record<ItemRefField, readonly LineRefField[]> = 
   carryOver: ['plan', 'disbursed', 'expectedRate'], lapse: ['plan', 'disbursed', 'expectedRate'],
 };
 
-/** The key of a line's field in the graph ("line id:field"). */
-export const cellKey = (line: string, field: LineRefField): string => `${line}:${field}`;
-const TOTAL = '\u0000total';
-const sumKey = (item: string, field: LineRefField): string => `\u0001${item}:${field}`;
+/** The vertex of a line's field (also the number a formula cell is known by). */
+export const cellVertex = (line: number, field: LineRefField): number => line * F + FIELD_NO[field];
+/** The line and field of a cell vertex. */
+export const vertexCell = (v: number): { line: number; field: LineRefField } => ({ line: Math.floor(v / F), field: GRAPH_FIELDS[v % F] });
 
 export interface FormulaPlan {
-  /** Formula cells (cellKey) in an order where each comes after everything it reads. */
-  order: string[];
-  /** The level of each cell in `order`: 0 reads no formula; otherwise one more than the deepest formula it reads. */
-  levels: number[];
+  /** Formula cells (cellVertex) in an order where each comes after everything it reads. */
+  order: Int32Array;
+  /** The level of each formula cell by vertex (-1: no formula, or on or after a cycle). */
+  levelOf(cell: number): number;
   /** Cycles found, each as the formula cells it passes through; those cells and what reads them are not in `order`. */
-  cycles: string[][];
-  /** Cells that read a cycle (or are in one): they show #CYCLE!. */
-  inCycle: Set<string>;
+  cycles: number[][];
+  /** Formula cells on a cycle or reading one: they show #CYCLE!. */
+  inCycle: number[];
   /** The formula cells to recompute after the given cells changed, in order. */
-  staleAfter(changed: Iterable<{ line: string; field: LineRefField }>): string[];
+  staleAfter(changed: Iterable<number>): number[];
 }
 
 /** Lays out the formulas of a workbook (see the module comment). */
 export function planFormulas(cells: readonly FormulaCell[], tree: FormulaTree): FormulaPlan {
-  // Edges point from what is read to what reads it.
-  const readers = new Map<string, string[]>();
-  const indegree = new Map<string, number>();
-  const formulaKeys = new Set<string>();
-  const edge = (from: string, to: string) => {
-    let list = readers.get(from);
-    if (!list) readers.set(from, (list = []));
-    list.push(to);
-    indegree.set(to, (indegree.get(to) ?? 0) + 1);
-    if (!indegree.has(from)) indegree.set(from, 0);
+  const cellCount = tree.lineCount * F;
+  const total = tree.itemCount; // the program total's sums follow the items'
+  const sumVertex = (k: number, f: number) => cellCount + (k < 0 ? total : k) * F + f;
+  const vertexCount = cellCount + (tree.itemCount + 1) * F;
+  const isFormula = new Uint8Array(cellCount);
+  for (const c of cells) isFormula[cellVertex(c.line, c.field)] = 1;
+
+  // Edges from what is read to what reads it, gathered then packed (CSR).
+  const from: number[] = [];
+  const to: number[] = [];
+  const edge = (a: number, b: number) => {
+    from.push(a);
+    to.push(b);
   };
-  const node = (k: string) => {
-    if (!indegree.has(k)) indegree.set(k, 0);
+  for (let k = 0; k < tree.itemCount; k++) for (let f = 0; f < F; f++) edge(sumVertex(k, f), sumVertex(tree.itemParent(k), f));
+  const reaches = new Uint8Array(cellCount); // cells already sent to their item's sums
+  const toSums = (v: number) => {
+    if (reaches[v]) return;
+    reaches[v] = 1;
+    const k = tree.lineItem(Math.floor(v / F));
+    if (k >= 0) edge(v, sumVertex(k, v % F));
   };
-  const parentSum = (item: string, field: LineRefField) => {
-    const p = tree.itemParent(item);
-    return p === null ? sumKey(TOTAL, field) : sumKey(p, field);
-  };
-  for (const item of tree.items) for (const f of ['plan', 'disbursed', 'expectedRate'] as const) edge(sumKey(item, f), parentSum(item, f));
   for (const c of cells) {
-    const key = cellKey(c.line, c.field);
-    formulaKeys.add(key);
-    node(key);
-    const item = tree.lineItem(c.line);
-    if (item !== null) edge(key, sumKey(item, c.field));
+    const v = cellVertex(c.line, c.field);
+    toSums(v);
     for (const r of c.refs) {
-      if (r.kind === 'line') edge(cellKey(r.id, r.field), key);
-      else if (r.kind === 'self') edge(cellKey(c.line, r.field), key);
-      else for (const f of ITEM_FIELD_INPUTS[r.field]) edge(sumKey(r.kind === 'total' ? TOTAL : r.id, f), key);
+      if (r.kind === 'line' || r.kind === 'self') {
+        const i = r.kind === 'self' ? c.line : tree.lineIndex(r.id);
+        if (i < 0) continue; // a deleted line: #REF! when computed, no dependency
+        const u = cellVertex(i, r.field);
+        toSums(u);
+        edge(u, v);
+        continue;
+      }
+      const k = r.kind === 'total' ? -1 : tree.itemIndex(r.id);
+      if (r.kind === 'item' && k < 0) continue;
+      for (const f of ITEM_FIELD_INPUTS[r.field]) edge(sumVertex(k, FIELD_NO[f]), v);
     }
   }
-  // A cell that is read but has no formula is typed: it reaches its item's sums too.
-  for (const k of [...indegree.keys()]) {
-    if (k.startsWith('\u0001') || formulaKeys.has(k)) continue;
-    const colon = k.lastIndexOf(':');
-    const item = tree.lineItem(k.slice(0, colon));
-    if (item !== null) edge(k, sumKey(item, k.slice(colon + 1) as LineRefField));
+  const start = new Int32Array(vertexCount + 1);
+  for (const a of from) start[a + 1]++;
+  for (let v = 0; v < vertexCount; v++) start[v + 1] += start[v];
+  const readers = new Int32Array(from.length);
+  const fill = start.slice(0, vertexCount);
+  const indegree = new Int32Array(vertexCount);
+  for (let e = 0; e < from.length; e++) {
+    readers[fill[from[e]]++] = to[e];
+    indegree[to[e]]++;
   }
 
-  // Kahn's algorithm; a node's level is the deepest formula above it.
-  const level = new Map<string, number>();
-  const queue: string[] = [];
-  for (const [k, d] of indegree) if (d === 0) queue.push(k);
-  const order: string[] = [];
-  const levels: number[] = [];
-  const left = new Map(indegree);
-  for (let q = 0; q < queue.length; q++) {
-    const k = queue[q];
-    const isFormula = formulaKeys.has(k);
-    const own = level.get(k) ?? -1;
-    if (isFormula) {
-      order.push(k);
-      levels.push(own + 1);
+  // Kahn's algorithm over the vertices that take part; a vertex's level is the deepest formula above it.
+  const level = new Int32Array(vertexCount).fill(-1);
+  const queue = new Int32Array(vertexCount);
+  let tail = 0;
+  for (let v = 0; v < vertexCount; v++) if (indegree[v] === 0) queue[tail++] = v;
+  const order: number[] = [];
+  const cellLevel = new Int32Array(cellCount).fill(-1);
+  const left = indegree.slice();
+  for (let q = 0; q < tail; q++) {
+    const v = queue[q];
+    let out = level[v];
+    if (v < cellCount && isFormula[v]) {
+      out = level[v] + 1;
+      cellLevel[v] = out;
+      order.push(v);
     }
-    const out = isFormula ? own + 1 : own;
-    for (const r of readers.get(k) ?? []) {
-      if ((level.get(r) ?? -1) < out) level.set(r, out);
-      const d = left.get(r)! - 1;
-      left.set(r, d);
-      if (d === 0) queue.push(r);
+    for (let e = start[v]; e < start[v + 1]; e++) {
+      const r = readers[e];
+      if (level[r] < out) level[r] = out;
+      if (--left[r] === 0) queue[tail++] = r;
     }
   }
   // What is left sits on a cycle or reads one.
-  const stuck = new Set<string>();
-  for (const [k, d] of left) if (d > 0) stuck.add(k);
-  const inCycle = new Set([...stuck].filter((k) => formulaKeys.has(k)));
-  const cycles = findCycles(stuck, readers, formulaKeys);
+  const stuck: number[] = [];
+  for (let v = 0; v < vertexCount; v++) if (left[v] > 0) stuck.push(v);
+  const inCycle = stuck.filter((v) => v < cellCount && isFormula[v]);
+  const cycles = stuck.length ? findCycles(stuck, start, readers, (v) => v < cellCount && isFormula[v] === 1) : [];
 
-  const position = new Map<string, number>();
-  order.forEach((k, i) => position.set(k, i));
+  const position = new Int32Array(cellCount).fill(-1);
+  order.forEach((v, i) => (position[v] = i));
   return {
-    order,
-    levels,
+    order: Int32Array.from(order),
+    levelOf: (v) => (v >= 0 && v < cellCount ? cellLevel[v] : -1),
     cycles,
     inCycle,
     staleAfter(changed) {
-      const seen = new Set<string>();
-      const stack: string[] = [];
-      for (const c of changed) {
-        const k = cellKey(c.line, c.field);
-        stack.push(k);
+      const seen = new Uint8Array(vertexCount);
+      const stack: number[] = [];
+      for (const v of changed) {
+        if (v < 0 || v >= cellCount) continue;
+        stack.push(v);
         // A typed cell nobody reads directly still moves its item's sums.
-        const item = tree.lineItem(c.line);
-        if (item !== null) stack.push(sumKey(item, c.field));
+        const k = tree.lineItem(Math.floor(v / F));
+        if (k >= 0) stack.push(sumVertex(k, v % F));
       }
-      const out: string[] = [];
+      const out: number[] = [];
       while (stack.length) {
-        const k = stack.pop()!;
-        for (const r of readers.get(k) ?? []) {
-          if (seen.has(r)) continue;
-          seen.add(r);
-          if (formulaKeys.has(r)) out.push(r);
+        const v = stack.pop()!;
+        for (let e = start[v]; e < start[v + 1]; e++) {
+          const r = readers[e];
+          if (seen[r]) continue;
+          seen[r] = 1;
+          if (r < cellCount && position[r] >= 0) out.push(r);
           stack.push(r);
         }
       }
-      return out.filter((k) => position.has(k)).sort((a, b) => position.get(a)! - position.get(b)!);
+      return out.sort((a, b) => position[a] - position[b]);
     },
   };
 }
 
-/** One cycle per strongly tied group of stuck nodes, named by its formula cells. */
-function findCycles(stuck: Set<string>, readers: Map<string, string[]>, formulaKeys: Set<string>): string[][] {
-  // Drop what only reads a cycle (no stuck reader left, repeatedly): every node left then has a
+/** One cycle per loop of stuck vertices, named by its formula cells. */
+function findCycles(stuck: number[], start: Int32Array, readers: Int32Array, isFormula: (v: number) => boolean): number[][] {
+  // Drop what only reads a cycle (no stuck reader left, repeatedly): every vertex left then has a
   // reader left, so a walk along readers closes a loop.
   const live = new Set(stuck);
-  const out = new Map<string, number>();
-  for (const k of live) out.set(k, (readers.get(k) ?? []).filter((r) => live.has(r)).length);
-  const writers = new Map<string, string[]>();
-  for (const k of live) for (const r of readers.get(k) ?? []) if (live.has(r)) (writers.get(r) ?? writers.set(r, []).get(r)!).push(k);
-  const sinks = [...live].filter((k) => out.get(k) === 0);
+  const out = new Map<number, number>();
+  const writers = new Map<number, number[]>();
+  for (const v of live) {
+    let n = 0;
+    for (let e = start[v]; e < start[v + 1]; e++) {
+      const r = readers[e];
+      if (!live.has(r)) continue;
+      n++;
+      let w = writers.get(r);
+      if (!w) writers.set(r, (w = []));
+      w.push(v);
+    }
+    out.set(v, n);
+  }
+  const sinks = [...live].filter((v) => out.get(v) === 0);
   while (sinks.length) {
-    const k = sinks.pop()!;
-    live.delete(k);
-    for (const w of writers.get(k) ?? []) {
+    const v = sinks.pop()!;
+    live.delete(v);
+    for (const w of writers.get(v) ?? []) {
       const n = out.get(w)! - 1;
       out.set(w, n);
       if (n === 0 && live.has(w)) sinks.push(w);
     }
   }
-  const cycles: string[][] = [];
-  const done = new Set<string>();
-  for (const start of live) {
-    if (done.has(start)) continue;
-    // Walk stuck readers until a node repeats: the loop from its first visit is a cycle.
-    const path: string[] = [];
-    const at = new Map<string, number>();
-    let k: string | undefined = start;
-    while (k !== undefined && !at.has(k) && !done.has(k)) {
-      at.set(k, path.length);
-      path.push(k);
-      k = (readers.get(k) ?? []).find((r) => live.has(r));
+  const cycles: number[][] = [];
+  const done = new Set<number>();
+  for (const first of live) {
+    if (done.has(first)) continue;
+    const path: number[] = [];
+    const at = new Map<number, number>();
+    let v: number | undefined = first;
+    while (v !== undefined && !at.has(v) && !done.has(v)) {
+      at.set(v, path.length);
+      path.push(v);
+      let next: number | undefined;
+      for (let e = start[v]; e < start[v + 1] && next === undefined; e++) if (live.has(readers[e])) next = readers[e];
+      v = next;
     }
     for (const p of path) done.add(p);
-    if (k !== undefined && at.has(k)) {
-      const loop = path.slice(at.get(k)!).filter((p) => formulaKeys.has(p));
+    if (v !== undefined && at.has(v)) {
+      const loop = path.slice(at.get(v)!).filter(isFormula);
       if (loop.length) cycles.push(loop);
     }
   }

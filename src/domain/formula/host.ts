@@ -1,6 +1,7 @@
 // A formula host over plan columns and their roll-up: what the worker holds, and what tests and the
 // command line build from line records. Reading is by record id through two index maps; writing
 // applies column edits and asks for the roll-up again (the worker passes its incremental update).
+// The columns' lines must be the book's records' lines, in the same order.
 
 import type { FormulaField } from '../model';
 import type { ColumnEdit, PlanColumns, Rollup } from '../rollup';
@@ -11,13 +12,8 @@ import type { ItemRefField } from './parse';
 const COLUMN: Record<FormulaField, 'plan' | 'disbursed' | 'expected'> = { plan: 'plan', disbursed: 'disbursed', expectedRate: 'expected' };
 
 /** The column edits that write formula results. */
-export function formulaEdits(results: readonly FormulaValueOut[], lineIndex: ReadonlyMap<string, number>): ColumnEdit[] {
-  const out: ColumnEdit[] = [];
-  for (const r of results) {
-    const i = lineIndex.get(r.line);
-    if (i !== undefined) out.push({ line: i, field: COLUMN[r.field], value: r.value });
-  }
-  return out;
+export function formulaEdits(results: readonly FormulaValueOut[]): ColumnEdit[] {
+  return results.map((r) => ({ line: r.line, field: COLUMN[r.field], value: r.value }));
 }
 
 /**
@@ -36,9 +32,8 @@ export function columnsHost(
 ): FormulaHost & { rollup(): Rollup } {
   let r = first;
   return {
-    lineValue(id, field) {
-      const i = lineIndex.get(id);
-      if (i === undefined) return undefined;
+    lineIndex: (id) => lineIndex.get(id) ?? -1,
+    lineValue(i, field) {
       const v = cols[COLUMN[field]][i];
       return field === 'expectedRate' && Number.isNaN(v) ? null : v;
     },
@@ -47,7 +42,7 @@ export function columnsHost(
       return k === undefined ? undefined : r[field][k];
     },
     write(results) {
-      r = update(formulaEdits(results, lineIndex));
+      r = update(formulaEdits(results));
     },
     rollup: () => r,
   };

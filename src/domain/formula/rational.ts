@@ -1,5 +1,6 @@
 // Exact rational numbers for formulas on money: a numerator and a positive denominator in BigInt,
-// always in lowest terms. 0,1 + 0,2 is 3/10, never 0.30000000000000004; a result becomes a number
+// reduced to lowest terms only once the denominator grows past 2^64 (a gcd per operation would
+// cost more than the formula), and wherever digits are written. 0,1 + 0,2 is 3/10, never 0.30000000000000004; a result becomes a number
 // of đồng once, when it is written into its cell, by one rounding rule (roundTo).
 
 import type { RoundingRule } from '../model';
@@ -21,15 +22,22 @@ function gcd(a: bigint, b: bigint): bigint {
   return a;
 }
 
-/** The rational n/d in lowest terms with a positive denominator; d must not be 0. */
+const LARGE = 1n << 64n;
+
+/** The rational n/d with a positive denominator (d must not be 0), reduced when the denominator is large. */
 export function ratio(n: bigint, d: bigint = ONE): Rational {
   if (d < 0n) {
     n = -n;
     d = -d;
   }
-  if (d === ONE) return { n, d };
-  const g = gcd(n, d);
-  return g === ONE || g === 0n ? { n, d } : { n: n / g, d: d / g };
+  return d > LARGE ? reduce({ n, d }) : { n, d };
+}
+
+/** a in lowest terms. */
+export function reduce(a: Rational): Rational {
+  if (a.d === ONE) return a;
+  const g = gcd(a.n, a.d);
+  return g === ONE || g === 0n ? a : { n: a.n / g, d: a.d / g };
 }
 
 /** An integer (a safe integer number) as a rational. */
@@ -79,6 +87,7 @@ export const isZero = (a: Rational): boolean => a.n === 0n;
 
 /** a raised to a whole power (negative powers invert); undefined for 0 to a negative power or a power past 1 000. */
 export function power(a: Rational, e: Rational): Rational | undefined {
+  e = reduce(e);
   if (e.d !== ONE || e.n > 1000n || e.n < -1000n) return undefined;
   const k = e.n < 0n ? -e.n : e.n;
   const r = ratio(a.n ** k, a.d ** k);
@@ -117,13 +126,15 @@ export function toNumber(a: Rational): number {
 
 /** The whole number a is, when it is one and safe as a double; undefined otherwise. */
 export function toSafeInteger(a: Rational): number | undefined {
-  if (a.d !== ONE) return undefined;
-  const v = Number(a.n);
-  return Number.isSafeInteger(v) && BigInt(v) === a.n ? v : undefined;
+  if (a.n % a.d !== 0n) return undefined;
+  const q = a.n / a.d;
+  const v = Number(q);
+  return Number.isSafeInteger(v) && BigInt(v) === q ? v : undefined;
 }
 
 /** The exact decimal text of a (en digits, '.' for the point) when its denominator has only 2s and 5s, else up to `max` digits, rounded. */
 export function toDecimalText(a: Rational, max = 12): string {
+  a = reduce(a);
   let d = a.d;
   let places = 0;
   while (d % 10n === 0n) (d /= 10n), places++;

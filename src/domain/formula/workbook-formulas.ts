@@ -22,9 +22,6 @@ export function computeWorkbookFormulas(data: WorkbookData): { data: WorkbookDat
   const { values, errors } = computeFormulas(book, host, undefined, wb.settings.formulaRounding ?? 'half-away-from-zero');
   if (!values.length) return { data, errors };
   const lines: Line[] = data.lines.slice();
-  for (const v of values) {
-    const i = lineIndex.get(v.line)!;
-    lines[i] = { ...lines[i], [FIELD_OF[v.field]]: v.value };
-  }
+  for (const v of values) lines[v.line] = { ...lines[v.line], [FIELD_OF[v.field]]: v.value };
   return { data: { ...data, lines }, errors };
 }
