@@ -6,6 +6,9 @@ import type { CellFormula, Line } from '../../src/domain/model';
 import { buildFormulaBook, computeFormulas } from '../../src/domain/formula/book';
 import { columnsHost } from '../../src/domain/formula/host';
 import { cellVertex } from '../../src/domain/formula/graph';
+import { formulaNamesOf, recomputeFormulas, shownFormula, withoutFormula, withTypedFormula } from '../../src/domain/formula/workbook-edit';
+import { buildDemoWorkbook } from '../../src/domain/demo';
+import { describeProblem } from '../../src/domain/messages';
 import { parseFormula, formatFormula, type FormulaNames } from '../../src/domain/formula/parse';
 
 const tree = orderTree(instantiateTree('wb'));
@@ -117,5 +120,52 @@ describe('a workbook of formulas', () => {
     const { values, errors } = compute(kept);
     expect(values).toEqual([]);
     expect(errors).toEqual([{ line: 'b', field: 'plan', error: 'ref' }]);
+  });
+});
+
+describe('formulas as the session edits them', () => {
+  const demo = () => structuredClone(buildDemoWorkbook(0));
+
+  it('types =DA3.TDA1*10% into a line, and the line follows when DA3.TDA1 changes', () => {
+    const data = demo();
+    const target = data.lines.find((l) => l.unit === 'Trung tâm Y tế huyện')!;
+    const typed = withTypedFormula(data, target, 'plan', '=DA3.TDA1*10%', { locale: 'vi', unit: 'trieu' });
+    expect(typed.ok).toBe(true);
+    if (!typed.ok) return;
+    const lines = data.lines.map((l) => (l.id === target.id ? typed.value : l));
+    const first = recomputeFormulas({ ...data, lines }, null);
+    expect(first.lines.map((l) => [l.id, l.plan])).toEqual([[target.id, 239_800_000]]);
+    const after = lines.map((l) => first.lines.find((x) => x.id === l.id) ?? l);
+    // DA3.TDA1's line goes from 2 398 to 3 000 triệu: only the formula line follows.
+    const source = after.find((l) => l.nodeId === data.nodes.find((n) => n.code === 'DA3.TDA1')!.id)!;
+    const edited = after.map((l) => (l.id === source.id ? { ...l, plan: 3_000 * TR } : l));
+    const next = recomputeFormulas({ ...data, lines: edited }, [{ line: source.id, field: 'plan' }], first.book);
+    expect(next.lines.map((l) => [l.id, l.plan])).toEqual([[target.id, 300 * TR]]);
+    expect(shownFormula(typed.value.formulas!.plan!.text, formulaNamesOf(data.nodes, edited), 'vi')).toBe('=DA3.TDA1*10%');
+  });
+
+  it('refuses a formula that reads its own item, naming the cycle', () => {
+    const data = demo();
+    const target = data.lines.find((l) => l.unit === 'Trung tâm Y tế huyện')!;
+    const typed = withTypedFormula(data, target, 'plan', '=DA3*10%', { locale: 'vi', unit: 'trieu' });
+    expect(typed.ok).toBe(false);
+    if (typed.ok) return;
+    expect(typed.error.code).toBe('formula.cycle');
+    expect(describeProblem(typed.error, 'vi')).toContain('Trung tâm Y tế huyện (Kế hoạch)');
+  });
+
+  it('finds a line by its implementing unit when it has no label, as the grid names it', () => {
+    const data = demo();
+    const target = data.lines[0];
+    const typed = withTypedFormula(data, target, 'disbursed', '=[Trung tâm Y tế huyện].plan/2', { locale: 'vi', unit: 'trieu' });
+    expect(typed.ok && typed.value.formulas?.disbursed?.text).toMatch(/^=\[#line:.+\]\/2$/);
+  });
+
+  it('a value typed over a column formula is marked, and the formula no longer reaches it', () => {
+    const line = { ...demo().lines[0], formulas: { plan: { text: '=1', unit: 'dong' as const } } };
+    const cleared = withoutFormula(line, 'plan', true);
+    expect(cleared.formulas).toBeUndefined();
+    expect(cleared.typedOver).toEqual(['plan']);
+    expect(withoutFormula(cleared, 'plan', true)).toBe(cleared);
   });
 });

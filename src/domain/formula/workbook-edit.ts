@@ -1,0 +1,174 @@
+// Formulas as the session edits them: the names a typed formula finds records by, a formula set
+// on a line's cell (refused with the cycle named when it would read itself), and the lines whose
+// formulas a change makes stale, recomputed into the same change so one undo takes all of it back.
+// Item figures are rolled up only when a formula reads one, and again only after a level wrote.
+
+import type { AmountUnit, FormulaField, Line, NumberLocale, Result, RoundingRule, TreeNode, Workbook } from '../model';
+import { fail, ok } from '../model';
+import { orderTree } from '../tree';
+import { buildColumns, counterpartColumn, rollUp, type Rollup } from '../rollup';
+import { projectionParams } from '../projection';
+import { normalizeText } from '../text';
+import { formatFormula, parseFormula, readStoredFormula, type FormulaNames, type ItemRefField } from './parse';
+import { buildFormulaBook, computeFormulas, type FormulaBook, type FormulaErrorOut, type FormulaHost } from './book';
+import { cellVertex, vertexCell } from './graph';
+
+/** The records formulas are computed on (lines in the session's order). */
+export interface FormulaState {
+  workbook: Workbook;
+  nodes: readonly TreeNode[];
+  lines: readonly Line[];
+}
+
+/** How the records' names are found for a formula typed by a user, and written back. */
+export function formulaNamesOf(nodes: readonly TreeNode[], lines: readonly Line[]): FormulaNames {
+  const byCode = new Map<string, string>();
+  const codeOf = new Map<string, string>();
+  for (const n of nodes) {
+    codeOf.set(n.id, n.code);
+    if (!byCode.has(normalizeText(n.code))) byCode.set(normalizeText(n.code), n.id);
+  }
+  const byLabel = new Map<string, Line[]>();
+  const lineById = new Map<string, Line>();
+  for (const l of lines) {
+    lineById.set(l.id, l);
+    // A line without a label is known by its implementing unit, as the grid shows it.
+    const key = normalizeText(lineName(l));
+    if (!key) continue;
+    const list = byLabel.get(key);
+    if (list) list.push(l);
+    else byLabel.set(key, [l]);
+  }
+  return {
+    itemByCode: (code) => byCode.get(normalizeText(code)) ?? null,
+    linesByLabel: (label, item) => (byLabel.get(normalizeText(label)) ?? []).filter((l) => !item || l.nodeId === item).map((l) => l.id),
+    lineItem: (id) => lineById.get(id)?.nodeId ?? null,
+    itemCode: (id) => codeOf.get(id) ?? null,
+    lineLabel: (id) => {
+      const l = lineById.get(id);
+      return l ? lineName(l) : null;
+    },
+  };
+}
+
+/** The name a formula calls a line by: its label, else its implementing unit. */
+export function lineName(l: Pick<Line, 'label' | 'unit'>): string {
+  return l.label.trim() || l.unit.trim();
+}
+
+/** A formula as the user reads it in the editor and on hover. */
+export function shownFormula(text: string, names: FormulaNames, locale: NumberLocale): string {
+  const p = readStoredFormula(text);
+  return p.ok ? formatFormula(p.value.expr, { kind: 'shown', locale, names }) : text;
+}
+
+/**
+ * The line with the formula typed into its field (read in the user's way of writing numbers,
+ * stored by record id with the unit it was typed in); fails with the reading problem, or with
+ * 'formula.cycle' naming the cells when the formula would read itself through other cells or
+ * through its own item's total.
+ */
+export function withTypedFormula(state: FormulaState, line: Line, field: FormulaField, typed: string, opts: { locale: NumberLocale; unit: AmountUnit }): Result<Line> {
+  const names = formulaNamesOf(state.nodes, state.lines);
+  const parsed = parseFormula(typed, { locale: opts.locale, names, hasSelf: true });
+  if (!parsed.ok) return parsed;
+  const text = formatFormula(parsed.value.expr, { kind: 'stored' });
+  const typedOver = line.typedOver?.filter((f) => f !== field);
+  const next: Line = { ...line, formulas: { ...line.formulas, [field]: { text, unit: opts.unit } } };
+  if (typedOver?.length) next.typedOver = typedOver;
+  else delete next.typedOver;
+  const lines = state.lines.map((l) => (l.id === line.id ? next : l));
+  const book = buildFormulaBook({ workbook: state.workbook, nodes: state.nodes, lines });
+  const i = lines.indexOf(next);
+  const mine = cellVertex(i, field);
+  const cycle = book.plan.cycles.find((c) => c.includes(mine)) ?? (book.plan.inCycle.includes(mine) ? [mine] : null);
+  if (cycle) {
+    const cells = cycle.map((v) => {
+      const { line: li, field: f } = vertexCell(v);
+      return `${lineName(lines[li]) || '?'} (${FIELD_WORD[f]})`;
+    });
+    return fail('formula.cycle', { cells: cells.join(' → ') });
+  }
+  return ok(next);
+}
+
+const FIELD_WORD: Record<FormulaField, string> = { plan: 'Kế hoạch', disbursed: 'Đã giải ngân', expectedRate: 'Dự kiến %' };
+
+/** The line without a formula in the field, and with the field marked as typed over when a column formula reaches it. */
+export function withoutFormula(line: Line, field: FormulaField, columnFormulaApplies: boolean): Line {
+  const own = line.formulas?.[field];
+  const marked = line.typedOver?.includes(field) ?? false;
+  if (!own && marked === columnFormulaApplies) return line;
+  const next: Line = { ...line };
+  if (own) {
+    const formulas = { ...line.formulas };
+    delete formulas[field];
+    if (Object.keys(formulas).length) next.formulas = formulas;
+    else delete next.formulas;
+  }
+  const typedOver = (line.typedOver ?? []).filter((f) => f !== field);
+  if (columnFormulaApplies) typedOver.push(field);
+  if (typedOver.length) next.typedOver = typedOver;
+  else delete next.typedOver;
+  return next;
+}
+
+/**
+ * Computes the formulas a change reaches, on the records after it: `changed` names the line fields
+ * the change wrote (by line id), or null when formulas or the tree changed and everything is
+ * recomputed. Returns the lines whose values moved (new records) and every formula cell in error.
+ */
+export function recomputeFormulas(
+  state: FormulaState,
+  changed: readonly { line: string; field: FormulaField }[] | null,
+  book: FormulaBook = buildFormulaBook(state),
+): { lines: Line[]; errors: { line: string; field: FormulaField; error: FormulaErrorOut['error'] }[]; book: FormulaBook } {
+  if (book.cells.size === 0) return { lines: [], errors: [], book };
+  const lines = state.lines.slice();
+  const index = new Map(lines.map((l, i) => [l.id, i]));
+  let stale: ArrayLike<number> = book.plan.order;
+  if (changed) {
+    const vertices: number[] = [];
+    for (const c of changed) {
+      const i = index.get(c.line);
+      if (i !== undefined) vertices.push(cellVertex(i, c.field));
+    }
+    stale = book.plan.staleAfter(vertices);
+  }
+  const host = linesHost(state, lines, index);
+  const rule: RoundingRule = state.workbook.settings.formulaRounding ?? 'half-away-from-zero';
+  const { values, errors } = computeFormulas(book, host, stale, rule);
+  const touched = new Set(values.map((v) => v.line));
+  return {
+    lines: [...touched].map((i) => lines[i]),
+    errors: errors.map((e) => ({ line: lines[e.line].id, field: e.field, error: e.error })),
+    book,
+  };
+}
+
+/** A host over line records: writes replace records in `lines`; item figures are rolled up when first read after a write. */
+function linesHost(state: FormulaState, lines: Line[], index: Map<string, number>): FormulaHost {
+  let rollup: Rollup | null = null;
+  let tree: ReturnType<typeof orderTree> | null = null;
+  const figures = () => {
+    if (!rollup) {
+      tree ??= orderTree([...state.nodes]);
+      const wb = state.workbook;
+      rollup = rollUp(buildColumns(tree, lines, counterpartColumn(wb.counterpart, wb.year), projectionParams(wb)));
+    }
+    return { rollup, tree: tree! };
+  };
+  return {
+    lineIndex: (id) => index.get(id) ?? -1,
+    lineValue: (i, field) => lines[i][field],
+    itemFigure(id: string | null, field: ItemRefField) {
+      const { rollup: r, tree: t } = figures();
+      const k = id === null ? r.nodeCount : t.indexOf.get(id);
+      return k === undefined ? undefined : r[field][k];
+    },
+    write(results) {
+      for (const v of results) lines[v.line] = { ...lines[v.line], [v.field]: v.value };
+      rollup = null;
+    },
+  };
+}
