@@ -47,6 +47,11 @@ import { ChecksScheduler } from './checks-scheduler.svelte';
 import { GridView, type CellFocus, type FocusRequest, type RowTarget } from './grid-view.svelte';
 import { importChange, importChangeInSlices, withFileChecks, type ImportChangeOptions, type ImportOutcome, type IncomingPlan } from '../domain/import-change';
 import { afterPaint, yieldToEventLoop } from '../io/import-types';
+import { FormulaCells, type FormulaCellError, type FormulaSource } from './formula-cells';
+import { columnFormulaLookup, formulaOf as effectiveFormula, FORMULA_FIELDS } from '../domain/formula/book';
+import { isFormulaText } from '../domain/formula/parse';
+import { formulaNamesOf, shownFormula, withoutFormula, withTypedFormula } from '../domain/formula/workbook-edit';
+import type { CellFormula, FormulaField } from '../domain/model';
 
 export type { RowTarget, SaveStatus };
 
@@ -110,6 +115,7 @@ export class WorkbookSession {
   private readonly checker: ChecksScheduler;
   private engine: RecalcClient;
   private slots = new SlotTable();
+  private formulas: FormulaCells;
   /** Resolves when the first roll-up has arrived. */
   ready: Promise<void>;
 
@@ -140,7 +146,95 @@ export class WorkbookSession {
     this.places = sortPlaces(data.places ?? []);
     this.rules = data.rules ?? [];
     this.rebuildStructure(data.lines);
-    this.ready = this.reloadEngine();
+    this.formulas = new FormulaCells(this.formulaSource());
+    // Formulas whose values are not what their records say (a file restored, a workbook of an older
+    // version) are brought up to date as one step once the roll-up is ready.
+    this.ready = this.reloadEngine().then(() => {
+      const stale = this.formulas.refresh(this.formulaSource());
+      if (stale && !this.frozen) this.commit(stale, null);
+    });
+  }
+
+  private formulaSource(): FormulaSource {
+    return { workbook: this.workbook, nodes: this.tree.nodes, lines: this.lines, lineOf: (id) => this.lineOf(id) };
+  }
+
+  // ---- formulas -------------------------------------------------------------------------------
+
+  /** The formula that computes a line's field as the user reads it (own or column), or null. */
+  formulaOf(lineId: Id, field: FormulaField, locale: ReadContext['locale']): { text: string; fromColumn: boolean } | null {
+    const line = this.lineOf(lineId);
+    if (!line) return null;
+    const f = effectiveFormula(line, field, this.columnFormula());
+    return f ? { text: shownFormula(f.formula.text, formulaNamesOf(this.tree.nodes, this.lines), locale), fromColumn: f.fromColumn } : null;
+  }
+
+  /** True when a value was typed over the column formula that reaches this cell. */
+  isTypedOver(lineId: Id, field: FormulaField): boolean {
+    return !!this.lineOf(lineId)?.typedOver?.includes(field);
+  }
+
+  /** Why a formula cell shows no value of its own (#REF!, a cycle …), or null. */
+  formulaErrorOf(lineId: Id, field: FormulaField): FormulaCellError | null {
+    return this.formulas.errorOf(lineId, field);
+  }
+
+  /** Every formula cell in error. */
+  formulaErrors(): ReturnType<FormulaCells['allErrors']> {
+    return this.formulas.allErrors();
+  }
+
+  private columnFormulaMemo: { workbook: Workbook; tree: OrderedTree; lookup: ReturnType<typeof columnFormulaLookup> } | null = null;
+  private columnFormula(): ReturnType<typeof columnFormulaLookup> {
+    const m = this.columnFormulaMemo;
+    if (m && m.workbook === this.workbook && m.tree === this.tree) return m.lookup;
+    const lookup = columnFormulaLookup({ workbook: this.workbook, nodes: this.tree.nodes });
+    this.columnFormulaMemo = { workbook: this.workbook, tree: this.tree, lookup };
+    return lookup;
+  }
+
+  /**
+   * Sets (or clears, with null) the column formula of a field for the lines of an item (or, with
+   * null, of the whole workbook), as one step: every line it reaches is computed, except cells a
+   * value was typed over.
+   */
+  setColumnFormula(nodeId: Id | null, field: FormulaField, typed: string | null, ctx: ReadContext): Result<void> {
+    if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
+    let formula: CellFormula | undefined;
+    if (typed !== null && typed.trim()) {
+      // Read against a probe line: the formula's own line is [@…].
+      const probe = this.lines.find((l) => nodeId === null || this.inSubtree(l.nodeId, nodeId)) ?? blankLine('probe', nodeId ?? this.tree.nodes[0]?.id ?? '', 0, this.workbook.year);
+      const r = withTypedFormula({ workbook: this.workbook, nodes: this.tree.nodes, lines: this.lines }, probe, field, typed.trim().startsWith('=') ? typed : '=' + typed, ctx);
+      if (!r.ok) return r;
+      formula = r.value.formulas![field];
+    }
+    const put = <T extends { columnFormulas?: Partial<Record<FormulaField, CellFormula>> }>(rec: T): T => {
+      const next: T = { ...rec };
+      const formulas = { ...rec.columnFormulas };
+      if (formula) formulas[field] = formula;
+      else delete formulas[field];
+      if (Object.keys(formulas).length) next.columnFormulas = formulas;
+      else delete next.columnFormulas;
+      return next;
+    };
+    if (nodeId === null) this.commit({ workbook: { before: this.workbook, after: put(this.workbook) } }, null);
+    else {
+      const node = this.nodeById.get(nodeId);
+      if (!node) return { ok: false, error: { code: 'workbook.missing' } };
+      this.commit({ nodes: [{ before: node, after: put(node) }] }, { target: { kind: 'node', id: nodeId }, field: 'plan' });
+    }
+    return { ok: true, value: undefined };
+  }
+
+  /** The column formula set on an item (null: the workbook's), as the user reads it. */
+  columnFormulaOf(nodeId: Id | null, field: FormulaField, locale: ReadContext['locale']): string | null {
+    const f = nodeId === null ? this.workbook.columnFormulas?.[field] : this.nodeById.get(nodeId)?.columnFormulas?.[field];
+    return f ? shownFormula(f.text, formulaNamesOf(this.tree.nodes, this.lines), locale) : null;
+  }
+
+  private inSubtree(nodeId: Id, rootId: Id): boolean {
+    for (let n = this.nodeById.get(nodeId); n; n = n.parentId ? this.nodeById.get(n.parentId) : undefined) if (n.id === rootId) return true;
+    return false;
   }
 
   /** The scenario this session edits (its lines, rules and inputs). */
@@ -293,9 +387,23 @@ export class WorkbookSession {
     const nodeAfter = new Map<Id, TreeNode>();
     let wbAfter: Workbook | null = null;
     let focus: CellFocus | null = null;
+    const formulaState = () => ({ workbook: this.workbook, nodes: this.tree.nodes, lines: this.lines.map((l) => lineAfter.get(l.id) ?? l) });
     for (const input of inputs) {
       const allowed = input.target.kind === 'line' ? LINE_FIELDS : input.target.kind === 'node' ? NODE_FIELDS : new Set(['statedPlan']);
       if (!allowed.has(input.field)) throw new Error(`setCells: field ${input.field} does not belong to a ${input.target.kind} row`);
+      const t0 = input.target;
+      const formulaField = t0.kind === 'line' && (FORMULA_FIELDS as readonly string[]).includes(input.field) ? (input.field as FormulaField) : null;
+      if (formulaField && t0.kind === 'line' && typeof input.raw === 'string' && isFormulaText(input.raw)) {
+        const cur = lineAfter.get(t0.id) ?? this.lineOf(t0.id);
+        if (!cur) continue;
+        const typed = withTypedFormula(formulaState(), cur, formulaField, input.raw, ctx);
+        if (!typed.ok) problems.push({ ...input, problem: typed.error });
+        else {
+          focus ??= { target: t0, field: input.field };
+          lineAfter.set(t0.id, typed.value);
+        }
+        continue;
+      }
       const r = readFieldInput(input.field, input.raw, ctx);
       if (!r.ok) {
         problems.push({ ...input, problem: r.error });
@@ -304,7 +412,9 @@ export class WorkbookSession {
       const t = input.target;
       focus ??= { target: t, field: input.field };
       if (t.kind === 'line') {
-        const cur = lineAfter.get(t.id) ?? this.lineOf(t.id);
+        let cur = lineAfter.get(t.id) ?? this.lineOf(t.id);
+        // A value typed into a formula's cell replaces the formula (over a column formula: marked as typed over).
+        if (cur && formulaField) cur = withoutFormula(cur, formulaField, !!effectiveFormula({ ...cur, formulas: undefined, typedOver: undefined }, formulaField, this.columnFormula()));
         if (cur) lineAfter.set(t.id, setLineField(cur, input.field as LineField, r.value));
       } else if (t.kind === 'node') {
         const cur = nodeAfter.get(t.id) ?? this.nodeById.get(t.id);
@@ -666,7 +776,8 @@ export class WorkbookSession {
   undo(): boolean {
     const entry = this.history.takeUndo();
     if (!entry) return false;
-    this.apply(invertChange(entry.change));
+    // The step holds its formulas' values already; completing it again brings the cells' errors up to date.
+    this.apply(this.formulas.complete(invertChange(entry.change), this.formulaSource()));
     if (entry.focus) this.view.requestFocus(entry.focus);
     this.syncUndoFlags();
     return true;
@@ -676,7 +787,7 @@ export class WorkbookSession {
   redo(): boolean {
     const entry = this.history.takeRedo();
     if (!entry) return false;
-    this.apply(entry.change);
+    this.apply(this.formulas.complete(entry.change, this.formulaSource()));
     if (entry.focus) this.view.requestFocus(entry.focus);
     this.syncUndoFlags();
     return true;
@@ -687,6 +798,7 @@ export class WorkbookSession {
   /** Makes a change one undoable step (refused on a frozen version); `selectAfter` selects its cell now. */
   private commit(change: Change, focus: CellFocus | null, selectAfter = false): void {
     if (this.refuseFrozen()) return;
+    change = this.formulas.complete(change, this.formulaSource());
     this.history.record(change, focus);
     this.apply(change);
     if (selectAfter && focus) this.view.requestFocus(focus);
@@ -910,6 +1022,8 @@ export class WorkbookSession {
     for (const [no, lines] of got.chunks) this.chunks.setChunk(no, lines);
     this.rollup = null;
     this.rebuildStructure(this.chunks.allLines());
+    this.formulas.invalidate(this.formulaSource());
+    this.formulas.refresh(this.formulaSource());
     this.bump('revision');
     await this.reloadEngine();
   }

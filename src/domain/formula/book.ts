@@ -145,16 +145,17 @@ export interface FormulaErrorOut {
 /**
  * Computes the given formula cells (all of them by default, else what `plan.staleAfter` named) in
  * dependency order, level by level, writing each level's values to the host. Returns the values
- * that changed and every cell in error (a cell in error keeps its last value).
+ * that changed, every cell in error (a cell in error keeps its last value) and the cells computed.
  */
 export function computeFormulas(
   book: FormulaBook,
   host: FormulaHost,
   keys: ArrayLike<number> = book.plan.order,
   rule: RoundingRule = 'half-away-from-zero',
-): { values: FormulaValueOut[]; errors: FormulaErrorOut[] } {
+): { values: FormulaValueOut[]; errors: FormulaErrorOut[]; computed: number[] } {
   const values: FormulaValueOut[] = [];
   const errors: FormulaErrorOut[] = [];
+  const computed: number[] = [];
   for (const k of book.plan.inCycle) {
     const c = book.cells.get(k);
     if (c) errors.push({ line: c.line, field: c.field, error: 'cycle' });
@@ -174,6 +175,7 @@ export function computeFormulas(
       flush();
       level = l;
     }
+    computed.push(keys[j]);
     const out = computeCell(cell, host, rule);
     if (!out.ok) {
       errors.push({ line: cell.line, field: cell.field, error: out.error });
@@ -183,7 +185,7 @@ export function computeFormulas(
     if (!Object.is(before, out.value)) batch.push({ line: cell.line, field: cell.field, value: out.value });
   }
   flush();
-  return { values, errors };
+  return { values, errors, computed };
 }
 
 const RATE = new Set<FormulaField | ItemRefField>(['expectedRate']);

@@ -29,19 +29,29 @@ export function formulaNamesOf(nodes: readonly TreeNode[], lines: readonly Line[
     if (!byCode.has(normalizeText(n.code))) byCode.set(normalizeText(n.code), n.id);
   }
   const byLabel = new Map<string, Line[]>();
+  const byUnit = new Map<string, Line[]>();
   const lineById = new Map<string, Line>();
+  const add = (map: Map<string, Line[]>, text: string, l: Line) => {
+    const key = normalizeText(text);
+    if (!key) return;
+    const list = map.get(key);
+    if (list) list.push(l);
+    else map.set(key, [l]);
+  };
   for (const l of lines) {
     lineById.set(l.id, l);
-    // A line without a label is known by its implementing unit, as the grid shows it.
-    const key = normalizeText(lineName(l));
-    if (!key) continue;
-    const list = byLabel.get(key);
-    if (list) list.push(l);
-    else byLabel.set(key, [l]);
+    // A line without a label is known by its implementing unit, as the grid shows it; a line with
+    // one may be called by its unit too where no label reads so.
+    add(byLabel, lineName(l), l);
+    add(byUnit, l.unit.trim(), l);
   }
   return {
     itemByCode: (code) => byCode.get(normalizeText(code)) ?? null,
-    linesByLabel: (label, item) => (byLabel.get(normalizeText(label)) ?? []).filter((l) => !item || l.nodeId === item).map((l) => l.id),
+    linesByLabel: (label, item) => {
+      const inItem = (list: Line[] | undefined) => (list ?? []).filter((l) => !item || l.nodeId === item);
+      const named = inItem(byLabel.get(normalizeText(label)));
+      return (named.length ? named : inItem(byUnit.get(normalizeText(label)))).map((l) => l.id);
+    },
     lineItem: (id) => lineById.get(id)?.nodeId ?? null,
     itemCode: (id) => codeOf.get(id) ?? null,
     lineLabel: (id) => {
@@ -122,8 +132,13 @@ export function recomputeFormulas(
   state: FormulaState,
   changed: readonly { line: string; field: FormulaField }[] | null,
   book: FormulaBook = buildFormulaBook(state),
-): { lines: Line[]; errors: { line: string; field: FormulaField; error: FormulaErrorOut['error'] }[]; book: FormulaBook } {
-  if (book.cells.size === 0) return { lines: [], errors: [], book };
+): {
+  lines: Line[];
+  errors: { line: string; field: FormulaField; error: FormulaErrorOut['error'] }[];
+  computed: { line: string; field: FormulaField }[];
+  book: FormulaBook;
+} {
+  if (book.cells.size === 0) return { lines: [], errors: [], computed: [], book };
   const lines = state.lines.slice();
   const index = new Map(lines.map((l, i) => [l.id, i]));
   let stale: ArrayLike<number> = book.plan.order;
@@ -137,11 +152,15 @@ export function recomputeFormulas(
   }
   const host = linesHost(state, lines, index);
   const rule: RoundingRule = state.workbook.settings.formulaRounding ?? 'half-away-from-zero';
-  const { values, errors } = computeFormulas(book, host, stale, rule);
+  const { values, errors, computed } = computeFormulas(book, host, stale, rule);
   const touched = new Set(values.map((v) => v.line));
   return {
     lines: [...touched].map((i) => lines[i]),
     errors: errors.map((e) => ({ line: lines[e.line].id, field: e.field, error: e.error })),
+    computed: computed.map((v) => {
+      const c = vertexCell(v);
+      return { line: lines[c.line].id, field: c.field };
+    }),
     book,
   };
 }

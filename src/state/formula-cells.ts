@@ -1,0 +1,127 @@
+// The formulas of the open workbook as the session keeps them: the book laid out over the session's
+// lines (rebuilt only when formulas or the tree change), the cells in error, and a change completed
+// with the values its formulas take, so one step (and one undo) holds an edit and everything that
+// follows from it.
+
+import type { FormulaField, Line, TreeNode, Workbook } from '../domain/model';
+import type { Change } from '../domain/edit';
+import { buildFormulaBook, FORMULA_FIELDS, type FormulaBook, type FormulaErrorOut } from '../domain/formula/book';
+import { recomputeFormulas, type FormulaState } from '../domain/formula/workbook-edit';
+
+export type FormulaCellError = FormulaErrorOut['error'];
+
+/** The records the formulas read, as the session holds them (lines in its order). */
+export interface FormulaSource {
+  workbook: Workbook;
+  nodes: readonly TreeNode[];
+  lines: readonly Line[];
+  lineOf(id: string): Line | undefined;
+}
+
+const key = (line: string, field: FormulaField) => `${line}|${field}`;
+
+export class FormulaCells {
+  private book: FormulaBook | null = null;
+  private errors = new Map<string, FormulaCellError>();
+  /** True once the workbook holds a formula (line, item or workbook); until then changes pass through untouched. */
+  private any = false;
+
+  constructor(src: FormulaSource) {
+    this.any = holdsFormulas(src.workbook, src.nodes, src.lines);
+  }
+
+  /** The error of a formula cell, or null. */
+  errorOf(line: string, field: FormulaField): FormulaCellError | null {
+    return this.errors.get(key(line, field)) ?? null;
+  }
+
+  /** Every cell in error, for the checks panel. */
+  allErrors(): { line: string; field: FormulaField; error: FormulaCellError }[] {
+    return [...this.errors].map(([k, error]) => {
+      const [line, field] = k.split('|');
+      return { line, field: field as FormulaField, error };
+    });
+  }
+
+  /** The records changed under the session (another tab, undo): the layout is rebuilt when next needed. */
+  invalidate(src: FormulaSource): void {
+    this.book = null;
+    this.any = holdsFormulas(src.workbook, src.nodes, src.lines);
+  }
+
+  /**
+   * The change with the values its formulas take written into it: lines it already changes get
+   * their formula values in their `after`, lines it does not touch are added. Unchanged when the
+   * workbook has no formula.
+   */
+  complete(change: Change, src: FormulaSource): Change {
+    const wbAfter = change.workbook?.after ?? src.workbook;
+    const nodesAfter = applyNodes(src.nodes, change);
+    this.any ||= holdsFormulas(wbAfter, nodesAfter, (change.lines ?? []).flatMap((c) => (c.after ? [c.after] : [])));
+    if (!this.any) return change;
+    const lineChanges = change.lines ?? [];
+    const afterOf = new Map<string, Line>();
+    const removed = new Set<string>();
+    const added: Line[] = [];
+    let structural = !!change.nodes?.length || (!!change.workbook && (change.workbook.before.columnFormulas !== change.workbook.after.columnFormulas || change.workbook.before.counterpart !== change.workbook.after.counterpart || change.workbook.before.settings !== change.workbook.after.settings));
+    const changed: { line: string; field: FormulaField }[] = [];
+    for (const { before, after } of lineChanges) {
+      if (after) afterOf.set(after.id, after);
+      if (!before && after) added.push(after);
+      if (before && !after) removed.add(before.id);
+      if (!before || !after || before.nodeId !== after.nodeId || before.formulas !== after.formulas || before.typedOver !== after.typedOver) {
+        structural = true;
+        continue;
+      }
+      for (const f of FORMULA_FIELDS) if (!Object.is(before[f], after[f])) changed.push({ line: after.id, field: f });
+    }
+    if (!structural && !changed.length) return change;
+    const lines = src.lines.filter((l) => !removed.has(l.id)).map((l) => afterOf.get(l.id) ?? l);
+    if (added.length) lines.push(...added.filter((l) => !src.lineOf(l.id)));
+    const state: FormulaState = { workbook: wbAfter, nodes: nodesAfter, lines };
+    const book = structural || !this.book ? buildFormulaBook(state) : this.book;
+    const result = recomputeFormulas(state, structural ? null : changed, book);
+    // A layout over lines in the session's order stays valid only while rows do not move.
+    this.book = structural ? null : result.book;
+    if (structural) this.errors.clear();
+    else for (const c of result.computed) this.errors.delete(key(c.line, c.field));
+    for (const e of result.errors) this.errors.set(key(e.line, e.field), e.error);
+    if (!result.lines.length) return change;
+    const recomputed = new Map(result.lines.map((l) => [l.id, l]));
+    const out = lineChanges.map((c) => (c.after && recomputed.has(c.after.id) ? { before: c.before, after: recomputed.get(c.after.id)! } : c));
+    for (const l of result.lines) if (!afterOf.has(l.id)) out.push({ before: src.lineOf(l.id)!, after: l });
+    return { ...change, lines: out };
+  }
+
+  /** Recomputes every formula of the records as they are (on opening, after undo or another tab's change): the values that moved, as a change. */
+  refresh(src: FormulaSource): Change | null {
+    this.invalidate(src);
+    if (!this.any) {
+      this.errors.clear();
+      return null;
+    }
+    const state: FormulaState = { workbook: src.workbook, nodes: src.nodes, lines: src.lines };
+    const result = recomputeFormulas(state, null);
+    this.book = result.book;
+    this.errors.clear();
+    for (const e of result.errors) this.errors.set(key(e.line, e.field), e.error);
+    return result.lines.length ? { lines: result.lines.map((after) => ({ before: src.lineOf(after.id)!, after })) } : null;
+  }
+}
+
+function holdsFormulas(wb: Workbook, nodes: readonly TreeNode[], lines: readonly Line[]): boolean {
+  if (wb.columnFormulas && Object.keys(wb.columnFormulas).length) return true;
+  for (const n of nodes) if (n.columnFormulas && Object.keys(n.columnFormulas).length) return true;
+  for (const l of lines) if (l.formulas) return true;
+  return false;
+}
+
+function applyNodes(nodes: readonly TreeNode[], change: Change): readonly TreeNode[] {
+  if (!change.nodes?.length) return nodes;
+  const after = new Map(nodes.map((n) => [n.id, n]));
+  for (const { before, after: a } of change.nodes) {
+    if (a) after.set(a.id, a);
+    else if (before) after.delete(before.id);
+  }
+  return [...after.values()];
+}

@@ -1,0 +1,102 @@
+// Formulas in the open workbook: typed into a line, followed by the lines they read, saved, undone
+// as one step with what followed, refused with the cycle named, cleared by a typed value, marked
+// #REF! when what they read is deleted and back when the deletion is undone; column formulas.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database';
+import { createWorkbook, loadWorkbook } from '../../src/db/workbook-repo';
+import { buildDemoWorkbook } from '../../src/domain/demo';
+import { WorkbookSession } from '../../src/state/session.svelte';
+import { RecalcClient } from '../../src/engine/recalc-client';
+import type { ReadContext } from '../../src/domain/edit';
+import { describeProblem } from '../../src/domain/messages';
+
+const TR = 1_000_000;
+const ctx: ReadContext = { unit: 'trieu', locale: 'vi' };
+let seq = 0;
+
+async function open() {
+  const db = openDatabase(`formula-session-${Date.now()}-${seq++}`);
+  const demo = buildDemoWorkbook();
+  await createWorkbook(db, demo);
+  const loaded = (await loadWorkbook(db, demo.workbook.id))!;
+  const s = new WorkbookSession(db, loaded.data, loaded.chunks, new RecalcClient(false));
+  await s.ready;
+  const nodeId = (code: string) => demo.nodes.find((n) => n.code === code)!.id;
+  const line = (code: string) => s.lines.find((l) => l.nodeId === nodeId(code))!;
+  const health = () => s.lines.find((l) => l.unit === 'Trung tâm Y tế huyện')!;
+  const reload = async () => {
+    await s.flush();
+    return (await loadWorkbook(db, demo.workbook.id))!.data;
+  };
+  return { s, line, health, nodeId, reload };
+}
+
+describe('formulas in a session', () => {
+  it('a line typed =DA3.TDA1*10% follows DA3.TDA1, is saved, and one undo takes back an edit and what followed', async () => {
+    const { s, line, health, reload } = await open();
+    const target = health();
+    expect(s.setCells([{ target: { kind: 'line', id: target.id }, field: 'plan', raw: '=DA3.TDA1*10%' }], ctx)).toEqual([]);
+    expect(health().plan).toBe(239_800_000);
+    expect(s.formulaOf(target.id, 'plan', 'vi')).toEqual({ text: '=DA3.TDA1*10%', fromColumn: false });
+    s.setCells([{ target: { kind: 'line', id: line('DA3.TDA1').id }, field: 'plan', raw: '3.000' }], ctx);
+    expect(health().plan).toBe(300 * TR);
+    const saved = await reload();
+    expect(saved.lines.find((l) => l.id === target.id)!.plan).toBe(300 * TR);
+    expect(saved.lines.find((l) => l.id === target.id)!.formulas?.plan?.text).toMatch(/^=\[#item:.+\]\*10%$/);
+    expect(s.undo()).toBe(true);
+    expect(line('DA3.TDA1').plan).toBe(2_398 * TR);
+    expect(health().plan).toBe(239_800_000);
+    expect(s.undo()).toBe(true);
+    expect(health().plan).toBe(566 * TR);
+    expect(health().formulas).toBeUndefined();
+  });
+
+  it('refuses a formula that reads its own item, naming the cycle, and keeps the cell', async () => {
+    const { s, health } = await open();
+    const problems = s.setCells([{ target: { kind: 'line', id: health().id }, field: 'plan', raw: '=DA3*2' }], ctx);
+    expect(problems.map((p) => p.problem.code)).toEqual(['formula.cycle']);
+    expect(describeProblem(problems[0].problem, 'vi')).toContain('vòng tham chiếu');
+    expect(health().plan).toBe(566 * TR);
+  });
+
+  it('a value typed into a formula cell replaces the formula', async () => {
+    const { s, health } = await open();
+    const id = health().id;
+    s.setCells([{ target: { kind: 'line', id }, field: 'plan', raw: '=100+250' }], ctx);
+    expect(health().plan).toBe(350 * TR);
+    s.setCells([{ target: { kind: 'line', id }, field: 'plan', raw: '400' }], ctx);
+    expect(health().plan).toBe(400 * TR);
+    expect(health().formulas).toBeUndefined();
+    expect(s.formulaOf(id, 'plan', 'vi')).toBeNull();
+  });
+
+  it('deleting the line a formula reads leaves #REF! in its cell with the last value; undoing the deletion brings it back', async () => {
+    const { s, line, health } = await open();
+    const source = line('DA4.TDA1');
+    // Called by its implementing unit; shown by its label, the line's own name.
+    expect(s.setCells([{ target: { kind: 'line', id: health().id }, field: 'plan', raw: '=[Trung tâm GDNN-GDTX]/2' }], ctx)).toEqual([]);
+    expect(health().plan).toBe(1_074 * TR);
+    s.deleteLines([source.id]);
+    expect(s.formulaErrorOf(health().id, 'plan')).toBe('ref');
+    expect(s.formulaOf(health().id, 'plan', 'vi')!.text).toBe('=#REF!/2');
+    expect(health().plan).toBe(1_074 * TR);
+    s.undo();
+    expect(s.formulaErrorOf(health().id, 'plan')).toBeNull();
+    expect(s.formulaOf(health().id, 'plan', 'vi')!.text).toBe('=[04 lớp, 140 người]/2');
+  });
+
+  it('a column formula fills every line of the workbook; a value typed over one line is marked and kept', async () => {
+    const { s, line } = await open();
+    expect(s.setColumnFormula(null, 'expectedRate', '=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + 20%)', ctx)).toEqual({ ok: true, value: undefined });
+    // DA3.TDA1: 153 / 2 398 + 20 % = 26,38 %
+    expect(line('DA3.TDA1').expectedRate).toBe(26.38);
+    s.setCells([{ target: { kind: 'line', id: line('DA2').id }, field: 'expectedRate', raw: '70' }], ctx);
+    expect(line('DA2').expectedRate).toBe(70);
+    expect(s.isTypedOver(line('DA2').id, 'expectedRate')).toBe(true);
+    s.setCells([{ target: { kind: 'line', id: line('DA3.TDA1').id }, field: 'disbursed', raw: '1.199' }], ctx);
+    expect(line('DA3.TDA1').expectedRate).toBe(70);
+    expect(line('DA2').expectedRate).toBe(70);
+    expect(s.formulaOf(line('DA3.TDA1').id, 'expectedRate', 'vi')).toEqual({ text: '=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + 20%)', fromColumn: true });
+  });
+});
