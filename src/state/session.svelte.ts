@@ -49,7 +49,7 @@ import { importChange, importChangeInSlices, withFileChecks, type ImportChangeOp
 import { afterPaint, yieldToEventLoop } from '../io/import-types';
 import { FormulaCells, type FormulaCellError, type FormulaSource } from './formula-cells';
 import { columnFormulaLookup, formulaOf as effectiveFormula, FORMULA_FIELDS } from '../domain/formula/book';
-import { isFormulaText } from '../domain/formula/parse';
+import { formatFormula, isFormulaText, type ItemRefField, type LineRefField, type Ref } from '../domain/formula/parse';
 import { formulaNamesOf, shownFormula, withoutFormula, withTypedFormula } from '../domain/formula/workbook-edit';
 import type { CellFormula, FormulaField } from '../domain/model';
 
@@ -169,6 +169,22 @@ export class WorkbookSession {
     return f ? { text: shownFormula(f.formula.text, formulaNamesOf(this.tree.nodes, this.lines), locale), fromColumn: f.fromColumn } : null;
   }
 
+  /**
+   * How a formula names a cell clicked while it is typed (as Excel inserts a reference): a line by
+   * its name, an item by its code, the total as TONG; with the column when it is not the plan.
+   */
+  referenceText(target: RowTarget, field: ItemRefField | LineRefField, locale: ReadContext['locale']): string | null {
+    let ref: Ref;
+    if (target.kind === 'line') {
+      if (field !== 'plan' && field !== 'disbursed' && field !== 'expectedRate') return null;
+      ref = { kind: 'line', id: target.id, field };
+    } else {
+      if (field === 'expectedRate') return null;
+      ref = target.kind === 'node' ? { kind: 'item', id: target.id, field } : { kind: 'total', field };
+    }
+    return formatFormula({ k: 'ref', ref }, { kind: 'shown', locale, names: formulaNamesOf(this.tree.nodes, this.lines) }).slice(1);
+  }
+
   /** True when a value was typed over the column formula that reaches this cell. */
   isTypedOver(lineId: Id, field: FormulaField): boolean {
     return !!this.lineOf(lineId)?.typedOver?.includes(field);
@@ -224,6 +240,17 @@ export class WorkbookSession {
       this.commit({ nodes: [{ before: node, after: put(node) }] }, { target: { kind: 'node', id: nodeId }, field: 'plan' });
     }
     return { ok: true, value: undefined };
+  }
+
+  /** How many line cells a column formula computes (those it reaches, less cells typed over or with their own formula). */
+  columnFormulaReach(nodeId: Id | null, field: FormulaField): number {
+    let n = 0;
+    const lookup = this.columnFormula();
+    for (const l of this.lines) {
+      if (nodeId !== null && !this.inSubtree(l.nodeId, nodeId)) continue;
+      if (effectiveFormula(l, field, lookup)?.fromColumn) n++;
+    }
+    return n;
   }
 
   /** The column formula set on an item (null: the workbook's), as the user reads it. */

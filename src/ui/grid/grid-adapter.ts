@@ -17,6 +17,9 @@ import { pasteArea, planPaste, type PasteCell, type PasteGrid, type PastePlan } 
 import type { Id, Line } from '../../domain/model';
 import type { NoticeAction } from '../../state/app.svelte';
 import { loadGridPrefs, updateGridPrefs } from './view-prefs';
+import type { FormulaField } from '../../domain/model';
+import { ERROR_TEXT } from '../../domain/formula/evaluate';
+import { describeProblem } from '../../domain/messages';
 
 const PASTE_WHY = { rollup: 'pasteWhyRollup', total: 'pasteWhyTotal', derived: 'pasteWhyDerived' } as const;
 
@@ -29,6 +32,8 @@ export interface GridCallbacks {
   onAccepted?(): void;
   /** The row code (see state/rows) under the active cell, after each selection. */
   onSelectRow?(code: number): void;
+  /** Set or change the column formula of the selected column for an item's lines (null: the workbook's). */
+  onColumnFormula?(target: { nodeId: Id | null; field: FormulaField; scope: string; column: string }): void;
   /** Write or change the note on a cell. */
   onNote?(cell: { target: RowTarget; key: string; rowName: string; column: string }): void;
   /** "Move lines to…" for the lines selected. */
@@ -99,6 +104,7 @@ export class BudgetGridAdapter {
       // Returning false cancels Handsontable's own fill (its types leave that out).
       beforeAutofill: (data, source, target) => this.onAutofill(data, source, target) as unknown as void,
       beforeKeyDown: (e) => this.onKeyDown(e),
+      beforeOnCellMouseDown: (e, coords) => this.insertReference(e as MouseEvent, coords.row ?? -1, coords.col ?? -1),
       afterOnCellMouseDown: (e, coords) => this.onMouseDown(e as MouseEvent, coords.row ?? -1),
       afterBeginEditing: () => this.labelEditors(),
       afterSelectionEnd: (row) => {
@@ -585,13 +591,38 @@ export class BudgetGridAdapter {
     return refs;
   }
 
+  /** The formula computing a cell of the grid (a line's plan, disbursed or expected rate), as the user reads it. */
+  formulaAt(row: number, col: number): { text: string; fromColumn: boolean } | null {
+    const code = this.session.rows[row];
+    const field = formulaFieldOf(this.cols[col]);
+    if (code === undefined || code < 0 || !field) return null;
+    const line = this.session.lines[code];
+    return line ? this.session.formulaOf(line.id, field, this.view.locale) : null;
+  }
+
+  /**
+   * The text editor of formula cells: opened with Enter, F2 or a double click it shows the formula
+   * (as Excel does), opened by typing it starts from what is typed.
+   */
+  private readonly formulaEditor = ((adapter: BudgetGridAdapter) =>
+    class FormulaTextEditor extends Handsontable.editors.TextEditor {
+      prepare(row: number, col: number, prop: string | number, td: HTMLTableCellElement, value: unknown, cp: Handsontable.CellProperties): void {
+        super.prepare(row, col, prop, td, adapter.formulaAt(row, col)?.text ?? value, cp);
+      }
+    })(this);
+
   private cellMeta(row: number, col: number): Handsontable.CellMeta {
     const code = this.session.rows[row];
     const column = this.cols[col];
     if (code === undefined || !column) return { readOnly: true };
     const kind = rowKindOf(code);
     // Handsontable keeps cell meta by position while rows move under it: set every key each time.
-    const meta: Handsontable.CellMeta = { readOnly: this.session.frozen || !column.editable.includes(kind), editor: 'text', placeholder: undefined };
+    const meta: Handsontable.CellMeta = {
+      readOnly: this.session.frozen || !column.editable.includes(kind),
+      // Handsontable's type for an editor class wants a constructor of unknown arguments.
+      editor: kind === 'line' && formulaFieldOf(column) ? (this.formulaEditor as unknown as Handsontable.CellMeta['editor']) : 'text',
+      placeholder: undefined,
+    };
     if (column.kind === 'select' && kind === 'line') {
       // A list that opens on the current value, as wide as its longest choice, and goes to the
       // choices the user types ("ns" marks NSTW and NSĐP, on the first); what is picked or typed is
@@ -608,6 +639,64 @@ export class BudgetGridAdapter {
       if (column.key === 'unit') meta.placeholder = t(this.view.lang, 'unitNotStated');
     }
     return meta;
+  }
+
+  /** Where a column formula set from the active cell goes: its item's lines (a line's: its item), or the workbook's from the total row. */
+  private columnFormulaTarget(): { nodeId: Id | null; field: FormulaField; scope: string; column: string } | null {
+    const at = this.hot.getSelectedRangeActive()?.highlight;
+    if (!at || at.row === null || at.col === null || at.row < 0 || at.col < 0) return null;
+    const column = this.cols[at.col];
+    const field = formulaFieldOf(column);
+    const code = this.session.rows[at.row];
+    if (!field || code === undefined) return null;
+    const L = this.view.lang;
+    const base = { field, column: column.header[L] };
+    if (code === TOTAL_ROW) return { ...base, nodeId: null, scope: t(L, 'columnFormulaScopeAll') };
+    const nodeId = code >= 0 ? this.session.lines[code]?.nodeId : this.session.tree.nodes[rowNode(code)]?.id;
+    const node = nodeId ? this.session.nodeOf(nodeId) : undefined;
+    return node ? { ...base, nodeId: node.id, scope: t(L, 'columnFormulaScopeItem', { code: node.code }) } : null;
+  }
+
+  /**
+   * A click on a cell while a formula is being typed inserts a reference to it at the caret, as
+   * Excel does, instead of leaving the editor.
+   */
+  private insertReference(e: MouseEvent, row: number, col: number): void {
+    const editor = this.hot.getActiveEditor() as (Handsontable.editors.TextEditor & { TEXTAREA?: HTMLTextAreaElement }) | undefined;
+    const area = editor?.TEXTAREA;
+    if (!editor?.isOpened() || !area || row < 0 || col < 0 || !area.value.trimStart().startsWith('=')) return;
+    const code = this.session.rows[row];
+    const field = REFERENCE_FIELD[this.cols[col]?.key ?? ''] ?? 'plan';
+    if (code === undefined) return;
+    const ref = this.session.referenceText(this.session.targetOfRow(code), field, this.view.locale);
+    if (!ref) return;
+    e.stopImmediatePropagation();
+    e.preventDefault();
+    const at = area.selectionStart ?? area.value.length;
+    const end = area.selectionEnd ?? at;
+    area.value = area.value.slice(0, at) + ref + area.value.slice(end);
+    area.selectionStart = area.selectionEnd = at + ref.length;
+    area.focus();
+  }
+
+  /** A formula's cell: a corner mark and its formula on hover; its error instead of a value; a value typed over a column formula marked too. */
+  private markFormula(td: HTMLTableCellElement, lineId: Id | undefined, field: FormulaField, row: number, col: number): void {
+    if (!lineId) return;
+    const f = this.formulaAt(row, col);
+    const cls = td.classList;
+    if (f) {
+      cls.add('pb-formula');
+      const tip = t(this.view.lang, f.fromColumn ? 'columnFormulaTip' : 'formulaTip', { text: f.text });
+      const error = this.session.formulaErrorOf(lineId, field);
+      if (error) {
+        cls.add('pb-formula-error');
+        td.textContent = error in ERROR_TEXT ? ERROR_TEXT[error as keyof typeof ERROR_TEXT] : '#VALUE!';
+        td.title = `${describeProblem({ code: `formula.error.${error === 'unreadable' ? 'value' : error}` }, this.view.lang)}\n${tip}`;
+      } else td.title = td.title ? `${tip}\n${td.title}` : tip;
+    } else if (this.session.isTypedOver(lineId, field)) {
+      cls.add('pb-typed-over');
+      td.title = t(this.view.lang, 'typedOverTip');
+    }
   }
 
   private renderCell(
@@ -662,6 +751,8 @@ export class BudgetGridAdapter {
       const tip = t(this.view.lang, 'noteTip', { text: note });
       td.title = td.title ? `${tip}\n${td.title}` : tip;
     }
+    const formulaField = kind === 'line' ? formulaFieldOf(column) : null;
+    if (formulaField) this.markFormula(td, this.session.lines[code]?.id, formulaField, row, col);
     if (col === this.colIndex.name || col === this.colIndex.code) {
       const depth = kind === 'node' ? this.session.tree.depth[rowNode(code)] : kind === 'line' ? this.lineDepth(code) : 0;
       cls.add(`pb-indent-${Math.min(depth, 6)}`);
@@ -771,6 +862,15 @@ export class BudgetGridAdapter {
       indent: { name: () => t(L, 'indent'), disabled: () => !nodeTarget(), callback: () => this.session.shiftNode(nodeTarget()!, 'in') },
       outdent: { name: () => t(L, 'outdent'), disabled: () => !nodeTarget(), callback: () => this.session.shiftNode(nodeTarget()!, 'out') },
       delete_node: { name: () => t(L, 'deleteNode'), disabled: () => !nodeTarget(), callback: () => this.deleteSelectedNode() },
+      column_formula: {
+        name: () => t(L, 'menuColumnFormula'),
+        hidden: () => !this.cb.onColumnFormula,
+        disabled: () => this.session.frozen || !this.columnFormulaTarget(),
+        callback: () => {
+          const target = this.columnFormulaTarget();
+          if (target) this.cb.onColumnFormula?.(target);
+        },
+      },
       note: { name: () => t(L, 'noteMenu'), hidden: () => !this.cb.onNote, disabled: () => this.session.frozen || !this.noteCell(), callback: () => this.openNote() },
       sep2: '---------',
       col_width: { name: () => t(L, 'columnWidthMenu'), callback: () => this.askWidth() },
@@ -887,3 +987,14 @@ function textBlock(data: unknown[][]): string[][] {
 function targetKey(t: RowTarget): string {
   return t.kind === 'total' ? 'total' : `${t.kind}:${t.id}`;
 }
+
+/** The line field a grid column shows, when a formula may compute it. */
+function formulaFieldOf(column: GridColumn | undefined): FormulaField | null {
+  const f = column?.field;
+  return f === 'plan' || f === 'disbursed' || f === 'expectedRate' ? f : null;
+}
+
+/** The figure a click on a column's cell refers to while a formula is typed. */
+const REFERENCE_FIELD: Record<string, 'plan' | 'disbursed' | 'expectedRate' | 'projected' | 'unspent' | 'requiredLocal' | 'carryOver' | 'lapse'> = {
+  plan: 'plan', disbursed: 'disbursed', expected: 'expectedRate', projected: 'projected', unspent: 'unspent', requiredLocal: 'requiredLocal', carryOver: 'carryOver', lapse: 'lapse',
+};
