@@ -4,7 +4,7 @@
 // of scenarios; a request then carries copies of the columns, so the prepared data survives the
 // transfer to the worker and a change of dimension or of the rows shown rebuilds nothing.
 
-import type { Line, Place, Workbook } from './model';
+import type { FormulaField, Line, Place, Workbook } from './model';
 import { CAPITAL_TYPES, SOURCES } from './model';
 import type { OrderedTree } from './tree';
 import { buildColumns, counterpartColumn, type PlanColumns } from './rollup';
@@ -34,6 +34,11 @@ export interface PreparedComparison {
   /** The union of the scenarios' lines by id, each as the first scenario holding it has it. */
   lines: Line[];
   scenarios: PreparedScenario[];
+  /**
+   * For each union line, the fields whose formula differs between the scenarios holding it (one
+   * has a formula the other has not, or another one): a value may agree while its link differs.
+   */
+  formulaDiffers: (FormulaField[] | null)[];
 }
 
 /** Groups of one dimension: keys in display order, their labels, and each scenario's line groups. */
@@ -78,7 +83,34 @@ export function prepareComparison(tree: OrderedTree, plans: readonly ScenarioPla
     const wb = plan.workbook;
     return { lines, lineIndex, cols: buildColumns(tree, lines, counterpartColumn(wb.counterpart, wb.year), projectionParams(wb)) };
   });
-  return { id: newId(), tree, lines: union, scenarios };
+  return { id: newId(), tree, lines: union, scenarios, formulaDiffers: formulaDifferences(union.length, scenarios) };
+}
+
+const FORMULA_FIELDS: readonly FormulaField[] = ['plan', 'disbursed', 'expectedRate'];
+
+/** Per union line, the fields whose own formula (text and unit) is not the same in every scenario holding the line. */
+function formulaDifferences(count: number, scenarios: readonly PreparedScenario[]): (FormulaField[] | null)[] {
+  const out: (FormulaField[] | null)[] = new Array(count).fill(null);
+  const first: (Line | undefined)[] = new Array(count);
+  for (const s of scenarios) {
+    s.lines.forEach((l, j) => {
+      const i = s.lineIndex[j];
+      const ref = first[i];
+      if (!ref) {
+        first[i] = l;
+        return;
+      }
+      if (!ref.formulas && !l.formulas) return;
+      for (const f of FORMULA_FIELDS) {
+        const a = ref.formulas?.[f];
+        const b = l.formulas?.[f];
+        if (a?.text === b?.text && a?.unit === b?.unit) continue;
+        const list = (out[i] ??= []);
+        if (!list.includes(f)) list.push(f);
+      }
+    });
+  }
+  return out;
 }
 
 /**

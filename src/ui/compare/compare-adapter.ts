@@ -99,5 +99,11 @@ export class CompareGridAdapter {
       cls.add('pb-absent');
       td.title = t(this.view.lang, 'cmpAbsent');
     }
+    // A line whose formula differs between the scenarios: marked even where the values agree.
+    const differs = code >= 0 ? o.prepared.formulaDiffers[code] : null;
+    if (differs && (column.measure === 'plan' ? differs.includes('plan') : column.measure === 'disbursed' ? differs.includes('disbursed') : false)) {
+      cls.add('pb-formula-differs');
+      td.title = (td.title ? td.title + '\n' : '') + t(this.view.lang, 'cmpFormulaDiffers');
+    }
   }
 }
