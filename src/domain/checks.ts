@@ -7,7 +7,7 @@
 
 import type { CriterionDef, FileCheck, Id, Line, Place, StatedFigures, StatedMeasure, StatedYear, TreeNode, WorkbookData } from './model';
 import { MONTH_COUNT } from './model';
-import { buildColumns, counterpartColumn, rateOf, rollUp, type PlanColumns, type Rollup } from './rollup';
+import { buildColumns, counterpartColumn, isCounterpartShort, rateOf, rollUp, type PlanColumns, type Rollup } from './rollup';
 import { mulDivRound, rateToBasisPoints } from './money';
 import { FLAG_EXPECTED_EQUALS_REACHED, FLAG_OVER_DISBURSED, projectionParams } from './projection';
 import { orderTree } from './tree';
@@ -532,7 +532,7 @@ class CheckRun {
   /** Reported at the highest rows that fall short: the total, else the topmost short items. */
   checkCounterpart(): void {
     const { r, T } = this;
-    const short = (k: number) => r.local[k] < r.requiredLocal[k];
+    const short = (k: number) => isCounterpartShort(r, k);
     if (short(T)) {
       this.pushCounterpart(this.totalRow, T);
       return;
