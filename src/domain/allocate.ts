@@ -386,8 +386,8 @@ const FRESH: Buffers = {
 // Arrays kept between calls. A worker splits again and again at the same size, and fresh typed
 // arrays of 8 MB each make V8 run a full collection of the caller's heap almost every call
 // (measured: about +200 ms at 10^6 recipients). A call far smaller than a kept array drops it.
-// splitColumns returns fresh arrays (they are transferred); splitEnvelope copies its kept output
-// columns into the parts.
+// splitColumns returns fresh arrays (they are transferred); splitEnvelope writes its part objects
+// straight from the working arrays.
 type TypedArray = Float64Array | Int32Array | Uint8Array;
 function keep<T extends TypedArray>(kept: T[], slot: number, n: number, make: (n: number) => T, clear: boolean | undefined): T {
   let b = kept[slot];
@@ -404,19 +404,18 @@ function keptBuffers(): Buffers {
     u8: (slot, n, clear) => keep(kept.u8, slot, n, (k) => new Uint8Array(k), clear),
   };
 }
-// The split's working arrays; splitEnvelope's criterion columns; splitEnvelope's output columns.
+// The split's working arrays; splitEnvelope's criterion columns.
 const KEPT_WORK = keptBuffers();
 const KEPT_INPUT = keptBuffers();
-const KEPT_OUTPUT = keptBuffers();
 // Reading recipients or settings may run code (getters, proxies) that splits again: that nested
 // call gets fresh arrays instead of the kept ones.
 let keptInUse = false;
 
-function withBuffers<T>(fn: (work: Buffers, input: Buffers, output: Buffers) => T): T {
-  if (keptInUse) return fn(FRESH, FRESH, FRESH);
+function withBuffers<T>(fn: (work: Buffers, input: Buffers) => T): T {
+  if (keptInUse) return fn(FRESH, FRESH);
   keptInUse = true;
   try {
-    return fn(KEPT_WORK, KEPT_INPUT, KEPT_OUTPUT);
+    return fn(KEPT_WORK, KEPT_INPUT);
   } finally {
     keptInUse = false;
   }
@@ -432,10 +431,9 @@ function withBuffers<T>(fn: (work: Buffers, input: Buffers, output: Buffers) => 
 export function splitEnvelope(rule: AllocationRule): Result<AllocationResult> {
   const bad = checkRule(rule) ?? (Array.isArray(rule.recipients) ? null : badRule('recipients'));
   if (bad) return bad;
-  return withBuffers((work, input, output) => {
-    const req = requestOf(rule, input);
-    const r = split(req, work, output);
-    return r.ok ? ok(fromColumns(req.ids, r.value)) : r;
+  return withBuffers((work, input) => {
+    const s = split(requestOf(rule, input), work);
+    return s.ok ? ok(partObjects(s.value)) : s;
   });
 }
 
@@ -447,13 +445,18 @@ export function splitEnvelope(rule: AllocationRule): Result<AllocationResult> {
 export function splitColumns(req: AllocationRequest): Result<AllocationColumns> {
   const bad = checkRule(req.rule) ?? checkColumns(req);
   if (bad) return bad;
-  return withBuffers((work) => split(req, work, FRESH));
+  return withBuffers((work) => {
+    const s = split(req, work);
+    return s.ok ? ok(partColumns(s.value, FRESH)) : s;
+  });
 }
 
 /** The object form of columnar parts, with the recipients' ids. */
 export function fromColumns(ids: readonly string[], c: AllocationColumns): AllocationResult {
-  const parts: AllocationPart[] = new Array(ids.length);
-  for (let i = 0; i < ids.length; i++) parts[i] = { id: ids[i], score: c.score[i], exact: c.exact[i], amount: c.amount[i], bound: BOUNDS[c.bound[i]] };
+  const n = ids.length;
+  const { score, exact, amount, bound } = c;
+  const parts: AllocationPart[] = new Array(n);
+  for (let i = 0; i < n; i++) parts[i] = { id: ids[i], score: score[i], exact: exact[i], amount: amount[i], bound: BOUNDS[bound[i]] };
   return { parts, reserved: c.reserved, residue: c.residue, distributable: c.distributable };
 }
 
@@ -468,12 +471,8 @@ export function requestOfRule(rule: AllocationRule): Result<AllocationRequest> {
 
 function requestOf(rule: AllocationRule, buffers: Buffers): AllocationRequest {
   const { recipients, ...rest } = rule;
-  const settings: RecipientSettings[] = [];
-  for (let i = 0; i < recipients.length; i++) {
-    const { eligible, pinned, floor, cap } = recipients[i];
-    if (eligible !== undefined || pinned !== undefined || floor !== undefined || cap !== undefined) settings.push({ index: i, eligible, pinned, floor, cap });
-  }
-  return { rule: rest, ...columnsOf(recipients, columnKeys(rule), buffers), settings };
+  const { ids, values, settings } = columnsOf(recipients, columnKeys(rule), buffers, true);
+  return { rule: rest, ids, values, settings };
 }
 
 /** The keys of the columns a split reads: its criteria's (weight above 0, not 'equal') and its minimums'. */
@@ -492,36 +491,60 @@ interface HasValues {
  * number (null, missing) becomes NaN, unknown.
  */
 export function readColumns(items: readonly HasValues[], keys: readonly string[]): Pick<AllocationRequest, 'ids' | 'values'> {
-  return columnsOf(items, keys, FRESH);
+  const { ids, values } = columnsOf(items, keys, FRESH, false);
+  return { ids, values };
 }
 
-function columnsOf(items: readonly HasValues[], keys: readonly string[], buffers: Buffers): Pick<AllocationRequest, 'ids' | 'values'> {
+type OwnSettings = Partial<Pick<AllocationRecipient, 'eligible' | 'pinned' | 'floor' | 'cap'>>;
+
+/** A recipient's own settings, or null when it has none. */
+function settingsOf(r: OwnSettings, index: number): RecipientSettings | null {
+  const { eligible, pinned, floor, cap } = r;
+  return eligible !== undefined || pinned !== undefined || floor !== undefined || cap !== undefined ? { index, eligible, pinned, floor, cap } : null;
+}
+
+const numberOf = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
+
+/**
+ * The ids, one column per key (a value that is not a number becomes NaN) and, with `withSettings`,
+ * the settings of the items that have their own. One pass reads each item once, with the first
+ * four columns, each at a load site of its own (so each site sees one key and stays fast); more
+ * columns take a pass each.
+ */
+function columnsOf(
+  items: readonly (HasValues & OwnSettings)[],
+  keys: readonly string[],
+  buffers: Buffers,
+  withSettings: boolean,
+): Pick<AllocationRequest, 'ids' | 'values' | 'settings'> {
   const n = items.length;
+  const K = keys.length;
   const values: Record<string, Float64Array> = {};
   const cols = keys.map((key, c) => (values[key] = buffers.f64(c, n)));
   const ids: string[] = new Array(n);
-  // The first four columns are read in this pass, each at its own load site (so each site sees
-  // one key and stays fast); more columns take a second pass.
-  const K = keys.length;
+  const settings: RecipientSettings[] = [];
   const [k0, k1, k2, k3] = [0, 1, 2, 3].map((c) => keys[Math.min(c, K - 1)]);
   const [c0, c1, c2, c3] = [0, 1, 2, 3].map((c) => cols[Math.min(c, K - 1)]);
-  const number = (v: unknown) => (typeof v === 'number' ? v : Number.NaN);
   for (let i = 0; i < n; i++) {
     const item = items[i];
     ids[i] = item.id;
+    if (withSettings) {
+      const own = settingsOf(item, i);
+      if (own !== null) settings.push(own);
+    }
     if (K === 0) continue;
     const vals = item.values;
-    c0[i] = number(vals?.[k0]);
-    if (K > 1) c1[i] = number(vals?.[k1]);
-    if (K > 2) c2[i] = number(vals?.[k2]);
-    if (K > 3) c3[i] = number(vals?.[k3]);
+    c0[i] = numberOf(vals?.[k0]);
+    if (K > 1) c1[i] = numberOf(vals?.[k1]);
+    if (K > 2) c2[i] = numberOf(vals?.[k2]);
+    if (K > 3) c3[i] = numberOf(vals?.[k3]);
   }
   for (let c = 4; c < K; c++) {
     const key = keys[c];
     const col = cols[c];
-    for (let i = 0; i < n; i++) col[i] = number(items[i].values?.[key]);
+    for (let i = 0; i < n; i++) col[i] = numberOf(items[i].values?.[key]);
   }
-  return { ids, values };
+  return { ids, values, settings };
 }
 
 // Indexes into BOUNDS, for the output columns.
@@ -532,8 +555,31 @@ const B_PINNED = BOUNDS.indexOf('pinned');
 const B_INELIGIBLE = BOUNDS.indexOf('ineligible');
 const B_RESIDUE = BOUNDS.indexOf('residue');
 
-/** The split itself, on a checked rule and columns; output columns from `out`. */
-function split(req: AllocationRequest, buffers: Buffers, out: Buffers): Result<AllocationColumns> {
+/**
+ * A split done, before its parts are written: per recipient its kind and setting, per sharing
+ * recipient (j ↦ recipient share[j]) its state, score, exact share and amount, in working arrays
+ * that stay valid until the next split.
+ */
+interface Split {
+  ids: readonly string[];
+  kind: Uint8Array;
+  own: RecipientSettings[];
+  settingAt: Int32Array | null;
+  share: Int32Array;
+  state: Uint8Array;
+  q: Float64Array;
+  exact: Float64Array;
+  amount: Float64Array;
+  residueAt: number;
+  residue: number;
+  envelope: number;
+  reserved: AllocationResult['reserved'];
+  reservedTotal: number;
+  distributable: number;
+}
+
+/** The split itself, on a checked rule and columns; the parts are written by partColumns or partObjects. */
+function split(req: AllocationRequest, buffers: Buffers): Result<Split> {
   const { rule, ids, values } = req;
   const { envelope, unit } = rule;
   const n = ids.length;
@@ -669,11 +715,52 @@ function split(req: AllocationRequest, buffers: Buffers, out: Buffers): Result<A
   const residueAt = residue > 0 ? cand[leftover] : -1;
   if (residueAt >= 0) amount[residueAt] += residue;
 
-  // ---- output: columns in the recipients' order ----------------------------------------------------
+  return ok({ ids, kind, own, settingAt, share, state, q, exact, amount, residueAt, residue, envelope, reserved, reservedTotal, distributable: R });
+}
+
+/** The parts as columns in the recipients' order, in arrays from `out`; checks that they sum to the envelope. */
+function partColumns(s: Split, out: Buffers): AllocationColumns {
+  const n = s.kind.length;
   const parts = { amount: out.f64(0, n), score: out.f64(1, n), exact: out.f64(2, n), bound: out.u8(0, n) };
-  const total = reservedTotal + writeParts(parts, kind, own, settingAt, state, q, exact, amount, residueAt);
-  if (total !== envelope) throw new Error('splitEnvelope: parts do not sum to the envelope (bug)');
-  return ok({ ...parts, reserved, residue: residueAt >= 0 ? { id: ids[share[residueAt]], amount: residue } : null, distributable: R });
+  checkTotal(s, writeParts(parts, s.kind, s.own, s.settingAt, s.state, s.q, s.exact, s.amount, s.residueAt));
+  return { ...parts, ...restOf(s) };
+}
+
+/** The parts as objects in the recipients' order, written straight from the working arrays (the same
+ * numbers partColumns writes); checks that they sum to the envelope. */
+function partObjects(s: Split): AllocationResult {
+  const { ids, kind, own, settingAt, state, q, exact, amount, residueAt } = s;
+  const n = kind.length;
+  const parts: AllocationPart[] = new Array(n);
+  let total = 0;
+  for (let i = 0, j = 0; i < n; i++) {
+    if (kind[i] === PINNED) {
+      const p = own[settingAt![i]].pinned as number;
+      parts[i] = { id: ids[i], score: 0, exact: p, amount: p, bound: 'pinned' };
+      total += p;
+    } else if (kind[i] === INELIGIBLE) {
+      parts[i] = { id: ids[i], score: 0, exact: 0, amount: 0, bound: 'ineligible' };
+    } else {
+      const st = state[j];
+      const bound: Bound = st === AT_FLOOR ? 'floor' : st === AT_CAP ? 'cap' : j === residueAt ? 'residue' : 'none';
+      parts[i] = { id: ids[i], score: q[j] / SCORE_SCALE, exact: exact[j], amount: amount[j], bound };
+      total += amount[j];
+      j++;
+    }
+  }
+  checkTotal(s, total);
+  return { parts, ...restOf(s) };
+}
+
+/** Throws (a bug) unless the parts and the reserves sum exactly to the envelope. */
+function checkTotal(s: Split, partsTotal: number): void {
+  if (s.reservedTotal + partsTotal !== s.envelope) throw new Error('splitEnvelope: parts do not sum to the envelope (bug)');
+}
+
+/** What a result holds besides its parts. */
+function restOf(s: Split): Pick<AllocationResult, 'reserved' | 'residue' | 'distributable'> {
+  const residue = s.residueAt >= 0 ? { id: s.ids[s.share[s.residueAt]], amount: s.residue } : null;
+  return { reserved: s.reserved, residue, distributable: s.distributable };
 }
 
 /**

@@ -7,7 +7,7 @@
 
 import type { CriterionDef, FileCheck, Id, Line, Place, StatedFigures, StatedMeasure, StatedYear, TreeNode, WorkbookData } from './model';
 import { MONTH_COUNT } from './model';
-import { buildColumns, counterpartColumn, rateOf, rollUp, type PlanColumns, type Rollup } from './rollup';
+import { buildColumns, counterpartColumn, isCounterpartShort, rateOf, rollUp, type PlanColumns, type Rollup } from './rollup';
 import { mulDivRound, rateToBasisPoints } from './money';
 import { FLAG_EXPECTED_EQUALS_REACHED, FLAG_OVER_DISBURSED, projectionParams } from './projection';
 import { orderTree } from './tree';
@@ -202,14 +202,42 @@ const fieldOf = (m: StatedMeasure): string => MEASURE_FIELD[m] ?? 'plan';
  * what its lines give, whose sums are exact and whose expectations are possible, it finds nothing.
  */
 export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): CheckEntry[] {
-  const out: CheckEntry[] = [];
-  const year = ctx.year;
-  const nodeCount = r.nodeCount;
-  const T = nodeCount;
-  const push = (ref: RowRef, kind: CheckKind, severity: CheckSeverity, field: string, measure: string | null, numbers: CheckNumber[], message: string = kind, params: Record<string, string> = {}, y = year) => {
+  const run = new CheckRun(cols, r, ctx);
+  run.checkRows();
+  run.checkLinesOfNoNode();
+  run.checkTotal();
+  run.checkCarryIn();
+  run.checkCounterpart();
+  run.checkPastYears();
+  run.checkPlaces();
+  run.checkFiles();
+  return run.out;
+}
+
+/** One run of the checks: the plan, its roll-up and context, and the findings so far, in order. */
+class CheckRun {
+  readonly out: CheckEntry[] = [];
+  private readonly year: number;
+  /** The total's index in the roll-up (after the nodes). */
+  private readonly T: number;
+  private readonly totalRow: Row = { target: { kind: 'total', id: null }, params: { rowMsg: 'check.row.total' }, key: 'total' };
+
+  constructor(
+    private readonly cols: PlanColumns,
+    private readonly r: Rollup,
+    private readonly ctx: CheckContext,
+  ) {
+    this.year = ctx.year;
+    this.T = r.nodeCount;
+  }
+
+  // ---- findings and rows -----------------------------------------------------------------------
+
+  /** Adds a finding on a row; its id is stable: kind, row, measure and year (when not the plan's). */
+  private push(ref: RowRef, kind: CheckKind, severity: CheckSeverity, field: string, measure: string | null, numbers: CheckNumber[], message: string = kind, params: Record<string, string> = {}, y = this.year): void {
     const row = typeof ref === 'function' ? ref() : ref;
-    out.push({
-      id: `${kind}:${row.key}${measure ? `:${measure}` : ''}${y !== year ? `:${y}` : ''}`,
+    this.out.push({
+      id: `${kind}:${row.key}${measure ? `:${measure}` : ''}${y !== this.year ? `:${y}` : ''}`,
       kind,
       severity,
       target: { ...row.target, field },
@@ -219,13 +247,17 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
       message: `check.${message}`,
       params: { ...row.params, ...params },
     });
-  };
+  }
 
-  const nodeRow = (k: number): Row => ({ target: { kind: 'node', id: ctx.nodes[k].id }, params: { code: ctx.nodes[k].code, rowMsg: 'check.row.node' }, key: `node:${ctx.nodes[k].id}` });
-  const totalRow: Row = { target: { kind: 'total', id: null }, params: { rowMsg: 'check.row.total' }, key: 'total' };
-  const n = cols.plan.length;
+  /** Node k's row. */
+  private nodeRow(k: number): Row {
+    const node = this.ctx.nodes[k];
+    return { target: { kind: 'node', id: node.id }, params: { code: node.code, rowMsg: 'check.row.node' }, key: `node:${node.id}` };
+  }
+
   /** A line's row; `nth` counts from 1 within its item (names a line without a description). */
-  const lineRow = (i: number, nth: number): Row => {
+  private lineRow(i: number, nth: number): Row {
+    const { cols, ctx } = this;
     const code = ctx.nodes[cols.lineNode[i]]?.code ?? '';
     const label = ctx.lineLabels[i] ?? '';
     return {
@@ -233,57 +265,69 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
       params: label.trim() ? { code, label: shorten(label), rowMsg: 'check.row.line' } : { code, n: String(nth), rowMsg: 'check.row.line-unnamed' },
       key: `line:${ctx.lineIds[i]}`,
     };
-  };
-  const nodeFigures = (k: number): RowFigures => ({
-    plan: r.plan[k], central: r.central[k], local: r.local[k], other: r.other[k], disbursed: r.disbursed[k], carriedIn: r.carriedIn[k], expectedAmount: r.expectedAmount[k],
-  });
-  const lineFigures = (i: number): RowFigures => {
+  }
+
+  /** Node k's computed figures (k = T: the total's). */
+  private nodeFigures(k: number): RowFigures {
+    const r = this.r;
+    return { plan: r.plan[k], central: r.central[k], local: r.local[k], other: r.other[k], disbursed: r.disbursed[k], carriedIn: r.carriedIn[k], expectedAmount: r.expectedAmount[k] };
+  }
+
+  /** Line i's computed figures. */
+  private lineFigures(i: number): RowFigures {
+    const cols = this.cols;
     const p = cols.plan[i];
     const s = cols.source[i];
     const e = cols.expected[i];
     return {
       plan: p, central: s === 0 ? p : 0, local: s === 1 ? p : 0, other: s === 2 ? p : 0, disbursed: cols.disbursed[i],
-      carriedIn: cols.vintage[i] < year ? p : 0,
-      expectedAmount: Number.isFinite(e) ? mulDivRound(p, rateToBasisPoints(e), 10_000) : r.lineProjected[i],
+      carriedIn: cols.vintage[i] < this.year ? p : 0,
+      expectedAmount: Number.isFinite(e) ? mulDivRound(p, rateToBasisPoints(e), 10_000) : this.r.lineProjected[i],
     };
-  };
-
-  // Rows in display order: each node, then its lines, then its children.
-  const lineStated = new Map(ctx.lineStated.map(([i, f]) => [i, f]));
-  const allocated = new Set(ctx.lineAllocated);
-  const vintagesOf = yearsHeld(cols, ctx, nodeCount);
-  const linesOf = linesByNode(cols.lineNode, nodeCount);
-  let prev: { i: number; nth: number } | null = null;
-  for (let k = 0; k < nodeCount; k++) {
-    const node = ctx.nodes[k];
-    const row = nodeRow(k);
-    if (node.stated) checkStated(row, node.stated, nodeFigures(k), 'sum', vintagesOf.get(k) ?? [], null, true);
-    checkComputedSplit(row, k);
-    linesOf[k]?.forEach((i, j) => {
-      // Most lines find nothing: their row is only built for an entry.
-      const lrow = () => lineRow(i, j + 1);
-      const st = lineStated.get(i);
-      if (st) checkStated(lrow, st, lineFigures(i), 'line', [cols.vintage[i]], nodeFigures(k), true);
-      checkLine(i, lrow);
-      if (prev) checkRepeated(prev, i, lrow);
-      prev = { i, nth: j + 1 };
-    });
   }
-  // Lines under no known node still get their own checks.
-  for (let i = 0; i < n; i++) if (cols.lineNode[i] < 0) checkLine(i, () => lineRow(i, i + 1));
 
-  const own = ctx.stated.find((s) => s.year === year);
-  if (own) {
-    checkStated(totalRow, own.figures, nodeFigures(T), 'sum', [], null, false);
-    if (own.figures.multiYearTotal !== undefined) checkTotalMultiYear(own.figures.multiYearTotal);
+  // ---- the rows in display order -----------------------------------------------------------------
+
+  /** Each node, then its lines, in display order: stated figures, computed splits, lines, repeats. */
+  checkRows(): void {
+    const { cols, ctx, T: nodeCount } = this;
+    const lineStated = new Map(ctx.lineStated.map(([i, f]) => [i, f]));
+    const allocated = new Set(ctx.lineAllocated);
+    const vintagesOf = yearsHeld(cols, ctx, nodeCount);
+    const linesOf = linesByNode(cols.lineNode, nodeCount);
+    let prev: { i: number; nth: number } | null = null;
+    for (let k = 0; k < nodeCount; k++) {
+      const node = ctx.nodes[k];
+      const row = this.nodeRow(k);
+      if (node.stated) this.checkStated(row, node.stated, this.nodeFigures(k), 'sum', vintagesOf.get(k) ?? [], null, true);
+      this.checkComputedSplit(row, k);
+      linesOf[k]?.forEach((i, j) => {
+        // Most lines find nothing: their row is only built for an entry.
+        const lrow = () => this.lineRow(i, j + 1);
+        const st = lineStated.get(i);
+        if (st) this.checkStated(lrow, st, this.lineFigures(i), 'line', [cols.vintage[i]], this.nodeFigures(k), true);
+        this.checkLine(i, lrow);
+        if (prev) this.checkRepeated(prev, i, lrow, allocated);
+        prev = { i, nth: j + 1 };
+      });
+    }
   }
-  checkComputedSplit(totalRow, T);
-  checkCarryIn();
-  checkCounterpart();
-  for (const sy of [...ctx.stated].sort((a, b) => b.year - a.year)) if (sy.year !== year) checkPastYear(sy);
-  checkPlaces();
-  checkFiles();
-  return out;
+
+  /** Lines under no known node still get their own checks. */
+  checkLinesOfNoNode(): void {
+    const { lineNode, plan } = this.cols;
+    for (let i = 0; i < plan.length; i++) if (lineNode[i] < 0) this.checkLine(i, () => this.lineRow(i, i + 1));
+  }
+
+  /** The total: the figures stated for the plan's year, its multi-year total, its computed splits. */
+  checkTotal(): void {
+    const own = this.ctx.stated.find((s) => s.year === this.year);
+    if (own) {
+      this.checkStated(this.totalRow, own.figures, this.nodeFigures(this.T), 'sum', [], null, false);
+      if (own.figures.multiYearTotal !== undefined) this.checkTotalMultiYear(own.figures.multiYearTotal);
+    }
+    this.checkComputedSplit(this.totalRow, this.T);
+  }
 
   // ---- per row ---------------------------------------------------------------------------------
 
@@ -291,34 +335,42 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
    * Stated figures of a row against its computed ones. `node`: a line's item (other bases for its
    * rate); `multiYear`: check a multi-year total against the row's vintages (the total's differs).
    */
-  function checkStated(row: RowRef, st: StatedFigures, c: RowFigures, parts: 'sum' | 'line', years: number[], node: RowFigures | null, multiYear: boolean): void {
+  private checkStated(row: RowRef, st: StatedFigures, c: RowFigures, parts: 'sum' | 'line', years: number[], node: RowFigures | null, multiYear: boolean): void {
+    this.checkStatedAmounts(row, st, c, parts);
+    this.checkStatedSplit(row, st, this.year);
+    if (st.rate !== undefined) this.checkRate(row, st, c, node);
+    if (st.expectedRate !== undefined && c.plan !== 0) this.checkStatedExpected(row, st.expectedRate, c);
+    if (st.multiYearTotal !== undefined && multiYear) this.checkMultiYear(row, st.multiYearTotal, c.plan, years);
+  }
+
+  /** Each stated amount is not negative and equals the computed one. */
+  private checkStatedAmounts(row: RowRef, st: StatedFigures, c: RowFigures, parts: 'sum' | 'line'): void {
     for (const m of AMOUNT_MEASURES) {
       const stated = st[m];
       if (stated === undefined) continue;
       if (stated < 0) {
-        push(row, 'negative', 'error', fieldOf(m), `stated.${m}`, [{ key: 'value', value: stated, as: 'amount' }], 'negative', { measureMsg: `check.measure.${m}` });
+        this.push(row, 'negative', 'error', fieldOf(m), `stated.${m}`, [{ key: 'value', value: stated, as: 'amount' }], 'negative', { measureMsg: `check.measure.${m}` });
         continue;
       }
       const computed = c[m];
       if (computed === stated) continue;
-      push(row, 'stated-amount', 'error', fieldOf(m), m, amounts(stated, computed), `stated-amount.${parts}`, { measureMsg: `check.measure.${m}` });
+      this.push(row, 'stated-amount', 'error', fieldOf(m), m, amounts(stated, computed), `stated-amount.${parts}`, { measureMsg: `check.measure.${m}` });
     }
-    checkStatedSplit(row, st, year);
-    if (st.rate !== undefined) checkRate(row, st, c, node);
-    if (st.expectedRate !== undefined && c.plan !== 0) {
-      const computed = (c.expectedAmount / c.plan) * 100;
-      if (Math.abs(computed - st.expectedRate) >= RATE_TOLERANCE)
-        push(row, 'stated-expected', 'warning', 'expectedRate', 'expectedRate', [
-          ...rates(st.expectedRate, computed),
-          { key: 'expectedAmount', value: c.expectedAmount, as: 'amount' },
-          { key: 'base', value: c.plan, as: 'amount' },
-        ]);
-    }
-    if (st.multiYearTotal !== undefined && multiYear) checkMultiYear(row, st.multiYearTotal, c.plan, years);
+  }
+
+  /** A stated expected rate against the row's expected amount over its plan (nonzero). */
+  private checkStatedExpected(row: RowRef, stated: number, c: RowFigures): void {
+    const computed = (c.expectedAmount / c.plan) * 100;
+    if (!(Math.abs(computed - stated) >= RATE_TOLERANCE)) return;
+    this.push(row, 'stated-expected', 'warning', 'expectedRate', 'expectedRate', [
+      ...rates(stated, computed),
+      { key: 'expectedAmount', value: c.expectedAmount, as: 'amount' },
+      { key: 'base', value: c.plan, as: 'amount' },
+    ]);
   }
 
   /** A stated rate: checked against the row's own money, named by what it holds; other bases tried. */
-  function checkRate(row: RowRef, st: StatedFigures, c: RowFigures, node: RowFigures | null): void {
+  private checkRate(row: RowRef, st: StatedFigures, c: RowFigures, node: RowFigures | null): void {
     const stated = st.rate!;
     const own = c.plan - c.carriedIn;
     const checked: BaseName = c.carriedIn === 0 ? 'year' : own === 0 ? 'carried' : 'both';
@@ -328,46 +380,32 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
     if (Math.abs(computed - stated) < RATE_TOLERANCE) return;
     const numbers: CheckNumber[] = [...rates(stated, computed), { key: 'numerator', value: c.disbursed, as: 'amount' }, { key: 'base', value: base, as: 'amount' }];
     const params = { baseNameMsg: `check.base.${checked}` };
-    // Other bases, of the row itself and, for a line, of its whole item.
-    const candidates: [string, number, Record<string, string>][] = [];
-    const add = (name: BaseName, value: number, of: RowFigures | null) => {
-      if (value > 0 && value !== base && !candidates.some(([, v]) => v === value)) candidates.push([name, value, of ? { matchOf: 'node' } : {}]);
-    };
-    for (const f of node ? [c, node] : [c]) {
-      add('year', f.plan - f.carriedIn, f === c ? null : f);
-      add('carried', f.carriedIn, f === c ? null : f);
-      add('both', f.plan, f === c ? null : f);
-    }
-    // The plan the row itself states (a report's "Kế hoạch" column beside its rate).
-    if (st.plan !== undefined) add('stated-plan', st.plan, null);
-    for (const [name, value, extra] of candidates) {
+    for (const [name, value, ofNode] of otherBases(st, c, node, base)) {
       if (Math.abs(rateOf(c.disbursed, value) - stated) < RATE_TOLERANCE) {
         numbers.push({ key: 'matchBase', value, as: 'amount' });
-        push(row, 'stated-rate', 'warning', 'disbursed', 'rate', numbers, extra.matchOf ? 'stated-rate.match-node' : 'stated-rate.match', { ...params, matchMsg: `check.base.${name}` });
+        this.push(row, 'stated-rate', 'warning', 'disbursed', 'rate', numbers, ofNode ? 'stated-rate.match-node' : 'stated-rate.match', { ...params, matchMsg: `check.base.${name}` });
         return;
       }
     }
     // The rate may come from the stated amounts themselves, which differ from the lines'.
     if (st.disbursed !== undefined && st.plan && Math.abs(rateOf(st.disbursed, st.plan) - stated) < RATE_TOLERANCE && (st.disbursed !== c.disbursed || st.plan !== base)) {
       numbers.push({ key: 'statedNumerator', value: st.disbursed, as: 'amount' }, { key: 'statedBase', value: st.plan, as: 'amount' });
-      push(row, 'stated-rate', 'warning', 'disbursed', 'rate', numbers, 'stated-rate.stated', params);
+      this.push(row, 'stated-rate', 'warning', 'disbursed', 'rate', numbers, 'stated-rate.stated', params);
       return;
     }
-    if (roundsTo(computed, stated)) {
-      push(row, 'stated-rate', 'info', 'disbursed', 'rate', numbers, 'stated-rate.rounded', params);
-      return;
-    }
-    push(row, 'stated-rate', 'warning', 'disbursed', 'rate', numbers, 'stated-rate.none', params);
+    const rounded = roundsTo(computed, stated);
+    this.push(row, 'stated-rate', rounded ? 'info' : 'warning', 'disbursed', 'rate', numbers, rounded ? 'stated-rate.rounded' : 'stated-rate.none', params);
   }
 
-  function checkStatedSplit(row: RowRef, st: StatedFigures, y: number): void {
+  /** The stated split by source adds up to the stated plan. */
+  private checkStatedSplit(row: RowRef, st: StatedFigures, y: number): void {
     if (st.plan === undefined || (st.central === undefined && st.local === undefined && st.other === undefined)) return;
     const central = st.central ?? 0;
     const local = st.local ?? 0;
     const other = st.other ?? 0;
     const sum = central + local + other;
     if (sum === st.plan) return;
-    push(row, 'stated-split', 'error', 'statedPlan', 'plan', [
+    this.push(row, 'stated-split', 'error', 'statedPlan', 'plan', [
       ...amounts(st.plan, sum),
       { key: 'central', value: central, as: 'amount' },
       { key: 'local', value: local, as: 'amount' },
@@ -376,51 +414,48 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
   }
 
   /** Never fires on sound data: the roll-up puts every line in one source and one capital type. */
-  function checkComputedSplit(row: Row, k: number): void {
+  private checkComputedSplit(row: Row, k: number): void {
+    const r = this.r;
     const bySource = r.central[k] + r.local[k] + r.other[k];
-    if (bySource !== r.plan[k]) push(row, 'computed-split', 'error', 'plan', 'source', amounts(r.plan[k], bySource), 'computed-split.source');
+    if (bySource !== r.plan[k]) this.push(row, 'computed-split', 'error', 'plan', 'source', amounts(r.plan[k], bySource), 'computed-split.source');
     const byCapital = r.investment[k] + r.recurrent[k];
-    if (byCapital !== r.plan[k]) push(row, 'computed-split', 'error', 'plan', 'capital', amounts(r.plan[k], byCapital), 'computed-split.capital');
+    if (byCapital !== r.plan[k]) this.push(row, 'computed-split', 'error', 'plan', 'capital', amounts(r.plan[k], byCapital), 'computed-split.capital');
   }
 
   /**
    * A multi-year total against the years the workbook holds for the row (its lines by vintage):
    * less than them cannot be; more leaves the other years to make up the rest (info).
    */
-  function checkMultiYear(row: RowRef, stated: number, held: number, years: number[]): void {
+  private checkMultiYear(row: RowRef, stated: number, held: number, years: number[]): void {
     if (stated === held) return;
     const numbers = [...amounts(stated, held), { key: 'missing', value: stated - held, as: 'amount' as const }];
-    const params = { years: years.length ? years.join(', ') : String(year) };
-    if (stated < held) push(row, 'multi-year', 'error', 'plan', 'multiYearTotal', numbers, 'multi-year.short', params);
-    else push(row, 'multi-year', 'info', 'plan', 'multiYearTotal', numbers, 'multi-year.other-years', params);
+    const params = { years: years.length ? years.join(', ') : String(this.year) };
+    if (stated < held) this.push(row, 'multi-year', 'error', 'plan', 'multiYearTotal', numbers, 'multi-year.short', params);
+    else this.push(row, 'multi-year', 'info', 'plan', 'multiYearTotal', numbers, 'multi-year.other-years', params);
   }
 
   /** The program's multi-year total: stated plans of the other years plus this year's own plan. */
-  function checkTotalMultiYear(stated: number): void {
+  private checkTotalMultiYear(stated: number): void {
+    const { r, T, year } = this;
     let held = r.plan[T] - r.carriedIn[T];
     const years = [year];
-    for (const sy of ctx.stated)
+    for (const sy of this.ctx.stated)
       if (sy.year !== year && sy.figures.plan !== undefined) {
         held += sy.figures.plan;
         years.push(sy.year);
       }
-    checkMultiYear(totalRow, stated, held, years.sort((a, b) => a - b));
+    this.checkMultiYear(this.totalRow, stated, held, years.sort((a, b) => a - b));
   }
 
-  function checkLine(i: number, row: RowRef): void {
+  /** A line's own figures: nothing negative, not disbursed beyond its plan, a possible expectation. */
+  private checkLine(i: number, row: RowRef): void {
+    const { cols, r } = this;
     const p = cols.plan[i];
     const d = cols.disbursed[i];
-    if (p < 0) push(row, 'negative', 'error', 'plan', 'plan', [{ key: 'value', value: p, as: 'amount' }], 'negative', { measureMsg: 'check.measure.plan' });
-    if (d < 0) push(row, 'negative', 'error', 'disbursed', 'disbursed', [{ key: 'value', value: d, as: 'amount' }], 'negative', { measureMsg: 'check.measure.disbursed' });
-    const mr = cols.monthRow[i];
-    if (mr >= 0)
-      for (let m = 0; m < MONTH_COUNT; m++) {
-        const v = cols.months[mr * MONTH_COUNT + m];
-        if (v < 0) push(row, 'negative', 'error', `m${m + 1}`, `m${m + 1}`, [{ key: 'value', value: v, as: 'amount' }], 'negative', { measureMsg: 'check.measure.month', month: String(m + 1) });
-      }
+    this.checkLineNegatives(i, row);
     const flags = r.lineFlags[i];
     if (flags & FLAG_OVER_DISBURSED)
-      push(row, 'over-disbursed', 'error', 'disbursed', 'disbursed', [
+      this.push(row, 'over-disbursed', 'error', 'disbursed', 'disbursed', [
         { key: 'disbursed', value: d, as: 'amount' },
         { key: 'available', value: p, as: 'amount' },
         { key: 'delta', value: d - p, as: 'amount' },
@@ -434,10 +469,25 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
       { key: 'disbursed', value: d, as: 'amount' },
       { key: 'plan', value: p, as: 'amount' },
     ];
-    if (e < reached - RATE_TOLERANCE) push(row, 'expected-below-reached', 'error', 'expectedRate', 'expectedRate', numbers());
+    if (e < reached - RATE_TOLERANCE) this.push(row, 'expected-below-reached', 'error', 'expectedRate', 'expectedRate', numbers());
     else if (flags & FLAG_EXPECTED_EQUALS_REACHED) {
       const day = Number.isNaN(cols.asOfDay[i]) ? cols.params.asOfDay : cols.asOfDay[i];
-      push(row, 'expected-equals-reached', 'warning', 'expectedRate', 'expectedRate', numbers(), 'expected-equals-reached', { asOf: isoOfDay(day) });
+      this.push(row, 'expected-equals-reached', 'warning', 'expectedRate', 'expectedRate', numbers(), 'expected-equals-reached', { asOf: isoOfDay(day) });
+    }
+  }
+
+  /** A line's plan, disbursed amount and monthly amounts are not negative. */
+  private checkLineNegatives(i: number, row: RowRef): void {
+    const cols = this.cols;
+    const p = cols.plan[i];
+    const d = cols.disbursed[i];
+    if (p < 0) this.push(row, 'negative', 'error', 'plan', 'plan', [{ key: 'value', value: p, as: 'amount' }], 'negative', { measureMsg: 'check.measure.plan' });
+    if (d < 0) this.push(row, 'negative', 'error', 'disbursed', 'disbursed', [{ key: 'value', value: d, as: 'amount' }], 'negative', { measureMsg: 'check.measure.disbursed' });
+    const mr = cols.monthRow[i];
+    if (mr < 0) return;
+    for (let m = 0; m < MONTH_COUNT; m++) {
+      const v = cols.months[mr * MONTH_COUNT + m];
+      if (v < 0) this.push(row, 'negative', 'error', `m${m + 1}`, `m${m + 1}`, [{ key: 'value', value: v, as: 'amount' }], 'negative', { measureMsg: 'check.measure.month', month: String(m + 1) });
     }
   }
 
@@ -445,22 +495,23 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
    * The row above repeated where a different one is expected: the same description on another
    * item (or on a duplicate of the same budget cell), or the same plan and disbursed amounts.
    * Lines of one item that differ by unit, place or vintage may share a description (an
-   * allocation names its lines after its rule); lines an allocation wrote may share amounts.
+   * allocation names its lines after its rule); lines an allocation wrote (`allocated`) may share amounts.
    */
-  function checkRepeated(above: { i: number; nth: number }, b: number, row: RowRef): void {
+  private checkRepeated(above: { i: number; nth: number }, b: number, row: RowRef, allocated: ReadonlySet<number>): void {
+    const { cols, ctx } = this;
     const a = above.i;
     const sameNode = cols.lineNode[a] === cols.lineNode[b];
     const sameCell = sameNode && cols.slot[a] === cols.slot[b] && cols.source[a] === cols.source[b] && cols.capital[a] === cols.capital[b] && cols.vintage[a] === cols.vintage[b];
     const prevParams = () => {
-      const params = lineRow(a, above.nth).params;
+      const params = this.lineRow(a, above.nth).params;
       return { prevRowMsg: params.rowMsg, ...prefixed(params) };
     };
     const label = ctx.lineLabels[b] ?? '';
-    if (label === ctx.lineLabels[a] && label.trim() && (!sameNode || sameCell)) push(row, 'repeated-label', 'warning', 'label', 'label', [], 'repeated-label', prevParams());
+    if (label === ctx.lineLabels[a] && label.trim() && (!sameNode || sameCell)) this.push(row, 'repeated-label', 'warning', 'label', 'label', [], 'repeated-label', prevParams());
     const p = cols.plan[b];
     const d = cols.disbursed[b];
     if (p > 0 && d > 0 && p === cols.plan[a] && d === cols.disbursed[a] && !(sameNode && allocated.has(a) && allocated.has(b)))
-      push(row, 'repeated-figures', 'warning', 'plan', 'plan', [
+      this.push(row, 'repeated-figures', 'warning', 'plan', 'plan', [
         { key: 'plan', value: p, as: 'amount' },
         { key: 'disbursed', value: d, as: 'amount' },
       ], 'repeated-figures', prevParams());
@@ -469,50 +520,61 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
   // ---- the program -----------------------------------------------------------------------------
 
   /** Money carried in on the lines (earlier vintages) against last year's stated carry-over. */
-  function checkCarryIn(): void {
-    const prev = ctx.stated.find((s) => s.year === year - 1)?.figures.carriedOut;
+  checkCarryIn(): void {
+    const year = this.year;
+    const prev = this.ctx.stated.find((s) => s.year === year - 1)?.figures.carriedOut;
     if (prev === undefined) return;
-    const computed = r.carriedIn[T];
+    const computed = this.r.carriedIn[this.T];
     if (computed === prev) return;
-    push(totalRow, 'carry-in', 'warning', 'plan', 'carriedIn', amounts(prev, computed), 'carry-in', { prev: String(year - 1) });
+    this.push(this.totalRow, 'carry-in', 'warning', 'plan', 'carriedIn', amounts(prev, computed), 'carry-in', { prev: String(year - 1) });
   }
 
   /** Reported at the highest rows that fall short: the total, else the topmost short items. */
-  function checkCounterpart(): void {
-    const short = (k: number) => r.local[k] < r.requiredLocal[k];
-    const entry = (row: Row, k: number) =>
-      push(row, 'counterpart', 'warning', 'plan', 'local', [
-        { key: 'required', value: r.requiredLocal[k], as: 'amount' },
-        { key: 'local', value: r.local[k], as: 'amount' },
-        { key: 'delta', value: r.local[k] - r.requiredLocal[k], as: 'amount' },
-        { key: 'shortfall', value: r.requiredLocal[k] - r.local[k], as: 'amount' },
-        { key: 'central', value: r.central[k], as: 'amount' },
-        { key: 'ratio', value: r.central[k] ? (r.requiredLocal[k] / r.central[k]) * 100 : 0, as: 'rate' },
-      ]);
+  checkCounterpart(): void {
+    const { r, T } = this;
+    const short = (k: number) => isCounterpartShort(r, k);
     if (short(T)) {
-      entry(totalRow, T);
+      this.pushCounterpart(this.totalRow, T);
       return;
     }
-    for (let k = 0; k < nodeCount; k++) {
-      const parent = cols.nodeParent[k];
-      if (short(k) && (parent < 0 || !short(parent))) entry(nodeRow(k), k);
+    for (let k = 0; k < T; k++) {
+      const parent = this.cols.nodeParent[k];
+      if (short(k) && (parent < 0 || !short(parent))) this.pushCounterpart(this.nodeRow(k), k);
     }
   }
 
-  /** A stated past year against itself: its split, its rate, its carry-over. */
-  function checkPastYear(sy: StatedYear): void {
+  /** A counterpart finding on row k, with what is required, held and missing. */
+  private pushCounterpart(row: Row, k: number): void {
+    const r = this.r;
+    this.push(row, 'counterpart', 'warning', 'plan', 'local', [
+      { key: 'required', value: r.requiredLocal[k], as: 'amount' },
+      { key: 'local', value: r.local[k], as: 'amount' },
+      { key: 'delta', value: r.local[k] - r.requiredLocal[k], as: 'amount' },
+      { key: 'shortfall', value: r.requiredLocal[k] - r.local[k], as: 'amount' },
+      { key: 'central', value: r.central[k], as: 'amount' },
+      { key: 'ratio', value: r.central[k] ? (r.requiredLocal[k] / r.central[k]) * 100 : 0, as: 'rate' },
+    ]);
+  }
+
+  /** Each stated past year, latest first. */
+  checkPastYears(): void {
+    for (const sy of [...this.ctx.stated].sort((a, b) => b.year - a.year)) if (sy.year !== this.year) this.checkPastYear(sy);
+  }
+
+  /** A stated past year against itself: its split, no negative figure, its rate, its carry-over. */
+  private checkPastYear(sy: StatedYear): void {
     const f = sy.figures;
     const row: Row = { target: { kind: 'total', id: null }, params: { rowMsg: 'check.row.total-year', year: String(sy.year) }, key: 'total' };
-    checkStatedSplit(row, f, sy.year);
+    this.checkStatedSplit(row, f, sy.year);
     for (const m of [...AMOUNT_MEASURES, 'carriedOut', 'multiYearTotal'] as const) {
       const v = f[m];
-      if (v !== undefined && v < 0) push(row, 'negative', 'error', 'statedPlan', `stated.${m}`, [{ key: 'value', value: v, as: 'amount' }], 'negative', { measureMsg: `check.measure.${m}` }, sy.year);
+      if (v !== undefined && v < 0) this.push(row, 'negative', 'error', 'statedPlan', `stated.${m}`, [{ key: 'value', value: v, as: 'amount' }], 'negative', { measureMsg: `check.measure.${m}` }, sy.year);
     }
     const available = (f.plan ?? 0) + (f.carriedIn ?? 0);
     if (f.rate !== undefined && f.disbursed !== undefined && available > 0) {
       const computed = rateOf(f.disbursed, available);
       if (Math.abs(computed - f.rate) >= RATE_TOLERANCE)
-        push(row, 'stated-rate', roundsTo(computed, f.rate) ? 'info' : 'warning', 'statedPlan', 'rate', [
+        this.push(row, 'stated-rate', roundsTo(computed, f.rate) ? 'info' : 'warning', 'statedPlan', 'rate', [
           ...rates(f.rate, computed),
           { key: 'numerator', value: f.disbursed, as: 'amount' },
           { key: 'base', value: available, as: 'amount' },
@@ -521,7 +583,7 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
     if (f.carriedOut !== undefined && f.plan !== undefined && f.disbursed !== undefined) {
       const computed = available - f.disbursed;
       if (computed !== f.carriedOut)
-        push(row, 'carried-out', 'warning', 'statedPlan', 'carriedOut', [
+        this.push(row, 'carried-out', 'warning', 'statedPlan', 'carriedOut', [
           ...amounts(f.carriedOut, computed),
           { key: 'plan', value: f.plan, as: 'amount' },
           { key: 'carriedIn', value: f.carriedIn ?? 0, as: 'amount' },
@@ -530,11 +592,12 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
     }
   }
 
-  // ---- places ----------------------------------------------------------------------------------
+  // ---- files and places ------------------------------------------------------------------------
 
   /** Each total an imported file stated against its lines as they are now (a line deleted counts
    * nothing); one that now adds up says nothing. */
-  function checkFiles(): void {
+  checkFiles(): void {
+    const { cols, ctx } = this;
     if (!ctx.fileChecks?.length) return;
     const index = new Map<Id, number>();
     ctx.lineIds.forEach((id, i) => index.set(id, i));
@@ -552,12 +615,13 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
         first >= 0
           ? { target: { kind: 'line', id: ctx.lineIds[first] }, params: { rowMsg: 'check.row.file' }, key: `file:${f.id}` }
           : { target: { kind: 'total', id: null }, params: { rowMsg: 'check.row.file' }, key: `file:${f.id}` };
-      push(row, 'file-total', 'warning', f.measure, null, amounts(f.stated, computed), 'file-total', { file: f.file, sheet: f.sheet, fileRow: String(f.row), label: shorten(f.label), column: shorten(f.column) });
+      this.push(row, 'file-total', 'warning', f.measure, null, amounts(f.stated, computed), 'file-total', { file: f.file, sheet: f.sheet, fileRow: String(f.row), label: shorten(f.label), column: shorten(f.column) });
     }
   }
 
   /** Count and area criteria of a parent place against the sum of its places (all known). */
-  function checkPlaces(): void {
+  checkPlaces(): void {
+    const ctx = this.ctx;
     const children = new Map<Id, CheckPlace[]>();
     for (const p of ctx.places) if (p.parentId !== null) (children.get(p.parentId) ?? children.set(p.parentId, []).get(p.parentId)!).push(p);
     for (const p of ctx.places) {
@@ -568,17 +632,11 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
         if (c.kind !== 'count' && c.kind !== 'area') continue;
         const stated = p.values[c.key];
         if (stated === null || stated === undefined) continue;
-        let sum = 0;
-        let known = true;
-        for (const kid of kids) {
-          const v = kid.values[c.key];
-          if (v === null || v === undefined) known = false;
-          else sum += v;
-        }
-        if (!known) continue;
+        const sum = sumOfKnown(kids, c.key);
+        if (sum === null) continue;
         const differs = c.kind === 'count' ? sum !== stated : Math.abs(sum - stated) > 1e-9 * Math.max(1, Math.abs(stated));
         if (differs)
-          push(row, 'place-sum', 'error', c.key, c.key, [
+          this.push(row, 'place-sum', 'error', c.key, c.key, [
             { key: 'stated', value: stated, as: 'count' },
             { key: 'computed', value: sum, as: 'count' },
             { key: 'delta', value: sum - stated, as: 'count' },
@@ -586,6 +644,37 @@ export function runChecks(cols: PlanColumns, r: Rollup, ctx: CheckContext): Chec
       }
     }
   }
+}
+
+/**
+ * The other bases a stated rate may have been computed on, in the order they are tried: the row's
+ * own (this year's money, carried in, both), then, for a line, its whole item's, then the plan the
+ * row itself states (a report's "Kế hoạch" column beside its rate); each positive, none twice, none
+ * the base checked. The flag says whether the base is the item's.
+ */
+function otherBases(st: StatedFigures, c: RowFigures, node: RowFigures | null, base: number): [BaseName, number, boolean][] {
+  const candidates: [BaseName, number, boolean][] = [];
+  const add = (name: BaseName, value: number, ofNode: boolean) => {
+    if (value > 0 && value !== base && !candidates.some(([, v]) => v === value)) candidates.push([name, value, ofNode]);
+  };
+  for (const f of node ? [c, node] : [c]) {
+    add('year', f.plan - f.carriedIn, f !== c);
+    add('carried', f.carriedIn, f !== c);
+    add('both', f.plan, f !== c);
+  }
+  if (st.plan !== undefined) add('stated-plan', st.plan, false);
+  return candidates;
+}
+
+/** The sum of one criterion over places, or null when a place does not know it. */
+function sumOfKnown(places: readonly CheckPlace[], key: string): number | null {
+  let sum = 0;
+  for (const p of places) {
+    const v = p.values[key];
+    if (v === null || v === undefined) return null;
+    sum += v;
+  }
+  return sum;
 }
 
 type BaseName = 'year' | 'carried' | 'both' | 'stated-plan';
