@@ -270,7 +270,7 @@ export async function recordHistory(db: Queryable, workbookId: string, kind: Rec
   );
 }
 
-/** A conflict as recorded: the field, what its author saw, the value kept and the one shown, and the operations behind both. */
+/** A conflict as recorded: the field, what its author saw, the value kept and the one shown (null: absent), and the operations behind both. */
 export interface ConflictEntry {
   id: number;
   seq: number;
@@ -303,9 +303,9 @@ export async function listConflicts(db: Queryable, workbookId: string, since: nu
     scope: r.scope,
     recordId: r.record_id,
     path: r.path,
-    base: r.base ?? undefined,
-    kept: r.kept ?? undefined,
-    shown: r.shown ?? undefined,
+    base: r.base ?? null,
+    kept: r.kept ?? null,
+    shown: r.shown ?? null,
     userId: r.user_id,
     userName: r.display_name,
     at: new Date(r.created_at).toISOString(),
