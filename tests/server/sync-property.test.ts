@@ -138,7 +138,7 @@ async function run(offices: Office[], actions: Action[]): Promise<void> {
     else if (a.t === 'lose') await o.sync(true);
     else if (a.t === 'create' || !lines.length) await o.change(null, line(o.wb.nodeId, lines.length, 0));
     else if (a.t === 'delete') await o.change(lines[a.pick % lines.length], null);
-    else {
+    else if (a.t === 'edit') {
       const l = lines[a.pick % lines.length];
       const next = edited(l, a.field, a.value);
       if (!equalValues(next, l)) await o.change(l, next);

@@ -245,9 +245,12 @@ function openStream(url: string, cookie: string, headers: Record<string, string>
     if (!res.body) return;
     const decoder = new TextDecoder();
     let buffer = '';
+    const reader = res.body.getReader();
     try {
-      for await (const chunk of res.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
