@@ -6,7 +6,7 @@ export default defineConfig({
   // Compiles *.svelte.ts state modules (runes) so the state layer is tested in Node too.
   plugins: [svelte()],
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/server/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
   },

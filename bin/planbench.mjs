@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry of `npx planbench`: builds the command from the sources on first use (or when they
-// changed), then runs it.
+// changed), and for `serve` the app too when it was never built, then runs it.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -18,11 +18,15 @@ function newestSource(dir) {
   return newest;
 }
 
-const sources = ['domain', 'io', 'cli'].map((d) => join(root, 'src', d));
+const sources = [...['domain', 'io', 'cli'].map((d) => join(root, 'src', d)), join(root, 'server')];
 if (!existsSync(built) || statSync(built).mtimeMs < Math.max(...sources.map(newestSource))) {
   execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'vite.cli.config.ts')], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+if (process.argv[2] === 'serve' && !process.argv.some((a) => a.startsWith('--dist') || a.startsWith('--create-admin')) && !existsSync(join(root, 'dist', 'index.html'))) {
+  process.stderr.write('Dựng ứng dụng lần đầu… / Building the app once…\n');
+  execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 await import(pathToFileURL(built).href);

@@ -2,6 +2,7 @@
 //   planbench allocate RULE.json [--csv]      split an envelope by a rule (JSON or CSV on stdout)
 //   planbench convert IN OUT [options]         between a backup (.json), .xlsx and .csv (read by the import; .xls, .ods read too)
 //   planbench recalc WORKBOOK.json [options]   the program totals of a backup, as text or --json
+//   planbench serve [options]                  the app and the shared-workbook server (serve.ts)
 // Problems go to stderr in Vietnamese and English with a non-zero exit code (1 bad input, 2 usage).
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,12 @@ const USAGE = `Cách dùng / usage:
                                          between .json (backup), .xlsx and .csv (.xls, .ods read too)
   planbench recalc WORKBOOK.json [--json] [--unit U] [--locale vi|en]
                                          các tổng của kế hoạch / the plan's totals
+  planbench serve [--port N] [--host ADDR] [--data DIR] [--dist DIR] [--trust-proxy]
+                                         ứng dụng và máy chủ dùng chung sổ / the app and the shared-workbook server
+                                         (DATABASE_URL: PostgreSQL; không có thì PGlite trong --data, mặc định ./planbench-data)
+  planbench serve --create-admin NAME [--province NAME] [--data DIR]
+                                         tạo quản trị viên đầu tiên (mật khẩu: PLANBENCH_ADMIN_PASSWORD hoặc stdin)
+                                         creates the first administrator (password: PLANBENCH_ADMIN_PASSWORD or stdin)
   U: dong, nghin, trieu (mặc định / default), ty`;
 
 function explain(p: Problem): string {
@@ -178,6 +185,13 @@ const COMMANDS: Record<string, { files: number; flags: string[]; run: (o: Option
 /** Runs the command line; resolves to the exit code (0 ok, 1 bad input or failure, 2 usage). */
 export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const [name, ...args] = argv;
+  if (name === 'serve') {
+    // Loaded only here: the other commands never start the server's packages.
+    const { serve } = await import('./serve');
+    const code = await serve(args, process.env, out, err);
+    if (code === 2) err(USAGE + '\n');
+    return code;
+  }
   const command = Object.hasOwn(COMMANDS, name ?? '') ? COMMANDS[name] : undefined;
   const o = command ? parseOptions(args, command.flags) : null;
   if (!command || o === null || o.files.length !== command.files) {

@@ -10,6 +10,10 @@ import { fail } from '../domain/model';
 import type { LineChunk, PlanbenchDB } from './database';
 import { ChunkedLines } from './line-chunks';
 import { Refusal, writeSafely } from './storage-failure';
+import { mergeRecord } from '../domain/merge-fields';
+
+// The per-field merge rule lives in the domain, where the server and the browser's sync share it.
+export { mergeRecord };
 
 /** Every stored workbook, most recently changed (`updatedAt`) first. */
 export async function listWorkbooks(db: PlanbenchDB): Promise<Workbook[]> {
@@ -245,76 +249,6 @@ async function merged<T extends { id: Id }>(table: { bulkGet(ids: Id[]): Promise
     const current = stored[i];
     return base && current ? mergeRecord(current, base, r) : r;
   });
-}
-
-/**
- * The stored record with what this edit changed (base → after) applied, and nothing else: fields
- * this tab left alone keep what another tab may have stored meanwhile. Nested plain objects merge
- * key by key (a place's criterion values, a line's notes), lists of keyed entries (counterpart
- * ratios by year and capital type, stated figures by year, criteria by key) entry by entry.
- */
-export function mergeRecord<T>(stored: T, base: T, after: T): T {
-  return mergeValue(stored, base, after) as T;
-}
-
-function mergeValue(stored: unknown, base: unknown, after: unknown): unknown {
-  if (sameValue(base, after)) return stored;
-  // An object this tab created or removed whole (a line's first note, its last) merges as one from or to {}.
-  if (base === undefined && isPlain(stored) && isPlain(after)) return mergeValue(stored, {}, after);
-  if (after === undefined && isPlain(stored) && isPlain(base)) {
-    const left = mergeValue(stored, base, {}) as Record<string, unknown>;
-    return Object.keys(left).length ? left : undefined;
-  }
-  if (isPlain(stored) && isPlain(base) && isPlain(after)) {
-    const out: Record<string, unknown> = { ...stored };
-    for (const key of new Set([...Object.keys(base), ...Object.keys(after)])) {
-      if (sameValue(base[key], after[key])) continue;
-      const next = key in stored ? mergeValue(stored[key], base[key], after[key]) : after[key];
-      if (next === undefined) delete out[key];
-      else out[key] = next;
-    }
-    return out;
-  }
-  if (Array.isArray(stored) && Array.isArray(base) && Array.isArray(after) && [stored, base, after].every(keyedList)) {
-    // This tab's entries in its order (each merged with the stored one), then the entries another
-    // tab added meanwhile; an entry this tab removed stays removed.
-    const storedBy = new Map(stored.map((e) => [entryKey(e), e]));
-    const baseBy = new Map(base.map((e) => [entryKey(e), e]));
-    const afterKeys = new Set(after.map(entryKey));
-    const out = after.map((a) => {
-      const key = entryKey(a);
-      const b = baseBy.get(key);
-      const cur = storedBy.get(key);
-      return b !== undefined && cur !== undefined ? mergeValue(cur, b, a) : a;
-    });
-    for (const e of stored) if (!afterKeys.has(entryKey(e)) && !baseBy.has(entryKey(e))) out.push(e);
-    return out;
-  }
-  return after;
-}
-
-function isPlain(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The identity of an entry of a list: its id, key, or year (with its capital type). */
-function entryKey(e: unknown): string | undefined {
-  if (!isPlain(e)) return undefined;
-  if (typeof e.id === 'string') return `id:${e.id}`;
-  if (typeof e.key === 'string') return `key:${e.key}`;
-  if (typeof e.year === 'number') return `year:${e.year}|${typeof e.capital === 'string' ? e.capital : ''}`;
-  return undefined;
-}
-
-function keyedList(list: unknown[]): boolean {
-  const keys = list.map(entryKey);
-  return keys.every((k) => k !== undefined) && new Set(keys).size === keys.length;
-}
-
-function sameValue(x: unknown, y: unknown): boolean {
-  if (x === y) return true;
-  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
-  return JSON.stringify(x) === JSON.stringify(y);
 }
 
 /** The stored value of an app-level fact; undefined when never set. */

@@ -1,0 +1,133 @@
+// Live updates: each server process LISTENs on one PostgreSQL channel, where every append of
+// operations (by any process on the database) says "<workbook id> <last sequence>", and hands the
+// news to the streams (server-sent events) its clients hold open on that workbook. A stream sends
+// the operations themselves, read from the log, each batch with its last sequence as the event id,
+// so a reconnecting browser (EventSource sends Last-Event-ID) resumes where it stopped.
+
+import type { FastifyReply } from 'fastify';
+import type { Db } from './db';
+import { pullOperations } from './sync-store';
+
+type Subscriber = { news: (lastSeq: number) => void; end: () => void };
+
+/** The one listener of a server process, fanned out to the streams open on each workbook. */
+export class OpsHub {
+  private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private stop: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly db: Db,
+    readonly channel: string,
+  ) {}
+
+  /** Starts listening (once). */
+  async start(): Promise<void> {
+    this.stop ??= await this.db.listen(this.channel, (payload) => {
+      const [workbookId, seq] = payload.split(' ');
+      for (const s of this.subscribers.get(workbookId) ?? []) s.news(Number(seq));
+    });
+  }
+
+  /** Calls news with each new last sequence of the workbook, and end when the hub closes; returns the function that stops it. */
+  subscribe(workbookId: string, news: (lastSeq: number) => void, end: () => void): () => void {
+    let set = this.subscribers.get(workbookId);
+    if (!set) this.subscribers.set(workbookId, (set = new Set()));
+    const s = { news, end };
+    set.add(s);
+    return () => {
+      set.delete(s);
+      if (!set.size) this.subscribers.delete(workbookId);
+    };
+  }
+
+  /** How many streams are open (for tests and health). */
+  get streams(): number {
+    let n = 0;
+    for (const s of this.subscribers.values()) n += s.size;
+    return n;
+  }
+
+  /** Stops listening and ends every open stream (so the server can close). */
+  async close(): Promise<void> {
+    for (const set of [...this.subscribers.values()]) for (const s of [...set]) s.end();
+    const stop = this.stop;
+    this.stop = null;
+    await stop?.();
+  }
+}
+
+export interface StreamOptions {
+  db: Db;
+  hub: OpsHub;
+  workbookId: string;
+  /** The last sequence the client has: operations after it are sent first. */
+  since: number;
+  /** The stream ends then (the session's expiry): the browser reconnects and is asked to log in again. */
+  endsAt: Date;
+  /** Operations per event. */
+  batch: number;
+  /** A comment line this often keeps proxies from closing an idle stream. */
+  heartbeatMs: number;
+}
+
+/**
+ * Streams a workbook's operations as server-sent events: `event: ops`, `id: <last sequence sent>`,
+ * `data: {"ops": [...], "lastSeq": n}`; first those after `since`, then each new batch as it is
+ * appended. Takes the reply over from Fastify until the client goes away or the session ends.
+ */
+export function streamOperations(reply: FastifyReply, o: StreamOptions): void {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    // Proxies (nginx) would otherwise hold events back in a buffer.
+    'x-accel-buffering': 'no',
+  });
+  res.write('retry: 3000\n\n');
+  let sent = o.since;
+  let pending = true;
+  let running = false;
+  let closed = false;
+  // One reader at a time; news that comes while it reads makes it read again.
+  const flush = async () => {
+    if (running || closed) return;
+    running = true;
+    try {
+      while (pending && !closed) {
+        pending = false;
+        for (;;) {
+          const page = await pullOperations(o.db, o.workbookId, sent, o.batch);
+          if (closed) return;
+          if (page.ops.length) {
+            sent = page.ops[page.ops.length - 1].seq;
+            res.write(`id: ${sent}\nevent: ops\ndata: ${JSON.stringify({ ops: page.ops, lastSeq: page.lastSeq })}\n\n`);
+          }
+          if (!page.more) break;
+        }
+      }
+    } catch {
+      close();
+    } finally {
+      running = false;
+    }
+  };
+  const unsubscribe = o.hub.subscribe(o.workbookId, (lastSeq) => {
+    if (lastSeq <= sent) return;
+    pending = true;
+    void flush();
+  }, () => close());
+  const heartbeat = setInterval(() => res.write(': ping\n\n'), o.heartbeatMs);
+  const expiry = setTimeout(() => close(), Math.max(0, Math.min(o.endsAt.getTime() - Date.now(), 2 ** 31 - 1)));
+  function close() {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    clearInterval(heartbeat);
+    clearTimeout(expiry);
+    res.end();
+  }
+  res.on('close', close);
+  void flush();
+}

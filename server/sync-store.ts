@@ -1,0 +1,313 @@
+// A shared workbook's operation log and records: appending operations (numbered per workbook in the
+// order accepted, stored once per id, applied to the records field by field with the rule the
+// browser shares, conflicts kept), and reading them back: operations since a sequence, the records
+// in chunks (the snapshot a new browser opens from), one record's history, the conflicts.
+
+import type { Db, Queryable } from './db';
+import type { WorkbookRow } from './access';
+import { done, refused, type ServerProblem, type ServerResult } from './messages';
+import { applyRecordEdit, recordEditsOf, recordKey, type RecordEdit, type RecordKind, type SyncChange, type SyncOperation } from '../src/domain/sync';
+import type { FieldConflict } from '../src/domain/merge-fields';
+
+/** What a push answers for each operation: its sequence, whether it was stored before, how many fields it overwrote in conflict. */
+export interface PushResult {
+  opId: string;
+  seq: number;
+  duplicate: boolean;
+  conflicts: number;
+}
+
+/** An operation as pulled: the client's operation, its sequence, who sent it and when. */
+export interface PulledOperation extends SyncOperation {
+  seq: number;
+  userId: string;
+  userName: string;
+  at: string;
+}
+
+class Refusal extends Error {
+  constructor(readonly problem: ServerProblem) {
+    super(problem.code);
+  }
+}
+
+/** The workbook an operation's records must all belong to; the first record naming another, or null. */
+function strayRecord(edits: RecordEdit[], workbookId: string): string | null {
+  for (const e of edits) {
+    for (const rec of [e.before, e.after] as (Record<string, unknown> | null)[]) {
+      if (rec === null) continue;
+      if (e.kind === 'workbook' ? rec.id !== workbookId : e.kind !== 'line' && rec.workbookId !== workbookId) return `${e.kind} ${e.id}`;
+    }
+    if (e.before !== null && e.after !== null && (e.before as { id: unknown }).id !== (e.after as { id: unknown }).id) return `${e.kind} ${e.id}`;
+  }
+  return null;
+}
+
+/**
+ * Appends operations to a workbook's log in one transaction (all or none), in the order given.
+ * An operation whose id is stored already is not stored again (duplicate: true) when it is the
+ * same change to the same workbook, and refused (op.id-reused) otherwise. Refused too: records of
+ * another workbook, lines of a scenario the workbook lacks, a base sequence the workbook has not
+ * reached. Each accepted operation gets the next sequence, is applied to the records (each field:
+ * the last operation accepted wins; one that overwrote a value its author had not seen leaves a
+ * conflict row with that value), and one notification on `channel` says the new last sequence.
+ */
+export async function appendOperations(db: Db, workbook: WorkbookRow, userId: string, ops: SyncOperation[], channel: string): Promise<ServerResult<{ results: PushResult[]; lastSeq: number }>> {
+  for (const op of ops) {
+    const stray = strayRecord(recordEditsOf(op.change, op.scenarioId), workbook.id);
+    if (stray) return refused('op.wrong-workbook', { opId: op.opId, detail: stray });
+  }
+  try {
+    const outcome = await db.transaction(async (tx) => {
+      const [locked] = await tx.query<{ last_seq: number }>('select last_seq from workbooks where id = $1 for update', [workbook.id]);
+      let lastSeq = locked.last_seq;
+      const results: PushResult[] = [];
+      for (const op of ops) {
+        const result = await appendOne(tx, workbook.id, userId, op, lastSeq);
+        results.push(result);
+        if (!result.duplicate) lastSeq = result.seq;
+      }
+      if (lastSeq !== locked.last_seq) {
+        await tx.query('update workbooks set last_seq = $2 where id = $1', [workbook.id, lastSeq]);
+        await tx.query('select pg_notify($1, $2)', [channel, `${workbook.id} ${lastSeq}`]);
+      }
+      return { results, lastSeq };
+    });
+    return done(outcome);
+  } catch (err) {
+    if (err instanceof Refusal) return { ok: false, error: err.problem };
+    throw err;
+  }
+}
+
+async function appendOne(tx: Queryable, workbookId: string, userId: string, op: SyncOperation, lastSeq: number): Promise<PushResult> {
+  const changeJson = JSON.stringify(op.change);
+  const scenarioId = op.scenarioId ?? null;
+  const seen = await tx.query<{ workbook_id: string; seq: number; same: boolean }>(
+    'select workbook_id, seq, (change = $2::jsonb and scenario_id is not distinct from $3) as same from ops where op_id = $1',
+    [op.opId, changeJson, scenarioId],
+  );
+  if (seen.length) {
+    if (seen[0].workbook_id === workbookId && seen[0].same) return { opId: op.opId, seq: seen[0].seq, duplicate: true, conflicts: 0 };
+    throw new Refusal({ code: 'op.id-reused', params: { opId: op.opId } });
+  }
+  if (op.baseSeq > lastSeq) throw new Refusal({ code: 'op.base-ahead', params: { opId: op.opId, baseSeq: op.baseSeq, lastSeq } });
+  const seq = lastSeq + 1;
+  // Applied as stored (jsonb may reorder keys), exactly as every client will pull it.
+  const [stored] = await tx.query<{ change: SyncChange }>(
+    'insert into ops (workbook_id, seq, op_id, base_seq, user_id, scenario_id, change) values ($1, $2, $3, $4, $5, $6, $7::jsonb) returning change',
+    [workbookId, seq, op.opId, op.baseSeq, userId, scenarioId, changeJson],
+  );
+  const edits = recordEditsOf(stored.change, scenarioId);
+  if (edits.some((e) => e.kind === 'line')) await checkScenario(tx, workbookId, op, edits);
+  const conflicts = await applyEdits(tx, workbookId, seq, edits);
+  return { opId: op.opId, seq, duplicate: false, conflicts };
+}
+
+/** Lines belong to a scenario of this workbook: one stored, or one this operation creates. */
+async function checkScenario(tx: Queryable, workbookId: string, op: SyncOperation, edits: RecordEdit[]): Promise<void> {
+  const scenarioId = op.scenarioId ?? '';
+  const created = edits.some((e) => e.kind === 'scenario' && e.id === scenarioId && e.after !== null);
+  const rows = created ? [1] : await tx.query(`select 1 from records where workbook_id = $1 and kind = 'scenario' and scope = '' and id = $2 and data is not null`, [workbookId, scenarioId]);
+  if (!rows.length) throw new Refusal({ code: 'op.scenario-unknown', params: { opId: op.opId, scenarioId } });
+}
+
+/** Applies an operation's record edits in order; writes each record touched once, with its history and conflicts; the number of conflicts. */
+async function applyEdits(tx: Queryable, workbookId: string, seq: number, edits: RecordEdit[]): Promise<number> {
+  if (!edits.length) return 0;
+  const keys = [...new Map(edits.map((e) => [recordKey(e.kind, e.scope, e.id), e])).values()];
+  const current = await tx.query<{ kind: RecordKind; scope: string; id: string; data: unknown; seq: number }>(
+    `select r.kind, r.scope, r.id, r.data, r.seq from records r
+       join unnest($2::text[], $3::text[], $4::text[]) as k(kind, scope, id) on r.kind = k.kind and r.scope = k.scope and r.id = k.id
+      where r.workbook_id = $1`,
+    [workbookId, keys.map((e) => e.kind), keys.map((e) => e.scope), keys.map((e) => e.id)],
+  );
+  const state = new Map(current.map((r) => [recordKey(r.kind, r.scope, r.id), { data: r.data, seq: r.seq as number | null }]));
+  const conflicts: (FieldConflict & { edit: RecordEdit; keptSeq: number | null })[] = [];
+  for (const edit of edits) {
+    const key = recordKey(edit.kind, edit.scope, edit.id);
+    const before = state.get(key);
+    const result = applyRecordEdit(before?.data ?? null, edit);
+    for (const c of result.conflicts) conflicts.push({ ...c, edit, keptSeq: before?.seq ?? null });
+    state.set(key, { data: result.value, seq });
+  }
+  const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+  const written = keys.map((e) => ({ e, data: state.get(recordKey(e.kind, e.scope, e.id))?.data ?? null }));
+  await tx.query(
+    `insert into records (workbook_id, kind, scope, id, data, seq)
+       select $1, k.kind, k.scope, k.id, k.data::jsonb, $2 from unnest($3::text[], $4::text[], $5::text[], $6::text[]) as k(kind, scope, id, data)
+     on conflict (workbook_id, kind, scope, id) do update set data = excluded.data, seq = excluded.seq`,
+    [workbookId, seq, written.map((w) => w.e.kind), written.map((w) => w.e.scope), written.map((w) => w.e.id), written.map((w) => json(w.data))],
+  );
+  await tx.query(
+    `insert into op_records (workbook_id, kind, scope, id, seq) select $1, k.kind, k.scope, k.id, $2 from unnest($3::text[], $4::text[], $5::text[]) as k(kind, scope, id)`,
+    [workbookId, seq, keys.map((e) => e.kind), keys.map((e) => e.scope), keys.map((e) => e.id)],
+  );
+  if (conflicts.length) {
+    await tx.query(
+      `insert into conflicts (workbook_id, seq, kind, scope, record_id, path, base, kept, shown, kept_seq)
+         select $1, $2, c.kind, c.scope, c.id, c.path::jsonb, c.base::jsonb, c.kept::jsonb, c.shown::jsonb, c.kept_seq
+           from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[]) as c(kind, scope, id, path, base, kept, shown, kept_seq)`,
+      [
+        workbookId,
+        seq,
+        conflicts.map((c) => c.edit.kind),
+        conflicts.map((c) => c.edit.scope),
+        conflicts.map((c) => c.edit.id),
+        conflicts.map((c) => JSON.stringify(c.path)),
+        conflicts.map((c) => json(c.base)),
+        conflicts.map((c) => json(c.kept)),
+        conflicts.map((c) => json(c.shown)),
+        conflicts.map((c) => c.keptSeq),
+      ],
+    );
+  }
+  const wb = edits.find((e) => e.kind === 'workbook');
+  const data = wb && (state.get(recordKey('workbook', '', wb.id))?.data as { name?: unknown; year?: unknown } | null);
+  if (data && typeof data.name === 'string' && Number.isInteger(data.year)) {
+    await tx.query('update workbooks set name = $2, year = $3 where id = $1', [workbookId, data.name, data.year]);
+  }
+  return conflicts.length;
+}
+
+interface OpRow {
+  seq: number;
+  op_id: string;
+  base_seq: number;
+  scenario_id: string | null;
+  change: SyncChange;
+  created_at: Date;
+  user_id: string;
+  display_name: string;
+}
+
+function pulled(r: OpRow): PulledOperation {
+  return { seq: r.seq, opId: r.op_id, baseSeq: r.base_seq, scenarioId: r.scenario_id, change: r.change, userId: r.user_id, userName: r.display_name, at: new Date(r.created_at).toISOString() };
+}
+
+/** The operations after `since`, in order, at most `limit`; `more` when others follow. */
+export async function pullOperations(db: Queryable, workbookId: string, since: number, limit: number): Promise<{ ops: PulledOperation[]; lastSeq: number; more: boolean }> {
+  const rows = await db.query<OpRow>(
+    `select o.seq, o.op_id, o.base_seq, o.scenario_id, o.change, o.created_at, o.user_id, u.display_name
+       from ops o join users u on u.id = o.user_id where o.workbook_id = $1 and o.seq > $2 order by o.seq limit $3`,
+    [workbookId, since, limit + 1],
+  );
+  const [wb] = await db.query<{ last_seq: number }>('select last_seq from workbooks where id = $1', [workbookId]);
+  return { ops: rows.slice(0, limit).map(pulled), lastSeq: wb?.last_seq ?? 0, more: rows.length > limit };
+}
+
+/** A record as the snapshot gives it: where it is, what it holds, and the sequence of the operation that last wrote it. */
+export interface SnapshotRecord {
+  kind: RecordKind;
+  scope: string;
+  id: string;
+  seq: number;
+  data: unknown;
+}
+
+/** The position after a record, for the next chunk; opaque to clients. */
+export function encodeCursor(r: { kind: string; scope: string; id: string }): string {
+  return Buffer.from(JSON.stringify([r.kind, r.scope, r.id])).toString('base64url');
+}
+
+/** The record position a cursor names; null when it is not one. */
+export function decodeCursor(cursor: string): [string, string, string] | null {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    return Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string') ? (v as [string, string, string]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One chunk of a workbook's records as they stand (deleted ones left out), ordered by kind, scope
+ * and id, after the cursor; `next` names the next chunk (null at the end), `seq` the workbook's last
+ * sequence when this chunk was read. Chunks read at different times may stand at different
+ * sequences: a client then pulls the operations after the first chunk's `seq` and skips, for each
+ * record, those at or below the record's own `seq` (applyPulledOperation does).
+ */
+export async function readSnapshot(db: Db, workbookId: string, after: [string, string, string] | null, limit: number): Promise<{ seq: number; records: SnapshotRecord[]; next: string | null }> {
+  return db.transaction(async (tx) => {
+    const [wb] = await tx.query<{ last_seq: number }>('select last_seq from workbooks where id = $1', [workbookId]);
+    const [kind, scope, id] = after ?? ['', '', ''];
+    const rows = await tx.query<SnapshotRecord>(
+      `select kind, scope, id, seq, data from records
+        where workbook_id = $1 and data is not null and (kind, scope, id) > ($2, $3, $4)
+        order by kind, scope, id limit $5`,
+      [workbookId, kind, scope, id, limit + 1],
+    );
+    const records = rows.slice(0, limit);
+    const next = rows.length > limit ? encodeCursor(records[records.length - 1]) : null;
+    return { seq: wb?.last_seq ?? 0, records, next };
+  });
+}
+
+/** One operation's change of a record, with who made it, when, and from which version. */
+export interface HistoryEntry {
+  seq: number;
+  opId: string;
+  baseSeq: number;
+  userId: string;
+  userName: string;
+  at: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Every operation that touched a record, oldest first, with the record's two ends in it. */
+export async function recordHistory(db: Queryable, workbookId: string, kind: RecordKind, scope: string, id: string): Promise<HistoryEntry[]> {
+  const rows = await db.query<OpRow>(
+    `select o.seq, o.op_id, o.base_seq, o.scenario_id, o.change, o.created_at, o.user_id, u.display_name
+       from op_records r join ops o on o.workbook_id = r.workbook_id and o.seq = r.seq join users u on u.id = o.user_id
+      where r.workbook_id = $1 and r.kind = $2 and r.scope = $3 and r.id = $4 order by o.seq`,
+    [workbookId, kind, scope, id],
+  );
+  return rows.flatMap((r) =>
+    recordEditsOf(r.change, r.scenario_id)
+      .filter((e) => e.kind === kind && e.scope === scope && e.id === id)
+      .map((e) => ({ seq: r.seq, opId: r.op_id, baseSeq: r.base_seq, userId: r.user_id, userName: r.display_name, at: new Date(r.created_at).toISOString(), before: e.before, after: e.after })),
+  );
+}
+
+/** A conflict as recorded: the field, what its author saw, the value kept and the one shown (null: absent), and the operations behind both. */
+export interface ConflictEntry {
+  id: number;
+  seq: number;
+  keptSeq: number | null;
+  kind: RecordKind;
+  scope: string;
+  recordId: string;
+  path: string[];
+  base: unknown;
+  kept: unknown;
+  shown: unknown;
+  userId: string;
+  userName: string;
+  at: string;
+}
+
+/** The conflicts recorded by operations after `since`, oldest first, at most `limit`. */
+export async function listConflicts(db: Queryable, workbookId: string, since: number, limit: number): Promise<ConflictEntry[]> {
+  const rows = await db.query<{ id: number; seq: number; kept_seq: number | null; kind: RecordKind; scope: string; record_id: string; path: string[]; base: unknown; kept: unknown; shown: unknown; user_id: string; display_name: string; created_at: Date }>(
+    `select c.id, c.seq, c.kept_seq, c.kind, c.scope, c.record_id, c.path, c.base, c.kept, c.shown, o.user_id, u.display_name, o.created_at
+       from conflicts c join ops o on o.workbook_id = c.workbook_id and o.seq = c.seq join users u on u.id = o.user_id
+      where c.workbook_id = $1 and c.seq > $2 order by c.id limit $3`,
+    [workbookId, since, limit],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    seq: r.seq,
+    keptSeq: r.kept_seq,
+    kind: r.kind,
+    scope: r.scope,
+    recordId: r.record_id,
+    path: r.path,
+    base: r.base ?? null,
+    kept: r.kept ?? null,
+    shown: r.shown ?? null,
+    userId: r.user_id,
+    userName: r.display_name,
+    at: new Date(r.created_at).toISOString(),
+  }));
+}
