@@ -66,10 +66,7 @@ export default defineConfig(
     rules: {
       // A leading underscore marks a value left out on purpose: a field dropped by destructuring
       // (`{ total: _total, ...role }`) or a callback parameter the signature imposes.
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
       // The state classes keep their maps and sets as plain data behind $state.raw and a revision
       // counter (large data is never proxied), and components build local sets to copy and replace:
       // the reactive SvelteMap/SvelteSet this rule asks for are what the house style avoids.
@@ -114,20 +111,11 @@ export default defineConfig(
   // cli → (io | domain). Tests, scripts and configs stand outside the layers: the db tests open
   // older schemas with Dexie itself, the worker tests speak Comlink.
   importRules(['src/domain/**'], [importsOnly('src/domain imports only src/domain', [sameFolder])]),
-  importRules(
-    ['src/io/**'],
-    [importsOnly('src/io imports only src/domain, src/io and its file libraries', [sameFolder, folder('domain'), ...FILE_LIBRARIES.map(pkg)])],
-  ),
+  importRules(['src/io/**'], [importsOnly('src/io imports only src/domain, src/io and its file libraries', [sameFolder, folder('domain'), ...FILE_LIBRARIES.map(pkg)])]),
   importRules(['src/db/**'], [importsOnly('src/db imports only src/domain, src/db and dexie', [sameFolder, folder('domain'), pkg('dexie')])]),
-  importRules(
-    ['src/engine/**'],
-    [importsOnly('src/engine imports only src/domain, src/io, src/engine and comlink', [sameFolder, folder('domain'), folder('io'), pkg('comlink')])],
-  ),
+  importRules(['src/engine/**'], [importsOnly('src/engine imports only src/domain, src/io, src/engine and comlink', [sameFolder, folder('domain'), folder('io'), pkg('comlink')])]),
   importRules(['src/cli/**'], [importsOnly('src/cli imports only src/io, src/domain, src/cli and Node', [sameFolder, folder('domain'), folder('io'), 'node:'])]),
-  importRules(
-    ['src/state/**'],
-    [{ regex: String.raw`^\.\./(?:ui/|App\.svelte|main)`, message: 'src/state does not import the ui (ARCHITECTURE.md).' }, ...librariesOutsideHome()],
-  ),
+  importRules(['src/state/**'], [{ regex: String.raw`^\.\./(?:ui/|App\.svelte|main)`, message: 'src/state does not import the ui (ARCHITECTURE.md).' }, ...librariesOutsideHome()]),
   // The workers wrap the engine's worker-side cores (engine/*-core) and share its typed command list
   // (engine/*-api); the clients that create workers stay out.
   importRules(
