@@ -113,9 +113,15 @@ export default defineConfig(
   importRules(['src/domain/**'], [importsOnly('src/domain imports only src/domain', [sameFolder])]),
   importRules(['src/io/**'], [importsOnly('src/io imports only src/domain, src/io and its file libraries', [sameFolder, folder('domain'), ...FILE_LIBRARIES.map(pkg)])]),
   importRules(['src/db/**'], [importsOnly('src/db imports only src/domain, src/db and dexie', [sameFolder, folder('domain'), pkg('dexie')])]),
-  importRules(['src/engine/**'], [importsOnly('src/engine imports only src/domain, src/io, src/engine and comlink', [sameFolder, folder('domain'), folder('io'), pkg('comlink')])]),
+  importRules(
+    ['src/engine/**'],
+    [importsOnly('src/engine imports only src/domain, src/io, src/engine and comlink', [sameFolder, folder('domain'), folder('io'), pkg('comlink')])],
+  ),
   importRules(['src/cli/**'], [importsOnly('src/cli imports only src/io, src/domain, src/cli and Node', [sameFolder, folder('domain'), folder('io'), 'node:'])]),
-  importRules(['src/state/**'], [{ regex: String.raw`^\.\./(?:ui/|App\.svelte|main)`, message: 'src/state does not import the ui (ARCHITECTURE.md).' }, ...librariesOutsideHome()]),
+  importRules(
+    ['src/state/**'],
+    [{ regex: String.raw`^\.\./(?:ui/|App\.svelte|main)`, message: 'src/state does not import the ui (ARCHITECTURE.md).' }, ...librariesOutsideHome()],
+  ),
   // The workers wrap the engine's worker-side cores (engine/*-core) and share its typed command list
   // (engine/*-api); the clients that create workers stay out.
   importRules(
