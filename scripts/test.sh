@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need (npm packages, Debian's Chromium), builds the
-# app, then runs the unit, integration and browser tests, and the LibreOffice check (which installs
-# Debian's libreoffice-calc the same way). Exits non-zero on any failure.
+# The one test command: installs what the tests need (npm packages, Debian's Chromium), type-checks,
+# lints and checks the formatting, builds the app, then runs the unit, integration and browser tests,
+# and the LibreOffice check (which installs Debian's libreoffice-calc the same way). Exits non-zero
+# on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ need_program "${CHROMIUM_PATH:-/usr/bin/chromium}" chromium CHROMIUM_PATH "Chrom
 need_node_modules
 
 npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings --output machine | tail -n 3
+npx eslint .
+npx prettier --check .
 npx vite build --logLevel warn
 npx vitest run
 npx vitest run --config vitest.e2e.config.ts

@@ -37,8 +37,13 @@ function localeEvidence(text: string): NumberLocale | null {
   let lastComma = -1;
   for (let i = 0; i < core.length; i++) {
     const c = core.charCodeAt(i);
-    if (c === 46) (dots++, (lastDot = i));
-    else if (c === 44) (commas++, (lastComma = i));
+    if (c === 46) {
+      dots++;
+      lastDot = i;
+    } else if (c === 44) {
+      commas++;
+      lastComma = i;
+    }
   }
   if (dots && commas) return lastComma > lastDot ? 'vi' : 'en';
   if (dots > 1) return 'vi';

@@ -382,7 +382,10 @@ export async function buildImportPlan(
     const chain = (id: Id): Id[] => {
       const up: Id[] = [];
       const seen = new Set<Id>();
-      for (let at: Id | null = id; at !== null && !seen.has(at); at = parentOf(at)) seen.add(at), up.push(at);
+      for (let at: Id | null = id; at !== null && !seen.has(at); at = parentOf(at)) {
+        seen.add(at);
+        up.push(at);
+      }
       return up.reverse();
     };
     let count = 0;

@@ -1,6 +1,6 @@
 // A tab killed right after an edit: once the save indicator says "Đã lưu", the edit is durable;
 // reopening shows it and the workbook is intact. Repeated, to catch the unlucky timing.
-import { describe, expect, inject, it } from 'vitest';
+import { describe, inject, it } from 'vitest';
 import { useBrowser } from './browser';
 import { Workbench } from './pages/workbench';
 

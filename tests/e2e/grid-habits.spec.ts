@@ -74,7 +74,7 @@ describe('paste and fill', () => {
 
 describe('the notice bar', () => {
   it('drops a refusal once a later edit lands, and never carries it into another workbook', async () => {
-    const { ctx, page, wb } = await freshPage();
+    const { ctx, wb } = await freshPage();
     await wb.type(DA7_TDA2_LINE, 'plan', 'abc');
     await expect.poll(() => wb.notice.textContent()).toContain('Không đọc được');
     await wb.type(DA7_TDA2_LINE, 'disbursed', '100');

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildDemoWorkbook, buildEmptyWorkbook } from '../../src/domain/demo';
-import { checkNumber, checkPlan, fingerprintOf, type CheckEntry } from '../../src/domain/checks';
+import { checkPlan, fingerprintOf, type CheckEntry } from '../../src/domain/checks';
 import { describeCheck } from '../../src/domain/check-text';
 import { buildColumns, counterpartColumn, rateOf, rollUp } from '../../src/domain/rollup';
 import { orderTree } from '../../src/domain/tree';

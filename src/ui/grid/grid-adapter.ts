@@ -388,14 +388,22 @@ export class BudgetGridAdapter {
       values.forEach(({ col, raw }) => {
         const column = this.cols[col];
         const field = column && column.editable.includes('line') ? fieldFor(column, 'line') : undefined;
-        if (field) inputs.push({ target: { kind: 'line', id: nl.id }, field, raw }), cols.push(col);
+        if (field) {
+          inputs.push({ target: { kind: 'line', id: nl.id }, field, raw });
+          cols.push(col);
+        }
       });
     }
     this.pendingNewLineValues.clear();
     const kept = this.confirmRenames(inputs);
     if (kept.length < inputs.length) {
       const drop = new Set(inputs.filter((i) => !kept.includes(i)));
-      for (let i = inputs.length - 1; i >= 0; i--) if (drop.has(inputs[i])) inputs.splice(i, 1), cols.splice(i, 1);
+      for (let i = inputs.length - 1; i >= 0; i--) {
+        if (drop.has(inputs[i])) {
+          inputs.splice(i, 1);
+          cols.splice(i, 1);
+        }
+      }
       this.cb.onInfo(t(this.view.lang, 'renameKept', { count: drop.size }));
     }
     if (!inputs.length && !newLines.length) return;
