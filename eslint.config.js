@@ -9,7 +9,8 @@ import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
 // An import's text is checked against these regular expressions. src/domain, io, db, engine, state
-// and cli are flat folders, so `./x` is a file of the same folder and `../x/` a sibling folder.
+// and cli are flat folders (domain has one folder of its own, formula/), so `./x` is a file of the
+// same folder and `../x/` a sibling folder.
 const sameFolder = String.raw`\./(?!.*\.\.)`;
 const folder = (name) => String.raw`\.\./${name}/(?!.*\.\.)`;
 const pkg = (name) => `${name.replace(/[.]/g, '\\.')}(?:/|$)`;
@@ -57,7 +58,7 @@ function importRules(files, patterns) {
 }
 
 export default defineConfig(
-  { ignores: ['dist/', 'dist-cli/', 'node_modules/', 'test-results/', '.bench/'] },
+  { ignores: ['dist/', 'dist-cli/', 'node_modules/', 'test-results/', '.bench/', 'tests/**/zz-*'] },
   js.configs.recommended,
   ts.configs.recommended,
   svelte.configs.recommended,
@@ -111,13 +112,26 @@ export default defineConfig(
   // cli → (io | domain). Tests, scripts and configs stand outside the layers: the db tests open
   // older schemas with Dexie itself, the worker tests speak Comlink.
   importRules(['src/domain/**'], [importsOnly('src/domain imports only src/domain', [sameFolder])]),
+  // A folder inside domain (formula/) reaches the domain's files one level up.
+  importRules(['src/domain/*/**'], [importsOnly('src/domain imports only src/domain', [sameFolder, String.raw`\.\./(?!.*\.\.)`])]),
   importRules(['src/io/**'], [importsOnly('src/io imports only src/domain, src/io and its file libraries', [sameFolder, folder('domain'), ...FILE_LIBRARIES.map(pkg)])]),
   importRules(['src/db/**'], [importsOnly('src/db imports only src/domain, src/db and dexie', [sameFolder, folder('domain'), pkg('dexie')])]),
   importRules(
     ['src/engine/**'],
     [importsOnly('src/engine imports only src/domain, src/io, src/engine and comlink', [sameFolder, folder('domain'), folder('io'), pkg('comlink')])],
   ),
-  importRules(['src/cli/**'], [importsOnly('src/cli imports only src/io, src/domain, src/cli and Node', [sameFolder, folder('domain'), folder('io'), 'node:'])]),
+  importRules(['src/cli/**'], [
+    importsOnly('src/cli imports only src/io, src/domain, src/cli, the server and Node', [sameFolder, folder('domain'), folder('io'), String.raw`\.\./\.\./server/(?!.*\.\.)`, pkg('fastify'), 'node:']),
+  ]),
+  // The server stands on the domain alone (the merge rule, the operations), never on io, db, state or ui.
+  importRules(['server/**'], [
+    importsOnly('server imports only server, src/domain, its libraries and Node', [
+      String.raw`\.\.?/(?!.*\.\.)`,
+      String.raw`(?:\.\./)+src/domain/(?!.*\.\.)`,
+      ...['fastify', '@fastify/cookie', '@electric-sql/pglite', 'pg', 'zod'].map(pkg),
+      'node:',
+    ]),
+  ]),
   importRules(
     ['src/state/**'],
     [{ regex: String.raw`^\.\./(?:ui/|App\.svelte|main)`, message: 'src/state does not import the ui (ARCHITECTURE.md).' }, ...librariesOutsideHome()],

@@ -60,7 +60,7 @@ export function fromDecimal(text: string): Rational | undefined {
   const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
   const frac = m[3] ?? '';
-  let exp = Number(m[4] ?? 0) - frac.length;
+  const exp = Number(m[4] ?? 0) - frac.length;
   if (Math.abs(exp) > 400) return undefined;
   let n = BigInt((m[2] || '0') + frac);
   if (m[1] === '-') n = -n;
@@ -136,10 +136,12 @@ export function toSafeInteger(a: Rational): number | undefined {
 export function toDecimalText(a: Rational, max = 12): string {
   a = reduce(a);
   let d = a.d;
-  let places = 0;
-  while (d % 10n === 0n) (d /= 10n), places++;
-  while (d % 2n === 0n) (d /= 2n), places++;
-  while (d % 5n === 0n) (d /= 5n), places++;
+  // Only 2s and 5s in the denominator: the decimal ends after as many places as there are of the more numerous.
+  let twos = 0;
+  let fives = 0;
+  for (; d % 2n === 0n; d /= 2n) twos++;
+  for (; d % 5n === 0n; d /= 5n) fives++;
+  const places = Math.max(twos, fives);
   const digits = d === ONE ? places : max;
   const r = roundTo(a, digits);
   const negative = r.n < 0n;
