@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command: installs what the tests need (npm packages, Debian's Chromium), type-checks,
-# lints and checks the formatting, builds the app, then runs the unit, integration and browser tests,
-# and the LibreOffice check (which installs Debian's libreoffice-calc the same way). Exits non-zero
-# on any failure.
+# lints and checks the formatting, builds the app, then runs the unit, integration and server tests
+# (the server's on PGlite and on a throwaway PostgreSQL that scripts/postgres.sh installs from
+# Debian's package and starts as a non-root user), the browser tests, and the LibreOffice check
+# (which installs Debian's libreoffice-calc the same way). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,6 @@ npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings --output machine 
 npx eslint .
 npx prettier --check .
 npx vite build --logLevel warn
-npx vitest run
+bash scripts/postgres.sh npx vitest run
 npx vitest run --config vitest.e2e.config.ts
 bash scripts/check-libreoffice.sh
