@@ -750,7 +750,7 @@ export const FORMULA_MESSAGES = {
     vi: 'Công thức tham chiếu tới mục hoặc dòng đã bị xóa (#REF!). Hoàn tác việc xóa hoặc sửa công thức.',
     en: 'The formula refers to an item or line that was deleted (#REF!). Undo the deletion or edit the formula.',
   },
-  'formula.error.div0': {
+  'formula.error.div-zero': {
     vi: 'Công thức chia cho 0 (#DIV/0!).',
     en: 'The formula divides by zero (#DIV/0!).',
   },

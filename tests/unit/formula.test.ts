@@ -80,8 +80,8 @@ describe('reading formulas', () => {
   });
 
   it('divides by zero into an error value, not a crash', () => {
-    expect(value('=1/0', 'en')).toEqual({ error: 'div0' });
-    expect(value('=1/(2-2)+5', 'en')).toEqual({ error: 'div0' });
+    expect(value('=1/0', 'en')).toEqual({ error: 'div-zero' });
+    expect(value('=1/(2-2)+5', 'en')).toEqual({ error: 'div-zero' });
   });
 
   it('reads items by code, lines by label, and the own line', () => {

@@ -11,7 +11,7 @@ import {
 } from './rational';
 
 /** What went wrong inside a formula, shown in its cell (Excel's spelling) and explained in words. */
-export type FormulaErrorKind = 'ref' | 'div0' | 'value' | 'cycle' | 'num';
+export type FormulaErrorKind = 'ref' | 'div-zero' | 'value' | 'cycle' | 'num';
 export interface FormulaError {
   error: FormulaErrorKind;
 }
@@ -21,7 +21,7 @@ export const isFormulaError = (v: FormulaValue): v is FormulaError => typeof v =
 const err = (error: FormulaErrorKind): FormulaError => ({ error });
 
 /** The text a cell shows for an error, as spreadsheets write it. */
-export const ERROR_TEXT: Record<FormulaErrorKind, string> = { ref: '#REF!', div0: '#DIV/0!', value: '#VALUE!', cycle: '#CYCLE!', num: '#NUM!' };
+export const ERROR_TEXT: Record<FormulaErrorKind, string> = { ref: '#REF!', 'div-zero': '#DIV/0!', value: '#VALUE!', cycle: '#CYCLE!', num: '#NUM!' };
 
 /** A reference's value: a number in the formula's terms (amounts in its unit, rates as fractions), or an error. */
 export type RefReader = (ref: Ref) => Rational | FormulaError;
@@ -132,7 +132,7 @@ function applyBinary(op: Extract<Expr, { k: 'bin' }>['op'], av: FormulaValue, bv
     case '*':
       return mul(a, b);
     case '/':
-      return div(a, b) ?? err('div0');
+      return div(a, b) ?? err('div-zero');
     case '^':
       return power(a, b) ?? err('num');
     case '=':
