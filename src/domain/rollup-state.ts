@@ -21,6 +21,7 @@ import {
   passContext,
   projectLineAt,
   rollUpInto,
+  rollupBuffers,
   sumCell,
   traceLine,
   type ColumnEdit,
@@ -319,13 +320,7 @@ export function copyRollup(r: Rollup): Rollup {
 
 /** The transferable buffers of an update. */
 export function updateBuffers(u: RollupUpdate): ArrayBuffer[] {
-  if (u.kind === 'full') return rollupBufferList(u.rollup);
+  if (u.kind === 'full') return rollupBuffers(u.rollup);
   const p = u.patch;
   return [p.nodes, p.nodeAmounts, p.nodeCounts, p.lines, p.lineAmounts, p.lineFlags].map((a) => a.buffer as ArrayBuffer);
-}
-
-function rollupBufferList(r: Rollup): ArrayBuffer[] {
-  return Object.values(r)
-    .filter((v): v is Float64Array => ArrayBuffer.isView(v))
-    .map((a) => a.buffer as ArrayBuffer);
 }
