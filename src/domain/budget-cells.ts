@@ -1,42 +1,49 @@
 // The budget cells of a plan: the lines that draw on one pot of money, those of one node, slot
-// (implementing unit and place), source and capital type. Each cell lists its members in the order
-// its money is drawn: oldest vintage first, then line order. The roll-up keeps them between passes,
-// so a full pass need not group and sort the lines again, and an edit finds the lines its cell
-// shares money with. Pure.
+// (implementing unit and place), source and capital type. A cell's money is drawn oldest vintage
+// first, then in line order: the draw order, one list of every line by vintage then line, takes
+// each cell's members in that order, so a full pass draws every cell in one sweep. The roll-up
+// keeps the cells between passes, so a pass need not group the lines again, and an edit finds the
+// lines its cell shares money with (each cell's members listed, built on demand). Pure.
 
 import type { PlanColumns } from './rollup';
 
 /** Source × capital type combinations: a cell's code within its node is source · 2 + capital. */
 const KINDS = 6;
 
+/** Every line by vintage, then line order; and each cell's last line in that order (its newest money). */
+export interface DrawOrder {
+  lines: Int32Array;
+  last: Int32Array;
+}
+
 export class BudgetCells {
   /** Number of cells (a cell left empty by an edit stays, with no members). */
   count = 0;
   /** The cell of each line. */
   readonly cellOf: Int32Array;
-  /** Members of cell c: members[start[c]] … members[start[c + 1] − 1], oldest vintage first, then by line. */
-  start: Int32Array;
-  readonly members: Int32Array;
-  /** Each cell's node (−1 for lines outside the tree), slot, source and capital type. */
+  /** Each cell's node (−1 for lines outside the tree), slot, and source · 2 + capital type. */
   node: Int32Array;
   slot: Int32Array;
   kind: Uint8Array;
-  /** Whether lines were placed since the cells were built: their numbering is then not build's. */
-  placed = false;
+  /**
+   * Members of cell c, once listed (listMembers): members[start[c]] … members[start[c + 1] − 1], in
+   * draw order. Empty until then.
+   */
+  start = new Int32Array(0);
+  members = new Int32Array(0);
+  private order: DrawOrder | null = null;
   private byKey: Map<number, number> | null = null;
 
   private constructor(n: number, capacity: number) {
     this.cellOf = new Int32Array(n);
-    this.members = new Int32Array(n);
-    this.start = new Int32Array(capacity + 1);
     this.node = new Int32Array(capacity);
     this.slot = new Int32Array(capacity);
     this.kind = new Uint8Array(capacity);
   }
 
   /**
-   * The cells of the columns' lines. Lines are grouped by counting (node and kind first, then slot),
-   * not by a map lookup per line; a cell's members are sorted only when its vintages are out of order.
+   * The cells of the columns' lines, grouped by counting (node and kind first, then slot) rather
+   * than by a map lookup per line; numbered by node and kind, then as first met.
    */
   static build(cols: PlanColumns): BudgetCells {
     const { lineNode, slot, source, capital } = cols;
@@ -58,90 +65,94 @@ export class BudgetCells {
     if (!regular || maxSlot > 4 * n + 1024) return BudgetCells.buildByKey(cols);
     for (let g = 0; g < groups; g++) groupStart[g + 1] += groupStart[g];
     const fill = groupStart.slice(0, groups);
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[fill[group[i]]++] = i;
-    // Within a group (lines in their order), one cell per slot met, numbered as first met.
+    const byGroup = new Int32Array(n);
+    for (let i = 0; i < n; i++) byGroup[fill[group[i]]++] = i;
+    // Within a group (lines in their order), one cell per slot met.
     const cellOfSlot = new Int32Array(maxSlot + 1).fill(-1);
-    const cellOf = new Int32Array(n);
-    const size = new Int32Array(n + 1);
-    const firstLine = new Int32Array(n);
-    let count = 0;
+    const cells = new BudgetCells(n, 8);
     for (let g = 0; g < groups; g++) {
       const a = groupStart[g];
       const b = groupStart[g + 1];
       for (let j = a; j < b; j++) {
-        const i = order[j];
+        const i = byGroup[j];
         let c = cellOfSlot[slot[i]];
-        if (c < 0) {
-          c = cellOfSlot[slot[i]] = count++;
-          firstLine[c] = i;
-        }
-        cellOf[i] = c;
-        size[c]++;
+        if (c < 0) c = cellOfSlot[slot[i]] = cells.add(lineNode[i], slot[i], source[i] * 2 + capital[i]);
+        cells.cellOf[i] = c;
       }
-      for (let j = a; j < b; j++) cellOfSlot[slot[order[j]]] = -1;
+      for (let j = a; j < b; j++) cellOfSlot[slot[byGroup[j]]] = -1;
     }
-    const cells = new BudgetCells(n, Math.max(count, 8));
-    cells.cellOf.set(cellOf);
-    cells.count = count;
-    for (let c = 0; c < count; c++) {
-      const i = firstLine[c];
-      cells.start[c + 1] = cells.start[c] + size[c];
-      cells.node[c] = lineNode[i];
-      cells.slot[c] = slot[i];
-      cells.kind[c] = source[i] * 2 + capital[i];
-    }
-    const at = cells.start.slice(0, count);
-    for (let j = 0; j < n; j++) {
-      const i = order[j];
-      cells.members[at[cellOf[i]]++] = i;
-    }
-    cells.sortByVintage(cols.vintage);
     return cells;
   }
 
   /** The same cells as build, grouped through a map: for codes build cannot count on. */
   private static buildByKey(cols: PlanColumns): BudgetCells {
-    const n = cols.lineNode.length;
-    const cells = new BudgetCells(n, 8);
-    cells.byKey = new Map();
-    const size: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const c = cells.cellFor(cols, i);
-      cells.cellOf[i] = c;
-      size[c] = (size[c] ?? 0) + 1;
-    }
-    for (let c = 0; c < cells.count; c++) cells.start[c + 1] = cells.start[c] + size[c];
-    const at = cells.start.slice(0, cells.count);
-    for (let i = 0; i < n; i++) cells.members[at[cells.cellOf[i]]++] = i;
-    cells.sortByVintage(cols.vintage);
+    const cells = new BudgetCells(cols.lineNode.length, 8);
+    for (let i = 0; i < cols.lineNode.length; i++) cells.cellOf[i] = cells.cellFor(cols, i);
     return cells;
   }
 
-  /** Sorts each cell whose members (in line order) are not in vintage order: by vintage, then line. */
-  private sortByVintage(vintage: Int32Array): void {
-    const n = this.members.length;
-    let keys: Float64Array | null = null;
-    for (let c = 0; c < this.count; c++) {
-      const a = this.start[c];
-      const b = this.start[c + 1];
-      let sorted = true;
-      for (let j = a + 1; j < b && sorted; j++) sorted = vintage[this.members[j - 1]] <= vintage[this.members[j]];
-      if (sorted) continue;
-      let low = Infinity;
-      for (let j = a; j < b; j++) low = Math.min(low, vintage[this.members[j]]);
-      // One number per member, (vintage, line) in order, sorted natively; exact below 2^53.
-      keys ??= new Float64Array(n);
-      for (let j = a; j < b; j++) {
-        const i = this.members[j];
-        keys[j] = (vintage[i] - low) * n + i;
-      }
-      const part = keys.subarray(a, b).sort();
-      for (let j = 0; j < part.length; j++) {
-        const k = part[j];
-        this.members[a + j] = k - Math.floor(k / n) * n;
-      }
+  /** A new, empty cell. */
+  private add(node: number, slot: number, kind: number): number {
+    const c = this.count++;
+    if (c >= this.node.length) {
+      const capacity = this.node.length * 2;
+      const grown = <T extends Int32Array | Uint8Array>(a: T, b: T): T => (b.set(a), b);
+      this.node = grown(this.node, new Int32Array(capacity));
+      this.slot = grown(this.slot, new Int32Array(capacity));
+      this.kind = grown(this.kind, new Uint8Array(capacity));
     }
+    this.node[c] = node;
+    this.slot[c] = slot;
+    this.kind[c] = kind;
+    if (this.start.length) {
+      if (c + 1 >= this.start.length) {
+        const start = new Int32Array(2 * this.start.length);
+        start.set(this.start);
+        this.start = start;
+      }
+      this.start[c + 1] = this.start[c];
+    }
+    if (this.byKey) this.byKey.set(cellKey(node, slot, kind), c);
+    return c;
+  }
+
+  /** The draw order of the lines (cached until lines are placed again). */
+  drawOrder(cols: PlanColumns): DrawOrder {
+    if (this.order && this.order.last.length >= this.count) return this.order;
+    const { vintage } = cols;
+    const n = vintage.length;
+    let low = 0;
+    let high = 0;
+    for (let i = 0; i < n; i++) {
+      if (i === 0 || vintage[i] < low) low = vintage[i];
+      if (i === 0 || vintage[i] > high) high = vintage[i];
+    }
+    const lines = new Int32Array(n);
+    if (high - low <= 4096) {
+      // Years: counted, which keeps line order within a year.
+      const at = new Int32Array(high - low + 2);
+      for (let i = 0; i < n; i++) at[vintage[i] - low + 1]++;
+      for (let v = 1; v < at.length; v++) at[v] += at[v - 1];
+      for (let i = 0; i < n; i++) lines[at[vintage[i] - low]++] = i;
+    } else {
+      lines.set(Array.from({ length: n }, (_, i) => i).sort((x, y) => vintage[x] - vintage[y] || x - y));
+    }
+    const last = new Int32Array(Math.max(this.count, 1)).fill(-1);
+    for (let j = 0; j < n; j++) last[this.cellOf[lines[j]]] = lines[j];
+    this.order = { lines, last };
+    return this.order;
+  }
+
+  /** Lists each cell's members (start, members), in draw order, if not listed yet. */
+  listMembers(cols: PlanColumns): void {
+    if (this.start.length) return;
+    const n = this.cellOf.length;
+    this.start = new Int32Array(Math.max(this.node.length, this.count) + 1);
+    for (let i = 0; i < n; i++) this.start[this.cellOf[i] + 1]++;
+    for (let c = 0; c < this.count; c++) this.start[c + 1] += this.start[c];
+    const at = this.start.slice(0, this.count);
+    this.members = new Int32Array(n);
+    for (const i of this.drawOrder(cols).lines) this.members[at[this.cellOf[i]]++] = i;
   }
 
   /** The cell a line belongs to by its columns now, created (empty) if none had its key. */
@@ -151,44 +162,19 @@ export class BudgetCells {
       for (let c = 0; c < this.count; c++) this.byKey.set(cellKey(this.node[c], this.slot[c], this.kind[c]), c);
     }
     const kind = cols.source[i] * 2 + cols.capital[i];
-    const key = cellKey(cols.lineNode[i], cols.slot[i], kind);
-    let c = this.byKey.get(key);
-    if (c === undefined) {
-      c = this.count++;
-      if (c >= this.node.length) this.grow();
-      this.start[c + 1] = this.start[c];
-      this.node[c] = cols.lineNode[i];
-      this.slot[c] = cols.slot[i];
-      this.kind[c] = kind;
-      this.byKey.set(key, c);
-    }
-    return c;
-  }
-
-  private grow(): void {
-    const capacity = this.node.length * 2;
-    const start = new Int32Array(capacity + 1);
-    start.set(this.start);
-    this.start = start;
-    for (const name of ['node', 'slot'] as const) {
-      const next = new Int32Array(capacity);
-      next.set(this[name]);
-      this[name] = next;
-    }
-    const kind = new Uint8Array(capacity);
-    kind.set(this.kind);
-    this.kind = kind;
+    return this.byKey.get(cellKey(cols.lineNode[i], cols.slot[i], kind)) ?? this.add(cols.lineNode[i], cols.slot[i], kind);
   }
 
   /**
    * Puts the given lines (each once) in the cell and at the place their columns now say: the lines
    * whose source, capital type, slot or vintage an edit changed (every other line must be where it
-   * was). Returns the cells that gained a line. Each line moved shifts the members between its old
-   * and new place: meant for a few lines at a time.
+   * was). The members must be listed. Returns the cells that gained a line. Each line moved shifts
+   * the members between its old and new place: meant for a few lines at a time.
    */
   place(cols: PlanColumns, lines: readonly number[]): number[] {
+    if (!lines.length) return [];
+    this.order = null;
     const target = lines.map((i) => this.cellFor(cols, i));
-    if (lines.length) this.placed = true;
     // All out first: the lines left in each cell are then in order, and each line goes back at its place.
     let end = this.members.length;
     for (const i of lines) {

@@ -19,11 +19,11 @@ import {
   MAG_UNSPENT,
   nodeMeasures,
   passContext,
-  projectLineAt,
+  projectLines,
   rollUpInto,
   rollupBuffers,
   sumCell,
-  traceLine,
+  traceLines,
   type ColumnEdit,
   type PassContext,
   type PassTrace,
@@ -95,6 +95,7 @@ export class RollupState {
   edit(edits: readonly ColumnEdit[]): RollupPatch | null {
     const { cols, cells } = this;
     const n = cols.plan.length;
+    cells.listMembers(cols);
     const lines: number[] = [];
     for (const e of edits) {
       if (e.line >= 0 && e.line < n && !this.lineMark[e.line]) {
@@ -143,7 +144,7 @@ export class RollupState {
     }
     cells.place(cols, moved);
     const r = this.rollup;
-    for (const i of lines) this.trace.lineTarget[i] = projectLineAt(cols, this.ctx, r, i);
+    for (const i of lines) projectLines(cols, this.ctx, r, this.trace.lineTarget, i, i + 1);
     const changed = [...lines];
     for (const c of touched) {
       this.redraw(c, changed);
@@ -162,11 +163,6 @@ export class RollupState {
   private rollUpAll(): void {
     rollUpInto(this.cols, this.cells, this.rollup, this.trace);
     this.exact = isTraceExact(this.trace) && !this.rollup.overflow;
-    // Inexact sums depend on the order of the cells: only cells numbered as rollUp numbers them give its very figures.
-    if (!this.exact && this.cells.placed) {
-      this.cells = BudgetCells.build(this.cols);
-      rollUpInto(this.cols, this.cells, this.rollup, this.trace);
-    }
   }
 
   /** Redraws cell c; lines whose unspent moved join `changed` (marked). */
@@ -189,7 +185,7 @@ export class RollupState {
   /** Adds (1) or takes away (−1) a line's own figures along its node's chain, all but those its cell draws. */
   private addLine(i: number, sign: 1 | -1): void {
     const { cols, rollup: r } = this;
-    traceLine(cols, r, this.trace, i, sign);
+    traceLines(cols, r, this.trace, i, i + 1, sign);
     const node = cols.lineNode[i];
     if (node < 0) return;
     const v = this.vector.fill(0);

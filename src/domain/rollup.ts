@@ -351,32 +351,51 @@ export function emptyTrace(n: number): PassTrace {
   return { lineTarget: new Float64Array(n), magnitude: new Float64Array(8), fractional: 0 };
 }
 
-/** Adds (sign 1) or takes away (−1) a line's magnitudes but its unspent, which its cell counts (sumCell). */
-export function traceLine(cols: PlanColumns, r: Rollup, trace: PassTrace, i: number, sign: 1 | -1): void {
-  if (cols.lineNode[i] < 0) return;
-  const mag = trace.magnitude;
-  const p = cols.plan[i];
-  const d = cols.disbursed[i];
-  mag[MAG_PLAN] += sign * Math.abs(p);
-  mag[MAG_DISBURSED] += sign * Math.abs(d);
-  mag[MAG_PROJECTED] += sign * Math.abs(r.lineProjected[i]);
-  mag[MAG_REQUIRED] += sign * Math.abs(r.lineRequired[i]);
-  mag[MAG_TARGET] += sign * Math.abs(trace.lineTarget[i]);
-  const rr = r.lineRunRate[i];
-  if (!Number.isNaN(rr)) mag[MAG_RUN_RATE] += sign * Math.abs(rr);
-  let whole = Number.isInteger(p) && Number.isInteger(d);
-  const row = cols.monthRow[i];
-  if (row >= 0) {
-    let sum = 0;
-    for (let m = row * MONTH_COUNT, end = m + MONTH_COUNT; m < end; m++) {
-      const v = cols.months[m];
-      if (Number.isNaN(v)) continue;
-      sum += Math.abs(v);
-      if (!Number.isInteger(v)) whole = false;
+/** Adds (sign 1) or takes away (−1) the magnitudes of lines from … to − 1, but their unspent, which their cells count (sumCell). */
+export function traceLines(cols: PlanColumns, r: Rollup, trace: PassTrace, from: number, to: number, sign: 1 | -1): void {
+  const { lineNode, plan, disbursed, monthRow, months } = cols;
+  const { lineProjected, lineRequired, lineRunRate } = r;
+  const { lineTarget } = trace;
+  let mPlan = 0;
+  let mDisbursed = 0;
+  let mProjected = 0;
+  let mRequired = 0;
+  let mTarget = 0;
+  let mRunRate = 0;
+  let mMonths = 0;
+  let fractional = 0;
+  for (let i = from; i < to; i++) {
+    if (lineNode[i] < 0) continue;
+    const p = plan[i];
+    const d = disbursed[i];
+    mPlan += Math.abs(p);
+    mDisbursed += Math.abs(d);
+    mProjected += Math.abs(lineProjected[i]);
+    mRequired += Math.abs(lineRequired[i]);
+    mTarget += Math.abs(lineTarget[i]);
+    const rr = lineRunRate[i];
+    if (!Number.isNaN(rr)) mRunRate += Math.abs(rr);
+    let whole = Number.isInteger(p) && Number.isInteger(d);
+    const row = monthRow[i];
+    if (row >= 0) {
+      for (let m = row * MONTH_COUNT, end = m + MONTH_COUNT; m < end; m++) {
+        const v = months[m];
+        if (Number.isNaN(v)) continue;
+        mMonths += Math.abs(v);
+        if (!Number.isInteger(v)) whole = false;
+      }
     }
-    mag[MAG_MONTHS] += sign * sum;
+    if (!whole) fractional++;
   }
-  if (!whole) trace.fractional += sign;
+  const mag = trace.magnitude;
+  mag[MAG_PLAN] += sign * mPlan;
+  mag[MAG_DISBURSED] += sign * mDisbursed;
+  mag[MAG_PROJECTED] += sign * mProjected;
+  mag[MAG_REQUIRED] += sign * mRequired;
+  mag[MAG_TARGET] += sign * mTarget;
+  mag[MAG_RUN_RATE] += sign * mRunRate;
+  mag[MAG_MONTHS] += sign * mMonths;
+  trace.fractional += sign * fractional;
 }
 
 /** Whether every sum of the roll-up traced is exact, so lines may be taken away and added again. */
@@ -418,47 +437,53 @@ export function passContext(params: ProjectionParams): PassContext {
 const PROFILE_COUNT = 5;
 
 /**
- * Projects line i by its method: writes its lineProjected, lineRunRate, lineFlags and lineRequired,
- * and returns its expected-rate level (the expected rate × plan, or its projection without one).
+ * Projects lines from … to − 1, each by its method: writes their lineProjected, lineRunRate,
+ * lineFlags and lineRequired, and their expected-rate level (the expected rate × plan, or the
+ * projection without one) in lineTarget.
  */
-export function projectLineAt(cols: PlanColumns, ctx: PassContext, r: Rollup, i: number): number {
-  const p = cols.plan[i];
-  const d = cols.disbursed[i];
-  const e = cols.expected[i];
-  const { params, starts } = ctx;
-  const ownDay = cols.asOfDay[i];
-  const own = !Number.isNaN(ownDay);
-  const day = own ? ownDay : params.asOfDay;
-  const m = cols.method[i] < 0 ? params.method : cols.method[i];
-  const rated = Number.isFinite(e);
-  const target = rated ? mulDivRound(p, rateToBasisPoints(e), 10_000) : 0;
-  let flags = d > p ? FLAG_OVER_DISBURSED : 0;
-  let proj: number;
-  // As projectLine, with the target worked out once.
-  if (m === 0) proj = rated ? Math.min(Math.max(target, d), Math.max(p, d)) : d;
-  else {
-    const share = Number.isNaN(day) ? NaN : own || m >= PROFILE_COUNT ? cumulativeAt(params.profiles, m, starts, day) : ctx.share[m];
-    // Nothing disbursed projects nothing whatever the profile: only flag a projection it could not make.
-    if (!(share > 0) && d > 0) flags |= FLAG_NO_PROFILE;
-    proj = projectByProfile(p, d, share);
-  }
-  r.lineProjected[i] = proj;
-  let runRate = NaN;
-  if (rated) {
-    const left = Number.isNaN(day) ? 0 : own ? monthsLeft(starts, day) : ctx.left;
-    if (left > 0) runRate = Math.round(Math.max(0, target - d) / left);
-    if (!Number.isNaN(day) && p > 0) {
-      const reached = (d / p) * 100;
-      const share = own ? cumulativeAt(params.profiles, params.reference, starts, day) : ctx.referenceShare;
-      if (share > 0 && share < 1 && Math.abs(e - Math.min(100, reached / share)) > params.flagGap) flags |= FLAG_FAR_FROM_PROFILE;
-      if (day + 1 >= ctx.lateInYear && e < 100 && Math.abs(e - reached) < 0.5) flags |= FLAG_EXPECTED_EQUALS_REACHED;
+export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: Float64Array, from: number, to: number): void {
+  const { plan, disbursed, expected, asOfDay, method, source, capital, counterpartBp } = cols;
+  const { lineProjected, lineRunRate, lineFlags, lineRequired } = r;
+  const { params, starts, lateInYear, left: leftAtDay, referenceShare, share: shareAtDay } = ctx;
+  const { profiles, reference, flagGap } = params;
+  for (let i = from; i < to; i++) {
+    const p = plan[i];
+    const d = disbursed[i];
+    const e = expected[i];
+    const ownDay = asOfDay[i];
+    const own = !Number.isNaN(ownDay);
+    const day = own ? ownDay : params.asOfDay;
+    const m = method[i] < 0 ? params.method : method[i];
+    const rated = Number.isFinite(e);
+    const target = rated ? mulDivRound(p, rateToBasisPoints(e), 10_000) : 0;
+    let flags = d > p ? FLAG_OVER_DISBURSED : 0;
+    let proj: number;
+    // As projectLine, with the target worked out once.
+    if (m === 0) proj = rated ? Math.min(Math.max(target, d), Math.max(p, d)) : d;
+    else {
+      const share = Number.isNaN(day) ? NaN : own || m >= PROFILE_COUNT ? cumulativeAt(profiles, m, starts, day) : shareAtDay[m];
+      // Nothing disbursed projects nothing whatever the profile: only flag a projection it could not make.
+      if (!(share > 0) && d > 0) flags |= FLAG_NO_PROFILE;
+      proj = projectByProfile(p, d, share);
     }
+    lineProjected[i] = proj;
+    let runRate = NaN;
+    if (rated) {
+      const left = Number.isNaN(day) ? 0 : own ? monthsLeft(starts, day) : leftAtDay;
+      if (left > 0) runRate = Math.round(Math.max(0, target - d) / left);
+      if (!Number.isNaN(day) && p > 0) {
+        const reached = (d / p) * 100;
+        const share = own ? cumulativeAt(profiles, reference, starts, day) : referenceShare;
+        if (share > 0 && share < 1 && Math.abs(e - Math.min(100, reached / share)) > flagGap) flags |= FLAG_FAR_FROM_PROFILE;
+        if (day + 1 >= lateInYear && e < 100 && Math.abs(e - reached) < 0.5) flags |= FLAG_EXPECTED_EQUALS_REACHED;
+      }
+    }
+    lineRunRate[i] = runRate;
+    lineFlags[i] = flags;
+    const bp = source[i] === CENTRAL ? counterpartBp[capital[i]] : 0;
+    lineRequired[i] = bp > 0 ? mulDivRound(p, bp, 10_000) : 0;
+    lineTarget[i] = rated ? target : proj;
   }
-  r.lineRunRate[i] = runRate;
-  r.lineFlags[i] = flags;
-  const bp = cols.source[i] === CENTRAL ? cols.counterpartBp[cols.capital[i]] : 0;
-  r.lineRequired[i] = bp > 0 ? mulDivRound(p, bp, 10_000) : 0;
-  return rated ? target : proj;
 }
 
 /**
@@ -473,48 +498,68 @@ export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, tra
   r.months.fill(0);
   trace.magnitude.fill(0);
   trace.fractional = 0;
-  const { lineNode, plan, disbursed, source, capital, vintage, monthRow } = cols;
-  const ctx = passContext(cols.params);
+  const { lineNode, plan, disbursed, source, capital, vintage, monthRow, months } = cols;
+  const n = plan.length;
+  projectLines(cols, passContext(cols.params), r, trace.lineTarget, 0, n);
+  traceLines(cols, r, trace, 0, n, 1);
+  const { lineProjected, lineRequired, lineRunRate, lineFlags } = r;
+  const { lineTarget } = trace;
   const year = cols.params.year;
-  for (let i = 0; i < plan.length; i++) {
-    const target = projectLineAt(cols, ctx, r, i);
-    trace.lineTarget[i] = target;
+  const bySource = [r.central, r.local, r.other];
+  const byCapital = [r.investment, r.recurrent];
+  for (let i = 0; i < n; i++) {
     const node = lineNode[i];
     if (node < 0) continue;
     const p = plan[i];
     r.plan[node] += p;
     r.disbursed[node] += disbursed[i];
-    r.projected[node] += r.lineProjected[i];
+    r.projected[node] += lineProjected[i];
     if (vintage[i] < year) r.carriedIn[node] += p;
-    const s = source[i];
-    (s === 0 ? r.central : s === 1 ? r.local : r.other)[node] += p;
-    (capital[i] === 0 ? r.investment : r.recurrent)[node] += p;
-    r.requiredLocal[node] += r.lineRequired[i];
-    r.expectedAmount[node] += target;
-    if (r.lineFlags[i]) r.flagged[node]++;
-    const rr = r.lineRunRate[i];
+    bySource[source[i]][node] += p;
+    byCapital[capital[i]][node] += p;
+    r.requiredLocal[node] += lineRequired[i];
+    r.expectedAmount[node] += lineTarget[i];
+    if (lineFlags[i]) r.flagged[node]++;
+    const rr = lineRunRate[i];
     if (!Number.isNaN(rr)) r.runRate[node] += rr;
     const row = monthRow[i];
     if (row >= 0) {
       r.monthsKnown[node]++;
-      const months = cols.months;
       for (let m = 0, at = node * MONTH_COUNT, from = row * MONTH_COUNT; m < MONTH_COUNT; m++) {
         const v = months[from + m];
         if (!Number.isNaN(v)) r.months[at + m] += v;
       }
     }
-    traceLine(cols, r, trace, i, 1);
   }
-  const sums = new Float64Array(CELL_SUMS);
-  for (let c = 0; c < cells.count; c++) {
-    drawCell(cols, cells, r, c, sums);
-    const node = cells.node[c];
+  // Each cell's money (its lines' projections), drawn oldest vintage first: one sweep of the draw order.
+  const { cellOf } = cells;
+  const { lines: order, last } = cells.drawOrder(cols);
+  const { lineUnspent, lineCarry, lineLapse } = r;
+  const left = new Float64Array(cells.count);
+  for (let i = 0; i < n; i++) left[cellOf[i]] += lineProjected[i];
+  let unspentMagnitude = 0;
+  for (let j = 0; j < n; j++) {
+    const i = order[j];
+    const c = cellOf[i];
+    const p = plan[i];
+    const have = left[c];
+    // As drawCell: the cell's last line takes what is left, even more than it has.
+    const drawn = last[c] === i ? have : Math.min(Math.max(p, 0), have);
+    left[c] = have - drawn;
+    const unspent = p - drawn;
+    lineUnspent[i] = unspent;
+    const carry = unspent > 0 && carriesOverCode(vintage[i], year, capital[i], cols.eligible[i]) ? unspent : 0;
+    const lapse = unspent > 0 && carry === 0 ? unspent : 0;
+    lineCarry[i] = carry;
+    lineLapse[i] = lapse;
+    const node = lineNode[i];
     if (node < 0) continue;
-    r.unspent[node] += sums[0];
-    r.carryOver[node] += sums[1];
-    r.lapse[node] += sums[2];
-    trace.magnitude[MAG_UNSPENT] += sums[3];
+    r.unspent[node] += unspent;
+    r.carryOver[node] += carry;
+    r.lapse[node] += lapse;
+    unspentMagnitude += Math.abs(unspent);
   }
+  trace.magnitude[MAG_UNSPENT] += unspentMagnitude;
   // Children come after their parents, so one backward pass carries every subtree upward.
   const nodeCount = r.nodeCount;
   for (let k = nodeCount - 1; k >= 0; k--) {
@@ -545,7 +590,8 @@ export const CELL_SUMS = 4;
  * the oldest vintage first, lines of one vintage in their order; what each line keeps at year end
  * carries over or lapses (domain/projection.ts). A cell that spends more than it has leaves the
  * excess on its newest line, whose unspent goes negative and neither carries over nor lapses.
- * Writes the members' lineUnspent, lineCarry and lineLapse, and their sums (CELL_SUMS) into sums.
+ * Draws cell c alone (its members listed, see BudgetCells), as rollUpInto draws every cell at once:
+ * writes the members' lineUnspent, lineCarry and lineLapse, and their sums (CELL_SUMS) into sums.
  */
 export function drawCell(cols: PlanColumns, cells: BudgetCells, r: Rollup, c: number, sums: Float64Array): void {
   const { plan, capital, vintage, eligible } = cols;
@@ -567,24 +613,22 @@ export function drawCell(cols: PlanColumns, cells: BudgetCells, r: Rollup, c: nu
     r.lineUnspent[i] = unspent;
     unspentSum += unspent;
     magnitude += Math.abs(unspent);
-    // carriesOver (domain/projection), on the columns' codes.
-    if (unspent > 0 && vintage[i] >= year && (capital[i] === INVESTMENT || eligible[i] === 1)) {
-      r.lineCarry[i] = unspent;
-      r.lineLapse[i] = 0;
-      carrySum += unspent;
-    } else if (unspent > 0) {
-      r.lineCarry[i] = 0;
-      r.lineLapse[i] = unspent;
-      lapseSum += unspent;
-    } else {
-      r.lineCarry[i] = 0;
-      r.lineLapse[i] = 0;
-    }
+    const carry = unspent > 0 && carriesOverCode(vintage[i], year, capital[i], eligible[i]) ? unspent : 0;
+    const lapse = unspent > 0 && carry === 0 ? unspent : 0;
+    r.lineCarry[i] = carry;
+    r.lineLapse[i] = lapse;
+    carrySum += carry;
+    lapseSum += lapse;
   }
   sums[0] = unspentSum;
   sums[1] = carrySum;
   sums[2] = lapseSum;
   sums[3] = magnitude;
+}
+
+/** carriesOver (domain/projection) on the columns' codes. */
+function carriesOverCode(vintage: number, year: number, capital: number, eligible: number): boolean {
+  return vintage >= year && (capital === INVESTMENT || eligible === 1);
 }
 
 /** The sums drawCell gave for cell c, read back from the roll-up's line figures. */
