@@ -23,6 +23,8 @@ import {
 export const SOURCE_CODE: Record<Source, number> = { central: 0, local: 1, other: 2 };
 export const CAPITAL_CODE: Record<CapitalType, number> = { investment: 0, recurrent: 1 };
 const CENTRAL = SOURCE_CODE.central;
+/** MONTH_COUNT, read once for the loops over lines (see projectLines on imported bindings). */
+const MONTHS = MONTH_COUNT;
 const INVESTMENT = CAPITAL_CODE.investment;
 
 /** The plan as columns. Line i belongs to node lineNode[i]; parents precede children. */
@@ -378,7 +380,7 @@ export function traceLines(cols: PlanColumns, r: Rollup, trace: PassTrace, from:
     let whole = Number.isInteger(p) && Number.isInteger(d);
     const row = monthRow[i];
     if (row >= 0) {
-      for (let m = row * MONTH_COUNT, end = m + MONTH_COUNT; m < end; m++) {
+      for (let m = row * MONTHS, end = m + MONTHS; m < end; m++) {
         const v = months[m];
         if (Number.isNaN(v)) continue;
         mMonths += Math.abs(v);
@@ -442,6 +444,10 @@ const PROFILE_COUNT = 5;
  * projection without one) in lineTarget.
  */
 export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: Float64Array, from: number, to: number): void {
+  // Imported bindings read once, not per line: a module loader may serve them through getters (the
+  // test and benchmark runner's does), which then cost more than the projection itself.
+  const [mulDiv, basisPoints, byProfile, shareAt, monthsAfter] = [mulDivRound, rateToBasisPoints, projectByProfile, cumulativeAt, monthsLeft];
+  const [overDisbursed, noProfile, farFromProfile, expectedEqualsReached] = [FLAG_OVER_DISBURSED, FLAG_NO_PROFILE, FLAG_FAR_FROM_PROFILE, FLAG_EXPECTED_EQUALS_REACHED];
   const { plan, disbursed, expected, asOfDay, method, source, capital, counterpartBp } = cols;
   const { lineProjected, lineRunRate, lineFlags, lineRequired } = r;
   const { params, starts, lateInYear, left: leftAtDay, referenceShare, share: shareAtDay } = ctx;
@@ -455,33 +461,33 @@ export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lin
     const day = own ? ownDay : params.asOfDay;
     const m = method[i] < 0 ? params.method : method[i];
     const rated = Number.isFinite(e);
-    const target = rated ? mulDivRound(p, rateToBasisPoints(e), 10_000) : 0;
-    let flags = d > p ? FLAG_OVER_DISBURSED : 0;
+    const target = rated ? mulDiv(p, basisPoints(e), 10_000) : 0;
+    let flags = d > p ? overDisbursed : 0;
     let proj: number;
     // As projectLine, with the target worked out once.
     if (m === 0) proj = rated ? Math.min(Math.max(target, d), Math.max(p, d)) : d;
     else {
-      const share = Number.isNaN(day) ? NaN : own || m >= PROFILE_COUNT ? cumulativeAt(profiles, m, starts, day) : shareAtDay[m];
+      const share = Number.isNaN(day) ? NaN : own || m >= PROFILE_COUNT ? shareAt(profiles, m, starts, day) : shareAtDay[m];
       // Nothing disbursed projects nothing whatever the profile: only flag a projection it could not make.
-      if (!(share > 0) && d > 0) flags |= FLAG_NO_PROFILE;
-      proj = projectByProfile(p, d, share);
+      if (!(share > 0) && d > 0) flags |= noProfile;
+      proj = byProfile(p, d, share);
     }
     lineProjected[i] = proj;
     let runRate = NaN;
     if (rated) {
-      const left = Number.isNaN(day) ? 0 : own ? monthsLeft(starts, day) : leftAtDay;
+      const left = Number.isNaN(day) ? 0 : own ? monthsAfter(starts, day) : leftAtDay;
       if (left > 0) runRate = Math.round(Math.max(0, target - d) / left);
       if (!Number.isNaN(day) && p > 0) {
         const reached = (d / p) * 100;
-        const share = own ? cumulativeAt(profiles, reference, starts, day) : referenceShare;
-        if (share > 0 && share < 1 && Math.abs(e - Math.min(100, reached / share)) > flagGap) flags |= FLAG_FAR_FROM_PROFILE;
-        if (day + 1 >= lateInYear && e < 100 && Math.abs(e - reached) < 0.5) flags |= FLAG_EXPECTED_EQUALS_REACHED;
+        const share = own ? shareAt(profiles, reference, starts, day) : referenceShare;
+        if (share > 0 && share < 1 && Math.abs(e - Math.min(100, reached / share)) > flagGap) flags |= farFromProfile;
+        if (day + 1 >= lateInYear && e < 100 && Math.abs(e - reached) < 0.5) flags |= expectedEqualsReached;
       }
     }
     lineRunRate[i] = runRate;
     lineFlags[i] = flags;
     const bp = source[i] === CENTRAL ? counterpartBp[capital[i]] : 0;
-    lineRequired[i] = bp > 0 ? mulDivRound(p, bp, 10_000) : 0;
+    lineRequired[i] = bp > 0 ? mulDiv(p, bp, 10_000) : 0;
     lineTarget[i] = rated ? target : proj;
   }
 }
@@ -498,39 +504,85 @@ export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, tra
   r.months.fill(0);
   trace.magnitude.fill(0);
   trace.fractional = 0;
-  const { lineNode, plan, disbursed, source, capital, vintage, monthRow, months } = cols;
-  const n = plan.length;
+  const n = cols.plan.length;
   projectLines(cols, passContext(cols.params), r, trace.lineTarget, 0, n);
   traceLines(cols, r, trace, 0, n, 1);
+  sumLines(cols, r, trace.lineTarget);
+  drawAll(cols, cells, r, trace);
+  // Children come after their parents, so one backward pass carries every subtree upward.
+  const nodeCount = r.nodeCount;
+  for (let k = nodeCount - 1; k >= 0; k--) {
+    const parent = cols.nodeParent[k];
+    const to = parent >= 0 ? parent : nodeCount;
+    for (const m of measures) m[to] += m[k];
+    r.flagged[to] += r.flagged[k];
+    r.monthsKnown[to] += r.monthsKnown[k];
+    for (let m = 0; m < MONTHS; m++) r.months[to * MONTHS + m] += r.months[k * MONTHS + m];
+  }
+  r.overflow = false;
+  for (const m of [...measures, r.months]) {
+    if (m === r.runRate) continue;
+    for (let k = 0; k < m.length; k++) {
+      if (!Number.isSafeInteger(m[k])) {
+        r.overflow = true;
+        break;
+      }
+    }
+  }
+}
+
+/** Adds each line's own figures (all but those its cell draws) into its node. */
+function sumLines(cols: PlanColumns, r: Rollup, lineTarget: Float64Array): void {
+  const { lineNode, plan, disbursed, source, capital, vintage, monthRow, months } = cols;
   const { lineProjected, lineRequired, lineRunRate, lineFlags } = r;
-  const { lineTarget } = trace;
+  const n = plan.length;
   const year = cols.params.year;
-  const bySource = [r.central, r.local, r.other];
-  const byCapital = [r.investment, r.recurrent];
+  const size = r.nodeCount + 1;
+  // By source and capital type in one array each (code · size + node): an index, not a choice of array.
+  const bySource = new Float64Array(3 * size);
+  const byCapital = new Float64Array(2 * size);
+  const { plan: nodePlan, disbursed: nodeDisbursed, projected, carriedIn, requiredLocal, expectedAmount, runRate, flagged, monthsKnown } = r;
+  const nodeMonths = r.months;
   for (let i = 0; i < n; i++) {
     const node = lineNode[i];
     if (node < 0) continue;
     const p = plan[i];
-    r.plan[node] += p;
-    r.disbursed[node] += disbursed[i];
-    r.projected[node] += lineProjected[i];
-    if (vintage[i] < year) r.carriedIn[node] += p;
-    bySource[source[i]][node] += p;
-    byCapital[capital[i]][node] += p;
-    r.requiredLocal[node] += lineRequired[i];
-    r.expectedAmount[node] += lineTarget[i];
-    if (lineFlags[i]) r.flagged[node]++;
+    nodePlan[node] += p;
+    nodeDisbursed[node] += disbursed[i];
+    projected[node] += lineProjected[i];
+    if (vintage[i] < year) carriedIn[node] += p;
+    bySource[source[i] * size + node] += p;
+    byCapital[capital[i] * size + node] += p;
+    requiredLocal[node] += lineRequired[i];
+    expectedAmount[node] += lineTarget[i];
+    if (lineFlags[i]) flagged[node]++;
     const rr = lineRunRate[i];
-    if (!Number.isNaN(rr)) r.runRate[node] += rr;
+    if (!Number.isNaN(rr)) runRate[node] += rr;
     const row = monthRow[i];
     if (row >= 0) {
-      r.monthsKnown[node]++;
-      for (let m = 0, at = node * MONTH_COUNT, from = row * MONTH_COUNT; m < MONTH_COUNT; m++) {
+      monthsKnown[node]++;
+      for (let m = 0, at = node * MONTHS, from = row * MONTHS; m < MONTHS; m++) {
         const v = months[from + m];
-        if (!Number.isNaN(v)) r.months[at + m] += v;
+        if (!Number.isNaN(v)) nodeMonths[at + m] += v;
       }
     }
   }
+  r.central.set(bySource.subarray(0, size));
+  r.local.set(bySource.subarray(size, 2 * size));
+  r.other.set(bySource.subarray(2 * size));
+  r.investment.set(byCapital.subarray(0, size));
+  r.recurrent.set(byCapital.subarray(size));
+}
+
+/**
+ * Draws every budget cell at once (see drawCell): each cell's money, its lines' projections, taken
+ * oldest vintage first in one sweep of the draw order; adds what each line keeps into its node.
+ */
+function drawAll(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace): void {
+  const { lineNode, plan, capital, vintage, eligible } = cols;
+  const n = plan.length;
+  const year = cols.params.year;
+  const { lineProjected } = r;
   // Each cell's money (its lines' projections), drawn oldest vintage first: one sweep of the draw order.
   const { cellOf } = cells;
   const { lines: order, last } = cells.drawOrder(cols);
@@ -548,7 +600,7 @@ export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, tra
     left[c] = have - drawn;
     const unspent = p - drawn;
     lineUnspent[i] = unspent;
-    const carry = unspent > 0 && carriesOverCode(vintage[i], year, capital[i], cols.eligible[i]) ? unspent : 0;
+    const carry = unspent > 0 && carriesOverCode(vintage[i], year, capital[i], eligible[i]) ? unspent : 0;
     const lapse = unspent > 0 && carry === 0 ? unspent : 0;
     lineCarry[i] = carry;
     lineLapse[i] = lapse;
@@ -560,26 +612,6 @@ export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, tra
     unspentMagnitude += Math.abs(unspent);
   }
   trace.magnitude[MAG_UNSPENT] += unspentMagnitude;
-  // Children come after their parents, so one backward pass carries every subtree upward.
-  const nodeCount = r.nodeCount;
-  for (let k = nodeCount - 1; k >= 0; k--) {
-    const parent = cols.nodeParent[k];
-    const to = parent >= 0 ? parent : nodeCount;
-    for (const m of measures) m[to] += m[k];
-    r.flagged[to] += r.flagged[k];
-    r.monthsKnown[to] += r.monthsKnown[k];
-    for (let m = 0; m < MONTH_COUNT; m++) r.months[to * MONTH_COUNT + m] += r.months[k * MONTH_COUNT + m];
-  }
-  r.overflow = false;
-  for (const m of [...measures, r.months]) {
-    if (m === r.runRate) continue;
-    for (let k = 0; k < m.length; k++) {
-      if (!Number.isSafeInteger(m[k])) {
-        r.overflow = true;
-        break;
-      }
-    }
-  }
 }
 
 /** Length of the sums drawCell and sumCell give: Σ unspent, Σ carry-over, Σ lapse, Σ |unspent|. */
