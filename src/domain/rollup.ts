@@ -537,11 +537,8 @@ function sumLines(cols: PlanColumns, r: Rollup, lineTarget: Float64Array): void 
   const { lineProjected, lineRequired, lineRunRate, lineFlags } = r;
   const n = plan.length;
   const year = cols.params.year;
-  const size = r.nodeCount + 1;
-  // By source and capital type in one array each (code · size + node): an index, not a choice of array.
-  const bySource = new Float64Array(3 * size);
-  const byCapital = new Float64Array(2 * size);
   const { plan: nodePlan, disbursed: nodeDisbursed, projected, carriedIn, requiredLocal, expectedAmount, runRate, flagged, monthsKnown } = r;
+  const { central, local, other, investment, recurrent } = r;
   const nodeMonths = r.months;
   for (let i = 0; i < n; i++) {
     const node = lineNode[i];
@@ -551,8 +548,9 @@ function sumLines(cols: PlanColumns, r: Rollup, lineTarget: Float64Array): void 
     nodeDisbursed[node] += disbursed[i];
     projected[node] += lineProjected[i];
     if (vintage[i] < year) carriedIn[node] += p;
-    bySource[source[i] * size + node] += p;
-    byCapital[capital[i] * size + node] += p;
+    const s = source[i];
+    (s === 0 ? central : s === 1 ? local : other)[node] += p;
+    (capital[i] === 0 ? investment : recurrent)[node] += p;
     requiredLocal[node] += lineRequired[i];
     expectedAmount[node] += lineTarget[i];
     if (lineFlags[i]) flagged[node]++;
@@ -567,11 +565,6 @@ function sumLines(cols: PlanColumns, r: Rollup, lineTarget: Float64Array): void 
       }
     }
   }
-  r.central.set(bySource.subarray(0, size));
-  r.local.set(bySource.subarray(size, 2 * size));
-  r.other.set(bySource.subarray(2 * size));
-  r.investment.set(byCapital.subarray(0, size));
-  r.recurrent.set(byCapital.subarray(size));
 }
 
 /**
@@ -587,8 +580,7 @@ function drawAll(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTr
   const { cellOf } = cells;
   const { lines: order, last } = cells.drawOrder(cols);
   const { lineUnspent, lineCarry, lineLapse } = r;
-  const left = new Float64Array(cells.count);
-  for (let i = 0; i < n; i++) left[cellOf[i]] += lineProjected[i];
+  const left = cellMoney(cellOf, lineProjected, cells.count);
   let unspentMagnitude = 0;
   for (let j = 0; j < n; j++) {
     const i = order[j];
@@ -612,6 +604,13 @@ function drawAll(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTr
     unspentMagnitude += Math.abs(unspent);
   }
   trace.magnitude[MAG_UNSPENT] += unspentMagnitude;
+}
+
+/** Each cell's money: the sum of its lines' projections. */
+function cellMoney(cellOf: Int32Array, lineProjected: Float64Array, count: number): Float64Array {
+  const left = new Float64Array(count);
+  for (let i = 0; i < cellOf.length; i++) left[cellOf[i]] += lineProjected[i];
+  return left;
 }
 
 /** Length of the sums drawCell and sumCell give: Σ unspent, Σ carry-over, Σ lapse, Σ |unspent|. */
