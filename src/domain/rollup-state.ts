@@ -78,6 +78,8 @@ export class RollupState {
     this.nodeMark = new Uint8Array(cols.nodeParent.length + 1);
     this.ctx = passContext(cols.params);
     this.rollUpAll();
+    // Listed now rather than at the first edit, which should not wait for it.
+    this.cells.listMembers(cols);
   }
 
   /** Replaces the projection parameters and rolls every line up again (the cells stay as they are). */
