@@ -5,7 +5,7 @@ import * as Comlink from 'comlink';
 import { createRecalcService } from '../src/engine/recalc-core';
 import type { ProjectionParams } from '../src/domain/projection';
 import { rollupBuffers, type ColumnEdit, type PlanColumns } from '../src/domain/rollup';
-import { updateBuffers } from '../src/domain/rollup-state';
+import { rollupUpdateBuffers } from '../src/domain/rollup-state';
 import type { AllocationCall, CheckCall } from '../src/engine/recalc-api';
 import { columnsBuffers } from '../src/domain/allocate-columns';
 import { comparisonBuffers, type CompareRequest } from '../src/domain/compare';
@@ -19,7 +19,7 @@ Comlink.expose({
   },
   edit(edits: ColumnEdit[]) {
     const u = service.edit(edits);
-    return Comlink.transfer(u, updateBuffers(u));
+    return Comlink.transfer(u, rollupUpdateBuffers(u));
   },
   configure(params: ProjectionParams) {
     const r = service.configure(params);

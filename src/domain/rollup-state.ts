@@ -96,47 +96,18 @@ export class RollupState {
    */
   edit(edits: readonly ColumnEdit[]): RollupPatch | null {
     const { cols, cells } = this;
-    const n = cols.plan.length;
     cells.listMembers(cols);
-    const lines: number[] = [];
-    for (const e of edits) {
-      if (e.line >= 0 && e.line < n && !this.lineMark[e.line]) {
-        this.lineMark[e.line] = 1;
-        lines.push(e.line);
-      }
-    }
+    const lines = this.markLines(edits);
     const before = lines.map((i) => cellKeyOf(cols, i));
-    let incremental = this.exact && lines.length <= n / 16 + 16;
-    // The budget cells to redraw: those of the edited lines, and those they move into.
-    const touched = new Set<number>();
-    if (incremental) {
-      let redraw = 0;
-      for (const i of lines) {
-        const c = cells.cellOf[i];
-        if (touched.has(c)) continue;
-        touched.add(c);
-        redraw += cells.start[c + 1] - cells.start[c];
-      }
-      incremental = redraw <= n / 2 + 64;
-    }
-    if (incremental) {
+    const touched = this.cellsToRedraw(lines);
+    if (touched) {
       // Out first, everything, so that no sum holds old and new figures at once (see PassTrace).
       for (const i of lines) this.addLine(i, -1);
       for (const c of touched) this.addCell(c, -1);
     }
     applyColumnEdits(cols, edits);
     const moved = lines.filter((i, k) => cellKeyOf(cols, i) !== before[k]);
-    if (moved.length > MOVE_LIMIT) {
-      this.cells = BudgetCells.build(cols);
-      incremental = false;
-    }
-    if (!incremental) {
-      if (moved.length && moved.length <= MOVE_LIMIT) cells.place(cols, moved);
-      for (const i of lines) this.lineMark[i] = 0;
-      this.clearNodeMarks();
-      this.rollUpAll();
-      return null;
-    }
+    if (!touched || moved.length > MOVE_LIMIT) return this.rollUpAfter(lines, moved);
     for (const i of moved) {
       const c = cells.cellFor(cols, i);
       if (touched.has(c)) continue;
@@ -145,8 +116,7 @@ export class RollupState {
       this.addCell(c, -1);
     }
     cells.place(cols, moved);
-    const r = this.rollup;
-    for (const i of lines) projectLines(cols, this.ctx, r, this.trace.lineTarget, i, i + 1);
+    for (const i of lines) projectLines(cols, this.ctx, this.rollup, this.trace.lineTarget, i, i + 1);
     const changed = [...lines];
     for (const c of touched) {
       this.redraw(c, changed);
@@ -154,12 +124,49 @@ export class RollupState {
     }
     for (const i of lines) this.addLine(i, 1);
     for (const i of changed) this.lineMark[i] = 0;
-    if (!isTraceExact(this.trace)) {
-      this.clearNodeMarks();
-      this.rollUpAll();
-      return null;
-    }
+    if (!isTraceExact(this.trace)) return this.rollUpAfter([], []);
     return this.patchOf(changed);
+  }
+
+  /** The lines the edits name (each once, marked in lineMark), those outside the plan left out. */
+  private markLines(edits: readonly ColumnEdit[]): number[] {
+    const lines: number[] = [];
+    for (const { line } of edits) {
+      if (line >= 0 && line < this.lineMark.length && !this.lineMark[line]) {
+        this.lineMark[line] = 1;
+        lines.push(line);
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * The budget cells of the given lines, to redraw; null when rolling everything up again is the
+   * better way: a sum might pass 2^53, or the lines or their cells are a good part of the plan.
+   */
+  private cellsToRedraw(lines: readonly number[]): Set<number> | null {
+    const n = this.cols.plan.length;
+    if (!this.exact || lines.length > n / 16 + 16) return null;
+    const { cells } = this;
+    const touched = new Set<number>();
+    let redraw = 0;
+    for (const i of lines) {
+      const c = cells.cellOf[i];
+      if (touched.has(c)) continue;
+      touched.add(c);
+      redraw += cells.start[c + 1] - cells.start[c];
+    }
+    return redraw <= n / 2 + 64 ? touched : null;
+  }
+
+  /** Rolls everything up again after an edit of the given lines (marks cleared), the moved ones placed in their cells. */
+  private rollUpAfter(lines: readonly number[], moved: number[]): null {
+    if (moved.length > MOVE_LIMIT) this.cells = BudgetCells.build(this.cols);
+    else this.cells.place(this.cols, moved);
+    for (const i of lines) this.lineMark[i] = 0;
+    this.nodeMark.fill(0);
+    this.rollUpAll();
+    return null;
   }
 
   private rollUpAll(): void {
@@ -238,15 +245,11 @@ export class RollupState {
     return parent >= 0 ? parent : total;
   }
 
-  private clearNodeMarks(): void {
-    this.nodeMark.fill(0);
-  }
-
   private patchOf(lines: number[]): RollupPatch {
     const r = this.rollup;
     const nodes: number[] = [];
     for (let k = 0; k < this.nodeMark.length; k++) if (this.nodeMark[k]) nodes.push(k);
-    this.clearNodeMarks();
+    this.nodeMark.fill(0);
     const measures = nodeMeasures(r);
     const patch: RollupPatch = {
       nodes: Int32Array.from(nodes),
@@ -317,7 +320,7 @@ export function copyRollup(r: Rollup): Rollup {
 }
 
 /** The transferable buffers of an update. */
-export function updateBuffers(u: RollupUpdate): ArrayBuffer[] {
+export function rollupUpdateBuffers(u: RollupUpdate): ArrayBuffer[] {
   if (u.kind === 'full') return rollupBuffers(u.rollup);
   const p = u.patch;
   return [p.nodes, p.nodeAmounts, p.nodeCounts, p.lines, p.lineAmounts, p.lineFlags].map((a) => a.buffer as ArrayBuffer);
