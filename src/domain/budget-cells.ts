@@ -16,6 +16,7 @@ export interface DrawOrder {
   last: Int32Array;
 }
 
+/** The budget cells of one plan's columns; kept true to them by place() as edits move lines. */
 export class BudgetCells {
   /** Number of cells (a cell left empty by an edit stays, with no members). */
   count = 0;

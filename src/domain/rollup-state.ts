@@ -54,6 +54,7 @@ export interface RollupPatch {
 /** A roll-up after an edit: the whole of it, or what changed in the one before. */
 export type RollupUpdate = { kind: 'full'; rollup: Rollup } | { kind: 'patch'; patch: RollupPatch };
 
+/** A plan's columns with their roll-up, kept equal to rollUp of the columns through every edit. */
 export class RollupState {
   /** The current roll-up, updated in place: copy it (copyRollup) before handing it away. */
   readonly rollup: Rollup;

@@ -339,16 +339,17 @@ export interface PassTrace {
 }
 
 /** Indices of PassTrace.magnitude: plan (also bounds the sums by source, capital type and carried in), … */
-export const MAG_PLAN = 0;
-export const MAG_DISBURSED = 1;
-export const MAG_PROJECTED = 2;
+const MAG_PLAN = 0;
+const MAG_DISBURSED = 1;
+const MAG_PROJECTED = 2;
 /** Unspent also bounds carry-over and lapse. */
 export const MAG_UNSPENT = 3;
-export const MAG_REQUIRED = 4;
-export const MAG_TARGET = 5;
-export const MAG_RUN_RATE = 6;
-export const MAG_MONTHS = 7;
+const MAG_REQUIRED = 4;
+const MAG_TARGET = 5;
+const MAG_RUN_RATE = 6;
+const MAG_MONTHS = 7;
 
+/** A trace for n lines, to be filled by a pass. */
 export function emptyTrace(n: number): PassTrace {
   return { lineTarget: new Float64Array(n), magnitude: new Float64Array(8), fractional: 0 };
 }
@@ -419,6 +420,7 @@ export interface PassContext {
   referenceShare: number;
 }
 
+/** The projection constants of a pass under the given parameters (same parameters, same figures as working them out per line). */
 export function passContext(params: ProjectionParams): PassContext {
   const starts = monthStarts(params.year);
   const day = params.asOfDay;
