@@ -1,9 +1,11 @@
-// Thin Comlink wrapper: exposes the recalculation service; results go back as transferred columns.
+// Thin Comlink wrapper: exposes the recalculation service; results go back as transferred columns
+// (the service's copies: it keeps its own roll-up, and an edit sends back only what changed).
 
 import * as Comlink from 'comlink';
 import { createRecalcService } from '../src/engine/recalc-core';
 import type { ProjectionParams } from '../src/domain/projection';
 import { rollupBuffers, type ColumnEdit, type PlanColumns } from '../src/domain/rollup';
+import { rollupUpdateBuffers } from '../src/domain/rollup-state';
 import type { AllocationCall, CheckCall } from '../src/engine/recalc-api';
 import { columnsBuffers } from '../src/domain/allocate-columns';
 import { comparisonBuffers, type CompareRequest } from '../src/domain/compare';
@@ -16,8 +18,8 @@ Comlink.expose({
     return Comlink.transfer(r, rollupBuffers(r));
   },
   edit(edits: ColumnEdit[]) {
-    const r = service.edit(edits);
-    return Comlink.transfer(r, rollupBuffers(r));
+    const u = service.edit(edits);
+    return Comlink.transfer(u, rollupUpdateBuffers(u));
   },
   configure(params: ProjectionParams) {
     const r = service.configure(params);

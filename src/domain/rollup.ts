@@ -5,8 +5,8 @@ import type { CounterpartRatio, Line, Source, CapitalType } from './model';
 import { MONTH_COUNT } from './model';
 import type { OrderedTree } from './tree';
 import { mulDivRound, rateToBasisPoints } from './money';
+import { BudgetCells } from './budget-cells';
 import {
-  carriesOver,
   cumulativeAt,
   dayNumber,
   METHOD_CODE,
@@ -23,6 +23,9 @@ import {
 export const SOURCE_CODE: Record<Source, number> = { central: 0, local: 1, other: 2 };
 export const CAPITAL_CODE: Record<CapitalType, number> = { investment: 0, recurrent: 1 };
 const CENTRAL = SOURCE_CODE.central;
+/** MONTH_COUNT, read once for the loops over lines (see projectLines on imported bindings). */
+const MONTHS = MONTH_COUNT;
+const INVESTMENT = CAPITAL_CODE.investment;
 
 /** The plan as columns. Line i belongs to node lineNode[i]; parents precede children. */
 export interface PlanColumns {
@@ -269,30 +272,28 @@ export function projectLine(plan: number, disbursed: number, expectedRate: numbe
   return Math.min(Math.max(target, disbursed), ceiling);
 }
 
-/** Sums lines into their nodes, nodes into their parents, roots into the total; exact in đồng. */
-export function rollUp(cols: PlanColumns): Rollup {
-  const nodeCount = cols.nodeParent.length;
+/** A roll-up of zeros for nodeCount nodes (and the total) and n lines. */
+export function emptyRollup(nodeCount: number, n: number): Rollup {
   const size = nodeCount + 1;
-  const n = cols.plan.length;
-  const mk = () => new Float64Array(size);
+  const node = () => new Float64Array(size);
   const line = () => new Float64Array(n);
-  const r: Rollup = {
+  return {
     nodeCount,
-    plan: mk(),
-    disbursed: mk(),
-    projected: mk(),
-    unspent: mk(),
-    central: mk(),
-    local: mk(),
-    other: mk(),
-    investment: mk(),
-    recurrent: mk(),
-    requiredLocal: mk(),
-    carriedIn: mk(),
-    carryOver: mk(),
-    lapse: mk(),
-    expectedAmount: mk(),
-    runRate: mk(),
+    plan: node(),
+    disbursed: node(),
+    projected: node(),
+    unspent: node(),
+    central: node(),
+    local: node(),
+    other: node(),
+    investment: node(),
+    recurrent: node(),
+    requiredLocal: node(),
+    carriedIn: node(),
+    carryOver: node(),
+    lapse: node(),
+    expectedAmount: node(),
+    runRate: node(),
     flagged: new Int32Array(size),
     months: new Float64Array(size * MONTH_COUNT),
     monthsKnown: new Int32Array(size),
@@ -305,157 +306,374 @@ export function rollUp(cols: PlanColumns): Rollup {
     lineFlags: new Uint8Array(n),
     overflow: false,
   };
-  projectLines(cols, r);
-  drawOldestFirst(cols, r);
-  const bySource = [r.central, r.local, r.other];
-  const byCapital = [r.investment, r.recurrent];
-  const { lineNode, plan, disbursed, source, capital, vintage, monthRow, months } = cols;
-  const year = cols.params.year;
-  for (let i = 0; i < n; i++) {
-    const node = lineNode[i];
-    const p = plan[i];
-    const bp = source[i] === CENTRAL ? cols.counterpartBp[capital[i]] : 0;
-    const required = bp > 0 ? mulDivRound(p, bp, 10_000) : 0;
-    r.lineRequired[i] = required;
-    if (node < 0) continue;
-    r.plan[node] += p;
-    r.disbursed[node] += disbursed[i];
-    r.projected[node] += r.lineProjected[i];
-    r.unspent[node] += r.lineUnspent[i];
-    r.carryOver[node] += r.lineCarry[i];
-    r.lapse[node] += r.lineLapse[i];
-    if (vintage[i] < year) r.carriedIn[node] += p;
-    bySource[source[i]][node] += p;
-    byCapital[capital[i]][node] += p;
-    r.requiredLocal[node] += required;
-    if (r.lineFlags[i]) r.flagged[node]++;
-    const rr = r.lineRunRate[i];
-    if (!Number.isNaN(rr)) r.runRate[node] += rr;
-    const row = monthRow[i];
-    if (row >= 0) {
-      r.monthsKnown[node]++;
-      for (let m = 0; m < MONTH_COUNT; m++) {
-        const v = months[row * MONTH_COUNT + m];
-        if (!Number.isNaN(v)) r.months[node * MONTH_COUNT + m] += v;
-      }
-    }
-  }
-  const measures = [
+}
+
+/** The per-node amounts of a roll-up (all but flagged, monthsKnown and months), in one fixed order. */
+export function nodeMeasures(r: Rollup): Float64Array[] {
+  return [
     r.plan, r.disbursed, r.projected, r.unspent, r.central, r.local, r.other, r.investment, r.recurrent, r.requiredLocal,
     r.carriedIn, r.carryOver, r.lapse, r.expectedAmount, r.runRate,
   ];
+}
+
+/** Sums lines into their nodes, nodes into their parents, roots into the total; exact in đồng. */
+export function rollUp(cols: PlanColumns): Rollup {
+  const r = emptyRollup(cols.nodeParent.length, cols.plan.length);
+  rollUpInto(cols, BudgetCells.build(cols), r, emptyTrace(cols.plan.length));
+  return r;
+}
+
+/**
+ * What a pass leaves beside the roll-up, for an incremental one to carry on from (domain/rollup-state).
+ * magnitude bounds every partial sum of every measure, in whatever order the lines are added:
+ * while each stays at most 2^53 − 1 and no amount is fractional, every sum is exact, so adding and
+ * taking away lines gives the very figures a full pass gives.
+ */
+export interface PassTrace {
+  /** Each line's expected-rate level (what it adds to expectedAmount). */
+  lineTarget: Float64Array;
+  /** Σ |value| over the lines in the tree, by MAG_*. */
+  magnitude: Float64Array;
+  /** Lines in the tree whose plan, disbursed or a known month is not a whole number (or not finite). */
+  fractional: number;
+}
+
+/** Indices of PassTrace.magnitude: plan (also bounds the sums by source, capital type and carried in), … */
+const MAG_PLAN = 0;
+const MAG_DISBURSED = 1;
+const MAG_PROJECTED = 2;
+/** Unspent also bounds carry-over and lapse. */
+export const MAG_UNSPENT = 3;
+const MAG_REQUIRED = 4;
+const MAG_TARGET = 5;
+const MAG_RUN_RATE = 6;
+const MAG_MONTHS = 7;
+
+/** A trace for n lines, to be filled by a pass. */
+export function emptyTrace(n: number): PassTrace {
+  return { lineTarget: new Float64Array(n), magnitude: new Float64Array(8), fractional: 0 };
+}
+
+/** Adds (sign 1) or takes away (−1) the magnitudes of lines from … to − 1, but their unspent, which their cells count (sumCell). */
+export function traceLines(cols: PlanColumns, r: Rollup, trace: PassTrace, from: number, to: number, sign: 1 | -1): void {
+  const { lineNode, plan, disbursed, monthRow, months } = cols;
+  const { lineProjected, lineRequired, lineRunRate } = r;
+  const { lineTarget } = trace;
+  let mPlan = 0;
+  let mDisbursed = 0;
+  let mProjected = 0;
+  let mRequired = 0;
+  let mTarget = 0;
+  let mRunRate = 0;
+  let mMonths = 0;
+  let fractional = 0;
+  for (let i = from; i < to; i++) {
+    if (lineNode[i] < 0) continue;
+    const p = plan[i];
+    const d = disbursed[i];
+    mPlan += Math.abs(p);
+    mDisbursed += Math.abs(d);
+    mProjected += Math.abs(lineProjected[i]);
+    mRequired += Math.abs(lineRequired[i]);
+    mTarget += Math.abs(lineTarget[i]);
+    const rr = lineRunRate[i];
+    if (!Number.isNaN(rr)) mRunRate += Math.abs(rr);
+    let whole = Number.isInteger(p) && Number.isInteger(d);
+    const row = monthRow[i];
+    if (row >= 0) {
+      for (let m = row * MONTHS, end = m + MONTHS; m < end; m++) {
+        const v = months[m];
+        if (Number.isNaN(v)) continue;
+        mMonths += Math.abs(v);
+        if (!Number.isInteger(v)) whole = false;
+      }
+    }
+    if (!whole) fractional++;
+  }
+  const mag = trace.magnitude;
+  mag[MAG_PLAN] += sign * mPlan;
+  mag[MAG_DISBURSED] += sign * mDisbursed;
+  mag[MAG_PROJECTED] += sign * mProjected;
+  mag[MAG_REQUIRED] += sign * mRequired;
+  mag[MAG_TARGET] += sign * mTarget;
+  mag[MAG_RUN_RATE] += sign * mRunRate;
+  mag[MAG_MONTHS] += sign * mMonths;
+  trace.fractional += sign * fractional;
+}
+
+/** Whether every sum of the roll-up traced is exact, so lines may be taken away and added again. */
+export function isTraceExact(trace: PassTrace): boolean {
+  if (trace.fractional !== 0) return false;
+  for (const m of trace.magnitude) if (!(m <= Number.MAX_SAFE_INTEGER)) return false;
+  return true;
+}
+
+/** Projection constants of a pass: the dates, and each method's figures at the workbook's as-of day. */
+export interface PassContext {
+  params: ProjectionParams;
+  starts: Float64Array;
+  /** Day number of 1 October: from then an expected rate equal to the rate reached is flagged. */
+  lateInYear: number;
+  /** Cumulative share of each method at the workbook's as-of day, months left then, the reference profile's share. */
+  share: Float64Array;
+  left: number;
+  referenceShare: number;
+}
+
+/** The projection constants of a pass under the given parameters (same parameters, same figures as working them out per line). */
+export function passContext(params: ProjectionParams): PassContext {
+  const starts = monthStarts(params.year);
+  const day = params.asOfDay;
+  const known = !Number.isNaN(day);
+  const share = new Float64Array(PROFILE_COUNT);
+  for (let m = 0; m < PROFILE_COUNT; m++) share[m] = known ? cumulativeAt(params.profiles, m, starts, day) : NaN;
+  return {
+    params,
+    starts,
+    lateInYear: starts[9],
+    share,
+    left: known ? monthsLeft(starts, day) : 0,
+    referenceShare: known ? cumulativeAt(params.profiles, params.reference, starts, day) : NaN,
+  };
+}
+
+/** Methods whose profile the projection parameters carry (13 figures each). */
+const PROFILE_COUNT = 5;
+
+/**
+ * Projects lines from … to − 1, each by its method: writes their lineProjected, lineRunRate,
+ * lineFlags and lineRequired, and their expected-rate level (the expected rate × plan, or the
+ * projection without one) in lineTarget.
+ */
+export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: Float64Array, from: number, to: number): void {
+  // Imported bindings read once, not per line: a module loader may serve them through getters (the
+  // test and benchmark runner's does), which then cost more than the projection itself.
+  const [mulDiv, basisPoints, byProfile, shareAt, monthsAfter] = [mulDivRound, rateToBasisPoints, projectByProfile, cumulativeAt, monthsLeft];
+  const [overDisbursed, noProfile, farFromProfile, expectedEqualsReached] = [FLAG_OVER_DISBURSED, FLAG_NO_PROFILE, FLAG_FAR_FROM_PROFILE, FLAG_EXPECTED_EQUALS_REACHED];
+  const { plan, disbursed, expected, asOfDay, method, source, capital, counterpartBp } = cols;
+  const { lineProjected, lineRunRate, lineFlags, lineRequired } = r;
+  const { params, starts, lateInYear, left: leftAtDay, referenceShare, share: shareAtDay } = ctx;
+  const { profiles, reference, flagGap } = params;
+  for (let i = from; i < to; i++) {
+    const p = plan[i];
+    const d = disbursed[i];
+    const e = expected[i];
+    const ownDay = asOfDay[i];
+    const own = !Number.isNaN(ownDay);
+    const day = own ? ownDay : params.asOfDay;
+    const m = method[i] < 0 ? params.method : method[i];
+    const rated = Number.isFinite(e);
+    const target = rated ? mulDiv(p, basisPoints(e), 10_000) : 0;
+    let flags = d > p ? overDisbursed : 0;
+    let proj: number;
+    // As projectLine, with the target worked out once.
+    if (m === 0) proj = rated ? Math.min(Math.max(target, d), Math.max(p, d)) : d;
+    else {
+      const share = Number.isNaN(day) ? NaN : own || m >= PROFILE_COUNT ? shareAt(profiles, m, starts, day) : shareAtDay[m];
+      // Nothing disbursed projects nothing whatever the profile: only flag a projection it could not make.
+      if (!(share > 0) && d > 0) flags |= noProfile;
+      proj = byProfile(p, d, share);
+    }
+    lineProjected[i] = proj;
+    let runRate = NaN;
+    if (rated) {
+      const left = Number.isNaN(day) ? 0 : own ? monthsAfter(starts, day) : leftAtDay;
+      if (left > 0) runRate = Math.round(Math.max(0, target - d) / left);
+      if (!Number.isNaN(day) && p > 0) {
+        const reached = (d / p) * 100;
+        const share = own ? shareAt(profiles, reference, starts, day) : referenceShare;
+        if (share > 0 && share < 1 && Math.abs(e - Math.min(100, reached / share)) > flagGap) flags |= farFromProfile;
+        if (day + 1 >= lateInYear && e < 100 && Math.abs(e - reached) < 0.5) flags |= expectedEqualsReached;
+      }
+    }
+    lineRunRate[i] = runRate;
+    lineFlags[i] = flags;
+    const bp = source[i] === CENTRAL ? counterpartBp[capital[i]] : 0;
+    lineRequired[i] = bp > 0 ? mulDiv(p, bp, 10_000) : 0;
+    lineTarget[i] = rated ? target : proj;
+  }
+}
+
+/**
+ * Rolls the columns up into r (every figure overwritten), grouped by the given cells, and leaves in
+ * trace what an incremental roll-up needs. rollUp is this on fresh cells and arrays.
+ */
+export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace): void {
+  const measures = nodeMeasures(r);
+  for (const m of measures) m.fill(0);
+  r.flagged.fill(0);
+  r.monthsKnown.fill(0);
+  r.months.fill(0);
+  trace.magnitude.fill(0);
+  trace.fractional = 0;
+  const n = cols.plan.length;
+  projectLines(cols, passContext(cols.params), r, trace.lineTarget, 0, n);
+  traceLines(cols, r, trace, 0, n, 1);
+  sumLines(cols, r, trace.lineTarget);
+  drawAll(cols, cells, r, trace);
   // Children come after their parents, so one backward pass carries every subtree upward.
+  const nodeCount = r.nodeCount;
   for (let k = nodeCount - 1; k >= 0; k--) {
     const parent = cols.nodeParent[k];
     const to = parent >= 0 ? parent : nodeCount;
     for (const m of measures) m[to] += m[k];
     r.flagged[to] += r.flagged[k];
     r.monthsKnown[to] += r.monthsKnown[k];
-    for (let m = 0; m < MONTH_COUNT; m++) r.months[to * MONTH_COUNT + m] += r.months[k * MONTH_COUNT + m];
+    for (let m = 0; m < MONTHS; m++) r.months[to * MONTHS + m] += r.months[k * MONTHS + m];
   }
+  r.overflow = false;
   for (const m of [...measures, r.months]) {
+    if (m === r.runRate) continue;
     for (let k = 0; k < m.length; k++) {
-      if (!Number.isSafeInteger(m[k]) && m !== r.runRate) {
+      if (!Number.isSafeInteger(m[k])) {
         r.overflow = true;
         break;
       }
     }
   }
-  return r;
 }
 
-/** Each line's own projection, run-rate and flags, by its method; the expected-rate level per node. */
-function projectLines(cols: PlanColumns, r: Rollup): void {
-  const { plan, disbursed, expected, method, asOfDay, lineNode } = cols;
-  const { profiles, reference, flagGap } = cols.params;
-  const starts = monthStarts(cols.params.year);
-  const lateInYear = starts[9]; // 1 October
-  for (let i = 0; i < plan.length; i++) {
+/** Adds each line's own figures (all but those its cell draws) into its node. */
+function sumLines(cols: PlanColumns, r: Rollup, lineTarget: Float64Array): void {
+  const { lineNode, plan, disbursed, source, capital, vintage, monthRow, months } = cols;
+  const { lineProjected, lineRequired, lineRunRate, lineFlags } = r;
+  const n = plan.length;
+  const year = cols.params.year;
+  const { plan: nodePlan, disbursed: nodeDisbursed, projected, carriedIn, requiredLocal, expectedAmount, runRate, flagged, monthsKnown } = r;
+  const { central, local, other, investment, recurrent } = r;
+  const nodeMonths = r.months;
+  for (let i = 0; i < n; i++) {
+    const node = lineNode[i];
+    if (node < 0) continue;
     const p = plan[i];
-    const d = disbursed[i];
-    const e = expected[i];
-    const m = method[i] < 0 ? cols.params.method : method[i];
-    const day = Number.isNaN(asOfDay[i]) ? cols.params.asOfDay : asOfDay[i];
-    let flags = d > p ? FLAG_OVER_DISBURSED : 0;
-    let proj: number;
-    if (m === 0) proj = projectLine(p, d, e);
-    else {
-      const share = Number.isNaN(day) ? NaN : cumulativeAt(profiles, m, starts, day);
-      // Nothing disbursed projects nothing whatever the profile: only flag a projection it could not make.
-      if (!(share > 0) && d > 0) flags |= FLAG_NO_PROFILE;
-      proj = projectByProfile(p, d, share);
-    }
-    r.lineProjected[i] = proj;
-    let target = proj;
-    let runRate = NaN;
-    if (Number.isFinite(e)) {
-      target = mulDivRound(p, rateToBasisPoints(e), 10_000);
-      const left = Number.isNaN(day) ? 0 : monthsLeft(starts, day);
-      if (left > 0) runRate = Math.round(Math.max(0, target - d) / left);
-      if (!Number.isNaN(day) && p > 0) {
-        const reached = (d / p) * 100;
-        const share = cumulativeAt(profiles, reference, starts, day);
-        if (share > 0 && share < 1 && Math.abs(e - Math.min(100, reached / share)) > flagGap) flags |= FLAG_FAR_FROM_PROFILE;
-        if (day + 1 >= lateInYear && e < 100 && Math.abs(e - reached) < 0.5) flags |= FLAG_EXPECTED_EQUALS_REACHED;
+    nodePlan[node] += p;
+    nodeDisbursed[node] += disbursed[i];
+    projected[node] += lineProjected[i];
+    if (vintage[i] < year) carriedIn[node] += p;
+    const s = source[i];
+    (s === 0 ? central : s === 1 ? local : other)[node] += p;
+    (capital[i] === 0 ? investment : recurrent)[node] += p;
+    requiredLocal[node] += lineRequired[i];
+    expectedAmount[node] += lineTarget[i];
+    if (lineFlags[i]) flagged[node]++;
+    const rr = lineRunRate[i];
+    if (!Number.isNaN(rr)) runRate[node] += rr;
+    const row = monthRow[i];
+    if (row >= 0) {
+      monthsKnown[node]++;
+      for (let m = 0, at = node * MONTHS, from = row * MONTHS; m < MONTHS; m++) {
+        const v = months[from + m];
+        if (!Number.isNaN(v)) nodeMonths[at + m] += v;
       }
     }
-    r.lineRunRate[i] = runRate;
-    r.lineFlags[i] = flags;
-    if (lineNode[i] >= 0) r.expectedAmount[lineNode[i]] += target;
   }
 }
 
 /**
- * Within each budget cell (node, slot, source, capital type) the projected disbursement is drawn
- * from the oldest vintage first, lines of one vintage in their order; what each line keeps at year
- * end carries over or lapses (domain/projection.ts). A cell that spends more than it has leaves the
- * excess on its newest line, whose unspent goes negative and neither carries over nor lapses.
+ * Draws every budget cell at once (see drawCell): each cell's money, its lines' projections, taken
+ * oldest vintage first in one sweep of the draw order; adds what each line keeps into its node.
  */
-function drawOldestFirst(cols: PlanColumns, r: Rollup): void {
-  const { plan, lineNode, slot, source, capital, vintage, eligible } = cols;
+function drawAll(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace): void {
+  const { lineNode, plan, capital, vintage, eligible } = cols;
   const n = plan.length;
   const year = cols.params.year;
-  let slots = 1;
-  for (let i = 0; i < n; i++) if (slot[i] >= slots) slots = slot[i] + 1;
-  const groupOf = new Map<number, number>();
-  const group = new Int32Array(n);
-  const size: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const key = ((lineNode[i] + 1) * slots + slot[i]) * 6 + source[i] * 2 + capital[i];
-    let g = groupOf.get(key);
-    if (g === undefined) {
-      groupOf.set(key, (g = size.length));
-      size.push(0);
-    }
-    group[i] = g;
-    size[g]++;
+  const { lineProjected } = r;
+  // Each cell's money (its lines' projections), drawn oldest vintage first: one sweep of the draw order.
+  const { cellOf } = cells;
+  const { lines: order, last } = cells.drawOrder(cols);
+  const { lineUnspent, lineCarry, lineLapse } = r;
+  const left = cellMoney(cellOf, lineProjected, cells.count);
+  let unspentMagnitude = 0;
+  for (let j = 0; j < n; j++) {
+    const i = order[j];
+    const c = cellOf[i];
+    const p = plan[i];
+    const have = left[c];
+    // As drawCell: the cell's last line takes what is left, even more than it has.
+    const drawn = last[c] === i ? have : Math.min(Math.max(p, 0), have);
+    left[c] = have - drawn;
+    const unspent = p - drawn;
+    lineUnspent[i] = unspent;
+    const carry = unspent > 0 && carriesOverCode(vintage[i], year, capital[i], eligible[i]) ? unspent : 0;
+    const lapse = unspent > 0 && carry === 0 ? unspent : 0;
+    lineCarry[i] = carry;
+    lineLapse[i] = lapse;
+    const node = lineNode[i];
+    if (node < 0) continue;
+    r.unspent[node] += unspent;
+    r.carryOver[node] += carry;
+    r.lapse[node] += lapse;
+    unspentMagnitude += Math.abs(unspent);
   }
-  // Members of each group, in line order, then sorted by vintage (stable) where a group has several.
-  const start = new Int32Array(size.length + 1);
-  for (let g = 0; g < size.length; g++) start[g + 1] = start[g] + size[g];
-  const fill = start.slice(0, size.length);
-  const members = new Int32Array(n);
-  for (let i = 0; i < n; i++) members[fill[group[i]]++] = i;
-  for (let g = 0; g < size.length; g++) {
-    const a = start[g];
-    const b = start[g + 1];
-    if (b - a > 1) {
-      const sorted = Array.from(members.subarray(a, b)).sort((x, y) => vintage[x] - vintage[y] || x - y);
-      members.set(sorted, a);
-    }
-    let left = 0;
-    for (let j = a; j < b; j++) left += r.lineProjected[members[j]];
-    for (let j = a; j < b; j++) {
-      const i = members[j];
-      const drawn = j === b - 1 ? left : Math.min(Math.max(plan[i], 0), left);
-      left -= drawn;
-      const unspent = plan[i] - drawn;
-      r.lineUnspent[i] = unspent;
-      if (unspent > 0) {
-        if (carriesOver(vintage[i], year, capital[i] === CAPITAL_CODE.investment ? 'investment' : 'recurrent', eligible[i] === 1)) r.lineCarry[i] = unspent;
-        else r.lineLapse[i] = unspent;
-      }
-    }
+  trace.magnitude[MAG_UNSPENT] += unspentMagnitude;
+}
+
+/** Each cell's money: the sum of its lines' projections. */
+function cellMoney(cellOf: Int32Array, lineProjected: Float64Array, count: number): Float64Array {
+  const left = new Float64Array(count);
+  for (let i = 0; i < cellOf.length; i++) left[cellOf[i]] += lineProjected[i];
+  return left;
+}
+
+/** Length of the sums drawCell and sumCell give: Σ unspent, Σ carry-over, Σ lapse, Σ |unspent|. */
+export const CELL_SUMS = 4;
+
+/**
+ * Within a budget cell (node, slot, source, capital type) the projected disbursement is drawn from
+ * the oldest vintage first, lines of one vintage in their order; what each line keeps at year end
+ * carries over or lapses (domain/projection.ts). A cell that spends more than it has leaves the
+ * excess on its newest line, whose unspent goes negative and neither carries over nor lapses.
+ * Draws cell c alone (its members listed, see BudgetCells), as rollUpInto draws every cell at once:
+ * writes the members' lineUnspent, lineCarry and lineLapse, and their sums (CELL_SUMS) into sums.
+ */
+export function drawCell(cols: PlanColumns, cells: BudgetCells, r: Rollup, c: number, sums: Float64Array): void {
+  const { plan, capital, vintage, eligible } = cols;
+  const year = cols.params.year;
+  const { members } = cells;
+  const a = cells.start[c];
+  const b = cells.start[c + 1];
+  let left = 0;
+  for (let j = a; j < b; j++) left += r.lineProjected[members[j]];
+  let unspentSum = 0;
+  let carrySum = 0;
+  let lapseSum = 0;
+  let magnitude = 0;
+  for (let j = a; j < b; j++) {
+    const i = members[j];
+    const drawn = j === b - 1 ? left : Math.min(Math.max(plan[i], 0), left);
+    left -= drawn;
+    const unspent = plan[i] - drawn;
+    r.lineUnspent[i] = unspent;
+    unspentSum += unspent;
+    magnitude += Math.abs(unspent);
+    const carry = unspent > 0 && carriesOverCode(vintage[i], year, capital[i], eligible[i]) ? unspent : 0;
+    const lapse = unspent > 0 && carry === 0 ? unspent : 0;
+    r.lineCarry[i] = carry;
+    r.lineLapse[i] = lapse;
+    carrySum += carry;
+    lapseSum += lapse;
+  }
+  sums[0] = unspentSum;
+  sums[1] = carrySum;
+  sums[2] = lapseSum;
+  sums[3] = magnitude;
+}
+
+/** carriesOver (domain/projection) on the columns' codes. */
+function carriesOverCode(vintage: number, year: number, capital: number, eligible: number): boolean {
+  return vintage >= year && (capital === INVESTMENT || eligible === 1);
+}
+
+/** The sums drawCell gave for cell c, read back from the roll-up's line figures. */
+export function sumCell(cells: BudgetCells, r: Rollup, c: number, sums: Float64Array): void {
+  sums.fill(0);
+  for (let j = cells.start[c], b = cells.start[c + 1]; j < b; j++) {
+    const i = cells.members[j];
+    const u = r.lineUnspent[i];
+    sums[0] += u;
+    sums[1] += r.lineCarry[i];
+    sums[2] += r.lineLapse[i];
+    sums[3] += Math.abs(u);
   }
 }
 

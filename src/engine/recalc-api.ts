@@ -1,6 +1,7 @@
 // The typed list of commands the recalculation worker answers. Shared by the worker and its client.
 
 import type { ColumnEdit, PlanColumns, Rollup } from '../domain/rollup';
+import type { RollupUpdate } from '../domain/rollup-state';
 import type { AllocationColumns, AllocationRequest } from '../domain/allocate';
 import type { Result } from '../domain/model';
 import type { ProjectionParams } from '../domain/projection';
@@ -19,11 +20,15 @@ export type AllocationCall = Omit<AllocationRequest, 'ids' | 'values'> & {
 };
 
 export interface RecalcApi {
-  /** Replaces the worker's columnar copy of the plan and returns the full roll-up. */
+  /** Replaces the worker's columnar copy of the plan and returns the full roll-up (the caller's own copy). */
   load(cols: PlanColumns): Rollup;
-  /** Applies edits to the columnar copy, in order, and returns the full roll-up. */
-  edit(edits: ColumnEdit[]): Rollup;
-  /** Replaces the projection settings and returns the full roll-up. */
+  /**
+   * Applies edits to the columnar copy, in order, and returns what changed in the roll-up last
+   * returned (a patch: apply them all, in order, to the caller's copy; domain/rollup-state
+   * applyRollupUpdate), or a whole new roll-up when everything was rolled up again.
+   */
+  edit(edits: ColumnEdit[]): RollupUpdate;
+  /** Replaces the projection settings and returns the full roll-up (the caller's own copy). */
   configure(params: ProjectionParams): Rollup;
   /** Splits an envelope by a columnar rule (see domain/allocate, splitColumns); failures come back as values. */
   allocate(req: AllocationCall): Result<AllocationColumns>;

@@ -1,9 +1,11 @@
 // Typed client of the recalculation worker. Latest wins: every request takes a generation number,
 // and a result that arrives after a newer request was sent is dropped (resolved as null), so the
-// UI never paints a stale roll-up. Falls back to the main thread if the worker cannot run.
+// UI never paints a stale roll-up. An edit comes back as what changed in the roll-up, which the
+// client applies to the copy it holds. Falls back to the main thread if the worker cannot run.
 
 import * as Comlink from 'comlink';
 import { applyColumnEdits, columnBuffers, type ColumnEdit, type PlanColumns, type Rollup } from '../domain/rollup';
+import { applyRollupUpdate } from '../domain/rollup-state';
 import type { ProjectionParams } from '../domain/projection';
 import type { AllocationCall, CheckCall, RecalcApi } from './recalc-api';
 import type { CheckContext, CheckEntry } from '../domain/checks';
@@ -23,6 +25,12 @@ export class RecalcClient {
   private local: RecalcApi | null = null;
   /** A mirror of the worker's columns (edits applied), replayed into the main-thread fallback if the worker dies. */
   private mirror: PlanColumns | null = null;
+  /**
+   * The roll-up as the service last made it, every answer applied in order, superseded or not (the
+   * service's edits answer with what changed since its previous answer). Each edit patches its
+   * arrays in place and hands out a new object around them.
+   */
+  private held: Rollup | null = null;
   /** Where the last result was computed: shown in diagnostics and checked by the browser tests. */
   mode: 'worker' | 'main-thread' = 'worker';
   /** Milliseconds from the last request being sent to its result arriving (diagnostics, benchmarks). */
@@ -47,15 +55,20 @@ export class RecalcClient {
     const gen = ++this.generation;
     this.mirror = cloneColumns(cols);
     const result = await this.call((api) => (this.remote ? this.remote.load(Comlink.transfer(cols, columnBuffers(cols))) : api.load(cloneColumns(this.mirror!))));
+    this.held = result;
     return gen === this.generation ? result : null;
   }
 
-  /** Sends edits (always applied, in order); resolves to the new roll-up, or null when superseded. */
+  /**
+   * Sends edits (always applied, in order); resolves to the new roll-up, or null when superseded.
+   * The roll-up is a new object, but its arrays are those of the one before, updated in place.
+   */
   async edit(edits: ColumnEdit[]): Promise<Rollup | null> {
     const gen = ++this.generation;
     if (this.mirror) applyColumnEdits(this.mirror, edits);
-    const result = await this.call((api) => api.edit(edits));
-    return gen === this.generation ? result : null;
+    const update = await this.call((api) => api.edit(edits));
+    this.held = applyRollupUpdate(this.held, update);
+    return gen === this.generation ? this.held : null;
   }
 
   /** Replaces the projection settings (method, profiles, as-of date) and returns the new roll-up. */
@@ -63,6 +76,7 @@ export class RecalcClient {
     const gen = ++this.generation;
     if (this.mirror) this.mirror.params = { ...params, profiles: params.profiles.slice() };
     const result = await this.call((api) => api.configure(params));
+    this.held = result;
     return gen === this.generation ? result : null;
   }
 
@@ -213,7 +227,7 @@ export class RecalcClient {
     this.remote = null;
   }
 
-  private async call(fn: (api: RecalcApi | Remote) => Rollup | Promise<Rollup>): Promise<Rollup> {
+  private async call<T>(fn: (api: RecalcApi | Remote) => T | Promise<T>): Promise<T> {
     const started = performance.now();
     try {
       if (this.remote) {
@@ -237,7 +251,8 @@ export class RecalcClient {
     this.mode = 'main-thread';
     this.local = createRecalcService();
     this.sent = null;
-    if (this.mirror) this.local.load(cloneColumns(this.mirror));
+    // Answers still to come are the new service's: they patch the roll-up it starts from.
+    if (this.mirror) this.held = this.local.load(cloneColumns(this.mirror));
   }
 }
 

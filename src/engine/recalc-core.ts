@@ -1,7 +1,8 @@
 // The recalculation service itself, independent of where it runs: the worker wraps it with Comlink,
 // and the client falls back to it on the main thread when a worker cannot be started.
 
-import { applyColumnEdits, rollUp, type ColumnEdit, type PlanColumns, type Rollup } from '../domain/rollup';
+import type { ColumnEdit, PlanColumns, Rollup } from '../domain/rollup';
+import { copyRollup, RollupState, type RollupUpdate } from '../domain/rollup-state';
 import type { AllocationCall, CheckCall, RecalcApi } from './recalc-api';
 import type { ProjectionParams } from '../domain/projection';
 import { splitColumns, type AllocationColumns } from '../domain/allocate';
@@ -9,9 +10,13 @@ import { fail, ok, type Result } from '../domain/model';
 import { compareValues, scenarioValues, type CompareRequest, type Comparison, type ScenarioValues } from '../domain/compare';
 import { runChecks } from '../domain/checks';
 
-/** A recalculation service holding one columnar copy of the plan, the allocation columns sent, and the scenarios last compared. */
+/**
+ * A recalculation service holding one columnar copy of the plan and its roll-up (updated by each
+ * edit, see domain/rollup-state), the allocation columns sent, and the scenarios last compared.
+ * The roll-ups it returns are copies: the caller may keep or transfer them.
+ */
 export function createRecalcService(): RecalcApi {
-  let cols: PlanColumns | null = null;
+  let state: RollupState | null = null;
   let allocationIds: readonly string[] = [];
   const allocationColumns = new Map<string, Float64Array>();
   let checkIds: readonly string[] = [];
@@ -19,18 +24,18 @@ export function createRecalcService(): RecalcApi {
   let rolledUp = new Map<string, ScenarioValues>();
   return {
     load(next: PlanColumns): Rollup {
-      cols = next;
-      return rollUp(cols);
+      state = new RollupState(next);
+      return copyRollup(state.rollup);
     },
-    edit(edits: ColumnEdit[]): Rollup {
-      if (!cols) throw new Error('recalc: edit before load');
-      applyColumnEdits(cols, edits);
-      return rollUp(cols);
+    edit(edits: ColumnEdit[]): RollupUpdate {
+      if (!state) throw new Error('recalc: edit before load');
+      const patch = state.edit(edits);
+      return patch ? { kind: 'patch', patch } : { kind: 'full', rollup: copyRollup(state.rollup) };
     },
     configure(params: ProjectionParams): Rollup {
-      if (!cols) throw new Error('recalc: configure before load');
-      cols.params = params;
-      return rollUp(cols);
+      if (!state) throw new Error('recalc: configure before load');
+      state.configure(params);
+      return copyRollup(state.rollup);
     },
     allocate(call: AllocationCall): Result<AllocationColumns> {
       if (call.ids !== null) {
@@ -58,9 +63,8 @@ export function createRecalcService(): RecalcApi {
     checks(call: CheckCall) {
       if (call.lineIds) checkIds = call.lineIds;
       if (call.lineLabels) checkLabels = call.lineLabels;
-      if (!cols || cols.plan.length !== checkIds.length || checkLabels.length !== checkIds.length) return null;
-      // The last roll-up went to the caller (its buffers transferred): roll up again, as an edit does.
-      return runChecks(cols, rollUp(cols), { ...call, lineIds: checkIds, lineLabels: checkLabels });
+      if (!state || state.cols.plan.length !== checkIds.length || checkLabels.length !== checkIds.length) return null;
+      return runChecks(state.cols, state.rollup, { ...call, lineIds: checkIds, lineLabels: checkLabels });
     },
   };
 }
