@@ -120,18 +120,31 @@ export default defineConfig(
     ['src/engine/**'],
     [importsOnly('src/engine imports only src/domain, src/io, src/engine and comlink', [sameFolder, folder('domain'), folder('io'), pkg('comlink')])],
   ),
-  importRules(['src/cli/**'], [
-    importsOnly('src/cli imports only src/io, src/domain, src/cli, the server and Node', [sameFolder, folder('domain'), folder('io'), String.raw`\.\./\.\./server/(?!.*\.\.)`, pkg('fastify'), 'node:']),
-  ]),
+  importRules(
+    ['src/cli/**'],
+    [
+      importsOnly('src/cli imports only src/io, src/domain, src/cli, the server and Node', [
+        sameFolder,
+        folder('domain'),
+        folder('io'),
+        String.raw`\.\./\.\./server/(?!.*\.\.)`,
+        pkg('fastify'),
+        'node:',
+      ]),
+    ],
+  ),
   // The server stands on the domain alone (the merge rule, the operations), never on io, db, state or ui.
-  importRules(['server/**'], [
-    importsOnly('server imports only server, src/domain, its libraries and Node', [
-      String.raw`\.\.?/(?!.*\.\.)`,
-      String.raw`(?:\.\./)+src/domain/(?!.*\.\.)`,
-      ...['fastify', '@fastify/cookie', '@electric-sql/pglite', 'pg', 'zod'].map(pkg),
-      'node:',
-    ]),
-  ]),
+  importRules(
+    ['server/**'],
+    [
+      importsOnly('server imports only server, src/domain, its libraries and Node', [
+        String.raw`\.\.?/(?!.*\.\.)`,
+        String.raw`(?:\.\./)+src/domain/(?!.*\.\.)`,
+        ...['fastify', '@fastify/cookie', '@electric-sql/pglite', 'pg', 'zod'].map(pkg),
+        'node:',
+      ]),
+    ],
+  ),
   importRules(
     ['src/state/**'],
     [{ regex: String.raw`^\.\./(?:ui/|App\.svelte|main)`, message: 'src/state does not import the ui (ARCHITECTURE.md).' }, ...librariesOutsideHome()],

@@ -97,6 +97,11 @@ export default defineConfig({
     rolldownOptions: { checks: { bundlerTimings: false } },
   },
   // frame-ancestors cannot ride in a <meta> tag: only a header keeps other sites from framing the app.
-  preview: { port: 4173, strictPort: true, host: '127.0.0.1', headers: { 'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`, 'X-Frame-Options': 'DENY' } },
+  preview: {
+    port: 4173,
+    strictPort: true,
+    host: '127.0.0.1',
+    headers: { 'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`, 'X-Frame-Options': 'DENY' },
+  },
   server: { port: 5173, host: '127.0.0.1' },
 });

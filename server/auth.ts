@@ -221,7 +221,11 @@ export async function createUser(db: Queryable, input: NewUser, scryptN: number)
  * The first administrator of an installation: a province organisation of that name (created when
  * no organisation has it) and an admin user in it. Used by `planbench serve --create-admin`.
  */
-export async function createFirstAdmin(db: Db, input: { provinceName: string; username: string; displayName?: string; password: string }, scryptN = DEFAULT_AUTH.scryptN): Promise<ServerResult<{ userId: string; orgId: string }>> {
+export async function createFirstAdmin(
+  db: Db,
+  input: { provinceName: string; username: string; displayName?: string; password: string },
+  scryptN = DEFAULT_AUTH.scryptN,
+): Promise<ServerResult<{ userId: string; orgId: string }>> {
   const username = input.username.trim().toLowerCase();
   if ((await db.query('select 1 from users where username = $1', [username])).length) return refused('user.exists', { username });
   return db.transaction(async (tx) => {

@@ -90,7 +90,10 @@ export function wrapPglite(pglite: PGlite, options: { closes?: boolean } = {}): 
 /** The Db interface over a pg pool; LISTEN holds one connection of its own, reconnected if it drops. */
 async function openPostgres(url: string, schema: string | undefined, poolSize: number): Promise<Db> {
   // Per pool, not global: bigint (int8, oid 20) as a number.
-  const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
   const searchPath = schema ? `-c search_path=${quoteIdent(schema)}` : undefined;
   const config: pg.ClientConfig = { connectionString: url, types, options: searchPath };
   if (schema) {

@@ -113,11 +113,15 @@ export function streamOperations(reply: FastifyReply, o: StreamOptions): void {
       running = false;
     }
   };
-  const unsubscribe = o.hub.subscribe(o.workbookId, (lastSeq) => {
-    if (lastSeq <= sent) return;
-    pending = true;
-    void flush();
-  }, () => close());
+  const unsubscribe = o.hub.subscribe(
+    o.workbookId,
+    (lastSeq) => {
+      if (lastSeq <= sent) return;
+      pending = true;
+      void flush();
+    },
+    () => close(),
+  );
   const heartbeat = setInterval(() => res.write(': ping\n\n'), o.heartbeatMs);
   const expiry = setTimeout(() => close(), Math.max(0, Math.min(o.endsAt.getTime() - Date.now(), 2 ** 31 - 1)));
   function close() {

@@ -4,23 +4,43 @@
 
 export const SERVER_MESSAGES = {
   'request.invalid': { status: 400, vi: 'Yêu cầu không hợp lệ: {detail}', en: 'The request is not valid: {detail}' },
-  'request.too-large': { status: 413, vi: 'Dữ liệu gửi lên quá lớn (tối đa {limit} MB); hãy gửi thành nhiều phần.', en: 'The request is too large (at most {limit} MB); send it in parts.' },
+  'request.too-large': {
+    status: 413,
+    vi: 'Dữ liệu gửi lên quá lớn (tối đa {limit} MB); hãy gửi thành nhiều phần.',
+    en: 'The request is too large (at most {limit} MB); send it in parts.',
+  },
   'request.unsupported-type': { status: 415, vi: 'Máy chủ chỉ nhận dữ liệu JSON.', en: 'The server accepts JSON only.' },
   'route.not-found': { status: 404, vi: 'Không có địa chỉ này.', en: 'No such address.' },
   'auth.required': { status: 401, vi: 'Cần đăng nhập.', en: 'Please log in.' },
   'auth.session-expired': { status: 401, vi: 'Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.', en: 'Your session has expired; please log in again.' },
   'auth.invalid': { status: 401, vi: 'Sai tên đăng nhập hoặc mật khẩu.', en: 'Wrong user name or password.' },
   'auth.rate-limited': { status: 429, vi: 'Đăng nhập sai quá nhiều lần; hãy thử lại sau {minutes} phút.', en: 'Too many failed logins; try again in {minutes} minutes.' },
-  'csrf.invalid': { status: 403, vi: 'Thiếu hoặc sai mã chống giả mạo yêu cầu (CSRF); hãy tải lại trang.', en: 'The anti-forgery (CSRF) token is missing or wrong; reload the page.' },
+  'csrf.invalid': {
+    status: 403,
+    vi: 'Thiếu hoặc sai mã chống giả mạo yêu cầu (CSRF); hãy tải lại trang.',
+    en: 'The anti-forgery (CSRF) token is missing or wrong; reload the page.',
+  },
   'role.forbidden': { status: 403, vi: 'Vai trò của bạn không được làm việc này.', en: 'Your role does not allow this.' },
   'organisation.not-found': { status: 404, vi: 'Không tìm thấy đơn vị này.', en: 'No such organisation.' },
   'user.exists': { status: 409, vi: 'Tên đăng nhập "{username}" đã có.', en: 'The user name "{username}" is taken.' },
   'workbook.not-found': { status: 404, vi: 'Không tìm thấy sổ kế hoạch này, hoặc bạn không được xem nó.', en: 'No such workbook, or you may not see it.' },
   'workbook.exists': { status: 409, vi: 'Đã có một sổ kế hoạch mang mã này.', en: 'A workbook with this id exists already.' },
-  'op.id-reused': { status: 409, vi: 'Mã thao tác {opId} đã được dùng cho một thay đổi khác; thao tác bị từ chối.', en: 'Operation id {opId} was used for another change; the operation is refused.' },
+  'op.id-reused': {
+    status: 409,
+    vi: 'Mã thao tác {opId} đã được dùng cho một thay đổi khác; thao tác bị từ chối.',
+    en: 'Operation id {opId} was used for another change; the operation is refused.',
+  },
   'op.wrong-workbook': { status: 400, vi: 'Thao tác {opId} ghi vào một sổ khác: {detail}', en: 'Operation {opId} writes to another workbook: {detail}' },
-  'op.base-ahead': { status: 400, vi: 'Thao tác {opId} nói đã thấy phiên bản {baseSeq}, nhưng sổ mới ở phiên bản {lastSeq}.', en: 'Operation {opId} claims version {baseSeq}, but the workbook is at {lastSeq}.' },
-  'op.scenario-unknown': { status: 400, vi: 'Thao tác {opId} sửa các dòng của một phương án không có trong sổ ({scenarioId}).', en: 'Operation {opId} edits lines of a scenario the workbook does not have ({scenarioId}).' },
+  'op.base-ahead': {
+    status: 400,
+    vi: 'Thao tác {opId} nói đã thấy phiên bản {baseSeq}, nhưng sổ mới ở phiên bản {lastSeq}.',
+    en: 'Operation {opId} claims version {baseSeq}, but the workbook is at {lastSeq}.',
+  },
+  'op.scenario-unknown': {
+    status: 400,
+    vi: 'Thao tác {opId} sửa các dòng của một phương án không có trong sổ ({scenarioId}).',
+    en: 'Operation {opId} edits lines of a scenario the workbook does not have ({scenarioId}).',
+  },
   'submission.not-found': { status: 404, vi: 'Không tìm thấy bản gửi này, hoặc bạn không được xem nó.', en: 'No such submission, or you may not see it.' },
   'submission.state': { status: 409, vi: 'Không thể làm việc này khi bản gửi đang ở trạng thái "{state}".', en: 'Not possible while the submission is "{state}".' },
   'submission.district-only': { status: 400, vi: 'Chỉ sổ của cấp huyện mới gửi lên tỉnh.', en: 'Only a district’s workbook is sent to the province.' },
@@ -49,8 +69,16 @@ function fill(text: string, params: Params = {}): string {
 }
 
 /** The HTTP status and body of a refusal. */
-export function describeRefusal(p: ServerProblem): { status: number; body: { error: { code: ServerErrorCode; message: { vi: string; en: string }; params?: Params; issues?: ServerProblem['issues'] } } } {
+export function describeRefusal(p: ServerProblem): {
+  status: number;
+  body: { error: { code: ServerErrorCode; message: { vi: string; en: string }; params?: Params; issues?: ServerProblem['issues'] } };
+} {
   const m = SERVER_MESSAGES[p.code];
-  const error = { code: p.code, message: { vi: fill(m.vi, p.params), en: fill(m.en, p.params) }, ...(p.params ? { params: p.params } : {}), ...(p.issues ? { issues: p.issues } : {}) };
+  const error = {
+    code: p.code,
+    message: { vi: fill(m.vi, p.params), en: fill(m.en, p.params) },
+    ...(p.params ? { params: p.params } : {}),
+    ...(p.issues ? { issues: p.issues } : {}),
+  };
   return { status: m.status, body: { error } };
 }

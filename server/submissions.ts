@@ -87,7 +87,13 @@ export async function submitWorkbook(db: Db, workbook: WorkbookRow, userId: stri
     const [locked] = await tx.query<{ last_seq: number }>('select last_seq from workbooks where id = $1 for update', [workbook.id]);
     const waiting = await tx.query(`select 1 from submissions where workbook_id = $1 and state = 'submitted'`, [workbook.id]);
     if (waiting.length) return false;
-    await tx.query(`insert into submissions (id, workbook_id, seq, note, state, submitted_by) values ($1, $2, $3, $4, 'submitted', $5)`, [id, workbook.id, locked.last_seq, note, userId]);
+    await tx.query(`insert into submissions (id, workbook_id, seq, note, state, submitted_by) values ($1, $2, $3, $4, 'submitted', $5)`, [
+      id,
+      workbook.id,
+      locked.last_seq,
+      note,
+      userId,
+    ]);
     await tx.query(
       `insert into submission_records (submission_id, kind, scope, id, data)
          select $1, kind, scope, id, data from records where workbook_id = $2 and data is not null`,
@@ -100,16 +106,24 @@ export async function submitWorkbook(db: Db, workbook: WorkbookRow, userId: stri
 
 /** The province's answer to a submission waiting for it: returned (with a comment) or approved. Refused with submission.state when it does not wait. */
 export async function reviewSubmission(db: Queryable, id: string, userId: string, state: 'returned' | 'approved', comment: string): Promise<ServerResult<Submission>> {
-  const rows = await db.query(
-    `update submissions set state = $2, reviewed_by = $3, reviewed_at = now(), comment = $4 where id = $1 and state = 'submitted' returning id`,
-    [id, state, userId, comment],
-  );
+  const rows = await db.query(`update submissions set state = $2, reviewed_by = $3, reviewed_at = now(), comment = $4 where id = $1 and state = 'submitted' returning id`, [
+    id,
+    state,
+    userId,
+    comment,
+  ]);
   const current = await readSubmission(db, id);
   return rows.length ? done(current) : refused('submission.state', { state: current.state });
 }
 
 /** One chunk of a submission's frozen records, as readSnapshot gives a workbook's (seq = the submission's). */
-export async function readSubmissionRecords(db: Queryable, id: string, seq: number, after: [string, string, string] | null, limit: number): Promise<{ seq: number; records: SnapshotRecord[]; next: string | null }> {
+export async function readSubmissionRecords(
+  db: Queryable,
+  id: string,
+  seq: number,
+  after: [string, string, string] | null,
+  limit: number,
+): Promise<{ seq: number; records: SnapshotRecord[]; next: string | null }> {
   const [kind, scope, rid] = after ?? ['', '', ''];
   const rows = await db.query<Omit<SnapshotRecord, 'seq'>>(
     `select kind, scope, id, data from submission_records where submission_id = $1 and (kind, scope, id) > ($2, $3, $4) order by kind, scope, id limit $5`,
@@ -125,7 +139,10 @@ export function stateSql(workbookAlias: string): string {
 }
 
 /** For a province: each of its districts, with each workbook's state and latest submission (no records). */
-export async function provinceStatus(db: Queryable, provinceId: string): Promise<{ id: string; name: string; workbooks: { id: string; name: string; year: number; state: WorkbookState; latest: Submission | null }[] }[]> {
+export async function provinceStatus(
+  db: Queryable,
+  provinceId: string,
+): Promise<{ id: string; name: string; workbooks: { id: string; name: string; year: number; state: WorkbookState; latest: Submission | null }[] }[]> {
   const districts = await db.query<{ id: string; name: string }>(`select id, name from organisations where parent_id = $1 order by name`, [provinceId]);
   const workbooks = await db.query<{ id: string; org_id: string; name: string; year: number; state: WorkbookState; latest_id: string | null }>(
     `select w.id, w.org_id, w.name, w.year, ${stateSql('w')} as state,

@@ -52,7 +52,13 @@ function strayRecord(edits: RecordEdit[], workbookId: string): string | null {
  * the last operation accepted wins; one that overwrote a value its author had not seen leaves a
  * conflict row with that value), and one notification on `channel` says the new last sequence.
  */
-export async function appendOperations(db: Db, workbook: WorkbookRow, userId: string, ops: SyncOperation[], channel: string): Promise<ServerResult<{ results: PushResult[]; lastSeq: number }>> {
+export async function appendOperations(
+  db: Db,
+  workbook: WorkbookRow,
+  userId: string,
+  ops: SyncOperation[],
+  channel: string,
+): Promise<ServerResult<{ results: PushResult[]; lastSeq: number }>> {
   for (const op of ops) {
     const stray = strayRecord(recordEditsOf(op.change, op.scenarioId), workbook.id);
     if (stray) return refused('op.wrong-workbook', { opId: op.opId, detail: stray });
@@ -108,7 +114,9 @@ async function appendOne(tx: Queryable, workbookId: string, userId: string, op: 
 async function checkScenario(tx: Queryable, workbookId: string, op: SyncOperation, edits: RecordEdit[]): Promise<void> {
   const scenarioId = op.scenarioId ?? '';
   const created = edits.some((e) => e.kind === 'scenario' && e.id === scenarioId && e.after !== null);
-  const rows = created ? [1] : await tx.query(`select 1 from records where workbook_id = $1 and kind = 'scenario' and scope = '' and id = $2 and data is not null`, [workbookId, scenarioId]);
+  const rows = created
+    ? [1]
+    : await tx.query(`select 1 from records where workbook_id = $1 and kind = 'scenario' and scope = '' and id = $2 and data is not null`, [workbookId, scenarioId]);
   if (!rows.length) throw new Refusal({ code: 'op.scenario-unknown', params: { opId: op.opId, scenarioId } });
 }
 
@@ -182,7 +190,16 @@ interface OpRow {
 }
 
 function pulled(r: OpRow): PulledOperation {
-  return { seq: r.seq, opId: r.op_id, baseSeq: r.base_seq, scenarioId: r.scenario_id, change: r.change, userId: r.user_id, userName: r.display_name, at: new Date(r.created_at).toISOString() };
+  return {
+    seq: r.seq,
+    opId: r.op_id,
+    baseSeq: r.base_seq,
+    scenarioId: r.scenario_id,
+    change: r.change,
+    userId: r.user_id,
+    userName: r.display_name,
+    at: new Date(r.created_at).toISOString(),
+  };
 }
 
 /** The operations after `since`, in order, at most `limit`; `more` when others follow. */
@@ -227,7 +244,12 @@ export function decodeCursor(cursor: string): [string, string, string] | null {
  * sequences: a client then pulls the operations after the first chunk's `seq` and skips, for each
  * record, those at or below the record's own `seq` (applyPulledOperation does).
  */
-export async function readSnapshot(db: Db, workbookId: string, after: [string, string, string] | null, limit: number): Promise<{ seq: number; records: SnapshotRecord[]; next: string | null }> {
+export async function readSnapshot(
+  db: Db,
+  workbookId: string,
+  after: [string, string, string] | null,
+  limit: number,
+): Promise<{ seq: number; records: SnapshotRecord[]; next: string | null }> {
   return db.transaction(async (tx) => {
     const [wb] = await tx.query<{ last_seq: number }>('select last_seq from workbooks where id = $1', [workbookId]);
     const [kind, scope, id] = after ?? ['', '', ''];
@@ -266,7 +288,16 @@ export async function recordHistory(db: Queryable, workbookId: string, kind: Rec
   return rows.flatMap((r) =>
     recordEditsOf(r.change, r.scenario_id)
       .filter((e) => e.kind === kind && e.scope === scope && e.id === id)
-      .map((e) => ({ seq: r.seq, opId: r.op_id, baseSeq: r.base_seq, userId: r.user_id, userName: r.display_name, at: new Date(r.created_at).toISOString(), before: e.before, after: e.after })),
+      .map((e) => ({
+        seq: r.seq,
+        opId: r.op_id,
+        baseSeq: r.base_seq,
+        userId: r.user_id,
+        userName: r.display_name,
+        at: new Date(r.created_at).toISOString(),
+        before: e.before,
+        after: e.after,
+      })),
   );
 }
 
@@ -289,7 +320,21 @@ export interface ConflictEntry {
 
 /** The conflicts recorded by operations after `since`, oldest first, at most `limit`. */
 export async function listConflicts(db: Queryable, workbookId: string, since: number, limit: number): Promise<ConflictEntry[]> {
-  const rows = await db.query<{ id: number; seq: number; kept_seq: number | null; kind: RecordKind; scope: string; record_id: string; path: string[]; base: unknown; kept: unknown; shown: unknown; user_id: string; display_name: string; created_at: Date }>(
+  const rows = await db.query<{
+    id: number;
+    seq: number;
+    kept_seq: number | null;
+    kind: RecordKind;
+    scope: string;
+    record_id: string;
+    path: string[];
+    base: unknown;
+    kept: unknown;
+    shown: unknown;
+    user_id: string;
+    display_name: string;
+    created_at: Date;
+  }>(
     `select c.id, c.seq, c.kept_seq, c.kind, c.scope, c.record_id, c.path, c.base, c.kept, c.shown, o.user_id, u.display_name, o.created_at
        from conflicts c join ops o on o.workbook_id = c.workbook_id and o.seq = c.seq join users u on u.id = o.user_id
       where c.workbook_id = $1 and c.seq > $2 order by c.id limit $3`,

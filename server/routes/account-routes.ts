@@ -13,7 +13,11 @@ export const SESSION_COOKIE = 'planbench_session';
 
 /** What the browser is told of the logged-in user (and the CSRF token it must send back). */
 function me(user: SessionUser) {
-  return { user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role, org: user.org }, csrfToken: user.csrfToken, expiresAt: user.expiresAt.toISOString() };
+  return {
+    user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role, org: user.org },
+    csrfToken: user.csrfToken,
+    expiresAt: user.expiresAt.toISOString(),
+  };
 }
 
 export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): void {

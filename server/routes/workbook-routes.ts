@@ -61,10 +61,13 @@ export function registerWorkbookRoutes(app: FastifyInstance, ctx: AppContext): v
     const body = check(newWorkbookBody, req.body);
     if (!body.ok) return refuse(req, reply, body.error);
     const id = body.value.id ?? newId();
-    const rows = await db.query(
-      'insert into workbooks (id, org_id, name, year, created_by) values ($1, $2, $3, $4, $5) on conflict (id) do nothing returning id',
-      [id, user.org.id, body.value.name, body.value.year, user.id],
-    );
+    const rows = await db.query('insert into workbooks (id, org_id, name, year, created_by) values ($1, $2, $3, $4, $5) on conflict (id) do nothing returning id', [
+      id,
+      user.org.id,
+      body.value.name,
+      body.value.year,
+      user.id,
+    ]);
     if (!rows.length) return refuse(req, reply, { code: 'workbook.exists' });
     const [row] = await db.query<SummaryRow>(`${SUMMARY_SELECT(`'draft'`)} where w.id = $1`, [id]);
     return reply.code(201).send({ workbook: summary(row) });

@@ -91,11 +91,20 @@ async function write(archive: WorkbookArchive, to: FileKind, opts: ConvertOption
 const YEAR_WORDS = /\b(?:năm|year|nam)\s+((?:19|20)\d{2})\b/iu;
 
 /** A spreadsheet or CSV read by the app's import into a new workbook named after the file. */
-async function importFile(bytes: Uint8Array, fileName: string, opts: ConvertOptions): Promise<Result<{ archive: WorkbookArchive; problems: ImportProblem[]; reading: ImportReading }>> {
+async function importFile(
+  bytes: Uint8Array,
+  fileName: string,
+  opts: ConvertOptions,
+): Promise<Result<{ archive: WorkbookArchive; problems: ImportProblem[]; reading: ImportReading }>> {
   const name = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   const read = async (year: number) => {
     const base = buildEmptyWorkbook(name, year);
-    const reading = await readImport(bytes, fileName, { workbookId: base.workbook.id, year, nodes: base.nodes }, { locale: opts.importLocale, sheet: opts.sheet, defaults: opts.defaults });
+    const reading = await readImport(
+      bytes,
+      fileName,
+      { workbookId: base.workbook.id, year, nodes: base.nodes },
+      { locale: opts.importLocale, sheet: opts.sheet, defaults: opts.defaults },
+    );
     return reading.ok ? ok({ base, reading: reading.value }) : reading;
   };
   let first = await read(opts.year ?? new Date().getFullYear());

@@ -132,7 +132,11 @@ function located(p: ImportProblem, unit: AmountUnit, locale: NumberLocale): stri
   const where = [p.sheet, p.cell ?? (p.row === null ? null : `${p.row}`)].filter(Boolean).join('!');
   const raw = p.raw === null ? '' : ` "${p.raw}"`;
   const head = `${p.severity === 'error' ? 'Lỗi / error' : 'Lưu ý / warning'} ${where}${raw}:`;
-  const say = (lang: Lang) => describeProblem(problemWithMoney(p.problem, (dong) => `${formatAmount(dong, unit, locale)} ${unitName(unit, lang)}`), lang);
+  const say = (lang: Lang) =>
+    describeProblem(
+      problemWithMoney(p.problem, (dong) => `${formatAmount(dong, unit, locale)} ${unitName(unit, lang)}`),
+      lang,
+    );
   const option = OPTION_FOR[p.problem.code];
   const hint = option ? `  → ${option}\n` : '';
   return `${head}\n  ${say('vi')}\n  ${say('en')}\n${hint}`;

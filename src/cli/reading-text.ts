@@ -43,14 +43,26 @@ export function formatReading(reading: ImportReading, unit: AmountUnit, locale: 
         : `  ${rec.checked - rec.matched}/${rec.checked} số tổng không khớp / totals differ (Δ = các dòng − tệp / the lines − the file).`,
     );
     const columns = rec.columns.filter((c) => rec.rows.some((r) => r.cells.some((x) => x.col === c.col)));
-    const cellText = (computed: number, stated: number) => (computed === stated ? `${amount(computed)} ✓` : `${amount(computed)} ≠ ${amount(stated)} Δ ${computed > stated ? '+' : '−'}${amount(Math.abs(computed - stated))}`);
-    const shown = rec.rows.filter((r) => !r.ok).concat(rec.rows.filter((r) => r.ok)).slice(0, maxRows);
+    const cellText = (computed: number, stated: number) =>
+      computed === stated ? `${amount(computed)} ✓` : `${amount(computed)} ≠ ${amount(stated)} Δ ${computed > stated ? '+' : '−'}${amount(Math.abs(computed - stated))}`;
+    const shown = rec.rows
+      .filter((r) => !r.ok)
+      .concat(rec.rows.filter((r) => r.ok))
+      .slice(0, maxRows);
     const order = new Set(shown);
     const rows = rec.rows.filter((r) => order.has(r));
-    const widths = columns.map((c) => Math.min(40, Math.max([...c.header].length, ...rows.map((r) => {
-      const cell = r.cells.find((x) => x.col === c.col);
-      return cell ? [...cellText(cell.computed, cell.stated)].length : 0;
-    }))));
+    const widths = columns.map((c) =>
+      Math.min(
+        40,
+        Math.max(
+          [...c.header].length,
+          ...rows.map((r) => {
+            const cell = r.cells.find((x) => x.col === c.col);
+            return cell ? [...cellText(cell.computed, cell.stated)].length : 0;
+          }),
+        ),
+      ),
+    );
     out.push(`  ${fit('Dòng', 5)} ${fit('Nội dung / item', 36)} ${columns.map((c, k) => fit(c.header || `#${c.col + 1}`, widths[k], true)).join('  ')}`);
     for (const r of rows) {
       const cells = columns.map((c, k) => {
@@ -63,7 +75,9 @@ export function formatReading(reading: ImportReading, unit: AmountUnit, locale: 
     if (more > 0) out.push(`  … ${more} dòng tổng khác, đều khớp / more total rows, all matching.`);
   }
   for (const u of rec.unmapped) {
-    out.push(`  Cột "${u.header || `#${u.col + 1}`}" có số nhưng không được nhập: tổng ${amount(u.total)} trên ${u.count} dòng / holds numbers but is not imported: ${amount(u.total)} in all on ${u.count} rows.`);
+    out.push(
+      `  Cột "${u.header || `#${u.col + 1}`}" có số nhưng không được nhập: tổng ${amount(u.total)} trên ${u.count} dòng / holds numbers but is not imported: ${amount(u.total)} in all on ${u.count} rows.`,
+    );
   }
   return out.join('\n') + '\n';
 }

@@ -38,7 +38,14 @@ function packageRoot(): string {
 
 /** The options of `serve`; null when one is unknown or lacks its value. */
 export function parseServeOptions(args: string[], env: NodeJS.ProcessEnv): ServeOptions | null {
-  const o: ServeOptions = { port: Number(env.PORT ?? 8080), host: '127.0.0.1', dataDir: 'planbench-data', distDir: join(packageRoot(), 'dist'), trustProxy: false, province: 'Sở Lao động - Thương binh và Xã hội' };
+  const o: ServeOptions = {
+    port: Number(env.PORT ?? 8080),
+    host: '127.0.0.1',
+    dataDir: 'planbench-data',
+    distDir: join(packageRoot(), 'dist'),
+    trustProxy: false,
+    province: 'Sở Lao động - Thương binh và Xã hội',
+  };
   for (let i = 0; i < args.length; i++) {
     const [name, inline] = args[i].replace(/^--/, '').split('=', 2);
     if (!args[i].startsWith('--')) return null;
@@ -79,7 +86,9 @@ function readPassword(env: NodeJS.ProcessEnv): string {
 export async function createAdmin(o: ServeOptions & { createAdmin: string }, env: NodeJS.ProcessEnv, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const password = readPassword(env);
   if (password.length < 10) {
-    err('Mật khẩu cần ít nhất 10 ký tự (PLANBENCH_ADMIN_PASSWORD hoặc dòng đầu của stdin).\nThe password needs at least 10 characters (PLANBENCH_ADMIN_PASSWORD or the first line of stdin).\n');
+    err(
+      'Mật khẩu cần ít nhất 10 ký tự (PLANBENCH_ADMIN_PASSWORD hoặc dòng đầu của stdin).\nThe password needs at least 10 characters (PLANBENCH_ADMIN_PASSWORD or the first line of stdin).\n',
+    );
     return 1;
   }
   const db = await openFrom(o, env);
@@ -109,11 +118,18 @@ export async function startServer(o: ServeOptions & { logger?: boolean }, env: N
   const logger = o.logger ?? true;
   const db = await openFrom(o, env);
   const built = existsSync(join(o.distDir, 'index.html'));
-  const app = await buildApp({ db, logger, staticDir: built ? o.distDir : undefined, trustProxy: o.trustProxy, auth: env.PLANBENCH_SCRYPT_N ? { scryptN: Number(env.PLANBENCH_SCRYPT_N) } : DEFAULT_AUTH });
+  const app = await buildApp({
+    db,
+    logger,
+    staticDir: built ? o.distDir : undefined,
+    trustProxy: o.trustProxy,
+    auth: env.PLANBENCH_SCRYPT_N ? { scryptN: Number(env.PLANBENCH_SCRYPT_N) } : DEFAULT_AUTH,
+  });
   const address = await app.listen({ host: o.host, port: o.port });
   const where = env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite, ${resolve(o.dataDir)}`;
   note(`Planbench: ${address}/ — ${where}\n`);
-  if (!built) note(`Chưa có bản dựng của ứng dụng ở ${o.distDir} (npm run build): chỉ chạy API. / The app is not built in ${o.distDir} (npm run build): serving the API only.\n`);
+  if (!built)
+    note(`Chưa có bản dựng của ứng dụng ở ${o.distDir} (npm run build): chỉ chạy API. / The app is not built in ${o.distDir} (npm run build): serving the API only.\n`);
   if (await hasNoUsers(db)) {
     note(
       'Chưa có tài khoản nào. Dừng máy chủ rồi tạo quản trị viên đầu tiên: / No accounts yet. Stop the server and create the first administrator:\n' +

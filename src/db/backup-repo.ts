@@ -49,11 +49,7 @@ export async function loadWorkbookArchive(db: PlanbenchDB, workbookId: Id): Prom
  * ('db.quota-create' { name } when storage is full, 'db.write-failed' { detail } otherwise).
  * Returns the workbook as stored.
  */
-export async function restoreBackup(
-  db: PlanbenchDB,
-  archive: WorkbookArchive,
-  opts: { name?: string; now?: number } = {},
-): Promise<Result<WorkbookArchive>> {
+export async function restoreBackup(db: PlanbenchDB, archive: WorkbookArchive, opts: { name?: string; now?: number } = {}): Promise<Result<WorkbookArchive>> {
   const copy = copyArchive(archive, opts.name ?? archive.workbook.name, opts.now ?? Date.now());
   const workbookId = copy.workbook.id;
   const others: LineChunk[] = copy.scenarios

@@ -11,8 +11,7 @@ import type { LineChunk, PlanbenchDB } from './database';
 import { Refusal, writeSafely } from './storage-failure';
 import { WORKBOOK_TABLES } from './workbook-repo';
 
-const chunksOf = (db: PlanbenchDB, scenarioId: Id) =>
-  db.lineChunks.where('[scenarioId+no]').between([scenarioId, Dexie.minKey], [scenarioId, Dexie.maxKey]);
+const chunksOf = (db: PlanbenchDB, scenarioId: Id) => db.lineChunks.where('[scenarioId+no]').between([scenarioId, Dexie.minKey], [scenarioId, Dexie.maxKey]);
 
 /** One scenario's lines in stored order. */
 export async function loadScenarioLines(db: PlanbenchDB, scenarioId: Id): Promise<Line[]> {
@@ -33,12 +32,7 @@ async function storedPair(db: PlanbenchDB, workbookId: Id, scenarioId: Id): Prom
   return { wb, s };
 }
 
-async function writeCopy(
-  db: PlanbenchDB,
-  workbookId: Id,
-  sourceId: Id,
-  opts: { kind: 'variant' | 'version'; name: string; note?: string },
-): Promise<Scenario> {
+async function writeCopy(db: PlanbenchDB, workbookId: Id, sourceId: Id, opts: { kind: 'variant' | 'version'; name: string; note?: string }): Promise<Scenario> {
   const { wb, s } = await storedPair(db, workbookId, sourceId);
   const [stored, rules] = await Promise.all([chunksOf(db, sourceId).toArray(), db.rules.where('scenarioId').equals(sourceId).toArray()]);
   const id = crypto.randomUUID();

@@ -28,9 +28,7 @@ export async function listWorkbooks(db: PlanbenchDB): Promise<Workbook[]> {
  * otherwise (also when a record names another workbook, a bug in the caller); nothing is written then.
  */
 export async function createWorkbook(db: PlanbenchDB, data: WorkbookData): Promise<Result<void>> {
-  return writeSafely({ code: 'db.quota-create', params: { name: data.workbook.name } }, () =>
-    db.transaction('rw', WORKBOOK_TABLES(db), () => writeWorkbookRecords(db, data)),
-  );
+  return writeSafely({ code: 'db.quota-create', params: { name: data.workbook.name } }, () => db.transaction('rw', WORKBOOK_TABLES(db), () => writeWorkbookRecords(db, data)));
 }
 
 /**

@@ -1159,15 +1159,7 @@ function signExcessMinusShortfall(
  * before it precedes it (quickselect, expected linear time). The order is total: larger remainder,
  * then larger score, then smaller id, so the chosen set does not depend on the recipients' order.
  */
-function selectTop(
-  cand: Int32Array,
-  n: number,
-  kth: number,
-  key: Float64Array,
-  q: Float64Array,
-  ids: readonly string[],
-  share: Int32Array,
-): void {
+function selectTop(cand: Int32Array, n: number, kth: number, key: Float64Array, q: Float64Array, ids: readonly string[], share: Int32Array): void {
   let left = 0;
   let right = n - 1;
   // A fixed pseudo-random pivot sequence keeps adversarial inputs from going quadratic.

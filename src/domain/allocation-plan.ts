@@ -133,7 +133,11 @@ export function envelopeLines(lines: readonly Line[], rec: Pick<AllocationRuleRe
 }
 
 /** What writing a split does to its budget line's total, either way, for the user to choose. */
-export function splitEffect(rec: AllocationRuleRecord, result: AllocationResult, lines: readonly Line[]): { before: number; replace: number; add: number; sources: Line[]; kept: Line[] } {
+export function splitEffect(
+  rec: AllocationRuleRecord,
+  result: AllocationResult,
+  lines: readonly Line[],
+): { before: number; replace: number; add: number; sources: Line[]; kept: Line[] } {
   let before = 0;
   let ruleLines = 0;
   for (const l of lines) {
@@ -198,12 +202,7 @@ const AMOUNT_PARAMS = new Set(['reserved', 'pinned', 'envelope', 'floors', 'caps
  * An allocation problem ready to be worded for a reader: amounts (đồng) formatted by `money`, a
  * recipient named by its place's name and a criterion by its column's label instead of their keys.
  */
-export function nameAllocationProblem(
-  problem: Problem,
-  places: readonly Place[],
-  criteria: readonly CriterionDef[],
-  money: (dong: number) => string,
-): Problem {
+export function nameAllocationProblem(problem: Problem, places: readonly Place[], criteria: readonly CriterionDef[], money: (dong: number) => string): Problem {
   if (!problem.params) return problem;
   const params: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(problem.params)) {

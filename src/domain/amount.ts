@@ -130,13 +130,8 @@ const MULTIPLIERS: Record<Exclude<AmountUnit, 'dong'>, string[]> = {
   ty: ['tỷ', 'tỉ', 'ty', 'ti', 'billion', 'bn'],
 };
 
-const alternation = (words: readonly string[]): string =>
-  [...words].sort((a, b) => b.length - a.length).join('|');
-const MULTIPLIER_WORD = new Map<string, AmountUnit>(
-  (Object.keys(MULTIPLIERS) as (keyof typeof MULTIPLIERS)[]).flatMap((u) =>
-    MULTIPLIERS[u].map((w) => [w, u] as const),
-  ),
-);
+const alternation = (words: readonly string[]): string => [...words].sort((a, b) => b.length - a.length).join('|');
+const MULTIPLIER_WORD = new Map<string, AmountUnit>((Object.keys(MULTIPLIERS) as (keyof typeof MULTIPLIERS)[]).flatMap((u) => MULTIPLIERS[u].map((w) => [w, u] as const)));
 const CUR = alternation(CURRENCY);
 const MULT = alternation([...MULTIPLIER_WORD.keys()]);
 // "5 triệu đồng", "5tr", "5 tr.đ", "5 nghìn VND", "5đ". The number part must end in a digit or ')'.
@@ -153,13 +148,13 @@ export function parseUnit(text: string): AmountUnit | null {
     .replace(/^\((.*)\)$/, '$1')
     .trim();
   const m = UNIT_ONLY.exec(s);
-  if (m) return m[1] ? MULTIPLIER_WORD.get(m[1]) ?? null : 'dong';
+  if (m) return m[1] ? (MULTIPLIER_WORD.get(m[1]) ?? null) : 'dong';
   // "VND million", as English tables write it.
   const reversed = UNIT_REVERSED.exec(s);
   if (reversed) return MULTIPLIER_WORD.get(reversed[1]) ?? null;
   // "1.000 đồng", "1000đ", "1,000,000 VND": a power of a thousand đồng.
   const n = NUMERIC_UNIT.exec(s);
-  return n ? THOUSANDS[(n[1].replace(/\D/g, '').length - 1) / 3] ?? null : null;
+  return n ? (THOUSANDS[(n[1].replace(/\D/g, '').length - 1) / 3] ?? null) : null;
 }
 const NUMERIC_UNIT = new RegExp(`^(1(?:[.,\\u00a0 ]?000){1,3})\\s*(?:${CUR})$`);
 const THOUSANDS: readonly (AmountUnit | undefined)[] = [undefined, 'nghin', 'trieu', 'ty'];
@@ -172,10 +167,7 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** Integer đồng from text, exact to the đồng (BigInt scaling of the digit string). A unit in the
  * text overrides `opts.unit`; blank or a dash gives 0 with `blank: true`. Fails with
  * amount.not-a-number, amount.too-precise (finer than 1 đồng) or amount.too-large (beyond 2^53). */
-export function parseAmount(
-  text: string,
-  opts: { unit: AmountUnit; locale: NumberLocale },
-): Result<ParsedAmount> {
+export function parseAmount(text: string, opts: { unit: AmountUnit; locale: NumberLocale }): Result<ParsedAmount> {
   let s = foldForMatch(text);
   if (BLANK_MARKS.has(s)) return ok({ value: 0, blank: true, unitFromText: null, ambiguous: false });
 
@@ -185,7 +177,7 @@ export function parseAmount(
   const suffix = UNIT_SUFFIX.exec(s);
   if (suffix) {
     s = suffix[1].trim();
-    unitFromText = suffix[2] ? MULTIPLIER_WORD.get(suffix[2]) ?? null : 'dong';
+    unitFromText = suffix[2] ? (MULTIPLIER_WORD.get(suffix[2]) ?? null) : 'dong';
   }
   if (!negative) ({ negative, rest: s } = takeSign(s));
 
@@ -193,8 +185,7 @@ export function parseAmount(
   if (!digits) return fail('amount.not-a-number', { text });
   const exponent = UNIT_EXPONENT[unitFromText ?? opts.unit];
   if (digits.frac.length > exponent) return fail('amount.too-precise', { text });
-  const magnitude =
-    BigInt(digits.int + digits.frac) * 10n ** BigInt(exponent - digits.frac.length);
+  const magnitude = BigInt(digits.int + digits.frac) * 10n ** BigInt(exponent - digits.frac.length);
   if (magnitude > MAX_SAFE) return fail('amount.too-large', { text });
   const value = Number(magnitude);
   return ok({
@@ -219,12 +210,7 @@ function groupDigits(int: string, sep: string): string {
 }
 
 /** Joins integer and fraction digits in the locale's marks ("" fraction → no mark). */
-function joinDigits(
-  int: string,
-  frac: string,
-  locale: NumberLocale,
-  group: boolean,
-): string {
+function joinDigits(int: string, frac: string, locale: NumberLocale, group: boolean): string {
   const marks = MARKS[locale];
   const head = group ? groupDigits(int, marks.group) : int;
   return frac ? head + marks.decimal + frac : head;
@@ -235,12 +221,7 @@ function joinDigits(
  * (unless `maxDecimals` asks for a rounded figure to show, see below).
  * Grouped by thousands unless `group: false` (the cell editor). NaN or ±Infinity → "".
  * Throws on a non-integer: money is integer đồng, so a fraction here is a bug upstream. */
-export function formatAmount(
-  dong: number,
-  unit: AmountUnit,
-  locale: NumberLocale,
-  opts: { group?: boolean; maxDecimals?: number } = {},
-): string {
+export function formatAmount(dong: number, unit: AmountUnit, locale: NumberLocale, opts: { group?: boolean; maxDecimals?: number } = {}): string {
   if (!Number.isFinite(dong)) return '';
   if (!Number.isInteger(dong)) throw new RangeError(`formatAmount: ${dong} is not whole đồng`);
   let exponent = UNIT_EXPONENT[unit];
@@ -305,12 +286,7 @@ export function formatRate(pct: number, locale: NumberLocale, decimals = 2): str
 /** A number (year, count, ratio) with at most `maxDecimals` decimals, trailing zeros dropped, the
  * locale's decimal mark, and no thousands separators unless `group: true` (years stay "2023").
  * NaN or ±Infinity → "". */
-export function formatPlain(
-  n: number,
-  locale: NumberLocale,
-  maxDecimals = 0,
-  opts: { group?: boolean } = {},
-): string {
+export function formatPlain(n: number, locale: NumberLocale, maxDecimals = 0, opts: { group?: boolean } = {}): string {
   if (!Number.isFinite(n)) return '';
   const { negative, int, frac } = fixedDigits(n, maxDecimals);
   return (negative ? '-' : '') + joinDigits(int, frac.replace(/0+$/, ''), locale, opts.group ?? false);
@@ -319,8 +295,7 @@ export function formatPlain(
 // ---------------------------------------------------------------------------------------------
 // Dates
 
-const daysInMonth = (y: number, m: number): number =>
-  m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+const daysInMonth = (y: number, m: number): number => (m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
 
 /** ISO "yyyy-mm-dd" from "dd/mm/yyyy", "d/m/yyyy", "dd-mm-yyyy", "dd.mm.yyyy" or "yyyy-mm-dd";
  * day first, never month first. Blank → null. Fails with date.invalid for anything else and for

@@ -147,9 +147,7 @@ export function checkContextOf(
     lineLabels,
     lineStated,
     lineAllocated,
-    places: places
-      .filter((p) => p.parentId !== null || parents.has(p.id))
-      .map((p) => ({ id: p.id, parentId: p.parentId, name: p.name, values: p.values })),
+    places: places.filter((p) => p.parentId !== null || parents.has(p.id)).map((p) => ({ id: p.id, parentId: p.parentId, name: p.name, values: p.values })),
     criteria,
     fileChecks,
   };
@@ -234,7 +232,17 @@ class CheckRun {
   // ---- findings and rows -----------------------------------------------------------------------
 
   /** Adds a finding on a row; its id is stable: kind, row, measure and year (when not the plan's). */
-  private push(ref: RowRef, kind: CheckKind, severity: CheckSeverity, field: string, measure: string | null, numbers: CheckNumber[], message: string = kind, params: Record<string, string> = {}, y = this.year): void {
+  private push(
+    ref: RowRef,
+    kind: CheckKind,
+    severity: CheckSeverity,
+    field: string,
+    measure: string | null,
+    numbers: CheckNumber[],
+    message: string = kind,
+    params: Record<string, string> = {},
+    y = this.year,
+  ): void {
     const row = typeof ref === 'function' ? ref() : ref;
     this.out.push({
       id: `${kind}:${row.key}${measure ? `:${measure}` : ''}${y !== this.year ? `:${y}` : ''}`,
@@ -270,7 +278,15 @@ class CheckRun {
   /** Node k's computed figures (k = T: the total's). */
   private nodeFigures(k: number): RowFigures {
     const r = this.r;
-    return { plan: r.plan[k], central: r.central[k], local: r.local[k], other: r.other[k], disbursed: r.disbursed[k], carriedIn: r.carriedIn[k], expectedAmount: r.expectedAmount[k] };
+    return {
+      plan: r.plan[k],
+      central: r.central[k],
+      local: r.local[k],
+      other: r.other[k],
+      disbursed: r.disbursed[k],
+      carriedIn: r.carriedIn[k],
+      expectedAmount: r.expectedAmount[k],
+    };
   }
 
   /** Line i's computed figures. */
@@ -280,7 +296,11 @@ class CheckRun {
     const s = cols.source[i];
     const e = cols.expected[i];
     return {
-      plan: p, central: s === 0 ? p : 0, local: s === 1 ? p : 0, other: s === 2 ? p : 0, disbursed: cols.disbursed[i],
+      plan: p,
+      central: s === 0 ? p : 0,
+      local: s === 1 ? p : 0,
+      other: s === 2 ? p : 0,
+      disbursed: cols.disbursed[i],
       carriedIn: cols.vintage[i] < this.year ? p : 0,
       expectedAmount: Number.isFinite(e) ? mulDivRound(p, rateToBasisPoints(e), 10_000) : this.r.lineProjected[i],
     };
@@ -383,7 +403,10 @@ class CheckRun {
     for (const [name, value, ofNode] of otherBases(st, c, node, base)) {
       if (Math.abs(rateOf(c.disbursed, value) - stated) < RATE_TOLERANCE) {
         numbers.push({ key: 'matchBase', value, as: 'amount' });
-        this.push(row, 'stated-rate', 'warning', 'disbursed', 'rate', numbers, ofNode ? 'stated-rate.match-node' : 'stated-rate.match', { ...params, matchMsg: `check.base.${name}` });
+        this.push(row, 'stated-rate', 'warning', 'disbursed', 'rate', numbers, ofNode ? 'stated-rate.match-node' : 'stated-rate.match', {
+          ...params,
+          matchMsg: `check.base.${name}`,
+        });
         return;
       }
     }
@@ -405,12 +428,17 @@ class CheckRun {
     const other = st.other ?? 0;
     const sum = central + local + other;
     if (sum === st.plan) return;
-    this.push(row, 'stated-split', 'error', 'statedPlan', 'plan', [
-      ...amounts(st.plan, sum),
-      { key: 'central', value: central, as: 'amount' },
-      { key: 'local', value: local, as: 'amount' },
-      { key: 'other', value: other, as: 'amount' },
-    ], 'stated-split', { year: String(y) }, y);
+    this.push(
+      row,
+      'stated-split',
+      'error',
+      'statedPlan',
+      'plan',
+      [...amounts(st.plan, sum), { key: 'central', value: central, as: 'amount' }, { key: 'local', value: local, as: 'amount' }, { key: 'other', value: other, as: 'amount' }],
+      'stated-split',
+      { year: String(y) },
+      y,
+    );
   }
 
   /** Never fires on sound data: the roll-up puts every line in one source and one capital type. */
@@ -444,7 +472,12 @@ class CheckRun {
         held += sy.figures.plan;
         years.push(sy.year);
       }
-    this.checkMultiYear(this.totalRow, stated, held, years.sort((a, b) => a - b));
+    this.checkMultiYear(
+      this.totalRow,
+      stated,
+      held,
+      years.sort((a, b) => a - b),
+    );
   }
 
   /** A line's own figures: nothing negative, not disbursed beyond its plan, a possible expectation. */
@@ -482,12 +515,17 @@ class CheckRun {
     const p = cols.plan[i];
     const d = cols.disbursed[i];
     if (p < 0) this.push(row, 'negative', 'error', 'plan', 'plan', [{ key: 'value', value: p, as: 'amount' }], 'negative', { measureMsg: 'check.measure.plan' });
-    if (d < 0) this.push(row, 'negative', 'error', 'disbursed', 'disbursed', [{ key: 'value', value: d, as: 'amount' }], 'negative', { measureMsg: 'check.measure.disbursed' });
+    if (d < 0)
+      this.push(row, 'negative', 'error', 'disbursed', 'disbursed', [{ key: 'value', value: d, as: 'amount' }], 'negative', { measureMsg: 'check.measure.disbursed' });
     const mr = cols.monthRow[i];
     if (mr < 0) return;
     for (let m = 0; m < MONTH_COUNT; m++) {
       const v = cols.months[mr * MONTH_COUNT + m];
-      if (v < 0) this.push(row, 'negative', 'error', `m${m + 1}`, `m${m + 1}`, [{ key: 'value', value: v, as: 'amount' }], 'negative', { measureMsg: 'check.measure.month', month: String(m + 1) });
+      if (v < 0)
+        this.push(row, 'negative', 'error', `m${m + 1}`, `m${m + 1}`, [{ key: 'value', value: v, as: 'amount' }], 'negative', {
+          measureMsg: 'check.measure.month',
+          month: String(m + 1),
+        });
     }
   }
 
@@ -501,20 +539,31 @@ class CheckRun {
     const { cols, ctx } = this;
     const a = above.i;
     const sameNode = cols.lineNode[a] === cols.lineNode[b];
-    const sameCell = sameNode && cols.slot[a] === cols.slot[b] && cols.source[a] === cols.source[b] && cols.capital[a] === cols.capital[b] && cols.vintage[a] === cols.vintage[b];
+    const sameCell =
+      sameNode && cols.slot[a] === cols.slot[b] && cols.source[a] === cols.source[b] && cols.capital[a] === cols.capital[b] && cols.vintage[a] === cols.vintage[b];
     const prevParams = () => {
       const params = this.lineRow(a, above.nth).params;
       return { prevRowMsg: params.rowMsg, ...prefixed(params) };
     };
     const label = ctx.lineLabels[b] ?? '';
-    if (label === ctx.lineLabels[a] && label.trim() && (!sameNode || sameCell)) this.push(row, 'repeated-label', 'warning', 'label', 'label', [], 'repeated-label', prevParams());
+    if (label === ctx.lineLabels[a] && label.trim() && (!sameNode || sameCell))
+      this.push(row, 'repeated-label', 'warning', 'label', 'label', [], 'repeated-label', prevParams());
     const p = cols.plan[b];
     const d = cols.disbursed[b];
     if (p > 0 && d > 0 && p === cols.plan[a] && d === cols.disbursed[a] && !(sameNode && allocated.has(a) && allocated.has(b)))
-      this.push(row, 'repeated-figures', 'warning', 'plan', 'plan', [
-        { key: 'plan', value: p, as: 'amount' },
-        { key: 'disbursed', value: d, as: 'amount' },
-      ], 'repeated-figures', prevParams());
+      this.push(
+        row,
+        'repeated-figures',
+        'warning',
+        'plan',
+        'plan',
+        [
+          { key: 'plan', value: p, as: 'amount' },
+          { key: 'disbursed', value: d, as: 'amount' },
+        ],
+        'repeated-figures',
+        prevParams(),
+      );
   }
 
   // ---- the program -----------------------------------------------------------------------------
@@ -568,27 +617,54 @@ class CheckRun {
     this.checkStatedSplit(row, f, sy.year);
     for (const m of [...AMOUNT_MEASURES, 'carriedOut', 'multiYearTotal'] as const) {
       const v = f[m];
-      if (v !== undefined && v < 0) this.push(row, 'negative', 'error', 'statedPlan', `stated.${m}`, [{ key: 'value', value: v, as: 'amount' }], 'negative', { measureMsg: `check.measure.${m}` }, sy.year);
+      if (v !== undefined && v < 0)
+        this.push(
+          row,
+          'negative',
+          'error',
+          'statedPlan',
+          `stated.${m}`,
+          [{ key: 'value', value: v, as: 'amount' }],
+          'negative',
+          { measureMsg: `check.measure.${m}` },
+          sy.year,
+        );
     }
     const available = (f.plan ?? 0) + (f.carriedIn ?? 0);
     if (f.rate !== undefined && f.disbursed !== undefined && available > 0) {
       const computed = rateOf(f.disbursed, available);
       if (Math.abs(computed - f.rate) >= RATE_TOLERANCE)
-        this.push(row, 'stated-rate', roundsTo(computed, f.rate) ? 'info' : 'warning', 'statedPlan', 'rate', [
-          ...rates(f.rate, computed),
-          { key: 'numerator', value: f.disbursed, as: 'amount' },
-          { key: 'base', value: available, as: 'amount' },
-        ], roundsTo(computed, f.rate) ? 'stated-rate.rounded' : 'stated-rate.none', { baseNameMsg: f.carriedIn ? 'check.base.stated-both' : 'check.base.stated-plan' }, sy.year);
+        this.push(
+          row,
+          'stated-rate',
+          roundsTo(computed, f.rate) ? 'info' : 'warning',
+          'statedPlan',
+          'rate',
+          [...rates(f.rate, computed), { key: 'numerator', value: f.disbursed, as: 'amount' }, { key: 'base', value: available, as: 'amount' }],
+          roundsTo(computed, f.rate) ? 'stated-rate.rounded' : 'stated-rate.none',
+          { baseNameMsg: f.carriedIn ? 'check.base.stated-both' : 'check.base.stated-plan' },
+          sy.year,
+        );
     }
     if (f.carriedOut !== undefined && f.plan !== undefined && f.disbursed !== undefined) {
       const computed = available - f.disbursed;
       if (computed !== f.carriedOut)
-        this.push(row, 'carried-out', 'warning', 'statedPlan', 'carriedOut', [
-          ...amounts(f.carriedOut, computed),
-          { key: 'plan', value: f.plan, as: 'amount' },
-          { key: 'carriedIn', value: f.carriedIn ?? 0, as: 'amount' },
-          { key: 'disbursed', value: f.disbursed, as: 'amount' },
-        ], 'carried-out', { year: String(sy.year) }, sy.year);
+        this.push(
+          row,
+          'carried-out',
+          'warning',
+          'statedPlan',
+          'carriedOut',
+          [
+            ...amounts(f.carriedOut, computed),
+            { key: 'plan', value: f.plan, as: 'amount' },
+            { key: 'carriedIn', value: f.carriedIn ?? 0, as: 'amount' },
+            { key: 'disbursed', value: f.disbursed, as: 'amount' },
+          ],
+          'carried-out',
+          { year: String(sy.year) },
+          sy.year,
+        );
     }
   }
 
@@ -615,7 +691,13 @@ class CheckRun {
         first >= 0
           ? { target: { kind: 'line', id: ctx.lineIds[first] }, params: { rowMsg: 'check.row.file' }, key: `file:${f.id}` }
           : { target: { kind: 'total', id: null }, params: { rowMsg: 'check.row.file' }, key: `file:${f.id}` };
-      this.push(row, 'file-total', 'warning', f.measure, null, amounts(f.stated, computed), 'file-total', { file: f.file, sheet: f.sheet, fileRow: String(f.row), label: shorten(f.label), column: shorten(f.column) });
+      this.push(row, 'file-total', 'warning', f.measure, null, amounts(f.stated, computed), 'file-total', {
+        file: f.file,
+        sheet: f.sheet,
+        fileRow: String(f.row),
+        label: shorten(f.label),
+        column: shorten(f.column),
+      });
     }
   }
 
@@ -636,11 +718,20 @@ class CheckRun {
         if (sum === null) continue;
         const differs = c.kind === 'count' ? sum !== stated : Math.abs(sum - stated) > 1e-9 * Math.max(1, Math.abs(stated));
         if (differs)
-          this.push(row, 'place-sum', 'error', c.key, c.key, [
-            { key: 'stated', value: stated, as: 'count' },
-            { key: 'computed', value: sum, as: 'count' },
-            { key: 'delta', value: sum - stated, as: 'count' },
-          ], 'place-sum', { criterion: c.label });
+          this.push(
+            row,
+            'place-sum',
+            'error',
+            c.key,
+            c.key,
+            [
+              { key: 'stated', value: stated, as: 'count' },
+              { key: 'computed', value: sum, as: 'count' },
+              { key: 'delta', value: sum - stated, as: 'count' },
+            ],
+            'place-sum',
+            { criterion: c.label },
+          );
       }
     }
   }

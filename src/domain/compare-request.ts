@@ -155,7 +155,7 @@ export function groupLines(prepared: PreparedComparison, dimension: CompareGroup
       break;
     case 'unit': {
       const label = (k: string) => labelOfKey.get(k) ?? k;
-      keys = [...used].sort((a, b) => (a === '') !== (b === '') ? (a === '' ? 1 : -1) : label(a).localeCompare(label(b), 'vi') || a.localeCompare(b));
+      keys = [...used].sort((a, b) => ((a === '') !== (b === '') ? (a === '' ? 1 : -1) : label(a).localeCompare(label(b), 'vi') || a.localeCompare(b)));
       break;
     }
     case 'place': {

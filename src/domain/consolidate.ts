@@ -47,7 +47,16 @@ export function districtPlaces(places: readonly Place[], workbook: Pick<Workbook
   let order = places.reduce((m, p) => Math.max(m, p.order + 1), 0);
   let province = places.find((p) => p.kind === 'province');
   if (!province) {
-    province = { id: makeId(), workbookId: workbook.id, parentId: null, code: '', name: normalizeText(workbook.placeName) || 'Tỉnh', kind: 'province', values: {}, order: order++ };
+    province = {
+      id: makeId(),
+      workbookId: workbook.id,
+      parentId: null,
+      code: '',
+      name: normalizeText(workbook.placeName) || 'Tỉnh',
+      kind: 'province',
+      values: {},
+      order: order++,
+    };
     added.push(province);
   }
   const key = foldForMatch(name);
@@ -189,7 +198,7 @@ export function totalsByPlace(lines: readonly Line[], places: readonly Place[]):
     add(total, l);
   }
   const rank = (t: PlaceTotals) => (t.placeId === null ? 2 : t.kind === 'district' ? 0 : 1);
-  const order = (t: PlaceTotals) => (t.placeId === null ? 0 : byId.get(t.placeId)?.order ?? 0);
+  const order = (t: PlaceTotals) => (t.placeId === null ? 0 : (byId.get(t.placeId)?.order ?? 0));
   const sorted = [...rows.values()].sort((a, b) => rank(a) - rank(b) || order(a) - order(b));
   const overflow = [total.plan, total.disbursed].some((v) => !Number.isSafeInteger(v));
   return { rows: sorted, total, overflow };

@@ -1,7 +1,22 @@
 // Edits of lines, nodes and workbooks as reversible changes, and the reading of what a user typed
 // or pasted into a field. A change lists before/after records, so undo is applying its inverse.
 
-import type { AllocationRuleRecord, AmountUnit, CellNotes, Id, Line, LineField, MonthField, NumberLocale, Place, Result, Scenario, StatedFigures, TreeNode, Workbook } from './model';
+import type {
+  AllocationRuleRecord,
+  AmountUnit,
+  CellNotes,
+  Id,
+  Line,
+  LineField,
+  MonthField,
+  NumberLocale,
+  Place,
+  Result,
+  Scenario,
+  StatedFigures,
+  TreeNode,
+  Workbook,
+} from './model';
 import { fail, ok, MONTH_COUNT } from './model';
 import { parseAmount, parseDate, parseRate } from './amount';
 import { parseCapital, parseMethod, parseSource, parseYear, parseYesNo } from './cell-input';
@@ -55,8 +70,20 @@ export function monthIndex(field: string): number {
 }
 
 export const LINE_FIELDS: ReadonlySet<string> = new Set<LineField>([
-  'label', 'unit', 'source', 'capital', 'vintage', 'plan', 'disbursed', 'asOf', 'expectedRate', 'statedPlan',
-  'method', 'carryEligible', 'carryConfirmed', ...MONTH_FIELDS,
+  'label',
+  'unit',
+  'source',
+  'capital',
+  'vintage',
+  'plan',
+  'disbursed',
+  'asOf',
+  'expectedRate',
+  'statedPlan',
+  'method',
+  'carryEligible',
+  'carryConfirmed',
+  ...MONTH_FIELDS,
 ]);
 export const NODE_FIELDS: ReadonlySet<string> = new Set<NodeField>(['code', 'name', 'statedPlan']);
 export type AnyField = LineField | NodeField;

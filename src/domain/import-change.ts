@@ -205,7 +205,7 @@ function* importSteps(target: ImportTarget, incoming: IncomingPlan, opts: Import
     if (table) {
       const wb = target.workbook;
       const old = wb.stated.find((s) => s.year === wb.year);
-      const year: StatedYear = { year: wb.year, figures: mergeStated(old?.figures, table), ...(opts.note ?? old?.note ? { note: opts.note ?? old?.note } : {}) };
+      const year: StatedYear = { year: wb.year, figures: mergeStated(old?.figures, table), ...((opts.note ?? old?.note) ? { note: opts.note ?? old?.note } : {}) };
       workbook = { ...wb, stated: [...wb.stated.filter((s) => s.year !== wb.year), year].sort((a, b) => a.year - b.year) };
     }
   }
@@ -240,9 +240,14 @@ function* importSteps(target: ImportTarget, incoming: IncomingPlan, opts: Import
   let incomingLabelled: Map<string, number> | null = null;
   const matchByLabel = (line: Line): Line | null => {
     if (!existingLabelled || !incomingLabelled) {
-      existingLabelled = byKey(target.lines.filter((l) => (existing.get(keyOf(l))?.length ?? 0) > 1 || (incomingCount.get(keyOf(l)) ?? 0) > 1), labelled);
+      existingLabelled = byKey(
+        target.lines.filter((l) => (existing.get(keyOf(l))?.length ?? 0) > 1 || (incomingCount.get(keyOf(l)) ?? 0) > 1),
+        labelled,
+      );
       incomingLabelled = new Map();
-      for (const x of incomingLines) if ((incomingCount.get(x.key) ?? 0) > 1 || (existing.get(x.key)?.length ?? 0) > 1) incomingLabelled.set(labelled(x.line), (incomingLabelled.get(labelled(x.line)) ?? 0) + 1);
+      for (const x of incomingLines)
+        if ((incomingCount.get(x.key) ?? 0) > 1 || (existing.get(x.key)?.length ?? 0) > 1)
+          incomingLabelled.set(labelled(x.line), (incomingLabelled.get(labelled(x.line)) ?? 0) + 1);
     }
     const k = labelled(line);
     const same = existingLabelled.get(k);

@@ -103,11 +103,11 @@ export const ALLOCATION_MESSAGES = {
   },
   'allocation.floors-exceed': {
     vi: 'Tổng mức tối thiểu của các đơn vị ({floors}) vượt quá số vốn còn lại để chia ({available}). Hãy hạ mức tối thiểu.',
-    en: 'The recipients\' floors add up to {floors}, more than the {available} left to share. Lower the floors.',
+    en: "The recipients' floors add up to {floors}, more than the {available} left to share. Lower the floors.",
   },
   'allocation.caps-too-low': {
     vi: 'Tổng mức tối đa của các đơn vị ({caps}) không đủ để nhận hết số vốn còn lại ({available}). Hãy nâng mức tối đa hoặc thêm đơn vị nhận.',
-    en: 'The recipients\' caps add up to {caps}, less than the {available} left to share. Raise the caps or add recipients.',
+    en: "The recipients' caps add up to {caps}, less than the {available} left to share. Raise the caps or add recipients.",
   },
   'allocation.zero-scores': {
     vi: 'Mọi đơn vị đủ điều kiện đều có điểm bằng 0 theo các tiêu chí đã chọn, nên không chia được {available} còn lại. Hãy kiểm tra số liệu hoặc trọng số.',
@@ -170,7 +170,7 @@ export const CHECK_MESSAGES = {
   },
   'check.stated-rate.none': {
     vi: '{row}: tỷ lệ giải ngân ghi trong báo cáo {stated} không khớp với {numerator} / {base} ({baseName}) = {computed} (chênh lệch {delta}); không cơ sở nào (kế hoạch năm nay, số năm trước chuyển sang, cả hai) cho ra tỷ lệ này.',
-    en: '{row}: the stated disbursement rate {stated} does not match {numerator} / {base} ({baseName}) = {computed} (difference {delta}); no base (this year\'s plan, the carried-in amount, both) gives this rate.',
+    en: "{row}: the stated disbursement rate {stated} does not match {numerator} / {base} ({baseName}) = {computed} (difference {delta}); no base (this year's plan, the carried-in amount, both) gives this rate.",
   },
   'check.stated-rate.rounded': {
     vi: '{row}: tỷ lệ giải ngân ghi trong báo cáo {stated} là {numerator} / {base} ({baseName}) = {computed} đã làm tròn (chênh lệch {delta}).',
@@ -178,7 +178,7 @@ export const CHECK_MESSAGES = {
   },
   'check.stated-expected': {
     vi: '{row}: tỷ lệ dự kiến giải ngân cuối năm ghi trong báo cáo là {stated}, còn tỷ lệ dự kiến của các dòng cho {expectedAmount} / {base} = {computed} (chênh lệch {delta}).',
-    en: '{row}: the stated expected year-end rate is {stated}; the lines\' expected rates give {expectedAmount} / {base} = {computed} (difference {delta}).',
+    en: "{row}: the stated expected year-end rate is {stated}; the lines' expected rates give {expectedAmount} / {base} = {computed} (difference {delta}).",
   },
   'check.multi-year.short': {
     vi: '{row}: tổng kinh phí nhiều năm ghi trong báo cáo là {stated}, nhỏ hơn số của các năm có trong sổ (năm {years}: {computed}), chênh lệch {delta}.',
@@ -186,7 +186,7 @@ export const CHECK_MESSAGES = {
   },
   'check.multi-year.other-years': {
     vi: '{row}: tổng kinh phí nhiều năm ghi trong báo cáo là {stated}; sổ này chỉ có số năm {years} là {computed}, nên các năm còn lại phải cộng được {missing}. Hãy đối chiếu với số liệu của các năm đó.',
-    en: '{row}: the stated multi-year total is {stated}; this workbook holds {years} only, with {computed}, so the other years must add up to {missing}. Check it against those years\' figures.',
+    en: "{row}: the stated multi-year total is {stated}; this workbook holds {years} only, with {computed}, so the other years must add up to {missing}. Check it against those years' figures.",
   },
   'check.carry-in': {
     vi: 'Số vốn các năm trước chuyển sang năm {year} trên các dòng là {computed}, nhưng báo cáo ghi năm {prev} chuyển nguồn {stated} (chênh lệch {delta}).',
@@ -326,7 +326,10 @@ export const APP_MESSAGES = {
     vi: 'Không so sánh được: bộ tính toán không còn giữ số liệu của kịch bản "{key}". Hãy chọn lại các kịch bản cần so sánh.',
     en: 'Cannot compare: the calculation no longer holds the figures of the scenario "{key}". Pick the scenarios to compare again.',
   },
-  'app.unexpected': { vi: 'Có lỗi không lường trước: {detail}. Dữ liệu đã lưu vẫn còn; nếu điều vừa làm không có tác dụng, hãy làm lại hoặc tải lại trang.', en: 'Something unexpected failed: {detail}. What is saved is still there; if what you just did had no effect, try again or reload the page.' },
+  'app.unexpected': {
+    vi: 'Có lỗi không lường trước: {detail}. Dữ liệu đã lưu vẫn còn; nếu điều vừa làm không có tác dụng, hãy làm lại hoặc tải lại trang.',
+    en: 'Something unexpected failed: {detail}. What is saved is still there; if what you just did had no effect, try again or reload the page.',
+  },
   'app.start-failed': { vi: 'Không mở được dữ liệu trong trình duyệt: {detail}', en: 'Could not open the data stored in this browser: {detail}' },
   'db.quota-create': {
     vi: 'Trình duyệt hết chỗ lưu: chưa tạo được sổ "{name}", sổ đang mở vẫn giữ nguyên. Hãy giải phóng dung lượng rồi thử lại.',
@@ -418,7 +421,10 @@ export const BACKUP_MESSAGES = {
     vi: 'Tệp lồng mục sâu hơn {limit} cấp: {count} mục sâu hơn được đặt ở cấp {limit}, dưới mục cha gần nhất ở cấp đó. Hãy kiểm tra cách đánh số.',
     en: 'The file nests items deeper than {limit} levels: {count} deeper item(s) were put at level {limit}, under their nearest ancestor at that level. Check the numbering.',
   },
-  'file.not-a-file': { vi: '"{file}" không phải là một tệp (thiết bị, ống dẫn hay thư mục): không đọc.', en: '"{file}" is not a file (a device, a pipe or a folder): not read.' },
+  'file.not-a-file': {
+    vi: '"{file}" không phải là một tệp (thiết bị, ống dẫn hay thư mục): không đọc.',
+    en: '"{file}" is not a file (a device, a pipe or a folder): not read.',
+  },
   'file.too-large': { vi: 'Tệp {file} quá lớn ({size} MB, tối đa {limit} MB): không đọc.', en: 'The file {file} is too large ({size} MB, at most {limit} MB): not read.' },
   'file.unwritable': { vi: 'Không ghi được tệp {file}: {detail}', en: 'Cannot write the file {file}: {detail}' },
   'convert.unsupported': {
@@ -628,7 +634,7 @@ export const IMPORT_READING_MESSAGES = {
   },
   'import.subtotals-by-sum': {
     vi: '{count} dòng (dòng {rows}) bằng đúng tổng các dòng ngay dưới (hoặc trên) nó nên được đọc là dòng cộng của các dòng đó, không phải dòng số liệu riêng.',
-    en: '{count} row(s) (row {rows}) equal exactly the sum of the rows right below (or above) them, so they are read as those rows\' subtotals, not as lines of their own.',
+    en: "{count} row(s) (row {rows}) equal exactly the sum of the rows right below (or above) them, so they are read as those rows' subtotals, not as lines of their own.",
   },
   'import.hidden-rows-read': {
     vi: '{count} dòng bị ẩn trong tệp (dòng {rows}) có số liệu và đã được đọc như các dòng khác. Hãy kiểm tra xem chúng có thuộc bảng không.',
@@ -656,7 +662,7 @@ export const IMPORT_READING_MESSAGES = {
   },
   'import.column-chosen-totals': {
     vi: 'Cột {column} và {others} cùng ý nghĩa; đã đọc cột {column} vì chỉ với cột này các dòng tổng của tệp mới khớp.',
-    en: 'The columns {column} and {others} mean the same; {column} was read because only with it do the file\'s own totals add up.',
+    en: "The columns {column} and {others} mean the same; {column} was read because only with it do the file's own totals add up.",
   },
   'import.column-chosen-visible': {
     vi: 'Cột {column} và {others} cùng ý nghĩa; đã đọc cột đang hiện {column}, bỏ qua cột bị ẩn.',
@@ -700,7 +706,7 @@ export const IMPORT_READING_MESSAGES = {
   },
   'import.disbursed-undivided': {
     vi: 'Số giải ngân của dòng này không chia theo nguồn vốn; toàn bộ đã ghi vào dòng {source} có kế hoạch lớn nhất và ô được đánh dấu để kiểm tra.',
-    en: 'This row\'s disbursed amount is not split by source; all of it went to its {source} line with the largest plan, and the cell is marked for checking.',
+    en: "This row's disbursed amount is not split by source; all of it went to its {source} line with the largest plan, and the cell is marked for checking.",
   },
 } as const satisfies MessageTable;
 
@@ -736,7 +742,7 @@ export const FORMULA_MESSAGES = {
   },
   'formula.no-self': {
     vi: '[@…] chỉ dùng được trong ô của một dòng hoặc công thức cho cả cột.',
-    en: '[@…] can only be used in a line\'s cell or a column formula.',
+    en: "[@…] can only be used in a line's cell or a column formula.",
   },
   'formula.arity': {
     vi: 'Hàm {text} không nhận số đối số này.',
@@ -772,7 +778,7 @@ export const FORMULA_MESSAGES = {
   },
   'formula.error.too-large': {
     vi: 'Kết quả công thức vượt quá 9.007.199.254.740.991 đồng.',
-    en: 'The formula\'s result exceeds 9,007,199,254,740,991 đồng.',
+    en: "The formula's result exceeds 9,007,199,254,740,991 đồng.",
   },
 } as const satisfies MessageTable;
 

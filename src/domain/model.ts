@@ -18,17 +18,7 @@ export const SOURCES: readonly Source[] = ['central', 'local', 'other'];
 export const CAPITAL_TYPES: readonly CapitalType[] = ['investment', 'recurrent'];
 
 /** Measures a source document may state, compared with the computed figure. */
-export type StatedMeasure =
-  | 'plan'
-  | 'central'
-  | 'local'
-  | 'other'
-  | 'disbursed'
-  | 'rate'
-  | 'expectedRate'
-  | 'carriedIn'
-  | 'carriedOut'
-  | 'multiYearTotal';
+export type StatedMeasure = 'plan' | 'central' | 'local' | 'other' | 'disbursed' | 'rate' | 'expectedRate' | 'carriedIn' | 'carriedOut' | 'multiYearTotal';
 
 /** Stated figures: amounts in đồng, rates in percent. Absent key = not stated. */
 export type StatedFigures = Partial<Record<StatedMeasure, number>>;

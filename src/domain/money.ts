@@ -16,7 +16,7 @@ export function mulDivRound(a: number, b: number, c: number): number {
   let t = P / C;
   const r = P - t * C;
   const abs = (x: bigint) => (x < 0n ? -x : x);
-  if (2n * abs(r) >= abs(C)) t += (P < 0n) !== (C < 0n) ? -1n : 1n;
+  if (2n * abs(r) >= abs(C)) t += P < 0n !== C < 0n ? -1n : 1n;
   return Number(t);
 }
 

@@ -23,7 +23,8 @@ export function officeFrom(given: { province?: string; district?: string; issuer
   const province = (given.province ?? '').trim();
   const district = (given.district ?? '').trim();
   const bare = (n: string) => n.replace(/^(tỉnh|thành phố|huyện|quận|thị xã)\s+/i, '');
-  const issuer = (given.issuer ?? '').trim() || (district ? `Ủy ban nhân dân ${withLevel(district, 'huyện')}` : province ? `Ủy ban nhân dân ${withLevel(province, 'tỉnh')}` : '');
+  const issuer =
+    (given.issuer ?? '').trim() || (district ? `Ủy ban nhân dân ${withLevel(district, 'huyện')}` : province ? `Ủy ban nhân dân ${withLevel(province, 'tỉnh')}` : '');
   return {
     ...blankOffice(),
     province,

@@ -311,8 +311,21 @@ export function emptyRollup(nodeCount: number, n: number): Rollup {
 /** The per-node amounts of a roll-up (all but flagged, monthsKnown and months), in one fixed order. */
 export function nodeMeasures(r: Rollup): Float64Array[] {
   return [
-    r.plan, r.disbursed, r.projected, r.unspent, r.central, r.local, r.other, r.investment, r.recurrent, r.requiredLocal,
-    r.carriedIn, r.carryOver, r.lapse, r.expectedAmount, r.runRate,
+    r.plan,
+    r.disbursed,
+    r.projected,
+    r.unspent,
+    r.central,
+    r.local,
+    r.other,
+    r.investment,
+    r.recurrent,
+    r.requiredLocal,
+    r.carriedIn,
+    r.carryOver,
+    r.lapse,
+    r.expectedAmount,
+    r.runRate,
   ];
 }
 
@@ -691,16 +704,52 @@ export function rateOf(disbursed: number, plan: number): number {
 /** The transferable buffers of a roll-up (for handing it across a worker boundary without copying). */
 export function rollupBuffers(r: Rollup): ArrayBuffer[] {
   return [
-    r.plan, r.disbursed, r.projected, r.unspent, r.central, r.local, r.other, r.investment, r.recurrent, r.requiredLocal,
-    r.carriedIn, r.carryOver, r.lapse, r.expectedAmount, r.runRate, r.flagged, r.months, r.monthsKnown,
-    r.lineProjected, r.lineUnspent, r.lineRequired, r.lineCarry, r.lineLapse, r.lineRunRate, r.lineFlags,
+    r.plan,
+    r.disbursed,
+    r.projected,
+    r.unspent,
+    r.central,
+    r.local,
+    r.other,
+    r.investment,
+    r.recurrent,
+    r.requiredLocal,
+    r.carriedIn,
+    r.carryOver,
+    r.lapse,
+    r.expectedAmount,
+    r.runRate,
+    r.flagged,
+    r.months,
+    r.monthsKnown,
+    r.lineProjected,
+    r.lineUnspent,
+    r.lineRequired,
+    r.lineCarry,
+    r.lineLapse,
+    r.lineRunRate,
+    r.lineFlags,
   ].map((a) => a.buffer as ArrayBuffer);
 }
 
 /** The transferable buffers of plan columns. */
 export function columnBuffers(c: PlanColumns): ArrayBuffer[] {
   return [
-    c.nodeParent, c.lineNode, c.plan, c.disbursed, c.expected, c.source, c.capital, c.counterpartBp,
-    c.vintage, c.method, c.asOfDay, c.eligible, c.slot, c.monthRow, c.months, c.params.profiles,
+    c.nodeParent,
+    c.lineNode,
+    c.plan,
+    c.disbursed,
+    c.expected,
+    c.source,
+    c.capital,
+    c.counterpartBp,
+    c.vintage,
+    c.method,
+    c.asOfDay,
+    c.eligible,
+    c.slot,
+    c.monthRow,
+    c.months,
+    c.params.profiles,
   ].map((a) => a.buffer as ArrayBuffer);
 }

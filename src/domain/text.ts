@@ -12,7 +12,8 @@ const LOOK_ALIKE_RE = /[\u00D0\u00F0]/g;
 // U+0020, two spaces, a space at either end, a combining mark (text not in NFC). The marks are
 // listed as code points, each a member of the class on its own, never combined with the one before.
 /* eslint-disable no-misleading-character-class */
-const NEEDS_WORK = /[\u00D0\u00F0\u200B\u2060\u00AD\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F\t\n\v\f\r\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]| {2}|^ | $/;
+const NEEDS_WORK =
+  /[\u00D0\u00F0\u200B\u2060\u00AD\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F\t\n\v\f\r\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]| {2}|^ | $/;
 /* eslint-enable no-misleading-character-class */
 
 /** NFC, look-alikes folded (Ð → Đ, ð → đ), invisible characters dropped, every run of Unicode
@@ -44,9 +45,7 @@ export function foldForMatch(s: string): string {
   return normalizeText(s)
     .toLowerCase()
     .normalize('NFD')
-    .replace(OLD_STYLE_TONE, (_, oTone?: string, oVowel?: string, uTone?: string) =>
-      oTone ? `o${oVowel}${oTone}` : `uy${uTone}`,
-    )
+    .replace(OLD_STYLE_TONE, (_, oTone?: string, oVowel?: string, uTone?: string) => (oTone ? `o${oVowel}${oTone}` : `uy${uTone}`))
     .normalize('NFC');
 }
 

@@ -47,11 +47,7 @@ function withoutLines(s: ScenarioWithLines): Scenario {
 export function copyArchive(archive: WorkbookArchive, name = archive.workbook.name, now = Date.now()): WorkbookArchive {
   const { workbook, nodes, places, rules } = archive;
   // One copy of every scenario's lines at once, so nodes, places and rules follow the same new ids.
-  const copy = copyWorkbook(
-    { workbook, nodes, places, rules, scenarios: archive.scenarios.map(withoutLines), lines: archive.scenarios.flatMap((s) => s.lines) },
-    name,
-    now,
-  );
+  const copy = copyWorkbook({ workbook, nodes, places, rules, scenarios: archive.scenarios.map(withoutLines), lines: archive.scenarios.flatMap((s) => s.lines) }, name, now);
   // copyWorkbook keeps the baseline's record only, but gives every scenario a fresh id, which the
   // copied rules carry; a scenario that no rule names gets a new id here.
   const scenarioId = new Map([[workbook.baselineScenarioId, copy.workbook.baselineScenarioId]]);

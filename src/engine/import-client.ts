@@ -62,14 +62,12 @@ export class ImportClient {
     if (this.current) this.cancel();
     const id = `read-${++this.seq}`;
     this.current = id;
-    const result = await this.call(
-      (api) => {
-        if (api !== this.remote) return api.read(id, bytes, fileName, context, options, onProgress);
-        // The caller keeps its bytes (to read again under another mapping): the worker gets a copy, moved.
-        const copy = (bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).slice();
-        return this.remote!.read(id, Comlink.transfer(copy, [copy.buffer]), fileName, context, options, onProgress ? Comlink.proxy(onProgress) : undefined);
-      },
-    );
+    const result = await this.call((api) => {
+      if (api !== this.remote) return api.read(id, bytes, fileName, context, options, onProgress);
+      // The caller keeps its bytes (to read again under another mapping): the worker gets a copy, moved.
+      const copy = (bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).slice();
+      return this.remote!.read(id, Comlink.transfer(copy, [copy.buffer]), fileName, context, options, onProgress ? Comlink.proxy(onProgress) : undefined);
+    });
     if (this.current !== id) {
       void this.release(id);
       return null;

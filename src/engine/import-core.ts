@@ -77,7 +77,12 @@ export function summarize(r: ImportReading): ImportSummary {
       markedLines,
       plan,
       disbursed,
-      reconciliation: { ...reconciliation, rows: keyRows(reconciliation.rows), rowCount: reconciliation.rows.length + reconciliation.quietRows, differing: reconciliation.rows.filter((x) => !x.ok).length },
+      reconciliation: {
+        ...reconciliation,
+        rows: keyRows(reconciliation.rows),
+        rowCount: reconciliation.rows.length + reconciliation.quietRows,
+        differing: reconciliation.rows.filter((x) => !x.ok).length,
+      },
     },
   };
 }

@@ -58,7 +58,12 @@ export function createRecalcService(): RecalcApi {
         kept.set(s.key, values);
       }
       rolledUp = kept;
-      return ok(compareValues(req, req.scenarios.map((s) => kept.get(s.key)!)));
+      return ok(
+        compareValues(
+          req,
+          req.scenarios.map((s) => kept.get(s.key)!),
+        ),
+      );
     },
     checks(call: CheckCall) {
       if (call.lineIds) checkIds = call.lineIds;

@@ -140,8 +140,7 @@ const bool = is((v) => typeof v === 'boolean');
 const isoDate = is((v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && parseDate(v).ok);
 const oneOf = (values: readonly string[]): Check => is((v) => typeof v === 'string' && values.includes(v));
 /** Whole đồng: money is an integer number of đồng, exact below 2^53. */
-const amount: Check = (v, path) =>
-  typeof v === 'number' && Number.isSafeInteger(v) ? null : { code: 'backup.bad-amount', params: { path, text: show(v) } };
+const amount: Check = (v, path) => (typeof v === 'number' && Number.isSafeInteger(v) ? null : { code: 'backup.bad-amount', params: { path, text: show(v) } });
 const nullable =
   (c: Check): Check =>
   (v, path) =>
@@ -251,7 +250,17 @@ const WORKBOOK = object({
   columnFormulas: optional(formulas),
 });
 
-const NODE = object({ id: str, workbookId: str, parentId: nullable(str), code: str, name: str, order: num, stated: optional(stated), notes: optional(recordOf(str)), columnFormulas: optional(formulas) });
+const NODE = object({
+  id: str,
+  workbookId: str,
+  parentId: nullable(str),
+  code: str,
+  name: str,
+  order: num,
+  stated: optional(stated),
+  notes: optional(recordOf(str)),
+  columnFormulas: optional(formulas),
+});
 
 const months: Check = (v, path) => {
   if (Array.isArray(v) && v.length > MONTH_COUNT) return bad(path, v);
@@ -367,7 +376,10 @@ function checkLinks(a: WorkbookArchive): Problem | null {
     for (const [i, n] of a.nodes.entries()) if (n.parentId !== null && !nodes.has(n.parentId)) yield link(`nodes[${i}].parentId`, n.parentId);
     for (const [i, p] of a.places.entries()) if (p.parentId !== null && !places.has(p.parentId)) yield link(`places[${i}].parentId`, p.parentId);
     // A tree the app could never show: an item its own parent, a cycle, a chain deeper than the app takes.
-    for (const [name, records] of [['nodes', a.nodes], ['places', a.places]] as const) {
+    for (const [name, records] of [
+      ['nodes', a.nodes],
+      ['places', a.places],
+    ] as const) {
       const fault = treeFault(records);
       if (fault) yield { code: `backup.tree-${fault.kind}`, params: { table: name, id: fault.id, limit: MAX_TREE_DEPTH } };
     }

@@ -50,7 +50,7 @@ export function scanBiff(stream: Uint8Array): BiffScan | null {
     tally.lastColumn = Math.max(tally.lastColumn, col);
   };
 
-  for (let pos = 0; pos + 4 <= stream.length; ) {
+  for (let pos = 0; pos + 4 <= stream.length;) {
     const type = u16(pos);
     const size = u16(pos + 2);
     const body = pos + 4;

@@ -28,8 +28,23 @@ export type ImportField =
 
 /** Every field, in the order a mapping dialog lists them. */
 export const IMPORT_FIELDS: readonly ImportField[] = [
-  'ignore', 'stt', 'code', 'name', 'label', 'unit', 'source', 'capital', 'vintage',
-  'plan', 'disbursed', 'asOf', 'rate', 'expectedRate', 'expectedAmount', 'statedPlan', 'statedDisbursed',
+  'ignore',
+  'stt',
+  'code',
+  'name',
+  'label',
+  'unit',
+  'source',
+  'capital',
+  'vintage',
+  'plan',
+  'disbursed',
+  'asOf',
+  'rate',
+  'expectedRate',
+  'expectedAmount',
+  'statedPlan',
+  'statedDisbursed',
 ];
 
 /** Fields whose cells are numbers (amounts or rates), so the column's locale matters. */
@@ -175,25 +190,134 @@ export interface HeaderWords {
  */
 export const HEADER_VOCABULARY: readonly HeaderWords[] = [
   { means: 'stt', exact: ['stt', 'tt', 'sothutu', 'sott', 'no', 'nr', 'number'], prefixes: [], examples: ['STT', 'TT', 'Số thứ tự', 'Số TT', 'No.', 'Nr', 'Number'] },
-  { means: 'code', exact: ['ma', 'maso', 'code', 'madong', 'maduan', 'manoidung', 'kyhieu', 'id', 'linecode', 'nodecode'], prefixes: [], examples: ['Mã', 'Mã số', 'Code', 'Mã dòng', 'Mã dự án', 'Mã nội dung', 'Ký hiệu', 'ID', 'Line code', 'Node code'] },
+  {
+    means: 'code',
+    exact: ['ma', 'maso', 'code', 'madong', 'maduan', 'manoidung', 'kyhieu', 'id', 'linecode', 'nodecode'],
+    prefixes: [],
+    examples: ['Mã', 'Mã số', 'Code', 'Mã dòng', 'Mã dự án', 'Mã nội dung', 'Ký hiệu', 'ID', 'Line code', 'Node code'],
+  },
   { means: 'ignore', exact: ['dvt', 'donvitinh', 'unitofmeasure', 'uom'], prefixes: [], examples: ['ĐVT', 'Đơn vị tính', 'Unit of measure', 'UoM'] },
   {
     means: 'unit',
     exact: ['donvi', 'unit', 'implementer', 'agency'],
     prefixes: ['donvithuchien', 'donvichutri', 'donviduocgiao', 'chudautu', 'coquanthuchien', 'coquanchutri', 'implementing', 'executingagency'],
-    examples: ['Đơn vị', 'Unit', 'Implementer', 'Agency', 'Đơn vị thực hiện', 'Đơn vị chủ trì', 'Đơn vị được giao', 'Chủ đầu tư', 'Cơ quan thực hiện', 'Cơ quan chủ trì', 'Implementing unit', 'Executing agency'],
+    examples: [
+      'Đơn vị',
+      'Unit',
+      'Implementer',
+      'Agency',
+      'Đơn vị thực hiện',
+      'Đơn vị chủ trì',
+      'Đơn vị được giao',
+      'Chủ đầu tư',
+      'Cơ quan thực hiện',
+      'Cơ quan chủ trì',
+      'Implementing unit',
+      'Executing agency',
+    ],
   },
-  { means: 'source', exact: ['nguonvon', 'nguon', 'source', 'fundingsource', 'nguonkinhphi', 'nguonngansach', 'fund'], prefixes: [], examples: ['Nguồn vốn', 'Nguồn', 'Source', 'Funding source', 'Nguồn kinh phí', 'Nguồn ngân sách', 'Fund'] },
-  { means: 'capital', exact: ['loaivon', 'tinhchatvon', 'capital', 'capitaltype', 'loaikinhphi', 'type'], prefixes: [], examples: ['Loại vốn', 'Tính chất vốn', 'Capital', 'Capital type', 'Loại kinh phí', 'Type'] },
-  { means: 'vintage', exact: ['nam', 'namgiaovon', 'vintage', 'year', 'namnguonvon', 'nguonnam', 'namvon', 'vonnam', 'namkehoach'], prefixes: [], examples: ['Năm', 'Năm giao vốn', 'Vintage', 'Year', 'Năm nguồn vốn', 'Nguồn năm', 'Năm vốn', 'Vốn năm', 'Năm kế hoạch'] },
-  { means: 'label', exact: [], prefixes: ['ghichu', 'note', 'remark', 'comment', 'ketqua', 'sanpham', 'khoiluong', 'output', 'mota', 'label'], examples: ['Ghi chú', 'Note', 'Remarks', 'Comment', 'Kết quả thực hiện', 'Sản phẩm', 'Khối lượng', 'Output', 'Mô tả', 'Label'] },
+  {
+    means: 'source',
+    exact: ['nguonvon', 'nguon', 'source', 'fundingsource', 'nguonkinhphi', 'nguonngansach', 'fund'],
+    prefixes: [],
+    examples: ['Nguồn vốn', 'Nguồn', 'Source', 'Funding source', 'Nguồn kinh phí', 'Nguồn ngân sách', 'Fund'],
+  },
+  {
+    means: 'capital',
+    exact: ['loaivon', 'tinhchatvon', 'capital', 'capitaltype', 'loaikinhphi', 'type'],
+    prefixes: [],
+    examples: ['Loại vốn', 'Tính chất vốn', 'Capital', 'Capital type', 'Loại kinh phí', 'Type'],
+  },
+  {
+    means: 'vintage',
+    exact: ['nam', 'namgiaovon', 'vintage', 'year', 'namnguonvon', 'nguonnam', 'namvon', 'vonnam', 'namkehoach'],
+    prefixes: [],
+    examples: ['Năm', 'Năm giao vốn', 'Vintage', 'Year', 'Năm nguồn vốn', 'Nguồn năm', 'Năm vốn', 'Vốn năm', 'Năm kế hoạch'],
+  },
+  {
+    means: 'label',
+    exact: [],
+    prefixes: ['ghichu', 'note', 'remark', 'comment', 'ketqua', 'sanpham', 'khoiluong', 'output', 'mota', 'label'],
+    examples: ['Ghi chú', 'Note', 'Remarks', 'Comment', 'Kết quả thực hiện', 'Sản phẩm', 'Khối lượng', 'Output', 'Mô tả', 'Label'],
+  },
   {
     means: 'name',
     // "Project" alone or "Project name", never "Projected …". A place column ("Huyện", "Xã") names
     // each row too: its place, or the unit of a table with its items across.
-    exact: ['project', 'projects', 'component', 'subproject', 'huyen', 'xa', 'tinh', 'district', 'commune', 'locality', 'xathitran', 'huyenthanhpho', 'huyenthixathanhpho', 'xaphuongthitran', 'donvihanhchinh'],
-    prefixes: ['noidung', 'ten', 'danhmuc', 'chitieu', 'hangmuc', 'name', 'item', 'description', 'duan', 'chuongtrinh', 'nhiemvu', 'hoatdong', 'projectname', 'projecttitle', 'projectsub', 'componentname', 'activity', 'budgetline', 'diaban'],
-    examples: ['Nội dung', 'Tên xã', 'Danh mục dự án', 'Chỉ tiêu', 'Hạng mục', 'Name', 'Item', 'Description', 'Dự án', 'Chương trình', 'Nhiệm vụ', 'Hoạt động', 'Project', 'Projects', 'Component', 'Subproject', 'Project name', 'Project title', 'Project / sub-project', 'Component name', 'Activity', 'Budget line', 'Huyện', 'Xã', 'Tỉnh', 'District', 'Commune', 'Locality', 'Xã, thị trấn', 'Huyện, thành phố', 'Huyện, thị xã, thành phố', 'Xã, phường, thị trấn', 'Đơn vị hành chính', 'Địa bàn'],
+    exact: [
+      'project',
+      'projects',
+      'component',
+      'subproject',
+      'huyen',
+      'xa',
+      'tinh',
+      'district',
+      'commune',
+      'locality',
+      'xathitran',
+      'huyenthanhpho',
+      'huyenthixathanhpho',
+      'xaphuongthitran',
+      'donvihanhchinh',
+    ],
+    prefixes: [
+      'noidung',
+      'ten',
+      'danhmuc',
+      'chitieu',
+      'hangmuc',
+      'name',
+      'item',
+      'description',
+      'duan',
+      'chuongtrinh',
+      'nhiemvu',
+      'hoatdong',
+      'projectname',
+      'projecttitle',
+      'projectsub',
+      'componentname',
+      'activity',
+      'budgetline',
+      'diaban',
+    ],
+    examples: [
+      'Nội dung',
+      'Tên xã',
+      'Danh mục dự án',
+      'Chỉ tiêu',
+      'Hạng mục',
+      'Name',
+      'Item',
+      'Description',
+      'Dự án',
+      'Chương trình',
+      'Nhiệm vụ',
+      'Hoạt động',
+      'Project',
+      'Projects',
+      'Component',
+      'Subproject',
+      'Project name',
+      'Project title',
+      'Project / sub-project',
+      'Component name',
+      'Activity',
+      'Budget line',
+      'Huyện',
+      'Xã',
+      'Tỉnh',
+      'District',
+      'Commune',
+      'Locality',
+      'Xã, thị trấn',
+      'Huyện, thành phố',
+      'Huyện, thị xã, thành phố',
+      'Xã, phường, thị trấn',
+      'Đơn vị hành chính',
+      'Địa bàn',
+    ],
   },
   {
     // Not this year's lines: figures the app computes itself, a project's total investment and what
@@ -201,41 +325,255 @@ export const HEADER_VOCABULARY: readonly HeaderWords[] = [
     means: 'unread',
     exact: ['chenhlech', 'difference', 'delta', 'conlai', 'remaining', 'tmdt', 'huy', 'sohuy', 'nhucau', 'cancelled'],
     prefixes: [
-      'doiungyeucau', 'doiungnsdpyeucau', 'nsdpyeucau', 'yeucaudoiung', 'requiredlocal', 'requiredcounterpart', 'chenhlech', 'sovoibaocao', 'dukiengiainganconlai', 'dukienconlai',
-      'dukienchuyennguon', 'nguycohuy', 'projectedcarry', 'projectedunspent', 'atrisk', 'tongmucdautu', 'tmdt', 'luykevondabotri', 'luykedabotri', 'luykevonbotri', 'luykebotri', 'vondabotri',
-      'dabotri', 'luykevondaphanbo', 'luykedaphanbo', 'daphanbodenhet', 'huydutoan', 'dutoanbihuy', 'nhucauvon', 'totalinvestment', 'previouslyallocated', 'quyetdinh', 'soquyetdinh', 'sovanban', 'sokyhieu',
+      'doiungyeucau',
+      'doiungnsdpyeucau',
+      'nsdpyeucau',
+      'yeucaudoiung',
+      'requiredlocal',
+      'requiredcounterpart',
+      'chenhlech',
+      'sovoibaocao',
+      'dukiengiainganconlai',
+      'dukienconlai',
+      'dukienchuyennguon',
+      'nguycohuy',
+      'projectedcarry',
+      'projectedunspent',
+      'atrisk',
+      'tongmucdautu',
+      'tmdt',
+      'luykevondabotri',
+      'luykedabotri',
+      'luykevonbotri',
+      'luykebotri',
+      'vondabotri',
+      'dabotri',
+      'luykevondaphanbo',
+      'luykedaphanbo',
+      'daphanbodenhet',
+      'huydutoan',
+      'dutoanbihuy',
+      'nhucauvon',
+      'totalinvestment',
+      'previouslyallocated',
+      'quyetdinh',
+      'soquyetdinh',
+      'sovanban',
+      'sokyhieu',
     ],
     examples: [
-      'Chênh lệch', 'Difference', 'Delta', 'Còn lại', 'Remaining', 'TMĐT', 'Hủy', 'Số hủy', 'Nhu cầu', 'Cancelled', 'Đối ứng yêu cầu', 'Đối ứng NSĐP yêu cầu', 'NSĐP yêu cầu', 'Yêu cầu đối ứng', 'Required local',
-      'Required counterpart', 'Chênh lệch so với báo cáo', 'So với báo cáo', 'Dự kiến giải ngân còn lại', 'Dự kiến còn lại', 'Dự kiến chuyển nguồn', 'Nguy cơ hủy', 'Projected carry-over', 'Projected unspent',
-      'At risk of lapse', 'Tổng mức đầu tư', 'TMĐT được duyệt', 'Lũy kế vốn đã bố trí đến hết năm 2023', 'Lũy kế đã bố trí', 'Lũy kế vốn bố trí', 'Lũy kế bố trí', 'Vốn đã bố trí', 'Đã bố trí', 'Lũy kế vốn đã phân bổ',
-      'Lũy kế đã phân bổ', 'Đã phân bổ đến hết năm 2023', 'Hủy dự toán', 'Dự toán bị hủy', 'Nhu cầu vốn', 'Total investment', 'Previously allocated', 'Quyết định đầu tư', 'Số quyết định', 'Số văn bản', 'Số, ký hiệu',
+      'Chênh lệch',
+      'Difference',
+      'Delta',
+      'Còn lại',
+      'Remaining',
+      'TMĐT',
+      'Hủy',
+      'Số hủy',
+      'Nhu cầu',
+      'Cancelled',
+      'Đối ứng yêu cầu',
+      'Đối ứng NSĐP yêu cầu',
+      'NSĐP yêu cầu',
+      'Yêu cầu đối ứng',
+      'Required local',
+      'Required counterpart',
+      'Chênh lệch so với báo cáo',
+      'So với báo cáo',
+      'Dự kiến giải ngân còn lại',
+      'Dự kiến còn lại',
+      'Dự kiến chuyển nguồn',
+      'Nguy cơ hủy',
+      'Projected carry-over',
+      'Projected unspent',
+      'At risk of lapse',
+      'Tổng mức đầu tư',
+      'TMĐT được duyệt',
+      'Lũy kế vốn đã bố trí đến hết năm 2023',
+      'Lũy kế đã bố trí',
+      'Lũy kế vốn bố trí',
+      'Lũy kế bố trí',
+      'Vốn đã bố trí',
+      'Đã bố trí',
+      'Lũy kế vốn đã phân bổ',
+      'Lũy kế đã phân bổ',
+      'Đã phân bổ đến hết năm 2023',
+      'Hủy dự toán',
+      'Dự toán bị hủy',
+      'Nhu cầu vốn',
+      'Total investment',
+      'Previously allocated',
+      'Quyết định đầu tư',
+      'Số quyết định',
+      'Số văn bản',
+      'Số, ký hiệu',
     ],
   },
-  { means: 'expectedRate', exact: [], prefixes: ['dukien', 'uocthuchien', 'uocth', 'uocgiaingan', 'uocgn', 'uoc', 'expected', 'forecast', 'target', 'projected', 'estimate'], examples: ['Dự kiến giải ngân cả năm (%)', 'Ước thực hiện cả năm (%)', 'Ước TH (%)', 'Ước giải ngân (%)', 'Ước GN (%)', 'Ước cả năm (%)', 'Expected (%)', 'Forecast (%)', 'Target (%)', 'Projected rate (%)', 'Estimated rate (%)'] },
+  {
+    means: 'expectedRate',
+    exact: [],
+    prefixes: ['dukien', 'uocthuchien', 'uocth', 'uocgiaingan', 'uocgn', 'uoc', 'expected', 'forecast', 'target', 'projected', 'estimate'],
+    examples: [
+      'Dự kiến giải ngân cả năm (%)',
+      'Ước thực hiện cả năm (%)',
+      'Ước TH (%)',
+      'Ước giải ngân (%)',
+      'Ước GN (%)',
+      'Ước cả năm (%)',
+      'Expected (%)',
+      'Forecast (%)',
+      'Target (%)',
+      'Projected rate (%)',
+      'Estimated rate (%)',
+    ],
+  },
   { means: 'rate', exact: [], prefixes: ['tyle', 'tile', 'rate', 'percent', 'phantram'], examples: ['Tỷ lệ giải ngân', 'Tỉ lệ', 'Rate', 'Percent', 'Phần trăm'] },
-  { means: 'asOf', exact: ['ngay', 'date', 'asof', 'ngaysolieu', 'thoidiem', 'thoidiembaocao', 'ngaybaocao', 'denngay'], prefixes: [], examples: ['Ngày', 'Date', 'As of', 'Ngày số liệu', 'Thời điểm', 'Thời điểm báo cáo', 'Ngày báo cáo', 'Đến ngày'] },
+  {
+    means: 'asOf',
+    exact: ['ngay', 'date', 'asof', 'ngaysolieu', 'thoidiem', 'thoidiembaocao', 'ngaybaocao', 'denngay'],
+    prefixes: [],
+    examples: ['Ngày', 'Date', 'As of', 'Ngày số liệu', 'Thời điểm', 'Thời điểm báo cáo', 'Ngày báo cáo', 'Đến ngày'],
+  },
   {
     means: 'disbursed',
     exact: ['chi', 'dachi', 'th', 'thuc'],
     // No Vietnamese word opens with "gn": GN is always giải ngân.
-    prefixes: ['giaingan', 'dagiaingan', 'luyke', 'thuchien', 'thanhtoan', 'dathanhtoan', 'gn', 'thluyke', 'ththang', 'thden', 'thnam', 'thquy', 'thky', 'quyettoan', 'dasudung', 'kinhphidasudung', 'denghiquyettoan', 'disburs', 'spent', 'actual', 'paid', 'expenditure', 'executed', 'used'],
+    prefixes: [
+      'giaingan',
+      'dagiaingan',
+      'luyke',
+      'thuchien',
+      'thanhtoan',
+      'dathanhtoan',
+      'gn',
+      'thluyke',
+      'ththang',
+      'thden',
+      'thnam',
+      'thquy',
+      'thky',
+      'quyettoan',
+      'dasudung',
+      'kinhphidasudung',
+      'denghiquyettoan',
+      'disburs',
+      'spent',
+      'actual',
+      'paid',
+      'expenditure',
+      'executed',
+      'used',
+    ],
     examples: [
-      'Chi', 'Đã chi', 'GN', 'TH', 'TH 9 tháng', 'TH 6 tháng đầu năm', 'TH đến 30/9/2023', 'TH năm 2023', 'TH quý III', 'TH kỳ báo cáo', 'Thực', 'Giải ngân đến 15/11/2023', 'Đã giải ngân', 'Lũy kế giải ngân', 'Thực hiện', 'Thanh toán', 'Đã thanh toán', 'GN đến 30/9',
-      'GN NSTW đến 30/9', 'TH lũy kế', 'Quyết toán', 'Đã sử dụng', 'Kinh phí đã sử dụng đề nghị quyết toán', 'Đề nghị quyết toán', 'Kinh phí đã giải ngân', 'Disbursed', 'Spent', 'Actual', 'Paid', 'Expenditure', 'Executed', 'Used',
+      'Chi',
+      'Đã chi',
+      'GN',
+      'TH',
+      'TH 9 tháng',
+      'TH 6 tháng đầu năm',
+      'TH đến 30/9/2023',
+      'TH năm 2023',
+      'TH quý III',
+      'TH kỳ báo cáo',
+      'Thực',
+      'Giải ngân đến 15/11/2023',
+      'Đã giải ngân',
+      'Lũy kế giải ngân',
+      'Thực hiện',
+      'Thanh toán',
+      'Đã thanh toán',
+      'GN đến 30/9',
+      'GN NSTW đến 30/9',
+      'TH lũy kế',
+      'Quyết toán',
+      'Đã sử dụng',
+      'Kinh phí đã sử dụng đề nghị quyết toán',
+      'Đề nghị quyết toán',
+      'Kinh phí đã giải ngân',
+      'Disbursed',
+      'Spent',
+      'Actual',
+      'Paid',
+      'Expenditure',
+      'Executed',
+      'Used',
     ],
   },
   {
     means: 'plan',
     exact: ['kh', 'khv', 'von', 'plan', 'budget', 'dutoan', 'dt', 'khgiao', 'kinhphi', 'tongkinhphi'],
     prefixes: [
-      'kehoach', 'khvon', 'khgiao', 'khdieuchinh', 'khbosung', 'dtgiao', 'dtduocgiao', 'dtbosung', 'vongiao', 'giaovon', 'dutoan', 'kinhphinam', 'kinhphigiao', 'kinhphiduocgiao', 'tongvon', 'phanbo', 'duocphanbo',
-      'duocgiao', 'bosung', 'planned', 'allocat', 'assigned', 'approved', 'supplement', 'chuyensang', 'chuyennguon', 'keodai', 'carriedover', 'carryover',
+      'kehoach',
+      'khvon',
+      'khgiao',
+      'khdieuchinh',
+      'khbosung',
+      'dtgiao',
+      'dtduocgiao',
+      'dtbosung',
+      'vongiao',
+      'giaovon',
+      'dutoan',
+      'kinhphinam',
+      'kinhphigiao',
+      'kinhphiduocgiao',
+      'tongvon',
+      'phanbo',
+      'duocphanbo',
+      'duocgiao',
+      'bosung',
+      'planned',
+      'allocat',
+      'assigned',
+      'approved',
+      'supplement',
+      'chuyensang',
+      'chuyennguon',
+      'keodai',
+      'carriedover',
+      'carryover',
     ],
     examples: [
-      'KH', 'KHV', 'Vốn', 'Vốn năm 2024', 'Plan', 'Budget', 'Dự toán', 'DT', 'KH giao', 'Kinh phí', 'Tổng kinh phí', 'Kế hoạch vốn năm 2023', 'KH vốn năm 2023', 'KH giao năm 2024', 'KH điều chỉnh', 'KH bổ sung', 'DT giao', 'DT được giao',
-      'DT bổ sung', 'Vốn giao', 'Giao vốn', 'Dự toán được giao', 'Kinh phí năm 2024', 'Kinh phí giao', 'Kinh phí được giao', 'Tổng vốn', 'Phân bổ', 'Số vốn được phân bổ', 'Được giao', 'Bổ sung', 'Planned', 'Allocated',
-      'Assigned', 'Approved budget', 'Supplementary', 'Vốn năm 2022 chuyển sang', 'Chuyển nguồn', 'Kéo dài', 'Carried over', 'Carryover',
+      'KH',
+      'KHV',
+      'Vốn',
+      'Vốn năm 2024',
+      'Plan',
+      'Budget',
+      'Dự toán',
+      'DT',
+      'KH giao',
+      'Kinh phí',
+      'Tổng kinh phí',
+      'Kế hoạch vốn năm 2023',
+      'KH vốn năm 2023',
+      'KH giao năm 2024',
+      'KH điều chỉnh',
+      'KH bổ sung',
+      'DT giao',
+      'DT được giao',
+      'DT bổ sung',
+      'Vốn giao',
+      'Giao vốn',
+      'Dự toán được giao',
+      'Kinh phí năm 2024',
+      'Kinh phí giao',
+      'Kinh phí được giao',
+      'Tổng vốn',
+      'Phân bổ',
+      'Số vốn được phân bổ',
+      'Được giao',
+      'Bổ sung',
+      'Planned',
+      'Allocated',
+      'Assigned',
+      'Approved budget',
+      'Supplementary',
+      'Vốn năm 2022 chuyển sang',
+      'Chuyển nguồn',
+      'Kéo dài',
+      'Carried over',
+      'Carryover',
     ],
   },
 ];
@@ -253,7 +591,7 @@ function measureOf(key: string): Measure | 'unread' | undefined {
   // "Kinh phí đã giải ngân": a filler that alone means plan gives way to what follows it.
   let plan = false;
   for (const start of new Set([key, key.replace(/\d+/g, '')])) {
-    for (let k = start; k; ) {
+    for (let k = start; k;) {
       const w = measureWords.find((x) => wordMatch(k, x.exact, x.prefixes));
       if (w && w.means !== 'plan') return w.means as Measure | 'unread';
       if (w) plan = true;
@@ -266,7 +604,8 @@ function measureOf(key: string): Measure | 'unread' | undefined {
 }
 
 // Things counted in a table's columns: households, people, classes, models, communes, works.
-const COUNTS = /\s(?:hộ|người|nhân\s+khẩu|lao\s+động|học\s+viên|lượt(?:\s+người)?|lớp|mô\s+hình|xã|thôn|bản|công\s+trình|dự\s+án|con|cái|km|ha|m2|tấn|điểm|hệ\s+số|households?|people|persons?|classes|models|communes)\s/u;
+const COUNTS =
+  /\s(?:hộ|người|nhân\s+khẩu|lao\s+động|học\s+viên|lượt(?:\s+người)?|lớp|mô\s+hình|xã|thôn|bản|công\s+trình|dự\s+án|con|cái|km|ha|m2|tấn|điểm|hệ\s+số|households?|people|persons?|classes|models|communes)\s/u;
 
 // Words that say "an amount" without saying which: "Giải ngân / Số tiền" is disbursed money.
 const MONEY_WORDS = new Set(['sotien', 'amount', 'giatri', 'value', 'thanhtien']);
@@ -274,8 +613,23 @@ const MONEY_WORDS = new Set(['sotien', 'amount', 'giatri', 'value', 'thanhtien']
 const PLACE_WORDS = new Set(['xa', 'huyen', 'tinh', 'capxa', 'caphuyen', 'captinh']);
 const TOTAL_WORDS = new Set(['tong', 'tongso', 'tongcong', 'cong', 'total', 'sum', 'tongnguonvon', 'tongcongnguonvon']);
 const CARRY_WORDS = ['chuyensang', 'chuyennguon', 'namtruocchuyensang', 'keodai', 'carriedover', 'carryover', 'carriedin'];
-const SOURCE_IN_KEY: [string, Source][] = [['nstw', 'central'], ['trunguong', 'central'], ['central', 'central'], ['nsdp', 'local'], ['diaphuong', 'local'], ['local', 'local'], ['khac', 'other'], ['other', 'other']];
-const CAPITAL_IN_KEY: [string, CapitalType][] = [['dautu', 'investment'], ['dtpt', 'investment'], ['investment', 'investment'], ['sunghiep', 'recurrent'], ['recurrent', 'recurrent']];
+const SOURCE_IN_KEY: [string, Source][] = [
+  ['nstw', 'central'],
+  ['trunguong', 'central'],
+  ['central', 'central'],
+  ['nsdp', 'local'],
+  ['diaphuong', 'local'],
+  ['local', 'local'],
+  ['khac', 'other'],
+  ['other', 'other'],
+];
+const CAPITAL_IN_KEY: [string, CapitalType][] = [
+  ['dautu', 'investment'],
+  ['dtpt', 'investment'],
+  ['investment', 'investment'],
+  ['sunghiep', 'recurrent'],
+  ['recurrent', 'recurrent'],
+];
 
 /** What one header part says. */
 interface PartReading {
@@ -309,8 +663,7 @@ interface PartReading {
 /** "chuyển (nguồn) sang năm 2025", "kéo dài sang 2024", "chuyển sang năm sau": where money goes. */
 const CARRIED_TO = /(?:chuyển(?:\s+nguồn)?|kéo\s+dài)\s+sang\s+(?:năm\s+)?(?:((?:19|20)\d{2})(?!\d)|(?:sau|tới|kế\s+tiếp)\b)/iu;
 
-const wordMatch = (key: string, exact: readonly string[], prefixes: readonly string[]): boolean =>
-  exact.includes(key) || prefixes.some((p) => key.startsWith(p));
+const wordMatch = (key: string, exact: readonly string[], prefixes: readonly string[]): boolean => exact.includes(key) || prefixes.some((p) => key.startsWith(p));
 const anyIncludes = <T>(key: string, table: [string, T][]): T | undefined => table.find(([w]) => key.includes(w))?.[1];
 
 /** The meaning of one header cell (one row's part of a column's label). */
@@ -350,8 +703,11 @@ function readPart(part: string): PartReading {
   if (TOTAL_WORDS.has(key) || key.startsWith('tongso') || key.startsWith('tongcong')) return { ...reading, total: true };
   if (MONEY_WORDS.has(key)) return { ...reading, money: true };
 
-  if (named) reading.measure = reading.measure === 'rate' && named === 'expectedRate' ? 'expectedRate' : reading.measure ?? (named as Measure);
-  reading.source = anyIncludes(key, SOURCE_IN_KEY.filter(([w]) => w !== 'khac' || key.endsWith(w)));
+  if (named) reading.measure = reading.measure === 'rate' && named === 'expectedRate' ? 'expectedRate' : (reading.measure ?? (named as Measure));
+  reading.source = anyIncludes(
+    key,
+    SOURCE_IN_KEY.filter(([w]) => w !== 'khac' || key.endsWith(w)),
+  );
   reading.capital = anyIncludes(key, CAPITAL_IN_KEY);
   if (CARRY_WORDS.some((w) => key.includes(w))) reading.carriedIn = true;
   if (/bosung|supplement/.test(key)) reading.supplement = true;
@@ -363,7 +719,13 @@ function readPart(part: string): PartReading {
     if (findUnitIn(m[1])) continue;
     const inner = foldToKey(m[1]);
     const source = parseSource(m[1]);
-    reading.source ??= source.ok && !PLACE_WORDS.has(inner) ? source.value : anyIncludes(inner, SOURCE_IN_KEY.filter(([w]) => w !== 'khac'));
+    reading.source ??=
+      source.ok && !PLACE_WORDS.has(inner)
+        ? source.value
+        : anyIncludes(
+            inner,
+            SOURCE_IN_KEY.filter(([w]) => w !== 'khac'),
+          );
     const capital = parseCapital(m[1]);
     reading.capital ??= capital.ok ? capital.value : anyIncludes(inner, CAPITAL_IN_KEY);
   }
@@ -445,7 +807,8 @@ export function guessColumn(written: readonly string[]): GuessedRole {
 }
 
 /** The key of a split: columns with the same key hold the same money. */
-const splitKey = (r: ColumnRole): string => `${r.source ?? ''}|${r.capital ?? ''}|${r.vintage ?? ''}|${r.carriedIn ? 'c' : ''}|${r.item ?? ''}|${r.place ?? ''}|${r.supplement ? 's' : ''}`;
+const splitKey = (r: ColumnRole): string =>
+  `${r.source ?? ''}|${r.capital ?? ''}|${r.vintage ?? ''}|${r.carriedIn ? 'c' : ''}|${r.item ?? ''}|${r.place ?? ''}|${r.supplement ? 's' : ''}`;
 
 /** A guessed mapping for the detected table. Amount columns of one measure that are split by
  * source or capital type turn their unsplit sibling (a "Tổng số") into the stated total; a second
@@ -488,7 +851,17 @@ export function guessMapping(table: Pick<DetectedTable, 'headers' | 'headerParts
   for (const g of guessed) if (g.thisYear && year !== undefined && (g.field === 'plan' || g.field === 'disbursed')) g.vintage = year;
   const columns: ColumnRole[] = guessed.map(({ total: _total, carriedTo: _to, thisYear: _this, ...role }) => {
     if (role.field === 'name' && seen.has('name')) return { field: 'label' };
-    if ((role.field === 'stt' || role.field === 'code' || role.field === 'unit' || role.field === 'source' || role.field === 'capital' || role.field === 'vintage' || role.field === 'asOf') && seen.has(role.field)) return { field: 'ignore' };
+    if (
+      (role.field === 'stt' ||
+        role.field === 'code' ||
+        role.field === 'unit' ||
+        role.field === 'source' ||
+        role.field === 'capital' ||
+        role.field === 'vintage' ||
+        role.field === 'asOf') &&
+      seen.has(role.field)
+    )
+      return { field: 'ignore' };
     seen.add(role.field);
     return role;
   });
@@ -498,8 +871,17 @@ export function guessMapping(table: Pick<DetectedTable, 'headers' | 'headerParts
 // The meaning of each column of the plan as the app exports it (io/export-plan.ts): the figures
 // it derives (rate, projection, required local share, difference) are computed again, not read.
 const OWN_EXPORT_ROLES: Readonly<Record<string, ImportField>> = {
-  code: 'code', name: 'name', unit: 'unit', source: 'source', capital: 'capital', vintage: 'vintage',
-  plan: 'plan', disbursed: 'disbursed', asOf: 'asOf', expected: 'expectedRate', statedPlan: 'statedPlan',
+  code: 'code',
+  name: 'name',
+  unit: 'unit',
+  source: 'source',
+  capital: 'capital',
+  vintage: 'vintage',
+  plan: 'plan',
+  disbursed: 'disbursed',
+  asOf: 'asOf',
+  expected: 'expectedRate',
+  statedPlan: 'statedPlan',
 };
 
 /** The exact mapping of a table the app exported: its headers are the plan export's, in Vietnamese

@@ -110,7 +110,17 @@ function chooseAmong(
   label: (c: number) => string,
 ): void {
   // Periods beside their cumulative figure are a handful of columns: a sheet of thousands alike is not.
-  const cumulative = same.length <= MAX_ALIKE ? same.find((c) => sumsRowByRow(ev, c, same.filter((o) => o !== c)) === 'equal') : undefined;
+  const cumulative =
+    same.length <= MAX_ALIKE
+      ? same.find(
+          (c) =>
+            sumsRowByRow(
+              ev,
+              c,
+              same.filter((o) => o !== c),
+            ) === 'equal',
+        )
+      : undefined;
   let chosen = cumulative;
   let why: ProblemCode = 'import.column-chosen-cumulative';
   if (chosen === undefined) {
@@ -119,10 +129,25 @@ function chooseAmong(
     const top = same.filter((_, k) => scores[k] === best);
     const visible = top.filter((c) => !ev.hidden.has(c));
     chosen = (visible.length ? visible : top)[0];
-    why = top.length === 1 && same.length > 1 && best > 0 ? 'import.column-chosen-totals' : visible.length < top.length ? 'import.column-chosen-visible' : 'import.column-chosen-first';
+    why =
+      top.length === 1 && same.length > 1 && best > 0
+        ? 'import.column-chosen-totals'
+        : visible.length < top.length
+          ? 'import.column-chosen-visible'
+          : 'import.column-chosen-first';
   }
   for (const c of same) if (c !== chosen) out[c] = { field: 'ignore' };
-  note(why, { column: label(chosen), others: same.filter((c) => c !== chosen).map(label).join(', ') }, chosen);
+  note(
+    why,
+    {
+      column: label(chosen),
+      others: same
+        .filter((c) => c !== chosen)
+        .map(label)
+        .join(', '),
+    },
+    chosen,
+  );
 }
 
 /** A column headed as a source whose cells name capital types holds capital types, and the other

@@ -14,8 +14,7 @@ export interface DecodedText {
   bom: boolean;
 }
 
-const startsWith = (bytes: Uint8Array, prefix: readonly number[]): boolean =>
-  bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
+const startsWith = (bytes: Uint8Array, prefix: readonly number[]): boolean => bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
 
 /** Share of zero bytes at even and odd offsets among the first 4 KB: UTF-16 text without a BOM
  * has one side full of zeros for Latin characters, which UTF-8 and Windows-1258 text never has. */

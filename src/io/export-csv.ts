@@ -74,10 +74,7 @@ export function exportTableCsv(headers: string[], rows: TableRow[], opts: CsvOpt
 }
 
 /** The plan (a workbook's baseline, or a view of it) as CSV, in the grid's rows and columns. */
-export function exportPlanCsv(
-  plan: WorkbookData | PlanView,
-  settings: ExportSettings & { separator?: CsvSeparator; group?: boolean } = DEFAULT_EXPORT,
-): Uint8Array {
+export function exportPlanCsv(plan: WorkbookData | PlanView, settings: ExportSettings & { separator?: CsvSeparator; group?: boolean } = DEFAULT_EXPORT): Uint8Array {
   const view = 'rollup' in plan ? plan : planViewOf(plan);
   return writeTableCsv(planTable(view, settings), settings);
 }

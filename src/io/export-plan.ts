@@ -86,7 +86,12 @@ function notesOf(notes: CellNotes | undefined): Pick<TableRow, 'notes'> {
 
 /** The export column of each figure a formula may read (others have none: such a formula exports as its value). */
 const SHEET_COLUMN: Partial<Record<Ref['field'], string>> = {
-  plan: 'plan', disbursed: 'disbursed', expectedRate: 'expected', projected: 'projected', unspent: 'unspent', requiredLocal: 'requiredLocal',
+  plan: 'plan',
+  disbursed: 'disbursed',
+  expectedRate: 'expected',
+  projected: 'projected',
+  unspent: 'unspent',
+  requiredLocal: 'requiredLocal',
 };
 
 /** Columns whose parent and total cells sum the rows below them. */
@@ -183,10 +188,17 @@ export function planTable(view: PlanView, settings: ExportSettings = DEFAULT_EXP
     let missing = false;
     const cell = (r: Ref): string => {
       const row =
-        r.kind === 'self' ? lineRowIndex(i)
-        : r.kind === 'line' ? (lineIndex.has(r.id) && lineNode[lineIndex.get(r.id)!] >= 0 ? lineRowIndex(lineIndex.get(r.id)!) : undefined)
-        : r.kind === 'total' ? totalRow
-        : tree.indexOf.has(r.id) ? rowOf[tree.indexOf.get(r.id)!] : undefined;
+        r.kind === 'self'
+          ? lineRowIndex(i)
+          : r.kind === 'line'
+            ? lineIndex.has(r.id) && lineNode[lineIndex.get(r.id)!] >= 0
+              ? lineRowIndex(lineIndex.get(r.id)!)
+              : undefined
+            : r.kind === 'total'
+              ? totalRow
+              : tree.indexOf.has(r.id)
+                ? rowOf[tree.indexOf.get(r.id)!]
+                : undefined;
       const key = SHEET_COLUMN[r.field];
       if (row === undefined || key === undefined) {
         missing = true;

@@ -11,14 +11,7 @@ import { writePhrase } from '../domain/messages';
  * percent (80 = 80 %); dates are ISO yyyy-mm-dd. A formula is A1 text without the "=", with the
  * value it has (`amount` or `percent`, NaN = empty), which writers cache or print.
  */
-export type TableCell =
-  | null
-  | string
-  | number
-  | { amount: number }
-  | { percent: number; decimals?: number }
-  | { date: string }
-  | Formula;
+export type TableCell = null | string | number | { amount: number } | { percent: number; decimals?: number } | { date: string } | Formula;
 
 export interface Formula {
   formula: string;

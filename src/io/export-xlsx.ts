@@ -7,18 +7,7 @@
 
 import type { AmountUnit, NumberLocale, WorkbookData } from '../domain/model';
 import { UNIT_EXPONENT, parseUnit } from '../domain/amount';
-import {
-  FIRST_DATA_ROW,
-  HEADER_ROW,
-  SUBTITLE_ROW,
-  TITLE_ROW,
-  UNIT_ROW,
-  columnName,
-  type RowKind,
-  type Table,
-  type TableCell,
-  type TableRow,
-} from './export-table';
+import { FIRST_DATA_ROW, HEADER_ROW, SUBTITLE_ROW, TITLE_ROW, UNIT_ROW, columnName, type RowKind, type Table, type TableCell, type TableRow } from './export-table';
 import { DEFAULT_EXPORT, planTable, planViewOf, type ExportSettings, type PlanView } from './export-plan';
 import { yieldToEventLoop } from './import-types';
 import { NS_MAIN, SHEET_COMMENTS_TAIL, SharedStrings, StyleBook, XML_HEAD, sheetName, xmlText, zipXlsx, type CellStyle } from './xlsx-package';
@@ -163,7 +152,8 @@ export async function writeTableXlsx(table: Table, opts: XlsxOptions = {}): Prom
     },
   };
   if (table.heading || table.footer) {
-    if (table.rows.some((r) => r.cells.some((c) => c !== null && typeof c === 'object' && 'formula' in c))) throw new Error('writeTableXlsx: a heading or footer moves the rows formulas refer to');
+    if (table.rows.some((r) => r.cells.some((c) => c !== null && typeof c === 'object' && 'formula' in c)))
+      throw new Error('writeTableXlsx: a heading or footer moves the rows formulas refer to');
     w.off = table.heading ? Math.max(table.heading.left.length, table.heading.right.length) + 1 : 0;
     w.fixed.docStrong = styles.id({ font: { bold: true }, align: { horizontal: 'center', wrap: true } });
     w.fixed.docPlain = styles.id({ align: { horizontal: 'center', wrap: true } });
@@ -204,7 +194,8 @@ interface Writers {
  * with it, read 100 000 rows about a seventh faster so).
  */
 function register(table: Table, width: number, w: Writers): void {
-  for (const text of [...(table.heading?.left ?? []), ...(table.heading?.right ?? []), table.title, table.subtitle ?? '', table.unitLine, ...table.headers]) if (text) w.strings.id(text);
+  for (const text of [...(table.heading?.left ?? []), ...(table.heading?.right ?? []), table.title, table.subtitle ?? '', table.unitLine, ...table.headers])
+    if (text) w.strings.id(text);
   for (const text of (table.footer ?? []).flat()) if (text) w.strings.id(text);
   for (const r of table.rows) {
     const kind = r.kind ?? 'line';
@@ -259,12 +250,24 @@ function* sheetXml(table: Table, width: number, w: Writers): Generator<string> {
   const banner = (row: number, text: string, s: number) => {
     const first = text ? `<c r="A${row}" s="${s}" t="s"><v>${w.strings.at(text)}</v></c>` : `<c r="A${row}" s="${s}"/>`;
     // The cells a merge covers carry the style too, so its border and fill run across.
-    return `<row r="${row}">${first}${cols.slice(1).map((c) => `<c r="${c}${row}" s="${s}"/>`).join('')}</row>`;
+    return `<row r="${row}">${first}${cols
+      .slice(1)
+      .map((c) => `<c r="${c}${row}" s="${s}"/>`)
+      .join('')}</row>`;
   };
   if (table.heading) {
     const { left, right } = table.heading;
     const split = Math.max(1, Math.round((width * 2) / 5));
-    const spans: [number, number][] = width > 1 ? [[0, split - 1], [split, width - 1]] : [[0, 0], [0, 0]];
+    const spans: [number, number][] =
+      width > 1
+        ? [
+            [0, split - 1],
+            [split, width - 1],
+          ]
+        : [
+            [0, 0],
+            [0, 0],
+          ];
     for (let k = 0; k < off - 1; k++) {
       const rightStyle = k === right.length - 1 ? w.fixed.docItalic! : w.fixed.docStrong!;
       head += blocksRow(k + 1, [left[k] ?? '', right[k] ?? ''], spans, (b) => (b === 0 ? (k === left.length - 1 ? w.fixed.docPlain! : w.fixed.docStrong!) : rightStyle));
@@ -275,10 +278,12 @@ function* sheetXml(table: Table, width: number, w: Writers): Generator<string> {
   head += banner(UNIT_ROW + off, table.unitLine, w.fixed.unitLine);
   const hs = w.fixed.header;
   const hr = HEADER_ROW + off;
-  head += `<row r="${hr}" ht="32" customHeight="1">${cols.map((c, i) => {
-    const h = table.headers[i];
-    return h ? `<c r="${c}${hr}" s="${hs}" t="s"><v>${w.strings.at(h)}</v></c>` : `<c r="${c}${hr}" s="${hs}"/>`;
-  }).join('')}</row>`;
+  head += `<row r="${hr}" ht="32" customHeight="1">${cols
+    .map((c, i) => {
+      const h = table.headers[i];
+      return h ? `<c r="${c}${hr}" s="${hs}" t="s"><v>${w.strings.at(h)}</v></c>` : `<c r="${c}${hr}" s="${hs}"/>`;
+    })
+    .join('')}</row>`;
   yield head;
 
   let block: string[] = [];
@@ -294,7 +299,15 @@ function* sheetXml(table: Table, width: number, w: Writers): Generator<string> {
   if (footer.length) {
     const first = FIRST_DATA_ROW + off + table.rows.length + 1;
     const spans = spansOf(footer.length);
-    for (let k = 0; k < footerRows - 1; k++) block.push(blocksRow(first + k, footer.map((b) => b[k] ?? ''), spans, (b) => (b === 0 ? w.fixed.docLeft! : w.fixed.docStrong!)));
+    for (let k = 0; k < footerRows - 1; k++)
+      block.push(
+        blocksRow(
+          first + k,
+          footer.map((b) => b[k] ?? ''),
+          spans,
+          (b) => (b === 0 ? w.fixed.docLeft! : w.fixed.docStrong!),
+        ),
+      );
   }
   if (width > 1) for (const r of [TITLE_ROW, SUBTITLE_ROW, UNIT_ROW]) merges.push(`A${r + off}:${cols[width - 1]}${r + off}`);
   yield (
@@ -341,23 +354,13 @@ export interface TableXlsxOptions extends XlsxOptions {
  * percentages, dates, formulas with their value; see export-table.ts) and may be marked as parent or
  * total rows. Formulas refer to cells with dataCellRef (the data starts on sheet row 5).
  */
-export function exportTableXlsx(
-  title: string,
-  unitLine: string,
-  headers: string[],
-  rows: TableRow[],
-  opts: TableXlsxOptions = {},
-): Promise<Uint8Array> {
+export function exportTableXlsx(title: string, unitLine: string, headers: string[], rows: TableRow[], opts: TableXlsxOptions = {}): Promise<Uint8Array> {
   const { unit, locale, ...layout } = opts;
   return writeTableXlsx({ title, unitLine, headers, rows, unit: unit ?? parseUnit(unitLine) ?? 'dong', ...layout }, { locale });
 }
 
 /** The plan (a workbook's baseline, or a view of it) as a formatted .xlsx, in the grid's order. */
-export async function exportPlanXlsx(
-  plan: WorkbookData | PlanView,
-  settings: ExportSettings = DEFAULT_EXPORT,
-  onProgress?: (done: number) => void,
-): Promise<Uint8Array> {
+export async function exportPlanXlsx(plan: WorkbookData | PlanView, settings: ExportSettings = DEFAULT_EXPORT, onProgress?: (done: number) => void): Promise<Uint8Array> {
   // Ordering and rolling up, building the table and writing it are separate tasks: the page
   // paints between them.
   const view = 'rollup' in plan ? plan : planViewOf(plan);

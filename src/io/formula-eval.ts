@@ -155,11 +155,7 @@ function letters(col: number): string {
 // ---------------------------------------------------------------------------------------------
 // Postfix code
 
-type Op =
-  | { op: 'num'; v: number }
-  | { op: 'area'; area: CellArea; single: boolean }
-  | { op: 'neg' | 'pct' | '+' | '-' | '*' | '/' }
-  | { op: 'sum'; argc: number };
+type Op = { op: 'num'; v: number } | { op: 'area'; area: CellArea; single: boolean } | { op: 'neg' | 'pct' | '+' | '-' | '*' | '/' } | { op: 'sum'; argc: number };
 
 type Pending = { kind: 'op'; op: '+' | '-' | '*' | '/' | 'neg'; prec: number } | { kind: 'paren'; func: boolean; argc: number };
 

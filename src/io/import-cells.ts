@@ -138,7 +138,7 @@ export function readCellValue(raw: CellValue, col: ColumnReader, percent: boolea
     case 'statedPlan':
     case 'statedDisbursed': {
       // A stored number is exact in en form; text is read in the column's locale.
-      const locale = typeof raw === 'number' ? 'en' : col.locale ?? 'vi';
+      const locale = typeof raw === 'number' ? 'en' : (col.locale ?? 'vi');
       if (typeof raw === 'string' && col.locale !== null) {
         const v = plainAmount(raw, col.unit, col.locale);
         if (v !== null) return { value: v, problem: null };
@@ -146,7 +146,8 @@ export function readCellValue(raw: CellValue, col: ColumnReader, percent: boolea
       const r = parseAmount(text, { unit: col.unit, locale });
       if (!r.ok) return { value: null, problem: r.error };
       if (r.value.blank) return BLANK;
-      if (typeof raw !== 'number' && r.value.ambiguous && col.locale === null) return { value: null, problem: { code: 'import.cell-ambiguous', params: { text } }, ambiguous: true };
+      if (typeof raw !== 'number' && r.value.ambiguous && col.locale === null)
+        return { value: null, problem: { code: 'import.cell-ambiguous', params: { text } }, ambiguous: true };
       return { value: r.value.value, problem: null };
     }
     case 'rate':
@@ -473,11 +474,16 @@ export function decideLocales(
     let locale = options.columnLocales?.[c] ?? (e.vi > e.en ? 'vi' : e.en > e.vi ? 'en' : null) ?? options.locale ?? null;
     if (locale === null && e.ambiguous !== null) {
       locale = byTotals(c);
-      if (locale !== null) report(fileProblem({ code: 'import.locale-from-totals', params: { column, locale: locale === 'vi' ? 'vi-VN' : 'en', example: e.ambiguous } }, 'warning', table.sheet, c));
+      if (locale !== null)
+        report(
+          fileProblem({ code: 'import.locale-from-totals', params: { column, locale: locale === 'vi' ? 'vi-VN' : 'en', example: e.ambiguous } }, 'warning', table.sheet, c),
+        );
     }
     if (locale === null && e.ambiguous !== null && sheetLocale !== null) {
       locale = sheetLocale;
-      report(fileProblem({ code: 'import.locale-from-file', params: { column, locale: sheetLocale === 'vi' ? 'vi-VN' : 'en', example: e.ambiguous } }, 'warning', table.sheet, c));
+      report(
+        fileProblem({ code: 'import.locale-from-file', params: { column, locale: sheetLocale === 'vi' ? 'vi-VN' : 'en', example: e.ambiguous } }, 'warning', table.sheet, c),
+      );
     }
     if (locale === null && e.ambiguous !== null) {
       ambiguousColumns.push(c);
@@ -487,4 +493,3 @@ export function decideLocales(
   }
   return { locales, ambiguousColumns };
 }
-

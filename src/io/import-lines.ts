@@ -94,11 +94,18 @@ export function splitGroups(
     const said = {
       source: role.source ?? rowSource,
       capital: role.capital ?? rowCapital,
-      vintage: namedVintage ?? (headerVintages ? headerVintage ?? rowVintage : rowVintage ?? headerVintage),
+      vintage: namedVintage ?? (headerVintages ? (headerVintage ?? rowVintage) : (rowVintage ?? headerVintage)),
       place: role.place ?? null,
     };
     if (fitPlanned && (said.source === null || said.capital === null || said.vintage === null)) {
-      const fits = groups.filter((x) => x.plan !== null && x.place === said.place && (said.source === null || x.source === said.source) && (said.capital === null || x.capital === said.capital) && (said.vintage === null || x.vintage === said.vintage));
+      const fits = groups.filter(
+        (x) =>
+          x.plan !== null &&
+          x.place === said.place &&
+          (said.source === null || x.source === said.source) &&
+          (said.capital === null || x.capital === said.capital) &&
+          (said.vintage === null || x.vintage === said.vintage),
+      );
       if (fits.length === 1) return fits[0];
     }
     const source = said.source ?? defaults.source;
@@ -198,7 +205,7 @@ export function statedFigures(cells: RowCells, cols: Columns, groupCount: number
     const v = cells.sum(cols.plan, (c) => cols.roles[c].source === s);
     if (v !== undefined) f[s] = v;
   }
-  const disbursed = cells.num(cols.statedDisbursed) ?? (onlyStated ? null : cells.sum(cols.disbursed) ?? null);
+  const disbursed = cells.num(cols.statedDisbursed) ?? (onlyStated ? null : (cells.sum(cols.disbursed) ?? null));
   if (disbursed !== null) f.disbursed = disbursed;
   const rate = cells.num(cols.rate);
   if (rate !== null) f.rate = rate;
@@ -320,7 +327,9 @@ export async function readAcross(
       });
       for (const [code, plan] of byItem) addStated(nodeOf(code, r + 1), { plan });
       const tableTotal = roles.findIndex((role) => role.field === 'statedPlan' && !role.item);
-      const plan = (tableTotal >= 0 ? cells.num(tableTotal) : null) ?? (byItem.size ? [...byItem.entries()].filter(([code]) => !byItem.has(code.split('.').slice(0, -1).join('.'))).reduce((a, [, v]) => a + v, 0) : null);
+      const plan =
+        (tableTotal >= 0 ? cells.num(tableTotal) : null) ??
+        (byItem.size ? [...byItem.entries()].filter(([code]) => !byItem.has(code.split('.').slice(0, -1).join('.'))).reduce((a, [, v]) => a + v, 0) : null);
       const disbursed = cells.num(cols.statedDisbursed);
       const figures: StatedFigures = {};
       if (plan !== null) figures.plan = plan;
@@ -335,7 +344,21 @@ export async function readAcross(
     const rowSource = cols.source === null ? null : (cells.get(cols.source).value as Source | null);
     const rowCapital = cols.capital === null ? null : (cells.get(cols.capital).value as CapitalType | null);
     const rowVintage = cols.vintage === null ? null : (cells.get(cols.vintage).value as number | null);
-    const groups = new Map<string, { item: string; source: Source; capital: CapitalType; vintage: number; plan: number | null; disbursed: number | null; asOf: string | null; invalid: LineField[]; sourceUnsaid: boolean; capitalUnsaid: boolean }>();
+    const groups = new Map<
+      string,
+      {
+        item: string;
+        source: Source;
+        capital: CapitalType;
+        vintage: number;
+        plan: number | null;
+        disbursed: number | null;
+        asOf: string | null;
+        invalid: LineField[];
+        sourceUnsaid: boolean;
+        capitalUnsaid: boolean;
+      }
+    >();
     for (const c of itemCols) {
       const role = roles[c];
       const source = role.source ?? rowSource ?? defaults.source;
@@ -396,4 +419,3 @@ export function totalsOfTable(totals: StatedTotal[], lines: readonly ImportedLin
     }
   }
 }
-

@@ -65,14 +65,7 @@ export interface ImportProblem {
 }
 
 /** A problem of one cell, from 0-based coordinates. */
-export function cellProblem(
-  sheet: string,
-  row: number,
-  col: number,
-  raw: CellValue,
-  problem: Problem,
-  severity: ImportProblem['severity'] = 'error',
-): ImportProblem {
+export function cellProblem(sheet: string, row: number, col: number, raw: CellValue, problem: Problem, severity: ImportProblem['severity'] = 'error'): ImportProblem {
   return {
     sheet,
     row: row + 1,
@@ -100,12 +93,7 @@ export function problemWithMoney(p: Problem, money: (dong: number) => string): P
   return { ...p, params };
 }
 
-export function fileProblem(
-  problem: Problem,
-  severity: ImportProblem['severity'] = 'error',
-  sheet: string | null = null,
-  col: number | null = null,
-): ImportProblem {
+export function fileProblem(problem: Problem, severity: ImportProblem['severity'] = 'error', sheet: string | null = null, col: number | null = null): ImportProblem {
   return { sheet, row: null, col: col === null ? null : col + 1, cell: null, raw: null, severity, problem };
 }
 

@@ -150,7 +150,7 @@ export function scanOds(text: string): OdsScan {
 export function odsFormula(formula: string): string {
   let out = '';
   const s = unescapeXml(formula).replace(/^(?:of:|msoxl:)?=/, '');
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const ch = s[i];
     if (ch === '"') {
       const end = s.indexOf('"', i + 1);

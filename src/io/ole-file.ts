@@ -112,7 +112,7 @@ export function readOleFile(bytes: Uint8Array): OleFile | null {
   // The root's children: a tree of siblings (left, right) under its child, walked with a stack.
   const children = new Map<string, Entry>();
   const visited = new Uint8Array(entries.length);
-  for (const stack = [root.child]; stack.length > 0; ) {
+  for (const stack = [root.child]; stack.length > 0;) {
     const i = stack.pop()!;
     if (i === NO_ENTRY || i >= entries.length || visited[i]) continue;
     visited[i] = 1;

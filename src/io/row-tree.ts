@@ -174,7 +174,7 @@ export function readRowTree(table: DetectedTable, texts: RowTexts): RowTree {
       // Projects, sub-projects and places (a district over its communes) give the levels; any
       // other row is a detail of the last of them.
       const level = programLevel(name);
-      const rank = level === null ? texts.placeRank?.(name) ?? null : null;
+      const rank = level === null ? (texts.placeRank?.(name) ?? null) : null;
       how = 'name';
       if (level === 0) depth = 0;
       else if (level === 1) depth = project >= 0 ? 1 : 0;
@@ -350,7 +350,9 @@ export function findSubtotalsBySums(
     if (units.length < 3) continue;
     for (const forward of [true, false]) {
       for (let pass = 0; pass < MAX_PASSES && units.length >= 3; pass++) {
-        const runs = runsBySums(units, vectors, width, forward, (i) => !hasKids[i] && tree.role[i] === 'item').filter((r) => accept(units[r.at], units.slice(r.from, r.to + 1)));
+        const runs = runsBySums(units, vectors, width, forward, (i) => !hasKids[i] && tree.role[i] === 'item').filter((r) =>
+          accept(units[r.at], units.slice(r.from, r.to + 1)),
+        );
         if (runs.length === 0) break;
         const drop = new Set<number>();
         for (const { at, from, to } of runs) {
@@ -469,7 +471,13 @@ function exactlyEqual(units: readonly number[], vectors: readonly (Float64Array 
  * not add up to it in any column where they hold money are not its details: they go back beside
  * it ("II. Cấp huyện" after "Dự án 7" is no detail of Dự án 7).
  */
-export function releaseDetailsThatDoNotAddUp(tree: RowTree, kids: Children, vectors: readonly (Float64Array | null)[], width: number, isProgram: (i: number) => boolean): void {
+export function releaseDetailsThatDoNotAddUp(
+  tree: RowTree,
+  kids: Children,
+  vectors: readonly (Float64Array | null)[],
+  width: number,
+  isProgram: (i: number) => boolean,
+): void {
   const n = tree.parent.length;
   for (let h = 0; h < n; h++) {
     const v = vectors[h];

@@ -27,7 +27,8 @@ export const LEVEL_ONLY = /^(?:cấp\s+)?(?:tỉnh|huyện|xã|thành\s+phố|th
 export const BULLET_STYLES = new Set(['dash', 'plus', 'star', 'bullet']);
 
 // The first word of a name that can be a split: a bullet, "Trong đó", a source, a capital type, a year.
-const SPLIT_START = /^[\s\-–+•*·:(]*(?:trong|bao|gồm|g[ôồ]m|v[ốo]n|ngu[ồo]n|ng[âa]n|ns|kinh|đ[ầa]u|ĐTPT|đtpt|dtpt|s[ựu]|sn|kh|k[ếe]|d[ựu]|n[ăa]m|chuy[ểe]n|k[ée]o|trung|đ[ịi]a|địa|kh[áa]c|of|central|local|other|investment|recurrent|\d{4}|Ð)/iu;
+const SPLIT_START =
+  /^[\s\-–+•*·:(]*(?:trong|bao|gồm|g[ôồ]m|v[ốo]n|ngu[ồo]n|ng[âa]n|ns|kinh|đ[ầa]u|ĐTPT|đtpt|dtpt|s[ựu]|sn|kh|k[ếe]|d[ựu]|n[ăa]m|chuy[ểe]n|k[ée]o|trung|đ[ịi]a|địa|kh[áa]c|of|central|local|other|investment|recurrent|\d{4}|Ð)/iu;
 
 /** The split a row's name states when it names only a source, a capital type, a year or money
  * carried in, or several of them ("- Vốn đầu tư phát triển", "+ NSTW", "Trong đó: NSĐP", "Vốn ĐTPT
@@ -35,7 +36,10 @@ const SPLIT_START = /^[\s\-–+•*·:(]*(?:trong|bao|gồm|g[ôồ]m|v[ốo]n|n
 export function breakdownOf(name: string): BreakdownSplit | null {
   // Most names are no split: a look at their first word says so without folding them.
   if (!SPLIT_START.test(name)) return null;
-  const text = normalizeText(name).replace(BULLET, '').replace(/^(?:trong\s+đó|bao\s+gồm|gồm)\s*:?\s*/iu, '').trim();
+  const text = normalizeText(name)
+    .replace(BULLET, '')
+    .replace(/^(?:trong\s+đó|bao\s+gồm|gồm)\s*:?\s*/iu, '')
+    .trim();
   const out: BreakdownSplit = {};
   for (const part of text.split(/\s*(?:[:,;/()+]|\s[-–]\s|^[-–]|\svà\s)\s*/u).filter(Boolean)) {
     const year = YEAR_PART.exec(part);
@@ -63,11 +67,15 @@ export function breakdownOf(name: string): BreakdownSplit | null {
  * ("Tiểu dự án 1", "DA3.TDA1"), null otherwise. */
 export function programLevel(name: string): 0 | 1 | null {
   const s = foldForMatch(name).replace(/^(?:[ivx]+|\d+|[a-z])\s*[.)]\s*/u, '');
-  if (/^(?:tiểu\s+dự\s+án|tda|sub-?\s*project)\s*\d/u.test(s) || /^da\d+\.tda\d+\b/u.test(s) || /^(?:dự án|da|project)\s*\d+\s*[-–:,.]?\s*(?:tiểu dự án|tda|sub-?\s*project)\s*\d/u.test(s)) return 1;
+  if (
+    /^(?:tiểu\s+dự\s+án|tda|sub-?\s*project)\s*\d/u.test(s) ||
+    /^da\d+\.tda\d+\b/u.test(s) ||
+    /^(?:dự án|da|project)\s*\d+\s*[-–:,.]?\s*(?:tiểu dự án|tda|sub-?\s*project)\s*\d/u.test(s)
+  )
+    return 1;
   if (/^(?:dự\s+án|da|project)\s*\d+\b/u.test(s)) return 0;
   return null;
 }
-
 
 /** The start a memo's name can have, before it is normalised (most names have none). */
 const MEMO_START = /^[\s\u200b\u2060\ufeff\-–+•*·]*(?:trong|of|including)/iu;
@@ -114,4 +122,3 @@ export function namesPlaceKind(text: string): boolean {
   // "Xã ĐBKK", "Xã ATK": an abbreviation after a lower-case kind word is a class of communes, not one.
   return !(/^\p{Lu}{2,6}$/u.test(rest.trim()) && /\p{Ll}/u.test(m[0]));
 }
-

@@ -38,8 +38,7 @@ const TEXT_NAME = /\.(csv|tsv|txt|tab)$/i;
 export const MAX_FILE_BYTES = 128 * 2 ** 20;
 
 /** The file name without folder and extension, as the name of a text file's one sheet. */
-const baseName = (fileName: string): string =>
-  fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || fileName;
+const baseName = (fileName: string): string => fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || fileName;
 
 /** The sheets of a file, from its bytes: a workbook when the bytes are a zip archive or an OLE
  * compound file, text when they decode as text. Fails with import.empty-file,
@@ -47,11 +46,7 @@ const baseName = (fileName: string): string =>
  * import.cancelled, or for a workbook what readWorkbook refuses (import.xlsx-damaged,
  * import.encrypted, import.word-document, import.not-spreadsheet, the limits of
  * workbook-guard.ts). Progress counts characters of text, or steps of 1000 for a workbook. */
-export async function readSheets(
-  input: Uint8Array | ArrayBuffer,
-  fileName: string,
-  opts: ProgressOptions = {},
-): Promise<Result<SheetFile>> {
+export async function readSheets(input: Uint8Array | ArrayBuffer, fileName: string, opts: ProgressOptions = {}): Promise<Result<SheetFile>> {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   if (bytes.length === 0) return fail('import.empty-file', { file: fileName });
   if (bytes.length > MAX_FILE_BYTES) {

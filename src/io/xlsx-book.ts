@@ -408,7 +408,7 @@ function readSharedStrings(xml: string): (string | null)[] {
   if (!root || root.name !== 'sst' || root.kind !== 'start') throw new Unsure('sst');
   const out: (string | null)[] = [];
   const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
-  for (at = root.to; ; ) {
+  for (at = root.to; ;) {
     while (isSpace(xml.charCodeAt(at))) at++;
     if (xml.startsWith('</sst>', at)) return out;
     if (!xml.startsWith('<si>', at)) throw new Unsure('shared string item');

@@ -40,14 +40,20 @@ export interface CellStyle {
 export class StyleBook {
   private readonly fonts: string[];
   private readonly fills = ['<fill><patternFill patternType="none"/></fill>', '<fill><patternFill patternType="gray125"/></fill>'];
-  private readonly borders = ['<border><left/><right/><top/><bottom/><diagonal/></border>', '<border><left style="thin"/><right style="thin"/><top style="thin"/><bottom style="thin"/><diagonal/></border>'];
+  private readonly borders = [
+    '<border><left/><right/><top/><bottom/><diagonal/></border>',
+    '<border><left style="thin"/><right style="thin"/><top style="thin"/><bottom style="thin"/><diagonal/></border>',
+  ];
   private readonly numFmts = new Map<string, number>();
   private readonly xfs: string[] = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'];
   private readonly index = new Map<string, number>();
   /** Set once the style sheet is written: a format asked for later would point past its end. */
   private written = false;
 
-  constructor(private readonly fontName: string, private readonly fontSize = 11) {
+  constructor(
+    private readonly fontName: string,
+    private readonly fontSize = 11,
+  ) {
     this.fonts = [this.fontXml({})];
   }
 
@@ -67,7 +73,9 @@ export class StyleBook {
     if (known !== undefined) return known;
     if (this.written) throw new Error('StyleBook: a cell format was asked for after the style sheet was written');
     const fontId = style.font ? StyleBook.slot(this.fonts, this.fontXml(style.font)) : 0;
-    const fillId = style.fill ? StyleBook.slot(this.fills, `<fill><patternFill patternType="solid"><fgColor rgb="FF${style.fill}"/><bgColor indexed="64"/></patternFill></fill>`) : 0;
+    const fillId = style.fill
+      ? StyleBook.slot(this.fills, `<fill><patternFill patternType="solid"><fgColor rgb="FF${style.fill}"/><bgColor indexed="64"/></patternFill></fill>`)
+      : 0;
     const borderId = style.border ? 1 : 0;
     let numFmtId = 0;
     if (style.numFmt) {
@@ -154,7 +162,13 @@ const CT = 'application/vnd.openxmlformats-officedocument';
 /** A sheet name Excel accepts: at most 31 characters, none of : \ / ? * [ ], no apostrophe at
  * either end, and not "History" (Excel keeps that name for itself). */
 export function sheetName(name: string): string {
-  const s = name.replace(NOT_XML, '').replace(/[:\\/?*[\]]/g, ' ').trim().slice(0, 31).replace(/^'+|'+$/g, '').trim();
+  const s = name
+    .replace(NOT_XML, '')
+    .replace(/[:\\/?*[\]]/g, ' ')
+    .trim()
+    .slice(0, 31)
+    .replace(/^'+|'+$/g, '')
+    .trim();
   return !s ? 'Sheet1' : s.toLowerCase() === 'history' ? 'History 1' : s;
 }
 
@@ -202,7 +216,9 @@ export async function zipXlsx(parts: PackageParts, sheet: Iterable<string>): Pro
       `<Override PartName="/xl/worksheets/sheet1.xml" ContentType="${CT}.spreadsheetml.worksheet+xml"/>` +
       `<Override PartName="/xl/styles.xml" ContentType="${CT}.spreadsheetml.styles+xml"/>` +
       `<Override PartName="/xl/sharedStrings.xml" ContentType="${CT}.spreadsheetml.sharedStrings+xml"/>` +
-      (comments.length ? `<Default Extension="vml" ContentType="${CT}.vmlDrawing"/><Override PartName="/xl/comments1.xml" ContentType="${CT}.spreadsheetml.comments+xml"/>` : '') +
+      (comments.length
+        ? `<Default Extension="vml" ContentType="${CT}.vmlDrawing"/><Override PartName="/xl/comments1.xml" ContentType="${CT}.spreadsheetml.comments+xml"/>`
+        : '') +
       '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>' +
       `<Override PartName="/docProps/app.xml" ContentType="${CT}.extended-properties+xml"/></Types>`,
   );
@@ -219,13 +235,18 @@ export async function zipXlsx(parts: PackageParts, sheet: Iterable<string>): Pro
     `${XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
       `<dc:creator>${xmlText(parts.creator)}</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}</dcterms:created></cp:coreProperties>`,
   );
-  add('docProps/app.xml', `${XML_HEAD}<Properties xmlns="${NS_REL.replace('relationships', 'extended-properties')}"><Application>${xmlText(parts.creator)}</Application></Properties>`);
+  add(
+    'docProps/app.xml',
+    `${XML_HEAD}<Properties xmlns="${NS_REL.replace('relationships', 'extended-properties')}"><Application>${xmlText(parts.creator)}</Application></Properties>`,
+  );
   const quoted = `'${name.replace(/'/g, "''")}'`;
   add(
     'xl/workbook.xml',
     `${XML_HEAD}<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><bookViews><workbookView/></bookViews>` +
       `<sheets><sheet name="${name}" sheetId="1" r:id="rId1"/></sheets>` +
-      (parts.printTitleRows ? `<definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">${quoted}!$${parts.printTitleRows.replace(':', ':$')}</definedName></definedNames>` : '') +
+      (parts.printTitleRows
+        ? `<definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">${quoted}!$${parts.printTitleRows.replace(':', ':$')}</definedName></definedNames>`
+        : '') +
       '<calcPr calcId="191029"/></workbook>',
   );
   add(

@@ -335,7 +335,10 @@ class CellScan {
     const t = this.text;
     if (keys.length > 1 && t.charCodeAt(to - 1) === 114) return true;
     const name = t.slice(from, to);
-    const local = name.slice(name.lastIndexOf(':') + 1).split('_')[0].toLowerCase();
+    const local = name
+      .slice(name.lastIndexOf(':') + 1)
+      .split('_')[0]
+      .toLowerCase();
     return local.length === 1 && keys.includes(local);
   }
 

@@ -259,7 +259,7 @@ export function readTags(xml: string): Tag[] | null {
   const tags: Tag[] = [];
   const open: Tag[] = [];
   let roots = 0;
-  for (let at = xml.indexOf('<'); at >= 0; ) {
+  for (let at = xml.indexOf('<'); at >= 0;) {
     const next = xml.charCodeAt(at + 1);
     if (next === 33) return null;
     if (next === 63) {

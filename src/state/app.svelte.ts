@@ -221,7 +221,10 @@ export class AppState {
       const leave = await this.canLeave();
       return leave.ok ? this.variantOfShown(s, name, note) : leave;
     }
-    return this.scenarioStep(() => copyScenario(this.db, this.session!.workbook.id, fromId, { kind: 'variant', name, note }), (s) => s.id);
+    return this.scenarioStep(
+      () => copyScenario(this.db, this.session!.workbook.id, fromId, { kind: 'variant', name, note }),
+      (s) => s.id,
+    );
   }
 
   /**
@@ -232,7 +235,14 @@ export class AppState {
   private async variantOfShown(s: WorkbookSession, name: string, note?: string): Promise<Result<Scenario>> {
     const held = s.held();
     const now = Date.now();
-    const copy = copyScenarioRecords(held.workbook, held.scenario, held.rules, { id: crypto.randomUUID(), kind: 'variant', name, note, now, newId: () => crypto.randomUUID() });
+    const copy = copyScenarioRecords(held.workbook, held.scenario, held.rules, {
+      id: crypto.randomUUID(),
+      kind: 'variant',
+      name,
+      note,
+      now,
+      newId: () => crypto.randomUUID(),
+    });
     const written = writeHeldCopy(this.db, held.workbook.id, held.scenario.id, copy, held.chunks);
     const chunks = new ChunkedLines(held.chunks);
     const workbook = { ...held.workbook, updatedAt: now };
@@ -251,13 +261,19 @@ export class AppState {
 
   /** Freezes the current scenario as a version with a note; the grid stays on the scenario. */
   async saveVersion(name: string, note: string): Promise<Result<Scenario>> {
-    return this.scenarioStep(() => copyScenario(this.db, this.session!.workbook.id, this.session!.scenarioId, { kind: 'version', name, note }), () => this.session!.scenarioId);
+    return this.scenarioStep(
+      () => copyScenario(this.db, this.session!.workbook.id, this.session!.scenarioId, { kind: 'version', name, note }),
+      () => this.session!.scenarioId,
+    );
   }
 
   /** Deletes a variant or version (undoable with undoDeleteScenario); shows the baseline if it was open. */
   async deleteScenario(id: Id): Promise<Result<ScenarioSnapshot>> {
     const showing = this.session!.scenarioId;
-    const r = await this.scenarioStep(() => deleteScenario(this.db, this.session!.workbook.id, id), () => (showing === id ? this.session!.workbook.baselineScenarioId : showing));
+    const r = await this.scenarioStep(
+      () => deleteScenario(this.db, this.session!.workbook.id, id),
+      () => (showing === id ? this.session!.workbook.baselineScenarioId : showing),
+    );
     if (r.ok) this.deletedScenario = r.value;
     return r;
   }
@@ -266,19 +282,28 @@ export class AppState {
   async undoDeleteScenario(): Promise<Result<Scenario>> {
     const snap = this.deletedScenario;
     if (!snap) return fail('scenario.missing');
-    const r = await this.scenarioStep(() => restoreScenario(this.db, snap), (s) => s.id);
+    const r = await this.scenarioStep(
+      () => restoreScenario(this.db, snap),
+      (s) => s.id,
+    );
     if (r.ok) this.deletedScenario = null;
     return r;
   }
 
   /** Renames a scenario, sets its note or marks it adopted. */
   async updateScenario(id: Id, patch: { name?: string; note?: string; adopted?: boolean }): Promise<Result<Scenario>> {
-    return this.scenarioStep(() => updateScenario(this.db, this.session!.workbook.id, id, patch), () => this.session!.scenarioId);
+    return this.scenarioStep(
+      () => updateScenario(this.db, this.session!.workbook.id, id, patch),
+      () => this.session!.scenarioId,
+    );
   }
 
   /** Restores a version as the baseline; the previous baseline is kept as a version. Shows the new baseline. */
   async restoreAsBaseline(versionId: Id, names: { name: string; keptName: string }): Promise<Result<Scenario>> {
-    return this.scenarioStep(() => restoreAsBaseline(this.db, this.session!.workbook.id, versionId, names), (s) => s.id);
+    return this.scenarioStep(
+      () => restoreAsBaseline(this.db, this.session!.workbook.id, versionId, names),
+      (s) => s.id,
+    );
   }
 
   /**
@@ -470,9 +495,7 @@ export class AppState {
   /** Problem params with every amount (a number) written out in đồng, as a sentence needs it. */
   private formatDong(params: Problem['params']): Problem['params'] {
     if (!params) return params;
-    return Object.fromEntries(
-      Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? `${formatAmount(v, 'dong', this.locale)} đồng` : v]),
-    );
+    return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? `${formatAmount(v, 'dong', this.locale)} đồng` : v]));
   }
 
   /**

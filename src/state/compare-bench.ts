@@ -33,7 +33,14 @@ export function comparisonBenchData(n: number): { tree: OrderedTree; plans: Scen
     else if (i % 97 === 0) variant.push({ ...l, unit: 'UBND xã' });
     else variant.push(l);
   });
-  return { tree: orderTree(data.nodes), plans: [{ workbook: wb, lines: base }, { workbook: wb, lines: variant }], places };
+  return {
+    tree: orderTree(data.nodes),
+    plans: [
+      { workbook: wb, lines: base },
+      { workbook: wb, lines: variant },
+    ],
+    places,
+  };
 }
 
 /**

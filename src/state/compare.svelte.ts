@@ -157,7 +157,14 @@ export class CompareState {
       if (!result.ok) throw new Error(result.error.code);
       const comparison = result.value;
       this.lastComputeMs = performance.now() - started;
-      this.outcome = { choice, scenarios: choice.scenarioIds.map((id) => this.loaded.get(id)!.scenario), baselineId: session.workbook.baselineScenarioId, prepared: prepared.value, groups, comparison };
+      this.outcome = {
+        choice,
+        scenarios: choice.scenarioIds.map((id) => this.loaded.get(id)!.scenario),
+        baselineId: session.workbook.baselineScenarioId,
+        prepared: prepared.value,
+        groups,
+        comparison,
+      };
       this.status = 'ready';
       this.error = null;
     } catch (err) {

@@ -57,13 +57,22 @@ export class FormulaCells {
   complete(change: Change, src: FormulaSource): Change {
     const wbAfter = change.workbook?.after ?? src.workbook;
     const nodesAfter = applyNodes(src.nodes, change);
-    this.any ||= holdsFormulas(wbAfter, nodesAfter, (change.lines ?? []).flatMap((c) => (c.after ? [c.after] : [])));
+    this.any ||= holdsFormulas(
+      wbAfter,
+      nodesAfter,
+      (change.lines ?? []).flatMap((c) => (c.after ? [c.after] : [])),
+    );
     if (!this.any) return change;
     const lineChanges = change.lines ?? [];
     const afterOf = new Map<string, Line>();
     const removed = new Set<string>();
     const added: Line[] = [];
-    let structural = !!change.nodes?.length || (!!change.workbook && (change.workbook.before.columnFormulas !== change.workbook.after.columnFormulas || change.workbook.before.counterpart !== change.workbook.after.counterpart || change.workbook.before.settings !== change.workbook.after.settings));
+    let structural =
+      !!change.nodes?.length ||
+      (!!change.workbook &&
+        (change.workbook.before.columnFormulas !== change.workbook.after.columnFormulas ||
+          change.workbook.before.counterpart !== change.workbook.after.counterpart ||
+          change.workbook.before.settings !== change.workbook.after.settings));
     const changed: { line: string; field: FormulaField }[] = [];
     for (const { before, after } of lineChanges) {
       if (after) afterOf.set(after.id, after);

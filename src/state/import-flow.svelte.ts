@@ -34,12 +34,16 @@ export interface AlikeReading {
 
 /** The line fields a mapped column gives, for updating lines the workbook already holds. */
 const LINE_FIELD_OF: Partial<Record<ImportField, LineField>> = {
-  label: 'label', plan: 'plan', disbursed: 'disbursed', asOf: 'asOf', expectedRate: 'expectedRate', statedPlan: 'statedPlan',
+  label: 'label',
+  plan: 'plan',
+  disbursed: 'disbursed',
+  asOf: 'asOf',
+  expectedRate: 'expectedRate',
+  statedPlan: 'statedPlan',
 };
 
 /** A JSON backup by its name or its first character; anything else is read as a table. */
-const isBackupFile = (name: string, bytes: Uint8Array): boolean =>
-  /\.json$/i.test(name) || decodeText(bytes.subarray(0, 64)).text.trimStart().startsWith('{');
+const isBackupFile = (name: string, bytes: Uint8Array): boolean => /\.json$/i.test(name) || decodeText(bytes.subarray(0, 64)).text.trimStart().startsWith('{');
 
 export class ImportFlow {
   step = $state<ImportStep>('pick');
@@ -96,7 +100,22 @@ export class ImportFlow {
     this.client.cancel();
     this.releaseRead();
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-    Object.assign(this, { fileName, bytes, columns: null, incoming: null, sheet: undefined, columnLocales: {}, defaults: {}, summary: null, archive: null, problem: null, duplicates: null, outcome: null, allSheets: false, alikeReadings: null });
+    Object.assign(this, {
+      fileName,
+      bytes,
+      columns: null,
+      incoming: null,
+      sheet: undefined,
+      columnLocales: {},
+      defaults: {},
+      summary: null,
+      archive: null,
+      problem: null,
+      duplicates: null,
+      outcome: null,
+      allSheets: false,
+      alikeReadings: null,
+    });
     if (bytes.length > 0 && isBackupFile(fileName, bytes)) {
       // The size is checked on the bytes, before a huge file is decoded to text.
       const r = bytes.length > MAX_BACKUP_CHARS ? readBackupBytes(bytes) : readBackup(decodeText(bytes).text);
@@ -181,7 +200,15 @@ export class ImportFlow {
         return;
       }
       const r = read.result.value.result;
-      out.push({ sheet, lines: lines.value, nodes: r.nodes, plan: r.plan, disbursed: r.disbursed, differing: r.reconciliation.checked - r.reconciliation.matched, errors: r.errorCount });
+      out.push({
+        sheet,
+        lines: lines.value,
+        nodes: r.nodes,
+        plan: r.plan,
+        disbursed: r.disbursed,
+        differing: r.reconciliation.checked - r.reconciliation.matched,
+        errors: r.errorCount,
+      });
     }
     this.alikeReadings = out;
     this.step = 'review';
@@ -202,7 +229,7 @@ export class ImportFlow {
   get canApply(): boolean {
     if (this.step !== 'review') return false;
     if (this.archive) return true;
-    if (this.consolidate && this.allSheets) return (this.alikeReadings?.some((a) => a.lines.length > 0) ?? false);
+    if (this.consolidate && this.allSheets) return this.alikeReadings?.some((a) => a.lines.length > 0) ?? false;
     const s = this.read?.result.ok ? this.read.result.value.result : null;
     return !!s && (s.lineCount > 0 || s.totals.length > 0);
   }
@@ -250,7 +277,13 @@ export class ImportFlow {
         places = [...places, ...d.added];
         added.push(...d.added);
         const tagged = a.lines.map((l) => ({ ...l, line: { ...l.line, placeId: d.district.id } }));
-        duplicates.push(...findDuplicateLines(session.lines, tagged.map((l) => l.line), d.district.id));
+        duplicates.push(
+          ...findDuplicateLines(
+            session.lines,
+            tagged.map((l) => l.line),
+            d.district.id,
+          ),
+        );
         lines.push(...tagged);
         for (const n of a.nodes) if (!nodes.has(n.node.id)) nodes.set(n.node.id, n);
       }
@@ -263,7 +296,11 @@ export class ImportFlow {
     } else if (this.consolidate) {
       const places = districtPlaces(session.places, session.workbook, this.district.trim() || guessDistrictName([this.fileName]), newId);
       if (this.duplicates === null) {
-        const found = findDuplicateLines(session.lines, incoming.lines.map((l) => l.line), places.district.id);
+        const found = findDuplicateLines(
+          session.lines,
+          incoming.lines.map((l) => l.line),
+          places.district.id,
+        );
         if (found.length) {
           this.duplicates = found;
           this.step = 'review';
@@ -300,7 +337,19 @@ export class ImportFlow {
     return rec.rows.flatMap((r) =>
       r.cells.flatMap((c) =>
         c.lines
-          ? [{ id: `${file}|${sheet}|${r.row}|${c.col}`, file, sheet, row: r.row, label: r.label, column: header.get(c.col) || `#${c.col + 1}`, measure: c.measure, stated: c.stated, lineIds: c.lines.map((k) => incoming.lines[k].line.id) }]
+          ? [
+              {
+                id: `${file}|${sheet}|${r.row}|${c.col}`,
+                file,
+                sheet,
+                row: r.row,
+                label: r.label,
+                column: header.get(c.col) || `#${c.col + 1}`,
+                measure: c.measure,
+                stated: c.stated,
+                lineIds: c.lines.map((k) => incoming.lines[k].line.id),
+              },
+            ]
           : [],
       ),
     );

@@ -3,7 +3,24 @@
 // it composes the undo history (undo-history.ts), the save queue (save-queue.svelte.ts), the checks
 // scheduler (checks-scheduler.svelte.ts) and the grid's view state (grid-view.svelte.ts).
 
-import type { AllocationRuleRecord, CounterpartRatio, CriterionKind, Id, Line, LineField, FileCheck, OfficeInfo, Place, Problem, ProjectionSettings, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
+import type {
+  AllocationRuleRecord,
+  CounterpartRatio,
+  CriterionKind,
+  Id,
+  Line,
+  LineField,
+  FileCheck,
+  OfficeInfo,
+  Place,
+  Problem,
+  ProjectionSettings,
+  Result,
+  Scenario,
+  TreeNode,
+  Workbook,
+  WorkbookData,
+} from '../domain/model';
 import { blankPlace, criteriaOf, criterionKey, readCriterionInput, setPlaceField } from '../domain/places';
 import { orderTree, subtreeIds, siblingsOf, orderAfter, moveAmongSiblings, type OrderedTree } from '../domain/tree';
 import { buildColumns, counterpartColumn, lineColumnEdits, SlotTable, type ColumnEdit, type Rollup } from '../domain/rollup';
@@ -219,8 +236,15 @@ export class WorkbookSession {
     let formula: CellFormula | undefined;
     if (typed !== null && typed.trim()) {
       // Read against a probe line: the formula's own line is [@…].
-      const probe = this.lines.find((l) => nodeId === null || this.inSubtree(l.nodeId, nodeId)) ?? blankLine('probe', nodeId ?? this.tree.nodes[0]?.id ?? '', 0, this.workbook.year);
-      const r = withTypedFormula({ workbook: this.workbook, nodes: this.tree.nodes, lines: this.lines }, probe, field, typed.trim().startsWith('=') ? typed : '=' + typed, ctx);
+      const probe =
+        this.lines.find((l) => nodeId === null || this.inSubtree(l.nodeId, nodeId)) ?? blankLine('probe', nodeId ?? this.tree.nodes[0]?.id ?? '', 0, this.workbook.year);
+      const r = withTypedFormula(
+        { workbook: this.workbook, nodes: this.tree.nodes, lines: this.lines },
+        probe,
+        field,
+        typed.trim().startsWith('=') ? typed : '=' + typed,
+        ctx,
+      );
       if (!r.ok) return r;
       formula = r.value.formulas![field];
     }
@@ -315,7 +339,15 @@ export class WorkbookSession {
    * copy of the scenario is made and opened from these without reading them back.
    */
   held(): { workbook: Workbook; scenario: Scenario; rules: AllocationRuleRecord[]; chunks: Line[][]; nodes: TreeNode[]; places: Place[]; scenarios: Scenario[] } {
-    return { workbook: this.storedWorkbook, scenario: this.scenario, rules: this.rules, chunks: this.chunks.byChunk(), nodes: [...this.nodeById.values()], places: this.places, scenarios: this.scenarios };
+    return {
+      workbook: this.storedWorkbook,
+      scenario: this.scenario,
+      rules: this.rules,
+      chunks: this.chunks.byChunk(),
+      nodes: [...this.nodeById.values()],
+      places: this.places,
+      scenarios: this.scenarios,
+    };
   }
 
   /** Waits until every edit made so far is in IndexedDB (or refused by it: see unsavedCount). */
@@ -441,7 +473,8 @@ export class WorkbookSession {
       if (t.kind === 'line') {
         let cur = lineAfter.get(t.id) ?? this.lineOf(t.id);
         // A value typed into a formula's cell replaces the formula (over a column formula: marked as typed over).
-        if (cur && formulaField) cur = withoutFormula(cur, formulaField, !!effectiveFormula({ ...cur, formulas: undefined, typedOver: undefined }, formulaField, this.columnFormula()));
+        if (cur && formulaField)
+          cur = withoutFormula(cur, formulaField, !!effectiveFormula({ ...cur, formulas: undefined, typedOver: undefined }, formulaField, this.columnFormula()));
         if (cur) lineAfter.set(t.id, setLineField(cur, input.field as LineField, r.value));
       } else if (t.kind === 'node') {
         const cur = nodeAfter.get(t.id) ?? this.nodeById.get(t.id);
@@ -485,9 +518,7 @@ export class WorkbookSession {
       }
       after.set(cur.id, setPlaceField(cur, input.field, value));
     }
-    const places = [...after.values()]
-      .map((a) => ({ before: this.places.find((p) => p.id === a.id)!, after: a }))
-      .filter((c) => c.before !== c.after);
+    const places = [...after.values()].map((a) => ({ before: this.places.find((p) => p.id === a.id)!, after: a })).filter((c) => c.before !== c.after);
     if (places.length) this.commit({ places }, null);
     return problems;
   }

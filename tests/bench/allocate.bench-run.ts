@@ -54,7 +54,10 @@ function buildRule(n: number): AllocationRule {
       { key: 'ethnicShare', weight: 0.1 },
       { key: 'equal', weight: 0.2 },
     ],
-    reserved: [{ id: 'phong-ldtbxh', label: 'Phòng LĐ-TB&XH', percent: 10 }, { id: 'du-phong', amount: 1_234_567 }],
+    reserved: [
+      { id: 'phong-ldtbxh', label: 'Phòng LĐ-TB&XH', percent: 10 },
+      { id: 'du-phong', amount: 1_234_567 },
+    ],
     recipients,
     floor: Math.round(average * 0.6),
     cap: Math.round(average * 1.4),

@@ -16,7 +16,11 @@ it('formulas on a 100 000-line workbook (Chromium)', async () => {
     const projected = () => document.querySelector('.ht_clone_bottom tbody tr td[aria-colindex="12"]')!.textContent;
     const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
     const out: number[] = [];
-    for (const [i, text] of ['=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + 15%)', '=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + 25%)', '=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + 20%)'].entries()) {
+    for (const [i, text] of [
+      '=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + 15%)',
+      '=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + 25%)',
+      '=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + 20%)',
+    ].entries()) {
       const before = projected();
       const t0 = performance.now();
       const r = session.setColumnFormula(null, 'expectedRate', text, { unit: 'trieu', locale: 'vi' });

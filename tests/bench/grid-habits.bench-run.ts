@@ -10,14 +10,24 @@ const LINES = 100_000;
 
 it('sort, filter, find and the selection sum on a 100 000-line workbook (Chromium)', async () => {
   const { browser, page } = await openGenerated(baseUrl, LINES);
-  await page.waitForFunction(() => (globalThis as any).planbench.app.session.lines.length >= 100_000 && (globalThis as any).planbench.app.session.rollup, undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => (globalThis as any).planbench.app.session.lines.length >= 100_000 && (globalThis as any).planbench.app.session.rollup, undefined, {
+    timeout: 120_000,
+  });
 
   const figures = await page.evaluate(async () => {
     const pb = (globalThis as any).planbench;
     const session = pb.app.session;
     const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
-    const firstCodes = () => [...document.querySelectorAll('.ht_clone_inline_start tbody tr td:first-child')].slice(0, 6).map((td) => td.textContent).join('|');
-    const firstNames = () => [...document.querySelectorAll('.ht_clone_inline_start tbody tr td:nth-child(2)')].slice(0, 12).map((td) => td.textContent).join('|');
+    const firstCodes = () =>
+      [...document.querySelectorAll('.ht_clone_inline_start tbody tr td:first-child')]
+        .slice(0, 6)
+        .map((td) => td.textContent)
+        .join('|');
+    const firstNames = () =>
+      [...document.querySelectorAll('.ht_clone_inline_start tbody tr td:nth-child(2)')]
+        .slice(0, 12)
+        .map((td) => td.textContent)
+        .join('|');
     const choose = (testid: string, value: string) => {
       const el = document.querySelector(`[data-testid="${testid}"]`) as HTMLSelectElement;
       el.value = value;
@@ -97,6 +107,11 @@ it('sort, filter, find and the selection sum on a 100 000-line workbook (Chromiu
     ['find next, Enter to match selected', median(figures.findNext), 'ms', '≤ 50'],
     ['selection sum of the plan column, computed', median(figures.sumCompute), 'ms', '≤ 50'],
     ['selection sum, selection to status bar painted', median(figures.sumPainted), 'ms', ''],
-    ['slowest sort / filter / find next', `${Math.max(...figures.sort).toFixed(0)} / ${Math.max(...figures.filter).toFixed(0)} / ${Math.max(...figures.findNext).toFixed(0)}`, 'ms', ''],
+    [
+      'slowest sort / filter / find next',
+      `${Math.max(...figures.sort).toFixed(0)} / ${Math.max(...figures.filter).toFixed(0)} / ${Math.max(...figures.findNext).toFixed(0)}`,
+      'ms',
+      '',
+    ],
   ]);
 });

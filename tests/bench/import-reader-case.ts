@@ -89,5 +89,6 @@ function peakMiB(): number {
 }
 const [checkMs, parsedMs] = steps;
 // The fast reader has no parse of its own apart from the rows: its phases are the check and the rows.
-const phases = steps.length === 2 ? { checkMs, parseMs: parsedMs - checkMs, rowsMs: ms - parsedMs } : steps.length === 1 ? { checkMs, parseMs: null, rowsMs: ms - checkMs } : null;
+const phases =
+  steps.length === 2 ? { checkMs, parseMs: parsedMs - checkMs, rowsMs: ms - parsedMs } : steps.length === 1 ? { checkMs, parseMs: null, rowsMs: ms - checkMs } : null;
 process.stdout.write(JSON.stringify({ ms, maxRssMiB: peakMiB(), startMiB, rows, cells, phases }) + '\n');

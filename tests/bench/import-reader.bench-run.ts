@@ -86,13 +86,29 @@ it('workbook readers on a 100 000-line plan: exceljs, SheetJS and the fast reade
     const mib = (n: number) => n / 2 ** 20;
     const rowsOf = (r: (typeof results)[number]) => `${r.runs[0].rows} rows, ${r.runs[0].cells} cells`;
     report(`Workbook readers: a ${LINES.toLocaleString('en')}-line plan read into the import's rows, a process per reading (${RUNS} each)`, [
-      ['files: .xlsx (the app\'s export) / .ods / .xls (two sheets), MiB', `${mib(files['plan.xlsx'].length).toFixed(1)} / ${mib(files['plan.ods'].length).toFixed(1)} / ${mib(files['plan.xls'].length).toFixed(1)}`, 'MiB'],
+      [
+        "files: .xlsx (the app's export) / .ods / .xls (two sheets), MiB",
+        `${mib(files['plan.xlsx'].length).toFixed(1)} / ${mib(files['plan.ods'].length).toFixed(1)} / ${mib(files['plan.xls'].length).toFixed(1)}`,
+        'MiB',
+      ],
       ...results.flatMap((r): [string, number | string, string][] => [
         [`${r.reader} ${r.name}: time to rows (${rowsOf(r)})`, median(r.runs.map((x) => x.ms)), 'ms'],
         ...(r.runs[0].phases
           ? r.runs[0].phases.parseMs === null
-            ? [[`${r.reader} ${r.name}: of which check / read to rows`, (['checkMs', 'rowsMs'] as const).map((k) => median(r.runs.map((x) => x.phases![k])).toFixed(0)).join(' / '), 'ms'] as [string, string, string]]
-            : [[`${r.reader} ${r.name}: of which check / SheetJS parse / to rows`, (['checkMs', 'parseMs', 'rowsMs'] as const).map((k) => median(r.runs.map((x) => x.phases![k] ?? 0)).toFixed(0)).join(' / '), 'ms'] as [string, string, string]]
+            ? [
+                [
+                  `${r.reader} ${r.name}: of which check / read to rows`,
+                  (['checkMs', 'rowsMs'] as const).map((k) => median(r.runs.map((x) => x.phases![k])).toFixed(0)).join(' / '),
+                  'ms',
+                ] as [string, string, string],
+              ]
+            : [
+                [
+                  `${r.reader} ${r.name}: of which check / SheetJS parse / to rows`,
+                  (['checkMs', 'parseMs', 'rowsMs'] as const).map((k) => median(r.runs.map((x) => x.phases![k] ?? 0)).toFixed(0)).join(' / '),
+                  'ms',
+                ] as [string, string, string],
+              ]
           : []),
         [`${r.reader} ${r.name}: peak resident memory of the process`, Math.max(...r.runs.map((x) => x.maxRssMiB)), 'MiB'],
         [`${r.reader} ${r.name}: of which before the reading (Node, modules, the file)`, median(r.runs.map((x) => x.startMiB)), 'MiB'],

@@ -113,7 +113,10 @@ it('import 100 000 lines from .xlsx and CSV through the worker (Chromium)', asyn
   await browser.close();
 
   const rows: [string, number, string, string?][] = [];
-  for (const [name, target, preview] of [['plan.xlsx', 10_000, 3_000], ['plan.csv', 3_000, 1_500]] as const) {
+  for (const [name, target, preview] of [
+    ['plan.xlsx', 10_000, 3_000],
+    ['plan.csv', 3_000, 1_500],
+  ] as const) {
     const rs = runs[name];
     const m = (k: keyof Run) => median(rs.map((r) => r[k]));
     const size = (files[name].length / 2 ** 20).toFixed(1);

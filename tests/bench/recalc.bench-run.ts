@@ -19,10 +19,15 @@ function editOf(k: number, cols: PlanColumns): { kind: (typeof KINDS)[number]; e
   const kind = KINDS[k % KINDS.length];
   const line = (k * 7919) % N;
   const value =
-    kind === 'plan' ? (1_000 + k) * 1_000_000
-    : kind === 'disbursed' ? (100 + k) * 1_000_000
-    : kind === 'expected' ? 50 + (k % 50)
-    : cols.source[line] === SOURCE_CODE.central ? SOURCE_CODE.local : SOURCE_CODE.central;
+    kind === 'plan'
+      ? (1_000 + k) * 1_000_000
+      : kind === 'disbursed'
+        ? (100 + k) * 1_000_000
+        : kind === 'expected'
+          ? 50 + (k % 50)
+          : cols.source[line] === SOURCE_CODE.central
+            ? SOURCE_CODE.local
+            : SOURCE_CODE.central;
   return { kind, edit: { line, field: kind, value } };
 }
 

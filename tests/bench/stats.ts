@@ -8,7 +8,10 @@ export function median(xs: number[]): number {
 }
 
 export function report(title: string, rows: [string, number | string, string, string?][]): void {
-  const lines = [`\n## ${title}`, `machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ${new Date().toISOString().slice(0, 10)}`];
+  const lines = [
+    `\n## ${title}`,
+    `machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ${new Date().toISOString().slice(0, 10)}`,
+  ];
   lines.push('| measure | median | unit | target |', '|---|---:|---|---|');
   for (const [name, value, unit, target] of rows) lines.push(`| ${name} | ${typeof value === 'number' ? value.toFixed(2) : value} | ${unit} | ${target ?? ''} |`);
   console.log(lines.join('\n'));

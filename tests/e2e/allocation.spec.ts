@@ -108,7 +108,12 @@ describe('allocation by rule', () => {
 
     // Lộc Yên's poor households go from 84 to 300 in the places sheet.
     await page.getByRole('tab', { name: 'Địa bàn & tiêu chí' }).click();
-    const place = page.locator('.ht_master tbody tr').filter({ has: page.locator('td', { hasText: /^Lộc Yên$/ }) }).first().locator('td').nth(3);
+    const place = page
+      .locator('.ht_master tbody tr')
+      .filter({ has: page.locator('td', { hasText: /^Lộc Yên$/ }) })
+      .first()
+      .locator('td')
+      .nth(3);
     await place.click();
     await page.keyboard.type('300');
     await page.keyboard.press('Enter');

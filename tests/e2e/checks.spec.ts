@@ -26,7 +26,9 @@ describe('checks and report', () => {
     await checks.open();
     await wb.waitReady();
     const entry = checks.entry(ENTRY);
-    await expect.poll(() => entry.textContent()).toContain('kế hoạch vốn ghi trong báo cáo là 13.392 triệu đồng, nhưng cộng các dòng bên dưới được 13.819 triệu đồng (chênh lệch +427 triệu đồng)');
+    await expect
+      .poll(() => entry.textContent())
+      .toContain('kế hoạch vốn ghi trong báo cáo là 13.392 triệu đồng, nhưng cộng các dòng bên dưới được 13.819 triệu đồng (chênh lệch +427 triệu đồng)');
     expect(await checks.panel.getByRole('listitem').count()).toBe(15);
 
     // Clicking the entry selects the total row's stated plan in the grid.
@@ -78,7 +80,11 @@ describe('checks and report', () => {
     // Downloads: the table as .xlsx, the report as .html (escaped), the narrative as .txt (with the review note).
     const [xlsx] = await Promise.all([page.waitForEvent('download'), report.button(/\.xlsx/).click()]);
     expect(xlsx.suggestedFilename()).toBe('bao-cao-2023.xlsx');
-    expect(readFileSync(await xlsx.path()).subarray(0, 2).toString()).toBe('PK');
+    expect(
+      readFileSync(await xlsx.path())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
     const [html] = await Promise.all([page.waitForEvent('download'), report.button(/\.html/).click()]);
     const htmlText = readFileSync(await html.path(), 'utf8');
     expect(htmlText).toContain('Phòng LĐ-TB&amp;XH-DT');

@@ -53,7 +53,10 @@ describe('disbursement, carry-over and lapse', () => {
     await wb.expectText(TOTAL, 'lapse', '7.422');
     await expect.poll(curve).not.toBe(beforeDate);
     await wb.screenshot('12-disbursement-linear');
-    await page.getByRole('button', { name: /Hoàn tác/ }).first().click();
+    await page
+      .getByRole('button', { name: /Hoàn tác/ })
+      .first()
+      .click();
     await wb.expectText(TOTAL, 'lapse', '7.043');
 
     // Confirm the projected carry-over, then draft 2024: the carried-in money is exactly what was confirmed.

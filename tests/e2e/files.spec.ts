@@ -8,7 +8,6 @@ import { download, Workbench } from './pages/workbench';
 const baseUrl = inject('baseUrl');
 const browser = useBrowser();
 
-
 describe('files', () => {
   it('exports the plan as .xlsx and .csv and the workbook as a backup', async () => {
     const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 }, acceptDownloads: true });

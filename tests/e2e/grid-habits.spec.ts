@@ -234,7 +234,8 @@ describe('sort and filter', () => {
     // Sorted by plan, descending: DA2 (5.436) first among the projects, then DA3 (2.964).
     await page.getByTestId('sort-key').selectOption({ label: 'Kế hoạch' });
     await page.getByTestId('sort-dir').selectOption({ label: 'giảm dần' });
-    const codes = async () => (await page.locator('.ht_clone_inline_start tbody tr td:first-child').allTextContents()).map((x) => x.replace(/^[▾▸]/, '').trim()).filter(Boolean);
+    const codes = async () =>
+      (await page.locator('.ht_clone_inline_start tbody tr td:first-child').allTextContents()).map((x) => x.replace(/^[▾▸]/, '').trim()).filter(Boolean);
     await expect.poll(async () => (await codes()).slice(0, 3)).toEqual(['DA2', 'DA3', 'DA3.TDA1']);
     await wb.screenshot('57-sort-filter');
     await page.reload();
@@ -325,10 +326,12 @@ describe('notes on cells', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(new Uint8Array(xlsx.bytes).buffer);
     const notes: string[] = [];
-    book.worksheets[0].eachRow((row) => row.eachCell((c) => {
-      const n = c.note as string | { texts: { text: string }[] } | undefined;
-      if (n) notes.push(`${row.getCell(2).value} → ${typeof n === 'string' ? n : n.texts.map((x) => x.text).join('')}`);
-    }));
+    book.worksheets[0].eachRow((row) =>
+      row.eachCell((c) => {
+        const n = c.note as string | { texts: { text: string }[] } | undefined;
+        if (n) notes.push(`${row.getCell(2).value} → ${typeof n === 'string' ? n : n.texts.map((x) => x.text).join('')}`);
+      }),
+    );
     expect(notes).toEqual([`${DA7_TDA2_LINE} → Theo QĐ 123/QĐ-UBND ngày 05/9`]);
     await page.getByRole('tab', { name: 'Kiểm tra' }).click();
     await expect.poll(() => page.getByTestId('cell-notes').textContent()).toContain('Theo QĐ 123/QĐ-UBND ngày 05/9');

@@ -60,7 +60,17 @@ async function provinceSheet(): Promise<Uint8Array> {
   ws.addRow(['', '', '', '', 'ĐTPT', 'SN', '', '', '']);
   for (const m of ['A4:A6', 'B4:B6', 'C4:C6', 'D4:G4', 'H4:I4', 'D5:D6', 'E5:F5', 'G5:G6', 'H5:H6', 'I5:I6']) ws.mergeCells(m);
   const rows: (string | number)[][] = [
-    ['I', 'Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng kinh tế - xã hội các huyện nghèo', '', '8.000.000.000', '7.500.000.000', '', '500.000.000', '3.000.000.000', '2.800.000.000'],
+    [
+      'I',
+      'Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng kinh tế - xã hội các huyện nghèo',
+      '',
+      '8.000.000.000',
+      '7.500.000.000',
+      '',
+      '500.000.000',
+      '3.000.000.000',
+      '2.800.000.000',
+    ],
     ['1', 'Huyện Bình Gia', 'UBND huyện Bình Gia', '5.000.000.000', '4.700.000.000', '', '300.000.000', '2.000.000.000', '1.900.000.000'],
     ['2', 'Huyện Văn Quan', 'UBND huyện Văn Quan', '3.000.000.000', '2.800.000.000', '', '200.000.000', '1.000.000.000', '900.000.000'],
     ['II', 'Dự án 2: Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo', '', '250.000.000', '', '250.000.000', '', '50.000.000', '50.000.000'],
@@ -101,7 +111,9 @@ describe('importing a district report sheet', () => {
     await page.screenshot({ path: 'test-results/30-import-mapping-preview.png' });
     // The dialog as read by assistive technology: no serious or critical axe finding (WCAG 2.1 A/AA).
     const { violations } = await new AxeBuilder({ page }).include('[data-testid="import-dialog"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
+      [],
+    );
 
     await dlg.importButton.click();
     await dlg.dialog.waitFor({ state: 'hidden' });
@@ -200,7 +212,11 @@ describe('importing a district report sheet', () => {
     // Each district is a line of its project, labelled with it (no new items); its NSTW line
     // carries its own disbursement; NSĐP of an investment project is investment.
     const lines = await page.evaluate(() =>
-      (globalThis as unknown as { planbench: { app: { session: { lines: { label: string; unit: string; source: string; capital: string; plan: number; disbursed: number }[] } } } }).planbench.app.session.lines
+      (
+        globalThis as unknown as {
+          planbench: { app: { session: { lines: { label: string; unit: string; source: string; capital: string; plan: number; disbursed: number }[] } } };
+        }
+      ).planbench.app.session.lines
         .filter((l) => l.unit.startsWith('UBND huyện Bình Gia'))
         .map((l) => [l.label, l.source, l.capital, l.plan, l.disbursed]),
     );
@@ -236,9 +252,9 @@ describe('importing a district report sheet', () => {
     await wb.expectText('DA4', 'statedPlan', '200');
     // 400 of 450 → 88,89 %; DA4's lines by capital type, each with its own share.
     const lines = await page.evaluate(() =>
-      (globalThis as unknown as { planbench: { app: { session: { lines: { capital: string; plan: number; expectedRate: number | null }[] } } } }).planbench.app.session.lines.map(
-        (l) => [l.capital, l.plan, l.expectedRate],
-      ),
+      (
+        globalThis as unknown as { planbench: { app: { session: { lines: { capital: string; plan: number; expectedRate: number | null }[] } } } }
+      ).planbench.app.session.lines.map((l) => [l.capital, l.plan, l.expectedRate]),
     );
     expect(lines).toEqual([
       ['recurrent', 450_000_000, 88.89],
@@ -272,7 +288,9 @@ describe('importing a district report sheet', () => {
     // Only "1.000" could be either format: read as vi-VN because only then does the file's own total
     // add up (1.000 = 600 + 400), and the dialog says so instead of asking.
     expect(await dlg.dialog.getByRole('radio', { name: /\(vi-VN\)/ }).count()).toBe(0);
-    expect(await dlg.dialog.getByTestId('import-problem').allTextContents()).toContainEqual(expect.stringContaining('vì chỉ khi đọc như vậy các dòng tổng của chính tệp mới khớp'));
+    expect(await dlg.dialog.getByTestId('import-problem').allTextContents()).toContainEqual(
+      expect.stringContaining('vì chỉ khi đọc như vậy các dòng tổng của chính tệp mới khớp'),
+    );
     await page.screenshot({ path: 'test-results/45-import-district-sections-preview.png' });
     await dlg.importButton.click();
     await dlg.dialog.waitFor({ state: 'hidden' });
@@ -402,10 +420,12 @@ describe('importing a district report sheet', () => {
     await consolidate().check();
     await dlg.dialog.getByLabel('Tên huyện').fill('Huyện Văn Lãng');
     const byDistrict = dlg.dialog.getByRole('table', { name: 'Tổng hợp theo huyện (sổ đang mở)' });
-    await expect.poll(() => byDistrict.locator('tbody tr').allInnerTexts()).toEqual([
-      expect.stringMatching(/^Huyện Cao Lộc\t8\t13\.819\t/),
-      expect.stringMatching(new RegExp(`^Huyện Văn Lãng\\t${sheet.lines}\\t${trieu(sheet.plan).replace('.', '\\.')}\\t`)),
-    ]);
+    await expect
+      .poll(() => byDistrict.locator('tbody tr').allInnerTexts())
+      .toEqual([
+        expect.stringMatching(/^Huyện Cao Lộc\t8\t13\.819\t/),
+        expect.stringMatching(new RegExp(`^Huyện Văn Lãng\\t${sheet.lines}\\t${trieu(sheet.plan).replace('.', '\\.')}\\t`)),
+      ]);
     await dlg.pick('van-lang-lan-2.xlsx', fixture('cao-loc-2023.xlsx'));
     await dlg.summary.waitFor();
     await dlg.importButton.click();

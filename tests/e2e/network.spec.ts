@@ -69,7 +69,13 @@ describe('network', () => {
     await page.getByRole('tab', { name: 'Địa bàn & tiêu chí' }).click();
     const totalRow = page.locator('.ht_clone_bottom tbody tr').first();
     await expect.poll(() => totalRow.locator('td').nth(3).textContent()).toBe('1.644');
-    await page.locator('.ht_master tbody tr').filter({ has: page.locator('td', { hasText: /^Lộc Yên$/ }) }).first().locator('td').nth(3).click();
+    await page
+      .locator('.ht_master tbody tr')
+      .filter({ has: page.locator('td', { hasText: /^Lộc Yên$/ }) })
+      .first()
+      .locator('td')
+      .nth(3)
+      .click();
     await page.keyboard.type('100');
     await page.keyboard.press('Enter');
     await expect.poll(() => totalRow.locator('td').nth(3).textContent()).toBe('1.660');

@@ -15,7 +15,12 @@ describe('places and criteria sheet', () => {
     await expect.poll(() => page.getByRole('note').textContent()).toContain('minh hoạ');
     const totalRow = page.locator('.ht_clone_bottom tbody tr').first();
     const cell = (row: string, col: number) =>
-      page.locator('.ht_master tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${row}$`) }) }).first().locator('td').nth(col);
+      page
+        .locator('.ht_master tbody tr')
+        .filter({ has: page.locator('td', { hasText: new RegExp(`^${row}$`) }) })
+        .first()
+        .locator('td')
+        .nth(col);
     await expect.poll(() => totalRow.locator('td').nth(3).textContent()).toBe('1.644');
     expect(await totalRow.locator('td').nth(2).textContent()).toBe('19.820');
     expect(await totalRow.locator('td').nth(4).textContent()).toBe('2.023');

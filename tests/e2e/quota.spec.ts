@@ -57,7 +57,10 @@ describe('storage full', () => {
     expect(await page.getByTestId('workbook-name').textContent()).toBe('Cao Lộc 2023');
 
     const saved = page.waitForEvent('download');
-    await page.getByTestId('quota-notice').getByRole('button', { name: /Tải bản sao lưu/ }).click();
+    await page
+      .getByTestId('quota-notice')
+      .getByRole('button', { name: /Tải bản sao lưu/ })
+      .click();
     const chunks: Buffer[] = [];
     for await (const chunk of await (await saved).createReadStream()) chunks.push(chunk as Buffer);
     const backup = JSON.parse(Buffer.concat(chunks).toString('utf8'));

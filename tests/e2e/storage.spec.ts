@@ -36,7 +36,11 @@ describe('storage status', () => {
     const persisted = await page.evaluate(() => navigator.storage.persisted());
     await expect
       .poll(() => dialog.getByTestId('storage-persisted').textContent())
-      .toBe(persisted ? 'Lưu trữ bền vững: đã được cấp — trình duyệt không tự xoá dữ liệu' : 'Lưu trữ bền vững: chưa được cấp — trình duyệt có thể xoá dữ liệu khi ổ đĩa đầy; hãy sao lưu thường xuyên');
+      .toBe(
+        persisted
+          ? 'Lưu trữ bền vững: đã được cấp — trình duyệt không tự xoá dữ liệu'
+          : 'Lưu trữ bền vững: chưa được cấp — trình duyệt có thể xoá dữ liệu khi ổ đĩa đầy; hãy sao lưu thường xuyên',
+      );
     await expect.poll(() => dialog.getByTestId('storage-usage').textContent()).toMatch(/^Đã dùng: [\d.,]+ (B|KB|MB|GB) trên [\d.,]+ (MB|GB|TB)$/);
     expect(await dialog.getByTestId('backup-last').textContent()).toBe('Sao lưu gần nhất của sổ “Cao Lộc 2023”: chưa sao lưu lần nào');
     // The demo was just created: nothing is due yet.

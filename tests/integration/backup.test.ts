@@ -32,9 +32,21 @@ async function storeDemoWithVariant(db: PlanbenchDB): Promise<{ workbookId: Id; 
   if (!variant.ok) throw new Error(variant.error.code);
   const place = demo.places![0];
   const rule: AllocationRuleRecord = {
-    id: crypto.randomUUID(), workbookId: wbId, scenarioId: variant.value.id, name: 'Chia DA3', nodeId: demo.lines[1].nodeId,
-    source: 'central', capital: 'recurrent', year: 2023, envelope: 2_398_000_000, unit: 1_000_000,
-    criteria: [{ key: 'poor', weight: 1 }], reserved: [], overrides: { [place.id]: { floor: 20_000_000 } }, createdAt: 1, updatedAt: 1,
+    id: crypto.randomUUID(),
+    workbookId: wbId,
+    scenarioId: variant.value.id,
+    name: 'Chia DA3',
+    nodeId: demo.lines[1].nodeId,
+    source: 'central',
+    capital: 'recurrent',
+    year: 2023,
+    envelope: 2_398_000_000,
+    unit: 1_000_000,
+    criteria: [{ key: 'poor', weight: 1 }],
+    reserved: [],
+    overrides: { [place.id]: { floor: 20_000_000 } },
+    createdAt: 1,
+    updatedAt: 1,
   };
   const lines = demo.lines.map((l, i) => ({ ...l, plan: l.plan + i * 1_001 }));
   lines[1] = { ...lines[1], placeId: place.id, allocation: { ruleId: rule.id, key: place.id } };
@@ -51,13 +63,27 @@ function shape(a: WorkbookArchive) {
   const scenarioName = new Map(a.scenarios.map((s) => [s.id, s.name]));
   return {
     baseline: scenarioName.get(a.workbook.baselineScenarioId),
-    scenarios: [...a.scenarios].sort((x, y) => x.name.localeCompare(y.name)).map((s) => ({
-      name: s.name,
-      kind: s.kind,
-      note: s.note,
-      lines: s.lines.map((l) => ({ node: nodeCode.get(l.nodeId), plan: l.plan, disbursed: l.disbursed, place: l.placeId && placeName.get(l.placeId), rule: l.allocation && ruleName.get(l.allocation.ruleId), key: l.allocation && placeName.get(l.allocation.key) })),
+    scenarios: [...a.scenarios]
+      .sort((x, y) => x.name.localeCompare(y.name))
+      .map((s) => ({
+        name: s.name,
+        kind: s.kind,
+        note: s.note,
+        lines: s.lines.map((l) => ({
+          node: nodeCode.get(l.nodeId),
+          plan: l.plan,
+          disbursed: l.disbursed,
+          place: l.placeId && placeName.get(l.placeId),
+          rule: l.allocation && ruleName.get(l.allocation.ruleId),
+          key: l.allocation && placeName.get(l.allocation.key),
+        })),
+      })),
+    rules: a.rules.map((r) => ({
+      name: r.name,
+      scenario: scenarioName.get(r.scenarioId),
+      node: nodeCode.get(r.nodeId),
+      overrides: Object.keys(r.overrides).map((k) => placeName.get(k)),
     })),
-    rules: a.rules.map((r) => ({ name: r.name, scenario: scenarioName.get(r.scenarioId), node: nodeCode.get(r.nodeId), overrides: Object.keys(r.overrides).map((k) => placeName.get(k)) })),
     places: a.places.length,
   };
 }
@@ -93,7 +119,10 @@ describe('backup through the database', () => {
 
     const after = await loadWorkbookArchive(db, newId);
     // The database returns records by id; the restored records are exactly those stored.
-    const sorted = (x: WorkbookArchive) => ({ ...x, ...Object.fromEntries((['nodes', 'places', 'rules', 'scenarios'] as const).map((k) => [k, [...x[k]].sort((p, q) => p.id.localeCompare(q.id))])) });
+    const sorted = (x: WorkbookArchive) => ({
+      ...x,
+      ...Object.fromEntries((['nodes', 'places', 'rules', 'scenarios'] as const).map((k) => [k, [...x[k]].sort((p, q) => p.id.localeCompare(q.id))])),
+    });
     expect(sorted(after!)).toEqual(sorted(restored.value));
     expect(shape(after!)).toEqual(shape(before!));
     const variant = after!.scenarios.find((s) => s.name === 'Phương án 80 %')!;

@@ -21,7 +21,11 @@ describe('planbench recalc', () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('Cao Lộc 2023 — Huyện Cao Lộc, tỉnh Lạng Sơn, năm / year 2023: 8 dòng / lines');
-    const row = (label: string) => lines.find((l) => l.trimStart().startsWith(label))?.replace(label, '').trim();
+    const row = (label: string) =>
+      lines
+        .find((l) => l.trimStart().startsWith(label))
+        ?.replace(label, '')
+        .trim();
     expect(row('Kế hoạch vốn / plan')).toBe('13.819');
     expect(row('Đã giải ngân / disbursed')).toBe('3.709,04');
     expect(row('Tỷ lệ giải ngân / disbursement rate')).toBe('26,84 %');
@@ -40,7 +44,15 @@ describe('planbench recalc', () => {
     expect(archive.ok).toBe(true);
     if (!archive.ok) return;
     expect(out).toEqual(planTotals(archiveBaseline(archive.value)));
-    expect(out.totals).toMatchObject({ plan: 13_819_000_000, central: 13_819_000_000, recurrent: 13_819_000_000, disbursed: 3_709_040_000, projected: 11_624_660_000, carryOver: 1_970_240_000, lapse: 224_100_000 });
+    expect(out.totals).toMatchObject({
+      plan: 13_819_000_000,
+      central: 13_819_000_000,
+      recurrent: 13_819_000_000,
+      disbursed: 3_709_040_000,
+      projected: 11_624_660_000,
+      carryOver: 1_970_240_000,
+      lapse: 224_100_000,
+    });
     expect(out.totals.carryOver + out.totals.lapse).toBe(out.totals.unspent);
   });
 
@@ -60,7 +72,14 @@ describe('planbench recalc', () => {
     const tamperedFile = join(dir, 'tampered.json');
     writeFileSync(tamperedFile, text.replace('"plan": 566000000', '"plan": 566000000.5'));
     // A device that never ends, and a folder: refused at once, not read.
-    for (const [file, words] of [[truncated, 'JSON'], [newer, 'format 7'], [tamperedFile, 'whole number of đồng'], [join(dir, 'absent.json'), 'absent.json'], ['/dev/zero', 'not a file'], [dir, 'not a file']]) {
+    for (const [file, words] of [
+      [truncated, 'JSON'],
+      [newer, 'format 7'],
+      [tamperedFile, 'whole number of đồng'],
+      [join(dir, 'absent.json'), 'absent.json'],
+      ['/dev/zero', 'not a file'],
+      [dir, 'not a file'],
+    ]) {
       const r = run('recalc', file);
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
@@ -121,7 +140,9 @@ describe('planbench convert', () => {
     if (!imported.ok || !demo.ok) return;
     const byCode = (a: typeof demo.value) => {
       const code = new Map(a.nodes.map((n) => [n.id, n.code]));
-      return archiveBaseline(a).lines.map((l) => [code.get(l.nodeId), l.plan, l.disbursed, l.unit]).sort();
+      return archiveBaseline(a)
+        .lines.map((l) => [code.get(l.nodeId), l.plan, l.disbursed, l.unit])
+        .sort();
     };
     expect(byCode(imported.value)).toEqual(byCode(demo.value));
     expect(imported.value.workbook).toMatchObject({ name: 'libreoffice-vi-layout', year: 2023 });
@@ -152,7 +173,17 @@ describe('planbench convert', () => {
     const file = join(dir, 'phan-bo.csv');
     writeFileSync(
       file,
-      ['ĐVT: triệu đồng', 'STT;Nội dung;Tổng số;NSTW;NSĐP', ';Tổng cộng;1.490;1.290;200', 'I;Cấp tỉnh;600;500;100', '1;Dự án 6: Truyền thông;400;300;100', '2;Dự án 7: Nâng cao năng lực;200;200;', 'II;Cấp huyện;900;800;100', '1;Dự án 6: Truyền thông;500;400;100', '2;Dự án 7: Nâng cao năng lực;390;390;'].join('\n'),
+      [
+        'ĐVT: triệu đồng',
+        'STT;Nội dung;Tổng số;NSTW;NSĐP',
+        ';Tổng cộng;1.490;1.290;200',
+        'I;Cấp tỉnh;600;500;100',
+        '1;Dự án 6: Truyền thông;400;300;100',
+        '2;Dự án 7: Nâng cao năng lực;200;200;',
+        'II;Cấp huyện;900;800;100',
+        '1;Dự án 6: Truyền thông;500;400;100',
+        '2;Dự án 7: Nâng cao năng lực;390;390;',
+      ].join('\n'),
     );
     const r = run('convert', file, join(dir, 'out.json'), '--year', '2024', '--locale', 'vi');
     expect(r.status).toBe(0);

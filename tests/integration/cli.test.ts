@@ -34,7 +34,10 @@ describe('planbench allocate', () => {
   it('exits non-zero with the reason in Vietnamese and English when the rule cannot be split', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pb-cli-'));
     const file = join(dir, 'rule.json');
-    writeFileSync(file, JSON.stringify({ envelope: 100, unit: 1, criteria: [{ key: 'poor', weight: 1 }], reserved: [{ id: 'x', amount: 150 }], recipients: [{ id: 'a', values: { poor: 1 } }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ envelope: 100, unit: 1, criteria: [{ key: 'poor', weight: 1 }], reserved: [{ id: 'x', amount: 150 }], recipients: [{ id: 'a', values: { poor: 1 } }] }),
+    );
     const r = run('allocate', file);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');

@@ -5,16 +5,7 @@ import Dexie, { type DBCore, type DBCoreMutateRequest } from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, SCHEMA_VERSION, type LineChunk, type PlanbenchDB } from '../../src/db/database';
 import { CHUNK_SIZE, ChunkedLines } from '../../src/db/line-chunks';
-import {
-  commitChange,
-  createWorkbook,
-  deleteWorkbook,
-  getMeta,
-  listWorkbooks,
-  loadWorkbook,
-  setMeta,
-  type WorkbookChange,
-} from '../../src/db/workbook-repo';
+import { commitChange, createWorkbook, deleteWorkbook, getMeta, listWorkbooks, loadWorkbook, setMeta, type WorkbookChange } from '../../src/db/workbook-repo';
 import { buildDemoWorkbook, buildEmptyWorkbook, buildGeneratedWorkbook } from '../../src/domain/demo';
 import type { Id, Line, TreeNode, WorkbookData } from '../../src/domain/model';
 
@@ -231,7 +222,10 @@ describe('commitChange', () => {
     const edited: Line = { ...target, plan: target.plan + 7 };
     const no = chunks.replace(edited);
     expect(no).toBe(1);
-    const r = await commitChange(db, { workbookId: data.workbook.id, lineWrites: [{ scenarioId, workbookId: data.workbook.id, no, put: [{ before: target, after: edited }], deleteIds: [] }] });
+    const r = await commitChange(db, {
+      workbookId: data.workbook.id,
+      lineWrites: [{ scenarioId, workbookId: data.workbook.id, no, put: [{ before: target, after: edited }], deleteIds: [] }],
+    });
     expect(r.ok).toBe(true);
     db = await reopen(db);
     const again = (await loadWorkbook(db, data.workbook.id))!;
@@ -334,9 +328,23 @@ describe('commitChange', () => {
   });
 
   const failures: [string, (d: WorkbookData) => Partial<WorkbookChange>][] = [
-    ['a node with an invalid key', (d) => ({ putNodes: [{ ...d.nodes[0], name: 'Đổi' }, { ...d.nodes[1], id: undefined as unknown as Id }] })],
+    [
+      'a node with an invalid key',
+      (d) => ({
+        putNodes: [
+          { ...d.nodes[0], name: 'Đổi' },
+          { ...d.nodes[1], id: undefined as unknown as Id },
+        ],
+      }),
+    ],
     ['a node that cannot be cloned', (d) => ({ putNodes: [{ ...d.nodes[0], name: 'Đổi' }, { ...d.nodes[1], extra: () => 1 } as TreeNode] })],
-    ['a chunk with an invalid key, after good node writes', (d) => ({ putNodes: [{ ...d.nodes[0], name: 'Đổi' }], chunks: [{ scenarioId: d.workbook.baselineScenarioId, workbookId: d.workbook.id, no: Number.NaN, lines: d.lines.slice(0, 1) }] })],
+    [
+      'a chunk with an invalid key, after good node writes',
+      (d) => ({
+        putNodes: [{ ...d.nodes[0], name: 'Đổi' }],
+        chunks: [{ scenarioId: d.workbook.baselineScenarioId, workbookId: d.workbook.id, no: Number.NaN, lines: d.lines.slice(0, 1) }],
+      }),
+    ],
   ];
   it.each(failures)('a change that fails part-way (%s) leaves the database as it was', async (_label, bad) => {
     const db = freshDb();

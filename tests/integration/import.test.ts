@@ -53,11 +53,31 @@ async function start(name = 'Tỉnh Lạng Sơn 2023') {
 /** What a line holds, by its item's code, for comparing workbooks. */
 const linesOf = (data: Pick<WorkbookData, 'nodes' | 'lines'>) =>
   data.lines
-    .map((l) => ({ code: data.nodes.find((n) => n.id === l.nodeId)!.code, label: l.label, unit: l.unit, source: l.source, capital: l.capital, vintage: l.vintage, plan: l.plan, disbursed: l.disbursed, expectedRate: l.expectedRate, asOf: l.asOf }))
+    .map((l) => ({
+      code: data.nodes.find((n) => n.id === l.nodeId)!.code,
+      label: l.label,
+      unit: l.unit,
+      source: l.source,
+      capital: l.capital,
+      vintage: l.vintage,
+      plan: l.plan,
+      disbursed: l.disbursed,
+      expectedRate: l.expectedRate,
+      asOf: l.asOf,
+    }))
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 const sortById = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => a.id.localeCompare(b.id));
 
-const FIXTURES = ['cao-loc-2023.xlsx', 'cao-loc-2023.csv', 'cao-loc-2023-semicolon.csv', 'cao-loc-2023-cp1258.csv', 'cao-loc-2023-utf16.txt', 'libreoffice-vi-layout.xlsx', 'formulas-merged.xlsx', 'plan-en.csv'];
+const FIXTURES = [
+  'cao-loc-2023.xlsx',
+  'cao-loc-2023.csv',
+  'cao-loc-2023-semicolon.csv',
+  'cao-loc-2023-cp1258.csv',
+  'cao-loc-2023-utf16.txt',
+  'libreoffice-vi-layout.xlsx',
+  'formulas-merged.xlsx',
+  'plan-en.csv',
+];
 
 describe('importing a file into the open workbook', () => {
   it.each(FIXTURES)('%s: one step; its lines, items and stated totals; one undo removes it all', async (name) => {
@@ -163,7 +183,21 @@ describe('an import that does not finish changes nothing', () => {
     await s.ready;
     const leaf = data.nodes.find((n) => n.code === 'DA2')!;
     const lines = Array.from({ length: 2_500 }, (_, i) => ({
-      line: { id: `l${i}`, nodeId: leaf.id, order: i, label: '', unit: '', placeId: null, source: 'central' as const, capital: 'recurrent' as const, vintage: 2023, plan: i, disbursed: 0, asOf: null, expectedRate: null },
+      line: {
+        id: `l${i}`,
+        nodeId: leaf.id,
+        order: i,
+        label: '',
+        unit: '',
+        placeId: null,
+        source: 'central' as const,
+        capital: 'recurrent' as const,
+        vintage: 2023,
+        plan: i,
+        disbursed: 0,
+        asOf: null,
+        expectedRate: null,
+      },
       invalid: [],
     }));
     // IndexedDB cannot store a function: the last chunk's write fails and the whole transaction aborts.
@@ -339,10 +373,17 @@ describe('consolidating districts into a province workbook', () => {
     const vanLang = flow.outcome!.added;
 
     const places = s().places;
-    expect(places.map((p) => [p.kind, p.name])).toEqual([['province', 'Tỉnh'], ['district', 'Huyện Cao Lộc'], ['district', 'Huyện Văn Lãng']]);
+    expect(places.map((p) => [p.kind, p.name])).toEqual([
+      ['province', 'Tỉnh'],
+      ['district', 'Huyện Cao Lộc'],
+      ['district', 'Huyện Văn Lãng'],
+    ]);
     expect(places.filter((p) => p.kind === 'district').every((p) => p.parentId === places[0].id)).toBe(true);
     const byPlace = totalsByPlace(s().lines, places);
-    expect(byPlace.rows.map((r) => [r.name, r.lines])).toEqual([['Huyện Cao Lộc', demo.lines.length], ['Huyện Văn Lãng', vanLang]]);
+    expect(byPlace.rows.map((r) => [r.name, r.lines])).toEqual([
+      ['Huyện Cao Lộc', demo.lines.length],
+      ['Huyện Văn Lãng', vanLang],
+    ]);
     expect(byPlace.rows[0].plan).toBe(demoPlan);
     await rollupReady();
     expect(total('plan')).toBe(byPlace.total.plan);
@@ -389,13 +430,20 @@ describe('a workbook of one sheet per district', () => {
     flow.allSheets = true;
     await flow.readAlike();
     const read = flow.alikeReadings!;
-    expect(read.map((a) => [a.sheet, a.differing, a.errors])).toEqual([['Bình Gia', 0, 0], ['Văn Quan', 0, 0], ['Đình Lập', 0, 0]]);
+    expect(read.map((a) => [a.sheet, a.differing, a.errors])).toEqual([
+      ['Bình Gia', 0, 0],
+      ['Văn Quan', 0, 0],
+      ['Đình Lập', 0, 0],
+    ]);
     expect((await flow.apply()).ok).toBe(true);
     await rollupReady();
     // Each district's money in its place, their sum the province's; one undo takes all three back.
     const districts = s().places.filter((p) => p.kind === 'district');
     expect(districts.map((p) => p.name)).toEqual(['Bình Gia', 'Văn Quan', 'Đình Lập']);
-    const byPlace = (id: string) => s().lines.filter((l) => l.placeId === id).reduce((a, l) => a + l.plan, 0);
+    const byPlace = (id: string) =>
+      s()
+        .lines.filter((l) => l.placeId === id)
+        .reduce((a, l) => a + l.plan, 0);
     expect(districts.map((p) => byPlace(p.id))).toEqual(read.map((a) => a.plan));
     expect(total('plan')).toBe(read.reduce((a, r) => a + r.plan, 0));
     s().undo();

@@ -31,13 +31,36 @@ function channelClient(): { client: RecalcClient; calls: AllocationCall[] } {
 }
 
 const place = (id: string, poor: number | null, households: number): Place => ({
-  id, workbookId: 'wb', parentId: null, code: id, name: `Xã ${id}`, kind: 'commune', values: { poor, households }, order: 0,
+  id,
+  workbookId: 'wb',
+  parentId: null,
+  code: id,
+  name: `Xã ${id}`,
+  kind: 'commune',
+  values: { poor, households },
+  order: 0,
 });
 const rec: AllocationRuleRecord = {
-  id: 'r', workbookId: 'wb', scenarioId: 's', name: 'Quy tắc', nodeId: 'n', source: 'central', capital: 'recurrent', year: 2026,
-  envelope: 1_000_000_000, unit: 1000, criteria: [{ key: 'poor', weight: 3 }, { key: 'households', weight: 1 }, { key: 'equal', weight: 1 }],
-  reserved: [{ id: 'k', label: 'Dự phòng', percent: 5 }], overrides: { b: { cap: 200_000_000 }, d: { eligible: false } }, floor: 50_000_000,
-  createdAt: 0, updatedAt: 0,
+  id: 'r',
+  workbookId: 'wb',
+  scenarioId: 's',
+  name: 'Quy tắc',
+  nodeId: 'n',
+  source: 'central',
+  capital: 'recurrent',
+  year: 2026,
+  envelope: 1_000_000_000,
+  unit: 1000,
+  criteria: [
+    { key: 'poor', weight: 3 },
+    { key: 'households', weight: 1 },
+    { key: 'equal', weight: 1 },
+  ],
+  reserved: [{ id: 'k', label: 'Dự phòng', percent: 5 }],
+  overrides: { b: { cap: 200_000_000 }, d: { eligible: false } },
+  floor: 50_000_000,
+  createdAt: 0,
+  updatedAt: 0,
 };
 const places = [place('a', 120, 900), place('b', 300, 1500), place('c', 40, 700), place('d', 80, 800), place('e', 0, 400)];
 

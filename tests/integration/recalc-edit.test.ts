@@ -56,7 +56,10 @@ describe('edits through the recalculation client', () => {
 
     const batches: ColumnEdit[][] = [
       [{ line: 0, field: 'plan', value: 900 * TR }],
-      [{ line: 3, field: 'disbursed', value: 12 * TR }, { line: 4, field: 'expected', value: 35 }],
+      [
+        { line: 3, field: 'disbursed', value: 12 * TR },
+        { line: 4, field: 'expected', value: 35 },
+      ],
       [{ line: 5, field: 'source', value: SOURCE_CODE.local }],
     ];
     // Sent one after another without waiting: only the last resolves, but every answer counts.
@@ -84,7 +87,10 @@ describe('edits through the recalculation client', () => {
     await client.edit(e1);
     applyColumnEdits(mine, e1);
     control.failNext = true;
-    const e2: ColumnEdit[] = [{ line: 2, field: 'vintage', value: 2020 }, { line: 2, field: 'plan', value: 4_000 * TR }];
+    const e2: ColumnEdit[] = [
+      { line: 2, field: 'vintage', value: 2020 },
+      { line: 2, field: 'plan', value: 4_000 * TR },
+    ];
     const r2 = await client.edit(e2);
     applyColumnEdits(mine, e2);
     expect(client.mode).toBe('main-thread');

@@ -64,7 +64,10 @@ describe('scenarios', () => {
         const r = await copyScenario(db, wbId, baseId, { kind: 'variant', name: 'v' });
         if (!r.ok) throw new Error('copy failed');
         const v = await session(r.value.id);
-        v.setCells(edits.map(([i, x]) => ({ target: { kind: 'line' as const, id: v.lines[i].id }, field: 'plan' as const, raw: String(x) })), ctx);
+        v.setCells(
+          edits.map(([i, x]) => ({ target: { kind: 'line' as const, id: v.lines[i].id }, field: 'plan' as const, raw: String(x) })),
+          ctx,
+        );
         await v.flush();
         expect(await loadScenarioLines(db, baseId)).toEqual(before);
       }),

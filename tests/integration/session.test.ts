@@ -19,10 +19,21 @@ let seq = 0;
 /** The demo's DA3.TDA1 envelope by poor households, 10 % kept by the district office. */
 function da3Rule(demo: WorkbookData): AllocationRuleRecord {
   return {
-    id: 'rule-1', workbookId: demo.workbook.id, scenarioId: demo.workbook.baselineScenarioId, name: 'Phân bổ 2024',
-    nodeId: demo.nodes.find((n) => n.code === 'DA3.TDA1')!.id, source: 'central', capital: 'recurrent', year: 2023, envelope: 2_398 * TR, unit: TR,
-    criteria: [{ key: 'poor', weight: 1 }], reserved: [{ id: 'ldtbxh', label: 'Phòng LĐ-TB&XH', percent: 10 }], overrides: {},
-    createdAt: 0, updatedAt: 0,
+    id: 'rule-1',
+    workbookId: demo.workbook.id,
+    scenarioId: demo.workbook.baselineScenarioId,
+    name: 'Phân bổ 2024',
+    nodeId: demo.nodes.find((n) => n.code === 'DA3.TDA1')!.id,
+    source: 'central',
+    capital: 'recurrent',
+    year: 2023,
+    envelope: 2_398 * TR,
+    unit: TR,
+    criteria: [{ key: 'poor', weight: 1 }],
+    reserved: [{ id: 'ldtbxh', label: 'Phòng LĐ-TB&XH', percent: 10 }],
+    overrides: {},
+    createdAt: 0,
+    updatedAt: 0,
   };
 }
 
@@ -208,7 +219,13 @@ describe('WorkbookSession', () => {
     const { s, settle, reload } = await open();
     const key = s.addCriterion('Hộ mới thoát nghèo', 'count');
     const id = s.addPlace();
-    s.setPlaceCells([{ placeId: id, field: 'name', raw: 'Xã mới' }, { placeId: id, field: key, raw: '12' }], 'vi');
+    s.setPlaceCells(
+      [
+        { placeId: id, field: 'name', raw: 'Xã mới' },
+        { placeId: id, field: key, raw: '12' },
+      ],
+      'vi',
+    );
     await settle();
     const saved = await reload();
     expect(saved.workbook.criteria!.some((c) => c.key === key && c.label === 'Hộ mới thoát nghèo')).toBe(true);
@@ -372,7 +389,13 @@ describe('WorkbookSession', () => {
     const before = total();
     const da7 = line('DA7.TDA2');
     const left = da7.plan - s.rollup!.lineProjected[s.lines.indexOf(da7)];
-    s.setCells([{ target: { kind: 'line', id: da7.id }, field: 'carryEligible', raw: 'Không' }, { target: { kind: 'line', id: da7.id }, field: 'm10', raw: '50' }], ctx);
+    s.setCells(
+      [
+        { target: { kind: 'line', id: da7.id }, field: 'carryEligible', raw: 'Không' },
+        { target: { kind: 'line', id: da7.id }, field: 'm10', raw: '50' },
+      ],
+      ctx,
+    );
     await settle();
     expect(total().lapse - before.lapse).toBe(left);
     expect(total().carry - before.carry).toBe(-left);

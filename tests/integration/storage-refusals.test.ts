@@ -101,7 +101,13 @@ const WRITES: { name: string; run: (s: Stock) => Promise<Result<unknown>>; quota
     run: async ({ db, wbId, baseId }) => {
       const { data, chunks } = (await loadWorkbook(db, wbId))!;
       const scenario = data.scenarios.find((x) => x.id === baseId)!;
-      const copy = copyScenarioRecords(data.workbook, scenario, data.rules ?? [], { id: crypto.randomUUID(), kind: 'variant', name: 'D', now: 1, newId: () => crypto.randomUUID() });
+      const copy = copyScenarioRecords(data.workbook, scenario, data.rules ?? [], {
+        id: crypto.randomUUID(),
+        kind: 'variant',
+        name: 'D',
+        now: 1,
+        newId: () => crypto.randomUUID(),
+      });
       return writeHeldCopy(db, wbId, baseId, copy, chunks.byChunk());
     },
     quota: () => ({ code: 'db.quota-scenario' }),

@@ -37,9 +37,21 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 function da3Rule(demo: WorkbookData): AllocationRuleRecord {
   return {
-    id: 'rule-p', workbookId: demo.workbook.id, scenarioId: demo.workbook.baselineScenarioId, name: 'Phân bổ', nodeId: demo.nodes.find((n) => n.code === 'DA3.TDA1')!.id,
-    source: 'central', capital: 'recurrent', year: 2023, envelope: 2_398 * TR, unit: TR, criteria: [{ key: 'poor', weight: 1 }],
-    reserved: [{ id: 'k', label: 'Phòng', percent: 10 }], overrides: {}, createdAt: 0, updatedAt: 0,
+    id: 'rule-p',
+    workbookId: demo.workbook.id,
+    scenarioId: demo.workbook.baselineScenarioId,
+    name: 'Phân bổ',
+    nodeId: demo.nodes.find((n) => n.code === 'DA3.TDA1')!.id,
+    source: 'central',
+    capital: 'recurrent',
+    year: 2023,
+    envelope: 2_398 * TR,
+    unit: TR,
+    criteria: [{ key: 'poor', weight: 1 }],
+    reserved: [{ id: 'k', label: 'Phòng', percent: 10 }],
+    overrides: {},
+    createdAt: 0,
+    updatedAt: 0,
   };
 }
 
@@ -76,9 +88,16 @@ describe('undo, whatever was done', () => {
             const added = s.blankLines(anchor.nodeId, anchor.id, st.extra);
             const targets = [...st.values.map((_, i) => at(st.line + i)), ...added];
             const raw = [...st.values, ...added.map((_, i) => st.values[i % st.values.length])];
-            s.setCells(targets.map((l, i) => ({ target: { kind: 'line' as const, id: l.id }, field: 'plan' as const, raw: text(raw[i]) })), ctx, added);
+            s.setCells(
+              targets.map((l, i) => ({ target: { kind: 'line' as const, id: l.id }, field: 'plan' as const, raw: text(raw[i]) })),
+              ctx,
+              added,
+            );
           } else if (st.kind === 'fill') {
-            s.setCells(Array.from({ length: st.count }, (_, i) => ({ target: { kind: 'line' as const, id: at(st.line + i).id }, field: 'plan' as const, raw: text(st.value) })), ctx);
+            s.setCells(
+              Array.from({ length: st.count }, (_, i) => ({ target: { kind: 'line' as const, id: at(st.line + i).id }, field: 'plan' as const, raw: text(st.value) })),
+              ctx,
+            );
           } else if (st.kind === 'move') s.moveLines([at(st.line).id], s.tree.nodes[st.node % s.tree.nodes.length].id);
           else if (st.kind === 'note') s.setNote({ kind: 'line', id: at(st.line).id }, 'plan', st.text);
           else {

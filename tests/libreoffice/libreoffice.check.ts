@@ -77,9 +77,17 @@ describe('LibreOffice Calc', () => {
     // The same sheet with every cached formula value wrong: only recalculation gives the totals.
     const stale: Table = {
       ...table,
-      rows: table.rows.map((r) => ({ ...r, cells: r.cells.map((c) => (c && typeof c === 'object' && 'formula' in c ? { ...c, amount: c.amount === undefined ? undefined : 1, percent: c.percent === undefined ? undefined : 1 } : c)) })),
+      rows: table.rows.map((r) => ({
+        ...r,
+        cells: r.cells.map((c) =>
+          c && typeof c === 'object' && 'formula' in c ? { ...c, amount: c.amount === undefined ? undefined : 1, percent: c.percent === undefined ? undefined : 1 } : c,
+        ),
+      })),
     };
-    for (const [name, t] of [['demo', table], ['stale', stale]] as const) {
+    for (const [name, t] of [
+      ['demo', table],
+      ['stale', stale],
+    ] as const) {
       const rows = libreOfficeCsv(name, await writeTableXlsx(t));
       for (const [i, k] of parentRows(view, table)) {
         const row = rows[FIRST_DATA_ROW - 1 + i];
@@ -105,7 +113,12 @@ describe('LibreOffice Calc', () => {
     // Every cached value wrong: only LibreOffice's own recalculation can give the app's figures.
     const stale: Table = {
       ...table,
-      rows: table.rows.map((r) => ({ ...r, cells: r.cells.map((c) => (c && typeof c === 'object' && 'formula' in c ? { ...c, amount: c.amount === undefined ? undefined : 1, percent: c.percent === undefined ? undefined : 1 } : c)) })),
+      rows: table.rows.map((r) => ({
+        ...r,
+        cells: r.cells.map((c) =>
+          c && typeof c === 'object' && 'formula' in c ? { ...c, amount: c.amount === undefined ? undefined : 1, percent: c.percent === undefined ? undefined : 1 } : c,
+        ),
+      })),
     };
     const rows = libreOfficeCsv('formulas', await writeTableXlsx(stale));
     let checked = 0;

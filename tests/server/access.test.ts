@@ -62,7 +62,9 @@ describe.each(DATABASES)('access between organisations on $name', (database) => 
     app = await startApp(db);
     people = await seedProvince(app, db);
     wbB = await sharedWorkbook(people.editorB);
-    await people.editorB.send(`/api/workbooks/${wbB.id}/ops`, { ops: [{ opId: randomUUID(), baseSeq: 1, change: { workbook: { before: wbB.workbook, after: { ...wbB.workbook, name: SECRET } } } }] });
+    await people.editorB.send(`/api/workbooks/${wbB.id}/ops`, {
+      ops: [{ opId: randomUUID(), baseSeq: 1, change: { workbook: { before: wbB.workbook, after: { ...wbB.workbook, name: SECRET } } } }],
+    });
     subB = (await people.editorB.send(`/api/workbooks/${wbB.id}/submissions`, { note: 'gửi tỉnh' })).submission.id;
     const otherAdmin = unique('admin');
     await createFirstAdmin(db, { provinceName: unique('Tỉnh khác '), username: otherAdmin, password: PASSWORD }, TEST_AUTH.scryptN);
@@ -75,7 +77,11 @@ describe.each(DATABASES)('access between organisations on $name', (database) => 
 
   it('has a case here for every route that names a workbook or a submission', () => {
     const named = routesOf(app).filter((r) => r.includes('/:id'));
-    expect(named).toEqual(cases().map((c) => c.route).sort());
+    expect(named).toEqual(
+      cases()
+        .map((c) => c.route)
+        .sort(),
+    );
   });
 
   /** Tries every case as this user; each answer's status, and checks none leaks B's workbook. */

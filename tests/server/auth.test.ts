@@ -128,7 +128,12 @@ describe.each(DATABASES)('accounts on $name', (database) => {
     expect(error.message.vi).toMatch(/^Yêu cầu không hợp lệ: /);
     const extra = await people.editorA.post('/api/workbooks', { name: 'Sổ', year: 2024, owner: 'someone else' });
     expect(extra.statusCode).toBe(400);
-    const malformed = await app.inject({ method: 'POST', url: '/api/workbooks', payload: '{"name":', headers: { 'content-type': 'application/json', cookie: people.editorA.cookie, 'x-csrf-token': people.editorA.csrf } });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/api/workbooks',
+      payload: '{"name":',
+      headers: { 'content-type': 'application/json', cookie: people.editorA.cookie, 'x-csrf-token': people.editorA.csrf },
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.code).toBe('request.invalid');
   });
@@ -148,9 +153,17 @@ describe.each(DATABASES)('accounts on $name', (database) => {
   it('lets a province’s administrator create districts and accounts in them; nobody else creates any', async () => {
     const orgs = await people.admin.json('/api/admin/organisations');
     expect(orgs.organisations.map((o: { id: string }) => o.id).sort()).toEqual([people.provinceId, people.districtA, people.districtB].sort());
-    expect((await people.editorA.post('/api/admin/users', { orgId: people.districtA, username: unique('x'), displayName: 'X', role: 'admin', password: PASSWORD })).statusCode).toBe(403);
+    expect(
+      (await people.editorA.post('/api/admin/users', { orgId: people.districtA, username: unique('x'), displayName: 'X', role: 'admin', password: PASSWORD })).statusCode,
+    ).toBe(403);
     expect((await people.provinceReviewer.post('/api/admin/organisations', { name: 'Huyện C' })).statusCode).toBe(403);
-    const taken = await people.admin.post('/api/admin/users', { orgId: people.districtA, username: people.editorA.me.username.toUpperCase(), displayName: 'X', role: 'viewer', password: PASSWORD });
+    const taken = await people.admin.post('/api/admin/users', {
+      orgId: people.districtA,
+      username: people.editorA.me.username.toUpperCase(),
+      displayName: 'X',
+      role: 'viewer',
+      password: PASSWORD,
+    });
     expect(taken.statusCode).toBe(409);
     expect(taken.json().error.code).toBe('user.exists');
     // Another province's administrator cannot reach this province's districts.

@@ -170,7 +170,17 @@ export async function seedProvince(app: FastifyInstance, db: Db) {
 export function workbookRecords(workbookId: string, lineCount = 3) {
   const scenarioId = randomUUID();
   const nodeId = randomUUID();
-  const workbook = { id: workbookId, name: 'Kế hoạch 2024', year: 2024, placeName: 'Cao Lộc', createdAt: 1, updatedAt: 1, settings: { asOf: null }, stated: [], baselineScenarioId: scenarioId };
+  const workbook = {
+    id: workbookId,
+    name: 'Kế hoạch 2024',
+    year: 2024,
+    placeName: 'Cao Lộc',
+    createdAt: 1,
+    updatedAt: 1,
+    settings: { asOf: null },
+    stated: [],
+    baselineScenarioId: scenarioId,
+  };
   const scenario = { id: scenarioId, workbookId, name: 'Kế hoạch', createdAt: 1, kind: 'baseline' };
   const node = { id: nodeId, workbookId, parentId: null, code: 'DA1', name: 'Dự án 1', order: 0 };
   const lines = Array.from({ length: lineCount }, (_, i) => line(nodeId, i));
@@ -179,7 +189,21 @@ export function workbookRecords(workbookId: string, lineCount = 3) {
 
 /** A budget line under the node. */
 export function line(nodeId: string, order: number, plan = 1_000_000 * (order + 1)) {
-  return { id: randomUUID(), nodeId, order, label: `Dòng ${order}`, unit: '', placeId: null, source: 'central', capital: 'recurrent', vintage: 2024, plan, disbursed: 0, asOf: null, expectedRate: null };
+  return {
+    id: randomUUID(),
+    nodeId,
+    order,
+    label: `Dòng ${order}`,
+    unit: '',
+    placeId: null,
+    source: 'central',
+    capital: 'recurrent',
+    vintage: 2024,
+    plan,
+    disbursed: 0,
+    asOf: null,
+    expectedRate: null,
+  };
 }
 
 /** The operation that uploads those records into an empty shared workbook. */

@@ -50,7 +50,20 @@ describe.each(DATABASES)('migrations on $name', (database) => {
       expect(await migrate(db)).toEqual(listMigrations().map((m) => m.version));
       expect(await appliedVersions(db)).toEqual(listMigrations().map((m) => m.version));
       expect(await tables(db)).toEqual(
-        ['conflicts', 'login_failures', 'op_records', 'ops', 'organisations', 'records', 'schema_migrations', 'sessions', 'submission_records', 'submissions', 'users', 'workbooks'].sort(),
+        [
+          'conflicts',
+          'login_failures',
+          'op_records',
+          'ops',
+          'organisations',
+          'records',
+          'schema_migrations',
+          'sessions',
+          'submission_records',
+          'submissions',
+          'users',
+          'workbooks',
+        ].sort(),
       );
       expect(await migrate(db)).toEqual([]);
     } finally {

@@ -35,7 +35,14 @@ describe('planbench serve', () => {
     expect(notes.join('')).toMatch(/--create-admin/);
 
     const out: string[] = [];
-    expect(await createAdmin({ ...options, createAdmin: 'Boss', province: 'Sở LĐ-TB&XH Lạng Sơn' }, env, (s) => out.push(s), () => {})).toBe(0);
+    expect(
+      await createAdmin(
+        { ...options, createAdmin: 'Boss', province: 'Sở LĐ-TB&XH Lạng Sơn' },
+        env,
+        (s) => out.push(s),
+        () => {},
+      ),
+    ).toBe(0);
     expect(out.join('')).toMatch(/"boss"/);
 
     const later: string[] = [];
@@ -54,7 +61,11 @@ describe('planbench serve', () => {
       expect((await fetch(`${server.url}/assets/missing.js`)).status).toBe(404);
       expect((await fetch(`${server.url}/..%2fsecret.txt`)).status).toBe(404);
       expect((await fetch(`${server.url}/%2e%2e/secret.txt`)).status).toBe(404);
-      const login = await fetch(`${server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'BOSS', password: 'a long admin password' }) });
+      const login = await fetch(`${server.url}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'BOSS', password: 'a long admin password' }),
+      });
       expect(login.status).toBe(200);
       expect((await login.json()).user.org.name).toBe('Sở LĐ-TB&XH Lạng Sơn');
       expect(login.headers.get('cache-control')).toBe('no-store');

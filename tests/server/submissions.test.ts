@@ -45,7 +45,9 @@ describe.each(DATABASES)('submissions on $name', (database) => {
     expect((await people.admin.post(`/api/submissions/${first.id}/approve`, {})).statusCode).toBe(409);
 
     const line = wb.lines[0];
-    await people.editorA.send(`/api/workbooks/${wb.id}/ops`, { ops: [{ opId: randomUUID(), baseSeq: 1, scenarioId: wb.scenarioId, change: { lines: [{ before: line, after: { ...line, plan: 999 } }] } }] });
+    await people.editorA.send(`/api/workbooks/${wb.id}/ops`, {
+      ops: [{ opId: randomUUID(), baseSeq: 1, scenarioId: wb.scenarioId, change: { lines: [{ before: line, after: { ...line, plan: 999 } }] } }],
+    });
     const second = (await people.editorA.send(`/api/workbooks/${wb.id}/submissions`, { note: 'Đã bổ sung' })).submission;
     expect(second.seq).toBe(2);
     const approved = await people.admin.send(`/api/submissions/${second.id}/approve`, {});
@@ -63,7 +65,9 @@ describe.each(DATABASES)('submissions on $name', (database) => {
     const wb = await sharedWorkbook(people.editorA, 5);
     const sent = (await people.editorA.send(`/api/workbooks/${wb.id}/submissions`, { note: '' })).submission;
     const line = wb.lines[2];
-    await people.editorA.send(`/api/workbooks/${wb.id}/ops`, { ops: [{ opId: randomUUID(), baseSeq: 1, scenarioId: wb.scenarioId, change: { lines: [{ before: line, after: { ...line, plan: 1 } }] } }] });
+    await people.editorA.send(`/api/workbooks/${wb.id}/ops`, {
+      ops: [{ opId: randomUUID(), baseSeq: 1, scenarioId: wb.scenarioId, change: { lines: [{ before: line, after: { ...line, plan: 1 } }] } }],
+    });
     const records: { kind: string; id: string; data: { plan?: number }; seq: number }[] = [];
     let url = `/api/submissions/${sent.id}/records?limit=2`;
     for (;;) {

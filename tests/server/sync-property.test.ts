@@ -51,7 +51,10 @@ class Office {
   }
 
   lines(): Line[] {
-    return [...this.view()].filter(([k]) => k.startsWith('line\u0000')).map(([, v]) => v as Line).sort((a, b) => a.id.localeCompare(b.id));
+    return [...this.view()]
+      .filter(([k]) => k.startsWith('line\u0000'))
+      .map(([, v]) => v as Line)
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** Queues an operation changing one line (before → after), and sends it when online. */
@@ -101,7 +104,16 @@ type Action =
 
 const office = fc.integer({ min: 0, max: 2 });
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ t: fc.constant('edit' as const), c: office, pick: fc.nat(), field: fc.constantFrom('plan' as const, 'disbursed' as const, 'label' as const, 'note' as const), value: fc.integer({ min: 0, max: 3 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      t: fc.constant('edit' as const),
+      c: office,
+      pick: fc.nat(),
+      field: fc.constantFrom('plan' as const, 'disbursed' as const, 'label' as const, 'note' as const),
+      value: fc.integer({ min: 0, max: 3 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('create' as const), c: office }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('delete' as const), c: office, pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('toggle' as const), c: office }) },
@@ -195,7 +207,10 @@ function vanishedEdits(ops: ServerOp[], conflicts: ServerConflict[], final: Map<
         const next = touches
           .slice(i + 1)
           .flatMap(({ op: later, edits: le }) => le.filter((x) => recordKey(x.kind, x.scope, x.id) === key).map((x) => ({ later, x })))
-          .find(({ x }) => x.after === null || x.before === null || changedPaths(x.before, x.after).some((p) => path.every((k, j) => p[j] === k) || p.every((k, j) => path[j] === k)));
+          .find(
+            ({ x }) =>
+              x.after === null || x.before === null || changedPaths(x.before, x.after).some((p) => path.every((k, j) => p[j] === k) || p.every((k, j) => path[j] === k)),
+          );
         if (!next) {
           if (!equalValues(get(final.get(key), path), value)) problems.push(`op ${op.seq} ${key} ${path.join('.')}: ${JSON.stringify(value)} is not in the final record`);
           continue;
@@ -203,7 +218,13 @@ function vanishedEdits(ops: ServerOp[], conflicts: ServerConflict[], final: Map<
         // The next writer had seen the value, or wrote the same value again: nothing vanished.
         if (next.x.before !== null && equalValues(get(next.x.before, path), value)) continue;
         if (next.x.after !== null && equalValues(get(next.x.after, path), value)) continue;
-        const kept = conflicts.some((c) => c.seq === next.later.seq && recordKey(c.kind as never, c.scope, c.recordId) === key && c.path.every((k, j) => path[j] === k) && equalValues(get(c.kept, path.slice(c.path.length)), value));
+        const kept = conflicts.some(
+          (c) =>
+            c.seq === next.later.seq &&
+            recordKey(c.kind as never, c.scope, c.recordId) === key &&
+            c.path.every((k, j) => path[j] === k) &&
+            equalValues(get(c.kept, path.slice(c.path.length)), value),
+        );
         if (!kept) problems.push(`op ${op.seq} ${key} ${path.join('.')}: ${JSON.stringify(value)} overwritten by op ${next.later.seq} without a conflict row`);
       }
     }
@@ -239,7 +260,7 @@ describe.each(DATABASES)('three offices syncing on $name', (database) => {
         await run(offices, actions);
 
         const server = new Map<string, unknown>();
-        for (let after = ''; ; ) {
+        for (let after = ''; ;) {
           const chunk = await agents[0].json(`/api/workbooks/${wb.id}/snapshot?limit=1000${after ? `&after=${after}` : ''}`);
           for (const r of chunk.records) server.set(recordKey(r.kind, r.scope, r.id), r.data);
           if (!chunk.next) break;
@@ -252,7 +273,7 @@ describe.each(DATABASES)('three offices syncing on $name', (database) => {
         }
 
         const ops: ServerOp[] = [];
-        for (let since = 0; ; ) {
+        for (let since = 0; ;) {
           const page = await agents[0].json(`/api/workbooks/${wb.id}/ops?since=${since}&limit=5000`);
           ops.push(...page.ops);
           if (!page.more) break;

@@ -90,7 +90,18 @@ describe.each(DATABASES)('operations on $name', (database) => {
     expect(await lineOnServer(people.editorA, wb, l.id)).toMatchObject({ plan: 222 });
     const { conflicts } = await people.editorA.json(`/api/workbooks/${wb.id}/conflicts?since=0`);
     expect(conflicts).toEqual([
-      expect.objectContaining({ seq: 3, keptSeq: 2, kind: 'line', scope: wb.scenarioId, recordId: l.id, path: ['plan'], base: l.plan, kept: 111, shown: 222, userId: other.me.id }),
+      expect.objectContaining({
+        seq: 3,
+        keptSeq: 2,
+        kind: 'line',
+        scope: wb.scenarioId,
+        recordId: l.id,
+        path: ['plan'],
+        base: l.plan,
+        kept: 111,
+        shown: 222,
+        userId: other.me.id,
+      }),
     ]);
     // An edit made after seeing the other value is no conflict.
     const seen = await other.send(`/api/workbooks/${wb.id}/ops`, { ops: [editLine(wb, { ...l, plan: 222 }, { plan: 333 }, 3)] });
@@ -101,7 +112,9 @@ describe.each(DATABASES)('operations on $name', (database) => {
     const wb = await sharedWorkbook(people.editorA);
     const [l] = wb.lines;
     await people.editorA.send(`/api/workbooks/${wb.id}/ops`, { ops: [editLine(wb, l, { plan: 5 }, 1)] });
-    const del = await people.editorA.send(`/api/workbooks/${wb.id}/ops`, { ops: [{ opId: randomUUID(), baseSeq: 1, scenarioId: wb.scenarioId, change: { lines: [{ before: l, after: null }] } }] });
+    const del = await people.editorA.send(`/api/workbooks/${wb.id}/ops`, {
+      ops: [{ opId: randomUUID(), baseSeq: 1, scenarioId: wb.scenarioId, change: { lines: [{ before: l, after: null }] } }],
+    });
     expect(del.results[0].conflicts).toBe(1);
     expect(await lineOnServer(people.editorA, wb, l.id)).toBeUndefined();
     const { conflicts } = await people.editorA.json(`/api/workbooks/${wb.id}/conflicts`);
@@ -121,7 +134,13 @@ describe.each(DATABASES)('operations on $name', (database) => {
       [4, ops[2].opId],
     ]);
     expect(since2).toMatchObject({ lastSeq: 4, more: false });
-    expect(since2.ops[0]).toMatchObject({ baseSeq: 1, scenarioId: wb.scenarioId, userId: people.editorA.me.id, userName: expect.stringContaining('editor'), change: ops[1].change });
+    expect(since2.ops[0]).toMatchObject({
+      baseSeq: 1,
+      scenarioId: wb.scenarioId,
+      userId: people.editorA.me.id,
+      userName: expect.stringContaining('editor'),
+      change: ops[1].change,
+    });
     const page = await people.viewerA.json(`/api/workbooks/${wb.id}/ops?since=1&limit=2`);
     expect(page.ops.map((o: { seq: number }) => o.seq)).toEqual([2, 3]);
     expect(page.more).toBe(true);
@@ -153,7 +172,9 @@ describe.each(DATABASES)('operations on $name', (database) => {
     await other.send(`/api/workbooks/${wb.id}/ops`, { ops: [editLine(wb, { ...l, plan: 1 }, { plan: 2 }, 2)] });
     await other.send(`/api/workbooks/${wb.id}/ops`, { ops: [editLine(wb, wb.lines[0], { plan: 3 }, 3)] });
     const { entries } = await people.viewerA.json(`/api/workbooks/${wb.id}/history?kind=line&scope=${wb.scenarioId}&id=${l.id}`);
-    expect(entries.map((e: { seq: number; baseSeq: number; before: { plan: number } | null; after: { plan: number } }) => [e.seq, e.baseSeq, e.before?.plan ?? null, e.after.plan])).toEqual([
+    expect(
+      entries.map((e: { seq: number; baseSeq: number; before: { plan: number } | null; after: { plan: number } }) => [e.seq, e.baseSeq, e.before?.plan ?? null, e.after.plan]),
+    ).toEqual([
       [1, 0, null, l.plan],
       [2, 1, l.plan, 1],
       [3, 2, 1, 2],
@@ -165,7 +186,9 @@ describe.each(DATABASES)('operations on $name', (database) => {
     const wb = await sharedWorkbook(people.editorA);
     const other = await sharedWorkbook(people.editorA);
     const foreignNode = { ...other.node, name: 'đổi' };
-    const r = await people.editorA.post(`/api/workbooks/${wb.id}/ops`, { ops: [{ opId: randomUUID(), baseSeq: 1, change: { nodes: [{ before: other.node, after: foreignNode }] } }] });
+    const r = await people.editorA.post(`/api/workbooks/${wb.id}/ops`, {
+      ops: [{ opId: randomUUID(), baseSeq: 1, change: { nodes: [{ before: other.node, after: foreignNode }] } }],
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.code).toBe('op.wrong-workbook');
     const lines = await people.editorA.post(`/api/workbooks/${wb.id}/ops`, { ops: [{ ...editLine(wb, wb.lines[0], { plan: 1 }, 1), scenarioId: other.scenarioId }] });
@@ -174,13 +197,20 @@ describe.each(DATABASES)('operations on $name', (database) => {
     expect(ahead.json().error).toMatchObject({ code: 'op.base-ahead', params: { baseSeq: 99, lastSeq: 1 } });
     const bad = await people.editorA.post(`/api/workbooks/${wb.id}/ops`, { ops: [{ opId: 'x', baseSeq: -1, change: { cells: [] } }] });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['ops.0.baseSeq', 'ops.0.change', 'ops.0.opId']);
+    expect(
+      bad
+        .json()
+        .error.issues.map((i: { path: string }) => i.path)
+        .sort(),
+    ).toEqual(['ops.0.baseSeq', 'ops.0.change', 'ops.0.opId']);
     expect((await people.editorA.json(`/api/workbooks/${wb.id}`)).workbook.lastSeq).toBe(1);
   });
 
   it('keeps the workbook’s name and year as its record says', async () => {
     const wb = await sharedWorkbook(people.editorA);
-    await people.editorA.send(`/api/workbooks/${wb.id}/ops`, { ops: [{ opId: randomUUID(), baseSeq: 1, change: { workbook: { before: wb.workbook, after: { ...wb.workbook, name: 'Kế hoạch 2025', year: 2025 } } } }] });
+    await people.editorA.send(`/api/workbooks/${wb.id}/ops`, {
+      ops: [{ opId: randomUUID(), baseSeq: 1, change: { workbook: { before: wb.workbook, after: { ...wb.workbook, name: 'Kế hoạch 2025', year: 2025 } } } }],
+    });
     expect((await people.viewerA.json(`/api/workbooks/${wb.id}`)).workbook).toMatchObject({ name: 'Kế hoạch 2025', year: 2025, lastSeq: 2, state: 'draft' });
   });
 
@@ -272,4 +302,3 @@ function openStream(url: string, cookie: string, headers: Record<string, string>
     close: () => controller.abort(),
   };
 }
-

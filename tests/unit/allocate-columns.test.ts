@@ -25,7 +25,10 @@ describe('allocation across the worker boundary as columns', () => {
         const rule: AllocationRule = {
           envelope: spec.envelope,
           unit: spec.unit,
-          criteria: [{ key: 'poor', weight: 0.7 }, { key: 'households', weight: 0.3 }],
+          criteria: [
+            { key: 'poor', weight: 0.7 },
+            { key: 'households', weight: 0.3 },
+          ],
           recipients: spec.recipients.map((r, i) => {
             const rec: AllocationRule['recipients'][number] = { id: `r${i}`, values: { poor: r.poor, households: r.households } };
             if (r.pinned !== undefined) rec.pinned = r.pinned;
@@ -125,7 +128,15 @@ describe('splitColumns, the columnar entry point', () => {
   });
 
   it('returns new arrays each time (they are transferred), never the ones it keeps', () => {
-    const rule: AllocationRule = { envelope: 1000, unit: 1, criteria: [{ key: 'poor', weight: 1 }], recipients: [{ id: 'a', values: { poor: 1 } }, { id: 'b', values: { poor: 3 } }] };
+    const rule: AllocationRule = {
+      envelope: 1000,
+      unit: 1,
+      criteria: [{ key: 'poor', weight: 1 }],
+      recipients: [
+        { id: 'a', values: { poor: 1 } },
+        { id: 'b', values: { poor: 3 } },
+      ],
+    };
     const first = splitColumns(toRequest(rule));
     const second = splitColumns(toRequest({ ...rule, envelope: 2000 }));
     if (!first.ok || !second.ok) throw new Error('expected splits');
@@ -136,7 +147,11 @@ describe('splitColumns, the columnar entry point', () => {
   it('merges two settings for one recipient field by field, the later winning', () => {
     const req = toRequest({ envelope: 1000, unit: 1, criteria: [{ key: 'equal', weight: 1 }], recipients: ['a', 'b', 'c'].map((id) => ({ id, values: {} })) });
     // a: floor 600 from the first, cap 700 from the second; b pinned; c shares with a.
-    req.settings = [{ index: 0, floor: 600, cap: 300 }, { index: 0, cap: 700 }, { index: 1, pinned: 100 }];
+    req.settings = [
+      { index: 0, floor: 600, cap: 300 },
+      { index: 0, cap: 700 },
+      { index: 1, pinned: 100 },
+    ];
     const r = splitColumns(req);
     if (!r.ok) throw new Error(r.error.code);
     expect(fromColumns(req.ids, r.value).parts.map((p) => [p.id, p.amount, p.bound])).toEqual([
@@ -148,11 +163,27 @@ describe('splitColumns, the columnar entry point', () => {
   });
 
   it('refuses columns that do not fit the recipients as a bad rule, naming the culprit', () => {
-    const req = toRequest({ envelope: 1000, unit: 1, criteria: [{ key: 'poor', weight: 1 }], recipients: [{ id: 'a', values: { poor: 1 } }, { id: 'b', values: { poor: 2 } }] });
+    const req = toRequest({
+      envelope: 1000,
+      unit: 1,
+      criteria: [{ key: 'poor', weight: 1 }],
+      recipients: [
+        { id: 'a', values: { poor: 1 } },
+        { id: 'b', values: { poor: 2 } },
+      ],
+    });
     const detail = (r: ReturnType<typeof splitColumns>) => (r.ok ? null : [r.error.code, r.error.params?.detail]);
     expect(detail(splitColumns({ ...req, values: { poor: new Float64Array(1) } }))).toEqual(['allocation.bad-rule', 'values["poor"]']);
     expect(detail(splitColumns({ ...req, settings: [{ index: 2, pinned: 1 }] }))).toEqual(['allocation.bad-rule', 'settings[0].index=2']);
     // A column the rule reads but the request lacks is an unknown value, as in the object form.
-    expect(splitColumns({ ...req, values: {} })).toEqual(splitEnvelope({ ...fromRequest(req), recipients: [{ id: 'a', values: {} }, { id: 'b', values: {} }] }));
+    expect(splitColumns({ ...req, values: {} })).toEqual(
+      splitEnvelope({
+        ...fromRequest(req),
+        recipients: [
+          { id: 'a', values: {} },
+          { id: 'b', values: {} },
+        ],
+      }),
+    );
   });
 });

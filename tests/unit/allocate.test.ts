@@ -16,8 +16,7 @@ const problem = (r: Result<AllocationResult>): Problem => {
   return r.error;
 };
 const amounts = (r: AllocationResult) => Object.fromEntries(r.parts.map((p) => [p.id, p.amount]));
-const communes = (values: Record<string, Record<string, number>>): AllocationRecipient[] =>
-  Object.entries(values).map(([id, v]) => ({ id, values: v }));
+const communes = (values: Record<string, Record<string, number>>): AllocationRecipient[] => Object.entries(values).map(([id, v]) => ({ id, values: v }));
 
 // ---- an independent reading of the rule, for the properties ---------------------------------------
 
@@ -43,21 +42,15 @@ function readRule(rule: AllocationRule): Reading {
   const pinned = recipients.reduce((s, r) => s + (r.pinned ?? 0), 0);
   const distributable = envelope - reserves.reduce((a, b) => a + b, 0) - pinned;
   const minimum = Object.entries(rule.eligibility?.minimum ?? {});
-  const sharing = recipients.map(
-    (r) => r.pinned === undefined && r.eligible !== false && minimum.every(([k, min]) => (r.values[k] as number) >= min),
-  );
+  const sharing = recipients.map((r) => r.pinned === undefined && r.eligible !== false && minimum.every(([k, min]) => (r.values[k] as number) >= min));
   const floor = recipients.map((r) => ceilTo(r.floor ?? rule.floor ?? 0, unit));
-  const cap = recipients.map((r) => (r.cap ?? rule.cap) === undefined ? Infinity : floorTo((r.cap ?? rule.cap)!, unit));
+  const cap = recipients.map((r) => ((r.cap ?? rule.cap) === undefined ? Infinity : floorTo((r.cap ?? rule.cap)!, unit)));
   const n = sharing.filter(Boolean).length;
   const x = (r: AllocationRecipient, key: string) => (key === EQUAL_SHARE ? 1 : (r.values[key] as number));
-  const totals = rule.criteria.map(({ key, weight }) =>
-    weight === 0 ? 0 : recipients.reduce((s, r, i) => s + (sharing[i] ? x(r, key) : 0), 0),
-  );
+  const totals = rule.criteria.map(({ key, weight }) => (weight === 0 ? 0 : recipients.reduce((s, r, i) => s + (sharing[i] ? x(r, key) : 0), 0)));
   // Weights that count (those of non-zero columns), as shares of their sum.
   const weights = rule.criteria.reduce((s, c, k) => s + (totals[k] > 0 ? c.weight : 0), 0);
-  const score = recipients.map((r, i) =>
-    sharing[i] ? rule.criteria.reduce((s, c, k) => s + (totals[k] > 0 ? (c.weight / weights) * (x(r, c.key) / totals[k]) : 0), 0) : 0,
-  );
+  const score = recipients.map((r, i) => (sharing[i] ? rule.criteria.reduce((s, c, k) => s + (totals[k] > 0 ? (c.weight / weights) * (x(r, c.key) / totals[k]) : 0), 0) : 0));
   // A score is positive when a column that counts has a positive value (whatever floats say).
   const positive = recipients.map((r, i) => sharing[i] && rule.criteria.some((c, k) => totals[k] > 0 && x(r, c.key) > 0));
   const on = (f: (i: number) => number) => recipients.reduce((s, _, i) => s + (sharing[i] ? f(i) : 0), 0);
@@ -172,7 +165,7 @@ function brokenPromises(rule: AllocationRule, res: AllocationResult): string[] {
   for (const members of groups.values()) {
     members.sort((a, b) => res.parts[a].score - res.parts[b].score);
     let lowerMax = -Infinity;
-    for (let s = 0; s < members.length; ) {
+    for (let s = 0; s < members.length;) {
       let e = s;
       let levelMin = Infinity;
       let levelMax = -Infinity;
@@ -202,8 +195,7 @@ const valueArb = fc.oneof(
 );
 const fraction = (min: number, max: number) => fc.double({ min, max, noNaN: true });
 /** The value one time in `odds`, else undefined. */
-const sometimes = <T>(arb: fc.Arbitrary<T>, odds: number) =>
-  fc.oneof({ arbitrary: fc.constant(undefined), weight: odds - 1 }, { arbitrary: arb, weight: 1 });
+const sometimes = <T>(arb: fc.Arbitrary<T>, odds: number) => fc.oneof({ arbitrary: fc.constant(undefined), weight: odds - 1 }, { arbitrary: arb, weight: 1 });
 const recipientArb = fc.record({
   poor: valueArb,
   nearPoor: valueArb,
@@ -271,8 +263,7 @@ function shuffled<T>(xs: T[], seed: number): T[] {
   return out;
 }
 
-const byId = (r: AllocationResult) =>
-  Object.fromEntries(r.parts.map((p) => [p.id, `${p.amount}/${p.bound}`]));
+const byId = (r: AllocationResult) => Object.fromEntries(r.parts.map((p) => [p.id, `${p.amount}/${p.bound}`]));
 
 // ---- cases ----------------------------------------------------------------------------------------
 
@@ -335,7 +326,11 @@ describe('splitEnvelope, worked cases', () => {
         envelope: 1_000_000_000,
         unit: 1,
         criteria: [{ key: EQUAL_SHARE, weight: 1 }],
-        recipients: [{ id: 'C', values: {} }, { id: 'A', values: {}, pinned: 123_456_789 }, { id: 'B', values: {} }],
+        recipients: [
+          { id: 'C', values: {} },
+          { id: 'A', values: {}, pinned: 123_456_789 },
+          { id: 'B', values: {} },
+        ],
       }),
     );
     expect(amounts(r)).toEqual({ A: 123_456_789, B: 438_271_606, C: 438_271_605 });
@@ -440,9 +435,7 @@ describe('splitEnvelope, worked cases', () => {
   it('rounds to 1 triệu and gives the sub-unit residue to the next remainder in line', () => {
     // 100.000,123456 triệu in three equal shares: 33.333 triệu each, one unit left (to A, first id),
     // then the residue 123.456 đ to the next in the same order (B).
-    const r = value(
-      splitEnvelope({ envelope: 100_000_123_456, unit: TR, criteria: [{ key: EQUAL_SHARE, weight: 1 }], recipients: communes({ C: {}, B: {}, A: {} }) }),
-    );
+    const r = value(splitEnvelope({ envelope: 100_000_123_456, unit: TR, criteria: [{ key: EQUAL_SHARE, weight: 1 }], recipients: communes({ C: {}, B: {}, A: {} }) }));
     expect(amounts(r)).toEqual({ A: 33_334 * TR, B: 33_333_123_456, C: 33_333 * TR });
     expect(r.residue).toEqual({ id: 'B', amount: 123_456 });
     expect(r.parts.find((p) => p.id === 'B')!.bound).toBe('residue');
@@ -549,10 +542,24 @@ describe('splitEnvelope, failures are values', () => {
     ],
     ['all scores zero', { ...base, recipients: communes({ a: { poor: 0 }, b: { poor: 0 } }) }, { code: 'allocation.zero-scores', params: { available: 1_000 } }],
     ['a negative value', { ...base, recipients: communes({ a: { poor: 1 }, b: { poor: -2 } }) }, { code: 'allocation.bad-value', params: { recipient: 'b', column: 'poor' } }],
-    ['a missing value', { ...base, recipients: [{ id: 'a', values: { poor: 1 } }, { id: 'b', values: { poor: null } }] }, { code: 'allocation.bad-value', params: { recipient: 'b', column: 'poor' } }],
+    [
+      'a missing value',
+      {
+        ...base,
+        recipients: [
+          { id: 'a', values: { poor: 1 } },
+          { id: 'b', values: { poor: null } },
+        ],
+      },
+      { code: 'allocation.bad-value', params: { recipient: 'b', column: 'poor' } },
+    ],
     ['NaN', { ...base, recipients: communes({ a: { poor: NaN } }) }, { code: 'allocation.bad-value', params: { recipient: 'a', column: 'poor' } }],
     ['no values at all', { ...base, recipients: [{ id: 'a', values: {} }] }, { code: 'allocation.bad-value', params: { recipient: 'a', column: 'poor' } }],
-    ['a missing value under a minimum', { ...base, eligibility: { minimum: { nearPoor: 1 } } }, { code: 'allocation.bad-value', params: { recipient: 'a', column: 'nearPoor' } }],
+    [
+      'a missing value under a minimum',
+      { ...base, eligibility: { minimum: { nearPoor: 1 } } },
+      { code: 'allocation.bad-value', params: { recipient: 'a', column: 'nearPoor' } },
+    ],
     ['nobody eligible', { ...base, recipients: base.recipients.map((r) => ({ ...r, eligible: false })) }, { code: 'allocation.no-recipients', params: { available: 1_000 } }],
     ['no recipients', { ...base, recipients: [] }, { code: 'allocation.no-recipients', params: { available: 1_000 } }],
   ];
@@ -565,7 +572,15 @@ describe('splitEnvelope, failures are values', () => {
     ['a fractional unit', { unit: 0.5 }],
     ['a negative weight', { criteria: [{ key: 'poor', weight: -1 }] }],
     ['an infinite weight', { criteria: [{ key: 'poor', weight: Infinity }] }],
-    ['a criterion twice', { criteria: [{ key: 'poor', weight: 1 }, { key: 'poor', weight: 2 }] }],
+    [
+      'a criterion twice',
+      {
+        criteria: [
+          { key: 'poor', weight: 1 },
+          { key: 'poor', weight: 2 },
+        ],
+      },
+    ],
     ['a reserve with amount and percent', { reserved: [{ id: 'r', amount: 1, percent: 1 }] }],
     ['a reserve finer than 0,01 %', { reserved: [{ id: 'r', percent: 10.555 }] }],
     ['a reserve above 100 %', { reserved: [{ id: 'r', percent: 101 }] }],
@@ -671,7 +686,10 @@ describe('splitEnvelope, properties', () => {
         { key: 'ethnicShare', weight: 0.1 },
         { key: EQUAL_SHARE, weight: 0.2 },
       ],
-      reserved: [{ id: 'phong-ldtbxh', percent: 10 }, { id: 'du-phong', amount: 777 }],
+      reserved: [
+        { id: 'phong-ldtbxh', percent: 10 },
+        { id: 'du-phong', amount: 777 },
+      ],
       recipients,
       floor: 300_000_000,
       cap: 1_200_000_000,

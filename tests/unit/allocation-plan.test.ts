@@ -13,9 +13,21 @@ import { expectSameSplit } from './same-split';
 const TR = 1_000_000;
 const place = (id: string, poor: number | null): Place => ({ id, workbookId: 'wb', parentId: null, code: '', name: `Xã ${id}`, kind: 'commune', values: { poor }, order: 0 });
 const rule: AllocationRuleRecord = {
-  id: 'r1', workbookId: 'wb', scenarioId: 's', name: 'Quy tắc', nodeId: 'n1', source: 'central', capital: 'recurrent', year: 2024,
-  envelope: 100 * TR, unit: TR, criteria: [{ key: 'poor', weight: 1 }], reserved: [{ id: 'k', label: 'Phòng', percent: 10 }], overrides: {},
-  createdAt: 0, updatedAt: 0,
+  id: 'r1',
+  workbookId: 'wb',
+  scenarioId: 's',
+  name: 'Quy tắc',
+  nodeId: 'n1',
+  source: 'central',
+  capital: 'recurrent',
+  year: 2024,
+  envelope: 100 * TR,
+  unit: TR,
+  criteria: [{ key: 'poor', weight: 1 }],
+  reserved: [{ id: 'k', label: 'Phòng', percent: 10 }],
+  overrides: {},
+  createdAt: 0,
+  updatedAt: 0,
 };
 const places = [place('a', 10), place('b', 30), place('c', 50)];
 
@@ -40,7 +52,15 @@ describe('countMoved', () => {
     expect(countMoved(result, linesOfRule(lines, 'r1'))).toBe(0);
     const edited = lines.map((l) => (l.allocation?.key === 'b' ? { ...l, plan: 1 } : l));
     expect(countMoved(result, linesOfRule(edited, 'r1'))).toBe(1);
-    expect(countMoved(result, linesOfRule(lines.filter((l) => l.allocation?.key !== 'reserve:k'), 'r1'))).toBe(1);
+    expect(
+      countMoved(
+        result,
+        linesOfRule(
+          lines.filter((l) => l.allocation?.key !== 'reserve:k'),
+          'r1',
+        ),
+      ),
+    ).toBe(1);
     expect(countMoved(splitOf(rule, [place('a', 40), ...places.slice(1)]), linesOfRule(lines, 'r1'))).toBe(3);
   });
 
@@ -89,7 +109,10 @@ describe('RuleChecks', () => {
     const status = checks.statuses.get('r1');
     expect(status).toEqual({ kind: 'failed', problem: { code: 'allocation.bad-value', params: { recipient: 'a', column: 'poor' } } });
     if (status?.kind !== 'failed') return;
-    expect(nameAllocationProblem(status.problem, broken, [{ key: 'poor', label: 'Hộ nghèo', kind: 'count' }], String).params).toEqual({ recipient: 'Xã a', column: 'Hộ nghèo' });
+    expect(nameAllocationProblem(status.problem, broken, [{ key: 'poor', label: 'Hộ nghèo', kind: 'count' }], String).params).toEqual({
+      recipient: 'Xã a',
+      column: 'Hộ nghèo',
+    });
   });
 
   it('a refresh superseded while it waits for the worker writes nothing', async () => {
@@ -138,7 +161,11 @@ describe('requestFromRecord', () => {
         const rec: AllocationRuleRecord = {
           ...rule,
           envelope: g.envelope,
-          criteria: [{ key: 'poor', weight: g.weights[0] }, { key: 'nearPoor', weight: g.weights[1] }, { key: 'equal', weight: g.weights[2] }],
+          criteria: [
+            { key: 'poor', weight: g.weights[0] },
+            { key: 'nearPoor', weight: g.weights[1] },
+            { key: 'equal', weight: g.weights[2] },
+          ],
           minimum: g.minimum === undefined ? undefined : { nearPoor: g.minimum },
           overrides: Object.fromEntries(g.overrides.map(({ at, ...o }) => [ps[at % ps.length].id, o])),
         };
@@ -171,7 +198,17 @@ describe('writing a split where the envelope already sits', () => {
     expect(e.replace).toBe(107 * TR);
     expect(e.add).toBe(207 * TR);
     expect(e.sources.map((l) => l.id)).toEqual(['env']);
-    const changes = linesForSplit(rule, splitOf(rule, places), [envelope, other], places, (() => { let n = 0; return () => `n${n++}`; })(), 'replace');
+    const changes = linesForSplit(
+      rule,
+      splitOf(rule, places),
+      [envelope, other],
+      places,
+      (() => {
+        let n = 0;
+        return () => `n${n++}`;
+      })(),
+      'replace',
+    );
     // The envelope line held only its plan: it goes; the investment line of another capital type stays.
     expect(changes.find((c) => c.before?.id === 'env')?.after).toBeNull();
     expect(changes.some((c) => c.before?.id === 'inv')).toBe(false);
@@ -183,7 +220,17 @@ describe('writing a split where the envelope already sits', () => {
 
   it('a source line holding disbursements is kept at plan 0, so no disbursement is lost', () => {
     const spent = { ...envelope, disbursed: 15 * TR };
-    const changes = linesForSplit(rule, splitOf(rule, places), [spent], places, (() => { let n = 0; return () => `n${n++}`; })(), 'replace');
+    const changes = linesForSplit(
+      rule,
+      splitOf(rule, places),
+      [spent],
+      places,
+      (() => {
+        let n = 0;
+        return () => `n${n++}`;
+      })(),
+      'replace',
+    );
     expect(changes.find((c) => c.before?.id === 'env')?.after).toMatchObject({ plan: 0, disbursed: 15 * TR });
   });
 });

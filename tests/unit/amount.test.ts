@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  UNIT_EXPONENT,
-  formatAmount,
-  formatDate,
-  formatPlain,
-  formatRate,
-  parseAmount,
-  parseDate,
-  parseRate,
-  parseUnit,
-} from '../../src/domain/amount';
+import { UNIT_EXPONENT, formatAmount, formatDate, formatPlain, formatRate, parseAmount, parseDate, parseRate, parseUnit } from '../../src/domain/amount';
 import type { AmountUnit, NumberLocale, Result } from '../../src/domain/model';
 
 const UNITS: AmountUnit[] = ['dong', 'nghin', 'trieu', 'ty'];
@@ -20,8 +10,7 @@ function value<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
   return r.value;
 }
-const dong = (text: string, unit: AmountUnit = 'dong', locale: NumberLocale = 'vi') =>
-  value(parseAmount(text, { unit, locale })).value;
+const dong = (text: string, unit: AmountUnit = 'dong', locale: NumberLocale = 'vi') => value(parseAmount(text, { unit, locale })).value;
 const errorCode = <T>(r: Result<T>) => (r.ok ? null : r.error.code);
 
 describe('UNIT_EXPONENT', () => {
@@ -395,9 +384,7 @@ describe('formatAmount: every unit × both locales', () => {
 const amounts = fc.oneof(
   fc.maxSafeInteger(),
   fc.integer({ min: -1_000_000, max: 1_000_000 }),
-  fc.tuple(fc.integer({ min: -9_007_199, max: 9_007_199 }), fc.constantFrom(1, 1e3, 1e6, 1e9)).map(
-    ([a, b]) => a * b,
-  ),
+  fc.tuple(fc.integer({ min: -9_007_199, max: 9_007_199 }), fc.constantFrom(1, 1e3, 1e6, 1e9)).map(([a, b]) => a * b),
 );
 
 describe('formatAmount and parseAmount round-trip', () => {

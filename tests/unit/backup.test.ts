@@ -23,7 +23,18 @@ function demoArchive(): WorkbookArchive {
     rules: d.rules ?? [],
     scenarios: [
       { ...baseline, kind: 'baseline', lines: d.lines },
-      { id: versionId, workbookId: d.workbook.id, name: 'Bản chốt 15/11', createdAt: 1_699_000_000_000, kind: 'version', frozenAt: 1_699_000_000_000, sourceId: baseline.id, note: 'Trình UBND', lines: versionLines, review: 'ok' },
+      {
+        id: versionId,
+        workbookId: d.workbook.id,
+        name: 'Bản chốt 15/11',
+        createdAt: 1_699_000_000_000,
+        kind: 'version',
+        frozenAt: 1_699_000_000_000,
+        sourceId: baseline.id,
+        note: 'Trình UBND',
+        lines: versionLines,
+        review: 'ok',
+      },
     ],
   };
 }
@@ -83,14 +94,34 @@ describe('writeBackup / readBackup', () => {
   it.each<[string, (j: Record<string, any>) => void, Problem]>([
     ['a missing part', (j) => delete j.nodes, { code: 'backup.missing-part', params: { part: 'nodes' } }],
     ['a missing field', (j) => delete j.scenarios[1].lines[2].plan, { code: 'backup.missing-part', params: { part: 'scenarios[1].lines[2].plan' } }],
-    ['a fraction of a đồng', (j) => (j.scenarios[0].lines[3].plan = 566_000_000.5), { code: 'backup.bad-amount', params: { path: 'scenarios[0].lines[3].plan', text: '566000000.5' } }],
-    ['an amount as text', (j) => (j.scenarios[1].lines[0].disbursed = '2.000 triệu'), { code: 'backup.bad-amount', params: { path: 'scenarios[1].lines[0].disbursed', text: '"2.000 triệu"' } }],
-    ['a stated amount beyond 2^53', (j) => (j.workbook.stated[0].figures.plan = 2 ** 60), { code: 'backup.bad-amount', params: { path: 'workbook.stated[0].figures.plan', text: String(2 ** 60) } }],
+    [
+      'a fraction of a đồng',
+      (j) => (j.scenarios[0].lines[3].plan = 566_000_000.5),
+      { code: 'backup.bad-amount', params: { path: 'scenarios[0].lines[3].plan', text: '566000000.5' } },
+    ],
+    [
+      'an amount as text',
+      (j) => (j.scenarios[1].lines[0].disbursed = '2.000 triệu'),
+      { code: 'backup.bad-amount', params: { path: 'scenarios[1].lines[0].disbursed', text: '"2.000 triệu"' } },
+    ],
+    [
+      'a stated amount beyond 2^53',
+      (j) => (j.workbook.stated[0].figures.plan = 2 ** 60),
+      { code: 'backup.bad-amount', params: { path: 'workbook.stated[0].figures.plan', text: String(2 ** 60) } },
+    ],
     ['an unknown source', (j) => (j.scenarios[0].lines[0].source = 'ODA'), { code: 'backup.bad-value', params: { path: 'scenarios[0].lines[0].source', text: '"ODA"' } }],
     ['a wrong type', (j) => (j.nodes = {}), { code: 'backup.bad-value', params: { path: 'nodes', text: '{}' } }],
     ['a malformed date', (j) => (j.workbook.settings.asOf = '15/11/2023'), { code: 'backup.bad-value', params: { path: 'workbook.settings.asOf', text: '"15/11/2023"' } }],
-    ['a date that does not exist', (j) => (j.scenarios[0].lines[0].asOf = '2023-02-30'), { code: 'backup.bad-value', params: { path: 'scenarios[0].lines[0].asOf', text: '"2023-02-30"' } }],
-    ['a huge list where a name belongs', (j) => (j.workbook.name = Array.from({ length: 100_000 }, () => 1)), { code: 'backup.bad-value', params: { path: 'workbook.name', text: '[… 100000]' } }],
+    [
+      'a date that does not exist',
+      (j) => (j.scenarios[0].lines[0].asOf = '2023-02-30'),
+      { code: 'backup.bad-value', params: { path: 'scenarios[0].lines[0].asOf', text: '"2023-02-30"' } },
+    ],
+    [
+      'a huge list where a name belongs',
+      (j) => (j.workbook.name = Array.from({ length: 100_000 }, () => 1)),
+      { code: 'backup.bad-value', params: { path: 'workbook.name', text: '[… 100000]' } },
+    ],
     ['a line of an unknown item', (j) => (j.scenarios[1].lines[1].nodeId = 'x'), { code: 'backup.bad-link', params: { path: 'scenarios[1].lines[1].nodeId', id: 'x' } }],
     ['a missing baseline', (j) => (j.workbook.baselineScenarioId = 'gone'), { code: 'backup.bad-link', params: { path: 'workbook.baselineScenarioId', id: 'gone' } }],
     ['a node id used twice', (j) => (j.nodes[1].id = j.nodes[0].id), { code: 'backup.bad-link', params: { path: 'nodes[1].id', id: expect.any(String) } }],
@@ -107,7 +138,10 @@ describe('writeBackup / readBackup', () => {
     };
     expect(problemOf(at('{', '"__proto__": { "polluted": true },'))).toEqual({ code: 'backup.unsafe-key', params: { path: '__proto__', key: '__proto__' } });
     expect(problemOf(at('"nodes": [\n  {', '"\\u005f_proto__": { "isAdmin": true },')).params).toEqual({ path: 'nodes[0].__proto__', key: '__proto__' });
-    expect(problemOf(at('"settings": {', '"constructor": { "prototype": { "polluted": true } },')).params).toEqual({ path: 'workbook.settings.constructor', key: 'constructor' });
+    expect(problemOf(at('"settings": {', '"constructor": { "prototype": { "polluted": true } },')).params).toEqual({
+      path: 'workbook.settings.constructor',
+      key: 'constructor',
+    });
     expect(at('"values": {', '"constructor": 3,').ok).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -26,7 +26,9 @@ describe('the checks list', () => {
 
   it('filters by severity, row and review, errors first', () => {
     const all = filterItems(items, { severities: ALL, row: '', showReviewed: true });
-    expect(all.map((i) => i.entry.severity)).toEqual([...all.map((i) => i.entry.severity)].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)));
+    expect(all.map((i) => i.entry.severity)).toEqual(
+      [...all.map((i) => i.entry.severity)].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)),
+    );
     expect(filterItems(items, { severities: ALL, row: '', showReviewed: false }).some((i) => i.entry.id === total.id)).toBe(false);
     const infos = filterItems(items, { severities: new Set(['info'] as const), row: '', showReviewed: true });
     expect(infos.every((i) => i.entry.severity === 'info')).toBe(true);

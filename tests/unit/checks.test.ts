@@ -36,7 +36,7 @@ function demo() {
 const nums = (e: CheckEntry) => Object.fromEntries(e.numbers.map((n) => [n.key, n.value]));
 
 describe('checks on the demo (Cao Lộc 2023 as the report states it)', () => {
-  it('the stated total 13.392 is not the sum of the lines, 13.819 (Δ +427), pointing at the total row\'s stated plan', () => {
+  it("the stated total 13.392 is not the sum of the lines, 13.819 (Δ +427), pointing at the total row's stated plan", () => {
     const { one, total } = demo();
     const e = one('stated-amount', total, 'plan');
     expect(e.severity).toBe('error');
@@ -56,7 +56,7 @@ describe('checks on the demo (Cao Lộc 2023 as the report states it)', () => {
     expect(find('computed-split', total)).toHaveLength(0);
   });
 
-  it('the stated 3.168 disbursed is not the lines\' 3.709,04, and its 23,66 % comes from the stated amounts', () => {
+  it("the stated 3.168 disbursed is not the lines' 3.709,04, and its 23,66 % comes from the stated amounts", () => {
     const { one, total } = demo();
     expect(nums(one('stated-amount', total, 'disbursed'))).toEqual({ stated: 3_168 * TR, computed: 3_709_040_000, delta: 541_040_000 });
     const rate = one('stated-rate', total);
@@ -117,7 +117,7 @@ describe('checks on the demo (Cao Lộc 2023 as the report states it)', () => {
     expect(describeCheck(eq, VI)).toContain('tỷ lệ dự kiến cuối năm 17 % bằng tỷ lệ đã đạt đến ngày 15/11/2023 (16,99 %)');
   });
 
-  it('the stated expected 80 % is not what the lines\' expected rates give: 11.624,66 / 13.819 = 84,12 %', () => {
+  it("the stated expected 80 % is not what the lines' expected rates give: 11.624,66 / 13.819 = 84,12 %", () => {
     const { one, total } = demo();
     const n = nums(one('stated-expected', total));
     expect(n.stated).toBe(80);
@@ -129,7 +129,11 @@ describe('checks on the demo (Cao Lộc 2023 as the report states it)', () => {
     const { one, node } = demo();
     // The years left over are the report's 2022 figures for DA2 (2.095) and DA3.TDA1 (906); for
     // DA4.TDA1 the report's own 2022 figures (552,476 at 50,14 %, a plan of about 1.101,9) do not make 1.602.
-    for (const [code, stated, held] of [['DA2', 7_531, 5_436], ['DA3.TDA1', 3_304, 2_398], ['DA4.TDA1', 3_750, 2_148]] as const) {
+    for (const [code, stated, held] of [
+      ['DA2', 7_531, 5_436],
+      ['DA3.TDA1', 3_304, 2_398],
+      ['DA4.TDA1', 3_750, 2_148],
+    ] as const) {
       const e = one('multi-year', { kind: 'node', id: node(code).id });
       expect(e.severity).toBe('info');
       expect(nums(e)).toEqual({ stated: stated * TR, computed: held * TR, delta: (held - stated) * TR, missing: (stated - held) * TR });
@@ -153,7 +157,23 @@ describe('checks on the demo (Cao Lộc 2023 as the report states it)', () => {
     const { entries } = demo();
     expect(entries.filter((e) => e.year === 2022)).toHaveLength(0);
     expect(entries.map((e) => e.kind).sort()).toEqual(
-      ['carry-in', 'counterpart', 'expected-equals-reached', 'multi-year', 'multi-year', 'multi-year', 'stated-amount', 'stated-amount', 'stated-amount', 'stated-amount', 'stated-expected', 'stated-rate', 'stated-rate', 'stated-rate', 'stated-rate'].sort(),
+      [
+        'carry-in',
+        'counterpart',
+        'expected-equals-reached',
+        'multi-year',
+        'multi-year',
+        'multi-year',
+        'stated-amount',
+        'stated-amount',
+        'stated-amount',
+        'stated-amount',
+        'stated-expected',
+        'stated-rate',
+        'stated-rate',
+        'stated-rate',
+        'stated-rate',
+      ].sort(),
     );
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
   });
@@ -177,8 +197,21 @@ function small(lines: Partial<Line>[], opts: { nodes?: (w: WorkbookData) => void
   const data = buildEmptyWorkbook('Thử', 2024, 0);
   const leaf = (code: string) => data.nodes.find((n) => n.code === code)!.id;
   data.lines = lines.map((l, i) => ({
-    id: `l${i}`, nodeId: leaf('DA2'), order: i, label: `Dòng ${i}`, unit: '', placeId: null, source: 'central', capital: 'recurrent',
-    vintage: 2024, plan: 100 * TR, disbursed: 10 * TR, asOf: null, expectedRate: null, ...l, ...(l.nodeId ? { nodeId: leaf(l.nodeId) } : {}),
+    id: `l${i}`,
+    nodeId: leaf('DA2'),
+    order: i,
+    label: `Dòng ${i}`,
+    unit: '',
+    placeId: null,
+    source: 'central',
+    capital: 'recurrent',
+    vintage: 2024,
+    plan: 100 * TR,
+    disbursed: 10 * TR,
+    asOf: null,
+    expectedRate: null,
+    ...l,
+    ...(l.nodeId ? { nodeId: leaf(l.nodeId) } : {}),
   }));
   opts.nodes?.(data);
   data.places = opts.places ?? [];
@@ -230,12 +263,18 @@ describe('checks of each kind', () => {
   });
 
   it('stated figures on a node and a line, a stated split that does not add up, a multi-year total below its years', () => {
-    const { entries, data } = small([{ nodeId: 'DA3.TDA1', plan: 200 * TR, stated: { plan: 210 * TR } }, { nodeId: 'DA3.TDA2', plan: 50 * TR }], {
-      nodes: (w) => {
-        w.nodes = w.nodes.map((n) => (n.code === 'DA3' ? { ...n, stated: { plan: 240 * TR, multiYearTotal: 230 * TR } } : n));
-        w.workbook.stated = [{ year: 2024, figures: { plan: 250 * TR, central: 200 * TR, local: 40 * TR } }];
+    const { entries, data } = small(
+      [
+        { nodeId: 'DA3.TDA1', plan: 200 * TR, stated: { plan: 210 * TR } },
+        { nodeId: 'DA3.TDA2', plan: 50 * TR },
+      ],
+      {
+        nodes: (w) => {
+          w.nodes = w.nodes.map((n) => (n.code === 'DA3' ? { ...n, stated: { plan: 240 * TR, multiYearTotal: 230 * TR } } : n));
+          w.workbook.stated = [{ year: 2024, figures: { plan: 250 * TR, central: 200 * TR, local: 40 * TR } }];
+        },
       },
-    });
+    );
     const da3 = data.nodes.find((n) => n.code === 'DA3')!.id;
     const by = (kind: string, id: string | null) => entries.find((e) => e.kind === kind && e.target.id === id)!;
     expect(nums(by('stated-amount', 'l0'))).toEqual({ stated: 210 * TR, computed: 200 * TR, delta: -10 * TR });
@@ -249,7 +288,7 @@ describe('checks of each kind', () => {
     expect(describeCheck(split, VI)).toContain('NSTW 200 triệu đồng + NSĐP 40 triệu đồng + nguồn khác 0 triệu đồng = 240 triệu đồng');
   });
 
-  it('a stated rate names the base that would match: this year\'s plan of a line holding carried-in money too', () => {
+  it("a stated rate names the base that would match: this year's plan of a line holding carried-in money too", () => {
     // DA6.TDA1 as it should be entered: 2022 money and 2023 money on two lines of one item.
     const { entries } = small([
       { nodeId: 'DA6.TDA1', vintage: 2023, plan: 600 * TR, disbursed: 500 * TR, stated: { rate: 22.31 } },
@@ -276,11 +315,25 @@ describe('checks of each kind', () => {
   });
 
   it('a parent place whose households are not the sum of its communes', () => {
-    const mk = (id: string, parentId: string | null, households: number | null): Place => ({ id, workbookId: 'w', parentId, code: id, name: id, kind: parentId ? 'commune' : 'district', values: { households, poor: 1 }, order: 0 });
-    const { entries } = small([{}], { places: [mk('H', null, 100), mk('A', 'H', 60), mk('B', 'H', 30), mk('C', 'H', 10)].map((p, i) => (i === 3 ? { ...p, values: { households: 11, poor: 1 } } : p)) });
+    const mk = (id: string, parentId: string | null, households: number | null): Place => ({
+      id,
+      workbookId: 'w',
+      parentId,
+      code: id,
+      name: id,
+      kind: parentId ? 'commune' : 'district',
+      values: { households, poor: 1 },
+      order: 0,
+    });
+    const { entries } = small([{}], {
+      places: [mk('H', null, 100), mk('A', 'H', 60), mk('B', 'H', 30), mk('C', 'H', 10)].map((p, i) => (i === 3 ? { ...p, values: { households: 11, poor: 1 } } : p)),
+    });
     const e = entries.filter((x) => x.kind === 'place-sum');
     expect(e).toHaveLength(2);
-    expect(e.map((x) => [x.target.field, nums(x).delta])).toEqual([['households', 1], ['poor', 2]]);
+    expect(e.map((x) => [x.target.field, nums(x).delta])).toEqual([
+      ['households', 1],
+      ['poor', 2],
+    ]);
   });
 });
 
@@ -314,9 +367,21 @@ const consistentWorkbook = fc
   })
   .map((g): WorkbookData => {
     const data = buildEmptyWorkbook('Sinh ngẫu nhiên', 2024, 0);
-    const nodes: TreeNode[] = g.parents.map((p, i) => ({ id: `n${i}`, workbookId: data.workbook.id, parentId: i && p % (i + 1) < i ? `n${p % i}` : null, code: `N${i}`, name: `Mục ${i}`, order: i }));
+    const nodes: TreeNode[] = g.parents.map((p, i) => ({
+      id: `n${i}`,
+      workbookId: data.workbook.id,
+      parentId: i && p % (i + 1) < i ? `n${p % i}` : null,
+      code: `N${i}`,
+      name: `Mục ${i}`,
+      order: i,
+    }));
     data.nodes = nodes;
-    data.workbook.counterpart = g.ratio ? [{ year: 2024, capital: 'investment', percent: g.ratio }, { year: 2024, capital: 'recurrent', percent: g.ratio }] : [];
+    data.workbook.counterpart = g.ratio
+      ? [
+          { year: 2024, capital: 'investment', percent: g.ratio },
+          { year: 2024, capital: 'recurrent', percent: g.ratio },
+        ]
+      : [];
     data.workbook.settings = { asOf: null };
     const lines: Line[] = g.lines.map((s, i) => {
       // Distinct plans (a million apart plus the index) so no line repeats the amounts of another.
@@ -324,8 +389,19 @@ const consistentWorkbook = fc
       const disbursed = Math.floor((plan * s.spent) / 100 / 1_000) * 1_000;
       const reached = rateOf(disbursed, plan);
       return {
-        id: `l${i}`, nodeId: nodes[s.node % nodes.length].id, order: i, label: `Dòng ${i}`, unit: '', placeId: null, source: s.source, capital: s.capital,
-        vintage: s.carried ? 2023 : 2024, plan, disbursed, asOf: null, expectedRate: s.expected === null ? null : Math.max(s.expected, Math.ceil(reached)),
+        id: `l${i}`,
+        nodeId: nodes[s.node % nodes.length].id,
+        order: i,
+        label: `Dòng ${i}`,
+        unit: '',
+        placeId: null,
+        source: s.source,
+        capital: s.capital,
+        vintage: s.carried ? 2023 : 2024,
+        plan,
+        disbursed,
+        asOf: null,
+        expectedRate: s.expected === null ? null : Math.max(s.expected, Math.ceil(reached)),
       };
     });
     // Local money under every item that holds central money, at least the counterpart its lines require.
@@ -334,13 +410,29 @@ const consistentWorkbook = fc
       const required = lines.filter((l) => l.nodeId === n.id && l.source === 'central').reduce((a, l) => a + mulDivRound(l.plan, bp, 10_000), 0);
       const local = lines.filter((l) => l.nodeId === n.id && l.source === 'local').reduce((a, l) => a + l.plan, 0);
       if (required > local)
-        lines.push({ ...lines[0], id: `local-${n.id}`, nodeId: n.id, order: 1_000 + lines.length, label: `Đối ứng ${n.code}`, source: 'local', vintage: 2024, plan: required - local, disbursed: 0, expectedRate: null });
+        lines.push({
+          ...lines[0],
+          id: `local-${n.id}`,
+          nodeId: n.id,
+          order: 1_000 + lines.length,
+          label: `Đối ứng ${n.code}`,
+          source: 'local',
+          vintage: 2024,
+          plan: required - local,
+          disbursed: 0,
+          expectedRate: null,
+        });
     }
     const tree = orderTree(nodes);
     const ordered = orderLines(tree, lines);
     const r = rollUp(buildColumns(tree, ordered, counterpartColumn(data.workbook.counterpart, 2024), projectionParams(data.workbook)));
     const figures = (k: number) => ({
-      plan: r.plan[k], central: r.central[k], local: r.local[k], other: r.other[k], disbursed: r.disbursed[k], carriedIn: r.carriedIn[k],
+      plan: r.plan[k],
+      central: r.central[k],
+      local: r.local[k],
+      other: r.other[k],
+      disbursed: r.disbursed[k],
+      carriedIn: r.carriedIn[k],
       ...(r.plan[k] ? { rate: rateOf(r.disbursed[k], r.plan[k]), expectedRate: (r.expectedAmount[k] / r.plan[k]) * 100 } : {}),
     });
     data.nodes = tree.nodes.map((n, k) => (g.statedNodes[k % 10] ? { ...n, stated: { ...figures(k), multiYearTotal: r.plan[k] } } : n));
@@ -355,8 +447,26 @@ const consistentWorkbook = fc
       { year: 2023, figures: last.plan ? { ...last, rate: rateOf(last.disbursed, last.plan) } : last },
     ];
     // A district whose households are exactly its communes'.
-    const communes: Place[] = g.places.map((h, i) => ({ id: `c${i}`, workbookId: data.workbook.id, parentId: 'd', code: `X${i}`, name: `Xã ${i}`, kind: 'commune', values: { households: h, poor: null }, order: i + 1 }));
-    const district: Place = { id: 'd', workbookId: data.workbook.id, parentId: null, code: 'H', name: 'Huyện', kind: 'district', values: { households: g.places.reduce((a, b) => a + b, 0), poor: 3 }, order: 0 };
+    const communes: Place[] = g.places.map((h, i) => ({
+      id: `c${i}`,
+      workbookId: data.workbook.id,
+      parentId: 'd',
+      code: `X${i}`,
+      name: `Xã ${i}`,
+      kind: 'commune',
+      values: { households: h, poor: null },
+      order: i + 1,
+    }));
+    const district: Place = {
+      id: 'd',
+      workbookId: data.workbook.id,
+      parentId: null,
+      code: 'H',
+      name: 'Huyện',
+      kind: 'district',
+      values: { households: g.places.reduce((a, b) => a + b, 0), poor: 3 },
+      order: 0,
+    };
     data.places = communes.length ? [district, ...communes] : [];
     data.workbook.criteria = DEFAULT_CRITERIA.map((c) => ({ ...c }));
     return data;

@@ -52,7 +52,11 @@ describe('compare grid cells', () => {
   it('lays out each measure as reference, scenario, Δ, Δ % under a header spanning them', () => {
     expect(cols.map((c) => c.key)).toEqual(['code', 'name', 'plan:0', 'plan:1', 'plan:d1', 'plan:p1', 'projected:0', 'projected:1', 'projected:d1', 'projected:p1']);
     const [top, bottom] = compareHeaders(cols, ['Gốc', 'Biến thể'], 'vi');
-    expect(top).toEqual([{ label: '', colspan: 2 }, { label: 'Kế hoạch vốn', colspan: 4 }, { label: 'Dự kiến giải ngân cuối năm', colspan: 4 }]);
+    expect(top).toEqual([
+      { label: '', colspan: 2 },
+      { label: 'Kế hoạch vốn', colspan: 4 },
+      { label: 'Dự kiến giải ngân cuối năm', colspan: 4 },
+    ]);
     expect(bottom.slice(0, 6)).toEqual(['Mã', 'Nội dung', 'Gốc', 'Biến thể', 'Δ', 'Δ %']);
   });
 
@@ -93,19 +97,37 @@ describe('compare table (exports)', () => {
     expect(table.title).toBe('So sánh kịch bản: Cao Lộc 2023');
     expect(table.subtitle).toBe('Tham chiếu: Kịch bản gốc (gốc) · So với 2: Biến thể · Tổng hợp theo: Dự án (cây mục)');
     expect(table.unitLine).toBe('ĐVT: triệu đồng');
-    expect(table.headers).toEqual(['Mã', 'Nội dung', 'Kế hoạch vốn — Kịch bản gốc (gốc)', 'Kế hoạch vốn — Biến thể', 'Kế hoạch vốn — Δ Biến thể', 'Kế hoạch vốn — Δ % Biến thể']);
+    expect(table.headers).toEqual([
+      'Mã',
+      'Nội dung',
+      'Kế hoạch vốn — Kịch bản gốc (gốc)',
+      'Kế hoạch vốn — Biến thể',
+      'Kế hoạch vốn — Δ Biến thể',
+      'Kế hoạch vốn — Δ % Biến thể',
+    ]);
     const total = table.rows.at(-1)!;
     expect(total.kind).toBe('total');
-    expect(total.cells).toEqual(['', 'Tổng cộng chương trình', { amount: 13_819 * TR }, { amount: (13_819 + 543.6 - 100 - 566 + 100) * TR }, { amount: -22.4 * TR }, { percent: (-22.4 / 13_819) * 100, decimals: 2 }]);
+    expect(total.cells).toEqual([
+      '',
+      'Tổng cộng chương trình',
+      { amount: 13_819 * TR },
+      { amount: (13_819 + 543.6 - 100 - 566 + 100) * TR },
+      { amount: -22.4 * TR },
+      { percent: (-22.4 / 13_819) * 100, decimals: 2 },
+    ]);
     const added = table.rows.find((r) => r.cells[1] === '=HYPERLINK("x")')!;
     expect(added.cells.slice(2)).toEqual([null, { amount: 100 * TR }, { amount: 100 * TR }, null]);
     expect(table.rows[0]).toMatchObject({ kind: 'parent', depth: 0 });
   });
 
   it('writes a CSV with the scenario names and the unit in the header, vi numbers split by ";" as Excel in Vietnamese reads them, and inert text', () => {
-    const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(writeTableCsv(compareTable(outcome('project', ['plan'], true), VI, 'Cao Lộc 2023'), { locale: 'vi', lang: 'vi' }));
+    const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(
+      writeTableCsv(compareTable(outcome('project', ['plan'], true), VI, 'Cao Lộc 2023'), { locale: 'vi', lang: 'vi' }),
+    );
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('\uFEFFMã;Nội dung;Kế hoạch vốn — Kịch bản gốc (gốc) (triệu đồng);Kế hoạch vốn — Biến thể (triệu đồng);Kế hoạch vốn — Δ Biến thể (triệu đồng);Kế hoạch vốn — Δ % Biến thể');
+    expect(lines[0]).toBe(
+      '\uFEFFMã;Nội dung;Kế hoạch vốn — Kịch bản gốc (gốc) (triệu đồng);Kế hoạch vốn — Biến thể (triệu đồng);Kế hoạch vốn — Δ Biến thể (triệu đồng);Kế hoạch vốn — Δ % Biến thể',
+    );
     expect(lines).toContain(`;"'=HYPERLINK(""x"")";;100;100;`);
     expect(lines).toContain(';Tổng cộng chương trình;13819;13796,6;-22,4;-0,16');
   });

@@ -41,7 +41,10 @@ const PLACES: Place[] = ['p1', 'p2', 'p3'].map((id, i) => ({ id, workbookId: wbI
 
 const workbook: Pick<Workbook, 'year' | 'counterpart' | 'settings'> = {
   year: 2024,
-  counterpart: [{ year: 2024, capital: 'recurrent', percent: 1.73 }, { year: 2024, capital: 'investment', percent: 5 }],
+  counterpart: [
+    { year: 2024, capital: 'recurrent', percent: 1.73 },
+    { year: 2024, capital: 'investment', percent: 5 },
+  ],
   settings: { asOf: '2024-11-15' },
 };
 
@@ -92,7 +95,10 @@ const editArb = fc.record({
 const scenariosArb = fc
   .record({
     base: fc.array(lineArb, { maxLength: 30 }),
-    variants: fc.array(fc.record({ edits: fc.array(editArb, { maxLength: 30 }), added: fc.array(lineArb, { maxLength: 4 }), ratio: fc.constantFrom(0, 1.73, 10) }), { minLength: 1, maxLength: 3 }),
+    variants: fc.array(fc.record({ edits: fc.array(editArb, { maxLength: 30 }), added: fc.array(lineArb, { maxLength: 4 }), ratio: fc.constantFrom(0, 1.73, 10) }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
   })
   .map(({ base, variants }) => {
     const baseLines = base.map(toLine);
@@ -175,7 +181,8 @@ describe('compareScenarios: properties', () => {
           prepared.lines.forEach((l, i) => {
             const j = held.get(l.id);
             expect(c.present[s * c.lineCount + i]).toBe(j === undefined ? 0 : 1);
-            const want = j === undefined ? [0, 0, 0, 0, 0, 0] : [own.lines[j].plan, r.lineProjected[j], r.lineCarry[j], r.lineLapse[j], r.lineRequired[j], own.lines[j].disbursed];
+            const want =
+              j === undefined ? [0, 0, 0, 0, 0, 0] : [own.lines[j].plan, r.lineProjected[j], r.lineCarry[j], r.lineLapse[j], r.lineRequired[j], own.lines[j].disbursed];
             expect(COMPARE_MEASURES.map((m) => rowValue(c, m, s, i))).toEqual(want);
           });
           // The scenario's total is its own grid's total.

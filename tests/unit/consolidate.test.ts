@@ -25,7 +25,10 @@ describe('districtPlaces', () => {
   const wb = { id: 'wb', placeName: 'Tỉnh Lạng Sơn' };
   it('creates the province once and each district under it once, whatever the spelling', () => {
     const first = districtPlaces([], wb, 'Huyện Cao Lộc', makeId);
-    expect(first.added.map((p) => [p.kind, p.name, p.parentId])).toEqual([['province', 'Tỉnh Lạng Sơn', null], ['district', 'Huyện Cao Lộc', first.province.id]]);
+    expect(first.added.map((p) => [p.kind, p.name, p.parentId])).toEqual([
+      ['province', 'Tỉnh Lạng Sơn', null],
+      ['district', 'Huyện Cao Lộc', first.province.id],
+    ]);
     const again = districtPlaces(first.added, wb, 'HUYỆN CAO LỘC', makeId);
     expect(again.added).toEqual([]);
     expect(again.district.id).toBe(first.district.id);
@@ -37,20 +40,43 @@ describe('districtPlaces', () => {
 
 describe('findDuplicateLines', () => {
   const base = (id: string, patch: Partial<Line> = {}): Line => ({
-    id, nodeId: 'n', order: 0, label: '', unit: 'Phòng LĐ-TB&XH', placeId: null, source: 'central', capital: 'recurrent', vintage: 2023, plan: 1, disbursed: 0, asOf: null, expectedRate: null, ...patch,
+    id,
+    nodeId: 'n',
+    order: 0,
+    label: '',
+    unit: 'Phòng LĐ-TB&XH',
+    placeId: null,
+    source: 'central',
+    capital: 'recurrent',
+    vintage: 2023,
+    plan: 1,
+    disbursed: 0,
+    asOf: null,
+    expectedRate: null,
+    ...patch,
   });
   it('reports a line the district already has, and one the file holds twice; other districts do not count', () => {
     const held = [base('w1', { placeId: 'd1' }), base('w2', { placeId: 'd2', source: 'local' })];
     const incoming = [base('i1'), base('i2', { source: 'local' }), base('i3', { source: 'local', unit: 'phòng lđ-tb&xh' }), base('i4', { vintage: 2022 })];
     const dups = findDuplicateLines(held, incoming, 'd1');
-    expect(dups.map((d) => [d.incoming.id, d.other.id, d.where])).toEqual([['i1', 'w1', 'workbook'], ['i3', 'i2', 'file']]);
+    expect(dups.map((d) => [d.incoming.id, d.other.id, d.where])).toEqual([
+      ['i1', 'w1', 'workbook'],
+      ['i3', 'i2', 'file'],
+    ]);
   });
 });
 
 describe('incomingFromWorkbook', () => {
   it('maps a district’s items onto the province tree by code, adds what it lacks, and gives lines fresh ids', () => {
     const district = buildDemoWorkbook();
-    const extra = { id: 'x1', workbookId: district.workbook.id, parentId: district.nodes.find((n) => n.code === 'DA3')!.id, code: 'DA3.TDA9', name: 'Hoạt động riêng', order: 5 };
+    const extra = {
+      id: 'x1',
+      workbookId: district.workbook.id,
+      parentId: district.nodes.find((n) => n.code === 'DA3')!.id,
+      code: 'DA3.TDA9',
+      name: 'Hoạt động riêng',
+      order: 5,
+    };
     district.nodes.push(extra);
     district.lines.push({ ...district.lines[0], id: 'lx', nodeId: 'x1', plan: 7 });
     const province = buildEmptyWorkbook('Tỉnh', 2023);
@@ -73,21 +99,46 @@ describe('totalsByPlace', () => {
     { id: 'c1', workbookId: 'w', parentId: 'd1', code: '', name: 'Xã A1', kind: 'commune', values: {}, order: 3 },
   ];
   const l = (placeId: string | null, plan: number, source: Line['source'] = 'central'): Line => ({
-    id: `${placeId}-${plan}`, nodeId: 'n', order: 0, label: '', unit: '', placeId, source, capital: 'recurrent', vintage: 2023, plan, disbursed: plan >> 1, asOf: null, expectedRate: null,
+    id: `${placeId}-${plan}`,
+    nodeId: 'n',
+    order: 0,
+    label: '',
+    unit: '',
+    placeId,
+    source,
+    capital: 'recurrent',
+    vintage: 2023,
+    plan,
+    disbursed: plan >> 1,
+    asOf: null,
+    expectedRate: null,
   });
 
   it('sums by district (communes into theirs), districts first in order, unplaced last', () => {
     const t = totalsByPlace([l('d2', 5), l('c1', 3, 'local'), l(null, 2), l('d1', 4)], places);
-    expect(t.rows.map((r) => [r.name, r.plan, r.central, r.local, r.lines])).toEqual([['Huyện A', 7, 4, 3, 2], ['Huyện B', 5, 5, 0, 1], ['', 2, 2, 0, 1]]);
+    expect(t.rows.map((r) => [r.name, r.plan, r.central, r.local, r.lines])).toEqual([
+      ['Huyện A', 7, 4, 3, 2],
+      ['Huyện B', 5, 5, 0, 1],
+      ['', 2, 2, 0, 1],
+    ]);
     expect(t.total).toMatchObject({ plan: 14, disbursed: 2 + 1 + 1 + 2, lines: 4 });
   });
 
   it('property: the rows add up to the total exactly, by source and disbursed too', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ place: fc.constantFrom('d1', 'd2', 'c1', 'p', null), plan: fc.integer({ min: 0, max: 1e13 }), source: fc.constantFrom<Line['source']>('central', 'local', 'other') })),
+        fc.array(
+          fc.record({
+            place: fc.constantFrom('d1', 'd2', 'c1', 'p', null),
+            plan: fc.integer({ min: 0, max: 1e13 }),
+            source: fc.constantFrom<Line['source']>('central', 'local', 'other'),
+          }),
+        ),
         (rows) => {
-          const t = totalsByPlace(rows.map((r, i) => ({ ...l(r.place, r.plan, r.source), id: `l${i}` })), places);
+          const t = totalsByPlace(
+            rows.map((r, i) => ({ ...l(r.place, r.plan, r.source), id: `l${i}` })),
+            places,
+          );
           for (const k of ['plan', 'central', 'local', 'other', 'disbursed', 'lines'] as const) expect(t.rows.reduce((a, r) => a + r[k], 0)).toBe(t.total[k]);
           expect(t.total.plan).toBe(t.total.central + t.total.local + t.total.other);
         },

@@ -22,10 +22,25 @@ describe('duplicating a workbook', () => {
   it('lines written by a rule stay linked to the copy of the rule and of the recipient', () => {
     const demo = buildDemoWorkbook();
     const place = demo.places![3];
-    demo.rules = [{
-      id: 'rule-1', workbookId: demo.workbook.id, scenarioId: demo.workbook.baselineScenarioId, name: 'Phân bổ', nodeId: demo.lines[0].nodeId,
-      source: 'central', capital: 'recurrent', year: 2023, envelope: 100, unit: 1, criteria: [], reserved: [], overrides: {}, createdAt: 0, updatedAt: 0,
-    }];
+    demo.rules = [
+      {
+        id: 'rule-1',
+        workbookId: demo.workbook.id,
+        scenarioId: demo.workbook.baselineScenarioId,
+        name: 'Phân bổ',
+        nodeId: demo.lines[0].nodeId,
+        source: 'central',
+        capital: 'recurrent',
+        year: 2023,
+        envelope: 100,
+        unit: 1,
+        criteria: [],
+        reserved: [],
+        overrides: {},
+        createdAt: 0,
+        updatedAt: 0,
+      },
+    ];
     demo.lines[0] = { ...demo.lines[0], placeId: place.id, allocation: { ruleId: 'rule-1', key: place.id } };
     demo.lines[1] = { ...demo.lines[1], allocation: { ruleId: 'rule-1', key: 'reserve:office' } };
     const copy = copyWorkbook(demo, 'Bản sao');

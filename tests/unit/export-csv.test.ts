@@ -97,10 +97,14 @@ describe('CSV injection', () => {
 
   it('quotes separators, quotes and line breaks so any text reads back (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', 'ệ', ',', ';', '\t', '"', '\n', '\r\n', ' ', '=', '-', "'") }), fc.constantFrom<CsvSeparator>(',', ';', '\t'), (text, sep) => {
-        const rows = parse(exportTableCsv(['A', 'B'], [{ cells: [text, 'end'] }], { separator: sep }), sep);
-        expect(rows[1]).toEqual([neutraliseCsvText(text), 'end']);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'ệ', ',', ';', '\t', '"', '\n', '\r\n', ' ', '=', '-', "'") }),
+        fc.constantFrom<CsvSeparator>(',', ';', '\t'),
+        (text, sep) => {
+          const rows = parse(exportTableCsv(['A', 'B'], [{ cells: [text, 'end'] }], { separator: sep }), sep);
+          expect(rows[1]).toEqual([neutraliseCsvText(text), 'end']);
+        },
+      ),
     );
   });
 });

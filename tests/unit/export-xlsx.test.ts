@@ -141,8 +141,19 @@ describe('exportPlanXlsx', () => {
         fc.constantFrom<AmountUnit>('dong', 'nghin', 'trieu', 'ty'),
         async (specs, unit) => {
           const lines: Line[] = specs.map((s, i) => ({
-            id: newId(), nodeId: leaves[s.leaf].id, order: i, label: `L${i}`, unit: '', placeId: null, source: 'central',
-            capital: 'investment', vintage: 2024, plan: s.plan, disbursed: s.disbursed, asOf: null, expectedRate: null,
+            id: newId(),
+            nodeId: leaves[s.leaf].id,
+            order: i,
+            label: `L${i}`,
+            unit: '',
+            placeId: null,
+            source: 'central',
+            capital: 'investment',
+            vintage: 2024,
+            plan: s.plan,
+            disbursed: s.disbursed,
+            asOf: null,
+            expectedRate: null,
           }));
           const data: WorkbookData = { ...base, lines };
           const view = planViewOf(data);
@@ -192,7 +203,13 @@ describe('exportTableXlsx', () => {
 
   it('keeps any text as text: markup, quotes, spaces at the ends, control characters dropped', async () => {
     const names = ['<b>A & B</b>', ' lề trái', 'lề phải ', '"ngoặc" \'đơn\'', 'Xã\u0007 Hợp\u0000 Thành', '=SUM(A1:A2)'];
-    const bytes = await exportTableXlsx("Bảng 'thử' [1]", 'ĐVT: đồng', ['Tên', 'Số tiền'], names.map((n, i) => ({ cells: [n, { amount: i }] })), { sheetName: "O'Neil: bảng/1" });
+    const bytes = await exportTableXlsx(
+      "Bảng 'thử' [1]",
+      'ĐVT: đồng',
+      ['Tên', 'Số tiền'],
+      names.map((n, i) => ({ cells: [n, { amount: i }] })),
+      { sheetName: "O'Neil: bảng/1" },
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
     const ws = wb.worksheets[0];
@@ -221,10 +238,7 @@ describe('exportTableXlsx', () => {
     const done: number[] = [];
     const rows = Array.from({ length: 4_500 }, (_, i) => ({ cells: [`L${i}`, { amount: i }] }));
     rows.push({ cells: ['Tỷ lệ', { formula: 'IF(B5=0,"",B6/B5)', percent: NaN } as never] });
-    const bytes = await writeTableXlsx(
-      { title: 'T', unitLine: 'ĐVT: đồng', unit: 'dong', headers: ['Tên', 'Số'], rows },
-      { onProgress: (d) => done.push(d) },
-    );
+    const bytes = await writeTableXlsx({ title: 'T', unitLine: 'ĐVT: đồng', unit: 'dong', headers: ['Tên', 'Số'], rows }, { onProgress: (d) => done.push(d) });
     const ws = await readSheet(bytes);
     expect(ws.getCell(FIRST_DATA_ROW + 4_499, 2).value).toBe(4_499);
     expect(ws.getCell(FIRST_DATA_ROW + 4_500, 2).value).toMatchObject({ formula: 'IF(B5=0,"",B6/B5)' });
@@ -247,10 +261,12 @@ describe('notes on cells', () => {
     const view = planViewOf(data);
     const ws = await readSheet(await exportPlanXlsx(view, { unit: 'trieu', locale: 'vi', lang: 'vi' }));
     const notes: Record<string, string> = {};
-    ws.eachRow((row) => row.eachCell((cell) => {
-      const note = cell.note as string | { texts: { text: string }[] } | undefined;
-      if (note) notes[`${row.getCell(COL.name).value}|${cell.col}`] = typeof note === 'string' ? note : note.texts.map((t) => t.text).join('');
-    }));
+    ws.eachRow((row) =>
+      row.eachCell((cell) => {
+        const note = cell.note as string | { texts: { text: string }[] } | undefined;
+        if (note) notes[`${row.getCell(COL.name).value}|${cell.col}`] = typeof note === 'string' ? note : note.texts.map((t) => t.text).join('');
+      }),
+    );
     expect(notes).toEqual({
       [`${line.label}|${COL.plan}`]: 'Theo QĐ 123/QĐ-UBND & điều chỉnh <tháng 9>',
       [`${node.name}|${COL.name}`]: 'Tên theo QĐ 90',

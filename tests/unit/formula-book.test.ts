@@ -57,14 +57,10 @@ const line = (id: string, code: string, label: string, plan: number, over: Parti
 
 describe('a workbook of formulas', () => {
   it('a line follows an item total by code, and another line by label, through levels', () => {
-    const lines = workbook(
-      [
-        line('a', 'DA1', 'Phòng LĐTBXH', 2_000 * TR),
-        line('b', 'DA2', 'Trung tâm Y tế huyện', 0),
-        line('c', 'DA3', 'Xã A', 0),
-      ],
-      { b: { plan: '=DA1*10%' }, c: { plan: '=DA2+[Trung tâm Y tế huyện]*0,5' } },
-    );
+    const lines = workbook([line('a', 'DA1', 'Phòng LĐTBXH', 2_000 * TR), line('b', 'DA2', 'Trung tâm Y tế huyện', 0), line('c', 'DA3', 'Xã A', 0)], {
+      b: { plan: '=DA1*10%' },
+      c: { plan: '=DA2+[Trung tâm Y tế huyện]*0,5' },
+    });
     const { values, errors, cols } = compute(lines);
     expect(errors).toEqual([]);
     // b = 10 % of 2 000 triệu = 200 triệu; c reads DA2 after b is written: 200 + 100 = 300 triệu.
@@ -76,10 +72,7 @@ describe('a workbook of formulas', () => {
   });
 
   it('recomputes only what a change reaches, and the result follows the input', () => {
-    const lines = workbook(
-      [line('a', 'DA1', 'Phòng LĐTBXH', 2_000 * TR), line('b', 'DA2', 'Trung tâm', 0), line('c', 'DA3', 'Xã A', 5 * TR)],
-      { b: { plan: '=DA1*10%' } },
-    );
+    const lines = workbook([line('a', 'DA1', 'Phòng LĐTBXH', 2_000 * TR), line('b', 'DA2', 'Trung tâm', 0), line('c', 'DA3', 'Xã A', 5 * TR)], { b: { plan: '=DA1*10%' } });
     const { book, host, named } = compute(lines);
     host.write([{ line: 0, field: 'plan', value: 3_000 * TR }]);
     expect(book.plan.staleAfter([cellVertex(2, 'plan')])).toEqual([]);

@@ -56,12 +56,25 @@ describe('computeFormulas', () => {
 
   it('computes formulas that refer to formulas without a value, in any order', () => {
     // F1 = E1 * 2 is listed before E1 = SUM(A1:C1).
-    expect(compute(grid, [[0, 5, 'E1*2'], [0, 4, 'SUM(A1:C1)'], [1, 4, 'SUM(E1,F1)']])).toEqual([17933, 8966.5, 26899.5]);
+    expect(
+      compute(grid, [
+        [0, 5, 'E1*2'],
+        [0, 4, 'SUM(A1:C1)'],
+        [1, 4, 'SUM(E1,F1)'],
+      ]),
+    ).toEqual([17933, 8966.5, 26899.5]);
   });
 
   it('reads another sheet of the same file, by a quoted name', () => {
     const other: FormulaSheet = { name: 'Nguồn vốn', rows: [[100, 200]] };
-    const values = compute(grid, [[5, 0, "'Nguồn vốn'!A1+'nguồn vốn'!B1"], [1, 0, "Sheet2!A1+'Biểu 01'!B1", 2]], [other, { name: 'Sheet2', rows: [[7]] }]);
+    const values = compute(
+      grid,
+      [
+        [5, 0, "'Nguồn vốn'!A1+'nguồn vốn'!B1"],
+        [1, 0, "Sheet2!A1+'Biểu 01'!B1", 2],
+      ],
+      [other, { name: 'Sheet2', rows: [[7]] }],
+    );
     expect(values).toEqual([300, 2971]);
   });
 
@@ -77,15 +90,42 @@ describe('computeFormulas', () => {
   });
 
   it('gives no value to the cells of a cycle, nor to those that need them', () => {
-    expect(compute([[1]], [[1, 0, 'A3+1'], [2, 0, 'A2+1'], [3, 0, 'A2*2'], [4, 0, 'A1+1'], [5, 0, 'A6']])).toEqual([null, null, null, 2, null]);
+    expect(
+      compute(
+        [[1]],
+        [
+          [1, 0, 'A3+1'],
+          [2, 0, 'A2+1'],
+          [3, 0, 'A2*2'],
+          [4, 0, 'A1+1'],
+          [5, 0, 'A6'],
+        ],
+      ),
+    ).toEqual([null, null, null, 2, null]);
   });
 
   it('gives no value to a SUM over a pending formula that has none', () => {
-    expect(compute([[1], [2]], [[2, 0, 'ROUND(A1,0)'], [3, 0, 'SUM(A1:A3)']])).toEqual([null, null]);
+    expect(
+      compute(
+        [[1], [2]],
+        [
+          [2, 0, 'ROUND(A1,0)'],
+          [3, 0, 'SUM(A1:A3)'],
+        ],
+      ),
+    ).toEqual([null, null]);
   });
 
   it('refuses a formula nested deeper than Excel allows, and one longer than Excel allows', () => {
-    expect(compute([[1]], [[1, 0, `${'('.repeat(65)}A1${')'.repeat(65)}`], [2, 0, `${'('.repeat(64)}A1${')'.repeat(64)}`]])).toEqual([null, 1]);
+    expect(
+      compute(
+        [[1]],
+        [
+          [1, 0, `${'('.repeat(65)}A1${')'.repeat(65)}`],
+          [2, 0, `${'('.repeat(64)}A1${')'.repeat(64)}`],
+        ],
+      ),
+    ).toEqual([null, 1]);
     expect(compileFormula(`A1${'+1'.repeat(5000)}`)).toBeNull();
   });
 });

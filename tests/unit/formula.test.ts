@@ -21,7 +21,10 @@ const lines: Record<string, { label: string; item: string }> = {
 };
 const names: FormulaNames = {
   itemByCode: (code) => Object.entries(items).find(([, v]) => v.code === code)?.[0] ?? null,
-  linesByLabel: (label, item) => Object.entries(lines).filter(([, v]) => v.label === label && (!item || v.item === item)).map(([k]) => k),
+  linesByLabel: (label, item) =>
+    Object.entries(lines)
+      .filter(([, v]) => v.label === label && (!item || v.item === item))
+      .map(([k]) => k),
   lineItem: (id) => lines[id]?.item ?? null,
   itemCode: (id) => items[id]?.code ?? null,
   lineLabel: (id) => lines[id]?.label ?? null,
@@ -188,7 +191,8 @@ describe('writing formulas back', () => {
         const q = read(shown, locale);
         expect(q.ok).toBe(true);
         if (!q.ok) return;
-        const ev = (e: typeof p.value.expr) => dec(evaluateFormula(e, (r) => refs[r.kind === 'self' ? `@${r.field}` : `${(r as { id: string }).id}.${r.field}`] ?? { error: 'ref' }));
+        const ev = (e: typeof p.value.expr) =>
+          dec(evaluateFormula(e, (r) => refs[r.kind === 'self' ? `@${r.field}` : `${(r as { id: string }).id}.${r.field}`] ?? { error: 'ref' }));
         expect(ev(q.value.expr)).toEqual(ev(p.value.expr));
       }),
       { numRuns: 300 },

@@ -13,7 +13,10 @@ function view() {
   const tree = orderTree([node('A', null, 0), node('B', 'A', 0)]);
   const lineNode = Int32Array.from([tree.indexOf.get('A')!, tree.indexOf.get('B')!, tree.indexOf.get('B')!]);
   let rebuilt = 0;
-  const v = new GridView(() => ({ tree, lineNode }), () => rebuilt++);
+  const v = new GridView(
+    () => ({ tree, lineNode }),
+    () => rebuilt++,
+  );
   v.rebuild();
   return { v, tree, rebuilt: () => rebuilt };
 }

@@ -8,8 +8,20 @@ import type { Line, TreeNode } from '../../src/domain/model';
 const demo = buildDemoWorkbook();
 const nodeOf = (code: string) => demo.nodes.find((n) => n.code === code)!;
 const line = (id: string, code: string, patch: Partial<Line> = {}): Line => ({
-  id, nodeId: nodeOf(code).id, order: 0, label: '', unit: '', placeId: null, source: 'central', capital: 'recurrent', vintage: 2023,
-  plan: 0, disbursed: 0, asOf: null, expectedRate: null, ...patch,
+  id,
+  nodeId: nodeOf(code).id,
+  order: 0,
+  label: '',
+  unit: '',
+  placeId: null,
+  source: 'central',
+  capital: 'recurrent',
+  vintage: 2023,
+  plan: 0,
+  disbursed: 0,
+  asOf: null,
+  expectedRate: null,
+  ...patch,
 });
 const target = () => ({ workbook: demo.workbook, nodes: demo.nodes, lines: demo.lines });
 const demoLine = (code: string) => demo.lines.find((l) => l.nodeId === nodeOf(code).id)!;
@@ -44,13 +56,28 @@ describe('importChange', () => {
   it('adds rather than guesses when a key is held twice on either side', () => {
     const a = line('a', 'DA5', { plan: 1 });
     const b = line('b', 'DA5', { plan: 2 });
-    const out = importChange({ ...target(), lines: [...demo.lines, line('x', 'DA5', { plan: 9 })] }, { nodes: [], lines: [{ line: a, invalid: [] }, { line: b, invalid: [] }] });
+    const out = importChange(
+      { ...target(), lines: [...demo.lines, line('x', 'DA5', { plan: 9 })] },
+      {
+        nodes: [],
+        lines: [
+          { line: a, invalid: [] },
+          { line: b, invalid: [] },
+        ],
+      },
+    );
     expect(out.added).toBe(2);
   });
 
   it('tells lines with the same key apart by their label (districts of one project, one implementing unit)', () => {
-    const held = [line('h1', 'DA2', { label: 'Huyện Cao Lộc', unit: 'Phòng Nông nghiệp', plan: 150 }), line('h2', 'DA2', { label: 'Huyện Lộc Bình', unit: 'Phòng Nông nghiệp', plan: 100 })];
-    const file = [line('f1', 'DA2', { label: 'HUYỆN CAO LỘC', unit: 'Phòng Nông nghiệp', plan: 175 }), line('f2', 'DA2', { label: 'Huyện Lộc Bình', unit: 'Phòng Nông nghiệp', plan: 100 })];
+    const held = [
+      line('h1', 'DA2', { label: 'Huyện Cao Lộc', unit: 'Phòng Nông nghiệp', plan: 150 }),
+      line('h2', 'DA2', { label: 'Huyện Lộc Bình', unit: 'Phòng Nông nghiệp', plan: 100 }),
+    ];
+    const file = [
+      line('f1', 'DA2', { label: 'HUYỆN CAO LỘC', unit: 'Phòng Nông nghiệp', plan: 175 }),
+      line('f2', 'DA2', { label: 'Huyện Lộc Bình', unit: 'Phòng Nông nghiệp', plan: 100 }),
+    ];
     const out = importChange({ ...target(), lines: [...demo.lines, ...held] }, { nodes: [], lines: file.map((l) => ({ line: l, invalid: [] })) }, { fields: ['plan'] });
     expect(out).toMatchObject({ added: 0, updated: 1, unchanged: 1 });
     expect(out.change.lines).toEqual([{ before: held[0], after: { ...held[0], plan: 175 } }]);
@@ -69,11 +96,18 @@ describe('importChange', () => {
 
   it('adds new items and puts stated figures on items and on the workbook’s year', () => {
     const fresh: TreeNode = { id: 'new-node', workbookId: 'other', parentId: nodeOf('DA3').id, code: 'DA3.TDA3', name: 'Mới', order: 9, stated: { plan: 7 } };
-    const out = importChange(target(), {
-      nodes: [{ node: fresh, status: 'new' }, { node: nodeOf('DA4'), status: 'matched', stated: { plan: 2_148_000_000 } }],
-      lines: [],
-      totals: [{ scope: 'table', nodeId: null, figures: { plan: 13_392_000_000, disbursed: 1 } }],
-    }, { note: 'huyen.xlsx' });
+    const out = importChange(
+      target(),
+      {
+        nodes: [
+          { node: fresh, status: 'new' },
+          { node: nodeOf('DA4'), status: 'matched', stated: { plan: 2_148_000_000 } },
+        ],
+        lines: [],
+        totals: [{ scope: 'table', nodeId: null, figures: { plan: 13_392_000_000, disbursed: 1 } }],
+      },
+      { note: 'huyen.xlsx' },
+    );
     expect(out.nodesAdded).toBe(1);
     expect(out.change.nodes).toContainEqual({ before: null, after: { ...fresh, workbookId: demo.workbook.id } });
     expect(out.change.nodes).toContainEqual({ before: nodeOf('DA4'), after: { ...nodeOf('DA4'), stated: { plan: 2_148_000_000 } } });
@@ -83,7 +117,11 @@ describe('importChange', () => {
   });
 
   it('states nothing when told not to (a district into a province)', () => {
-    const out = importChange(target(), { nodes: [{ node: nodeOf('DA4'), status: 'matched', stated: { plan: 1 } }], lines: [], totals: [{ scope: 'table', nodeId: null, figures: { plan: 1 } }] }, { stated: false });
+    const out = importChange(
+      target(),
+      { nodes: [{ node: nodeOf('DA4'), status: 'matched', stated: { plan: 1 } }], lines: [], totals: [{ scope: 'table', nodeId: null, figures: { plan: 1 } }] },
+      { stated: false },
+    );
     expect(out.change.nodes).toEqual([]);
     expect(out.change.workbook).toBeUndefined();
   });

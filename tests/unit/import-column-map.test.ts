@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { HEADER_VOCABULARY, chooseMapping, duplicateColumns, findUnitIn, guessColumn, guessMapping, headerWordScore, itemInTitles, splitInTitles, templateKeyOf } from '../../src/io/column-map';
+import {
+  HEADER_VOCABULARY,
+  chooseMapping,
+  duplicateColumns,
+  findUnitIn,
+  guessColumn,
+  guessMapping,
+  headerWordScore,
+  itemInTitles,
+  splitInTitles,
+  templateKeyOf,
+} from '../../src/io/column-map';
 import { foldToKey } from '../../src/domain/text';
 import type { ColumnRole } from '../../src/io/column-map';
 
@@ -90,13 +101,19 @@ describe('guessMapping', () => {
     ]);
   });
 
-
   it('makes the unsplit column of a split measure its stated total', () => {
-    const m = guessMapping(table([
-      ['STT'], ['Nội dung'],
-      ['Kế hoạch vốn năm 2023', 'Tổng số'], ['Kế hoạch vốn năm 2023', 'NSTW'], ['Kế hoạch vốn năm 2023', 'NSĐP'],
-      ['Giải ngân', 'Tổng số'], ['Giải ngân', 'NSTW'], ['Giải ngân', 'NSĐP'],
-    ]));
+    const m = guessMapping(
+      table([
+        ['STT'],
+        ['Nội dung'],
+        ['Kế hoạch vốn năm 2023', 'Tổng số'],
+        ['Kế hoạch vốn năm 2023', 'NSTW'],
+        ['Kế hoạch vốn năm 2023', 'NSĐP'],
+        ['Giải ngân', 'Tổng số'],
+        ['Giải ngân', 'NSTW'],
+        ['Giải ngân', 'NSĐP'],
+      ]),
+    );
     expect(m.columns.map((c) => c.field)).toEqual(['stt', 'name', 'statedPlan', 'plan', 'plan', 'statedDisbursed', 'disbursed', 'disbursed']);
   });
 
@@ -154,8 +171,15 @@ describe('header words and units', () => {
   });
 
   it.each([
-    ['ĐVT: triệu đồng', 'trieu'], ['Đơn vị tính: Tỷ đồng', 'ty'], ['(ĐVT: nghìn đồng)', 'nghin'], ['Kế hoạch (tr.đ)', 'trieu'],
-    ['Giải ngân (đồng)', 'dong'], ['Plan (million VND)', 'trieu'], ['Tỷ lệ (%)', null], ['Đơn vị thực hiện', null], ['Số hộ', null],
+    ['ĐVT: triệu đồng', 'trieu'],
+    ['Đơn vị tính: Tỷ đồng', 'ty'],
+    ['(ĐVT: nghìn đồng)', 'nghin'],
+    ['Kế hoạch (tr.đ)', 'trieu'],
+    ['Giải ngân (đồng)', 'dong'],
+    ['Plan (million VND)', 'trieu'],
+    ['Tỷ lệ (%)', null],
+    ['Đơn vị thực hiện', null],
+    ['Số hộ', null],
   ])('%s → %s', (text, unit) => {
     expect(findUnitIn(text)).toBe(unit);
   });
@@ -175,7 +199,11 @@ describe('the header vocabulary', () => {
       const keys = w.examples.map((e) => foldToKey(e.replace(/\([^()]*\)/g, ' ')));
       const stripped = keys.map((k) => k.replace(/\d+/g, ''));
       for (const word of w.exact) expect(keys.includes(word) || stripped.includes(word), `${w.means}: ${word}`).toBe(true);
-      for (const word of w.prefixes) expect([...keys, ...stripped].some((k) => k.includes(word)), `${w.means}: ${word}…`).toBe(true);
+      for (const word of w.prefixes)
+        expect(
+          [...keys, ...stripped].some((k) => k.includes(word)),
+          `${w.means}: ${word}…`,
+        ).toBe(true);
     }
   });
 

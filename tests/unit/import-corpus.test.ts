@@ -63,7 +63,7 @@ function add(sums: Sums, key: string, plan: number, disbursed: number): void {
 function programItem(nodeId: string, byId: ReadonlyMap<string, TreeNode>): string {
   const own = byId.get(nodeId);
   const seen = new Set<string>();
-  for (let id: string | null = nodeId; id !== null && !seen.has(id); ) {
+  for (let id: string | null = nodeId; id !== null && !seen.has(id);) {
     seen.add(id);
     const node = byId.get(id);
     if (!node) break;
@@ -96,7 +96,7 @@ const cellKey = (item: string, source: string, capital: string, vintage: number,
 function truthSums(truth: Truth): Sums {
   const withPlaces = truth.lines.some((l) => l.place);
   const sums: Sums = new Map();
-  for (const l of truth.lines) add(sums, cellKey(l.item, l.source, l.capital, l.vintage, withPlaces ? l.place ?? '' : null), l.plan, l.disbursed);
+  for (const l of truth.lines) add(sums, cellKey(l.item, l.source, l.capital, l.vintage, withPlaces ? (l.place ?? '') : null), l.plan, l.disbursed);
   return sums;
 }
 
@@ -108,7 +108,7 @@ function readingSums(reading: ImportReading, truth: Truth, nodes: readonly TreeN
   for (const n of reading.result.nodes) byId.set(n.node.id, n.node);
   const sums: Sums = new Map();
   for (const { line } of reading.result.lines) {
-    const place = withPlaces ? placeOf([line.placeId ? placeNames.get(line.placeId) ?? '' : '', line.unit, line.label].filter(Boolean), truthPlaces) : null;
+    const place = withPlaces ? placeOf([line.placeId ? (placeNames.get(line.placeId) ?? '') : '', line.unit, line.label].filter(Boolean), truthPlaces) : null;
     add(sums, cellKey(programItem(line.nodeId, byId), line.source, line.capital, line.vintage, place), line.plan, line.disbursed);
   }
   return sums;
@@ -247,7 +247,9 @@ function belowItem(depth: number): fc.Arbitrary<Pick<Row, 'amounts' | 'children'
   const acts = fc.array(amountArb, { minLength: 1, maxLength: 3 }).map((list) => list.map((a, i): Row => ({ name: ACTIVITIES[i], stt: '-', amounts: a })));
   if (depth <= 2) return amountArb.map((amounts) => ({ amounts }));
   if (depth === 3) return acts.map((children) => ({ children }));
-  return fc.array(acts, { minLength: 1, maxLength: 2 }).map((communes) => ({ children: communes.map((children, i): Row => ({ name: COMMUNES[i], stt: String.fromCharCode(97 + i), children })) }));
+  return fc
+    .array(acts, { minLength: 1, maxLength: 2 })
+    .map((communes) => ({ children: communes.map((children, i): Row => ({ name: COMMUNES[i], stt: String.fromCharCode(97 + i), children })) }));
 }
 
 /** A row naming a program item. */
@@ -291,7 +293,9 @@ const sumOf = (row: Row): Amounts =>
 function viAmount(d: number, unit: 'dong' | 'trieu'): string {
   const group = (s: string) => s.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
   if (unit === 'dong') return group(String(d));
-  const frac = String(d % 1e6).padStart(6, '0').replace(/0+$/, '');
+  const frac = String(d % 1e6)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
   return group(String(Math.floor(d / 1e6))) + (frac ? `,${frac}` : '');
 }
 
@@ -317,7 +321,12 @@ function writeTable(t: { layout: Layout; projects: ItemRow[] }): { csv: string; 
   t.projects.forEach(walk);
   if (layout.grandTotal === 'last') emit('', 'Tổng cộng', grand);
   const header = [...(layout.stt ? ['STT'] : []), 'Nội dung', ...(layout.split ? [...(layout.totalColumn ? ['Tổng số'] : []), 'NSTW', 'NSĐP'] : ['Kế hoạch vốn năm 2024'])];
-  const lines = ['KẾ HOẠCH VỐN CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG NĂM 2024', `ĐVT: ${layout.unit === 'dong' ? 'đồng' : 'triệu đồng'}`, header.join(';'), ...rows.map((r) => r.join(';'))];
+  const lines = [
+    'KẾ HOẠCH VỐN CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG NĂM 2024',
+    `ĐVT: ${layout.unit === 'dong' ? 'đồng' : 'triệu đồng'}`,
+    header.join(';'),
+    ...rows.map((r) => r.join(';')),
+  ];
 
   const want = new Map<string, number>();
   const put = (key: string, v: number) => v && want.set(key, (want.get(key) ?? 0) + v);

@@ -58,7 +58,22 @@ describe('the demo exported by the app reads back exactly', () => {
     expect(r.result.nodes.filter((n) => n.stated)).toEqual([]);
     expect(r.result.totals).toMatchObject([{ scope: 'table', figures: { plan: 13_392_000_000 } }]);
     expect(r.mapping.columns.map((c) => c.field)).toEqual([
-      'code', 'name', 'unit', 'source', 'capital', 'vintage', 'plan', 'disbursed', 'asOf', 'ignore', 'expectedRate', 'ignore', 'ignore', 'ignore', 'statedPlan', 'ignore',
+      'code',
+      'name',
+      'unit',
+      'source',
+      'capital',
+      'vintage',
+      'plan',
+      'disbursed',
+      'asOf',
+      'ignore',
+      'expectedRate',
+      'ignore',
+      'ignore',
+      'ignore',
+      'statedPlan',
+      'ignore',
     ]);
   });
 });
@@ -68,19 +83,44 @@ describe('a file the app exported, after a user has worked on it', () => {
   /** The export as CSV rows, edited as people do. */
   const edited = (edit: (rows: string[][]) => string[][]) => {
     const text = new TextDecoder().decode(exportPlanCsv(demo, { unit: 'trieu', locale: 'vi', lang: 'vi', separator: ';' })).replace(/^\uFEFF/, '');
-    const rows = text.split('\r\n').filter((r) => r !== '').map((r) => r.split(';'));
-    return utf8(edit(rows).map((r) => r.join(';')).join('\r\n'));
+    const rows = text
+      .split('\r\n')
+      .filter((r) => r !== '')
+      .map((r) => r.split(';'));
+    return utf8(
+      edit(rows)
+        .map((r) => r.join(';'))
+        .join('\r\n'),
+    );
   };
   const headerAt = (rows: string[][]) => rows.findIndex((r) => r[0] === 'Mã');
 
   it.each([
-    ['a "Ghi chú" column added at the right', (rows: string[][]) => rows.map((r, i) => (i === headerAt(rows) ? [...r, 'Ghi chú'] : i > headerAt(rows) + 2 ? [...r, 'đã rà soát'] : r))],
+    [
+      'a "Ghi chú" column added at the right',
+      (rows: string[][]) => rows.map((r, i) => (i === headerAt(rows) ? [...r, 'Ghi chú'] : i > headerAt(rows) + 2 ? [...r, 'đã rà soát'] : r)),
+    ],
     ['a note typed in one cell far to the right', (rows: string[][]) => rows.map((r, i) => (i === headerAt(rows) + 4 ? [...r, '', '', '', '', '', 'xem lại số này'] : r))],
     ['a blank row inserted in the table', (rows: string[][]) => [...rows.slice(0, headerAt(rows) + 3), [], ...rows.slice(headerAt(rows) + 3)]],
   ])('still reads every line to the đồng: %s', async (_, edit) => {
     const r = await read(edited(edit), 'demo-edited.csv');
     expect(r.mapping.columns.slice(0, 16).map((c) => c.field)).toEqual([
-      'code', 'name', 'unit', 'source', 'capital', 'vintage', 'plan', 'disbursed', 'asOf', 'ignore', 'expectedRate', 'ignore', 'ignore', 'ignore', 'statedPlan', 'ignore',
+      'code',
+      'name',
+      'unit',
+      'source',
+      'capital',
+      'vintage',
+      'plan',
+      'disbursed',
+      'asOf',
+      'ignore',
+      'expectedRate',
+      'ignore',
+      'ignore',
+      'ignore',
+      'statedPlan',
+      'ignore',
     ]);
     expect(imported(r).map(({ label: _l, ...rest }) => rest)).toEqual(expected(demo).map(({ label: _l, ...rest }) => rest));
     expect(r.result.lines.reduce((a, l) => a + l.line.plan, 0)).toBe(13_819_000_000);
@@ -113,8 +153,19 @@ describe('random plans exported as CSV read back exactly', () => {
         const data: WorkbookData = {
           ...target,
           lines: rows.map((r, i) => ({
-            id: `l${i}`, nodeId: leaves[r.leaf].id, order: i, label: r.label, unit: r.unit, placeId: null, source: r.source, capital: r.capital,
-            vintage: r.vintage, plan: r.plan, disbursed: r.disbursed, asOf: null, expectedRate: null,
+            id: `l${i}`,
+            nodeId: leaves[r.leaf].id,
+            order: i,
+            label: r.label,
+            unit: r.unit,
+            placeId: null,
+            source: r.source,
+            capital: r.capital,
+            vintage: r.vintage,
+            plan: r.plan,
+            disbursed: r.disbursed,
+            asOf: null,
+            expectedRate: null,
           })),
         };
         const r = await read(exportPlanCsv(data, s), s.separator === '\t' ? 'plan.tsv' : 'plan.csv');
@@ -163,7 +214,8 @@ describe('plainAmount, the short path for plain numbers', () => {
         const full = parseAmount(written, { unit, locale });
         if (fast !== null) expect(full.ok && full.value.value).toBe(fast);
         // Every plain number the parser reads to a value in the column's own decimal mark takes the short path.
-        else if (full.ok && (frac === null || mark === (locale === 'vi' ? ',' : '.')) && int.length <= 16 && (frac ?? '').length <= 16) expect(full.value.value).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
+        else if (full.ok && (frac === null || mark === (locale === 'vi' ? ',' : '.')) && int.length <= 16 && (frac ?? '').length <= 16)
+          expect(full.value.value).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
       }),
       { numRuns: 2000 },
     );

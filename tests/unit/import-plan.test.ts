@@ -52,7 +52,12 @@ describe('the seed report, in every file form', () => {
     expect(said).toHaveLength(1);
     // The plan of the lines (13.819 triệu; the report's own total row says 13.392).
     expect(said[0].problem.params).toMatchObject({ count: r.result.lines.length, plan: 13_819_000_000 });
-    expect(describeProblem(problemWithMoney(said[0].problem, (d) => `${d / 1e6} triệu đồng`), 'vi')).toContain('kế hoạch 13819 triệu đồng');
+    expect(
+      describeProblem(
+        problemWithMoney(said[0].problem, (d) => `${d / 1e6} triệu đồng`),
+        'vi',
+      ),
+    ).toContain('kế hoạch 13819 triệu đồng');
     const named = await read('cao-loc-2023.csv', { defaults: { capital: 'investment' } });
     expect(named.result.lines.every((l) => l.line.capital === 'investment' && l.invalid.length === 0)).toBe(true);
     expect(problemCodes(named)).not.toContain('import.capital-unsaid');
@@ -62,7 +67,11 @@ describe('the seed report, in every file form', () => {
     const r = await read(name);
     const node = (c: string) => r.result.nodes.find((n) => n.node.code === c)!;
     // 77,04 triệu = 77 040 000 đ, stated on the sub-project whose activities are listed below it.
-    expect(node('DA3.TDA2')).toMatchObject({ status: 'matched', matchedBy: 'name', stated: { plan: 566_000_000, central: 566_000_000, disbursed: 77_040_000, expectedRate: 80 } });
+    expect(node('DA3.TDA2')).toMatchObject({
+      status: 'matched',
+      matchedBy: 'name',
+      stated: { plan: 566_000_000, central: 566_000_000, disbursed: 77_040_000, expectedRate: 80 },
+    });
     expect(node('DA3')).toMatchObject({ stated: { plan: 2_964_000_000, disbursed: 230_040_000 } });
     const tda2 = node('DA3.TDA2').node.id;
     const activities = r.result.nodes.filter((n) => n.node.parentId === tda2);
@@ -77,7 +86,11 @@ describe('the seed report, in every file form', () => {
     ]);
     // The activities split only the disbursed money: the sub-project's plan is a line of its own,
     // so its plan and disbursed both land exactly (566 and 77,04).
-    expect(linesByCode(r).filter((l) => l.code === 'DA3.TDA2').map((l) => [l.plan, l.disbursed, l.source, l.expectedRate])).toEqual([[566_000_000, 0, 'central', 80]]);
+    expect(
+      linesByCode(r)
+        .filter((l) => l.code === 'DA3.TDA2')
+        .map((l) => [l.plan, l.disbursed, l.source, l.expectedRate]),
+    ).toEqual([[566_000_000, 0, 'central', 80]]);
     expect(r.result.lines).toHaveLength(10);
     expect(r.result.lines.reduce((a, l) => a + l.line.plan, 0)).toBe(13_819_000_000);
     expect(r.result.totals).toEqual([
@@ -127,7 +140,17 @@ describe('the seed report, in every file form', () => {
       [15, 'item', 2, 'DA3.TDA2.b'],
     ]);
     expect(r.preview[4].cells.map((c) => c.value)).toEqual([
-      '2', 'Tiểu dự án 2: Cải thiện dinh dưỡng', 'Trung tâm Y tế huyện', 2023, 566_000_000, 566_000_000, null, 77_040_000, null, 80, null,
+      '2',
+      'Tiểu dự án 2: Cải thiện dinh dưỡng',
+      'Trung tâm Y tế huyện',
+      2023,
+      566_000_000,
+      566_000_000,
+      null,
+      77_040_000,
+      null,
+      80,
+      null,
     ]);
     expect(r.preview[4].cells[7]).toEqual({ raw: '77,04', value: 77_040_000, problem: null });
   });
@@ -144,7 +167,9 @@ describe('amounts as written', () => {
       ['DA7.TDA2', 278_000_000, 0, null, ['disbursed']],
     ]);
     const bad = r.result.problems.filter((p) => p.severity === 'error');
-    expect(bad).toEqual([{ sheet: 'amounts-as-written', row: 9, col: 4, cell: 'D9', raw: 'không rõ', severity: 'error', problem: { code: 'amount.not-a-number', params: { text: 'không rõ' } } }]);
+    expect(bad).toEqual([
+      { sheet: 'amounts-as-written', row: 9, col: 4, cell: 'D9', raw: 'không rõ', severity: 'error', problem: { code: 'amount.not-a-number', params: { text: 'không rõ' } } },
+    ]);
     expect(describeProblem(bad[0].problem, 'vi')).toContain('"không rõ"');
   });
 });
@@ -155,7 +180,11 @@ describe('an ambiguous locale', () => {
     expect(r.result.ambiguousColumns).toEqual([2]);
     const p = r.result.problems.find((x) => x.problem.code === 'import.locale-ambiguous')!;
     expect(p).toMatchObject({ severity: 'error', col: 3, problem: { params: { column: 'Kế hoạch vốn (triệu đồng)', example: '5.436' } } });
-    expect(r.result.lines.map((l) => [l.line.plan, l.invalid])).toEqual([[0, ['plan']], [0, ['plan']], [0, ['plan']]]);
+    expect(r.result.lines.map((l) => [l.line.plan, l.invalid])).toEqual([
+      [0, ['plan']],
+      [0, ['plan']],
+      [0, ['plan']],
+    ]);
     expect(r.preview[0].cells[2]).toEqual({ raw: '5.436', value: null, problem: { code: 'import.cell-ambiguous', params: { text: '5.436' } } });
   });
 
@@ -200,7 +229,9 @@ describe('other layouts', () => {
   });
 
   it('adds a second line to the row above when a row has no number and no name of its own', async () => {
-    const r = await readText('STT;Nội dung;Đơn vị thực hiện;Kế hoạch (triệu đồng)\nI;Dự án 7;;\n1;Tiểu dự án 1;Phòng LĐ-TB&XH-DT;300\n;;Trung tâm GDNN-GDTX;220\n2;Tiểu dự án 2;;278\n');
+    const r = await readText(
+      'STT;Nội dung;Đơn vị thực hiện;Kế hoạch (triệu đồng)\nI;Dự án 7;;\n1;Tiểu dự án 1;Phòng LĐ-TB&XH-DT;300\n;;Trung tâm GDNN-GDTX;220\n2;Tiểu dự án 2;;278\n',
+    );
     expect(linesByCode(r).map((l) => [l.code, l.unit, l.plan])).toEqual([
       ['DA7.TDA1', 'Phòng LĐ-TB&XH-DT', 300_000_000],
       ['DA7.TDA1', 'Trung tâm GDNN-GDTX', 220_000_000],
@@ -210,7 +241,11 @@ describe('other layouts', () => {
 
   it('places new items by STT depth after the existing siblings, and new codes under the code they extend', async () => {
     const ctx = context();
-    const r = await readText('STT;Nội dung;Kế hoạch (triệu đồng)\nI;Dự án 2;\n1;Mô hình chăn nuôi trâu;100\n2;Mô hình trồng hồi;50\nII;Dự án mới của tỉnh;\n1;Hoạt động A;10\n', {}, ctx);
+    const r = await readText(
+      'STT;Nội dung;Kế hoạch (triệu đồng)\nI;Dự án 2;\n1;Mô hình chăn nuôi trâu;100\n2;Mô hình trồng hồi;50\nII;Dự án mới của tỉnh;\n1;Hoạt động A;10\n',
+      {},
+      ctx,
+    );
     const da2 = ctx.nodes.find((n) => n.code === 'DA2')!;
     const fresh = r.result.nodes.filter((n) => n.status === 'new').map((n) => n.node);
     expect(fresh.map((n) => [n.code, n.name, n.parentId === da2.id])).toEqual([
@@ -253,7 +288,10 @@ describe('other layouts', () => {
       { locale: 'vi' },
     );
     const TR = 1_000_000;
-    const under = (prefix: string) => linesByCode(r).filter((l) => l.code === prefix || l.code?.startsWith(prefix + '.')).reduce((a, l) => a + (l.plan ?? 0), 0);
+    const under = (prefix: string) =>
+      linesByCode(r)
+        .filter((l) => l.code === prefix || l.code?.startsWith(prefix + '.'))
+        .reduce((a, l) => a + (l.plan ?? 0), 0);
     expect(under('DA1')).toBe(1000 * TR);
     expect(under('DA2')).toBe(250 * TR);
     expect(under('DA3.TDA1')).toBe(300 * TR);
@@ -471,18 +509,41 @@ describe('other layouts', () => {
   });
 
   it('reads a table with the projects across and a commune on each row: a line per commune and project, the total row as stated figures', async () => {
-    const text = ['BẢNG PHÂN BỔ VỐN SỰ NGHIỆP NĂM 2023 CHO CÁC XÃ', 'ĐVT: triệu đồng', 'STT;Tên xã;Tổng số;Dự án 2;Dự án 3;Dự án 6', '1;Xã Lộc Yên;300;100;150;50', '2;Xã Thanh Lòa;200;80;100;20', ';Tổng cộng;500;180;250;70'].join('\n');
+    const text = [
+      'BẢNG PHÂN BỔ VỐN SỰ NGHIỆP NĂM 2023 CHO CÁC XÃ',
+      'ĐVT: triệu đồng',
+      'STT;Tên xã;Tổng số;Dự án 2;Dự án 3;Dự án 6',
+      '1;Xã Lộc Yên;300;100;150;50',
+      '2;Xã Thanh Lòa;200;80;100;20',
+      ';Tổng cộng;500;180;250;70',
+    ].join('\n');
     const r = await readText(text, { locale: 'vi' });
-    expect(r.mapping.columns.slice(2).map((c) => [c.field, c.item ?? null])).toEqual([['statedPlan', null], ['plan', 'DA2'], ['plan', 'DA3'], ['plan', 'DA6']]);
-    expect(linesByCode(r).map((l) => [l.code, l.unit, l.plan / 1e6])).toEqual([
-      ['DA2', 'Xã Lộc Yên', 100], ['DA3', 'Xã Lộc Yên', 150], ['DA6', 'Xã Lộc Yên', 50],
-      ['DA2', 'Xã Thanh Lòa', 80], ['DA3', 'Xã Thanh Lòa', 100], ['DA6', 'Xã Thanh Lòa', 20],
+    expect(r.mapping.columns.slice(2).map((c) => [c.field, c.item ?? null])).toEqual([
+      ['statedPlan', null],
+      ['plan', 'DA2'],
+      ['plan', 'DA3'],
+      ['plan', 'DA6'],
     ]);
-    expect(r.result.nodes.map((n) => [n.node.code, n.status, n.stated?.plan])).toEqual([['DA2', 'matched', 180e6], ['DA3', 'matched', 250e6], ['DA6', 'matched', 70e6]]);
+    expect(linesByCode(r).map((l) => [l.code, l.unit, l.plan / 1e6])).toEqual([
+      ['DA2', 'Xã Lộc Yên', 100],
+      ['DA3', 'Xã Lộc Yên', 150],
+      ['DA6', 'Xã Lộc Yên', 50],
+      ['DA2', 'Xã Thanh Lòa', 80],
+      ['DA3', 'Xã Thanh Lòa', 100],
+      ['DA6', 'Xã Thanh Lòa', 20],
+    ]);
+    expect(r.result.nodes.map((n) => [n.node.code, n.status, n.stated?.plan])).toEqual([
+      ['DA2', 'matched', 180e6],
+      ['DA3', 'matched', 250e6],
+      ['DA6', 'matched', 70e6],
+    ]);
     expect(r.result.totals.map((t) => [t.scope, t.figures.plan])).toEqual([['table', 500e6]]);
     expect(problemCodes(r)).not.toContain('import.items-as-columns');
     // Mapped otherwise (the columns as descriptions), the table would be misread: the reader says so.
-    const asLabels = await readText(text, { locale: 'vi', mapping: [{ field: 'stt' }, { field: 'name' }, { field: 'plan' }, { field: 'label' }, { field: 'label' }, { field: 'label' }] });
+    const asLabels = await readText(text, {
+      locale: 'vi',
+      mapping: [{ field: 'stt' }, { field: 'name' }, { field: 'plan' }, { field: 'label' }, { field: 'label' }, { field: 'label' }],
+    });
     const p = asLabels.result.problems.find((x) => x.problem.code === 'import.items-as-columns');
     expect(p?.severity).toBe('warning');
     expect(describeProblem(p!.problem, 'vi')).toContain('Các cột "Dự án 2", "Dự án 3", "Dự án 6" mang tên dự án');
@@ -493,10 +554,19 @@ describe('other layouts', () => {
   it('across, reads sub-projects under a project’s header, a capital type under a project, and takes a project’s own total as stated, not as more money', async () => {
     const r = value(await readImport(await allocationAnnexXlsx(), 'pl02.xlsx', context(), {}));
     expect(r.mapping.columns.map((c) => [c.field, c.item ?? null, c.capital ?? null])).toEqual([
-      ['stt', null, null], ['unit', null, null], ['statedPlan', null, null], ['plan', 'DA1', 'investment'],
-      ['statedPlan', 'DA3', null], ['plan', 'DA3.TDA1', null], ['plan', 'DA3.TDA2', null], ['plan', 'DA4.TDA1', null],
+      ['stt', null, null],
+      ['unit', null, null],
+      ['statedPlan', null, null],
+      ['plan', 'DA1', 'investment'],
+      ['statedPlan', 'DA3', null],
+      ['plan', 'DA3.TDA1', null],
+      ['plan', 'DA3.TDA2', null],
+      ['plan', 'DA4.TDA1', null],
     ]);
-    const sum = (code: string) => linesByCode(r).filter((l) => l.code === code).reduce((a, l) => a + l.plan, 0) / 1e6;
+    const sum = (code: string) =>
+      linesByCode(r)
+        .filter((l) => l.code === code)
+        .reduce((a, l) => a + l.plan, 0) / 1e6;
     expect([sum('DA1'), sum('DA3'), sum('DA3.TDA1'), sum('DA3.TDA2'), sum('DA4.TDA1')]).toEqual([1000, 0, 300, 200, 200]);
     expect(linesByCode(r).find((l) => l.code === 'DA1')).toMatchObject({ unit: 'Huyện Bình Gia', capital: 'investment', source: 'central' });
     expect(Object.fromEntries(r.result.nodes.map((n) => [n.node.code, n.stated?.plan]))).toMatchObject({ DA1: 1000e6, DA3: 500e6, 'DA3.TDA1': 300e6 });
@@ -505,7 +575,11 @@ describe('other layouts', () => {
 
   it('gives a new project or sub-project the code its name states', async () => {
     const ctx = context();
-    const r = await readText('STT;Nội dung;Kế hoạch (triệu đồng)\nI;Dự án 3: Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng;\n1;Tiểu dự án 3: Hỗ trợ giống cây trồng;120\nII;Dự án 8: Chương trình của tỉnh;45\n', {}, ctx);
+    const r = await readText(
+      'STT;Nội dung;Kế hoạch (triệu đồng)\nI;Dự án 3: Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng;\n1;Tiểu dự án 3: Hỗ trợ giống cây trồng;120\nII;Dự án 8: Chương trình của tỉnh;45\n',
+      {},
+      ctx,
+    );
     const da3 = ctx.nodes.find((n) => n.code === 'DA3')!;
     expect(r.result.nodes.map((n) => [n.status, n.node.code, n.node.parentId === da3.id])).toEqual([
       ['matched', 'DA3', false],
@@ -515,9 +589,13 @@ describe('other layouts', () => {
   });
 
   it('matches names written with NFD accents, Ð for Đ and old-style tone marks', async () => {
-    const text = 'Nội dung;Kế hoạch (triệu đồng)\n' + 'Truyền thông về giảm nghèo đa chiều'.normalize('NFD') + ';232\nĐa dạng hoá sinh kế, phát triển mô hình giảm nghèo;5.436,5\n';
+    const text =
+      'Nội dung;Kế hoạch (triệu đồng)\n' + 'Truyền thông về giảm nghèo đa chiều'.normalize('NFD') + ';232\nĐa dạng hoá sinh kế, phát triển mô hình giảm nghèo;5.436,5\n';
     const r = await readText(text.replace(/Đ/g, '\u00D0'));
-    expect(r.result.nodes.map((n) => [n.status, n.node.code])).toEqual([['matched', 'DA6.TDA2'], ['matched', 'DA2']]);
+    expect(r.result.nodes.map((n) => [n.status, n.node.code])).toEqual([
+      ['matched', 'DA6.TDA2'],
+      ['matched', 'DA2'],
+    ]);
   });
 
   it('applies the mapping the user chose and a saved one for the same headers', async () => {
@@ -540,7 +618,11 @@ describe('workbooks of several sheets', () => {
     const name = 'b15-trang-dinh-nhieu-sheet-huong-dan.xlsx';
     const r = value(await readImport(corpus(name), name, context()));
     expect(r.sheet).toBe('Biểu 01');
-    expect(r.file.sheets.map((s) => [s.name, s.holds])).toEqual([['Hướng dẫn', 'text'], ['Biểu 01', 'money'], ['DS xã', 'list']]);
+    expect(r.file.sheets.map((s) => [s.name, s.holds])).toEqual([
+      ['Hướng dẫn', 'text'],
+      ['Biểu 01', 'money'],
+      ['DS xã', 'list'],
+    ]);
   });
 
   it('names the sheets laid out alike, one per district', async () => {

@@ -34,8 +34,7 @@ const writtenLine = fc.record({
 /** A plan as a user's CSV: a unit line or a unit in the headers, numbers in the locale, some
  * amounts with a unit word of their own. */
 function writeCsv(lines: Written[], locale: NumberLocale, unit: AmountUnit, sep: string, unitInHeader: boolean): string {
-  const amount = (dong: number, own: AmountUnit | null) =>
-    own === null ? formatAmount(dong, unit, locale) : formatAmount(dong, own, locale) + UNIT_SUFFIX[own];
+  const amount = (dong: number, own: AmountUnit | null) => (own === null ? formatAmount(dong, unit, locale) : formatAmount(dong, own, locale) + UNIT_SUFFIX[own]);
   const suffix = unitInHeader ? ` (${UNIT_HEADER[unit]})` : '';
   const rows = [
     ['Kế hoạch vốn năm 2023'],

@@ -14,11 +14,19 @@ function xlsxWith(sheet: string): Uint8Array {
   const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
   const rels = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
   return zipSync({
-    '[Content_Types].xml': strToU8(`${head}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`),
-    'xl/styles.xml': strToU8(`${head}<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="10" applyNumberFormat="1"/></cellXfs></styleSheet>`),
-    '_rels/.rels': strToU8(`${head}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rels}/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
+    '[Content_Types].xml': strToU8(
+      `${head}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`,
+    ),
+    'xl/styles.xml': strToU8(
+      `${head}<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="10" applyNumberFormat="1"/></cellXfs></styleSheet>`,
+    ),
+    '_rels/.rels': strToU8(
+      `${head}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rels}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    ),
     'xl/workbook.xml': strToU8(`${head}<workbook ${ns}><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`),
-    'xl/_rels/workbook.xml.rels': strToU8(`${head}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rels}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${rels}/styles" Target="styles.xml"/></Relationships>`),
+    'xl/_rels/workbook.xml.rels': strToU8(
+      `${head}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rels}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${rels}/styles" Target="styles.xml"/></Relationships>`,
+    ),
     'xl/worksheets/sheet1.xml': strToU8(`${head}<worksheet ${ns}>${sheet}</worksheet>`),
   });
 }
@@ -115,7 +123,14 @@ describe('readSheets', () => {
     // D10 = D4+D7 was saved without a value: 2473 + 798.
     expect(s.rows[9][3]).toBe(3271);
     expect(s.rows[9][4]).toBe(1114);
-    expect(file.notes).toEqual([expect.objectContaining({ sheet: 'Dự án 6-7', cell: null, severity: 'warning', problem: { code: 'import.formulas-computed', params: { sheet: 'Dự án 6-7', count: 1 } } })]);
+    expect(file.notes).toEqual([
+      expect.objectContaining({
+        sheet: 'Dự án 6-7',
+        cell: null,
+        severity: 'warning',
+        problem: { code: 'import.formulas-computed', params: { sheet: 'Dự án 6-7', count: 1 } },
+      }),
+    ]);
   });
 
   it.each(['cao-loc-2023.xls', 'cao-loc-2023.ods'] as const)('reads %s, the report as LibreOffice saves it, to the same cells as the .xlsx', async (name) => {
@@ -134,11 +149,13 @@ describe('readSheets', () => {
     const file = value(await readSheets(fixture('excel95-cp1258.xls'), 'excel95-cp1258.xls'));
     expect(file.kind).toBe('xls');
     expect(file.sheets.map((s) => s.name)).toEqual(['Biểu 03'.normalize('NFC')]);
-    expect(file.sheets[0].rows).toEqual([
-      ['STT', 'Nội dung', 'Kế hoạch vốn'],
-      ['1', 'Dự án 2: Đa dạng hóa sinh kế', 5436],
-      ['2', 'Tiểu dự án 2: Cải thiện dinh dưỡng', 566.04],
-    ].map((r) => r.map((v) => (typeof v === 'string' ? v.normalize('NFC') : v))));
+    expect(file.sheets[0].rows).toEqual(
+      [
+        ['STT', 'Nội dung', 'Kế hoạch vốn'],
+        ['1', 'Dự án 2: Đa dạng hóa sinh kế', 5436],
+        ['2', 'Tiểu dự án 2: Cải thiện dinh dưỡng', 566.04],
+      ].map((r) => r.map((v) => (typeof v === 'string' ? v.normalize('NFC') : v))),
+    );
   });
 
   it('reads formulas LibreOffice saved with the value 0 as 0, with no warning', async () => {
@@ -162,7 +179,9 @@ describe('readSheets', () => {
       expect([rows[2][5], rows[3][5], rows[4][5]]).toEqual([2398.5, 2964.54, 5112.84]);
       expect(rows[6][4]).toBeCloseTo(164.29 / 5112.84, 14);
       expect(rows[9][2]).toBe(4948.55);
-      expect(notes('import.formulas-computed')).toEqual([expect.objectContaining({ sheet: 'Biểu 01', problem: { code: 'import.formulas-computed', params: { sheet: 'Biểu 01', count: 11 } } })]);
+      expect(notes('import.formulas-computed')).toEqual([
+        expect.objectContaining({ sheet: 'Biểu 01', problem: { code: 'import.formulas-computed', params: { sheet: 'Biểu 01', count: 11 } } }),
+      ]);
     });
 
     it('are left blank with a warning when they use what is not computed, or go round in a cycle', () => {
@@ -245,7 +264,7 @@ describe('readSheets', () => {
     expect(file.notes.map((n) => n.problem.code)).toEqual(['import.renamed-xlsx']);
   });
 
-  it('refuses a damaged .xls, a binary file and a damaged zip in the user\'s terms, never a reader\'s', async () => {
+  it("refuses a damaged .xls, a binary file and a damaged zip in the user's terms, never a reader's", async () => {
     const ole = Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]);
     expect(code(await readSheets(ole, 'bao-cao.xls'))).toBe('import.xlsx-damaged');
     expect(code(await readSheets(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), 'logo.png'))).toBe('import.unsupported-file');
@@ -265,7 +284,12 @@ describe('readSheets', () => {
     const whole = value(await readSheets(xlsxWith('<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'), 'a.xlsx'));
     expect(whole.sheets[0].rows).toEqual([[1]]);
     const started = performance.now();
-    const last = value(await readSheets(xlsxWith('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Đầu</t></is></c></row><row r="1048576"><c r="B1048576"><v>2</v></c></row></sheetData>'), 'b.xlsx'));
+    const last = value(
+      await readSheets(
+        xlsxWith('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Đầu</t></is></c></row><row r="1048576"><c r="B1048576"><v>2</v></c></row></sheetData>'),
+        'b.xlsx',
+      ),
+    );
     const ms = performance.now() - started;
     const rows = last.sheets[0].rows;
     expect(rows.length).toBe(1_048_576);
@@ -276,7 +300,8 @@ describe('readSheets', () => {
 
   it('reads dates as the day shown (yyyy-mm-dd), booleans as TRUE/FALSE and error values as Excel shows them', async () => {
     // 45245.75 is 15 November 2023, 18:00; 59 is 28 February 1900 (before Excel's 29 February).
-    const cells = '<c r="A1" s="1"><v>45245.75</v></c><c r="B1" s="1"><v>59</v></c><c r="C1" t="b"><v>1</v></c><c r="D1" t="b"><v>0</v></c><c r="E1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="F1" t="e"><v>#N/A</v></c><c r="G1" s="2"><v>0.8</v></c>';
+    const cells =
+      '<c r="A1" s="1"><v>45245.75</v></c><c r="B1" s="1"><v>59</v></c><c r="C1" t="b"><v>1</v></c><c r="D1" t="b"><v>0</v></c><c r="E1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="F1" t="e"><v>#N/A</v></c><c r="G1" s="2"><v>0.8</v></c>';
     const file = value(await readSheets(xlsxWith(`<sheetData><row r="1">${cells}</row></sheetData>`), 'a.xlsx'));
     expect(file.sheets[0].rows).toEqual([['2023-11-15', '1900-02-28', 'TRUE', 'FALSE', '#DIV/0!', '#N/A', 0.8]]);
     expect(file.sheets[0].percentCells).toEqual(new Set([cellKey(0, 6)]));
@@ -295,7 +320,15 @@ describe('readSheets', () => {
 });
 
 describe('columnLetter', () => {
-  it.each([[0, 'A'], [25, 'Z'], [26, 'AA'], [27, 'AB'], [701, 'ZZ'], [702, 'AAA'], [16383, 'XFD']])('%i → %s', (c, letters) => {
+  it.each([
+    [0, 'A'],
+    [25, 'Z'],
+    [26, 'AA'],
+    [27, 'AB'],
+    [701, 'ZZ'],
+    [702, 'AAA'],
+    [16383, 'XFD'],
+  ])('%i → %s', (c, letters) => {
     expect(columnLetter(c)).toBe(letters);
   });
 });

@@ -11,12 +11,31 @@ async function fixtureSheet(name: string): Promise<Sheet> {
 
 describe('parseNumbering', () => {
   it.each([
-    ['I', 'roman'], ['II.', 'roman'], ['IV', 'roman'], ['XII', 'roman'],
-    ['1', 'arabic'], ['12.', 'arabic'], ['(3)', 'arabic'], ['1)', 'arabic'],
-    ['1.1', 'dotted2'], ['2.3.1', 'dotted3'], ['1.1.', 'dotted2'],
-    ['a', 'lower'], ['b)', 'lower'], ['đ', 'lower'], ['A', 'upper'], ['B.', 'upper'],
-    ['-', 'dash'], ['–', 'dash'], ['+', 'plus'], ['*', 'star'], ['•', 'bullet'],
-    ['', null], ['IIII', null], ['Dự án', null], ['x1', null],
+    ['I', 'roman'],
+    ['II.', 'roman'],
+    ['IV', 'roman'],
+    ['XII', 'roman'],
+    ['1', 'arabic'],
+    ['12.', 'arabic'],
+    ['(3)', 'arabic'],
+    ['1)', 'arabic'],
+    ['1.1', 'dotted2'],
+    ['2.3.1', 'dotted3'],
+    ['1.1.', 'dotted2'],
+    ['a', 'lower'],
+    ['b)', 'lower'],
+    ['đ', 'lower'],
+    ['A', 'upper'],
+    ['B.', 'upper'],
+    ['-', 'dash'],
+    ['–', 'dash'],
+    ['+', 'plus'],
+    ['*', 'star'],
+    ['•', 'bullet'],
+    ['', null],
+    ['IIII', null],
+    ['Dự án', null],
+    ['x1', null],
   ])('%j → %s', (text, style) => {
     expect(parseNumbering(text)).toBe(style);
   });
@@ -48,10 +67,20 @@ describe('detectTable on the seed report', () => {
     expect([t.firstDataRow, t.lastDataRow]).toEqual([8, 22]);
     expect(t.rows.map((r) => [r.stt, r.kind, r.level])).toEqual([
       ['', 'total', null],
-      ['I', 'item', 0], ['II', 'item', 0], ['1', 'item', 1], ['2', 'item', 1], ['a', 'item', 2], ['b', 'item', 2],
-      ['III', 'item', 0], ['1', 'item', 1],
-      ['IV', 'item', 0], ['1', 'item', 1], ['2', 'item', 1],
-      ['V', 'item', 0], ['1', 'item', 1], ['2', 'item', 1],
+      ['I', 'item', 0],
+      ['II', 'item', 0],
+      ['1', 'item', 1],
+      ['2', 'item', 1],
+      ['a', 'item', 2],
+      ['b', 'item', 2],
+      ['III', 'item', 0],
+      ['1', 'item', 1],
+      ['IV', 'item', 0],
+      ['1', 'item', 1],
+      ['2', 'item', 1],
+      ['V', 'item', 0],
+      ['1', 'item', 1],
+      ['2', 'item', 1],
     ]);
     expect(t.rows[0]).toMatchObject({ label: 'TỔNG CỘNG', scope: 'table' });
     expect(t.warnings).toEqual([]);
@@ -60,13 +89,17 @@ describe('detectTable on the seed report', () => {
 
 describe('detectTable', () => {
   it('combines a three-row CSV header into one label per column', () => {
-    const t = value(detectTable(sheetOf([
-      ['Biểu kế hoạch vốn'],
-      ['TT', 'Nội dung', 'Kế hoạch vốn năm 2023 (triệu đồng)', null, null, 'Giải ngân'],
-      [null, null, 'Tổng số', 'Chia ra', null, null],
-      [null, null, null, 'NSTW', 'NSĐP', null],
-      ['1', 'Dự án 2', '5.664', '5.436', '228', '2.000'],
-    ])));
+    const t = value(
+      detectTable(
+        sheetOf([
+          ['Biểu kế hoạch vốn'],
+          ['TT', 'Nội dung', 'Kế hoạch vốn năm 2023 (triệu đồng)', null, null, 'Giải ngân'],
+          [null, null, 'Tổng số', 'Chia ra', null, null],
+          [null, null, null, 'NSTW', 'NSĐP', null],
+          ['1', 'Dự án 2', '5.664', '5.436', '228', '2.000'],
+        ]),
+      ),
+    );
     expect(t.headerRows).toEqual([1, 2, 3]);
     expect(t.headerParts).toEqual([
       ['TT'],
@@ -82,11 +115,15 @@ describe('detectTable', () => {
   });
 
   it('does not take a group row without numbers for a header row', () => {
-    const t = value(detectTable(sheetOf([
-      ['STT', 'Nội dung', 'Kế hoạch'],
-      ['I', 'Dự án 3', null],
-      ['1', 'Tiểu dự án 1', '2.398'],
-    ])));
+    const t = value(
+      detectTable(
+        sheetOf([
+          ['STT', 'Nội dung', 'Kế hoạch'],
+          ['I', 'Dự án 3', null],
+          ['1', 'Tiểu dự án 1', '2.398'],
+        ]),
+      ),
+    );
     expect(t.headerRows).toEqual([0]);
     expect(t.rows.map((r) => r.stt)).toEqual(['I', '1']);
   });
@@ -103,22 +140,32 @@ describe('detectTable', () => {
     for (const stt of ['A', 'I', 'II', 'B', 'I', 'C', 'I']) rows.push([stt, `Mục ${stt}`, 1]);
     const t = value(detectTable(sheetOf(rows)));
     expect(t.rows.map((r) => [r.style, r.level])).toEqual([
-      ['upper', 0], ['roman', 1], ['roman', 1], ['upper', 0], ['roman', 1], ['upper', 0], ['roman', 1],
+      ['upper', 0],
+      ['roman', 1],
+      ['roman', 1],
+      ['upper', 0],
+      ['roman', 1],
+      ['upper', 0],
+      ['roman', 1],
     ]);
   });
 
   it('reads total rows, a "Cộng" row and the source breakdown under a total', () => {
-    const t = value(detectTable(sheetOf([
-      ['STT', 'Nội dung', 'Kế hoạch'],
-      [null, 'Tổng cộng (I+II)', '13.392'],
-      [null, 'Trong đó:', null],
-      [null, '- NSTW', '13.164'],
-      [null, '- NSĐP', '228'],
-      ['I', 'Dự án 2', '5.436'],
-      [null, 'Cộng', '5.436'],
-      ['II', 'Dự án 7', '798'],
-      [null, 'Cộng tác viên thôn bản', '1'],
-    ])));
+    const t = value(
+      detectTable(
+        sheetOf([
+          ['STT', 'Nội dung', 'Kế hoạch'],
+          [null, 'Tổng cộng (I+II)', '13.392'],
+          [null, 'Trong đó:', null],
+          [null, '- NSTW', '13.164'],
+          [null, '- NSĐP', '228'],
+          ['I', 'Dự án 2', '5.436'],
+          [null, 'Cộng', '5.436'],
+          ['II', 'Dự án 7', '798'],
+          [null, 'Cộng tác viên thôn bản', '1'],
+        ]),
+      ),
+    );
     expect(t.rows.map((r) => [r.kind, r.scope ?? null, r.source ?? null])).toEqual([
       ['total', 'table', null],
       ['blank', null, null],
@@ -132,21 +179,30 @@ describe('detectTable', () => {
   });
 
   it('ends the body at the signature block and skips single blank rows inside it', () => {
-    const t = value(detectTable(sheetOf([
-      ['STT', 'Nội dung', 'Kế hoạch'],
-      ['1', 'DA2', 1],
-      [],
-      ['2', 'DA3', 2],
-      [],
-      [null, 'Người lập biểu', null, 'KT. CHỦ TỊCH'],
-      [null, null, null, 'Nguyễn Văn Thịnh'],
-    ])));
+    const t = value(
+      detectTable(
+        sheetOf([
+          ['STT', 'Nội dung', 'Kế hoạch'],
+          ['1', 'DA2', 1],
+          [],
+          ['2', 'DA3', 2],
+          [],
+          [null, 'Người lập biểu', null, 'KT. CHỦ TỊCH'],
+          [null, null, null, 'Nguyễn Văn Thịnh'],
+        ]),
+      ),
+    );
     expect(t.lastDataRow).toBe(3);
     expect(t.rows.map((r) => r.kind)).toEqual(['item', 'blank', 'item']);
   });
 
   it('finds the unit in a title line in any of its forms', () => {
-    for (const [line, unit] of [['Đơn vị tính: Tỷ đồng', 'ty'], ['(ĐVT: nghìn đồng)', 'nghin'], ['Đơn vị: đồng', 'dong'], ['ĐVT: Tr.đ', 'trieu']] as const) {
+    for (const [line, unit] of [
+      ['Đơn vị tính: Tỷ đồng', 'ty'],
+      ['(ĐVT: nghìn đồng)', 'nghin'],
+      ['Đơn vị: đồng', 'dong'],
+      ['ĐVT: Tr.đ', 'trieu'],
+    ] as const) {
       const t = value(detectTable(sheetOf([['Báo cáo'], [null, null, line], ['STT', 'Nội dung', 'Kế hoạch'], ['1', 'DA2', 1]])));
       expect(t.unit).toBe(unit);
     }
@@ -160,7 +216,14 @@ describe('detectTable', () => {
   });
 
   it('falls back to the first row of several cells when no header word is found, and says so', () => {
-    const t = value(detectTable(sheetOf([['x', 'y'], ['a', 1]])));
+    const t = value(
+      detectTable(
+        sheetOf([
+          ['x', 'y'],
+          ['a', 1],
+        ]),
+      ),
+    );
     expect(t.headerRows).toEqual([0]);
     expect(t.warnings.map((w) => w.problem.code)).toEqual(['import.no-header']);
   });

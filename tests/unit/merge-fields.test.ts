@@ -28,8 +28,18 @@ describe('mergeFields', () => {
   });
 
   it('reports keyed entries by their key, and an entry one removed while the other changed it', () => {
-    const base = { counterpart: [{ year: 2023, capital: 'investment', percent: 1 }, { year: 2023, capital: 'recurrent', percent: 1 }] };
-    const stored = { counterpart: [{ year: 2023, capital: 'investment', percent: 2 }, { year: 2023, capital: 'recurrent', percent: 4 }] };
+    const base = {
+      counterpart: [
+        { year: 2023, capital: 'investment', percent: 1 },
+        { year: 2023, capital: 'recurrent', percent: 1 },
+      ],
+    };
+    const stored = {
+      counterpart: [
+        { year: 2023, capital: 'investment', percent: 2 },
+        { year: 2023, capital: 'recurrent', percent: 4 },
+      ],
+    };
     const after = { counterpart: [{ year: 2023, capital: 'investment', percent: 3 }] };
     const r = mergeFields(stored, base, after);
     expect(r.value).toEqual({ counterpart: [{ year: 2023, capital: 'investment', percent: 3 }] });
@@ -40,7 +50,12 @@ describe('mergeFields', () => {
   });
 
   it('merges exactly as mergeRecord does, and reports nothing when nobody else changed the record (property)', () => {
-    const rec = fc.record({ a: fc.integer({ min: 0, max: 3 }), b: fc.constantFrom('x', 'y'), v: fc.dictionary(fc.constantFrom('p', 'q'), fc.integer({ min: 0, max: 2 })), list: fc.uniqueArray(fc.record({ key: fc.constantFrom('k', 'm'), n: fc.integer({ min: 0, max: 2 }) }), { selector: (e) => e.key }) });
+    const rec = fc.record({
+      a: fc.integer({ min: 0, max: 3 }),
+      b: fc.constantFrom('x', 'y'),
+      v: fc.dictionary(fc.constantFrom('p', 'q'), fc.integer({ min: 0, max: 2 })),
+      list: fc.uniqueArray(fc.record({ key: fc.constantFrom('k', 'm'), n: fc.integer({ min: 0, max: 2 }) }), { selector: (e) => e.key }),
+    });
     fc.assert(
       fc.property(rec, rec, rec, (stored, base, after) => {
         expect(mergeFields(stored, base, after).value).toEqual(mergeRecord(stored, base, after));
@@ -62,10 +77,15 @@ describe('applyRecordEdit', () => {
   const l = { id: 'l', plan: 1 };
   it('deletes, keeping a record edited meanwhile as a conflict', () => {
     expect(applyRecordEdit(l, { kind: 'line', scope: 's', id: 'l', before: l, after: null })).toEqual({ value: null, conflicts: [] });
-    expect(applyRecordEdit({ ...l, plan: 2 }, { kind: 'line', scope: 's', id: 'l', before: l, after: null }).conflicts).toEqual([{ path: [], base: l, kept: { ...l, plan: 2 }, shown: undefined }]);
+    expect(applyRecordEdit({ ...l, plan: 2 }, { kind: 'line', scope: 's', id: 'l', before: l, after: null }).conflicts).toEqual([
+      { path: [], base: l, kept: { ...l, plan: 2 }, shown: undefined },
+    ]);
   });
   it('puts back a record deleted meanwhile when it is edited, saying so', () => {
-    expect(applyRecordEdit(null, { kind: 'line', scope: 's', id: 'l', before: l, after: { ...l, plan: 5 } })).toEqual({ value: { ...l, plan: 5 }, conflicts: [{ path: [], base: l, kept: undefined, shown: { ...l, plan: 5 } }] });
+    expect(applyRecordEdit(null, { kind: 'line', scope: 's', id: 'l', before: l, after: { ...l, plan: 5 } })).toEqual({
+      value: { ...l, plan: 5 },
+      conflicts: [{ path: [], base: l, kept: undefined, shown: { ...l, plan: 5 } }],
+    });
   });
   it('never calls the workbook’s write time a conflict', () => {
     const wb = { id: 'w', name: 'a', updatedAt: 1 };

@@ -51,7 +51,16 @@ describe('next year draft: the seed case', () => {
     expect(draft.workbook.year).toBe(2023);
     const [carried, fresh] = draft.lines;
     expect(draft.lines).toHaveLength(2);
-    expect(carried).toMatchObject({ vintage: 2022, plan: 4_250_784_000, disbursed: 0, carryEligible: false, source: 'central', capital: 'recurrent', unit: 'Phòng LĐ-TB&XH', label: 'Vốn sự nghiệp 2022' });
+    expect(carried).toMatchObject({
+      vintage: 2022,
+      plan: 4_250_784_000,
+      disbursed: 0,
+      carryEligible: false,
+      source: 'central',
+      capital: 'recurrent',
+      unit: 'Phòng LĐ-TB&XH',
+      label: 'Vốn sự nghiệp 2022',
+    });
     expect(fresh).toMatchObject({ vintage: 2023, plan: 0, disbursed: 0, source: 'central', capital: 'recurrent', unit: 'Phòng LĐ-TB&XH', label: 'Vốn sự nghiệp 2022' });
     expect(codeOf(draft, carried)).toBe('DA2');
     expect(codeOf(draft, fresh)).toBe('DA2');
@@ -67,9 +76,21 @@ describe('next year draft: what it keeps', () => {
     const node = demo.nodes.find((n) => n.code === 'DA3.TDA1')!;
     const place = demo.places![2];
     const rule: AllocationRuleRecord = {
-      id: 'rule-1', workbookId: demo.workbook.id, scenarioId: demo.workbook.baselineScenarioId, name: 'Phân bổ', nodeId: node.id,
-      source: 'central', capital: 'recurrent', year: 2023, envelope: 2_398 * TR, unit: TR, criteria: [{ key: 'poor', weight: 1 }],
-      reserved: [], overrides: { [place.id]: { floor: 10 * TR } }, createdAt: 0, updatedAt: 0,
+      id: 'rule-1',
+      workbookId: demo.workbook.id,
+      scenarioId: demo.workbook.baselineScenarioId,
+      name: 'Phân bổ',
+      nodeId: node.id,
+      source: 'central',
+      capital: 'recurrent',
+      year: 2023,
+      envelope: 2_398 * TR,
+      unit: TR,
+      criteria: [{ key: 'poor', weight: 1 }],
+      reserved: [],
+      overrides: { [place.id]: { floor: 10 * TR } },
+      createdAt: 0,
+      updatedAt: 0,
     };
     demo.rules = [rule];
     demo.lines.push({ ...blankLine('ruled', node.id, 99, 2023), placeId: place.id, plan: 300 * TR, allocation: { ruleId: rule.id, key: place.id } });
@@ -80,7 +101,14 @@ describe('next year draft: what it keeps', () => {
     const { demo } = demoWithRule();
     demo.lines[0] = { ...demo.lines[0], months: [TR, 2 * TR, null, ...new Array(9).fill(0), 5 * TR] };
     demo.lines[1] = { ...demo.lines[1], months: [3 * TR, ...new Array(11).fill(null), 7 * TR] };
-    demo.workbook.settings.projection = { method: 'linear', backloaded: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 50, 100], custom: new Array(12).fill(100 / 12), lastYearMonths: null, investmentExtended: true, flagGap: 15 };
+    demo.workbook.settings.projection = {
+      method: 'linear',
+      backloaded: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 50, 100],
+      custom: new Array(12).fill(100 / 12),
+      lastYearMonths: null,
+      investmentExtended: true,
+      flagGap: 15,
+    };
     const before = structuredClone(demo);
     const draft = value(draftNextYear(demo, { name: 'Cao Lộc 2024', now: 42 }));
     expect(demo).toEqual(before);
@@ -94,7 +122,9 @@ describe('next year draft: what it keeps', () => {
     // Year N's months (January to December, not January of N+1) summed over the lines.
     expect(wb.settings.projection).toEqual({ ...demo.workbook.settings.projection, lastYearMonths: [4 * TR, 2 * TR, ...new Array(10).fill(0)] });
     // Every ratio kept; 2023's copied to 2024 as a starting point.
-    expect(wb.counterpart).toEqual(expect.arrayContaining([...demo.workbook.counterpart!, { year: 2024, capital: 'recurrent', percent: 1.73 }, { year: 2024, capital: 'investment', percent: 1.73 }]));
+    expect(wb.counterpart).toEqual(
+      expect.arrayContaining([...demo.workbook.counterpart!, { year: 2024, capital: 'recurrent', percent: 1.73 }, { year: 2024, capital: 'investment', percent: 1.73 }]),
+    );
     expect(wb.counterpart).toHaveLength(6);
     // Stated figures are year N's (and earlier): none is brought or invented.
     expect(wb.stated).toEqual([]);
@@ -122,7 +152,7 @@ describe('next year draft: what it keeps', () => {
     expect(ruled[0]).toMatchObject({ plan: 0, vintage: 2024, placeId: place.id, allocation: { ruleId: copied.id, key: place.id } });
   });
 
-  it('one empty line of next year per budget cell, with the label of the cell\'s first line; carried lines first', () => {
+  it("one empty line of next year per budget cell, with the label of the cell's first line; carried lines first", () => {
     const data = workbook(2023, [
       { label: 'Tập huấn', unit: 'A', plan: 100 * TR, order: 0 },
       { label: 'Giám sát', unit: 'A', plan: 50 * TR, order: 1, carryConfirmed: 20 * TR, carryEligible: true },
@@ -146,7 +176,10 @@ describe('next year draft: what it keeps', () => {
   it('money carried in earlier keeps its own vintage when its carry-over is confirmed again', () => {
     const data = workbook(2023, [{ vintage: 2022, plan: 100 * TR, disbursed: 30 * TR, carryConfirmed: 70 * TR }]);
     const draft = value(draftNextYear(data, { name: 'x' }));
-    expect(draft.lines.map((l) => [l.vintage, l.plan])).toEqual([[2022, 70 * TR], [2024, 0]]);
+    expect(draft.lines.map((l) => [l.vintage, l.plan])).toEqual([
+      [2022, 70 * TR],
+      [2024, 0],
+    ]);
   });
 
   it('names: the year in the name moves on; a name without it is prefixed', () => {
@@ -166,12 +199,19 @@ describe('next year draft: refusals', () => {
   });
 
   it('a confirmed carry-over above what the line has left names the line; no draft at all', () => {
-    const data = workbook(2023, [
-      { label: 'Đủ', plan: 100 * TR, disbursed: 20 * TR, carryConfirmed: 80 * TR },
-      { label: 'Mô hình sinh kế', unit: 'X', plan: 100 * TR, disbursed: 30 * TR, carryConfirmed: 70 * TR + 1 },
-    ], 'DA3.TDA1');
+    const data = workbook(
+      2023,
+      [
+        { label: 'Đủ', plan: 100 * TR, disbursed: 20 * TR, carryConfirmed: 80 * TR },
+        { label: 'Mô hình sinh kế', unit: 'X', plan: 100 * TR, disbursed: 30 * TR, carryConfirmed: 70 * TR + 1 },
+      ],
+      'DA3.TDA1',
+    );
     const r = draftNextYear(data, { name: 'x' });
-    expect(r).toEqual({ ok: false, error: { code: 'draft.carry-exceeds-left', params: { code: 'DA3.TDA1', label: 'Mô hình sinh kế', confirmed: 70 * TR + 1, left: 70 * TR } } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'draft.carry-exceeds-left', params: { code: 'DA3.TDA1', label: 'Mô hình sinh kế', confirmed: 70 * TR + 1, left: 70 * TR } },
+    });
     for (const lang of ['vi', 'en'] as const) {
       const sentence = describeProblem(problemOf(r), lang);
       expect(sentence).toContain('"Mô hình sinh kế" (DA3.TDA1)');
@@ -200,12 +240,26 @@ describe('confirming the projected carry-over', () => {
 
   it('or overwrites every confirmation with the projection', () => {
     const changes = confirmProjectedCarry(lines, carry, false);
-    expect(changes.map((c) => [c.before!.id, c.after!.carryConfirmed])).toEqual([['line-0', 10], ['line-1', 20], ['line-2', null]]);
+    expect(changes.map((c) => [c.before!.id, c.after!.carryConfirmed])).toEqual([
+      ['line-0', 10],
+      ['line-1', 20],
+      ['line-2', null],
+    ]);
   });
 });
 
 describe('next year draft: properties', () => {
-  interface Spec { node: string; unit: string; source: Source; capital: CapitalType; vintage: number; plan: number; disbursedShare: number; confirm: number | null; order: number }
+  interface Spec {
+    node: string;
+    unit: string;
+    source: Source;
+    capital: CapitalType;
+    vintage: number;
+    plan: number;
+    disbursedShare: number;
+    confirm: number | null;
+    order: number;
+  }
   const lineArb: fc.Arbitrary<Spec> = fc.record({
     node: fc.constantFrom('DA2', 'DA3.TDA1', 'DA7.TDA2'),
     unit: fc.constantFrom('', 'A', 'B'),
@@ -225,7 +279,11 @@ describe('next year draft: properties', () => {
     data.lines = specs
       .map((s, i) => ({
         ...blankLine(`l${String(i).padStart(2, '0')}`, nodeOf(s.node), s.order, s.vintage),
-        unit: s.unit, source: s.source, capital: s.capital, plan: s.plan, disbursed: Math.floor(s.plan * s.disbursedShare),
+        unit: s.unit,
+        source: s.source,
+        capital: s.capital,
+        plan: s.plan,
+        disbursed: Math.floor(s.plan * s.disbursedShare),
       }))
       .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
     // Confirmed amounts within what each line has left (a fraction of it), or none.

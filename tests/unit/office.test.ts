@@ -24,7 +24,12 @@ describe('office', () => {
   });
 
   it('puts the heading before the title and the signatures after the narrative in the text report', () => {
-    const o = { ...officeFrom({ province: 'Lạng Sơn', district: 'Cao Lộc' }), recipients: 'Sở LĐ-TB&XH;\nLưu: VT.', signerTitle: 'KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH', signerName: 'Nguyễn Văn A' };
+    const o = {
+      ...officeFrom({ province: 'Lạng Sơn', district: 'Cao Lộc' }),
+      recipients: 'Sở LĐ-TB&XH;\nLưu: VT.',
+      signerTitle: 'KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH',
+      signerName: 'Nguyễn Văn A',
+    };
     const text = reportText({
       heading: docHeading(o, 2023, 'vi'),
       title: 'Báo cáo',
@@ -49,8 +54,17 @@ describe('the report as .xlsx', () => {
   it('carries the heading above the title and the signature block below the table', async () => {
     const { exportTableXlsx } = await import('../../src/io/export-xlsx');
     const ExcelJS = (await import('exceljs')).default;
-    const o = { ...officeFrom({ province: 'Lạng Sơn', district: 'Cao Lộc' }), recipients: 'Sở LĐ-TB&XH;\nLưu: VT.', compiler: 'Lý Thị B', signerTitle: 'KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH', signerName: 'Nguyễn Văn A' };
-    const bytes = await exportTableXlsx('Bảng tổng hợp', 'ĐVT: triệu đồng', ['Mã', 'Nội dung', 'Kế hoạch'], [{ cells: ['DA1', 'Dự án 1', { amount: 5_000_000 }] }], { unit: 'trieu', ...xlsxFrame(docHeading(o, 2023, 'vi')) });
+    const o = {
+      ...officeFrom({ province: 'Lạng Sơn', district: 'Cao Lộc' }),
+      recipients: 'Sở LĐ-TB&XH;\nLưu: VT.',
+      compiler: 'Lý Thị B',
+      signerTitle: 'KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH',
+      signerName: 'Nguyễn Văn A',
+    };
+    const bytes = await exportTableXlsx('Bảng tổng hợp', 'ĐVT: triệu đồng', ['Mã', 'Nội dung', 'Kế hoạch'], [{ cells: ['DA1', 'Dự án 1', { amount: 5_000_000 }] }], {
+      unit: 'trieu',
+      ...xlsxFrame(docHeading(o, 2023, 'vi')),
+    });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(bytes.buffer as ArrayBuffer);
     const ws = wb.worksheets[0];

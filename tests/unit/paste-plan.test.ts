@@ -19,14 +19,25 @@ const column = (...v: string[]) => v.map((x) => [x]);
 describe('planPaste', () => {
   it('names the values that fall on roll-up rows instead of dropping them', () => {
     const p = planPaste(column('3.600', '180', '999', '77'), { row: 0, col: 0, rows: 4, cols: 1 }, grid('LNLNLT'), 'rows');
-    expect(p.cells).toEqual([{ row: 0, col: 0, raw: '3.600' }, { row: 2, col: 0, raw: '999' }]);
-    expect(p.refused.map((c) => [c.raw, c.row, c.why])).toEqual([['180', 1, 'rollup'], ['77', 3, 'rollup']]);
+    expect(p.cells).toEqual([
+      { row: 0, col: 0, raw: '3.600' },
+      { row: 2, col: 0, raw: '999' },
+    ]);
+    expect(p.refused.map((c) => [c.raw, c.row, c.why])).toEqual([
+      ['180', 1, 'rollup'],
+      ['77', 3, 'rollup'],
+    ]);
     expect(p.overflow).toEqual([]);
   });
 
   it('in lines mode puts each value on the next line, passing over roll-up rows', () => {
     const p = planPaste(column('3.600', '180', '999', '77'), { row: 0, col: 0, rows: 4, cols: 1 }, grid('LNLNLLT'), 'lines');
-    expect(p.cells.map((c) => [c.row, c.raw])).toEqual([[0, '3.600'], [2, '180'], [4, '999'], [5, '77']]);
+    expect(p.cells.map((c) => [c.row, c.raw])).toEqual([
+      [0, '3.600'],
+      [2, '180'],
+      [4, '999'],
+      [5, '77'],
+    ]);
     expect(p.refused).toEqual([]);
   });
 
@@ -37,7 +48,15 @@ describe('planPaste', () => {
   });
 
   it('does not count empty values, or what a read-only cell already shows, as refused', () => {
-    const p = planPaste([['5', '7,5 %'], ['', '']], { row: 0, col: 0, rows: 2, cols: 2 }, grid('LNT', { '0,1': '7,5 %' }), 'rows');
+    const p = planPaste(
+      [
+        ['5', '7,5 %'],
+        ['', ''],
+      ],
+      { row: 0, col: 0, rows: 2, cols: 2 },
+      grid('LNT', { '0,1': '7,5 %' }),
+      'rows',
+    );
     expect(p.cells).toEqual([{ row: 0, col: 0, raw: '5' }]);
     expect(p.refused).toEqual([]);
   });
@@ -49,13 +68,19 @@ describe('planPaste', () => {
 
   it('every pasted value is written, refused or left over: none vanishes', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[LN]{1,12}$/), fc.array(fc.integer({ min: 1, max: 999 }), { minLength: 1, maxLength: 15 }), fc.nat(11), fc.boolean(), (kinds, values, start, lines) => {
-        const g = grid(kinds + 'T');
-        const row = start % kinds.length;
-        const p = planPaste(column(...values.map(String)), { row, col: 0, rows: values.length, cols: 1 }, g, lines ? 'lines' : 'rows');
-        expect(p.cells.length + p.refused.length + p.overflow.length).toBe(values.length);
-        if (lines) expect(p.refused).toEqual([]);
-      }),
+      fc.property(
+        fc.stringMatching(/^[LN]{1,12}$/),
+        fc.array(fc.integer({ min: 1, max: 999 }), { minLength: 1, maxLength: 15 }),
+        fc.nat(11),
+        fc.boolean(),
+        (kinds, values, start, lines) => {
+          const g = grid(kinds + 'T');
+          const row = start % kinds.length;
+          const p = planPaste(column(...values.map(String)), { row, col: 0, rows: values.length, cols: 1 }, g, lines ? 'lines' : 'rows');
+          expect(p.cells.length + p.refused.length + p.overflow.length).toBe(values.length);
+          if (lines) expect(p.refused).toEqual([]);
+        },
+      ),
     );
   });
 });

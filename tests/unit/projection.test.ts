@@ -149,7 +149,10 @@ describe('vintages: oldest money is spent first', () => {
     expect(r.lineUnspent[0]).toBe(350 * TR);
     expect(r.lineCarry[0]).toBe(350 * TR);
     expect(r.lapse[r.nodeCount]).toBe(0);
-    const { r: r2 } = project([{ ...cur, expectedRate: null }, { ...old, expectedRate: null }]);
+    const { r: r2 } = project([
+      { ...cur, expectedRate: null },
+      { ...old, expectedRate: null },
+    ]);
     // Only 200 spent: all of it from 2022's 300, whose remaining 100 lapses; 2023's 700 carries over.
     expect(r2.lineLapse[1]).toBe(100 * TR);
     expect(r2.lineCarry[0]).toBe(700 * TR);
@@ -224,9 +227,7 @@ describe('vintages: oldest money is spent first', () => {
             expect(members.reduce((a, i) => a + drawn(i), 0)).toBe(sumProj);
             // FIFO: a newer vintage draws nothing while an older line of the cell still has money left.
             for (const i of members)
-              for (const j of members)
-                if (lines[j].vintage > lines[i].vintage && r.lineUnspent[i] > 0 && lines[j].plan > 0 && members.at(-1) !== j)
-                  expect(drawn(j)).toBe(0);
+              for (const j of members) if (lines[j].vintage > lines[i].vintage && r.lineUnspent[i] > 0 && lines[j].plan > 0 && members.at(-1) !== j) expect(drawn(j)).toBe(0);
           }
           const k = r.nodeCount;
           const plan = lines.reduce((a, l) => a + l.plan, 0);

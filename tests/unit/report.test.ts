@@ -120,7 +120,21 @@ describe('the narrative', () => {
 describe('the report table', () => {
   it('has the total, then each project with money and its sub-projects, with the stated figures and their differences', () => {
     const { report } = plan(buildDemoWorkbook());
-    expect(report.rows.map((r) => r.code)).toEqual(['', 'DA2', 'DA3', 'DA3.TDA1', 'DA3.TDA2', 'DA4', 'DA4.TDA1', 'DA6', 'DA6.TDA1', 'DA6.TDA2', 'DA7', 'DA7.TDA1', 'DA7.TDA2']);
+    expect(report.rows.map((r) => r.code)).toEqual([
+      '',
+      'DA2',
+      'DA3',
+      'DA3.TDA1',
+      'DA3.TDA2',
+      'DA4',
+      'DA4.TDA1',
+      'DA6',
+      'DA6.TDA1',
+      'DA6.TDA2',
+      'DA7',
+      'DA7.TDA1',
+      'DA7.TDA2',
+    ]);
     const view = { lang: 'vi', unit: 'trieu', locale: 'vi' } as const;
     const table = reportTable(report, view);
     expect(table.headers).not.toContain('KH nguồn khác');

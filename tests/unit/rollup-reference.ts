@@ -91,8 +91,21 @@ export function referenceRollUp(cols: PlanColumns): Rollup {
     }
   }
   const measures = [
-    r.plan, r.disbursed, r.projected, r.unspent, r.central, r.local, r.other, r.investment, r.recurrent, r.requiredLocal,
-    r.carriedIn, r.carryOver, r.lapse, r.expectedAmount, r.runRate,
+    r.plan,
+    r.disbursed,
+    r.projected,
+    r.unspent,
+    r.central,
+    r.local,
+    r.other,
+    r.investment,
+    r.recurrent,
+    r.requiredLocal,
+    r.carriedIn,
+    r.carryOver,
+    r.lapse,
+    r.expectedAmount,
+    r.runRate,
   ];
   // Children come after their parents, so one backward pass carries every subtree upward.
   for (let k = nodeCount - 1; k >= 0; k--) {
@@ -208,4 +221,3 @@ function drawOldestFirst(cols: PlanColumns, r: Rollup): void {
     }
   }
 }
-

@@ -33,9 +33,11 @@ const updateOf = (state: RollupState, patch: ReturnType<RollupState['edit']>): R
   patch ? { kind: 'patch', patch } : { kind: 'full', rollup: copyRollup(state.rollup) };
 
 const day = (iso: string) => dayNumber(iso);
-const amount = (huge: boolean) =>
-  huge ? fc.integer({ min: -4e15, max: 4e15 }) : fc.oneof(fc.integer({ min: -1e9, max: 1e12 }), fc.constantFrom(0, 1, -1, 1000));
-const rate = fc.oneof(fc.constant(NaN), fc.integer({ min: 0, max: 12_000 }).map((x) => x / 100));
+const amount = (huge: boolean) => (huge ? fc.integer({ min: -4e15, max: 4e15 }) : fc.oneof(fc.integer({ min: -1e9, max: 1e12 }), fc.constantFrom(0, 1, -1, 1000)));
+const rate = fc.oneof(
+  fc.constant(NaN),
+  fc.integer({ min: 0, max: 12_000 }).map((x) => x / 100),
+);
 const asOf = fc.oneof(fc.constant(NaN), fc.integer({ min: day('2022-12-20'), max: day('2024-01-10') }));
 const month = fc.oneof(fc.constant(NaN), fc.integer({ min: -1e9, max: 1e11 }));
 
@@ -130,18 +132,20 @@ function columnsOf(spec: PlanSpec): PlanColumns {
 
 /** An edit of a random field of a random line (index taken modulo the plan's lines). */
 const editArb = (huge: boolean): fc.Arbitrary<Omit<ColumnEdit, 'line'> & { at: number }> =>
-  fc.oneof(
-    fc.record({ field: fc.constantFrom<ColumnField>('plan', 'disbursed'), value: amount(huge) }),
-    fc.record({ field: fc.constant<ColumnField>('expected'), value: rate }),
-    fc.record({ field: fc.constant<ColumnField>('source'), value: fc.integer({ min: 0, max: 2 }) }),
-    fc.record({ field: fc.constant<ColumnField>('capital'), value: fc.integer({ min: 0, max: 1 }) }),
-    fc.record({ field: fc.constant<ColumnField>('vintage'), value: fc.integer({ min: YEAR - 2, max: YEAR + 1 }) }),
-    fc.record({ field: fc.constant<ColumnField>('method'), value: fc.integer({ min: -1, max: 4 }) }),
-    fc.record({ field: fc.constant<ColumnField>('asOfDay'), value: asOf }),
-    fc.record({ field: fc.constant<ColumnField>('eligible'), value: fc.integer({ min: 0, max: 1 }) }),
-    fc.record({ field: fc.constant<ColumnField>('slot'), value: fc.integer({ min: 0, max: 4 }) }),
-    fc.record({ field: fc.constant<ColumnField>('month'), value: month, month: fc.integer({ min: 0, max: MONTH_COUNT - 1 }) }),
-  ).chain((e) => fc.nat().map((at) => ({ ...e, at })));
+  fc
+    .oneof(
+      fc.record({ field: fc.constantFrom<ColumnField>('plan', 'disbursed'), value: amount(huge) }),
+      fc.record({ field: fc.constant<ColumnField>('expected'), value: rate }),
+      fc.record({ field: fc.constant<ColumnField>('source'), value: fc.integer({ min: 0, max: 2 }) }),
+      fc.record({ field: fc.constant<ColumnField>('capital'), value: fc.integer({ min: 0, max: 1 }) }),
+      fc.record({ field: fc.constant<ColumnField>('vintage'), value: fc.integer({ min: YEAR - 2, max: YEAR + 1 }) }),
+      fc.record({ field: fc.constant<ColumnField>('method'), value: fc.integer({ min: -1, max: 4 }) }),
+      fc.record({ field: fc.constant<ColumnField>('asOfDay'), value: asOf }),
+      fc.record({ field: fc.constant<ColumnField>('eligible'), value: fc.integer({ min: 0, max: 1 }) }),
+      fc.record({ field: fc.constant<ColumnField>('slot'), value: fc.integer({ min: 0, max: 4 }) }),
+      fc.record({ field: fc.constant<ColumnField>('month'), value: month, month: fc.integer({ min: 0, max: MONTH_COUNT - 1 }) }),
+    )
+    .chain((e) => fc.nat().map((at) => ({ ...e, at })));
 
 describe('incremental roll-up', () => {
   it('property: after every batch of edits, the state and a copy patched from it equal rollUp of the edited columns, figure by figure', () => {
@@ -151,8 +155,21 @@ describe('incremental roll-up', () => {
           fc.tuple(
             fc.constant(spec),
             // Mostly a few edits; now and then a batch large enough to be rolled up again whole.
-            fc.array(fc.oneof({ weight: 5, arbitrary: fc.array(editArb(spec.huge), { minLength: 1, maxLength: 6 }) }, { weight: 1, arbitrary: fc.array(editArb(spec.huge), { minLength: 7, maxLength: 120 }) }), { minLength: 1, maxLength: 6 }),
-            fc.option(fc.record({ after: fc.nat(5), method: fc.constantFrom<ProjectionMethod>('expected', 'linear', 'backloaded'), asOf: fc.constantFrom('2023-06-30', '2023-11-15') }), { nil: null }),
+            fc.array(
+              fc.oneof(
+                { weight: 5, arbitrary: fc.array(editArb(spec.huge), { minLength: 1, maxLength: 6 }) },
+                { weight: 1, arbitrary: fc.array(editArb(spec.huge), { minLength: 7, maxLength: 120 }) },
+              ),
+              { minLength: 1, maxLength: 6 },
+            ),
+            fc.option(
+              fc.record({
+                after: fc.nat(5),
+                method: fc.constantFrom<ProjectionMethod>('expected', 'linear', 'backloaded'),
+                asOf: fc.constantFrom('2023-06-30', '2023-11-15'),
+              }),
+              { nil: null },
+            ),
           ),
         ),
         ([spec, batches, reconfigure]) => {
@@ -198,7 +215,18 @@ describe('incremental roll-up, cases', () => {
   // A project (node 0) with one sub-project (node 1), and a second project (node 2).
   const params = paramsOf({ method: 'expected', asOf: '2023-11-15', lastYear: null });
   const line = (over: Partial<PlanSpec['lines'][number]>): PlanSpec['lines'][number] => ({
-    node: 1, plan: 100, disbursed: 0, expected: 50, source: 0, capital: 0, vintage: YEAR, method: -1, asOfDay: NaN, eligible: 0, slot: 0, months: null,
+    node: 1,
+    plan: 100,
+    disbursed: 0,
+    expected: 50,
+    source: 0,
+    capital: 0,
+    vintage: YEAR,
+    method: -1,
+    asOfDay: NaN,
+    eligible: 0,
+    slot: 0,
+    months: null,
     ...over,
   });
   const stateOf = (lines: PlanSpec['lines']) => {
@@ -252,7 +280,12 @@ describe('incremental roll-up, cases', () => {
     const batch: ColumnEdit[] = lines.map((_, i) => ({ line: i, field: i % 3 ? 'source' : 'vintage', value: i % 3 ? 1 + (i % 2) : YEAR + 1 }));
     expect(s.edit(batch)).toBeNull();
     expect(difference(s.rollup, rollUp(s.cols))).toBeNull();
-    expect(s.edit([{ line: 5, field: 'plan', value: 7 }, { line: 6, field: 'slot', value: 2 }])).not.toBeNull();
+    expect(
+      s.edit([
+        { line: 5, field: 'plan', value: 7 },
+        { line: 6, field: 'slot', value: 2 },
+      ]),
+    ).not.toBeNull();
     expect(difference(s.rollup, rollUp(s.cols))).toBeNull();
   });
 

@@ -76,16 +76,11 @@ describe('projectLine', () => {
 
   it('never exceeds the money available nor falls below what is disbursed', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 1e14 }),
-        fc.integer({ min: 0, max: 1e14 }),
-        fc.double({ min: 0, max: 100, noNaN: true }),
-        (plan, d0, rate) => {
-          const disbursed = Math.min(d0, plan);
-          const p = projectLine(plan, disbursed, rate);
-          return Number.isSafeInteger(p) && p >= disbursed && p <= plan;
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: 1e14 }), fc.integer({ min: 0, max: 1e14 }), fc.double({ min: 0, max: 100, noNaN: true }), (plan, d0, rate) => {
+        const disbursed = Math.min(d0, plan);
+        const p = projectLine(plan, disbursed, rate);
+        return Number.isSafeInteger(p) && p >= disbursed && p <= plan;
+      }),
       { numRuns: 2000 },
     );
   });
@@ -143,8 +138,19 @@ describe('rollUp invariants', () => {
     const nodes = instantiateTree('wb');
     const tree = orderTree(nodes);
     const big = (i: number): Line => ({
-      id: `b${i}`, nodeId: nodes[1].id, order: i, label: '', unit: '', placeId: null, source: 'central', capital: 'recurrent',
-      vintage: 2024, plan: 5e15, disbursed: 0, asOf: null, expectedRate: null,
+      id: `b${i}`,
+      nodeId: nodes[1].id,
+      order: i,
+      label: '',
+      unit: '',
+      placeId: null,
+      source: 'central',
+      capital: 'recurrent',
+      vintage: 2024,
+      plan: 5e15,
+      disbursed: 0,
+      asOf: null,
+      expectedRate: null,
     });
     expect(rollUp(buildColumns(tree, [big(1), big(2)])).overflow).toBe(true);
     expect(rollUp(buildColumns(tree, [big(1)])).overflow).toBe(false);

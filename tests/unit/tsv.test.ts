@@ -14,11 +14,39 @@ describe('parseClipboardTable', () => {
     ['empty text', '', []],
     ['one cell', '5.436', [['5.436']]],
     ['one cell with CRLF', '5.436\r\n', [['5.436']]],
-    ['LF rows, trailing newline', 'a\tb\nc\td\n', [['a', 'b'], ['c', 'd']]],
-    ['CRLF rows, trailing newline', 'DA2\t5.436\r\nDA3.TDA1\t2.398\r\n', [['DA2', '5.436'], ['DA3.TDA1', '2.398']]],
-    ['no trailing newline', 'a\tb\r\nc\td', [['a', 'b'], ['c', 'd']]],
+    [
+      'LF rows, trailing newline',
+      'a\tb\nc\td\n',
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    ],
+    [
+      'CRLF rows, trailing newline',
+      'DA2\t5.436\r\nDA3.TDA1\t2.398\r\n',
+      [
+        ['DA2', '5.436'],
+        ['DA3.TDA1', '2.398'],
+      ],
+    ],
+    [
+      'no trailing newline',
+      'a\tb\r\nc\td',
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    ],
     ['lone CR rows', 'a\rb\r', [['a'], ['b']]],
-    ['empty cells kept', 'a\t\tc\r\n\t\t\r\n', [['a', '', 'c'], ['', '', '']]],
+    [
+      'empty cells kept',
+      'a\t\tc\r\n\t\t\r\n',
+      [
+        ['a', '', 'c'],
+        ['', '', ''],
+      ],
+    ],
     ['an empty row in the middle', 'a\r\n\r\nb\r\n', [['a'], [''], ['b']]],
     ['a single empty cell', '\r\n', [['']]],
     ['only the final line break is dropped', 'a\r\n\r\n', [['a'], ['']]],
@@ -32,7 +60,7 @@ describe('parseClipboardTable', () => {
     ['a cell that only starts with a quote is text', '"Cải thiện" dinh dưỡng\t566\r\n', [['"Cải thiện" dinh dưỡng', '566']]],
     ['unterminated quote is text', '"abc\tdef\r\n', [['"abc', 'def']]],
     ['BOM dropped', '\uFEFFa\tb', [['a', 'b']]],
-    ['spaces and NBSP are kept (normalising is not this module\'s job)', ' a \t4\u00A0329\r\n', [[' a ', '4\u00A0329']]],
+    ["spaces and NBSP are kept (normalising is not this module's job)", ' a \t4\u00A0329\r\n', [[' a ', '4\u00A0329']]],
   ])('%s', (_, text, rows) => {
     expect(parseClipboardTable(text)).toEqual(rows);
   });

@@ -118,13 +118,17 @@ function craft(c: Crafted): Uint8Array {
     ),
     'xl/_rels/workbook.xml.rels': strToU8(`${HEAD}<Relationships xmlns="${PKG_REL}">${rels.join('')}</Relationships>`),
     'xl/styles.xml': strToU8(
-      `${HEAD}<styleSheet xmlns="${MAIN}">${numFmts.length ? `<numFmts count="${numFmts.length}">${numFmts.join('')}</numFmts>` : ''}<cellXfs count="${(c.xfs ?? [0]).length}">${(c.xfs ?? [0])
+      `${HEAD}<styleSheet xmlns="${MAIN}">${numFmts.length ? `<numFmts count="${numFmts.length}">${numFmts.join('')}</numFmts>` : ''}<cellXfs count="${(c.xfs ?? [0]).length}">${(
+        c.xfs ?? [0]
+      )
         .map((id) => `<xf numFmtId="${id}" fontId="0" fillId="0" borderId="0"${id ? ' applyNumberFormat="1"' : ''}/>`)
         .join('')}</cellXfs></styleSheet>`,
     ),
   };
   if (c.strings) {
-    files['xl/sharedStrings.xml'] = strToU8(`${HEAD}<sst xmlns="${MAIN}" count="${c.strings.length}" uniqueCount="${c.strings.length}">${c.strings.map((s) => `<si>${s}</si>`).join('')}</sst>`);
+    files['xl/sharedStrings.xml'] = strToU8(
+      `${HEAD}<sst xmlns="${MAIN}" count="${c.strings.length}" uniqueCount="${c.strings.length}">${c.strings.map((s) => `<si>${s}</si>`).join('')}</sst>`,
+    );
   }
   const root = c.root ?? ((body: string) => `<worksheet xmlns="${MAIN}" xmlns:r="${REL}">${body}</worksheet>`);
   c.sheets.forEach((s, i) => (files[`xl/worksheets/sheet${i + 1}.xml`] = strToU8(`${HEAD}${root(s.xml)}`)));
@@ -192,9 +196,26 @@ describe('readXlsx', () => {
       '<c r="A1" s="1"><v>45245.75</v></c><c r="B1" s="2"><v>45245</v></c><c r="C1" s="3"><v>0.8</v></c><c r="D1" s="4"><v>0.125</v></c>' +
       '<c r="E1" t="b"><v>1</v></c><c r="F1" t="b"><v>0</v></c><c r="G1" t="e"><v>#DIV/0!</v></c><c r="H1" t="e"><v>#SPILL!</v></c>' +
       '<c r="I1" t="d" s="1"><v>2024-03-01T00:00:00</v></c><c r="J1" s="0"><v>1234.5</v></c><c r="K1"><v>-0.000001234</v></c><c r="L1"><v>1.2345678901234567E+21</v></c>';
-    const crafted: Crafted = { sheets: [{ name: 'S', xml: `<sheetData>${row(1, cells)}</sheetData>` }], numFmts: { 164: 'dd/mm/yyyy', 165: '0.0"%"' }, xfs: [0, 14, 164, 10, 165] };
+    const crafted: Crafted = {
+      sheets: [{ name: 'S', xml: `<sheetData>${row(1, cells)}</sheetData>` }],
+      numFmts: { 164: 'dd/mm/yyyy', 165: '0.0"%"' },
+      xfs: [0, 14, 164, 10, 165],
+    };
     const file = await readBoth(crafted);
-    expect(file.sheets[0].rows[0]).toEqual(['2023-11-15', '2023-11-15', 0.8, 0.125, 'TRUE', 'FALSE', '#DIV/0!', '#N/A', '2024-03-01', 1234.5, -0.000001234, 1.2345678901234568e21]);
+    expect(file.sheets[0].rows[0]).toEqual([
+      '2023-11-15',
+      '2023-11-15',
+      0.8,
+      0.125,
+      'TRUE',
+      'FALSE',
+      '#DIV/0!',
+      '#N/A',
+      '2024-03-01',
+      1234.5,
+      -0.000001234,
+      1.2345678901234568e21,
+    ]);
     // A "%" in quotes is text, not a percentage.
     expect(file.sheets[0].percentCells).toEqual(new Set([cellKey(0, 2)]));
     const in1904 = await readBoth({ ...crafted, date1904: true });
@@ -231,7 +252,9 @@ describe('readXlsx', () => {
   });
 
   it('reads an .xlsm, cells without an address, and a file of many rows with holes the same as SheetJS', async () => {
-    const rows = Array.from({ length: 300 }, (_, i) => (i % 7 === 3 ? '' : row(i * 3 + 1, `<c t="inlineStr"><is><t>Dòng ${i}</t></is></c><c><v>${i * 1.25}</v></c><c r="E${i * 3 + 1}" s="1"><v>${0.01 * i}</v></c>`)));
+    const rows = Array.from({ length: 300 }, (_, i) =>
+      i % 7 === 3 ? '' : row(i * 3 + 1, `<c t="inlineStr"><is><t>Dòng ${i}</t></is></c><c><v>${i * 1.25}</v></c><c r="E${i * 3 + 1}" s="1"><v>${0.01 * i}</v></c>`),
+    );
     const file = await readBoth({ sheets: [{ name: 'S', xml: `<sheetData>${rows.join('')}</sheetData>` }], xfs: [0, 9], macros: true });
     expect(file.sheets[0].rows[0]).toEqual(['Dòng 0', 0, null, null, 0]);
     expect(file.sheets[0].rows[3]).toEqual(['Dòng 1', 1.25, null, null, 0.01]);
@@ -260,13 +283,21 @@ describe('random workbooks', () => {
   const ordinaryItem = fc.oneof(
     ordinaryText.map((t) => `<t>${t}</t>`),
     ordinaryText.map((t) => `<t xml:space="preserve"> ${t} </t>`),
-    fc.tuple(ordinaryText, ordinaryText).map(([a, b]) => `<r><t>${a}</t></r><r><rPr><b/><sz val="11"/></rPr><t xml:space="preserve">${b}</t></r><rPh sb="0" eb="1"><t>x</t></rPh>`),
+    fc
+      .tuple(ordinaryText, ordinaryText)
+      .map(([a, b]) => `<r><t>${a}</t></r><r><rPr><b/><sz val="11"/></rPr><t xml:space="preserve">${b}</t></r><rPh sb="0" eb="1"><t>x</t></rPh>`),
   );
   const ordinaryCell = fc.record({
     gap: fc.integer({ min: 0, max: 2 }),
     style: fc.constantFrom('', ' s="0"', ' s="1"', ' s="2"', ' s="3"', ' s="4"'),
     body: fc.oneof(
-      fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).map(String), fc.integer({ min: -1e6, max: 1e6 }).map(String), fc.constantFrom('-0', '1.5E+3', '0.1', '1e400', '.5', '1.')).map((v) => ['', `<v>${v}</v>`]),
+      fc
+        .oneof(
+          fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+          fc.integer({ min: -1e6, max: 1e6 }).map(String),
+          fc.constantFrom('-0', '1.5E+3', '0.1', '1e400', '.5', '1.'),
+        )
+        .map((v) => ['', `<v>${v}</v>`]),
       fc.integer({ min: 0, max: 4 }).map((k) => [' t="s"', `<v>${k}</v>`]),
       formulaText.map((v) => [' t="str"', `<f>A1</f><v>${v}</v>`]),
       ordinaryItem.map((v) => [' t="inlineStr"', `<is>${v}</is>`]),
@@ -279,13 +310,18 @@ describe('random workbooks', () => {
 
   it('written as Excel and other writers write them, are read by the fast reader itself, as SheetJS reads them', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(ordinaryCell, { maxLength: 6 }), { minLength: 1, maxLength: 6 }), fc.array(ordinaryItem, { minLength: 5, maxLength: 5 }), fc.boolean(), async (rows, strings, in1904) => {
-        // A date with a time of day only in the 1900 date system (see isoDateSerial).
-        const date1904 = in1904 && !rows.flat().some((c) => c.body[0] === ' t="d"' && /T(?!00:00:00<)/.test(c.body[1]));
-        const bytes = craft({ sheets: [{ name: 'S', xml: sheetXml(rows) }], strings, ...styles, date1904 });
-        expect(await readsItself(bytes, 'r.xlsx')).toBe(true);
-        expect(await readWorkbook(bytes, 'r.xlsx')).toStrictEqual(await readWorkbook(bytes, 'r.xlsx', { xlsxReader: 'sheetjs' }));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.array(ordinaryCell, { maxLength: 6 }), { minLength: 1, maxLength: 6 }),
+        fc.array(ordinaryItem, { minLength: 5, maxLength: 5 }),
+        fc.boolean(),
+        async (rows, strings, in1904) => {
+          // A date with a time of day only in the 1900 date system (see isoDateSerial).
+          const date1904 = in1904 && !rows.flat().some((c) => c.body[0] === ' t="d"' && /T(?!00:00:00<)/.test(c.body[1]));
+          const bytes = craft({ sheets: [{ name: 'S', xml: sheetXml(rows) }], strings, ...styles, date1904 });
+          expect(await readsItself(bytes, 'r.xlsx')).toBe(true);
+          expect(await readWorkbook(bytes, 'r.xlsx')).toStrictEqual(await readWorkbook(bytes, 'r.xlsx', { xlsxReader: 'sheetjs' }));
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -294,8 +330,14 @@ describe('random workbooks', () => {
   // capitals, an escape in capitals, a literal CR, a style with a leading zero or that the file
   // lacks, TRUE for a boolean, an error or date without a value, a time alone, a day before March
   // 1900, a number with a space or letters. The fast reader hands most such files to SheetJS.
-  const oddText = fc.array(fc.constantFrom(...plain, '&amp;', '&lt;', '&#233;', '&#xE9;', '&#x1F600;', '&#X41;', '_X0041_', '\r\n', '&amp;amp;'), { maxLength: 6 }).map((t) => t.join(''));
-  const oddItem = fc.oneof(ordinaryItem, oddText.map((t) => `<t>${t}</t>`), fc.tuple(oddText, oddText).map(([a, b]) => `<r><t>${a}</t></r><r><t>${b}</t></r>`));
+  const oddText = fc
+    .array(fc.constantFrom(...plain, '&amp;', '&lt;', '&#233;', '&#xE9;', '&#x1F600;', '&#X41;', '_X0041_', '\r\n', '&amp;amp;'), { maxLength: 6 })
+    .map((t) => t.join(''));
+  const oddItem = fc.oneof(
+    ordinaryItem,
+    oddText.map((t) => `<t>${t}</t>`),
+    fc.tuple(oddText, oddText).map(([a, b]) => `<r><t>${a}</t></r><r><t>${b}</t></r>`),
+  );
   const oddCell = fc.oneof(
     { weight: 4, arbitrary: ordinaryCell },
     fc.record({
@@ -316,11 +358,16 @@ describe('random workbooks', () => {
   it('of any kind, are read alike by the fast reader and SheetJS', async () => {
     let itself = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(oddCell, { maxLength: 6 }), { minLength: 1, maxLength: 6 }), fc.array(oddItem, { minLength: 5, maxLength: 5 }), fc.boolean(), async (rows, strings, date1904) => {
-        const bytes = craft({ sheets: [{ name: 'S', xml: sheetXml(rows) }], strings, ...styles, date1904 });
-        if ((await readsItself(bytes, 'r.xlsx')) === true) itself++;
-        expect(await readWorkbook(bytes, 'r.xlsx')).toStrictEqual(await readWorkbook(bytes, 'r.xlsx', { xlsxReader: 'sheetjs' }));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.array(oddCell, { maxLength: 6 }), { minLength: 1, maxLength: 6 }),
+        fc.array(oddItem, { minLength: 5, maxLength: 5 }),
+        fc.boolean(),
+        async (rows, strings, date1904) => {
+          const bytes = craft({ sheets: [{ name: 'S', xml: sheetXml(rows) }], strings, ...styles, date1904 });
+          if ((await readsItself(bytes, 'r.xlsx')) === true) itself++;
+          expect(await readWorkbook(bytes, 'r.xlsx')).toStrictEqual(await readWorkbook(bytes, 'r.xlsx', { xlsxReader: 'sheetjs' }));
+        },
+      ),
       { numRuns: 150 },
     );
     // Some of them by itself (those without anything unusual in the cells they use).
@@ -341,7 +388,13 @@ describe('what the fast reader leaves to SheetJS', () => {
     ['cells out of order', one('<c r="B1"><v>1</v></c><c r="A1"><v>2</v></c>')],
     ['an element it does not read inside a cell', one('<c r="A1"><v>1</v><extLst/></c>')],
     ['a comment inside the sheet data', one('<!-- x --><c r="A1"><v>1</v></c>')],
-    ['a prefixed worksheet', { sheets: [{ name: 'S', xml: '<x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row></x:sheetData>' }], root: (b: string) => `<x:worksheet xmlns:x="${MAIN}">${b}</x:worksheet>` }],
+    [
+      'a prefixed worksheet',
+      {
+        sheets: [{ name: 'S', xml: '<x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row></x:sheetData>' }],
+        root: (b: string) => `<x:worksheet xmlns:x="${MAIN}">${b}</x:worksheet>`,
+      },
+    ],
     ['a shared string index past the strings', one('<c r="A1" t="s"><v>5</v></c>', { strings: ['<t>a</t>'] })],
     // Text: SheetJS reads a "str" cell's text twice over; a reference past U+FFFF as its low 16
     // bits; entities, references (&#X41;) and escapes (_X0041_) in capitals as the small ones;
@@ -363,32 +416,52 @@ describe('what the fast reader leaves to SheetJS', () => {
     ['a number with a space before it', one('<c r="A1"><v> 12</v></c>')],
     ['a date cell with a time alone', one('<c r="A1" t="d"><v>12:30</v></c>')],
     ['a date cell before March 1900 (Excel counts a 29 February 1900)', one('<c r="A1" t="d"><v>1900-02-28</v></c>')],
-    ['a row without its number after a row written <row …/> (SheetJS does not count that one)', { sheets: [{ name: 'S', xml: '<sheetData><row r="1"/><row><c><v>1</v></c></row></sheetData>' }] }],
+    [
+      'a row without its number after a row written <row …/> (SheetJS does not count that one)',
+      { sheets: [{ name: 'S', xml: '<sheetData><row r="1"/><row><c><v>1</v></c></row></sheetData>' }] },
+    ],
     // Number formats: a built-in date format SheetJS has no code for, a code it decides otherwise.
     ['a built-in date format the file need not write (27–36, 50–58)', one('<c r="A1" s="1"><v>45000</v></c>', { xfs: [0, 30] })],
     ['a format code whose showing as a date this is not sure of', one('<c r="A1" s="1"><v>45000</v></c>', { numFmts: { 164: '0.0e+0' }, xfs: [0, 164] })],
     // Merges and hyperlinks SheetJS reads otherwise: a mergeCell with another attribute (it skips
     // it), a range ending before it starts, a hyperlink on whole rows (it fails on it).
-    ['a merge written with another attribute', { sheets: [{ name: 'S', xml: `${sheet('<c r="A1"><v>1</v></c><c r="B1"><v>2</v></c>')}<mergeCells count="1"><mergeCell ref="A1:B1" x="1"/></mergeCells>` }] }],
-    ['a merged range that ends before it starts', { sheets: [{ name: 'S', xml: `${sheet('<c r="A1"><v>1</v></c>')}<mergeCells count="1"><mergeCell ref="B1:A1"/></mergeCells>` }] }],
+    [
+      'a merge written with another attribute',
+      { sheets: [{ name: 'S', xml: `${sheet('<c r="A1"><v>1</v></c><c r="B1"><v>2</v></c>')}<mergeCells count="1"><mergeCell ref="A1:B1" x="1"/></mergeCells>` }] },
+    ],
+    [
+      'a merged range that ends before it starts',
+      { sheets: [{ name: 'S', xml: `${sheet('<c r="A1"><v>1</v></c>')}<mergeCells count="1"><mergeCell ref="B1:A1"/></mergeCells>` }] },
+    ],
     ['a hyperlink on whole rows', { sheets: [{ name: 'S', xml: `${sheet('<c r="A1"><v>1</v></c>')}<hyperlinks><hyperlink ref="1:1" location="S!A1"/></hyperlinks>` }] }],
     // The workbook: a sheet SheetJS would look for elsewhere, attributes it reads otherwise
     // (a name cut at "_", the same name in other capitals), properties it fails on.
-    ['a sheet whose target goes up a folder', one('<c r="A1"><v>1</v></c>'), { 'xl/_rels/workbook.xml.rels': `${HEAD}<Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL}/worksheet" Target="../xl/worksheets/sheet1.xml"/><Relationship Id="rIdS" Type="${REL}/styles" Target="styles.xml"/></Relationships>` }],
+    [
+      'a sheet whose target goes up a folder',
+      one('<c r="A1"><v>1</v></c>'),
+      {
+        'xl/_rels/workbook.xml.rels': `${HEAD}<Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL}/worksheet" Target="../xl/worksheets/sheet1.xml"/><Relationship Id="rIdS" Type="${REL}/styles" Target="styles.xml"/></Relationships>`,
+      },
+    ],
     ['an attribute name with an underscore', one('<c r="A1"><v>1</v></c>'), { 'xl/workbook.xml': workbook('<sheet name="S" name_x="T" sheetId="1" r:id="rId1"/>') }],
     ['two attributes alike but for capitals', one('<c r="A1"><v>1</v></c>'), { 'xl/workbook.xml': workbook('<sheet name="S" NAME="T" sheetId="1" r:id="rId1"/>') }],
     [
       'extended properties whose heading pairs are not in pairs',
       one('<c r="A1"><v>1</v></c>'),
       {
-        'docProps/app.xml': appXml('<vt:vector size="1" baseType="variant"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant></vt:vector>', '<vt:vector size="1" baseType="lpstr"><vt:lpstr>S</vt:lpstr></vt:vector>'),
+        'docProps/app.xml': appXml(
+          '<vt:vector size="1" baseType="variant"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant></vt:vector>',
+          '<vt:vector size="1" baseType="lpstr"><vt:lpstr>S</vt:lpstr></vt:vector>',
+        ),
         '[Content_Types].xml': `${HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="${CT}.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="${CT}.styles+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="${CT}.worksheet+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>`,
       },
     ],
     [
       'a strict OOXML workbook',
       one('<c r="A1"><v>1</v></c>'),
-      { 'xl/workbook.xml': `${HEAD}<workbook xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main" xmlns:r="http://purl.oclc.org/ooxml/officeDocument/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>` },
+      {
+        'xl/workbook.xml': `${HEAD}<workbook xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main" xmlns:r="http://purl.oclc.org/ooxml/officeDocument/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      },
     ],
   ] as [string, Crafted, Record<string, string>?][])('%s', async (_, crafted, parts) => {
     const written = craft(crafted);
@@ -405,7 +478,14 @@ describe('what the fast reader leaves to SheetJS', () => {
 
 describe('progress and cancel', () => {
   const big = (rows: number) =>
-    craft({ sheets: [{ name: 'S', xml: `<sheetData>${Array.from({ length: rows }, (_, i) => row(i + 1, `<c r="A${i + 1}" t="inlineStr"><is><t>Dòng ${i}</t></is></c><c r="B${i + 1}"><v>${i}</v></c>`)).join('')}</sheetData>` }] });
+    craft({
+      sheets: [
+        {
+          name: 'S',
+          xml: `<sheetData>${Array.from({ length: rows }, (_, i) => row(i + 1, `<c r="A${i + 1}" t="inlineStr"><is><t>Dòng ${i}</t></is></c><c r="B${i + 1}"><v>${i}</v></c>`)).join('')}</sheetData>`,
+        },
+      ],
+    });
 
   it('reports progress from 0 to 1000 as the rows are read', async () => {
     const seen: number[] = [];
@@ -431,12 +511,34 @@ describe('progress and cancel', () => {
 });
 
 describe('isDateFormat', () => {
-  it.each(['General', '0', '#,##0', '#,##0.000', '0.00%', '0.0"%"', 'm/d/yy', 'dd/mm/yyyy', '[$-42A]dd/mm/yyyy', 'hh:mm', '[h]:mm:ss', 'mm:ss', '@', '"Ngày "0', 'B1dd/mm', '_(* #,##0_);_(* \\(#,##0\\);_(* "-"_);_(@_)', '#,##0;[Red]-#,##0', 'A/P', 'General;General', '0.00E+00', '##0.0E+0', '#,##0\\ [$₫-42A]', '_-* #,##0\\ _₫_-', '[>=100]0;0.0'])(
-    '%s, decided as SheetJS decides it',
-    (f) => {
-      expect(isDateFormat(f)).toBe(XLSX.SSF.is_date(f));
-    },
-  );
+  it.each([
+    'General',
+    '0',
+    '#,##0',
+    '#,##0.000',
+    '0.00%',
+    '0.0"%"',
+    'm/d/yy',
+    'dd/mm/yyyy',
+    '[$-42A]dd/mm/yyyy',
+    'hh:mm',
+    '[h]:mm:ss',
+    'mm:ss',
+    '@',
+    '"Ngày "0',
+    'B1dd/mm',
+    '_(* #,##0_);_(* \\(#,##0\\);_(* "-"_);_(@_)',
+    '#,##0;[Red]-#,##0',
+    'A/P',
+    'General;General',
+    '0.00E+00',
+    '##0.0E+0',
+    '#,##0\\ [$₫-42A]',
+    '_-* #,##0\\ _₫_-',
+    '[>=100]0;0.0',
+  ])('%s, decided as SheetJS decides it', (f) => {
+    expect(isDateFormat(f)).toBe(XLSX.SSF.is_date(f));
+  });
 
   it.each(['general', 'GENERAL', '0.0e+0', '?E+0', '[hm]', '[]', '1/4', '*xd', 'aaa', 'G', '上午/下午hh', '"unclosed', '[h', 'x'])('%s, left to SheetJS', (f) => {
     expect(isDateFormat(f)).toBeNull();

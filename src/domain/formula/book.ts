@@ -105,7 +105,7 @@ export function buildFormulaBook(records: FormulaRecords): FormulaBook {
   });
   const nodeIndex = new Map(records.nodes.map((n, k) => [n.id, k]));
   const lineIndex = new Map(records.lines.map((l, i) => [l.id, i]));
-  const itemParent = Int32Array.from(records.nodes, (n) => (n.parentId === null ? -1 : nodeIndex.get(n.parentId) ?? -1));
+  const itemParent = Int32Array.from(records.nodes, (n) => (n.parentId === null ? -1 : (nodeIndex.get(n.parentId) ?? -1)));
   const lineItem = Int32Array.from(records.lines, (l) => nodeIndex.get(l.nodeId) ?? -1);
   const plan = planFormulas(graphCells, {
     lineCount: records.lines.length,
@@ -202,7 +202,7 @@ export function computeCell(cell: BookCell, host: FormulaHost, rule: RoundingRul
     const i = ref.kind === 'self' ? cell.line : host.lineIndex(ref.id);
     if (i < 0) return { error: 'ref' };
     const raw = host.lineValue(i, ref.field);
-    if (RATE.has(ref.field)) return raw === null ? fromInteger(0) : rateAsFraction(raw) ?? { error: 'value' };
+    if (RATE.has(ref.field)) return raw === null ? fromInteger(0) : (rateAsFraction(raw) ?? { error: 'value' });
     return amountInUnit(raw ?? 0, unit);
   });
   return cellValueOf(v, cell.field === 'expectedRate' ? 'rate' : 'amount', unit, rule);

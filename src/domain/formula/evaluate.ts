@@ -6,8 +6,22 @@
 import type { AmountUnit } from '../model';
 import type { Expr, Ref } from './parse';
 import {
-  add, compare, div, fromInteger, fromNumber, isZero, mul, neg, power, ratio, roundTo, sub, toNumber, toSafeInteger,
-  type Rational, type RoundingRule,
+  add,
+  compare,
+  div,
+  fromInteger,
+  fromNumber,
+  isZero,
+  mul,
+  neg,
+  power,
+  ratio,
+  roundTo,
+  sub,
+  toNumber,
+  toSafeInteger,
+  type Rational,
+  type RoundingRule,
 } from './rational';
 
 /** What went wrong inside a formula, shown in its cell (Excel's spelling) and explained in words. */

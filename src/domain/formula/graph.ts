@@ -37,10 +37,18 @@ export interface FormulaTree {
 
 /** Which of a line's typed fields an item's figure sums or projects from. */
 export const ITEM_FIELD_INPUTS: Record<ItemRefField, readonly LineRefField[]> = {
-  plan: ['plan'], central: ['plan'], local: ['plan'], other: ['plan'], investment: ['plan'], recurrent: ['plan'], requiredLocal: ['plan'],
+  plan: ['plan'],
+  central: ['plan'],
+  local: ['plan'],
+  other: ['plan'],
+  investment: ['plan'],
+  recurrent: ['plan'],
+  requiredLocal: ['plan'],
   disbursed: ['disbursed'],
-  projected: ['plan', 'disbursed', 'expectedRate'], unspent: ['plan', 'disbursed', 'expectedRate'],
-  carryOver: ['plan', 'disbursed', 'expectedRate'], lapse: ['plan', 'disbursed', 'expectedRate'],
+  projected: ['plan', 'disbursed', 'expectedRate'],
+  unspent: ['plan', 'disbursed', 'expectedRate'],
+  carryOver: ['plan', 'disbursed', 'expectedRate'],
+  lapse: ['plan', 'disbursed', 'expectedRate'],
 };
 
 /** The vertex of a line's field (also the number a formula cell is known by). */

@@ -20,8 +20,7 @@ export const MAX_FORMULA_NESTING = 64;
 export type LineRefField = 'plan' | 'disbursed' | 'expectedRate';
 /** What an item reference may read: its roll-up figures. */
 export type ItemRefField =
-  | 'plan' | 'disbursed' | 'projected' | 'unspent' | 'central' | 'local' | 'other' | 'investment' | 'recurrent'
-  | 'requiredLocal' | 'carryOver' | 'lapse';
+  'plan' | 'disbursed' | 'projected' | 'unspent' | 'central' | 'local' | 'other' | 'investment' | 'recurrent' | 'requiredLocal' | 'carryOver' | 'lapse';
 
 export type Ref =
   | { kind: 'item'; id: string; field: ItemRefField }
@@ -104,14 +103,34 @@ const TOTAL_NAMES = new Set(['tong', 'total', 'tongcong', 'chuongtrinh']);
 
 /** The canonical name of a field, as stored and as written back in English. */
 const FIELD_TEXT: Record<LineRefField | ItemRefField, string> = {
-  plan: 'plan', disbursed: 'disbursed', expectedRate: 'expectedRate', projected: 'projected', unspent: 'unspent',
-  central: 'central', local: 'local', other: 'other', investment: 'investment', recurrent: 'recurrent',
-  requiredLocal: 'requiredLocal', carryOver: 'carryOver', lapse: 'lapse',
+  plan: 'plan',
+  disbursed: 'disbursed',
+  expectedRate: 'expectedRate',
+  projected: 'projected',
+  unspent: 'unspent',
+  central: 'central',
+  local: 'local',
+  other: 'other',
+  investment: 'investment',
+  recurrent: 'recurrent',
+  requiredLocal: 'requiredLocal',
+  carryOver: 'carryOver',
+  lapse: 'lapse',
 };
 const FIELD_TEXT_VI: Record<LineRefField | ItemRefField, string> = {
-  plan: 'Kế hoạch', disbursed: 'Đã giải ngân', expectedRate: 'Dự kiến', projected: 'Dự kiến GN', unspent: 'Dự kiến còn lại',
-  central: 'NSTW', local: 'NSĐP', other: 'Khác', investment: 'ĐTPT', recurrent: 'Sự nghiệp',
-  requiredLocal: 'NSĐP yêu cầu', carryOver: 'Dự kiến chuyển nguồn', lapse: 'Dự kiến hủy',
+  plan: 'Kế hoạch',
+  disbursed: 'Đã giải ngân',
+  expectedRate: 'Dự kiến',
+  projected: 'Dự kiến GN',
+  unspent: 'Dự kiến còn lại',
+  central: 'NSTW',
+  local: 'NSĐP',
+  other: 'Khác',
+  investment: 'ĐTPT',
+  recurrent: 'Sự nghiệp',
+  requiredLocal: 'NSĐP yêu cầu',
+  carryOver: 'Dự kiến chuyển nguồn',
+  lapse: 'Dự kiến hủy',
 };
 
 /** True when the text is a formula (starts with '='; a leading '+' is a plain number, as a sign). */
@@ -129,7 +148,20 @@ type Token =
   | { t: 'op'; v: BinaryOp | '%'; at: number }
   | { t: 'open' | 'close' | 'sep'; at: number };
 
-type Failure = { code: 'formula.syntax' | 'formula.arity' | 'formula.too-long' | 'formula.too-deep' | 'formula.unknown-name' | 'formula.unknown-function' | 'formula.unknown-field' | 'formula.ambiguous-line' | 'formula.no-self'; at: number; text: string };
+type Failure = {
+  code:
+    | 'formula.syntax'
+    | 'formula.arity'
+    | 'formula.too-long'
+    | 'formula.too-deep'
+    | 'formula.unknown-name'
+    | 'formula.unknown-function'
+    | 'formula.unknown-field'
+    | 'formula.ambiguous-line'
+    | 'formula.no-self';
+  at: number;
+  text: string;
+};
 
 /** Where the formula is typed: its own line (column formulas and line cells) or not. */
 export interface ParseContext {
@@ -327,8 +359,17 @@ const PRECEDENCE: Record<BinaryOp, number> = { '=': 1, '<>': 1, '<': 1, '<=': 1,
 
 /** Fewest and most arguments of each function. */
 const ARITY: Record<FunctionName, [number, number]> = {
-  SUM: [1, 255], ROUND: [1, 2], ROUNDUP: [1, 2], ROUNDDOWN: [1, 2], MIN: [1, 255], MAX: [1, 255], IF: [2, 3], ABS: [1, 1],
-  AND: [1, 255], OR: [1, 255], NOT: [1, 1],
+  SUM: [1, 255],
+  ROUND: [1, 2],
+  ROUNDUP: [1, 2],
+  ROUNDDOWN: [1, 2],
+  MIN: [1, 255],
+  MAX: [1, 255],
+  IF: [2, 3],
+  ABS: [1, 1],
+  AND: [1, 255],
+  OR: [1, 255],
+  NOT: [1, 1],
 };
 
 type Frame = { kind: 'op'; op: BinaryOp } | { kind: 'neg' } | { kind: 'open'; fn: FunctionName | null; argc: number; at: number };
@@ -471,10 +512,7 @@ function build(tokens: Token[], ctx: ParseContext, src: string): Expr | Failure 
  * How a formula is written: stored (ids, en numbers), shown to a user (names, their numbers), or
  * for a spreadsheet (each reference as the text `cell` gives, e.g. an A1 address; en numbers).
  */
-export type FormulaStyle =
-  | { kind: 'stored' }
-  | { kind: 'shown'; locale: NumberLocale; names: FormulaNames }
-  | { kind: 'sheet'; cell: (ref: Ref) => string };
+export type FormulaStyle = { kind: 'stored' } | { kind: 'shown'; locale: NumberLocale; names: FormulaNames } | { kind: 'sheet'; cell: (ref: Ref) => string };
 
 const BINARY_TEXT: Record<BinaryOp, string> = { '+': '+', '-': '-', '*': '*', '/': '/', '^': '^', '=': '=', '<>': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 const REF_ERROR = '#REF!';

@@ -70,8 +70,7 @@ export function fromDecimal(text: string): Rational | undefined {
   return ratio(n, d);
 }
 
-export const add = (a: Rational, b: Rational): Rational =>
-  a.d === b.d ? ratio(a.n + b.n, a.d) : ratio(a.n * b.d + b.n * a.d, a.d * b.d);
+export const add = (a: Rational, b: Rational): Rational => (a.d === b.d ? ratio(a.n + b.n, a.d) : ratio(a.n * b.d + b.n * a.d, a.d * b.d));
 export const sub = (a: Rational, b: Rational): Rational => add(a, neg(b));
 export const mul = (a: Rational, b: Rational): Rational => ratio(a.n * b.n, a.d * b.d);
 export const neg = (a: Rational): Rational => ({ n: -a.n, d: a.d });
@@ -93,7 +92,6 @@ export function power(a: Rational, e: Rational): Rational | undefined {
   const r = ratio(a.n ** k, a.d ** k);
   return e.n < 0n ? div({ n: ONE, d: ONE }, r) : r;
 }
-
 
 /**
  * a rounded to `decimals` decimal places (negative: to tens, hundreds…) by the rule: half away
@@ -145,7 +143,7 @@ export function toDecimalText(a: Rational, max = 12): string {
   const digits = d === ONE ? places : max;
   const r = roundTo(a, digits);
   const negative = r.n < 0n;
-  const scaled = (negative ? -r.n : r.n) * 10n ** BigInt(digits) / r.d;
+  const scaled = ((negative ? -r.n : r.n) * 10n ** BigInt(digits)) / r.d;
   let s = scaled.toString().padStart(digits + 1, '0');
   if (digits > 0) s = `${s.slice(0, -digits)}.${s.slice(-digits)}`.replace(/\.?0+$/, '');
   return (negative && s !== '0' ? '-' : '') + s;

@@ -47,7 +47,8 @@ export function buildSplitRows(
     : [...written].filter(([k]) => k.startsWith(reserveKey(''))).map(([key, l]) => ({ key, name: l.label, kind: 'reserve', current: l.plan }));
   const reserves = new Set(extra.map((r) => r.key));
   for (const [key, l] of written)
-    if (!placeIds.has(key) && !reserves.has(key) && l.plan !== 0) extra.push({ key, name: l.label, kind: 'removed', amount: result ? 0 : undefined, bound: 'removed', current: l.plan });
+    if (!placeIds.has(key) && !reserves.has(key) && l.plan !== 0)
+      extra.push({ key, name: l.label, kind: 'removed', amount: result ? 0 : undefined, bound: 'removed', current: l.plan });
   let current = 0;
   for (const l of written.values()) current += l.plan;
   let amount: number | null = null;

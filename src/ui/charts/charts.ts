@@ -116,7 +116,14 @@ export class CurveChart {
           x: {
             type: 'linear',
             min: 0,
-            ticks: { stepSize: 1, autoSkip: true, autoSkipPadding: 4, maxRotation: 0, font: FONT, callback: (v) => monthLabel(Number(v), this.curve.year, this.view.lang, true) },
+            ticks: {
+              stepSize: 1,
+              autoSkip: true,
+              autoSkipPadding: 4,
+              maxRotation: 0,
+              font: FONT,
+              callback: (v) => monthLabel(Number(v), this.curve.year, this.view.lang, true),
+            },
             grid: { color: COLOR.grid },
             title: { display: true, font: FONT },
           },
@@ -213,7 +220,13 @@ export class BarsChart {
       type: 'bar',
       data: {
         labels: [],
-        datasets: [bar(COLOR.planBar, 'plan'), bar(COLOR.disbursed, 'outcome'), bar(COLOR.toDisburse, 'outcome'), bar(COLOR.carryOver, 'outcome'), bar(COLOR.lapse, 'outcome')],
+        datasets: [
+          bar(COLOR.planBar, 'plan'),
+          bar(COLOR.disbursed, 'outcome'),
+          bar(COLOR.toDisburse, 'outcome'),
+          bar(COLOR.carryOver, 'outcome'),
+          bar(COLOR.lapse, 'outcome'),
+        ],
       },
       options: {
         ...base,

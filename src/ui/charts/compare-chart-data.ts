@@ -43,7 +43,15 @@ export function compareBars(o: CompareOutcome, measure: CompareMeasure, lang: Vi
     if (size === 0) hidden++;
     else candidates.push({ g, size });
   }
-  const kept = candidates.length > max ? new Set([...candidates].sort((a, b) => b.size - a.size || a.g - b.g).slice(0, max).map((x) => x.g)) : null;
+  const kept =
+    candidates.length > max
+      ? new Set(
+          [...candidates]
+            .sort((a, b) => b.size - a.size || a.g - b.g)
+            .slice(0, max)
+            .map((x) => x.g),
+        )
+      : null;
   const shown = candidates.filter((x) => !kept || kept.has(x.g)).map((x) => x.g);
   hidden += candidates.length - shown.length;
   const name = (g: number) => (byTree ? tree.nodes[g].name : groupLabel(c.dimension, o.groups!.keys[g], o.groups!.labels[g], lang));

@@ -95,15 +95,7 @@ export function checkTableRows(items: readonly CheckItem[], view: CheckView): { 
   return {
     headers: [t(L, 'chkSeverity'), t(L, 'chkRow'), t(L, 'chkFinding'), t(L, 'chkStated'), t(L, 'chkComputed'), t(L, 'chkDelta'), t(L, 'chkReviewNote')],
     rows: items.map((i) => ({
-      cells: [
-        t(L, SEVERITY_KEY[i.entry.severity]),
-        i.row,
-        i.sentence,
-        cell(i.entry, 'stated'),
-        cell(i.entry, 'computed'),
-        cell(i.entry, 'delta'),
-        reviewText(i, view),
-      ],
+      cells: [t(L, SEVERITY_KEY[i.entry.severity]), i.row, i.sentence, cell(i.entry, 'stated'), cell(i.entry, 'computed'), cell(i.entry, 'delta'), reviewText(i, view)],
     })),
   };
 }

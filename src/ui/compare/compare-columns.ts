@@ -68,7 +68,7 @@ export function scenarioLabel(s: Scenario, baselineId: string, lang: Lang): stri
  */
 export function compareHeaders(columns: readonly CompareColumn[], names: readonly string[], lang: Lang): [(string | { label: string; colspan: number })[], string[]] {
   const top: (string | { label: string; colspan: number })[] = [{ label: '', colspan: 2 }];
-  for (let i = 2; i < columns.length; ) {
+  for (let i = 2; i < columns.length;) {
     let j = i;
     while (j < columns.length && columns[j].measure === columns[i].measure) j++;
     top.push({ label: t(lang, MEASURE_LABEL[columns[i].measure!]), colspan: j - i });

@@ -94,7 +94,15 @@ export const DISBURSEMENT_COLUMNS: GridColumn[] = [
   derived('carryOver', 'Dự kiến chuyển nguồn', 'Projected carry-over'),
   derived('lapse', 'Nguy cơ hủy/hết hạn', 'At risk of lapse'),
   { key: 'deadline', kind: 'date', width: 86, header: { vi: 'Hạn giải ngân', en: 'Deadline' }, editable: [], numeric: false },
-  { key: 'carryConfirmed', field: 'carryConfirmed', kind: 'amount', width: 110, header: { vi: 'Chuyển nguồn đã xác nhận', en: 'Confirmed carry-over' }, editable: ['line'], numeric: true },
+  {
+    key: 'carryConfirmed',
+    field: 'carryConfirmed',
+    kind: 'amount',
+    width: 110,
+    header: { vi: 'Chuyển nguồn đã xác nhận', en: 'Confirmed carry-over' },
+    editable: ['line'],
+    numeric: true,
+  },
   { key: 'flags', kind: 'text', width: 150, header: { vi: 'Cảnh báo', en: 'Flags' }, editable: [], numeric: false },
   // The twelve months folded into one: what they add up to (shown while the months are folded).
   derived('monthsTotal', 'GN các tháng (cộng)', 'Disbursed by month (sum)', 110),
@@ -124,34 +132,55 @@ export function selectOptions(column: GridColumn, lang: Lang): Record<string, st
 }
 
 const FLAG_TEXT: [number, Record<Lang, string>, Record<Lang, string>][] = [
-  [FLAG_FAR_FROM_PROFILE, { vi: 'Lệch xa hồ sơ', en: 'Far from profile' }, {
-    vi: 'Tỷ lệ dự kiến khác xa mức mà hồ sơ giải ngân theo tháng cho thấy có thể đạt.',
-    en: 'The expected rate is far from what the monthly profile makes likely.',
-  }],
-  [FLAG_EXPECTED_EQUALS_REACHED, { vi: 'Dự kiến = đã đạt', en: 'Expected = reached' }, {
-    vi: 'Tỷ lệ dự kiến cuối năm bằng tỷ lệ đã đạt, khi năm đã gần hết: không giải ngân thêm?',
-    en: 'The expected year-end rate equals the rate already reached, late in the year: no more spending?',
-  }],
-  [FLAG_NO_PROFILE, { vi: 'Thiếu số liệu hồ sơ', en: 'No profile data' }, {
-    vi: 'Không dự báo được theo hồ sơ (chưa có ngày số liệu, hoặc chưa có số liệu các tháng năm trước): dự báo bằng số đã giải ngân.',
-    en: 'The profile cannot project (no as-of date, or no months of last year): the projection is what is disbursed.',
-  }],
-  [FLAG_OVER_DISBURSED, { vi: 'GN vượt vốn', en: 'Over-disbursed' }, {
-    vi: 'Số đã giải ngân lớn hơn số vốn được sử dụng.',
-    en: 'More is disbursed than the money available.',
-  }],
+  [
+    FLAG_FAR_FROM_PROFILE,
+    { vi: 'Lệch xa hồ sơ', en: 'Far from profile' },
+    {
+      vi: 'Tỷ lệ dự kiến khác xa mức mà hồ sơ giải ngân theo tháng cho thấy có thể đạt.',
+      en: 'The expected rate is far from what the monthly profile makes likely.',
+    },
+  ],
+  [
+    FLAG_EXPECTED_EQUALS_REACHED,
+    { vi: 'Dự kiến = đã đạt', en: 'Expected = reached' },
+    {
+      vi: 'Tỷ lệ dự kiến cuối năm bằng tỷ lệ đã đạt, khi năm đã gần hết: không giải ngân thêm?',
+      en: 'The expected year-end rate equals the rate already reached, late in the year: no more spending?',
+    },
+  ],
+  [
+    FLAG_NO_PROFILE,
+    { vi: 'Thiếu số liệu hồ sơ', en: 'No profile data' },
+    {
+      vi: 'Không dự báo được theo hồ sơ (chưa có ngày số liệu, hoặc chưa có số liệu các tháng năm trước): dự báo bằng số đã giải ngân.',
+      en: 'The profile cannot project (no as-of date, or no months of last year): the projection is what is disbursed.',
+    },
+  ],
+  [
+    FLAG_OVER_DISBURSED,
+    { vi: 'GN vượt vốn', en: 'Over-disbursed' },
+    {
+      vi: 'Số đã giải ngân lớn hơn số vốn được sử dụng.',
+      en: 'More is disbursed than the money available.',
+    },
+  ],
 ];
 
 /** The flags of a line as short labels. */
 function flagLabels(flags: number, lang: Lang): string {
-  return FLAG_TEXT.filter(([bit]) => flags & bit).map(([, short]) => short[lang]).join(' · ');
+  return FLAG_TEXT.filter(([bit]) => flags & bit)
+    .map(([, short]) => short[lang])
+    .join(' · ');
 }
 
 /** What a flag cell means, in full (its hover text). */
 export function flagTip(s: WorkbookSession, code: number, lang: Lang): string {
   const r = s.rollup;
   if (!r) return '';
-  if (code >= 0) return FLAG_TEXT.filter(([bit]) => r.lineFlags[code] & bit).map(([, , long]) => long[lang]).join('\n');
+  if (code >= 0)
+    return FLAG_TEXT.filter(([bit]) => r.lineFlags[code] & bit)
+      .map(([, , long]) => long[lang])
+      .join('\n');
   return t(lang, 'flagTipParent');
 }
 

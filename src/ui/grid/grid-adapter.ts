@@ -7,7 +7,22 @@ import type { CellChange, ChangeSource } from 'handsontable/settings';
 import type { CellInput, CellProblem, RowTarget, WorkbookSession } from '../../state/session.svelte';
 import { TOTAL_ROW, rowNode } from '../../state/rows';
 import { monthIndex } from '../../domain/edit';
-import { GRID_COLUMNS, amountIn, amountSource, cellAmount, cellText, columnHeaders, fieldFor, flagTip, isAmountColumn, rowKindOf, selectOptions, shownAmount, type GridColumn, type ViewSettings } from './columns';
+import {
+  GRID_COLUMNS,
+  amountIn,
+  amountSource,
+  cellAmount,
+  cellText,
+  columnHeaders,
+  fieldFor,
+  flagTip,
+  isAmountColumn,
+  rowKindOf,
+  selectOptions,
+  shownAmount,
+  type GridColumn,
+  type ViewSettings,
+} from './columns';
 import { t } from '../i18n';
 import { isCounterpartShort } from '../../domain/rollup';
 import { formatAmount } from '../../domain/amount';
@@ -305,7 +320,9 @@ export class BudgetGridAdapter {
   setView(view: ViewSettings): void {
     const langChanged = view.lang !== this.view.lang;
     this.view = view;
-    this.hot.updateSettings(langChanged ? { colHeaders: columnHeaders(view, this.cols), contextMenu: { items: this.menuItems() } } : { colHeaders: columnHeaders(view, this.cols) });
+    this.hot.updateSettings(
+      langChanged ? { colHeaders: columnHeaders(view, this.cols), contextMenu: { items: this.menuItems() } } : { colHeaders: columnHeaders(view, this.cols) },
+    );
   }
 
   destroy(): void {
@@ -542,10 +559,21 @@ export class BudgetGridAdapter {
     const L = this.view.lang;
     const parts: string[] = [];
     if (plan.refused.length) {
-      const list = plan.refused.slice(0, 6).map((c) => t(L, 'pasteRefusedCell', { value: c.raw, row: this.rowName(c.row), column: this.cols[c.col]?.header[L] ?? '', why: t(L, PASTE_WHY[c.why]) }));
+      const list = plan.refused
+        .slice(0, 6)
+        .map((c) => t(L, 'pasteRefusedCell', { value: c.raw, row: this.rowName(c.row), column: this.cols[c.col]?.header[L] ?? '', why: t(L, PASTE_WHY[c.why]) }));
       parts.push(t(L, 'pasteRefused', { count: plan.refused.length }) + ' ' + list.join(' · ') + (plan.refused.length > 6 ? ` (+${plan.refused.length - 6})` : ''));
     }
-    if (overflow.length) parts.push(t(L, 'pasteOverflow', { count: overflow.length, values: overflow.slice(0, 4).map((r) => r.filter((v) => v.trim()).join(' ')).join(' · ') }));
+    if (overflow.length)
+      parts.push(
+        t(L, 'pasteOverflow', {
+          count: overflow.length,
+          values: overflow
+            .slice(0, 4)
+            .map((r) => r.filter((v) => v.trim()).join(' '))
+            .join(' · '),
+        }),
+      );
     const actions: NoticeAction[] = [];
     if (mode === 'rows' && plan.refused.some((c) => c.why === 'rollup' || c.why === 'total') && grid.isLineRow(at.row)) {
       actions.push({ label: t(L, 'pasteIntoLines'), run: () => this.placeBlock(block, at, 'lines', done) });
@@ -571,11 +599,23 @@ export class BudgetGridAdapter {
   }
 
   /** The paste again, with new lines for its leftover rows, as one undo step. */
-  private pasteWithNewLines(block: string[][], at: { row: number; col: number; rows: number; cols: number }, mode: 'rows' | 'lines', replacing: object | null, overflow: string[][], anchor: { nodeId: Id; afterLineId?: Id }): void {
+  private pasteWithNewLines(
+    block: string[][],
+    at: { row: number; col: number; rows: number; cols: number },
+    mode: 'rows' | 'lines',
+    replacing: object | null,
+    overflow: string[][],
+    anchor: { nodeId: Id; afterLineId?: Id },
+  ): void {
     if (replacing && this.session.latestChange === replacing) this.session.undo();
     const plan = planPaste(block, at, this.pasteGrid(), mode);
     const lines = this.session.blankLines(anchor.nodeId, anchor.afterLineId, overflow.length);
-    lines.forEach((l, i) => this.pendingNewLineValues.set(l.id, overflow[i].map((raw, j) => ({ col: at.col + j, raw }))));
+    lines.forEach((l, i) =>
+      this.pendingNewLineValues.set(
+        l.id,
+        overflow[i].map((raw, j) => ({ col: at.col + j, raw })),
+      ),
+    );
     this.applyCells(plan.cells, lines);
     this.cb.onInfo(t(this.view.lang, 'pasteAddedLines', { count: lines.length }));
   }
@@ -753,7 +793,8 @@ export class BudgetGridAdapter {
     if (column.key === 'flags' && value) this.markFlags(td, code);
     // A cell refused when typed, or brought in unread by an import (marked until it takes a value).
     const lineField = kind === 'line' ? fieldFor(column, kind) : undefined;
-    if (this.invalid.has(targetKey(this.session.targetOfRow(code)) + '|' + col) || (lineField && this.session.isImportMarked(this.session.lines[code].id, lineField))) cls.add('htInvalid');
+    if (this.invalid.has(targetKey(this.session.targetOfRow(code)) + '|' + col) || (lineField && this.session.isImportMarked(this.session.lines[code].id, lineField)))
+      cls.add('htInvalid');
     if (note) {
       cls.add('pb-note');
       const tip = t(this.view.lang, 'noteTip', { text: note });
@@ -862,7 +903,12 @@ export class BudgetGridAdapter {
     return {
       add_line: { name: () => t(L, 'addLine'), disabled: () => target()?.kind === 'total', callback: () => this.addLine() },
       delete_lines: { name: () => t(L, 'deleteLines'), disabled: () => this.selectedLineIds().length === 0, callback: () => this.deleteSelectedLines() },
-      move_lines: { name: () => t(L, 'moveLinesMenu'), hidden: () => !this.cb.onMoveLines, disabled: () => this.session.frozen || this.selectedLineIds().length === 0, callback: () => this.cb.onMoveLines?.(this.selectedLineIds()) },
+      move_lines: {
+        name: () => t(L, 'moveLinesMenu'),
+        hidden: () => !this.cb.onMoveLines,
+        disabled: () => this.session.frozen || this.selectedLineIds().length === 0,
+        callback: () => this.cb.onMoveLines?.(this.selectedLineIds()),
+      },
       sep1: '---------',
       add_child: { name: () => t(L, 'addChild'), disabled: () => !nodeTarget(), callback: () => this.addChild() },
       move_up: { name: () => t(L, 'moveUp'), disabled: () => !nodeTarget(), callback: () => this.session.moveNode(nodeTarget()!, -1) },
@@ -883,7 +929,11 @@ export class BudgetGridAdapter {
       sep2: '---------',
       col_width: { name: () => t(L, 'columnWidthMenu'), callback: () => this.askWidth() },
       hide_cols: { name: () => t(L, 'hideColumns'), disabled: () => (this.hot.getSelectedRangeActive()?.highlight.col ?? 0) < 2, callback: () => this.setHidden(true) },
-      show_cols: { name: () => t(L, 'showColumns'), disabled: () => this.hot.getPlugin('hiddenColumns').getHiddenColumns().length === 0, callback: () => this.setHidden(false) },
+      show_cols: {
+        name: () => t(L, 'showColumns'),
+        disabled: () => this.hot.getPlugin('hiddenColumns').getHiddenColumns().length === 0,
+        callback: () => this.setHidden(false),
+      },
       sep3: '---------',
       // Handsontable's own copy and cut items keep their English names: the app's items, in its language.
       pb_copy: { name: () => t(L, 'menuCopy'), callback: () => this.hot.getPlugin('copyPaste').copy() },
@@ -896,7 +946,10 @@ export class BudgetGridAdapter {
   private async pasteFromClipboard(): Promise<void> {
     try {
       const text = await navigator.clipboard.readText();
-      const rows = text.replace(/\r?\n$/, '').split(/\r?\n/).map((r) => r.split('\t'));
+      const rows = text
+        .replace(/\r?\n$/, '')
+        .split(/\r?\n/)
+        .map((r) => r.split('\t'));
       this.onPaste(rows);
     } catch {
       this.cb.onInfo(t(this.view.lang, 'menuPasteKeys'));
@@ -1004,5 +1057,12 @@ function formulaFieldOf(column: GridColumn | undefined): FormulaField | null {
 
 /** The figure a click on a column's cell refers to while a formula is typed. */
 const REFERENCE_FIELD: Record<string, 'plan' | 'disbursed' | 'expectedRate' | 'projected' | 'unspent' | 'requiredLocal' | 'carryOver' | 'lapse'> = {
-  plan: 'plan', disbursed: 'disbursed', expected: 'expectedRate', projected: 'projected', unspent: 'unspent', requiredLocal: 'requiredLocal', carryOver: 'carryOver', lapse: 'lapse',
+  plan: 'plan',
+  disbursed: 'disbursed',
+  expected: 'expectedRate',
+  projected: 'projected',
+  unspent: 'unspent',
+  requiredLocal: 'requiredLocal',
+  carryOver: 'carryOver',
+  lapse: 'lapse',
 };

@@ -22,7 +22,8 @@ export function loadGridPrefs(workbookId: string, viewKey: string): GridPrefs {
     const raw = globalThis.localStorage?.getItem(keyOf(workbookId, viewKey));
     if (!raw) return EMPTY_PREFS;
     const p = JSON.parse(raw) as Partial<GridPrefs>;
-    const widths = p.widths && typeof p.widths === 'object' ? Object.fromEntries(Object.entries(p.widths).filter(([, w]) => typeof w === 'number' && w >= 20 && w <= 2000)) : {};
+    const widths =
+      p.widths && typeof p.widths === 'object' ? Object.fromEntries(Object.entries(p.widths).filter(([, w]) => typeof w === 'number' && w >= 20 && w <= 2000)) : {};
     return {
       sort: p.sort && typeof p.sort.key === 'string' && (p.sort.dir === 1 || p.sort.dir === -1) ? p.sort : null,
       filters: Array.isArray(p.filters) ? p.filters.filter((f) => f && typeof f.key === 'string' && typeof f.op === 'string' && typeof f.value === 'string') : [],

@@ -34,7 +34,11 @@ export interface DocHeading {
   signerName: string;
 }
 
-const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 export function docHeading(o: OfficeInfo, year: number, lang: Lang): DocHeading {
   return {

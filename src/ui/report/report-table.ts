@@ -44,17 +44,26 @@ const COLUMNS: Column[] = [
   { key: 'rptColStatedPlan', width: 13, numeric: true, cell: (r) => (r.stated.plan === undefined ? null : amount(r.stated.plan)) },
   { key: 'rptColPlanDelta', width: 12, numeric: true, cell: (r) => (r.stated.plan === undefined ? null : amount(r.plan - r.stated.plan)) },
   { key: 'rptColStatedRate', width: 10, numeric: true, cell: (r) => (r.stated.rate === undefined ? null : { percent: r.stated.rate, decimals: 2 }) },
-  { key: 'rptColRateDelta', width: 11, numeric: true, cell: (r) => (r.stated.rate === undefined || !Number.isFinite(r.rate) ? null : Math.round((r.rate - r.stated.rate) * 100) / 100) },
+  {
+    key: 'rptColRateDelta',
+    width: 11,
+    numeric: true,
+    cell: (r) => (r.stated.rate === undefined || !Number.isFinite(r.rate) ? null : Math.round((r.rate - r.stated.rate) * 100) / 100),
+  },
 ];
 
 /** Columns shown only when some row has something in them. */
 const OPTIONAL: ReadonlySet<StringKey> = new Set(['rptColOther', 'rptColStatedPlan', 'rptColPlanDelta', 'rptColStatedRate', 'rptColRateDelta']);
 
 export function reportTable(report: Report, view: ViewSettings): ReportTable {
-  const cols = COLUMNS.filter((c) => !OPTIONAL.has(c.key) || report.rows.some((r) => {
-    const v = c.cell(r, view);
-    return v !== null && !(typeof v === 'object' && 'amount' in v && v.amount === 0);
-  }));
+  const cols = COLUMNS.filter(
+    (c) =>
+      !OPTIONAL.has(c.key) ||
+      report.rows.some((r) => {
+        const v = c.cell(r, view);
+        return v !== null && !(typeof v === 'object' && 'amount' in v && v.amount === 0);
+      }),
+  );
   return {
     headers: cols.map((c) => t(view.lang, c.key)),
     widths: cols.map((c) => c.width),

@@ -20,7 +20,9 @@ export class ChecksPage {
 
   /** Clicks an entry's sentence: the grid selects its cell. */
   async go(id: string): Promise<void> {
-    await this.entry(id).getByRole('button', { name: /Tổng|DA\d|Program/ }).click();
+    await this.entry(id)
+      .getByRole('button', { name: /Tổng|DA\d|Program/ })
+      .click();
   }
 
   async markReviewed(id: string, note: string): Promise<void> {

@@ -9,8 +9,7 @@ export type CompareMeasureKey = 'plan' | 'projected' | 'carryOver' | 'lapse' | '
 /** Column keys of the compare grid for the measures shown and the number of scenarios (as the view lays them out). */
 export function compareColumnKeys(measures: CompareMeasureKey[], scenarios: number): string[] {
   const keys = ['code', 'name'];
-  for (const m of measures)
-    for (let s = 0; s < scenarios; s++) keys.push(...(s === 0 ? [`${m}:0`] : [`${m}:${s}`, `${m}:d${s}`, `${m}:p${s}`]));
+  for (const m of measures) for (let s = 0; s < scenarios; s++) keys.push(...(s === 0 ? [`${m}:0`] : [`${m}:${s}`, `${m}:d${s}`, `${m}:p${s}`]));
   return keys;
 }
 

@@ -4,14 +4,51 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const COLUMNS = [
-  'code', 'name', 'unit', 'source', 'capital', 'vintage', 'plan', 'disbursed', 'asOf', 'rate', 'expected', 'projected', 'unspent', 'requiredLocal', 'statedPlan', 'delta',
+  'code',
+  'name',
+  'unit',
+  'source',
+  'capital',
+  'vintage',
+  'plan',
+  'disbursed',
+  'asOf',
+  'rate',
+  'expected',
+  'projected',
+  'unspent',
+  'requiredLocal',
+  'statedPlan',
+  'delta',
 ] as const;
 export type ColumnKey = (typeof COLUMNS)[number];
 
 /** The disbursement tab's columns, in order. */
 export const DISBURSEMENT_COLUMNS = [
-  'code', 'name', 'unit', 'source', 'capital', 'vintage', 'plan', 'carriedIn', 'ownPlan', 'disbursed', 'asOf', 'rate', 'method',
-  'expected', 'projected', 'runRate', 'unspent', 'carryEligible', 'carryOver', 'lapse', 'deadline', 'carryConfirmed', 'flags', 'monthsTotal',
+  'code',
+  'name',
+  'unit',
+  'source',
+  'capital',
+  'vintage',
+  'plan',
+  'carriedIn',
+  'ownPlan',
+  'disbursed',
+  'asOf',
+  'rate',
+  'method',
+  'expected',
+  'projected',
+  'runRate',
+  'unspent',
+  'carryEligible',
+  'carryOver',
+  'lapse',
+  'deadline',
+  'carryConfirmed',
+  'flags',
+  'monthsTotal',
   ...Array.from({ length: 13 }, (_, i) => `m${i + 1}`),
 ] as const;
 
@@ -46,7 +83,10 @@ export class Workbench {
   }
 
   async waitReady(): Promise<void> {
-    await this.page.locator('.ht_clone_bottom td', { hasText: /Tổng cộng chương trình|Program total/ }).first().waitFor();
+    await this.page
+      .locator('.ht_clone_bottom td', { hasText: /Tổng cộng chương trình|Program total/ })
+      .first()
+      .waitFor();
     await this.page.waitForFunction(() => {
       const cells = [...document.querySelectorAll('.ht_master td, .ht_clone_bottom td')];
       return cells.length > 0 && !cells.some((c) => c.textContent === '…');
@@ -69,7 +109,10 @@ export class Workbench {
   cell(rowText: string, col: ColumnKey | string): Locator {
     const i = this.columns.indexOf(col);
     if (i < 0) throw new Error(`no column ${col}`);
-    if (i < 2) return this.row(rowText).first().locator(`td[aria-colindex="${i + 1}"]`);
+    if (i < 2)
+      return this.row(rowText)
+        .first()
+        .locator(`td[aria-colindex="${i + 1}"]`);
     const dataRows = `//div[contains(@class,'ht_master') or contains(concat(' ', @class, ' '), ' ht_clone_bottom ')]//tbody/tr`;
     return this.page.locator(`xpath=(${dataRows}[@aria-rowindex = (${frozenRowXPath(rowText)})/@aria-rowindex]/td[@aria-colindex='${i + 1}'])[1]`);
   }
@@ -141,7 +184,10 @@ export class Workbench {
 
   /** Waits until every edit is in IndexedDB (the save indicator says so). */
   async waitSaved(): Promise<void> {
-    await this.page.getByTestId('save-status').filter({ hasText: /Đã lưu|Saved/ }).waitFor();
+    await this.page
+      .getByTestId('save-status')
+      .filter({ hasText: /Đã lưu|Saved/ })
+      .waitFor();
   }
 
   async screenshot(name: string): Promise<void> {
