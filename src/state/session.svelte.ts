@@ -65,10 +65,11 @@ import { GridView, type CellFocus, type FocusRequest, type RowTarget } from './g
 import { importChange, importChangeInSlices, withFileChecks, type ImportChangeOptions, type ImportOutcome, type IncomingPlan } from '../domain/import-change';
 import { afterPaint, yieldToEventLoop } from '../io/import-types';
 import { FormulaCells, type FormulaCellError, type FormulaSource } from './formula-cells';
-import { columnFormulaLookup, formulaOf as effectiveFormula, FORMULA_FIELDS } from '../domain/formula/book';
-import { formatFormula, isFormulaText, type ItemRefField, type LineRefField, type Ref } from '../domain/formula/parse';
-import { formulaNamesOf, shownFormula, withoutFormula, withTypedFormula } from '../domain/formula/workbook-edit';
-import type { CellFormula, FormulaField } from '../domain/model';
+import { FormulaView } from './formula-view';
+import { FORMULA_FIELDS } from '../domain/formula/book';
+import { isFormulaText, type ItemRefField, type LineRefField } from '../domain/formula/parse';
+import { withoutFormula, withTypedFormula } from '../domain/formula/workbook-edit';
+import type { FormulaField } from '../domain/model';
 
 export type { RowTarget, SaveStatus };
 
@@ -133,6 +134,7 @@ export class WorkbookSession {
   private engine: RecalcClient;
   private slots = new SlotTable();
   private formulas: FormulaCells;
+  private readonly formulaView = new FormulaView(() => ({ workbook: this.workbook, nodes: this.tree.nodes, lines: this.lines, nodeById: this.nodeById }));
   /** Resolves when the first roll-up has arrived. */
   ready: Promise<void>;
 
@@ -180,26 +182,12 @@ export class WorkbookSession {
 
   /** The formula that computes a line's field as the user reads it (own or column), or null. */
   formulaOf(lineId: Id, field: FormulaField, locale: ReadContext['locale']): { text: string; fromColumn: boolean } | null {
-    const line = this.lineOf(lineId);
-    if (!line) return null;
-    const f = effectiveFormula(line, field, this.columnFormula());
-    return f ? { text: shownFormula(f.formula.text, formulaNamesOf(this.tree.nodes, this.lines), locale), fromColumn: f.fromColumn } : null;
+    return this.formulaView.formulaOf(this.lineOf(lineId), field, locale);
   }
 
-  /**
-   * How a formula names a cell clicked while it is typed (as Excel inserts a reference): a line by
-   * its name, an item by its code, the total as TONG; with the column when it is not the plan.
-   */
+  /** How a formula names a cell clicked while it is typed (see FormulaView.referenceText). */
   referenceText(target: RowTarget, field: ItemRefField | LineRefField, locale: ReadContext['locale']): string | null {
-    let ref: Ref;
-    if (target.kind === 'line') {
-      if (field !== 'plan' && field !== 'disbursed' && field !== 'expectedRate') return null;
-      ref = { kind: 'line', id: target.id, field };
-    } else {
-      if (field === 'expectedRate') return null;
-      ref = target.kind === 'node' ? { kind: 'item', id: target.id, field } : { kind: 'total', field };
-    }
-    return formatFormula({ k: 'ref', ref }, { kind: 'shown', locale, names: formulaNamesOf(this.tree.nodes, this.lines) }).slice(1);
+    return this.formulaView.referenceText(target, field, locale);
   }
 
   /** True when a value was typed over the column formula that reaches this cell. */
@@ -217,15 +205,6 @@ export class WorkbookSession {
     return this.formulas.allErrors();
   }
 
-  private columnFormulaMemo: { workbook: Workbook; tree: OrderedTree; lookup: ReturnType<typeof columnFormulaLookup> } | null = null;
-  private columnFormula(): ReturnType<typeof columnFormulaLookup> {
-    const m = this.columnFormulaMemo;
-    if (m && m.workbook === this.workbook && m.tree === this.tree) return m.lookup;
-    const lookup = columnFormulaLookup({ workbook: this.workbook, nodes: this.tree.nodes });
-    this.columnFormulaMemo = { workbook: this.workbook, tree: this.tree, lookup };
-    return lookup;
-  }
-
   /**
    * Sets (or clears, with null) the column formula of a field for the lines of an item (or, with
    * null, of the whole workbook), as one step: every line it reaches is computed, except cells a
@@ -233,59 +212,20 @@ export class WorkbookSession {
    */
   setColumnFormula(nodeId: Id | null, field: FormulaField, typed: string | null, ctx: ReadContext): Result<void> {
     if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
-    let formula: CellFormula | undefined;
-    if (typed !== null && typed.trim()) {
-      // Read against a probe line: the formula's own line is [@…].
-      const probe =
-        this.lines.find((l) => nodeId === null || this.inSubtree(l.nodeId, nodeId)) ?? blankLine('probe', nodeId ?? this.tree.nodes[0]?.id ?? '', 0, this.workbook.year);
-      const r = withTypedFormula(
-        { workbook: this.workbook, nodes: this.tree.nodes, lines: this.lines },
-        probe,
-        field,
-        typed.trim().startsWith('=') ? typed : '=' + typed,
-        ctx,
-      );
-      if (!r.ok) return r;
-      formula = r.value.formulas![field];
-    }
-    const put = <T extends { columnFormulas?: Partial<Record<FormulaField, CellFormula>> }>(rec: T): T => {
-      const next: T = { ...rec };
-      const formulas = { ...rec.columnFormulas };
-      if (formula) formulas[field] = formula;
-      else delete formulas[field];
-      if (Object.keys(formulas).length) next.columnFormulas = formulas;
-      else delete next.columnFormulas;
-      return next;
-    };
-    if (nodeId === null) this.commit({ workbook: { before: this.workbook, after: put(this.workbook) } }, null);
-    else {
-      const node = this.nodeById.get(nodeId);
-      if (!node) return { ok: false, error: { code: 'workbook.missing' } };
-      this.commit({ nodes: [{ before: node, after: put(node) }] }, { target: { kind: 'node', id: nodeId }, field: 'plan' });
-    }
+    const change = this.formulaView.columnFormulaChange(nodeId, field, typed, ctx);
+    if (!change.ok) return change;
+    this.commit(change.value, nodeId === null ? null : { target: { kind: 'node', id: nodeId }, field: 'plan' });
     return { ok: true, value: undefined };
   }
 
-  /** How many line cells a column formula computes (those it reaches, less cells typed over or with their own formula). */
+  /** How many line cells a column formula computes. */
   columnFormulaReach(nodeId: Id | null, field: FormulaField): number {
-    let n = 0;
-    const lookup = this.columnFormula();
-    for (const l of this.lines) {
-      if (nodeId !== null && !this.inSubtree(l.nodeId, nodeId)) continue;
-      if (effectiveFormula(l, field, lookup)?.fromColumn) n++;
-    }
-    return n;
+    return this.formulaView.columnFormulaReach(nodeId, field);
   }
 
   /** The column formula set on an item (null: the workbook's), as the user reads it. */
   columnFormulaOf(nodeId: Id | null, field: FormulaField, locale: ReadContext['locale']): string | null {
-    const f = nodeId === null ? this.workbook.columnFormulas?.[field] : this.nodeById.get(nodeId)?.columnFormulas?.[field];
-    return f ? shownFormula(f.text, formulaNamesOf(this.tree.nodes, this.lines), locale) : null;
-  }
-
-  private inSubtree(nodeId: Id, rootId: Id): boolean {
-    for (let n = this.nodeById.get(nodeId); n; n = n.parentId ? this.nodeById.get(n.parentId) : undefined) if (n.id === rootId) return true;
-    return false;
+    return this.formulaView.columnFormulaOf(nodeId, field, locale);
   }
 
   /** The scenario this session edits (its lines, rules and inputs). */
@@ -473,8 +413,7 @@ export class WorkbookSession {
       if (t.kind === 'line') {
         let cur = lineAfter.get(t.id) ?? this.lineOf(t.id);
         // A value typed into a formula's cell replaces the formula (over a column formula: marked as typed over).
-        if (cur && formulaField)
-          cur = withoutFormula(cur, formulaField, !!effectiveFormula({ ...cur, formulas: undefined, typedOver: undefined }, formulaField, this.columnFormula()));
+        if (cur && formulaField) cur = withoutFormula(cur, formulaField, this.formulaView.columnFormulaReaches(cur, formulaField));
         if (cur) lineAfter.set(t.id, setLineField(cur, input.field as LineField, r.value));
       } else if (t.kind === 'node') {
         const cur = nodeAfter.get(t.id) ?? this.nodeById.get(t.id);
