@@ -213,43 +213,213 @@ export interface PlacementInput {
 
 /** Each row's meaning, node, label and place, walking the file's shape from the top. */
 export function placeRows(input: PlacementInput): Placement {
-  const { tree: shape, nodes } = input;
-  const n = shape.parent.length;
-  const tree = new TreeIndex(nodes);
-  const had = new Set(nodes.map((x) => x.id));
-  const places = new PlaceIndex(input.places);
-  const meaning: RowMeaning[] = new Array(n).fill('none');
-  const node: (Id | null)[] = new Array(n).fill(null);
-  const label: string[] = new Array(n).fill('');
-  const placeId: (Id | null)[] = new Array(n).fill(null);
-  const section: (Section | null)[] = new Array(n).fill(null);
+  const run = new RowPlacement(input);
+  run.markItemsBelow();
+  run.placeInFileOrder();
+  return run.placement();
+}
+
+/** One placement of a table's rows: the file's shape, the workbook's tree and places indexed, what
+ * each row is so far, and the items the rows name, matched or new. */
+class RowPlacement {
+  private readonly shape: RowTree;
+  private readonly n: number;
+  private readonly tree: TreeIndex;
+  private readonly had: Set<Id>;
+  private readonly places: PlaceIndex;
+  private readonly meaning: RowMeaning[];
+  private readonly node: (Id | null)[];
+  private readonly label: string[];
+  private readonly placeId: (Id | null)[];
+  private readonly section: (Section | null)[];
   /** Inside an item, the place a row lies in (a commune over its works). */
-  const inPlace: ({ label: string; id: Id | null } | null)[] = new Array(n).fill(null);
-  const imported = new Map<Id, ImportedNode>();
-  const newByParentName = new Map<string, TreeNode>();
-  const siblings = new Map<Id | null, number>();
-  const titleNode = input.titleItem ? tree.code(input.titleItem) ?? null : null;
+  private readonly inPlace: ({ label: string; id: Id | null } | null)[];
+  private readonly imported = new Map<Id, ImportedNode>();
+  /** New items by parent and folded name: a new item named twice under the same parent is one. */
+  private readonly newByParentName = new Map<string, TreeNode>();
+  /** How many new items each parent has had so far (numbers a code made from no STT). */
+  private readonly siblings = new Map<Id | null, number>();
+  private readonly titleNode: TreeNode | null;
+  /** Rows that name one of the workbook's items, by code or by name. */
+  private readonly namesItem: Uint8Array;
+  /** Rows with a row naming one of the workbook's items below them. */
+  private readonly itemBelow: Uint8Array;
 
-  // Rows with a row naming one of the workbook's items at or below them: a row over such rows that
-  // names no item itself is a section.
-  const namesItem = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (shape.role[i] !== 'item') continue;
-    const code = input.code(i);
-    const name = input.name(i);
-    if ((code && tree.code(code)) || (name && tree.namesItem(name))) namesItem[i] = 1;
-  }
-  const order = bottomUp(shape.parent);
-  const itemBelow = new Uint8Array(n);
-  for (const i of order) {
-    const p = shape.parent[i];
-    if (p >= 0 && (namesItem[i] || itemBelow[i])) itemBelow[p] = 1;
+  constructor(private readonly input: PlacementInput) {
+    const { tree: shape, nodes } = input;
+    const n = shape.parent.length;
+    this.shape = shape;
+    this.n = n;
+    this.tree = new TreeIndex(nodes);
+    this.had = new Set(nodes.map((x) => x.id));
+    this.places = new PlaceIndex(input.places);
+    this.meaning = new Array(n).fill('none');
+    this.node = new Array(n).fill(null);
+    this.label = new Array(n).fill('');
+    this.placeId = new Array(n).fill(null);
+    this.section = new Array(n).fill(null);
+    this.inPlace = new Array(n).fill(null);
+    this.titleNode = input.titleItem ? this.tree.code(input.titleItem) ?? null : null;
+    this.namesItem = new Uint8Array(n);
+    this.itemBelow = new Uint8Array(n);
   }
 
-  const adopt = (found: TreeNode, i: number, matchedBy: ImportedNode['matchedBy']): void => {
-    if (!imported.has(found.id)) imported.set(found.id, { node: found, status: had.has(found.id) ? 'matched' : 'new', matchedBy: had.has(found.id) ? matchedBy : null, row: input.sheetRow(i) });
-  };
-  const newNode = (i: number, parent: TreeNode | null, code: string, implied: string | null, name: string): TreeNode => {
+  /** Marks the rows naming one of the workbook's items and the rows over them: a row over such rows
+   * that names no item itself is a section. */
+  markItemsBelow(): void {
+    const { shape, input, tree, namesItem, itemBelow } = this;
+    for (let i = 0; i < this.n; i++) {
+      if (shape.role[i] !== 'item') continue;
+      const code = input.code(i);
+      const name = input.name(i);
+      if ((code && tree.code(code)) || (name && tree.namesItem(name))) namesItem[i] = 1;
+    }
+    for (const i of bottomUp(shape.parent)) {
+      const p = shape.parent[i];
+      if (p >= 0 && (namesItem[i] || itemBelow[i])) itemBelow[p] = 1;
+    }
+  }
+
+  /** In the file's order, every row after the row it lies under: its section, then what it is by its role. */
+  placeInFileOrder(): void {
+    const { shape, meaning, section, label, placeId } = this;
+    for (const i of topDown(childrenOf(shape), this.n)) {
+      const role = shape.role[i];
+      const p = shape.parent[i];
+      section[i] = p >= 0 ? (meaning[p] === 'section' ? joinSection(section[p], label[p], placeId[p]) : section[p]) : null;
+      if (role === 'listed' || role === 'breakdown') this.placeLine(i, role);
+      else if (role === 'repeat') this.placeRepeat(i);
+      else if (role === 'item') this.placeItemRow(i);
+    }
+  }
+
+  /** The placement, with the rows whose figures are their item's whole: an item's figures are its
+   * whole only where one row names it, outside any section. */
+  placement(): Placement {
+    const { n, meaning, node, label, placeId, section, imported } = this;
+    const rowsOf = new Map<Id, number>();
+    for (let i = 0; i < n; i++) if (meaning[i] === 'item') rowsOf.set(node[i]!, (rowsOf.get(node[i]!) ?? 0) + 1);
+    const statesNode = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (meaning[i] === 'item' && section[i] === null && rowsOf.get(node[i]!) === 1) statesNode[i] = 1;
+    return { meaning, node, label, placeId, section, statesNode, imported };
+  }
+
+  // ---- one row -----------------------------------------------------------------------------------
+
+  /** A row listed under another or breaking it down: a line of the item above, labelled by its own
+   * name (listed) or by the place or work it breaks down. */
+  private placeLine(i: number, role: 'listed' | 'breakdown'): void {
+    const { meaning, node, label, placeId, inPlace } = this;
+    const p = this.shape.parent[i];
+    meaning[i] = 'line';
+    node[i] = p >= 0 ? node[p] : null;
+    if (role === 'listed') label[i] = this.input.name(i);
+    else if (p >= 0 && (meaning[p] === 'place' || meaning[p] === 'work')) [label[i], placeId[i]] = [label[p], placeId[p]];
+    inPlace[i] = p >= 0 ? inPlace[p] : null;
+  }
+
+  /** A row repeating another: a line of what that row is (nothing when it is a section or nothing). */
+  private placeRepeat(i: number): void {
+    const { meaning, node, label, placeId, section, inPlace } = this;
+    const of = this.shape.repeatOf.get(i)!;
+    meaning[i] = meaning[of] === 'section' || meaning[of] === 'none' ? 'none' : 'line';
+    node[i] = node[of];
+    placeId[i] = placeId[of];
+    label[i] = meaning[of] === 'place' || meaning[of] === 'work' ? label[of] : '';
+    section[i] = section[of];
+    inPlace[i] = inPlace[of];
+  }
+
+  /** A row of the file's own items: a place, section or work when it names no item, else an item. */
+  private placeItemRow(i: number): void {
+    const code = this.input.code(i);
+    const name = this.input.name(i);
+    const p = this.shape.parent[i];
+    const itemOf = p >= 0 ? this.node[p] : null;
+    const context = itemOf ? this.tree.byId.get(itemOf) ?? null : null;
+    if (!code && name && !this.namesItem[i] && this.placeNamingNoItem(i, name, context)) return;
+    this.placeItem(i, code, name, itemOf, context);
+  }
+
+  /** A row with a name but no code that names no item: a place, a section, a work or a row of the
+   * title's item, when it is one of them (false when it is none: then it is a new item). */
+  private placeNamingNoItem(i: number, name: string, context: TreeNode | null): boolean {
+    const { meaning, node, label, placeId, inPlace, titleNode } = this;
+    const p = this.shape.parent[i];
+    const here = p >= 0 ? inPlace[p] ?? (meaning[p] === 'place' || meaning[p] === 'work' ? { label: label[p], id: placeId[p] } : null) : null;
+    const place = this.places.find(name);
+    // A district or commune under an item (or the title's): that item's money there.
+    const owner = context ?? (p < 0 || meaning[p] === 'section' ? titleNode : null);
+    if (place !== undefined && owner && !this.itemBelow[i]) {
+      meaning[i] = 'place';
+      node[i] = owner.id;
+      this.adopt(owner, i, 'name');
+      [label[i], placeId[i]] = [name, place];
+      inPlace[i] = { label: name, id: place };
+      return true;
+    }
+    // Over items, naming none: a section ("I. Cấp tỉnh", "I. Huyện Bình Gia").
+    if (this.itemBelow[i]) {
+      meaning[i] = 'section';
+      [label[i], placeId[i]] = [name, place ?? null];
+      return true;
+    }
+    // A work listed in a place under an item ("Đường giao thông thôn Nà Pàn" under "Xã Hữu Khánh").
+    if (here && context) {
+      meaning[i] = 'work';
+      node[i] = context.id;
+      label[i] = here.id ? name : `${name} (${here.label})`;
+      placeId[i] = here.id;
+      inPlace[i] = here;
+      return true;
+    }
+    // A row of the item the title names (a list of communes or units for one sub-project).
+    if (!context && titleNode && (p < 0 || meaning[p] === 'section')) {
+      meaning[i] = 'place';
+      node[i] = titleNode.id;
+      this.adopt(titleNode, i, 'name');
+      [label[i], placeId[i]] = [name, place ?? null];
+      inPlace[i] = { label: name, id: place ?? null };
+      return true;
+    }
+    return false;
+  }
+
+  /** A row naming an item: the workbook's by code, by the code its name states, or by name (under
+   * its parent first); else the new item named so before under the same parent; else a new item. */
+  private placeItem(i: number, code: string, name: string, itemOf: Id | null, context: TreeNode | null): void {
+    const { tree, had } = this;
+    let found = code ? tree.code(code) : undefined;
+    let matchedBy: ImportedNode['matchedBy'] = found ? 'code' : null;
+    const implied = !found && name ? codeInName(name, context?.code ?? null) : null;
+    if (!found && name) {
+      found = (implied ? tree.code(implied) : undefined) ?? tree.name(name, itemOf, (id) => had.has(id));
+      if (found) matchedBy = 'name';
+    }
+    // A new item named twice under the same parent is one item.
+    const sameKey = found ? '' : `${itemOf ?? ''}|${foldForMatch(bareName(name) || code)}`;
+    if (!found && (name || code)) found = this.newByParentName.get(sameKey);
+    if (!found) {
+      const parent = context ?? (code || implied ? tree.parentByCode(code || implied!) ?? null : null);
+      found = this.newNode(i, parent, code, implied, name);
+      this.newByParentName.set(sameKey, found);
+    } else this.adopt(found, i, matchedBy);
+    this.meaning[i] = 'item';
+    this.node[i] = found.id;
+  }
+
+  // ---- the items the rows name ---------------------------------------------------------------------
+
+  /** Records an item a row names, the first time it is named. */
+  private adopt(found: TreeNode, i: number, matchedBy: ImportedNode['matchedBy']): void {
+    const { imported, had } = this;
+    if (!imported.has(found.id)) imported.set(found.id, { node: found, status: had.has(found.id) ? 'matched' : 'new', matchedBy: had.has(found.id) ? matchedBy : null, row: this.input.sheetRow(i) });
+  }
+
+  /** A new item under `parent`, coded by the row's code, the code its name states, or its parent's
+   * code and its STT (or its rank among its new siblings); a row with neither name nor code is reported. */
+  private newNode(i: number, parent: TreeNode | null, code: string, implied: string | null, name: string): TreeNode {
+    const { input, siblings } = this;
     const parentId = parent?.id ?? null;
     const k = (siblings.get(parentId) ?? 0) + 1;
     siblings.set(parentId, k);
@@ -262,106 +432,12 @@ export function placeRows(input: PlacementInput): Placement {
       parentId,
       code: code || implied || (parent?.code ? `${parent.code}.${token || k}` : token),
       name: name || code || stt,
-      order: tree.takeOrder(parentId),
+      order: this.tree.takeOrder(parentId),
     };
-    tree.add(made);
-    imported.set(made.id, { node: made, status: 'new', matchedBy: null, row: input.sheetRow(i) });
+    this.tree.add(made);
+    this.imported.set(made.id, { node: made, status: 'new', matchedBy: null, row: input.sheetRow(i) });
     return made;
-  };
-
-  // In the file's order, every row after the row it lies under.
-  for (const i of topDown(childrenOf(shape), n)) {
-    const role = shape.role[i];
-    const p = shape.parent[i];
-    const itemOf = p >= 0 ? node[p] : null;
-    section[i] = p >= 0 ? (meaning[p] === 'section' ? joinSection(section[p], label[p], placeId[p]) : section[p]) : null;
-    if (role === 'listed' || role === 'breakdown') {
-      meaning[i] = 'line';
-      node[i] = itemOf;
-      if (role === 'listed') label[i] = input.name(i);
-      else if (p >= 0 && (meaning[p] === 'place' || meaning[p] === 'work')) [label[i], placeId[i]] = [label[p], placeId[p]];
-      inPlace[i] = p >= 0 ? inPlace[p] : null;
-      continue;
-    }
-    if (role === 'repeat') {
-      const of = shape.repeatOf.get(i)!;
-      meaning[i] = meaning[of] === 'section' || meaning[of] === 'none' ? 'none' : 'line';
-      node[i] = node[of];
-      placeId[i] = placeId[of];
-      label[i] = meaning[of] === 'place' || meaning[of] === 'work' ? label[of] : '';
-      section[i] = section[of];
-      inPlace[i] = inPlace[of];
-      continue;
-    }
-    if (role !== 'item') continue;
-    const code = input.code(i);
-    const name = input.name(i);
-    const context = itemOf ? tree.byId.get(itemOf) ?? null : null;
-    const here = p >= 0 ? inPlace[p] ?? (meaning[p] === 'place' || meaning[p] === 'work' ? { label: label[p], id: placeId[p] } : null) : null;
-
-    if (!code && name && !namesItem[i]) {
-      const place = places.find(name);
-      // A district or commune under an item (or the title's): that item's money there.
-      const owner = context ?? (p < 0 || meaning[p] === 'section' ? titleNode : null);
-      if (place !== undefined && owner && !itemBelow[i]) {
-        meaning[i] = 'place';
-        node[i] = owner.id;
-        adopt(owner, i, 'name');
-        [label[i], placeId[i]] = [name, place];
-        inPlace[i] = { label: name, id: place };
-        continue;
-      }
-      // Over items, naming none: a section ("I. Cấp tỉnh", "I. Huyện Bình Gia").
-      if (itemBelow[i]) {
-        meaning[i] = 'section';
-        [label[i], placeId[i]] = [name, place ?? null];
-        continue;
-      }
-      // A work listed in a place under an item ("Đường giao thông thôn Nà Pàn" under "Xã Hữu Khánh").
-      if (here && context) {
-        meaning[i] = 'work';
-        node[i] = context.id;
-        label[i] = here.id ? name : `${name} (${here.label})`;
-        placeId[i] = here.id;
-        inPlace[i] = here;
-        continue;
-      }
-      // A row of the item the title names (a list of communes or units for one sub-project).
-      if (!context && titleNode && (p < 0 || meaning[p] === 'section')) {
-        meaning[i] = 'place';
-        node[i] = titleNode.id;
-        adopt(titleNode, i, 'name');
-        [label[i], placeId[i]] = [name, place ?? null];
-        inPlace[i] = { label: name, id: place ?? null };
-        continue;
-      }
-    }
-
-    let found = code ? tree.code(code) : undefined;
-    let matchedBy: ImportedNode['matchedBy'] = found ? 'code' : null;
-    const implied = !found && name ? codeInName(name, context?.code ?? null) : null;
-    if (!found && name) {
-      found = (implied ? tree.code(implied) : undefined) ?? tree.name(name, itemOf, (id) => had.has(id));
-      if (found) matchedBy = 'name';
-    }
-    // A new item named twice under the same parent is one item.
-    const sameKey = found ? '' : `${itemOf ?? ''}|${foldForMatch(bareName(name) || code)}`;
-    if (!found && (name || code)) found = newByParentName.get(sameKey);
-    if (!found) {
-      const parent = context ?? (code || implied ? tree.parentByCode(code || implied!) ?? null : null);
-      found = newNode(i, parent, code, implied, name);
-      newByParentName.set(sameKey, found);
-    } else adopt(found, i, matchedBy);
-    meaning[i] = 'item';
-    node[i] = found.id;
   }
-
-  // An item's figures are its whole only where one row names it, outside any section.
-  const rowsOf = new Map<Id, number>();
-  for (let i = 0; i < n; i++) if (meaning[i] === 'item') rowsOf.set(node[i]!, (rowsOf.get(node[i]!) ?? 0) + 1);
-  const statesNode = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (meaning[i] === 'item' && section[i] === null && rowsOf.get(node[i]!) === 1) statesNode[i] = 1;
-  return { meaning, node, label, placeId, section, statesNode, imported };
 }
 
 /** The section inside another: labels joined, the inner place first. */

@@ -161,83 +161,195 @@ export async function buildImportPlan(
   options: ImportOptions = {},
 ): Promise<Result<ImportPlan>> {
   const started = performance.now();
-  const given = 'columns' in mapping ? mapping.columns : mapping;
-  let roles: ColumnRole[] = Array.from({ length: table.width }, (_, c) => given[c] ?? { field: 'ignore' });
-  let cols = locateColumns(roles, table, sheet.hiddenColumns);
-  const problems: ImportProblem[] = [];
-  const report = (p: ImportProblem) => problems.push(p);
-  const name = sheet.name;
-  const label = (c: number) => table.headers[c] || `#${c + 1}`;
-  const placeIndex = new PlaceIndex(context.places ?? []);
+  const t = new TableReading(sheet, table, 'columns' in mapping ? mapping.columns : mapping, context, options);
+  t.reportMemos();
+  t.settleMapping();
+  t.checkMapping();
+  t.decideUnits();
+  t.findSubtotalsBySums();
+  t.decideNumberFormats();
+  t.reportMergedAmounts();
+  const shapeDone = performance.now();
+  options.onStep?.('shape', shapeDone - started);
 
-  // The file's shape from its numbering, names, breakdowns and listed lines.
-  const body = { first: table.firstDataRow, last: table.lastDataRow };
-  const rawReader = new CellReader(sheet, roles.map((role) => ({ field: role.field, unit: 'dong', locale: null })), body);
-  const treeIndex = new TreeIndex(context.nodes);
-  const n = table.rows.length;
-  const rowOf = (i: number) => table.rows[i].row;
+  const b = new PlanBuild(t);
+  const read = await b.readRows();
+  if (!read.ok) return read;
+  b.totalTheTable();
+  b.splitUnsaid();
+  b.reportEarlierPlans();
+  b.flattenDeepItems();
+  const linesDone = performance.now();
+  options.onStep?.('lines', linesDone - shapeDone);
+  const reconciliation = b.reconcileReading();
+  options.onStep?.('reconcile', performance.now() - linesDone);
+  return ok(b.plan(reconciliation));
+}
+
+/** How a table's cells are read: the mapping (settled by the file's own arithmetic unless trusted),
+ * the file's shape, each column's unit and number format, and the problems found so far. Each step
+ * reads what the steps before it decided. */
+class TableReading {
+  readonly problems: ImportProblem[] = [];
+  readonly name: string;
+  readonly placeIndex: PlaceIndex;
+  /** The body's first and last sheet rows. */
+  private readonly body: { first: number; last: number };
+  /** The cells as written, in đồng, with no number format decided. */
+  readonly rawReader: CellReader;
+  private readonly treeIndex: TreeIndex;
+  /** Number of table rows. */
+  readonly n: number;
   // Each row's code and name, read once: every step asks for them.
-  const codes = new Array<string | undefined>(n);
-  const names = new Array<string | undefined>(n);
-  const codeAt = (i: number) => (codes[i] ??= rawReader.text(rowOf(i), cols.code));
-  const nameAt = (i: number) => (names[i] ??= rawReader.text(rowOf(i), cols.name) || (table.rows[i].name ?? ''));
-  const listsLines = cols.stt === null && cols.code !== null;
-  const shape = readRowTree(table, {
-    code: codeAt,
-    name: nameAt,
-    namesItem: (text) => treeIndex.namesItem(text),
-    listsLines,
-    numbered: cols.stt !== null,
-    coded: cols.code !== null,
-    placeRank: (text) => placeKindRank(text) ?? (placeIndex.find(text) ? 2 : null),
-  });
-  let kids = childrenOf(shape);
-  const memos = table.rows.flatMap((tr, i) => (shape.role[i] === 'memo' ? [tr.row + 1] : []));
-  if (memos.length) report(fileProblem({ code: 'import.memo-rows', params: { count: memos.length, rows: memos.slice(0, 6).join(', ') + (memos.length > 6 ? ', …' : '') } }, 'warning', name));
+  private readonly codes: (string | undefined)[];
+  private readonly names: (string | undefined)[];
+  /** The file's shape from its numbering, names, breakdowns and listed lines. */
+  readonly shape: RowTree;
+  kids: Children;
   /** The table lists lines under its items: an item's row shows their sums, and zeros when it has none. */
-  const listed = shape.role.includes('listed');
-  // The table's totals: "Tổng cộng", and a bare "Cộng" after rows of no group with no total before
-  // it (not the breakdowns under them, which state a part).
-  const bareTotal = (i: number) => foldForMatch(table.rows[i].label ?? '').replace(/^(?:cộng|subtotal)\s*:?\s*/u, '') === '';
-  const tableTotals = table.rows.flatMap((tr, i) => (tr.kind === 'total' && !tr.source && !tr.split && (tr.scope === 'table' || (bareTotal(i) && groupOfTotal(i) === -1)) ? [i] : []));
-  const unitOfRole = (role: ColumnRole, c: number): AmountUnit | null => role.unit ?? table.columnUnits[c] ?? table.unit ?? options.unit ?? null;
+  readonly listed: boolean;
+  /** The rows stating the whole table's totals. */
+  private readonly tableTotals: number[];
+  /** What the columns' written numbers say of their format, read once. */
+  private readonly evidence: ReturnType<typeof columnEvidence>;
+  /** One role per column: the mapping given, then settled by the file's arithmetic. */
+  roles: ColumnRole[];
+  cols: Columns;
+  /** The table has its items across its columns. */
+  across = false;
+  /** The unit each amount column is read in (null: not an amount column, or none said). */
+  units: (AmountUnit | null)[] = [];
+  locales: (NumberLocale | null)[] = [];
+  ambiguousColumns: number[] = [];
+  /** The cells as the settled mapping, units and number formats read them (until those are
+   * decided, as written). */
+  reader: CellReader;
 
-  // What the columns' written numbers say of their format, read once.
-  const evidence = columnEvidence(roles.flatMap((role, c) => (NUMERIC_FIELDS.has(role.field) ? [c] : [])), table, rawReader);
-  // A guessed mapping is settled by the file's own arithmetic and cells (a user's is kept as given).
-  if (!options.trustMapping) {
-    const shown = decideLocales(cols, table, rawReader, options, () => {}, undefined, evidence);
-    const seen = new CellReader(sheet, roles.map((role, c) => ({ field: AMOUNT_FIELDS.has(role.field) ? role.field : 'plan', unit: unitOfRole(role, c) ?? 'dong', locale: shown.locales[c] ?? null })), body);
+  constructor(
+    readonly sheet: Sheet,
+    readonly table: DetectedTable,
+    given: readonly ColumnRole[],
+    readonly context: WorkbookContext,
+    readonly options: ImportOptions,
+  ) {
+    this.roles = Array.from({ length: table.width }, (_, c) => given[c] ?? { field: 'ignore' });
+    this.cols = locateColumns(this.roles, table, sheet.hiddenColumns);
+    this.name = sheet.name;
+    this.placeIndex = new PlaceIndex(context.places ?? []);
+    this.body = { first: table.firstDataRow, last: table.lastDataRow };
+    this.rawReader = new CellReader(sheet, this.roles.map((role) => ({ field: role.field, unit: 'dong', locale: null })), this.body);
+    this.reader = this.rawReader;
+    this.treeIndex = new TreeIndex(context.nodes);
+    const n = (this.n = table.rows.length);
+    this.codes = new Array<string | undefined>(n);
+    this.names = new Array<string | undefined>(n);
+    const { cols, treeIndex, placeIndex } = this;
+    this.shape = readRowTree(table, {
+      code: this.codeAt,
+      name: this.nameAt,
+      namesItem: (text) => treeIndex.namesItem(text),
+      listsLines: cols.stt === null && cols.code !== null,
+      numbered: cols.stt !== null,
+      coded: cols.code !== null,
+      placeRank: (text) => placeKindRank(text) ?? (placeIndex.find(text) ? 2 : null),
+    });
+    this.kids = childrenOf(this.shape);
+    this.listed = this.shape.role.includes('listed');
+    // The table's totals: "Tổng cộng", and a bare "Cộng" after rows of no group with no total before
+    // it (not the breakdowns under them, which state a part).
+    const bareTotal = (i: number) => foldForMatch(table.rows[i].label ?? '').replace(/^(?:cộng|subtotal)\s*:?\s*/u, '') === '';
+    this.tableTotals = table.rows.flatMap((tr, i) => (tr.kind === 'total' && !tr.source && !tr.split && (tr.scope === 'table' || (bareTotal(i) && this.groupOfTotal(i, () => undefined) === -1)) ? [i] : []));
+    this.evidence = columnEvidence(this.roles.flatMap((role, c) => (NUMERIC_FIELDS.has(role.field) ? [c] : [])), table, this.rawReader);
+  }
+
+  readonly report = (p: ImportProblem): void => {
+    this.problems.push(p);
+  };
+
+  /** A column's name in a sentence: its header, else its number. */
+  readonly label = (c: number): string => this.table.headers[c] || `#${c + 1}`;
+
+  /** 0-based sheet row of a table row. */
+  readonly rowOf = (i: number): number => this.table.rows[i].row;
+
+  readonly codeAt = (i: number): string => (this.codes[i] ??= this.rawReader.text(this.rowOf(i), this.cols.code));
+
+  readonly nameAt = (i: number): string => (this.names[i] ??= this.rawReader.text(this.rowOf(i), this.cols.name) || (this.table.rows[i].name ?? ''));
+
+  /** The unit a role's amounts are in: its own, its header's, the table's, the caller's (null: none said). */
+  private unitOfRole(role: ColumnRole, c: number): AmountUnit | null {
+    return role.unit ?? this.table.columnUnits[c] ?? this.table.unit ?? this.options.unit ?? null;
+  }
+
+  /** The unit a column is read in, đồng when none is said. */
+  unitOf(c: number): AmountUnit {
+    return this.units[c] ?? 'dong';
+  }
+
+  // ---- the steps -------------------------------------------------------------------------------
+
+  /** Rows kept as notes ("memo" rows) are said. */
+  reportMemos(): void {
+    const memos = this.table.rows.flatMap((tr, i) => (this.shape.role[i] === 'memo' ? [tr.row + 1] : []));
+    if (memos.length) this.report(fileProblem({ code: 'import.memo-rows', params: { count: memos.length, rows: memos.slice(0, 6).join(', ') + (memos.length > 6 ? ', …' : '') } }, 'warning', this.name));
+  }
+
+  /** A guessed mapping is settled by the file's own arithmetic and cells (a user's is kept as given). */
+  settleMapping(): void {
+    if (this.options.trustMapping) return;
+    const { sheet, table, shape, rawReader, rowOf, tableTotals } = this;
+    const shown = decideLocales(this.cols, table, rawReader, this.options, () => {}, undefined, this.evidence);
+    const seen = new CellReader(sheet, this.roles.map((role, c) => ({ field: AMOUNT_FIELDS.has(role.field) ? role.field : 'plan', unit: this.unitOfRole(role, c) ?? 'dong', locale: shown.locales[c] ?? null })), this.body);
     const amount = (i: number, c: number): number | null => seen.amount(rowOf(i), c);
-    const settled = settleColumns(roles, {
-      sheet: name,
+    const settled = settleColumns(this.roles, {
+      sheet: this.name,
       headers: table.headers,
       rows: table.rows.flatMap((_, i) => (shape.role[i] === 'item' || shape.role[i] === 'repeat' || shape.role[i] === 'listed' || shape.role[i] === 'breakdown' ? [i] : [])),
       amount,
       text: (i, c) => normalizeText(String(rawReader.raw(rowOf(i), c) ?? '')),
-      sumsMatched: (c) => sumsReproduced(shape, kids, (i) => amount(i, c), tableTotals).matched,
+      sumsMatched: (c) => sumsReproduced(shape, this.kids, (i) => amount(i, c), tableTotals).matched,
       hidden: sheet.hiddenColumns ?? new Set(),
     });
-    roles = settled.roles;
-    cols = locateColumns(roles, table, sheet.hiddenColumns);
-    for (const p of settled.notes) report(p);
+    this.roles = settled.roles;
+    this.cols = locateColumns(this.roles, table, sheet.hiddenColumns);
+    for (const p of settled.notes) this.report(p);
   }
-  const across = [...cols.plan, ...cols.disbursed].some((c) => roles[c].item);
-  checkColumns(table, cols, across, label, report);
-  reportHidden(sheet, table, roles, cols, label, report);
 
-  // Units: the column's header, the table's unit line, the caller's, else đồng with a warning.
-  const units = roles.map((role, c) => (AMOUNT_FIELDS.has(role.field) ? unitOfRole(role, c) : null));
-  if (units.some((u, c) => u === null && AMOUNT_FIELDS.has(roles[c].field))) report(fileProblem({ code: 'import.unit-assumed' }, 'warning', name));
-  const unitOf = (c: number): AmountUnit => units[c] ?? 'dong';
+  /** Problems of the mapping itself and of the hidden columns are said; whether items lie across. */
+  checkMapping(): void {
+    const { cols, roles } = this;
+    this.across = [...cols.plan, ...cols.disbursed].some((c) => roles[c].item);
+    checkColumns(this.table, cols, this.across, this.label, this.report);
+    reportHidden(this.sheet, this.table, roles, cols, this.label, this.report);
+  }
 
-  // The file's own arithmetic: rows equal to the sum of the rows after them are their subtotals.
-  // Read first with the number formats the file itself shows (an ambiguous cell counts as blank).
-  const moneyCols = roles.flatMap((role, c) => (MONEY_FIELDS.has(role.field) ? [c] : []));
-  const shown = decideLocales(cols, table, rawReader, options, () => {}, undefined, evidence);
-  const shownReader = new CellReader(sheet, roles.map((role, c) => ({ field: role.field, unit: unitOf(c), locale: shown.locales[c] })), body);
+  /** Units: the column's header, the table's unit line, the caller's, else đồng with a warning. */
+  decideUnits(): void {
+    const { roles } = this;
+    this.units = roles.map((role, c) => (AMOUNT_FIELDS.has(role.field) ? this.unitOfRole(role, c) : null));
+    if (this.units.some((u, c) => u === null && AMOUNT_FIELDS.has(roles[c].field))) this.report(fileProblem({ code: 'import.unit-assumed' }, 'warning', this.name));
+  }
+
+  /** The file's own arithmetic: rows equal to the sum of the rows after them are their subtotals.
+   * Read first with the number formats the file itself shows (an ambiguous cell counts as blank). */
+  findSubtotalsBySums(): void {
+    const { sheet, table, shape, cols, roles, nameAt } = this;
+    const moneyCols = roles.flatMap((role, c) => (MONEY_FIELDS.has(role.field) ? [c] : []));
+    const shown = decideLocales(cols, table, this.rawReader, this.options, () => {}, undefined, this.evidence);
+    const shownReader = new CellReader(sheet, roles.map((role, c) => ({ field: role.field, unit: this.unitOf(c), locale: shown.locales[c] })), this.body);
+    if (this.listed || moneyCols.length === 0) return;
+    const vectors = rowVectors(table, shape, shownReader, moneyCols);
+    if (cols.stt === null && cols.code === null) {
+      releaseDetailsThatDoNotAddUp(shape, this.kids, vectors, moneyCols.length, (i) => programLevel(nameAt(i)) !== null);
+      this.kids = childrenOf(shape);
+    }
+    refineBySums(shape, this.kids, vectors, moneyCols, shownReader, this.tableTotals, this.rowOf, (head, run) => this.groupLike(head, run), this.name, this.report);
+    this.kids = childrenOf(shape);
+  }
+
   /** Whether a row looks like the group of a run of rows after (or before) it. */
-  const groupLike = (head: number, run: readonly number[]): boolean => {
+  private groupLike(head: number, run: readonly number[]): boolean {
+    const { placeIndex, treeIndex, nameAt, codeAt, table } = this;
     const headName = nameAt(head);
     const rank = placeKindRank(headName) ?? (placeIndex.find(headName) ? 2 : null);
     const ranks = run.map((i) => placeKindRank(nameAt(i)) ?? (placeIndex.find(nameAt(i)) ? 2 : null));
@@ -247,68 +359,136 @@ export async function buildImportPlan(
     if (programLevel(headName) === 0 && run.every((i) => programLevel(nameAt(i)) === 1)) return true;
     const style = table.rows[head].style;
     return run.every((i) => table.rows[i].style !== style);
-  };
-  if (!listed && moneyCols.length > 0) {
-    const vectors = rowVectors(table, shape, shownReader, moneyCols);
-    if (cols.stt === null && cols.code === null) {
-      releaseDetailsThatDoNotAddUp(shape, kids, vectors, moneyCols.length, (i) => programLevel(nameAt(i)) !== null);
-      kids = childrenOf(shape);
-    }
-    refineBySums(shape, kids, vectors, moneyCols, shownReader, tableTotals, rowOf, groupLike, name, report);
-    kids = childrenOf(shape);
   }
 
-  // Number formats: the user's, the file's evidence, else the reading under which its totals add up.
-  const byTotals = (c: number): NumberLocale | null => {
+  /** Number formats: the user's, the file's evidence, else the reading under which its totals add
+   * up; the reader of the plan reads with them. */
+  decideNumberFormats(): void {
+    const { sheet, table, roles } = this;
+    const { locales, ambiguousColumns } = decideLocales(this.cols, table, this.rawReader, this.options, this.report, (c) => this.localeByTotals(c), this.evidence);
+    this.locales = locales;
+    this.ambiguousColumns = ambiguousColumns;
+    this.reader = new CellReader(sheet, roles.map((role, c) => ({ field: role.field, unit: this.unitOf(c), locale: locales[c] })), this.body);
+  }
+
+  /** The number format under which more of the file's sums add up in column c; null on a tie. */
+  private localeByTotals(c: number): NumberLocale | null {
+    const { roles, shape, kids, rawReader, rowOf } = this;
     const score = (locale: NumberLocale) => {
-      const colReader = { field: roles[c].field, unit: unitOf(c), locale };
+      const colReader = { field: roles[c].field, unit: this.unitOf(c), locale };
       return sumsReproduced(shape, kids, (i) => {
         const v = readCellValue(rawReader.raw(rowOf(i), c), colReader, false).value;
         return typeof v === 'number' ? v : null;
-      }, tableTotals).matched;
+      }, this.tableTotals).matched;
     };
     const [vi, en] = [score('vi'), score('en')];
     return vi > en ? 'vi' : en > vi ? 'en' : null;
-  };
-  const { locales, ambiguousColumns } = decideLocales(cols, table, rawReader, options, report, byTotals, evidence);
-  const reader = new CellReader(sheet, roles.map((role, c) => ({ field: role.field, unit: unitOf(c), locale: locales[c] })), body);
-
-  // Amount cells a merge covers: the amount was written once for several rows.
-  for (const m of sheet.merges) {
-    if (m.bottom <= m.top || m.bottom < table.firstDataRow || m.top > table.lastDataRow) continue;
-    const c = roles.findIndex((role, i) => i >= m.left && i <= m.right && AMOUNT_FIELDS.has(role.field));
-    if (c >= 0) report(cellProblem(name, m.top, c, reader.raw(m.top, c), { code: 'import.merged-amount', params: { column: label(c), rows: `${m.top + 1}–${m.bottom + 1}` } }, 'warning'));
   }
 
-  const shapeDone = performance.now();
-  options.onStep?.('shape', shapeDone - started);
-  const titles = splitInTitles(table.titles);
-  const defaults: LineDefaults = {
-    source: options.defaults?.source ?? titles.source ?? 'central',
-    capital: options.defaults?.capital ?? titles.capital ?? 'recurrent',
-    vintage: options.defaults?.vintage ?? context.year,
-    sourceSaid: options.defaults?.source !== undefined || titles.source !== undefined,
-    capitalSaid: options.defaults?.capital !== undefined || titles.capital !== undefined,
-  };
-  const headerVintages = new Set(cols.plan.map((c) => `${roles[c].vintage ?? ''}${roles[c].carriedIn ? 'c' : ''}`)).size > 1;
-  const cells = new RowCells(reader, table.width, (r, c, read) => report(cellProblem(name, r, c, reader.raw(r, c), read.problem!)));
-  const lines: ImportedLine[] = [];
-  const lineRows: number[] = [];
+  /** Amount cells a merge covers are said: the amount was written once for several rows. */
+  reportMergedAmounts(): void {
+    const { table, roles, reader } = this;
+    for (const m of this.sheet.merges) {
+      if (m.bottom <= m.top || m.bottom < table.firstDataRow || m.top > table.lastDataRow) continue;
+      const c = roles.findIndex((role, i) => i >= m.left && i <= m.right && AMOUNT_FIELDS.has(role.field));
+      if (c >= 0) this.report(cellProblem(this.name, m.top, c, reader.raw(m.top, c), { code: 'import.merged-amount', params: { column: this.label(c), rows: `${m.top + 1}–${m.bottom + 1}` } }, 'warning'));
+    }
+  }
+
+  // ---- groups ------------------------------------------------------------------------------------
+
+  /** The row a "Cộng" closes: the row above the item row before it that the total names ("Cộng
+   * Tiểu dự án 1"), else the outermost one when items lie under it; after rows of no group, the
+   * run of rows since the last total (-1: the table, when none came before). `itemAt`: the item a
+   * row is, once the rows are placed. */
+  groupOfTotal(i: number, itemAt: (row: number) => TreeNode | undefined): number | { from: number; to: number } {
+    const { shape, kids, table, n } = this;
+    let k = i - 1;
+    while (k >= 0 && shape.role[k] !== 'item') k--;
+    if (k < 0) return -1;
+    const named = normalizeText(table.rows[i].label ?? '').replace(/^(?:cộng|subtotal)\s*:?\s*/iu, '');
+    if (named) {
+      const key = foldForMatch(bareName(named));
+      const sub = /^(?:tiểu\s+dự\s+án|tda)\s*(\d+)/iu.exec(named);
+      const code = codeInName(named, null) ?? (sub ? `.TDA${Number(sub[1])}` : null);
+      for (let a = k, guard = 0; a >= 0 && guard < n; a = shape.parent[a], guard++) {
+        // An item's own row, not a place or work row that holds that item's money.
+        const node = itemAt(a);
+        const sameCode = code !== null && node !== undefined && (code.startsWith('.') ? node.code.endsWith(code) : node.code === code);
+        if ((key && foldForMatch(bareName(this.nameAt(a))) === key) || sameCode) return a;
+      }
+    }
+    const root = rootOf(shape.parent, k);
+    for (let x = kids.from[root]; x < kids.from[root + 1]; x++) if (shape.role[kids.kids[x]] === 'item') return root;
+    let from = i - 1;
+    while (from >= 0 && shape.role[from] !== 'total') from--;
+    return from < 0 ? -1 : { from: from + 1, to: i - 1 };
+  }
+}
+
+/** The lines, nodes, stated totals and preview read from a table's rows under a TableReading, and
+ * their reconciliation. */
+class PlanBuild {
+  private readonly defaults: LineDefaults;
+  /** The plan columns differ in their header's vintage or carry-in. */
+  private readonly headerVintages: boolean;
+  private readonly cells: RowCells;
+  private readonly lines: ImportedLine[] = [];
+  /** The table.rows index of each line, in step with `lines`. */
+  private readonly lineRows: number[] = [];
+  /** The place each line names across the table (null: none), in step with `lines`. */
+  private readonly linePlaces: (string | null)[] = [];
   /** Lines whose source (capital type) no column, row or title said: taken from their item's other
    * lines, or marked. */
-  const unsaid: Unsaid = { source: [], capital: [] };
-  const linePlaces: (string | null)[] = [];
-  const splits: (BreakdownSplit | null | undefined)[] = [];
+  private readonly unsaid: Unsaid = { source: [], capital: [] };
+  /** Each row's split, completed by the rows it lies under (memo of splitOf). */
+  private readonly splits: (BreakdownSplit | null | undefined)[] = [];
   /** The columns of a row's own fields, each marking its lines when it cannot be read. */
-  const fieldColumns: [number | null, LineField][] = [[cols.source, 'source'], [cols.capital, 'capital'], [cols.vintage, 'vintage'], [cols.asOf, 'asOf'], [cols.expected, 'expectedRate'], [cols.expectedAmount, 'expectedRate'], [cols.statedPlan, 'statedPlan']];
-  const rowFields = fieldColumns.filter((x): x is [number, LineField] => x[0] !== null);
-  const totals: StatedTotal[] = [];
-  const preview: PreviewRow[] = [];
-  const previewLimit = options.previewRows ?? DEFAULT_PREVIEW_ROWS;
-  const previewRow = (tr: DetectedTable['rows'][number], kind: PreviewRow['kind'], node: ImportedNode | undefined): void => {
-    if (preview.length >= previewLimit) return;
+  private readonly rowFields: [number, LineField][];
+  private readonly totals: StatedTotal[] = [];
+  private readonly preview: PreviewRow[] = [];
+  private readonly previewLimit: number;
+  private readonly progress: (i: number) => Promise<boolean>;
+  /** Which rows hold plan or disbursed money, and which have such money under them. */
+  private readonly money: ReturnType<typeof moneyBelow>;
+  /** The workbook's nodes by id: their parents. */
+  private readonly contextParent: Map<Id, Id | null>;
+  /** Every item the rows name, in the order the file first names them. */
+  private imported = new Map<Id, ImportedNode>();
+  /** What each row is for the workbook (null when the items lie across the columns). */
+  private placement: Placement | null = null;
+
+  constructor(private readonly t: TableReading) {
+    const { table, options, context, cols, roles, reader } = t;
+    const titles = splitInTitles(table.titles);
+    this.defaults = {
+      source: options.defaults?.source ?? titles.source ?? 'central',
+      capital: options.defaults?.capital ?? titles.capital ?? 'recurrent',
+      vintage: options.defaults?.vintage ?? context.year,
+      sourceSaid: options.defaults?.source !== undefined || titles.source !== undefined,
+      capitalSaid: options.defaults?.capital !== undefined || titles.capital !== undefined,
+    };
+    this.headerVintages = new Set(cols.plan.map((c) => `${roles[c].vintage ?? ''}${roles[c].carriedIn ? 'c' : ''}`)).size > 1;
+    this.cells = new RowCells(reader, table.width, (r, c, read) => t.report(cellProblem(t.name, r, c, reader.raw(r, c), read.problem!)));
+    const fieldColumns: [number | null, LineField][] = [[cols.source, 'source'], [cols.capital, 'capital'], [cols.vintage, 'vintage'], [cols.asOf, 'asOf'], [cols.expected, 'expectedRate'], [cols.expectedAmount, 'expectedRate'], [cols.statedPlan, 'statedPlan']];
+    this.rowFields = fieldColumns.filter((x): x is [number, LineField] => x[0] !== null);
+    this.previewLimit = options.previewRows ?? DEFAULT_PREVIEW_ROWS;
+    this.progress = progressStepper(t.n, options);
+    this.money = moneyBelow(table, t.shape, t.kids, cols, reader);
+    this.contextParent = new Map(context.nodes.map((nd) => [nd.id, nd.parentId]));
+  }
+
+  /** A row whose plan or disbursed money is the sum of the rows under it. */
+  private isSubtotal(i: number): boolean {
+    return this.money.planBelow[i] === 1 || this.money.disbursedBelow[i] === 1;
+  }
+
+  /** Adds a row to the preview while it has room. */
+  private previewRow(tr: DetectedTable['rows'][number], kind: PreviewRow['kind'], node: ImportedNode | undefined): void {
+    if (this.preview.length >= this.previewLimit) return;
+    const { reader, roles } = this.t;
     const r = tr.row;
-    preview.push({
+    this.preview.push({
       row: r + 1,
       kind,
       level: tr.level,
@@ -318,66 +498,100 @@ export async function buildImportPlan(
         return { raw: reader.raw(r, c), value: v.value, problem: v.problem };
       }),
     });
-  };
-  const progress = progressStepper(n, options);
-  // Which rows hold plan or disbursed money, and which have such money under them.
-  const money = moneyBelow(table, shape, kids, cols, reader);
-  const isSubtotal = (i: number) => money.planBelow[i] === 1 || money.disbursedBelow[i] === 1;
+  }
 
-  let imported: Map<Id, ImportedNode>;
-  let placement: Placement | null = null;
-  if (across) {
-    const read = await readAcross(table, cols, reader, cells, context, defaults, { lines, totals, previewRow, progress, isSubtotal, lineRows, unsaid });
-    if (!read.ok) return read;
-    imported = read.value;
-    for (let k = 0; k < lines.length; k++) linePlaces.push(null);
-  } else {
-    placement = placeRows({
-      tree: shape,
+  /** The item a row is, once the rows are placed: an item's own row, not a place or work row that
+   * holds that item's money. */
+  private itemAt(a: number): TreeNode | undefined {
+    const placement = this.placement;
+    return placement?.meaning[a] === 'item' && placement.node[a] ? this.imported.get(placement.node[a]!)?.node : undefined;
+  }
+
+  private groupOfTotal(i: number): number | { from: number; to: number } {
+    return this.t.groupOfTotal(i, (a) => this.itemAt(a));
+  }
+
+  // ---- the steps -------------------------------------------------------------------------------
+
+  /** Every row's lines, stated figures and preview, with the items they name: across the columns
+   * when the table has its items there, else each row placed in the workbook's tree. Stops, with
+   * import.cancelled, when the signal aborts. */
+  async readRows(): Promise<Result<void>> {
+    const { t, lines, lineRows, linePlaces } = this;
+    const { table, cols, reader, context, n } = t;
+    if (t.across) {
+      const read = await readAcross(table, cols, reader, this.cells, context, this.defaults, {
+        lines, totals: this.totals, previewRow: (tr, kind, node) => this.previewRow(tr, kind, node), progress: this.progress, isSubtotal: (i) => this.isSubtotal(i), lineRows, unsaid: this.unsaid,
+      });
+      if (!read.ok) return read;
+      this.imported = read.value;
+      for (let k = 0; k < lines.length; k++) linePlaces.push(null);
+      return ok(undefined);
+    }
+    const placement = placeRows({
+      tree: t.shape,
       stt: (i) => table.rows[i].stt,
-      code: codeAt,
-      name: nameAt,
-      sheetRow: (i) => rowOf(i) + 1,
+      code: t.codeAt,
+      name: t.nameAt,
+      sheetRow: (i) => t.rowOf(i) + 1,
       nodes: context.nodes,
       places: context.places ?? [],
       workbookId: context.workbookId,
       titleItem: itemInTitles(table.titles),
-      report: (p) => report({ ...p, sheet: name }),
+      report: (p) => t.report({ ...p, sheet: t.name }),
     });
-    imported = placement.imported;
-    const out = { lines, lineRows, linePlaces };
+    this.placement = placement;
+    this.imported = placement.imported;
     for (let i = 0; i < n; i++) {
-      if (!(await progress(i))) return fail('import.cancelled');
-      readRow(i, placement, out);
+      if (!(await this.progress(i))) return fail('import.cancelled');
+      this.readRow(i, placement);
     }
-    options.onProgress?.(n, n);
-  }
-  totalsOfTable(totals, lines, imported, context.nodes);
-  const contextParent = new Map(context.nodes.map((nd) => [nd.id, nd.parentId]));
-  for (const field of ['source', 'capital'] as const) {
-    const marked = splitFromItem(lines, unsaid[field], field, (id) => imported.get(id)?.node.parentId ?? contextParent.get(id) ?? null);
-    if (!marked.length) continue;
-    const plan = marked.reduce((a, k) => a + lines[k].line.plan, 0);
-    const rows = [...new Set(marked.map((k) => lines[k].row))];
-    const params = { count: marked.length, rows: rows.slice(0, 6).join(', ') + (rows.length > 6 ? ', …' : ''), plan };
-    const settled = splitByTotals(lines, marked, field, statedSplits(field));
-    if (settled) report(fileProblem({ code: `import.${field}-by-totals`, params: { ...params, label: settled.label, stated: settled.plan } }, 'warning', name));
-    else report(fileProblem({ code: `import.${field}-unsaid`, params }, 'warning', name));
+    t.options.onProgress?.(n, n);
+    return ok(undefined);
   }
 
-  reportEarlierPlans();
-  flattenDeepItems();
+  /** The table's total, when the file states none, from its lines and items. */
+  totalTheTable(): void {
+    totalsOfTable(this.totals, this.lines, this.imported, this.t.context.nodes);
+  }
 
-  const linesDone = performance.now();
-  options.onStep?.('lines', linesDone - shapeDone);
-  const reconciliation = reconcileReading();
-  options.onStep?.('reconcile', performance.now() - linesDone);
+  /** Lines whose source (capital type) nothing said take their item's, else the split the table's
+   * totals state, else keep the default: either is said. */
+  splitUnsaid(): void {
+    const { lines, imported, contextParent, t } = this;
+    for (const field of ['source', 'capital'] as const) {
+      const marked = splitFromItem(lines, this.unsaid[field], field, (id) => imported.get(id)?.node.parentId ?? contextParent.get(id) ?? null);
+      if (!marked.length) continue;
+      const plan = marked.reduce((a, k) => a + lines[k].line.plan, 0);
+      const rows = [...new Set(marked.map((k) => lines[k].row))];
+      const params = { count: marked.length, rows: rows.slice(0, 6).join(', ') + (rows.length > 6 ? ', …' : ''), plan };
+      const settled = splitByTotals(lines, marked, field, this.statedSplits(field));
+      if (settled) t.report(fileProblem({ code: `import.${field}-by-totals`, params: { ...params, label: settled.label, stated: settled.plan } }, 'warning', t.name));
+      else t.report(fileProblem({ code: `import.${field}-unsaid`, params }, 'warning', t.name));
+    }
+  }
+
+  /** A plan column of a year before the workbook's that its header does not call carried in
+   * ("Kế hoạch năm 2023" beside "Kế hoạch năm 2024"), with no disbursed column of that year: it may
+   * be last year's plan, for comparison. Its money is read as carried in, and the user told so. */
+  reportEarlierPlans(): void {
+    const { cols, roles, context } = this.t;
+    const spent = new Set(cols.disbursed.map((c) => roles[c].vintage));
+    for (const c of cols.plan) {
+      const role = roles[c];
+      if (role.vintage === undefined || role.vintage >= context.year || role.carriedIn || spent.has(role.vintage)) continue;
+      const plan = this.lines.reduce((a, l) => a + (l.line.vintage === role.vintage ? l.line.plan : 0), 0);
+      if (plan > 0) this.t.report(fileProblem({ code: 'import.plan-earlier-year', params: { column: this.t.label(c), vintage: role.vintage, year: context.year, plan } }, 'warning', this.t.name, c));
+    }
+  }
+
   /**
    * Items a file nests deeper than a plan's tree goes (MAX_TREE_DEPTH levels; numbering such as
    * "1.1.1.…" can say anything) are put under their ancestor at the deepest level taken, and said:
    * a workbook never holds a tree that its backups could not carry.
    */
-  function flattenDeepItems(): void {
+  flattenDeepItems(): void {
+    const { imported, contextParent } = this;
     const parentOf = (id: Id): Id | null => imported.get(id)?.node.parentId ?? contextParent.get(id) ?? null;
     const chain = (id: Id): Id[] => {
       const up: Id[] = [];
@@ -395,51 +609,141 @@ export async function buildImportPlan(
       item.node = { ...item.node, parentId: path[MAX_TREE_DEPTH - 2] };
       count++;
     }
-    if (count) report(fileProblem({ code: 'import.tree-flattened', params: { count, limit: MAX_TREE_DEPTH } }, 'warning', name));
+    if (count) this.t.report(fileProblem({ code: 'import.tree-flattened', params: { count, limit: MAX_TREE_DEPTH } }, 'warning', this.t.name));
   }
 
-  return ok({
-    nodes: [...imported.values()],
-    lines,
-    totals,
-    problems,
-    locales,
-    units: units.map((u, c) => (AMOUNT_FIELDS.has(roles[c].field) ? u ?? 'dong' : null)),
-    ambiguousColumns,
-    preview,
-    reconciliation,
-    columns: roles,
-  });
+  /** Every stated figure against the lines under it; the columns with numbers mapped to nothing. */
+  reconcileReading(): Reconciliation {
+    const { t, lineRows } = this;
+    const { context, roles, cols, reader, table, n, nameAt, codeAt, rowOf } = t;
+    const itemNodes = this.itemNodesByCode();
+    const questions = roles.flatMap((role, c) => {
+      const q = questionOf(role, c, { year: context.year, headerVintages: this.headerVintages, itemNodes });
+      return q ? [q] : [];
+    });
+    const statedColumn = (c: number) => roles[c].field === 'statedPlan' || roles[c].field === 'statedDisbursed';
+    const lineRowsSet = new Set(lineRows);
+    const statedRows = this.statedRows(lineRowsSet);
+    const lineRow = new Uint8Array(n);
+    for (const s of statedRows) if (s.kind === 'line') lineRow[s.i] = 1;
+    const result = reconcile({
+      questions,
+      headers: table.headers,
+      parent: t.shape.parent,
+      kids: t.kids,
+      statedRows,
+      labelOf: (s) => {
+        const tr = table.rows[s.i];
+        if (s.kind === 'total' && tr.label) return tr.label;
+        // A table with its items across names each row in its unit column ("Sở Y tế", "Huyện Đồng Văn").
+        return [tr.stt, nameAt(s.i) || codeAt(s.i) || reader.text(tr.row, cols.unit)].filter(Boolean).join(' ');
+      },
+      value: (i, c) => {
+        // A line's own amount columns are its lines: only its "Tổng số" columns state anything.
+        if (lineRow[i] === 1 && !statedColumn(c)) return null;
+        if (reader.isAmount(c)) return reader.amount(rowOf(i), c);
+        const v = reader.read(rowOf(i), c);
+        return typeof v.value === 'number' ? v.value : null;
+      },
+      lines: this.lines.map((l) => l.line),
+      lineRows,
+      linePlaces: this.linePlaces,
+      splitOfRow: (i) => {
+        const split = table.rows[i].split;
+        if (!split) return null;
+        const vintage = split.vintage ?? (split.carriedIn ? context.year - 1 : undefined);
+        return { source: split.source, capital: split.capital, ...(vintage !== undefined ? { vintage } : {}) };
+      },
+    });
+    return { ...result, unmapped: unmappedMoney(table, roles, t.rawReader, lineRowsSet, t.locales, table.unit ?? t.options.unit ?? 'dong') };
+  }
+
+  /** The nodes under an item, by the item's code (memoized; undefined for a code no item has). */
+  private itemNodesByCode(): (code: string) => Set<Id> | undefined {
+    const { imported } = this;
+    const { context } = this.t;
+    const under = new Map<string, Set<Id>>();
+    const parentOf = new Map<Id, Id | null>(context.nodes.map((x) => [x.id, x.parentId]));
+    for (const { node } of imported.values()) parentOf.set(node.id, node.parentId);
+    return (code) => {
+      if (under.has(code)) return under.get(code);
+      const top = [...imported.values()].find((x) => x.node.code === code)?.node ?? context.nodes.find((x) => x.code === code);
+      if (!top) return undefined;
+      const set = new Set<Id>();
+      for (const id of parentOf.keys()) {
+        for (let at: Id | null | undefined = id, guard = 0; at && guard < 64; at = parentOf.get(at), guard++) {
+          if (at === top.id) {
+            set.add(id);
+            break;
+          }
+        }
+      }
+      under.set(code, set);
+      return set;
+    };
+  }
+
+  /** The rows that state figures: totals (with the group each closes), subtotals and sections, and
+   * line rows that hold a stated plan or disbursement. */
+  private statedRows(lineRowsSet: ReadonlySet<number>): StatedRow[] {
+    const { t, placement } = this;
+    const { cols, reader, table, n } = t;
+    const statedRows: StatedRow[] = [];
+    const holdsStated = (r: number) => (cols.statedPlan !== null && reader.holds(r, cols.statedPlan)) || (cols.statedDisbursed !== null && reader.holds(r, cols.statedDisbursed));
+    for (let i = 0; i < n; i++) {
+      const tr = table.rows[i];
+      const role = t.shape.role[i];
+      if (role === 'blank' || role === 'caption' || role === 'memo') continue;
+      const kind: StatedRow['kind'] | null =
+        role === 'total' ? 'total' : this.isSubtotal(i) || placement?.meaning[i] === 'section' ? 'group' : lineRowsSet.has(i) && holdsStated(tr.row) ? 'line' : null;
+      if (kind === null) continue;
+      if (kind === 'total') {
+        const scopeRow = tr.scope === 'group' ? this.groupOfTotal(i) : -1;
+        const total = this.totals.find((x) => x.row === tr.row + 1);
+        statedRows.push({ i, row: tr.row + 1, kind, nodeId: total?.nodeId ?? null, scope: total?.scope === 'table' || scopeRow === -1 ? 'table' : scopeRow });
+      } else statedRows.push({ i, row: tr.row + 1, kind, nodeId: kind === 'group' && placement?.statesNode[i] ? placement.node[i] : null, scope: 'self' });
+    }
+    return statedRows;
+  }
+
+  /** The plan read. */
+  plan(reconciliation: Reconciliation): ImportPlan {
+    const { t } = this;
+    return {
+      nodes: [...this.imported.values()],
+      lines: this.lines,
+      totals: this.totals,
+      problems: t.problems,
+      locales: t.locales,
+      units: t.units.map((u, c) => (AMOUNT_FIELDS.has(t.roles[c].field) ? u ?? 'dong' : null)),
+      ambiguousColumns: t.ambiguousColumns,
+      preview: this.preview,
+      reconciliation,
+      columns: t.roles,
+    };
+  }
+
+  // ---- one row -----------------------------------------------------------------------------------
 
   /** The split a row's name states, completed by the rows it lies under (memoized; a row's
    * parent comes before it). */
-  function splitOf(i: number): BreakdownSplit | null {
+  private splitOf(i: number): BreakdownSplit | null {
     if (i < 0) return null;
-    let s = splits[i];
+    const { shape } = this.t;
+    let s = this.splits[i];
     if (s === undefined) {
-      const name = nameAt(i);
+      const name = this.t.nameAt(i);
       const own = shape.split.get(i) ?? splitInName(name) ?? (shape.role[i] === 'item' ? breakdownOf(name) : null);
-      s = splits[i] = withOuterSplit(own, splitOf(shape.parent[i]));
+      s = this.splits[i] = withOuterSplit(own, this.splitOf(shape.parent[i]));
     }
     return s;
   }
 
-  /** A plan column of a year before the workbook's that its header does not call carried in
-   * ("Kế hoạch năm 2023" beside "Kế hoạch năm 2024"), with no disbursed column of that year: it may
-   * be last year's plan, for comparison. Its money is read as carried in, and the user told so. */
-  function reportEarlierPlans(): void {
-    const spent = new Set(cols.disbursed.map((c) => roles[c].vintage));
-    for (const c of cols.plan) {
-      const role = roles[c];
-      if (role.vintage === undefined || role.vintage >= context.year || role.carriedIn || spent.has(role.vintage)) continue;
-      const plan = lines.reduce((a, l) => a + (l.line.vintage === role.vintage ? l.line.plan : 0), 0);
-      if (plan > 0) report(fileProblem({ code: 'import.plan-earlier-year', params: { column: label(c), vintage: role.vintage, year: context.year, plan } }, 'warning', name, c));
-    }
-  }
-
   /** The plan the table's total states for one source or one capital type, on the rows under it
    * that name only that ("Trong đó: - Vốn sự nghiệp", "- NSTW"). */
-  function statedSplits(field: 'source' | 'capital'): StatedSplit[] {
+  private statedSplits(field: 'source' | 'capital'): StatedSplit[] {
+    const { table, shape, n } = this.t;
+    const totals = this.totals;
     const out: StatedSplit[] = [];
     for (let i = 0; i < n; i++) {
       const tr = table.rows[i];
@@ -464,49 +768,62 @@ export async function buildImportPlan(
   }
 
   /** The lines and stated figures of one row. */
-  function readRow(i: number, place: Placement, out: { lines: ImportedLine[]; lineRows: number[]; linePlaces: (string | null)[] }): void {
+  private readRow(i: number, place: Placement): void {
+    const tr = this.t.table.rows[i];
+    const role = this.t.shape.role[i];
+    if (role === 'blank' || role === 'caption' || role === 'memo') this.previewRow(tr, 'blank', undefined);
+    else if (role === 'total') this.readTotal(i, place);
+    else {
+      const meaning = place.meaning[i];
+      const nodeId = place.node[i];
+      if (meaning === 'section' || meaning === 'none' || nodeId === null) this.previewRow(tr, meaning === 'section' ? 'group' : 'blank', undefined);
+      else this.readLines(i, place, nodeId);
+    }
+  }
+
+  /** A total row: the figures it states (for its source alone on a breakdown row), and the item of
+   * the group it closes. */
+  private readTotal(i: number, place: Placement): void {
+    const { cells } = this;
+    const { table, cols, listed } = this.t;
     const tr = table.rows[i];
     const r = tr.row;
-    const role = shape.role[i];
-    const nodeId = place.node[i];
-    const entry = nodeId ? imported.get(nodeId) : undefined;
-    if (role === 'blank' || role === 'caption' || role === 'memo') {
-      previewRow(tr, 'blank', undefined);
-      return;
-    }
-    if (role === 'total') {
-      previewRow(tr, 'total', undefined);
-      cells.start(r);
-      let figures = statedFigures(cells, cols, 1, listed);
-      if (tr.source) {
-        const v = figures.plan ?? figures[tr.source];
-        figures = v === undefined ? {} : { [tr.source]: v };
-      }
-      const scopeRow = tr.scope === 'group' ? groupOfTotal(i) : -1;
-      const scopeNode = typeof scopeRow === 'number' && scopeRow >= 0 && place.meaning[scopeRow] === 'item' ? place.node[scopeRow] : null;
-      totals.push({ row: r + 1, label: tr.label ?? '', scope: tr.scope ?? 'table', nodeId: scopeNode, source: tr.source ?? null, figures });
-      return;
-    }
-    const meaning = place.meaning[i];
-    if (meaning === 'section' || meaning === 'none' || nodeId === null) {
-      previewRow(tr, meaning === 'section' ? 'group' : 'blank', undefined);
-      return;
-    }
-    const own: OwnMeasures = { plan: !money.planBelow[i], disbursed: !money.disbursedBelow[i] };
+    this.previewRow(tr, 'total', undefined);
     cells.start(r);
-    if (isSubtotal(i)) {
-      previewRow(tr, 'group', entry);
+    let figures = statedFigures(cells, cols, 1, listed);
+    if (tr.source) {
+      const v = figures.plan ?? figures[tr.source];
+      figures = v === undefined ? {} : { [tr.source]: v };
+    }
+    const scopeRow = tr.scope === 'group' ? this.groupOfTotal(i) : -1;
+    const scopeNode = typeof scopeRow === 'number' && scopeRow >= 0 && place.meaning[scopeRow] === 'item' ? place.node[scopeRow] : null;
+    this.totals.push({ row: r + 1, label: tr.label ?? '', scope: tr.scope ?? 'table', nodeId: scopeNode, source: tr.source ?? null, figures });
+  }
+
+  /** A row holding an item's money: its stated figures when it is a subtotal, and its own money as
+   * lines, one per source, capital type and vintage its cells hold. */
+  private readLines(i: number, place: Placement, nodeId: Id): void {
+    const { t, cells } = this;
+    const { table, shape, cols, listed, reader, name } = t;
+    const tr = table.rows[i];
+    const r = tr.row;
+    const entry = nodeId ? this.imported.get(nodeId) : undefined;
+    const own: OwnMeasures = { plan: !this.money.planBelow[i], disbursed: !this.money.disbursedBelow[i] };
+    cells.start(r);
+    const subtotal = this.isSubtotal(i);
+    if (subtotal) {
+      this.previewRow(tr, 'group', entry);
       if (place.statesNode[i] && entry) addStated(entry, statedFigures(cells, cols, 1, listed));
       if (listed || (!own.plan && !own.disbursed)) return;
-    } else previewRow(tr, tr.kind === 'item' ? 'item' : tr.kind, entry);
-    const groups = splitGroups(cells, cols, defaults, context.year, headerVintages, splitOf(i) ?? undefined, own);
+    } else this.previewRow(tr, tr.kind === 'item' ? 'item' : tr.kind, entry);
+    const groups = splitGroups(cells, cols, this.defaults, t.context.year, this.headerVintages, this.splitOf(i) ?? undefined, own);
     if (own.disbursed && cols.statedDisbursed !== null) {
       const asOf = cols.roles[cols.statedDisbursed].asOf ?? null;
       const moved = giveDisbursedRest(groups, cells.num(cols.statedDisbursed), asOf);
       if (moved === 'undivided') {
         const g = groups.find((x) => x.disbursed !== null && x.plan !== null)!;
         g.invalid.push('disbursed');
-        report(cellProblem(name, r, cols.statedDisbursed, reader.raw(r, cols.statedDisbursed), { code: 'import.disbursed-undivided', params: { source: SOURCE_SHORT[g.source] } }, 'warning'));
+        t.report(cellProblem(name, r, cols.statedDisbursed, reader.raw(r, cols.statedDisbursed), { code: 'import.disbursed-undivided', params: { source: SOURCE_SHORT[g.source] } }, 'warning'));
       }
     }
     const withValues = groups.filter((g) => g.plan !== null || g.disbursed !== null || g.invalid.length > 0);
@@ -524,11 +841,12 @@ export async function buildImportPlan(
     const rate = cells.num(cols.rate);
     const statedPlan = cells.num(cols.statedPlan);
     const rowInvalid: LineField[] = [];
-    for (const [col, field] of rowFields) if (cells.bad(col)) rowInvalid.push(field);
+    for (const [col, field] of this.rowFields) if (cells.bad(col)) rowInvalid.push(field);
     const section = place.section[i];
+    const { lines, lineRows, linePlaces } = this;
     for (const g of withValues) {
-      const line = groupLine(g, { nodeId, order: out.lines.length, label: g.place ?? labelText, unit: unitText, asOf, expectedRate: expected });
-      line.placeId = g.place !== null ? placeIndex.find(g.place) ?? null : place.placeId[i];
+      const line = groupLine(g, { nodeId, order: lines.length, label: g.place ?? labelText, unit: unitText, asOf, expectedRate: expected });
+      line.placeId = g.place !== null ? t.placeIndex.find(g.place) ?? null : place.placeId[i];
       if (section && !line.placeId) {
         line.placeId = section.placeId;
         // A section the workbook has no place for is named in the label, unless all it names is
@@ -536,123 +854,21 @@ export async function buildImportPlan(
         if (!section.placeId && !breakdownOf(section.label)) line.label = line.label ? `${line.label} (${section.label})` : section.label;
       }
       // A row's rate and total belong to its one line; with several lines, to its node.
-      if (!isSubtotal(i) && withValues.length === 1 && (rate !== null || statedPlan !== null)) {
+      if (!subtotal && withValues.length === 1 && (rate !== null || statedPlan !== null)) {
         line.stated = {};
         if (rate !== null) line.stated.rate = rate;
         if (statedPlan !== null) line.stated.plan = statedPlan;
       }
-      if (g.sourceUnsaid) unsaid.source.push(out.lines.length);
-      if (g.capitalUnsaid) unsaid.capital.push(out.lines.length);
-      out.lines.push({ line, row: r + 1, invalid: [...g.invalid, ...rowInvalid] });
-      out.lineRows.push(i);
-      out.linePlaces.push(g.place);
+      if (g.sourceUnsaid) this.unsaid.source.push(lines.length);
+      if (g.capitalUnsaid) this.unsaid.capital.push(lines.length);
+      lines.push({ line, row: r + 1, invalid: [...g.invalid, ...rowInvalid] });
+      lineRows.push(i);
+      linePlaces.push(g.place);
     }
     // An item's row with several lines states its rate and total for the item.
-    if (!isSubtotal(i) && withValues.length > 1 && place.statesNode[i] && entry) {
+    if (!subtotal && withValues.length > 1 && place.statesNode[i] && entry) {
       addStated(entry, { ...(rate !== null ? { rate } : {}), ...(statedPlan !== null ? { plan: statedPlan } : {}) });
     }
-  }
-
-  /** The row a "Cộng" closes: the row above the item row before it that the total names ("Cộng
-   * Tiểu dự án 1"), else the outermost one when items lie under it; after rows of no group, the
-   * run of rows since the last total (-1: the table, when none came before). */
-  function groupOfTotal(i: number): number | { from: number; to: number } {
-    let k = i - 1;
-    while (k >= 0 && shape.role[k] !== 'item') k--;
-    if (k < 0) return -1;
-    const named = normalizeText(table.rows[i].label ?? '').replace(/^(?:cộng|subtotal)\s*:?\s*/iu, '');
-    if (named) {
-      const key = foldForMatch(bareName(named));
-      const sub = /^(?:tiểu\s+dự\s+án|tda)\s*(\d+)/iu.exec(named);
-      const code = codeInName(named, null) ?? (sub ? `.TDA${Number(sub[1])}` : null);
-      for (let a = k, guard = 0; a >= 0 && guard < n; a = shape.parent[a], guard++) {
-        // An item's own row, not a place or work row that holds that item's money.
-        const node = placement?.meaning[a] === 'item' && placement.node[a] ? imported.get(placement.node[a]!)?.node : undefined;
-        const sameCode = code !== null && node !== undefined && (code.startsWith('.') ? node.code.endsWith(code) : node.code === code);
-        if ((key && foldForMatch(bareName(nameAt(a))) === key) || sameCode) return a;
-      }
-    }
-    const root = rootOf(shape.parent, k);
-    for (let x = kids.from[root]; x < kids.from[root + 1]; x++) if (shape.role[kids.kids[x]] === 'item') return root;
-    let from = i - 1;
-    while (from >= 0 && shape.role[from] !== 'total') from--;
-    return from < 0 ? -1 : { from: from + 1, to: i - 1 };
-  }
-
-  /** Every stated figure against the lines under it; the columns with numbers mapped to nothing. */
-  function reconcileReading(): Reconciliation {
-    const under = new Map<string, Set<Id>>();
-    const parentOf = new Map<Id, Id | null>(context.nodes.map((x) => [x.id, x.parentId]));
-    for (const { node } of imported.values()) parentOf.set(node.id, node.parentId);
-    const itemNodes = (code: string): Set<Id> | undefined => {
-      if (under.has(code)) return under.get(code);
-      const top = [...imported.values()].find((x) => x.node.code === code)?.node ?? context.nodes.find((x) => x.code === code);
-      if (!top) return undefined;
-      const set = new Set<Id>();
-      for (const id of parentOf.keys()) {
-        for (let at: Id | null | undefined = id, guard = 0; at && guard < 64; at = parentOf.get(at), guard++) {
-          if (at === top.id) {
-            set.add(id);
-            break;
-          }
-        }
-      }
-      under.set(code, set);
-      return set;
-    };
-    const questions = roles.flatMap((role, c) => {
-      const q = questionOf(role, c, { year: context.year, headerVintages, itemNodes });
-      return q ? [q] : [];
-    });
-    const statedColumn = (c: number) => roles[c].field === 'statedPlan' || roles[c].field === 'statedDisbursed';
-    const lineRowsSet = new Set(lineRows);
-    const statedRows: StatedRow[] = [];
-    const holdsStated = (r: number) => (cols.statedPlan !== null && reader.holds(r, cols.statedPlan)) || (cols.statedDisbursed !== null && reader.holds(r, cols.statedDisbursed));
-    for (let i = 0; i < n; i++) {
-      const tr = table.rows[i];
-      const role = shape.role[i];
-      if (role === 'blank' || role === 'caption' || role === 'memo') continue;
-      const kind: StatedRow['kind'] | null =
-        role === 'total' ? 'total' : isSubtotal(i) || placement?.meaning[i] === 'section' ? 'group' : lineRowsSet.has(i) && holdsStated(tr.row) ? 'line' : null;
-      if (kind === null) continue;
-      if (kind === 'total') {
-        const scopeRow = tr.scope === 'group' ? groupOfTotal(i) : -1;
-        const t = totals.find((x) => x.row === tr.row + 1);
-        statedRows.push({ i, row: tr.row + 1, kind, nodeId: t?.nodeId ?? null, scope: t?.scope === 'table' || scopeRow === -1 ? 'table' : scopeRow });
-      } else statedRows.push({ i, row: tr.row + 1, kind, nodeId: kind === 'group' && placement?.statesNode[i] ? placement.node[i] : null, scope: 'self' });
-    }
-    const lineRow = new Uint8Array(n);
-    for (const s of statedRows) if (s.kind === 'line') lineRow[s.i] = 1;
-    const result = reconcile({
-      questions,
-      headers: table.headers,
-      parent: shape.parent,
-      kids,
-      statedRows,
-      labelOf: (s) => {
-        const tr = table.rows[s.i];
-        if (s.kind === 'total' && tr.label) return tr.label;
-        // A table with its items across names each row in its unit column ("Sở Y tế", "Huyện Đồng Văn").
-        return [tr.stt, nameAt(s.i) || codeAt(s.i) || reader.text(tr.row, cols.unit)].filter(Boolean).join(' ');
-      },
-      value: (i, c) => {
-        // A line's own amount columns are its lines: only its "Tổng số" columns state anything.
-        if (lineRow[i] === 1 && !statedColumn(c)) return null;
-        if (reader.isAmount(c)) return reader.amount(rowOf(i), c);
-        const v = reader.read(rowOf(i), c);
-        return typeof v.value === 'number' ? v.value : null;
-      },
-      lines: lines.map((l) => l.line),
-      lineRows,
-      linePlaces,
-      splitOfRow: (i) => {
-        const split = table.rows[i].split;
-        if (!split) return null;
-        const vintage = split.vintage ?? (split.carriedIn ? context.year - 1 : undefined);
-        return { source: split.source, capital: split.capital, ...(vintage !== undefined ? { vintage } : {}) };
-      },
-    });
-    return { ...result, unmapped: unmappedMoney(table, roles, rawReader, lineRowsSet, locales, table.unit ?? options.unit ?? 'dong') };
   }
 }
 

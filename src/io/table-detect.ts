@@ -187,254 +187,338 @@ const isFooterText = (text: string): boolean => {
 /** The table of a sheet. Fails with import.empty-sheet when the sheet has no value at all; a
  * sheet without a recognisable header uses its first row with two or more cells, and says so. */
 export function detectTable(sheet: Sheet): Result<DetectedTable> {
-  const rows = sheet.rows;
   const width = sheetWidth(sheet);
-  if (width === 0 || !rows.some((r) => r.some((v) => v !== null && textOf(v) !== ''))) {
+  if (width === 0 || !sheet.rows.some((r) => r.some((v) => v !== null && textOf(v) !== ''))) {
     return fail('import.empty-sheet', { sheet: sheet.name });
   }
-  const warnings: ImportProblem[] = [];
-  const origins = mergeOrigins(sheet);
-  const raw = (r: number, c: number): CellValue => rows[r]?.[c] ?? null;
-  /** A cell's value, read through a merge from its top-left. */
-  const filled = (r: number, c: number): CellValue => {
-    const o = origins.size ? origins.get(cellKey(r, c)) : undefined;
-    return o ? raw(o[0], o[1]) : raw(r, c);
-  };
-  // Cells of merges that span columns: group labels ("Kế hoạch vốn năm 2023" over E:G).
-  const wide = new Set<number>();
-  for (const m of sheet.merges) {
-    if (m.right > m.left) for (let r = m.top; r <= m.bottom; r++) for (let c = m.left; c <= m.right; c++) wide.add(cellKey(r, c));
+  const d = new TableDetection(sheet, width);
+  d.findHeaderTop();
+  d.findHeaderBottom();
+  d.findNumberRow();
+  d.labelColumns();
+  d.readUnits();
+  d.findBody();
+  d.findSttColumn();
+  d.readBodyRows();
+  return ok(d.table());
+}
+
+/** One detection: the sheet, its merges indexed, and the parts of the table found so far, each step
+ * reading those of the steps before it. */
+class TableDetection {
+  private readonly rows: CellValue[][];
+  private readonly origins: ReturnType<typeof mergeOrigins>;
+  /** Cells of merges that span columns: group labels ("Kế hoạch vốn năm 2023" over E:G). */
+  private readonly wide = new Set<number>();
+  private readonly warnings: ImportProblem[] = [];
+  /** The header's first and last rows (0-based). */
+  private top = -1;
+  private bottom = -1;
+  private headerRows: number[] = [];
+  private numberRow: number | null = null;
+  private headerParts: string[][] = [];
+  private headers: string[] = [];
+  private titleRows: number[] = [];
+  private titles: string[] = [];
+  private unit: AmountUnit | null = null;
+  private unitText: string | null = null;
+  private columnUnits: (AmountUnit | null)[] = [];
+  private firstDataRow = 0;
+  private lastDataRow = -1;
+  /** The rows the sheet holds from the body's first on (a workbook leaves out rows holding nothing). */
+  private present: number[] = [];
+  private sttColumn: number | null = null;
+  private readonly body: TableRow[] = [];
+  /** Reading the body: the levels of the numbering styles seen, whether the rows since the last
+   * total may be its breakdown, and that total's scope. */
+  private readonly levels = new NumberingLevels();
+  private afterTotal = false;
+  private lastScope: 'table' | 'group' = 'table';
+
+  constructor(
+    private readonly sheet: Sheet,
+    private readonly width: number,
+  ) {
+    this.rows = sheet.rows;
+    this.origins = mergeOrigins(sheet);
+    for (const m of sheet.merges) {
+      if (m.right > m.left) for (let r = m.top; r <= m.bottom; r++) for (let c = m.left; c <= m.right; c++) this.wide.add(cellKey(r, c));
+    }
   }
-  const covered = (r: number, c: number) => origins.size > 0 && origins.has(cellKey(r, c));
-  const nonEmpty = (r: number): number[] => {
+
+  // ---- cells -----------------------------------------------------------------------------------
+
+  private raw(r: number, c: number): CellValue {
+    return this.rows[r]?.[c] ?? null;
+  }
+
+  /** A cell's value, read through a merge from its top-left. */
+  private filled(r: number, c: number): CellValue {
+    const o = this.origins.size ? this.origins.get(cellKey(r, c)) : undefined;
+    return o ? this.raw(o[0], o[1]) : this.raw(r, c);
+  }
+
+  /** Whether a cell lies inside a merge, past its top-left. */
+  private covered(r: number, c: number): boolean {
+    return this.origins.size > 0 && this.origins.has(cellKey(r, c));
+  }
+
+  /** The columns of a row's cells that hold a number or some text. */
+  private nonEmpty(r: number): number[] {
     const out: number[] = [];
-    const row = rows[r] ?? [];
+    const row = this.rows[r] ?? [];
     for (let c = 0; c < row.length; c++) {
       const v = row[c];
       // trim() drops every Unicode space, NBSP included: cheaper than normalising each cell.
       if (typeof v === 'number' || (v !== null && v.trim() !== '')) out.push(c);
     }
     return out;
-  };
-
-  // 1. The header's first row: the first with two cells that read as column names, no numbers.
-  const scan = Math.min(rows.length, HEADER_SCAN_ROWS);
-  let top = -1;
-  for (let r = 0; r < scan && top < 0; r++) {
-    const cells = nonEmpty(r);
-    const numbers = cells.filter((c) => isNumberLike(raw(r, c)) && !YEAR.test(textOf(raw(r, c))));
-    const score = cells.reduce((s, c) => s + headerWordScore(textOf(raw(r, c))), 0);
-    if (score >= 2 && numbers.length === 0) top = r;
   }
-  if (top < 0) {
-    for (let r = 0; r < rows.length && top < 0; r++) {
-      const cells = nonEmpty(r);
-      if (cells.length >= 2 && cells.every((c) => !isNumberLike(raw(r, c)))) top = r;
+
+  // ---- the steps -------------------------------------------------------------------------------
+
+  /** 1. The header's first row: the first with two cells that read as column names, no numbers;
+   * else the first with two cells and no numbers, else the first with a cell, said so. */
+  findHeaderTop(): void {
+    const { rows } = this;
+    const scan = Math.min(rows.length, HEADER_SCAN_ROWS);
+    let top = -1;
+    for (let r = 0; r < scan && top < 0; r++) {
+      const cells = this.nonEmpty(r);
+      const numbers = cells.filter((c) => isNumberLike(this.raw(r, c)) && !YEAR.test(textOf(this.raw(r, c))));
+      const score = cells.reduce((s, c) => s + headerWordScore(textOf(this.raw(r, c))), 0);
+      if (score >= 2 && numbers.length === 0) top = r;
     }
-    if (top < 0) top = rows.findIndex((_, r) => nonEmpty(r).length > 0);
-    warnings.push(fileProblem({ code: 'import.no-header', params: { sheet: sheet.name, row: top + 1 } }, 'warning', sheet.name));
+    if (top < 0) {
+      for (let r = 0; r < rows.length && top < 0; r++) {
+        const cells = this.nonEmpty(r);
+        if (cells.length >= 2 && cells.every((c) => !isNumberLike(this.raw(r, c)))) top = r;
+      }
+      if (top < 0) top = rows.findIndex((_, r) => this.nonEmpty(r).length > 0);
+      this.warnings.push(fileProblem({ code: 'import.no-header', params: { sheet: this.sheet.name, row: top + 1 } }, 'warning', this.sheet.name));
+    }
+    this.top = top;
   }
 
-  // 2. How far the header goes down: merged cells starting in it, then rows that only add labels
-  // under group labels (a CSV has no merges: "Kế hoạch vốn,," over ",NSTW,NSĐP").
-  let bottom = top;
-  const maxBottom = Math.min(rows.length - 1, top + MAX_HEADER_ROWS - 1);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const m of sheet.merges) {
-      if (m.top >= top && m.top <= bottom && m.bottom > bottom && m.bottom <= maxBottom) {
-        bottom = m.bottom;
-        grew = true;
+  /** 2. How far the header goes down (at most MAX_HEADER_ROWS): merged cells starting in it, then
+   * rows that only add labels under group labels (a CSV has no merges: "Kế hoạch vốn,," over ",NSTW,NSĐP"). */
+  findHeaderBottom(): void {
+    const { top } = this;
+    let bottom = top;
+    const maxBottom = Math.min(this.rows.length - 1, top + MAX_HEADER_ROWS - 1);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const m of this.sheet.merges) {
+        if (m.top >= top && m.top <= bottom && m.bottom > bottom && m.bottom <= maxBottom) {
+          bottom = m.bottom;
+          grew = true;
+        }
       }
     }
+    while (bottom < maxBottom && this.isContinuation(bottom + 1)) bottom++;
+    this.bottom = bottom;
+    this.headerRows = Array.from({ length: bottom - top + 1 }, (_, i) => top + i);
   }
-  const isContinuation = (r: number): boolean => {
-    const cells = nonEmpty(r);
+
+  /** Whether row r only adds labels under the header row above it: no numbers, no numbering, each
+   * cell under an empty, merged or group-labelled cell. */
+  private isContinuation(r: number): boolean {
+    const cells = this.nonEmpty(r);
     if (cells.length === 0) return false;
     return cells.every((c) => {
-      const v = raw(r, c);
+      const v = this.raw(r, c);
       if (isNumberLike(v) && !YEAR.test(textOf(v))) return false;
       if (parseNumbering(textOf(v)) !== null) return false;
-      const above = textOf(filled(r - 1, c));
-      if (above === '' || covered(r - 1, c) || wide.has(cellKey(r - 1, c))) return true;
+      const above = textOf(this.filled(r - 1, c));
+      if (above === '' || this.covered(r - 1, c) || this.wide.has(cellKey(r - 1, c))) return true;
       // A group label: the next cell to its right is empty above and filled here.
-      return c + 1 < width && textOf(filled(r - 1, c + 1)) === '' && textOf(raw(r, c + 1)) !== '';
+      return c + 1 < this.width && textOf(this.filled(r - 1, c + 1)) === '' && textOf(this.raw(r, c + 1)) !== '';
     });
-  };
-  while (bottom < maxBottom && isContinuation(bottom + 1)) bottom++;
-  const headerRows = Array.from({ length: bottom - top + 1 }, (_, i) => top + i);
-
-  // 3. A row of column numbers under the header: (1) (2) (3) or A B 1 2 3=1+2.
-  const numberCells = nonEmpty(bottom + 1);
-  const numberRow =
-    numberCells.length >= 2 &&
-    numberCells.every((c) => /^\(?(?:\d{1,2}|[A-Z])(?:\s*=\s*[\d+\-*/ ().]+)?\)?$/.test(textOf(raw(bottom + 1, c))))
-      ? bottom + 1
-      : null;
-
-  // 4. One label per column from the header rows; in a row above the last, an empty cell whose
-  // left neighbour and itself have labels below continues the group label on its left.
-  const grid = headerRows.map((r) => Array.from({ length: width }, (_, c) => textOf(filled(r, c))));
-  const lowerHas = (k: number, c: number) => grid.slice(k + 1).some((g) => g[c] !== '');
-  for (let k = 0; k < grid.length - 1; k++) {
-    for (let c = 1; c < width; c++) {
-      if (grid[k][c] === '' && grid[k][c - 1] !== '' && lowerHas(k, c) && lowerHas(k, c - 1)) grid[k][c] = grid[k][c - 1];
-    }
-  }
-  const headerParts = Array.from({ length: width }, (_, c) => {
-    const parts: string[] = [];
-    for (const g of grid) if (g[c] !== '' && parts[parts.length - 1] !== g[c]) parts.push(g[c]);
-    return parts;
-  });
-  const headers = headerParts.map((p) => p.join(' / '));
-
-  // 5. Units: the table's from the lines above the header, each column's from its header.
-  const titleRows: number[] = [];
-  const titles: string[] = [];
-  let unit: AmountUnit | null = null;
-  let unitText: string | null = null;
-  for (let r = 0; r < top; r++) {
-    const cells = nonEmpty(r);
-    if (cells.length === 0) continue;
-    titleRows.push(r);
-    titles.push(cells.map((c) => textOf(raw(r, c))).join(' '));
-    for (const c of cells) {
-      const u: AmountUnit | null = unit === null ? findUnitIn(textOf(raw(r, c))) : null;
-      if (u) [unit, unitText] = [u, textOf(raw(r, c))];
-    }
-  }
-  const columnUnits = headerParts.map((parts) => parts.map(findUnitIn).find((u) => u !== null) ?? null);
-  columnUnits.forEach((u, c) => {
-    if (u !== null && unit !== null && u !== unit) {
-      warnings.push(fileProblem({ code: 'import.unit-conflict', params: { column: headers[c], unit: unitText ?? '' } }, 'warning', sheet.name, c));
-    }
-  });
-
-  // 6. The body: from under the header to a signature block, or to the last row with a value.
-  // A workbook leaves out the rows that hold nothing (its rows array has holes): they are walked
-  // over as one gap each, never one by one (a lone cell at row 1 048 576 is one step, not a million).
-  const firstDataRow = (numberRow ?? bottom) + 1;
-  const present: number[] = [];
-  rows.forEach((_, r) => {
-    if (r >= firstDataRow) present.push(r);
-  });
-  let lastDataRow = firstDataRow - 1;
-  let blankRun = 0;
-  let prevRow = firstDataRow - 1;
-  for (const r of present) {
-    blankRun += r - prevRow - 1;
-    prevRow = r;
-    const cells = nonEmpty(r);
-    if (cells.length === 0) {
-      blankRun++;
-      continue;
-    }
-    const footer = cells.length <= 3 && cells.every((c) => !isNumberLike(raw(r, c))) && isFooterText(textOf(raw(r, cells[0])));
-    if (footer || (blankRun >= 2 && cells.every((c) => !isNumberLike(raw(r, c))) && cells.length <= 2)) break;
-    blankRun = 0;
-    lastDataRow = r;
-  }
-  // Rows below the table that hold numbers (a second table, figures under the signatures) are not
-  // read: say which, never drop them without a word.
-  const after = present.filter((r) => r > lastDataRow && nonEmpty(r).some((c) => typeof raw(r, c) === 'number' || (isNumberLike(raw(r, c)) && /\d{2}/.test(textOf(raw(r, c))))));
-  if (after.length) {
-    const rowsText = after.length === 1 ? `${after[0] + 1}` : `${after[0] + 1}–${after[after.length - 1] + 1}`;
-    warnings.push(fileProblem({ code: 'import.rows-after-table', params: { count: after.length, rows: rowsText } }, 'warning', sheet.name));
   }
 
-  // 7. The STT column: named so, or the first or second column holding mostly numbering.
-  let sttColumn: number | null = null;
-  for (let c = 0; c < Math.min(width, 3) && sttColumn === null; c++) {
-    if (guessColumn(headerParts[c]).field === 'stt') sttColumn = c;
+  /** 3. A row of column numbers under the header: (1) (2) (3) or A B 1 2 3=1+2; null when none. */
+  findNumberRow(): void {
+    const next = this.bottom + 1;
+    const numberCells = this.nonEmpty(next);
+    this.numberRow =
+      numberCells.length >= 2 && numberCells.every((c) => /^\(?(?:\d{1,2}|[A-Z])(?:\s*=\s*[\d+\-*/ ().]+)?\)?$/.test(textOf(this.raw(next, c)))) ? next : null;
   }
-  if (sttColumn === null) {
-    for (let c = 0; c < Math.min(width, 2) && sttColumn === null; c++) {
-      // A column whose header names a measure holds amounts, whatever they look like ("600", "1.500").
-      if (headerParts[c].length && guessColumn(headerParts[c]).field !== 'ignore') continue;
-      let filledCells = 0;
-      let numbered = 0;
-      for (const r of present) {
-        if (r > lastDataRow) break;
-        const t = textOf(raw(r, c));
-        if (!t) continue;
-        filledCells++;
-        if (t.length <= 6 && parseNumbering(t) !== null) numbered++;
+
+  /** 4. One label per column from the header rows; in a row above the last, an empty cell whose
+   * left neighbour and itself have labels below continues the group label on its left. */
+  labelColumns(): void {
+    const { width } = this;
+    const grid = this.headerRows.map((r) => Array.from({ length: width }, (_, c) => textOf(this.filled(r, c))));
+    const lowerHas = (k: number, c: number) => grid.slice(k + 1).some((g) => g[c] !== '');
+    for (let k = 0; k < grid.length - 1; k++) {
+      for (let c = 1; c < width; c++) {
+        if (grid[k][c] === '' && grid[k][c - 1] !== '' && lowerHas(k, c) && lowerHas(k, c - 1)) grid[k][c] = grid[k][c - 1];
       }
-      if (numbered >= 2 && numbered >= filledCells * 0.6) sttColumn = c;
+    }
+    this.headerParts = Array.from({ length: width }, (_, c) => {
+      const parts: string[] = [];
+      for (const g of grid) if (g[c] !== '' && parts[parts.length - 1] !== g[c]) parts.push(g[c]);
+      return parts;
+    });
+    this.headers = this.headerParts.map((p) => p.join(' / '));
+  }
+
+  /** 5. The title lines above the header, the table's unit (the first they state) and each column's
+   * (its header's); a column unit that differs from the table's is said. */
+  readUnits(): void {
+    for (let r = 0; r < this.top; r++) {
+      const cells = this.nonEmpty(r);
+      if (cells.length === 0) continue;
+      this.titleRows.push(r);
+      this.titles.push(cells.map((c) => textOf(this.raw(r, c))).join(' '));
+      for (const c of cells) {
+        const u: AmountUnit | null = this.unit === null ? findUnitIn(textOf(this.raw(r, c))) : null;
+        if (u) [this.unit, this.unitText] = [u, textOf(this.raw(r, c))];
+      }
+    }
+    const { unit, unitText } = this;
+    this.columnUnits = this.headerParts.map((parts) => parts.map(findUnitIn).find((u) => u !== null) ?? null);
+    this.columnUnits.forEach((u, c) => {
+      if (u !== null && unit !== null && u !== unit) {
+        this.warnings.push(fileProblem({ code: 'import.unit-conflict', params: { column: this.headers[c], unit: unitText ?? '' } }, 'warning', this.sheet.name, c));
+      }
+    });
+  }
+
+  /** 6. The body: from under the header to a signature block, or to the last row with a value; rows
+   * below it that hold numbers are said, never dropped without a word. */
+  findBody(): void {
+    // A workbook leaves out the rows that hold nothing (its rows array has holes): they are walked
+    // over as one gap each, never one by one (a lone cell at row 1 048 576 is one step, not a million).
+    const firstDataRow = (this.numberRow ?? this.bottom) + 1;
+    const present: number[] = [];
+    this.rows.forEach((_, r) => {
+      if (r >= firstDataRow) present.push(r);
+    });
+    let lastDataRow = firstDataRow - 1;
+    let blankRun = 0;
+    let prevRow = firstDataRow - 1;
+    for (const r of present) {
+      blankRun += r - prevRow - 1;
+      prevRow = r;
+      const cells = this.nonEmpty(r);
+      if (cells.length === 0) {
+        blankRun++;
+        continue;
+      }
+      const footer = cells.length <= 3 && cells.every((c) => !isNumberLike(this.raw(r, c))) && isFooterText(textOf(this.raw(r, cells[0])));
+      if (footer || (blankRun >= 2 && cells.every((c) => !isNumberLike(this.raw(r, c))) && cells.length <= 2)) break;
+      blankRun = 0;
+      lastDataRow = r;
+    }
+    // Rows below the table that hold numbers (a second table, figures under the signatures) are not
+    // read: say which.
+    const after = present.filter((r) => r > lastDataRow && this.nonEmpty(r).some((c) => typeof this.raw(r, c) === 'number' || (isNumberLike(this.raw(r, c)) && /\d{2}/.test(textOf(this.raw(r, c))))));
+    if (after.length) {
+      const rowsText = after.length === 1 ? `${after[0] + 1}` : `${after[0] + 1}–${after[after.length - 1] + 1}`;
+      this.warnings.push(fileProblem({ code: 'import.rows-after-table', params: { count: after.length, rows: rowsText } }, 'warning', this.sheet.name));
+    }
+    this.firstDataRow = firstDataRow;
+    this.lastDataRow = lastDataRow;
+    this.present = present;
+  }
+
+  /** 7. The STT column: named so among the first three, or the first or second column holding mostly numbering. */
+  findSttColumn(): void {
+    const { width, headerParts } = this;
+    let sttColumn: number | null = null;
+    for (let c = 0; c < Math.min(width, 3) && sttColumn === null; c++) {
+      if (guessColumn(headerParts[c]).field === 'stt') sttColumn = c;
+    }
+    if (sttColumn === null) {
+      for (let c = 0; c < Math.min(width, 2) && sttColumn === null; c++) {
+        // A column whose header names a measure holds amounts, whatever they look like ("600", "1.500").
+        if (headerParts[c].length && guessColumn(headerParts[c]).field !== 'ignore') continue;
+        let filledCells = 0;
+        let numbered = 0;
+        for (const r of this.present) {
+          if (r > this.lastDataRow) break;
+          const t = textOf(this.raw(r, c));
+          if (!t) continue;
+          filledCells++;
+          if (t.length <= 6 && parseNumbering(t) !== null) numbered++;
+        }
+        if (numbered >= 2 && numbered >= filledCells * 0.6) sttColumn = c;
+      }
+    }
+    this.sttColumn = sttColumn;
+  }
+
+  /** 8. Each body row: a total, a total's breakdown, an item with its numbering level, or blank (rows
+   * a workbook left out are no rows of the body); a body with no row but blanks is an error. */
+  readBodyRows(): void {
+    for (const r of this.present) {
+      if (r > this.lastDataRow) break;
+      this.body.push(this.readBodyRow(r));
+    }
+    if (!this.body.some((b) => b.kind !== 'blank')) {
+      this.warnings.push(fileProblem({ code: 'import.no-data', params: { sheet: this.sheet.name } }, 'error', this.sheet.name));
     }
   }
 
-  // 8. Each body row: a total, an item with its numbering level, or blank (rows a workbook left out
-  // are no rows of the body).
-  const levels = new NumberingLevels();
-  const body: TableRow[] = [];
-  let afterTotal = false;
-  let lastScope: 'table' | 'group' = 'table';
-  for (const r of present) {
-    if (r > lastDataRow) break;
-    const cells = nonEmpty(r);
-    const stt = sttColumn === null ? '' : textOf(raw(r, sttColumn));
-    if (cells.length === 0) {
-      body.push({ row: r, kind: 'blank', stt: '', style: null, level: null });
-      continue;
-    }
+  /** What one body row is. */
+  private readBodyRow(r: number): TableRow {
+    const { sttColumn } = this;
+    const cells = this.nonEmpty(r);
+    const stt = sttColumn === null ? '' : textOf(this.raw(r, sttColumn));
+    if (cells.length === 0) return { row: r, kind: 'blank', stt: '', style: null, level: null };
     // The row's label: its first text cell before any number, the STT cell aside.
     let label = '';
     for (const c of cells) {
-      const v = raw(r, c);
+      const v = this.raw(r, c);
       if (isNumberLike(v)) break;
       if (c === sttColumn) continue;
       label = textOf(v);
       break;
     }
-    const hasNumber = () => cells.some((c) => c !== sttColumn && isNumberLike(raw(r, c)));
+    const hasNumber = () => cells.some((c) => c !== sttColumn && isNumberLike(this.raw(r, c)));
     const scope = stt === '' || parseNumbering(stt) === null ? totalScope(label || stt) : null;
     if (scope) {
-      body.push({ row: r, kind: 'total', stt, style: null, level: null, label: label || stt, scope });
-      afterTotal = true;
-      lastScope = scope;
-      continue;
+      this.afterTotal = true;
+      this.lastScope = scope;
+      return { row: r, kind: 'total', stt, style: null, level: null, label: label || stt, scope };
     }
-    if (afterTotal && isBreakdownIntro(label) && !hasNumber()) {
-      body.push({ row: r, kind: 'blank', stt, style: null, level: null, label });
-      continue;
-    }
-    const split = afterTotal && (stt === '' || /^[-+•*]$/.test(stt)) ? breakdownOf(label) : null;
+    if (this.afterTotal && isBreakdownIntro(label) && !hasNumber()) return { row: r, kind: 'blank', stt, style: null, level: null, label };
+    const split = this.afterTotal && (stt === '' || /^[-+•*]$/.test(stt)) ? breakdownOf(label) : null;
     if (split) {
-      const row: TableRow = { row: r, kind: 'total', stt, style: null, level: null, label, scope: lastScope, split };
+      const row: TableRow = { row: r, kind: 'total', stt, style: null, level: null, label, scope: this.lastScope, split };
       if (split.source) row.source = split.source;
-      body.push(row);
-      continue;
+      return row;
     }
-    afterTotal = false;
+    this.afterTotal = false;
     // The whole item written in the STT cell, nothing else before its numbers: its numbering and name.
     const whole = stt && label === '' && parseNumbering(stt) === null ? numberingAndName(stt) : null;
-    const numbering = stt ? levels.levelOf(whole?.stt ?? stt) : null;
+    const numbering = stt ? this.levels.levelOf(whole?.stt ?? stt) : null;
     if (stt && !numbering) {
-      warnings.push(cellProblem(sheet.name, r, sttColumn!, stt, { code: 'import.stt-unreadable', params: { text: stt } }, 'warning'));
+      this.warnings.push(cellProblem(this.sheet.name, r, sttColumn!, stt, { code: 'import.stt-unreadable', params: { text: stt } }, 'warning'));
     }
-    body.push({ row: r, kind: 'item', stt: whole?.stt ?? stt, style: numbering?.style ?? null, level: numbering?.level ?? null, ...(whole ? { name: whole.name } : {}) });
-  }
-  if (!body.some((b) => b.kind !== 'blank')) {
-    warnings.push(fileProblem({ code: 'import.no-data', params: { sheet: sheet.name } }, 'error', sheet.name));
+    return { row: r, kind: 'item', stt: whole?.stt ?? stt, style: numbering?.style ?? null, level: numbering?.level ?? null, ...(whole ? { name: whole.name } : {}) };
   }
 
-  return ok({
-    sheet: sheet.name,
-    titleRows,
-    titles,
-    headerRows,
-    numberRow,
-    width,
-    headers,
-    headerParts,
-    unit,
-    unitText,
-    columnUnits,
-    sttColumn,
-    firstDataRow,
-    lastDataRow,
-    rows: body,
-    warnings,
-  });
+  /** The table found. */
+  table(): DetectedTable {
+    return {
+      sheet: this.sheet.name,
+      titleRows: this.titleRows,
+      titles: this.titles,
+      headerRows: this.headerRows,
+      numberRow: this.numberRow,
+      width: this.width,
+      headers: this.headers,
+      headerParts: this.headerParts,
+      unit: this.unit,
+      unitText: this.unitText,
+      columnUnits: this.columnUnits,
+      sttColumn: this.sttColumn,
+      firstDataRow: this.firstDataRow,
+      lastDataRow: this.lastDataRow,
+      rows: this.body,
+      warnings: this.warnings,
+    };
+  }
 }
