@@ -81,7 +81,7 @@ export class TreeIndex {
     const list = [...candidates];
     const under = list.find((n) => n.parentId === parentId);
     if (under) return under;
-    const scope = parentId === null ? null : [parentId, ...this.ancestorsOf(parentId)].find(had) ?? null;
+    const scope = parentId === null ? null : ([parentId, ...this.ancestorsOf(parentId)].find(had) ?? null);
     const pool = list.filter((n) => had(n.id) && (scope === null || this.ancestorsOf(n.id).includes(scope)));
     return pool.length === 1 ? pool[0] : undefined;
   }
@@ -128,7 +128,9 @@ export class TreeIndex {
 export function placeKindRank(name: string): number | null {
   const text = normalizeText(name).replace(/^[-–+•*]\s*/u, '');
   if (!namesPlaceKind(text)) return /^tỉnh\s+\p{Lu}/u.test(text) ? 0 : null;
-  const kind = foldForMatch(PLACE_KIND.exec(text)![0]).replace(/^ubnd\s+/u, '').trim();
+  const kind = foldForMatch(PLACE_KIND.exec(text)![0])
+    .replace(/^ubnd\s+/u, '')
+    .trim();
   return /^(?:xã|phường|thị\s+trấn|tt\.?)$/u.test(kind) ? 2 : 1;
 }
 
@@ -148,7 +150,7 @@ export class PlaceIndex {
    * says it is one: "Huyện …", "Xã …"), undefined for a name that names no place. */
   find(name: string): Id | null | undefined {
     const text = normalizeText(name).replace(/^[-–+•*]\s*/u, '');
-    const known = this.byName.size === 0 ? undefined : this.byName.get(foldForMatch(text)) ?? this.byName.get(foldForMatch(placeBareName(text)));
+    const known = this.byName.size === 0 ? undefined : (this.byName.get(foldForMatch(text)) ?? this.byName.get(foldForMatch(placeBareName(text))));
     if (known) return known;
     // The kind word must be followed by a capital or a number: "Xã hội hoá" names no place.
     return namesPlaceKind(text) ? null : undefined;
@@ -159,7 +161,6 @@ const placeBareName = (name: string): string => {
   const text = normalizeText(name);
   return namesPlaceKind(text) ? text.replace(PLACE_KIND, '').trim() : text;
 };
-
 
 // ---------------------------------------------------------------------------------------------
 // Rows → meanings
@@ -259,7 +260,7 @@ class RowPlacement {
     this.placeId = new Array(n).fill(null);
     this.section = new Array(n).fill(null);
     this.inPlace = new Array(n).fill(null);
-    this.titleNode = input.titleItem ? this.tree.code(input.titleItem) ?? null : null;
+    this.titleNode = input.titleItem ? (this.tree.code(input.titleItem) ?? null) : null;
     this.namesItem = new Uint8Array(n);
     this.itemBelow = new Uint8Array(n);
   }
@@ -336,7 +337,7 @@ class RowPlacement {
     const name = this.input.name(i);
     const p = this.shape.parent[i];
     const itemOf = p >= 0 ? this.node[p] : null;
-    const context = itemOf ? this.tree.byId.get(itemOf) ?? null : null;
+    const context = itemOf ? (this.tree.byId.get(itemOf) ?? null) : null;
     if (!code && name && !this.namesItem[i] && this.placeNamingNoItem(i, name, context)) return;
     this.placeItem(i, code, name, itemOf, context);
   }
@@ -346,7 +347,7 @@ class RowPlacement {
   private placeNamingNoItem(i: number, name: string, context: TreeNode | null): boolean {
     const { meaning, node, label, placeId, inPlace, titleNode } = this;
     const p = this.shape.parent[i];
-    const here = p >= 0 ? inPlace[p] ?? (meaning[p] === 'place' || meaning[p] === 'work' ? { label: label[p], id: placeId[p] } : null) : null;
+    const here = p >= 0 ? (inPlace[p] ?? (meaning[p] === 'place' || meaning[p] === 'work' ? { label: label[p], id: placeId[p] } : null)) : null;
     const place = this.places.find(name);
     // A district or commune under an item (or the title's): that item's money there.
     const owner = context ?? (p < 0 || meaning[p] === 'section' ? titleNode : null);
@@ -400,7 +401,7 @@ class RowPlacement {
     const sameKey = found ? '' : `${itemOf ?? ''}|${foldForMatch(bareName(name) || code)}`;
     if (!found && (name || code)) found = this.newByParentName.get(sameKey);
     if (!found) {
-      const parent = context ?? (code || implied ? tree.parentByCode(code || implied!) ?? null : null);
+      const parent = context ?? (code || implied ? (tree.parentByCode(code || implied!) ?? null) : null);
       found = this.newNode(i, parent, code, implied, name);
       this.newByParentName.set(sameKey, found);
     } else this.adopt(found, i, matchedBy);
@@ -413,7 +414,8 @@ class RowPlacement {
   /** Records an item a row names, the first time it is named. */
   private adopt(found: TreeNode, i: number, matchedBy: ImportedNode['matchedBy']): void {
     const { imported, had } = this;
-    if (!imported.has(found.id)) imported.set(found.id, { node: found, status: had.has(found.id) ? 'matched' : 'new', matchedBy: had.has(found.id) ? matchedBy : null, row: this.input.sheetRow(i) });
+    if (!imported.has(found.id))
+      imported.set(found.id, { node: found, status: had.has(found.id) ? 'matched' : 'new', matchedBy: had.has(found.id) ? matchedBy : null, row: this.input.sheetRow(i) });
   }
 
   /** A new item under `parent`, coded by the row's code, the code its name states, or its parent's
@@ -425,7 +427,15 @@ class RowPlacement {
     siblings.set(parentId, k);
     const stt = input.stt(i);
     const token = stt.replace(/[^\p{L}\p{N}.]/gu, '').replace(/\.$/, '');
-    if (!name && !code) input.report({ row: input.sheetRow(i), col: null, cell: null, raw: null, severity: 'warning', problem: { code: 'import.row-unnamed', params: { row: input.sheetRow(i) } } });
+    if (!name && !code)
+      input.report({
+        row: input.sheetRow(i),
+        col: null,
+        cell: null,
+        raw: null,
+        severity: 'warning',
+        problem: { code: 'import.row-unnamed', params: { row: input.sheetRow(i) } },
+      });
     const made: TreeNode = {
       id: newId(),
       workbookId: input.workbookId,

@@ -237,7 +237,11 @@ class TableReading {
     this.name = sheet.name;
     this.placeIndex = new PlaceIndex(context.places ?? []);
     this.body = { first: table.firstDataRow, last: table.lastDataRow };
-    this.rawReader = new CellReader(sheet, this.roles.map((role) => ({ field: role.field, unit: 'dong', locale: null })), this.body);
+    this.rawReader = new CellReader(
+      sheet,
+      this.roles.map((role) => ({ field: role.field, unit: 'dong', locale: null })),
+      this.body,
+    );
     this.reader = this.rawReader;
     this.treeIndex = new TreeIndex(context.nodes);
     const n = (this.n = table.rows.length);
@@ -258,8 +262,14 @@ class TableReading {
     // The table's totals: "Tổng cộng", and a bare "Cộng" after rows of no group with no total before
     // it (not the breakdowns under them, which state a part).
     const bareTotal = (i: number) => foldForMatch(table.rows[i].label ?? '').replace(/^(?:cộng|subtotal)\s*:?\s*/u, '') === '';
-    this.tableTotals = table.rows.flatMap((tr, i) => (tr.kind === 'total' && !tr.source && !tr.split && (tr.scope === 'table' || (bareTotal(i) && this.groupOfTotal(i, () => undefined) === -1)) ? [i] : []));
-    this.evidence = columnEvidence(this.roles.flatMap((role, c) => (NUMERIC_FIELDS.has(role.field) ? [c] : [])), table, this.rawReader);
+    this.tableTotals = table.rows.flatMap((tr, i) =>
+      tr.kind === 'total' && !tr.source && !tr.split && (tr.scope === 'table' || (bareTotal(i) && this.groupOfTotal(i, () => undefined) === -1)) ? [i] : [],
+    );
+    this.evidence = columnEvidence(
+      this.roles.flatMap((role, c) => (NUMERIC_FIELDS.has(role.field) ? [c] : [])),
+      table,
+      this.rawReader,
+    );
   }
 
   readonly report = (p: ImportProblem): void => {
@@ -291,7 +301,10 @@ class TableReading {
   /** Rows kept as notes ("memo" rows) are said. */
   reportMemos(): void {
     const memos = this.table.rows.flatMap((tr, i) => (this.shape.role[i] === 'memo' ? [tr.row + 1] : []));
-    if (memos.length) this.report(fileProblem({ code: 'import.memo-rows', params: { count: memos.length, rows: memos.slice(0, 6).join(', ') + (memos.length > 6 ? ', …' : '') } }, 'warning', this.name));
+    if (memos.length)
+      this.report(
+        fileProblem({ code: 'import.memo-rows', params: { count: memos.length, rows: memos.slice(0, 6).join(', ') + (memos.length > 6 ? ', …' : '') } }, 'warning', this.name),
+      );
   }
 
   /** A guessed mapping is settled by the file's own arithmetic and cells (a user's is kept as given). */
@@ -299,7 +312,15 @@ class TableReading {
     if (this.options.trustMapping) return;
     const { sheet, table, shape, rawReader, rowOf, tableTotals } = this;
     const shown = decideLocales(this.cols, table, rawReader, this.options, () => {}, undefined, this.evidence);
-    const seen = new CellReader(sheet, this.roles.map((role, c) => ({ field: AMOUNT_FIELDS.has(role.field) ? role.field : 'plan', unit: this.unitOfRole(role, c) ?? 'dong', locale: shown.locales[c] ?? null })), this.body);
+    const seen = new CellReader(
+      sheet,
+      this.roles.map((role, c) => ({
+        field: AMOUNT_FIELDS.has(role.field) ? role.field : 'plan',
+        unit: this.unitOfRole(role, c) ?? 'dong',
+        locale: shown.locales[c] ?? null,
+      })),
+      this.body,
+    );
     const amount = (i: number, c: number): number | null => seen.amount(rowOf(i), c);
     const settled = settleColumns(this.roles, {
       sheet: this.name,
@@ -336,7 +357,11 @@ class TableReading {
     const { sheet, table, shape, cols, roles, nameAt } = this;
     const moneyCols = roles.flatMap((role, c) => (MONEY_FIELDS.has(role.field) ? [c] : []));
     const shown = decideLocales(cols, table, this.rawReader, this.options, () => {}, undefined, this.evidence);
-    const shownReader = new CellReader(sheet, roles.map((role, c) => ({ field: role.field, unit: this.unitOf(c), locale: shown.locales[c] })), this.body);
+    const shownReader = new CellReader(
+      sheet,
+      roles.map((role, c) => ({ field: role.field, unit: this.unitOf(c), locale: shown.locales[c] })),
+      this.body,
+    );
     if (this.listed || moneyCols.length === 0) return;
     const vectors = rowVectors(table, shape, shownReader, moneyCols);
     if (cols.stt === null && cols.code === null) {
@@ -368,7 +393,11 @@ class TableReading {
     const { locales, ambiguousColumns } = decideLocales(this.cols, table, this.rawReader, this.options, this.report, (c) => this.localeByTotals(c), this.evidence);
     this.locales = locales;
     this.ambiguousColumns = ambiguousColumns;
-    this.reader = new CellReader(sheet, roles.map((role, c) => ({ field: role.field, unit: this.unitOf(c), locale: locales[c] })), this.body);
+    this.reader = new CellReader(
+      sheet,
+      roles.map((role, c) => ({ field: role.field, unit: this.unitOf(c), locale: locales[c] })),
+      this.body,
+    );
   }
 
   /** The number format under which more of the file's sums add up in column c; null on a tie. */
@@ -376,10 +405,15 @@ class TableReading {
     const { roles, shape, kids, rawReader, rowOf } = this;
     const score = (locale: NumberLocale) => {
       const colReader = { field: roles[c].field, unit: this.unitOf(c), locale };
-      return sumsReproduced(shape, kids, (i) => {
-        const v = readCellValue(rawReader.raw(rowOf(i), c), colReader, false).value;
-        return typeof v === 'number' ? v : null;
-      }, this.tableTotals).matched;
+      return sumsReproduced(
+        shape,
+        kids,
+        (i) => {
+          const v = readCellValue(rawReader.raw(rowOf(i), c), colReader, false).value;
+          return typeof v === 'number' ? v : null;
+        },
+        this.tableTotals,
+      ).matched;
     };
     const [vi, en] = [score('vi'), score('en')];
     return vi > en ? 'vi' : en > vi ? 'en' : null;
@@ -391,7 +425,17 @@ class TableReading {
     for (const m of this.sheet.merges) {
       if (m.bottom <= m.top || m.bottom < table.firstDataRow || m.top > table.lastDataRow) continue;
       const c = roles.findIndex((role, i) => i >= m.left && i <= m.right && AMOUNT_FIELDS.has(role.field));
-      if (c >= 0) this.report(cellProblem(this.name, m.top, c, reader.raw(m.top, c), { code: 'import.merged-amount', params: { column: this.label(c), rows: `${m.top + 1}–${m.bottom + 1}` } }, 'warning'));
+      if (c >= 0)
+        this.report(
+          cellProblem(
+            this.name,
+            m.top,
+            c,
+            reader.raw(m.top, c),
+            { code: 'import.merged-amount', params: { column: this.label(c), rows: `${m.top + 1}–${m.bottom + 1}` } },
+            'warning',
+          ),
+        );
     }
   }
 
@@ -470,7 +514,15 @@ class PlanBuild {
     };
     this.headerVintages = new Set(cols.plan.map((c) => `${roles[c].vintage ?? ''}${roles[c].carriedIn ? 'c' : ''}`)).size > 1;
     this.cells = new RowCells(reader, table.width, (r, c, read) => t.report(cellProblem(t.name, r, c, reader.raw(r, c), read.problem!)));
-    const fieldColumns: [number | null, LineField][] = [[cols.source, 'source'], [cols.capital, 'capital'], [cols.vintage, 'vintage'], [cols.asOf, 'asOf'], [cols.expected, 'expectedRate'], [cols.expectedAmount, 'expectedRate'], [cols.statedPlan, 'statedPlan']];
+    const fieldColumns: [number | null, LineField][] = [
+      [cols.source, 'source'],
+      [cols.capital, 'capital'],
+      [cols.vintage, 'vintage'],
+      [cols.asOf, 'asOf'],
+      [cols.expected, 'expectedRate'],
+      [cols.expectedAmount, 'expectedRate'],
+      [cols.statedPlan, 'statedPlan'],
+    ];
     this.rowFields = fieldColumns.filter((x): x is [number, LineField] => x[0] !== null);
     this.previewLimit = options.previewRows ?? DEFAULT_PREVIEW_ROWS;
     this.progress = progressStepper(t.n, options);
@@ -521,7 +573,13 @@ class PlanBuild {
     const { table, cols, reader, context, n } = t;
     if (t.across) {
       const read = await readAcross(table, cols, reader, this.cells, context, this.defaults, {
-        lines, totals: this.totals, previewRow: (tr, kind, node) => this.previewRow(tr, kind, node), progress: this.progress, isSubtotal: (i) => this.isSubtotal(i), lineRows, unsaid: this.unsaid,
+        lines,
+        totals: this.totals,
+        previewRow: (tr, kind, node) => this.previewRow(tr, kind, node),
+        progress: this.progress,
+        isSubtotal: (i) => this.isSubtotal(i),
+        lineRows,
+        unsaid: this.unsaid,
       });
       if (!read.ok) return read;
       this.imported = read.value;
@@ -581,7 +639,10 @@ class PlanBuild {
       const role = roles[c];
       if (role.vintage === undefined || role.vintage >= context.year || role.carriedIn || spent.has(role.vintage)) continue;
       const plan = this.lines.reduce((a, l) => a + (l.line.vintage === role.vintage ? l.line.plan : 0), 0);
-      if (plan > 0) this.t.report(fileProblem({ code: 'import.plan-earlier-year', params: { column: this.t.label(c), vintage: role.vintage, year: context.year, plan } }, 'warning', this.t.name, c));
+      if (plan > 0)
+        this.t.report(
+          fileProblem({ code: 'import.plan-earlier-year', params: { column: this.t.label(c), vintage: role.vintage, year: context.year, plan } }, 'warning', this.t.name, c),
+        );
     }
   }
 
@@ -689,7 +750,8 @@ class PlanBuild {
     const { t, placement } = this;
     const { cols, reader, table, n } = t;
     const statedRows: StatedRow[] = [];
-    const holdsStated = (r: number) => (cols.statedPlan !== null && reader.holds(r, cols.statedPlan)) || (cols.statedDisbursed !== null && reader.holds(r, cols.statedDisbursed));
+    const holdsStated = (r: number) =>
+      (cols.statedPlan !== null && reader.holds(r, cols.statedPlan)) || (cols.statedDisbursed !== null && reader.holds(r, cols.statedDisbursed));
     for (let i = 0; i < n; i++) {
       const tr = table.rows[i];
       const role = t.shape.role[i];
@@ -715,7 +777,7 @@ class PlanBuild {
       totals: this.totals,
       problems: t.problems,
       locales: t.locales,
-      units: t.units.map((u, c) => (AMOUNT_FIELDS.has(t.roles[c].field) ? u ?? 'dong' : null)),
+      units: t.units.map((u, c) => (AMOUNT_FIELDS.has(t.roles[c].field) ? (u ?? 'dong') : null)),
       ambiguousColumns: t.ambiguousColumns,
       preview: this.preview,
       reconciliation,
@@ -751,7 +813,7 @@ class PlanBuild {
       const value = split?.[field];
       if (shape.role[i] !== 'total' || !split || !value || split[field === 'source' ? 'capital' : 'source'] || split.vintage !== undefined || split.carriedIn) continue;
       const t = totals.find((x) => x.row === tr.row + 1 && x.scope === 'table');
-      const plan = field === 'source' ? t?.figures[value as Source] ?? t?.figures.plan : t?.figures.plan;
+      const plan = field === 'source' ? (t?.figures[value as Source] ?? t?.figures.plan) : t?.figures.plan;
       if (plan !== undefined && !out.some((x) => x.value === value)) out.push({ value, label: tr.label ?? '', plan });
     }
     // The table's total row split by source in its columns ("TỔNG SỐ" under "NSTW", "NSĐP").
@@ -823,7 +885,16 @@ class PlanBuild {
       if (moved === 'undivided') {
         const g = groups.find((x) => x.disbursed !== null && x.plan !== null)!;
         g.invalid.push('disbursed');
-        t.report(cellProblem(name, r, cols.statedDisbursed, reader.raw(r, cols.statedDisbursed), { code: 'import.disbursed-undivided', params: { source: SOURCE_SHORT[g.source] } }, 'warning'));
+        t.report(
+          cellProblem(
+            name,
+            r,
+            cols.statedDisbursed,
+            reader.raw(r, cols.statedDisbursed),
+            { code: 'import.disbursed-undivided', params: { source: SOURCE_SHORT[g.source] } },
+            'warning',
+          ),
+        );
       }
     }
     const withValues = groups.filter((g) => g.plan !== null || g.disbursed !== null || g.invalid.length > 0);
@@ -832,12 +903,23 @@ class PlanBuild {
     if (listed && shape.role[i] === 'item' && withValues.every((g) => !g.plan && !g.disbursed && !g.invalid.length)) return;
     // A line named by its row (a place, a work, a description) keeps that name when a note column
     // says more.
-    const notes = cols.labels.length === 0 ? '' : cols.labels.map((c) => reader.text(r, c)).filter(Boolean).join('; ');
+    const notes =
+      cols.labels.length === 0
+        ? ''
+        : cols.labels
+            .map((c) => reader.text(r, c))
+            .filter(Boolean)
+            .join('; ');
     const named = shape.role[i] === 'listed' || place.meaning[i] === 'place' || place.meaning[i] === 'work';
     const labelText = named && notes && place.label[i] ? `${place.label[i]}; ${notes}` : notes || place.label[i];
     const unitText = reader.text(r, cols.unit);
     const asOf = cols.asOf === null ? null : (cells.get(cols.asOf).value as string | null);
-    const expected = cells.num(cols.expected) ?? shareOf(cells.num(cols.expectedAmount), withValues.reduce((a, g) => a + (g.plan ?? 0), 0));
+    const expected =
+      cells.num(cols.expected) ??
+      shareOf(
+        cells.num(cols.expectedAmount),
+        withValues.reduce((a, g) => a + (g.plan ?? 0), 0),
+      );
     const rate = cells.num(cols.rate);
     const statedPlan = cells.num(cols.statedPlan);
     const rowInvalid: LineField[] = [];
@@ -846,7 +928,7 @@ class PlanBuild {
     const { lines, lineRows, linePlaces } = this;
     for (const g of withValues) {
       const line = groupLine(g, { nodeId, order: lines.length, label: g.place ?? labelText, unit: unitText, asOf, expectedRate: expected });
-      line.placeId = g.place !== null ? t.placeIndex.find(g.place) ?? null : place.placeId[i];
+      line.placeId = g.place !== null ? (t.placeIndex.find(g.place) ?? null) : place.placeId[i];
       if (section && !line.placeId) {
         line.placeId = section.placeId;
         // A section the workbook has no place for is named in the label, unless all it names is
@@ -895,7 +977,8 @@ function checkColumns(table: DetectedTable, cols: Columns, across: boolean, labe
   const itemColumns = table.headerParts.flatMap((parts, c) =>
     c !== cols.name && c !== cols.code && c !== cols.stt && !roles[c].item && parts.some((p) => p.length <= 80 && codeInName(p, null) !== null) ? [`"${label(c)}"`] : [],
   );
-  if (itemColumns.length) report(fileProblem({ code: 'import.items-as-columns', params: { columns: itemColumns.slice(0, 4).join(', ') + (itemColumns.length > 4 ? ', …' : '') } }, 'warning', name));
+  if (itemColumns.length)
+    report(fileProblem({ code: 'import.items-as-columns', params: { columns: itemColumns.slice(0, 4).join(', ') + (itemColumns.length > 4 ? ', …' : '') } }, 'warning', name));
   if (cols.rate !== null) report(fileProblem({ code: 'import.rate-derived', params: { column: label(cols.rate) } }, 'warning', name, cols.rate));
   const planSplit = cols.plan.some((c) => roles[c].source || roles[c].capital);
   for (const c of cols.disbursed) {
@@ -905,10 +988,21 @@ function checkColumns(table: DetectedTable, cols: Columns, across: boolean, labe
 
 /** Hidden rows and columns that hold data are read, and the user is told which; a hidden column
  * that means the same as a visible one is left for it. */
-function reportHidden(sheet: Sheet, table: DetectedTable, roles: readonly ColumnRole[], cols: Columns, label: (c: number) => string, report: (p: ImportProblem) => void): void {
+function reportHidden(
+  sheet: Sheet,
+  table: DetectedTable,
+  roles: readonly ColumnRole[],
+  cols: Columns,
+  label: (c: number) => string,
+  report: (p: ImportProblem) => void,
+): void {
   const rows = [...(sheet.hiddenRows ?? [])].filter((r) => r >= table.firstDataRow && r <= table.lastDataRow && (sheet.rows[r] ?? []).some((v) => v !== null && v !== ''));
   if (rows.length) {
-    const list = rows.slice(0, 8).map((r) => r + 1).join(', ') + (rows.length > 8 ? ', …' : '');
+    const list =
+      rows
+        .slice(0, 8)
+        .map((r) => r + 1)
+        .join(', ') + (rows.length > 8 ? ', …' : '');
     report(fileProblem({ code: 'import.hidden-rows-read', params: { count: rows.length, rows: list } }, 'warning', sheet.name));
   }
   for (const c of sheet.hiddenColumns ?? []) {
@@ -945,8 +1039,7 @@ function refineBySums(
   sheet: string,
   report: (p: ImportProblem) => void,
 ): void {
-  const totalsMatched = (k: Children) =>
-    moneyCols.reduce((a, c) => a + sumsReproduced(shape, k, (i) => reader.amount(rowOf(i), c), tableTotals).totalsMatched, 0);
+  const totalsMatched = (k: Children) => moneyCols.reduce((a, c) => a + sumsReproduced(shape, k, (i) => reader.amount(rowOf(i), c), tableTotals).totalsMatched, 0);
   const before = { parent: shape.parent.slice(), by: shape.by.slice() };
   const restore = () => {
     shape.parent.set(before.parent);
@@ -968,7 +1061,11 @@ function refineBySums(
     }
   }
   shape.bySums = found;
-  const rows = found.slice(0, 6).map((i) => rowOf(i) + 1).join(', ') + (found.length > 6 ? ', …' : '');
+  const rows =
+    found
+      .slice(0, 6)
+      .map((i) => rowOf(i) + 1)
+      .join(', ') + (found.length > 6 ? ', …' : '');
   report(fileProblem({ code: 'import.subtotals-by-sum', params: { count: found.length, rows } }, 'warning', sheet));
 }
 
@@ -999,8 +1096,10 @@ function moneyBelow(table: DetectedTable, shape: RowTree, kids: Children, cols: 
 }
 
 // Header words of money, and of columns that count things, rate them or date them.
-const MONEY_WORD = /(?:^|\s)(?:tiền|vốn|kinh\s+phí|kế\s+hoạch|kh|khv|dự\s+toán|dt|giải\s+ngân|gn|thực\s+hiện|th|ngân\s+sách|ns|nstw|nsđp|đồng|chi|thanh\s+toán|quyết\s+toán|amount|fund|budget|money|vnd)(?:\s|$|[,.:;()/-])/iu;
-const NOT_MONEY = /(?:^|\s)(?:stt|tt|mã|số\s+hộ|hộ|người|lao\s+động|lượt|lớp|mô\s+hình|xã|thôn|bản|km|m2|ha|tấn|con|số\s+lượng|khối\s+lượng|diện\s+tích|tỷ\s+lệ|tỉ\s+lệ|%|năm|ngày|tháng|quý|công\s+trình|dự\s+án|hợp\s+đồng|văn\s+bản|quyết\s+định)(?:\s|$|[,.:;()])/iu;
+const MONEY_WORD =
+  /(?:^|\s)(?:tiền|vốn|kinh\s+phí|kế\s+hoạch|kh|khv|dự\s+toán|dt|giải\s+ngân|gn|thực\s+hiện|th|ngân\s+sách|ns|nstw|nsđp|đồng|chi|thanh\s+toán|quyết\s+toán|amount|fund|budget|money|vnd)(?:\s|$|[,.:;()/-])/iu;
+const NOT_MONEY =
+  /(?:^|\s)(?:stt|tt|mã|số\s+hộ|hộ|người|lao\s+động|lượt|lớp|mô\s+hình|xã|thôn|bản|km|m2|ha|tấn|con|số\s+lượng|khối\s+lượng|diện\s+tích|tỷ\s+lệ|tỉ\s+lệ|%|năm|ngày|tháng|quý|công\s+trình|dự\s+án|hợp\s+đồng|văn\s+bản|quyết\s+định)(?:\s|$|[,.:;()])/iu;
 
 /** Columns mapped to nothing whose cells on the rows that make lines hold numbers, with their sums
  * read in the table's unit: money the import would otherwise drop without a word. */
@@ -1077,12 +1176,7 @@ export interface ImportReading {
  * (import.empty-file, import.xlsx-damaged, import.encrypted, import.word-document, import.unsupported-file…),
  * import.empty-sheet, import.no-data (headers only), import.sheet-missing or import.cancelled.
  * Progress goes from 0 to IMPORT_PROGRESS_TOTAL. */
-export async function readImport(
-  bytes: Uint8Array | ArrayBuffer,
-  fileName: string,
-  context: WorkbookContext,
-  options: ImportOptions = {},
-): Promise<Result<ImportReading>> {
+export async function readImport(bytes: Uint8Array | ArrayBuffer, fileName: string, context: WorkbookContext, options: ImportOptions = {}): Promise<Result<ImportReading>> {
   const report = options.onProgress;
   const scaled = (from: number, share: number) => (done: number, total: number) =>
     report?.(from + Math.floor((share * Math.min(done, total)) / Math.max(total, 1)), IMPORT_PROGRESS_TOTAL);

@@ -99,7 +99,10 @@ const ROMAN = /^M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$/;
  * A single letter that is also a Roman numeral (I, V, X, L, C, D, M) reads as Roman here; the
  * detector reads it as a letter when it follows the letter before it (B then C). */
 export function parseNumbering(text: string): string | null {
-  const t = normalizeText(text).replace(/^\((.+)\)$/, '$1').replace(/[.):]$/, '').trim();
+  const t = normalizeText(text)
+    .replace(/^\((.+)\)$/, '$1')
+    .replace(/[.):]$/, '')
+    .trim();
   if (!t) return null;
   if (/^[-–—]$/.test(t)) return 'dash';
   if (t === '+') return 'plus';
@@ -153,10 +156,35 @@ class NumberingLevels {
 const TABLE_TOTAL_PREFIXES = ['tongcong', 'tongso', 'grandtotal', 'tongtoan'];
 const TABLE_TOTAL_EXACT = new Set(['tong', 'total', 'tongkinhphi', 'toanhuyen', 'toantinh', 'programtotal']);
 const GROUP_TOTAL_EXACT = new Set(['cong', 'subtotal', 'congnhom']);
-const FOOTER_PREFIXES = ['nguoilap', 'thutruong', 'ketoan', 'ktchutich', 'ktgiamdoc', 'ktthutruong', 'chutich', 'phochutich', 'giamdoc', 'phogiamdoc', 'truongphong', 'noinhan', 'xacnhan', 'kyhoten', 'ghichu', 'tmuyban', 'tmubnd', 'tmhoidong', 'tmthuongtruc', 'tmhdnd', 'preparedby', 'approvedby', 'note'];
+const FOOTER_PREFIXES = [
+  'nguoilap',
+  'thutruong',
+  'ketoan',
+  'ktchutich',
+  'ktgiamdoc',
+  'ktthutruong',
+  'chutich',
+  'phochutich',
+  'giamdoc',
+  'phogiamdoc',
+  'truongphong',
+  'noinhan',
+  'xacnhan',
+  'kyhoten',
+  'ghichu',
+  'tmuyban',
+  'tmubnd',
+  'tmhoidong',
+  'tmthuongtruc',
+  'tmhdnd',
+  'preparedby',
+  'approvedby',
+  'note',
+];
 
 // "Cộng" then what it closes; not "Cộng tác viên", "Cộng đồng", "Cộng hòa".
-const GROUP_NAMED = /^(?:cộng|subtotal)\s*:?\s*(?:tiểu\s+dự\s+án|dự\s+án|t?da\s*\d|huyện|quận|xã|phường|thị\s+trấn|thị\s+xã|thành\s+phố|tp\b|tỉnh|cấp|nhóm|mục|phần|khối|nguồn|vốn|loại|[ivxlc]+\b|\d|\(|[a-zđ]\))/u;
+const GROUP_NAMED =
+  /^(?:cộng|subtotal)\s*:?\s*(?:tiểu\s+dự\s+án|dự\s+án|t?da\s*\d|huyện|quận|xã|phường|thị\s+trấn|thị\s+xã|thành\s+phố|tp\b|tỉnh|cấp|nhóm|mục|phần|khối|nguồn|vốn|loại|[ivxlc]+\b|\d|\(|[a-zđ]\))/u;
 
 /** Whether a row label names a total, and of what. */
 function totalScope(label: string): 'table' | 'group' | null {
@@ -306,7 +334,7 @@ class TableDetection {
     const { top } = this;
     let bottom = top;
     const maxBottom = Math.min(this.rows.length - 1, top + MAX_HEADER_ROWS - 1);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const m of this.sheet.merges) {
         if (m.top >= top && m.top <= bottom && m.bottom > bottom && m.bottom <= maxBottom) {
@@ -340,8 +368,7 @@ class TableDetection {
   findNumberRow(): void {
     const next = this.bottom + 1;
     const numberCells = this.nonEmpty(next);
-    this.numberRow =
-      numberCells.length >= 2 && numberCells.every((c) => /^\(?(?:\d{1,2}|[A-Z])(?:\s*=\s*[\d+\-*/ ().]+)?\)?$/.test(textOf(this.raw(next, c)))) ? next : null;
+    this.numberRow = numberCells.length >= 2 && numberCells.every((c) => /^\(?(?:\d{1,2}|[A-Z])(?:\s*=\s*[\d+\-*/ ().]+)?\)?$/.test(textOf(this.raw(next, c)))) ? next : null;
   }
 
   /** 4. One label per column from the header rows; in a row above the last, an empty cell whose
@@ -413,7 +440,9 @@ class TableDetection {
     }
     // Rows below the table that hold numbers (a second table, figures under the signatures) are not
     // read: say which.
-    const after = present.filter((r) => r > lastDataRow && this.nonEmpty(r).some((c) => typeof this.raw(r, c) === 'number' || (isNumberLike(this.raw(r, c)) && /\d{2}/.test(textOf(this.raw(r, c))))));
+    const after = present.filter(
+      (r) => r > lastDataRow && this.nonEmpty(r).some((c) => typeof this.raw(r, c) === 'number' || (isNumberLike(this.raw(r, c)) && /\d{2}/.test(textOf(this.raw(r, c))))),
+    );
     if (after.length) {
       const rowsText = after.length === 1 ? `${after[0] + 1}` : `${after[0] + 1}–${after[after.length - 1] + 1}`;
       this.warnings.push(fileProblem({ code: 'import.rows-after-table', params: { count: after.length, rows: rowsText } }, 'warning', this.sheet.name));
