@@ -74,7 +74,10 @@ export class FormulaCells {
           change.workbook.before.counterpart !== change.workbook.after.counterpart ||
           change.workbook.before.settings !== change.workbook.after.settings));
     const changed: { line: string; field: FormulaField }[] = [];
+    // Rows added, removed or moved: a layout over the session's line order would no longer line up.
+    let rowsMoved = false;
     for (const { before, after } of lineChanges) {
+      if (!before || !after || before.nodeId !== after.nodeId || before.order !== after.order) rowsMoved = true;
       if (after) afterOf.set(after.id, after);
       if (!before && after) added.push(after);
       if (before && !after) removed.add(before.id);
@@ -91,7 +94,7 @@ export class FormulaCells {
     const book = structural || !this.book ? buildFormulaBook(state) : this.book;
     const result = recomputeFormulas(state, structural ? null : changed, book);
     // A layout over lines in the session's order stays valid only while rows do not move.
-    this.book = structural ? null : result.book;
+    this.book = rowsMoved || change.nodes?.length ? null : result.book;
     if (structural) this.errors.clear();
     else for (const c of result.computed) this.errors.delete(key(c.line, c.field));
     for (const e of result.errors) this.errors.set(key(e.line, e.field), e.error);

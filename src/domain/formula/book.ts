@@ -56,23 +56,27 @@ export function formulaOf(
 /** The column formula that reaches the lines of an item (its own, an ancestor's, or the workbook's). */
 export function columnFormulaLookup(records: Pick<FormulaRecords, 'workbook' | 'nodes'>): (nodeId: string, field: FormulaField) => CellFormula | undefined {
   const byId = new Map(records.nodes.map((n) => [n.id, n]));
-  const memo = new Map<string, CellFormula | null>();
-  return (nodeId, field) => {
-    const key = nodeId + ':' + field;
-    const known = memo.get(key);
-    if (known !== undefined) return known ?? undefined;
-    let found: CellFormula | undefined;
-    const seen = new Set<string>();
-    for (let n = byId.get(nodeId); n && !seen.has(n.id); n = n.parentId ? byId.get(n.parentId) : undefined) {
-      seen.add(n.id);
-      found = n.columnFormulas?.[field];
-      if (found) break;
-    }
-    found ??= records.workbook.columnFormulas?.[field];
-    memo.set(key, found ?? null);
+  // Per item, the column formula of each field that reaches its lines (null: none).
+  const memo = new Map<string, (CellFormula | null)[]>();
+  const reach = (nodeId: string): (CellFormula | null)[] => {
+    let found = memo.get(nodeId);
+    if (found) return found;
+    found = FORMULA_FIELDS.map((field) => {
+      const seen = new Set<string>();
+      for (let n = byId.get(nodeId); n && !seen.has(n.id); n = n.parentId ? byId.get(n.parentId) : undefined) {
+        seen.add(n.id);
+        const f = n.columnFormulas?.[field];
+        if (f) return f;
+      }
+      return records.workbook.columnFormulas?.[field] ?? null;
+    });
+    memo.set(nodeId, found);
     return found;
   };
+  return (nodeId, field) => reach(nodeId)[FIELD_NO[field]] ?? undefined;
 }
+
+const FIELD_NO: Record<FormulaField, number> = { plan: 0, disbursed: 1, expectedRate: 2 };
 
 /** Reads every formula of the records (one parse per distinct text) and lays them out. */
 export function buildFormulaBook(records: FormulaRecords): FormulaBook {
