@@ -30,19 +30,22 @@ it('formulas on a 100 000-line workbook (Chromium)', async () => {
   const oneInput: number[] = [];
   for (let i = 0; i < 10; i++) {
     oneInput.push(
-      await page.evaluate(async (value) => {
-        const pb = (globalThis as any).planbench;
-        const hot = pb.hot();
-        const session = pb.app.session;
-        let row = 0;
-        while (session.rows[row] < 0) row++;
-        const before = hot.getDataAtCell(row, 10);
-        const t = performance.now();
-        hot.setDataAtCell(row, 7, String(value));
-        await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-        if (hot.getDataAtCell(row, 10) === before) throw new Error('the expected rate did not follow');
-        return performance.now() - t;
-      }, 10 + i * 7),
+      await page.evaluate(
+        async (value) => {
+          const pb = (globalThis as any).planbench;
+          const hot = pb.hot();
+          const session = pb.app.session;
+          let row = 0;
+          while (session.rows[row] < 0) row++;
+          const before = hot.getDataAtCell(row, 10);
+          const t = performance.now();
+          hot.setDataAtCell(row, 7, String(value));
+          await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+          if (hot.getDataAtCell(row, 10) === before) throw new Error('the expected rate did not follow');
+          return performance.now() - t;
+        },
+        10 + i * 7,
+      ),
     );
     await page.evaluate(() => (globalThis as any).planbench.flush());
   }
