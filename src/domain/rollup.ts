@@ -703,33 +703,9 @@ export function rateOf(disbursed: number, plan: number): number {
 
 /** The transferable buffers of a roll-up (for handing it across a worker boundary without copying). */
 export function rollupBuffers(r: Rollup): ArrayBuffer[] {
-  return [
-    r.plan,
-    r.disbursed,
-    r.projected,
-    r.unspent,
-    r.central,
-    r.local,
-    r.other,
-    r.investment,
-    r.recurrent,
-    r.requiredLocal,
-    r.carriedIn,
-    r.carryOver,
-    r.lapse,
-    r.expectedAmount,
-    r.runRate,
-    r.flagged,
-    r.months,
-    r.monthsKnown,
-    r.lineProjected,
-    r.lineUnspent,
-    r.lineRequired,
-    r.lineCarry,
-    r.lineLapse,
-    r.lineRunRate,
-    r.lineFlags,
-  ].map((a) => a.buffer as ArrayBuffer);
+  return [...nodeMeasures(r), r.flagged, r.months, r.monthsKnown, r.lineProjected, r.lineUnspent, r.lineRequired, r.lineCarry, r.lineLapse, r.lineRunRate, r.lineFlags].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
 }
 
 /** The transferable buffers of plan columns. */

@@ -70,20 +70,25 @@ function parentRows(view: PlanView, table: Table): [number, number][] {
   return out;
 }
 
+/** The same sheet with every cached formula value wrong: only recalculation gives the figures. */
+function withWrongCache(table: Table): Table {
+  return {
+    ...table,
+    rows: table.rows.map((r) => ({
+      ...r,
+      cells: r.cells.map((c) =>
+        c && typeof c === 'object' && 'formula' in c ? { ...c, amount: c.amount === undefined ? undefined : 1, percent: c.percent === undefined ? undefined : 1 } : c,
+      ),
+    })),
+  };
+}
+
 describe('LibreOffice Calc', () => {
   it('recalculates the exported demo to the engine’s totals, cached values or not', async () => {
     const view = planViewOf(buildDemoWorkbook());
     const table = planTable(view);
     // The same sheet with every cached formula value wrong: only recalculation gives the totals.
-    const stale: Table = {
-      ...table,
-      rows: table.rows.map((r) => ({
-        ...r,
-        cells: r.cells.map((c) =>
-          c && typeof c === 'object' && 'formula' in c ? { ...c, amount: c.amount === undefined ? undefined : 1, percent: c.percent === undefined ? undefined : 1 } : c,
-        ),
-      })),
-    };
+    const stale = withWrongCache(table);
     for (const [name, t] of [
       ['demo', table],
       ['stale', stale],
@@ -111,15 +116,7 @@ describe('LibreOffice Calc', () => {
     const view = planViewOf(demoWithFormulas());
     const table = planTable(view);
     // Every cached value wrong: only LibreOffice's own recalculation can give the app's figures.
-    const stale: Table = {
-      ...table,
-      rows: table.rows.map((r) => ({
-        ...r,
-        cells: r.cells.map((c) =>
-          c && typeof c === 'object' && 'formula' in c ? { ...c, amount: c.amount === undefined ? undefined : 1, percent: c.percent === undefined ? undefined : 1 } : c,
-        ),
-      })),
-    };
+    const stale = withWrongCache(table);
     const rows = libreOfficeCsv('formulas', await writeTableXlsx(stale));
     let checked = 0;
     table.rows.forEach((r, i) => {
