@@ -5,10 +5,9 @@
 
 import type { CellFormula, FormulaField, Id, Line, Result, TreeNode, Workbook } from '../domain/model';
 import type { Change, ReadContext } from '../domain/edit';
-import { blankLine } from '../domain/edit';
 import { columnFormulaLookup, formulaOf as effectiveFormula } from '../domain/formula/book';
 import { formatFormula, type FormulaNames, type ItemRefField, type LineRefField, type Ref } from '../domain/formula/parse';
-import { formulaNamesOf, shownFormula, withTypedFormula } from '../domain/formula/workbook-edit';
+import { formulaNamesOf, shownFormula, typedColumnFormula } from '../domain/formula/workbook-edit';
 import type { RowTarget } from './grid-view.svelte';
 
 /** The records the view reads, as the session holds them. */
@@ -99,13 +98,6 @@ export class FormulaView {
   columnFormulaChange(nodeId: Id | null, field: FormulaField, typed: string | null, ctx: ReadContext): Result<Change> {
     const r = this.records();
     let formula: CellFormula | undefined;
-    if (typed !== null && typed.trim()) {
-      // Read against a line it reaches: the formula's own line is [@…].
-      const probe = r.lines.find((l) => nodeId === null || inSubtree(r.nodeById, l.nodeId, nodeId)) ?? blankLine('probe', nodeId ?? r.nodes[0]?.id ?? '', 0, r.workbook.year);
-      const typedFormula = withTypedFormula(r, probe, field, typed.trim().startsWith('=') ? typed : '=' + typed, ctx);
-      if (!typedFormula.ok) return typedFormula;
-      formula = typedFormula.value.formulas![field];
-    }
     const put = <T extends { columnFormulas?: Partial<Record<FormulaField, CellFormula>> }>(rec: T): T => {
       const next: T = { ...rec };
       const formulas = { ...rec.columnFormulas };
@@ -115,6 +107,14 @@ export class FormulaView {
       else delete next.columnFormulas;
       return next;
     };
+    if (typed !== null && typed.trim()) {
+      const read = typedColumnFormula(r, field, typed.trim().startsWith('=') ? typed : '=' + typed, ctx, (f) => {
+        formula = f;
+        return nodeId === null ? { workbook: put(r.workbook), nodes: r.nodes } : { workbook: r.workbook, nodes: r.nodes.map((n) => (n.id === nodeId ? put(n) : n)) };
+      });
+      if (!read.ok) return read;
+      formula = read.value;
+    }
     if (nodeId === null) return { ok: true, value: { workbook: { before: r.workbook, after: put(r.workbook) } } };
     const node = r.nodeById.get(nodeId);
     if (!node) return { ok: false, error: { code: 'workbook.missing' } };

@@ -99,4 +99,18 @@ describe('formulas in a session', () => {
     expect(line('DA2').expectedRate).toBe(70);
     expect(s.formulaOf(line('DA3.TDA1').id, 'expectedRate', 'vi')).toEqual({ text: '=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + 20%)', fromColumn: true });
   });
+
+  it('refuses a column formula that would read itself on any line it reaches, not only the first', async () => {
+    const { s, line, nodeId } = await open();
+    const second = line('DA7.TDA2');
+    // DA7.TDA2's line computes its disbursed from its own expected rate…
+    expect(s.setCells([{ target: { kind: 'line', id: second.id }, field: 'disbursed', raw: '=[@Dự kiến]*[@Kế hoạch]' }], ctx)).toEqual([]);
+    // …so an expected rate computed from the disbursed amount would go round on that line alone.
+    const r = s.setColumnFormula(nodeId('DA7'), 'expectedRate', '=[@Đã giải ngân]/[@Kế hoạch]', ctx);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('formula.cycle');
+    expect(describeProblem(r.error, 'vi')).toContain('Tập huấn 217 người; giám sát 10 xã');
+    expect(s.columnFormulaOf(nodeId('DA7'), 'expectedRate', 'vi')).toBeNull();
+  });
 });

@@ -3,7 +3,7 @@
 // formulas a change makes stale, recomputed into the same change so one undo takes all of it back.
 // Item figures are rolled up only when a formula reads one, and again only after a level wrote.
 
-import type { AmountUnit, FormulaField, Line, NumberLocale, Result, RoundingRule, TreeNode, Workbook } from '../model';
+import type { AmountUnit, CellFormula, FormulaField, Line, NumberLocale, Result, RoundingRule, TreeNode, Workbook } from '../model';
 import { fail, ok } from '../model';
 import { orderTree } from '../tree';
 import { buildColumns, counterpartColumn, rollUp, type Rollup } from '../rollup';
@@ -90,16 +90,40 @@ export function withTypedFormula(state: FormulaState, line: Line, field: Formula
   const lines = state.lines.map((l) => (l.id === line.id ? next : l));
   const book = buildFormulaBook({ workbook: state.workbook, nodes: state.nodes, lines });
   const i = lines.indexOf(next);
-  const mine = cellVertex(i, field);
-  const cycle = book.plan.cycles.find((c) => c.includes(mine)) ?? (book.plan.inCycle.includes(mine) ? [mine] : null);
-  if (cycle) {
-    const cells = cycle.map((v) => {
-      const { line: li, field: f } = vertexCell(v);
-      return `${lineName(lines[li]) || '?'} (${FIELD_WORD[f]})`;
-    });
-    return fail('formula.cycle', { cells: cells.join(' → ') });
-  }
-  return ok(next);
+  const refused = refuseCycle(book, lines, (v) => v === cellVertex(i, field));
+  return refused ?? ok(next);
+}
+
+/** 'formula.cycle' naming the cells of a cycle that passes through a cell `mine` picks, or null when none does. */
+function refuseCycle(book: FormulaBook, lines: readonly Line[], mine: (vertex: number) => boolean): Result<never> | null {
+  const cycle = book.plan.cycles.find((c) => c.some(mine)) ?? book.plan.inCycle.filter(mine).slice(0, 1);
+  if (!cycle.length) return null;
+  const cells = cycle.map((v) => {
+    const { line: li, field: f } = vertexCell(v);
+    return `${lineName(lines[li]) || '?'} (${FIELD_WORD[f]})`;
+  });
+  return fail('formula.cycle', { cells: cells.join(' → ') });
+}
+
+/**
+ * A column formula typed for the lines of an item (null: of the workbook), read as the user wrote
+ * it and stored by id; refused with the cycle named when, on any line it reaches, it would read
+ * itself. `withFormula` puts it on the records (the item or the workbook) as the change will.
+ */
+export function typedColumnFormula(
+  state: FormulaState,
+  field: FormulaField,
+  typed: string,
+  opts: { locale: NumberLocale; unit: AmountUnit },
+  withFormula: (formula: CellFormula) => Pick<FormulaState, 'workbook' | 'nodes'>,
+): Result<CellFormula> {
+  const parsed = parseFormula(typed, { locale: opts.locale, names: formulaNamesOf(state.nodes, state.lines), hasSelf: true });
+  if (!parsed.ok) return parsed;
+  const formula: CellFormula = { text: formatFormula(parsed.value.expr, { kind: 'stored' }), unit: opts.unit };
+  const records = withFormula(formula);
+  const book = buildFormulaBook({ ...records, lines: state.lines });
+  const refused = refuseCycle(book, state.lines, (v) => book.cells.get(v)?.formula === formula);
+  return refused ?? ok(formula);
 }
 
 const FIELD_WORD: Record<FormulaField, string> = { plan: 'Kế hoạch', disbursed: 'Đã giải ngân', expectedRate: 'Dự kiến %' };
