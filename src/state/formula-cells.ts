@@ -52,9 +52,9 @@ export class FormulaCells {
   /**
    * The change with the values its formulas take written into it: lines it already changes get
    * their formula values in their `after`, lines it does not touch are added. Unchanged when the
-   * workbook has no formula.
+   * workbook has no formula. `layout`: the book already laid out over the records after the change.
    */
-  complete(change: Change, src: FormulaSource): Change {
+  complete(change: Change, src: FormulaSource, layout: FormulaBook | null = null): Change {
     const wbAfter = change.workbook?.after ?? src.workbook;
     const nodesAfter = applyNodes(src.nodes, change);
     this.any ||= holdsFormulas(
@@ -91,7 +91,8 @@ export class FormulaCells {
     const lines = src.lines.filter((l) => !removed.has(l.id)).map((l) => afterOf.get(l.id) ?? l);
     if (added.length) lines.push(...added.filter((l) => !src.lineOf(l.id)));
     const state: FormulaState = { workbook: wbAfter, nodes: nodesAfter, lines };
-    const book = structural || !this.book ? buildFormulaBook(state) : this.book;
+    // A layout made for this change over the same lines (a column formula's cycle check) is used as it is.
+    const book = layout && lines.length === src.lines.length && !added.length && !removed.size ? layout : structural || !this.book ? buildFormulaBook(state) : this.book;
     const result = recomputeFormulas(state, structural ? null : changed, book);
     // A layout over lines in the session's order stays valid only while rows do not move.
     this.book = rowsMoved || change.nodes?.length ? null : result.book;

@@ -66,7 +66,7 @@ import { importChange, importChangeInSlices, withFileChecks, type ImportChangeOp
 import { afterPaint, yieldToEventLoop } from '../io/import-types';
 import { FormulaCells, type FormulaCellError, type FormulaSource } from './formula-cells';
 import { FormulaView } from './formula-view';
-import { FORMULA_FIELDS } from '../domain/formula/book';
+import { FORMULA_FIELDS, type FormulaBook } from '../domain/formula/book';
 import { isFormulaText, type ItemRefField, type LineRefField } from '../domain/formula/parse';
 import { withoutFormula, withTypedFormula } from '../domain/formula/workbook-edit';
 import type { FormulaField } from '../domain/model';
@@ -168,11 +168,18 @@ export class WorkbookSession {
     this.formulas = new FormulaCells(this.formulaSource());
     // Formulas whose values are not what their records say (a file restored, a workbook of an older
     // version) are brought up to date as one step once the roll-up is ready.
-    this.ready = this.reloadEngine().then(() => {
+    this.ready = this.reloadEngine();
+    // The values stored are the formulas' own; computing them all again (to know the cells in
+    // error, or to bring a restored file up to date as one step) waits for the grid's first paint.
+    this.formulasChecked = this.ready.then(afterPaint).then(() => {
       const stale = this.formulas.refresh(this.formulaSource());
       if (stale && !this.frozen) this.commit(stale, null);
+      else if (this.formulas.allErrors().length) this.bump('revision');
     });
   }
+
+  /** Resolves once every formula was computed after opening (see the constructor). */
+  readonly formulasChecked: Promise<void>;
 
   private formulaSource(): FormulaSource {
     return { workbook: this.workbook, nodes: this.tree.nodes, lines: this.lines, lineOf: (id) => this.lineOf(id) };
@@ -212,9 +219,9 @@ export class WorkbookSession {
    */
   setColumnFormula(nodeId: Id | null, field: FormulaField, typed: string | null, ctx: ReadContext): Result<void> {
     if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
-    const change = this.formulaView.columnFormulaChange(nodeId, field, typed, ctx);
-    if (!change.ok) return change;
-    this.commit(change.value, nodeId === null ? null : { target: { kind: 'node', id: nodeId }, field: 'plan' });
+    const made = this.formulaView.columnFormulaChange(nodeId, field, typed, ctx);
+    if (!made.ok) return made;
+    this.commit(made.value.change, nodeId === null ? null : { target: { kind: 'node', id: nodeId }, field: 'plan' }, false, made.value.book);
     return { ok: true, value: undefined };
   }
 
@@ -793,9 +800,9 @@ export class WorkbookSession {
   // ---- internals ----------------------------------------------------------------------------
 
   /** Makes a change one undoable step (refused on a frozen version); `selectAfter` selects its cell now. */
-  private commit(change: Change, focus: CellFocus | null, selectAfter = false): void {
+  private commit(change: Change, focus: CellFocus | null, selectAfter = false, formulaLayout: FormulaBook | null = null): void {
     if (this.refuseFrozen()) return;
-    change = this.formulas.complete(change, this.formulaSource());
+    change = this.formulas.complete(change, this.formulaSource(), formulaLayout);
     this.history.record(change, focus);
     this.apply(change);
     if (selectAfter && focus) this.view.requestFocus(focus);

@@ -15,13 +15,15 @@ const TR = 1_000_000;
 const ctx: ReadContext = { unit: 'trieu', locale: 'vi' };
 let seq = 0;
 
-async function open() {
+async function open(prepare: (demo: ReturnType<typeof buildDemoWorkbook>) => void = () => {}) {
   const db = openDatabase(`formula-session-${Date.now()}-${seq++}`);
   const demo = buildDemoWorkbook();
+  prepare(demo);
   await createWorkbook(db, demo);
   const loaded = (await loadWorkbook(db, demo.workbook.id))!;
   const s = new WorkbookSession(db, loaded.data, loaded.chunks, new RecalcClient(false));
   await s.ready;
+  await s.formulasChecked;
   const nodeId = (code: string) => demo.nodes.find((n) => n.code === code)!.id;
   const line = (code: string) => s.lines.find((l) => l.nodeId === nodeId(code))!;
   const health = () => s.lines.find((l) => l.unit === 'Trung tâm Y tế huyện')!;
@@ -112,5 +114,15 @@ describe('formulas in a session', () => {
     expect(r.error.code).toBe('formula.cycle');
     expect(describeProblem(r.error, 'vi')).toContain('Tập huấn 217 người; giám sát 10 xã');
     expect(s.columnFormulaOf(nodeId('DA7'), 'expectedRate', 'vi')).toBeNull();
+  });
+
+  it('a workbook opened with formulas whose stored values are stale (a restored file) is brought up to date as one step', async () => {
+    const { s, health } = await open((demo) => {
+      const da3 = demo.nodes.find((n) => n.code === 'DA3.TDA1')!;
+      const line = demo.lines.find((l) => l.unit === 'Trung tâm Y tế huyện')!;
+      line.formulas = { plan: { text: `=[#item:${da3.id}]*10%`, unit: 'trieu' } };
+    });
+    expect(health().plan).toBe(239_800_000);
+    expect(s.canUndo).toBe(true);
   });
 });

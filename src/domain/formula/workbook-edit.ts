@@ -116,14 +116,15 @@ export function typedColumnFormula(
   typed: string,
   opts: { locale: NumberLocale; unit: AmountUnit },
   withFormula: (formula: CellFormula) => Pick<FormulaState, 'workbook' | 'nodes'>,
-): Result<CellFormula> {
+): Result<{ formula: CellFormula; book: FormulaBook }> {
   const parsed = parseFormula(typed, { locale: opts.locale, names: formulaNamesOf(state.nodes, state.lines), hasSelf: true });
   if (!parsed.ok) return parsed;
   const formula: CellFormula = { text: formatFormula(parsed.value.expr, { kind: 'stored' }), unit: opts.unit };
   const records = withFormula(formula);
   const book = buildFormulaBook({ ...records, lines: state.lines });
   const refused = refuseCycle(book, state.lines, (v) => book.cells.get(v)?.formula === formula);
-  return refused ?? ok(formula);
+  // The layout made for the check is the one the change needs: it is handed on, not made twice.
+  return refused ?? ok({ formula, book });
 }
 
 const FIELD_WORD: Record<FormulaField, string> = { plan: 'Kế hoạch', disbursed: 'Đã giải ngân', expectedRate: 'Dự kiến %' };
