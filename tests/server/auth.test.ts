@@ -2,11 +2,11 @@
 // the database, per account and address), the session cookie's flags, CSRF on every write,
 // expired and ended sessions, request validation, and the administration of accounts.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createFirstAdmin, hashPassword, verifyPassword } from '../../server/auth';
 import type { Db } from '../../server/db';
-import { DATABASES, logIn, PASSWORD, seedProvince, startApp, TEST_AUTH, unique } from './harness';
+import { DATABASES, useSeededServer, type SeededServer, logIn, PASSWORD, startApp, TEST_AUTH, unique } from './harness';
 
 describe('password hashing', () => {
   it('accepts the password hashed and nothing else; the same password never hashes alike', async () => {
@@ -23,17 +23,8 @@ describe('password hashing', () => {
 describe.each(DATABASES)('accounts on $name', (database) => {
   let db: Db;
   let app: FastifyInstance;
-  let people: Awaited<ReturnType<typeof seedProvince>>;
-
-  beforeAll(async () => {
-    db = await database.open();
-    app = await startApp(db);
-    people = await seedProvince(app, db);
-  }, 120_000);
-  afterAll(async () => {
-    await app.close();
-    await db.close();
-  });
+  let people: SeededServer['people'];
+  useSeededServer(database, (s) => ({ db, app, people } = s));
 
   it('refuses a wrong password and an unknown user alike, in Vietnamese and English', async () => {
     for (const payload of [

@@ -4,6 +4,7 @@
 // carry their session cookie and CSRF token like a browser.
 
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -228,4 +229,26 @@ export async function sharedWorkbook(editor: Agent, lineCount = 3) {
   const recs = workbookRecords(id, lineCount);
   await editor.send(`/api/workbooks/${id}/ops`, { ops: [uploadOp(recs)] });
   return { id, ...recs };
+}
+
+/** A seeded province (seedProvince) on one test database, opened before a suite's tests and closed after them. */
+export interface SeededServer {
+  db: Db;
+  app: FastifyInstance;
+  people: Awaited<ReturnType<typeof seedProvince>>;
+}
+
+/** Opens the database, starts the app and seeds a province before the suite; closes both after it. */
+export function useSeededServer(database: TestDatabase, ready: (s: SeededServer) => void): void {
+  let server: SeededServer | null = null;
+  beforeAll(async () => {
+    const db = await database.open();
+    const app = await startApp(db);
+    server = { db, app, people: await seedProvince(app, db) };
+    ready(server);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.app.close();
+    await server?.db.close();
+  });
 }

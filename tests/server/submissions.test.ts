@@ -4,25 +4,12 @@
 // province's reviewers and administrators answer.
 
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../server/db';
-import { DATABASES, seedProvince, sharedWorkbook, startApp } from './harness';
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useSeededServer, type SeededServer, sharedWorkbook } from './harness';
 
 describe.each(DATABASES)('submissions on $name', (database) => {
-  let db: Db;
-  let app: FastifyInstance;
-  let people: Awaited<ReturnType<typeof seedProvince>>;
-
-  beforeAll(async () => {
-    db = await database.open();
-    app = await startApp(db);
-    people = await seedProvince(app, db);
-  }, 120_000);
-  afterAll(async () => {
-    await app.close();
-    await db.close();
-  });
+  let people: SeededServer['people'];
+  useSeededServer(database, (s) => ({ people } = s));
 
   it('goes draft → submitted → returned → submitted → approved, with the note, the comment and who answered', async () => {
     const wb = await sharedWorkbook(people.editorA);

@@ -5,11 +5,11 @@
 // clients of another server process on the same database.
 
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '../../server/db';
-import { DATABASES, logIn, seedProvince, sharedWorkbook, startApp, type Agent } from './harness';
+import { DATABASES, useSeededServer, type SeededServer, logIn, seedProvince, sharedWorkbook, startApp, type Agent } from './harness';
 
 type Shared = Awaited<ReturnType<typeof sharedWorkbook>>;
 
@@ -26,17 +26,8 @@ async function lineOnServer(agent: Agent, wb: Shared, id: string) {
 describe.each(DATABASES)('operations on $name', (database) => {
   let db: Db;
   let app: FastifyInstance;
-  let people: Awaited<ReturnType<typeof seedProvince>>;
-
-  beforeAll(async () => {
-    db = await database.open();
-    app = await startApp(db);
-    people = await seedProvince(app, db);
-  }, 120_000);
-  afterAll(async () => {
-    await app.close();
-    await db.close();
-  });
+  let people: SeededServer['people'];
+  useSeededServer(database, (s) => ({ db, app, people } = s));
 
   it('stores an operation sent twice once, with the same sequence', async () => {
     const wb = await sharedWorkbook(people.editorA);
