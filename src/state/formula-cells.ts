@@ -23,6 +23,16 @@ const key = (line: string, field: FormulaField) => `${line}|${field}`;
 export class FormulaCells {
   private book: FormulaBook | null = null;
   private errors = new Map<string, FormulaCellError>();
+  /** Cells a change has just left in error, not yet said (see takeNewErrors). */
+  private fresh: { line: string; field: FormulaField; error: FormulaCellError }[] = [];
+
+  /** The cells the latest changes left in error, once: the grid says so in the notice bar. */
+  takeNewErrors(): { line: string; field: FormulaField; error: FormulaCellError }[] {
+    const out = this.fresh;
+    this.fresh = [];
+    return out;
+  }
+
   /** True once the workbook holds a formula (line, item or workbook); until then changes pass through untouched. */
   private any = false;
 
@@ -96,9 +106,12 @@ export class FormulaCells {
     const result = recomputeFormulas(state, structural ? null : changed, book);
     // A layout over lines in the session's order stays valid only while rows do not move.
     this.book = rowsMoved || change.nodes?.length ? null : result.book;
+    const before = new Map(this.errors);
     if (structural) this.errors.clear();
     else for (const c of result.computed) this.errors.delete(key(c.line, c.field));
     for (const e of result.errors) this.errors.set(key(e.line, e.field), e.error);
+    // Cells this change left unable to compute keep their last value: said once, when it happens.
+    for (const e of result.errors) if (before.get(key(e.line, e.field)) !== e.error) this.fresh.push(e);
     if (!result.lines.length) return change;
     const recomputed = new Map(result.lines.map((l) => [l.id, l]));
     const out = lineChanges.map((c) => (c.after && recomputed.has(c.after.id) ? { before: c.before, after: recomputed.get(c.after.id)! } : c));

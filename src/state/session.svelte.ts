@@ -207,6 +207,14 @@ export class WorkbookSession {
     return this.formulas.errorOf(lineId, field);
   }
 
+  /** The formula cells the latest changes left in error (each said once), with the value each keeps. */
+  takeNewFormulaErrors(): { line: Line; field: FormulaField; error: FormulaCellError }[] {
+    return this.formulas.takeNewErrors().flatMap((e) => {
+      const line = this.lineOf(e.line);
+      return line ? [{ line, field: e.field, error: e.error }] : [];
+    });
+  }
+
   /** Every formula cell in error. */
   formulaErrors(): ReturnType<FormulaCells['allErrors']> {
     return this.formulas.allErrors();

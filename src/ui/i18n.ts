@@ -142,6 +142,10 @@ const STRINGS = {
   selMixed: { vi: 'Vùng chọn có cả dòng tổng hợp và dòng chi tiết: tổng có thể tính trùng', en: 'Roll-up rows and lines are both selected: the sum may count money twice' },
   exactAmount: { vi: 'Số chính xác: {value}', en: 'Exact amount: {value}' },
   cmpFormulaDiffers: { vi: 'Công thức của ô này khác nhau giữa các kịch bản', en: 'This cell’s formula differs between the scenarios' },
+  formulaErrorsNew: {
+    vi: '{count} ô công thức không tính được nữa và giữ giá trị cũ: {list}. Di chuột lên ô để xem lý do; Hoàn tác (Ctrl+Z) để trở lại.',
+    en: '{count} formula cell(s) can no longer be computed and keep their last value: {list}. Hover a cell for why; Undo (Ctrl+Z) to go back.',
+  },
   formulaTip: { vi: 'Công thức: {text}', en: 'Formula: {text}' },
   columnFormulaTip: { vi: 'Công thức của cột: {text}', en: 'Column formula: {text}' },
   typedOverTip: { vi: 'Giá trị gõ đè lên công thức của cột', en: 'A value typed over the column formula' },

@@ -53,6 +53,22 @@ describe('formulas in the grid', () => {
     await ctx.close();
   });
 
+  it('deleting the line a formula reads says so at once, with the value the cell keeps; undo brings it back', async () => {
+    const { ctx, page, wb } = await freshWorkbench(browser(), baseUrl, '?debug');
+    const DA7_TDA2_LINE = 'Tập huấn 217 người; giám sát 10 xã';
+    await wb.type(DA4_LINE, 'plan', '=[Tập huấn 217 người; giám sát 10 xã]*2');
+    await wb.expectText(DA4_LINE, 'plan', '556');
+    await wb.select(DA7_TDA2_LINE, 'plan');
+    await page.getByRole('button', { name: /Xoá dòng/ }).click();
+    await expect.poll(() => wb.notice.textContent()).toContain('1 ô công thức không tính được nữa');
+    expect(await wb.notice.textContent()).toContain('04 lớp, 140 người (Kế hoạch) #REF! = 556');
+    await wb.expectText(DA4_LINE, 'plan', '#REF!');
+    await wb.screenshot('74-formula-ref-deleted');
+    await page.getByRole('button', { name: /Hoàn tác/ }).click();
+    await wb.expectText(DA4_LINE, 'plan', '556');
+    await ctx.close();
+  });
+
   it('refuses a formula that reads its own item, naming the cycle, and keeps the value', async () => {
     const { ctx, wb } = await freshWorkbench(browser(), baseUrl, '?debug');
     await wb.type(DA4_LINE, 'plan', '=DA4*2');

@@ -235,6 +235,23 @@ export class BudgetGridAdapter {
     }
     this.seenRevision = this.session.revision;
     this.cb.onSelectionSum?.(this.selectionSum());
+    this.sayFormulaErrors();
+  }
+
+  /** Formula cells an edit has just left in error (a line they read deleted, a division by zero): named with the value each keeps. */
+  private sayFormulaErrors(): void {
+    const news = this.session.takeNewFormulaErrors();
+    if (!news.length) return;
+    const L = this.view.lang;
+    const name = (f: string) => GRID_COLUMNS.find((c) => c.field === f)?.header[L] ?? f;
+    const list = news
+      .slice(0, 4)
+      .map(({ line, field, error }) => {
+        const value = field === 'expectedRate' ? `${line.expectedRate ?? ''} %` : formatAmount(line[field], this.view.unit, this.view.locale);
+        return `${line.label || line.unit} (${name(field)}) ${ERROR_TEXT[error as keyof typeof ERROR_TEXT] ?? '#VALUE!'} = ${value}`;
+      })
+      .join(' · ');
+    this.cb.onNotice?.('error', t(L, 'formulaErrorsNew', { count: news.length, list: news.length > 4 ? `${list} …` : list }), []);
   }
 
   private seenRevision = -1;
