@@ -8,8 +8,11 @@ export function mulDivRound(a: number, b: number, c: number): number {
     const q = p / c;
     const t = Math.trunc(q);
     const r = p - t * c; // exact: |t·c| ≤ |p|
-    if (2 * Math.abs(r) >= Math.abs(c)) return t + (Math.sign(p) * Math.sign(c) || 1);
-    return t;
+    // Away from zero when the remainder is half or more, without a branch on it: which way a line's
+    // remainder falls is as good as random, and a mispredicted branch costs more than the division.
+    // (t − (0 − up), not t + up: a −0 quotient stays −0 when nothing is added.)
+    const up = Number(2 * Math.abs(r) >= Math.abs(c));
+    return p < 0 === c < 0 ? t - (0 - up) : t - up;
   }
   const P = BigInt(a) * BigInt(b);
   const C = BigInt(c);
@@ -22,5 +25,33 @@ export function mulDivRound(a: number, b: number, c: number): number {
 
 /** A percentage (e.g. 22.31) as integer hundredths of a percent, the precision users type. */
 export function rateToBasisPoints(pct: number): number {
-  return Math.round(pct * 100);
+  return roundHalfUp(pct * 100);
+}
+
+/**
+ * Math.round, to the same number (−0 and all), faster on loops over lines: V8 compiles Math.round
+ * with a branch on the fraction, which data as varied as amounts mispredict half the time. From 0
+ * up to 2^52, x − ⌊x⌋ is exact and doubling it floors to 0 or 1 (the half goes up); anything else
+ * is left to Math.round.
+ */
+export function roundHalfUp(x: number): number {
+  if (!(x >= 0 && x < 4_503_599_627_370_496)) return Math.round(x);
+  const f = Math.floor(x);
+  // f − (0 − up), not f + up: a −0 stays −0 when nothing is added, as Math.round leaves it.
+  return f - (0 - Math.floor((x - f) * 2));
+}
+
+/**
+ * Math.max(a, b), to the same number (−0 and NaN included), for a and b finite or NaN: as numbers,
+ * not a branch, which V8 gives Math.max and varied amounts mispredict. (An infinity not chosen
+ * would make NaN: amounts are finite.)
+ */
+export function larger(a: number, b: number): number {
+  const k = Number(a > b);
+  return a * k + b * (1 - k);
+}
+
+/** Math.min(a, b), as larger does Math.max (−0 below +0, as Math.min has it). */
+export function smaller(a: number, b: number): number {
+  return -larger(-a, -b);
 }

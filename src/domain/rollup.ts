@@ -4,7 +4,7 @@
 import type { CounterpartRatio, Line, Source, CapitalType } from './model';
 import { MONTH_COUNT } from './model';
 import type { OrderedTree } from './tree';
-import { mulDivRound, rateToBasisPoints } from './money';
+import { larger, mulDivRound, rateToBasisPoints, roundHalfUp, smaller } from './money';
 import { BudgetCells } from './budget-cells';
 import {
   cumulativeAt,
@@ -461,7 +461,16 @@ const PROFILE_COUNT = 5;
 export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: Float64Array, from: number, to: number): void {
   // Imported bindings read once, not per line: a module loader may serve them through getters (the
   // test and benchmark runner's does), which then cost more than the projection itself.
-  const [mulDiv, basisPoints, byProfile, shareAt, monthsAfter] = [mulDivRound, rateToBasisPoints, projectByProfile, cumulativeAt, monthsLeft];
+  const [mulDiv, basisPoints, byProfile, shareAt, monthsAfter, round, max, min] = [
+    mulDivRound,
+    rateToBasisPoints,
+    projectByProfile,
+    cumulativeAt,
+    monthsLeft,
+    roundHalfUp,
+    larger,
+    smaller,
+  ];
   const [overDisbursed, noProfile, farFromProfile, expectedEqualsReached] = [FLAG_OVER_DISBURSED, FLAG_NO_PROFILE, FLAG_FAR_FROM_PROFILE, FLAG_EXPECTED_EQUALS_REACHED];
   const { plan, disbursed, expected, asOfDay, method, source, capital, counterpartBp } = cols;
   const { lineProjected, lineRunRate, lineFlags, lineRequired } = r;
@@ -477,10 +486,12 @@ export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lin
     const m = method[i] < 0 ? params.method : method[i];
     const rated = Number.isFinite(e);
     const target = rated ? mulDiv(p, basisPoints(e), 10_000) : 0;
-    let flags = d > p ? overDisbursed : 0;
+    // Flags as numbers, not branches: whether a line is flagged is as good as random from one line to
+    // the next, and mispredicted branches were most of this loop's time.
+    let flags = Number(d > p) * overDisbursed;
     let proj: number;
     // As projectLine, with the target worked out once.
-    if (m === 0) proj = rated ? Math.min(Math.max(target, d), Math.max(p, d)) : d;
+    if (m === 0) proj = rated ? min(max(target, d), max(p, d)) : d;
     else {
       const share = Number.isNaN(day) ? NaN : own || m >= PROFILE_COUNT ? shareAt(profiles, m, starts, day) : shareAtDay[m];
       // Nothing disbursed projects nothing whatever the profile: only flag a projection it could not make.
@@ -491,12 +502,12 @@ export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lin
     let runRate = NaN;
     if (rated) {
       const left = Number.isNaN(day) ? 0 : own ? monthsAfter(starts, day) : leftAtDay;
-      if (left > 0) runRate = Math.round(Math.max(0, target - d) / left);
+      if (left > 0) runRate = round(max(0, target - d) / left);
       if (!Number.isNaN(day) && p > 0) {
         const reached = (d / p) * 100;
         const share = own ? shareAt(profiles, reference, starts, day) : referenceShare;
-        if (share > 0 && share < 1 && Math.abs(e - Math.min(100, reached / share)) > flagGap) flags |= farFromProfile;
-        if (day + 1 >= lateInYear && e < 100 && Math.abs(e - reached) < 0.5) flags |= expectedEqualsReached;
+        if (share > 0 && share < 1) flags |= Number(Math.abs(e - min(100, reached / share)) > flagGap) * farFromProfile;
+        if (day + 1 >= lateInYear) flags |= Number(e < 100) * Number(Math.abs(e - reached) < 0.5) * expectedEqualsReached;
       }
     }
     lineRunRate[i] = runRate;
@@ -521,9 +532,8 @@ export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, tra
   trace.fractional = 0;
   const n = cols.plan.length;
   projectLines(cols, passContext(cols.params), r, trace.lineTarget, 0, n);
-  traceLines(cols, r, trace, 0, n, 1);
-  sumLines(cols, r, trace.lineTarget);
-  drawAll(cols, cells, r, trace);
+  const money = sumLines(cols, cells, r, trace);
+  drawAll(cols, cells, r, trace, money);
   // Children come after their parents, so one backward pass carries every subtree upward.
   const nodeCount = r.nodeCount;
   for (let k = nodeCount - 1; k >= 0; k--) {
@@ -546,56 +556,103 @@ export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, tra
   }
 }
 
-/** Adds each line's own figures (all but those its cell draws) into its node. */
-function sumLines(cols: PlanColumns, r: Rollup, lineTarget: Float64Array): void {
+/** Amounts per node while sumLines adds: the nodeMeasures in their order, then a slot for what is not to be counted. */
+const ACC = 16;
+const ACC_NONE = 15;
+
+/**
+ * Adds each line's own figures (all but those its cell draws) into its node, their magnitudes into
+ * the trace (as traceLines), and returns each budget cell's money (its lines' projections): one sweep
+ * of the lines for what took three. The node's amounts are added in one array, node by node, and a
+ * figure a line does not count goes to a slot nobody reads rather than behind a branch.
+ */
+function sumLines(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace): Float64Array {
   const { lineNode, plan, disbursed, source, capital, vintage, monthRow, months } = cols;
-  const { lineProjected, lineRequired, lineRunRate, lineFlags } = r;
+  const { lineProjected, lineRequired, lineRunRate, lineFlags, flagged, monthsKnown } = r;
+  const { lineTarget } = trace;
+  const { cellOf } = cells;
   const n = plan.length;
   const year = cols.params.year;
-  const { plan: nodePlan, disbursed: nodeDisbursed, projected, carriedIn, requiredLocal, expectedAmount, runRate, flagged, monthsKnown } = r;
-  const { central, local, other, investment, recurrent } = r;
   const nodeMonths = r.months;
+  const acc = new Float64Array((r.nodeCount + 1) * ACC);
+  const money = new Float64Array(cells.count);
+  let mPlan = 0;
+  let mDisbursed = 0;
+  let mProjected = 0;
+  let mRequired = 0;
+  let mTarget = 0;
+  let mRunRate = 0;
+  let mMonths = 0;
+  let fractional = 0;
   for (let i = 0; i < n; i++) {
+    const projected = lineProjected[i];
+    money[cellOf[i]] += projected;
     const node = lineNode[i];
     if (node < 0) continue;
     const p = plan[i];
-    nodePlan[node] += p;
-    nodeDisbursed[node] += disbursed[i];
-    projected[node] += lineProjected[i];
-    if (vintage[i] < year) carriedIn[node] += p;
-    const s = source[i];
-    (s === 0 ? central : s === 1 ? local : other)[node] += p;
-    (capital[i] === 0 ? investment : recurrent)[node] += p;
-    requiredLocal[node] += lineRequired[i];
-    expectedAmount[node] += lineTarget[i];
-    if (lineFlags[i]) flagged[node]++;
+    const d = disbursed[i];
+    const required = lineRequired[i];
+    const target = lineTarget[i];
+    const at = node * ACC;
+    acc[at] += p;
+    acc[at + 1] += d;
+    acc[at + 2] += projected;
+    acc[at + 4 + source[i]] += p;
+    acc[at + 7 + capital[i]] += p;
+    acc[at + 9] += required;
+    acc[at + (vintage[i] < year ? 10 : ACC_NONE)] += p;
+    acc[at + 13] += target;
+    mPlan += Math.abs(p);
+    mDisbursed += Math.abs(d);
+    mProjected += Math.abs(projected);
+    mRequired += Math.abs(required);
+    mTarget += Math.abs(target);
     const rr = lineRunRate[i];
-    if (!Number.isNaN(rr)) runRate[node] += rr;
+    if (!Number.isNaN(rr)) {
+      acc[at + 14] += rr;
+      mRunRate += Math.abs(rr);
+    }
+    flagged[node] += Number(lineFlags[i] !== 0);
+    let whole = Number.isInteger(p) && Number.isInteger(d);
     const row = monthRow[i];
     if (row >= 0) {
       monthsKnown[node]++;
-      for (let m = 0, at = node * MONTHS, from = row * MONTHS; m < MONTHS; m++) {
+      for (let m = 0, to = node * MONTHS, from = row * MONTHS; m < MONTHS; m++) {
         const v = months[from + m];
-        if (!Number.isNaN(v)) nodeMonths[at + m] += v;
+        if (Number.isNaN(v)) continue;
+        nodeMonths[to + m] += v;
+        mMonths += Math.abs(v);
+        if (!Number.isInteger(v)) whole = false;
       }
     }
+    if (!whole) fractional++;
   }
+  const measures = nodeMeasures(r);
+  for (let k = 0; k < r.nodeCount; k++) for (let m = 0; m < ACC_NONE; m++) measures[m][k] = acc[k * ACC + m];
+  const mag = trace.magnitude;
+  mag[MAG_PLAN] += mPlan;
+  mag[MAG_DISBURSED] += mDisbursed;
+  mag[MAG_PROJECTED] += mProjected;
+  mag[MAG_REQUIRED] += mRequired;
+  mag[MAG_TARGET] += mTarget;
+  mag[MAG_RUN_RATE] += mRunRate;
+  mag[MAG_MONTHS] += mMonths;
+  trace.fractional += fractional;
+  return money;
 }
 
 /**
  * Draws every budget cell at once (see drawCell): each cell's money, its lines' projections, taken
  * oldest vintage first in one sweep of the draw order; adds what each line keeps into its node.
  */
-function drawAll(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace): void {
+function drawAll(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace, left: Float64Array): void {
   const { lineNode, plan, capital, vintage, eligible } = cols;
   const n = plan.length;
   const year = cols.params.year;
-  const { lineProjected } = r;
   // Each cell's money (its lines' projections), drawn oldest vintage first: one sweep of the draw order.
   const { cellOf } = cells;
   const { lines: order, last } = cells.drawOrder(cols);
   const { lineUnspent, lineCarry, lineLapse } = r;
-  const left = cellMoney(cellOf, lineProjected, cells.count);
   let unspentMagnitude = 0;
   for (let j = 0; j < n; j++) {
     const i = order[j];
@@ -603,12 +660,12 @@ function drawAll(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTr
     const p = plan[i];
     const have = left[c];
     // As drawCell: the cell's last line takes what is left, even more than it has.
-    const drawn = last[c] === i ? have : Math.min(Math.max(p, 0), have);
+    const drawn = last[c] === i ? have : smaller(larger(p, 0), have);
     left[c] = have - drawn;
     const unspent = p - drawn;
     lineUnspent[i] = unspent;
-    const carry = unspent > 0 && carriesOverCode(vintage[i], year, capital[i], eligible[i]) ? unspent : 0;
-    const lapse = unspent > 0 && carry === 0 ? unspent : 0;
+    const carry = carryOf(unspent, vintage[i], year, capital[i], eligible[i]);
+    const lapse = lapseOf(unspent, carry);
     lineCarry[i] = carry;
     lineLapse[i] = lapse;
     const node = lineNode[i];
@@ -619,13 +676,6 @@ function drawAll(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTr
     unspentMagnitude += Math.abs(unspent);
   }
   trace.magnitude[MAG_UNSPENT] += unspentMagnitude;
-}
-
-/** Each cell's money: the sum of its lines' projections. */
-function cellMoney(cellOf: Int32Array, lineProjected: Float64Array, count: number): Float64Array {
-  const left = new Float64Array(count);
-  for (let i = 0; i < cellOf.length; i++) left[cellOf[i]] += lineProjected[i];
-  return left;
 }
 
 /** Length of the sums drawCell and sumCell give: Σ unspent, Σ carry-over, Σ lapse, Σ |unspent|. */
@@ -653,14 +703,14 @@ export function drawCell(cols: PlanColumns, cells: BudgetCells, r: Rollup, c: nu
   let magnitude = 0;
   for (let j = a; j < b; j++) {
     const i = members[j];
-    const drawn = j === b - 1 ? left : Math.min(Math.max(plan[i], 0), left);
+    const drawn = j === b - 1 ? left : smaller(larger(plan[i], 0), left);
     left -= drawn;
     const unspent = plan[i] - drawn;
     r.lineUnspent[i] = unspent;
     unspentSum += unspent;
     magnitude += Math.abs(unspent);
-    const carry = unspent > 0 && carriesOverCode(vintage[i], year, capital[i], eligible[i]) ? unspent : 0;
-    const lapse = unspent > 0 && carry === 0 ? unspent : 0;
+    const carry = carryOf(unspent, vintage[i], year, capital[i], eligible[i]);
+    const lapse = lapseOf(unspent, carry);
     r.lineCarry[i] = carry;
     r.lineLapse[i] = lapse;
     carrySum += carry;
@@ -672,9 +722,20 @@ export function drawCell(cols: PlanColumns, cells: BudgetCells, r: Rollup, c: nu
   sums[3] = magnitude;
 }
 
-/** carriesOver (domain/projection) on the columns' codes. */
-function carriesOverCode(vintage: number, year: number, capital: number, eligible: number): boolean {
-  return vintage >= year && (capital === INVESTMENT || eligible === 1);
+/**
+ * What of a line's unspent carries over: all of it when it is positive and carriesOver
+ * (domain/projection) holds on the columns' codes, else 0. Worked out as numbers, not branches
+ * (which lines carry over is as good as random in the draw order); an amount is finite, so
+ * unspent × 0 + 0 is 0.
+ */
+function carryOf(unspent: number, vintage: number, year: number, capital: number, eligible: number): number {
+  const carries = Number(vintage >= year) * (Number(capital === INVESTMENT) | eligible);
+  return unspent * Number(unspent > 0) * carries + 0;
+}
+
+/** What of a line's unspent lapses: the positive unspent that does not carry over (carryOf). */
+function lapseOf(unspent: number, carry: number): number {
+  return unspent * Number(unspent > 0) - carry + 0;
 }
 
 /** The sums drawCell gave for cell c, read back from the roll-up's line figures. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mulDivRound } from '../../src/domain/money';
+import { larger, mulDivRound, roundHalfUp, smaller } from '../../src/domain/money';
 
 describe('mulDivRound', () => {
   it.each([
@@ -18,6 +18,72 @@ describe('mulDivRound', () => {
         return mulDivRound(a, b, 10_000) === want;
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('rounds halves away from zero for negative amounts and any sign of divisor', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e14, max: 1e14 }), fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.constantFrom(10_000, -10_000, 3, -7), (a, b, c) => {
+        const P = BigInt(a) * BigInt(b);
+        const C = BigInt(c);
+        const q = P / C;
+        const r = P - q * C;
+        const abs = (x: bigint) => (x < 0n ? -x : x);
+        const want = 2n * abs(r) >= abs(C) ? q + (P < 0n !== C < 0n ? -1n : 1n) : q;
+        return mulDivRound(a, b, c) === Number(want);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('roundHalfUp', () => {
+  it('gives what Math.round gives, to the same number, −0 and the edges included', () => {
+    const edges = [
+      0,
+      -0,
+      0.5,
+      -0.5,
+      0.49999999999999994,
+      -0.49999999999999994,
+      1.5,
+      2.5,
+      -2.5,
+      2 ** 52 - 0.5,
+      2 ** 52,
+      2 ** 52 + 1,
+      2 ** 53 + 2,
+      5e-324,
+      -5e-324,
+      Infinity,
+      -Infinity,
+      NaN,
+    ];
+    for (const x of edges) expect(Object.is(roundHalfUp(x), Math.round(x)), String(x)).toBe(true);
+    fc.assert(
+      fc.property(fc.double(), (x) => Object.is(roundHalfUp(x), Math.round(x))),
+      { numRuns: 20_000 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: -1e15, max: 1e15 }), fc.integer({ min: 1, max: 1_000 }), (a, b) => Object.is(roundHalfUp(a / b), Math.round(a / b))),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('larger and smaller', () => {
+  it('give what Math.max and Math.min give, to the same number, for finite amounts, ±0 and NaN', () => {
+    const edges = [0, -0, 1, -1, NaN, 2 ** 53, -(2 ** 53), 5e-324, -5e-324, 1e308, -1e308];
+    for (const a of edges) {
+      for (const b of edges) {
+        expect(Object.is(larger(a, b), Math.max(a, b)), `max(${a}, ${b})`).toBe(true);
+        expect(Object.is(smaller(a, b), Math.min(a, b)), `min(${a}, ${b})`).toBe(true);
+      }
+    }
+    const amount = fc.double({ noDefaultInfinity: true });
+    fc.assert(
+      fc.property(amount, amount, (a, b) => Object.is(larger(a, b), Math.max(a, b)) && Object.is(smaller(a, b), Math.min(a, b))),
+      { numRuns: 20_000 },
     );
   });
 });
