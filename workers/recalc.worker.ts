@@ -36,4 +36,7 @@ Comlink.expose({
   checks(call: CheckCall) {
     return service.checks(call);
   },
+  lastPassMs() {
+    return service.lastPassMs();
+  },
 });

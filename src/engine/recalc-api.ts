@@ -30,6 +30,8 @@ export interface RecalcApi {
   edit(edits: ColumnEdit[]): RollupUpdate;
   /** Replaces the projection settings and returns the full roll-up (the caller's own copy). */
   configure(params: ProjectionParams): Rollup;
+  /** Milliseconds the last full pass of the roll-up took in the service, copy excluded (diagnostics, benchmarks). */
+  lastPassMs(): number;
   /** Splits an envelope by a columnar rule (see domain/allocate, splitColumns); failures come back as values. */
   allocate(req: AllocationCall): Result<AllocationColumns>;
   /**

@@ -80,6 +80,11 @@ export class RecalcClient {
     return gen === this.generation ? result : null;
   }
 
+  /** Milliseconds the worker's last full pass took on its own thread (a projection change; benchmarks). */
+  lastPassMs(): Promise<number> {
+    return this.call((api) => api.lastPassMs());
+  }
+
   private allocationGeneration = { preview: 0, check: 0 };
   /** What the service holds from the allocations sent to it: a copy of the ids, columns by key. */
   private sent: { ids: readonly string[]; columns: Map<string, Float64Array> } | null = null;

@@ -22,6 +22,7 @@ export function createRecalcService(): RecalcApi {
   let checkIds: readonly string[] = [];
   let checkLabels: readonly string[] = [];
   let rolledUp = new Map<string, ScenarioValues>();
+  let passMs = NaN;
   return {
     load(next: PlanColumns): Rollup {
       state = new RollupState(next);
@@ -34,9 +35,12 @@ export function createRecalcService(): RecalcApi {
     },
     configure(params: ProjectionParams): Rollup {
       if (!state) throw new Error('recalc: configure before load');
+      const started = performance.now();
       state.configure(params);
+      passMs = performance.now() - started;
       return copyRollup(state.rollup);
     },
+    lastPassMs: () => passMs,
     allocate(call: AllocationCall): Result<AllocationColumns> {
       if (call.ids !== null) {
         allocationIds = call.ids;

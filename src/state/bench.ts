@@ -10,9 +10,10 @@ import { RecalcClient } from '../engine/recalc-client';
 /**
  * Loads a generated plan of n lines (monthly actuals, vintages, a back-loaded profile) into a fresh
  * worker, then times `runs` projection changes (alternating methods): each from sending the new
- * settings to the full roll-up back on the main thread. Milliseconds per run.
+ * settings to the full roll-up back on the main thread, and the worker's own full pass within it.
+ * Milliseconds per run.
  */
-export async function projectionRoundTrips(n: number, runs = 5): Promise<{ loadMs: number; runs: number[]; mode: string }> {
+export async function projectionRoundTrips(n: number, runs = 5): Promise<{ loadMs: number; runs: number[]; passes: number[]; mode: string }> {
   const data = buildGeneratedWorkbook(n);
   const wb = data.workbook;
   const cols = buildColumns(orderTree(data.nodes), data.lines, counterpartColumn(wb.counterpart, wb.year), projectionParams(wb));
@@ -23,6 +24,7 @@ export async function projectionRoundTrips(n: number, runs = 5): Promise<{ loadM
     await client.load(cols);
     const loadMs = performance.now() - t;
     const out: number[] = [];
+    const passes: number[] = [];
     for (let i = 0; i < runs; i++) {
       const method = i % 2 === 0 ? 'linear' : 'backloaded';
       const params = projectionParams({ ...wb, settings: { ...wb.settings, projection: { ...DEFAULT_PROJECTION, method } } });
@@ -30,8 +32,9 @@ export async function projectionRoundTrips(n: number, runs = 5): Promise<{ loadM
       const r = await client.configure(params);
       if (!r) throw new Error('projection superseded');
       out.push(performance.now() - t);
+      passes.push(await client.lastPassMs());
     }
-    return { loadMs, runs: out, mode: client.mode };
+    return { loadMs, runs: out, passes, mode: client.mode };
   } finally {
     client.dispose();
   }
