@@ -51,6 +51,7 @@ import type { AllocationRequest } from '../domain/allocate';
 import { linesForSplit, type WriteMode } from '../domain/allocation-plan';
 import { confirmProjectedCarry } from '../domain/next-year';
 import type { PlanbenchDB } from '../db/database';
+import type { SyncChange } from '../domain/sync';
 import { commitChange, loadChanged, type LineWrite, type WorkbookChange } from '../db/workbook-repo';
 import { ChunkedLines } from '../db/line-chunks';
 import { RecalcClient } from '../engine/recalc-client';
@@ -958,7 +959,24 @@ export class WorkbookSession {
       putRules: u.rules.put,
       deleteRuleIds: u.rules.deleted,
       bases: u.bases,
+      sync: { scenarioId: this.scenarioId, change: this.syncChangeOf(change, u) },
     };
+  }
+
+  /**
+   * The step as the records it changes, for a shared workbook's operation: the stored workbook
+   * record and this scenario's record as they were and are (not the scenario's view of the workbook).
+   */
+  private syncChangeOf(change: Change, u: MemoryUpdate): SyncChange {
+    const out: SyncChange = {};
+    if (change.lines?.length) out.lines = change.lines;
+    if (change.nodes?.length) out.nodes = change.nodes;
+    if (change.places?.length) out.places = change.places;
+    if (change.rules?.length) out.rules = change.rules;
+    if (u.split && u.bases.workbook) out.workbook = { before: u.bases.workbook, after: u.split.workbook };
+    const scenarioBefore = u.bases.scenarios?.get(this.scenario.id);
+    if ((u.split?.scenario || change.scenario) && scenarioBefore) out.scenario = { before: scenarioBefore, after: this.scenario };
+    return out;
   }
 
   /** Step 3: the worker told (new columns, column edits or projection settings) and the grid repainted. */
