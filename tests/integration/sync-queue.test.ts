@@ -5,7 +5,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database';
 import { createWorkbook, loadWorkbook } from '../../src/db/workbook-repo';
-import { countOutbox, readOutbox, shareWorkbook } from '../../src/db/sync-repo';
+import { applyPulled, countOutbox, readOutbox, shareWorkbook } from '../../src/db/sync-repo';
 import { buildDemoWorkbook } from '../../src/domain/demo';
 import { recordKey } from '../../src/domain/sync';
 import { WorkbookSession } from '../../src/state/session.svelte';
@@ -72,5 +72,38 @@ describe('the operation queue', () => {
     await session.retrySave();
     expect(session.saveStatus).toBe('saved');
     expect(await countOutbox(db, demo.workbook.id)).toBe(1);
+  });
+
+  it('applies a pulled operation under the edits still waiting, and drops each of its own when the server gives it back', async () => {
+    const { db, demo, session } = await openDemo(true);
+    const line = session.lines[0];
+    const wb = demo.workbook.id;
+    session.setCells([{ target: { kind: 'line', id: line.id }, field: 'plan', raw: '6000' }], ctx);
+    await session.flush();
+    const [mine] = await readOutbox(db, wb);
+    // Another office changed the same line's disbursement and its plan (from the value this one saw).
+    const remote = {
+      opId: 'remote-op-1',
+      baseSeq: 0,
+      scenarioId: session.scenarioId,
+      seq: 1,
+      userName: 'B',
+      at: '',
+      change: { lines: [{ before: line, after: { ...line, disbursed: 7, plan: 1 } }] },
+    };
+    const r = await applyPulled(db, wb, [remote]);
+    expect(r.ok && r.value).toMatchObject({ applied: 1, lastSeq: 1, acknowledged: 0 });
+    await session.applyRemote({ workbookId: wb, scenarioId: session.scenarioId, chunks: r.ok ? r.value.chunks.get(session.scenarioId)! : [] });
+    // Its disbursement lands; this office's plan, still to be sent (and to come after it), stays.
+    expect(session.lineOf(line.id)).toMatchObject({ disbursed: 7, plan: 6000e6 });
+    expect(await countOutbox(db, wb)).toBe(1);
+    // The same operation again (from the stream after a pull) changes nothing.
+    expect((await applyPulled(db, wb, [remote])).ok && (await db.shares.get(wb))!.lastSeq).toBe(1);
+    const back = await applyPulled(db, wb, [{ ...mine.op, seq: 2, userName: 'A', at: '' }]);
+    expect(back.ok && back.value.acknowledged).toBe(1);
+    expect(await countOutbox(db, wb)).toBe(0);
+    expect(await db.syncShadows.count()).toBe(0);
+    const stored = (await loadWorkbook(db, wb))!.data.lines.find((l) => l.id === line.id);
+    expect(stored).toMatchObject({ disbursed: 7, plan: 6000e6 });
   });
 });
