@@ -635,3 +635,4 @@ export class AppState {
 }
 
 export { DEMO_NAME };
+export type { ServerApi, ServerUser, ServerWorkbook };

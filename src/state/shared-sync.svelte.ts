@@ -10,6 +10,8 @@ import type { PlanbenchDB, SharedConflict } from '../db/database';
 import { addConflicts, applyPulled, countOutbox, readOutbox, readShare, settleConflict, type PullOutcome } from '../db/sync-repo';
 import type { ServerApi } from '../net/server-api';
 
+export type { SharedConflict };
+
 /** Where the sync stands: 'pending' has `pending` changes waiting; 'refused' and 'login' carry `problem`. */
 export type SyncPhase = 'connecting' | 'synced' | 'pending' | 'offline' | 'login' | 'refused';
 
@@ -34,6 +36,8 @@ export class SharedSync {
   problem = $state.raw<Problem | null>(null);
   /** Operations sent during the current push, of how many (the share dialog's progress). */
   sending = $state.raw<{ sent: number; total: number } | null>(null);
+  /** The office the workbook belongs to on the server. */
+  orgName = $state('');
 
   private running: Promise<void> | null = null;
   private again = false;
@@ -76,6 +80,7 @@ export class SharedSync {
   async start(): Promise<void> {
     const share = await readShare(this.db, this.workbookId);
     this.conflicts = share?.conflicts ?? [];
+    this.orgName = share?.orgName ?? '';
     this.pending = await countOutbox(this.db, this.workbookId);
     this.kick();
   }

@@ -131,5 +131,15 @@ describe('a shared workbook between two browsers', () => {
     ]);
     // Both browsers hold the same plan, to the đồng.
     expect(reloaded.session!.lines.map((l) => [l.id, l.plan, l.disbursed])).toEqual(a.app.session!.lines.map((l) => [l.id, l.plan, l.disbursed]));
+
+    // A reverses the conflict: its kept value is typed back, sent, and shows on B; the conflict is settled on A.
+    const [conflict] = a.app.shared!.openConflicts;
+    expect(a.app.session!.reverseConflict(conflict)).toBe(true);
+    expect((await a.app.shared!.settle(conflict.id, 'reversed')).ok).toBe(true);
+    expect(a.app.shared!.openConflicts).toEqual([]);
+    await expect.poll(() => lineOf(reloaded, 'DA3.TDA1').plan).toBe(2700 * TR);
+    // Reversing after seeing the other value is no new conflict.
+    await a.app.shared!.idle();
+    expect(reloaded.shared!.openConflicts).toHaveLength(1);
   });
 });
