@@ -125,6 +125,7 @@ export class SharedSync {
       this.again = false;
       if (this.stopped) return;
       if (!this.online()) {
+        this.pending = await countOutbox(this.db, this.workbookId);
         this.setPhase('offline', { code: 'sync.offline', params: { server: this.api.origin } });
         return;
       }
