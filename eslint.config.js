@@ -8,8 +8,8 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
-// An import's text is checked against these regular expressions. src/domain, io, db, engine, state
-// and cli are flat folders (domain has one folder of its own, formula/), so `./x` is a file of the
+// An import's text is checked against these regular expressions. src/domain, io, db, engine, net, state
+// net and cli are flat folders (domain has one folder of its own, formula/), so `./x` is a file of the
 // same folder and `../x/` a sibling folder.
 const sameFolder = String.raw`\./(?!.*\.\.)`;
 const folder = (name) => String.raw`\.\./${name}/(?!.*\.\.)`;
@@ -108,7 +108,7 @@ export default defineConfig(
     },
   },
 
-  // Dependencies point one way: ui → state → (db | engine | io) → domain; workers → (domain | io);
+  // Dependencies point one way: ui → state → (db | engine | io | net) → domain; workers → (domain | io);
   // cli → (io | domain). Tests, scripts and configs stand outside the layers: the db tests open
   // older schemas with Dexie itself, the worker tests speak Comlink.
   importRules(['src/domain/**'], [importsOnly('src/domain imports only src/domain', [sameFolder])]),
@@ -116,6 +116,8 @@ export default defineConfig(
   importRules(['src/domain/*/**'], [importsOnly('src/domain imports only src/domain', [sameFolder, String.raw`\.\./(?!.*\.\.)`])]),
   importRules(['src/io/**'], [importsOnly('src/io imports only src/domain, src/io and its file libraries', [sameFolder, folder('domain'), ...FILE_LIBRARIES.map(pkg)])]),
   importRules(['src/db/**'], [importsOnly('src/db imports only src/domain, src/db and dexie', [sameFolder, folder('domain'), pkg('dexie')])]),
+  // The shared-workbook server is reached from src/net alone, which stands on the domain.
+  importRules(['src/net/**'], [importsOnly('src/net imports only src/domain and src/net', [sameFolder, folder('domain')])]),
   importRules(
     ['src/engine/**'],
     [importsOnly('src/engine imports only src/domain, src/io, src/engine and comlink', [sameFolder, folder('domain'), folder('io'), pkg('comlink')])],

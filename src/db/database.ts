@@ -4,6 +4,7 @@
 
 import Dexie, { type DexieOptions, type Table } from 'dexie';
 import type { AllocationRuleRecord, Id, Line, Place, Scenario, TreeNode, Workbook } from '../domain/model';
+import type { ServerConflict, SyncOperation } from '../domain/sync';
 import { DEFAULT_CRITERIA } from '../domain/model';
 
 /**
@@ -24,8 +25,47 @@ export interface MetaRecord {
   value: unknown;
 }
 
+/** An operation of a shared workbook waiting to be sent, in the order made (`order`), until the server's log gives it back. */
+export interface OutboxEntry {
+  order?: number;
+  workbookId: Id;
+  opId: string;
+  op: SyncOperation;
+}
+
+/** A conflict the server reported, and what a person here made of it. */
+export interface SharedConflict extends ServerConflict {
+  state: 'open' | 'confirmed' | 'reversed';
+}
+
+/** A workbook shared on a server: where, the last server sequence this browser holds, the conflicts reported. */
+export interface ShareRecord {
+  workbookId: Id;
+  /** The server's origin ("https://planbench.example.vn"). */
+  server: string;
+  /** The office the workbook belongs to on the server. */
+  orgName: string;
+  lastSeq: number;
+  /** The last operation sequence whose conflicts were read. */
+  conflictSeq: number;
+  conflicts: SharedConflict[];
+  sharedAt: number;
+}
+
+/**
+ * A record of a shared workbook as the server holds it, kept while operations of this browser that
+ * change it wait in the outbox (null: the server does not have it); the browser's own record is
+ * this with those operations applied (see sync-repo.ts).
+ */
+export interface SyncShadow {
+  workbookId: Id;
+  /** recordKey(kind, scope, id) of domain/sync.ts. */
+  key: string;
+  data: unknown;
+}
+
 /** The database schema version; separate from any file format version. Raise it with an upgrade. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export class PlanbenchDB extends Dexie {
   // `declare`: Dexie creates the table properties in version().stores(); a class field would shadow them.
@@ -36,6 +76,9 @@ export class PlanbenchDB extends Dexie {
   declare meta: Table<MetaRecord, string>;
   declare places: Table<Place, Id>;
   declare rules: Table<AllocationRuleRecord, Id>;
+  declare outbox: Table<OutboxEntry, number>;
+  declare shares: Table<ShareRecord, Id>;
+  declare syncShadows: Table<SyncShadow, [Id, string]>;
 
   /**
    * Called after another connection (usually another tab with a newer build) asked to upgrade
@@ -82,6 +125,10 @@ export class PlanbenchDB extends Dexie {
             s.kind ??= baselines.has(s.id) ? 'baseline' : 'variant';
           });
       });
+    // Version 4: shared workbooks: the operations waiting to be sent, where each workbook is
+    // shared, and the server's copy of records this browser changed meanwhile. Nothing to migrate:
+    // every workbook stored before is local.
+    this.version(4).stores({ outbox: '++order, workbookId, &opId', shares: 'workbookId', syncShadows: '[workbookId+key], workbookId' });
     this.on('versionchange', (event: IDBVersionChangeEvent) => {
       // Dexie's default would close and silently reopen on the next query, which then fails with a
       // VersionError; closing with auto-open disabled makes every later call fail plainly instead.

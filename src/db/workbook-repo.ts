@@ -11,6 +11,7 @@ import type { LineChunk, PlanbenchDB } from './database';
 import { ChunkedLines } from './line-chunks';
 import { Refusal, writeSafely } from './storage-failure';
 import { mergeRecord } from '../domain/merge-fields';
+import { queueOperation, type PendingSync } from './sync-queue';
 
 // The per-field merge rule lives in the domain, where the server and the browser's sync share it.
 export { mergeRecord };
@@ -152,6 +153,8 @@ export interface WorkbookChange {
    * A record put without a base replaces the stored one.
    */
   bases?: { workbook?: Workbook; nodes?: Map<Id, TreeNode>; places?: Map<Id, Place>; scenarios?: Map<Id, Scenario> };
+  /** The step as records, queued as an operation in the same transaction when the workbook is shared (ignored when it is local). */
+  sync?: PendingSync;
 }
 
 /**
@@ -188,7 +191,8 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       const chunks = change.chunks ?? [];
       const lineWrites = change.lineWrites ?? [];
       const chunkKeys = [...new Map(lineWrites.map((w): [string, [Id, number]] => [`${w.scenarioId}|${w.no}`, [w.scenarioId, w.no]])).values()];
-      const [stored, storedChunks, nodes, places, scenarios] = await Promise.all([
+      const [share, stored, storedChunks, nodes, places, scenarios] = await Promise.all([
+        change.sync ? db.shares.get(workbookId) : undefined,
         db.workbooks.get(workbookId),
         chunkKeys.length ? db.lineChunks.bulkGet(chunkKeys) : Promise.resolve([]),
         merged(db.nodes, change.putNodes ?? [], bases.nodes),
@@ -197,6 +201,11 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       ]);
       // Writing the rest would leave orphan records, or resurrect a workbook deleted in another tab.
       if (!stored) throw new Refusal({ code: 'workbook.missing' });
+      // A shared workbook's step is also an operation for the server, queued with it or not at all.
+      const queued =
+        share && change.sync
+          ? queueOperation(db, share, change.sync, { workbook: stored, lines: new Map(storedChunks.flatMap((c) => (c ? c.lines.map((l): [Id, Line] => [l.id, l]) : []))) })
+          : null;
       const wb = change.workbook && bases.workbook ? mergeRecord(stored, bases.workbook, change.workbook) : (change.workbook ?? stored);
       // Requests run in the order issued: a node both put and deleted ends up deleted, a whole chunk
       // is written before line writes merge into it.
@@ -222,6 +231,7 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       if (change.putRules?.length) writes.push(db.rules.bulkPut(change.putRules));
       if (change.deleteRuleIds?.length) writes.push(db.rules.bulkDelete(change.deleteRuleIds));
       if (scenarios.length) writes.push(db.scenarios.bulkPut(scenarios));
+      if (queued) writes.push(queued);
       await Promise.all(writes);
     }),
   );
@@ -265,7 +275,7 @@ export async function setMeta(db: PlanbenchDB, key: string, value: unknown): Pro
 }
 
 /** Every table holding records of a workbook, for transactions that span them all. */
-export const WORKBOOK_TABLES = (db: PlanbenchDB) => [db.workbooks, db.nodes, db.scenarios, db.lineChunks, db.places, db.rules];
+export const WORKBOOK_TABLES = (db: PlanbenchDB) => [db.workbooks, db.nodes, db.scenarios, db.lineChunks, db.places, db.rules, db.outbox, db.shares, db.syncShadows];
 
 async function removeWorkbookRecords(db: PlanbenchDB, id: Id): Promise<void> {
   await db.places.where('workbookId').equals(id).delete();
@@ -273,5 +283,8 @@ async function removeWorkbookRecords(db: PlanbenchDB, id: Id): Promise<void> {
   await db.nodes.where('workbookId').equals(id).delete();
   await db.scenarios.where('workbookId').equals(id).delete();
   await db.lineChunks.where('workbookId').equals(id).delete();
+  await db.outbox.where('workbookId').equals(id).delete();
+  await db.syncShadows.where('workbookId').equals(id).delete();
+  await db.shares.delete(id);
   await db.workbooks.delete(id);
 }

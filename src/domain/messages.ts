@@ -782,6 +782,30 @@ export const FORMULA_MESSAGES = {
   },
 } as const satisfies MessageTable;
 
+/** Shared workbooks: talking to the server, and what it refused (its own sentence in {vi} / {en}). */
+export const SYNC_MESSAGES = {
+  'sync.offline': {
+    vi: 'Không kết nối được máy chủ {server}. Các thay đổi vẫn lưu trong trình duyệt này và sẽ được gửi khi có kết nối.',
+    en: 'Cannot reach the server {server}. Changes stay saved in this browser and are sent once it is reachable.',
+  },
+  'sync.login': {
+    vi: 'Cần đăng nhập vào máy chủ {server} để đồng bộ; các thay đổi vẫn lưu trong trình duyệt này.',
+    en: 'Log in to the server {server} to synchronise; changes stay saved in this browser.',
+  },
+  'sync.refused': { vi: 'Máy chủ từ chối: {vi}', en: 'The server refused: {en}' },
+  'sync.push-refused': {
+    vi: 'Máy chủ không nhận {count} thay đổi của sổ này: {vi} Các thay đổi đó vẫn giữ trong trình duyệt, chưa gửi được.',
+    en: 'The server did not take {count} change(s) of this workbook: {en} They are kept in this browser, not sent.',
+  },
+  'sync.bad-answer': { vi: 'Máy chủ {server} trả lời không đúng dạng mong đợi: {detail}', en: 'The server {server} gave an answer of an unexpected shape: {detail}' },
+  'sync.not-shared': { vi: 'Sổ này chưa được chia sẻ lên máy chủ.', en: 'This workbook is not shared on a server.' },
+  'sync.empty-snapshot': { vi: 'Máy chủ chưa có dữ liệu của sổ này.', en: 'The server holds no data of this workbook yet.' },
+  'sync.scenario-local': {
+    vi: 'Sổ đã chia sẻ: việc tạo, xoá hay khôi phục kịch bản chưa được đồng bộ lên máy chủ, nên chưa làm được ở đây. Các ô, dòng, mục và địa bàn vẫn sửa và đồng bộ bình thường.',
+    en: 'A shared workbook: creating, deleting or restoring scenarios is not synchronised with the server yet, so it cannot be done here. Cells, lines, items and places are edited and synchronised as usual.',
+  },
+} as const satisfies MessageTable;
+
 export const MESSAGES = {
   ...CHECK_MESSAGES,
   ...AMOUNT_MESSAGES,
@@ -796,6 +820,7 @@ export const MESSAGES = {
   ...IMPORT_READING_MESSAGES,
   ...BACKUP_MESSAGES,
   ...FORMULA_MESSAGES,
+  ...SYNC_MESSAGES,
 } as const satisfies MessageTable;
 
 /** Every problem code the app can raise: a code not in the tables fails to compile. */

@@ -5,7 +5,8 @@
 // the same function: both end with the same records.
 
 import type { Change, RecordChange } from './edit';
-import type { Id, Scenario, Workbook } from './model';
+import type { AllocationRuleRecord, Id, Line, Place, Scenario, TreeNode, Workbook } from './model';
+import type { WorkbookArchive } from './workbook-archive';
 import { equalValues, mergeFields, type FieldConflict } from './merge-fields';
 
 /** The kinds of record a workbook holds. */
@@ -123,4 +124,112 @@ export function applyPulledOperation(records: Map<string, SyncedRecord>, op: Pic
     if (value === null) records.delete(key);
     else records.set(key, { data: value, seq });
   }
+}
+
+/** An operation as the server gives it back: the client's operation with its sequence, who sent it and when. */
+export interface PulledOperation extends SyncOperation {
+  seq: number;
+  userName: string;
+  at: string;
+}
+
+/** A conflict the server recorded: the field of a record, what its author saw, the value kept aside and the one shown (null: absent). */
+export interface ServerConflict {
+  id: number;
+  seq: number;
+  kind: RecordKind;
+  scope: string;
+  recordId: string;
+  path: string[];
+  base: unknown;
+  kept: unknown;
+  shown: unknown;
+  userName: string;
+  at: string;
+}
+
+/** The lines an upload operation carries at most, so that one push stays well under the server's body limit. */
+export const UPLOAD_LINES_PER_OP = 2000;
+
+/**
+ * The operations that upload a whole workbook into an empty shared one, in the order the server
+ * must take them: first the workbook, every scenario, item, place and rule (with the baseline's
+ * first lines), then each scenario's lines, at most `linesPerOp` to an operation. Every record is
+ * created (before null), so the server ends with exactly these records.
+ */
+export function uploadOperations(archive: WorkbookArchive, newId: () => string, linesPerOp = UPLOAD_LINES_PER_OP): SyncOperation[] {
+  const create = <T>(list: readonly T[]) => list.map((after) => ({ before: null, after }));
+  const scenarios = archive.scenarios.map(({ lines: _lines, ...s }) => s as Scenario);
+  const baselineId = archive.workbook.baselineScenarioId;
+  const ordered = [...archive.scenarios].sort((a, b) => Number(b.id === baselineId) - Number(a.id === baselineId));
+  const ops: SyncOperation[] = [
+    {
+      opId: newId(),
+      baseSeq: 0,
+      scenarioId: ordered[0]?.id ?? baselineId,
+      change: {
+        workbook: { before: null, after: archive.workbook },
+        scenarios: create(scenarios),
+        nodes: create(archive.nodes),
+        places: create(archive.places),
+        rules: create(archive.rules),
+        lines: create(ordered[0]?.lines.slice(0, linesPerOp) ?? []),
+      },
+    },
+  ];
+  ordered.forEach((s, i) => {
+    for (let from = i === 0 ? linesPerOp : 0; from < s.lines.length; from += linesPerOp) {
+      ops.push({ opId: newId(), baseSeq: 0, scenarioId: s.id, change: { lines: create(s.lines.slice(from, from + linesPerOp)) } });
+    }
+  });
+  return ops;
+}
+
+/**
+ * A workbook with every scenario's lines from a client's copy of the server's records (a
+ * snapshot, brought up to date with applyPulledOperation); null when it holds no workbook record.
+ * Items, places, rules and scenarios in a stable order (by `order`, then id).
+ */
+export function archiveOfRecords(records: ReadonlyMap<string, SyncedRecord>): WorkbookArchive | null {
+  let workbook: Workbook | null = null;
+  const scenarios: Scenario[] = [];
+  const nodes: TreeNode[] = [];
+  const places: Place[] = [];
+  const rules: AllocationRuleRecord[] = [];
+  const lines = new Map<string, Line[]>();
+  for (const [key, { data }] of records) {
+    const [kind, scope] = key.split('\u0000') as [RecordKind, string];
+    if (kind === 'workbook') workbook = data as Workbook;
+    else if (kind === 'scenario') scenarios.push(data as Scenario);
+    else if (kind === 'node') nodes.push(data as TreeNode);
+    else if (kind === 'place') places.push(data as Place);
+    else if (kind === 'rule') rules.push(data as AllocationRuleRecord);
+    else {
+      let list = lines.get(scope);
+      if (!list) lines.set(scope, (list = []));
+      list.push(data as Line);
+    }
+  }
+  if (!workbook) return null;
+  const byOrder = (a: { order?: number; id: string }, b: { order?: number; id: string }) => (a.order ?? 0) - (b.order ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  nodes.sort(byOrder);
+  places.sort(byOrder);
+  rules.sort(byOrder);
+  scenarios.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  return { workbook, nodes, places, rules, scenarios: scenarios.map((s) => ({ ...s, lines: (lines.get(s.id) ?? []).sort(byOrder) })) };
+}
+
+/** The record with the value at `path` (keys of nested plain objects) replaced (undefined removes it). Null when the path does not lead through plain objects. */
+export function withValueAt<T>(record: T, path: readonly string[], value: unknown): T | null {
+  if (!path.length) return null;
+  const [key, ...rest] = path;
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return null;
+  const out: Record<string, unknown> = { ...(record as Record<string, unknown>) };
+  if (rest.length) {
+    const inner = withValueAt(out[key] ?? {}, rest, value);
+    if (inner === null) return null;
+    out[key] = inner;
+  } else if (value === undefined) delete out[key];
+  else out[key] = value;
+  return out as T;
 }

@@ -21,6 +21,11 @@ import { writeBackup } from '../io/backup';
 import { exportPlanCsv } from '../io/export-csv';
 import { foldToKey } from '../domain/text';
 import { copyScenario, deleteScenario, writeHeldCopy, restoreAsBaseline, restoreScenario, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
+import { readShare, shareWorkbook, storeSharedWorkbook, type PullOutcome } from '../db/sync-repo';
+import { ServerApi, type ServerUser, type ServerWorkbook } from '../net/server-api';
+import { SharedSync } from './shared-sync.svelte';
+import { applyPulledOperation, archiveOfRecords, recordKey, uploadOperations, type RecordKind, type SyncedRecord } from '../domain/sync';
+import { newId } from '../domain/ids';
 
 /** A button on a notice: what the user can do about what it says. */
 export interface NoticeAction {
@@ -87,10 +92,18 @@ export class AppState {
   /** Set when another tab upgraded the database: this tab must reload. */
   needsReload = $state(false);
   loading = $state(true);
+  /** The open workbook's sync with its server, when it is shared. */
+  shared = $state.raw<SharedSync | null>(null);
+  /** The servers this page talks to, by origin (one login each). */
+  private readonly servers = new Map<string, ServerApi>();
   private db: PlanbenchDB;
   private noticeSeq = 0;
 
-  constructor(dbName = 'planbench') {
+  /** `fetchFn` reaches the servers (the page's fetch; tests pass one that keeps cookies). */
+  constructor(
+    dbName = 'planbench',
+    private readonly fetchFn?: ConstructorParameters<typeof ServerApi>[1],
+  ) {
     const prefs = loadPrefs();
     this.lang = prefs.lang;
     this.unit = prefs.unit;
@@ -189,7 +202,16 @@ export class AppState {
   /** Puts a session on screen in place of the open one, and remembers it as the last used. */
   private async show(session: WorkbookSession): Promise<void> {
     this.session?.dispose();
-    session.onCommitted = (m) => this.sync.post(m);
+    this.shared?.stop();
+    this.shared = null;
+    const share = await readShare(this.db, session.workbook.id);
+    const shared = share ? new SharedSync(this.db, share.workbookId, this.server(share.server), (o) => this.takePulled(session, o)) : null;
+    session.onCommitted = (m) => {
+      this.sync.post(m);
+      shared?.kick();
+    };
+    this.shared = shared;
+    void shared?.start();
     // A notice belongs to its workbook, and its buttons to the session they act on.
     const n = this.notice;
     if (n && ((n.workbookId && n.workbookId !== session.workbook.id) || n.actions?.length || n.refusal)) this.notice = null;
@@ -200,6 +222,96 @@ export class AppState {
     await setMeta(this.db, LAST_WORKBOOK, session.workbook.id);
     await setMeta(this.db, lastScenarioKey(session.workbook.id), session.scenarioId);
     await session.ready;
+  }
+
+  // ---- shared workbooks (the server) ---------------------------------------------------------
+
+  /** The client of the server at an origin (one per origin, so its login lasts while the page is open). */
+  server(origin: string): ServerApi {
+    const key = origin.replace(/\/+$/, '');
+    let api = this.servers.get(key);
+    if (!api) this.servers.set(key, (api = new ServerApi(key, this.fetchFn)));
+    return api;
+  }
+
+  /** Logs in to a server; the open workbook's sync, waiting for a login there, starts again. */
+  async logIn(origin: string, username: string, password: string): Promise<Result<ServerUser>> {
+    const api = this.server(origin);
+    const r = await api.login(username, password);
+    if (r.ok && this.shared?.api === api) this.shared.kick();
+    return r;
+  }
+
+  /** What a pull wrote, taken in by the session that is open (if it still is) and told to the other tabs. */
+  private async takePulled(session: WorkbookSession, o: PullOutcome): Promise<void> {
+    const chunks = o.chunks.get(session.scenarioId) ?? [];
+    const m = { workbookId: session.workbook.id, scenarioId: session.scenarioId, chunks };
+    this.sync.post(m);
+    if (this.session === session && (o.records || chunks.length)) await session.applyRemote(m);
+  }
+
+  /**
+   * Shares the open workbook on a server the user is logged in to: creates it there (same id, the
+   * user's office), marks it shared and queues its upload (every scenario, item, place, rule and
+   * line), then reopens it so its sync starts sending. The workbook stays local when the server refuses.
+   */
+  async shareOpen(api: ServerApi): Promise<Result<void>> {
+    const s = this.session;
+    if (!s) return fail('workbook.missing');
+    const leave = await this.canLeave();
+    if (!leave.ok) return leave;
+    if (await readShare(this.db, s.workbook.id)) return ok(undefined);
+    const archive = await loadWorkbookArchive(this.db, s.workbook.id);
+    if (!archive) return fail('workbook.missing');
+    const created = await api.createWorkbook({ id: archive.workbook.id, name: archive.workbook.name, year: archive.workbook.year });
+    if (!created.ok) return created;
+    const r = await shareWorkbook(
+      this.db,
+      { workbookId: archive.workbook.id, server: api.origin, orgName: created.value.workbook.orgName, sharedAt: Date.now() },
+      uploadOperations(archive, newId),
+    );
+    if (!r.ok) return r;
+    await this.open(archive.workbook.id, s.scenarioId);
+    return ok(undefined);
+  }
+
+  /**
+   * Opens a workbook of the server: the one stored here if this browser has it, else read from the
+   * server's records in chunks (`onProgress` with the records read so far), brought up to date
+   * with the operations after the first chunk, stored as shared, and opened.
+   */
+  async openFromServer(api: ServerApi, wb: ServerWorkbook, onProgress: (records: number) => void = () => {}): Promise<Result<void>> {
+    if (!(await this.canLeave()).ok) return fail('session.unsaved-leave');
+    if (this.workbooks.some((w) => w.id === wb.id) && (await readShare(this.db, wb.id))) {
+      await this.open(wb.id);
+      return ok(undefined);
+    }
+    const records = new Map<string, SyncedRecord>();
+    let after: string | null = null;
+    let since: number | null = null;
+    do {
+      const chunk = await api.snapshot(wb.id, after);
+      if (!chunk.ok) return chunk;
+      since ??= chunk.value.seq;
+      for (const r of chunk.value.records) records.set(recordKey(r.kind as RecordKind, r.scope, r.id), { data: r.data, seq: r.seq });
+      onProgress(records.size);
+      after = chunk.value.next;
+    } while (after);
+    let lastSeq = since ?? 0;
+    for (;;) {
+      const page = await api.pull(wb.id, lastSeq, 200);
+      if (!page.ok) return page;
+      for (const op of page.value.ops) applyPulledOperation(records, op, op.seq);
+      if (page.value.ops.length) lastSeq = page.value.ops[page.value.ops.length - 1].seq;
+      if (!page.value.more || !page.value.ops.length) break;
+    }
+    const archive = archiveOfRecords(records);
+    if (!archive) return fail('sync.empty-snapshot');
+    const stored = await storeSharedWorkbook(this.db, archive, { workbookId: wb.id, server: api.origin, orgName: wb.orgName, lastSeq, sharedAt: Date.now() });
+    if (!stored.ok) return stored;
+    await this.refreshList();
+    await this.open(wb.id);
+    return ok(undefined);
   }
 
   // ---- scenarios and versions of the open workbook ------------------------------------------
@@ -215,6 +327,7 @@ export class AppState {
 
   /** Copies a scenario or version as a new variant (a full, independent copy) and switches to it. */
   async createVariant(fromId: Id, name: string, note?: string): Promise<Result<Scenario>> {
+    if (this.shared) return this.refuseShared();
     const s = this.session;
     // The scenario shown, all saved: copied and opened from the lines this tab holds.
     if (s && fromId === s.scenarioId) {
@@ -350,6 +463,7 @@ export class AppState {
   /** Runs a scenario operation after saving pending edits, then reopens the workbook on `show`. */
   private async scenarioStep<T>(op: () => Promise<Result<T>>, show: (value: T) => Id): Promise<Result<T>> {
     if (!this.session) return fail('workbook.missing');
+    if (this.shared) return this.refuseShared();
     const leave = await this.canLeave();
     if (!leave.ok) return leave;
     const r = await op();
@@ -360,6 +474,13 @@ export class AppState {
     this.sync.post({ workbookId: this.session.workbook.id, scenarioId: '', chunks: [] });
     await this.open(this.session.workbook.id, show(r.value));
     return r;
+  }
+
+  /** Scenario operations write outside the session's steps, so they would never reach the server: refused on a shared workbook, and said. */
+  private refuseShared<T>(): Result<T> {
+    const problem: Problem = { code: 'sync.scenario-local' };
+    this.notify('error', { problem });
+    return { ok: false, error: problem };
   }
 
   async refreshList(): Promise<void> {
@@ -456,6 +577,8 @@ export class AppState {
     }
     if (open) {
       open.dispose();
+      this.shared?.stop();
+      this.shared = null;
       this.session = null;
     }
     return true;
@@ -512,3 +635,4 @@ export class AppState {
 }
 
 export { DEMO_NAME };
+export type { ServerApi, ServerUser, ServerWorkbook };

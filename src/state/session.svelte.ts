@@ -51,6 +51,7 @@ import type { AllocationRequest } from '../domain/allocate';
 import { linesForSplit, type WriteMode } from '../domain/allocation-plan';
 import { confirmProjectedCarry } from '../domain/next-year';
 import type { PlanbenchDB } from '../db/database';
+import { withValueAt, type SyncChange } from '../domain/sync';
 import { commitChange, loadChanged, type LineWrite, type WorkbookChange } from '../db/workbook-repo';
 import { ChunkedLines } from '../db/line-chunks';
 import { RecalcClient } from '../engine/recalc-client';
@@ -746,6 +747,39 @@ export class WorkbookSession {
     this.commit({ workbook: { before: this.workbook, after: { ...this.workbook, name: trimmed } } }, null);
   }
 
+  // ---- conflicts of a shared workbook --------------------------------------------------------
+
+  /**
+   * Types back, as one undoable step, the value a sync conflict kept aside (the server showed the
+   * other); false when that field cannot be set on its own here: the record is gone, the field is
+   * an entry of a keyed list or the whole record, or the line belongs to another scenario.
+   */
+  reverseConflict(c: { kind: string; scope: string; recordId: Id; path: readonly string[]; kept: unknown }): boolean {
+    if (this.refuseFrozen()) return false;
+    const set = <T>(before: T | undefined): T | null => (before ? withValueAt(before, c.path, c.kept) : null);
+    if (c.kind === 'line') {
+      const before = c.scope === this.scenarioId ? this.lineOf(c.recordId) : undefined;
+      const after = set(before);
+      if (!before || !after) return false;
+      this.commit({ lines: [{ before, after }] }, null);
+    } else if (c.kind === 'node') {
+      const before = this.nodeById.get(c.recordId);
+      const after = set(before);
+      if (!before || !after) return false;
+      this.commit({ nodes: [{ before, after }] }, null);
+    } else if (c.kind === 'place') {
+      const before = this.places.find((p) => p.id === c.recordId);
+      const after = set(before);
+      if (!before || !after) return false;
+      this.commit({ places: [{ before, after }] }, null);
+    } else if (c.kind === 'workbook') {
+      const after = c.recordId === this.workbook.id ? set(this.workbook) : null;
+      if (!after) return false;
+      this.commit({ workbook: { before: this.workbook, after } }, null);
+    } else return false;
+    return true;
+  }
+
   // ---- plan checks and their review marks ----------------------------------------------------
 
   /** The plan's check entries (domain/checks), recomputed in the worker after every change; null until the first. */
@@ -958,7 +992,24 @@ export class WorkbookSession {
       putRules: u.rules.put,
       deleteRuleIds: u.rules.deleted,
       bases: u.bases,
+      sync: { scenarioId: this.scenarioId, change: this.syncChangeOf(change, u) },
     };
+  }
+
+  /**
+   * The step as the records it changes, for a shared workbook's operation: the stored workbook
+   * record and this scenario's record as they were and are (not the scenario's view of the workbook).
+   */
+  private syncChangeOf(change: Change, u: MemoryUpdate): SyncChange {
+    const out: SyncChange = {};
+    if (change.lines?.length) out.lines = change.lines;
+    if (change.nodes?.length) out.nodes = change.nodes;
+    if (change.places?.length) out.places = change.places;
+    if (change.rules?.length) out.rules = change.rules;
+    if (u.split && u.bases.workbook) out.workbook = { before: u.bases.workbook, after: u.split.workbook };
+    const scenarioBefore = u.bases.scenarios?.get(this.scenario.id);
+    if ((u.split?.scenario || change.scenario) && scenarioBefore) out.scenario = { before: scenarioBefore, after: this.scenario };
+    return out;
   }
 
   /** Step 3: the worker told (new columns, column edits or projection settings) and the grid repainted. */

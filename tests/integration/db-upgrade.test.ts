@@ -83,7 +83,6 @@ describe('schema upgrade 2 → 3 (scenarios with kinds, versions, per-scenario i
     const db = openDatabase(name);
     await db.open();
     expect(db.verno).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(3);
     const base = (await loadWorkbook(db, wbId))!;
     expect(base.scenarioId).toBe(baseId);
     expect(base.data.lines).toEqual(demo.lines);
@@ -94,5 +93,43 @@ describe('schema upgrade 2 → 3 (scenarios with kinds, versions, per-scenario i
     expect(second.scenarioId).toBe(other.id);
     expect(second.data.lines).toEqual(otherLines);
     expect(await db.scenarios.where('kind').equals('variant').count()).toBe(1);
+  });
+});
+
+describe('schema upgrade 3 → 4 (shared workbooks: outbox, shares, shadows)', () => {
+  it('keeps every v3 record, leaves every workbook local, and a later edit queues nothing', async () => {
+    const name = `upgrade-3-4-${Date.now()}-${seq++}`;
+    const v3 = new Dexie(name);
+    v3.version(1).stores({
+      workbooks: 'id, updatedAt',
+      nodes: 'id, workbookId',
+      scenarios: 'id, workbookId',
+      lineChunks: '[scenarioId+no], scenarioId, workbookId',
+      meta: 'key',
+    });
+    v3.version(2).stores({ places: 'id, workbookId', rules: 'id, workbookId, scenarioId' });
+    v3.version(3).stores({ scenarios: 'id, workbookId, kind' });
+    const demo = buildDemoWorkbook();
+    const wbId = demo.workbook.id;
+    await v3.table('workbooks').add(demo.workbook);
+    await v3.table('nodes').bulkAdd(demo.nodes);
+    await v3.table('scenarios').bulkAdd(demo.scenarios.map((s) => ({ ...s, kind: 'baseline' })));
+    await v3.table('lineChunks').add({ scenarioId: demo.workbook.baselineScenarioId, workbookId: wbId, no: 0, lines: demo.lines });
+    v3.close();
+
+    const db = openDatabase(name);
+    await db.open();
+    expect(db.verno).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBe(4);
+    expect((await loadWorkbook(db, wbId))!.data.lines).toEqual(demo.lines);
+    expect(await db.shares.count()).toBe(0);
+    const line = demo.lines[0];
+    const r = await commitChange(db, {
+      workbookId: wbId,
+      lineWrites: [{ scenarioId: demo.workbook.baselineScenarioId, workbookId: wbId, no: 0, put: [{ before: line, after: { ...line, plan: 1 } }], deleteIds: [] }],
+      sync: { scenarioId: demo.workbook.baselineScenarioId, change: { lines: [{ before: line, after: { ...line, plan: 1 } }] } },
+    });
+    expect(r.ok).toBe(true);
+    expect(await db.outbox.count()).toBe(0);
   });
 });

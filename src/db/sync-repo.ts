@@ -1,0 +1,325 @@
+// The browser's side of a shared workbook, in IndexedDB: where it is shared, the operations waiting
+// to be sent (queued by commitChange in the same transaction as the edit), and the operations the
+// server gives back, applied to the stored records with the server's own merge (domain/sync.ts).
+//
+// How the two meet: for every record that an operation waiting here changes, the record as the
+// server holds it is kept aside (a shadow, taken when the first such operation is queued). A
+// pulled operation lands on the shadow exactly as the server applied it, and the operations still
+// waiting are applied again on top, as the server will apply them after it: so once everything is
+// sent and pulled back, this browser holds what the server holds. A record no waiting operation
+// changes is stored as the server has it, and a pulled operation lands on it directly.
+
+import Dexie, { type Table } from 'dexie';
+import type { Id, Line, Result } from '../domain/model';
+import { applyRecordEdit, recordEditsOf, recordKey, type PulledOperation, type RecordEdit, type RecordKind, type ServerConflict, type SyncOperation } from '../domain/sync';
+import type { WorkbookArchive } from '../domain/workbook-archive';
+import type { OutboxEntry, PlanbenchDB, ShareRecord } from './database';
+import { ChunkedLines } from './line-chunks';
+import { Refusal, writeSafely } from './storage-failure';
+import { WORKBOOK_TABLES, writeWorkbookRecords } from './workbook-repo';
+
+/** The share of a workbook, or undefined when it is local. */
+export async function readShare(db: PlanbenchDB, workbookId: Id): Promise<ShareRecord | undefined> {
+  return db.shares.get(workbookId);
+}
+
+/** Every shared workbook's share record. */
+export async function listShares(db: PlanbenchDB): Promise<ShareRecord[]> {
+  return db.shares.toArray();
+}
+
+/**
+ * Marks a workbook shared on a server and queues the operations that upload it, in one
+ * transaction: from then on every edit of it is queued too. No shadows: the upload creates every
+ * record, so the server's copy of each is the browser's own once it is taken.
+ */
+export async function shareWorkbook(db: PlanbenchDB, share: Omit<ShareRecord, 'lastSeq' | 'conflictSeq' | 'conflicts'>, upload: SyncOperation[]): Promise<Result<void>> {
+  return writeSafely({ code: 'db.quota' }, () =>
+    db.transaction('rw', WORKBOOK_TABLES(db), async () => {
+      if (!(await db.workbooks.get(share.workbookId))) throw new Refusal({ code: 'workbook.missing' });
+      await db.shares.put({ ...share, lastSeq: 0, conflictSeq: 0, conflicts: [] });
+      await db.outbox.bulkAdd(upload.map((op) => ({ workbookId: share.workbookId, opId: op.opId, op })));
+    }),
+  );
+}
+
+/**
+ * Stores a workbook read from the server (every scenario's lines) as shared, at the sequence its
+ * records stand at, in one transaction; replaces a stored workbook of the same id.
+ */
+export async function storeSharedWorkbook(db: PlanbenchDB, archive: WorkbookArchive, share: Omit<ShareRecord, 'conflictSeq' | 'conflicts'>): Promise<Result<void>> {
+  return writeSafely({ code: 'db.quota-create', params: { name: archive.workbook.name } }, () =>
+    db.transaction('rw', WORKBOOK_TABLES(db), async () => {
+      const baseline = archive.scenarios.find((s) => s.id === archive.workbook.baselineScenarioId);
+      await writeWorkbookRecords(db, {
+        workbook: archive.workbook,
+        nodes: archive.nodes,
+        scenarios: archive.scenarios.map(({ lines: _lines, ...s }) => s),
+        lines: baseline?.lines ?? [],
+        places: archive.places,
+        rules: archive.rules,
+      });
+      for (const s of archive.scenarios) {
+        if (s === baseline || !s.lines.length) continue;
+        const packed = ChunkedLines.fromLines(s.lines);
+        await db.lineChunks.bulkAdd(packed.chunkNos().map((no) => ({ scenarioId: s.id, workbookId: share.workbookId, no, lines: packed.lines(no) })));
+      }
+      await db.shares.put({ ...share, conflictSeq: share.lastSeq, conflicts: [] });
+    }),
+  );
+}
+
+/** The operations waiting to be sent, oldest first, at most `limit`. */
+export async function readOutbox(db: PlanbenchDB, workbookId: Id, limit = Infinity): Promise<OutboxEntry[]> {
+  const all = await db.outbox.where('workbookId').equals(workbookId).sortBy('order');
+  return all.slice(0, limit);
+}
+
+/** How many operations wait to be sent (or to come back from the server). */
+export async function countOutbox(db: PlanbenchDB, workbookId: Id): Promise<number> {
+  return db.outbox.where('workbookId').equals(workbookId).count();
+}
+
+/** What applying pulled operations changed: the line chunks written, by scenario, and whether other records changed. */
+export interface PullOutcome {
+  applied: number;
+  lastSeq: number;
+  /** Chunk numbers written, by scenario id. */
+  chunks: Map<Id, number[]>;
+  /** The workbook, scenarios, items, places or rules changed. */
+  records: boolean;
+  /** Operations of this browser the server gave back (no longer waiting). */
+  acknowledged: number;
+}
+
+/**
+ * Applies operations pulled from the server, in their order, those after the last sequence stored
+ * only (so applying the same ones twice, from two tabs or from a pull and the live stream, does
+ * nothing the second time), in one transaction: each lands on the server's copy of its records
+ * (domain/sync applyRecordEdit), and this browser's operations still waiting are applied again on
+ * top; an operation of this browser that comes back leaves the outbox. Never rejects.
+ */
+export async function applyPulled(db: PlanbenchDB, workbookId: Id, ops: readonly PulledOperation[]): Promise<Result<PullOutcome>> {
+  return writeSafely({ code: 'db.quota' }, () =>
+    db.transaction('rw', WORKBOOK_TABLES(db), async () => {
+      const share = await db.shares.get(workbookId);
+      if (!share) throw new Refusal({ code: 'sync.not-shared' });
+      const fresh = ops.filter((o) => o.seq > share.lastSeq).sort((a, b) => a.seq - b.seq);
+      const outcome: PullOutcome = { applied: 0, lastSeq: share.lastSeq, chunks: new Map(), records: false, acknowledged: 0 };
+      if (!fresh.length) return outcome;
+      const waiting = await db.outbox.where('workbookId').equals(workbookId).sortBy('order');
+      const edits = fresh.map((op) => recordEditsOf(op.change, op.scenarioId));
+      const store = await RecordStore.read(db, workbookId, edits.flat());
+      const keys = store.keys();
+      const stored = await db.syncShadows.bulkGet(keys.map((k): [Id, string] => [workbookId, k]));
+      const shadows = new Map<string, unknown>();
+      keys.forEach((k, i) => stored[i] !== undefined && shadows.set(k, stored[i]!.data));
+      const mine = new PendingEdits(waiting);
+      const done: number[] = [];
+      for (let i = 0; i < fresh.length; i++) {
+        const own = mine.take(fresh[i].opId);
+        if (own !== undefined) done.push(own);
+        for (const edit of edits[i]) {
+          const key = recordKey(edit.kind, edit.scope, edit.id);
+          const server = applyRecordEdit(shadows.has(key) ? shadows.get(key) : store.get(key), edit).value;
+          const again = mine.of(key);
+          let value = server;
+          for (const e of again) value = applyRecordEdit(value, e).value;
+          if (again.length) shadows.set(key, server);
+          else shadows.delete(key);
+          store.set(key, value);
+        }
+      }
+      const writes: Promise<unknown>[] = [store.write(outcome)];
+      const dirty = store.dirtyKeys();
+      const keep = dirty.filter((k) => shadows.has(k)).map((key) => ({ workbookId, key, data: shadows.get(key) ?? null }));
+      const drop = dirty.filter((k) => !shadows.has(k)).map((k): [Id, string] => [workbookId, k]);
+      if (keep.length) writes.push(db.syncShadows.bulkPut(keep));
+      if (drop.length) writes.push(db.syncShadows.bulkDelete(drop));
+      if (done.length) writes.push(db.outbox.bulkDelete(done));
+      outcome.applied = fresh.length;
+      outcome.lastSeq = fresh[fresh.length - 1].seq;
+      outcome.acknowledged = done.length;
+      writes.push(db.shares.put({ ...share, lastSeq: outcome.lastSeq }));
+      await Promise.all(writes);
+      return outcome;
+    }),
+  );
+}
+
+/** The record edits of the operations waiting here, by record, in the order they will reach the server. */
+class PendingEdits {
+  private readonly byKey = new Map<string, { order: number; edit: RecordEdit }[]>();
+  private readonly orderOf = new Map<string, number>();
+
+  constructor(waiting: readonly OutboxEntry[]) {
+    for (const w of waiting) {
+      this.orderOf.set(w.opId, w.order!);
+      for (const edit of recordEditsOf(w.op.change, w.op.scenarioId)) {
+        const key = recordKey(edit.kind, edit.scope, edit.id);
+        let list = this.byKey.get(key);
+        if (!list) this.byKey.set(key, (list = []));
+        list.push({ order: w.order!, edit });
+      }
+    }
+  }
+
+  /** Takes a waiting operation out (the server gave it back); its outbox key, or undefined when it is not this browser's. */
+  take(opId: string): number | undefined {
+    const order = this.orderOf.get(opId);
+    if (order === undefined) return undefined;
+    this.orderOf.delete(opId);
+    for (const [key, list] of this.byKey) {
+      const left = list.filter((x) => x.order !== order);
+      if (left.length) this.byKey.set(key, left);
+      else this.byKey.delete(key);
+    }
+    return order;
+  }
+
+  /** The waiting edits of one record, in order. */
+  of(key: string): RecordEdit[] {
+    return (this.byKey.get(key) ?? []).map((x) => x.edit);
+  }
+}
+
+/** The stored records that pulled operations name, read in one round, changed in memory, written back in one. */
+class RecordStore {
+  private readonly values = new Map<string, unknown>();
+  private readonly dirty = new Set<string>();
+  private readonly where = new Map<string, { kind: RecordKind; scope: string; id: Id }>();
+
+  private constructor(
+    private readonly db: PlanbenchDB,
+    private readonly workbookId: Id,
+    /** Each scenario's lines whose chunks were read. */
+    private readonly chunks: Map<Id, ChunkedLines>,
+  ) {}
+
+  static async read(db: PlanbenchDB, workbookId: Id, edits: RecordEdit[]): Promise<RecordStore> {
+    const ids = new Map<RecordKind, Set<string>>();
+    const scopes = new Set<Id>();
+    for (const e of edits) {
+      if (e.kind === 'line') scopes.add(e.scope);
+      else {
+        let set = ids.get(e.kind);
+        if (!set) ids.set(e.kind, (set = new Set()));
+        set.add(e.id);
+      }
+    }
+    const chunks = new Map<Id, ChunkedLines>();
+    const store = new RecordStore(db, workbookId, chunks);
+    const tables = { workbook: db.workbooks, node: db.nodes, place: db.places, rule: db.rules, scenario: db.scenarios } as const;
+    await Promise.all([
+      ...[...ids].map(async ([kind, set]) => {
+        const list = [...set];
+        const got = await (tables[kind as keyof typeof tables] as Table<unknown, Id>).bulkGet(list);
+        list.forEach((id, i) => store.note(kind, '', id, got[i]));
+      }),
+      ...[...scopes].map(async (scope) => {
+        const stored = await db.lineChunks.where('[scenarioId+no]').between([scope, Dexie.minKey], [scope, Dexie.maxKey]).toArray();
+        const byNo: Line[][] = [];
+        for (const c of stored) byNo[c.no] = c.lines;
+        const packed = new ChunkedLines(byNo);
+        chunks.set(scope, packed);
+        for (const line of packed.allLines()) store.note('line', scope, line.id, line);
+      }),
+    ]);
+    for (const e of edits) store.note(e.kind, e.scope, e.id, undefined);
+    return store;
+  }
+
+  /** Records a stored value (the first one noted for a key stays). */
+  private note(kind: RecordKind, scope: string, id: Id, value: unknown): void {
+    const key = recordKey(kind, scope, id);
+    if (this.where.has(key)) return;
+    this.where.set(key, { kind, scope, id });
+    this.values.set(key, value ?? null);
+  }
+
+  keys(): string[] {
+    return [...this.where.keys()];
+  }
+
+  get(key: string): unknown {
+    return this.values.get(key) ?? null;
+  }
+
+  set(key: string, value: unknown): void {
+    this.values.set(key, value);
+    this.dirty.add(key);
+  }
+
+  dirtyKeys(): string[] {
+    return [...this.dirty];
+  }
+
+  /** Writes every changed record; lines into their chunk (a new line where ChunkedLines puts it). */
+  async write(outcome: PullOutcome): Promise<void> {
+    const tables = { workbook: this.db.workbooks, node: this.db.nodes, place: this.db.places, rule: this.db.rules, scenario: this.db.scenarios } as const;
+    const puts = new Map<RecordKind, unknown[]>();
+    const deletes = new Map<RecordKind, Id[]>();
+    const chunkNos = new Map<Id, Set<number>>();
+    for (const key of this.dirty) {
+      const { kind, scope, id } = this.where.get(key)!;
+      const value = this.values.get(key);
+      if (kind === 'line') {
+        const packed = this.chunks.get(scope)!;
+        const no = value === null ? packed.remove(id) : packed.add(value as Line);
+        if (no === undefined) continue;
+        let set = chunkNos.get(scope);
+        if (!set) chunkNos.set(scope, (set = new Set()));
+        set.add(no);
+        continue;
+      }
+      outcome.records = true;
+      const list = value === null ? deletes : puts;
+      if (!list.has(kind)) list.set(kind, []);
+      (list.get(kind) as unknown[]).push(value === null ? id : value);
+    }
+    const writes: Promise<unknown>[] = [];
+    for (const [kind, list] of puts) writes.push((tables[kind as keyof typeof tables] as Table<unknown, Id>).bulkPut(list));
+    for (const [kind, list] of deletes) {
+      // The workbook record itself is never deleted by a pulled operation: the workbook stays, emptied.
+      if (kind !== 'workbook') writes.push((tables[kind as keyof typeof tables] as Table<unknown, Id>).bulkDelete(list));
+    }
+    for (const [scope, nos] of chunkNos) {
+      const packed = this.chunks.get(scope)!;
+      for (const no of nos) {
+        const lines = packed.lines(no);
+        if (lines.length) writes.push(this.db.lineChunks.put({ scenarioId: scope, workbookId: this.workbookId, no, lines }));
+        else writes.push(this.db.lineChunks.delete([scope, no]));
+      }
+      outcome.chunks.set(scope, [...nos]);
+    }
+    await Promise.all(writes);
+  }
+}
+
+/** Adds the conflicts the server reported after the last ones read (each once, open) and notes how far they were read. */
+export async function addConflicts(db: PlanbenchDB, workbookId: Id, conflicts: readonly ServerConflict[], readUpTo: number): Promise<Result<ShareRecord | null>> {
+  return writeSafely({ code: 'db.quota-meta' }, () =>
+    db.transaction('rw', db.shares, async () => {
+      const share = await db.shares.get(workbookId);
+      if (!share) return null;
+      const known = new Set(share.conflicts.map((c) => c.id));
+      const added = conflicts.filter((c) => !known.has(c.id)).map((c) => ({ ...c, state: 'open' as const }));
+      const next = { ...share, conflicts: [...share.conflicts, ...added], conflictSeq: Math.max(share.conflictSeq, readUpTo) };
+      await db.shares.put(next);
+      return next;
+    }),
+  );
+}
+
+/** Records what a person made of a conflict: confirmed (the value shown stays) or reversed (the kept value typed back). */
+export async function settleConflict(db: PlanbenchDB, workbookId: Id, conflictId: number, state: 'confirmed' | 'reversed'): Promise<Result<ShareRecord | null>> {
+  return writeSafely({ code: 'db.quota-meta' }, () =>
+    db.transaction('rw', db.shares, async () => {
+      const share = await db.shares.get(workbookId);
+      if (!share) return null;
+      const next = { ...share, conflicts: share.conflicts.map((c) => (c.id === conflictId ? { ...c, state } : c)) };
+      await db.shares.put(next);
+      return next;
+    }),
+  );
+}

@@ -1,0 +1,235 @@
+// The shared-workbook server as the browser talks to it (the only folder that calls it): logging in,
+// the office's workbooks, a snapshot in chunks, pushing and pulling operations, the live stream of
+// operations (server-sent events read over fetch, so the same code runs in the page and in Node),
+// conflicts, history and submissions. Every call resolves to a Result and never rejects: the
+// network failing is 'sync.offline', a session gone is 'sync.login', any other refusal
+// 'sync.refused' with the server's own sentence in Vietnamese and English.
+
+import type { Problem, Result } from '../domain/model';
+import { fail, ok } from '../domain/model';
+import type { PulledOperation, ServerConflict, SyncOperation } from '../domain/sync';
+
+/** The logged-in user as the server describes them. */
+export interface ServerUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: 'editor' | 'reviewer' | 'viewer' | 'admin';
+  org: { id: string; kind: 'province' | 'district'; name: string; parentId?: string | null };
+}
+
+/** A workbook as the server lists it. */
+export interface ServerWorkbook {
+  id: string;
+  name: string;
+  year: number;
+  orgId: string;
+  orgName: string;
+  lastSeq: number;
+  state: 'draft' | 'submitted' | 'returned' | 'approved';
+  createdAt: string;
+}
+
+/** One chunk of a workbook's records: what each holds and the sequence that last wrote it. */
+export interface SnapshotChunk {
+  seq: number;
+  records: { kind: string; scope: string; id: string; seq: number; data: unknown }[];
+  next: string | null;
+}
+
+/** A submission to the province as the server lists it. */
+export interface ServerSubmission {
+  id: string;
+  workbookId: string;
+  seq: number;
+  state: 'submitted' | 'returned' | 'approved';
+  note: string;
+  comment?: string | null;
+  submittedAt?: string;
+  [field: string]: unknown;
+}
+
+/** One change of one record, with who made it, when and from which version. */
+export interface ServerHistoryEntry {
+  seq: number;
+  baseSeq: number;
+  userName: string;
+  at: string;
+  before: unknown;
+  after: unknown;
+}
+
+type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** The server at an origin; `fetchFn` is the page's fetch (tests pass one that keeps cookies). */
+export class ServerApi {
+  /** The logged-in user, once known (login or me). */
+  user: ServerUser | null = null;
+  private csrf: string | null = null;
+
+  constructor(
+    readonly origin: string,
+    private readonly fetchFn: Fetch = (input, init) => fetch(input, init),
+  ) {}
+
+  /** Logs in; the session cookie is the browser's, the CSRF token kept here. */
+  async login(username: string, password: string): Promise<Result<ServerUser>> {
+    const r = await this.call<{ user: ServerUser; csrfToken: string }>('POST', '/api/login', { username, password });
+    return r.ok ? ok(this.remember(r.value)) : r;
+  }
+
+  /** Who is logged in (after a reload the cookie remains, the CSRF token is asked again). */
+  async me(): Promise<Result<ServerUser>> {
+    const r = await this.call<{ user: ServerUser; csrfToken: string }>('GET', '/api/me');
+    return r.ok ? ok(this.remember(r.value)) : r;
+  }
+
+  async logout(): Promise<Result<void>> {
+    const r = await this.call<void>('POST', '/api/logout', {});
+    this.user = null;
+    this.csrf = null;
+    return r;
+  }
+
+  /** The workbooks of the user's office (and, for a province, those its districts sent). */
+  workbooks(): Promise<Result<{ workbooks: ServerWorkbook[]; submitted: ServerWorkbook[] }>> {
+    return this.call('GET', '/api/workbooks');
+  }
+
+  /** Creates an empty shared workbook of the user's office under the given id. */
+  createWorkbook(body: { id: string; name: string; year: number }): Promise<Result<{ workbook: ServerWorkbook }>> {
+    return this.call('POST', '/api/workbooks', body);
+  }
+
+  snapshot(workbookId: string, after: string | null, limit = 2000): Promise<Result<SnapshotChunk>> {
+    const q = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}) });
+    return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}/snapshot?${q}`);
+  }
+
+  push(workbookId: string, ops: SyncOperation[]): Promise<Result<{ results: { opId: string; seq: number; duplicate: boolean; conflicts: number }[]; lastSeq: number }>> {
+    return this.call('POST', `/api/workbooks/${encodeURIComponent(workbookId)}/ops`, { ops });
+  }
+
+  pull(workbookId: string, since: number, limit = 1000): Promise<Result<{ ops: PulledOperation[]; lastSeq: number; more: boolean }>> {
+    return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}/ops?since=${since}&limit=${limit}`);
+  }
+
+  conflicts(workbookId: string, since: number): Promise<Result<{ conflicts: ServerConflict[] }>> {
+    return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}/conflicts?since=${since}`);
+  }
+
+  history(workbookId: string, kind: string, scope: string, id: string): Promise<Result<{ entries: ServerHistoryEntry[] }>> {
+    const q = new URLSearchParams({ kind, scope, id });
+    return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}/history?${q}`);
+  }
+
+  submit(workbookId: string, note: string): Promise<Result<{ submission: ServerSubmission }>> {
+    return this.call('POST', `/api/workbooks/${encodeURIComponent(workbookId)}/submissions`, { note });
+  }
+
+  submissions(workbookId: string): Promise<Result<{ submissions: ServerSubmission[] }>> {
+    return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}/submissions`);
+  }
+
+  provinceStatus(): Promise<Result<{ districts: Record<string, unknown>[] }>> {
+    return this.call('GET', '/api/province/status');
+  }
+
+  /**
+   * Follows a workbook's operations live from `since`: `onOps` is called with each batch, in order,
+   * and awaited before the next is read. Resolves when the stream ends (the server closed it, the
+   * signal aborted it) or could not open.
+   */
+  async follow(workbookId: string, since: number, onOps: (ops: PulledOperation[]) => Promise<void>, signal: AbortSignal): Promise<Result<void>> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${this.origin}/api/workbooks/${encodeURIComponent(workbookId)}/events?since=${since}`, {
+        credentials: 'include',
+        headers: { accept: 'text/event-stream' },
+        signal,
+      });
+    } catch {
+      return signal.aborted ? ok(undefined) : fail('sync.offline', { server: this.origin });
+    }
+    if (!res.ok || !res.body) return this.refusal(res);
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return ok(undefined);
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = readEvent(event);
+          if (data) await onOps(data.ops);
+        }
+      }
+    } catch {
+      return signal.aborted ? ok(undefined) : fail('sync.offline', { server: this.origin });
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
+  private remember(v: { user: ServerUser; csrfToken: string }): ServerUser {
+    this.user = v.user;
+    this.csrf = v.csrfToken;
+    return v.user;
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Result<T>> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.origin + path, {
+        method,
+        credentials: 'include',
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(method !== 'GET' && this.csrf ? { 'x-csrf-token': this.csrf } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      return fail('sync.offline', { server: this.origin });
+    }
+    if (!res.ok) return this.refusal(res);
+    if (res.status === 204) return ok(undefined as T);
+    try {
+      return ok((await res.json()) as T);
+    } catch (err) {
+      return fail('sync.bad-answer', { server: this.origin, detail: String((err as Error)?.message ?? err) });
+    }
+  }
+
+  /** The refusal a failed answer carries: its sentence in both languages when the server gave one. */
+  private async refusal<T>(res: Response): Promise<Result<T>> {
+    let error: { code?: string; message?: { vi?: string; en?: string } } | undefined;
+    try {
+      error = ((await res.json()) as { error?: typeof error }).error;
+    } catch {
+      error = undefined;
+    }
+    if (res.status === 401 && error?.code !== 'auth.invalid' && error?.code !== 'auth.rate-limited') return fail('sync.login', { server: this.origin });
+    const problem: Problem = {
+      code: 'sync.refused',
+      params: { status: res.status, code: error?.code ?? String(res.status), vi: error?.message?.vi ?? `HTTP ${res.status}`, en: error?.message?.en ?? `HTTP ${res.status}` },
+    };
+    return { ok: false, error: problem };
+  }
+}
+
+/** The operations of one server-sent event (`event: ops`), or null for a comment or another event. */
+function readEvent(text: string): { ops: PulledOperation[]; lastSeq: number } | null {
+  let kind = 'message';
+  const data: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('event:')) kind = line.slice(6).trim();
+    else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+  }
+  if (kind !== 'ops' || !data.length) return null;
+  try {
+    return JSON.parse(data.join('\n')) as { ops: PulledOperation[]; lastSeq: number };
+  } catch {
+    return null;
+  }
+}

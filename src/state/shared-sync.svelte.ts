@@ -1,0 +1,276 @@
+// Keeps one shared workbook in step with its server: sends the operations waiting in IndexedDB (in
+// batches, again after a failure, with a growing pause; the server stores each once), pulls what
+// this browser has not seen and applies it (db/sync-repo.ts), follows the live stream of new
+// operations, reads the conflicts the server reports, and says honestly where it stands: synced,
+// so many changes waiting, offline, login needed, or what the server refused.
+
+import type { Id, Problem, Result } from '../domain/model';
+import { ok } from '../domain/model';
+import type { PlanbenchDB, SharedConflict } from '../db/database';
+import { addConflicts, applyPulled, countOutbox, readOutbox, readShare, settleConflict, type PullOutcome } from '../db/sync-repo';
+import type { ServerApi } from '../net/server-api';
+
+export type { SharedConflict };
+
+/** Where the sync stands: 'pending' has `pending` changes waiting; 'refused' and 'login' carry `problem`. */
+export type SyncPhase = 'connecting' | 'synced' | 'pending' | 'offline' | 'login' | 'refused';
+
+export interface SyncOptions {
+  /** Operations per push, at most (the server takes 1 000). */
+  batch?: number;
+  /** Bytes of JSON per push, at most (the server takes 8 MiB). */
+  maxBytes?: number;
+  /** Pauses before trying again after the network failed, growing to the last. */
+  retryMs?: number[];
+  /** Whether the browser says it is online (navigator.onLine). */
+  online?: () => boolean;
+}
+
+export class SharedSync {
+  phase = $state<SyncPhase>('connecting');
+  /** Operations waiting to be sent or to come back from the server. */
+  pending = $state(0);
+  /** Every conflict the server reported on this workbook, with what a person made of it. */
+  conflicts = $state.raw<SharedConflict[]>([]);
+  /** Why the last round failed (offline, login, a refusal), or null. */
+  problem = $state.raw<Problem | null>(null);
+  /** Operations sent during the current push, of how many (the share dialog's progress). */
+  sending = $state.raw<{ sent: number; total: number } | null>(null);
+  /** The office the workbook belongs to on the server. */
+  orgName = $state('');
+
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private failures = 0;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private stream: AbortController | null = null;
+  private readonly batch: number;
+  private readonly maxBytes: number;
+  private readonly retryMs: number[];
+  private readonly online: () => boolean;
+  private readonly onOnline = () => this.kick();
+  private readonly onOffline = () => {
+    this.stream?.abort();
+    this.setPhase('offline', { code: 'sync.offline', params: { server: this.api.origin } });
+  };
+
+  /** `applied` takes in what a pull wrote (the open session reads it back and repaints). */
+  constructor(
+    private readonly db: PlanbenchDB,
+    readonly workbookId: Id,
+    readonly api: ServerApi,
+    private readonly applied: (outcome: PullOutcome) => Promise<void>,
+    options: SyncOptions = {},
+  ) {
+    this.batch = options.batch ?? 200;
+    this.maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
+    this.retryMs = options.retryMs ?? [1000, 2000, 5000, 10_000, 30_000];
+    this.online = options.online ?? (() => globalThis.navigator?.onLine ?? true);
+    globalThis.addEventListener?.('online', this.onOnline);
+    globalThis.addEventListener?.('offline', this.onOffline);
+  }
+
+  /** The conflicts nobody here has confirmed or reversed yet. */
+  get openConflicts(): SharedConflict[] {
+    return this.conflicts.filter((c) => c.state === 'open');
+  }
+
+  /** Starts syncing: reads what is stored, then a first round. */
+  async start(): Promise<void> {
+    const share = await readShare(this.db, this.workbookId);
+    this.conflicts = share?.conflicts ?? [];
+    this.orgName = share?.orgName ?? '';
+    this.pending = await countOutbox(this.db, this.workbookId);
+    this.kick();
+  }
+
+  /** Asks for a round soon (after a local edit, coming back online, a login); rounds never overlap. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.rounds().finally(() => (this.running = null));
+  }
+
+  /** Resolves once no round is running (tests, and the share dialog waiting for its upload). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Stops every round, timer and stream (the workbook was closed). */
+  stop(): void {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.stream?.abort();
+    this.stream = null;
+    globalThis.removeEventListener?.('online', this.onOnline);
+    globalThis.removeEventListener?.('offline', this.onOffline);
+  }
+
+  /** Records that a person confirmed a conflict (the value shown stays) or reversed it (its kept value typed back as an edit). */
+  async settle(conflictId: number, state: 'confirmed' | 'reversed'): Promise<Result<void>> {
+    const r = await settleConflict(this.db, this.workbookId, conflictId, state);
+    if (!r.ok) return r;
+    if (r.value) this.conflicts = r.value.conflicts;
+    return ok(undefined);
+  }
+
+  private async rounds(): Promise<void> {
+    do {
+      this.again = false;
+      if (this.stopped) return;
+      if (!this.online()) {
+        this.pending = await countOutbox(this.db, this.workbookId);
+        this.setPhase('offline', { code: 'sync.offline', params: { server: this.api.origin } });
+        return;
+      }
+      const r = await this.round();
+      if (this.stopped) return;
+      if (!r.ok) {
+        this.fail(r.error);
+        return;
+      }
+      this.failures = 0;
+      this.pending = await countOutbox(this.db, this.workbookId);
+      this.setPhase(this.pending ? 'pending' : 'synced', null);
+      this.follow();
+      // Edits made during the round are sent by the next one; anything else still waiting, after a pause.
+      if (!this.again && this.pending > 0) this.later();
+    } while (this.again);
+  }
+
+  /** One round: who am I, push everything waiting, pull everything new, read new conflicts. */
+  private async round(): Promise<Result<void>> {
+    if (!this.api.user) {
+      const me = await this.api.me();
+      if (!me.ok) return me;
+    }
+    const pushed = await this.push();
+    if (!pushed.ok) return pushed;
+    const pulled = await this.pull();
+    if (!pulled.ok) return pulled;
+    return this.readConflicts();
+  }
+
+  private async push(): Promise<Result<void>> {
+    const waiting = await readOutbox(this.db, this.workbookId);
+    this.pending = waiting.length;
+    if (!waiting.length) return ok(undefined);
+    this.sending = { sent: 0, total: waiting.length };
+    try {
+      for (let i = 0; i < waiting.length;) {
+        let bytes = 0;
+        let end = i;
+        while (end < waiting.length && end - i < this.batch) {
+          const size = JSON.stringify(waiting[end].op).length;
+          if (end > i && bytes + size > this.maxBytes) break;
+          bytes += size;
+          end++;
+        }
+        const ops = waiting.slice(i, end).map((w) => w.op);
+        const r = await this.api.push(this.workbookId, ops);
+        if (!r.ok) {
+          if (r.error.code !== 'sync.refused') return r;
+          const { vi, en } = r.error.params ?? {};
+          return { ok: false, error: { code: 'sync.push-refused', params: { count: waiting.length - i, vi: vi ?? '', en: en ?? '' } } };
+        }
+        i = end;
+        this.sending = { sent: i, total: waiting.length };
+      }
+      return ok(undefined);
+    } finally {
+      this.sending = null;
+    }
+  }
+
+  private async pull(): Promise<Result<void>> {
+    const share = await readShare(this.db, this.workbookId);
+    if (!share) return { ok: false, error: { code: 'sync.not-shared' } };
+    let since = share.lastSeq;
+    for (;;) {
+      const r = await this.api.pull(this.workbookId, since, 200);
+      if (!r.ok) return r;
+      const applied = await this.take(r.value.ops);
+      if (!applied.ok) return applied;
+      if (!r.value.more || !r.value.ops.length) return ok(undefined);
+      since = r.value.ops[r.value.ops.length - 1].seq;
+    }
+  }
+
+  /** Applies pulled operations and has the open session take them in. */
+  private async take(ops: Parameters<typeof applyPulled>[2]): Promise<Result<void>> {
+    if (!ops.length) return ok(undefined);
+    const r = await applyPulled(this.db, this.workbookId, ops);
+    if (!r.ok) return r;
+    if (r.value.applied) await this.applied(r.value);
+    return ok(undefined);
+  }
+
+  private async readConflicts(): Promise<Result<void>> {
+    const share = await readShare(this.db, this.workbookId);
+    if (!share) return ok(undefined);
+    const r = await this.api.conflicts(this.workbookId, share.conflictSeq);
+    if (!r.ok) return r;
+    const list = r.value.conflicts;
+    if (!list.length) return ok(undefined);
+    const saved = await addConflicts(this.db, this.workbookId, list, Math.max(...list.map((c) => c.seq)));
+    if (!saved.ok) return saved;
+    if (saved.value) this.conflicts = saved.value.conflicts;
+    return ok(undefined);
+  }
+
+  /** Opens the live stream if none is open; when it ends, a round pulls what was missed and opens it again. */
+  private follow(): void {
+    if (this.stream || this.stopped) return;
+    const controller = new AbortController();
+    this.stream = controller;
+    void (async () => {
+      const share = await readShare(this.db, this.workbookId);
+      const r = await this.api.follow(
+        this.workbookId,
+        share?.lastSeq ?? 0,
+        async (ops) => {
+          const taken = await this.take(ops);
+          if (taken.ok) await this.readConflicts();
+          this.pending = await countOutbox(this.db, this.workbookId);
+        },
+        controller.signal,
+      );
+      if (this.stream === controller) this.stream = null;
+      if (this.stopped || controller.signal.aborted) return;
+      if (!r.ok) this.fail(r.error);
+      else this.later();
+    })();
+  }
+
+  private fail(problem: Problem): void {
+    if (problem.code === 'sync.offline') {
+      this.setPhase('offline', problem);
+      this.later();
+    } else if (problem.code === 'sync.login') {
+      this.api.user = null;
+      this.setPhase('login', problem);
+    } else this.setPhase('refused', problem);
+  }
+
+  /** A round after a pause that grows with each failure in a row. */
+  private later(): void {
+    if (this.stopped || this.retry) return;
+    const ms = this.retryMs[Math.min(this.failures, this.retryMs.length - 1)];
+    this.failures++;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.kick();
+    }, ms);
+  }
+
+  private setPhase(phase: SyncPhase, problem: Problem | null): void {
+    this.phase = phase;
+    this.problem = problem;
+  }
+}

@@ -1,0 +1,83 @@
+// Two users of one district, in two browser profiles, on one shared workbook served with the app by
+// the server (in this process, on PGlite, at 127.0.0.1): one shares the workbook through "Chia sẻ
+// lên máy chủ…", the other opens it from the server; each sees the other's edit without a reload.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
+import { useBrowser } from './browser';
+import { Workbench } from './pages/workbench';
+import type { Db } from '../../server/db';
+import { DATABASES, PASSWORD, seedProvince, startApp, unique } from '../server/harness';
+
+const browser = useBrowser();
+const TOTAL = 'Tổng cộng chương trình';
+
+let db: Db;
+let server: FastifyInstance;
+let origin: string;
+let users: string[];
+
+beforeAll(async () => {
+  db = await DATABASES[0].open();
+  server = await startApp(db, { staticDir: process.env.DIST_DIR ?? 'dist' });
+  const people = await seedProvince(server, db);
+  users = [people.editorA.me.username, unique('editor')];
+  await people.admin.send('/api/admin/users', { orgId: people.districtA, username: users[1], displayName: 'Chị Lan', role: 'editor', password: PASSWORD });
+  await server.listen({ host: '127.0.0.1', port: 0 });
+  origin = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await db?.close();
+});
+
+/** Opens "Chia sẻ lên máy chủ…" and logs in (the server's address is the page's own). */
+async function logIn(page: Page, user: string): Promise<void> {
+  await page.getByTestId('share-open').click();
+  await expect.poll(() => page.getByTestId('share-server').inputValue()).toBe(origin);
+  await page.getByTestId('share-user').fill(user);
+  await page.getByTestId('share-password').fill(PASSWORD);
+  await page.getByTestId('share-login').click();
+  await page.getByTestId('share-who').waitFor();
+}
+
+describe('a shared workbook', () => {
+  it('two users of one district each see the other’s edit', async () => {
+    const ctxA = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
+    const ctxB = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
+    const a = new Workbench(await ctxA.newPage());
+    const b = new Workbench(await ctxB.newPage());
+    await a.open(origin + '/');
+    await b.open(origin + '/');
+
+    await logIn(a.page, users[0]);
+    await a.page.screenshot({ path: 'test-results/sync-share-dialog.png' });
+    await a.page.getByTestId('share-this').click();
+    await expect.poll(() => a.page.getByTestId('sync-status').textContent()).toBe('Đã đồng bộ');
+
+    await logIn(b.page, users[1]);
+    await b.page.getByTestId('share-open-one').first().click();
+    await expect.poll(() => b.page.getByTestId('sync-status').textContent()).toBe('Đã đồng bộ');
+    await b.waitReady();
+
+    await a.type('Tập huấn 217 người; giám sát 10 xã', 'plan', '300');
+    await expect.poll(() => b.text(TOTAL, 'plan')).toBe('13.841');
+    await b.type('06 lớp, khoảng 1.268 cộng tác viên', 'plan', '530');
+    await expect.poll(() => a.text(TOTAL, 'plan')).toBe('13.851');
+    await expect.poll(() => a.page.getByTestId('sync-status').textContent()).toBe('Đã đồng bộ');
+    await a.page.screenshot({ path: 'test-results/sync-status.png', clip: { x: 0, y: 0, width: 1600, height: 220 } });
+
+    // B loses the network: its edit is kept and said to wait; back online, it is sent and A sees it.
+    await ctxB.setOffline(true);
+    await b.type('06 lớp, khoảng 1.268 cộng tác viên', 'plan', '540');
+    await expect.poll(() => b.page.getByTestId('sync-status').textContent()).toBe('Ngoại tuyến · 1 thay đổi chờ gửi');
+    await b.page.screenshot({ path: 'test-results/sync-offline.png', clip: { x: 0, y: 0, width: 1600, height: 220 } });
+    await ctxB.setOffline(false);
+    await expect.poll(() => a.text(TOTAL, 'plan')).toBe('13.861');
+    await expect.poll(() => b.page.getByTestId('sync-status').textContent()).toBe('Đã đồng bộ');
+    await ctxA.close();
+    await ctxB.close();
+  });
+});

@@ -1,0 +1,145 @@
+// Two browsers (two AppStates, each with its own IndexedDB) on one shared workbook, against a real
+// server started in this process on PGlite at 127.0.0.1: one shares its workbook, the other opens
+// it from the server; each sees the other's edits through the live stream; an edit made offline is
+// kept, survives a reload and is sent once the server is reachable; the same cell edited on both
+// sides converges to the server's order and shows the conflict on both.
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { AppState } from '../../src/state/app.svelte';
+import type { Db } from '../../server/db';
+import { DATABASES, PASSWORD, seedProvince, startApp, unique } from '../server/harness';
+
+const ctx = { unit: 'trieu', locale: 'vi' } as const;
+const TR = 1_000_000;
+let seq = 0;
+
+/** A fetch that keeps the session cookie, as a browser does, and can be cut off like a network. */
+function browserFetch() {
+  let cookie = '';
+  const net = { offline: false };
+  const fetchFn = async (url: string, init: RequestInit = {}) => {
+    if (net.offline) throw new TypeError('fetch failed');
+    const res = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(';')[0];
+      if (pair.startsWith('planbench_session=')) cookie = pair.endsWith('=') ? '' : pair;
+    }
+    return res;
+  };
+  return { fetchFn, net };
+}
+
+describe('a shared workbook between two browsers', () => {
+  let db: Db;
+  let server: FastifyInstance;
+  let origin: string;
+  let users: string[];
+  const apps: AppState[] = [];
+
+  beforeAll(async () => {
+    db = await DATABASES[0].open();
+    server = await startApp(db, { heartbeatMs: 60_000 });
+    const people = await seedProvince(server, db);
+    users = [people.editorA.me.username, unique('editor')];
+    await people.admin.send('/api/admin/users', { orgId: people.districtA, username: users[1], displayName: 'Chị Lan', role: 'editor', password: PASSWORD });
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    origin = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const a of apps) a.shared?.stop();
+    await server?.close();
+    await db?.close();
+  });
+
+  async function browser(user: string, dbName = `shared-${Date.now()}-${seq++}`) {
+    const { fetchFn, net } = browserFetch();
+    const app = new AppState(dbName, fetchFn);
+    apps.push(app);
+    await app.start();
+    const login = await app.logIn(origin, user, PASSWORD);
+    expect(login.ok).toBe(true);
+    return { app, net, dbName, fetchFn };
+  }
+
+  const lineOf = (app: AppState, code: string) => {
+    const s = app.session!;
+    const node = s.tree.nodes.find((n) => n.code === code)!;
+    return s.lines.find((l) => l.nodeId === node.id)!;
+  };
+
+  it('shares, opens from the server, and each browser sees the other’s edits live; offline edits wait, survive a reload, and a same-cell collision shows as a conflict', async () => {
+    const a = await browser(users[0]);
+    const shared = await a.app.shareOpen(a.app.server(origin));
+    expect(shared).toEqual({ ok: true, value: undefined });
+    await a.app.shared!.idle();
+    expect(a.app.shared!.phase).toBe('synced');
+    expect(a.app.shared!.pending).toBe(0);
+
+    const b = await browser(users[1]);
+    const list = await b.app.server(origin).workbooks();
+    if (!list.ok) throw new Error(list.error.code);
+    const wb = list.value.workbooks.find((w) => w.id === a.app.session!.workbook.id)!;
+    let progress = 0;
+    expect(await b.app.openFromServer(b.app.server(origin), wb, (n) => (progress = n))).toEqual({ ok: true, value: undefined });
+    expect(progress).toBeGreaterThan(a.app.session!.lines.length);
+    expect(b.app.session!.workbook.id).toBe(wb.id);
+    expect(b.app.session!.lines.map((l) => [l.id, l.plan])).toEqual(a.app.session!.lines.map((l) => [l.id, l.plan]));
+    await b.app.shared!.idle();
+    expect(b.app.shared!.phase).toBe('synced');
+
+    // A types a plan; B's grid shows it, recalculated, without doing anything.
+    a.app.session!.setCells([{ target: { kind: 'line', id: lineOf(a.app, 'DA2').id }, field: 'plan', raw: '6000' }], ctx);
+    await expect.poll(() => lineOf(b.app, 'DA2').plan).toBe(6000 * TR);
+    await expect.poll(() => b.app.session!.rollup?.plan[b.app.session!.rollup!.nodeCount]).toBe(a.app.session!.rollup!.plan[a.app.session!.rollup!.nodeCount]);
+    // B edits another field of the same line; A sees it, and keeps its own.
+    b.app.session!.setCells([{ target: { kind: 'line', id: lineOf(b.app, 'DA2').id }, field: 'disbursed', raw: '2100' }], ctx);
+    await expect.poll(() => lineOf(a.app, 'DA2').disbursed).toBe(2100 * TR);
+    expect(lineOf(a.app, 'DA2').plan).toBe(6000 * TR);
+
+    // B goes offline and edits a cell A edits too: B's edit waits, and survives a reload.
+    b.net.offline = true;
+    b.app.session!.setCells([{ target: { kind: 'line', id: lineOf(b.app, 'DA3.TDA1').id }, field: 'plan', raw: '2500' }], ctx);
+    await b.app.session!.flush();
+    await expect.poll(() => b.app.shared!.phase).toBe('offline');
+    expect(b.app.shared!.pending).toBe(1);
+    a.app.session!.setCells([{ target: { kind: 'line', id: lineOf(a.app, 'DA3.TDA1').id }, field: 'plan', raw: '2700' }], ctx);
+    await a.app.session!.flush();
+    await a.app.shared!.idle();
+    b.app.shared!.stop();
+    const reloaded = new AppState(b.dbName, b.fetchFn);
+    apps.push(reloaded);
+    await reloaded.start();
+    expect(reloaded.session!.workbook.id).toBe(wb.id);
+    expect(lineOf(reloaded, 'DA3.TDA1').plan).toBe(2500 * TR);
+    await expect.poll(() => reloaded.shared?.phase).toBe('offline');
+    expect(reloaded.shared!.pending).toBe(1);
+
+    // Back online: B's edit is sent after A's, so it shows on both, and both see the conflict.
+    b.net.offline = false;
+    reloaded.shared!.kick();
+    await reloaded.shared!.idle();
+    expect(reloaded.shared!.phase).toBe('synced');
+    expect(reloaded.shared!.pending).toBe(0);
+    expect(lineOf(reloaded, 'DA3.TDA1').plan).toBe(2500 * TR);
+    await expect.poll(() => lineOf(a.app, 'DA3.TDA1').plan).toBe(2500 * TR);
+    await expect.poll(() => a.app.shared!.openConflicts.length).toBe(1);
+    expect(reloaded.shared!.openConflicts).toEqual([
+      expect.objectContaining({ kind: 'line', recordId: lineOf(a.app, 'DA3.TDA1').id, path: ['plan'], kept: 2700 * TR, shown: 2500 * TR }),
+    ]);
+    // Both browsers hold the same plan, to the đồng.
+    expect(reloaded.session!.lines.map((l) => [l.id, l.plan, l.disbursed])).toEqual(a.app.session!.lines.map((l) => [l.id, l.plan, l.disbursed]));
+
+    // A reverses the conflict: its kept value is typed back, sent, and shows on B; the conflict is settled on A.
+    const [conflict] = a.app.shared!.openConflicts;
+    expect(a.app.session!.reverseConflict(conflict)).toBe(true);
+    expect((await a.app.shared!.settle(conflict.id, 'reversed')).ok).toBe(true);
+    expect(a.app.shared!.openConflicts).toEqual([]);
+    await expect.poll(() => lineOf(reloaded, 'DA3.TDA1').plan).toBe(2700 * TR);
+    // Reversing after seeing the other value is no new conflict.
+    await a.app.shared!.idle();
+    expect(reloaded.shared!.openConflicts).toHaveLength(1);
+  });
+});
