@@ -782,7 +782,7 @@ export const FORMULA_MESSAGES = {
   },
 } as const satisfies MessageTable;
 
-/** Shared workbooks: talking to the server, and what it refused (its own sentence in {vi} / {en}). */
+/** Shared workbooks: talking to the server, and what it refused (its own sentence, {said}, given in each language: said_vi, said_en). */
 export const SYNC_MESSAGES = {
   'sync.offline': {
     vi: 'Không kết nối được máy chủ {server}. Các thay đổi vẫn lưu trong trình duyệt này và sẽ được gửi khi có kết nối.',
@@ -792,10 +792,10 @@ export const SYNC_MESSAGES = {
     vi: 'Cần đăng nhập vào máy chủ {server} để đồng bộ; các thay đổi vẫn lưu trong trình duyệt này.',
     en: 'Log in to the server {server} to synchronise; changes stay saved in this browser.',
   },
-  'sync.refused': { vi: 'Máy chủ từ chối: {vi}', en: 'The server refused: {en}' },
+  'sync.refused': { vi: 'Máy chủ từ chối: {said}', en: 'The server refused: {said}' },
   'sync.push-refused': {
-    vi: 'Máy chủ không nhận {count} thay đổi của sổ này: {vi} Các thay đổi đó vẫn giữ trong trình duyệt, chưa gửi được.',
-    en: 'The server did not take {count} change(s) of this workbook: {en} They are kept in this browser, not sent.',
+    vi: 'Máy chủ không nhận {count} thay đổi của sổ này: {said} Các thay đổi đó vẫn giữ trong trình duyệt, chưa gửi được.',
+    en: 'The server did not take {count} change(s) of this workbook: {said} They are kept in this browser, not sent.',
   },
   'sync.bad-answer': { vi: 'Máy chủ {server} trả lời không đúng dạng mong đợi: {detail}', en: 'The server {server} gave an answer of an unexpected shape: {detail}' },
   'sync.not-shared': { vi: 'Sổ này chưa được chia sẻ lên máy chủ.', en: 'This workbook is not shared on a server.' },
@@ -834,10 +834,12 @@ const GENERIC: MessageTemplates = {
 // Pasted text can be a whole paragraph; a sentence quotes only its start.
 const MAX_PARAM_CHARS = 60;
 
-function interpolate(template: string, params: Record<string, string | number>, maxChars = MAX_PARAM_CHARS): string {
+function interpolate(template: string, params: Record<string, string | number>, maxChars = MAX_PARAM_CHARS, lang?: Lang): string {
   return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
-    if (!Object.hasOwn(params, name)) return placeholder;
-    const value = String(params[name]);
+    // A param given in each language (someone else's sentence, e.g. the server's) as name_vi, name_en.
+    const key = lang && Object.hasOwn(params, `${name}_${lang}`) ? `${name}_${lang}` : name;
+    if (!Object.hasOwn(params, key)) return placeholder;
+    const value = String(params[key]);
     return value.length > maxChars ? `${value.slice(0, maxChars - 1)}…` : value;
   });
 }
@@ -847,5 +849,5 @@ function interpolate(template: string, params: Record<string, string | number>, 
 export function describeProblem(p: { code: string; params?: Problem['params'] }, lang: Lang, table: MessageTable = MESSAGES): string {
   const templates = Object.hasOwn(table, p.code) ? table[p.code] : null;
   if (!templates) return interpolate(GENERIC[lang], { code: p.code });
-  return interpolate(templates[lang], p.params ?? {});
+  return interpolate(templates[lang], p.params ?? {}, MAX_PARAM_CHARS, lang);
 }

@@ -3,7 +3,7 @@
 // operations (server-sent events read over fetch, so the same code runs in the page and in Node),
 // conflicts, history and submissions. Every call resolves to a Result and never rejects: the
 // network failing is 'sync.offline', a session gone is 'sync.login', any other refusal
-// 'sync.refused' with the server's own sentence in Vietnamese and English.
+// 'sync.refused' with the server's own sentence in Vietnamese and English (params said_vi, said_en).
 
 import type { Problem, Result } from '../domain/model';
 import { fail, ok } from '../domain/model';
@@ -212,7 +212,12 @@ export class ServerApi {
     if (res.status === 401 && error?.code !== 'auth.invalid' && error?.code !== 'auth.rate-limited') return fail('sync.login', { server: this.origin });
     const problem: Problem = {
       code: 'sync.refused',
-      params: { status: res.status, code: error?.code ?? String(res.status), vi: error?.message?.vi ?? `HTTP ${res.status}`, en: error?.message?.en ?? `HTTP ${res.status}` },
+      params: {
+        status: res.status,
+        code: error?.code ?? String(res.status),
+        said_vi: error?.message?.vi ?? `HTTP ${res.status}`,
+        said_en: error?.message?.en ?? `HTTP ${res.status}`,
+      },
     };
     return { ok: false, error: problem };
   }

@@ -176,8 +176,8 @@ export class SharedSync {
         const r = await this.api.push(this.workbookId, ops);
         if (!r.ok) {
           if (r.error.code !== 'sync.refused') return r;
-          const { vi, en } = r.error.params ?? {};
-          return { ok: false, error: { code: 'sync.push-refused', params: { count: waiting.length - i, vi: vi ?? '', en: en ?? '' } } };
+          const { said_vi, said_en } = r.error.params ?? {};
+          return { ok: false, error: { code: 'sync.push-refused', params: { count: waiting.length - i, said_vi: said_vi ?? '', said_en: said_en ?? '' } } };
         }
         i = end;
         this.sending = { sent: i, total: waiting.length };

@@ -90,6 +90,12 @@ describe('describeProblem', () => {
     expect(describeProblem({ code: 'alloc.over-committed', params: { amount: '5 triệu' } }, 'vi', table)).toBe('Vượt 5 triệu.');
     expect(describeProblem({ code: 'amount.too-large', params: { text: 'x' } }, 'en', table)).toContain('"x"');
   });
+
+  it("puts someone else's sentence in the reader's language when it is given in each", () => {
+    const p = { code: 'sync.refused', params: { said_vi: 'Phiên đăng nhập đã hết hạn.', said_en: 'The session has expired.' } };
+    expect(describeProblem(p, 'vi')).toBe('Máy chủ từ chối: Phiên đăng nhập đã hết hạn.');
+    expect(describeProblem(p, 'en')).toBe('The server refused: The session has expired.');
+  });
 });
 
 describe('the words of documents', () => {
