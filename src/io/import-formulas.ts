@@ -127,14 +127,23 @@ type Params = Record<string, string | number>;
 
 type Translated = { ok: true; text: string; unit: AmountUnit } | { ok: false; code: NotKeptCode; params: Params };
 
+/** A formula kept on a line: its cell (0-based), its text as the file writes it, and the value it computes. */
+export interface KeptFormula {
+  row: number;
+  col: number;
+  formula: string;
+  value: number;
+}
+
 /**
  * Keeps the formulas of the table that map onto its lines, each as its line's formula with the
  * value the engine computes (the rounding rule given, once); says which formulas differ from the
- * value the file saved, and which could not be kept (the saved value stays). Changes `lines` in place.
+ * value the file saved, and which could not be kept (the saved value stays). Changes `lines` in
+ * place; returns the formulas kept.
  */
-export function keepFormulas(k: FormulaKeeping): void {
+export function keepFormulas(k: FormulaKeeping): KeptFormula[] {
   const texts = k.sheet.formulas;
-  if (!texts || texts.size === 0) return;
+  if (!texts || texts.size === 0) return [];
   const keys = [...texts.keys()].sort((a, b) => a - b);
   const kept: Kept[] = [];
   for (const key of keys) {
@@ -157,14 +166,14 @@ export function keepFormulas(k: FormulaKeeping): void {
     const line = k.lines[target.line].line;
     line.formulas = { ...line.formulas, [target.field]: { text: t.text, unit: t.unit } };
   }
-  if (kept.length === 0) return;
+  if (kept.length === 0) return [];
   const values = computeKept(k, kept);
-  let count = 0;
+  const out: KeptFormula[] = [];
   for (const x of kept) {
     const il = k.lines[x.line];
     const value = values.get(x);
     if (value === undefined) continue;
-    count++;
+    out.push({ row: x.row, col: x.col, formula: x.formula, value });
     il.line = { ...il.line, [x.field]: value };
     const saved = savedValue(k, x.row, x.col, x.field);
     if (il.invalid.includes(x.field)) {
@@ -176,7 +185,8 @@ export function keepFormulas(k: FormulaKeeping): void {
       k.report(cellProblem(k.sheet.name, x.row, x.col, `=${x.formula}`, { code: 'import.formula-differs', params }, 'warning'));
     }
   }
-  if (count) k.report(fileProblem({ code: 'import.formulas-kept', params: { sheet: k.sheet.name, count } }, 'warning', k.sheet.name));
+  if (out.length) k.report(fileProblem({ code: 'import.formulas-kept', params: { sheet: k.sheet.name, count: out.length } }, 'warning', k.sheet.name));
+  return out;
 }
 
 const cellName = (row: number, col: number): string => `${columnLetter(col)}${row + 1}`;

@@ -116,6 +116,8 @@ export interface PreviewCell {
    * normalised text otherwise; null when blank or unreadable. */
   value: string | number | null;
   problem: Problem | null;
+  /** The file's formula ("=D5/2") when it is kept as the line's formula (`value` is what it computes). */
+  formula?: string;
 }
 
 export interface PreviewRow {
@@ -690,7 +692,7 @@ class PlanBuild {
     for (const { node } of imported.values()) nodes.set(node.id, node);
     const skipped = new Set(table.rows.flatMap((tr, i) => (shape.role[i] === 'blank' || shape.role[i] === 'caption' || shape.role[i] === 'memo' ? [tr.row] : [])));
     const locale = locales.find((l) => l !== null) ?? 'vi';
-    keepFormulas({
+    const kept = keepFormulas({
       sheet,
       body: { first: table.firstDataRow, last: table.lastDataRow, width: table.width },
       skipRow: (r) => skipped.has(r),
@@ -709,6 +711,12 @@ class PlanBuild {
         if (at >= 0) t.problems.splice(at, 1);
       },
     });
+    // The preview shows what the lines will hold.
+    const previewAt = new Map(this.preview.map((p) => [p.row, p]));
+    for (const x of kept) {
+      const cells = previewAt.get(x.row + 1)?.cells;
+      if (cells?.[x.col]) cells[x.col] = { ...cells[x.col], value: x.value, problem: null, formula: `=${x.formula}` };
+    }
   }
 
   /** Every stated figure against the lines under it; the columns with numbers mapped to nothing. */

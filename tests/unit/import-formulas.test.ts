@@ -108,6 +108,8 @@ describe('formulas an .xlsx keeps on its lines', () => {
   it('where the computed value differs from the one the file saved, the line takes the computed one and the user is told', async () => {
     const r = await read(TABLE);
     expect(linesByRow(r).get(5)).toMatchObject({ disbursed: 2_718_000_000, formulas: { disbursed: '=[row 5]/2 (trieu)' } });
+    // The preview shows what the line will hold, and the formula it keeps.
+    expect(r.preview.find((p) => p.row === 5)!.cells[4]).toEqual({ raw: 999, value: 2_718_000_000, problem: null, formula: '=D5/2' });
     const differs = said(r, 'import.formula-differs');
     // 0,1 × 2 398 + 0,2 × 2 398 − 642,36 is 77,04 to the đồng, not a difference (the file saved 77,04000000000008).
     expect(differs.map((p) => p.cell)).toEqual(['E5']);
