@@ -15,8 +15,11 @@ import { formatRate, UNIT_EXPONENT } from '../domain/amount';
 import { formatFormula, parseFormula, NO_NAMES, type Expr, type ItemRefField } from '../domain/formula/parse';
 import { ERROR_TEXT } from '../domain/formula/evaluate';
 import { fromDecimal, mul, ratio, roundTo, toSafeInteger } from '../domain/formula/rational';
-import { computeWorkbookFormulas } from '../domain/formula/workbook-formulas';
-import { buildFormulaBook } from '../domain/formula/book';
+import { buildFormulaBook, computeFormulas, type FormulaHost } from '../domain/formula/book';
+import { formulaEdits } from '../domain/formula/host';
+import { applyColumnEdits, buildColumns, counterpartColumn, rollUp, type Rollup } from '../domain/rollup';
+import { orderTree } from '../domain/tree';
+import { projectionParams } from '../domain/projection';
 import { vertexCell } from '../domain/formula/graph';
 import type { ColumnRole } from './column-map';
 import type { CellReader } from './import-cells';
@@ -333,17 +336,6 @@ function withoutOwnRounding(expr: Expr, places: number, rule: RoundingRule = 'ha
  * the rest, by kept formula.
  */
 function computeKept(k: FormulaKeeping, kept: Kept[]): Map<Kept, number> {
-  const workbook = {
-    id: '',
-    name: '',
-    year: k.year,
-    placeName: '',
-    createdAt: 0,
-    updatedAt: 0,
-    stated: [],
-    baselineScenarioId: '',
-    settings: { asOf: null, formulaRounding: k.rounding },
-  };
   const byCell = new Map(kept.map((x) => [`${x.line}|${x.field}`, x]));
   const failed = new Set<Kept>();
   const drop = (x: Kept, error: string) => {
@@ -354,27 +346,63 @@ function computeKept(k: FormulaKeeping, kept: Kept[]): Map<Kept, number> {
     else delete line.formulas;
     notKept(k, x.row, x.col, x.formula, 'import.formula-fails', { error });
   };
-  const lines = () => k.lines.map((l) => l.line);
-  const onCycles = buildFormulaBook({ workbook, nodes: k.nodes, lines: lines() }).plan.cycles.flat();
-  for (const v of new Set(onCycles)) {
-    const { line, field } = vertexCell(v);
-    const x = byCell.get(`${line}|${field}`);
-    if (x) drop(x, ERROR_TEXT.cycle);
-  }
   // Taking a formula off can make another fail (a division by the value now saved): a few rounds.
   for (let round = 0; ; round++) {
-    const { data, errors } = computeWorkbookFormulas({ workbook, nodes: [...k.nodes], scenarios: [], lines: lines() });
+    const lines = k.lines.map((l) => l.line);
+    const book = buildFormulaBook({ workbook: {}, nodes: k.nodes, lines });
+    const onCycles = [...new Set(book.plan.cycles.flat())].flatMap((v) => {
+      const { line, field } = vertexCell(v);
+      const x = byCell.get(`${line}|${field}`);
+      return x ? [x] : [];
+    });
+    if (onCycles.length) {
+      for (const x of onCycles) drop(x, ERROR_TEXT.cycle);
+      continue;
+    }
+    const host = linesHost(k.nodes, lines, k.year);
+    const { errors } = computeFormulas(book, host, undefined, k.rounding);
     const fresh = errors.flatMap((e) => {
       const x = byCell.get(`${e.line}|${e.field}`);
       return x && !failed.has(x) ? [{ x, error: e.error }] : [];
     });
-    if (fresh.length === 0 || round === 3) {
+    if (fresh.length === 0 || round >= 3) {
+      const wrong = new Set(fresh.map((f) => f.x));
       const values = new Map<Kept, number>();
-      for (const x of kept) if (!failed.has(x) && !fresh.some((f) => f.x === x)) values.set(x, data.lines[x.line][x.field] as number);
+      for (const x of kept) if (!failed.has(x) && !wrong.has(x)) values.set(x, host.lineValue(x.line, x.field) ?? 0);
       return values;
     }
     for (const { x, error } of fresh) drop(x, error in ERROR_TEXT ? ERROR_TEXT[error as keyof typeof ERROR_TEXT] : error === 'too-large' ? ERROR_TEXT.num : ERROR_TEXT.value);
   }
+}
+
+const COLUMN = { plan: 'plan', disbursed: 'disbursed', expectedRate: 'expected' } as const;
+
+/**
+ * The figures the formulas read: the lines' columns, written level by level, and the items' roll-up,
+ * summed again only when an item is read after a write (a file's formulas mostly read lines, and a
+ * chain of them, each reading the one before, would otherwise sum the plan once per link).
+ */
+function linesHost(nodes: readonly TreeNode[], lines: readonly Line[], year: number): FormulaHost {
+  const tree = orderTree(nodes);
+  const cols = buildColumns(tree, lines, counterpartColumn(undefined, year), projectionParams({ year, settings: { asOf: null } }));
+  const lineIndex = new Map(lines.map((l, i) => [l.id, i]));
+  let sums: Rollup | null = null;
+  return {
+    lineIndex: (id) => lineIndex.get(id) ?? -1,
+    lineValue(i, field) {
+      const v = cols[COLUMN[field]][i];
+      return field === 'expectedRate' && Number.isNaN(v) ? null : v;
+    },
+    itemFigure(id, field) {
+      sums ??= rollUp(cols);
+      const at = id === null ? sums.nodeCount : tree.indexOf.get(id);
+      return at === undefined ? undefined : sums[field][at];
+    },
+    write(results) {
+      applyColumnEdits(cols, formulaEdits(results));
+      sums = null;
+    },
+  };
 }
 
 /** The value the file saved in a formula's cell, as its line holds it (đồng, or percent); an
