@@ -196,6 +196,26 @@ describe('formulas an .xlsx keeps on its lines', () => {
   });
 });
 
+describe('a formula whose saved value is finer than a đồng', () => {
+  it('is kept, its value rounded once to the đồng, and the cell is no longer marked unreadable', async () => {
+    const rows: Cell[][] = [
+      HEAD[0],
+      [],
+      ['STT', 'Nội dung', 'Đơn vị thực hiện', 'Kế hoạch vốn (đồng)', 'Giải ngân (đồng)'],
+      ['1', 'Dự án 2: Đa dạng hóa sinh kế', 'Phòng NN', 1000, { f: 'D4/3', v: 1000 / 3 }],
+      ['2', 'Dự án 5: Hỗ trợ nhà ở', 'Phòng LĐ', 1000, 1000 / 3],
+    ];
+    const r = await read(rows);
+    const lines = linesByRow(r);
+    expect(lines.get(4)).toMatchObject({ disbursed: 333, formulas: { disbursed: '=[row 4]/3 (dong)' } });
+    expect(r.result.lines.find((l) => l.row === 4)!.invalid).toEqual([]);
+    // The same value typed without a formula stays unreadable, and said.
+    expect(r.result.lines.find((l) => l.row === 5)!.invalid).toEqual(['disbursed']);
+    expect(r.result.problems.filter((p) => p.problem.code === 'amount.too-precise').map((p) => p.cell)).toEqual(['E5']);
+    expect(said(r, 'import.formula-differs')).toEqual([]);
+  });
+});
+
 describe('the formulas of a file the app exported', () => {
   it('come back as the lines’ formulas, without the rounding the export adds, to the same values', async () => {
     const data = demoWithFormulas();
