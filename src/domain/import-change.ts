@@ -3,9 +3,10 @@
 // read, to be shown marked. Pure: the session commits the change like any edit, so one undo takes
 // the whole import back and one transaction saves it.
 
-import type { FileCheck, Id, Line, LineField, Scenario, Source, StatedFigures, StatedYear, TreeNode, Workbook } from './model';
+import type { CellFormula, FileCheck, FormulaField, Id, Line, LineField, Scenario, Source, StatedFigures, StatedYear, TreeNode, Workbook } from './model';
 import type { Change, RecordChange } from './edit';
 import { foldForMatch } from './text';
+import { renameLineRefs } from './formula/parse';
 
 /** An item an import names: one of the workbook's, or a new one to add (io's ImportedNode fits). */
 export interface IncomingNode {
@@ -113,9 +114,23 @@ function byKey(lines: readonly Line[], keyOf: (l: Line) => string): Map<string, 
   return out;
 }
 
-/** A line with the file's value of each named field; the same object when nothing differs. */
+const FORMULA_FIELDS: readonly FormulaField[] = ['plan', 'disbursed', 'expectedRate'];
+const sameFormula = (a: CellFormula | undefined, b: CellFormula | undefined) => a?.text === b?.text && a?.unit === b?.unit;
+
+/** A line with the file's value of each named field (and the file's formula, or none, in the cells
+ * it writes: a value the file gives is not computed over); the same object when nothing differs. */
 function updatedLine(cur: Line, from: Line, fields: readonly LineField[]): Line {
   const patch: Partial<Line> = {};
+  const written = FORMULA_FIELDS.filter((f) => fields.includes(f) && !sameFormula(cur.formulas?.[f], from.formulas?.[f]));
+  if (written.length) {
+    const formulas: Partial<Record<FormulaField, CellFormula>> = { ...cur.formulas };
+    for (const f of written) {
+      const want = from.formulas?.[f];
+      if (want) formulas[f] = want;
+      else delete formulas[f];
+    }
+    patch.formulas = formulas;
+  }
   for (const f of fields) {
     if (f === 'statedPlan') {
       const want = from.stated?.plan;
@@ -126,7 +141,26 @@ function updatedLine(cur: Line, from: Line, fields: readonly LineField[]): Line 
       (patch as Record<string, unknown>)[f] = from[f as keyof Line];
     }
   }
-  return Object.keys(patch).length ? { ...cur, ...patch } : cur;
+  if (!Object.keys(patch).length) return cur;
+  const out = { ...cur, ...patch };
+  if (out.formulas && !Object.keys(out.formulas).length) delete out.formulas;
+  return out;
+}
+
+/** The lines' formulas reading the lines an import's lines landed in, not the incoming ones. */
+function renameLanded(lines: RecordChange<Line>[], landed: ReadonlyMap<Id, Id>): void {
+  for (const ch of lines) {
+    const f = ch.after?.formulas;
+    if (!f) continue;
+    let changed = false;
+    const out: Partial<Record<FormulaField, CellFormula>> = {};
+    for (const [field, formula] of Object.entries(f) as [FormulaField, CellFormula][]) {
+      const text = renameLineRefs(formula.text, (id) => landed.get(id));
+      changed ||= text !== formula.text;
+      out[field] = text === formula.text ? formula : { ...formula, text };
+    }
+    if (changed) ch.after = { ...ch.after!, formulas: out };
+  }
 }
 
 const mergeStated = (a: StatedFigures | undefined, b: StatedFigures): StatedFigures => ({ ...(a ?? {}), ...b });
@@ -281,6 +315,7 @@ function* importSteps(target: ImportTarget, incoming: IncomingPlan, opts: Import
     for (const field of il.invalid) marks.push({ lineId: line.id, field });
   }
 
+  if ([...landed].some(([from, to]) => from !== to)) renameLanded(lines, landed);
   const nodeChanges = [...nodes.values()];
   return {
     change: {

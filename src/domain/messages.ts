@@ -517,6 +517,46 @@ export const IMPORT_MESSAGES = {
     vi: 'Trang "{sheet}": {count} ô công thức không có kết quả lưu trong tệp; các ô này đã được tính lại từ chính số liệu của tệp (cộng, trừ, nhân, chia, SUM). Hãy đối chiếu với tệp gốc.',
     en: 'Sheet "{sheet}": {count} formula cell(s) had no result saved in the file; they were computed from the file\'s own figures (sums, differences, products, quotients). Compare them with the original.',
   },
+  'import.formulas-kept': {
+    vi: 'Trang "{sheet}": {count} ô công thức được giữ thành công thức trên các dòng nhập: địa chỉ ô đổi thành tham chiếu tới dòng (hoặc mục) mà hàng đó trở thành, và giá trị là kết quả Planbench tính.',
+    en: 'Sheet "{sheet}": {count} formula cell(s) were kept as formulas on the imported lines: their cell addresses now refer to the lines (or items) those rows became, and their values are what Planbench computes.',
+  },
+  'import.formula-differs': {
+    vi: 'Ô {cell}: công thức ={formula} được giữ trên dòng; Planbench tính ra {computed}, khác giá trị tệp lưu {kept}. Dòng nhận giá trị Planbench tính; hãy đối chiếu với tệp gốc.',
+    en: 'Cell {cell}: the formula ={formula} was kept on its line; Planbench computes {computed}, not the {kept} the file saved. The line takes the value Planbench computes; compare it with the original.',
+  },
+  'import.formula-other-sheet': {
+    vi: 'Ô {cell} có công thức ={formula} đọc ô của trang khác nên không chuyển được thành công thức trên dòng; giữ giá trị {kept}.',
+    en: 'Cell {cell} holds the formula ={formula}, which reads another sheet, so it cannot become a formula on its line; the value {kept} is kept.',
+  },
+  'import.formula-ref': {
+    vi: 'Ô {cell} có công thức ={formula} đọc ô {ref}, ô này không thuộc dòng hay mục nào được nhập, nên không chuyển được thành công thức trên dòng; giữ giá trị {kept}.',
+    en: 'Cell {cell} holds the formula ={formula}, which reads {ref}, a cell no imported line or item takes, so it cannot become a formula on its line; the value {kept} is kept.',
+  },
+  'import.formula-range': {
+    vi: 'Ô {cell} có công thức ={formula} với vùng {range} không gồm trọn ô của những dòng được nhập, nên không chuyển được thành công thức trên dòng; giữ giá trị {kept}.',
+    en: 'Cell {cell} holds the formula ={formula}, whose range {range} is not made of whole cells of imported lines, so it cannot become a formula on its line; the value {kept} is kept.',
+  },
+  'import.formula-function': {
+    vi: 'Ô {cell} có công thức ={formula} dùng hàm {function} mà công thức Planbench chưa có, nên không chuyển được thành công thức trên dòng; giữ giá trị {kept}.',
+    en: 'Cell {cell} holds the formula ={formula}, which uses {function}, a function Planbench formulas lack, so it cannot become a formula on its line; the value {kept} is kept.',
+  },
+  'import.formula-syntax': {
+    vi: 'Ô {cell} có công thức ={formula} có phần công thức Planbench không viết được (chữ, tên vùng, nối chuỗi…), nên không chuyển được thành công thức trên dòng; giữ giá trị {kept}.',
+    en: 'Cell {cell} holds the formula ={formula}, which has parts Planbench formulas cannot write (text, named ranges, joined text…), so it cannot become a formula on its line; the value {kept} is kept.',
+  },
+  'import.formula-cell': {
+    vi: 'Ô {cell} có công thức ={formula} ở dòng cộng, dòng tổng hoặc cột không phải số liệu của một dòng, và không phải phép cộng các ô, nên không chuyển được thành công thức; giữ giá trị {kept}.',
+    en: 'Cell {cell} holds the formula ={formula} on a subtotal or total row, or in a column that is no figure of one line, and it is not a sum of cells, so it cannot become a formula; the value {kept} is kept.',
+  },
+  'import.formula-part': {
+    vi: 'Ô {cell} có công thức ={formula} nhưng ô chỉ là một phần số liệu của dòng (cộng chung với ô khác, hoặc dùng chung cho nhiều dòng), nên không chuyển được thành công thức trên dòng; giữ giá trị {kept}.',
+    en: "Cell {cell} holds the formula ={formula}, but the cell is only part of a line's figure (added to another cell, or shared by several lines), so it cannot become a formula on its line; the value {kept} is kept.",
+  },
+  'import.formula-fails': {
+    vi: 'Ô {cell} có công thức ={formula}, Planbench tính ra lỗi {error} (vòng lặp, chia cho 0…), nên không giữ công thức; giữ giá trị {kept}.',
+    en: 'Cell {cell} holds the formula ={formula}, for which Planbench gets the error {error} (a cycle, a division by zero…), so the formula is not kept; the value {kept} is kept.',
+  },
   'import.empty-sheet': { vi: 'Trang tính "{sheet}" không có dữ liệu.', en: 'The sheet "{sheet}" holds no data.' },
   'import.no-header': {
     vi: 'Trang "{sheet}": không tìm thấy dòng tiêu đề cột (STT, Nội dung, Kế hoạch vốn…); đã dùng dòng {row} làm tiêu đề. Hãy kiểm tra cách ghép cột.',

@@ -28,7 +28,8 @@ export interface CellArea {
   right: number;
 }
 
-type Token =
+/** A piece of a formula's text, from `at` to `end`. */
+export type FormulaToken =
   | { t: 'num'; v: number; at: number; end: number }
   | { t: 'area'; area: CellArea; single: boolean; at: number; end: number; refs: RefPart[] }
   | { t: 'func'; name: string; at: number; end: number }
@@ -70,11 +71,12 @@ function cellAt(s: string, at: number): RefPart | null {
 }
 
 /** The formula's tokens (a leading "=" allowed), or null when it is too long or holds a character
- * no formula has. Tokens the evaluator does not compute are kept as 'other'. */
-function tokenize(formula: string): Token[] | null {
+ * no formula has. Tokens the evaluator does not compute are kept as 'other' (text, error values,
+ * names that call nothing). */
+export function tokenizeFormula(formula: string): FormulaToken[] | null {
   if (formula.length > MAX_FORMULA_CHARS) return null;
   const s = formula;
-  const out: Token[] = [];
+  const out: FormulaToken[] = [];
   let i = s.startsWith('=') ? 1 : 0;
   const sticky = (re: RegExp, at: number): RegExpExecArray | null => {
     re.lastIndex = at;
@@ -129,7 +131,7 @@ function tokenize(formula: string): Token[] | null {
  * the cells it covers; a reference moved off the sheet becomes #REF!. Text it cannot read is
  * returned unchanged. */
 export function shiftFormula(formula: string, rows: number, cols: number): string {
-  const tokens = tokenize(formula);
+  const tokens = tokenizeFormula(formula);
   if (!tokens || (rows === 0 && cols === 0)) return formula;
   let out = '';
   let from = 0;
@@ -164,7 +166,7 @@ const PRECEDENCE: Record<string, number> = { '+': 1, '-': 1, '*': 2, '/': 2, pct
 /** The formula as postfix code, or null when it uses what is not computed here, is malformed,
  * or nests deeper than MAX_FORMULA_DEPTH. */
 export function compileFormula(formula: string): Op[] | null {
-  const tokens = tokenize(formula);
+  const tokens = tokenizeFormula(formula);
   if (!tokens || tokens.length === 0) return null;
   const out: Op[] = [];
   const stack: Pending[] = [];

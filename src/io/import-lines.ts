@@ -12,6 +12,7 @@ import type { ImportedLine, ImportedNode, ImportOptions, PreviewRow, StatedTotal
 import { PlaceIndex, TreeIndex } from './import-place';
 import type { BreakdownSplit } from './row-tree';
 import { yieldToEventLoop } from './import-types';
+import { noteLineCells, type CellTargets } from './import-formulas';
 
 // ---------------------------------------------------------------------------------------------
 // Rows → lines and stated figures
@@ -31,6 +32,8 @@ export interface SplitGroup {
    * line takes its item's, else its source (capital type) is marked for the user. */
   sourceUnsaid?: boolean;
   capitalUnsaid?: boolean;
+  /** The columns whose cells make its plan and its disbursed money. */
+  cols?: { plan: number[]; disbursed: number[] };
 }
 
 /** Which of a row's measures become lines (a subtotal row holds lines only for a measure nothing
@@ -114,7 +117,22 @@ export function splitGroups(
     const sourceUnsaid = said.source === null && !defaults.sourceSaid;
     const capitalUnsaid = said.capital === null && rowPlanCapital === null && !defaults.capitalSaid;
     let g = groups.find((x) => x.source === source && x.capital === capital && x.vintage === vintage && x.place === said.place);
-    if (!g) groups.push((g = { source, capital, vintage, place: said.place, plan: null, disbursed: null, asOf: null, invalid: [], sourceUnsaid, capitalUnsaid }));
+    if (!g)
+      groups.push(
+        (g = {
+          source,
+          capital,
+          vintage,
+          place: said.place,
+          plan: null,
+          disbursed: null,
+          asOf: null,
+          invalid: [],
+          sourceUnsaid,
+          capitalUnsaid,
+          cols: { plan: [], disbursed: [] },
+        }),
+      );
     else {
       // A group any of whose columns says its split has it said.
       g.sourceUnsaid &&= sourceUnsaid;
@@ -122,15 +140,16 @@ export function splitGroups(
     }
     return g;
   };
-  const add = (g: SplitGroup, field: 'plan' | 'disbursed', v: number | null) => {
+  const add = (g: SplitGroup, field: 'plan' | 'disbursed', v: number | null, c: number) => {
     if (v !== null) g[field] = (g[field] ?? 0) + v;
+    g.cols?.[field].push(c);
   };
   if (own.plan) {
     for (const c of cols.plan) {
       const v = cells.num(c);
       if (v === null && !cells.bad(c)) continue;
       const g = groupOf(c);
-      add(g, 'plan', v);
+      add(g, 'plan', v, c);
       if (cells.bad(c)) g.invalid.push('plan');
     }
   }
@@ -139,7 +158,7 @@ export function splitGroups(
       const v = cells.num(c);
       if (v === null && !cells.bad(c)) continue;
       const g = groupOf(c, true);
-      add(g, 'disbursed', v);
+      add(g, 'disbursed', v, c);
       if (cells.bad(c)) g.invalid.push('disbursed');
       g.asOf = cols.roles[c].asOf ?? g.asOf;
     }
@@ -152,6 +171,7 @@ export function splitGroups(
     if ((total !== null && !(total === 0 && groups.length > 0)) || bad) {
       const g = groupOf(cols.statedPlan);
       g.plan = total;
+      g.cols?.plan.push(cols.statedPlan);
       if (bad) g.invalid.push('plan');
     }
   }
@@ -283,6 +303,8 @@ export async function readAcross(
     /** The table.rows index of each line, in step with `lines`. */
     lineRows: number[];
     unsaid: Unsaid;
+    /** Where each line's figures come from, noted for the formulas the import keeps. */
+    targets?: CellTargets;
   },
 ): Promise<Result<Map<Id, ImportedNode>>> {
   const roles = cols.roles;
@@ -357,6 +379,7 @@ export async function readAcross(
         invalid: LineField[];
         sourceUnsaid: boolean;
         capitalUnsaid: boolean;
+        cols: { plan: number[]; disbursed: number[] };
       }
     >();
     for (const c of itemCols) {
@@ -368,7 +391,23 @@ export async function readAcross(
       const capitalUnsaid = !role.capital && !rowCapital && !defaults.capitalSaid;
       const key = `${role.item}|${source}|${capital}|${vintage}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { item: role.item!, source, capital, vintage, plan: null, disbursed: null, asOf: null, invalid: [], sourceUnsaid, capitalUnsaid }));
+      if (!g)
+        groups.set(
+          key,
+          (g = {
+            item: role.item!,
+            source,
+            capital,
+            vintage,
+            plan: null,
+            disbursed: null,
+            asOf: null,
+            invalid: [],
+            sourceUnsaid,
+            capitalUnsaid,
+            cols: { plan: [], disbursed: [] },
+          }),
+        );
       else {
         g.sourceUnsaid &&= sourceUnsaid;
         g.capitalUnsaid &&= capitalUnsaid;
@@ -376,6 +415,7 @@ export async function readAcross(
       const v = cells.num(c);
       const field = role.field === 'disbursed' ? 'disbursed' : 'plan';
       if (v !== null) g[field] = (g[field] ?? 0) + v;
+      if (v !== null || cells.bad(c)) g.cols[field].push(c);
       if (cells.bad(c)) g.invalid.push(field);
       if (field === 'disbursed' && role.asOf) g.asOf = role.asOf;
     }
@@ -385,6 +425,7 @@ export async function readAcross(
       line.placeId = places.find(place) ?? null;
       if (g.sourceUnsaid) out.unsaid.source.push(out.lines.length);
       if (g.capitalUnsaid) out.unsaid.capital.push(out.lines.length);
+      if (out.targets) noteLineCells(out.targets, r, out.lines.length, g.cols);
       out.lines.push({ line, row: r + 1, invalid: g.invalid });
       out.lineRows.push(i);
     }

@@ -9,7 +9,7 @@
 // AbortSignal, so a worker can expose it as it is.
 
 import { MAX_TREE_DEPTH } from '../domain/tree';
-import type { AmountUnit, CapitalType, Id, Line, LineField, NumberLocale, Problem, Place, Result, Source, StatedFigures, TreeNode } from '../domain/model';
+import type { AmountUnit, CapitalType, Id, Line, LineField, NumberLocale, Problem, Place, Result, RoundingRule, Source, StatedFigures, TreeNode } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import { foldForMatch, normalizeText } from '../domain/text';
 import type { ColumnMapping, ColumnRole, ImportField } from './column-map';
@@ -35,6 +35,7 @@ import { breakdownOf, splitInName, withOuterSplit } from './row-words';
 import type { StatedSplit } from './unsaid-split';
 import { splitByTotals, splitFromItem } from './unsaid-split';
 import { settleColumns } from './column-sums';
+import { CellTargets, itemFieldOf, keepFormulas, noteLineCells } from './import-formulas';
 import type { SheetSummary } from './sheet-survey';
 import { alikeSheets, chooseSheet, surveySheets } from './sheet-survey';
 
@@ -47,6 +48,8 @@ export interface WorkbookContext {
   nodes: readonly TreeNode[];
   /** The workbook's places: a row naming one under an item is a line of that item in that place. */
   places?: readonly Pick<Place, 'id' | 'name'>[];
+  /** How the workbook rounds a formula's result into its cell (the formulas an .xlsx keeps). */
+  formulaRounding?: RoundingRule;
 }
 
 export interface ImportOptions extends ProgressOptions {
@@ -113,6 +116,8 @@ export interface PreviewCell {
    * normalised text otherwise; null when blank or unreadable. */
   value: string | number | null;
   problem: Problem | null;
+  /** The file's formula ("=D5/2") when it is kept as the line's formula (`value` is what it computes). */
+  formula?: string;
 }
 
 export interface PreviewRow {
@@ -179,6 +184,7 @@ export async function buildImportPlan(
   b.splitUnsaid();
   b.reportEarlierPlans();
   b.flattenDeepItems();
+  b.keepFormulas();
   const linesDone = performance.now();
   options.onStep?.('lines', linesDone - shapeDone);
   const reconciliation = b.reconcileReading();
@@ -501,6 +507,8 @@ class PlanBuild {
   private imported = new Map<Id, ImportedNode>();
   /** What each row is for the workbook (null when the items lie across the columns). */
   private placement: Placement | null = null;
+  /** The cells each line's and item's figures come from, for the formulas the file keeps. */
+  private readonly targets = new CellTargets();
 
   constructor(private readonly t: TableReading) {
     const { table, options, context, cols, roles, reader } = t;
@@ -580,6 +588,7 @@ class PlanBuild {
         isSubtotal: (i) => this.isSubtotal(i),
         lineRows,
         unsaid: this.unsaid,
+        targets: this.targets,
       });
       if (!read.ok) return read;
       this.imported = read.value;
@@ -671,6 +680,43 @@ class PlanBuild {
       count++;
     }
     if (count) this.t.report(fileProblem({ code: 'import.tree-flattened', params: { count, limit: MAX_TREE_DEPTH } }, 'warning', this.t.name));
+  }
+
+  /** Formulas in the lines' cells that read only lines and items become the lines' formulas, with
+   * the values they compute; any other is said, its cell keeping the value the file saved. */
+  keepFormulas(): void {
+    const { t, imported } = this;
+    const { table, shape, roles, units, locales, reader, context, sheet } = t;
+    if (!sheet.formulas) return;
+    const nodes = new Map(context.nodes.map((nd) => [nd.id, nd]));
+    for (const { node } of imported.values()) nodes.set(node.id, node);
+    const skipped = new Set(table.rows.flatMap((tr, i) => (shape.role[i] === 'blank' || shape.role[i] === 'caption' || shape.role[i] === 'memo' ? [tr.row] : [])));
+    const locale = locales.find((l) => l !== null) ?? 'vi';
+    const kept = keepFormulas({
+      sheet,
+      body: { first: table.firstDataRow, last: table.lastDataRow, width: table.width },
+      skipRow: (r) => skipped.has(r),
+      roles,
+      units: units.map((u, c) => u ?? (AMOUNT_FIELDS.has(roles[c].field) ? 'dong' : null)),
+      locale,
+      reader,
+      targets: this.targets,
+      lines: this.lines,
+      nodes: [...nodes.values()],
+      year: context.year,
+      rounding: context.formulaRounding,
+      report: t.report,
+      forget: (r, c) => {
+        const at = t.problems.findIndex((p) => p.row === r + 1 && p.col === c + 1 && p.severity === 'error');
+        if (at >= 0) t.problems.splice(at, 1);
+      },
+    });
+    // The preview shows what the lines will hold.
+    const previewAt = new Map(this.preview.map((p) => [p.row, p]));
+    for (const x of kept) {
+      const cells = previewAt.get(x.row + 1)?.cells;
+      if (cells?.[x.col]) cells[x.col] = { ...cells[x.col], value: x.value, problem: null, formula: `=${x.formula}` };
+    }
   }
 
   /** Every stated figure against the lines under it; the columns with numbers mapped to nothing. */
@@ -829,6 +875,16 @@ class PlanBuild {
     return out;
   }
 
+  /** An item's own row: its cells of the money the rows under it hold are the item's figures. */
+  private noteItemCells(r: number, id: Id, own: OwnMeasures): void {
+    const { cols, roles } = this.t;
+    const money = [...(own.plan ? [] : [...cols.plan, cols.statedPlan]), ...(own.disbursed ? [] : [...cols.disbursed, cols.statedDisbursed])];
+    for (const c of money) {
+      const field = c === null ? null : itemFieldOf(roles[c], this.headerVintages);
+      if (c !== null && field !== null) this.targets.set(r, c, { kind: 'item', id, field });
+    }
+  }
+
   /** The lines and stated figures of one row. */
   private readRow(i: number, place: Placement): void {
     const tr = this.t.table.rows[i];
@@ -873,6 +929,7 @@ class PlanBuild {
     const own: OwnMeasures = { plan: !this.money.planBelow[i], disbursed: !this.money.disbursedBelow[i] };
     cells.start(r);
     const subtotal = this.isSubtotal(i);
+    if (subtotal && place.statesNode[i] && entry) this.noteItemCells(r, entry.node.id, own);
     if (subtotal) {
       this.previewRow(tr, 'group', entry);
       if (place.statesNode[i] && entry) addStated(entry, statedFigures(cells, cols, 1, listed));
@@ -943,6 +1000,8 @@ class PlanBuild {
       }
       if (g.sourceUnsaid) this.unsaid.source.push(lines.length);
       if (g.capitalUnsaid) this.unsaid.capital.push(lines.length);
+      if (g.cols) noteLineCells(this.targets, r, lines.length, g.cols);
+      if (cols.expected !== null) this.targets.set(r, cols.expected, withValues.length === 1 ? { kind: 'line', line: lines.length, field: 'expectedRate' } : { kind: 'part' });
       lines.push({ line, row: r + 1, invalid: [...g.invalid, ...rowInvalid] });
       lineRows.push(i);
       linePlaces.push(g.place);

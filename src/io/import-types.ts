@@ -31,6 +31,10 @@ export interface Sheet {
   hiddenColumns?: Set<number>;
   /** A sheet the workbook hides (Excel's "Hide sheet"); absent = visible. */
   hidden?: boolean;
+  /** The formulas of cells that hold a value (saved in the file, or computed from it), by
+   * cellKey(row, col): their text in A1 style, without the '='. Absent when the file has none, or
+   * its kind does not say them (only .xlsx does). */
+  formulas?: Map<number, string>;
 }
 
 /** Columns a spreadsheet can have (Excel's limit): makes row * width + col a unique cell key. */
@@ -83,7 +87,7 @@ export const cellTooLong = (sheet: string, row: number, col: number, length: num
 
 /** A problem of a whole file, sheet or column (no cell). */
 /** Params of import sentences that are amounts of đồng: the reader formats them in their unit. */
-const MONEY_PARAMS = new Set(['plan', 'stated']);
+const MONEY_PARAMS = new Set(['plan', 'stated', 'kept', 'computed']);
 
 /** The problem with its amount params written by `money` ("1.100 triệu đồng"). */
 export function problemWithMoney(p: Problem, money: (dong: number) => string): Problem {

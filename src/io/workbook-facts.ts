@@ -20,7 +20,7 @@ export interface Tally {
 
 export const emptyTally = (): Tally => ({ cells: 0, merges: 0, mergedCells: 0, linkedCells: 0, lastRow: -1, lastColumn: -1, expandedChars: 0 });
 
-/** A formula saved without its value: its 0-based cell and its text in A1 style. */
+/** A formula of a cell: its 0-based cell and its text in A1 style (without the '='). */
 export interface SavedFormula {
   row: number;
   col: number;
@@ -38,7 +38,11 @@ export interface SheetFacts {
   /** Cells holding a percentage that SheetJS gives no number format (an .ods cell styled by its
    * column): [row, col, rows, cols], a cell repeated over rows and columns. */
   percentCells?: [number, number, number, number][];
+  /** Formulas saved without a value. */
   formulas: SavedFormula[];
+  /** Formulas saved with their value (the import may keep them as formulas on its lines); only
+   * the .xlsx scan lists them. */
+  valued?: SavedFormula[];
 }
 
 export const emptyFacts = (): SheetFacts => ({ hiddenRows: [], hiddenColumns: [], formulas: [] });

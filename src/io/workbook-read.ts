@@ -7,8 +7,9 @@
 // the import uses. Each cell becomes a CellValue: a formula's saved value is its value (0
 // included), a date becomes yyyy-mm-dd, a boolean TRUE/FALSE, an error its text (#N/A). A formula
 // saved without a value is computed from the workbook (formula-eval.ts) when it is plain
-// arithmetic, and left blank with a warning otherwise. What SheetJS reports in its own words never
-// reaches a problem.
+// arithmetic, and left blank with a warning otherwise. An .xlsx's formula texts, from the check's
+// scan, go with the sheet for the import to keep where they map onto its lines (import-formulas.ts).
+// What SheetJS reports in its own words never reaches a problem.
 
 import type { Result } from '../domain/model';
 import { fail, ok } from '../domain/model';
@@ -222,6 +223,17 @@ function settleFormulas(sheets: Sheet[], facts: (SheetFacts | undefined)[], note
   });
 }
 
+/** The text of each formula whose cell holds a value (saved, or computed by settleFormulas) onto
+ * the sheet, for the import to keep as a formula where it maps onto its lines. */
+function keepFormulaTexts(sheet: Sheet, facts: SheetFacts | undefined): void {
+  const texts = new Map<number, string>();
+  for (const f of [...(facts?.valued ?? []), ...(facts?.formulas ?? [])]) {
+    const v = sheet.rows[f.row]?.[f.col];
+    if (v !== null && v !== undefined && f.formula) texts.set(cellKey(f.row, f.col), f.formula);
+  }
+  if (texts.size > 0) sheet.formulas = texts;
+}
+
 /** Which reader reads an .xlsx: the fast reader, SheetJS when it is not sure (the default); or
  * SheetJS alone (to compare the two). */
 export type XlsxReader = 'fast' | 'sheetjs';
@@ -260,6 +272,7 @@ export async function readWorkbook(
   if (sheets.length === 0) return fail('import.xlsx-damaged', { file });
   settleFormulas(sheets, facts, notes);
   sheets.forEach((s, i) => {
+    keepFormulaTexts(s, facts[i]);
     markPercents(s, facts[i]);
     markHidden(s, facts[i], hidden[i]);
   });

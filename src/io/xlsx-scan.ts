@@ -1,8 +1,8 @@
 // The XML parts of an .xlsx, read once as text before SheetJS parses them: what SheetJS would build
 // from them (cells, merged ranges, cells hyperlinks cover, rows and columns named), references to
 // entities no part may declare, and per sheet what SheetJS leaves out when it does not keep every
-// style: hidden rows and columns, and formulas saved without a value (SheetJS reads those as 0, or
-// drops them when formulas are not read). The sheets are matched to their parts the way SheetJS
+// style: hidden rows and columns, formulas saved without a value (SheetJS reads those as 0, or
+// drops them when formulas are not read), and the text of every other formula. The sheets are matched to their parts the way SheetJS
 // finds them (content types, the workbook's relationships). Pure: texts in, counts and facts out.
 
 import { MAX_COLUMNS, MAX_ROWS } from './import-types';
@@ -62,7 +62,7 @@ const SHEET_DATA = /<(?:\w+:)?sheetData[\s/>]/;
 const FORMULA = /<(?:\w+:)?f(\s[^>]*?)?(?:\/>|>([^<]*)<\/(?:\w+:)?f>)/;
 const VALUE = /<(?:\w+:)?v>[^<]|<(?:\w+:)?is[\s>]/;
 
-type Shared = { row: number; col: number; si: string };
+type Shared = { row: number; col: number; si: string; valued: boolean };
 
 /** The worksheet part's facts; counts go into `tally`. */
 function scanWorksheet(text: string, tally: Tally): SheetFacts {
@@ -119,12 +119,14 @@ function scanWorksheet(text: string, tally: Tally): SheetFacts {
   // A shared formula's cells read its text moved from where it is written.
   for (const s of children) {
     const master = masters.get(s.si);
-    facts.formulas.push({ row: s.row, col: s.col, formula: master ? shiftFormula(master.formula, s.row - master.row, s.col - master.col) : '' });
+    const formula = master ? shiftFormula(master.formula, s.row - master.row, s.col - master.col) : '';
+    if (!s.valued) facts.formulas.push({ row: s.row, col: s.col, formula });
+    else if (formula) (facts.valued ??= []).push({ row: s.row, col: s.col, formula });
   }
   return facts;
 }
 
-/** A cell holding a formula: noted when saved without a value; a shared formula's text kept. */
+/** A cell holding a formula: noted apart when saved without a value; a shared formula's text kept. */
 function formulaCell(text: string, start: number, tagEnd: number, facts: SheetFacts, masters: Map<string, SavedFormula>, children: Shared[]): void {
   const ref = CELL_REF.exec(attribute(text.slice(start, tagEnd + 1), 'r') ?? '');
   // A cell without its address cannot be placed reliably: left as SheetJS reads it.
@@ -140,9 +142,10 @@ function formulaCell(text: string, start: number, tagEnd: number, facts: SheetFa
   const formula = unescapeXml(f[2] ?? '');
   const si = attrs.includes('shared') ? attribute(attrs, 'si') : null;
   if (si !== null && formula !== '') masters.set(si, { row, col, formula });
-  if (VALUE.test(body)) return;
-  if (si !== null && formula === '') children.push({ row, col, si });
-  else facts.formulas.push({ row, col, formula });
+  const valued = VALUE.test(body);
+  if (si !== null && formula === '') children.push({ row, col, si, valued });
+  else if (!valued) facts.formulas.push({ row, col, formula });
+  else (facts.valued ??= []).push({ row, col, formula });
 }
 
 /**

@@ -184,7 +184,13 @@ export class ImportFlow {
       const read = await this.client.read(
         this.bytes,
         this.fileName,
-        { workbookId: wb.id, year: wb.year, nodes: session.tree.nodes, places: session.places.map((p) => ({ id: p.id, name: p.name })) },
+        {
+          workbookId: wb.id,
+          year: wb.year,
+          nodes: session.tree.nodes,
+          places: session.places.map((p) => ({ id: p.id, name: p.name })),
+          formulaRounding: wb.settings.formulaRounding,
+        },
         { sheet, columnLocales: this.columnLocales, defaults: this.defaults, savedMappings: this.templates },
         (done, total) => (this.progress = (k + done / Math.max(total, 1)) / names.length),
       );
@@ -367,7 +373,13 @@ export class ImportFlow {
     const read = await this.client.read(
       this.bytes,
       this.fileName,
-      { workbookId: wb.id, year: wb.year, nodes: session.tree.nodes, places: session.places.map((p) => ({ id: p.id, name: p.name })) },
+      {
+        workbookId: wb.id,
+        year: wb.year,
+        nodes: session.tree.nodes,
+        places: session.places.map((p) => ({ id: p.id, name: p.name })),
+        formulaRounding: wb.settings.formulaRounding,
+      },
       { sheet: this.sheet, mapping: this.columns ?? undefined, columnLocales: this.columnLocales, defaults: this.defaults, savedMappings: this.templates },
       (done, total) => (this.progress = done / Math.max(total, 1)),
     );

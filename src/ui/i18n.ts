@@ -659,6 +659,7 @@ const STRINGS = {
   impLocaleEn: { vi: 'Dấu chấm thập phân (en): "{example}" = {reading}', en: 'Decimal point (en): "{example}" = {reading}' },
   impProblems: { vi: 'Vấn đề tìm thấy ({errors} lỗi, {warnings} cảnh báo)', en: 'Problems found ({errors} errors, {warnings} warnings)' },
   impNoProblems: { vi: 'Không có vấn đề nào.', en: 'No problems found.' },
+  impFormulaKept: { vi: 'Công thức {formula} của tệp, giữ thành công thức trên dòng', en: 'The file’s formula {formula}, kept as the line’s formula' },
   impMoreProblems: { vi: '… và {count} vấn đề khác.', en: '… and {count} more.' },
   impSeverity: { vi: 'Mức', en: 'Level' },
   impError: { vi: 'Lỗi', en: 'Error' },

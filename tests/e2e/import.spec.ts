@@ -186,6 +186,49 @@ describe('importing a district report sheet', () => {
     await close();
   });
 
+  it('an .xlsx with formulas: one over other lines becomes the line’s formula and follows them; one over another sheet keeps its value, and the dialog names the cell, the formula and the value', async () => {
+    const { page, wb, dlg, close } = await emptyWorkbook();
+    const book = new ExcelJS.Workbook();
+    const ws = book.addWorksheet('Biểu 01');
+    ws.addRow(['BIỂU KẾ HOẠCH VỐN CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG NĂM 2023']);
+    ws.addRow(['ĐVT: triệu đồng']);
+    ws.addRow(['STT', 'Nội dung', 'Đơn vị thực hiện', 'Kế hoạch vốn năm 2023', 'Giải ngân', 'Ghi chú']);
+    ws.addRow(['I', 'Dự án 3: Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng', '', { formula: 'SUM(D5:D6)', result: 2964 }, { formula: 'SUM(E5:E6)', result: 275 }]);
+    ws.addRow(['1', 'Tiểu dự án 1: Hỗ trợ phát triển sản xuất', 'Phòng NN', 2398, 153, 'Sản xuất']);
+    ws.addRow([
+      '2',
+      'Tiểu dự án 2: Cải thiện dinh dưỡng',
+      'Trung tâm Y tế huyện',
+      { formula: 'ROUND(D5*0.236,0)', result: 566 },
+      { formula: "'Khác'!A1", result: 122 },
+      'Dinh dưỡng',
+    ]);
+    book.addWorksheet('Khác').getCell('A1').value = 122;
+    const bytes = new Uint8Array(await book.xlsx.writeBuffer());
+
+    await dlg.open();
+    await dlg.drop('cong-thuc.xlsx', bytes);
+    await dlg.summary.waitFor();
+    const problems = dlg.dialog.getByTestId('import-problem');
+    await expect
+      .poll(() => problems.allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringMatching(/Ô E6 có công thức ='Khác'!A1 đọc ô của trang khác .*giữ giá trị 122 triệu đồng/)]));
+    await expect.poll(() => problems.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('1 ô công thức được giữ thành công thức')]));
+    // The preview marks the cell whose formula the line keeps.
+    expect(await dlg.preview.locator('td.formula').count()).toBe(1);
+    await page.screenshot({ path: 'test-results/35-import-formulas.png' });
+
+    await dlg.importButton.click();
+    await dlg.dialog.waitFor({ state: 'hidden' });
+    await wb.expectText('Dinh dưỡng', 'plan', '566');
+    await expect.poll(async () => (await wb.cell('Dinh dưỡng', 'plan').getAttribute('class')) ?? '').toContain('pb-formula');
+    expect(await wb.cell('Dinh dưỡng', 'disbursed').getAttribute('class')).not.toContain('pb-formula');
+    // The formula reads the line row 5 became: it follows it.
+    await wb.type('Sản xuất', 'plan', '3.000');
+    await wb.expectText('Dinh dưỡng', 'plan', '708');
+    await close();
+  });
+
   it('a province sheet in đồng with a three-row header: districts under two projects are lines of each project, disbursed NSTW joins its planned line, NSĐP takes the rest', async () => {
     const { page, wb, dlg, close } = await emptyWorkbook('?debug');
     await dlg.open();

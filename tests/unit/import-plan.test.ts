@@ -225,7 +225,10 @@ describe('other layouts', () => {
     expect(r.result.problems.map((p) => [p.cell, p.problem.code])).toEqual([
       [null, 'import.formulas-computed'],
       ['E5', 'import.merged-amount'],
+      [null, 'import.formulas-kept'],
     ]);
+    // D8 = 260*2 on a line: kept as the line's formula; the group rows' SUMs are roll-ups.
+    expect(r.result.lines.flatMap((l) => (l.line.formulas ? [[l.row, l.line.formulas]] : []))).toEqual([[8, { plan: { text: '=260*2', unit: 'trieu' } }]]);
   });
 
   it('adds a second line to the row above when a row has no number and no name of its own', async () => {

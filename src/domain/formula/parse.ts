@@ -632,3 +632,12 @@ export const NO_NAMES: FormulaNames = {
 export function readStoredFormula(text: string): Result<ParsedFormula> {
   return parseFormula(text, { locale: 'en', names: NO_NAMES, hasSelf: true });
 }
+
+/** A stored formula with its line references renamed where `rename` gives a new id (the lines an
+ * import's lines landed in); the same text when none changes. */
+export function renameLineRefs(text: string, rename: (id: string) => string | undefined): string {
+  return text.replace(/\[#line:([^\]]+)\]/g, (whole, id: string) => {
+    const to = rename(id);
+    return to === undefined || to === id ? whole : `[#line:${to}]`;
+  });
+}
