@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { copyWorkbook } from '../../src/domain/workbook-copy';
 import { buildDemoWorkbook } from '../../src/domain/demo';
+import { computeWorkbookFormulas } from '../../src/domain/formula/workbook-formulas';
+import { demoWithFormulas } from '../fixtures/demo-formulas';
 
 describe('duplicating a workbook', () => {
   it('gives every record a new id and keeps every link between records', () => {
@@ -47,5 +49,26 @@ describe('duplicating a workbook', () => {
     expect(copy.lines[0].allocation).toEqual({ ruleId: copy.rules![0].id, key: copy.places![3].id });
     expect(copy.lines[1].allocation).toEqual({ ruleId: copy.rules![0].id, key: 'reserve:office' });
     expect(demo.lines[0].allocation).toEqual({ ruleId: 'rule-1', key: place.id });
+  });
+
+  it('formulas read the copies of the lines and items they read, so the copy computes the same figures and no #REF!', () => {
+    const data = demoWithFormulas();
+    const formulaLine = data.lines.findIndex((l) => l.formulas?.plan);
+    // A second formula reading another line by id.
+    const read = data.lines[0];
+    data.lines[1] = { ...data.lines[1], formulas: { plan: { text: `=[#line:${read.id}]*2`, unit: 'dong' } } };
+    const source = computeWorkbookFormulas(data);
+    expect(source.errors).toEqual([]);
+    const copy = copyWorkbook(source.data, 'Bản sao');
+    const again = computeWorkbookFormulas(copy);
+    expect(again.errors).toEqual([]);
+    expect(again.data.lines.map((l) => [l.plan, l.expectedRate])).toEqual(source.data.lines.map((l) => [l.plan, l.expectedRate]));
+    const text = copy.lines[formulaLine].formulas!.plan!.text;
+    expect(text).toContain(`[#item:${copy.nodes.find((n) => n.code === 'DA3.TDA1')!.id}]`);
+    expect(copy.lines[1].formulas!.plan!.text).toBe(`=[#line:${copy.lines[0].id}]*2`);
+    expect(copy.workbook.columnFormulas).toEqual(data.workbook.columnFormulas);
+    // Changing the copied line the formula reads moves the copy, never the source.
+    copy.lines[0] = { ...copy.lines[0], plan: copy.lines[0].plan + 1_000 };
+    expect(computeWorkbookFormulas(copy).data.lines[1].plan).toBe(2 * (source.data.lines[0].plan + 1_000));
   });
 });

@@ -636,8 +636,14 @@ export function readStoredFormula(text: string): Result<ParsedFormula> {
 /** A stored formula with its line references renamed where `rename` gives a new id (the lines an
  * import's lines landed in); the same text when none changes. */
 export function renameLineRefs(text: string, rename: (id: string) => string | undefined): string {
-  return text.replace(/\[#line:([^\]]+)\]/g, (whole, id: string) => {
-    const to = rename(id);
-    return to === undefined || to === id ? whole : `[#line:${to}]`;
+  return renameRecordRefs(text, (kind, id) => (kind === 'line' ? rename(id) : undefined));
+}
+
+/** A stored formula with its line and item references renamed where `rename` gives a new id (a
+ * copied workbook's records); the same text when none changes. */
+export function renameRecordRefs(text: string, rename: (kind: 'line' | 'item', id: string) => string | undefined): string {
+  return text.replace(/\[#(line|item):([^\]]+)\]/g, (whole, kind: 'line' | 'item', id: string) => {
+    const to = rename(kind, id);
+    return to === undefined || to === id ? whole : `[#${kind}:${to}]`;
   });
 }
