@@ -955,8 +955,8 @@ export class WorkbookSession {
         this.lines[i] = after;
         write(this.chunks.replace(after), { before, after }, null);
         u.colEdits.push(...lineColumnEdits(i, before, after, this.slots));
-        for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
-          if (TEXT_ONLY.has(key) && before[key as keyof Line] !== after[key as keyof Line]) u.repaintNow = true;
+        // The few text fields, not every key of both records: a column formula changes 100 000 lines at once.
+        if (!u.repaintNow) for (const key of TEXT_ONLY) if (before[key as keyof Line] !== after[key as keyof Line]) u.repaintNow = true;
       } else if (after) {
         u.structural = true;
         write(this.chunks.add(after), { before: null, after }, null);

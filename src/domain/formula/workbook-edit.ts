@@ -20,7 +20,11 @@ export interface FormulaState {
   lines: readonly Line[];
 }
 
-/** How the records' names are found for a formula typed by a user, and written back. */
+/**
+ * How the records' names are found for a formula typed by a user, and written back. The tables of
+ * lines are made on first use, not here: a formula shown reads a line's name only when it names a
+ * line, and most (column formulas, items' totals) name none, so 100 000 lines are not indexed for them.
+ */
 export function formulaNamesOf(nodes: readonly TreeNode[], lines: readonly Line[]): FormulaNames {
   const byCode = new Map<string, string>();
   const codeOf = new Map<string, string>();
@@ -28,34 +32,39 @@ export function formulaNamesOf(nodes: readonly TreeNode[], lines: readonly Line[
     codeOf.set(n.id, n.code);
     if (!byCode.has(normalizeText(n.code))) byCode.set(normalizeText(n.code), n.id);
   }
-  const byLabel = new Map<string, Line[]>();
-  const byUnit = new Map<string, Line[]>();
-  const lineById = new Map<string, Line>();
-  const add = (map: Map<string, Line[]>, text: string, l: Line) => {
-    const key = normalizeText(text);
-    if (!key) return;
-    const list = map.get(key);
-    if (list) list.push(l);
-    else map.set(key, [l]);
+  let byId: Map<string, Line> | null = null;
+  const lineById = (id: string) => (byId ??= new Map(lines.map((l) => [l.id, l]))).get(id);
+  let named: { byLabel: Map<string, Line[]>; byUnit: Map<string, Line[]> } | null = null;
+  const tables = () => {
+    if (named) return named;
+    named = { byLabel: new Map(), byUnit: new Map() };
+    const add = (map: Map<string, Line[]>, text: string, l: Line) => {
+      const key = normalizeText(text);
+      if (!key) return;
+      const list = map.get(key);
+      if (list) list.push(l);
+      else map.set(key, [l]);
+    };
+    for (const l of lines) {
+      // A line without a label is known by its implementing unit, as the grid shows it; a line with
+      // one may be called by its unit too where no label reads so.
+      add(named.byLabel, lineName(l), l);
+      add(named.byUnit, l.unit.trim(), l);
+    }
+    return named;
   };
-  for (const l of lines) {
-    lineById.set(l.id, l);
-    // A line without a label is known by its implementing unit, as the grid shows it; a line with
-    // one may be called by its unit too where no label reads so.
-    add(byLabel, lineName(l), l);
-    add(byUnit, l.unit.trim(), l);
-  }
   return {
     itemByCode: (code) => byCode.get(normalizeText(code)) ?? null,
     linesByLabel: (label, item) => {
+      const { byLabel, byUnit } = tables();
       const inItem = (list: Line[] | undefined) => (list ?? []).filter((l) => !item || l.nodeId === item);
-      const named = inItem(byLabel.get(normalizeText(label)));
-      return (named.length ? named : inItem(byUnit.get(normalizeText(label)))).map((l) => l.id);
+      const found = inItem(byLabel.get(normalizeText(label)));
+      return (found.length ? found : inItem(byUnit.get(normalizeText(label)))).map((l) => l.id);
     },
-    lineItem: (id) => lineById.get(id)?.nodeId ?? null,
+    lineItem: (id) => lineById(id)?.nodeId ?? null,
     itemCode: (id) => codeOf.get(id) ?? null,
     lineLabel: (id) => {
-      const l = lineById.get(id);
+      const l = lineById(id);
       return l ? lineName(l) : null;
     },
   };
