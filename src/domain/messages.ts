@@ -513,6 +513,10 @@ export const IMPORT_MESSAGES = {
     vi: 'Ô có công thức ={formula} nhưng tệp không lưu kết quả tính, nên được coi là trống. Hãy mở tệp bằng Excel, lưu lại rồi nhập lại.',
     en: 'This cell holds the formula ={formula} but the file stores no computed value, so it is read as blank. Open the file in Excel, save it, then import it again.',
   },
+  'import.formulas-as-values': {
+    vi: 'Trang "{sheet}": {count} ô công thức được đọc theo giá trị đã lưu trong tệp .xls; công thức của chúng không được giữ lại (tệp .xls lưu công thức ở dạng đã biên dịch). Muốn giữ công thức, hãy lưu tệp thành .xlsx hoặc .ods rồi nhập lại.',
+    en: 'Sheet "{sheet}": {count} formula cell(s) were read as the values the .xls file saved; their formulas are not kept (an .xls stores formulas compiled). To keep the formulas, save the file as .xlsx or .ods and import it again.',
+  },
   'import.formulas-computed': {
     vi: 'Trang "{sheet}": {count} ô công thức không có kết quả lưu trong tệp; các ô này đã được tính lại từ chính số liệu của tệp (cộng, trừ, nhân, chia, SUM). Hãy đối chiếu với tệp gốc.',
     en: 'Sheet "{sheet}": {count} formula cell(s) had no result saved in the file; they were computed from the file\'s own figures (sums, differences, products, quotients). Compare them with the original.',

@@ -27,8 +27,9 @@ const MERGECELLS = 0x00e5;
 const HLINK = 0x01b8;
 const HLINKTOOLTIP = 0x0800;
 const MULRK = 0x00bd;
+const FORMULA = 0x0006;
 // Records that each make one cell: NUMBER, RK, LABELSST, LABEL, FORMULA, BOOLERR, RSTRING, NOTE.
-const CELL_RECORDS = new Set([0x0203, 0x027e, 0x00fd, 0x0204, 0x0006, 0x0205, 0x00d6, 0x001c]);
+const CELL_RECORDS = new Set([0x0203, 0x027e, 0x00fd, 0x0204, FORMULA, 0x0205, 0x00d6, 0x001c]);
 const ROW_HIDDEN = 0x20;
 const COLUMN_HIDDEN = 0x01;
 
@@ -100,6 +101,7 @@ export function scanBiff(stream: Uint8Array): BiffScan | null {
         if (CELL_RECORDS.has(type) && size >= 4) {
           tally.cells++;
           cellAt(u16(body), u16(body + 2));
+          if (type === FORMULA && facts) facts.formulasAsValues = (facts.formulasAsValues ?? 0) + 1;
         }
     }
     pos = body + size;

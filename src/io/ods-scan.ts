@@ -111,7 +111,7 @@ export function scanOds(text: string): OdsScan {
           // SheetJS copies a cell with a value to every repeated column of every repeated row.
           if (cell.typed || cell.text) made(cell.row, cell.col, cell.rows, cell.cols);
           if (cell.percent && facts) (facts.percentCells ??= []).push([cell.row, cell.col, cell.rows, cell.cols]);
-          if (cell.formula !== null && !cell.typed && facts) facts.formulas.push({ row: cell.row, col: cell.col, formula: odsFormula(cell.formula) });
+          if (cell.formula !== null && facts) savedFormula(facts, cell.row, cell.col, cell.formula, cell.typed);
           C += cell.cols - 1;
           cell = null;
           break;
@@ -124,7 +124,7 @@ export function scanOds(text: string): OdsScan {
         const spanCols = parseInt(optional(attrs, 'number-columns-spanned') ?? '1', 10) || 1;
         if (selfClosing) {
           if (type === 'string') made(R, C, 1, 1);
-          if (formula !== null && type === null && facts) facts.formulas.push({ row: R, col: C, formula: odsFormula(formula) });
+          if (formula !== null && facts) savedFormula(facts, R, C, formula, type !== null);
           C += cols - 1;
           break;
         }
@@ -144,6 +144,13 @@ export function scanOds(text: string): OdsScan {
     }
   }
   return { tally, sheets };
+}
+
+/** A formula cell: one saved without a value is to be computed; one with its value, kept for the
+ * import to carry over as a formula where it maps onto the lines (as the .xlsx scan does). */
+function savedFormula(facts: SheetFacts, row: number, col: number, formula: string, valued: boolean): void {
+  if (!valued) facts.formulas.push({ row, col, formula: odsFormula(formula) });
+  else (facts.valued ??= []).push({ row, col, formula: odsFormula(formula) });
 }
 
 /** An OpenFormula as Excel writes it: "of:=SUM([.D5:.D6];['Biểu 2'.A1])" → "SUM(D5:D6,'Biểu 2'!A1)". */

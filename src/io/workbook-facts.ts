@@ -43,6 +43,9 @@ export interface SheetFacts {
   /** Formulas saved with their value (the import may keep them as formulas on its lines); only
    * the .xlsx scan lists them. */
   valued?: SavedFormula[];
+  /** Formula cells whose text the scan cannot give (an .xls stores formulas compiled): read as the
+   * value they saved, and said. */
+  formulasAsValues?: number;
 }
 
 export const emptyFacts = (): SheetFacts => ({ hiddenRows: [], hiddenColumns: [], formulas: [] });

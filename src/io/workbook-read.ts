@@ -272,6 +272,8 @@ export async function readWorkbook(
   if (sheets.length === 0) return fail('import.xlsx-damaged', { file });
   settleFormulas(sheets, facts, notes);
   sheets.forEach((s, i) => {
+    const asValues = facts[i]?.formulasAsValues ?? 0;
+    if (asValues > 0) notes.push(fileProblem({ code: 'import.formulas-as-values', params: { sheet: s.name, count: asValues } }, 'warning', s.name));
     keepFormulaTexts(s, facts[i]);
     markPercents(s, facts[i]);
     markHidden(s, facts[i], hidden[i]);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
+import * as XLSX from '@e965/xlsx';
 import { readImport } from '../../src/io/import-plan';
+import { readWorkbook } from '../../src/io/workbook-read';
 import type { ImportReading, WorkbookContext } from '../../src/io/import-plan';
 import { instantiateTree } from '../../src/domain/tree';
 import { describeProblem } from '../../src/domain/messages';
@@ -85,7 +87,35 @@ const sentence = (p: ImportReading['result']['problems'][number], lang: 'vi' | '
     lang,
   );
 
+/** The same sheet as an OpenDocument spreadsheet (LibreOffice's own format), formulas saved with their values. */
+function odsWorkbook(rows: Cell[][]): Uint8Array {
+  const ws: XLSX.WorkSheet = {};
+  rows.forEach((cells, r) =>
+    cells.forEach((c, k) => {
+      if (c === null) return;
+      const ref = XLSX.utils.encode_cell({ r, c: k });
+      ws[ref] = typeof c === 'object' ? { t: 'n', v: c.v, f: c.f } : typeof c === 'number' ? { t: 'n', v: c } : { t: 's', v: c };
+    }),
+  );
+  ws['!ref'] = XLSX.utils.encode_range({ s: { r: 0, c: 0 }, e: { r: rows.length - 1, c: 5 } });
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, ws, 'Biểu 01');
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([[122]]), 'Khác');
+  return new Uint8Array(XLSX.write(wb, { type: 'buffer', bookType: 'ods' }));
+}
+
 describe('formulas an .xlsx keeps on its lines', () => {
+  it('an .ods keeps them as an .xlsx does: the formulas over other lines, and each one that does not map said with its cell', async () => {
+    const rows = TABLE.map((cells) => cells.map((c) => (c && typeof c === 'object' && c.pct ? { f: c.f, v: c.v } : c)));
+    const r = value(await readImport(odsWorkbook(rows), 'bieu.ods', context(), { defaults: { source: 'central', capital: 'recurrent' } }));
+    const lines = linesByRow(r);
+    expect(lines.get(8)!.formulas).toEqual({ plan: '=ROUND([row 7]*0.236, 0) (trieu)', disbursed: '=[row 7]*0.1 + [row 7]*0.2 - 642.36 (trieu)' });
+    expect(lines.get(12)).toMatchObject({ plan: 296_400_000, formulas: { plan: '=[DA3]*10% (trieu)' } });
+    expect(said(r, 'import.formulas-kept')[0].problem.params).toMatchObject({ sheet: 'Biểu 01' });
+    // The formula over another sheet keeps the saved value, and says so with its cell.
+    expect(said(r, 'import.formula-other-sheet').map((p) => p.cell)).toContain('E11');
+  });
+
   it('a formula over other lines becomes the line’s formula, its cells named as the lines and items they import as, in its column’s unit', async () => {
     const lines = linesByRow(await read(TABLE));
     expect(lines.get(8)!.formulas).toEqual({ plan: '=ROUND([row 7]*0.236, 0) (trieu)', disbursed: '=[row 7]*0.1 + [row 7]*0.2 - 642.36 (trieu)' });
@@ -250,5 +280,39 @@ describe('the formulas of a file the app exported', () => {
     expect(after.get(b.id)!.formulas).toEqual({ plan: { text: `=[#line:${a.id}]*2`, unit: 'dong' } });
     const lines = data.lines.map((l) => after.get(l.id) ?? l);
     expect(computeWorkbookFormulas({ ...data, lines }).data.lines.find((l) => l.id === b.id)!.plan).toBe(2_000_000);
+  });
+});
+
+describe('formulas of an .xls', () => {
+  /** An .xls (BIFF8) whose sheet holds 10 and 20, with B2 a formula =A1*2 saved with its value 20. */
+  function xlsWithFormula(): Uint8Array {
+    const wb = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([[10], [20]]), 'Biểu 01');
+    const cfb = XLSX.CFB.read(XLSX.write(wb, { type: 'buffer', bookType: 'biff8' }), { type: 'buffer' });
+    const stream = Buffer.from(XLSX.CFB.find(cfb, 'Workbook')!.content as Uint8Array);
+    // FORMULA: row 1, column 1, format 0, the saved number 20, flags, cache, then =A1*2 compiled (ptgRef A1, ptgInt 2, ptgMul).
+    const rgce = Buffer.from([0x24, 0, 0, 0, 0xc0, 0x1e, 2, 0, 0x05]);
+    const body = Buffer.alloc(20 + 2 + rgce.length);
+    body.writeUInt16LE(1, 0);
+    body.writeUInt16LE(1, 2);
+    body.writeDoubleLE(20, 6);
+    body.writeUInt16LE(rgce.length, 20);
+    rgce.copy(body, 22);
+    const head = Buffer.alloc(4);
+    head.writeUInt16LE(0x0006, 0);
+    head.writeUInt16LE(body.length, 2);
+    // Before the sheet's own end (the stream's last record).
+    const withFormula = Buffer.concat([stream.subarray(0, stream.length - 4), head, body, stream.subarray(stream.length - 4)]);
+    XLSX.CFB.utils.cfb_add(cfb, '/Workbook', withFormula);
+    return new Uint8Array(XLSX.CFB.write(cfb, { type: 'buffer' }) as Buffer);
+  }
+
+  it('reads the value an .xls formula saved, and says the formula is not kept, with how to keep it', async () => {
+    const r = await readWorkbook(xlsWithFormula(), 'bieu.xls');
+    if (!r.ok) throw new Error(r.error.code);
+    expect(r.value.sheets[0].rows[1][1]).toBe(20);
+    const said = r.value.notes.filter((n) => n.problem.code === 'import.formulas-as-values');
+    expect(said.map((n) => n.problem.params)).toEqual([{ sheet: 'Biểu 01', count: 1 }]);
+    expect(describeProblem(said[0].problem, 'vi')).toContain('1 ô công thức được đọc theo giá trị đã lưu');
   });
 });
