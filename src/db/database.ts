@@ -5,6 +5,7 @@
 import Dexie, { type DexieOptions, type Table } from 'dexie';
 import type { AllocationRuleRecord, Id, Line, Place, Scenario, TreeNode, Workbook } from '../domain/model';
 import type { ServerConflict, SyncOperation } from '../domain/sync';
+import type { Change } from '../domain/edit';
 import { DEFAULT_CRITERIA } from '../domain/model';
 
 /**
@@ -64,8 +65,23 @@ export interface SyncShadow {
   data: unknown;
 }
 
+/**
+ * One step of a scenario's undo history, kept so that undo survives a reload: the change made, the
+ * cell it selects (the grid's own shape, `F`), and whether it is done (undo takes it back) or
+ * undone (redo makes it again). `seq` orders the steps (the time it was made, in thousandths of a
+ * millisecond: two tabs writing the same scenario's history do not collide).
+ */
+export interface UndoStepRecord<F = unknown> {
+  scenarioId: Id;
+  workbookId: Id;
+  seq: number;
+  side: 'done' | 'undone';
+  change: Change;
+  focus: F | null;
+}
+
 /** The database schema version; separate from any file format version. Raise it with an upgrade. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export class PlanbenchDB extends Dexie {
   // `declare`: Dexie creates the table properties in version().stores(); a class field would shadow them.
@@ -79,6 +95,7 @@ export class PlanbenchDB extends Dexie {
   declare outbox: Table<OutboxEntry, number>;
   declare shares: Table<ShareRecord, Id>;
   declare syncShadows: Table<SyncShadow, [Id, string]>;
+  declare undoSteps: Table<UndoStepRecord, [Id, number]>;
 
   /**
    * Called after another connection (usually another tab with a newer build) asked to upgrade
@@ -129,6 +146,9 @@ export class PlanbenchDB extends Dexie {
     // shared, and the server's copy of records this browser changed meanwhile. Nothing to migrate:
     // every workbook stored before is local.
     this.version(4).stores({ outbox: '++order, workbookId, &opId', shares: 'workbookId', syncShadows: '[workbookId+key], workbookId' });
+    // Version 5: each scenario's undo history, so that undo survives a reload. Nothing to migrate:
+    // a history starts with the first step made after the upgrade.
+    this.version(5).stores({ undoSteps: '[scenarioId+seq], scenarioId, workbookId, [scenarioId+side]' });
     this.on('versionchange', (event: IDBVersionChangeEvent) => {
       // Dexie's default would close and silently reopen on the next query, which then fails with a
       // VersionError; closing with auto-open disabled makes every later call fail plainly instead.

@@ -89,6 +89,7 @@ export async function deleteScenario(db: PlanbenchDB, workbookId: Id, scenarioId
     const rules = await db.rules.where('scenarioId').equals(scenarioId).toArray();
     await chunksOf(db, scenarioId).delete();
     await db.rules.bulkDelete(rules.map((r) => r.id));
+    await db.undoSteps.where('scenarioId').equals(scenarioId).delete();
     await db.scenarios.delete(scenarioId);
     return { scenario: s, chunks, rules };
   });

@@ -275,7 +275,18 @@ export async function setMeta(db: PlanbenchDB, key: string, value: unknown): Pro
 }
 
 /** Every table holding records of a workbook, for transactions that span them all. */
-export const WORKBOOK_TABLES = (db: PlanbenchDB) => [db.workbooks, db.nodes, db.scenarios, db.lineChunks, db.places, db.rules, db.outbox, db.shares, db.syncShadows];
+export const WORKBOOK_TABLES = (db: PlanbenchDB) => [
+  db.workbooks,
+  db.nodes,
+  db.scenarios,
+  db.lineChunks,
+  db.places,
+  db.rules,
+  db.outbox,
+  db.shares,
+  db.syncShadows,
+  db.undoSteps,
+];
 
 async function removeWorkbookRecords(db: PlanbenchDB, id: Id): Promise<void> {
   await db.places.where('workbookId').equals(id).delete();
@@ -285,6 +296,7 @@ async function removeWorkbookRecords(db: PlanbenchDB, id: Id): Promise<void> {
   await db.lineChunks.where('workbookId').equals(id).delete();
   await db.outbox.where('workbookId').equals(id).delete();
   await db.syncShadows.where('workbookId').equals(id).delete();
+  await db.undoSteps.where('workbookId').equals(id).delete();
   await db.shares.delete(id);
   await db.workbooks.delete(id);
 }

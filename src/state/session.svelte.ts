@@ -59,7 +59,8 @@ import { RuleChecks } from './rule-checks.svelte';
 import { checkContextOf, type CheckEntry } from '../domain/checks';
 import { rowNode, TOTAL_ROW, type RowView } from './rows';
 import { orderLines } from '../domain/compare-request';
-import { UndoHistory } from './undo-history';
+import { UndoHistory, type UndoEntry } from './undo-history';
+import { changeSize, clearUndoSteps, loadUndoSteps, moveUndoStep, recordUndoStep } from '../db/undo-repo';
 import { SaveQueue, type SaveStatus } from './save-queue.svelte';
 import { ChecksScheduler } from './checks-scheduler.svelte';
 import { GridView, type CellFocus, type FocusRequest, type RowTarget } from './grid-view.svelte';
@@ -99,6 +100,9 @@ export interface PlaceProblem extends PlaceInput {
 }
 
 /** Line fields the worker's columns do not hold: editing them needs a repaint but no recalculation. */
+/** Records a step may change and still be stored in the undo history (see keepStep). */
+const UNDO_STEP_LIMIT = 2_000;
+
 const TEXT_ONLY: ReadonlySet<string> = new Set<keyof Line>(['label', 'stated', 'carryConfirmed', 'allocation']);
 
 export class WorkbookSession {
@@ -170,6 +174,13 @@ export class WorkbookSession {
     // Formulas whose values are not what their records say (a file restored, a workbook of an older
     // version) are brought up to date as one step once the roll-up is ready.
     this.ready = this.reloadEngine();
+    // The undo history of earlier sessions of this scenario (undo survives a reload).
+    this.historyLoaded = this.frozen
+      ? Promise.resolve()
+      : loadUndoSteps<CellFocus>(db, this.scenario.id).then(({ done, undone }) => {
+          this.history.restore(done, undone);
+          this.syncUndoFlags();
+        });
     // The values stored are the formulas' own; computing them all again (to know the cells in
     // error, or to bring a restored file up to date as one step) waits for the grid's first paint.
     this.formulasChecked = this.ready.then(afterPaint).then(() => {
@@ -181,6 +192,8 @@ export class WorkbookSession {
 
   /** Resolves once every formula was computed after opening (see the constructor). */
   readonly formulasChecked: Promise<void>;
+  /** Resolves once the undo history stored by earlier sessions is back. */
+  readonly historyLoaded: Promise<void>;
 
   private formulaSource(): FormulaSource {
     return { workbook: this.workbook, nodes: this.tree.nodes, lines: this.lines, lineOf: (id) => this.lineOf(id) };
@@ -822,6 +835,7 @@ export class WorkbookSession {
   undo(): boolean {
     const entry = this.history.takeUndo();
     if (!entry) return false;
+    void moveUndoStep(this.db, this.scenarioId, entry.seq, 'undone');
     // The step holds its formulas' values already; completing it again brings the cells' errors up to date.
     this.apply(this.formulas.complete(invertChange(entry.change), this.formulaSource()));
     if (entry.focus) this.view.requestFocus(entry.focus);
@@ -833,6 +847,7 @@ export class WorkbookSession {
   redo(): boolean {
     const entry = this.history.takeRedo();
     if (!entry) return false;
+    void moveUndoStep(this.db, this.scenarioId, entry.seq, 'done');
     this.apply(this.formulas.complete(entry.change, this.formulaSource()));
     if (entry.focus) this.view.requestFocus(entry.focus);
     this.syncUndoFlags();
@@ -845,10 +860,22 @@ export class WorkbookSession {
   private commit(change: Change, focus: CellFocus | null, selectAfter = false, formulaLayout: FormulaBook | null = null): void {
     if (this.refuseFrozen()) return;
     change = this.formulas.complete(change, this.formulaSource(), formulaLayout);
-    this.history.record(change, focus);
+    const entry = this.history.record(change, focus);
     this.apply(change);
+    this.keepStep(entry);
     if (selectAfter && focus) this.view.requestFocus(focus);
     this.syncUndoFlags();
+  }
+
+  /**
+   * Stores a step of the undo history, so that undo survives a reload (after the step's own write:
+   * the edit first). A step of more than UNDO_STEP_LIMIT records (an import, a column formula) is
+   * not stored, and the stored history ends there: after a reload, undo stops at it.
+   */
+  private keepStep(entry: UndoEntry): void {
+    const scenarioId = this.scenarioId;
+    if (changeSize(entry.change) > UNDO_STEP_LIMIT) void clearUndoSteps(this.db, scenarioId);
+    else void recordUndoStep<CellFocus>(this.db, { scenarioId, workbookId: this.workbook.id, seq: entry.seq, change: entry.change, focus: entry.focus });
   }
 
   private syncUndoFlags(): void {

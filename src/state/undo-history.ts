@@ -4,22 +4,43 @@
 import type { Change } from '../domain/edit';
 import type { CellFocus } from './grid-view.svelte';
 
-/** One undoable step: the change made, and the cell to select when it is undone or redone (if any). */
+/**
+ * One undoable step: the change made, the cell to select when it is undone or redone (if any), and
+ * its place in the scenario's history (`seq`: when it was made, in thousandths of a millisecond,
+ * so that the steps of two tabs stored side by side keep their order).
+ */
 export interface UndoEntry {
   readonly change: Change;
   readonly focus: CellFocus | null;
+  readonly seq: number;
 }
 
 export class UndoHistory {
   private done: UndoEntry[] = [];
   private undone: UndoEntry[] = [];
+  private lastSeq = 0;
+
+  constructor(private readonly clock: () => number = Date.now) {}
 
   /** Records a step just made; what was undone before it can no longer be redone. */
   record(change: Change, focus: CellFocus | null): UndoEntry {
-    const entry: UndoEntry = { change, focus };
+    this.lastSeq = Math.max(this.clock() * 1000, this.lastSeq + 1);
+    const entry: UndoEntry = { change, focus, seq: this.lastSeq };
     this.done.push(entry);
     this.undone = [];
     return entry;
+  }
+
+  /**
+   * Puts back the steps of an earlier session (read from storage), before any made since: `done`
+   * oldest first, `undone` as redo takes them last first. The undone ones are kept only while this
+   * session has made no step of its own (a new step ends redo).
+   */
+  restore(done: readonly UndoEntry[], undone: readonly UndoEntry[]): void {
+    const fresh = this.done.length === 0 && this.undone.length === 0;
+    this.done = [...done, ...this.done];
+    if (fresh) this.undone = [...undone];
+    for (const e of [...done, ...undone]) this.lastSeq = Math.max(this.lastSeq, e.seq);
   }
 
   /** The latest step, moved to the redo side, or null when there is nothing to undo. The caller applies its inverse. */

@@ -97,7 +97,19 @@ describe('schema', () => {
     const db = freshDb();
     await db.open();
     expect(db.verno).toBe(SCHEMA_VERSION);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['lineChunks', 'meta', 'nodes', 'outbox', 'places', 'rules', 'scenarios', 'shares', 'syncShadows', 'workbooks']);
+    expect(db.tables.map((t) => t.name).sort()).toEqual([
+      'lineChunks',
+      'meta',
+      'nodes',
+      'outbox',
+      'places',
+      'rules',
+      'scenarios',
+      'shares',
+      'syncShadows',
+      'undoSteps',
+      'workbooks',
+    ]);
     expect(db.lineChunks.schema.primKey.keyPath).toEqual(['scenarioId', 'no']);
   });
 });
