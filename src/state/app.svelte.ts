@@ -17,15 +17,32 @@ import { officeFrom } from '../domain/office';
 import { loadWorkbookArchive, restoreBackup } from '../db/backup-repo';
 import { overlayScenario, type WorkbookArchive } from '../domain/workbook-archive';
 import type { ColumnRole } from '../io/column-map';
+import type { ProblemCode } from '../domain/messages';
 import { writeBackup } from '../io/backup';
 import { exportPlanCsv } from '../io/export-csv';
 import { foldToKey } from '../domain/text';
 import { copyScenario, deleteScenario, writeHeldCopy, restoreAsBaseline, restoreScenario, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
 import { readShare, shareWorkbook, storeSharedWorkbook, type PullOutcome } from '../db/sync-repo';
-import { ServerApi, type ServerUser, type ServerWorkbook } from '../net/server-api';
+import { ServerApi, type ServerSubmission, type ServerUser, type ServerWorkbook } from '../net/server-api';
 import { SharedSync } from './shared-sync.svelte';
 import { applyPulledOperation, archiveOfRecords, recordKey, uploadOperations, type RecordKind, type SyncedRecord } from '../domain/sync';
 import { newId } from '../domain/ids';
+
+/** A server's refusal in the app's own words where it has them (by the server's code), else as the server said it. */
+function refusalOf<T>(problem: Problem, own: Partial<Record<string, ProblemCode>>, params?: Problem['params']): Result<T> {
+  const code = problem.code === 'sync.refused' ? own[String(problem.params?.code)] : undefined;
+  return code ? fail(code, params) : { ok: false, error: problem };
+}
+
+/** What a read-only workbook on screen is: a district's version sent to the province. */
+export interface ReadOnlyView {
+  kind: 'submission';
+  district: string;
+  workbookName: string;
+  submission: ServerSubmission;
+  /** The workbook open before, reopened when the view is closed. */
+  back: Id | null;
+}
 
 /** A button on a notice: what the user can do about what it says. */
 export interface NoticeAction {
@@ -94,6 +111,10 @@ export class AppState {
   loading = $state(true);
   /** The open workbook's sync with its server, when it is shared. */
   shared = $state.raw<SharedSync | null>(null);
+  /** A read-only workbook on screen (a district's submitted version), what it is, and the workbook to go back to. */
+  viewing = $state.raw<ReadOnlyView | null>(null);
+  /** The server this page logged in to last, and as whom (the province's board and the submit button read it). */
+  account = $state.raw<{ api: ServerApi; user: ServerUser } | null>(null);
   /** The servers this page talks to, by origin (one login each). */
   private readonly servers = new Map<string, ServerApi>();
   private db: PlanbenchDB;
@@ -201,6 +222,7 @@ export class AppState {
 
   /** Puts a session on screen in place of the open one, and remembers it as the last used. */
   private async show(session: WorkbookSession): Promise<void> {
+    this.viewing = null;
     this.session?.dispose();
     this.shared?.stop();
     this.shared = null;
@@ -238,6 +260,7 @@ export class AppState {
   async logIn(origin: string, username: string, password: string): Promise<Result<ServerUser>> {
     const api = this.server(origin);
     const r = await api.login(username, password);
+    if (r.ok) this.account = { api, user: r.value };
     if (r.ok && this.shared?.api === api) this.shared.kick();
     return r;
   }
@@ -314,7 +337,25 @@ export class AppState {
     return ok(undefined);
   }
 
-  // ---- scenarios and versions of the open workbook ------------------------------------------
+  /**
+   * Sends the open shared workbook to the province ("Gửi tỉnh") with a note, as the server holds it
+   * once every edit made here has reached it (refused with submission.unsent otherwise, so the
+   * version sent is the one on screen). The workbook's submissions are read again after.
+   */
+  async submitToProvince(note: string): Promise<Result<ServerSubmission>> {
+    const shared = this.shared;
+    if (!shared || !this.session) return fail('submission.not-shared');
+    await this.session.flush();
+    shared.kick();
+    await shared.idle();
+    if (shared.pending > 0) return fail('submission.unsent', { count: shared.pending });
+    const r = await shared.api.submit(shared.workbookId, note.trim());
+    if (!r.ok) return refusalOf(r.error, { 'submission.state': 'submission.waiting' });
+    await shared.refreshSubmissions();
+    return ok(r.value.submission);
+  }
+
+  // ---- scenarios and versions of the open workbook ------------------------------------------  // ---- scenarios and versions of the open workbook ------------------------------------------
 
   /** The scenario deleted last, kept so the delete can be undone. */
   deletedScenario = $state.raw<ScenarioSnapshot | null>(null);
@@ -635,4 +676,4 @@ export class AppState {
 }
 
 export { DEMO_NAME };
-export type { ServerApi, ServerUser, ServerWorkbook };
+export type { ServerApi, ServerSubmission, ServerUser, ServerWorkbook };

@@ -8,7 +8,7 @@ import type { Id, Problem, Result } from '../domain/model';
 import { ok } from '../domain/model';
 import type { PlanbenchDB, SharedConflict } from '../db/database';
 import { addConflicts, applyPulled, countOutbox, readOutbox, readShare, settleConflict, type PullOutcome } from '../db/sync-repo';
-import type { ServerApi } from '../net/server-api';
+import type { ServerApi, ServerSubmission, ServerUser } from '../net/server-api';
 
 export type { SharedConflict };
 
@@ -38,6 +38,12 @@ export class SharedSync {
   sending = $state.raw<{ sent: number; total: number } | null>(null);
   /** The office the workbook belongs to on the server. */
   orgName = $state('');
+  /** What was sent to the province, newest first (read after the first round, after a submission, on refresh). */
+  submissions = $state.raw<ServerSubmission[]>([]);
+  /** Who this browser is logged in as on the server, once a round has asked. */
+  user = $state.raw<ServerUser | null>(null);
+
+  private submissionsRead = false;
 
   private running: Promise<void> | null = null;
   private again = false;
@@ -69,6 +75,20 @@ export class SharedSync {
     this.online = options.online ?? (() => globalThis.navigator?.onLine ?? true);
     globalThis.addEventListener?.('online', this.onOnline);
     globalThis.addEventListener?.('offline', this.onOffline);
+  }
+
+  /** The workbook's state towards the province: its latest submission's, or draft when never sent. */
+  get submissionState(): 'draft' | ServerSubmission['state'] {
+    return this.submissions[0]?.state ?? 'draft';
+  }
+
+  /** Reads again what was sent to the province and the province's answers. */
+  async refreshSubmissions(): Promise<Result<ServerSubmission[]>> {
+    const r = await this.api.submissions(this.workbookId);
+    if (!r.ok) return r;
+    this.submissionsRead = true;
+    this.submissions = r.value.submissions;
+    return ok(r.value.submissions);
   }
 
   /** The conflicts nobody here has confirmed or reversed yet. */
@@ -137,7 +157,9 @@ export class SharedSync {
       }
       this.failures = 0;
       this.pending = await countOutbox(this.db, this.workbookId);
+      this.user = this.api.user;
       this.setPhase(this.pending ? 'pending' : 'synced', null);
+      if (!this.submissionsRead) void this.refreshSubmissions();
       this.follow();
       // Edits made during the round are sent by the next one; anything else still waiting, after a pause.
       if (!this.again && this.pending > 0) this.later();

@@ -803,6 +803,37 @@ const STRINGS = {
   conflictConfirm: { vi: 'Giữ giá trị đang hiện', en: 'Keep the value shown' },
   conflictReverse: { vi: 'Đổi lại thành {kept}', en: 'Change back to {kept}' },
   conflictAbsent: { vi: '(trống)', en: '(empty)' },
+  submitOpen: { vi: 'Gửi tỉnh', en: 'Send to province' },
+  submitTitle: { vi: 'Gửi tỉnh', en: 'Send to the province' },
+  submitStateDraft: { vi: 'Chưa gửi', en: 'Not sent' },
+  submitStateSubmitted: { vi: 'Đã gửi', en: 'Sent' },
+  submitStateReturned: { vi: 'Trả lại', en: 'Returned' },
+  submitStateApproved: { vi: 'Đã duyệt', en: 'Approved' },
+  submitNote: { vi: 'Ghi chú gửi tỉnh', en: 'Note to the province' },
+  submitSend: { vi: 'Gửi bản hiện tại lên tỉnh', en: 'Send this version to the province' },
+  submitSending: { vi: 'Đang gửi…', en: 'Sending…' },
+  submitHelp: {
+    vi: 'Tỉnh nhận một bản cố định của sổ như máy chủ đang giữ lúc gửi; các sửa đổi sau đó không làm thay đổi bản đã gửi.',
+    en: 'The province receives a frozen copy of the workbook as the server holds it when sent; later edits do not change what was sent.',
+  },
+  submitDone: { vi: 'Đã gửi tỉnh sổ "{name}" (phiên bản {seq}).', en: 'Sent "{name}" to the province (version {seq}).' },
+  submitReturnedBy: { vi: 'Tỉnh trả lại ({who}, {at}):', en: 'Returned by the province ({who}, {at}):' },
+  submitApprovedBy: { vi: 'Tỉnh đã duyệt ({who}, {at}).', en: 'Approved by the province ({who}, {at}).' },
+  submitReturnedNotice: { vi: 'Tỉnh trả lại sổ "{name}": {comment}', en: 'The province returned "{name}": {comment}' },
+  submitWaiting: {
+    vi: 'Bản gửi đang chờ tỉnh xem; sau khi tỉnh trả lại hoặc duyệt mới gửi được bản mới.',
+    en: 'The version sent waits for the province; a new one can be sent once it is returned or approved.',
+  },
+  submitRole: {
+    vi: 'Vai trò "{role}" không được gửi tỉnh; chỉ biên tập viên hoặc quản trị của huyện.',
+    en: 'The role "{role}" may not send to the province; only a district’s editors and administrators.',
+  },
+  submitProvinceOwn: { vi: 'Sổ của tỉnh không gửi lên cấp trên.', en: 'A province’s workbook is not sent upwards.' },
+  submitHistory: { vi: 'Các lần gửi', en: 'Submissions' },
+  submitWhen: { vi: 'Thời điểm', en: 'When' },
+  submitWho: { vi: 'Người gửi', en: 'By' },
+  submitAnswer: { vi: 'Tỉnh trả lời', en: 'Province’s answer' },
+  provinceOpen: { vi: 'Các huyện…', en: 'Districts…' },
 } as const;
 
 export type StringKey = keyof typeof STRINGS;
