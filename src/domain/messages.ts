@@ -821,12 +821,16 @@ export const SYNC_MESSAGES = {
     en: 'The previous submission still waits for the province; send a new one once it is returned or approved.',
   },
   'submission.answered': {
-    vi: 'Bản gửi này đã được trả lời ({state}); hãy tải lại bảng các huyện.',
-    en: 'This submission has been answered already ({state}); reload the districts’ board.',
+    vi: 'Bản gửi này đã được trả lời rồi (trả lại hoặc đã duyệt); hãy tải lại bảng các huyện.',
+    en: 'This submission has been answered already (returned or approved); reload the districts’ board.',
   },
   'submission.not-province': {
     vi: 'Chỉ tài khoản của tỉnh mới xem được bảng các huyện.',
     en: 'Only a province account sees the districts’ board.',
+  },
+  'submission.read-only': {
+    vi: 'Đây là bản {district} gửi tỉnh, chỉ để xem: không sửa được. Muốn sửa, hãy trả lại cho huyện kèm ý kiến.',
+    en: 'This is the version {district} sent to the province, for reading only: it cannot be edited. To have it changed, return it to the district with a comment.',
   },
   'consolidate.read-only': {
     vi: 'Sổ đang mở là bản chỉ xem; hãy mở sổ tổng hợp của tỉnh rồi tổng hợp.',

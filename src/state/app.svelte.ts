@@ -11,11 +11,11 @@ import { draftNextYear, nextYearName } from '../domain/next-year';
 import { openDatabase, type PlanbenchDB } from '../db/database';
 import { createWorkbook, deleteWorkbook, getMeta, listWorkbooks, loadWorkbook, setMeta, commitChange } from '../db/workbook-repo';
 import { WorkbookSession } from './session.svelte';
-import { ChunkedLines } from '../db/line-chunks';
+import { ChunkedLines, CHUNK_SIZE } from '../db/line-chunks';
 import { TabSync } from './tab-sync';
 import { officeFrom } from '../domain/office';
 import { loadWorkbookArchive, restoreBackup } from '../db/backup-repo';
-import { overlayScenario, type WorkbookArchive } from '../domain/workbook-archive';
+import { archiveBaseline, overlayScenario, type WorkbookArchive } from '../domain/workbook-archive';
 import type { ColumnRole } from '../io/column-map';
 import type { ProblemCode } from '../domain/messages';
 import { writeBackup } from '../io/backup';
@@ -23,7 +23,7 @@ import { exportPlanCsv } from '../io/export-csv';
 import { foldToKey } from '../domain/text';
 import { copyScenario, deleteScenario, writeHeldCopy, restoreAsBaseline, restoreScenario, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
 import { readShare, shareWorkbook, storeSharedWorkbook, type PullOutcome } from '../db/sync-repo';
-import { ServerApi, type ServerSubmission, type ServerUser, type ServerWorkbook } from '../net/server-api';
+import { ServerApi, type ServerDistrict, type ServerSubmission, type ServerUser, type ServerWorkbook } from '../net/server-api';
 import { SharedSync } from './shared-sync.svelte';
 import { applyPulledOperation, archiveOfRecords, recordKey, uploadOperations, type RecordKind, type SyncedRecord } from '../domain/sync';
 import { newId } from '../domain/ids';
@@ -220,12 +220,21 @@ export class AppState {
     await this.show(new WorkbookSession(this.db, loaded.data, loaded.chunks, undefined, loaded.scenarioId));
   }
 
-  /** Puts a session on screen in place of the open one, and remembers it as the last used. */
-  private async show(session: WorkbookSession): Promise<void> {
-    this.viewing = null;
+  /**
+   * Puts a session on screen in place of the open one, and remembers it as the last used; a
+   * read-only view (`viewing`) is neither synchronised nor remembered.
+   */
+  private async show(session: WorkbookSession, viewing: ReadOnlyView | null = null): Promise<void> {
     this.session?.dispose();
     this.shared?.stop();
     this.shared = null;
+    this.viewing = viewing;
+    if (viewing) {
+      this.notice = null;
+      this.session = session;
+      await session.ready;
+      return;
+    }
     const share = await readShare(this.db, session.workbook.id);
     const shared = share ? new SharedSync(this.db, share.workbookId, this.server(share.server), (o) => this.takePulled(session, o)) : null;
     session.onCommitted = (m) => {
@@ -352,6 +361,63 @@ export class AppState {
     const r = await shared.api.submit(shared.workbookId, note.trim());
     if (!r.ok) return refusalOf(r.error, { 'submission.state': 'submission.waiting' });
     await shared.refreshSubmissions();
+    return ok(r.value.submission);
+  }
+
+  /** For a province account: each of its districts, with each workbook's state and latest submission. */
+  async provinceBoard(api: ServerApi): Promise<Result<ServerDistrict[]>> {
+    const r = await api.provinceStatus();
+    if (!r.ok) return refusalOf(r.error, { 'role.forbidden': 'submission.not-province' });
+    return ok(r.value.districts);
+  }
+
+  /** A submission's frozen records, read in chunks, as a workbook archive. */
+  async readSubmission(api: ServerApi, submissionId: string): Promise<Result<WorkbookArchive>> {
+    const records = new Map<string, SyncedRecord>();
+    let after: string | null = null;
+    do {
+      const chunk = await api.submissionRecords(submissionId, after);
+      if (!chunk.ok) return chunk;
+      for (const r of chunk.value.records) records.set(recordKey(r.kind as RecordKind, r.scope, r.id), { data: r.data, seq: r.seq });
+      after = chunk.value.next;
+    } while (after);
+    const archive = archiveOfRecords(records);
+    return archive ? ok(archive) : fail('sync.empty-snapshot');
+  }
+
+  /**
+   * Shows a district's submitted version read-only (nothing stored in this browser, every edit
+   * refused with submission.read-only); closeView goes back to the workbook open before.
+   */
+  async openSubmission(api: ServerApi, district: string, workbookName: string, submission: ServerSubmission): Promise<Result<void>> {
+    const leave = await this.canLeave();
+    if (!leave.ok) return leave;
+    const r = await this.readSubmission(api, submission.id);
+    if (!r.ok) return r;
+    const data = archiveBaseline(r.value);
+    const chunks: Line[][] = [];
+    for (let i = 0; i < data.lines.length; i += CHUNK_SIZE) chunks.push(data.lines.slice(i, i + CHUNK_SIZE));
+    const back = this.viewing ? this.viewing.back : (this.session?.workbook.id ?? null);
+    const session = new WorkbookSession(this.db, data, new ChunkedLines(chunks), undefined, undefined, { code: 'submission.read-only', params: { district } });
+    await this.show(session, { kind: 'submission', district, workbookName, submission, back });
+    return ok(undefined);
+  }
+
+  /** Leaves a read-only view for the workbook open before it (or the last one used). */
+  async closeView(): Promise<void> {
+    const back = this.viewing?.back;
+    if (back && this.workbooks.some((w) => w.id === back)) await this.open(back);
+    else await this.start();
+  }
+
+  /**
+   * The province's answer to a submission waiting for it: returned with a comment (required by the
+   * server) or approved. A submission answered meanwhile is refused with submission.answered.
+   */
+  async reviewSubmission(api: ServerApi, submissionId: string, answer: 'return' | 'approve', comment: string): Promise<Result<ServerSubmission>> {
+    const r = await api.review(submissionId, answer, comment.trim());
+    if (!r.ok) return refusalOf(r.error, { 'submission.state': 'submission.answered' });
+    if (this.viewing?.submission.id === submissionId) this.viewing = { ...this.viewing, submission: r.value.submission };
     return ok(r.value.submission);
   }
 
@@ -676,4 +742,4 @@ export class AppState {
 }
 
 export { DEMO_NAME };
-export type { ServerApi, ServerSubmission, ServerUser, ServerWorkbook };
+export type { ServerApi, ServerDistrict, ServerSubmission, ServerUser, ServerWorkbook };

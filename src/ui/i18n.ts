@@ -834,6 +834,23 @@ const STRINGS = {
   submitWho: { vi: 'Người gửi', en: 'By' },
   submitAnswer: { vi: 'Tỉnh trả lời', en: 'Province’s answer' },
   provinceOpen: { vi: 'Các huyện…', en: 'Districts…' },
+  provinceTitle: { vi: 'Các huyện của {org}', en: 'The districts of {org}' },
+  provinceRefresh: { vi: 'Tải lại', en: 'Reload' },
+  provinceNone: { vi: 'Tỉnh chưa có huyện nào trên máy chủ.', en: 'The province has no district on the server yet.' },
+  provinceDistrict: { vi: 'Huyện', en: 'District' },
+  provinceWorkbook: { vi: 'Sổ kế hoạch', en: 'Workbook' },
+  provinceState: { vi: 'Trạng thái', en: 'State' },
+  provinceLatest: { vi: 'Lần gửi gần nhất', en: 'Latest submission' },
+  provinceSent: { vi: 'Gửi {at} bởi {who}', en: 'Sent {at} by {who}' },
+  provinceComment: { vi: 'Ý kiến của tỉnh', en: 'Province’s comment' },
+  provinceView: { vi: 'Xem (chỉ đọc)', en: 'View (read-only)' },
+  provinceNoWorkbook: { vi: 'Chưa có sổ nào trên máy chủ', en: 'No workbook on the server yet' },
+  reviewReturn: { vi: 'Trả lại…', en: 'Return…' },
+  reviewReturnSend: { vi: 'Trả lại cho huyện', en: 'Return to the district' },
+  reviewApprove: { vi: 'Duyệt', en: 'Approve' },
+  reviewComment: { vi: 'Ý kiến cho huyện (cần sửa gì)', en: 'Comment for the district (what to change)' },
+  readOnlyTitle: { vi: 'Chỉ xem', en: 'Read-only' },
+  readOnlySubmission: { vi: 'Bản {district} gửi tỉnh: "{name}", gửi {at} bởi {who}', en: 'Version {district} sent to the province: "{name}", sent {at} by {who}' },
 } as const;
 
 export type StringKey = keyof typeof STRINGS;

@@ -105,4 +105,51 @@ describe('sending a district’s workbook to the province', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(describeProblem(r.error, 'en')).toContain('role');
   });
+
+  it('the province sees each district’s state, opens the version sent read-only, and returns or approves it', async () => {
+    const a = await browserAs(origin, people.editorA.me.username, apps);
+    expect((await a.app.shareOpen(a.api)).ok).toBe(true);
+    a.app.session!.setCells([{ target: { kind: 'line', id: lineOf(a.app, 'DA2').id }, field: 'plan', raw: '7000' }], ctx);
+    const sent = await a.app.submitToProvince('Bản chính thức');
+    if (!sent.ok) throw new Error(sent.error.code);
+    // The district keeps editing; the version sent does not move.
+    a.app.session!.setCells([{ target: { kind: 'line', id: lineOf(a.app, 'DA2').id }, field: 'plan', raw: '7100' }], ctx);
+    await a.app.session!.flush();
+    await a.app.shared!.idle();
+
+    const p = await browserAs(origin, people.provinceReviewer.me.username, apps);
+    const own = p.app.session!.workbook.id;
+    const board = await p.app.provinceBoard(p.api);
+    if (!board.ok) throw new Error(board.error.code);
+    const districtA = board.value.find((d) => d.id === people.districtA)!;
+    const row = districtA.workbooks.find((w) => w.id === a.app.session!.workbook.id)!;
+    expect(row).toMatchObject({ state: 'submitted', latest: { id: sent.value.id, note: 'Bản chính thức' } });
+    expect(board.value.find((d) => d.id === people.districtB)!.workbooks).toEqual([]);
+
+    expect((await p.app.openSubmission(p.api, districtA.name, row.name, row.latest!)).ok).toBe(true);
+    expect(p.app.viewing).toMatchObject({ kind: 'submission', district: districtA.name, back: own });
+    expect(p.app.session!.frozen).toBe(true);
+    expect(lineOf(p.app, 'DA2').plan).toBe(7000 * TR);
+    expect(p.app.session!.rollup!.plan[p.app.session!.rollup!.nodeCount]).toBeGreaterThan(0);
+    // Typing into it is refused, and the refusal says why.
+    const [refused] = p.app.session!.setCells([{ target: { kind: 'line', id: lineOf(p.app, 'DA2').id }, field: 'plan', raw: '1' }], ctx);
+    expect(refused.problem).toEqual({ code: 'submission.read-only', params: { district: districtA.name } });
+    expect(describeProblem(refused.problem, 'vi')).toContain('chỉ để xem');
+    expect(lineOf(p.app, 'DA2').plan).toBe(7000 * TR);
+
+    const approved = await p.app.reviewSubmission(p.api, sent.value.id, 'approve', '');
+    expect(approved.ok && approved.value.state).toBe('approved');
+    expect(p.app.viewing!.submission.state).toBe('approved');
+    // Answering twice: said.
+    expect(await p.app.reviewSubmission(p.api, sent.value.id, 'return', 'muộn')).toEqual({ ok: false, error: { code: 'submission.answered' } });
+    await p.app.closeView();
+    expect(p.app.viewing).toBeNull();
+    expect(p.app.session!.workbook.id).toBe(own);
+    expect((await a.app.shared!.refreshSubmissions()).ok).toBe(true);
+    expect(a.app.shared!.submissionState).toBe('approved');
+
+    // A district's account has no province board.
+    const b = await browserAs(origin, people.editorB.me.username, apps);
+    expect(await b.app.provinceBoard(b.api)).toEqual({ ok: false, error: { code: 'submission.not-province' } });
+  });
 });
