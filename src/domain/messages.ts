@@ -832,6 +832,14 @@ export const SYNC_MESSAGES = {
     vi: 'Đây là bản {district} gửi tỉnh, chỉ để xem: không sửa được. Muốn sửa, hãy trả lại cho huyện kèm ý kiến.',
     en: 'This is the version {district} sent to the province, for reading only: it cannot be edited. To have it changed, return it to the district with a comment.',
   },
+  'consolidate.followed': {
+    vi: 'Sổ tổng hợp đã cập nhật theo bản mới của: {districts}.',
+    en: 'The consolidated workbook now holds the newer versions of: {districts}.',
+  },
+  'consolidate.follow-failed': {
+    vi: 'Chưa cập nhật được sổ tổng hợp theo các huyện: {reason}',
+    en: 'The consolidated workbook could not follow its districts: {reason}',
+  },
   'consolidate.read-only': {
     vi: 'Sổ đang mở là bản chỉ xem; hãy mở sổ tổng hợp của tỉnh rồi tổng hợp.',
     en: 'The open workbook is read-only; open the province’s consolidated workbook, then consolidate.',

@@ -17,7 +17,9 @@ import { officeFrom } from '../domain/office';
 import { loadWorkbookArchive, restoreBackup } from '../db/backup-repo';
 import { archiveBaseline, overlayScenario, type WorkbookArchive } from '../domain/workbook-archive';
 import type { ColumnRole } from '../io/column-map';
-import type { ProblemCode } from '../domain/messages';
+import { describeProblem, type ProblemCode } from '../domain/messages';
+import { districtPlaces, replaceDistrictLines } from '../domain/consolidate';
+import type { Change } from '../domain/edit';
 import { writeBackup } from '../io/backup';
 import { exportPlanCsv } from '../io/export-csv';
 import { foldToKey } from '../domain/text';
@@ -43,6 +45,25 @@ export interface ReadOnlyView {
   /** The workbook open before, reopened when the view is closed. */
   back: Id | null;
 }
+
+/** How a province's workbook follows its districts: which versions it takes, from which server, and the version of each district it holds. */
+export interface ConsolidationFollow {
+  mode: 'approved' | 'submitted';
+  server: string;
+  /** District (organisation id) → the submission whose lines the workbook holds. */
+  taken: Record<string, string>;
+}
+
+/** What one consolidation did: the districts brought in (with the version used), those already up to date, those with no version to take. */
+export interface ConsolidationOutcome {
+  districts: { name: string; submission: ServerSubmission; added: number; updated: number; removed: number; duplicates: number }[];
+  unchanged: string[];
+  missing: string[];
+  /** Districts with no version to take whose lines, brought in before, were taken out. */
+  cleared: string[];
+}
+
+const consolidationKey = (workbookId: Id) => `consolidation:${workbookId}`;
 
 /** A button on a notice: what the user can do about what it says. */
 export interface NoticeAction {
@@ -113,6 +134,13 @@ export class AppState {
   shared = $state.raw<SharedSync | null>(null);
   /** A read-only workbook on screen (a district's submitted version), what it is, and the workbook to go back to. */
   viewing = $state.raw<ReadOnlyView | null>(null);
+  /** How the open workbook follows its districts' versions (a province's consolidated workbook), or null. */
+  consolidation = $state.raw<ConsolidationFollow | null>(null);
+  /** Milliseconds between two looks at the districts' versions while a consolidated workbook is open. */
+  followMs = 30_000;
+  private followTimer: ReturnType<typeof setInterval> | null = null;
+  private followRun: Promise<void> | null = null;
+  private followSaid: string | null = null;
   /** The server this page logged in to last, and as whom (the province's board and the submit button read it). */
   account = $state.raw<{ api: ServerApi; user: ServerUser } | null>(null);
   /** The servers this page talks to, by origin (one login each). */
@@ -229,6 +257,7 @@ export class AppState {
     this.shared?.stop();
     this.shared = null;
     this.viewing = viewing;
+    this.stopFollowing();
     if (viewing) {
       this.notice = null;
       this.session = session;
@@ -253,6 +282,8 @@ export class AppState {
     await setMeta(this.db, LAST_WORKBOOK, session.workbook.id);
     await setMeta(this.db, lastScenarioKey(session.workbook.id), session.scenarioId);
     await session.ready;
+    this.consolidation = ((await getMeta(this.db, consolidationKey(session.workbook.id))) as ConsolidationFollow | undefined) ?? null;
+    if (this.consolidation && this.session === session) this.startFollowing();
   }
 
   // ---- shared workbooks (the server) ---------------------------------------------------------
@@ -419,6 +450,110 @@ export class AppState {
     if (!r.ok) return refusalOf(r.error, { 'submission.state': 'submission.answered' });
     if (this.viewing?.submission.id === submissionId) this.viewing = { ...this.viewing, submission: r.value.submission };
     return ok(r.value.submission);
+  }
+
+  /**
+   * Brings each district's latest approved version (or, with 'submitted', its latest one sent and
+   * not returned) of the open workbook's year into the open workbook, by district (a place per
+   * district, domain/consolidate replaceDistrictLines: a district's lines are replaced, never
+   * added to), as one undoable step; a district whose version is already in is left alone. From
+   * then on the workbook follows its districts while open (see startFollowing).
+   */
+  async consolidateDistricts(api: ServerApi, mode: ConsolidationFollow['mode']): Promise<Result<ConsolidationOutcome>> {
+    const s = this.session;
+    if (!s || this.viewing || s.frozen) return fail('consolidate.read-only');
+    const board = await this.provinceBoard(api);
+    if (!board.ok) return board;
+    const stored = (await getMeta(this.db, consolidationKey(s.workbook.id))) as ConsolidationFollow | undefined;
+    const taken = stored?.mode === mode && stored.server === api.origin ? { ...stored.taken } : {};
+    const outcome: ConsolidationOutcome = { districts: [], unchanged: [], missing: [], cleared: [] };
+    const places = [...s.places];
+    const nodes = [...s.tree.nodes];
+    const change: Change = {};
+    const wanted = new Set<string>(mode === 'approved' ? ['approved'] : ['approved', 'submitted']);
+    for (const d of board.value) {
+      let pick: ServerSubmission | null = null;
+      for (const wb of d.workbooks.filter((w) => w.year === s.workbook.year)) {
+        const list = await api.submissions(wb.id);
+        if (!list.ok) return list;
+        const found = list.value.submissions.find((x) => wanted.has(x.state));
+        if (found && (!pick || found.submittedAt > pick.submittedAt)) pick = found;
+      }
+      if (!pick) {
+        outcome.missing.push(d.name);
+        // Lines brought in before (from a version this mode no longer takes) leave with it.
+        const placed = districtPlaces(places, s.workbook, d.name, newId);
+        const held = placed.added.length ? 0 : s.lines.filter((l) => l.placeId === placed.district.id).length;
+        if (held) {
+          const r = replaceDistrictLines({ workbookId: s.workbook.id, nodes, lines: s.lines }, { nodes: [], lines: [] }, placed.district.id, [], newId);
+          change.lines = [...(change.lines ?? []), ...(r.change.lines ?? [])];
+          outcome.cleared.push(d.name);
+        }
+        delete taken[d.id];
+        continue;
+      }
+      if (taken[d.id] === pick.id) {
+        outcome.unchanged.push(d.name);
+        continue;
+      }
+      const archive = await this.readSubmission(api, pick.id);
+      if (!archive.ok) return archive;
+      const placed = districtPlaces(places, s.workbook, d.name, newId);
+      places.push(...placed.added);
+      const r = replaceDistrictLines({ workbookId: s.workbook.id, nodes, lines: s.lines }, archiveBaseline(archive.value), placed.district.id, placed.added, newId);
+      for (const n of r.change.nodes ?? []) nodes.push(n.after!);
+      change.lines = [...(change.lines ?? []), ...(r.change.lines ?? [])];
+      change.nodes = [...(change.nodes ?? []), ...(r.change.nodes ?? [])];
+      change.places = [...(change.places ?? []), ...(r.change.places ?? [])];
+      outcome.districts.push({ name: d.name, submission: pick, added: r.added, updated: r.updated, removed: r.removed, duplicates: r.duplicates.length });
+      taken[d.id] = pick.id;
+    }
+    if (!s.applyConsolidation(change)) return fail('consolidate.read-only');
+    await s.flush();
+    const follow: ConsolidationFollow = { mode, server: api.origin, taken };
+    const saved = await setMeta(this.db, consolidationKey(s.workbook.id), follow);
+    if (!saved.ok) return saved;
+    if (this.session === s) {
+      this.consolidation = follow;
+      this.startFollowing();
+    }
+    return ok(outcome);
+  }
+
+  /** Looks at the districts' versions every followMs while the open workbook follows them, and brings in what is new (said in the notice bar, as is a failure). */
+  private startFollowing(): void {
+    this.stopFollowing();
+    const tick = () => {
+      if (!this.followRun) this.followRun = this.followOnce().finally(() => (this.followRun = null));
+    };
+    this.followTimer = setInterval(tick, this.followMs);
+    tick();
+  }
+
+  /** Stops following the districts (another workbook opened, the page closing, a test ending). */
+  stopFollowing(): void {
+    if (this.followTimer) clearInterval(this.followTimer);
+    this.followTimer = null;
+  }
+
+  private async followOnce(): Promise<void> {
+    const c = this.consolidation;
+    if (!c || this.viewing) return;
+    const r = await this.consolidateDistricts(this.server(c.server), c.mode);
+    if (!r.ok) {
+      const key = r.error.code;
+      if (this.followSaid !== key) this.notify('error', { problem: { code: 'consolidate.follow-failed', params: { reason: describeProblem(r.error, this.lang) } } });
+      this.followSaid = key;
+      return;
+    }
+    this.followSaid = null;
+    const moved = [...r.value.districts.map((d) => d.name), ...r.value.cleared];
+    if (moved.length) this.notify('info', { problem: { code: 'consolidate.followed', params: { districts: moved.join(', ') } } });
+  }
+
+  /** Waits for a look at the districts' versions under way (tests). */
+  async followed(): Promise<void> {
+    while (this.followRun) await this.followRun;
   }
 
   // ---- scenarios and versions of the open workbook ------------------------------------------  // ---- scenarios and versions of the open workbook ------------------------------------------
@@ -684,6 +819,7 @@ export class AppState {
     }
     if (open) {
       open.dispose();
+      this.stopFollowing();
       this.shared?.stop();
       this.shared = null;
       this.session = null;

@@ -749,6 +749,16 @@ export class WorkbookSession {
     this.commit({ workbook: { before: this.workbook, after: { ...this.workbook, name: trimmed } } }, null);
   }
 
+  /**
+   * Applies the districts' versions brought into a province's workbook (domain/consolidate
+   * replaceDistrictLines) as one undoable step; false when refused (a frozen or read-only workbook).
+   */
+  applyConsolidation(change: Change): boolean {
+    if (this.refuseFrozen()) return false;
+    if (!isEmptyChange(change)) this.commit(change, null);
+    return true;
+  }
+
   // ---- conflicts of a shared workbook --------------------------------------------------------
 
   /**

@@ -31,7 +31,10 @@ describe('sending a district’s workbook to the province', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const a of apps) a.shared?.stop();
+    for (const a of apps) {
+      a.shared?.stop();
+      a.stopFollowing();
+    }
     await server?.close();
     await db?.close();
   });
@@ -151,5 +154,64 @@ describe('sending a district’s workbook to the province', () => {
     // A district's account has no province board.
     const b = await browserAs(origin, people.editorB.me.username, apps);
     expect(await b.app.provinceBoard(b.api)).toEqual({ ok: false, error: { code: 'submission.not-province' } });
+  });
+
+  it('the province’s consolidated workbook follows its districts’ approved versions, by district, never summing a line twice', async () => {
+    // Each district shares its demo workbook (same year as the province's) and sends it.
+    const a = await browserAs(origin, people.editorA.me.username, apps);
+    expect((await a.app.shareOpen(a.api)).ok).toBe(true);
+    const sentA = await a.app.submitToProvince('A lần 1');
+    if (!sentA.ok) throw new Error(sentA.error.code);
+    const b = await browserAs(origin, people.editorB.me.username, apps);
+    expect((await b.app.shareOpen(b.api)).ok).toBe(true);
+    b.app.session!.setCells([{ target: { kind: 'line', id: lineOf(b.app, 'DA2').id }, field: 'plan', raw: '1000' }], ctx);
+    const sentB = await b.app.submitToProvince('B lần 1');
+    if (!sentB.ok) throw new Error(sentB.error.code);
+    const totalOf = (app: AppState) => app.session!.rollup!.plan[app.session!.rollup!.nodeCount];
+    await a.app.session!.ready;
+    const totalA = totalOf(a.app);
+    const totalB = totalOf(b.app);
+
+    // The province consolidates into an empty workbook of the same year.
+    const p = await browserAs(origin, people.provinceReviewer.me.username, apps);
+    p.app.followMs = 60_000;
+    await p.app.createEmpty('Tổng hợp tỉnh', a.app.session!.workbook.year);
+    await p.app.reviewSubmission(p.api, sentA.value.id, 'approve', '');
+    const first = await p.app.consolidateDistricts(p.api, 'approved');
+    if (!first.ok) throw new Error(first.error.code);
+    const nameA = first.value.districts[0].name;
+    expect(first.value.districts.map((d) => [d.submission.id, d.removed])).toEqual([[sentA.value.id, 0]]);
+    expect(first.value.missing).toHaveLength(1); // B's version is not approved yet
+    await p.app.session!.ready;
+    await expect.poll(() => totalOf(p.app)).toBe(totalA);
+    const district = p.app.session!.places.find((pl) => pl.name === nameA)!;
+    expect(p.app.session!.lines.every((l) => l.placeId === district.id)).toBe(true);
+
+    // With versions sent counted too, B comes in beside A.
+    const both = await p.app.consolidateDistricts(p.api, 'submitted');
+    if (!both.ok) throw new Error(both.error.code);
+    await expect.poll(() => totalOf(p.app)).toBe(totalA + totalB);
+    // Again: nothing new, nothing summed twice.
+    const again = await p.app.consolidateDistricts(p.api, 'submitted');
+    expect(again.ok && again.value.districts).toEqual([]);
+    expect(totalOf(p.app)).toBe(totalA + totalB);
+
+    // Back to approved only, following: A sends a new version, the province approves it, and the total follows.
+    const approvedOnly = await p.app.consolidateDistricts(p.api, 'approved');
+    expect(approvedOnly.ok && approvedOnly.value.cleared).toHaveLength(1);
+    await expect.poll(() => totalOf(p.app)).toBe(totalA);
+    a.app.session!.setCells([{ target: { kind: 'line', id: lineOf(a.app, 'DA2').id }, field: 'plan', raw: '9000' }], ctx);
+    const sentA2 = await a.app.submitToProvince('A lần 2');
+    if (!sentA2.ok) throw new Error(sentA2.error.code);
+    await a.app.session!.ready;
+    await expect.poll(() => totalOf(a.app)).not.toBe(totalA);
+    const totalA2 = totalOf(a.app);
+    await p.app.reviewSubmission(p.api, sentA2.value.id, 'approve', 'Đồng ý');
+    // Reopening the consolidated workbook looks at the districts at once.
+    await p.app.open(p.app.session!.workbook.id);
+    await p.app.followed();
+    await expect.poll(() => totalOf(p.app)).toBe(totalA2);
+    expect(p.app.notice?.problem?.code).toBe('consolidate.followed');
+    expect(p.app.consolidation).toMatchObject({ mode: 'approved' });
   });
 });
