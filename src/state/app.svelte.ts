@@ -65,6 +65,24 @@ export interface ConsolidationOutcome {
 
 const consolidationKey = (workbookId: Id) => `consolidation:${workbookId}`;
 
+/** One change of a line or item as the history shows it: who, when, the server's version, and each field it changed. */
+export interface HistoryRow {
+  seq: number;
+  userName: string;
+  at: string;
+  /** 'created' or 'deleted' when the change made or removed the record; else 'edited'. */
+  what: 'created' | 'edited' | 'deleted';
+  changes: { field: string; before: unknown; after: unknown }[];
+}
+
+/** The top-level fields whose values differ between two records (either may be absent). */
+function changedFields(before: unknown, after: unknown): HistoryRow['changes'] {
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+  return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).map((field) => ({ field, before: b[field], after: a[field] }));
+}
+
 /** A button on a notice: what the user can do about what it says. */
 export interface NoticeAction {
   label: string;
@@ -554,6 +572,27 @@ export class AppState {
   /** Waits for a look at the districts' versions under way (tests). */
   async followed(): Promise<void> {
     while (this.followRun) await this.followRun;
+  }
+
+  /**
+   * The history of a line or item of the open shared workbook, newest first, from the server: who
+   * changed it, when, in which version, and what each field held before and after; with `field`,
+   * only the changes of that cell. Refused with sync.not-shared on a local workbook.
+   */
+  async history(target: { kind: 'line' | 'node'; id: Id }, field: string | null = null): Promise<Result<HistoryRow[]>> {
+    const shared = this.shared;
+    const s = this.session;
+    if (!shared || !s) return fail('sync.not-shared');
+    const r = await shared.api.history(shared.workbookId, target.kind, target.kind === 'line' ? s.scenarioId : '', target.id);
+    if (!r.ok) return r;
+    const rows: HistoryRow[] = r.value.entries.map((e) => ({
+      seq: e.seq,
+      userName: e.userName,
+      at: e.at,
+      what: e.before === null ? 'created' : e.after === null ? 'deleted' : 'edited',
+      changes: changedFields(e.before, e.after).filter((c) => field === null || c.field === field),
+    }));
+    return ok(rows.filter((x) => field === null || x.what !== 'edited' || x.changes.length).reverse());
   }
 
   // ---- scenarios and versions of the open workbook ------------------------------------------  // ---- scenarios and versions of the open workbook ------------------------------------------

@@ -214,4 +214,37 @@ describe('sending a district’s workbook to the province', () => {
     expect(p.app.notice?.problem?.code).toBe('consolidate.followed');
     expect(p.app.consolidation).toMatchObject({ mode: 'approved' });
   });
+
+  it('a cell’s history says who wrote which value, when and in which version, newest first', async () => {
+    const a = await browserAs(origin, people.editorA.me.username, apps);
+    const line = lineOf(a.app, 'DA2');
+    expect(await a.app.history({ kind: 'line', id: line.id }, 'plan')).toEqual({ ok: false, error: { code: 'sync.not-shared' } });
+    expect((await a.app.shareOpen(a.api)).ok).toBe(true);
+    a.app.session!.setCells([{ target: { kind: 'line', id: line.id }, field: 'plan', raw: '6000' }], ctx);
+    a.app.session!.setCells([{ target: { kind: 'line', id: line.id }, field: 'disbursed', raw: '2100' }], ctx);
+    a.app.session!.setCells([{ target: { kind: 'line', id: line.id }, field: 'plan', raw: '6500' }], ctx);
+    await a.app.session!.flush();
+    a.app.shared!.kick();
+    await a.app.shared!.idle();
+
+    const plan = await a.app.history({ kind: 'line', id: line.id }, 'plan');
+    if (!plan.ok) throw new Error(plan.error.code);
+    const who = people.editorA.me.username;
+    expect(plan.value.map((r) => [r.what, r.changes.map((c) => [c.field, c.before, c.after])])).toEqual([
+      ['edited', [['plan', 6000 * TR, 6500 * TR]]],
+      ['edited', [['plan', line.plan, 6000 * TR]]],
+      ['created', [['plan', undefined, line.plan]]],
+    ]);
+    expect(plan.value.every((r) => r.userName.includes(who) && !Number.isNaN(Date.parse(r.at)))).toBe(true);
+    expect(plan.value[0].seq).toBeGreaterThan(plan.value[1].seq);
+    // The whole line: the disbursed edit too.
+    const whole = await a.app.history({ kind: 'line', id: line.id });
+    expect(whole.ok && whole.value.map((r) => r.changes.map((c) => c.field).join())).toEqual(['plan', 'disbursed', 'plan', expect.stringContaining('plan')]);
+
+    // The server out of reach: said.
+    a.net.offline = true;
+    const offline = await a.app.history({ kind: 'line', id: line.id }, 'plan');
+    expect(!offline.ok && offline.error.code).toBe('sync.offline');
+    a.net.offline = false;
+  });
 });
