@@ -26,7 +26,7 @@ import { foldToKey } from '../domain/text';
 import { copyScenario, deleteScenario, writeHeldCopy, restoreAsBaseline, restoreScenario, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
 import { readShare, shareWorkbook, storeSharedWorkbook, type PullOutcome } from '../db/sync-repo';
 import { ServerApi, type ServerDistrict, type ServerSubmission, type ServerUser, type ServerWorkbook } from '../net/server-api';
-import { SharedSync } from './shared-sync.svelte';
+import { notYours, SharedSync } from './shared-sync.svelte';
 import { applyPulledOperation, archiveOfRecords, recordKey, uploadOperations, type RecordKind, type SyncedRecord } from '../domain/sync';
 import { newId } from '../domain/ids';
 
@@ -393,6 +393,16 @@ export class AppState {
     await this.refreshList();
     await this.open(wb.id);
     return ok(undefined);
+  }
+
+  /**
+   * Opens a workbook of the server by its id (a link a colleague sent): refused with sync.not-yours,
+   * naming the user's office, when it is another office's (the server does not say it exists).
+   */
+  async openServerWorkbook(api: ServerApi, workbookId: string, onProgress?: (records: number) => void): Promise<Result<void>> {
+    const r = await api.workbook(workbookId.trim());
+    if (!r.ok) return r.error.code === 'sync.refused' && r.error.params?.code === 'workbook.not-found' ? { ok: false, error: notYours(api) } : r;
+    return this.openFromServer(api, r.value.workbook, onProgress);
   }
 
   /**

@@ -197,7 +197,7 @@ export class SharedSync {
         const ops = waiting.slice(i, end).map((w) => w.op);
         const r = await this.api.push(this.workbookId, ops);
         if (!r.ok) {
-          if (r.error.code !== 'sync.refused') return r;
+          if (r.error.code !== 'sync.refused' || r.error.params?.code === 'workbook.not-found') return r;
           const { vi, en } = r.error.params ?? {};
           return { ok: false, error: { code: 'sync.push-refused', params: { count: waiting.length - i, vi: vi ?? '', en: en ?? '' } } };
         }
@@ -271,6 +271,8 @@ export class SharedSync {
   }
 
   private fail(problem: Problem): void {
+    // The server does not say whether the workbook exists: to this user it is another office's.
+    if (problem.code === 'sync.refused' && problem.params?.code === 'workbook.not-found') problem = notYours(this.api);
     if (problem.code === 'sync.offline') {
       this.setPhase('offline', problem);
       this.later();
@@ -295,4 +297,9 @@ export class SharedSync {
     this.phase = phase;
     this.problem = problem;
   }
+}
+
+/** The refusal of a workbook the logged-in user's office does not own, naming that office and user. */
+export function notYours(api: ServerApi): Problem {
+  return { code: 'sync.not-yours', params: { org: api.user?.org.name ?? '', user: api.user?.displayName ?? '' } };
 }

@@ -784,6 +784,7 @@ const STRINGS = {
   shareServerList: { vi: 'Sổ của đơn vị trên máy chủ', en: 'Your office’s workbooks on the server' },
   shareNone: { vi: 'Đơn vị chưa có sổ nào trên máy chủ.', en: 'Your office has no workbook on the server yet.' },
   shareOpenOne: { vi: 'Mở', en: 'Open' },
+  shareById: { vi: 'Mở sổ theo mã (mã sổ đồng nghiệp gửi)', en: 'Open a workbook by its id (as a colleague sent it)' },
   shareHere: { vi: 'đã có trong trình duyệt này', en: 'already in this browser' },
   shareLoading: { vi: 'Đang tải từ máy chủ: {count} bản ghi', en: 'Loading from the server: {count} records' },
   shareOpened: { vi: 'Đã mở sổ "{name}" từ máy chủ.', en: 'Opened the workbook "{name}" from the server.' },

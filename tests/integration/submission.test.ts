@@ -6,11 +6,11 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { AppState } from '../../src/state/app.svelte';
+import { AppState } from '../../src/state/app.svelte';
 import { describeProblem } from '../../src/domain/messages';
 import type { Db } from '../../server/db';
-import { DATABASES, seedProvince, startApp } from '../server/harness';
-import { browserAs } from './server-browser';
+import { DATABASES, PASSWORD, seedProvince, startApp } from '../server/harness';
+import { browserAs, browserFetch } from './server-browser';
 
 const ctx = { unit: 'trieu', locale: 'vi' } as const;
 const TR = 1_000_000;
@@ -246,5 +246,32 @@ describe('sending a district’s workbook to the province', () => {
     const offline = await a.app.history({ kind: 'line', id: line.id }, 'plan');
     expect(!offline.ok && offline.error.code).toBe('sync.offline');
     a.net.offline = false;
+  });
+
+  it('a user of another district is refused another district’s workbook, with a sentence naming their own office', async () => {
+    const a = await browserAs(origin, people.editorA.me.username, apps);
+    expect((await a.app.shareOpen(a.api)).ok).toBe(true);
+    await a.app.shared!.idle();
+    const id = a.app.session!.workbook.id;
+
+    // By its id, as a link would give it.
+    const b = await browserAs(origin, people.editorB.me.username, apps);
+    const byId = await b.app.openServerWorkbook(b.api, id);
+    expect(byId.ok).toBe(false);
+    if (!byId.ok) {
+      expect(byId.error.code).toBe('sync.not-yours');
+      expect(describeProblem(byId.error, 'vi')).toContain(`Sổ này không thuộc ${people.editorB.me.org.name}`);
+    }
+    expect(b.app.session!.workbook.id).not.toBe(id);
+
+    // In a browser that holds it, logged in as the other district: its sync is refused, and says why.
+    a.app.shared!.stop();
+    const same = new AppState(a.dbName, browserFetch().fetchFn);
+    apps.push(same);
+    expect((await same.logIn(origin, people.editorB.me.username, PASSWORD)).ok).toBe(true);
+    await same.start();
+    expect(same.session!.workbook.id).toBe(id);
+    await expect.poll(() => same.shared?.phase).toBe('refused');
+    expect(same.shared!.problem).toEqual({ code: 'sync.not-yours', params: { org: people.editorB.me.org.name, user: expect.any(String) } });
   });
 });
