@@ -24,6 +24,8 @@ export interface SyncOptions {
   retryMs?: number[];
   /** Whether the browser says it is online (navigator.onLine). */
   online?: () => boolean;
+  /** Pause between two looks at the province's answer while a version sent waits for it. */
+  answerPollMs?: number;
 }
 
 export class SharedSync {
@@ -44,6 +46,7 @@ export class SharedSync {
   user = $state.raw<ServerUser | null>(null);
 
   private submissionsRead = false;
+  private answerTimer: ReturnType<typeof setTimeout> | null = null;
 
   private running: Promise<void> | null = null;
   private again = false;
@@ -54,6 +57,7 @@ export class SharedSync {
   private readonly batch: number;
   private readonly maxBytes: number;
   private readonly retryMs: number[];
+  private readonly answerPollMs: number;
   private readonly online: () => boolean;
   private readonly onOnline = () => this.kick();
   private readonly onOffline = () => {
@@ -72,6 +76,7 @@ export class SharedSync {
     this.batch = options.batch ?? 200;
     this.maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
     this.retryMs = options.retryMs ?? [1000, 2000, 5000, 10_000, 30_000];
+    this.answerPollMs = options.answerPollMs ?? 60_000;
     this.online = options.online ?? (() => globalThis.navigator?.onLine ?? true);
     globalThis.addEventListener?.('online', this.onOnline);
     globalThis.addEventListener?.('offline', this.onOffline);
@@ -82,12 +87,18 @@ export class SharedSync {
     return this.submissions[0]?.state ?? 'draft';
   }
 
-  /** Reads again what was sent to the province and the province's answers. */
+  /**
+   * Reads again what was sent to the province and the province's answers; while a version waits
+   * for the province, again every `answerPollMs`, so a return or an approval shows without a reload.
+   */
   async refreshSubmissions(): Promise<Result<ServerSubmission[]>> {
     const r = await this.api.submissions(this.workbookId);
     if (!r.ok) return r;
     this.submissionsRead = true;
     this.submissions = r.value.submissions;
+    if (this.answerTimer) clearTimeout(this.answerTimer);
+    this.answerTimer = null;
+    if (this.submissionState === 'submitted' && !this.stopped) this.answerTimer = setTimeout(() => void this.refreshSubmissions(), this.answerPollMs);
     return ok(r.value.submissions);
   }
 
@@ -126,6 +137,7 @@ export class SharedSync {
   stop(): void {
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry);
+    if (this.answerTimer) clearTimeout(this.answerTimer);
     this.stream?.abort();
     this.stream = null;
     globalThis.removeEventListener?.('online', this.onOnline);
