@@ -6,6 +6,7 @@
 
 import type { Id, Line, Place, TreeNode, Workbook, WorkbookData } from './model';
 import type { IncomingNode, IncomingPlan } from './import-change';
+import type { Change } from './edit';
 import { sameLineKey } from './import-change';
 import { foldForMatch, foldToKey, normalizeText } from './text';
 
@@ -102,7 +103,12 @@ export function findDuplicateLines(existing: readonly Line[], incoming: readonly
  * its items matched by code, else by name under the matched parent; an item the province lacks is
  * added under its matched parent (fresh id). Lines get fresh ids; their place is set on import.
  */
-export function incomingFromWorkbook(district: Pick<WorkbookData, 'nodes' | 'lines'>, target: { workbookId: Id; nodes: readonly TreeNode[] }, makeId: () => Id): IncomingPlan {
+export function incomingFromWorkbook(
+  district: Pick<WorkbookData, 'nodes' | 'lines'>,
+  target: { workbookId: Id; nodes: readonly TreeNode[] },
+  makeId: () => Id,
+  lineId: (line: Line) => Id = () => makeId(),
+): IncomingPlan {
   const byCode = new Map<string, TreeNode>();
   for (const n of target.nodes) if (n.code && !byCode.has(foldToKey(n.code))) byCode.set(foldToKey(n.code), n);
   const byParentName = new Map<string, TreeNode>();
@@ -138,7 +144,7 @@ export function incomingFromWorkbook(district: Pick<WorkbookData, 'nodes' | 'lin
   for (const { allocation: _rule, ...l } of district.lines) {
     const node = mapNode(l.nodeId);
     // The district's own places and rules stay with it: the line is the district's as a whole.
-    if (node) lines.push({ line: { ...l, id: makeId(), nodeId: node.node.id, placeId: null }, invalid: [] });
+    if (node) lines.push({ line: { ...l, id: lineId(l as Line), nodeId: node.node.id, placeId: null }, invalid: [] });
   }
   return { nodes: [...mapped.values()], lines };
 }
@@ -202,4 +208,63 @@ export function totalsByPlace(lines: readonly Line[], places: readonly Place[]):
   const sorted = [...rows.values()].sort((a, b) => rank(a) - rank(b) || order(a) - order(b));
   const overflow = [total.plan, total.disbursed].some((v) => !Number.isSafeInteger(v));
   return { rows: sorted, total, overflow };
+}
+
+/** A district's version brought into the province's workbook: the change, and what it did. */
+export interface DistrictReplacement {
+  change: Change;
+  added: number;
+  updated: number;
+  removed: number;
+  /** Lines of the version that repeat another of its lines (same item, unit, source, capital, vintage): kept apart, never summed, and said. */
+  duplicates: DuplicateLine[];
+}
+
+/**
+ * The change that makes the lines a district holds in the province's workbook those of its latest
+ * version (e.g. the one the province approved): the version mapped onto the province's tree
+ * (items it lacks added), each line under an id fixed by the district's place and its own id, so
+ * a line already brought in is updated in place, a line gone from the version is removed, and a
+ * version brought in again changes nothing. A district's lines are replaced, never added to: no
+ * line is counted twice.
+ */
+export function replaceDistrictLines(
+  target: { workbookId: Id; nodes: readonly TreeNode[]; lines: readonly Line[] },
+  district: Pick<WorkbookData, 'nodes' | 'lines'>,
+  placeId: Id,
+  places: readonly Place[],
+  makeId: () => Id,
+): DistrictReplacement {
+  const incoming = incomingFromWorkbook(district, target, makeId, (l) => `${placeId}~${l.id}`);
+  const held = new Map(target.lines.filter((l) => l.placeId === placeId).map((l) => [l.id, l]));
+  const lines: Change['lines'] = [];
+  let added = 0;
+  let updated = 0;
+  const tagged = incoming.lines.map((x) => ({ ...x.line, placeId }));
+  for (const after of tagged) {
+    const before = held.get(after.id);
+    held.delete(after.id);
+    if (!before) {
+      lines.push({ before: null, after });
+      added++;
+    } else if (!sameRecord(before, after)) {
+      lines.push({ before, after });
+      updated++;
+    }
+  }
+  for (const before of held.values()) lines.push({ before, after: null });
+  const nodes = incoming.nodes.filter((n) => n.status === 'new').map((n) => ({ before: null, after: n.node }));
+  const change: Change = {};
+  if (lines.length) change.lines = lines;
+  if (nodes.length) change.nodes = nodes;
+  if (places.length) change.places = places.map((after) => ({ before: null, after }));
+  return { change, added, updated, removed: held.size, duplicates: findDuplicateLines([], tagged, placeId).filter((d) => d.where === 'file') };
+}
+
+/** Whether two records hold the same fields with the same values (key order aside). */
+function sameRecord(a: object, b: object): boolean {
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => JSON.stringify((a as Record<string, unknown>)[k]) === JSON.stringify((b as Record<string, unknown>)[k]));
 }

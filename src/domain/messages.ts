@@ -848,6 +848,46 @@ export const SYNC_MESSAGES = {
     vi: 'Sổ đã chia sẻ: việc tạo, xoá hay khôi phục kịch bản chưa được đồng bộ lên máy chủ, nên chưa làm được ở đây. Các ô, dòng, mục và địa bàn vẫn sửa và đồng bộ bình thường.',
     en: 'A shared workbook: creating, deleting or restoring scenarios is not synchronised with the server yet, so it cannot be done here. Cells, lines, items and places are edited and synchronised as usual.',
   },
+  'sync.not-yours': {
+    vi: 'Sổ này không thuộc {org}: tài khoản {user} không được mở hay đồng bộ sổ của đơn vị khác. Hãy đăng nhập bằng tài khoản của đơn vị sở hữu sổ.',
+    en: 'This workbook does not belong to {org}: the account {user} may not open or synchronise another office’s workbook. Log in with an account of the office that owns it.',
+  },
+  'submission.not-shared': {
+    vi: 'Chỉ sổ đã chia sẻ lên máy chủ mới gửi tỉnh được: hãy "Chia sẻ lên máy chủ…" trước.',
+    en: 'Only a workbook shared on a server can be sent to the province: use "Share on a server…" first.',
+  },
+  'submission.unsent': {
+    vi: 'Còn {count} thay đổi chưa lên máy chủ, nên chưa gửi tỉnh (bản gửi phải có đủ mọi thay đổi). Khi có kết nối, hãy gửi lại.',
+    en: '{count} change(s) have not reached the server yet, so nothing was sent to the province (the version sent must hold every change). Send again once connected.',
+  },
+  'submission.waiting': {
+    vi: 'Bản gửi trước vẫn đang chờ tỉnh xem; chỉ gửi bản mới sau khi tỉnh trả lại hoặc duyệt.',
+    en: 'The previous submission still waits for the province; send a new one once it is returned or approved.',
+  },
+  'submission.answered': {
+    vi: 'Bản gửi này đã được trả lời rồi (trả lại hoặc đã duyệt); hãy tải lại bảng các huyện.',
+    en: 'This submission has been answered already (returned or approved); reload the districts’ board.',
+  },
+  'submission.not-province': {
+    vi: 'Chỉ tài khoản của tỉnh mới xem được bảng các huyện.',
+    en: 'Only a province account sees the districts’ board.',
+  },
+  'submission.read-only': {
+    vi: 'Đây là bản {district} gửi tỉnh, chỉ để xem: không sửa được. Muốn sửa, hãy trả lại cho huyện kèm ý kiến.',
+    en: 'This is the version {district} sent to the province, for reading only: it cannot be edited. To have it changed, return it to the district with a comment.',
+  },
+  'consolidate.followed': {
+    vi: 'Sổ tổng hợp đã cập nhật theo bản mới của: {districts}.',
+    en: 'The consolidated workbook now holds the newer versions of: {districts}.',
+  },
+  'consolidate.follow-failed': {
+    vi: 'Chưa cập nhật được sổ tổng hợp theo các huyện: {reason}',
+    en: 'The consolidated workbook could not follow its districts: {reason}',
+  },
+  'consolidate.read-only': {
+    vi: 'Sổ đang mở là bản chỉ xem; hãy mở sổ tổng hợp của tỉnh rồi tổng hợp.',
+    en: 'The open workbook is read-only; open the province’s consolidated workbook, then consolidate.',
+  },
 } as const satisfies MessageTable;
 
 export const MESSAGES = {

@@ -37,16 +37,25 @@ export interface SnapshotChunk {
   next: string | null;
 }
 
-/** A submission to the province as the server lists it. */
+/** A submission to the province as the server lists it: the frozen version's sequence, who sent it and when, and the province's answer. */
 export interface ServerSubmission {
   id: string;
   workbookId: string;
   seq: number;
   state: 'submitted' | 'returned' | 'approved';
   note: string;
-  comment?: string | null;
-  submittedAt?: string;
-  [field: string]: unknown;
+  submittedByName: string;
+  submittedAt: string;
+  reviewedByName: string | null;
+  reviewedAt: string | null;
+  comment: string | null;
+}
+
+/** A district of the province as its board shows it: each of its workbooks, its state and latest submission. */
+export interface ServerDistrict {
+  id: string;
+  name: string;
+  workbooks: { id: string; name: string; year: number; state: ServerWorkbook['state']; latest: ServerSubmission | null }[];
 }
 
 /** One change of one record, with who made it, when and from which version. */
@@ -131,8 +140,25 @@ export class ServerApi {
     return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}/submissions`);
   }
 
-  provinceStatus(): Promise<Result<{ districts: Record<string, unknown>[] }>> {
+  /** One workbook of the user's office (refused as not found when it is another office's). */
+  workbook(workbookId: string): Promise<Result<{ workbook: ServerWorkbook }>> {
+    return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}`);
+  }
+
+  /** For a province: each district's workbooks and their states. */
+  provinceStatus(): Promise<Result<{ districts: ServerDistrict[] }>> {
     return this.call('GET', '/api/province/status');
+  }
+
+  /** One chunk of a submission's frozen records (as a snapshot's). */
+  submissionRecords(submissionId: string, after: string | null, limit = 2000): Promise<Result<SnapshotChunk>> {
+    const q = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}) });
+    return this.call('GET', `/api/submissions/${encodeURIComponent(submissionId)}/records?${q}`);
+  }
+
+  /** The province's answer to a submission waiting for it: returned with a comment, or approved. */
+  review(submissionId: string, answer: 'return' | 'approve', comment: string): Promise<Result<{ submission: ServerSubmission }>> {
+    return this.call('POST', `/api/submissions/${encodeURIComponent(submissionId)}/${answer}`, { comment });
   }
 
   /**

@@ -11,21 +11,77 @@ import { draftNextYear, nextYearName } from '../domain/next-year';
 import { openDatabase, type PlanbenchDB } from '../db/database';
 import { createWorkbook, deleteWorkbook, getMeta, listWorkbooks, loadWorkbook, setMeta, commitChange } from '../db/workbook-repo';
 import { WorkbookSession } from './session.svelte';
-import { ChunkedLines } from '../db/line-chunks';
+import { ChunkedLines, CHUNK_SIZE } from '../db/line-chunks';
 import { TabSync } from './tab-sync';
 import { officeFrom } from '../domain/office';
 import { loadWorkbookArchive, restoreBackup } from '../db/backup-repo';
-import { overlayScenario, type WorkbookArchive } from '../domain/workbook-archive';
+import { archiveBaseline, overlayScenario, type WorkbookArchive } from '../domain/workbook-archive';
 import type { ColumnRole } from '../io/column-map';
+import { describeProblem, type ProblemCode } from '../domain/messages';
+import { districtPlaces, replaceDistrictLines } from '../domain/consolidate';
+import type { Change } from '../domain/edit';
 import { writeBackup } from '../io/backup';
 import { exportPlanCsv } from '../io/export-csv';
 import { foldToKey } from '../domain/text';
 import { copyScenario, deleteScenario, writeHeldCopy, restoreAsBaseline, restoreScenario, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
 import { readShare, shareWorkbook, storeSharedWorkbook, type PullOutcome } from '../db/sync-repo';
-import { ServerApi, type ServerUser, type ServerWorkbook } from '../net/server-api';
-import { SharedSync } from './shared-sync.svelte';
+import { ServerApi, type ServerDistrict, type ServerSubmission, type ServerUser, type ServerWorkbook } from '../net/server-api';
+import { notYours, SharedSync } from './shared-sync.svelte';
 import { applyPulledOperation, archiveOfRecords, recordKey, uploadOperations, type RecordKind, type SyncedRecord } from '../domain/sync';
 import { newId } from '../domain/ids';
+
+/** A server's refusal in the app's own words where it has them (by the server's code), else as the server said it. */
+function refusalOf<T>(problem: Problem, own: Partial<Record<string, ProblemCode>>, params?: Problem['params']): Result<T> {
+  const code = problem.code === 'sync.refused' ? own[String(problem.params?.code)] : undefined;
+  return code ? fail(code, params) : { ok: false, error: problem };
+}
+
+/** What a read-only workbook on screen is: a district's version sent to the province. */
+export interface ReadOnlyView {
+  kind: 'submission';
+  district: string;
+  workbookName: string;
+  submission: ServerSubmission;
+  /** The workbook open before, reopened when the view is closed. */
+  back: Id | null;
+}
+
+/** How a province's workbook follows its districts: which versions it takes, from which server, and the version of each district it holds. */
+export interface ConsolidationFollow {
+  mode: 'approved' | 'submitted';
+  server: string;
+  /** District (organisation id) → the submission whose lines the workbook holds. */
+  taken: Record<string, string>;
+}
+
+/** What one consolidation did: the districts brought in (with the version used), those already up to date, those with no version to take. */
+export interface ConsolidationOutcome {
+  districts: { name: string; submission: ServerSubmission; added: number; updated: number; removed: number; duplicates: number }[];
+  unchanged: string[];
+  missing: string[];
+  /** Districts with no version to take whose lines, brought in before, were taken out. */
+  cleared: string[];
+}
+
+const consolidationKey = (workbookId: Id) => `consolidation:${workbookId}`;
+
+/** One change of a line or item as the history shows it: who, when, the server's version, and each field it changed. */
+export interface HistoryRow {
+  seq: number;
+  userName: string;
+  at: string;
+  /** 'created' or 'deleted' when the change made or removed the record; else 'edited'. */
+  what: 'created' | 'edited' | 'deleted';
+  changes: { field: string; before: unknown; after: unknown }[];
+}
+
+/** The top-level fields whose values differ between two records (either may be absent). */
+function changedFields(before: unknown, after: unknown): HistoryRow['changes'] {
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+  return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).map((field) => ({ field, before: b[field], after: a[field] }));
+}
 
 /** A button on a notice: what the user can do about what it says. */
 export interface NoticeAction {
@@ -94,6 +150,17 @@ export class AppState {
   loading = $state(true);
   /** The open workbook's sync with its server, when it is shared. */
   shared = $state.raw<SharedSync | null>(null);
+  /** A read-only workbook on screen (a district's submitted version), what it is, and the workbook to go back to. */
+  viewing = $state.raw<ReadOnlyView | null>(null);
+  /** How the open workbook follows its districts' versions (a province's consolidated workbook), or null. */
+  consolidation = $state.raw<ConsolidationFollow | null>(null);
+  /** Milliseconds between two looks at the districts' versions while a consolidated workbook is open. */
+  followMs = 30_000;
+  private followTimer: ReturnType<typeof setInterval> | null = null;
+  private followRun: Promise<void> | null = null;
+  private followSaid: string | null = null;
+  /** The server this page logged in to last, and as whom (the province's board and the submit button read it). */
+  account = $state.raw<{ api: ServerApi; user: ServerUser } | null>(null);
   /** The servers this page talks to, by origin (one login each). */
   private readonly servers = new Map<string, ServerApi>();
   private db: PlanbenchDB;
@@ -199,11 +266,22 @@ export class AppState {
     await this.show(new WorkbookSession(this.db, loaded.data, loaded.chunks, undefined, loaded.scenarioId));
   }
 
-  /** Puts a session on screen in place of the open one, and remembers it as the last used. */
-  private async show(session: WorkbookSession): Promise<void> {
+  /**
+   * Puts a session on screen in place of the open one, and remembers it as the last used; a
+   * read-only view (`viewing`) is neither synchronised nor remembered.
+   */
+  private async show(session: WorkbookSession, viewing: ReadOnlyView | null = null): Promise<void> {
     this.session?.dispose();
     this.shared?.stop();
     this.shared = null;
+    this.viewing = viewing;
+    this.stopFollowing();
+    if (viewing) {
+      this.notice = null;
+      this.session = session;
+      await session.ready;
+      return;
+    }
     const share = await readShare(this.db, session.workbook.id);
     const shared = share ? new SharedSync(this.db, share.workbookId, this.server(share.server), (o) => this.takePulled(session, o)) : null;
     session.onCommitted = (m) => {
@@ -222,6 +300,8 @@ export class AppState {
     await setMeta(this.db, LAST_WORKBOOK, session.workbook.id);
     await setMeta(this.db, lastScenarioKey(session.workbook.id), session.scenarioId);
     await session.ready;
+    this.consolidation = ((await getMeta(this.db, consolidationKey(session.workbook.id))) as ConsolidationFollow | undefined) ?? null;
+    if (this.consolidation && this.session === session) this.startFollowing();
   }
 
   // ---- shared workbooks (the server) ---------------------------------------------------------
@@ -238,6 +318,7 @@ export class AppState {
   async logIn(origin: string, username: string, password: string): Promise<Result<ServerUser>> {
     const api = this.server(origin);
     const r = await api.login(username, password);
+    if (r.ok) this.account = { api, user: r.value };
     if (r.ok && this.shared?.api === api) this.shared.kick();
     return r;
   }
@@ -314,7 +395,217 @@ export class AppState {
     return ok(undefined);
   }
 
-  // ---- scenarios and versions of the open workbook ------------------------------------------
+  /**
+   * Opens a workbook of the server by its id (a link a colleague sent): refused with sync.not-yours,
+   * naming the user's office, when it is another office's (the server does not say it exists).
+   */
+  async openServerWorkbook(api: ServerApi, workbookId: string, onProgress?: (records: number) => void): Promise<Result<void>> {
+    const r = await api.workbook(workbookId.trim());
+    if (!r.ok) return r.error.code === 'sync.refused' && r.error.params?.code === 'workbook.not-found' ? { ok: false, error: notYours(api) } : r;
+    return this.openFromServer(api, r.value.workbook, onProgress);
+  }
+
+  /**
+   * Sends the open shared workbook to the province ("Gửi tỉnh") with a note, as the server holds it
+   * once every edit made here has reached it (refused with submission.unsent otherwise, so the
+   * version sent is the one on screen). The workbook's submissions are read again after.
+   */
+  async submitToProvince(note: string): Promise<Result<ServerSubmission>> {
+    const shared = this.shared;
+    if (!shared || !this.session) return fail('submission.not-shared');
+    await this.session.flush();
+    shared.kick();
+    await shared.idle();
+    if (shared.pending > 0) return fail('submission.unsent', { count: shared.pending });
+    const r = await shared.api.submit(shared.workbookId, note.trim());
+    if (!r.ok) return refusalOf(r.error, { 'submission.state': 'submission.waiting' });
+    await shared.refreshSubmissions();
+    return ok(r.value.submission);
+  }
+
+  /** For a province account: each of its districts, with each workbook's state and latest submission. */
+  async provinceBoard(api: ServerApi): Promise<Result<ServerDistrict[]>> {
+    const r = await api.provinceStatus();
+    if (!r.ok) return refusalOf(r.error, { 'role.forbidden': 'submission.not-province' });
+    return ok(r.value.districts);
+  }
+
+  /** A submission's frozen records, read in chunks, as a workbook archive. */
+  async readSubmission(api: ServerApi, submissionId: string): Promise<Result<WorkbookArchive>> {
+    const records = new Map<string, SyncedRecord>();
+    let after: string | null = null;
+    do {
+      const chunk = await api.submissionRecords(submissionId, after);
+      if (!chunk.ok) return chunk;
+      for (const r of chunk.value.records) records.set(recordKey(r.kind as RecordKind, r.scope, r.id), { data: r.data, seq: r.seq });
+      after = chunk.value.next;
+    } while (after);
+    const archive = archiveOfRecords(records);
+    return archive ? ok(archive) : fail('sync.empty-snapshot');
+  }
+
+  /**
+   * Shows a district's submitted version read-only (nothing stored in this browser, every edit
+   * refused with submission.read-only); closeView goes back to the workbook open before.
+   */
+  async openSubmission(api: ServerApi, district: string, workbookName: string, submission: ServerSubmission): Promise<Result<void>> {
+    const leave = await this.canLeave();
+    if (!leave.ok) return leave;
+    const r = await this.readSubmission(api, submission.id);
+    if (!r.ok) return r;
+    const data = archiveBaseline(r.value);
+    const chunks: Line[][] = [];
+    for (let i = 0; i < data.lines.length; i += CHUNK_SIZE) chunks.push(data.lines.slice(i, i + CHUNK_SIZE));
+    const back = this.viewing ? this.viewing.back : (this.session?.workbook.id ?? null);
+    const session = new WorkbookSession(this.db, data, new ChunkedLines(chunks), undefined, undefined, { code: 'submission.read-only', params: { district } });
+    await this.show(session, { kind: 'submission', district, workbookName, submission, back });
+    return ok(undefined);
+  }
+
+  /** Leaves a read-only view for the workbook open before it (or the last one used). */
+  async closeView(): Promise<void> {
+    const back = this.viewing?.back;
+    if (back && this.workbooks.some((w) => w.id === back)) await this.open(back);
+    else await this.start();
+  }
+
+  /**
+   * The province's answer to a submission waiting for it: returned with a comment (required by the
+   * server) or approved. A submission answered meanwhile is refused with submission.answered.
+   */
+  async reviewSubmission(api: ServerApi, submissionId: string, answer: 'return' | 'approve', comment: string): Promise<Result<ServerSubmission>> {
+    const r = await api.review(submissionId, answer, comment.trim());
+    if (!r.ok) return refusalOf(r.error, { 'submission.state': 'submission.answered' });
+    if (this.viewing?.submission.id === submissionId) this.viewing = { ...this.viewing, submission: r.value.submission };
+    return ok(r.value.submission);
+  }
+
+  /**
+   * Brings each district's latest approved version (or, with 'submitted', its latest one sent and
+   * not returned) of the open workbook's year into the open workbook, by district (a place per
+   * district, domain/consolidate replaceDistrictLines: a district's lines are replaced, never
+   * added to), as one undoable step; a district whose version is already in is left alone. From
+   * then on the workbook follows its districts while open (see startFollowing).
+   */
+  async consolidateDistricts(api: ServerApi, mode: ConsolidationFollow['mode']): Promise<Result<ConsolidationOutcome>> {
+    const s = this.session;
+    if (!s || this.viewing || s.frozen) return fail('consolidate.read-only');
+    const board = await this.provinceBoard(api);
+    if (!board.ok) return board;
+    const stored = (await getMeta(this.db, consolidationKey(s.workbook.id))) as ConsolidationFollow | undefined;
+    const taken = stored?.mode === mode && stored.server === api.origin ? { ...stored.taken } : {};
+    const outcome: ConsolidationOutcome = { districts: [], unchanged: [], missing: [], cleared: [] };
+    const places = [...s.places];
+    const nodes = [...s.tree.nodes];
+    const change: Change = {};
+    const wanted = new Set<string>(mode === 'approved' ? ['approved'] : ['approved', 'submitted']);
+    for (const d of board.value) {
+      let pick: ServerSubmission | null = null;
+      for (const wb of d.workbooks.filter((w) => w.year === s.workbook.year)) {
+        const list = await api.submissions(wb.id);
+        if (!list.ok) return list;
+        const found = list.value.submissions.find((x) => wanted.has(x.state));
+        if (found && (!pick || found.submittedAt > pick.submittedAt)) pick = found;
+      }
+      if (!pick) {
+        outcome.missing.push(d.name);
+        // Lines brought in before (from a version this mode no longer takes) leave with it.
+        const placed = districtPlaces(places, s.workbook, d.name, newId);
+        const held = placed.added.length ? 0 : s.lines.filter((l) => l.placeId === placed.district.id).length;
+        if (held) {
+          const r = replaceDistrictLines({ workbookId: s.workbook.id, nodes, lines: s.lines }, { nodes: [], lines: [] }, placed.district.id, [], newId);
+          change.lines = [...(change.lines ?? []), ...(r.change.lines ?? [])];
+          outcome.cleared.push(d.name);
+        }
+        delete taken[d.id];
+        continue;
+      }
+      if (taken[d.id] === pick.id) {
+        outcome.unchanged.push(d.name);
+        continue;
+      }
+      const archive = await this.readSubmission(api, pick.id);
+      if (!archive.ok) return archive;
+      const placed = districtPlaces(places, s.workbook, d.name, newId);
+      places.push(...placed.added);
+      const r = replaceDistrictLines({ workbookId: s.workbook.id, nodes, lines: s.lines }, archiveBaseline(archive.value), placed.district.id, placed.added, newId);
+      for (const n of r.change.nodes ?? []) nodes.push(n.after!);
+      change.lines = [...(change.lines ?? []), ...(r.change.lines ?? [])];
+      change.nodes = [...(change.nodes ?? []), ...(r.change.nodes ?? [])];
+      change.places = [...(change.places ?? []), ...(r.change.places ?? [])];
+      outcome.districts.push({ name: d.name, submission: pick, added: r.added, updated: r.updated, removed: r.removed, duplicates: r.duplicates.length });
+      taken[d.id] = pick.id;
+    }
+    if (!s.applyConsolidation(change)) return fail('consolidate.read-only');
+    await s.flush();
+    const follow: ConsolidationFollow = { mode, server: api.origin, taken };
+    const saved = await setMeta(this.db, consolidationKey(s.workbook.id), follow);
+    if (!saved.ok) return saved;
+    if (this.session === s) {
+      this.consolidation = follow;
+      this.startFollowing();
+    }
+    return ok(outcome);
+  }
+
+  /** Looks at the districts' versions every followMs while the open workbook follows them, and brings in what is new (said in the notice bar, as is a failure). */
+  private startFollowing(): void {
+    this.stopFollowing();
+    const tick = () => {
+      if (!this.followRun) this.followRun = this.followOnce().finally(() => (this.followRun = null));
+    };
+    this.followTimer = setInterval(tick, this.followMs);
+    tick();
+  }
+
+  /** Stops following the districts (another workbook opened, the page closing, a test ending). */
+  stopFollowing(): void {
+    if (this.followTimer) clearInterval(this.followTimer);
+    this.followTimer = null;
+  }
+
+  private async followOnce(): Promise<void> {
+    const c = this.consolidation;
+    if (!c || this.viewing) return;
+    const r = await this.consolidateDistricts(this.server(c.server), c.mode);
+    if (!r.ok) {
+      const key = r.error.code;
+      if (this.followSaid !== key) this.notify('error', { problem: { code: 'consolidate.follow-failed', params: { reason: describeProblem(r.error, this.lang) } } });
+      this.followSaid = key;
+      return;
+    }
+    this.followSaid = null;
+    const moved = [...r.value.districts.map((d) => d.name), ...r.value.cleared];
+    if (moved.length) this.notify('info', { problem: { code: 'consolidate.followed', params: { districts: moved.join(', ') } } });
+  }
+
+  /** Waits for a look at the districts' versions under way (tests). */
+  async followed(): Promise<void> {
+    while (this.followRun) await this.followRun;
+  }
+
+  /**
+   * The history of a line or item of the open shared workbook, newest first, from the server: who
+   * changed it, when, in which version, and what each field held before and after; with `field`,
+   * only the changes of that cell. Refused with sync.not-shared on a local workbook.
+   */
+  async history(target: { kind: 'line' | 'node'; id: Id }, field: string | null = null): Promise<Result<HistoryRow[]>> {
+    const shared = this.shared;
+    const s = this.session;
+    if (!shared || !s) return fail('sync.not-shared');
+    const r = await shared.api.history(shared.workbookId, target.kind, target.kind === 'line' ? s.scenarioId : '', target.id);
+    if (!r.ok) return r;
+    const rows: HistoryRow[] = r.value.entries.map((e) => ({
+      seq: e.seq,
+      userName: e.userName,
+      at: e.at,
+      what: e.before === null ? 'created' : e.after === null ? 'deleted' : 'edited',
+      changes: changedFields(e.before, e.after).filter((c) => field === null || c.field === field),
+    }));
+    return ok(rows.filter((x) => field === null || x.what !== 'edited' || x.changes.length).reverse());
+  }
+
+  // ---- scenarios and versions of the open workbook ------------------------------------------  // ---- scenarios and versions of the open workbook ------------------------------------------
 
   /** The scenario deleted last, kept so the delete can be undone. */
   deletedScenario = $state.raw<ScenarioSnapshot | null>(null);
@@ -577,6 +868,7 @@ export class AppState {
     }
     if (open) {
       open.dispose();
+      this.stopFollowing();
       this.shared?.stop();
       this.shared = null;
       this.session = null;
@@ -635,4 +927,4 @@ export class AppState {
 }
 
 export { DEMO_NAME };
-export type { ServerApi, ServerUser, ServerWorkbook };
+export type { ServerApi, ServerDistrict, ServerSubmission, ServerUser, ServerWorkbook };

@@ -149,6 +149,8 @@ export class WorkbookSession {
     chunks: ChunkedLines,
     engine?: RecalcClient,
     scenarioId?: Id,
+    /** Set for a workbook shown read-only (a district's submitted version): every edit is refused with it. */
+    private readonly readOnly: Problem | null = null,
   ) {
     this.storedWorkbook = data.workbook;
     this.scenario =
@@ -156,7 +158,7 @@ export class WorkbookSession {
       ({ id: data.workbook.baselineScenarioId, workbookId: data.workbook.id, name: '', createdAt: 0 } satisfies Scenario);
     this.scenarios = sortScenarios(data.scenarios, data.workbook);
     this.workbook = effectiveWorkbook(data.workbook, this.scenario);
-    this.frozen = isFrozen(this.scenario, data.workbook);
+    this.frozen = readOnly !== null || isFrozen(this.scenario, data.workbook);
     this.chunks = chunks;
     this.engine = engine ?? new RecalcClient();
     this.saves = new SaveQueue(
@@ -288,7 +290,7 @@ export class WorkbookSession {
    */
   refuseFrozen(): boolean {
     if (!this.frozen && !this.blocked) return false;
-    const problem = this.blocked ?? { code: 'scenario.frozen', params: { name: this.scenario.name } };
+    const problem = this.blocked ?? this.readOnly ?? { code: 'scenario.frozen', params: { name: this.scenario.name } };
     this.refusal = { problem, seq: (this.refusal?.seq ?? 0) + 1 };
     return true;
   }
@@ -758,6 +760,16 @@ export class WorkbookSession {
     const trimmed = name.trim();
     if (!trimmed || trimmed === this.workbook.name) return;
     this.commit({ workbook: { before: this.workbook, after: { ...this.workbook, name: trimmed } } }, null);
+  }
+
+  /**
+   * Applies the districts' versions brought into a province's workbook (domain/consolidate
+   * replaceDistrictLines) as one undoable step; false when refused (a frozen or read-only workbook).
+   */
+  applyConsolidation(change: Change): boolean {
+    if (this.refuseFrozen()) return false;
+    if (!isEmptyChange(change)) this.commit(change, null);
+    return true;
   }
 
   // ---- conflicts of a shared workbook --------------------------------------------------------

@@ -8,7 +8,7 @@ import type { Id, Problem, Result } from '../domain/model';
 import { ok } from '../domain/model';
 import type { PlanbenchDB, SharedConflict } from '../db/database';
 import { addConflicts, applyPulled, countOutbox, readOutbox, readShare, settleConflict, type PullOutcome } from '../db/sync-repo';
-import type { ServerApi } from '../net/server-api';
+import type { ServerApi, ServerSubmission, ServerUser } from '../net/server-api';
 
 export type { SharedConflict };
 
@@ -24,6 +24,8 @@ export interface SyncOptions {
   retryMs?: number[];
   /** Whether the browser says it is online (navigator.onLine). */
   online?: () => boolean;
+  /** Pause between two looks at the province's answer while a version sent waits for it. */
+  answerPollMs?: number;
 }
 
 export class SharedSync {
@@ -38,6 +40,13 @@ export class SharedSync {
   sending = $state.raw<{ sent: number; total: number } | null>(null);
   /** The office the workbook belongs to on the server. */
   orgName = $state('');
+  /** What was sent to the province, newest first (read after the first round, after a submission, on refresh). */
+  submissions = $state.raw<ServerSubmission[]>([]);
+  /** Who this browser is logged in as on the server, once a round has asked. */
+  user = $state.raw<ServerUser | null>(null);
+
+  private submissionsRead = false;
+  private answerTimer: ReturnType<typeof setTimeout> | null = null;
 
   private running: Promise<void> | null = null;
   private again = false;
@@ -48,6 +57,7 @@ export class SharedSync {
   private readonly batch: number;
   private readonly maxBytes: number;
   private readonly retryMs: number[];
+  private readonly answerPollMs: number;
   private readonly online: () => boolean;
   private readonly onOnline = () => this.kick();
   private readonly onOffline = () => {
@@ -66,9 +76,30 @@ export class SharedSync {
     this.batch = options.batch ?? 200;
     this.maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
     this.retryMs = options.retryMs ?? [1000, 2000, 5000, 10_000, 30_000];
+    this.answerPollMs = options.answerPollMs ?? 60_000;
     this.online = options.online ?? (() => globalThis.navigator?.onLine ?? true);
     globalThis.addEventListener?.('online', this.onOnline);
     globalThis.addEventListener?.('offline', this.onOffline);
+  }
+
+  /** The workbook's state towards the province: its latest submission's, or draft when never sent. */
+  get submissionState(): 'draft' | ServerSubmission['state'] {
+    return this.submissions[0]?.state ?? 'draft';
+  }
+
+  /**
+   * Reads again what was sent to the province and the province's answers; while a version waits
+   * for the province, again every `answerPollMs`, so a return or an approval shows without a reload.
+   */
+  async refreshSubmissions(): Promise<Result<ServerSubmission[]>> {
+    const r = await this.api.submissions(this.workbookId);
+    if (!r.ok) return r;
+    this.submissionsRead = true;
+    this.submissions = r.value.submissions;
+    if (this.answerTimer) clearTimeout(this.answerTimer);
+    this.answerTimer = null;
+    if (this.submissionState === 'submitted' && !this.stopped) this.answerTimer = setTimeout(() => void this.refreshSubmissions(), this.answerPollMs);
+    return ok(r.value.submissions);
   }
 
   /** The conflicts nobody here has confirmed or reversed yet. */
@@ -106,6 +137,7 @@ export class SharedSync {
   stop(): void {
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry);
+    if (this.answerTimer) clearTimeout(this.answerTimer);
     this.stream?.abort();
     this.stream = null;
     globalThis.removeEventListener?.('online', this.onOnline);
@@ -137,7 +169,9 @@ export class SharedSync {
       }
       this.failures = 0;
       this.pending = await countOutbox(this.db, this.workbookId);
+      this.user = this.api.user;
       this.setPhase(this.pending ? 'pending' : 'synced', null);
+      if (!this.submissionsRead) void this.refreshSubmissions();
       this.follow();
       // Edits made during the round are sent by the next one; anything else still waiting, after a pause.
       if (!this.again && this.pending > 0) this.later();
@@ -175,7 +209,7 @@ export class SharedSync {
         const ops = waiting.slice(i, end).map((w) => w.op);
         const r = await this.api.push(this.workbookId, ops);
         if (!r.ok) {
-          if (r.error.code !== 'sync.refused') return r;
+          if (r.error.code !== 'sync.refused' || r.error.params?.code === 'workbook.not-found') return r;
           const { said_vi, said_en } = r.error.params ?? {};
           return { ok: false, error: { code: 'sync.push-refused', params: { count: waiting.length - i, said_vi: said_vi ?? '', said_en: said_en ?? '' } } };
         }
@@ -249,6 +283,8 @@ export class SharedSync {
   }
 
   private fail(problem: Problem): void {
+    // The server does not say whether the workbook exists: to this user it is another office's.
+    if (problem.code === 'sync.refused' && problem.params?.code === 'workbook.not-found') problem = notYours(this.api);
     if (problem.code === 'sync.offline') {
       this.setPhase('offline', problem);
       this.later();
@@ -273,4 +309,9 @@ export class SharedSync {
     this.phase = phase;
     this.problem = problem;
   }
+}
+
+/** The refusal of a workbook the logged-in user's office does not own, naming that office and user. */
+export function notYours(api: ServerApi): Problem {
+  return { code: 'sync.not-yours', params: { org: api.user?.org.name ?? '', user: api.user?.displayName ?? '' } };
 }

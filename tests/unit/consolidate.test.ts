@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { districtPlaces, findDuplicateLines, guessDistrictName, incomingFromWorkbook, totalsByPlace } from '../../src/domain/consolidate';
+import { districtPlaces, findDuplicateLines, guessDistrictName, incomingFromWorkbook, replaceDistrictLines, totalsByPlace } from '../../src/domain/consolidate';
 import { buildDemoWorkbook, buildEmptyWorkbook } from '../../src/domain/demo';
 import type { Line, Place } from '../../src/domain/model';
 
@@ -88,6 +88,51 @@ describe('incomingFromWorkbook', () => {
     const added = got.nodes.filter((n) => n.status === 'new');
     expect(added.map((n) => [n.node.code, n.node.parentId])).toEqual([['DA3.TDA9', province.nodes.find((n) => n.code === 'DA3')!.id]]);
     expect(got.nodes.filter((n) => n.status === 'matched').every((n) => province.nodes.includes(n.node))).toBe(true);
+  });
+});
+
+describe('replaceDistrictLines', () => {
+  /** The province's lines after a change (as the session would apply it). */
+  const applied = (lines: Line[], change: ReturnType<typeof replaceDistrictLines>['change']) => {
+    const byId = new Map(lines.map((l) => [l.id, l]));
+    for (const c of change.lines ?? []) {
+      if (c.after) byId.set(c.after.id, c.after);
+      else byId.delete(c.before!.id);
+    }
+    return [...byId.values()];
+  };
+  const sum = (lines: Line[], placeId: string) => lines.filter((l) => l.placeId === placeId).reduce((a, l) => a + l.plan, 0);
+
+  it('replaces a district’s lines by its newer version, never adding to them, and leaves other districts alone', () => {
+    const province = buildEmptyWorkbook('Tỉnh', 2023);
+    const district = buildDemoWorkbook();
+    const total = district.lines.reduce((a, l) => a + l.plan, 0);
+    const other = { ...district.lines[0], id: 'other', nodeId: province.nodes[0].id, placeId: 'd2', plan: 5 };
+    const target = { workbookId: province.workbook.id, nodes: province.nodes, lines: [other] };
+    const first = replaceDistrictLines(target, district, 'd1', [], makeId);
+    expect([first.added, first.updated, first.removed]).toEqual([district.lines.length, 0, 0]);
+    let lines = applied(target.lines, first.change);
+    expect(sum(lines, 'd1')).toBe(total);
+
+    // The same version again: nothing to do.
+    expect(replaceDistrictLines({ ...target, lines }, district, 'd1', [], makeId).change).toEqual({});
+
+    // A newer version: one line changed, one gone; the district's sum is the new version's, not the two added.
+    const newer = { ...district, lines: district.lines.slice(1).map((l, i) => (i === 0 ? { ...l, plan: l.plan + 1_000_000 } : l)) };
+    const second = replaceDistrictLines({ ...target, lines }, newer, 'd1', [], makeId);
+    expect([second.added, second.updated, second.removed]).toEqual([0, 1, 1]);
+    lines = applied(lines, second.change);
+    expect(sum(lines, 'd1')).toBe(newer.lines.reduce((a, l) => a + l.plan, 0));
+    expect(sum(lines, 'd2')).toBe(5);
+  });
+
+  it('says a version’s repeated lines instead of folding them into one', () => {
+    const province = buildEmptyWorkbook('Tỉnh', 2023);
+    const district = buildDemoWorkbook();
+    district.lines.push({ ...district.lines[0], id: 'again', order: 99 });
+    const r = replaceDistrictLines({ workbookId: province.workbook.id, nodes: province.nodes, lines: [] }, district, 'd1', [], makeId);
+    expect(r.added).toBe(district.lines.length);
+    expect(r.duplicates.map((d) => d.incoming.id)).toEqual(['d1~again']);
   });
 });
 

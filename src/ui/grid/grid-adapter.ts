@@ -53,6 +53,9 @@ export interface GridCallbacks {
   onNote?(cell: { target: RowTarget; key: string; rowName: string; column: string }): void;
   /** "Move lines to…" for the lines selected. */
   onMoveLines?(lineIds: string[]): void;
+  /** "Lịch sử…": who changed a line's or an item's cell, when, and its values (offered while canHistory says so). */
+  onHistory?(cell: { target: RowTarget; key: string; rowName: string; column: string }): void;
+  canHistory?(): boolean;
   /** Ctrl+F in the grid: open Find. */
   onFind?(): void;
   /** The sum, count and average of the amounts selected, after each selection and repaint. */
@@ -943,6 +946,15 @@ export class BudgetGridAdapter {
         },
       },
       note: { name: () => t(L, 'noteMenu'), hidden: () => !this.cb.onNote, disabled: () => this.session.frozen || !this.noteCell(), callback: () => this.openNote() },
+      history: {
+        name: () => t(L, 'historyMenu'),
+        hidden: () => !this.cb.onHistory || !this.cb.canHistory?.(),
+        disabled: () => !this.noteCell(),
+        callback: () => {
+          const cell = this.noteCell();
+          if (cell) this.cb.onHistory?.(cell);
+        },
+      },
       sep2: '---------',
       col_width: { name: () => t(L, 'columnWidthMenu'), callback: () => this.askWidth() },
       hide_cols: { name: () => t(L, 'hideColumns'), disabled: () => (this.hot.getSelectedRangeActive()?.highlight.col ?? 0) < 2, callback: () => this.setHidden(true) },
