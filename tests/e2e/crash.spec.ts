@@ -1,5 +1,6 @@
 // A tab killed right after an edit: once the save indicator says "Đã lưu", the edit is durable;
-// reopening shows it and the workbook is intact. Repeated, to catch the unlucky timing.
+// reopening shows it and the workbook is intact, and undo still takes the steps back. Repeated, to
+// catch the unlucky timing.
 import { describe, inject, it } from 'vitest';
 import { useBrowser } from './browser';
 import { Workbench } from './pages/workbench';
@@ -29,6 +30,14 @@ describe('crashes', () => {
       await wb.expectText(LINE, 'plan', String(278 + i));
       await wb.expectText(TOTAL, 'plan', (13_819 + i).toLocaleString('vi-VN'));
     }
+    // The undo history survived the kills too: the last two steps are taken back, newest first.
+    const undo = page.getByRole('button', { name: /Hoàn tác/ });
+    await undo.click();
+    await wb.expectText(LINE, 'plan', String(278 + 9));
+    await undo.click();
+    await wb.expectText(LINE, 'plan', String(278 + 8));
+    await wb.expectText(TOTAL, 'plan', (13_819 + 8).toLocaleString('vi-VN'));
+    await wb.screenshot('undo-after-crash');
     await ctx.close();
   });
 });
