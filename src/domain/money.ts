@@ -40,18 +40,3 @@ export function roundHalfUp(x: number): number {
   // f − (0 − up), not f + up: a −0 stays −0 when nothing is added, as Math.round leaves it.
   return f - (0 - Math.floor((x - f) * 2));
 }
-
-/**
- * Math.max(a, b), to the same number (−0 and NaN included), for a and b finite or NaN: as numbers,
- * not a branch, which V8 gives Math.max and varied amounts mispredict. (An infinity not chosen
- * would make NaN: amounts are finite.)
- */
-export function larger(a: number, b: number): number {
-  const k = Number(a > b);
-  return a * k + b * (1 - k);
-}
-
-/** Math.min(a, b), as larger does Math.max (−0 below +0, as Math.min has it). */
-export function smaller(a: number, b: number): number {
-  return -larger(-a, -b);
-}

@@ -18,7 +18,7 @@
 //   31 December N: that is the "at risk of lapse" figure.
 
 import type { CapitalType, Line, ProjectionMethod, ProjectionSettings, Workbook } from './model';
-import { larger, roundHalfUp, smaller } from './money';
+import { roundHalfUp } from './money';
 
 export const PROJECTION_METHODS: readonly ProjectionMethod[] = ['expected', 'linear', 'backloaded', 'custom', 'lastYear'];
 /** Column code of a method; -1 in a line's column = the workbook's method. */
@@ -168,9 +168,9 @@ export function monthsLeft(starts: Float64Array, day: number): number {
 
 /** Projection from a profile: disbursed ÷ cumulative share, within [disbursed, max(plan, disbursed)]. */
 export function projectByProfile(plan: number, disbursed: number, share: number): number {
-  const ceiling = larger(plan, disbursed);
+  const ceiling = Math.max(plan, disbursed);
   if (!(share > 0)) return disbursed;
-  return smaller(larger(roundHalfUp(disbursed / share), disbursed), ceiling);
+  return Math.min(Math.max(roundHalfUp(disbursed / share), disbursed), ceiling);
 }
 
 /** Whether a line's money left at year end carries over (true) or lapses (false). */

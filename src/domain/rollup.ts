@@ -4,7 +4,7 @@
 import type { CounterpartRatio, Line, Source, CapitalType } from './model';
 import { MONTH_COUNT } from './model';
 import type { OrderedTree } from './tree';
-import { larger, mulDivRound, rateToBasisPoints, roundHalfUp, smaller } from './money';
+import { mulDivRound, rateToBasisPoints, roundHalfUp } from './money';
 import { BudgetCells } from './budget-cells';
 import {
   cumulativeAt,
@@ -461,16 +461,7 @@ const PROFILE_COUNT = 5;
 export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: Float64Array, from: number, to: number): void {
   // Imported bindings read once, not per line: a module loader may serve them through getters (the
   // test and benchmark runner's does), which then cost more than the projection itself.
-  const [mulDiv, basisPoints, byProfile, shareAt, monthsAfter, round, max, min] = [
-    mulDivRound,
-    rateToBasisPoints,
-    projectByProfile,
-    cumulativeAt,
-    monthsLeft,
-    roundHalfUp,
-    larger,
-    smaller,
-  ];
+  const [mulDiv, basisPoints, byProfile, shareAt, monthsAfter, round] = [mulDivRound, rateToBasisPoints, projectByProfile, cumulativeAt, monthsLeft, roundHalfUp];
   const [overDisbursed, noProfile, farFromProfile, expectedEqualsReached] = [FLAG_OVER_DISBURSED, FLAG_NO_PROFILE, FLAG_FAR_FROM_PROFILE, FLAG_EXPECTED_EQUALS_REACHED];
   const { plan, disbursed, expected, asOfDay, method, source, capital, counterpartBp } = cols;
   const { lineProjected, lineRunRate, lineFlags, lineRequired } = r;
@@ -491,7 +482,7 @@ export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lin
     let flags = Number(d > p) * overDisbursed;
     let proj: number;
     // As projectLine, with the target worked out once.
-    if (m === 0) proj = rated ? min(max(target, d), max(p, d)) : d;
+    if (m === 0) proj = rated ? Math.min(Math.max(target, d), Math.max(p, d)) : d;
     else {
       const share = Number.isNaN(day) ? NaN : own || m >= PROFILE_COUNT ? shareAt(profiles, m, starts, day) : shareAtDay[m];
       // Nothing disbursed projects nothing whatever the profile: only flag a projection it could not make.
@@ -502,11 +493,11 @@ export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lin
     let runRate = NaN;
     if (rated) {
       const left = Number.isNaN(day) ? 0 : own ? monthsAfter(starts, day) : leftAtDay;
-      if (left > 0) runRate = round(max(0, target - d) / left);
+      if (left > 0) runRate = round(Math.max(0, target - d) / left);
       if (!Number.isNaN(day) && p > 0) {
         const reached = (d / p) * 100;
         const share = own ? shareAt(profiles, reference, starts, day) : referenceShare;
-        if (share > 0 && share < 1) flags |= Number(Math.abs(e - min(100, reached / share)) > flagGap) * farFromProfile;
+        if (share > 0 && share < 1) flags |= Number(Math.abs(e - Math.min(100, reached / share)) > flagGap) * farFromProfile;
         if (day + 1 >= lateInYear) flags |= Number(e < 100) * Number(Math.abs(e - reached) < 0.5) * expectedEqualsReached;
       }
     }
@@ -660,7 +651,7 @@ function drawAll(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTr
     const p = plan[i];
     const have = left[c];
     // As drawCell: the cell's last line takes what is left, even more than it has.
-    const drawn = last[c] === i ? have : smaller(larger(p, 0), have);
+    const drawn = last[c] === i ? have : Math.min(Math.max(p, 0), have);
     left[c] = have - drawn;
     const unspent = p - drawn;
     lineUnspent[i] = unspent;
@@ -703,7 +694,7 @@ export function drawCell(cols: PlanColumns, cells: BudgetCells, r: Rollup, c: nu
   let magnitude = 0;
   for (let j = a; j < b; j++) {
     const i = members[j];
-    const drawn = j === b - 1 ? left : smaller(larger(plan[i], 0), left);
+    const drawn = j === b - 1 ? left : Math.min(Math.max(plan[i], 0), left);
     left -= drawn;
     const unspent = plan[i] - drawn;
     r.lineUnspent[i] = unspent;
