@@ -7,6 +7,7 @@ import type { FormulaField, Line, TreeNode, Workbook } from '../domain/model';
 import type { Change } from '../domain/edit';
 import { buildFormulaBook, FORMULA_FIELDS, type FormulaBook, type FormulaErrorOut } from '../domain/formula/book';
 import { recomputeFormulas, type FormulaState } from '../domain/formula/workbook-edit';
+import { IncrementalItemFigures } from '../domain/formula/host';
 
 export type FormulaCellError = FormulaErrorOut['error'];
 
@@ -22,6 +23,8 @@ const key = (line: string, field: FormulaField) => `${line}|${field}`;
 
 export class FormulaCells {
   private book: FormulaBook | null = null;
+  /** Items' figures kept edit by edit for formulas that read them (see IncrementalItemFigures); null until needed, or after the tree, line order or settings changed. */
+  private figures: IncrementalItemFigures | null = null;
   private errors = new Map<string, FormulaCellError>();
   /** Cells a change has just left in error, not yet said (see takeNewErrors). */
   private fresh: { line: string; field: FormulaField; error: FormulaCellError }[] = [];
@@ -56,6 +59,7 @@ export class FormulaCells {
   /** The records changed under the session (another tab, undo): the layout is rebuilt when next needed. */
   invalidate(src: FormulaSource): void {
     this.book = null;
+    this.figures = null;
     this.any = holdsFormulas(src.workbook, src.nodes, src.lines);
   }
 
@@ -97,13 +101,27 @@ export class FormulaCells {
       }
       for (const f of FORMULA_FIELDS) if (!Object.is(before[f], after[f])) changed.push({ line: after.id, field: f });
     }
+    // Items' figures follow every edit in place (a source or a unit moves them too), whether or not a formula is stale.
+    if (structural || rowsMoved) this.figures = null;
+    else if (this.figures && !this.figures.editLines(lineChanges.flatMap((c) => (c.before && c.after ? [{ before: c.before, after: c.after }] : [])))) this.figures = null;
     if (!structural && !changed.length) return change;
-    const lines = src.lines.filter((l) => !removed.has(l.id)).map((l) => afterOf.get(l.id) ?? l);
-    if (added.length) lines.push(...added.filter((l) => !src.lineOf(l.id)));
+    let lines: Line[];
+    if (!rowsMoved && this.book && this.book.lineIds.length === src.lines.length) {
+      // Lines edited in place: the records after the change at the places the book knows them by.
+      lines = src.lines.slice();
+      for (const [id, l] of afterOf) {
+        const i = this.book.lineIndex(id);
+        if (i >= 0) lines[i] = l;
+      }
+    } else {
+      lines = src.lines.filter((l) => !removed.has(l.id)).map((l) => afterOf.get(l.id) ?? l);
+      if (added.length) lines.push(...added.filter((l) => !src.lineOf(l.id)));
+    }
     const state: FormulaState = { workbook: wbAfter, nodes: nodesAfter, lines };
     // A layout made for this change over the same lines (a column formula's cycle check) is used as it is.
     const book = layout && lines.length === src.lines.length && !added.length && !removed.size ? layout : structural || !this.book ? buildFormulaBook(state) : this.book;
-    const result = recomputeFormulas(state, structural ? null : changed, book);
+    if (book.readsItems && !rowsMoved && !change.nodes?.length) this.figures ??= new IncrementalItemFigures(state);
+    const result = recomputeFormulas(state, structural ? null : changed, book, book.readsItems ? (this.figures ?? undefined) : undefined);
     // A layout over lines in the session's order stays valid only while rows do not move.
     this.book = rowsMoved || change.nodes?.length ? null : result.book;
     const before = new Map(this.errors);
@@ -129,6 +147,7 @@ export class FormulaCells {
     const state: FormulaState = { workbook: src.workbook, nodes: src.nodes, lines: src.lines };
     const result = recomputeFormulas(state, null);
     this.book = result.book;
+    this.figures = null;
     this.errors.clear();
     for (const e of result.errors) this.errors.set(key(e.line, e.field), e.error);
     return result.lines.length ? { lines: result.lines.map((after) => ({ before: src.lineOf(after.id)!, after })) } : null;

@@ -54,6 +54,38 @@ describe('formulas in a session', () => {
     expect(health().formulas).toBeUndefined();
   });
 
+  it('formulas reading items follow every kind of edit, undo and redo, as computing the whole workbook again gives', async () => {
+    const { s, line, health, nodeId } = await open();
+    const target = health();
+    expect(s.setCells([{ target: { kind: 'line', id: target.id }, field: 'plan', raw: '=DA3.TDA1*10% + DA7.NSĐP' }], ctx)).toEqual([]);
+    const other = line('DA7.TDA2');
+    expect(s.setCells([{ target: { kind: 'line', id: other.id }, field: 'disbursed', raw: '=DA3.disbursed/2' }], ctx)).toEqual([]);
+    const lines = s.lines.filter((l) => l.id !== target.id && l.id !== other.id);
+    // Edits of amounts, sources (which move the local total) and units, on lines in and out of the items read.
+    let k = 0;
+    const edits: (() => void)[] = [
+      () => s.setCells([{ target: { kind: 'line', id: line('DA3.TDA1').id }, field: 'plan', raw: String(1_000 + k) }], ctx),
+      () => s.setCells([{ target: { kind: 'line', id: lines[k % lines.length].id }, field: 'source', raw: k % 2 ? 'NSĐP' : 'NSTW' }], ctx),
+      () => s.setCells([{ target: { kind: 'line', id: lines[(k * 3) % lines.length].id }, field: 'plan', raw: String(200 + 7 * k) }], ctx),
+      () => s.setCells([{ target: { kind: 'line', id: lines[(k * 5) % lines.length].id }, field: 'disbursed', raw: String(10 + k) }], ctx),
+      () => s.undo(),
+      () => s.redo(),
+    ];
+    const da3 = nodeId('DA3.TDA1');
+    for (; k < 36; k++) {
+      edits[k % edits.length]();
+      const all = s.lines;
+      const itemPlan = all.filter((l) => l.nodeId === da3).reduce((a, l) => a + l.plan, 0);
+      const under = (code: string) => new Set(s.tree.nodes.filter((n) => n.id === nodeId(code) || n.parentId === nodeId(code)).map((n) => n.id));
+      const underDa7 = under('DA7');
+      const local = all.filter((l) => l.source === 'local' && underDa7.has(l.nodeId)).reduce((a, l) => a + l.plan, 0);
+      const underDa3 = under('DA3');
+      const da3Disbursed = all.filter((l) => underDa3.has(l.nodeId)).reduce((a, l) => a + l.disbursed, 0);
+      expect(s.lines.find((l) => l.id === target.id)!.plan, `after edit ${k}`).toBe(Math.round(itemPlan / 10) + local);
+      expect(s.lines.find((l) => l.id === other.id)!.disbursed, `after edit ${k}`).toBe(Math.round(da3Disbursed / 2));
+    }
+  });
+
   it('refuses a formula that reads its own item, naming the cycle, and keeps the cell', async () => {
     const { s, health } = await open();
     const problems = s.setCells([{ target: { kind: 'line', id: health().id }, field: 'plan', raw: '=DA3*2' }], ctx);

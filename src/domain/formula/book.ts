@@ -31,6 +31,10 @@ export interface FormulaBook {
   plan: FormulaPlan;
   /** The lines' ids, by index. */
   lineIds: readonly string[];
+  /** Index of a line by id in the records the book was laid out over (-1: not there). */
+  lineIndex(id: string): number;
+  /** Whether a formula reads an item's figure or the total (then items' figures must be kept). */
+  readsItems: boolean;
 }
 
 /** What the book is built from: the records, or just the parts of them that carry formulas; a line's index is its place in `lines`. */
@@ -93,6 +97,7 @@ export function buildFormulaBook(records: FormulaRecords): FormulaBook {
   const cells = new Map<number, BookCell>();
   const graphCells: FormulaCell[] = [];
   const refsOf = new Map<Expr, Ref[]>();
+  let readsItems = false;
   records.lines.forEach((line, i) => {
     for (const field of FORMULA_FIELDS) {
       const f = formulaOf(line, field, columnFormula);
@@ -102,7 +107,10 @@ export function buildFormulaBook(records: FormulaRecords): FormulaBook {
       let refs: Ref[] = [];
       if (expr) {
         refs = refsOf.get(expr) ?? [];
-        if (!refsOf.has(expr)) refsOf.set(expr, (refs = formulaRefs(expr)));
+        if (!refsOf.has(expr)) {
+          refsOf.set(expr, (refs = formulaRefs(expr)));
+          if (refs.some((r) => r.kind === 'item' || r.kind === 'total')) readsItems = true;
+        }
       }
       graphCells.push({ line: i, field, refs });
     }
@@ -119,7 +127,7 @@ export function buildFormulaBook(records: FormulaRecords): FormulaBook {
     lineIndex: (id) => lineIndex.get(id) ?? -1,
     itemIndex: (id) => nodeIndex.get(id) ?? -1,
   });
-  return { cells, plan, lineIds: records.lines.map((l) => l.id) };
+  return { cells, plan, lineIds: records.lines.map((l) => l.id), lineIndex: (id) => lineIndex.get(id) ?? -1, readsItems };
 }
 
 /** What the book reads and writes: figures in đồng and percent; lines by their index in the book's records. */

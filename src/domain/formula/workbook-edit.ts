@@ -12,6 +12,7 @@ import { normalizeText } from '../text';
 import { formatFormula, parseFormula, readStoredFormula, type FormulaNames, type ItemRefField } from './parse';
 import { buildFormulaBook, computeFormulas, type FormulaBook, type FormulaErrorOut, type FormulaHost } from './book';
 import { cellVertex, vertexCell } from './graph';
+import type { ItemFigures } from './host';
 
 /** The records formulas are computed on (lines in the session's order). */
 export interface FormulaState {
@@ -166,6 +167,7 @@ export function recomputeFormulas(
   state: FormulaState,
   changed: readonly { line: string; field: FormulaField }[] | null,
   book: FormulaBook = buildFormulaBook(state),
+  figures?: ItemFigures,
 ): {
   lines: Line[];
   errors: { line: string; field: FormulaField; error: FormulaErrorOut['error'] }[];
@@ -174,17 +176,18 @@ export function recomputeFormulas(
 } {
   if (book.cells.size === 0) return { lines: [], errors: [], computed: [], book };
   const lines = state.lines.slice();
-  const index = new Map(lines.map((l, i) => [l.id, i]));
+  // The book's own index when it was laid out over these lines (an edit's usual case: no Map of every line per edit).
+  const index = sameLines(book, lines) ? book.lineIndex : indexOf(lines);
   let stale: ArrayLike<number> = book.plan.order;
   if (changed) {
     const vertices: number[] = [];
     for (const c of changed) {
-      const i = index.get(c.line);
-      if (i !== undefined) vertices.push(cellVertex(i, c.field));
+      const i = index(c.line);
+      if (i >= 0) vertices.push(cellVertex(i, c.field));
     }
     stale = book.plan.staleAfter(vertices);
   }
-  const host = linesHost(state, lines, index);
+  const host = linesHost(state, lines, index, figures);
   const rule: RoundingRule = state.workbook.settings.formulaRounding ?? 'half-away-from-zero';
   const { values, errors, computed } = computeFormulas(book, host, stale, rule);
   const touched = new Set(values.map((v) => v.line));
@@ -199,11 +202,26 @@ export function recomputeFormulas(
   };
 }
 
-/** A host over line records: writes replace records in `lines`; item figures are rolled up when first read after a write. */
-function linesHost(state: FormulaState, lines: Line[], index: Map<string, number>): FormulaHost {
+/** Whether the book was laid out over these lines, in this order (same count, same ids at the ends and in the middle). */
+function sameLines(book: FormulaBook, lines: readonly Line[]): boolean {
+  const ids = book.lineIds;
+  const n = lines.length;
+  return ids.length === n && (n === 0 || (ids[0] === lines[0].id && ids[n - 1] === lines[n - 1].id && ids[n >> 1] === lines[n >> 1].id));
+}
+
+function indexOf(lines: readonly Line[]): (id: string) => number {
+  const m = new Map(lines.map((l, i) => [l.id, i]));
+  return (id) => m.get(id) ?? -1;
+}
+
+/**
+ * A host over line records: writes replace records in `lines`; item figures come from `figures`
+ * (kept up to date by the caller, and told each write), else are rolled up when first read after a write.
+ */
+function linesHost(state: FormulaState, lines: Line[], index: (id: string) => number, figures?: ItemFigures): FormulaHost {
   let rollup: Rollup | null = null;
   let tree: ReturnType<typeof orderTree> | null = null;
-  const figures = () => {
+  const rolledUp = () => {
     if (!rollup) {
       tree ??= orderTree([...state.nodes]);
       const wb = state.workbook;
@@ -212,19 +230,21 @@ function linesHost(state: FormulaState, lines: Line[], index: Map<string, number
     return { rollup, tree: tree! };
   };
   return {
-    lineIndex: (id) => index.get(id) ?? -1,
+    lineIndex: index,
     // Named, not keyed, reads: lines come in many shapes, and a keyed read of each was a tenth of opening a 100 000-line workbook.
     lineValue: (i, field) => {
       const l = lines[i];
       return field === 'plan' ? l.plan : field === 'disbursed' ? l.disbursed : l.expectedRate;
     },
     itemFigure(id: string | null, field: ItemRefField) {
-      const { rollup: r, tree: t } = figures();
+      if (figures) return figures.read(id, field);
+      const { rollup: r, tree: t } = rolledUp();
       const k = id === null ? r.nodeCount : t.indexOf.get(id);
       return k === undefined ? undefined : r[field][k];
     },
     write(results) {
       for (const v of results) lines[v.line] = { ...lines[v.line], [v.field]: v.value };
+      figures?.write(results);
       rollup = null;
     },
   };
