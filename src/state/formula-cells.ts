@@ -147,7 +147,8 @@ export class FormulaCells {
     const state: FormulaState = { workbook: src.workbook, nodes: src.nodes, lines: src.lines };
     const result = recomputeFormulas(state, null);
     this.book = result.book;
-    this.figures = null;
+    // Laid out now (after the first paint, when this runs on opening) rather than at the first edit.
+    this.figures = result.book.readsItems ? new IncrementalItemFigures(state) : null;
     this.errors.clear();
     for (const e of result.errors) this.errors.set(key(e.line, e.field), e.error);
     return result.lines.length ? { lines: result.lines.map((after) => ({ before: src.lineOf(after.id)!, after })) } : null;
