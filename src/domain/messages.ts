@@ -844,6 +844,10 @@ export const SYNC_MESSAGES = {
   'sync.bad-answer': { vi: 'Máy chủ {server} trả lời không đúng dạng mong đợi: {detail}', en: 'The server {server} gave an answer of an unexpected shape: {detail}' },
   'sync.not-shared': { vi: 'Sổ này chưa được chia sẻ lên máy chủ.', en: 'This workbook is not shared on a server.' },
   'sync.empty-snapshot': { vi: 'Máy chủ chưa có dữ liệu của sổ này.', en: 'The server holds no data of this workbook yet.' },
+  'sync.conflict-decided': {
+    vi: '{who} đã xử lý xung đột này trước bạn; mọi người thấy quyết định của {who}. Nếu bạn vừa đổi lại giá trị, đó là một thay đổi thường, hoàn tác được.',
+    en: '{who} settled this conflict before you; everyone sees {who}’s decision. If you just changed the value back, that is an ordinary edit, which can be undone.',
+  },
   'sync.scenario-gone': {
     vi: 'Kịch bản «{name}» đang mở đã bị xoá ở nơi khác (máy chủ đã nhận việc xoá); sổ chuyển sang kịch bản gốc.',
     en: 'The scenario “{name}” open here was deleted elsewhere (the server took the deletion); the workbook now shows the baseline.',

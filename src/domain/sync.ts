@@ -146,6 +146,10 @@ export interface ServerConflict {
   shown: unknown;
   userName: string;
   at: string;
+  /** What a person made of it, for everyone (the first decision stands), who and when; null while open. */
+  decision?: 'confirmed' | 'reversed' | null;
+  decidedBy?: string | null;
+  decidedAt?: string | null;
 }
 
 /** The lines an upload operation carries at most, so that one push stays well under the server's body limit. */
