@@ -303,17 +303,22 @@ class RecordStore {
  * decided here keeps this browser's decision until the server has it.
  */
 export async function addConflicts(db: PlanbenchDB, workbookId: Id, conflicts: readonly ServerConflict[], readUpTo: number): Promise<Result<ShareRecord | null>> {
-  return editConflicts(db, workbookId, (list) => {
-    const byId = new Map(conflicts.map((c) => [c.id, c]));
-    const known = new Set(list.map((c) => c.id));
-    const next = list.map((c): SharedConflict => {
-      const server = byId.get(c.id);
-      if (!server?.decision || c.unsent) return c;
-      return { ...c, state: server.decision, decidedBy: server.decidedBy, decidedAt: server.decidedAt, news: c.state === 'open' ? true : c.news };
-    });
-    const added = conflicts.filter((c) => !known.has(c.id)).map((c): SharedConflict => ({ ...c, state: c.decision ?? 'open' }));
-    return [...next, ...added];
-  }, readUpTo);
+  return editConflicts(
+    db,
+    workbookId,
+    (list) => {
+      const byId = new Map(conflicts.map((c) => [c.id, c]));
+      const known = new Set(list.map((c) => c.id));
+      const next = list.map((c): SharedConflict => {
+        const server = byId.get(c.id);
+        if (!server?.decision || c.unsent) return c;
+        return { ...c, state: server.decision, decidedBy: server.decidedBy, decidedAt: server.decidedAt, news: c.state === 'open' ? true : c.news };
+      });
+      const added = conflicts.filter((c) => !known.has(c.id)).map((c): SharedConflict => ({ ...c, state: c.decision ?? 'open' }));
+      return [...next, ...added];
+    },
+    readUpTo,
+  );
 }
 
 /**

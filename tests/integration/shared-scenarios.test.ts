@@ -101,7 +101,10 @@ describe('scenarios of a shared workbook between browsers', () => {
     expect(names(b.app)).not.toContain('Phương án chọn:variant*');
     expect(b.app.notice?.problem).toEqual({ code: 'sync.scenario-gone', params: { name: 'Phương án chọn' } });
     await a.app.shared!.idle();
-    const [gone] = await db.query<{ n: number }>(`select count(*)::int as n from records where workbook_id = $1 and kind = 'line' and scope = $2 and data is not null`, [wb.id, variant.value.id]);
+    const [gone] = await db.query<{ n: number }>(`select count(*)::int as n from records where workbook_id = $1 and kind = 'line' and scope = $2 and data is not null`, [
+      wb.id,
+      variant.value.id,
+    ]);
     expect(gone.n).toBe(0);
 
     // A undoes the deletion: the variant is back on B, lines and all.
