@@ -110,13 +110,16 @@ async function appendOne(tx: Queryable, workbookId: string, userId: string, op: 
   return { opId: op.opId, seq, duplicate: false, conflicts };
 }
 
-/** Lines belong to a scenario of this workbook: one stored, or one this operation creates. */
+/**
+ * Lines belong to a scenario of this workbook: one stored, one this operation creates, or one it
+ * had and that was deleted since (the deletion of a large scenario's lines travels in operations
+ * after its record's, and an office that edited it offline must not be blocked: such lines stay
+ * under no scenario, invisible, each with its conflict).
+ */
 async function checkScenario(tx: Queryable, workbookId: string, op: SyncOperation, edits: RecordEdit[]): Promise<void> {
   const scenarioId = op.scenarioId ?? '';
   const created = edits.some((e) => e.kind === 'scenario' && e.id === scenarioId && e.after !== null);
-  const rows = created
-    ? [1]
-    : await tx.query(`select 1 from records where workbook_id = $1 and kind = 'scenario' and scope = '' and id = $2 and data is not null`, [workbookId, scenarioId]);
+  const rows = created ? [1] : await tx.query(`select 1 from records where workbook_id = $1 and kind = 'scenario' and scope = '' and id = $2`, [workbookId, scenarioId]);
   if (!rows.length) throw new Refusal({ code: 'op.scenario-unknown', params: { opId: op.opId, scenarioId } });
 }
 

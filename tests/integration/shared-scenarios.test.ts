@@ -4,7 +4,7 @@
 // adopted mark follow, a deletion takes the scenario away (moving a browser that showed it to the
 // baseline, saying so), undoing it brings it back, a version restored as the baseline becomes the
 // baseline everywhere, and a browser opening the workbook afterwards gets the same scenarios. A
-// variant of a large plan travels as several operations.
+// variant of a large plan, and its deletion, travel as several operations.
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
@@ -157,5 +157,17 @@ describe('scenarios of a shared workbook between browsers', () => {
     await b.app.switchScenario(variant.value.id);
     expect(b.app.session!.lines).toHaveLength(n);
     expect(plans(b.app)).toEqual(plans(a.app));
+
+    // Deleting it takes its lines away in several operations too: none is refused, none is left.
+    expect((await a.app.deleteScenario(variant.value.id)).ok).toBe(true);
+    await a.app.shared!.idle();
+    expect([a.app.shared!.phase, a.app.shared!.pending]).toEqual(['synced', 0]);
+    const left = await db.query<{ n: number }>(`select count(*)::int as n from records where workbook_id = $1 and scope = $2 and data is not null`, [
+      wb.value.workbook.id,
+      variant.value.id,
+    ]);
+    expect(left[0].n).toBe(0);
+    await expect.poll(() => b.app.session!.scenarioId).not.toBe(variant.value.id);
+    expect(names(b.app)).not.toContain('Phương án lớn:variant');
   }, 60_000);
 });

@@ -225,6 +225,23 @@ describe.each(DATABASES)('operations on $name', (database) => {
     expect((await people.editorA.json(`/api/workbooks/${wb.id}`)).workbook.lastSeq).toBe(1);
   });
 
+  it('takes lines of a scenario deleted meanwhile (an office that edited it offline is not blocked), kept under no scenario', async () => {
+    const wb = await sharedWorkbook(people.editorA);
+    const variant = { id: randomUUID(), workbookId: wb.id, name: 'Phương án', createdAt: 2, kind: 'variant' };
+    const copy = wb.lines.map((l) => ({ before: null, after: l }));
+    await people.editorA.send(`/api/workbooks/${wb.id}/ops`, {
+      ops: [{ opId: randomUUID(), baseSeq: 1, scenarioId: variant.id, change: { scenarios: [{ before: null, after: variant }], lines: copy } }],
+    });
+    await people.editorA.send(`/api/workbooks/${wb.id}/ops`, { ops: [{ opId: randomUUID(), baseSeq: 2, change: { scenarios: [{ before: variant, after: null }] } }] });
+    const late = await people.editorA.send(`/api/workbooks/${wb.id}/ops`, {
+      ops: [{ ...editLine(wb, wb.lines[0], { plan: 9 }, 2), scenarioId: variant.id }],
+    });
+    expect(late.results[0]).toMatchObject({ seq: 4, duplicate: false });
+    const snap = await people.editorA.json(`/api/workbooks/${wb.id}/snapshot?limit=10000`);
+    expect(snap.records.some((r: { kind: string; id: string }) => r.kind === 'scenario' && r.id === variant.id)).toBe(false);
+    expect(snap.records.find((r: { kind: string; scope: string; id: string }) => r.kind === 'line' && r.scope === variant.id && r.id === wb.lines[0].id)?.data.plan).toBe(9);
+  });
+
   it('keeps the workbook’s name and year as its record says', async () => {
     const wb = await sharedWorkbook(people.editorA);
     await people.editorA.send(`/api/workbooks/${wb.id}/ops`, {
