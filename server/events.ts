@@ -1,5 +1,6 @@
 // Live updates: each server process LISTENs on one PostgreSQL channel, where every append of
-// operations (by any process on the database) says "<workbook id> <last sequence>", and hands the
+// operations (by any process on the database) says "<workbook id> <last sequence>" (and a decision
+// on a conflict "<workbook id> <last sequence> conflicts"), and hands the
 // news to the streams (server-sent events) its clients hold open on that workbook. A stream sends
 // the operations themselves, read from the log, each batch with its last sequence as the event id,
 // so a reconnecting browser (EventSource sends Last-Event-ID) resumes where it stopped.
@@ -8,7 +9,10 @@ import type { FastifyReply } from 'fastify';
 import type { Db } from './db';
 import { pullOperations } from './sync-store';
 
-type Subscriber = { news: (lastSeq: number) => void; end: () => void };
+/** What a notification says changed: operations appended, or a conflict decided. */
+export type News = 'ops' | 'conflicts';
+
+type Subscriber = { news: (lastSeq: number, what: News) => void; end: () => void };
 
 /** The one listener of a server process, fanned out to the streams open on each workbook. */
 export class OpsHub {
@@ -23,13 +27,13 @@ export class OpsHub {
   /** Starts listening (once). */
   async start(): Promise<void> {
     this.stop ??= await this.db.listen(this.channel, (payload) => {
-      const [workbookId, seq] = payload.split(' ');
-      for (const s of this.subscribers.get(workbookId) ?? []) s.news(Number(seq));
+      const [workbookId, seq, what] = payload.split(' ');
+      for (const s of this.subscribers.get(workbookId) ?? []) s.news(Number(seq), what === 'conflicts' ? 'conflicts' : 'ops');
     });
   }
 
   /** Calls news with each new last sequence of the workbook, and end when the hub closes; returns the function that stops it. */
-  subscribe(workbookId: string, news: (lastSeq: number) => void, end: () => void): () => void {
+  subscribe(workbookId: string, news: (lastSeq: number, what: News) => void, end: () => void): () => void {
     let set = this.subscribers.get(workbookId);
     if (!set) this.subscribers.set(workbookId, (set = new Set()));
     const s = { news, end };
@@ -73,7 +77,8 @@ export interface StreamOptions {
 /**
  * Streams a workbook's operations as server-sent events: `event: ops`, `id: <last sequence sent>`,
  * `data: {"ops": [...], "lastSeq": n}`; first those after `since`, then each new batch as it is
- * appended. Takes the reply over from Fastify until the client goes away or the session ends.
+ * appended; `event: conflicts` (no data of its own) when a conflict of it was decided, so the
+ * browser reads the conflicts again. Takes the reply over from Fastify until the client goes away or the session ends.
  */
 export function streamOperations(reply: FastifyReply, o: StreamOptions): void {
   reply.hijack();
@@ -115,7 +120,11 @@ export function streamOperations(reply: FastifyReply, o: StreamOptions): void {
   };
   const unsubscribe = o.hub.subscribe(
     o.workbookId,
-    (lastSeq) => {
+    (lastSeq, what) => {
+      if (what === 'conflicts') {
+        if (!closed) res.write('event: conflicts\ndata: {}\n\n');
+        return;
+      }
       if (lastSeq <= sent) return;
       pending = true;
       void flush();

@@ -44,6 +44,12 @@ export const SERVER_MESSAGES = {
   'submission.not-found': { status: 404, vi: 'Không tìm thấy bản gửi này, hoặc bạn không được xem nó.', en: 'No such submission, or you may not see it.' },
   'submission.state': { status: 409, vi: 'Không thể làm việc này khi bản gửi đang ở trạng thái "{state}".', en: 'Not possible while the submission is "{state}".' },
   'submission.district-only': { status: 400, vi: 'Chỉ sổ của cấp huyện mới gửi lên tỉnh.', en: 'Only a district’s workbook is sent to the province.' },
+  'conflict.not-found': { status: 404, vi: 'Sổ này không có xung đột số {id}.', en: 'This workbook has no conflict {id}.' },
+  'conflict.decided': {
+    status: 409,
+    vi: 'Xung đột số {id} đã được {who} xử lý trước ({decision}); quyết định đầu tiên được giữ.',
+    en: 'Conflict {id} was already settled by {who} ({decision}); the first decision stands.',
+  },
   'server.error': { status: 500, vi: 'Máy chủ gặp lỗi; hãy thử lại sau.', en: 'The server failed; try again later.' },
 } as const satisfies Record<string, { status: number; vi: string; en: string }>;
 

@@ -65,6 +65,9 @@ export const historyQuery = z.strictObject({ kind: z.enum(RECORD_KINDS), scope: 
 
 export const conflictsQuery = z.strictObject({ since: seq.default(0), limit: z.coerce.number().int().min(1).max(5000).default(1000) });
 
+export const conflictParams = z.strictObject({ id: z.string().min(1).max(200), conflictId: z.coerce.number().int().min(1) });
+export const decisionBody = z.strictObject({ decision: z.enum(['confirmed', 'reversed']) });
+
 export const eventsQuery = z.strictObject({ since: seq.optional() });
 
 export const submitBody = z.strictObject({ note: text(2000).default('') });

@@ -110,13 +110,16 @@ async function appendOne(tx: Queryable, workbookId: string, userId: string, op: 
   return { opId: op.opId, seq, duplicate: false, conflicts };
 }
 
-/** Lines belong to a scenario of this workbook: one stored, or one this operation creates. */
+/**
+ * Lines belong to a scenario of this workbook: one stored, one this operation creates, or one it
+ * had and that was deleted since (the deletion of a large scenario's lines travels in operations
+ * after its record's, and an office that edited it offline must not be blocked: such lines stay
+ * under no scenario, invisible, each with its conflict).
+ */
 async function checkScenario(tx: Queryable, workbookId: string, op: SyncOperation, edits: RecordEdit[]): Promise<void> {
   const scenarioId = op.scenarioId ?? '';
   const created = edits.some((e) => e.kind === 'scenario' && e.id === scenarioId && e.after !== null);
-  const rows = created
-    ? [1]
-    : await tx.query(`select 1 from records where workbook_id = $1 and kind = 'scenario' and scope = '' and id = $2 and data is not null`, [workbookId, scenarioId]);
+  const rows = created ? [1] : await tx.query(`select 1 from records where workbook_id = $1 and kind = 'scenario' and scope = '' and id = $2`, [workbookId, scenarioId]);
   if (!rows.length) throw new Refusal({ code: 'op.scenario-unknown', params: { opId: op.opId, scenarioId } });
 }
 
@@ -316,10 +319,16 @@ export interface ConflictEntry {
   userId: string;
   userName: string;
   at: string;
+  /** What a person made of it (the first decision stands), who and when; null while open. */
+  decision: ConflictDecision | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
 }
 
+export type ConflictDecision = 'confirmed' | 'reversed';
+
 /** The conflicts recorded by operations after `since`, oldest first, at most `limit`. */
-export async function listConflicts(db: Queryable, workbookId: string, since: number, limit: number): Promise<ConflictEntry[]> {
+export async function listConflicts(db: Queryable, workbookId: string, since: number, limit: number, only?: number): Promise<ConflictEntry[]> {
   const rows = await db.query<{
     id: number;
     seq: number;
@@ -334,11 +343,16 @@ export async function listConflicts(db: Queryable, workbookId: string, since: nu
     user_id: string;
     display_name: string;
     created_at: Date;
+    decision: ConflictDecision | null;
+    decided_name: string | null;
+    decided_at: Date | null;
   }>(
-    `select c.id, c.seq, c.kept_seq, c.kind, c.scope, c.record_id, c.path, c.base, c.kept, c.shown, o.user_id, u.display_name, o.created_at
+    `select c.id, c.seq, c.kept_seq, c.kind, c.scope, c.record_id, c.path, c.base, c.kept, c.shown, o.user_id, u.display_name, o.created_at,
+            c.decision, d.display_name as decided_name, c.decided_at
        from conflicts c join ops o on o.workbook_id = c.workbook_id and o.seq = c.seq join users u on u.id = o.user_id
-      where c.workbook_id = $1 and c.seq > $2 order by c.id limit $3`,
-    [workbookId, since, limit],
+       left join users d on d.id = c.decided_by
+      where c.workbook_id = $1 and c.seq > $2 ${only ? 'and c.id = $4' : ''} order by c.id limit $3`,
+    only ? [workbookId, since, limit, only] : [workbookId, since, limit],
   );
   return rows.map((r) => ({
     id: r.id,
@@ -354,5 +368,36 @@ export async function listConflicts(db: Queryable, workbookId: string, since: nu
     userId: r.user_id,
     userName: r.display_name,
     at: new Date(r.created_at).toISOString(),
+    decision: r.decision ?? null,
+    decidedBy: r.decided_name ?? null,
+    decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
   }));
+}
+
+/**
+ * Records a person's decision on a conflict of the workbook, if nobody decided it before (the
+ * first decision stands), and tells the workbook's streams (`<workbook> <last seq> conflicts` on
+ * `channel`, on commit). The conflict as it stands after: conflict.not-found when the workbook has
+ * no such conflict, conflict.decided (who, what) when someone decided it first.
+ */
+export async function decideConflict(
+  db: Db,
+  workbook: { id: string },
+  conflictId: number,
+  decision: ConflictDecision,
+  userId: string,
+  channel: string,
+): Promise<ServerResult<ConflictEntry>> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: number }>(
+      `update conflicts set decision = $3, decided_by = $4, decided_at = now() where workbook_id = $1 and id = $2 and decision is null returning id`,
+      [workbook.id, conflictId, decision, userId],
+    );
+    const [entry] = await listConflicts(tx, workbook.id, 0, 1, conflictId);
+    if (!entry) return refused('conflict.not-found', { id: conflictId });
+    if (!rows.length) return refused('conflict.decided', { id: conflictId, who: entry.decidedBy ?? '', decision: entry.decision ?? '' });
+    const [wb] = await tx.query<{ last_seq: number }>('select last_seq from workbooks where id = $1', [workbook.id]);
+    await tx.query('select pg_notify($1, $2)', [channel, `${workbook.id} ${wb.last_seq} conflicts`]);
+    return done(entry);
+  });
 }

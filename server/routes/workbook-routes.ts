@@ -1,5 +1,6 @@
 // Shared workbooks: create and list them, open one from its snapshot in chunks, push and pull
-// operations, follow them live, read a record's history and the conflicts. Each route asks
+// operations, follow them live, read a record's history and the conflicts, and record a decision
+// on a conflict for everyone. Each route asks
 // access.ts once, with the workbook's id, before reading anything of it.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -7,9 +8,9 @@ import { authoriseWorkbook, type WorkbookNeed, type WorkbookRow } from '../acces
 import { newId } from '../auth';
 import { answer, refuse, userOf, type AppContext } from '../context';
 import { streamOperations } from '../events';
-import { check, chunkQuery, conflictsQuery, eventsQuery, historyQuery, idParam, newWorkbookBody, pullQuery, pushBody } from '../schemas';
+import { check, chunkQuery, conflictParams, conflictsQuery, decisionBody, eventsQuery, historyQuery, idParam, newWorkbookBody, pullQuery, pushBody } from '../schemas';
 import { stateSql, type WorkbookState } from '../submissions';
-import { appendOperations, decodeCursor, listConflicts, pullOperations, readSnapshot, recordHistory } from '../sync-store';
+import { appendOperations, decideConflict, decodeCursor, listConflicts, pullOperations, readSnapshot, recordHistory } from '../sync-store';
 import type { SyncOperation } from '../../src/domain/sync';
 
 /** A workbook as lists show it. */
@@ -48,7 +49,7 @@ export function registerWorkbookRoutes(app: FastifyInstance, ctx: AppContext): v
 
   /** The workbook named in the address, if this user may do `need` with it; else the refusal is sent. */
   async function workbookFor(req: FastifyRequest, reply: FastifyReply, need: WorkbookNeed): Promise<WorkbookRow | null> {
-    const params = check(idParam, req.params);
+    const params = check(idParam, { id: (req.params as { id?: unknown }).id });
     const r = params.ok ? await authoriseWorkbook(db, userOf(req), params.value.id, need) : params;
     if (r.ok) return r.value;
     refuse(req, reply, r.error);
@@ -150,5 +151,17 @@ export function registerWorkbookRoutes(app: FastifyInstance, ctx: AppContext): v
     const q = check(conflictsQuery, req.query);
     if (!q.ok) return refuse(req, reply, q.error);
     return { conflicts: await listConflicts(db, wb.id, q.value.since, q.value.limit) };
+  });
+
+  app.post('/api/workbooks/:id/conflicts/:conflictId/decision', async (req, reply) => {
+    const params = check(conflictParams, req.params);
+    if (!params.ok) return refuse(req, reply, params.error);
+    const wb = await workbookFor(req, reply, 'write');
+    if (!wb) return reply;
+    const body = check(decisionBody, req.body);
+    if (!body.ok) return refuse(req, reply, body.error);
+    const r = await decideConflict(db, wb, params.value.conflictId, body.value.decision, userOf(req).id, ctx.hub.channel);
+    if (r.ok) req.log.info({ workbook: wb.id, conflict: r.value.id, decision: r.value.decision }, 'conflict decided');
+    return answer(req, reply, r.ok ? { ok: true, value: { conflict: r.value } } : r);
   });
 }

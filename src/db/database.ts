@@ -36,7 +36,12 @@ export interface OutboxEntry {
 
 /** A conflict the server reported, and what a person here made of it. */
 export interface SharedConflict extends ServerConflict {
+  /** Open, or decided here or (decidedBy, decidedAt) by someone else. */
   state: 'open' | 'confirmed' | 'reversed';
+  /** Decided here and not yet taken by the server (offline): sent again by the next round. */
+  unsent?: boolean;
+  /** Decided by someone else and not yet dismissed here: shown under the open conflicts. */
+  news?: boolean;
 }
 
 /** A workbook shared on a server: where, the last server sequence this browser holds, the conflicts reported. */

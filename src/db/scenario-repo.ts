@@ -2,7 +2,8 @@
 // back), update its name, note or adoption, restore a version as the baseline, and read any
 // scenario's lines. Each write is one transaction that never rejects: all of it lands, or none of
 // it does and a problem says why ('scenario.missing', a refusal of the model, 'db.quota-scenario',
-// 'db.write-failed').
+// 'db.write-failed'). On a shared workbook the same transaction queues what it wrote as operations
+// for the server (sync-queue.ts queueScenarioOperations), lines in several when they are many.
 
 import Dexie from 'dexie';
 import type { AllocationRuleRecord, Id, Line, Result, Scenario, Workbook } from '../domain/model';
@@ -10,6 +11,16 @@ import { copyScenarioRecords, isFrozen, kindOf, restoreAsBaselineRecords, type S
 import type { LineChunk, PlanbenchDB } from './database';
 import { Refusal, writeSafely } from './storage-failure';
 import { WORKBOOK_TABLES } from './workbook-repo';
+import { splitOperations, type SplitChange } from '../domain/sync';
+import { queueScenarioOperations } from './sync-queue';
+
+const created = <T>(list: readonly T[]) => list.map((after) => ({ before: null, after }));
+const removed = <T>(list: readonly T[]) => list.map((before) => ({ before, after: null }));
+
+/** On a shared workbook, queues what a scenario operation writes as operations (in the caller's transaction, before its writes). */
+function queueShared(db: PlanbenchDB, workbookId: Id, change: SplitChange): Promise<void> {
+  return queueScenarioOperations(db, workbookId, (baseSeq) => splitOperations(change, () => crypto.randomUUID(), baseSeq));
+}
 
 const chunksOf = (db: PlanbenchDB, scenarioId: Id) => db.lineChunks.where('[scenarioId+no]').between([scenarioId, Dexie.minKey], [scenarioId, Dexie.maxKey]);
 
@@ -37,6 +48,8 @@ async function writeCopy(db: PlanbenchDB, workbookId: Id, sourceId: Id, opts: { 
   const [stored, rules] = await Promise.all([chunksOf(db, sourceId).toArray(), db.rules.where('scenarioId').equals(sourceId).toArray()]);
   const id = crypto.randomUUID();
   const copy = copyScenarioRecords(wb, s, rules, { id, ...opts, now: Date.now(), newId: () => crypto.randomUUID() });
+  const lines = stored.sort((a, b) => a.no - b.no).flatMap((c) => c.lines);
+  await queueShared(db, workbookId, { head: { scenarios: created([copy.scenario]), rules: created(copy.rules) }, lines: [{ scenarioId: id, changes: created(lines) }] });
   await db.scenarios.add(copy.scenario);
   await db.lineChunks.bulkAdd(stored.map((c) => ({ ...c, scenarioId: id })));
   if (copy.rules.length) await db.rules.bulkAdd(copy.rules);
@@ -72,6 +85,8 @@ export async function writeHeldCopy(
   return run(db, async () => {
     const { wb } = await storedPair(db, workbookId, sourceId);
     const id = copy.scenario.id;
+    const lines = created(held.flatMap((l) => l ?? []));
+    await queueShared(db, workbookId, { head: { scenarios: created([copy.scenario]), rules: created(copy.rules) }, lines: [{ scenarioId: id, changes: lines }] });
     await db.scenarios.add(copy.scenario);
     await db.lineChunks.bulkAdd(held.flatMap((lines, no) => (lines?.length ? [{ scenarioId: id, workbookId, no, lines: [...lines] }] : [])));
     if (copy.rules.length) await db.rules.bulkAdd(copy.rules);
@@ -87,6 +102,8 @@ export async function deleteScenario(db: PlanbenchDB, workbookId: Id, scenarioId
     if (kindOf(s, wb) === 'baseline') throw new Refusal({ code: 'scenario.baseline-delete' });
     const chunks = await chunksOf(db, scenarioId).toArray();
     const rules = await db.rules.where('scenarioId').equals(scenarioId).toArray();
+    const lines = chunks.sort((a, b) => a.no - b.no).flatMap((c) => c.lines);
+    await queueShared(db, workbookId, { head: { scenarios: removed([s]), rules: removed(rules) }, lines: [{ scenarioId, changes: removed(lines) }] });
     await chunksOf(db, scenarioId).delete();
     await db.rules.bulkDelete(rules.map((r) => r.id));
     await db.undoSteps.where('scenarioId').equals(scenarioId).delete();
@@ -99,6 +116,11 @@ export async function deleteScenario(db: PlanbenchDB, workbookId: Id, scenarioId
 export async function restoreScenario(db: PlanbenchDB, snap: ScenarioSnapshot): Promise<Result<Scenario>> {
   return run(db, async () => {
     if (!(await db.workbooks.get(snap.scenario.workbookId))) throw new Refusal({ code: 'scenario.missing' });
+    const lines = [...snap.chunks].sort((a, b) => a.no - b.no).flatMap((c) => c.lines);
+    await queueShared(db, snap.scenario.workbookId, {
+      head: { scenarios: created([snap.scenario]), rules: created(snap.rules) },
+      lines: [{ scenarioId: snap.scenario.id, changes: created(lines) }],
+    });
     await db.scenarios.put(snap.scenario);
     await db.lineChunks.bulkPut(snap.chunks);
     await db.rules.bulkPut(snap.rules);
@@ -114,10 +136,11 @@ export async function updateScenario(db: PlanbenchDB, workbookId: Id, scenarioId
   return run(db, async () => {
     const { s } = await storedPair(db, workbookId, scenarioId);
     const next: Scenario = { ...s, ...patch };
-    if (patch.adopted) {
-      const others = (await db.scenarios.where('workbookId').equals(workbookId).toArray()).filter((o) => o.id !== scenarioId && o.adopted);
-      await db.scenarios.bulkPut(others.map((o) => ({ ...o, adopted: false })));
-    }
+    const others = patch.adopted ? (await db.scenarios.where('workbookId').equals(workbookId).toArray()).filter((o) => o.id !== scenarioId && o.adopted) : [];
+    const unadopted = others.map((o) => ({ ...o, adopted: false }));
+    const scenarios = [...others.map((before, i) => ({ before, after: unadopted[i] })), { before: s, after: next }];
+    await queueShared(db, workbookId, { head: { scenarios }, lines: [] });
+    if (unadopted.length) await db.scenarios.bulkPut(unadopted);
     await db.scenarios.put(next);
     return next;
   });
@@ -137,10 +160,20 @@ export async function restoreAsBaseline(db: PlanbenchDB, workbookId: Id, version
     const now = Date.now();
     const rec = restoreAsBaselineRecords(wb, oldBaseline, version, { newId, ...names, now });
     const [chunks, rules] = await Promise.all([chunksOf(db, versionId).toArray(), db.rules.where('scenarioId').equals(versionId).toArray()]);
+    const newRules = rules.map((r) => ({ ...r, id: crypto.randomUUID(), scenarioId: newId }));
+    const workbook = { ...rec.workbook, updatedAt: now };
+    await queueShared(db, workbookId, {
+      head: {
+        workbook: { before: wb, after: workbook },
+        scenarios: [{ before: oldBaseline, after: rec.keptBaseline }, ...created([rec.newBaseline])],
+        rules: created(newRules),
+      },
+      lines: [{ scenarioId: newId, changes: created(chunks.sort((a, b) => a.no - b.no).flatMap((c) => c.lines)) }],
+    });
     await db.scenarios.bulkPut([rec.keptBaseline, rec.newBaseline]);
     await db.lineChunks.bulkAdd(chunks.map((c) => ({ ...c, scenarioId: newId })));
-    await db.rules.bulkAdd(rules.map((r) => ({ ...r, id: crypto.randomUUID(), scenarioId: newId })));
-    await db.workbooks.put({ ...rec.workbook, updatedAt: now });
+    await db.rules.bulkAdd(newRules);
+    await db.workbooks.put(workbook);
     return rec.newBaseline;
   });
 }

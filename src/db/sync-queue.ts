@@ -55,3 +55,28 @@ async function readRecords(db: PlanbenchDB, edits: RecordEdit[], stored: { workb
   await Promise.all(reads);
   return out;
 }
+
+/**
+ * Queues a scenario operation of a shared workbook (a copy, a freeze, a deletion, a restore, a
+ * rename) inside the caller's transaction, before the caller writes: `build` gets the last
+ * sequence held and gives the operations (domain/sync splitOperations: a scenario of 100 000
+ * lines travels as several). Nothing is queued for a local workbook. Shadows are kept for the
+ * workbook, scenario and rule records the operations edit or delete, as queueOperation keeps them;
+ * not for lines: these operations only create a scenario's lines (the server's copy is then this
+ * browser's own once taken) or delete them all (the line ends absent here whatever another office
+ * wrote meanwhile, as it will on the server after this deletion), and 100 000 shadows would cost
+ * more than the copy. Rejects on failure, which aborts the caller's transaction.
+ */
+export async function queueScenarioOperations(db: PlanbenchDB, workbookId: Id, build: (baseSeq: number) => SyncOperation[]): Promise<void> {
+  const share = await db.shares.get(workbookId);
+  if (!share) return;
+  const ops = build(share.lastSeq);
+  if (!ops.length) return;
+  const edits = new Map<string, RecordEdit>();
+  for (const op of ops) for (const e of recordEditsOf(op.change, op.scenarioId)) if (e.kind !== 'line' && e.before !== null) edits.set(recordKey(e.kind, e.scope, e.id), e);
+  const keys = [...edits.keys()];
+  const [have, wb] = await Promise.all([db.syncShadows.bulkGet(keys.map((k): [Id, string] => [workbookId, k])), db.workbooks.get(workbookId)]);
+  const values = wb ? await readRecords(db, [...edits.values()], { workbook: wb, lines: new Map() }) : [];
+  const shadows: SyncShadow[] = keys.flatMap((key, i) => (have[i] === undefined ? [{ workbookId, key, data: values[i] ?? null }] : []));
+  await Promise.all([db.outbox.bulkAdd(ops.map((op) => ({ workbookId, opId: op.opId, op }))), shadows.length ? db.syncShadows.bulkAdd(shadows) : null]);
+}

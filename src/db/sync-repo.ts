@@ -13,7 +13,7 @@ import Dexie, { type Table } from 'dexie';
 import type { Id, Line, Result } from '../domain/model';
 import { applyRecordEdit, recordEditsOf, recordKey, type PulledOperation, type RecordEdit, type RecordKind, type ServerConflict, type SyncOperation } from '../domain/sync';
 import type { WorkbookArchive } from '../domain/workbook-archive';
-import type { OutboxEntry, PlanbenchDB, ShareRecord } from './database';
+import type { OutboxEntry, PlanbenchDB, ShareRecord, SharedConflict } from './database';
 import { ChunkedLines } from './line-chunks';
 import { Refusal, writeSafely } from './storage-failure';
 import { WORKBOOK_TABLES, writeWorkbookRecords } from './workbook-repo';
@@ -296,28 +296,64 @@ class RecordStore {
   }
 }
 
-/** Adds the conflicts the server reported after the last ones read (each once, open) and notes how far they were read. */
+/**
+ * Takes in the conflicts the server reported (new ones, and known ones read again for their
+ * decision) and notes how far they were read: a new one is open unless already decided; a known
+ * one still open here that someone decided takes that decision, marked as news to show; one
+ * decided here keeps this browser's decision until the server has it.
+ */
 export async function addConflicts(db: PlanbenchDB, workbookId: Id, conflicts: readonly ServerConflict[], readUpTo: number): Promise<Result<ShareRecord | null>> {
-  return writeSafely({ code: 'db.quota-meta' }, () =>
-    db.transaction('rw', db.shares, async () => {
-      const share = await db.shares.get(workbookId);
-      if (!share) return null;
-      const known = new Set(share.conflicts.map((c) => c.id));
-      const added = conflicts.filter((c) => !known.has(c.id)).map((c) => ({ ...c, state: 'open' as const }));
-      const next = { ...share, conflicts: [...share.conflicts, ...added], conflictSeq: Math.max(share.conflictSeq, readUpTo) };
-      await db.shares.put(next);
-      return next;
+  return editConflicts(
+    db,
+    workbookId,
+    (list) => {
+      const byId = new Map(conflicts.map((c) => [c.id, c]));
+      const known = new Set(list.map((c) => c.id));
+      const next = list.map((c): SharedConflict => {
+        const server = byId.get(c.id);
+        if (!server?.decision || c.unsent) return c;
+        return { ...c, state: server.decision, decidedBy: server.decidedBy, decidedAt: server.decidedAt, news: c.state === 'open' ? true : c.news };
+      });
+      const added = conflicts.filter((c) => !known.has(c.id)).map((c): SharedConflict => ({ ...c, state: c.decision ?? 'open' }));
+      return [...next, ...added];
+    },
+    readUpTo,
+  );
+}
+
+/**
+ * Records what a person here made of a conflict: confirmed (the value shown stays) or reversed (the
+ * kept value typed back), waiting to be sent to the server (`unsent`) unless `server` gives the
+ * decision the server holds (this one, or an earlier one of someone else, which stands).
+ */
+export async function settleConflict(
+  db: PlanbenchDB,
+  workbookId: Id,
+  conflictId: number,
+  state: 'confirmed' | 'reversed',
+  server?: ServerConflict,
+): Promise<Result<ShareRecord | null>> {
+  return editConflicts(db, workbookId, (list) =>
+    list.map((c): SharedConflict => {
+      if (c.id !== conflictId) return c;
+      if (!server?.decision) return { ...c, state, unsent: true };
+      return { ...c, state: server.decision, decidedBy: server.decidedBy, decidedAt: server.decidedAt, unsent: false, news: false };
     }),
   );
 }
 
-/** Records what a person made of a conflict: confirmed (the value shown stays) or reversed (the kept value typed back). */
-export async function settleConflict(db: PlanbenchDB, workbookId: Id, conflictId: number, state: 'confirmed' | 'reversed'): Promise<Result<ShareRecord | null>> {
+/** Takes a conflict decided elsewhere off the list of news (the person here has read it). */
+export async function dismissConflict(db: PlanbenchDB, workbookId: Id, conflictId: number): Promise<Result<ShareRecord | null>> {
+  return editConflicts(db, workbookId, (list) => list.map((c) => (c.id === conflictId ? { ...c, news: false } : c)));
+}
+
+/** Rewrites a shared workbook's conflicts in one transaction (and how far they were read); null when it is no longer shared. */
+async function editConflicts(db: PlanbenchDB, workbookId: Id, edit: (list: SharedConflict[]) => SharedConflict[], readUpTo = 0): Promise<Result<ShareRecord | null>> {
   return writeSafely({ code: 'db.quota-meta' }, () =>
     db.transaction('rw', db.shares, async () => {
       const share = await db.shares.get(workbookId);
       if (!share) return null;
-      const next = { ...share, conflicts: share.conflicts.map((c) => (c.id === conflictId ? { ...c, state } : c)) };
+      const next = { ...share, conflicts: edit(share.conflicts), conflictSeq: Math.max(share.conflictSeq, readUpTo) };
       await db.shares.put(next);
       return next;
     }),

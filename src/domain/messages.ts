@@ -844,9 +844,13 @@ export const SYNC_MESSAGES = {
   'sync.bad-answer': { vi: 'Máy chủ {server} trả lời không đúng dạng mong đợi: {detail}', en: 'The server {server} gave an answer of an unexpected shape: {detail}' },
   'sync.not-shared': { vi: 'Sổ này chưa được chia sẻ lên máy chủ.', en: 'This workbook is not shared on a server.' },
   'sync.empty-snapshot': { vi: 'Máy chủ chưa có dữ liệu của sổ này.', en: 'The server holds no data of this workbook yet.' },
-  'sync.scenario-local': {
-    vi: 'Sổ đã chia sẻ: việc tạo, xoá hay khôi phục kịch bản chưa được đồng bộ lên máy chủ, nên chưa làm được ở đây. Các ô, dòng, mục và địa bàn vẫn sửa và đồng bộ bình thường.',
-    en: 'A shared workbook: creating, deleting or restoring scenarios is not synchronised with the server yet, so it cannot be done here. Cells, lines, items and places are edited and synchronised as usual.',
+  'sync.conflict-decided': {
+    vi: '{who} đã xử lý xung đột này trước bạn; mọi người thấy quyết định của {who}. Nếu bạn vừa đổi lại giá trị, đó là một thay đổi thường, hoàn tác được.',
+    en: '{who} settled this conflict before you; everyone sees {who}’s decision. If you just changed the value back, that is an ordinary edit, which can be undone.',
+  },
+  'sync.scenario-gone': {
+    vi: 'Kịch bản «{name}» đang mở đã bị xoá ở nơi khác (máy chủ đã nhận việc xoá); sổ chuyển sang kịch bản gốc.',
+    en: 'The scenario “{name}” open here was deleted elsewhere (the server took the deletion); the workbook now shows the baseline.',
   },
   'sync.not-yours': {
     vi: 'Sổ này không thuộc {org}: tài khoản {user} không được mở hay đồng bộ sổ của đơn vị khác. Hãy đăng nhập bằng tài khoản của đơn vị sở hữu sổ.',

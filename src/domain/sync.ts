@@ -146,10 +146,43 @@ export interface ServerConflict {
   shown: unknown;
   userName: string;
   at: string;
+  /** What a person made of it, for everyone (the first decision stands), who and when; null while open. */
+  decision?: 'confirmed' | 'reversed' | null;
+  decidedBy?: string | null;
+  decidedAt?: string | null;
 }
 
 /** The lines an upload operation carries at most, so that one push stays well under the server's body limit. */
 export const UPLOAD_LINES_PER_OP = 2000;
+
+/**
+ * Record changes too large for one operation: the records of `head` (workbook, scenarios, items,
+ * places, rules) and lines grouped by their scenario, in the order the server must take them.
+ */
+export interface SplitChange {
+  head: Omit<SyncChange, 'lines'>;
+  lines: { scenarioId: Id; changes: RecordChange<Line>[] }[];
+}
+
+/**
+ * The operations that carry a change in order, each holding at most `linesPerOp` lines: the
+ * first has every record of the head and the first group's first lines, the others one group's
+ * lines each. Nothing is dropped or repeated; an empty change gives no operation.
+ */
+export function splitOperations(change: SplitChange, newId: () => string, baseSeq: number, linesPerOp = UPLOAD_LINES_PER_OP): SyncOperation[] {
+  const first = change.lines[0];
+  const head: SyncChange = { ...change.head, ...(first?.changes.length ? { lines: first.changes.slice(0, linesPerOp) } : {}) };
+  const ops: SyncOperation[] = [];
+  if (Object.values(head).some((v) => (Array.isArray(v) ? v.length > 0 : v !== undefined))) {
+    ops.push({ opId: newId(), baseSeq, scenarioId: first?.scenarioId ?? null, change: head });
+  }
+  change.lines.forEach((g, i) => {
+    for (let from = i === 0 ? linesPerOp : 0; from < g.changes.length; from += linesPerOp) {
+      ops.push({ opId: newId(), baseSeq, scenarioId: g.scenarioId, change: { lines: g.changes.slice(from, from + linesPerOp) } });
+    }
+  });
+  return ops;
+}
 
 /**
  * The operations that upload a whole workbook into an empty shared one, in the order the server
@@ -162,27 +195,16 @@ export function uploadOperations(archive: WorkbookArchive, newId: () => string, 
   const scenarios = archive.scenarios.map(({ lines: _lines, ...s }) => s as Scenario);
   const baselineId = archive.workbook.baselineScenarioId;
   const ordered = [...archive.scenarios].sort((a, b) => Number(b.id === baselineId) - Number(a.id === baselineId));
-  const ops: SyncOperation[] = [
-    {
-      opId: newId(),
-      baseSeq: 0,
-      scenarioId: ordered[0]?.id ?? baselineId,
-      change: {
-        workbook: { before: null, after: archive.workbook },
-        scenarios: create(scenarios),
-        nodes: create(archive.nodes),
-        places: create(archive.places),
-        rules: create(archive.rules),
-        lines: create(ordered[0]?.lines.slice(0, linesPerOp) ?? []),
-      },
-    },
-  ];
-  ordered.forEach((s, i) => {
-    for (let from = i === 0 ? linesPerOp : 0; from < s.lines.length; from += linesPerOp) {
-      ops.push({ opId: newId(), baseSeq: 0, scenarioId: s.id, change: { lines: create(s.lines.slice(from, from + linesPerOp)) } });
-    }
-  });
-  return ops;
+  const head = {
+    workbook: { before: null, after: archive.workbook },
+    scenarios: create(scenarios),
+    nodes: create(archive.nodes),
+    places: create(archive.places),
+    rules: create(archive.rules),
+  };
+  const lines = ordered.map((s) => ({ scenarioId: s.id, changes: create(s.lines) }));
+  if (!lines.length) lines.push({ scenarioId: baselineId, changes: [] });
+  return splitOperations({ head, lines }, newId, 0, linesPerOp);
 }
 
 /**

@@ -127,6 +127,11 @@ export class ServerApi {
     return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}/conflicts?since=${since}`);
   }
 
+  /** Records a person's decision on a conflict for everyone (the first decision stands: a later one is refused with conflict.decided). */
+  decideConflict(workbookId: string, conflictId: number, decision: 'confirmed' | 'reversed'): Promise<Result<{ conflict: ServerConflict }>> {
+    return this.call('POST', `/api/workbooks/${encodeURIComponent(workbookId)}/conflicts/${conflictId}/decision`, { decision });
+  }
+
   history(workbookId: string, kind: string, scope: string, id: string): Promise<Result<{ entries: ServerHistoryEntry[] }>> {
     const q = new URLSearchParams({ kind, scope, id });
     return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}/history?${q}`);
@@ -163,10 +168,16 @@ export class ServerApi {
 
   /**
    * Follows a workbook's operations live from `since`: `onOps` is called with each batch, in order,
-   * and awaited before the next is read. Resolves when the stream ends (the server closed it, the
+   * and awaited before the next is read; `onConflicts` when a conflict was decided. Resolves when the stream ends (the server closed it, the
    * signal aborted it) or could not open.
    */
-  async follow(workbookId: string, since: number, onOps: (ops: PulledOperation[]) => Promise<void>, signal: AbortSignal): Promise<Result<void>> {
+  async follow(
+    workbookId: string,
+    since: number,
+    onOps: (ops: PulledOperation[]) => Promise<void>,
+    signal: AbortSignal,
+    onConflicts: () => Promise<void> = async () => {},
+  ): Promise<Result<void>> {
     let res: Response;
     try {
       res = await this.fetchFn(`${this.origin}/api/workbooks/${encodeURIComponent(workbookId)}/events?since=${since}`, {
@@ -189,6 +200,7 @@ export class ServerApi {
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const event = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
+          if (/^event: ?conflicts$/m.test(event)) await onConflicts();
           const data = readEvent(event);
           if (data) await onOps(data.ops);
         }

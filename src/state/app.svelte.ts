@@ -2,7 +2,7 @@
 // (language, display unit, number format) that persist in this browser, and the notice shown to the user.
 
 import type { AmountUnit, Id, Lang, Line, NumberLocale, Place, Problem, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
-import { copyScenarioRecords, effectiveWorkbook } from '../domain/scenarios';
+import { copyScenarioRecords, effectiveWorkbook, isFrozen } from '../domain/scenarios';
 import { fail, ok } from '../domain/model';
 import { buildDemoWorkbook, buildEmptyWorkbook, buildGeneratedWorkbook, DEMO_NAME } from '../domain/demo';
 import { formatAmount } from '../domain/amount';
@@ -255,15 +255,20 @@ export class AppState {
    * Opens a workbook on one of its scenarios (the one last used in it, else the baseline); stays on
    * the open one while it has edits storage refused.
    */
-  async open(id: Id, scenarioId?: Id): Promise<void> {
+  async open(id: Id, scenarioId?: Id, again = true): Promise<void> {
     if (!(await this.canLeave()).ok) return;
     const wanted = scenarioId ?? ((await getMeta(this.db, lastScenarioKey(id))) as Id | undefined);
+    const seqBefore = (await readShare(this.db, id))?.lastSeq;
     const loaded = await loadWorkbook(this.db, id, wanted);
     if (!loaded) {
       this.notify('error', { problem: { code: 'workbook.missing' } });
       return;
     }
-    await this.show(new WorkbookSession(this.db, loaded.data, loaded.chunks, undefined, loaded.scenarioId));
+    const session = new WorkbookSession(this.db, loaded.data, loaded.chunks, undefined, loaded.scenarioId);
+    await this.show(session);
+    // A pull of the sync being replaced may have landed after the lines were read, unseen by the
+    // session shown (the new sync finds nothing new): read once more.
+    if (again && seqBefore !== undefined && this.session === session && (await readShare(this.db, id))?.lastSeq !== seqBefore) await this.open(id, session.scenarioId, false);
   }
 
   /**
@@ -324,11 +329,26 @@ export class AppState {
   }
 
   /** What a pull wrote, taken in by the session that is open (if it still is) and told to the other tabs. */
-  private async takePulled(session: WorkbookSession, o: PullOutcome): Promise<void> {
+  private async takePulled(pulledFor: WorkbookSession, o: PullOutcome): Promise<void> {
+    // The session open now, when it shows the same workbook: another of its scenarios may have
+    // been opened while the pull was written, after reading its lines.
+    const session = this.session?.workbook.id === pulledFor.workbook.id && !this.viewing ? this.session : pulledFor;
     const chunks = o.chunks.get(session.scenarioId) ?? [];
     const m = { workbookId: session.workbook.id, scenarioId: session.scenarioId, chunks };
     this.sync.post(m);
-    if (this.session === session && (o.records || chunks.length)) await session.applyRemote(m);
+    if (this.session !== session || !(o.records || chunks.length)) return;
+    const baseline = session.workbook.baselineScenarioId;
+    await session.applyRemote(m);
+    if (this.session !== session) return;
+    // Another office deleted the scenario shown, made the baseline another one, or froze it: the
+    // session is opened again as the records now stand (a deleted one on the baseline, said).
+    const now = session.scenarios.find((x) => x.id === session.scenarioId);
+    if (!now) {
+      this.notify('info', { problem: { code: 'sync.scenario-gone', params: { name: session.scenario.name } } });
+      await this.open(session.workbook.id, session.workbook.baselineScenarioId);
+    } else if (session.workbook.baselineScenarioId !== baseline || isFrozen(now, session.workbook) !== session.frozen) {
+      await this.open(session.workbook.id, session.scenarioId);
+    }
   }
 
   /**
@@ -618,7 +638,6 @@ export class AppState {
 
   /** Copies a scenario or version as a new variant (a full, independent copy) and switches to it. */
   async createVariant(fromId: Id, name: string, note?: string): Promise<Result<Scenario>> {
-    if (this.shared) return this.refuseShared();
     const s = this.session;
     // The scenario shown, all saved: copied and opened from the lines this tab holds.
     if (s && fromId === s.scenarioId) {
@@ -754,7 +773,6 @@ export class AppState {
   /** Runs a scenario operation after saving pending edits, then reopens the workbook on `show`. */
   private async scenarioStep<T>(op: () => Promise<Result<T>>, show: (value: T) => Id): Promise<Result<T>> {
     if (!this.session) return fail('workbook.missing');
-    if (this.shared) return this.refuseShared();
     const leave = await this.canLeave();
     if (!leave.ok) return leave;
     const r = await op();
@@ -765,13 +783,6 @@ export class AppState {
     this.sync.post({ workbookId: this.session.workbook.id, scenarioId: '', chunks: [] });
     await this.open(this.session.workbook.id, show(r.value));
     return r;
-  }
-
-  /** Scenario operations write outside the session's steps, so they would never reach the server: refused on a shared workbook, and said. */
-  private refuseShared<T>(): Result<T> {
-    const problem: Problem = { code: 'sync.scenario-local' };
-    this.notify('error', { problem });
-    return { ok: false, error: problem };
   }
 
   async refreshList(): Promise<void> {

@@ -264,9 +264,9 @@ export class WorkbookSession {
     return this.scenario.id;
   }
 
-  /** The scenario record (name, kind, note) and the workbook's scenarios, as loaded. */
-  scenario: Scenario;
-  scenarios: Scenario[];
+  /** The scenario record (name, kind, note) and the workbook's scenarios, as loaded (reactive: another browser's scenario operations change them). */
+  scenario = $state.raw<Scenario>(null as unknown as Scenario);
+  scenarios = $state.raw<Scenario[]>([]);
   /** The workbook record as stored (the baseline's inputs); `workbook` is this scenario's view of it. */
   private storedWorkbook: Workbook;
   /** A frozen version: every edit is refused with `refusal` set. */

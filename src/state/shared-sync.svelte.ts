@@ -1,13 +1,14 @@
 // Keeps one shared workbook in step with its server: sends the operations waiting in IndexedDB (in
 // batches, again after a failure, with a growing pause; the server stores each once), pulls what
 // this browser has not seen and applies it (db/sync-repo.ts), follows the live stream of new
-// operations, reads the conflicts the server reports, and says honestly where it stands: synced,
-// so many changes waiting, offline, login needed, or what the server refused.
+// operations, reads the conflicts the server reports and the decisions taken on them (here, sent
+// to the server for everyone; elsewhere, taken in live), and says honestly where it stands:
+// synced, so many changes waiting, offline, login needed, or what the server refused.
 
 import type { Id, Problem, Result } from '../domain/model';
-import { ok } from '../domain/model';
+import { fail, ok } from '../domain/model';
 import type { PlanbenchDB, SharedConflict } from '../db/database';
-import { addConflicts, applyPulled, countOutbox, readOutbox, readShare, settleConflict, type PullOutcome } from '../db/sync-repo';
+import { addConflicts, applyPulled, countOutbox, dismissConflict, readOutbox, readShare, settleConflict, type PullOutcome } from '../db/sync-repo';
 import type { ServerApi, ServerSubmission, ServerUser } from '../net/server-api';
 
 export type { SharedConflict };
@@ -144,12 +145,65 @@ export class SharedSync {
     globalThis.removeEventListener?.('offline', this.onOffline);
   }
 
-  /** Records that a person confirmed a conflict (the value shown stays) or reversed it (its kept value typed back as an edit). */
+  /** Conflicts someone else decided since this browser saw them open, until dismissed here. */
+  get decidedElsewhere(): SharedConflict[] {
+    return this.conflicts.filter((c) => c.news);
+  }
+
+  /**
+   * Records that a person confirmed a conflict (the value shown stays) or reversed it (its kept
+   * value typed back as an edit), here at once and on the server for everyone: offline, the
+   * decision waits and the next round sends it. Fails with sync.conflict-decided (who, what) when
+   * someone else decided it first: theirs stands, and shows.
+   */
   async settle(conflictId: number, state: 'confirmed' | 'reversed'): Promise<Result<void>> {
     const r = await settleConflict(this.db, this.workbookId, conflictId, state);
     if (!r.ok) return r;
     if (r.value) this.conflicts = r.value.conflicts;
+    const sent = await this.sendDecisions();
+    if (sent.ok || (sent.error.code !== 'sync.offline' && sent.error.code !== 'sync.login')) return sent;
+    // Not reachable now: the decision is kept here, and a round sends it once the server is.
+    this.kick();
     return ok(undefined);
+  }
+
+  /** Takes a conflict decided elsewhere off the news. */
+  async dismiss(conflictId: number): Promise<Result<void>> {
+    const r = await dismissConflict(this.db, this.workbookId, conflictId);
+    if (!r.ok) return r;
+    if (r.value) this.conflicts = r.value.conflicts;
+    return ok(undefined);
+  }
+
+  private decisions: Promise<unknown> = Promise.resolve();
+
+  /** Sends the decisions taken here that the server does not have yet, one sending at a time (so none is sent twice). */
+  private sendDecisions(): Promise<Result<void>> {
+    const run = this.decisions.then(() => this.sendDecisionsNow());
+    this.decisions = run;
+    return run;
+  }
+
+  /** Sends the waiting decisions in order; stops at the first failure to reach the server. */
+  private async sendDecisionsNow(): Promise<Result<void>> {
+    let first: Result<void> = ok(undefined);
+    for (const c of this.conflicts.filter((x) => x.unsent && x.state !== 'open')) {
+      const r = await this.api.decideConflict(this.workbookId, c.id, c.state as 'confirmed' | 'reversed');
+      let server = r.ok ? r.value.conflict : undefined;
+      if (!r.ok) {
+        const code = r.error.code === 'sync.refused' ? r.error.params?.code : undefined;
+        if (code !== 'conflict.decided' && code !== 'conflict.not-found') return r;
+        // Someone decided it first (theirs stands), or the server no longer has it: read it as it is.
+        const list = await this.api.conflicts(this.workbookId, c.seq - 1);
+        if (!list.ok) return list;
+        server = list.value.conflicts.find((x) => x.id === c.id) ?? { ...c, decision: c.state as 'confirmed' | 'reversed' };
+        if (code === 'conflict.decided' && first.ok) first = fail('sync.conflict-decided', { who: server.decidedBy ?? '' });
+      }
+      const saved = await settleConflict(this.db, this.workbookId, c.id, c.state as 'confirmed' | 'reversed', server);
+      if (!saved.ok) return saved;
+      if (saved.value) this.conflicts = saved.value.conflicts;
+    }
+    return first;
   }
 
   private async rounds(): Promise<void> {
@@ -188,6 +242,8 @@ export class SharedSync {
     if (!pushed.ok) return pushed;
     const pulled = await this.pull();
     if (!pulled.ok) return pulled;
+    const sent = await this.sendDecisions();
+    if (!sent.ok && sent.error.code !== 'sync.conflict-decided') return sent;
     return this.readConflicts();
   }
 
@@ -245,14 +301,16 @@ export class SharedSync {
     return ok(undefined);
   }
 
+  /** Reads the conflicts after the last read, and again those still open here, for the decisions taken on them elsewhere. */
   private async readConflicts(): Promise<Result<void>> {
     const share = await readShare(this.db, this.workbookId);
     if (!share) return ok(undefined);
-    const r = await this.api.conflicts(this.workbookId, share.conflictSeq);
+    const open = share.conflicts.filter((c) => c.state === 'open').map((c) => c.seq - 1);
+    const r = await this.api.conflicts(this.workbookId, Math.min(share.conflictSeq, ...open));
     if (!r.ok) return r;
     const list = r.value.conflicts;
     if (!list.length) return ok(undefined);
-    const saved = await addConflicts(this.db, this.workbookId, list, Math.max(...list.map((c) => c.seq)));
+    const saved = await addConflicts(this.db, this.workbookId, list, Math.max(share.conflictSeq, ...list.map((c) => c.seq)));
     if (!saved.ok) return saved;
     if (saved.value) this.conflicts = saved.value.conflicts;
     return ok(undefined);
@@ -274,6 +332,7 @@ export class SharedSync {
           this.pending = await countOutbox(this.db, this.workbookId);
         },
         controller.signal,
+        async () => void (await this.readConflicts()),
       );
       if (this.stream === controller) this.stream = null;
       if (this.stopped || controller.signal.aborted) return;

@@ -805,6 +805,16 @@ const STRINGS = {
   conflictConfirm: { vi: 'Giữ giá trị đang hiện', en: 'Keep the value shown' },
   conflictReverse: { vi: 'Đổi lại thành {kept}', en: 'Change back to {kept}' },
   conflictAbsent: { vi: '(trống)', en: '(empty)' },
+  conflictDecidedConfirmed: {
+    vi: '{who} đã giữ giá trị đang hiện ở {row}, cột {field}: {shown}.',
+    en: '{who} kept the value shown in {row}, column {field}: {shown}.',
+  },
+  conflictDecidedReversed: {
+    vi: '{who} đã đổi lại {row}, cột {field}, thành {kept}.',
+    en: '{who} changed {row}, column {field}, back to {kept}.',
+  },
+  conflictDecidedTitle: { vi: 'Xung đột đã được người khác xử lý', en: 'Conflicts settled by someone else' },
+  conflictDismiss: { vi: 'Đã xem', en: 'Seen' },
   submitOpen: { vi: 'Gửi tỉnh', en: 'Send to province' },
   submitTitle: { vi: 'Gửi tỉnh', en: 'Send to the province' },
   submitStateDraft: { vi: 'Chưa gửi', en: 'Not sent' },

@@ -1,6 +1,7 @@
 // Two users of one district, in two browser profiles, on one shared workbook served with the app by
 // the server (in this process, on PGlite, at 127.0.0.1): one shares the workbook through "Chia sẻ
-// lên máy chủ…", the other opens it from the server; each sees the other's edit without a reload.
+// lên máy chủ…", the other opens it from the server; each sees the other's edit without a reload,
+// and a variant one makes appears in the other's scenario list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -78,6 +79,16 @@ describe('a shared workbook', () => {
     await ctxB.setOffline(false);
     await expect.poll(() => a.text(TOTAL, 'plan')).toBe('13.861');
     await expect.poll(() => b.page.getByTestId('sync-status').textContent()).toBe('Đã đồng bộ');
+
+    // A makes a variant ("+ Kịch bản mới"): it appears in B's scenario list, and opens with A's plan.
+    a.page.once('dialog', (d) => void d.accept('Phương án 80 %'));
+    await a.page.getByTestId('scenario-new').click();
+    const options = () => b.page.getByTestId('scenario-select').locator('option').allTextContents();
+    await expect.poll(options).toContain('Phương án 80 %');
+    await b.page.getByTestId('scenario-select').selectOption({ label: 'Phương án 80 %' });
+    await expect.poll(() => b.text(TOTAL, 'plan')).toBe('13.861');
+    await expect.poll(() => b.page.getByTestId('sync-status').textContent()).toBe('Đã đồng bộ');
+    await b.page.screenshot({ path: 'test-results/sync-variant.png', clip: { x: 0, y: 0, width: 1600, height: 260 } });
     await ctxA.close();
     await ctxB.close();
   });

@@ -2,7 +2,8 @@
 // server started in this process on PGlite at 127.0.0.1: one shares its workbook, the other opens
 // it from the server; each sees the other's edits through the live stream; an edit made offline is
 // kept, survives a reload and is sent once the server is reachable; the same cell edited on both
-// sides converges to the server's order and shows the conflict on both.
+// sides converges to the server's order and shows the conflict on both; a decision on it reaches
+// the other browser live, with who took it, and a second decision is refused naming the first.
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
@@ -138,8 +139,56 @@ describe('a shared workbook between two browsers', () => {
     expect((await a.app.shared!.settle(conflict.id, 'reversed')).ok).toBe(true);
     expect(a.app.shared!.openConflicts).toEqual([]);
     await expect.poll(() => lineOf(reloaded, 'DA3.TDA1').plan).toBe(2700 * TR);
-    // Reversing after seeing the other value is no new conflict.
+    // Reversing after seeing the other value is no new conflict; the decision reaches B, by name.
     await a.app.shared!.idle();
-    expect(reloaded.shared!.openConflicts).toHaveLength(1);
+    await expect.poll(() => reloaded.shared!.openConflicts).toEqual([]);
+    expect(reloaded.shared!.decidedElsewhere).toEqual([expect.objectContaining({ id: conflict.id, state: 'reversed', decidedBy: expect.stringContaining(users[0]) })]);
+    expect((await reloaded.shared!.dismiss(conflict.id)).ok).toBe(true);
+    expect(reloaded.shared!.decidedElsewhere).toEqual([]);
+    // After a reload, B still holds A's decision.
+    reloaded.shared!.stop();
+    const again = new AppState(b.dbName, b.fetchFn);
+    apps.push(again);
+    await again.start();
+    await again.shared!.idle();
+    expect(again.shared!.conflicts.find((c) => c.id === conflict.id)).toMatchObject({ state: 'reversed', decidedBy: expect.stringContaining(users[0]) });
+  });
+
+  it('a conflict confirmed in one browser shows as settled, by whom, in the other; a second decision is refused, naming the first', async () => {
+    const a = await browser(users[0]);
+    expect((await a.app.shareOpen(a.app.server(origin))).ok).toBe(true);
+    await a.app.shared!.idle();
+    const b = await browser(users[1]);
+    const wb = await b.app.server(origin).workbook(a.app.session!.workbook.id);
+    if (!wb.ok) throw new Error(wb.error.code);
+    expect((await b.app.openFromServer(b.app.server(origin), wb.value.workbook)).ok).toBe(true);
+    await b.app.shared!.idle();
+    // Both edit one cell, B offline: a conflict both see.
+    b.net.offline = true;
+    b.app.session!.setCells([{ target: { kind: 'line', id: lineOf(b.app, 'DA7.TDA1').id }, field: 'plan', raw: '600' }], ctx);
+    await b.app.session!.flush();
+    a.app.session!.setCells([{ target: { kind: 'line', id: lineOf(a.app, 'DA7.TDA1').id }, field: 'plan', raw: '650' }], ctx);
+    await a.app.session!.flush();
+    await a.app.shared!.idle();
+    b.net.offline = false;
+    b.app.shared!.kick();
+    await expect.poll(() => b.app.shared!.openConflicts.length).toBe(1);
+    await expect.poll(() => a.app.shared!.openConflicts.length).toBe(1);
+    const [onA] = a.app.shared!.openConflicts;
+    const [onB] = b.app.shared!.openConflicts;
+
+    // A keeps the value shown: B's list shows it settled by A, live, without B doing anything.
+    expect(await a.app.shared!.settle(onA.id, 'confirmed')).toEqual({ ok: true, value: undefined });
+    expect(a.app.shared!.conflicts.find((c) => c.id === onA.id)).toMatchObject({ state: 'confirmed', unsent: false });
+    await expect.poll(() => b.app.shared!.openConflicts).toEqual([]);
+    expect(b.app.shared!.decidedElsewhere).toEqual([expect.objectContaining({ id: onB.id, state: 'confirmed', decidedBy: expect.stringContaining(users[0]) })]);
+    expect(lineOf(b.app, 'DA7.TDA1').plan).toBe(600 * TR);
+
+    // Had B decided too (from a list not yet refreshed), the server keeps A's and B is told who.
+    await b.app.shared!.dismiss(onB.id);
+    const r = await b.app.shared!.settle(onB.id, 'reversed');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toEqual({ code: 'sync.conflict-decided', params: { who: expect.stringContaining(users[0]) } });
+    expect(b.app.shared!.conflicts.find((c) => c.id === onB.id)).toMatchObject({ state: 'confirmed', unsent: false });
   });
 });

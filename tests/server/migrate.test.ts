@@ -26,6 +26,11 @@ const SEED: Record<number, (db: Db) => Promise<void>> = {
   3: async (db) => {
     await db.query(`insert into submissions (id, workbook_id, seq, note, state, submitted_by) values ('s', 'w', 1, 'gửi', 'submitted', 'u')`);
   },
+  4: async (db) => {
+    await db.query(
+      `insert into conflicts (workbook_id, seq, kind, scope, record_id, path, kept, shown, decision, decided_by, decided_at) values ('w', 1, 'node', '', 'n', '["name"]', '"DA1"', '"DA 1"', 'confirmed', 'u', now())`,
+    );
+  },
 };
 
 /** The seeded rows, read back the same way whatever the version they were written at. */
@@ -34,6 +39,7 @@ async function seededRows(db: Db, upTo: number) {
   if (upTo >= 1) out.users = await db.query(`select u.username, o.name as org from users u join organisations o on o.id = u.org_id`);
   if (upTo >= 2) out.records = await db.query(`select kind, id, data, seq from records`);
   if (upTo >= 3) out.submissions = await db.query(`select id, state, note from submissions`);
+  if (upTo >= 4) out.decisions = await db.query(`select record_id, decision, decided_by from conflicts`);
   return out;
 }
 

@@ -99,6 +99,34 @@ describe.each(DATABASES)('operations on $name', (database) => {
     expect(seen.results[0].conflicts).toBe(0);
   });
 
+  it('records a decision on a conflict for everyone, who and when; the first decision stands; readers, other offices, unknown conflicts and bad bodies are refused', async () => {
+    const wb = await sharedWorkbook(people.editorA);
+    const other = await logIn(app, people.editorA.me.username);
+    const l = wb.lines[2];
+    await people.editorA.send(`/api/workbooks/${wb.id}/ops`, { ops: [editLine(wb, l, { plan: 111 }, 1)] });
+    await other.send(`/api/workbooks/${wb.id}/ops`, { ops: [editLine(wb, l, { plan: 222 }, 1)] });
+    const [open] = (await people.viewerA.json(`/api/workbooks/${wb.id}/conflicts`)).conflicts;
+    expect(open).toMatchObject({ decision: null, decidedBy: null, decidedAt: null });
+    const url = `/api/workbooks/${wb.id}/conflicts/${open.id}/decision`;
+    expect((await people.viewerA.post(url, { decision: 'confirmed' })).statusCode).toBe(403);
+    expect((await people.editorB.post(url, { decision: 'confirmed' })).statusCode).toBe(404);
+    const bad = await people.editorA.post(url, { decision: 'maybe' });
+    expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'request.invalid']);
+    const unknown = await people.editorA.post(`/api/workbooks/${wb.id}/conflicts/999999/decision`, { decision: 'confirmed' });
+    expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'conflict.not-found']);
+
+    const decided = await people.editorA.send(url, { decision: 'reversed' });
+    expect(decided.conflict).toMatchObject({ id: open.id, decision: 'reversed', decidedBy: `editor ${people.editorA.me.username}` });
+    expect(Date.parse(decided.conflict.decidedAt)).not.toBeNaN();
+    // The second person's decision is refused, naming the first; everyone reads the first.
+    const late = await other.post(url, { decision: 'confirmed' });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error).toMatchObject({ code: 'conflict.decided', params: { who: decided.conflict.decidedBy, decision: 'reversed' } });
+    expect(late.json().error.message.vi).toContain(decided.conflict.decidedBy);
+    const [seen] = (await people.viewerA.json(`/api/workbooks/${wb.id}/conflicts?since=0`)).conflicts;
+    expect(seen).toMatchObject({ id: open.id, decision: 'reversed', decidedBy: decided.conflict.decidedBy });
+  });
+
   it('keeps a deleted line’s last content as a conflict when it had been edited meanwhile, and an edit of a deleted line puts it back', async () => {
     const wb = await sharedWorkbook(people.editorA);
     const [l] = wb.lines;
@@ -197,6 +225,23 @@ describe.each(DATABASES)('operations on $name', (database) => {
     expect((await people.editorA.json(`/api/workbooks/${wb.id}`)).workbook.lastSeq).toBe(1);
   });
 
+  it('takes lines of a scenario deleted meanwhile (an office that edited it offline is not blocked), kept under no scenario', async () => {
+    const wb = await sharedWorkbook(people.editorA);
+    const variant = { id: randomUUID(), workbookId: wb.id, name: 'Phương án', createdAt: 2, kind: 'variant' };
+    const copy = wb.lines.map((l) => ({ before: null, after: l }));
+    await people.editorA.send(`/api/workbooks/${wb.id}/ops`, {
+      ops: [{ opId: randomUUID(), baseSeq: 1, scenarioId: variant.id, change: { scenarios: [{ before: null, after: variant }], lines: copy } }],
+    });
+    await people.editorA.send(`/api/workbooks/${wb.id}/ops`, { ops: [{ opId: randomUUID(), baseSeq: 2, change: { scenarios: [{ before: variant, after: null }] } }] });
+    const late = await people.editorA.send(`/api/workbooks/${wb.id}/ops`, {
+      ops: [{ ...editLine(wb, wb.lines[0], { plan: 9 }, 2), scenarioId: variant.id }],
+    });
+    expect(late.results[0]).toMatchObject({ seq: 4, duplicate: false });
+    const snap = await people.editorA.json(`/api/workbooks/${wb.id}/snapshot?limit=10000`);
+    expect(snap.records.some((r: { kind: string; id: string }) => r.kind === 'scenario' && r.id === variant.id)).toBe(false);
+    expect(snap.records.find((r: { kind: string; scope: string; id: string }) => r.kind === 'line' && r.scope === variant.id && r.id === wb.lines[0].id)?.data.plan).toBe(9);
+  });
+
   it('keeps the workbook’s name and year as its record says', async () => {
     const wb = await sharedWorkbook(people.editorA);
     await people.editorA.send(`/api/workbooks/${wb.id}/ops`, {
@@ -236,9 +281,16 @@ describe.each(DATABASES)('operations on $name', (database) => {
       const second = await events.next();
       expect(second).toMatchObject({ id: '2', event: 'ops' });
       expect(second.data.ops).toEqual([expect.objectContaining({ seq: 2, opId: op.opId, change: op.change })]);
+      // A conflict decided on the first process: the stream on the second says so.
+      const rival = await logIn(one, seeded.editorA.me.username);
+      await rival.send(`/api/workbooks/${wb.id}/ops`, { ops: [editLine(wb, wb.lines[0], { plan: 7 }, 1)] });
+      expect((await events.next()).id).toBe('3');
+      const [conflict] = (await seeded.editorA.json(`/api/workbooks/${wb.id}/conflicts`)).conflicts;
+      await seeded.editorA.send(`/api/workbooks/${wb.id}/conflicts/${conflict.id}/decision`, { decision: 'confirmed' });
+      expect(await events.next()).toMatchObject({ event: 'conflicts', data: {} });
       events.close();
       const resumed = openStream(`http://127.0.0.1:${port}/api/workbooks/${wb.id}/events`, watcher.cookie, { 'last-event-id': '1' });
-      expect((await resumed.next()).data.ops.map((o: { seq: number }) => o.seq)).toEqual([2]);
+      expect((await resumed.next()).data.ops.map((o: { seq: number }) => o.seq)).toEqual([2, 3]);
       resumed.close();
       const refused = await fetch(`http://127.0.0.1:${port}/api/workbooks/${wb.id}/events`, { headers: { cookie: (await logIn(two, seeded.editorB.me.username)).cookie } });
       expect(refused.status).toBe(404);
