@@ -273,6 +273,10 @@ export async function readSnapshot(
   limit: number,
 ): Promise<{ seq: number; records: SnapshotRecord[]; next: string | null }> {
   return db.transaction(async (tx) => {
+    // Read in the primary key's order, along its index: PGlite has no autovacuum to gather the
+    // statistics, and without them the planner fetched every record after the cursor and sorted them
+    // (75–95 ms a chunk at 100 000 lines instead of 20–35).
+    await tx.exec('set local enable_sort = off');
     const [wb] = await tx.query<{ last_seq: number }>('select last_seq from workbooks where id = $1', [workbookId]);
     const [kind, scope, id] = after ?? ['', '', ''];
     const rows = await tx.query<SnapshotRecord>(
