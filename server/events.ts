@@ -88,7 +88,6 @@ export class OpsHub {
 }
 
 export interface StreamOptions {
-  db: Db;
   hub: OpsHub;
   workbookId: string;
   /** The last sequence the client has: operations after it are sent first. */
