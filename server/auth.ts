@@ -107,11 +107,13 @@ function sessionUser(r: SessionRow): SessionUser {
  */
 export async function readSession(db: Db, token: string, config: AuthConfig): Promise<SessionUser | 'expired' | null> {
   const hash = tokenHash(token);
-  const rows = await db.query<SessionRow & { live: boolean; disabled: boolean }>(
-    `select ${SESSION_COLUMNS}, s.expires_at > now() as live, u.disabled
+  // Whether the expiry needs pushing back is read with the session: most requests write nothing.
+  const rows = await db.query<SessionRow & { live: boolean; disabled: boolean; stale: boolean }>(
+    `select ${SESSION_COLUMNS}, s.expires_at > now() as live, u.disabled,
+            s.expires_at < now() + make_interval(hours => $2) - interval '5 minutes' as stale
        from sessions s join users u on u.id = s.user_id join organisations o on o.id = u.org_id
       where s.token_hash = $1`,
-    [hash],
+    [hash, config.sessionHours],
   );
   const row = rows[0];
   if (!row) return null;
@@ -119,6 +121,7 @@ export async function readSession(db: Db, token: string, config: AuthConfig): Pr
     await db.query('delete from sessions where token_hash = $1', [hash]);
     return 'expired';
   }
+  if (!row.stale) return sessionUser(row);
   const extended = await db.query<{ expires_at: Date }>(
     `update sessions set expires_at = now() + make_interval(hours => $2)
       where token_hash = $1 and expires_at < now() + make_interval(hours => $2) - interval '5 minutes'

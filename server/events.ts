@@ -3,7 +3,8 @@
 // on a conflict "<workbook id> <last sequence> conflicts"), and hands the
 // news to the streams (server-sent events) its clients hold open on that workbook. A stream sends
 // the operations themselves, read from the log, each batch with its last sequence as the event id,
-// so a reconnecting browser (EventSource sends Last-Event-ID) resumes where it stopped.
+// so a reconnecting browser (EventSource sends Last-Event-ID) resumes where it stopped. Streams of one
+// workbook that stand at the same sequence share one read of the log and one serialised event.
 
 import type { FastifyReply } from 'fastify';
 import type { Db } from './db';
@@ -13,6 +14,14 @@ import { pullOperations } from './sync-store';
 export type News = 'ops' | 'conflicts';
 
 type Subscriber = { news: (lastSeq: number, what: News) => void; end: () => void };
+
+/** One read of the log as a stream sends it: the last sequence in it, the workbook's, whether more follow, the event's text ('' when empty). */
+interface EventPage {
+  last: number;
+  lastSeq: number;
+  more: boolean;
+  text: string;
+}
 
 /** The one listener of a server process, fanned out to the streams open on each workbook. */
 export class OpsHub {
@@ -44,6 +53,28 @@ export class OpsHub {
     };
   }
 
+  private readonly reads = new Map<string, Promise<EventPage>>();
+
+  /**
+   * The operations of a workbook after `since` (at most `limit`) as one server-sent event: streams
+   * asking for the same page while it is being read share the read and the serialised text.
+   */
+  readEvent(workbookId: string, since: number, limit: number): Promise<EventPage> {
+    const key = `${workbookId} ${since} ${limit}`;
+    let read = this.reads.get(key);
+    if (!read) {
+      read = pullOperations(this.db, workbookId, since, limit).then((page) => {
+        const last = page.ops.length ? page.ops[page.ops.length - 1].seq : since;
+        const text = page.ops.length ? `id: ${last}\nevent: ops\ndata: ${JSON.stringify({ ops: page.ops, lastSeq: page.lastSeq })}\n\n` : '';
+        return { last, lastSeq: page.lastSeq, more: page.more, text };
+      });
+      this.reads.set(key, read);
+      const forget = () => this.reads.delete(key);
+      read.then(forget, forget);
+    }
+    return read;
+  }
+
   /** How many streams are open (for tests and health). */
   get streams(): number {
     let n = 0;
@@ -61,7 +92,6 @@ export class OpsHub {
 }
 
 export interface StreamOptions {
-  db: Db;
   hub: OpsHub;
   workbookId: string;
   /** The last sequence the client has: operations after it are sent first. */
@@ -92,6 +122,8 @@ export function streamOperations(reply: FastifyReply, o: StreamOptions): void {
   });
   res.write('retry: 3000\n\n');
   let sent = o.since;
+  // The last sequence news announced: a shared read begun before that news may stop short of it.
+  let wanted = 0;
   let pending = true;
   let running = false;
   let closed = false;
@@ -100,17 +132,21 @@ export function streamOperations(reply: FastifyReply, o: StreamOptions): void {
     if (running || closed) return;
     running = true;
     try {
-      while (pending && !closed) {
+      let idle = 0;
+      while ((pending || sent < wanted) && !closed) {
         pending = false;
+        const from = sent;
         for (;;) {
-          const page = await pullOperations(o.db, o.workbookId, sent, o.batch);
+          const page = await o.hub.readEvent(o.workbookId, sent, o.batch);
           if (closed) return;
-          if (page.ops.length) {
-            sent = page.ops[page.ops.length - 1].seq;
-            res.write(`id: ${sent}\nevent: ops\ndata: ${JSON.stringify({ ops: page.ops, lastSeq: page.lastSeq })}\n\n`);
+          if (page.text) {
+            sent = page.last;
+            res.write(page.text);
           }
           if (!page.more) break;
         }
+        // A shared read that began before the news may miss it once; a read begun after it cannot.
+        if (sent === from && ++idle >= 2) wanted = sent;
       }
     } catch {
       close();
@@ -126,6 +162,7 @@ export function streamOperations(reply: FastifyReply, o: StreamOptions): void {
         return;
       }
       if (lastSeq <= sent) return;
+      wanted = Math.max(wanted, lastSeq);
       pending = true;
       void flush();
     },

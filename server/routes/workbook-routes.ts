@@ -133,7 +133,7 @@ export function registerWorkbookRoutes(app: FastifyInstance, ctx: AppContext): v
     if (!q.ok) return refuse(req, reply, q.error);
     const lastEventId = Number(req.headers['last-event-id']);
     const since = q.value.since ?? (Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : wb.lastSeq);
-    streamOperations(reply, { db, hub: ctx.hub, workbookId: wb.id, since, endsAt: userOf(req).expiresAt, batch: ctx.eventBatch, heartbeatMs: ctx.heartbeatMs });
+    streamOperations(reply, { hub: ctx.hub, workbookId: wb.id, since, endsAt: userOf(req).expiresAt, batch: ctx.eventBatch, heartbeatMs: ctx.heartbeatMs });
     return reply;
   });
 

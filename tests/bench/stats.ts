@@ -16,3 +16,10 @@ export function report(title: string, rows: [string, number | string, string, st
   for (const [name, value, unit, target] of rows) lines.push(`| ${name} | ${typeof value === 'number' ? value.toFixed(2) : value} | ${unit} | ${target ?? ''} |`);
   console.log(lines.join('\n'));
 }
+
+/** The p-th percentile (0–100) of xs, nearest rank; NaN when empty. */
+export function percentile(xs: number[], p: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}

@@ -301,6 +301,37 @@ describe.each(DATABASES)('operations on $name', (database) => {
       await db2.close();
     }
   }, 120_000);
+
+  it('gives each of several streams on one workbook every operation once and in order while offices push at the same time', async () => {
+    const own = await startApp(db, { heartbeatMs: 100_000 });
+    try {
+      const seeded = await seedProvince(own, db);
+      const wb = await sharedWorkbook(seeded.editorA, 4);
+      await own.listen({ host: '127.0.0.1', port: 0 });
+      const port = (own.server.address() as AddressInfo).port;
+      const watcher = await logIn(own, seeded.viewerA.me.username);
+      const streams = Array.from({ length: 5 }, () => openStream(`http://127.0.0.1:${port}/api/workbooks/${wb.id}/events?since=1`, watcher.cookie));
+      const other = await logIn(own, seeded.editorA.me.username);
+      const lines: Record<string, unknown>[] = [...wb.lines];
+      const sent: string[] = [];
+      // Four pushes in flight together, five rounds: twenty operations.
+      for (let round = 0; round < 5; round++) {
+        const ops = lines.map((l, i) => editLine(wb, l, { plan: 1000 * (round + 1) + i }, 1));
+        ops.forEach((op, i) => (lines[i] = op.change.lines[0].after));
+        sent.push(...ops.map((o) => o.opId));
+        await Promise.all(ops.map((op, i) => (i % 2 ? other : seeded.editorA).send(`/api/workbooks/${wb.id}/ops`, { ops: [op] })));
+      }
+      for (const events of streams) {
+        const got: { seq: number; opId: string }[] = [];
+        while (got.length < sent.length) got.push(...(await events.next()).data.ops);
+        expect(got.map((o) => o.seq)).toEqual(Array.from({ length: sent.length }, (_, i) => i + 2));
+        expect(new Set(got.map((o) => o.opId))).toEqual(new Set(sent));
+        events.close();
+      }
+    } finally {
+      await own.close();
+    }
+  }, 120_000);
 });
 
 /** A server-sent event stream read with fetch: next() resolves with each event in turn. */
