@@ -6,7 +6,7 @@
 import type { Db, Queryable } from './db';
 import type { WorkbookRow } from './access';
 import { done, refused, type ServerProblem, type ServerResult } from './messages';
-import { applyRecordEdit, recordEditsOf, recordKey, type RecordEdit, type RecordKind, type SyncChange, type SyncOperation } from '../src/domain/sync';
+import { applyRecordEdit, recordEditsOf, recordKey, type RecordEdit, type RecordKind, type ServerConflict, type SyncChange, type SyncOperation } from '../src/domain/sync';
 import type { FieldConflict } from '../src/domain/merge-fields';
 
 /** What a push answers for each operation: its sequence, whether it was stored before, how many fields it overwrote in conflict. */
@@ -331,22 +331,13 @@ export async function recordHistory(db: Queryable, workbookId: string, kind: Rec
   );
 }
 
-/** A conflict as recorded: the field, what its author saw, the value kept and the one shown (null: absent), and the operations behind both. */
-export interface ConflictEntry {
-  id: number;
-  seq: number;
+/**
+ * A conflict as recorded (what a browser is sent, ServerConflict of domain/sync), with the operation
+ * whose value was kept aside and its author; the decision, null while open.
+ */
+export interface ConflictEntry extends ServerConflict {
   keptSeq: number | null;
-  kind: RecordKind;
-  scope: string;
-  recordId: string;
-  path: string[];
-  base: unknown;
-  kept: unknown;
-  shown: unknown;
   userId: string;
-  userName: string;
-  at: string;
-  /** What a person made of it (the first decision stands), who and when; null while open. */
   decision: ConflictDecision | null;
   decidedBy: string | null;
   decidedAt: string | null;

@@ -11,26 +11,11 @@ import type { FastifyInstance } from 'fastify';
 import { AppState } from '../../src/state/app.svelte';
 import type { Db } from '../../server/db';
 import { DATABASES, PASSWORD, seedProvince, startApp, unique } from '../server/harness';
+import { browserFetch } from './server-browser';
 
 const ctx = { unit: 'trieu', locale: 'vi' } as const;
 const TR = 1_000_000;
 let seq = 0;
-
-/** A fetch that keeps the session cookie, as a browser does, and can be cut off like a network. */
-function browserFetch() {
-  let cookie = '';
-  const net = { offline: false };
-  const fetchFn = async (url: string, init: RequestInit = {}) => {
-    if (net.offline) throw new TypeError('fetch failed');
-    const res = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(';')[0];
-      if (pair.startsWith('planbench_session=')) cookie = pair.endsWith('=') ? '' : pair;
-    }
-    return res;
-  };
-  return { fetchFn, net };
-}
 
 describe('a shared workbook between two browsers', () => {
   let db: Db;
