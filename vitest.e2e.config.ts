@@ -6,7 +6,10 @@ export default defineConfig({
     include: ['tests/e2e/**/*.spec.ts'],
     environment: 'node',
     globalSetup: ['tests/e2e/global-setup.ts'],
-    fileParallelism: false,
+    // Two spec files at a time: most of a browser test is waiting (for a paint, a save, the worker),
+    // so two share the two cores of the machines this runs on without either timing out.
+    fileParallelism: true,
+    maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // A browser test waits for what a user waits for (a recalculated total, a saved edit), never
