@@ -64,6 +64,14 @@ export class FormulaCells {
   }
 
   /**
+   * Lines another tab or office edited in place (same item and place, same formulas), their values
+   * (formula results included) as they were written there: the layout stays, the items' figures follow.
+   */
+  takeEditedInPlace(changes: readonly { before: Line; after: Line }[]): void {
+    if (this.figures && !this.figures.editLines(changes)) this.figures = null;
+  }
+
+  /**
    * The change with the values its formulas take written into it: lines it already changes get
    * their formula values in their `after`, lines it does not touch are added. Unchanged when the
    * workbook has no formula. `layout`: the book already laid out over the records after the change.

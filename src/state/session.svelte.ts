@@ -1112,6 +1112,12 @@ export class WorkbookSession {
     const mine = m.scenarioId === this.scenarioId ? m.chunks : [];
     const got = await loadChanged(this.db, this.workbook.id, this.scenarioId, mine);
     if (!got) return;
+    // The tree, the projection's inputs and the formulas of items and of the workbook as they were:
+    // then the lines' columns and the worker's roll-up still line up with the records.
+    const sameInputs =
+      sameRecords(got.workbook, this.storedWorkbook, ['year', 'counterpart', 'settings', 'columnFormulas']) &&
+      got.nodes.length === this.nodeById.size &&
+      got.nodes.every((n) => sameRecords(n, this.nodeById.get(n.id)));
     this.storedWorkbook = got.workbook;
     this.scenario = got.scenarios.find((s) => s.id === this.scenarioId) ?? this.scenario;
     this.scenarios = sortScenarios(got.scenarios, got.workbook);
@@ -1121,13 +1127,51 @@ export class WorkbookSession {
     this.rules = got.rules;
     this.placesRevision++;
     this.applied++;
+    const inPlace = sameInputs ? this.linesEditedInPlace(got.chunks) : null;
     for (const [no, lines] of got.chunks) this.chunks.setChunk(no, lines);
+    if (inPlace) {
+      // Cells of lines that stay where they are (another office's or tab's edit of a few cells): as a
+      // local edit is taken in, the lines replaced and their columns edited in the worker, not every
+      // line sorted again and the worker loaded anew (seconds on 100 000 lines).
+      const edits: ColumnEdit[] = [];
+      for (const { i, before, after } of inPlace) {
+        this.lines[i] = after;
+        edits.push(...lineColumnEdits(i, before, after, this.slots));
+      }
+      this.formulas.takeEditedInPlace(inPlace);
+      this.bump('revision');
+      if (edits.length) await this.sendEdits(edits);
+      else this.queueChecks();
+      return;
+    }
     this.rollup = null;
     this.rebuildStructure(this.chunks.allLines());
     this.formulas.invalidate(this.formulaSource());
     this.formulas.refresh(this.formulaSource());
     this.bump('revision');
     await this.reloadEngine();
+  }
+
+  /**
+   * The lines of the chunks read back, when every one of them is a line this session holds, under
+   * the same item and at the same place, and the chunks lost none: each with its index and both
+   * records (only those that differ). Null when anything moved, came or went, or a formula changed.
+   */
+  private linesEditedInPlace(chunks: Map<number, Line[]>): { i: number; before: Line; after: Line }[] | null {
+    const out: { i: number; before: Line; after: Line }[] = [];
+    for (const [no, lines] of chunks) {
+      const held = new Set(this.chunks.lines(no).map((l) => l.id));
+      if (held.size !== lines.length) return null;
+      for (const after of lines) {
+        const i = this.lineIndex.get(after.id);
+        const before = i === undefined ? undefined : this.lines[i];
+        if (i === undefined || !before || !held.has(after.id)) return null;
+        if (before.nodeId !== after.nodeId || before.order !== after.order) return null;
+        if (JSON.stringify(before.formulas) !== JSON.stringify(after.formulas) || JSON.stringify(before.typedOver) !== JSON.stringify(after.typedOver)) return null;
+        if (JSON.stringify(before) !== JSON.stringify(after)) out.push({ i, before, after });
+      }
+    }
+    return out;
   }
 
   private rebuildStructure(lines: Line[]): void {
@@ -1189,6 +1233,13 @@ export class WorkbookSession {
     this.bump('revision');
     this.queueChecks();
   }
+}
+
+/** Whether two records hold the same values (all fields, or the named ones); records are JSON data. */
+function sameRecords<T extends object>(a: T, b: T | undefined, keys?: (keyof T)[]): boolean {
+  if (!b) return false;
+  if (!keys) return JSON.stringify(a) === JSON.stringify(b);
+  return keys.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
 
 /** What updating memory found out about a change, for the storage plan and the worker message. */
