@@ -99,7 +99,14 @@ export interface PullOutcome {
  * (domain/sync applyRecordEdit), and this browser's operations still waiting are applied again on
  * top; an operation of this browser that comes back leaves the outbox. Never rejects.
  */
-export async function applyPulled(db: PlanbenchDB, workbookId: Id, ops: readonly PulledOperation[]): Promise<Result<PullOutcome>> {
+/**
+ * Where the lines of a scenario are stored, as the open session knows them (ChunkedLines.chunkOf):
+ * a pull then reads only the chunks its lines are in, not every chunk of the scenario. A wrong or
+ * missing answer costs only the full read.
+ */
+export type ChunkHint = (scenarioId: Id, lineId: Id) => number | undefined;
+
+export async function applyPulled(db: PlanbenchDB, workbookId: Id, ops: readonly PulledOperation[], hint?: ChunkHint): Promise<Result<PullOutcome>> {
   return writeSafely({ code: 'db.quota' }, () =>
     db.transaction('rw', WORKBOOK_TABLES(db), async () => {
       const share = await db.shares.get(workbookId);
@@ -109,7 +116,7 @@ export async function applyPulled(db: PlanbenchDB, workbookId: Id, ops: readonly
       if (!fresh.length) return outcome;
       const waiting = await db.outbox.where('workbookId').equals(workbookId).sortBy('order');
       const edits = fresh.map((op) => recordEditsOf(op.change, op.scenarioId));
-      const store = await RecordStore.read(db, workbookId, edits.flat());
+      const store = await RecordStore.read(db, workbookId, edits.flat(), hint);
       const keys = store.keys();
       const stored = await db.syncShadows.bulkGet(keys.map((k): [Id, string] => [workbookId, k]));
       const shadows = new Map<string, unknown>();
@@ -196,12 +203,15 @@ class RecordStore {
     private readonly chunks: Map<Id, ChunkedLines>,
   ) {}
 
-  static async read(db: PlanbenchDB, workbookId: Id, edits: RecordEdit[]): Promise<RecordStore> {
+  static async read(db: PlanbenchDB, workbookId: Id, edits: RecordEdit[], hint?: ChunkHint): Promise<RecordStore> {
     const ids = new Map<RecordKind, Set<string>>();
-    const scopes = new Set<Id>();
+    const scopes = new Map<Id, Set<Id>>();
     for (const e of edits) {
-      if (e.kind === 'line') scopes.add(e.scope);
-      else {
+      if (e.kind === 'line') {
+        let set = scopes.get(e.scope);
+        if (!set) scopes.set(e.scope, (set = new Set()));
+        set.add(e.id);
+      } else {
         let set = ids.get(e.kind);
         if (!set) ids.set(e.kind, (set = new Set()));
         set.add(e.id);
@@ -216,11 +226,8 @@ class RecordStore {
         const got = await (tables[kind as keyof typeof tables] as Table<unknown, Id>).bulkGet(list);
         list.forEach((id, i) => store.note(kind, '', id, got[i]));
       }),
-      ...[...scopes].map(async (scope) => {
-        const stored = await db.lineChunks.where('[scenarioId+no]').between([scope, Dexie.minKey], [scope, Dexie.maxKey]).toArray();
-        const byNo: Line[][] = [];
-        for (const c of stored) byNo[c.no] = c.lines;
-        const packed = new ChunkedLines(byNo);
+      ...[...scopes].map(async ([scope, lineIds]) => {
+        const packed = (await readHintedChunks(db, scope, lineIds, hint)) ?? (await readAllChunks(db, scope));
         chunks.set(scope, packed);
         for (const line of packed.allLines()) store.note('line', scope, line.id, line);
       }),
@@ -294,6 +301,38 @@ class RecordStore {
     }
     await Promise.all(writes);
   }
+}
+
+/** Every chunk of a scenario's lines. */
+async function readAllChunks(db: PlanbenchDB, scope: Id): Promise<ChunkedLines> {
+  const stored = await db.lineChunks.where('[scenarioId+no]').between([scope, Dexie.minKey], [scope, Dexie.maxKey]).toArray();
+  const byNo: Line[][] = [];
+  for (const c of stored) byNo[c.no] = c.lines;
+  return new ChunkedLines(byNo);
+}
+
+/**
+ * Only the chunks the hint says hold the given lines, when it places every one and each is found
+ * there: lines edited or deleted in place (a new line goes where only the whole packing tells, so
+ * then null, and the caller reads every chunk).
+ */
+async function readHintedChunks(db: PlanbenchDB, scope: Id, lineIds: ReadonlySet<Id>, hint: ChunkHint | undefined): Promise<ChunkedLines | null> {
+  if (!hint) return null;
+  const nos = new Set<number>();
+  for (const id of lineIds) {
+    const no = hint(scope, id);
+    if (no === undefined) return null;
+    nos.add(no);
+  }
+  const list = [...nos];
+  const stored = await db.lineChunks.bulkGet(list.map((no): [Id, number] => [scope, no]));
+  const byNo: Line[][] = [];
+  list.forEach((no, i) => {
+    if (stored[i]) byNo[no] = stored[i]!.lines;
+  });
+  const packed = new ChunkedLines(byNo);
+  for (const id of lineIds) if (packed.chunkOf(id) === undefined) return null;
+  return packed;
 }
 
 /**

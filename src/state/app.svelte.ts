@@ -288,7 +288,11 @@ export class AppState {
       return;
     }
     const share = await readShare(this.db, session.workbook.id);
-    const shared = share ? new SharedSync(this.db, share.workbookId, this.server(share.server), (o) => this.takePulled(session, o)) : null;
+    const shared = share
+      ? new SharedSync(this.db, share.workbookId, this.server(share.server), (o) => this.takePulled(session, o), {
+          chunkHint: (scenarioId, lineId) => (scenarioId === session.scenarioId ? session.storedChunkOf(lineId) : undefined),
+        })
+      : null;
     session.onCommitted = (m) => {
       this.sync.post(m);
       shared?.kick();

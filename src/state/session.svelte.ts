@@ -1097,6 +1097,11 @@ export class WorkbookSession {
   get unsavedCount(): number {
     return this.saves.unsavedCount;
   }
+  /** The chunk a line of this scenario is stored in, as this session knows it (a hint: storage may have moved on). */
+  storedChunkOf(lineId: Id): number | undefined {
+    return this.chunks.chunkOf(lineId);
+  }
+
   /** Called after each successful commit (the app tells the other tabs). */
   onCommitted: ((m: { workbookId: Id; scenarioId: Id; chunks: number[] }) => void) | null = null;
 

@@ -8,7 +8,7 @@
 import type { Id, Problem, Result } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import type { PlanbenchDB, SharedConflict } from '../db/database';
-import { addConflicts, applyPulled, countOutbox, dismissConflict, readOutbox, readShare, settleConflict, type PullOutcome } from '../db/sync-repo';
+import { addConflicts, applyPulled, countOutbox, dismissConflict, readOutbox, readShare, settleConflict, type ChunkHint, type PullOutcome } from '../db/sync-repo';
 import type { ServerApi, ServerSubmission, ServerUser } from '../net/server-api';
 
 export type { SharedConflict };
@@ -27,6 +27,8 @@ export interface SyncOptions {
   online?: () => boolean;
   /** Pause between two looks at the province's answer while a version sent waits for it. */
   answerPollMs?: number;
+  /** Where the open session knows each line is stored: a pull then reads only those chunks. */
+  chunkHint?: ChunkHint;
 }
 
 export class SharedSync {
@@ -59,6 +61,7 @@ export class SharedSync {
   private readonly maxBytes: number;
   private readonly retryMs: number[];
   private readonly answerPollMs: number;
+  private readonly chunkHint: ChunkHint | undefined;
   private readonly online: () => boolean;
   private readonly onOnline = () => this.kick();
   private readonly onOffline = () => {
@@ -78,6 +81,7 @@ export class SharedSync {
     this.maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
     this.retryMs = options.retryMs ?? [1000, 2000, 5000, 10_000, 30_000];
     this.answerPollMs = options.answerPollMs ?? 60_000;
+    this.chunkHint = options.chunkHint;
     this.online = options.online ?? (() => globalThis.navigator?.onLine ?? true);
     globalThis.addEventListener?.('online', this.onOnline);
     globalThis.addEventListener?.('offline', this.onOffline);
@@ -295,7 +299,7 @@ export class SharedSync {
   /** Applies pulled operations and has the open session take them in. */
   private async take(ops: Parameters<typeof applyPulled>[2]): Promise<Result<void>> {
     if (!ops.length) return ok(undefined);
-    const r = await applyPulled(this.db, this.workbookId, ops);
+    const r = await applyPulled(this.db, this.workbookId, ops, this.chunkHint);
     if (!r.ok) return r;
     if (r.value.applied) await this.applied(r.value);
     return ok(undefined);

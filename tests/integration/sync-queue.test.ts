@@ -2,7 +2,7 @@
 // that storage refuses queues nothing, an edit of a local workbook queues nothing, and the server's
 // copy of each record changed is kept aside once, as it was before the first waiting edit.
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/db/database';
 import { createWorkbook, loadWorkbook } from '../../src/db/workbook-repo';
 import { applyPulled, countOutbox, readOutbox, shareWorkbook } from '../../src/db/sync-repo';
@@ -105,5 +105,44 @@ describe('the operation queue', () => {
     expect(await db.syncShadows.count()).toBe(0);
     const stored = (await loadWorkbook(db, wb))!.data.lines.find((l) => l.id === line.id);
     expect(stored).toMatchObject({ disbursed: 7, plan: 6000e6 });
+  });
+
+  it('a pull reads only the chunks its lines are in when told where, and reads every chunk when told wrong or when a line is new', async () => {
+    const big = buildDemoWorkbook();
+    // 350 lines: four chunks of 100.
+    for (let k = 0; k < 340; k++) big.lines.push({ ...big.lines[0], id: `extra-${k}`, order: 100 + k, plan: k * 1_000_000 });
+    const results: unknown[] = [];
+    for (const hint of ['right', 'wrong', 'none'] as const) {
+      const db = openDatabase(`sync-hint-${Date.now()}-${seq++}`);
+      await createWorkbook(db, big);
+      await shareWorkbook(db, { workbookId: big.workbook.id, server: 'http://127.0.0.1:1', orgName: 'Huyện', sharedAt: 1 }, []);
+      const loaded = (await loadWorkbook(db, big.workbook.id))!;
+      const sid = loaded.scenarioId;
+      const target = loaded.data.lines.find((l) => l.id === 'extra-250')!;
+      const fresh = { ...big.lines[0], id: 'brand-new', order: 999, plan: 5 };
+      const ops = [
+        { seq: 1, opId: 'o1', baseSeq: 0, scenarioId: sid, userName: 'B', at: '', change: { lines: [{ before: target, after: { ...target, plan: 42 } }] } },
+        { seq: 2, opId: 'o2', baseSeq: 1, scenarioId: sid, userName: 'B', at: '', change: { lines: [{ before: null, after: fresh }] } },
+      ];
+      const where = (_s: string, id: string) => (hint === 'none' ? undefined : hint === 'wrong' ? 0 : loaded.chunks.chunkOf(id));
+      // Reading every chunk of the scenario goes through the table's index (where); one chunk is a get.
+      const whole = vi.spyOn(db.lineChunks, 'where');
+      const first = await applyPulled(db, big.workbook.id, [ops[0]], where);
+      expect(first.ok && first.value.chunks.get(sid)).toEqual([loaded.chunks.chunkOf('extra-250')]);
+      expect(
+        whole.mock.calls.some(([index]) => String(index) === '[scenarioId+no]'),
+        hint,
+      ).toBe(hint !== 'right');
+      whole.mockRestore();
+      expect((await applyPulled(db, big.workbook.id, [ops[1]], where)).ok).toBe(true);
+      const after = (await loadWorkbook(db, big.workbook.id))!.data.lines;
+      expect(after.find((l) => l.id === 'extra-250')!.plan).toBe(42);
+      expect(after.find((l) => l.id === 'brand-new')!.plan).toBe(5);
+      expect(after).toHaveLength(big.lines.length + 1);
+      results.push(after.map((l) => [l.id, l.plan]));
+    }
+    // The same records whichever way the chunks were read.
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
   });
 });
