@@ -1,8 +1,12 @@
 // Browsers against a server in this process: a fetch that keeps the session cookie as a browser
 // does, and can be cut off like a network; an AppState logged in with it on its own IndexedDB.
 import 'fake-indexeddb/auto';
+import { afterAll, beforeAll } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { AppState } from '../../src/state/app.svelte';
-import { PASSWORD } from '../server/harness';
+import type { Db } from '../../server/db';
+import { DATABASES, PASSWORD, seedProvince, startApp, unique } from '../server/harness';
 
 let seq = 0;
 
@@ -32,4 +36,29 @@ export async function browserAs(origin: string, user: string, apps: AppState[]) 
   const login = await app.logIn(origin, user, PASSWORD);
   if (!login.ok) throw new Error(`login ${user}: ${login.error.code}`);
   return { app, net, dbName, fetchFn, api: app.server(origin) };
+}
+
+/**
+ * A server on PGlite listening at 127.0.0.1 for the tests of the calling file, with a seeded
+ * province and two editors of one district (`users`: its seeded editor, then "Chị Lan"); the
+ * browsers a test starts go in `apps` and stop after the file. Read the fields in the tests (they
+ * are set before the first runs).
+ */
+export function useDistrictServer(): { db: Db; server: FastifyInstance; origin: string; users: string[]; apps: AppState[] } {
+  const env = { db: null as unknown as Db, server: null as unknown as FastifyInstance, origin: '', users: [] as string[], apps: [] as AppState[] };
+  beforeAll(async () => {
+    env.db = await DATABASES[0].open();
+    env.server = await startApp(env.db, { heartbeatMs: 60_000 });
+    const people = await seedProvince(env.server, env.db);
+    env.users = [people.editorA.me.username, unique('editor')];
+    await people.admin.send('/api/admin/users', { orgId: people.districtA, username: env.users[1], displayName: 'Chị Lan', role: 'editor', password: PASSWORD });
+    await env.server.listen({ host: '127.0.0.1', port: 0 });
+    env.origin = `http://127.0.0.1:${(env.server.server.address() as AddressInfo).port}`;
+  }, 120_000);
+  afterAll(async () => {
+    for (const a of env.apps) a.shared?.stop();
+    await env.server?.close();
+    await env.db?.close();
+  });
+  return env;
 }

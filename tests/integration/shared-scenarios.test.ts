@@ -6,39 +6,23 @@
 // baseline everywhere, and a browser opening the workbook afterwards gets the same scenarios. A
 // variant of a large plan, and its deletion, travel as several operations.
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppState } from '../../src/state/app.svelte';
 import type { Db } from '../../server/db';
 import { UPLOAD_LINES_PER_OP } from '../../src/domain/sync';
-import { DATABASES, PASSWORD, seedProvince, startApp, unique } from '../server/harness';
-import { browserAs } from './server-browser';
+import { browserAs, useDistrictServer } from './server-browser';
 
 const ctx = { unit: 'trieu', locale: 'vi' } as const;
 const TR = 1_000_000;
 
 describe('scenarios of a shared workbook between browsers', () => {
+  const env = useDistrictServer();
   let db: Db;
-  let server: FastifyInstance;
   let origin: string;
   let users: string[];
-  const apps: AppState[] = [];
-
-  beforeAll(async () => {
-    db = await DATABASES[0].open();
-    server = await startApp(db, { heartbeatMs: 60_000 });
-    const people = await seedProvince(server, db);
-    users = [people.editorA.me.username, unique('editor')];
-    await people.admin.send('/api/admin/users', { orgId: people.districtA, username: users[1], displayName: 'Chị Lan', role: 'editor', password: PASSWORD });
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    origin = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const a of apps) a.shared?.stop();
-    await server?.close();
-    await db?.close();
+  const apps = env.apps;
+  beforeAll(() => {
+    ({ db, origin, users } = env);
   });
 
   /** A shares its open workbook; B opens it from the server. */

@@ -5,39 +5,22 @@
 // sides converges to the server's order and shows the conflict on both; a decision on it reaches
 // the other browser live, with who took it, and a second decision is refused naming the first.
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AppState } from '../../src/state/app.svelte';
-import type { Db } from '../../server/db';
-import { DATABASES, PASSWORD, seedProvince, startApp, unique } from '../server/harness';
-import { browserFetch } from './server-browser';
+import { PASSWORD } from '../server/harness';
+import { browserFetch, useDistrictServer } from './server-browser';
 
 const ctx = { unit: 'trieu', locale: 'vi' } as const;
 const TR = 1_000_000;
 let seq = 0;
 
 describe('a shared workbook between two browsers', () => {
-  let db: Db;
-  let server: FastifyInstance;
+  const env = useDistrictServer();
   let origin: string;
   let users: string[];
-  const apps: AppState[] = [];
-
-  beforeAll(async () => {
-    db = await DATABASES[0].open();
-    server = await startApp(db, { heartbeatMs: 60_000 });
-    const people = await seedProvince(server, db);
-    users = [people.editorA.me.username, unique('editor')];
-    await people.admin.send('/api/admin/users', { orgId: people.districtA, username: users[1], displayName: 'Chị Lan', role: 'editor', password: PASSWORD });
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    origin = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const a of apps) a.shared?.stop();
-    await server?.close();
-    await db?.close();
+  const apps = env.apps;
+  beforeAll(() => {
+    ({ origin, users } = env);
   });
 
   async function browser(user: string, dbName = `shared-${Date.now()}-${seq++}`) {
