@@ -11,19 +11,10 @@ import { streamOperations } from '../events';
 import { check, chunkQuery, conflictParams, conflictsQuery, decisionBody, eventsQuery, historyQuery, idParam, newWorkbookBody, pullQuery, pushBody } from '../schemas';
 import { stateSql, type WorkbookState } from '../submissions';
 import { appendOperations, decideConflict, decodeCursor, listConflicts, pullOperations, readSnapshot, recordHistory } from '../sync-store';
-import type { SyncOperation } from '../../src/domain/sync';
+import type { SharedWorkbookSummary, SyncOperation } from '../../src/domain/sync';
 
-/** A workbook as lists show it. */
-export interface WorkbookSummary {
-  id: string;
-  name: string;
-  year: number;
-  orgId: string;
-  orgName: string;
-  lastSeq: number;
-  state: WorkbookState;
-  createdAt: string;
-}
+/** A workbook as lists show it (the browsers read the same type). */
+export type WorkbookSummary = SharedWorkbookSummary & { state: WorkbookState };
 
 const SUMMARY_SELECT = (state: string) => `select w.id, w.name, w.year, w.org_id, o.name as org_name, w.last_seq, ${state} as state, w.created_at
   from workbooks w join organisations o on o.id = w.org_id`;

@@ -9,6 +9,19 @@ import type { AllocationRuleRecord, Id, Line, Place, Scenario, TreeNode, Workboo
 import type { WorkbookArchive } from './workbook-archive';
 import { equalValues, mergeFields, type FieldConflict } from './merge-fields';
 
+/** A shared workbook as the server lists it (the server writes it, browsers read it). */
+export interface SharedWorkbookSummary {
+  id: string;
+  name: string;
+  year: number;
+  orgId: string;
+  orgName: string;
+  lastSeq: number;
+  /** Where it stands towards the province: never sent, or its latest submission's state. */
+  state: 'draft' | 'submitted' | 'returned' | 'approved';
+  createdAt: string;
+}
+
 /** The kinds of record a workbook holds. */
 export const RECORD_KINDS = ['workbook', 'scenario', 'node', 'line', 'place', 'rule'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];

@@ -7,7 +7,7 @@
 
 import type { Problem, Result } from '../domain/model';
 import { fail, ok } from '../domain/model';
-import type { PulledOperation, ServerConflict, SyncOperation } from '../domain/sync';
+import type { PulledOperation, ServerConflict, SharedWorkbookSummary, SyncOperation } from '../domain/sync';
 
 /** The logged-in user as the server describes them. */
 export interface ServerUser {
@@ -19,16 +19,7 @@ export interface ServerUser {
 }
 
 /** A workbook as the server lists it. */
-export interface ServerWorkbook {
-  id: string;
-  name: string;
-  year: number;
-  orgId: string;
-  orgName: string;
-  lastSeq: number;
-  state: 'draft' | 'submitted' | 'returned' | 'approved';
-  createdAt: string;
-}
+export type ServerWorkbook = SharedWorkbookSummary;
 
 /** One chunk of a workbook's records: what each holds and the sequence that last wrote it. */
 export interface SnapshotChunk {
