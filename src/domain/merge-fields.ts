@@ -49,28 +49,16 @@ function overwritten(sink: FieldConflict[] | null, path: FieldPath, stored: unkn
 }
 
 function mergeValue(stored: unknown, base: unknown, after: unknown, path: FieldPath, sink: FieldConflict[] | null): unknown {
-  if (sameValue(base, after)) return stored;
+  if (base === after) return stored;
+  const plainStored = isPlain(stored);
   // An object this tab created or removed whole (a line's first note, its last) merges as one from or to {}.
-  if (base === undefined && isPlain(stored) && isPlain(after)) return mergeValue(stored, {}, after, path, sink);
-  if (after === undefined && isPlain(stored) && isPlain(base)) {
+  if (base === undefined && plainStored && isPlain(after)) return mergeValue(stored, {}, after, path, sink);
+  if (after === undefined && plainStored && isPlain(base)) {
     const left = mergeValue(stored, base, {}, path, sink) as Record<string, unknown>;
     return Object.keys(left).length ? left : undefined;
   }
-  if (isPlain(stored) && isPlain(base) && isPlain(after)) {
-    const out: Record<string, unknown> = { ...stored };
-    for (const key of new Set([...Object.keys(base), ...Object.keys(after)])) {
-      if (sameValue(base[key], after[key])) continue;
-      let next: unknown;
-      if (key in stored) next = mergeValue(stored[key], base[key], after[key], [...path, key], sink);
-      else {
-        overwritten(sink, [...path, key], undefined, base[key], after[key]);
-        next = after[key];
-      }
-      if (next === undefined) delete out[key];
-      else out[key] = next;
-    }
-    return out;
-  }
+  if (plainStored && isPlain(base) && isPlain(after)) return mergeObject(stored, base, after, path, sink);
+  if (sameValue(base, after)) return stored;
   if (Array.isArray(stored) && Array.isArray(base) && Array.isArray(after) && [stored, base, after].every(keyedList)) {
     // This tab's entries in its order (each merged with the stored one), then the entries another
     // tab added meanwhile; an entry this tab removed stays removed.
@@ -93,6 +81,35 @@ function mergeValue(stored: unknown, base: unknown, after: unknown, path: FieldP
   return after;
 }
 
+/**
+ * Three plain objects merged key by key: the stored object itself when the edit changed no key (no
+ * copy: a column formula merges 100 000 lines a step), else a copy with each changed key merged.
+ */
+function mergeObject(
+  stored: Record<string, unknown>,
+  base: Record<string, unknown>,
+  after: Record<string, unknown>,
+  path: FieldPath,
+  sink: FieldConflict[] | null,
+): Record<string, unknown> {
+  let out: Record<string, unknown> | null = null;
+  const visit = (key: string) => {
+    if (sameValue(base[key], after[key])) return;
+    let next: unknown;
+    if (key in stored) next = mergeValue(stored[key], base[key], after[key], [...path, key], sink);
+    else {
+      overwritten(sink, [...path, key], undefined, base[key], after[key]);
+      next = after[key];
+    }
+    out ??= { ...stored };
+    if (next === undefined) delete out[key];
+    else out[key] = next;
+  };
+  for (const key of Object.keys(base)) visit(key);
+  for (const key of Object.keys(after)) if (!Object.prototype.hasOwnProperty.call(base, key)) visit(key);
+  return out ?? stored;
+}
+
 function isPlain(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -111,10 +128,30 @@ function keyedList(list: unknown[]): boolean {
   return keys.every((k) => k !== undefined) && new Set(keys).size === keys.length;
 }
 
+/** Same JSON text: a list of plain values (a line's months) compares entry by entry without writing it out. */
 function sameValue(x: unknown, y: unknown): boolean {
   if (x === y) return true;
   if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  if (Array.isArray(x) && Array.isArray(y)) {
+    if (x.length !== y.length) return false;
+    let flat = true;
+    for (let i = 0; i < x.length && flat; i++) {
+      const a: unknown = x[i];
+      const b: unknown = y[i];
+      if (a === b) continue;
+      if ((typeof a === 'object' && a !== null) || (typeof b === 'object' && b !== null)) flat = false;
+      else if (jsonEntry(a) !== jsonEntry(b)) return false;
+    }
+    if (flat) return true;
+  }
   return JSON.stringify(x) === JSON.stringify(y);
+}
+
+/** What JSON writes for a plain entry of a list: null for what it cannot write (NaN, ±∞, undefined, a function). */
+function jsonEntry(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return null;
+  return v;
 }
 
 /** True when two JSON values hold the same content; the order of an object's keys does not count (a database may reorder them). */

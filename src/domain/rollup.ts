@@ -220,10 +220,11 @@ export function columnValue(line: Line, field: ColumnField): number {
   }
 }
 
-/** The column edits that bring a line's columns from `before` to `after` (slot from the session's table). */
-export function lineColumnEdits(i: number, before: Line, after: Line, slots: SlotTable): ColumnEdit[] {
-  const out: ColumnEdit[] = [];
-  for (const field of ['plan', 'disbursed', 'expected', 'source', 'capital', 'vintage', 'method', 'asOfDay', 'eligible'] as const) {
+/** The column edits that bring a line's columns from `before` to `after` (slot from the session's table), appended to `out`. */
+export function lineColumnEdits(i: number, before: Line, after: Line, slots: SlotTable, out: ColumnEdit[] = []): ColumnEdit[] {
+  for (const [field, key] of LINE_COLUMNS) {
+    // The record's own field first: a column's value is read (a date parsed) only when it moved.
+    if (before[key] === after[key]) continue;
     const v = columnValue(after, field);
     if (!Object.is(columnValue(before, field), v)) out.push({ line: i, field, value: v });
   }
@@ -235,6 +236,19 @@ export function lineColumnEdits(i: number, before: Line, after: Line, slots: Slo
     }
   return out;
 }
+
+/** Each column a line's own field gives, with that field. */
+const LINE_COLUMNS: readonly (readonly [Exclude<ColumnField, 'slot' | 'month'>, keyof Line])[] = [
+  ['plan', 'plan'],
+  ['disbursed', 'disbursed'],
+  ['expected', 'expectedRate'],
+  ['source', 'source'],
+  ['capital', 'capital'],
+  ['vintage', 'vintage'],
+  ['method', 'method'],
+  ['asOfDay', 'asOf'],
+  ['eligible', 'carryEligible'],
+];
 
 /** Applies edits to columns in place, in order (a later edit of the same cell wins). */
 export function applyColumnEdits(cols: PlanColumns, edits: readonly ColumnEdit[]): void {

@@ -993,7 +993,7 @@ export class WorkbookSession {
         if (before.nodeId !== after.nodeId || before.order !== after.order) u.structural = true;
         this.lines[i] = after;
         write(this.chunks.replace(after), { before, after }, null);
-        u.colEdits.push(...lineColumnEdits(i, before, after, this.slots));
+        lineColumnEdits(i, before, after, this.slots, u.colEdits);
         // The few text fields, not every key of both records: a column formula changes 100 000 lines at once.
         if (!u.repaintNow) for (const key of TEXT_ONLY) if (before[key as keyof Line] !== after[key as keyof Line]) u.repaintNow = true;
       } else if (after) {
@@ -1141,7 +1141,7 @@ export class WorkbookSession {
       const edits: ColumnEdit[] = [];
       for (const { i, before, after } of inPlace) {
         this.lines[i] = after;
-        edits.push(...lineColumnEdits(i, before, after, this.slots));
+        lineColumnEdits(i, before, after, this.slots, edits);
       }
       this.formulas.takeEditedInPlace(inPlace);
       this.bump('revision');

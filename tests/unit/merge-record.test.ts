@@ -43,11 +43,24 @@ describe('mergeRecord', () => {
       b: fc.string(),
       v: fc.dictionary(fc.constantFrom('x', 'y', 'z'), fc.integer()),
       list: fc.uniqueArray(fc.record({ key: fc.constantFrom('p', 'q', 'r'), n: fc.integer() }), { selector: (e) => e.key }),
+      months: fc.array(fc.oneof(fc.double(), fc.constant(null)), { maxLength: 3 }),
     });
     fc.assert(
       fc.property(rec, rec, rec, (stored, base, after) => {
         expect(mergeRecord(stored, base, base)).toEqual(stored);
         expect(mergeRecord(base, base, after)).toEqual(after);
+      }),
+    );
+  });
+
+  it('keeps a list of months another tab changed, and takes this tab’s months over the base (property)', () => {
+    const months = fc.array(fc.oneof(fc.integer(), fc.constantFrom(null, Number.NaN)), { minLength: 12, maxLength: 12 });
+    fc.assert(
+      fc.property(months, months, months, (mine, theirs, base) => {
+        const line = { id: 'l', plan: 1, months: base };
+        // Only this tab changed the months: its list lands; only the other did: the stored list stays.
+        expect(mergeRecord({ ...line, plan: 2 }, line, { ...line, months: mine })).toEqual({ id: 'l', plan: 2, months: mine });
+        expect(mergeRecord({ ...line, months: theirs }, line, { ...line, plan: 3 })).toEqual({ id: 'l', plan: 3, months: theirs });
       }),
     );
   });

@@ -83,7 +83,7 @@ export class IncrementalItemFigures implements ItemFigures {
     for (const { before, after } of changes) {
       const i = this.lineIndex.get(after.id);
       if (i === undefined || before.id !== after.id) return false;
-      edits.push(...lineColumnEdits(i, before, after, this.slots));
+      lineColumnEdits(i, before, after, this.slots, edits);
     }
     if (edits.length) this.state.edit(edits);
     return true;

@@ -161,7 +161,8 @@ export function withoutFormula(line: Line, field: FormulaField, columnFormulaApp
 /**
  * Computes the formulas a change reaches, on the records after it: `changed` names the line fields
  * the change wrote (by line id), or null when formulas or the tree changed and everything is
- * recomputed. Returns the lines whose values moved (new records) and every formula cell in error.
+ * recomputed. Returns the lines whose values moved (new records), every formula cell in error, and
+ * the cells computed (only for `changed`: with null every cell was).
  */
 export function recomputeFormulas(
   state: FormulaState,
@@ -194,10 +195,12 @@ export function recomputeFormulas(
   return {
     lines: [...touched].map((i) => lines[i]),
     errors: errors.map((e) => ({ line: lines[e.line].id, field: e.field, error: e.error })),
-    computed: computed.map((v) => {
-      const c = vertexCell(v);
-      return { line: lines[c.line].id, field: c.field };
-    }),
+    computed: changed
+      ? computed.map((v) => {
+          const c = vertexCell(v);
+          return { line: lines[c.line].id, field: c.field };
+        })
+      : [],
     book,
   };
 }
