@@ -139,9 +139,11 @@ export class FormulaCells {
     // Cells this change left unable to compute keep their last value: said once, when it happens.
     for (const e of result.errors) if (before.get(key(e.line, e.field)) !== e.error) this.fresh.push(e);
     if (!result.lines.length) return change;
-    const recomputed = new Map(result.lines.map((l) => [l.id, l]));
-    const out = lineChanges.map((c) => (c.after && recomputed.has(c.after.id) ? { before: c.before, after: recomputed.get(c.after.id)! } : c));
-    for (const l of result.lines) if (!afterOf.has(l.id)) out.push({ before: src.lineOf(l.id)!, after: l });
+    const recomputed = new Map<string, Line>();
+    for (const l of result.lines) if (afterOf.has(l.id)) recomputed.set(l.id, l);
+    const out = recomputed.size ? lineChanges.map((c) => (c.after && recomputed.has(c.after.id) ? { before: c.before, after: recomputed.get(c.after.id)! } : c)) : lineChanges.slice();
+    // A line the change did not touch: its record before is the one the formulas read (the session's).
+    for (let k = 0; k < result.lines.length; k++) if (!afterOf.has(result.lines[k].id)) out.push({ before: lines[result.at[k]], after: result.lines[k] });
     return { ...change, lines: out };
   }
 

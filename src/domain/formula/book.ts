@@ -116,7 +116,9 @@ export function buildFormulaBook(records: FormulaRecords): FormulaBook {
     }
   });
   const nodeIndex = new Map(records.nodes.map((n, k) => [n.id, k]));
-  const lineIndex = new Map(records.lines.map((l, i) => [l.id, i]));
+  // Made when a formula names a line or the caller looks one up: a column formula reading its own line needs none.
+  let lineIndexMap: Map<string, number> | null = null;
+  const lineIndex = (id: string) => (lineIndexMap ??= new Map(records.lines.map((l, i) => [l.id, i]))).get(id) ?? -1;
   const itemParent = Int32Array.from(records.nodes, (n) => (n.parentId === null ? -1 : (nodeIndex.get(n.parentId) ?? -1)));
   const lineItem = Int32Array.from(records.lines, (l) => nodeIndex.get(l.nodeId) ?? -1);
   const plan = planFormulas(graphCells, {
@@ -124,10 +126,10 @@ export function buildFormulaBook(records: FormulaRecords): FormulaBook {
     itemCount: records.nodes.length,
     itemParent: (k) => itemParent[k],
     lineItem: (i) => lineItem[i],
-    lineIndex: (id) => lineIndex.get(id) ?? -1,
+    lineIndex,
     itemIndex: (id) => nodeIndex.get(id) ?? -1,
   });
-  return { cells, plan, lineIds: records.lines.map((l) => l.id), lineIndex: (id) => lineIndex.get(id) ?? -1, readsItems };
+  return { cells, plan, lineIds: records.lines.map((l) => l.id), lineIndex, readsItems };
 }
 
 /** What the book reads and writes: figures in đồng and percent; lines by their index in the book's records. */

@@ -171,11 +171,13 @@ export function recomputeFormulas(
   figures?: ItemFigures,
 ): {
   lines: Line[];
+  /** Where each of `lines` is in `state.lines`. */
+  at: number[];
   errors: { line: string; field: FormulaField; error: FormulaErrorOut['error'] }[];
   computed: { line: string; field: FormulaField }[];
   book: FormulaBook;
 } {
-  if (book.cells.size === 0) return { lines: [], errors: [], computed: [], book };
+  if (book.cells.size === 0) return { lines: [], at: [], errors: [], computed: [], book };
   const lines = state.lines.slice();
   // The book's own index when it was laid out over these lines (an edit's usual case: no Map of every line per edit).
   const index = sameLines(book, lines) ? book.lineIndex : indexOf(lines);
@@ -191,9 +193,12 @@ export function recomputeFormulas(
   const host = linesHost(state, lines, index, figures);
   const rule: RoundingRule = state.workbook.settings.formulaRounding ?? 'half-away-from-zero';
   const { values, errors, computed } = computeFormulas(book, host, stale, rule);
-  const touched = new Set(values.map((v) => v.line));
+  const touched = new Uint8Array(lines.length);
+  const at: number[] = [];
+  for (const v of values) if (!touched[v.line]++) at.push(v.line);
   return {
-    lines: [...touched].map((i) => lines[i]),
+    lines: at.map((i) => lines[i]),
+    at,
     errors: errors.map((e) => ({ line: lines[e.line].id, field: e.field, error: e.error })),
     computed: changed
       ? computed.map((v) => {
@@ -246,7 +251,12 @@ function linesHost(state: FormulaState, lines: Line[], index: (id: string) => nu
       return k === undefined ? undefined : r[field][k];
     },
     write(results) {
-      for (const v of results) lines[v.line] = { ...lines[v.line], [v.field]: v.value };
+      for (const v of results) {
+        // A copy, then the one field: the copy keeps the record's shape (a computed key in the literal did not).
+        const next: Line = { ...lines[v.line] };
+        next[v.field] = v.value;
+        lines[v.line] = next;
+      }
       figures?.write(results);
       rollup = null;
     },
