@@ -141,7 +141,9 @@ export class FormulaCells {
     if (!result.lines.length) return change;
     const recomputed = new Map<string, Line>();
     for (const l of result.lines) if (afterOf.has(l.id)) recomputed.set(l.id, l);
-    const out = recomputed.size ? lineChanges.map((c) => (c.after && recomputed.has(c.after.id) ? { before: c.before, after: recomputed.get(c.after.id)! } : c)) : lineChanges.slice();
+    const out = recomputed.size
+      ? lineChanges.map((c) => (c.after && recomputed.has(c.after.id) ? { before: c.before, after: recomputed.get(c.after.id)! } : c))
+      : lineChanges.slice();
     // A line the change did not touch: its record before is the one the formulas read (the session's).
     for (let k = 0; k < result.lines.length; k++) if (!afterOf.has(result.lines[k].id)) out.push({ before: lines[result.at[k]], after: result.lines[k] });
     return { ...change, lines: out };
