@@ -93,13 +93,18 @@ export function power(a: Rational, e: Rational): Rational | undefined {
   return e.n < 0n ? div({ n: ONE, d: ONE }, r) : r;
 }
 
+/** 10^decimals as a rational, by decimals + 8 (−8 to 24 kept: a rate rounds to 4 places 100 000 times a column). */
+const SCALES: (Rational | undefined)[] = [];
+
 /**
  * a rounded to `decimals` decimal places (negative: to tens, hundreds…) by the rule: half away
  * from zero unless another is chosen; "up" and "down" are away from and towards zero (as Excel's
  * ROUNDUP and ROUNDDOWN). Exact.
  */
 export function roundTo(a: Rational, decimals = 0, rule: RoundingRule = 'half-away-from-zero'): Rational {
-  const scale = decimals >= 0 ? ratio(10n ** BigInt(decimals)) : ratio(ONE, 10n ** BigInt(-decimals));
+  const kept = decimals >= -8 && decimals <= 24;
+  const scale = (kept && SCALES[decimals + 8]) || (decimals >= 0 ? ratio(10n ** BigInt(decimals)) : ratio(ONE, 10n ** BigInt(-decimals)));
+  if (kept) SCALES[decimals + 8] = scale;
   const x = mul(a, scale);
   const negative = x.n < 0n;
   const absN = negative ? -x.n : x.n;
