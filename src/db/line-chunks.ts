@@ -39,10 +39,13 @@ export class ChunkedLines {
     }
   }
 
-  /** Packs lines in the given order, CHUNK_SIZE to a chunk, numbered from 0 (the last one may be short). */
-  static fromLines(lines: readonly Line[]): ChunkedLines {
+  /**
+   * Packs lines in the given order, `size` (CHUNK_SIZE unless given: a larger one writes an older
+   * workbook's shape, for tests and benchmarks) to a chunk, numbered from 0 (the last one may be short).
+   */
+  static fromLines(lines: readonly Line[], size = CHUNK_SIZE): ChunkedLines {
     const chunks: Line[][] = [];
-    for (let i = 0; i < lines.length; i += CHUNK_SIZE) chunks.push(lines.slice(i, i + CHUNK_SIZE));
+    for (let i = 0; i < lines.length; i += size) chunks.push(lines.slice(i, i + size));
     return new ChunkedLines(chunks);
   }
 

@@ -8,7 +8,7 @@ import Dexie from 'dexie';
 import type { AllocationRuleRecord, Id, Line, Place, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { fail } from '../domain/model';
 import type { LineChunk, PlanbenchDB } from './database';
-import { ChunkedLines } from './line-chunks';
+import { CHUNK_SIZE, ChunkedLines } from './line-chunks';
 import { Refusal, writeSafely } from './storage-failure';
 import { mergeRecord } from '../domain/merge-fields';
 import { queueOperation, type PendingSync } from './sync-queue';
@@ -27,22 +27,26 @@ export async function listWorkbooks(db: PlanbenchDB): Promise<Workbook[]> {
  * Replaces any stored workbook with the same id, so loading it gives back exactly `data`.
  * Never rejects: 'db.quota-create' { name } when storage is full, 'db.write-failed' { detail }
  * otherwise (also when a record names another workbook, a bug in the caller); nothing is written then.
+ * `chunkSize` packs the lines in larger chunks, as workbooks were stored before CHUNK_SIZE was 100
+ * (tests and benchmarks of such workbooks).
  */
-export async function createWorkbook(db: PlanbenchDB, data: WorkbookData): Promise<Result<void>> {
-  return writeSafely({ code: 'db.quota-create', params: { name: data.workbook.name } }, () => db.transaction('rw', WORKBOOK_TABLES(db), () => writeWorkbookRecords(db, data)));
+export async function createWorkbook(db: PlanbenchDB, data: WorkbookData, chunkSize = CHUNK_SIZE): Promise<Result<void>> {
+  return writeSafely({ code: 'db.quota-create', params: { name: data.workbook.name } }, () =>
+    db.transaction('rw', WORKBOOK_TABLES(db), () => writeWorkbookRecords(db, data, chunkSize)),
+  );
 }
 
 /**
  * The records of a new workbook, written inside the caller's transaction (createWorkbook, a restored
  * backup); rejects on any failure, so that the caller's transaction writes nothing.
  */
-export async function writeWorkbookRecords(db: PlanbenchDB, data: WorkbookData): Promise<void> {
+export async function writeWorkbookRecords(db: PlanbenchDB, data: WorkbookData, chunkSize = CHUNK_SIZE): Promise<void> {
   const workbookId = data.workbook.id;
   const places = data.places ?? [];
   const rules = data.rules ?? [];
   const stray = [...data.nodes, ...data.scenarios, ...places, ...rules].find((r) => r.workbookId !== workbookId);
   if (stray) throw new Error(`createWorkbook: record ${stray.id} belongs to workbook ${stray.workbookId}, not ${workbookId}`);
-  const packed = ChunkedLines.fromLines(data.lines);
+  const packed = ChunkedLines.fromLines(data.lines, chunkSize);
   const scenarioId = data.workbook.baselineScenarioId;
   const chunks: LineChunk[] = packed.chunkNos().map((no) => ({ scenarioId, workbookId, no, lines: packed.lines(no) }));
   await removeWorkbookRecords(db, workbookId);
