@@ -52,7 +52,7 @@ import { linesForSplit, type WriteMode } from '../domain/allocation-plan';
 import { confirmProjectedCarry } from '../domain/next-year';
 import type { PlanbenchDB } from '../db/database';
 import { withValueAt, type SyncChange } from '../domain/sync';
-import { commitChange, loadChanged, type LineWrite, type WorkbookChange } from '../db/workbook-repo';
+import { commitChange, loadChanged, type CommitOutcome, type LineWrite, type WorkbookChange } from '../db/workbook-repo';
 import { ChunkedLines } from '../db/line-chunks';
 import { RecalcClient } from '../engine/recalc-client';
 import { RuleChecks } from './rule-checks.svelte';
@@ -163,7 +163,7 @@ export class WorkbookSession {
     this.engine = engine ?? new RecalcClient();
     this.saves = new SaveQueue(
       (change) => commitChange(this.db, change),
-      (change) => this.onCommitted?.({ workbookId: this.workbook.id, scenarioId: this.scenarioId, chunks: (change.lineWrites ?? []).map((w) => w.no) }),
+      (outcome) => this.takeCommitted(outcome),
     );
     this.checker = new ChecksScheduler(() =>
       this.engine.checks(checkContextOf(this.workbook, this.tree.nodes, this.lines, this.places, criteriaOf(this.workbook), this.scenario.fileChecks)),
@@ -1100,6 +1100,11 @@ export class WorkbookSession {
   /** The chunk a line of this scenario is stored in, as this session knows it (a hint: storage may have moved on). */
   storedChunkOf(lineId: Id): number | undefined {
     return this.chunks.chunkOf(lineId);
+  }
+
+  /** After a step is stored: the other tabs are told which chunks it wrote. */
+  private takeCommitted(outcome: CommitOutcome): void {
+    this.onCommitted?.({ workbookId: this.workbook.id, scenarioId: this.scenarioId, chunks: outcome.chunks.get(this.scenarioId) ?? [] });
   }
 
   /** Called after each successful commit (the app tells the other tabs). */

@@ -260,7 +260,7 @@ describe('commitChange', () => {
     const before = Date.now();
     const r = await commitChange(db, { workbookId: data.workbook.id, chunks: [chunkRecord(data, chunks, no)] });
     const after = Date.now();
-    expect(r).toEqual({ ok: true, value: undefined });
+    expect(r).toEqual({ ok: true, value: { chunks: new Map([[data.workbook.baselineScenarioId, [1]]]) } });
 
     db = await reopen(db);
     const again = (await loadWorkbook(db, data.workbook.id))!;
