@@ -1,12 +1,16 @@
 // The line chunks of one commit, inside its transaction (workbook-repo.ts commitChange): the chunks a
 // step's line writes name, read in one round; the writes merged into what is stored, each line
-// written where it is stored even when the step's chunk number is out of date (then every chunk of
-// the scenario is read), so that no line is ever stored twice; the chunks changed written back.
+// written where it is stored even when the step's chunk number is out of date (another tab split
+// that chunk: then every chunk of the scenario is read); an older chunk of more than CHUNK_SIZE
+// lines that the step writes split into chunks of CHUNK_SIZE (the first part keeps its number, the
+// rest take numbers after the highest stored); the chunks changed written back. Lines move only
+// between chunks written in the same transaction, so none is ever lost or stored twice.
 
 import Dexie from 'dexie';
 import type { Id, Line } from '../domain/model';
 import { mergeRecord } from '../domain/merge-fields';
 import type { LineChunk, PlanbenchDB } from './database';
+import { CHUNK_SIZE, type LineMove } from './line-chunks';
 
 /**
  * A line as one edit changed it. With `before`, only the fields that differ between before and
@@ -27,6 +31,12 @@ export interface ChunkLineWrites {
   deleteIds: Id[];
 }
 
+/** Lines a commit moved out of an older chunk of a scenario into a new one (ChunkedLines.move follows it). */
+export interface ChunkLineMove extends LineMove {
+  scenarioId: Id;
+  workbookId: Id;
+}
+
 /** A chunk as the transaction sees it: its lines now (null: no record), and whether a record is stored. */
 interface Slot {
   scenarioId: Id;
@@ -44,6 +54,8 @@ export class StepChunks {
   private readonly slots = new Map<string, Slot>();
   /** Where each line of the chunks read is, by lineKey: made only when a line is not in the chunk named. */
   private holders: Map<string, Slot> | null = null;
+  /** The highest chunk number a whole chunk record of the step is written to, by scenario. */
+  private readonly wholeNos = new Map<Id, number>();
   /** Each line as stored before the step, in the chunks read (the server's copy, for a shared workbook's queue). */
   readonly storedLines = new Map<Id, Line>();
 
@@ -62,6 +74,7 @@ export class StepChunks {
 
   /** A whole chunk record written by the step before its line writes: they merge into it. */
   overwrite(c: LineChunk): void {
+    this.wholeNos.set(c.scenarioId, Math.max(c.no, this.wholeNos.get(c.scenarioId) ?? -1));
     const slot = this.slots.get(keyOf(c.scenarioId, c.no));
     if (!slot) return;
     slot.lines = c.lines.length ? new Map(c.lines.map((l) => [l.id, l])) : null;
@@ -69,8 +82,8 @@ export class StepChunks {
   }
 
   /**
-   * When a line the writes edit or delete is not in the chunk they name (another tab deleted or
-   * moved it), reads every chunk of its scenario, so that the write finds the line
+   * When a line the writes edit or delete is not in the chunk they name (another tab split that
+   * chunk, or deleted the line), reads every chunk of its scenario, so that the write finds the line
    * wherever it is stored. Usually nothing is read.
    */
   async findStrays(writes: readonly ChunkLineWrites[]): Promise<void> {
@@ -120,6 +133,42 @@ export class StepChunks {
       for (const slot of this.slots.values()) for (const held of slot.lines?.keys() ?? []) this.holders.set(lineKey(slot.scenarioId, held), slot);
     }
     return this.holders.get(lineKey(named.scenarioId, id));
+  }
+
+  /**
+   * Splits every chunk written that holds more than CHUNK_SIZE lines (an older workbook's) into
+   * chunks of CHUNK_SIZE, in its order: the first part stays, each next one goes to a new chunk
+   * numbered after the highest stored for the scenario (read here, only when a chunk is that large).
+   * Returns the moves made.
+   */
+  async splitLarge(): Promise<ChunkLineMove[]> {
+    const large = [...this.slots.values()].filter((s) => s.changed && (s.lines?.size ?? 0) > CHUNK_SIZE).sort((a, b) => a.no - b.no);
+    if (!large.length) return [];
+    const scopes = [...new Set(large.map((s) => s.scenarioId))];
+    // The last key of each scenario's chunks, not the record: it may be a 1 000-line chunk.
+    const last = await Promise.all(scopes.map((id) => this.db.lineChunks.where('[scenarioId+no]').between([id, Dexie.minKey], [id, Dexie.maxKey]).lastKey()));
+    const highest = new Map(scopes.map((id, i) => [id, Math.max(Array.isArray(last[i]) ? Number((last[i] as unknown[])[1]) : -1, this.wholeNos.get(id) ?? -1)]));
+    for (const s of this.slots.values()) if (highest.has(s.scenarioId) && s.no > highest.get(s.scenarioId)!) highest.set(s.scenarioId, s.no);
+    const moves: ChunkLineMove[] = [];
+    for (const slot of large) {
+      const lines = [...slot.lines!.values()];
+      slot.lines = new Map(lines.slice(0, CHUNK_SIZE).map((l) => [l.id, l]));
+      for (let i = CHUNK_SIZE; i < lines.length; i += CHUNK_SIZE) {
+        const no = highest.get(slot.scenarioId)! + 1;
+        highest.set(slot.scenarioId, no);
+        const part = lines.slice(i, i + CHUNK_SIZE);
+        this.slots.set(keyOf(slot.scenarioId, no), {
+          scenarioId: slot.scenarioId,
+          workbookId: slot.workbookId,
+          no,
+          lines: new Map(part.map((l) => [l.id, l])),
+          stored: false,
+          changed: true,
+        });
+        moves.push({ scenarioId: slot.scenarioId, workbookId: slot.workbookId, from: slot.no, to: no, ids: part.map((l) => l.id) });
+      }
+    }
+    return moves;
   }
 
   /** Issues the writes of every chunk changed (a chunk left empty is deleted); returns them with the chunk numbers written, by scenario. */

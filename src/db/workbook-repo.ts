@@ -9,14 +9,14 @@ import type { AllocationRuleRecord, Id, Line, Place, Result, Scenario, TreeNode,
 import { fail } from '../domain/model';
 import type { LineChunk, PlanbenchDB } from './database';
 import { CHUNK_SIZE, ChunkedLines } from './line-chunks';
-import { StepChunks, type ChunkLineWrites } from './chunk-writes';
+import { StepChunks, type ChunkLineMove, type ChunkLineWrites } from './chunk-writes';
 import { Refusal, writeSafely } from './storage-failure';
 import { mergeRecord } from '../domain/merge-fields';
 import { queueOperation, type PendingSync } from './sync-queue';
 
 // The per-field merge rule lives in the domain, where the server and the browser's sync share it.
 export { mergeRecord };
-export type { ChunkLineWrites, LineWrite } from './chunk-writes';
+export type { ChunkLineMove, ChunkLineWrites, LineWrite } from './chunk-writes';
 
 /** Every stored workbook, most recently changed (`updatedAt`) first. */
 export async function listWorkbooks(db: PlanbenchDB): Promise<Workbook[]> {
@@ -124,6 +124,8 @@ export async function deleteWorkbook(db: PlanbenchDB, id: Id): Promise<Result<vo
 export interface CommitOutcome {
   /** The chunk numbers put or deleted, by scenario (the other tabs read them back). */
   chunks: Map<Id, number[]>;
+  /** Lines moved out of an older chunk it split into new chunks (the session's bookkeeping follows them). */
+  moves: ChunkLineMove[];
 }
 
 /** What one edit step writes, all of it belonging to one workbook. */
@@ -141,8 +143,9 @@ export interface WorkbookChange {
    * Line-level writes, merged into the stored chunk inside the transaction so that lines another
    * tab wrote to the same chunk meanwhile are kept: `put` replaces or appends lines by id, `deleteIds`
    * removes them; a chunk left empty is deleted. A line edited or deleted that its chunk does not hold
-   * as stored (another tab moved it) is written where it is stored: every chunk of the scenario is
-   * then read to find it.
+   * as stored (another tab split the chunk) is written where it is stored: every chunk of the
+   * scenario is then read to find it. A chunk written that holds more than CHUNK_SIZE lines (stored
+   * before that size) is split in the same transaction (CommitOutcome.moves).
    */
   lineWrites?: ChunkLineWrites[];
   putPlaces?: Place[];
@@ -184,7 +187,7 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
   const deleteNodeIds = change.deleteNodeIds ?? [];
   return writeSafely({ code: 'db.quota' }, () =>
     db.transaction('rw', WORKBOOK_TABLES(db), async (): Promise<CommitOutcome> => {
-      const outcome: CommitOutcome = { chunks: new Map() };
+      const outcome: CommitOutcome = { chunks: new Map(), moves: [] };
       let workbookId: Id | undefined = ids.values().next().value;
       if (workbookId === undefined && deleteNodeIds.length) {
         workbookId = (await db.nodes.bulkGet(deleteNodeIds)).find((n) => n !== undefined)?.workbookId;
@@ -193,7 +196,7 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       if (workbookId === undefined) return outcome;
       // Every record the merges need is read in one round and every write issued in the next, so the
       // transaction waits on the page's event loop twice, not once per table (once more to find a
-      // line in every chunk).
+      // line in every chunk, or the highest chunk number for the parts of an older chunk it splits).
       const bases = change.bases ?? {};
       const chunks = change.chunks ?? [];
       const lineWrites = change.lineWrites ?? [];
@@ -211,6 +214,7 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       for (const c of chunks) lines.overwrite(c);
       await lines.findStrays(lineWrites);
       lines.write(lineWrites);
+      outcome.moves = await lines.splitLarge();
       // A shared workbook's step is also an operation for the server, queued with it or not at all.
       const queued = share && change.sync ? queueOperation(db, share, change.sync, { workbook: stored, lines: lines.storedLines }) : null;
       const wb = change.workbook && bases.workbook ? mergeRecord(stored, bases.workbook, change.workbook) : (change.workbook ?? stored);

@@ -1,7 +1,7 @@
 // Browser: one edit saved in a 100 000-line workbook stored as workbooks were before lines were
-// packed 100 to a chunk (1 000-line chunks), typed in the built app: the first edit in each chunk,
-// later edits of lines of the same chunks, and the same edits in a workbook stored in today's
-// 100-line chunks, measured in the same page for comparison.
+// packed 100 to a chunk (1 000-line chunks), typed in the built app: the first edit in each chunk
+// (its transaction splits the chunk into chunks of 100), later edits of lines of the same chunks,
+// and the same edits in a workbook stored in today's 100-line chunks, in the same page for comparison.
 import { inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openGenerated } from './open-generated';

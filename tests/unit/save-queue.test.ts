@@ -19,7 +19,7 @@ function store() {
     inFlight--;
     if (full) return fail('db.quota');
     committed.push(c.workbookId!);
-    return ok({ chunks: new Map() });
+    return ok({ chunks: new Map(), moves: [] });
   };
   const queue = new SaveQueue(commit, (_outcome, c) => told.push(c.workbookId!));
   return { queue, committed, told, setFull: (v: boolean) => (full = v), most: () => most };
