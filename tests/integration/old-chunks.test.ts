@@ -2,13 +2,15 @@
 // here directly in that shape), edited through the session on a (faked) IndexedDB: the first edit
 // touching an old chunk splits it in its own transaction, and afterwards every line is stored once
 // with its value, the edit kept, later edits there small; a transaction aborted mid-split loses
-// nothing; two tabs editing lines of the same old chunk keep both edits; undo and reopening agree.
+// nothing; two tabs editing lines of the same old chunk keep both edits; undo and reopening agree;
+// a shared workbook's pull told a chunk from before the split still edits each line once.
 import 'fake-indexeddb/auto';
 import type { DBCore, DBCoreMutateRequest } from 'dexie';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openDatabase, type LineChunk, type PlanbenchDB } from '../../src/db/database';
 import { CHUNK_SIZE } from '../../src/db/line-chunks';
 import { createWorkbook, loadWorkbook } from '../../src/db/workbook-repo';
+import { applyPulled, shareWorkbook } from '../../src/db/sync-repo';
 import { buildGeneratedWorkbook } from '../../src/domain/demo';
 import type { Id, Line, WorkbookData } from '../../src/domain/model';
 import { RecalcClient } from '../../src/engine/recalc-client';
@@ -218,7 +220,7 @@ describe('a workbook stored in 1 000-line chunks', () => {
       [L[700].id]: { plan: 4444 * TR },
       [L[1_020].id]: { plan: 5555 * TR },
     });
-    const chunks = await stored(db(name), scenarioId);
+    const chunks = await stored(connect(name).db, scenarioId);
     expect(findProblems(chunks, want)).toEqual([]);
     expect(chunks.filter((c) => c.no !== 2).every((c) => c.lines.length <= CHUNK_SIZE)).toBe(true);
 
@@ -234,6 +236,36 @@ describe('a workbook stored in 1 000-line chunks', () => {
       expect(wrong).toEqual([]);
     }
   });
-});
 
-const db = (name: string) => connect(name).db;
+  it('a pull told the chunk a line was in before the split reads every chunk and edits the line where it is; told by the session, it reads only that chunk', async () => {
+    const { name, data, scenarioId } = await storeOld();
+    const { db } = connect(name);
+    expect((await shareWorkbook(db, { workbookId: data.workbook.id, server: 'http://127.0.0.1:1', orgName: 'Huyện', sharedAt: 1 }, [])).ok).toBe(true);
+    const s = await openSession(db, data);
+    const L = data.lines;
+    type(s, L[1_500].id, '1234');
+    await s.flush();
+    const pulled = (seq: number, line: Line, plan: number) => ({
+      seq,
+      opId: `o${seq}`,
+      baseSeq: seq - 1,
+      scenarioId,
+      userName: 'B',
+      at: '',
+      change: { lines: [{ before: line, after: { ...line, plan } }] },
+    });
+    // Where a tab that still holds old chunk 1 whole says its lines are.
+    const whole = vi.spyOn(db.lineChunks, 'where');
+    const stale = await applyPulled(db, data.workbook.id, [pulled(1, L[1_600], 42)], () => 1);
+    expect(stale.ok && stale.value.chunks.get(scenarioId)).toEqual([8]);
+    expect(whole.mock.calls.some(([index]) => String(index) === '[scenarioId+no]')).toBe(true);
+    whole.mockClear();
+    // Where this session says, after the split: only that chunk is read.
+    const told = await applyPulled(db, data.workbook.id, [pulled(2, L[1_700], 43)], (_s, id) => s.storedChunkOf(id));
+    expect(told.ok && told.value.chunks.get(scenarioId)).toEqual([9]);
+    expect(whole.mock.calls.some(([index]) => String(index) === '[scenarioId+no]')).toBe(false);
+    whole.mockRestore();
+    const want = edited(L, { [L[1_500].id]: { plan: 1234 * TR }, [L[1_600].id]: { plan: 42 }, [L[1_700].id]: { plan: 43 } });
+    expect(findProblems(await stored(db, scenarioId), want)).toEqual([]);
+  });
+});
