@@ -9,9 +9,10 @@ import type { Change } from '../domain/edit';
 import { DEFAULT_CRITERIA } from '../domain/model';
 
 /**
- * Up to CHUNK_SIZE lines of one scenario (chunks written before it was 100 hold up to 1 000), stored
- * as one record keyed by [scenarioId+no], so an edit rewrites one record and never the whole workbook
- * (one record per line is too slow at scale).
+ * Up to CHUNK_SIZE lines of one scenario, stored as one record keyed by [scenarioId+no], so an edit
+ * rewrites one record and never the whole workbook (one record per line is too slow at scale).
+ * Chunks written before CHUNK_SIZE was 100 hold up to 1 000 lines until an edit touches them: that
+ * edit's transaction splits them (see line-chunks.ts). No schema change: the size is not part of it.
  */
 export interface LineChunk {
   scenarioId: Id;

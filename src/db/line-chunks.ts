@@ -8,10 +8,17 @@ import type { Id, Line } from '../domain/model';
  * Most lines a chunk record is packed with, or given by `add`. An edit reads and rewrites its whole
  * chunk inside the transaction, so this bounds the work of storing one edit: at 100 lines a typed
  * amount is stored in a few milliseconds, where a 1 000-line chunk took tens. Chunks stored larger
- * (up to 1 000 lines, before this size) are read and written as they are; `add` only fills chunks
- * below this size.
+ * (up to 1 000 lines, before this size) are split by the transaction of the first edit that writes
+ * them (chunk-writes.ts), the session following with `move`; `add` only fills chunks below this size.
  */
 export const CHUNK_SIZE = 100;
+
+/** Lines taken out of one chunk into another (a split of an older chunk), by id. */
+export interface LineMove {
+  from: number;
+  to: number;
+  ids: Id[];
+}
 
 export class ChunkedLines {
   /** Chunk number → its lines by id, in stored order (Map keeps insertion order; a replace keeps the slot). */
@@ -39,10 +46,13 @@ export class ChunkedLines {
     }
   }
 
-  /** Packs lines in the given order, CHUNK_SIZE to a chunk, numbered from 0 (the last one may be short). */
-  static fromLines(lines: readonly Line[]): ChunkedLines {
+  /**
+   * Packs lines in the given order, `size` (CHUNK_SIZE unless given: a larger one writes an older
+   * workbook's shape, for tests and benchmarks) to a chunk, numbered from 0 (the last one may be short).
+   */
+  static fromLines(lines: readonly Line[], size = CHUNK_SIZE): ChunkedLines {
     const chunks: Line[][] = [];
-    for (let i = 0; i < lines.length; i += CHUNK_SIZE) chunks.push(lines.slice(i, i + CHUNK_SIZE));
+    for (let i = 0; i < lines.length; i += size) chunks.push(lines.slice(i, i + size));
     return new ChunkedLines(chunks);
   }
 
@@ -106,6 +116,25 @@ export class ChunkedLines {
     }
     this.chunks.set(no, m);
     if (no > this.maxNo) this.maxNo = no;
+  }
+
+  /**
+   * Moves the named lines this bookkeeping holds in `from` to `to` (as a commit split an older chunk,
+   * see chunk-writes.ts); a line held elsewhere, or not at all, stays as it is. Each line stays held once.
+   */
+  move(m: LineMove): void {
+    const from = this.chunks.get(m.from);
+    if (!from || m.from === m.to) return;
+    let to = this.chunks.get(m.to);
+    for (const id of m.ids) {
+      const line = from.get(id);
+      if (!line) continue;
+      if (!to) this.chunks.set(m.to, (to = new Map()));
+      from.delete(id);
+      to.set(id, line);
+      this.where.set(id, m.to);
+    }
+    if (to && m.to > this.maxNo) this.maxNo = m.to;
   }
 
   /** A fresh array of the chunk's current lines, safe to hand to IndexedDB; empty means "delete the record". */

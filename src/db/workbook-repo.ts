@@ -8,13 +8,15 @@ import Dexie from 'dexie';
 import type { AllocationRuleRecord, Id, Line, Place, Result, Scenario, TreeNode, Workbook, WorkbookData } from '../domain/model';
 import { fail } from '../domain/model';
 import type { LineChunk, PlanbenchDB } from './database';
-import { ChunkedLines } from './line-chunks';
+import { CHUNK_SIZE, ChunkedLines } from './line-chunks';
+import { StepChunks, type ChunkLineMove, type ChunkLineWrites } from './chunk-writes';
 import { Refusal, writeSafely } from './storage-failure';
 import { mergeRecord } from '../domain/merge-fields';
 import { queueOperation, type PendingSync } from './sync-queue';
 
 // The per-field merge rule lives in the domain, where the server and the browser's sync share it.
 export { mergeRecord };
+export type { ChunkLineMove, ChunkLineWrites, LineWrite } from './chunk-writes';
 
 /** Every stored workbook, most recently changed (`updatedAt`) first. */
 export async function listWorkbooks(db: PlanbenchDB): Promise<Workbook[]> {
@@ -27,22 +29,26 @@ export async function listWorkbooks(db: PlanbenchDB): Promise<Workbook[]> {
  * Replaces any stored workbook with the same id, so loading it gives back exactly `data`.
  * Never rejects: 'db.quota-create' { name } when storage is full, 'db.write-failed' { detail }
  * otherwise (also when a record names another workbook, a bug in the caller); nothing is written then.
+ * `chunkSize` packs the lines in larger chunks, as workbooks were stored before CHUNK_SIZE was 100
+ * (tests and benchmarks of such workbooks).
  */
-export async function createWorkbook(db: PlanbenchDB, data: WorkbookData): Promise<Result<void>> {
-  return writeSafely({ code: 'db.quota-create', params: { name: data.workbook.name } }, () => db.transaction('rw', WORKBOOK_TABLES(db), () => writeWorkbookRecords(db, data)));
+export async function createWorkbook(db: PlanbenchDB, data: WorkbookData, chunkSize = CHUNK_SIZE): Promise<Result<void>> {
+  return writeSafely({ code: 'db.quota-create', params: { name: data.workbook.name } }, () =>
+    db.transaction('rw', WORKBOOK_TABLES(db), () => writeWorkbookRecords(db, data, chunkSize)),
+  );
 }
 
 /**
  * The records of a new workbook, written inside the caller's transaction (createWorkbook, a restored
  * backup); rejects on any failure, so that the caller's transaction writes nothing.
  */
-export async function writeWorkbookRecords(db: PlanbenchDB, data: WorkbookData): Promise<void> {
+export async function writeWorkbookRecords(db: PlanbenchDB, data: WorkbookData, chunkSize = CHUNK_SIZE): Promise<void> {
   const workbookId = data.workbook.id;
   const places = data.places ?? [];
   const rules = data.rules ?? [];
   const stray = [...data.nodes, ...data.scenarios, ...places, ...rules].find((r) => r.workbookId !== workbookId);
   if (stray) throw new Error(`createWorkbook: record ${stray.id} belongs to workbook ${stray.workbookId}, not ${workbookId}`);
-  const packed = ChunkedLines.fromLines(data.lines);
+  const packed = ChunkedLines.fromLines(data.lines, chunkSize);
   const scenarioId = data.workbook.baselineScenarioId;
   const chunks: LineChunk[] = packed.chunkNos().map((no) => ({ scenarioId, workbookId, no, lines: packed.lines(no) }));
   await removeWorkbookRecords(db, workbookId);
@@ -114,14 +120,12 @@ export async function deleteWorkbook(db: PlanbenchDB, id: Id): Promise<Result<vo
   return writeSafely({ code: 'db.quota-delete' }, () => db.transaction('rw', WORKBOOK_TABLES(db), () => removeWorkbookRecords(db, id)));
 }
 
-/**
- * A line as one edit changed it. With `before`, only the fields that differ between before and
- * after are written onto the stored line, so another tab's edit of another field of the same line
- * is kept; without it (a new line) the line is written whole.
- */
-export interface LineWrite {
-  before: Line | null;
-  after: Line;
+/** What a commit wrote of each scenario's lines. */
+export interface CommitOutcome {
+  /** The chunk numbers put or deleted, by scenario (the other tabs read them back). */
+  chunks: Map<Id, number[]>;
+  /** Lines moved out of an older chunk it split into new chunks (the session's bookkeeping follows them). */
+  moves: ChunkLineMove[];
 }
 
 /** What one edit step writes, all of it belonging to one workbook. */
@@ -138,9 +142,12 @@ export interface WorkbookChange {
   /**
    * Line-level writes, merged into the stored chunk inside the transaction so that lines another
    * tab wrote to the same chunk meanwhile are kept: `put` replaces or appends lines by id, `deleteIds`
-   * removes them; a chunk left empty is deleted.
+   * removes them; a chunk left empty is deleted. A line edited or deleted that its chunk does not hold
+   * as stored (another tab split the chunk) is written where it is stored: every chunk of the
+   * scenario is then read to find it. A chunk written that holds more than CHUNK_SIZE lines (stored
+   * before that size) is split in the same transaction (CommitOutcome.moves).
    */
-  lineWrites?: { scenarioId: Id; workbookId: Id; no: number; put: LineWrite[]; deleteIds: Id[] }[];
+  lineWrites?: ChunkLineWrites[];
   putPlaces?: Place[];
   deletePlaceIds?: Id[];
   putRules?: AllocationRuleRecord[];
@@ -159,11 +166,12 @@ export interface WorkbookChange {
 
 /**
  * Writes one edit step in ONE transaction: either all of it lands or none of it does, and the stored
- * workbook's updatedAt becomes the commit time. Never rejects: failures come back as values,
- * 'db.quota' (storage full), 'workbook.missing' (deleted meanwhile, e.g. in another tab; nothing
- * is written) or 'db.write-failed' { detail } (database closed, invalid record, mixed workbooks).
+ * workbook's updatedAt becomes the commit time; gives the line chunks written. Never rejects:
+ * failures come back as values, 'db.quota' (storage full), 'workbook.missing' (deleted meanwhile,
+ * e.g. in another tab; nothing is written) or 'db.write-failed' { detail } (database closed, invalid
+ * record, mixed workbooks).
  */
-export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Promise<Result<void>> {
+export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Promise<Result<CommitOutcome>> {
   const named = [
     change.workbook?.id,
     change.workbookId,
@@ -178,37 +186,40 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
   if (ids.size > 1) return fail('db.write-failed', { detail: `one change names several workbooks: ${[...ids].join(', ')}` });
   const deleteNodeIds = change.deleteNodeIds ?? [];
   return writeSafely({ code: 'db.quota' }, () =>
-    db.transaction('rw', WORKBOOK_TABLES(db), async () => {
+    db.transaction('rw', WORKBOOK_TABLES(db), async (): Promise<CommitOutcome> => {
+      const outcome: CommitOutcome = { chunks: new Map(), moves: [] };
       let workbookId: Id | undefined = ids.values().next().value;
       if (workbookId === undefined && deleteNodeIds.length) {
         workbookId = (await db.nodes.bulkGet(deleteNodeIds)).find((n) => n !== undefined)?.workbookId;
       }
       // Nothing stored is named by the change (e.g. deleting nodes that are already gone).
-      if (workbookId === undefined) return;
+      if (workbookId === undefined) return outcome;
       // Every record the merges need is read in one round and every write issued in the next, so the
-      // transaction waits on the page's event loop twice, not once per table.
+      // transaction waits on the page's event loop twice, not once per table (once more to find a
+      // line in every chunk, or the highest chunk number for the parts of an older chunk it splits).
       const bases = change.bases ?? {};
       const chunks = change.chunks ?? [];
       const lineWrites = change.lineWrites ?? [];
-      const chunkKeys = [...new Map(lineWrites.map((w): [string, [Id, number]] => [`${w.scenarioId}|${w.no}`, [w.scenarioId, w.no]])).values()];
-      const [share, stored, storedChunks, nodes, places, scenarios] = await Promise.all([
+      const [share, stored, lines, nodes, places, scenarios] = await Promise.all([
         change.sync ? db.shares.get(workbookId) : undefined,
         db.workbooks.get(workbookId),
-        chunkKeys.length ? db.lineChunks.bulkGet(chunkKeys) : Promise.resolve([]),
+        StepChunks.read(db, lineWrites),
         merged(db.nodes, change.putNodes ?? [], bases.nodes),
         merged(db.places, change.putPlaces ?? [], bases.places),
         merged(db.scenarios, change.putScenarios ?? [], bases.scenarios),
       ]);
       // Writing the rest would leave orphan records, or resurrect a workbook deleted in another tab.
       if (!stored) throw new Refusal({ code: 'workbook.missing' });
+      // A whole chunk is written before line writes merge into it.
+      for (const c of chunks) lines.overwrite(c);
+      await lines.findStrays(lineWrites);
+      lines.write(lineWrites);
+      outcome.moves = await lines.splitLarge();
       // A shared workbook's step is also an operation for the server, queued with it or not at all.
-      const queued =
-        share && change.sync
-          ? queueOperation(db, share, change.sync, { workbook: stored, lines: new Map(storedChunks.flatMap((c) => (c ? c.lines.map((l): [Id, Line] => [l.id, l]) : []))) })
-          : null;
+      const queued = share && change.sync ? queueOperation(db, share, change.sync, { workbook: stored, lines: lines.storedLines }) : null;
       const wb = change.workbook && bases.workbook ? mergeRecord(stored, bases.workbook, change.workbook) : (change.workbook ?? stored);
       // Requests run in the order issued: a node both put and deleted ends up deleted, a whole chunk
-      // is written before line writes merge into it.
+      // is written before the lines merged into it.
       const writes: Promise<unknown>[] = [db.workbooks.put({ ...wb, updatedAt: Date.now() })];
       if (nodes.length) writes.push(db.nodes.bulkPut(nodes));
       if (deleteNodeIds.length) writes.push(db.nodes.bulkDelete(deleteNodeIds));
@@ -216,16 +227,10 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       const emptied = chunks.filter((c) => c.lines.length === 0).map((c): [Id, number] => [c.scenarioId, c.no]);
       if (full.length) writes.push(db.lineChunks.bulkPut(full));
       if (emptied.length) writes.push(db.lineChunks.bulkDelete(emptied));
-      const current = new Map(chunkKeys.map(([sid, no], i) => [`${sid}|${no}`, storedChunks[i]?.lines ?? null]));
-      for (const c of chunks) if (current.has(`${c.scenarioId}|${c.no}`)) current.set(`${c.scenarioId}|${c.no}`, c.lines.length ? c.lines : null);
-      for (const w of lineWrites) {
-        const key = `${w.scenarioId}|${w.no}`;
-        const had = current.get(key) ?? null;
-        const lines = mergeLines(had ?? [], w);
-        current.set(key, lines.length ? lines : null);
-        if (lines.length) writes.push(db.lineChunks.put({ scenarioId: w.scenarioId, workbookId: w.workbookId, no: w.no, lines }));
-        else if (had) writes.push(db.lineChunks.delete([w.scenarioId, w.no]));
-      }
+      const back = lines.writeBack();
+      writes.push(...back.writes);
+      for (const c of chunks) noteChunk(outcome, c.scenarioId, c.no);
+      for (const [scenarioId, nos] of back.written) for (const no of nos) noteChunk(outcome, scenarioId, no);
       if (places.length) writes.push(db.places.bulkPut(places));
       if (change.deletePlaceIds?.length) writes.push(db.places.bulkDelete(change.deletePlaceIds));
       if (change.putRules?.length) writes.push(db.rules.bulkPut(change.putRules));
@@ -233,19 +238,15 @@ export async function commitChange(db: PlanbenchDB, change: WorkbookChange): Pro
       if (scenarios.length) writes.push(db.scenarios.bulkPut(scenarios));
       if (queued) writes.push(queued);
       await Promise.all(writes);
+      return outcome;
     }),
   );
 }
 
-/** A stored chunk's lines with line-level writes merged in (see WorkbookChange.lineWrites); empty means delete the chunk. */
-function mergeLines(stored: readonly Line[], w: NonNullable<WorkbookChange['lineWrites']>[number]): Line[] {
-  const byId = new Map(stored.map((l) => [l.id, l]));
-  for (const id of w.deleteIds) byId.delete(id);
-  for (const { before, after } of w.put) {
-    const current = byId.get(after.id);
-    byId.set(after.id, before && current ? mergeRecord(current, before, after) : after);
-  }
-  return [...byId.values()];
+function noteChunk(outcome: CommitOutcome, scenarioId: Id, no: number): void {
+  const nos = outcome.chunks.get(scenarioId);
+  if (!nos) outcome.chunks.set(scenarioId, [no]);
+  else if (!nos.includes(no)) nos.push(no);
 }
 
 /** Records to put, each merged into the stored one when this tab's base for it is known. */

@@ -930,11 +930,12 @@ export class AppState {
 
   /**
    * Stores a generated workbook of n lines and returns its id (benchmarks and large-data checks,
-   * where a storage refusal is a broken run: it throws, with the problem's code).
+   * where a storage refusal is a broken run: it throws, with the problem's code). `chunkSize` stores
+   * it as older workbooks were (1 000 lines to a chunk).
    */
-  async generate(n: number): Promise<Id> {
+  async generate(n: number, chunkSize?: number): Promise<Id> {
     const data = buildGeneratedWorkbook(n);
-    const r = await createWorkbook(this.db, data);
+    const r = await createWorkbook(this.db, data, chunkSize);
     if (!r.ok) throw new Error(`generate: ${r.error.code} ${JSON.stringify(r.error.params ?? {})}`);
     await this.refreshList();
     return data.workbook.id;

@@ -3,7 +3,7 @@
 // still in order, before the next step or on `retry`: nothing is dropped, and nothing overtakes it.
 
 import type { Problem, Result } from '../domain/model';
-import type { WorkbookChange } from '../db/workbook-repo';
+import type { CommitOutcome, WorkbookChange } from '../db/workbook-repo';
 
 export type SaveStatus = 'saved' | 'saving' | 'error';
 
@@ -22,10 +22,10 @@ export class SaveQueue {
   /** Steps whose commit was refused, oldest first. */
   private unsaved: WorkbookChange[] = [];
 
-  /** `commit` stores one step in one transaction; `onCommitted` is told of each step stored. */
+  /** `commit` stores one step in one transaction; `onCommitted` is told what each step stored wrote. */
   constructor(
-    private readonly commit: (change: WorkbookChange) => Promise<Result<void>>,
-    private readonly onCommitted: (change: WorkbookChange) => void = () => {},
+    private readonly commit: (change: WorkbookChange) => Promise<Result<CommitOutcome>>,
+    private readonly onCommitted: (outcome: CommitOutcome, change: WorkbookChange) => void = () => {},
   ) {}
 
   /**
@@ -69,7 +69,7 @@ export class SaveQueue {
         failed = r.error;
         break;
       }
-      this.onCommitted(queue[i]);
+      this.onCommitted(r.value, queue[i]);
     }
     this.lastSaveMs = performance.now() - started;
     this.pending--;

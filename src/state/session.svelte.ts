@@ -52,7 +52,7 @@ import { linesForSplit, type WriteMode } from '../domain/allocation-plan';
 import { confirmProjectedCarry } from '../domain/next-year';
 import type { PlanbenchDB } from '../db/database';
 import { withValueAt, type SyncChange } from '../domain/sync';
-import { commitChange, loadChanged, type LineWrite, type WorkbookChange } from '../db/workbook-repo';
+import { commitChange, loadChanged, type CommitOutcome, type LineWrite, type WorkbookChange } from '../db/workbook-repo';
 import { ChunkedLines } from '../db/line-chunks';
 import { RecalcClient } from '../engine/recalc-client';
 import { RuleChecks } from './rule-checks.svelte';
@@ -163,7 +163,7 @@ export class WorkbookSession {
     this.engine = engine ?? new RecalcClient();
     this.saves = new SaveQueue(
       (change) => commitChange(this.db, change),
-      (change) => this.onCommitted?.({ workbookId: this.workbook.id, scenarioId: this.scenarioId, chunks: (change.lineWrites ?? []).map((w) => w.no) }),
+      (outcome) => this.takeCommitted(outcome),
     );
     this.checker = new ChecksScheduler(() =>
       this.engine.checks(checkContextOf(this.workbook, this.tree.nodes, this.lines, this.places, criteriaOf(this.workbook), this.scenario.fileChecks)),
@@ -1008,8 +1008,9 @@ export class WorkbookSession {
 
   /**
    * Step 2: what the change writes, as one transaction: the touched chunks' lines (merged into the
-   * stored chunk: another tab may have written other lines of it meanwhile) and every record put or
-   * deleted, each with the base this tab knew.
+   * stored chunk: another tab may have written other lines of it meanwhile; an older chunk of more
+   * than CHUNK_SIZE lines is split there, see takeCommitted) and every record put or deleted, each
+   * with the base this tab knew.
    */
   private storagePlan(change: Change, u: MemoryUpdate): WorkbookChange {
     const lineWrites = [...u.chunkWrites].map(([no, w]) => ({
@@ -1102,6 +1103,16 @@ export class WorkbookSession {
     return this.chunks.chunkOf(lineId);
   }
 
+  /**
+   * After a step is stored: the lines its transaction moved out of an older chunk it split follow in
+   * this session's chunks (so later edits name where they now are), and the other tabs are told
+   * which chunks were written.
+   */
+  private takeCommitted(outcome: CommitOutcome): void {
+    for (const m of outcome.moves) if (m.scenarioId === this.scenarioId) this.chunks.move(m);
+    this.onCommitted?.({ workbookId: this.workbook.id, scenarioId: this.scenarioId, chunks: outcome.chunks.get(this.scenarioId) ?? [] });
+  }
+
   /** Called after each successful commit (the app tells the other tabs). */
   onCommitted: ((m: { workbookId: Id; scenarioId: Id; chunks: number[] }) => void) | null = null;
 
@@ -1158,25 +1169,28 @@ export class WorkbookSession {
   }
 
   /**
-   * The lines of the chunks read back, when every one of them is a line this session holds, under
-   * the same item and at the same place, and the chunks lost none: each with its index and both
-   * records (only those that differ). Null when anything moved, came or went, or a formula changed.
+   * The lines of the chunks read back, when every one of them is a line this session holds in those
+   * chunks (an older chunk split by the other tab moves lines between them), under the same item and
+   * at the same place, and the chunks lost none: each with its index and both records (only those
+   * that differ). Null when anything moved, came or went, or a formula changed.
    */
   private linesEditedInPlace(chunks: Map<number, Line[]>): { i: number; before: Line; after: Line }[] | null {
     const out: { i: number; before: Line; after: Line }[] = [];
-    for (const [no, lines] of chunks) {
-      const held = new Set(this.chunks.lines(no).map((l) => l.id));
-      if (held.size !== lines.length) return null;
+    const held = new Set<Id>();
+    for (const no of chunks.keys()) for (const l of this.chunks.lines(no)) held.add(l.id);
+    const seen = new Set<Id>();
+    for (const lines of chunks.values()) {
       for (const after of lines) {
         const i = this.lineIndex.get(after.id);
         const before = i === undefined ? undefined : this.lines[i];
-        if (i === undefined || !before || !held.has(after.id)) return null;
+        if (i === undefined || !before || !held.has(after.id) || seen.has(after.id)) return null;
+        seen.add(after.id);
         if (before.nodeId !== after.nodeId || before.order !== after.order) return null;
         if (JSON.stringify(before.formulas) !== JSON.stringify(after.formulas) || JSON.stringify(before.typedOver) !== JSON.stringify(after.typedOver)) return null;
         if (JSON.stringify(before) !== JSON.stringify(after)) out.push({ i, before, after });
       }
     }
-    return out;
+    return seen.size === held.size ? out : null;
   }
 
   private rebuildStructure(lines: Line[]): void {

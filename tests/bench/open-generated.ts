@@ -2,14 +2,18 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../e2e/browser';
 
-export async function openGenerated(baseUrl: string, lines: number): Promise<{ browser: Browser; page: Page }> {
+/** `chunkSize` stores it as older workbooks were (1 000 lines to a chunk); today's 100 otherwise. */
+export async function openGenerated(baseUrl: string, lines: number, chunkSize?: number): Promise<{ browser: Browser; page: Page }> {
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await page.goto(baseUrl + '?debug');
   await page.waitForFunction(() => (globalThis as any).planbench?.app?.session?.rollup);
-  await page.evaluate(async (n) => {
-    const pb = (globalThis as any).planbench;
-    await pb.open(await pb.generate(n));
-  }, lines);
+  await page.evaluate(
+    async ({ n, size }) => {
+      const pb = (globalThis as any).planbench;
+      await pb.open(await pb.generate(n, size));
+    },
+    { n: lines, size: chunkSize },
+  );
   return { browser, page };
 }

@@ -221,7 +221,7 @@ describe('delete', () => {
 });
 
 describe('commitChange', () => {
-  it('a workbook stored in 1 000-line chunks (the older size) loads, and an edit of one line keeps its chunk whole', async () => {
+  it('a workbook stored in 1 000-line chunks (the older size) loads, and an edit of one line splits its chunk: the first 100 lines stay, the rest go to chunks after the highest', async () => {
     let db = freshDb();
     const data = buildGeneratedWorkbook(2_500);
     await createWorkbook(db, { ...data, lines: [] });
@@ -238,13 +238,18 @@ describe('commitChange', () => {
       workbookId: data.workbook.id,
       lineWrites: [{ scenarioId, workbookId: data.workbook.id, no, put: [{ before: target, after: edited }], deleteIds: [] }],
     });
-    expect(r.ok).toBe(true);
+    const parts = [3, 4, 5, 6, 7, 8, 9, 10, 11];
+    expect(r.ok && r.value.moves.map((m) => [m.from, m.to, m.ids.length])).toEqual(parts.map((to) => [1, to, CHUNK_SIZE]));
+    expect(r.ok && r.value.chunks.get(scenarioId)!.sort((a, b) => a - b)).toEqual([1, ...parts]);
     db = await reopen(db);
     const again = (await loadWorkbook(db, data.workbook.id))!;
-    expect(again.data.lines).toEqual(data.lines.map((l) => (l.id === target.id ? edited : l)));
-    expect((await db.lineChunks.get([scenarioId, 1]))!.lines).toHaveLength(1000);
-    // A new line goes to a chunk of its own: the full older chunks are not grown.
-    expect(again.chunks.add({ ...target, id: 'new' })).toBe(3);
+    const want = data.lines.map((l) => (l.id === target.id ? edited : l));
+    // Stored order: chunk by chunk (the lines' order in the plan comes from their order field).
+    expect(again.data.lines).toEqual([...want.slice(0, 1100), ...want.slice(2000), ...want.slice(1100, 2000)]);
+    expect((await db.lineChunks.get([scenarioId, 1]))!.lines).toHaveLength(CHUNK_SIZE);
+    expect(again.chunks.chunkOf(target.id)).toBe(3 + Math.floor((1_234 - 1_100) / CHUNK_SIZE));
+    // A new line goes to a chunk of its own: the full chunks, the older one of 500 lines among them, are not grown.
+    expect(again.chunks.add({ ...target, id: 'new' })).toBe(12);
   });
 
   it('a one-line edit survives closing and reopening; every other line is untouched', async () => {
@@ -260,7 +265,7 @@ describe('commitChange', () => {
     const before = Date.now();
     const r = await commitChange(db, { workbookId: data.workbook.id, chunks: [chunkRecord(data, chunks, no)] });
     const after = Date.now();
-    expect(r).toEqual({ ok: true, value: undefined });
+    expect(r).toEqual({ ok: true, value: { chunks: new Map([[data.workbook.baselineScenarioId, [1]]]), moves: [] } });
 
     db = await reopen(db);
     const again = (await loadWorkbook(db, data.workbook.id))!;

@@ -122,6 +122,29 @@ describe('ChunkedLines edits', () => {
     expect(c.lines(0)).toHaveLength(10 * CHUNK_SIZE - 1);
   });
 
+  it('move takes the named lines it holds in one chunk to another, in their order; any other line stays', () => {
+    const stored: Line[][] = [];
+    stored[0] = lines(10 * CHUNK_SIZE, 'a');
+    stored[2] = lines(3, 'b');
+    const c = new ChunkedLines(stored);
+    const part = ids(stored[0].slice(CHUNK_SIZE, 1.6 * CHUNK_SIZE));
+    c.move({ from: 0, to: 7, ids: [...part, 'b1', 'nope'] });
+    expect(ids(c.lines(7))).toEqual(part);
+    expect(ids(c.lines(0))).toEqual(ids([...stored[0].slice(0, CHUNK_SIZE), ...stored[0].slice(1.6 * CHUNK_SIZE)]));
+    expect(c.chunkOf('b1')).toBe(2);
+    expect(c.chunkOf('nope')).toBeUndefined();
+    for (const id of part) expect(c.chunkOf(id)).toBe(7);
+    expect(c.size).toBe(10 * CHUNK_SIZE + 3);
+    expect(new Set(ids(c.allLines())).size).toBe(c.size);
+    // The new chunk counts as the highest: a new line goes there (it has room), not to chunk 2.
+    expect(c.chunkNos()).toEqual([0, 2, 7]);
+    expect(c.add(line('new'))).toBe(7);
+    // Nothing held in `from`: nothing moves, no chunk appears.
+    c.move({ from: 5, to: 9, ids: ['b0'] });
+    expect(c.chunkNos()).toEqual([0, 2, 7]);
+    expect(c.chunkOf('b0')).toBe(2);
+  });
+
   it('lines(no) is a fresh copy each call', () => {
     const c = ChunkedLines.fromLines(lines(3));
     const a = c.lines(0);

@@ -2,7 +2,7 @@
 // committed again, before any later step, with the next step or on retry; the status says so.
 import { describe, expect, it } from 'vitest';
 import { SaveQueue } from '../../src/state/save-queue.svelte';
-import type { WorkbookChange } from '../../src/db/workbook-repo';
+import type { CommitOutcome, WorkbookChange } from '../../src/db/workbook-repo';
 import { fail, ok, type Result } from '../../src/domain/model';
 
 /** A store that records what it commits, refuses while `full`, and answers each commit when `release` is called. */
@@ -12,16 +12,16 @@ function store() {
   let full = false;
   let inFlight = 0;
   let most = 0;
-  const commit = async (c: WorkbookChange): Promise<Result<void>> => {
+  const commit = async (c: WorkbookChange): Promise<Result<CommitOutcome>> => {
     inFlight++;
     most = Math.max(most, inFlight);
     await new Promise((r) => setTimeout(r, 1));
     inFlight--;
     if (full) return fail('db.quota');
     committed.push(c.workbookId!);
-    return ok(undefined);
+    return ok({ chunks: new Map(), moves: [] });
   };
-  const queue = new SaveQueue(commit, (c) => told.push(c.workbookId!));
+  const queue = new SaveQueue(commit, (_outcome, c) => told.push(c.workbookId!));
   return { queue, committed, told, setFull: (v: boolean) => (full = v), most: () => most };
 }
 

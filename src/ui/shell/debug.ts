@@ -12,8 +12,8 @@ export function registerDebugApi(app: AppState, grid: () => BudgetGridAdapter | 
   if (!new URLSearchParams(location.search).has('debug')) return;
   (globalThis as unknown as { planbench: unknown }).planbench = {
     app,
-    /** Creates a generated workbook of n lines in IndexedDB and returns its id. */
-    generate: (n: number) => app.generate(n),
+    /** Creates a generated workbook of n lines in IndexedDB (packed `chunkSize` to a chunk, if given) and returns its id. */
+    generate: (n: number, chunkSize?: number) => app.generate(n, chunkSize),
     open: (id: string) => app.open(id),
     flush: () => app.session?.flush(),
     recalcMode: () => app.session?.recalcMode,
