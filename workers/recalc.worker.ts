@@ -4,7 +4,7 @@
 import * as Comlink from 'comlink';
 import { createRecalcService } from '../src/engine/recalc-core';
 import type { ProjectionParams } from '../src/domain/projection';
-import { rollupBuffers, type ColumnEdit, type PlanColumns } from '../src/domain/rollup';
+import { rollupBuffers, type ColumnEdit, type PackedColumnEdits, type PlanColumns } from '../src/domain/rollup';
 import { rollupUpdateBuffers } from '../src/domain/rollup-state';
 import type { AllocationCall, CheckCall } from '../src/engine/recalc-api';
 import { columnsBuffers } from '../src/domain/allocate-columns';
@@ -17,7 +17,7 @@ Comlink.expose({
     const r = service.load(cols);
     return Comlink.transfer(r, rollupBuffers(r));
   },
-  edit(edits: ColumnEdit[]) {
+  edit(edits: ColumnEdit[] | PackedColumnEdits) {
     const u = service.edit(edits);
     return Comlink.transfer(u, rollupUpdateBuffers(u));
   },

@@ -250,6 +250,46 @@ const LINE_COLUMNS: readonly (readonly [Exclude<ColumnField, 'slot' | 'month'>, 
   ['eligible', 'carryEligible'],
 ];
 
+/** Column edits as four typed arrays (one entry per edit): what crosses to the worker, transferred, when there are many. */
+export interface PackedColumnEdits {
+  line: Int32Array;
+  /** Index in EDIT_FIELDS. */
+  field: Uint8Array;
+  /** The month of a 'month' edit, else 0. */
+  month: Uint8Array;
+  value: Float64Array;
+}
+
+const EDIT_FIELDS: readonly ColumnField[] = ['plan', 'disbursed', 'expected', 'source', 'capital', 'vintage', 'method', 'asOfDay', 'eligible', 'slot', 'month'];
+const EDIT_FIELD_NO = new Map(EDIT_FIELDS.map((f, k) => [f, k]));
+
+/** The edits packed in their order (unpackColumnEdits gives them back equal). */
+export function packColumnEdits(edits: readonly ColumnEdit[]): PackedColumnEdits {
+  const n = edits.length;
+  const p: PackedColumnEdits = { line: new Int32Array(n), field: new Uint8Array(n), month: new Uint8Array(n), value: new Float64Array(n) };
+  for (let k = 0; k < n; k++) {
+    const e = edits[k];
+    p.line[k] = e.line;
+    p.field[k] = EDIT_FIELD_NO.get(e.field)!;
+    p.month[k] = e.month ?? 0;
+    p.value[k] = e.value;
+  }
+  return p;
+}
+
+/** The edits a packing holds, in order. */
+export function unpackColumnEdits(p: PackedColumnEdits): ColumnEdit[] {
+  const out: ColumnEdit[] = new Array(p.line.length);
+  for (let k = 0; k < out.length; k++) {
+    const field = EDIT_FIELDS[p.field[k]];
+    out[k] = field === 'month' ? { line: p.line[k], field, month: p.month[k], value: p.value[k] } : { line: p.line[k], field, value: p.value[k] };
+  }
+  return out;
+}
+
+/** The buffers of a packing, to transfer. */
+export const packedEditBuffers = (p: PackedColumnEdits): ArrayBuffer[] => [p.line.buffer, p.field.buffer, p.month.buffer, p.value.buffer] as ArrayBuffer[];
+
 /** Applies edits to columns in place, in order (a later edit of the same cell wins). */
 export function applyColumnEdits(cols: PlanColumns, edits: readonly ColumnEdit[]): void {
   for (const e of edits) {

@@ -1,6 +1,6 @@
 // The typed list of commands the recalculation worker answers. Shared by the worker and its client.
 
-import type { ColumnEdit, PlanColumns, Rollup } from '../domain/rollup';
+import type { ColumnEdit, PackedColumnEdits, PlanColumns, Rollup } from '../domain/rollup';
 import type { RollupUpdate } from '../domain/rollup-state';
 import type { AllocationColumns, AllocationRequest } from '../domain/allocate';
 import type { Result } from '../domain/model';
@@ -25,9 +25,10 @@ export interface RecalcApi {
   /**
    * Applies edits to the columnar copy, in order, and returns what changed in the roll-up last
    * returned (a patch: apply them all, in order, to the caller's copy; domain/rollup-state
-   * applyRollupUpdate), or a whole new roll-up when everything was rolled up again.
+   * applyRollupUpdate), or a whole new roll-up when everything was rolled up again. Many edits
+   * come packed (a column formula's 100 000), so they cross as transferred arrays, not as objects.
    */
-  edit(edits: ColumnEdit[]): RollupUpdate;
+  edit(edits: ColumnEdit[] | PackedColumnEdits): RollupUpdate;
   /** Replaces the projection settings and returns the full roll-up (the caller's own copy). */
   configure(params: ProjectionParams): Rollup;
   /** Milliseconds the last full pass of the roll-up took in the service, copy excluded (diagnostics, benchmarks). */

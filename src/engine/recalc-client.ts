@@ -4,7 +4,7 @@
 // client applies to the copy it holds. Falls back to the main thread if the worker cannot run.
 
 import * as Comlink from 'comlink';
-import { applyColumnEdits, columnBuffers, type ColumnEdit, type PlanColumns, type Rollup } from '../domain/rollup';
+import { applyColumnEdits, columnBuffers, packColumnEdits, packedEditBuffers, type ColumnEdit, type PlanColumns, type Rollup } from '../domain/rollup';
 import { applyRollupUpdate } from '../domain/rollup-state';
 import type { ProjectionParams } from '../domain/projection';
 import type { AllocationCall, CheckCall, RecalcApi } from './recalc-api';
@@ -15,6 +15,8 @@ import { createRecalcService } from './recalc-core';
 import { requestBuffers, type CompareRequest, type Comparison } from '../domain/compare';
 
 type Remote = Comlink.Remote<RecalcApi>;
+/** From this many edits an edit request is packed into typed arrays (see PackedColumnEdits). */
+const PACK_FROM = 256;
 /** Allocation requests in one lane supersede each other, never those of the other lane. */
 type Lane = 'preview' | 'check';
 
@@ -66,7 +68,13 @@ export class RecalcClient {
   async edit(edits: ColumnEdit[]): Promise<Rollup | null> {
     const gen = ++this.generation;
     if (this.mirror) applyColumnEdits(this.mirror, edits);
-    const update = await this.call((api) => api.edit(edits));
+    // Many edits cross packed and transferred: cloning 100 000 edit objects held the page's thread.
+    const send = (api: RecalcApi | Remote) => {
+      if (api !== this.remote || edits.length < PACK_FROM) return api.edit(edits);
+      const packed = packColumnEdits(edits);
+      return api.edit(Comlink.transfer(packed, packedEditBuffers(packed)));
+    };
+    const update = await this.call(send);
     this.held = applyRollupUpdate(this.held, update);
     return gen === this.generation ? this.held : null;
   }

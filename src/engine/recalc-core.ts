@@ -1,7 +1,7 @@
 // The recalculation service itself, independent of where it runs: the worker wraps it with Comlink,
 // and the client falls back to it on the main thread when a worker cannot be started.
 
-import type { ColumnEdit, PlanColumns, Rollup } from '../domain/rollup';
+import { unpackColumnEdits, type ColumnEdit, type PackedColumnEdits, type PlanColumns, type Rollup } from '../domain/rollup';
 import { copyRollup, RollupState, type RollupUpdate } from '../domain/rollup-state';
 import type { AllocationCall, CheckCall, RecalcApi } from './recalc-api';
 import type { ProjectionParams } from '../domain/projection';
@@ -28,9 +28,9 @@ export function createRecalcService(): RecalcApi {
       state = new RollupState(next);
       return copyRollup(state.rollup);
     },
-    edit(edits: ColumnEdit[]): RollupUpdate {
+    edit(edits: ColumnEdit[] | PackedColumnEdits): RollupUpdate {
       if (!state) throw new Error('recalc: edit before load');
-      const patch = state.edit(edits);
+      const patch = state.edit(Array.isArray(edits) ? edits : unpackColumnEdits(edits));
       return patch ? { kind: 'patch', patch } : { kind: 'full', rollup: copyRollup(state.rollup) };
     },
     configure(params: ProjectionParams): Rollup {

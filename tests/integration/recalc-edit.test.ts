@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecalcClient } from '../../src/engine/recalc-client';
 import { createRecalcService } from '../../src/engine/recalc-core';
-import { applyColumnEdits, buildColumns, counterpartColumn, rollUp, SOURCE_CODE, type ColumnEdit, type Rollup } from '../../src/domain/rollup';
+import { applyColumnEdits, buildColumns, counterpartColumn, rollUp, SOURCE_CODE, type ColumnEdit, type PackedColumnEdits, type Rollup } from '../../src/domain/rollup';
 import type { RollupUpdate } from '../../src/domain/rollup-state';
 import { projectionParams } from '../../src/domain/projection';
 import { buildGeneratedWorkbook } from '../../src/domain/demo';
@@ -24,10 +24,11 @@ function demoColumns() {
 function channelClient() {
   const service = createRecalcService();
   const answers: RollupUpdate['kind'][] = [];
-  const control = { failNext: false };
+  const control = { failNext: false, packed: 0 };
   const recorded = {
     ...service,
-    edit(edits: ColumnEdit[]) {
+    edit(edits: ColumnEdit[] | PackedColumnEdits) {
+      if (!Array.isArray(edits)) control.packed++;
       if (control.failNext) throw new Error('worker gone');
       const u = service.edit(edits);
       answers.push(u.kind);
@@ -99,6 +100,30 @@ describe('edits through the recalculation client', () => {
     const r3 = await client.edit(e3);
     applyColumnEdits(mine, e3);
     expectSame(r3, rollUp(mine));
+    client.dispose();
+  });
+
+  it('many edits at once (a column formula) cross packed, and give the roll-up of the edited plan, months included', async () => {
+    const columns = demoColumns();
+    const { client, control } = channelClient();
+    const mine = columns();
+    await client.load(columns());
+    const many: ColumnEdit[] = [];
+    for (let line = 0; line < 600; line++) {
+      many.push({ line, field: 'expected', value: (line % 97) + 1 });
+      if (line % 5 === 0) many.push({ line, field: 'month', month: line % 12, value: line * 1000 });
+    }
+    const r = await client.edit(many);
+    applyColumnEdits(mine, many);
+    expect(control.packed).toBe(1);
+    expectSame(r, rollUp(mine));
+    // The worker gone during a packed edit: the main thread takes the same edits from the mirror.
+    control.failNext = true;
+    const more = many.map((e) => ({ ...e, value: e.value + 1 }));
+    const r2 = await client.edit(more);
+    applyColumnEdits(mine, more);
+    expect(client.mode).toBe('main-thread');
+    expectSame(r2, rollUp(mine));
     client.dispose();
   });
 });
