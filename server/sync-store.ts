@@ -9,7 +9,7 @@ import type { WorkbookRow } from './access';
 import { done, refused, type ServerProblem, type ServerResult } from './messages';
 import { applyRecordEdit, recordEditsOf, recordKey, type RecordEdit, type RecordKind, type ServerConflict, type SyncChange, type SyncOperation } from '../src/domain/sync';
 import type { FieldConflict } from '../src/domain/merge-fields';
-import { recordAfter } from '../src/domain/sync-history';
+import { recordAfter, type VersionStep } from '../src/domain/sync-history';
 
 /** What a push answers for each operation: its sequence, whether it was stored before, how many fields it overwrote in conflict. */
 export interface PushResult {
@@ -358,26 +358,6 @@ export async function readRecordsAt(
     }
     return { seq: atSeq, records, next };
   });
-}
-
-/** How many records of each kind an operation changed. */
-export interface StepCounts {
-  workbook: number;
-  scenarios: number;
-  nodes: number;
-  lines: number;
-  places: number;
-  rules: number;
-}
-
-/** One step of a workbook's log as its list of versions shows it: the version it made, who, when, from which version, on which scenario, how much it changed. */
-export interface VersionStep {
-  seq: number;
-  baseSeq: number;
-  userName: string;
-  at: string;
-  scenarioId: string | null;
-  counts: StepCounts;
 }
 
 /** The number of entries of a list in an operation's change (0 when absent), as SQL. */

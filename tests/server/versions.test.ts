@@ -44,6 +44,7 @@ const step = fc.record({
   value: fc.integer({ min: 1, max: 9 }),
   lag: fc.integer({ min: 0, max: 2 }),
 });
+type StepInput = typeof step extends fc.Arbitrary<infer T> ? T : never;
 
 describe.each(DATABASES)('earlier versions of a shared workbook on $name', (database) => {
   let db: Db;
@@ -52,7 +53,7 @@ describe.each(DATABASES)('earlier versions of a shared workbook on $name', (data
   useSeededServer(database, (s) => ({ db, app, people } = s));
 
   /** Pushes random edits one operation at a time; the snapshot read after each, by sequence. */
-  async function playEdits(wb: Shared, offices: Agent[], steps: fc.infer<typeof step>[]) {
+  async function playEdits(wb: Shared, offices: Agent[], steps: StepInput[]) {
     const states = new Map<number, Map<string, Rec>>([[1, (await snapshot(offices[0], wb)).records]]);
     let last = 1;
     for (const s of steps) {

@@ -2,12 +2,15 @@
 // recordAfter): offices editing from stale versions (so edits merge, conflict, delete and bring
 // records back), the log applied operation by operation as the server applies it, and the state
 // recorded after each; every record read back at every sequence from its own changes is what
-// that state held.
+// that state held. A scenario of an earlier version restored as a new variant
+// (restoreScenarioFrom): nothing it holds points at a record that is gone.
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { applyPulledOperation, recordEditsOf, recordKey, type SyncChange, type SyncedRecord } from '../../src/domain/sync';
-import { recordAfter, type LoggedEdit } from '../../src/domain/sync-history';
+import { recordAfter, restoreScenarioFrom, type LoggedEdit } from '../../src/domain/sync-history';
+import type { AllocationRuleRecord, Line, Place, TreeNode } from '../../src/domain/model';
+import type { WorkbookArchive } from '../../src/domain/workbook-archive';
 
 const IDS = ['a', 'b', 'c'];
 type Rec = { id: string; plan: number; label: string; notes?: Record<string, string> };
@@ -19,9 +22,10 @@ const step = fc.record({
   value: fc.integer({ min: 0, max: 5 }),
   lag: fc.integer({ min: 0, max: 3 }),
 });
+type StepInput = typeof step extends fc.Arbitrary<infer T> ? T : never;
 
 /** The operations: each made from the line as it stood `lag` operations before (null when absent then). */
-function buildLog(steps: fc.infer<typeof step>[]): { ops: { seq: number; scenarioId: string; change: SyncChange }[]; states: Map<string, SyncedRecord>[] } {
+function buildLog(steps: StepInput[]): { ops: { seq: number; scenarioId: string; change: SyncChange }[]; states: Map<string, SyncedRecord>[] } {
   const states: Map<string, SyncedRecord>[] = [new Map()];
   const ops: { seq: number; scenarioId: string; change: SyncChange }[] = [];
   for (const s of steps) {
@@ -80,5 +84,53 @@ describe('recordAfter', () => {
     expect(recordAfter(edits, 2)).toEqual({ data: { ...base, plan: 2 }, seq: 2 });
     expect(recordAfter(edits, 3)).toEqual({ data: { id: 'a', plan: 2, label: 'y' }, seq: 3 });
     expect(recordAfter(edits, 4)).toBeNull();
+  });
+});
+
+describe('restoreScenarioFrom', () => {
+  const wb = { id: 'w', name: 'KH', year: 2024, baselineScenarioId: 'base', settings: { asOf: '2024-06-30' }, counterpart: [] } as unknown as WorkbookArchive['workbook'];
+  const node = (id: string, parentId: string | null) => ({ id, workbookId: 'w', parentId, code: id, name: id, order: 0 }) as TreeNode;
+  const place = (id: string, parentId: string | null) => ({ id, workbookId: 'w', parentId, name: id, order: 0 }) as unknown as Place;
+  const ln = (id: string, nodeId: string, placeId: string | null, ruleId?: string) =>
+    ({ id, nodeId, order: 0, label: id, placeId, plan: 5, ...(ruleId ? { allocation: { ruleId, key: placeId } } : {}) }) as unknown as Line;
+  const then: WorkbookArchive = {
+    workbook: wb,
+    nodes: [node('root', null), node('gone-parent', 'root'), node('gone', 'gone-parent'), node('kept', 'root')],
+    places: [place('p-root', null), place('p-gone', 'p-root')],
+    rules: [{ id: 'r1', workbookId: 'w', scenarioId: 'var', nodeId: 'gone' } as AllocationRuleRecord, { id: 'r2', workbookId: 'w', scenarioId: 'base', nodeId: 'kept' } as AllocationRuleRecord],
+    scenarios: [
+      { id: 'base', workbookId: 'w', name: 'Gốc', createdAt: 1, lines: [ln('a', 'kept', null)] },
+      { id: 'var', workbookId: 'w', name: 'Phương án', createdAt: 2, kind: 'variant', inputs: { counterpart: [], settings: { asOf: '2024-03-31' } }, lines: [ln('b', 'gone', 'p-gone', 'r1'), ln('c', 'kept', 'p-root')] } as WorkbookArchive['scenarios'][number],
+    ],
+  };
+  const now = { scenarioIds: new Set(['base']), nodeIds: new Set(['root', 'kept']), placeIds: new Set(['p-root']) };
+  let n = 0;
+  const opts = { id: 'new', name: 'Khôi phục', now: 9, newId: () => `id${++n}` };
+
+  it('takes the scenario’s lines and inputs as they were, puts back the items and places they need with their missing ancestors, and moves the lines’ allocations to the copied rules', () => {
+    const r = restoreScenarioFrom(then, 'var', now, opts);
+    expect(r.from.id).toBe('var');
+    expect(r.scenario).toMatchObject({ id: 'new', kind: 'variant', name: 'Khôi phục', inputs: { settings: { asOf: '2024-03-31' } } });
+    // Its source is deleted now: the variant does not name it (a backup would refuse the link).
+    expect(r.scenario.sourceId).toBeUndefined();
+    expect(r.lines.map((l) => [l.id, l.plan, l.allocation?.ruleId ?? null])).toEqual([
+      ['b', 5, r.rules[0].id],
+      ['c', 5, null],
+    ]);
+    expect(r.rules).toHaveLength(1);
+    expect(r.rules[0]).toMatchObject({ scenarioId: 'new', nodeId: 'gone' });
+    expect(r.rules[0].id).not.toBe('r1');
+    expect(r.nodes.map((x) => x.id).sort()).toEqual(['gone', 'gone-parent']);
+    expect(r.places.map((x) => x.id)).toEqual(['p-gone']);
+  });
+
+  it('takes the baseline of then when the scenario did not exist, and names a source that still exists', () => {
+    const r = restoreScenarioFrom(then, 'later', now, opts);
+    expect(r.from.id).toBe('base');
+    expect(r.scenario.sourceId).toBe('base');
+    expect(r.scenario.inputs?.settings).toEqual({ asOf: '2024-06-30' });
+    expect(r.lines.map((l) => l.id)).toEqual(['a']);
+    expect(r.nodes).toEqual([]);
+    expect(r.places).toEqual([]);
   });
 });
