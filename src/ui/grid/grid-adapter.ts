@@ -371,6 +371,8 @@ export class BudgetGridAdapter {
       this.cb.onInfo(t(this.view.lang, 'historySelectFirst'));
       return false;
     }
+    // The dialog takes the keyboard: keys typed meanwhile must not open the cell's editor.
+    this.hot.unlisten();
     this.cb.onHistory(cell);
     return true;
   }
