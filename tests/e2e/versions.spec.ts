@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
 import { useBrowser } from './browser';
 import { Workbench } from './pages/workbench';
 import type { Db } from '../../server/db';
@@ -33,6 +35,12 @@ afterAll(async () => {
   await server?.close();
   await db?.close();
 });
+
+/** The serious and critical axe findings (WCAG 2.1 A and AA) inside one part of the page. */
+async function seriousIn(page: Page, selector: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).include(selector).analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 describe('earlier versions of a shared workbook', () => {
   it('opens the state before an edit read-only from the history button, restores it as a new variant, and lists every version', async () => {
@@ -73,6 +81,7 @@ describe('earlier versions of a shared workbook', () => {
     await a.page.getByTestId('readonly-restore').click();
     await a.page.getByTestId('version-restore-name').waitFor();
     await a.page.screenshot({ path: 'test-results/version-readonly.png', clip: { x: 0, y: 0, width: 1600, height: 420 } });
+    expect(await seriousIn(a.page, '[data-testid="readonly-bar"]')).toEqual([]);
 
     // Restored as a new variant: open, editable, the old value, the notice says what was done.
     await a.page.getByTestId('version-restore-name').fill('Kế hoạch trước khi sửa');
@@ -90,6 +99,8 @@ describe('earlier versions of a shared workbook', () => {
     expect(await a.page.getByTestId('version-row').nth(1).textContent()).toContain('1 dòng');
     expect(await a.page.getByTestId('version-row').first().textContent()).toContain('Kế hoạch trước khi sửa');
     await a.page.screenshot({ path: 'test-results/versions-dialog.png' });
+    await a.page.getByTestId('version-restore').first().click();
+    expect(await seriousIn(a.page, '[data-testid="versions-dialog"]')).toEqual([]);
     await ctx.close();
   }, 120_000);
 });
