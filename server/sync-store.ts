@@ -9,7 +9,7 @@ import type { WorkbookRow } from './access';
 import { done, refused, type ServerProblem, type ServerResult } from './messages';
 import { applyRecordEdit, recordEditsOf, recordKey, type RecordEdit, type RecordKind, type ServerConflict, type SyncChange, type SyncOperation } from '../src/domain/sync';
 import type { FieldConflict } from '../src/domain/merge-fields';
-import { recordAfter, type VersionStep } from '../src/domain/sync-history';
+import { recordAfter, type LoggedEdit, type VersionStep } from '../src/domain/sync-history';
 
 /** What a push answers for each operation: its sequence, whether it was stored before, how many fields it overwrote in conflict. */
 export interface PushResult {
@@ -303,7 +303,7 @@ export async function readSnapshot(
  * (records absent then left out), in readSnapshot's order and chunks; `seq` is `atSeq`, each
  * record's own the last operation up to it that wrote it. Read record by record: one written
  * since takes the content its last operation up to `atSeq` left (op_records), or, when that
- * operation is older than schema 005, its changes applied again (recordAfter). The answer for a
+ * operation is older than schema 005, its changes applied again (replayRecords). The answer for a
  * sequence never changes, so chunks read at different times fit together.
  */
 export async function readRecordsAt(
@@ -337,15 +337,14 @@ export async function readRecordsAt(
            ) h on true`,
         [workbookId, later.map((r) => r.kind), later.map((r) => r.scope), later.map((r) => r.id), atSeq],
       );
+      const replay = new Map<string, LoggedEdit[]>();
       for (const h of kept) {
         const key = recordKey(h.kind, h.scope, h.id);
         if (h.seq === null) then.set(key, null);
-        else if (h.kept) then.set(key, h.data === null ? null : { data: h.data, seq: Number(h.seq) });
-        else {
-          const history = await recordHistory(tx, workbookId, h.kind, h.scope, h.id);
-          then.set(key, recordAfter(history.map((e) => ({ seq: e.seq, edit: { kind: h.kind, scope: h.scope, id: h.id, before: e.before, after: e.after } })), atSeq));
-        }
+        else if (h.kept) then.set(key, h.data === null ? null : { data: h.data, seq: h.seq });
+        else replay.set(key, []);
       }
+      if (replay.size) await replayRecords(tx, workbookId, atSeq, kept.filter((h) => replay.has(recordKey(h.kind, h.scope, h.id))), replay, then);
     }
     const records: SnapshotRecord[] = [];
     for (const r of page) {
@@ -358,6 +357,33 @@ export async function readRecordsAt(
     }
     return { seq: atSeq, records, next };
   });
+}
+
+/**
+ * The records named, as they stood after `atSeq`, from their changes in the log (each operation that
+ * touched any of them read once, in order): for operations stored before the server kept each
+ * record's content per operation.
+ */
+async function replayRecords(
+  tx: Queryable,
+  workbookId: string,
+  atSeq: number,
+  keys: { kind: RecordKind; scope: string; id: string }[],
+  changes: Map<string, LoggedEdit[]>,
+  into: Map<string, { data: unknown; seq: number } | null>,
+): Promise<void> {
+  const ops = await tx.query<{ seq: number; scenario_id: string | null; change: SyncChange }>(
+    `select o.seq, o.scenario_id, o.change from ops o
+      where o.workbook_id = $1 and o.seq in (
+        select h.seq from op_records h join unnest($2::text[], $3::text[], $4::text[]) as k(kind, scope, id) on h.kind = k.kind and h.scope = k.scope and h.id = k.id
+         where h.workbook_id = $1 and h.seq <= $5)
+      order by o.seq`,
+    [workbookId, keys.map((k) => k.kind), keys.map((k) => k.scope), keys.map((k) => k.id), atSeq],
+  );
+  for (const op of ops) {
+    for (const edit of recordEditsOf(op.change, op.scenario_id)) changes.get(recordKey(edit.kind, edit.scope, edit.id))?.push({ seq: op.seq, edit });
+  }
+  for (const [key, list] of changes) into.set(key, recordAfter(list, atSeq));
 }
 
 /** The number of entries of a list in an operation's change (0 when absent), as SQL. */
@@ -387,8 +413,8 @@ export async function listVersions(db: Queryable, workbookId: string, before: nu
     [workbookId, before ?? Number.MAX_SAFE_INTEGER, limit + 1],
   );
   const versions = rows.slice(0, limit).map((r) => ({
-    seq: Number(r.seq),
-    baseSeq: Number(r.base_seq),
+    seq: r.seq,
+    baseSeq: r.base_seq,
     userName: r.display_name,
     at: new Date(r.created_at).toISOString(),
     scenarioId: r.scenario_id,
