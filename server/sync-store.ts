@@ -344,7 +344,15 @@ export async function readRecordsAt(
         else if (h.kept) then.set(key, h.data === null ? null : { data: h.data, seq: h.seq });
         else replay.set(key, []);
       }
-      if (replay.size) await replayRecords(tx, workbookId, atSeq, kept.filter((h) => replay.has(recordKey(h.kind, h.scope, h.id))), replay, then);
+      if (replay.size)
+        await replayRecords(
+          tx,
+          workbookId,
+          atSeq,
+          kept.filter((h) => replay.has(recordKey(h.kind, h.scope, h.id))),
+          replay,
+          then,
+        );
     }
     const records: SnapshotRecord[] = [];
     for (const r of page) {

@@ -9,7 +9,21 @@ import { authoriseWorkbook, type WorkbookNeed, type WorkbookRow } from '../acces
 import { newId } from '../auth';
 import { answer, refuse, userOf, type AppContext } from '../context';
 import { streamOperations } from '../events';
-import { check, chunkQuery, conflictParams, conflictsQuery, decisionBody, eventsQuery, historyQuery, idParam, newWorkbookBody, pullQuery, pushBody, versionParams, versionsQuery } from '../schemas';
+import {
+  check,
+  chunkQuery,
+  conflictParams,
+  conflictsQuery,
+  decisionBody,
+  eventsQuery,
+  historyQuery,
+  idParam,
+  newWorkbookBody,
+  pullQuery,
+  pushBody,
+  versionParams,
+  versionsQuery,
+} from '../schemas';
 import { stateSql, type WorkbookState } from '../submissions';
 import { appendOperations, decideConflict, decodeCursor, listConflicts, listVersions, pullOperations, readRecordsAt, readSnapshot, recordHistory } from '../sync-store';
 import type { SharedWorkbookSummary, SyncOperation } from '../../src/domain/sync';

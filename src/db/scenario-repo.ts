@@ -202,19 +202,29 @@ export async function restoreScenarioOfVersion(
       db.places.where('workbookId').equals(workbookId).primaryKeys(),
     ]);
     const now = Date.now();
-    const r = restoreScenarioFrom(then, scenarioId, { scenarioIds: new Set(scenarios), nodeIds: new Set(nodes), placeIds: new Set(places) }, {
-      id: crypto.randomUUID(),
-      ...opts,
-      now,
-      newId: () => crypto.randomUUID(),
-    });
+    const r = restoreScenarioFrom(
+      then,
+      scenarioId,
+      { scenarioIds: new Set(scenarios), nodeIds: new Set(nodes), placeIds: new Set(places) },
+      {
+        id: crypto.randomUUID(),
+        ...opts,
+        now,
+        newId: () => crypto.randomUUID(),
+      },
+    );
     const id = r.scenario.id;
     await queueShared(db, workbookId, {
       head: { scenarios: created([r.scenario]), rules: created(r.rules), nodes: created(r.nodes), places: created(r.places) },
       lines: [{ scenarioId: id, changes: created(r.lines) }],
     });
     await db.scenarios.add(r.scenario);
-    const chunks = Array.from({ length: Math.ceil(r.lines.length / CHUNK_SIZE) }, (_, no) => ({ scenarioId: id, workbookId, no, lines: r.lines.slice(no * CHUNK_SIZE, (no + 1) * CHUNK_SIZE) }));
+    const chunks = Array.from({ length: Math.ceil(r.lines.length / CHUNK_SIZE) }, (_, no) => ({
+      scenarioId: id,
+      workbookId,
+      no,
+      lines: r.lines.slice(no * CHUNK_SIZE, (no + 1) * CHUNK_SIZE),
+    }));
     await db.lineChunks.bulkAdd(chunks);
     if (r.rules.length) await db.rules.bulkAdd(r.rules);
     if (r.nodes.length) await db.nodes.bulkPut(r.nodes);

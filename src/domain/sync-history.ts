@@ -68,7 +68,7 @@ function missingWithAncestors<T extends { id: Id; parentId: Id | null }>(list: r
   const byId = new Map(list.map((x) => [x.id, x]));
   const out = new Map<Id, T>();
   for (const start of ids) {
-    for (let id: Id | null = start; id !== null && !present.has(id) && !out.has(id); ) {
+    for (let id: Id | null = start; id !== null && !present.has(id) && !out.has(id);) {
       const rec = byId.get(id);
       if (!rec) break;
       out.set(id, rec);
@@ -99,8 +99,14 @@ export function restoreScenarioFrom(
   const { sourceId: _source, ...unnamed } = copy.scenario;
   const scenario = now.scenarioIds.has(from.id) ? copy.scenario : unnamed;
   const ruleIds = new Map(rulesThen.map((r, i) => [r.id, copy.rules[i].id]));
-  const lines = fromLines.map((l) => (l.allocation && ruleIds.has(l.allocation.ruleId) ? { ...l, allocation: { ...l.allocation, ruleId: ruleIds.get(l.allocation.ruleId)! } } : l));
+  const lines = fromLines.map((l) =>
+    l.allocation && ruleIds.has(l.allocation.ruleId) ? { ...l, allocation: { ...l.allocation, ruleId: ruleIds.get(l.allocation.ruleId)! } } : l,
+  );
   const nodes = missingWithAncestors(then.nodes, [...lines.map((l) => l.nodeId), ...copy.rules.map((r) => r.nodeId)], now.nodeIds);
-  const places = missingWithAncestors(then.places, lines.flatMap((l) => (l.placeId === null ? [] : [l.placeId])), now.placeIds);
+  const places = missingWithAncestors(
+    then.places,
+    lines.flatMap((l) => (l.placeId === null ? [] : [l.placeId])),
+    now.placeIds,
+  );
   return { from: fromScenario, scenario, rules: copy.rules, lines, nodes, places };
 }

@@ -23,7 +23,16 @@ import type { Change } from '../domain/edit';
 import { writeBackup } from '../io/backup';
 import { exportPlanCsv } from '../io/export-csv';
 import { foldToKey } from '../domain/text';
-import { copyScenario, deleteScenario, writeHeldCopy, restoreAsBaseline, restoreScenario, restoreScenarioOfVersion, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
+import {
+  copyScenario,
+  deleteScenario,
+  writeHeldCopy,
+  restoreAsBaseline,
+  restoreScenario,
+  restoreScenarioOfVersion,
+  updateScenario,
+  type ScenarioSnapshot,
+} from '../db/scenario-repo';
 import type { RestoredScenario, VersionStep } from '../domain/sync-history';
 import { readShare, shareWorkbook, storeSharedWorkbook, type PullOutcome } from '../db/sync-repo';
 import { ServerApi, type ServerDistrict, type ServerSubmission, type ServerUser, type ServerWorkbook, type SnapshotChunk } from '../net/server-api';
@@ -503,7 +512,12 @@ export class AppState {
     const r = await this.readSubmission(api, submission.id);
     if (!r.ok) return r;
     const back = this.viewing ? this.viewing.back : (this.session?.workbook.id ?? null);
-    await this.showReadOnly(r.value, r.value.workbook.baselineScenarioId, { code: 'submission.read-only', params: { district } }, { kind: 'submission', district, workbookName, submission, back });
+    await this.showReadOnly(
+      r.value,
+      r.value.workbook.baselineScenarioId,
+      { code: 'submission.read-only', params: { district } },
+      { kind: 'submission', district, workbookName, submission, back },
+    );
     return ok(undefined);
   }
 
@@ -558,17 +572,22 @@ export class AppState {
     if (!scenario) return fail('sync.empty-snapshot');
     const back = this.viewing ? this.viewing.back : s.workbook.id;
     const server = target.api.origin;
-    await this.showReadOnly(archive, scenario.id, { code: 'version.read-only', params: { seq } }, {
-      kind: 'version',
-      workbookId: target.workbookId,
-      workbookName: archive.workbook.name,
-      server,
-      seq,
-      step,
-      scenarioId: scenario.id,
-      scenarioName: scenario.name,
-      back,
-    });
+    await this.showReadOnly(
+      archive,
+      scenario.id,
+      { code: 'version.read-only', params: { seq } },
+      {
+        kind: 'version',
+        workbookId: target.workbookId,
+        workbookName: archive.workbook.name,
+        server,
+        seq,
+        step,
+        scenarioId: scenario.id,
+        scenarioName: scenario.name,
+        back,
+      },
+    );
     return ok(undefined);
   }
 

@@ -20,7 +20,9 @@ async function readVersion(agent: Agent, workbookId: string, seq: number): Promi
   let records = 0;
   do {
     const t0 = performance.now();
-    const chunk: { records: unknown[]; next: string | null } = await agent.json(`/api/workbooks/${workbookId}/versions/${seq}/records?limit=${PER_OP}${after ? `&after=${after}` : ''}`);
+    const chunk: { records: unknown[]; next: string | null } = await agent.json(
+      `/api/workbooks/${workbookId}/versions/${seq}/records?limit=${PER_OP}${after ? `&after=${after}` : ''}`,
+    );
     ms.push(performance.now() - t0);
     records += chunk.records.length;
     after = chunk.next;

@@ -97,10 +97,21 @@ describe('restoreScenarioFrom', () => {
     workbook: wb,
     nodes: [node('root', null), node('gone-parent', 'root'), node('gone', 'gone-parent'), node('kept', 'root')],
     places: [place('p-root', null), place('p-gone', 'p-root')],
-    rules: [{ id: 'r1', workbookId: 'w', scenarioId: 'var', nodeId: 'gone' } as AllocationRuleRecord, { id: 'r2', workbookId: 'w', scenarioId: 'base', nodeId: 'kept' } as AllocationRuleRecord],
+    rules: [
+      { id: 'r1', workbookId: 'w', scenarioId: 'var', nodeId: 'gone' } as AllocationRuleRecord,
+      { id: 'r2', workbookId: 'w', scenarioId: 'base', nodeId: 'kept' } as AllocationRuleRecord,
+    ],
     scenarios: [
       { id: 'base', workbookId: 'w', name: 'Gốc', createdAt: 1, lines: [ln('a', 'kept', null)] },
-      { id: 'var', workbookId: 'w', name: 'Phương án', createdAt: 2, kind: 'variant', inputs: { counterpart: [], settings: { asOf: '2024-03-31' } }, lines: [ln('b', 'gone', 'p-gone', 'r1'), ln('c', 'kept', 'p-root')] } as WorkbookArchive['scenarios'][number],
+      {
+        id: 'var',
+        workbookId: 'w',
+        name: 'Phương án',
+        createdAt: 2,
+        kind: 'variant',
+        inputs: { counterpart: [], settings: { asOf: '2024-03-31' } },
+        lines: [ln('b', 'gone', 'p-gone', 'r1'), ln('c', 'kept', 'p-root')],
+      } as WorkbookArchive['scenarios'][number],
     ],
   };
   const now = { scenarioIds: new Set(['base']), nodeIds: new Set(['root', 'kept']), placeIds: new Set(['p-root']) };
