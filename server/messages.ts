@@ -41,6 +41,11 @@ export const SERVER_MESSAGES = {
     vi: 'Thao tác {opId} sửa các dòng của một phương án không có trong sổ ({scenarioId}).',
     en: 'Operation {opId} edits lines of a scenario the workbook does not have ({scenarioId}).',
   },
+  'version.not-found': {
+    status: 404,
+    vi: 'Sổ này chưa có phiên bản {seq} (phiên bản mới nhất là {lastSeq}).',
+    en: 'This workbook has no version {seq} yet (the newest is {lastSeq}).',
+  },
   'submission.not-found': { status: 404, vi: 'Không tìm thấy bản gửi này, hoặc bạn không được xem nó.', en: 'No such submission, or you may not see it.' },
   'submission.state': { status: 409, vi: 'Không thể làm việc này khi bản gửi đang ở trạng thái "{state}".', en: 'Not possible while the submission is "{state}".' },
   'submission.district-only': { status: 400, vi: 'Chỉ sổ của cấp huyện mới gửi lên tỉnh.', en: 'Only a district’s workbook is sent to the province.' },

@@ -63,6 +63,12 @@ export const chunkQuery = z.strictObject({ after: text(2000).optional(), limit: 
 
 export const historyQuery = z.strictObject({ kind: z.enum(RECORD_KINDS), scope: text(200).default(''), id: z.string().min(1).max(200) });
 
+/** The log's steps before a version (newest first), a page at a time. */
+export const versionsQuery = z.strictObject({ before: seq.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+/** A workbook and one of its versions (a sequence of its log). */
+export const versionParams = z.strictObject({ id: z.string().min(1).max(200), seq });
+
 export const conflictsQuery = z.strictObject({ since: seq.default(0), limit: z.coerce.number().int().min(1).max(5000).default(1000) });
 
 export const conflictParams = z.strictObject({ id: z.string().min(1).max(200), conflictId: z.coerce.number().int().min(1) });

@@ -1,13 +1,15 @@
 // A shared workbook's operation log and records: appending operations (numbered per workbook in the
 // order accepted, stored once per id, applied to the records field by field with the rule the
 // browser shares, conflicts kept), and reading them back: operations since a sequence, the records
-// in chunks (the snapshot a new browser opens from), one record's history, the conflicts.
+// in chunks (the snapshot a new browser opens from), the records as they stood after any earlier
+// sequence, the log's steps, one record's history, the conflicts.
 
 import type { Db, Queryable } from './db';
 import type { WorkbookRow } from './access';
 import { done, refused, type ServerProblem, type ServerResult } from './messages';
 import { applyRecordEdit, recordEditsOf, recordKey, type RecordEdit, type RecordKind, type ServerConflict, type SyncChange, type SyncOperation } from '../src/domain/sync';
 import type { FieldConflict } from '../src/domain/merge-fields';
+import { recordAfter, type LoggedEdit, type VersionStep } from '../src/domain/sync-history';
 
 /** What a push answers for each operation: its sequence, whether it was stored before, how many fields it overwrote in conflict. */
 export interface PushResult {
@@ -166,14 +168,15 @@ async function applyEdits(tx: Queryable, workbookId: string, seq: number, edits:
   }
   const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
   const written = keys.map((e) => ({ e, data: state.get(recordKey(e.kind, e.scope, e.id))?.data ?? null }));
-  // The records, their history and the conflicts in one statement (one round trip while the workbook is locked).
+  // The records, their history (with what each holds after this operation) and the conflicts in one statement (one round trip while the workbook is locked).
   await tx.query(
     `with written as (
        insert into records (workbook_id, kind, scope, id, data, seq)
          select $1, k.kind, k.scope, k.id, k.data::jsonb, $2 from unnest($3::text[], $4::text[], $5::text[], $6::text[]) as k(kind, scope, id, data)
        on conflict (workbook_id, kind, scope, id) do update set data = excluded.data, seq = excluded.seq
      ), history as (
-       insert into op_records (workbook_id, kind, scope, id, seq) select $1, k.kind, k.scope, k.id, $2 from unnest($3::text[], $4::text[], $5::text[]) as k(kind, scope, id)
+       insert into op_records (workbook_id, kind, scope, id, seq, data, kept)
+         select $1, k.kind, k.scope, k.id, $2, k.data::jsonb, true from unnest($3::text[], $4::text[], $5::text[], $6::text[]) as k(kind, scope, id, data)
      ), kept as (
        insert into conflicts (workbook_id, seq, kind, scope, record_id, path, base, kept, shown, kept_seq)
          select $1, $2, c.kind, c.scope, c.id, c.path::jsonb, c.base::jsonb, c.kept::jsonb, c.shown::jsonb, c.kept_seq
@@ -293,6 +296,139 @@ export async function readSnapshot(
     const next = rows.length > limit ? encodeCursor(records[records.length - 1]) : null;
     return { seq: wb?.last_seq ?? 0, records, next };
   });
+}
+
+/**
+ * One chunk of a workbook's records as they stood once the operations up to `atSeq` were applied
+ * (records absent then left out), in readSnapshot's order and chunks; `seq` is `atSeq`, each
+ * record's own the last operation up to it that wrote it. Read record by record: one written
+ * since takes the content its last operation up to `atSeq` left (op_records), or, when that
+ * operation is older than schema 005, its changes applied again (replayRecords). The answer for a
+ * sequence never changes, so chunks read at different times fit together.
+ */
+export async function readRecordsAt(
+  db: Db,
+  workbookId: string,
+  atSeq: number,
+  after: [string, string, string] | null,
+  limit: number,
+): Promise<{ seq: number; records: SnapshotRecord[]; next: string | null }> {
+  return db.transaction(async (tx) => {
+    await tx.exec('set local enable_sort = off');
+    const [kind, scope, id] = after ?? ['', '', ''];
+    // Deleted records too when written since: they may have existed then.
+    const rows = await tx.query<SnapshotRecord>(
+      `select kind, scope, id, seq, data from records
+        where workbook_id = $1 and (data is not null or seq > $5) and (kind, scope, id) > ($2, $3, $4)
+        order by kind, scope, id limit $6`,
+      [workbookId, kind, scope, id, atSeq, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const next = rows.length > limit ? encodeCursor(page[page.length - 1]) : null;
+    const later = page.filter((r) => r.seq > atSeq);
+    const then = new Map<string, { data: unknown; seq: number } | null>();
+    if (later.length) {
+      const kept = await tx.query<{ kind: RecordKind; scope: string; id: string; seq: number | null; data: unknown; kept: boolean | null }>(
+        `select k.kind, k.scope, k.id, h.seq, h.data, h.kept from unnest($2::text[], $3::text[], $4::text[]) as k(kind, scope, id)
+           left join lateral (
+             select seq, data, kept from op_records h
+              where h.workbook_id = $1 and h.kind = k.kind and h.scope = k.scope and h.id = k.id and h.seq <= $5
+              order by h.seq desc limit 1
+           ) h on true`,
+        [workbookId, later.map((r) => r.kind), later.map((r) => r.scope), later.map((r) => r.id), atSeq],
+      );
+      const replay = new Map<string, LoggedEdit[]>();
+      for (const h of kept) {
+        const key = recordKey(h.kind, h.scope, h.id);
+        if (h.seq === null) then.set(key, null);
+        else if (h.kept) then.set(key, h.data === null ? null : { data: h.data, seq: h.seq });
+        else replay.set(key, []);
+      }
+      if (replay.size)
+        await replayRecords(
+          tx,
+          workbookId,
+          atSeq,
+          kept.filter((h) => replay.has(recordKey(h.kind, h.scope, h.id))),
+          replay,
+          then,
+        );
+    }
+    const records: SnapshotRecord[] = [];
+    for (const r of page) {
+      if (r.seq <= atSeq) {
+        if (r.data !== null) records.push(r);
+        continue;
+      }
+      const was = then.get(recordKey(r.kind, r.scope, r.id));
+      if (was) records.push({ kind: r.kind, scope: r.scope, id: r.id, seq: was.seq, data: was.data });
+    }
+    return { seq: atSeq, records, next };
+  });
+}
+
+/**
+ * The records named, as they stood after `atSeq`, from their changes in the log (each operation that
+ * touched any of them read once, in order): for operations stored before the server kept each
+ * record's content per operation.
+ */
+async function replayRecords(
+  tx: Queryable,
+  workbookId: string,
+  atSeq: number,
+  keys: { kind: RecordKind; scope: string; id: string }[],
+  changes: Map<string, LoggedEdit[]>,
+  into: Map<string, { data: unknown; seq: number } | null>,
+): Promise<void> {
+  const ops = await tx.query<{ seq: number; scenario_id: string | null; change: SyncChange }>(
+    `select o.seq, o.scenario_id, o.change from ops o
+      where o.workbook_id = $1 and o.seq in (
+        select h.seq from op_records h join unnest($2::text[], $3::text[], $4::text[]) as k(kind, scope, id) on h.kind = k.kind and h.scope = k.scope and h.id = k.id
+         where h.workbook_id = $1 and h.seq <= $5)
+      order by o.seq`,
+    [workbookId, keys.map((k) => k.kind), keys.map((k) => k.scope), keys.map((k) => k.id), atSeq],
+  );
+  for (const op of ops) {
+    for (const edit of recordEditsOf(op.change, op.scenario_id)) changes.get(recordKey(edit.kind, edit.scope, edit.id))?.push({ seq: op.seq, edit });
+  }
+  for (const [key, list] of changes) into.set(key, recordAfter(list, atSeq));
+}
+
+/** The number of entries of a list in an operation's change (0 when absent), as SQL. */
+const listLength = (key: string) => `(case jsonb_typeof(o.change->'${key}') when 'array' then jsonb_array_length(o.change->'${key}') else 0 end)`;
+const present = (key: string) => `(case jsonb_typeof(o.change->'${key}') when 'object' then 1 else 0 end)`;
+
+/** The steps of a workbook's log before `before` (all when null), newest first, at most `limit`; `more` when older ones follow. */
+export async function listVersions(db: Queryable, workbookId: string, before: number | null, limit: number): Promise<{ versions: VersionStep[]; more: boolean }> {
+  const rows = await db.query<{
+    seq: number;
+    base_seq: number;
+    scenario_id: string | null;
+    created_at: Date;
+    display_name: string;
+    workbook: number;
+    scenarios: number;
+    nodes: number;
+    lines: number;
+    places: number;
+    rules: number;
+  }>(
+    `select o.seq, o.base_seq, o.scenario_id, o.created_at, u.display_name, ${present('workbook')} as workbook,
+            ${listLength('scenarios')} + ${present('scenario')} as scenarios, ${listLength('nodes')} as nodes, ${listLength('lines')} as lines,
+            ${listLength('places')} as places, ${listLength('rules')} as rules
+       from ops o join users u on u.id = o.user_id
+      where o.workbook_id = $1 and o.seq < $2 order by o.seq desc limit $3`,
+    [workbookId, before ?? Number.MAX_SAFE_INTEGER, limit + 1],
+  );
+  const versions = rows.slice(0, limit).map((r) => ({
+    seq: r.seq,
+    baseSeq: r.base_seq,
+    userName: r.display_name,
+    at: new Date(r.created_at).toISOString(),
+    scenarioId: r.scenario_id,
+    counts: { workbook: r.workbook, scenarios: r.scenarios, nodes: r.nodes, lines: r.lines, places: r.places, rules: r.rules },
+  }));
+  return { versions, more: rows.length > limit };
 }
 
 /** One operation's change of a record, with who made it, when, and from which version. */

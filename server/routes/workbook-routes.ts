@@ -1,6 +1,7 @@
 // Shared workbooks: create and list them, open one from its snapshot in chunks, push and pull
-// operations, follow them live, read a record's history and the conflicts, and record a decision
-// on a conflict for everyone. Each route asks
+// operations, follow them live, list the log's steps and read the records as they stood after any
+// of them, read a record's history and the conflicts, and record a decision on a conflict for
+// everyone. Each route asks
 // access.ts once, with the workbook's id, before reading anything of it.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -8,9 +9,23 @@ import { authoriseWorkbook, type WorkbookNeed, type WorkbookRow } from '../acces
 import { newId } from '../auth';
 import { answer, refuse, userOf, type AppContext } from '../context';
 import { streamOperations } from '../events';
-import { check, chunkQuery, conflictParams, conflictsQuery, decisionBody, eventsQuery, historyQuery, idParam, newWorkbookBody, pullQuery, pushBody } from '../schemas';
+import {
+  check,
+  chunkQuery,
+  conflictParams,
+  conflictsQuery,
+  decisionBody,
+  eventsQuery,
+  historyQuery,
+  idParam,
+  newWorkbookBody,
+  pullQuery,
+  pushBody,
+  versionParams,
+  versionsQuery,
+} from '../schemas';
 import { stateSql, type WorkbookState } from '../submissions';
-import { appendOperations, decideConflict, decodeCursor, listConflicts, pullOperations, readSnapshot, recordHistory } from '../sync-store';
+import { appendOperations, decideConflict, decodeCursor, listConflicts, listVersions, pullOperations, readRecordsAt, readSnapshot, recordHistory } from '../sync-store';
 import type { SharedWorkbookSummary, SyncOperation } from '../../src/domain/sync';
 
 /** A workbook as lists show it (the browsers read the same type). */
@@ -134,6 +149,27 @@ export function registerWorkbookRoutes(app: FastifyInstance, ctx: AppContext): v
     const q = check(historyQuery, req.query);
     if (!q.ok) return refuse(req, reply, q.error);
     return { entries: await recordHistory(db, wb.id, q.value.kind, q.value.scope, q.value.id) };
+  });
+
+  app.get('/api/workbooks/:id/versions', async (req, reply) => {
+    const wb = await workbookFor(req, reply, 'read');
+    if (!wb) return reply;
+    const q = check(versionsQuery, req.query);
+    if (!q.ok) return refuse(req, reply, q.error);
+    return { ...(await listVersions(db, wb.id, q.value.before ?? null, q.value.limit)), lastSeq: wb.lastSeq };
+  });
+
+  app.get('/api/workbooks/:id/versions/:seq/records', async (req, reply) => {
+    const params = check(versionParams, req.params);
+    if (!params.ok) return refuse(req, reply, params.error);
+    const wb = await workbookFor(req, reply, 'read');
+    if (!wb) return reply;
+    const q = check(chunkQuery, req.query);
+    if (!q.ok) return refuse(req, reply, q.error);
+    if (params.value.seq > wb.lastSeq) return refuse(req, reply, { code: 'version.not-found', params: { seq: params.value.seq, lastSeq: wb.lastSeq } });
+    const after = q.value.after ? decodeCursor(q.value.after) : null;
+    if (q.value.after && !after) return refuse(req, reply, { code: 'request.invalid', params: { detail: 'after: not a cursor this server gave' } });
+    return readRecordsAt(db, wb.id, params.value.seq, after, q.value.limit);
   });
 
   app.get('/api/workbooks/:id/conflicts', async (req, reply) => {

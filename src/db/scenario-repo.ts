@@ -1,6 +1,6 @@
 // Scenarios in storage: copy a scenario as a variant or a frozen version, delete one (and put it
-// back), update its name, note or adoption, restore a version as the baseline, and read any
-// scenario's lines. Each write is one transaction that never rejects: all of it lands, or none of
+// back), update its name, note or adoption, restore a version as the baseline, restore a scenario
+// of a shared workbook's earlier state as a new variant, and read any scenario's lines. Each write is one transaction that never rejects: all of it lands, or none of
 // it does and a problem says why ('scenario.missing', a refusal of the model, 'db.quota-scenario',
 // 'db.write-failed'). On a shared workbook the same transaction queues what it wrote as operations
 // for the server (sync-queue.ts queueScenarioOperations), lines in several when they are many.
@@ -13,6 +13,9 @@ import { Refusal, writeSafely } from './storage-failure';
 import { WORKBOOK_TABLES } from './workbook-repo';
 import { splitOperations, type SplitChange } from '../domain/sync';
 import { queueScenarioOperations } from './sync-queue';
+import { restoreScenarioFrom, type RestoredScenario } from '../domain/sync-history';
+import type { WorkbookArchive } from '../domain/workbook-archive';
+import { CHUNK_SIZE } from './line-chunks';
 
 const created = <T>(list: readonly T[]) => list.map((after) => ({ before: null, after }));
 const removed = <T>(list: readonly T[]) => list.map((before) => ({ before, after: null }));
@@ -175,6 +178,59 @@ export async function restoreAsBaseline(db: PlanbenchDB, workbookId: Id, version
     await db.rules.bulkAdd(newRules);
     await db.workbooks.put(workbook);
     return rec.newBaseline;
+  });
+}
+
+/**
+ * Adds a scenario of `then` (the workbook as it stood at an earlier version) to the stored workbook
+ * as a new variant (domain/sync-history restoreScenarioFrom: its lines and inputs as they were, the
+ * items and places they need that are gone here put back), queued for the server like any copy.
+ */
+export async function restoreScenarioOfVersion(
+  db: PlanbenchDB,
+  workbookId: Id,
+  then: WorkbookArchive,
+  scenarioId: Id,
+  opts: { name: string; note?: string },
+): Promise<Result<RestoredScenario>> {
+  return run(db, async () => {
+    const wb = await db.workbooks.get(workbookId);
+    if (!wb) throw new Refusal({ code: 'workbook.missing' });
+    const [scenarios, nodes, places] = await Promise.all([
+      db.scenarios.where('workbookId').equals(workbookId).primaryKeys(),
+      db.nodes.where('workbookId').equals(workbookId).primaryKeys(),
+      db.places.where('workbookId').equals(workbookId).primaryKeys(),
+    ]);
+    const now = Date.now();
+    const r = restoreScenarioFrom(
+      then,
+      scenarioId,
+      { scenarioIds: new Set(scenarios), nodeIds: new Set(nodes), placeIds: new Set(places) },
+      {
+        id: crypto.randomUUID(),
+        ...opts,
+        now,
+        newId: () => crypto.randomUUID(),
+      },
+    );
+    const id = r.scenario.id;
+    await queueShared(db, workbookId, {
+      head: { scenarios: created([r.scenario]), rules: created(r.rules), nodes: created(r.nodes), places: created(r.places) },
+      lines: [{ scenarioId: id, changes: created(r.lines) }],
+    });
+    await db.scenarios.add(r.scenario);
+    const chunks = Array.from({ length: Math.ceil(r.lines.length / CHUNK_SIZE) }, (_, no) => ({
+      scenarioId: id,
+      workbookId,
+      no,
+      lines: r.lines.slice(no * CHUNK_SIZE, (no + 1) * CHUNK_SIZE),
+    }));
+    await db.lineChunks.bulkAdd(chunks);
+    if (r.rules.length) await db.rules.bulkAdd(r.rules);
+    if (r.nodes.length) await db.nodes.bulkPut(r.nodes);
+    if (r.places.length) await db.places.bulkPut(r.places);
+    await db.workbooks.put({ ...wb, updatedAt: now });
+    return r;
   });
 }
 

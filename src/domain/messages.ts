@@ -880,6 +880,18 @@ export const SYNC_MESSAGES = {
     vi: 'Đây là bản {district} gửi tỉnh, chỉ để xem: không sửa được. Muốn sửa, hãy trả lại cho huyện kèm ý kiến.',
     en: 'This is the version {district} sent to the province, for reading only: it cannot be edited. To have it changed, return it to the district with a comment.',
   },
+  'version.read-only': {
+    vi: 'Đây là sổ như ở phiên bản {seq} trên máy chủ, chỉ để xem: không sửa được. Muốn dùng lại, hãy "Khôi phục thành kịch bản mới".',
+    en: 'This is the workbook as it stood at version {seq} on the server, for reading only: it cannot be edited. To use it again, "Restore as a new variant".',
+  },
+  'version.restored': {
+    vi: 'Đã khôi phục kịch bản "{from}" như ở phiên bản {seq} thành kịch bản mới "{name}": {lines} dòng. Kịch bản mới đang mở và được gửi lên máy chủ.',
+    en: 'Restored the scenario "{from}" as it stood at version {seq} as the new variant "{name}": {lines} lines. The new variant is open and is being sent to the server.',
+  },
+  'version.restored-items': {
+    vi: 'Đã khôi phục kịch bản "{from}" như ở phiên bản {seq} thành kịch bản mới "{name}": {lines} dòng; đặt lại {items} mục và {places} địa bàn đã bị xoá mà các dòng đó cần. Kịch bản mới đang mở và được gửi lên máy chủ.',
+    en: 'Restored the scenario "{from}" as it stood at version {seq} as the new variant "{name}": {lines} lines; put back {items} items and {places} places deleted since that those lines need. The new variant is open and is being sent to the server.',
+  },
   'consolidate.followed': {
     vi: 'Sổ tổng hợp đã cập nhật theo bản mới của: {districts}.',
     en: 'The consolidated workbook now holds the newer versions of: {districts}.',

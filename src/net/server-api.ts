@@ -1,13 +1,14 @@
 // The shared-workbook server as the browser talks to it (the only folder that calls it): logging in,
 // the office's workbooks, a snapshot in chunks, pushing and pulling operations, the live stream of
 // operations (server-sent events read over fetch, so the same code runs in the page and in Node),
-// conflicts, history and submissions. Every call resolves to a Result and never rejects: the
+// conflicts, history, the log's steps and the records as they stood after one, and submissions. Every call resolves to a Result and never rejects: the
 // network failing is 'sync.offline', a session gone is 'sync.login', any other refusal
 // 'sync.refused' with the server's own sentence in Vietnamese and English (params said_vi, said_en).
 
 import type { Problem, Result } from '../domain/model';
 import { fail, ok } from '../domain/model';
 import type { PulledOperation, ServerConflict, SharedWorkbookSummary, SyncOperation } from '../domain/sync';
+import type { VersionStep } from '../domain/sync-history';
 
 /** The logged-in user as the server describes them. */
 export interface ServerUser {
@@ -126,6 +127,18 @@ export class ServerApi {
   history(workbookId: string, kind: string, scope: string, id: string): Promise<Result<{ entries: ServerHistoryEntry[] }>> {
     const q = new URLSearchParams({ kind, scope, id });
     return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}/history?${q}`);
+  }
+
+  /** The steps of a workbook's log before `before` (all when absent), newest first; `more` when older ones follow. */
+  versions(workbookId: string, before?: number, limit = 100): Promise<Result<{ versions: VersionStep[]; lastSeq: number; more: boolean }>> {
+    const q = new URLSearchParams({ limit: String(limit), ...(before !== undefined ? { before: String(before) } : {}) });
+    return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}/versions?${q}`);
+  }
+
+  /** One chunk of a workbook's records as they stood after version `seq` (as a snapshot's). */
+  versionRecords(workbookId: string, seq: number, after: string | null, limit = 2000): Promise<Result<SnapshotChunk>> {
+    const q = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}) });
+    return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}/versions/${seq}/records?${q}`);
   }
 
   submit(workbookId: string, note: string): Promise<Result<{ submission: ServerSubmission }>> {

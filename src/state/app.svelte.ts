@@ -23,9 +23,19 @@ import type { Change } from '../domain/edit';
 import { writeBackup } from '../io/backup';
 import { exportPlanCsv } from '../io/export-csv';
 import { foldToKey } from '../domain/text';
-import { copyScenario, deleteScenario, writeHeldCopy, restoreAsBaseline, restoreScenario, updateScenario, type ScenarioSnapshot } from '../db/scenario-repo';
+import {
+  copyScenario,
+  deleteScenario,
+  writeHeldCopy,
+  restoreAsBaseline,
+  restoreScenario,
+  restoreScenarioOfVersion,
+  updateScenario,
+  type ScenarioSnapshot,
+} from '../db/scenario-repo';
+import type { RestoredScenario, VersionStep } from '../domain/sync-history';
 import { readShare, shareWorkbook, storeSharedWorkbook, type PullOutcome } from '../db/sync-repo';
-import { ServerApi, type ServerDistrict, type ServerSubmission, type ServerUser, type ServerWorkbook } from '../net/server-api';
+import { ServerApi, type ServerDistrict, type ServerSubmission, type ServerUser, type ServerWorkbook, type SnapshotChunk } from '../net/server-api';
 import { notYours, SharedSync } from './shared-sync.svelte';
 import { applyPulledOperation, archiveOfRecords, recordKey, uploadOperations, type RecordKind, type SyncedRecord } from '../domain/sync';
 import { newId } from '../domain/ids';
@@ -36,15 +46,47 @@ function refusalOf<T>(problem: Problem, own: Partial<Record<string, ProblemCode>
   return code ? fail(code, params) : { ok: false, error: problem };
 }
 
-/** What a read-only workbook on screen is: a district's version sent to the province. */
-export interface ReadOnlyView {
-  kind: 'submission';
-  district: string;
-  workbookName: string;
-  submission: ServerSubmission;
-  /** The workbook open before, reopened when the view is closed. */
-  back: Id | null;
+/** Records read chunk by chunk (a submission's, or a workbook's as it stood at a version) as a workbook archive. */
+async function readArchive(chunkAfter: (after: string | null) => Promise<Result<SnapshotChunk>>): Promise<Result<WorkbookArchive>> {
+  const records = new Map<string, SyncedRecord>();
+  let after: string | null = null;
+  do {
+    const chunk = await chunkAfter(after);
+    if (!chunk.ok) return chunk;
+    for (const r of chunk.value.records) records.set(recordKey(r.kind as RecordKind, r.scope, r.id), { data: r.data, seq: r.seq });
+    after = chunk.value.next;
+  } while (after);
+  const archive = archiveOfRecords(records);
+  return archive ? ok(archive) : fail('sync.empty-snapshot');
 }
+
+/**
+ * What a read-only workbook on screen is: a district's version sent to the province, or a shared
+ * workbook as it stood after an earlier version of the server's log (on one of its scenarios then).
+ */
+export type ReadOnlyView =
+  | {
+      kind: 'submission';
+      district: string;
+      workbookName: string;
+      submission: ServerSubmission;
+      /** The workbook open before, reopened when the view is closed. */
+      back: Id | null;
+    }
+  | {
+      kind: 'version';
+      workbookId: Id;
+      workbookName: string;
+      /** The server the workbook is shared on (its origin), and the version shown. */
+      server: string;
+      seq: number;
+      /** Who made the version and when, when known. */
+      step: Pick<VersionStep, 'userName' | 'at'> | null;
+      /** The scenario shown, as it stood then. */
+      scenarioId: Id;
+      scenarioName: string;
+      back: Id | null;
+    };
 
 /** How a province's workbook follows its districts: which versions it takes, from which server, and the version of each district it holds. */
 export interface ConsolidationFollow {
@@ -189,7 +231,8 @@ export class AppState {
         e.returnValue = true; // older browsers ask only when this is set
       }
     });
-    this.sync = new TabSync((m) => void this.session?.applyRemote(m));
+    // A read-only view shows records that are not the stored ones: what another tab wrote is not for it.
+    this.sync = new TabSync((m) => void (this.viewing ? undefined : this.session?.applyRemote(m)));
   }
 
   /** Tells this browser's other tabs what this one wrote, and takes in what they wrote. */
@@ -455,17 +498,8 @@ export class AppState {
   }
 
   /** A submission's frozen records, read in chunks, as a workbook archive. */
-  async readSubmission(api: ServerApi, submissionId: string): Promise<Result<WorkbookArchive>> {
-    const records = new Map<string, SyncedRecord>();
-    let after: string | null = null;
-    do {
-      const chunk = await api.submissionRecords(submissionId, after);
-      if (!chunk.ok) return chunk;
-      for (const r of chunk.value.records) records.set(recordKey(r.kind as RecordKind, r.scope, r.id), { data: r.data, seq: r.seq });
-      after = chunk.value.next;
-    } while (after);
-    const archive = archiveOfRecords(records);
-    return archive ? ok(archive) : fail('sync.empty-snapshot');
+  readSubmission(api: ServerApi, submissionId: string): Promise<Result<WorkbookArchive>> {
+    return readArchive((after) => api.submissionRecords(submissionId, after));
   }
 
   /**
@@ -477,13 +511,109 @@ export class AppState {
     if (!leave.ok) return leave;
     const r = await this.readSubmission(api, submission.id);
     if (!r.ok) return r;
-    const data = archiveBaseline(r.value);
+    const back = this.viewing ? this.viewing.back : (this.session?.workbook.id ?? null);
+    await this.showReadOnly(
+      r.value,
+      r.value.workbook.baselineScenarioId,
+      { code: 'submission.read-only', params: { district } },
+      { kind: 'submission', district, workbookName, submission, back },
+    );
+    return ok(undefined);
+  }
+
+  /** Shows one scenario of an archive (its baseline when it has no such scenario) read-only: every edit refused with `problem`, nothing stored or synced. */
+  private async showReadOnly(archive: WorkbookArchive, scenarioId: Id, problem: Problem, view: ReadOnlyView): Promise<void> {
+    const scenario = archive.scenarios.find((x) => x.id === scenarioId) ?? archive.scenarios.find((x) => x.id === archive.workbook.baselineScenarioId);
+    const data = { ...archiveBaseline(archive), lines: scenario?.lines ?? [] };
     const chunks: Line[][] = [];
     for (let i = 0; i < data.lines.length; i += CHUNK_SIZE) chunks.push(data.lines.slice(i, i + CHUNK_SIZE));
-    const back = this.viewing ? this.viewing.back : (this.session?.workbook.id ?? null);
-    const session = new WorkbookSession(this.db, data, new ChunkedLines(chunks), undefined, undefined, { code: 'submission.read-only', params: { district } });
-    await this.show(session, { kind: 'submission', district, workbookName, submission, back });
+    const session = new WorkbookSession(this.db, data, new ChunkedLines(chunks), undefined, scenario?.id, problem);
+    await this.show(session, view);
+  }
+
+  // ---- earlier versions of the open shared workbook (the server's log) ----------------------
+
+  /** The open shared workbook (or the one whose earlier version is on screen) on its server, or null when there is none. */
+  private sharedTarget(): { api: ServerApi; workbookId: Id; name: string } | null {
+    const v = this.viewing;
+    if (v?.kind === 'version') return { api: this.server(v.server), workbookId: v.workbookId, name: v.workbookName };
+    if (this.shared && this.session && !v) return { api: this.shared.api, workbookId: this.shared.workbookId, name: this.session.workbook.name };
+    return null;
+  }
+
+  /** The steps of the open shared workbook's log, newest first (a page of them before `before`); sync.not-shared on a local workbook. */
+  async workbookVersions(before?: number): Promise<Result<{ versions: VersionStep[]; lastSeq: number; more: boolean }>> {
+    const target = this.sharedTarget();
+    if (!target) return fail('sync.not-shared');
+    return target.api.versions(target.workbookId, before);
+  }
+
+  /** The open shared workbook's records as they stood after version `seq`, read in chunks, as an archive. */
+  private readVersion(target: { api: ServerApi; workbookId: Id }, seq: number): Promise<Result<WorkbookArchive>> {
+    return readArchive((after) => target.api.versionRecords(target.workbookId, seq, after));
+  }
+
+  /**
+   * Shows the open shared workbook as it stood after version `seq` of the server's log, read-only,
+   * on the scenario shown (its baseline then when that scenario did not exist yet); nothing stored
+   * or synced, every edit refused with version.read-only; closeView goes back.
+   */
+  async openVersion(seq: number, step: Pick<VersionStep, 'userName' | 'at'> | null = null): Promise<Result<void>> {
+    const target = this.sharedTarget();
+    const s = this.session;
+    if (!target || !s) return fail('sync.not-shared');
+    const leave = await this.canLeave();
+    if (!leave.ok) return leave;
+    const r = await this.readVersion(target, seq);
+    if (!r.ok) return r;
+    const archive = r.value;
+    const wanted = this.viewing?.kind === 'version' ? this.viewing.scenarioId : s.scenarioId;
+    const scenario = archive.scenarios.find((x) => x.id === wanted) ?? archive.scenarios.find((x) => x.id === archive.workbook.baselineScenarioId);
+    if (!scenario) return fail('sync.empty-snapshot');
+    const back = this.viewing ? this.viewing.back : s.workbook.id;
+    const server = target.api.origin;
+    await this.showReadOnly(
+      archive,
+      scenario.id,
+      { code: 'version.read-only', params: { seq } },
+      {
+        kind: 'version',
+        workbookId: target.workbookId,
+        workbookName: archive.workbook.name,
+        server,
+        seq,
+        step,
+        scenarioId: scenario.id,
+        scenarioName: scenario.name,
+        back,
+      },
+    );
     return ok(undefined);
+  }
+
+  /**
+   * Restores the scenario shown, as it stood after version `seq` (its baseline then when it did
+   * not exist yet), as a new variant named `name` of the open shared workbook (db/scenario-repo
+   * restoreScenarioOfVersion: the items and places its lines need that are gone now put back),
+   * synced like any new variant; opens it and says in the notice what was done.
+   */
+  async restoreVersion(seq: number, name: string): Promise<Result<RestoredScenario>> {
+    const target = this.sharedTarget();
+    const s = this.session;
+    if (!target || !s) return fail('sync.not-shared');
+    if (!this.workbooks.some((w) => w.id === target.workbookId)) return fail('workbook.missing');
+    const read = await this.readVersion(target, seq);
+    if (!read.ok) return read;
+    const wanted = this.viewing?.kind === 'version' ? this.viewing.scenarioId : s.scenarioId;
+    const r = await this.scenarioStep(
+      () => restoreScenarioOfVersion(this.db, target.workbookId, read.value, wanted, { name: name.trim() }),
+      (x) => x.scenario.id,
+    );
+    if (!r.ok) return r;
+    const { from, scenario, lines, nodes, places } = r.value;
+    const params = { seq, from: from.name, name: scenario.name, lines: lines.length, items: nodes.length, places: places.length };
+    this.notify('info', { problem: { code: nodes.length || places.length ? 'version.restored-items' : 'version.restored', params } });
+    return r;
   }
 
   /** Leaves a read-only view for the workbook open before it (or the last one used). */
@@ -500,7 +630,7 @@ export class AppState {
   async reviewSubmission(api: ServerApi, submissionId: string, answer: 'return' | 'approve', comment: string): Promise<Result<ServerSubmission>> {
     const r = await api.review(submissionId, answer, comment.trim());
     if (!r.ok) return refusalOf(r.error, { 'submission.state': 'submission.answered' });
-    if (this.viewing?.submission.id === submissionId) this.viewing = { ...this.viewing, submission: r.value.submission };
+    if (this.viewing?.kind === 'submission' && this.viewing.submission.id === submissionId) this.viewing = { ...this.viewing, submission: r.value.submission };
     return ok(r.value.submission);
   }
 

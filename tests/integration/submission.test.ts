@@ -142,7 +142,7 @@ describe('sending a district’s workbook to the province', () => {
 
     const approved = await p.app.reviewSubmission(p.api, sent.value.id, 'approve', '');
     expect(approved.ok && approved.value.state).toBe('approved');
-    expect(p.app.viewing!.submission.state).toBe('approved');
+    expect(p.app.viewing?.kind === 'submission' && p.app.viewing.submission.state).toBe('approved');
     // Answering twice: said.
     expect(await p.app.reviewSubmission(p.api, sent.value.id, 'return', 'muộn')).toEqual({ ok: false, error: { code: 'submission.answered' } });
     await p.app.closeView();

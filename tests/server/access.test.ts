@@ -47,6 +47,8 @@ describe.each(DATABASES)('access between organisations on $name', (database) => 
       { route: 'POST /api/workbooks/:id/ops', url: `/api/workbooks/${wbB.id}/ops`, body: { ops: [op] } },
       { route: 'GET /api/workbooks/:id/events', url: `/api/workbooks/${wbB.id}/events?since=0` },
       { route: 'GET /api/workbooks/:id/history', url: `/api/workbooks/${wbB.id}/history?kind=line&scope=${wbB.scenarioId}&id=${line.id}` },
+      { route: 'GET /api/workbooks/:id/versions', url: `/api/workbooks/${wbB.id}/versions` },
+      { route: 'GET /api/workbooks/:id/versions/:seq/records', url: `/api/workbooks/${wbB.id}/versions/1/records` },
       { route: 'GET /api/workbooks/:id/conflicts', url: `/api/workbooks/${wbB.id}/conflicts` },
       { route: 'POST /api/workbooks/:id/conflicts/:conflictId/decision', url: `/api/workbooks/${wbB.id}/conflicts/1/decision`, body: { decision: 'confirmed' } },
       { route: 'GET /api/workbooks/:id/submissions', url: `/api/workbooks/${wbB.id}/submissions`, province: true },

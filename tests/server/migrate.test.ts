@@ -22,6 +22,7 @@ const SEED: Record<number, (db: Db) => Promise<void>> = {
     await db.query(`insert into workbooks (id, org_id, name, year, last_seq, created_by) values ('w', 'd', 'KH 2024', 2024, 1, 'u')`);
     await db.query(`insert into ops (workbook_id, seq, op_id, base_seq, user_id, change) values ('w', 1, 'op-00000001', 0, 'u', '{"nodes":[]}')`);
     await db.query(`insert into records (workbook_id, kind, scope, id, data, seq) values ('w', 'node', '', 'n', '{"id":"n","name":"DA1"}', 1)`);
+    await db.query(`insert into op_records (workbook_id, kind, scope, id, seq) values ('w', 'node', '', 'n', 1)`);
   },
   3: async (db) => {
     await db.query(`insert into submissions (id, workbook_id, seq, note, state, submitted_by) values ('s', 'w', 1, 'gửi', 'submitted', 'u')`);
@@ -30,6 +31,10 @@ const SEED: Record<number, (db: Db) => Promise<void>> = {
     await db.query(
       `insert into conflicts (workbook_id, seq, kind, scope, record_id, path, kept, shown, decision, decided_by, decided_at) values ('w', 1, 'node', '', 'n', '["name"]', '"DA1"', '"DA 1"', 'confirmed', 'u', now())`,
     );
+  },
+  5: async (db) => {
+    await db.query(`insert into ops (workbook_id, seq, op_id, base_seq, user_id, change) values ('w', 2, 'op-00000002', 1, 'u', '{"nodes":[]}')`);
+    await db.query(`insert into op_records (workbook_id, kind, scope, id, seq, data, kept) values ('w', 'node', '', 'm', 2, '{"id":"m"}', true)`);
   },
 };
 
@@ -40,6 +45,7 @@ async function seededRows(db: Db, upTo: number) {
   if (upTo >= 2) out.records = await db.query(`select kind, id, data, seq from records`);
   if (upTo >= 3) out.submissions = await db.query(`select id, state, note from submissions`);
   if (upTo >= 4) out.decisions = await db.query(`select record_id, decision, decided_by from conflicts`);
+  if (upTo >= 5) out.versions = await db.query(`select id, seq, data, kept from op_records order by id, seq`);
   return out;
 }
 
@@ -94,6 +100,24 @@ describe.each(DATABASES)('migrations on $name', (database) => {
       }
     }, 60_000);
   }
+
+  it('keep, at version 5, what each record holds after its last operation, and mark the earlier operations as holding nothing', async () => {
+    const db = await database.open();
+    try {
+      await migrate(db, 4);
+      for (let v = 1; v <= 4; v++) await SEED[v](db);
+      await db.query(`insert into ops (workbook_id, seq, op_id, base_seq, user_id, change) values ('w', 2, 'op-00000002', 1, 'u', '{"nodes":[]}')`);
+      await db.query(`update records set data = '{"id":"n","name":"DA 2"}', seq = 2`);
+      await db.query(`insert into op_records (workbook_id, kind, scope, id, seq) values ('w', 'node', '', 'n', 2)`);
+      await migrate(db);
+      expect(await db.query(`select seq, data, kept from op_records order by seq`)).toEqual([
+        { seq: 1, data: null, kept: false },
+        { seq: 2, data: { id: 'n', name: 'DA 2' }, kept: true },
+      ]);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 
   it('refuse a database whose schema is newer than the server', async () => {
     const db = await database.open();

@@ -360,6 +360,23 @@ export class BudgetGridAdapter {
     return { target: this.session.targetOfRow(code), key: col.key, rowName: this.rowName(row), column: col.header[this.view.lang] };
   }
 
+  /**
+   * "Lịch sử" of the active cell (the toolbar's button, Alt+H): asks for it when history is offered
+   * and a line's or an item's cell is selected, else says to select one; false when not asked.
+   */
+  openHistory(): boolean {
+    if (!this.cb.onHistory || !this.cb.canHistory?.()) return false;
+    const cell = this.noteCell();
+    if (!cell) {
+      this.cb.onInfo(t(this.view.lang, 'historySelectFirst'));
+      return false;
+    }
+    // The dialog takes the keyboard: keys typed meanwhile must not open the cell's editor.
+    this.hot.unlisten();
+    this.cb.onHistory(cell);
+    return true;
+  }
+
   private openNote(): void {
     const cell = this.noteCell();
     if (cell) this.cb.onNote?.(cell);
@@ -884,6 +901,9 @@ export class BudgetGridAdapter {
     } else if (e.shiftKey && !ctrl && !e.altKey && e.key === 'F2' && this.cb.onNote) {
       stop();
       if (!this.session.refuseFrozen()) this.openNote();
+    } else if (e.altKey && !ctrl && !e.shiftKey && e.key.toLowerCase() === 'h' && this.cb.onHistory && this.cb.canHistory?.()) {
+      stop();
+      this.openHistory();
     } else if (e.altKey && !ctrl && e.key.toLowerCase() === 'm' && this.cb.onMoveLines) {
       stop();
       const ids = this.selectedLineIds();
