@@ -33,7 +33,7 @@ export interface SyncOptions {
 
 export class SharedSync {
   phase = $state<SyncPhase>('connecting');
-  /** Operations waiting to be sent or to come back from the server. */
+  /** Operations waiting to be sent or to come back from the server, and conflict decisions taken here not yet sent. */
   pending = $state(0);
   /** Every conflict the server reported on this workbook, with what a person made of it. */
   conflicts = $state.raw<SharedConflict[]>([]);
@@ -117,7 +117,7 @@ export class SharedSync {
     const share = await readShare(this.db, this.workbookId);
     this.conflicts = share?.conflicts ?? [];
     this.orgName = share?.orgName ?? '';
-    this.pending = await countOutbox(this.db, this.workbookId);
+    this.pending = await this.countWaiting();
     this.kick();
   }
 
@@ -166,9 +166,20 @@ export class SharedSync {
     if (r.value) this.conflicts = r.value.conflicts;
     const sent = await this.sendDecisions();
     if (sent.ok || (sent.error.code !== 'sync.offline' && sent.error.code !== 'sync.login')) return sent;
-    // Not reachable now: the decision is kept here, and a round sends it once the server is.
+    // Not reachable now: the decision is kept here (counted as waiting), and a round sends it once the server is.
+    this.pending = await this.countWaiting();
+    if (this.phase !== 'offline' && this.phase !== 'login') this.setPhase('pending', null);
     this.kick();
     return ok(undefined);
+  }
+
+  /** What waits for the server: the operations queued and the decisions taken here not yet sent. */
+  private async countWaiting(): Promise<number> {
+    return (await countOutbox(this.db, this.workbookId)) + this.unsentDecisions();
+  }
+
+  private unsentDecisions(): number {
+    return this.conflicts.filter((c) => c.unsent && c.state !== 'open').length;
   }
 
   /** Takes a conflict decided elsewhere off the news. */
@@ -215,7 +226,7 @@ export class SharedSync {
       this.again = false;
       if (this.stopped) return;
       if (!this.online()) {
-        this.pending = await countOutbox(this.db, this.workbookId);
+        this.pending = await this.countWaiting();
         this.setPhase('offline', { code: 'sync.offline', params: { server: this.api.origin } });
         return;
       }
@@ -226,7 +237,7 @@ export class SharedSync {
         return;
       }
       this.failures = 0;
-      this.pending = await countOutbox(this.db, this.workbookId);
+      this.pending = await this.countWaiting();
       this.user = this.api.user;
       this.setPhase(this.pending ? 'pending' : 'synced', null);
       if (!this.submissionsRead) void this.refreshSubmissions();
@@ -253,7 +264,7 @@ export class SharedSync {
 
   private async push(): Promise<Result<void>> {
     const waiting = await readOutbox(this.db, this.workbookId);
-    this.pending = waiting.length;
+    this.pending = waiting.length + this.unsentDecisions();
     if (!waiting.length) return ok(undefined);
     this.sending = { sent: 0, total: waiting.length };
     try {
@@ -333,7 +344,7 @@ export class SharedSync {
         async (ops) => {
           const taken = await this.take(ops);
           if (taken.ok) await this.readConflicts();
-          this.pending = await countOutbox(this.db, this.workbookId);
+          this.pending = await this.countWaiting();
         },
         controller.signal,
         async () => void (await this.readConflicts()),

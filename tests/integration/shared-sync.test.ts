@@ -122,7 +122,8 @@ describe('a shared workbook between two browsers', () => {
     expect(again.shared!.conflicts.find((c) => c.id === conflict.id)).toMatchObject({ state: 'reversed', decidedBy: expect.stringContaining(users[0]) });
   });
 
-  it('a conflict confirmed in one browser shows as settled, by whom, in the other; a second decision is refused, naming the first', async () => {
+  /** Two browsers of one shared workbook, B offline while both edit the plan of `code`: one conflict both see. */
+  async function twoWithConflict(code: string) {
     const a = await browser(users[0]);
     expect((await a.app.shareOpen(a.app.server(origin))).ok).toBe(true);
     await a.app.shared!.idle();
@@ -131,19 +132,21 @@ describe('a shared workbook between two browsers', () => {
     if (!wb.ok) throw new Error(wb.error.code);
     expect((await b.app.openFromServer(b.app.server(origin), wb.value.workbook)).ok).toBe(true);
     await b.app.shared!.idle();
-    // Both edit one cell, B offline: a conflict both see.
     b.net.offline = true;
-    b.app.session!.setCells([{ target: { kind: 'line', id: lineOf(b.app, 'DA7.TDA1').id }, field: 'plan', raw: '600' }], ctx);
+    b.app.session!.setCells([{ target: { kind: 'line', id: lineOf(b.app, code).id }, field: 'plan', raw: '600' }], ctx);
     await b.app.session!.flush();
-    a.app.session!.setCells([{ target: { kind: 'line', id: lineOf(a.app, 'DA7.TDA1').id }, field: 'plan', raw: '650' }], ctx);
+    a.app.session!.setCells([{ target: { kind: 'line', id: lineOf(a.app, code).id }, field: 'plan', raw: '650' }], ctx);
     await a.app.session!.flush();
     await a.app.shared!.idle();
     b.net.offline = false;
     b.app.shared!.kick();
     await expect.poll(() => b.app.shared!.openConflicts.length).toBe(1);
     await expect.poll(() => a.app.shared!.openConflicts.length).toBe(1);
-    const [onA] = a.app.shared!.openConflicts;
-    const [onB] = b.app.shared!.openConflicts;
+    return { a, b, onA: a.app.shared!.openConflicts[0], onB: b.app.shared!.openConflicts[0] };
+  }
+
+  it('a conflict confirmed in one browser shows as settled, by whom, in the other; a second decision is refused, naming the first', async () => {
+    const { a, b, onA, onB } = await twoWithConflict('DA7.TDA1');
 
     // A keeps the value shown: B's list shows it settled by A, live, without B doing anything.
     expect(await a.app.shared!.settle(onA.id, 'confirmed')).toEqual({ ok: true, value: undefined });
@@ -158,5 +161,21 @@ describe('a shared workbook between two browsers', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toEqual({ code: 'sync.conflict-decided', params: { who: expect.stringContaining(users[0]) } });
     expect(b.app.shared!.conflicts.find((c) => c.id === onB.id)).toMatchObject({ state: 'confirmed', unsent: false });
+  });
+
+  it('a decision taken offline waits, counted with the changes to send, and reaches the other browser once back online', async () => {
+    const { a, b, onB } = await twoWithConflict('DA6.TDA1');
+    b.net.offline = true;
+    expect(await b.app.shared!.settle(onB.id, 'confirmed')).toEqual({ ok: true, value: undefined });
+    expect(b.app.shared!.openConflicts).toEqual([]);
+    await expect.poll(() => b.app.shared!.phase).toBe('offline');
+    expect(b.app.shared!.pending).toBe(1);
+    b.net.offline = false;
+    b.app.shared!.kick();
+    await b.app.shared!.idle();
+    expect(b.app.shared!.pending).toBe(0);
+    expect(b.app.shared!.phase).toBe('synced');
+    await expect.poll(() => a.app.shared!.openConflicts).toEqual([]);
+    expect(a.app.shared!.decidedElsewhere).toEqual([expect.objectContaining({ state: 'confirmed', decidedBy: expect.any(String) })]);
   });
 });
