@@ -300,6 +300,19 @@ describe('dependencies through the tree', () => {
     expect(plan.order.length).toBe(0);
   });
 
+  it('orders a formula reading many lines, each of them a formula, after all of them (edges past the first guess)', () => {
+    const n = 60;
+    const flat: FormulaTree = { lineCount: n, itemCount: 0, itemParent: () => -1, lineItem: () => -1, lineIndex: (id) => Number(id.slice(1)), itemIndex: () => -1 };
+    const reads = Array.from({ length: n - 1 }, (_, k) => ({ kind: 'line' as const, id: `x${k + 1}`, field: 'plan' as const }));
+    const cells: FormulaCell[] = [{ line: 0, field: 'plan', refs: reads }, ...reads.map((_, k) => ({ line: k + 1, field: 'plan' as const, refs: [] }))];
+    const plan = planFormulas(cells, flat);
+    expect(plan.cycles).toEqual([]);
+    expect(plan.order.length).toBe(n);
+    expect(plan.order[n - 1]).toBe(cellVertex(0, 'plan'));
+    expect(plan.levelOf(cellVertex(0, 'plan'))).toBe(1);
+    expect(plan.staleAfter([cellVertex(n - 1, 'plan')])).toEqual([cellVertex(0, 'plan')]);
+  });
+
   it("lets a line's disbursed read its own item's plan: the plan does not sum disbursements", () => {
     const plan = planFormulas([cell('l1', 'disbursed', '=DA3*10%')], tree);
     expect(plan.cycles).toEqual([]);

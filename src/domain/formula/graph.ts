@@ -78,12 +78,22 @@ export function planFormulas(cells: readonly FormulaCell[], tree: FormulaTree): 
   const isFormula = new Uint8Array(cellCount);
   for (const c of cells) isFormula[cellVertex(c.line, c.field)] = 1;
 
-  // Edges from what is read to what reads it, gathered then packed (CSR).
-  const from: number[] = [];
-  const to: number[] = [];
+  // Edges from what is read to what reads it, gathered into typed arrays grown by doubling, then packed (CSR).
+  let from = new Int32Array(Math.max(64, tree.itemCount * F + cells.length * 4));
+  let to = new Int32Array(from.length);
+  let edges = 0;
   const edge = (a: number, b: number) => {
-    from.push(a);
-    to.push(b);
+    if (edges === from.length) {
+      const wider = (x: Int32Array) => {
+        const y = new Int32Array(x.length * 2);
+        y.set(x);
+        return y;
+      };
+      from = wider(from);
+      to = wider(to);
+    }
+    from[edges] = a;
+    to[edges++] = b;
   };
   for (let k = 0; k < tree.itemCount; k++) for (let f = 0; f < F; f++) edge(sumVertex(k, f), sumVertex(tree.itemParent(k), f));
   const reaches = new Uint8Array(cellCount); // cells already sent to their item's sums
@@ -111,12 +121,12 @@ export function planFormulas(cells: readonly FormulaCell[], tree: FormulaTree): 
     }
   }
   const start = new Int32Array(vertexCount + 1);
-  for (const a of from) start[a + 1]++;
+  for (let e = 0; e < edges; e++) start[from[e] + 1]++;
   for (let v = 0; v < vertexCount; v++) start[v + 1] += start[v];
-  const readers = new Int32Array(from.length);
+  const readers = new Int32Array(edges);
   const fill = start.slice(0, vertexCount);
   const indegree = new Int32Array(vertexCount);
-  for (let e = 0; e < from.length; e++) {
+  for (let e = 0; e < edges; e++) {
     readers[fill[from[e]]++] = to[e];
     indegree[to[e]]++;
   }
