@@ -978,30 +978,32 @@ export class WorkbookSession {
       if (!w) u.chunkWrites.set(no, (w = { put: new Map(), deleteIds: new Set() }));
       if (put) {
         const earlier = w.put.get(put.after.id);
-        w.put.set(put.after.id, { before: earlier ? earlier.before : put.before, after: put.after });
-        w.deleteIds.delete(put.after.id);
+        w.put.set(put.after.id, earlier ? { before: earlier.before, after: put.after } : put);
+        if (w.deleteIds.size) w.deleteIds.delete(put.after.id);
       }
       if (deleted) {
         w.put.delete(deleted);
         w.deleteIds.add(deleted);
       }
     };
+    // Read once, not per line: `lines` is a reactive field, and a column formula changes 100 000 lines at once.
+    const { lines, lineIndex, chunks, slots } = this;
     for (const { before, after } of changes) {
       if (before && after) {
-        const i = this.lineIndex.get(after.id);
+        const i = lineIndex.get(after.id);
         if (i === undefined) continue;
         if (before.nodeId !== after.nodeId || before.order !== after.order) u.structural = true;
-        this.lines[i] = after;
-        write(this.chunks.replace(after), { before, after }, null);
-        lineColumnEdits(i, before, after, this.slots, u.colEdits);
+        lines[i] = after;
+        write(chunks.replace(after), { before, after }, null);
+        lineColumnEdits(i, before, after, slots, u.colEdits);
         // The few text fields, not every key of both records: a column formula changes 100 000 lines at once.
         if (!u.repaintNow) for (const key of TEXT_ONLY) if (before[key as keyof Line] !== after[key as keyof Line]) u.repaintNow = true;
       } else if (after) {
         u.structural = true;
-        write(this.chunks.add(after), { before: null, after }, null);
+        write(chunks.add(after), { before: null, after }, null);
       } else if (before) {
         u.structural = true;
-        write(this.chunks.remove(before.id), null, before.id);
+        write(chunks.remove(before.id), null, before.id);
       }
     }
   }
