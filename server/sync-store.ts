@@ -9,7 +9,7 @@ import type { WorkbookRow } from './access';
 import { done, refused, type ServerProblem, type ServerResult } from './messages';
 import { applyRecordEdit, recordEditsOf, recordKey, type RecordEdit, type RecordKind, type ServerConflict, type SyncChange, type SyncOperation } from '../src/domain/sync';
 import type { FieldConflict } from '../src/domain/merge-fields';
-import { recordAfter, type LoggedEdit, type VersionStep } from '../src/domain/sync-history';
+import { recordAfter, type LoggedEdit, type StepCounts, type VersionStep } from '../src/domain/sync-history';
 
 /** What a push answers for each operation: its sequence, whether it was stored before, how many fields it overwrote in conflict. */
 export interface PushResult {
@@ -400,19 +400,7 @@ const present = (key: string) => `(case jsonb_typeof(o.change->'${key}') when 'o
 
 /** The steps of a workbook's log before `before` (all when null), newest first, at most `limit`; `more` when older ones follow. */
 export async function listVersions(db: Queryable, workbookId: string, before: number | null, limit: number): Promise<{ versions: VersionStep[]; more: boolean }> {
-  const rows = await db.query<{
-    seq: number;
-    base_seq: number;
-    scenario_id: string | null;
-    created_at: Date;
-    display_name: string;
-    workbook: number;
-    scenarios: number;
-    nodes: number;
-    lines: number;
-    places: number;
-    rules: number;
-  }>(
+  const rows = await db.query<StepCounts & { seq: number; base_seq: number; scenario_id: string | null; created_at: Date; display_name: string }>(
     `select o.seq, o.base_seq, o.scenario_id, o.created_at, u.display_name, ${present('workbook')} as workbook,
             ${listLength('scenarios')} + ${present('scenario')} as scenarios, ${listLength('nodes')} as nodes, ${listLength('lines')} as lines,
             ${listLength('places')} as places, ${listLength('rules')} as rules
