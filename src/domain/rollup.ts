@@ -222,12 +222,22 @@ export function columnValue(line: Line, field: ColumnField): number {
 
 /** The column edits that bring a line's columns from `before` to `after` (slot from the session's table), appended to `out`. */
 export function lineColumnEdits(i: number, before: Line, after: Line, slots: SlotTable, out: ColumnEdit[] = []): ColumnEdit[] {
-  for (const [field, key] of LINE_COLUMNS) {
-    // The record's own field first: a column's value is read (a date parsed) only when it moved.
-    if (before[key] === after[key]) continue;
+  // Each of the record's own fields by name (one shape per read, so each stays fast), and a
+  // column's value read (a date parsed) only when its field moved: a column formula changes
+  // 100 000 lines a step.
+  const moved = (field: Exclude<ColumnField, 'slot' | 'month'>) => {
     const v = columnValue(after, field);
     if (!Object.is(columnValue(before, field), v)) out.push({ line: i, field, value: v });
-  }
+  };
+  if (before.plan !== after.plan) moved('plan');
+  if (before.disbursed !== after.disbursed) moved('disbursed');
+  if (before.expectedRate !== after.expectedRate) moved('expected');
+  if (before.source !== after.source) moved('source');
+  if (before.capital !== after.capital) moved('capital');
+  if (before.vintage !== after.vintage) moved('vintage');
+  if (before.method !== after.method) moved('method');
+  if (before.asOf !== after.asOf) moved('asOfDay');
+  if (before.carryEligible !== after.carryEligible) moved('eligible');
   if (before.unit !== after.unit || before.placeId !== after.placeId) out.push({ line: i, field: 'slot', value: slots.of(after) });
   if (before.months !== after.months)
     for (let m = 0; m < MONTH_COUNT; m++) {
@@ -236,19 +246,6 @@ export function lineColumnEdits(i: number, before: Line, after: Line, slots: Slo
     }
   return out;
 }
-
-/** Each column a line's own field gives, with that field. */
-const LINE_COLUMNS: readonly (readonly [Exclude<ColumnField, 'slot' | 'month'>, keyof Line])[] = [
-  ['plan', 'plan'],
-  ['disbursed', 'disbursed'],
-  ['expected', 'expectedRate'],
-  ['source', 'source'],
-  ['capital', 'capital'],
-  ['vintage', 'vintage'],
-  ['method', 'method'],
-  ['asOfDay', 'asOf'],
-  ['eligible', 'carryEligible'],
-];
 
 /** Column edits as four typed arrays (one entry per edit): what crosses to the worker, transferred, when there are many. */
 export interface PackedColumnEdits {

@@ -13,8 +13,10 @@ import { fromInteger, type RoundingRule } from './rational';
 
 export const FORMULA_FIELDS: readonly FormulaField[] = ['plan', 'disbursed', 'expectedRate'];
 
-/** One cell's formula in the book. */
-export interface BookCell {
+const NO_REFS: readonly Ref[] = [];
+
+/** One cell's formula in the book (and, with what it reads, in the graph). */
+export interface BookCell extends FormulaCell {
   /** Index of the line in the records the book was built from. */
   line: number;
   field: FormulaField;
@@ -95,26 +97,27 @@ export function buildFormulaBook(records: FormulaRecords): FormulaBook {
     return e;
   };
   const cells = new Map<number, BookCell>();
-  const graphCells: FormulaCell[] = [];
-  const refsOf = new Map<Expr, Ref[]>();
+  // One record per formula cell, for the book and the graph alike (a column formula makes 100 000).
+  const graphCells: BookCell[] = [];
+  const refsOf = new Map<Expr, readonly Ref[]>();
   let readsItems = false;
-  records.lines.forEach((line, i) => {
+  const lines = records.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
     for (const field of FORMULA_FIELDS) {
       const f = formulaOf(line, field, columnFormula);
       if (!f) continue;
       const expr = read(f.formula.text);
-      cells.set(cellVertex(i, field), { line: i, field, formula: f.formula, expr, fromColumn: f.fromColumn });
-      let refs: Ref[] = [];
-      if (expr) {
-        refs = refsOf.get(expr) ?? [];
-        if (!refsOf.has(expr)) {
-          refsOf.set(expr, (refs = formulaRefs(expr)));
-          if (refs.some((r) => r.kind === 'item' || r.kind === 'total')) readsItems = true;
-        }
+      let refs = expr ? refsOf.get(expr) : NO_REFS;
+      if (refs === undefined) {
+        refsOf.set(expr!, (refs = formulaRefs(expr!)));
+        if (refs.some((r) => r.kind === 'item' || r.kind === 'total')) readsItems = true;
       }
-      graphCells.push({ line: i, field, refs });
+      const cell: BookCell = { line: i, field, formula: f.formula, expr, fromColumn: f.fromColumn, refs };
+      cells.set(cellVertex(i, field), cell);
+      graphCells.push(cell);
     }
-  });
+  }
   const nodeIndex = new Map(records.nodes.map((n, k) => [n.id, k]));
   // Made when a formula names a line or the caller looks one up: a column formula reading its own line needs none.
   let lineIndexMap: Map<string, number> | null = null;
