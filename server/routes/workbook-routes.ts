@@ -10,7 +10,7 @@ import { answer, refuse, userOf, type AppContext } from '../context';
 import { streamOperations } from '../events';
 import { check, chunkQuery, conflictParams, conflictsQuery, decisionBody, eventsQuery, historyQuery, idParam, newWorkbookBody, pullQuery, pushBody } from '../schemas';
 import { stateSql, type WorkbookState } from '../submissions';
-import { appendOperations, decideConflict, decodeCursor, listConflicts, pullOperations, readSnapshot, recordHistory } from '../sync-store';
+import { decideConflict, decodeCursor, listConflicts, pullOperations, readSnapshot, recordHistory } from '../sync-store';
 import type { SharedWorkbookSummary, SyncOperation } from '../../src/domain/sync';
 
 /** A workbook as lists show it (the browsers read the same type). */
@@ -41,7 +41,7 @@ export function registerWorkbookRoutes(app: FastifyInstance, ctx: AppContext): v
   /** The workbook named in the address, if this user may do `need` with it; else the refusal is sent. */
   async function workbookFor(req: FastifyRequest, reply: FastifyReply, need: WorkbookNeed): Promise<WorkbookRow | null> {
     const params = check(idParam, { id: (req.params as { id?: unknown }).id });
-    const r = params.ok ? await authoriseWorkbook(db, userOf(req), params.value.id, need) : params;
+    const r = params.ok ? await authoriseWorkbook(db, userOf(req), params.value.id, need, ctx.reads.workbooks) : params;
     if (r.ok) return r.value;
     refuse(req, reply, r.error);
     return null;
@@ -101,7 +101,7 @@ export function registerWorkbookRoutes(app: FastifyInstance, ctx: AppContext): v
     if (!wb) return reply;
     const body = check(push, req.body);
     if (!body.ok) return refuse(req, reply, body.error);
-    const r = await appendOperations(db, wb, userOf(req).id, body.value.ops as SyncOperation[], ctx.hub.channel);
+    const r = await ctx.pushes.append({ workbookId: wb.id, userId: userOf(req).id, ops: body.value.ops as SyncOperation[] });
     if (r.ok) {
       const fresh = r.value.results.filter((x) => !x.duplicate).length;
       req.log.info({ workbook: wb.id, accepted: fresh, duplicates: r.value.results.length - fresh, lastSeq: r.value.lastSeq }, 'operations appended');
