@@ -61,15 +61,18 @@ function prepare(op: SyncOperation): Prepared {
 }
 
 /**
- * Appends each push in order, all in one transaction (committed together; a refused push leaves
- * nothing and the others go on). Per operation: one whose id is stored already is not stored again
- * (duplicate: true) when it is the same change to the same workbook, and refused (op.id-reused)
- * otherwise. Refused too: records of another workbook, lines of a scenario the workbook never had,
- * a base sequence the workbook has not reached. Each accepted operation gets its workbook's next
- * sequence and is applied to the records (each field: the last operation accepted wins; one that
- * overwrote a value its author had not seen leaves a conflict row with that value); each workbook
- * that took operations sends one notification on `channel`, its new last sequence. The outcomes
- * come in the pushes' order. Throws (nothing stored) when the database fails.
+ * Appends the pushes in one transaction (committed together; a refused push leaves nothing and the
+ * others go on), workbook by workbook in the order each first appears, each workbook's pushes in
+ * the order given. (Several workbooks in one transaction is for PGlite's one connection: on
+ * PostgreSQL, transactions locking several workbooks in different orders could deadlock.)
+ * Per operation: one whose id is stored already is not stored again (duplicate: true) when it is
+ * the same change to the same workbook, and refused (op.id-reused) otherwise. Refused too: records
+ * of another workbook, lines of a scenario the workbook never had, a base sequence the workbook has
+ * not reached. Each accepted operation gets its workbook's next sequence and is applied to the
+ * records (each field: the last operation accepted wins; one that overwrote a value its author had
+ * not seen leaves a conflict row with that value); each workbook that took operations sends one
+ * notification on `channel`, its new last sequence. The outcomes come in the pushes' order.
+ * Throws (nothing stored) when the database fails.
  */
 export async function appendPushes(db: Db, pushes: Push[], channel: string): Promise<PushOutcome[]> {
   const outcomes: PushOutcome[] = new Array(pushes.length);
@@ -88,10 +91,8 @@ export async function appendPushes(db: Db, pushes: Push[], channel: string): Pro
     byWorkbook.set(push.workbookId, list);
   });
   if (!byWorkbook.size) return outcomes;
-  // Locked in one order, so two transactions holding several workbooks never wait on each other.
-  const workbooks = [...byWorkbook.keys()].sort();
   await db.transaction(async (tx) => {
-    for (const workbookId of workbooks) {
+    for (const workbookId of byWorkbook.keys()) {
       const members = byWorkbook.get(workbookId)!;
       const answers = await appendToWorkbook(tx, workbookId, members, channel);
       members.forEach((m, i) => (outcomes[m.index] = answers[i]));

@@ -8,12 +8,14 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db';
 import { PushQueue } from '../../server/push-queue';
 import type { PushOutcome } from '../../server/append-ops';
+import type { SyncOperation } from '../../src/domain/sync';
 import { DATABASES, useSeededServer, sharedWorkbook, type SeededServer } from './harness';
 
 type Shared = Awaited<ReturnType<typeof sharedWorkbook>>;
 
-function editLine(wb: Shared, before: Record<string, unknown>, fields: Record<string, unknown>, baseSeq: number, opId = randomUUID()) {
-  return { opId, baseSeq, scenarioId: wb.scenarioId, change: { lines: [{ before, after: { ...before, ...fields } }] } };
+/** An operation editing one line of the workbook, from the given base line to the given fields (as the app sends one). */
+function editLine(wb: Shared, before: Record<string, unknown>, fields: Record<string, unknown>, baseSeq: number, opId: string = randomUUID()): SyncOperation {
+  return { opId, baseSeq, scenarioId: wb.scenarioId, change: { lines: [{ before, after: { ...before, ...fields } }] } as unknown as SyncOperation['change'] };
 }
 
 /** The database, counting the transactions begun through it. */
