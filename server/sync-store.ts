@@ -75,17 +75,14 @@ export function decodeCursor(cursor: string): [string, string, string] | null {
 
 /**
  * One chunk of a workbook's records as they stand (deleted ones left out), ordered by kind, scope
- * and id, after the cursor; `next` names the next chunk (null at the end), `seq` the workbook's last
- * sequence when this chunk was read. Chunks read at different times may stand at different
- * sequences: a client then pulls the operations after the first chunk's `seq` and skips, for each
- * record, those at or below the record's own `seq` (applyPulledOperation does).
+ * and id, after the cursor, as the JSON text sent: `{ seq, records: SnapshotRecord[], next }`;
+ * `next` names the next chunk (null at the end), `seq` the workbook's last sequence when this chunk
+ * was read. Chunks read at different times may stand at different sequences: a client then pulls
+ * the operations after the first chunk's `seq` and skips, for each record, those at or below the
+ * record's own `seq` (applyPulledOperation does). Each record's data goes out as the database
+ * writes it, neither parsed nor serialised again here.
  */
-export async function readSnapshot(
-  db: Db,
-  workbookId: string,
-  after: [string, string, string] | null,
-  limit: number,
-): Promise<{ seq: number; records: SnapshotRecord[]; next: string | null }> {
+export async function readSnapshot(db: Db, workbookId: string, after: [string, string, string] | null, limit: number): Promise<string> {
   return db.transaction(async (tx) => {
     // Read in the primary key's order, along its index: PGlite has no autovacuum to gather the
     // statistics, and without them the planner fetched every record after the cursor and sorted them
@@ -93,15 +90,16 @@ export async function readSnapshot(
     await tx.exec('set local enable_sort = off');
     const [wb] = await tx.query<{ last_seq: number }>('select last_seq from workbooks where id = $1', [workbookId]);
     const [kind, scope, id] = after ?? ['', '', ''];
-    const rows = await tx.query<SnapshotRecord>(
-      `select kind, scope, id, seq, data from records
+    const rows = await tx.query<{ kind: string; scope: string; id: string; seq: number; data: string }>(
+      `select kind, scope, id, seq, data::text as data from records
         where workbook_id = $1 and data is not null and (kind, scope, id) > ($2, $3, $4)
         order by kind, scope, id limit $5`,
       [workbookId, kind, scope, id, limit + 1],
     );
     const records = rows.slice(0, limit);
     const next = rows.length > limit ? encodeCursor(records[records.length - 1]) : null;
-    return { seq: wb?.last_seq ?? 0, records, next };
+    const items = records.map((r) => `{"kind":${JSON.stringify(r.kind)},"scope":${JSON.stringify(r.scope)},"id":${JSON.stringify(r.id)},"seq":${r.seq},"data":${r.data}}`);
+    return `{"seq":${wb?.last_seq ?? 0},"records":[${items.join(',')}],"next":${JSON.stringify(next)}}`;
   });
 }
 

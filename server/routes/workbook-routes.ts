@@ -93,7 +93,7 @@ export function registerWorkbookRoutes(app: FastifyInstance, ctx: AppContext): v
     if (!q.ok) return refuse(req, reply, q.error);
     const after = q.value.after ? decodeCursor(q.value.after) : null;
     if (q.value.after && !after) return refuse(req, reply, { code: 'request.invalid', params: { detail: 'after: not a cursor this server gave' } });
-    return readSnapshot(db, wb.id, after, q.value.limit);
+    return reply.type('application/json; charset=utf-8').send(await readSnapshot(db, wb.id, after, q.value.limit));
   });
 
   app.post('/api/workbooks/:id/ops', async (req, reply) => {
