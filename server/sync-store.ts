@@ -75,14 +75,14 @@ export function decodeCursor(cursor: string): [string, string, string] | null {
 
 /**
  * One chunk of a workbook's records as they stand (deleted ones left out), ordered by kind, scope
- * and id, after the cursor, as the JSON text sent: `{ seq, records: SnapshotRecord[], next }`;
- * `next` names the next chunk (null at the end), `seq` the workbook's last sequence when this chunk
- * was read. Chunks read at different times may stand at different sequences: a client then pulls
+ * and id, after the cursor, as the JSON text sent (`{ seq, records: SnapshotRecord[], next }`) and
+ * its `next`, which names the next chunk (null at the end); `seq` is the workbook's last sequence
+ * when this chunk was read. Chunks read at different times may stand at different sequences: a client then pulls
  * the operations after the first chunk's `seq` and skips, for each record, those at or below the
  * record's own `seq` (applyPulledOperation does). Each record's data goes out as the database
  * writes it, neither parsed nor serialised again here.
  */
-export async function readSnapshot(db: Db, workbookId: string, after: [string, string, string] | null, limit: number): Promise<string> {
+export async function readSnapshot(db: Db, workbookId: string, after: [string, string, string] | null, limit: number): Promise<{ text: string; next: string | null }> {
   return db.transaction(async (tx) => {
     // Read in the primary key's order, along its index: PGlite has no autovacuum to gather the
     // statistics, and without them the planner fetched every record after the cursor and sorted them
@@ -99,7 +99,7 @@ export async function readSnapshot(db: Db, workbookId: string, after: [string, s
     const records = rows.slice(0, limit);
     const next = rows.length > limit ? encodeCursor(records[records.length - 1]) : null;
     const items = records.map((r) => `{"kind":${JSON.stringify(r.kind)},"scope":${JSON.stringify(r.scope)},"id":${JSON.stringify(r.id)},"seq":${r.seq},"data":${r.data}}`);
-    return `{"seq":${wb?.last_seq ?? 0},"records":[${items.join(',')}],"next":${JSON.stringify(next)}}`;
+    return { text: `{"seq":${wb?.last_seq ?? 0},"records":[${items.join(',')}],"next":${JSON.stringify(next)}}`, next };
   });
 }
 

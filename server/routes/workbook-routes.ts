@@ -93,7 +93,10 @@ export function registerWorkbookRoutes(app: FastifyInstance, ctx: AppContext): v
     if (!q.ok) return refuse(req, reply, q.error);
     const after = q.value.after ? decodeCursor(q.value.after) : null;
     if (q.value.after && !after) return refuse(req, reply, { code: 'request.invalid', params: { detail: 'after: not a cursor this server gave' } });
-    return reply.type('application/json; charset=utf-8').send(await readSnapshot(db, wb.id, after, q.value.limit));
+    const chunk = await readSnapshot(db, wb.id, after, q.value.limit);
+    // The next chunk's cursor in a header too: the browser asks for it before reading this body.
+    if (chunk.next) reply.header('x-snapshot-next', chunk.next);
+    return reply.type('application/json; charset=utf-8').send(chunk.text);
   });
 
   app.post('/api/workbooks/:id/ops', async (req, reply) => {
