@@ -38,15 +38,22 @@ function pulled(r: OpRow): PulledOperation {
   };
 }
 
-/** The operations after `since`, in order, at most `limit`; `more` when others follow. */
+/** The operations after `since`, in order, at most `limit`; `more` when others follow; the workbook's last sequence as of the same read. */
 export async function pullOperations(db: Queryable, workbookId: string, since: number, limit: number): Promise<{ ops: PulledOperation[]; lastSeq: number; more: boolean }> {
-  const rows = await db.query<OpRow>(
-    `select o.seq, o.op_id, o.base_seq, o.scenario_id, o.change, o.created_at, o.user_id, u.display_name
-       from ops o join users u on u.id = o.user_id where o.workbook_id = $1 and o.seq > $2 order by o.seq limit $3`,
+  // One statement (the streams of every process run it after each append): the workbook's row,
+  // with the operations after `since` beside it, or one row of nulls when there are none.
+  const rows = await db.query<{ [K in keyof OpRow]: OpRow[K] | null } & { last_seq: number }>(
+    `select w.last_seq, o.seq, o.op_id, o.base_seq, o.scenario_id, o.change, o.created_at, o.user_id, o.display_name
+       from workbooks w left join lateral (
+         select o.seq, o.op_id, o.base_seq, o.scenario_id, o.change, o.created_at, o.user_id, u.display_name
+           from ops o join users u on u.id = o.user_id where o.workbook_id = w.id and o.seq > $2 order by o.seq limit $3
+       ) o on true
+      where w.id = $1
+      order by o.seq`,
     [workbookId, since, limit + 1],
   );
-  const [wb] = await db.query<{ last_seq: number }>('select last_seq from workbooks where id = $1', [workbookId]);
-  return { ops: rows.slice(0, limit).map(pulled), lastSeq: wb?.last_seq ?? 0, more: rows.length > limit };
+  const ops = rows.filter((r): r is OpRow & { last_seq: number } => r.seq !== null);
+  return { ops: ops.slice(0, limit).map(pulled), lastSeq: rows[0]?.last_seq ?? 0, more: ops.length > limit };
 }
 
 /** A record as the snapshot gives it: where it is, what it holds, and the sequence of the operation that last wrote it. */
