@@ -8,15 +8,25 @@
 import type { Db } from './db';
 import { appendPushes, type Push, type PushOutcome } from './append-ops';
 import { gathered } from './batched-reads';
+import { recordEditsOf } from '../src/domain/sync';
 
 interface Waiting {
   push: Push;
+  weight: number;
   resolve: (outcome: PushOutcome) => void;
   reject: (err: unknown) => void;
 }
 
-/** Operations a transaction takes at most from the waiting pushes (a larger push goes alone). */
-const BATCH_OPS = 1000;
+/**
+ * Record changes a transaction takes at most from the waiting pushes (a larger push goes alone), so
+ * that a group of uploads (2 000 lines an operation) stays about the size of one large push.
+ */
+const GROUP_EDITS = 10_000;
+
+/** How many record changes a push carries. */
+function weigh(push: Push): number {
+  return push.ops.reduce((n, op) => n + recordEditsOf(op.change, op.scenarioId).length, 0);
+}
 
 export class PushQueue {
   private readonly waiting = new Map<string, Waiting[]>();
@@ -36,7 +46,7 @@ export class PushQueue {
     const key = this.db.engine === 'pglite' ? '' : push.workbookId;
     return new Promise((resolve, reject) => {
       const list = this.waiting.get(key) ?? [];
-      list.push({ push, resolve, reject });
+      list.push({ push, weight: weigh(push), resolve, reject });
       this.waiting.set(key, list);
       if (!this.running.has(key)) void this.drain(key);
     });
@@ -48,9 +58,9 @@ export class PushQueue {
       // The pushes that arrived with this one are still on their way here: let them join.
       await gathered();
       for (let list = this.waiting.get(key); list?.length; list = this.waiting.get(key)) {
-        let ops = 0;
+        let edits = 0;
         let n = 0;
-        while (n < list.length && (n === 0 || ops + list[n].push.ops.length <= BATCH_OPS)) ops += list[n++].push.ops.length;
+        while (n < list.length && (n === 0 || edits + list[n].weight <= GROUP_EDITS)) edits += list[n++].weight;
         const batch = list.splice(0, n);
         if (!list.length) this.waiting.delete(key);
         await this.run(batch);
