@@ -9,6 +9,7 @@
 import type { Queryable } from './db';
 import type { Role, SessionUser } from './auth';
 import { done, refused, type ServerResult } from './messages';
+import { BatchedReads } from './batched-reads';
 
 /** read: snapshot, operations, history, live updates; write: push operations; submit: send to the province; submissions: see what was sent. */
 export type WorkbookNeed = 'read' | 'write' | 'submit' | 'submissions';
@@ -27,14 +28,42 @@ export interface WorkbookRow {
 const WRITERS: ReadonlySet<Role> = new Set(['editor', 'admin']);
 const REVIEWERS: ReadonlySet<Role> = new Set(['reviewer', 'admin']);
 
-/** The workbook if this user may do what they ask of it: workbook.not-found when they may not see it at all, role.forbidden when their role falls short. */
-export async function authoriseWorkbook(db: Queryable, user: SessionUser, workbookId: string, need: WorkbookNeed): Promise<ServerResult<WorkbookRow>> {
-  const rows = await db.query<{ id: string; org_id: string; org_name: string; org_parent_id: string | null; name: string; year: number; last_seq: number; created_at: Date }>(
+interface StoredWorkbook {
+  id: string;
+  org_id: string;
+  org_name: string;
+  org_parent_id: string | null;
+  name: string;
+  year: number;
+  last_seq: number;
+  created_at: Date;
+}
+
+/** The workbooks of these ids with their organisation, in one statement (absent: no such workbook). */
+async function readWorkbookRows(db: Queryable, ids: string[]): Promise<Map<string, StoredWorkbook>> {
+  const rows = await db.query<StoredWorkbook>(
     `select w.id, w.org_id, o.name as org_name, o.parent_id as org_parent_id, w.name, w.year, w.last_seq, w.created_at
-       from workbooks w join organisations o on o.id = w.org_id where w.id = $1`,
-    [workbookId],
+       from workbooks w join organisations o on o.id = w.org_id where w.id = any($1::text[])`,
+    [ids],
   );
-  const r = rows[0];
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Workbook lookups of concurrent requests read together (see BatchedReads); one per server process. */
+export type WorkbookReads = BatchedReads<string, StoredWorkbook>;
+
+/** The process's reader of workbooks, for authoriseWorkbook. */
+export function workbookReads(db: Queryable): WorkbookReads {
+  return new BatchedReads((ids) => readWorkbookRows(db, ids));
+}
+
+/**
+ * The workbook if this user may do what they ask of it: workbook.not-found when they may not see it
+ * at all, role.forbidden when their role falls short. With `reads`, the workbook is read together
+ * with those of other requests in flight.
+ */
+export async function authoriseWorkbook(db: Queryable, user: SessionUser, workbookId: string, need: WorkbookNeed, reads?: WorkbookReads): Promise<ServerResult<WorkbookRow>> {
+  const r = reads ? await reads.read(workbookId) : (await readWorkbookRows(db, [workbookId])).get(workbookId);
   const own = r?.org_id === user.org.id;
   const province = r !== undefined && r.org_parent_id === user.org.id;
   if (!r || !(own || (need === 'submissions' && province))) return refused('workbook.not-found');

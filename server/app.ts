@@ -2,13 +2,16 @@
 // and health), every state-changing request behind the session's CSRF token, bodies JSON only and
 // size-limited, refusals as { error: { code, message: { vi, en } } }, security headers on every
 // answer, and (when given a folder) the built app served from the same origin. The process keeps
-// no state of its own beyond the open live-update streams: several may run on one database.
+// no state of its own beyond the open live-update streams, the pushes and lookups waiting for their
+// statement: several may run on one database.
 
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
-import { DEFAULT_AUTH, readSession, sameToken, type AuthConfig } from './auth';
+import { workbookReads } from './access';
+import { DEFAULT_AUTH, readSession, sameToken, sessionReads, type AuthConfig } from './auth';
 import type { Db } from './db';
 import { OpsHub } from './events';
+import { PushQueue } from './push-queue';
 import { refuse, type AppContext } from './context';
 import { registerAccountRoutes, SESSION_COOKIE } from './routes/account-routes';
 import { registerWorkbookRoutes } from './routes/workbook-routes';
@@ -42,10 +45,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? 8 * 1024 * 1024;
   const app = Fastify({ logger: options.logger ?? false, bodyLimit, trustProxy: options.trustProxy ?? false });
   const hub = new OpsHub(options.db, options.channel ?? 'planbench_ops');
+  const auth = { ...DEFAULT_AUTH, ...options.auth };
   const ctx: AppContext = {
     db: options.db,
-    auth: { ...DEFAULT_AUTH, ...options.auth },
+    auth,
     hub,
+    pushes: new PushQueue(options.db, hub.channel),
+    reads: { sessions: sessionReads(options.db, auth), workbooks: workbookReads(options.db) },
     maxOpsPerPush: options.maxOpsPerPush ?? 1000,
     eventBatch: 500,
     heartbeatMs: options.heartbeatMs ?? 20_000,
@@ -64,7 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (PUBLIC_ROUTES.has(path)) return;
     const token = req.cookies[SESSION_COOKIE];
     if (!token) return refuse(req, reply, { code: 'auth.required' });
-    const session = await readSession(ctx.db, token, ctx.auth);
+    const session = await readSession(ctx.db, token, ctx.auth, ctx.reads.sessions);
     if (session === null || session === 'expired') {
       reply.clearCookie(SESSION_COOKIE, { path: '/api' });
       return refuse(req, reply, { code: 'auth.session-expired' });

@@ -7,6 +7,7 @@
 import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import type { Db, Queryable } from './db';
 import { done, refused, type ServerResult } from './messages';
+import { BatchedReads } from './batched-reads';
 
 export const ROLES = ['admin', 'editor', 'reviewer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -100,22 +101,38 @@ function sessionUser(r: SessionRow): SessionUser {
   };
 }
 
+type StoredSession = SessionRow & { token_hash: string; live: boolean; disabled: boolean; stale: boolean };
+
+/** The sessions of these token hashes with their users, in one statement (absent: no such session). */
+async function readSessionRows(db: Queryable, hashes: string[], config: AuthConfig): Promise<Map<string, StoredSession>> {
+  // Whether the expiry needs pushing back is read with the session: most requests write nothing.
+  const rows = await db.query<StoredSession>(
+    `select s.token_hash, ${SESSION_COLUMNS}, s.expires_at > now() as live, u.disabled,
+            s.expires_at < now() + make_interval(hours => $2) - interval '5 minutes' as stale
+       from sessions s join users u on u.id = s.user_id join organisations o on o.id = u.org_id
+      where s.token_hash = any($1::text[])`,
+    [hashes, config.sessionHours],
+  );
+  return new Map(rows.map((r) => [r.token_hash, r]));
+}
+
+/** Session lookups of concurrent requests read together (see BatchedReads); one per server process. */
+export type SessionReads = BatchedReads<string, StoredSession>;
+
+/** The process's reader of sessions, for readSession. */
+export function sessionReads(db: Queryable, config: AuthConfig): SessionReads {
+  return new BatchedReads((hashes) => readSessionRows(db, hashes, config));
+}
+
 /**
  * The user of a session token: 'expired' when the token names a session that has ended (or a
  * disabled user's), null when it names none. A session in use is extended (at most every five
- * minutes, so reads do not write on every request).
+ * minutes, so reads do not write on every request). With `reads`, the lookup is read together with
+ * those of other requests in flight.
  */
-export async function readSession(db: Db, token: string, config: AuthConfig): Promise<SessionUser | 'expired' | null> {
+export async function readSession(db: Db, token: string, config: AuthConfig, reads?: SessionReads): Promise<SessionUser | 'expired' | null> {
   const hash = tokenHash(token);
-  // Whether the expiry needs pushing back is read with the session: most requests write nothing.
-  const rows = await db.query<SessionRow & { live: boolean; disabled: boolean; stale: boolean }>(
-    `select ${SESSION_COLUMNS}, s.expires_at > now() as live, u.disabled,
-            s.expires_at < now() + make_interval(hours => $2) - interval '5 minutes' as stale
-       from sessions s join users u on u.id = s.user_id join organisations o on o.id = u.org_id
-      where s.token_hash = $1`,
-    [hash, config.sessionHours],
-  );
-  const row = rows[0];
+  const row = reads ? await reads.read(hash) : (await readSessionRows(db, [hash], config)).get(hash);
   if (!row) return null;
   if (!row.live || row.disabled) {
     await db.query('delete from sessions where token_hash = $1', [hash]);

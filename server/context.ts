@@ -1,16 +1,22 @@
-// What every route is handed (the database, the settings, the live-update hub), and the two ways a
-// route answers: a value, or a refusal sent as { error: { code, message: { vi, en } … } } and logged.
+// What every route is handed (the database, the settings, the live-update hub, the queue pushes are
+// appended through, the batched lookups), and the two ways a route answers: a value, or a refusal sent as
+// { error: { code, message: { vi, en } … } } and logged.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthConfig, SessionUser } from './auth';
+import type { WorkbookReads } from './access';
+import type { AuthConfig, SessionReads, SessionUser } from './auth';
 import type { Db } from './db';
 import type { OpsHub } from './events';
+import type { PushQueue } from './push-queue';
 import { describeRefusal, type ServerProblem, type ServerResult } from './messages';
 
 export interface AppContext {
   db: Db;
   auth: AuthConfig;
   hub: OpsHub;
+  pushes: PushQueue;
+  /** Lookups of sessions and workbooks, read together with those of other requests in flight. */
+  reads: { sessions: SessionReads; workbooks: WorkbookReads };
   /** Operations per push. */
   maxOpsPerPush: number;
   /** Operations per server-sent event. */

@@ -1,23 +1,12 @@
-// A shared workbook's operation log and records: appending operations (numbered per workbook in the
-// order accepted, stored once per id, applied to the records field by field with the rule the
-// browser shares, conflicts kept), and reading them back: operations since a sequence, the records
-// in chunks (the snapshot a new browser opens from), the records as they stood after any earlier
-// sequence, the log's steps, one record's history, the conflicts.
+// A shared workbook's operation log and records read back (append-ops.ts appends them): operations
+// since a sequence, the records in chunks (the snapshot a new browser opens from), the records as
+// they stood after any earlier sequence, the log's steps, one record's history, the conflicts; and
+// a decision on a conflict.
 
 import type { Db, Queryable } from './db';
-import type { WorkbookRow } from './access';
-import { done, refused, type ServerProblem, type ServerResult } from './messages';
-import { applyRecordEdit, recordEditsOf, recordKey, type RecordEdit, type RecordKind, type ServerConflict, type SyncChange, type SyncOperation } from '../src/domain/sync';
-import type { FieldConflict } from '../src/domain/merge-fields';
+import { done, refused, type ServerResult } from './messages';
+import { recordEditsOf, recordKey, type RecordKind, type ServerConflict, type SyncChange, type SyncOperation } from '../src/domain/sync';
 import { recordAfter, type LoggedEdit, type StepCounts, type VersionStep } from '../src/domain/sync-history';
-
-/** What a push answers for each operation: its sequence, whether it was stored before, how many fields it overwrote in conflict. */
-export interface PushResult {
-  opId: string;
-  seq: number;
-  duplicate: boolean;
-  conflicts: number;
-}
 
 /** An operation as pulled: the client's operation, its sequence, who sent it and when. */
 export interface PulledOperation extends SyncOperation {
@@ -25,186 +14,6 @@ export interface PulledOperation extends SyncOperation {
   userId: string;
   userName: string;
   at: string;
-}
-
-class Refusal extends Error {
-  constructor(readonly problem: ServerProblem) {
-    super(problem.code);
-  }
-}
-
-/** The workbook an operation's records must all belong to; the first record naming another, or null. */
-function strayRecord(edits: RecordEdit[], workbookId: string): string | null {
-  for (const e of edits) {
-    for (const rec of [e.before, e.after] as (Record<string, unknown> | null)[]) {
-      if (rec === null) continue;
-      if (e.kind === 'workbook' ? rec.id !== workbookId : e.kind !== 'line' && rec.workbookId !== workbookId) return `${e.kind} ${e.id}`;
-    }
-    if (e.before !== null && e.after !== null && (e.before as { id: unknown }).id !== (e.after as { id: unknown }).id) return `${e.kind} ${e.id}`;
-  }
-  return null;
-}
-
-/**
- * Appends operations to a workbook's log in one transaction (all or none), in the order given.
- * An operation whose id is stored already is not stored again (duplicate: true) when it is the
- * same change to the same workbook, and refused (op.id-reused) otherwise. Refused too: records of
- * another workbook, lines of a scenario the workbook lacks, a base sequence the workbook has not
- * reached. Each accepted operation gets the next sequence, is applied to the records (each field:
- * the last operation accepted wins; one that overwrote a value its author had not seen leaves a
- * conflict row with that value), and one notification on `channel` says the new last sequence.
- */
-export async function appendOperations(
-  db: Db,
-  workbook: WorkbookRow,
-  userId: string,
-  ops: SyncOperation[],
-  channel: string,
-): Promise<ServerResult<{ results: PushResult[]; lastSeq: number }>> {
-  for (const op of ops) {
-    const stray = strayRecord(recordEditsOf(op.change, op.scenarioId), workbook.id);
-    if (stray) return refused('op.wrong-workbook', { opId: op.opId, detail: stray });
-  }
-  try {
-    const outcome = await db.transaction(async (tx) => {
-      const [locked] = await tx.query<{ last_seq: number }>('select last_seq from workbooks where id = $1 for update', [workbook.id]);
-      let lastSeq = locked.last_seq;
-      const results: PushResult[] = [];
-      for (const op of ops) {
-        const result = await appendOne(tx, workbook.id, userId, op, lastSeq);
-        results.push(result);
-        if (!result.duplicate) lastSeq = result.seq;
-      }
-      if (lastSeq !== locked.last_seq) {
-        // One statement: the notification goes out on commit.
-        await tx.query('with bumped as (update workbooks set last_seq = $2 where id = $1) select pg_notify($3, $4)', [
-          workbook.id,
-          lastSeq,
-          channel,
-          `${workbook.id} ${lastSeq}`,
-        ]);
-      }
-      return { results, lastSeq };
-    });
-    return done(outcome);
-  } catch (err) {
-    if (err instanceof Refusal) return { ok: false, error: err.problem };
-    throw err;
-  }
-}
-
-async function appendOne(tx: Queryable, workbookId: string, userId: string, op: SyncOperation, lastSeq: number): Promise<PushResult> {
-  const changeJson = JSON.stringify(op.change);
-  const scenarioId = op.scenarioId ?? null;
-  if (op.baseSeq > lastSeq) {
-    const seen = await sameOperation(tx, workbookId, op, changeJson, scenarioId);
-    if (seen !== null) return { opId: op.opId, seq: seen, duplicate: true, conflicts: 0 };
-    throw new Refusal({ code: 'op.base-ahead', params: { opId: op.opId, baseSeq: op.baseSeq, lastSeq } });
-  }
-  const seq = lastSeq + 1;
-  // Applied as stored (jsonb may reorder keys), exactly as every client will pull it.
-  const [stored] = await tx.query<{ change: SyncChange }>(
-    `insert into ops (workbook_id, seq, op_id, base_seq, user_id, scenario_id, change) values ($1, $2, $3, $4, $5, $6, $7::jsonb)
-       on conflict (op_id) do nothing returning change`,
-    [workbookId, seq, op.opId, op.baseSeq, userId, scenarioId, changeJson],
-  );
-  if (!stored) {
-    const seen = await sameOperation(tx, workbookId, op, changeJson, scenarioId);
-    if (seen !== null) return { opId: op.opId, seq: seen, duplicate: true, conflicts: 0 };
-    throw new Refusal({ code: 'op.id-reused', params: { opId: op.opId } });
-  }
-  const edits = recordEditsOf(stored.change, scenarioId);
-  // Lines belong to a scenario of this workbook: one stored (or deleted since), or one this operation creates.
-  const created = edits.some((e) => e.kind === 'scenario' && e.id === scenarioId && e.after !== null);
-  const scenario = edits.some((e) => e.kind === 'line') && !created ? (scenarioId ?? '') : null;
-  const conflicts = await applyEdits(tx, workbookId, seq, edits, op.opId, scenario);
-  return { opId: op.opId, seq, duplicate: false, conflicts };
-}
-
-/**
- * An operation stored already under this id: its sequence when it is this one (same workbook, same
- * change) and op.id-reused (thrown) when it is another; null when none is stored.
- */
-async function sameOperation(tx: Queryable, workbookId: string, op: SyncOperation, changeJson: string, scenarioId: string | null): Promise<number | null> {
-  const seen = await tx.query<{ workbook_id: string; seq: number; same: boolean }>(
-    'select workbook_id, seq, (change = $2::jsonb and scenario_id is not distinct from $3) as same from ops where op_id = $1',
-    [op.opId, changeJson, scenarioId],
-  );
-  if (!seen.length) return null;
-  if (seen[0].workbook_id === workbookId && seen[0].same) return seen[0].seq;
-  throw new Refusal({ code: 'op.id-reused', params: { opId: op.opId } });
-}
-
-/**
-/**
- * Applies an operation's record edits in order; writes each record touched once, with its history
- * and conflicts (one statement); the number of conflicts. With `scenario`, the lines' scenario must
- * be one the workbook has or had (its record read with the others, deleted or not), else
- * op.scenario-unknown: the deletion of a large scenario's lines travels in operations after its
- * record's, and an office that edited it offline must not be blocked (such lines stay under no
- * scenario, invisible, each with its conflict).
- */
-async function applyEdits(tx: Queryable, workbookId: string, seq: number, edits: RecordEdit[], opId: string, scenario: string | null): Promise<number> {
-  if (!edits.length) return 0;
-  const keys = [...new Map(edits.map((e) => [recordKey(e.kind, e.scope, e.id), e])).values()];
-  const read = scenario === null ? keys : [...keys, { kind: 'scenario' as const, scope: '', id: scenario }];
-  const current = await tx.query<{ kind: RecordKind; scope: string; id: string; data: unknown; seq: number }>(
-    `select r.kind, r.scope, r.id, r.data, r.seq from records r
-       join unnest($2::text[], $3::text[], $4::text[]) as k(kind, scope, id) on r.kind = k.kind and r.scope = k.scope and r.id = k.id
-      where r.workbook_id = $1`,
-    [workbookId, read.map((e) => e.kind), read.map((e) => e.scope), read.map((e) => e.id)],
-  );
-  if (scenario !== null && !current.some((r) => r.kind === 'scenario' && r.id === scenario)) {
-    throw new Refusal({ code: 'op.scenario-unknown', params: { opId, scenarioId: scenario } });
-  }
-  const state = new Map(current.map((r) => [recordKey(r.kind, r.scope, r.id), { data: r.data, seq: r.seq as number | null }]));
-  const conflicts: (FieldConflict & { edit: RecordEdit; keptSeq: number | null })[] = [];
-  for (const edit of edits) {
-    const key = recordKey(edit.kind, edit.scope, edit.id);
-    const before = state.get(key);
-    const result = applyRecordEdit(before?.data ?? null, edit);
-    for (const c of result.conflicts) conflicts.push({ ...c, edit, keptSeq: before?.seq ?? null });
-    state.set(key, { data: result.value, seq });
-  }
-  const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
-  const written = keys.map((e) => ({ e, data: state.get(recordKey(e.kind, e.scope, e.id))?.data ?? null }));
-  // The records, their history (with what each holds after this operation) and the conflicts in one statement (one round trip while the workbook is locked).
-  await tx.query(
-    `with written as (
-       insert into records (workbook_id, kind, scope, id, data, seq)
-         select $1, k.kind, k.scope, k.id, k.data::jsonb, $2 from unnest($3::text[], $4::text[], $5::text[], $6::text[]) as k(kind, scope, id, data)
-       on conflict (workbook_id, kind, scope, id) do update set data = excluded.data, seq = excluded.seq
-     ), history as (
-       insert into op_records (workbook_id, kind, scope, id, seq, data, kept)
-         select $1, k.kind, k.scope, k.id, $2, k.data::jsonb, true from unnest($3::text[], $4::text[], $5::text[], $6::text[]) as k(kind, scope, id, data)
-     ), kept as (
-       insert into conflicts (workbook_id, seq, kind, scope, record_id, path, base, kept, shown, kept_seq)
-         select $1, $2, c.kind, c.scope, c.id, c.path::jsonb, c.base::jsonb, c.kept::jsonb, c.shown::jsonb, c.kept_seq
-           from unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[]) as c(kind, scope, id, path, base, kept, shown, kept_seq)
-     ) select 1`,
-    [
-      workbookId,
-      seq,
-      written.map((w) => w.e.kind),
-      written.map((w) => w.e.scope),
-      written.map((w) => w.e.id),
-      written.map((w) => json(w.data)),
-      conflicts.map((c) => c.edit.kind),
-      conflicts.map((c) => c.edit.scope),
-      conflicts.map((c) => c.edit.id),
-      conflicts.map((c) => JSON.stringify(c.path)),
-      conflicts.map((c) => json(c.base)),
-      conflicts.map((c) => json(c.kept)),
-      conflicts.map((c) => json(c.shown)),
-      conflicts.map((c) => c.keptSeq),
-    ],
-  );
-  const wb = edits.find((e) => e.kind === 'workbook');
-  const data = wb && (state.get(recordKey('workbook', '', wb.id))?.data as { name?: unknown; year?: unknown } | null);
-  if (data && typeof data.name === 'string' && Number.isInteger(data.year)) {
-    await tx.query('update workbooks set name = $2, year = $3 where id = $1', [workbookId, data.name, data.year]);
-  }
-  return conflicts.length;
 }
 
 interface OpRow {
@@ -231,15 +40,22 @@ function pulled(r: OpRow): PulledOperation {
   };
 }
 
-/** The operations after `since`, in order, at most `limit`; `more` when others follow. */
+/** The operations after `since`, in order, at most `limit`; `more` when others follow; the workbook's last sequence as of the same read. */
 export async function pullOperations(db: Queryable, workbookId: string, since: number, limit: number): Promise<{ ops: PulledOperation[]; lastSeq: number; more: boolean }> {
-  const rows = await db.query<OpRow>(
-    `select o.seq, o.op_id, o.base_seq, o.scenario_id, o.change, o.created_at, o.user_id, u.display_name
-       from ops o join users u on u.id = o.user_id where o.workbook_id = $1 and o.seq > $2 order by o.seq limit $3`,
+  // One statement (the streams of every process run it after each append): the workbook's row,
+  // with the operations after `since` beside it, or one row of nulls when there are none.
+  const rows = await db.query<{ [K in keyof OpRow]: OpRow[K] | null } & { last_seq: number }>(
+    `select w.last_seq, o.seq, o.op_id, o.base_seq, o.scenario_id, o.change, o.created_at, o.user_id, o.display_name
+       from workbooks w left join lateral (
+         select o.seq, o.op_id, o.base_seq, o.scenario_id, o.change, o.created_at, o.user_id, u.display_name
+           from ops o join users u on u.id = o.user_id where o.workbook_id = w.id and o.seq > $2 order by o.seq limit $3
+       ) o on true
+      where w.id = $1
+      order by o.seq`,
     [workbookId, since, limit + 1],
   );
-  const [wb] = await db.query<{ last_seq: number }>('select last_seq from workbooks where id = $1', [workbookId]);
-  return { ops: rows.slice(0, limit).map(pulled), lastSeq: wb?.last_seq ?? 0, more: rows.length > limit };
+  const ops = rows.filter((r): r is OpRow & { last_seq: number } => r.seq !== null);
+  return { ops: ops.slice(0, limit).map(pulled), lastSeq: rows[0]?.last_seq ?? 0, more: ops.length > limit };
 }
 
 /** A record as the snapshot gives it: where it is, what it holds, and the sequence of the operation that last wrote it. */
@@ -268,33 +84,39 @@ export function decodeCursor(cursor: string): [string, string, string] | null {
 
 /**
  * One chunk of a workbook's records as they stand (deleted ones left out), ordered by kind, scope
- * and id, after the cursor; `next` names the next chunk (null at the end), `seq` the workbook's last
- * sequence when this chunk was read. Chunks read at different times may stand at different
- * sequences: a client then pulls the operations after the first chunk's `seq` and skips, for each
- * record, those at or below the record's own `seq` (applyPulledOperation does).
+ * and id, after the cursor, as the JSON text sent (`{ seq, records: SnapshotRecord[], next }`) and
+ * its `next`, which names the next chunk (null at the end); `seq` is the workbook's last sequence
+ * when this chunk was read. Chunks read at different times may stand at different sequences: a
+ * client then pulls the operations after the first chunk's `seq` and skips, for each record, those
+ * at or below the record's own `seq` (applyPulledOperation does). Each record's data goes out as
+ * the database writes it, never parsed nor serialised again in JavaScript.
  */
-export async function readSnapshot(
-  db: Db,
-  workbookId: string,
-  after: [string, string, string] | null,
-  limit: number,
-): Promise<{ seq: number; records: SnapshotRecord[]; next: string | null }> {
+export async function readSnapshot(db: Db, workbookId: string, after: [string, string, string] | null, limit: number): Promise<{ text: string; next: string | null }> {
   return db.transaction(async (tx) => {
     // Read in the primary key's order, along its index: PGlite has no autovacuum to gather the
     // statistics, and without them the planner fetched every record after the cursor and sorted them
     // (75–95 ms a chunk at 100 000 lines instead of 20–35).
     await tx.exec('set local enable_sort = off');
-    const [wb] = await tx.query<{ last_seq: number }>('select last_seq from workbooks where id = $1', [workbookId]);
     const [kind, scope, id] = after ?? ['', '', ''];
-    const rows = await tx.query<SnapshotRecord>(
-      `select kind, scope, id, seq, data from records
-        where workbook_id = $1 and data is not null and (kind, scope, id) > ($2, $3, $4)
-        order by kind, scope, id limit $5`,
-      [workbookId, kind, scope, id, limit + 1],
+    // One row: the chunk's records already written as JSON text by PostgreSQL (PGlite hands rows to
+    // JavaScript one message each, the larger share of a chunk's time), the key of its last record,
+    // whether another follows, and the workbook's last sequence.
+    const [page] = await tx.query<{ last_seq: number; n: number; items: string | null; last: [string, string, string] | null }>(
+      `with page as (
+         select kind, scope, id, seq, data, row_number() over (order by kind, scope, id) as rn from (
+           select kind, scope, id, seq, data from records
+            where workbook_id = $1 and data is not null and (kind, scope, id) > ($2, $3, $4)
+            order by kind, scope, id limit $5 + 1) r
+       )
+       select (select last_seq from workbooks where id = $1) as last_seq, count(*)::int as n,
+              string_agg('{"kind":' || to_json(kind) || ',"scope":' || to_json(scope) || ',"id":' || to_json(id) || ',"seq":' || seq || ',"data":' || data::text || '}',
+                         ',' order by rn) filter (where rn <= $5) as items,
+              max(array[kind, scope, id]) filter (where rn = $5) as last
+         from page`,
+      [workbookId, kind, scope, id, limit],
     );
-    const records = rows.slice(0, limit);
-    const next = rows.length > limit ? encodeCursor(records[records.length - 1]) : null;
-    return { seq: wb?.last_seq ?? 0, records, next };
+    const next = page.n > limit && page.last ? encodeCursor({ kind: page.last[0], scope: page.last[1], id: page.last[2] }) : null;
+    return { text: `{"seq":${page.last_seq ?? 0},"records":[${page.items ?? ''}],"next":${JSON.stringify(next)}}`, next };
   });
 }
 

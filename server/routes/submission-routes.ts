@@ -23,7 +23,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: AppContext):
 
   app.post('/api/workbooks/:id/submissions', async (req, reply) => {
     const params = check(idParam, req.params);
-    const wb = params.ok ? await authoriseWorkbook(db, userOf(req), params.value.id, 'submit') : params;
+    const wb = params.ok ? await authoriseWorkbook(db, userOf(req), params.value.id, 'submit', ctx.reads.workbooks) : params;
     if (!wb.ok) return refuse(req, reply, wb.error);
     const body = check(submitBody, req.body);
     if (!body.ok) return refuse(req, reply, body.error);
@@ -34,7 +34,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: AppContext):
 
   app.get('/api/workbooks/:id/submissions', async (req, reply) => {
     const params = check(idParam, req.params);
-    const wb = params.ok ? await authoriseWorkbook(db, userOf(req), params.value.id, 'submissions') : params;
+    const wb = params.ok ? await authoriseWorkbook(db, userOf(req), params.value.id, 'submissions', ctx.reads.workbooks) : params;
     if (!wb.ok) return refuse(req, reply, wb.error);
     return { submissions: await listSubmissions(db, wb.value.id) };
   });

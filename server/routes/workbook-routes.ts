@@ -25,7 +25,7 @@ import {
   versionsQuery,
 } from '../schemas';
 import { stateSql, type WorkbookState } from '../submissions';
-import { appendOperations, decideConflict, decodeCursor, listConflicts, listVersions, pullOperations, readRecordsAt, readSnapshot, recordHistory } from '../sync-store';
+import { decideConflict, decodeCursor, listConflicts, listVersions, pullOperations, readRecordsAt, readSnapshot, recordHistory } from '../sync-store';
 import type { SharedWorkbookSummary, SyncOperation } from '../../src/domain/sync';
 
 /** A workbook as lists show it (the browsers read the same type). */
@@ -56,7 +56,7 @@ export function registerWorkbookRoutes(app: FastifyInstance, ctx: AppContext): v
   /** The workbook named in the address, if this user may do `need` with it; else the refusal is sent. */
   async function workbookFor(req: FastifyRequest, reply: FastifyReply, need: WorkbookNeed): Promise<WorkbookRow | null> {
     const params = check(idParam, { id: (req.params as { id?: unknown }).id });
-    const r = params.ok ? await authoriseWorkbook(db, userOf(req), params.value.id, need) : params;
+    const r = params.ok ? await authoriseWorkbook(db, userOf(req), params.value.id, need, ctx.reads.workbooks) : params;
     if (r.ok) return r.value;
     refuse(req, reply, r.error);
     return null;
@@ -108,7 +108,10 @@ export function registerWorkbookRoutes(app: FastifyInstance, ctx: AppContext): v
     if (!q.ok) return refuse(req, reply, q.error);
     const after = q.value.after ? decodeCursor(q.value.after) : null;
     if (q.value.after && !after) return refuse(req, reply, { code: 'request.invalid', params: { detail: 'after: not a cursor this server gave' } });
-    return readSnapshot(db, wb.id, after, q.value.limit);
+    const chunk = await readSnapshot(db, wb.id, after, q.value.limit);
+    // The next chunk's cursor in a header too: the browser asks for it before reading this body.
+    if (chunk.next) reply.header('x-snapshot-next', chunk.next);
+    return reply.type('application/json; charset=utf-8').send(chunk.text);
   });
 
   app.post('/api/workbooks/:id/ops', async (req, reply) => {
@@ -116,7 +119,7 @@ export function registerWorkbookRoutes(app: FastifyInstance, ctx: AppContext): v
     if (!wb) return reply;
     const body = check(push, req.body);
     if (!body.ok) return refuse(req, reply, body.error);
-    const r = await appendOperations(db, wb, userOf(req).id, body.value.ops as SyncOperation[], ctx.hub.channel);
+    const r = await ctx.pushes.append({ workbookId: wb.id, userId: userOf(req).id, ops: body.value.ops as SyncOperation[] });
     if (r.ok) {
       const fresh = r.value.results.filter((x) => !x.duplicate).length;
       req.log.info({ workbook: wb.id, accepted: fresh, duplicates: r.value.results.length - fresh, lastSeq: r.value.lastSeq }, 'operations appended');

@@ -102,9 +102,32 @@ export class ServerApi {
     return this.call('POST', '/api/workbooks', body);
   }
 
-  snapshot(workbookId: string, after: string | null, limit = 2000): Promise<Result<SnapshotChunk>> {
+  snapshot(workbookId: string, after: string | null, limit = 5000): Promise<Result<SnapshotChunk>> {
+    return this.call('GET', this.snapshotPath(workbookId, after, limit));
+  }
+
+  /**
+   * A workbook's snapshot, chunk after chunk in order, until the last or the first failure (the
+   * last value yielded). The next chunk is asked for as soon as the answer's headers name it
+   * (X-Snapshot-Next), so the server reads it while this chunk is received and parsed.
+   */
+  async *snapshotChunks(workbookId: string, limit = 5000): AsyncGenerator<Result<SnapshotChunk>> {
+    let answer: Promise<Response | Result<never>> | null = this.send('GET', this.snapshotPath(workbookId, null, limit));
+    while (answer) {
+      const res: Response | Result<never> = await answer;
+      if (!(res instanceof Response)) return yield res;
+      const ahead: string | null = res.ok ? res.headers.get('x-snapshot-next') : null;
+      answer = ahead ? this.send('GET', this.snapshotPath(workbookId, ahead, limit)) : null;
+      const chunk = await this.read<SnapshotChunk>(res);
+      yield chunk;
+      if (!chunk.ok) return;
+      if (!answer && chunk.value.next) answer = this.send('GET', this.snapshotPath(workbookId, chunk.value.next, limit));
+    }
+  }
+
+  private snapshotPath(workbookId: string, after: string | null, limit: number): string {
     const q = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}) });
-    return this.call('GET', `/api/workbooks/${encodeURIComponent(workbookId)}/snapshot?${q}`);
+    return `/api/workbooks/${encodeURIComponent(workbookId)}/snapshot?${q}`;
   }
 
   push(workbookId: string, ops: SyncOperation[]): Promise<Result<{ results: { opId: string; seq: number; duplicate: boolean; conflicts: number }[]; lastSeq: number }>> {
@@ -223,9 +246,14 @@ export class ServerApi {
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Result<T>> {
-    let res: Response;
+    const res = await this.send(method, path, body);
+    return res instanceof Response ? this.read<T>(res) : res;
+  }
+
+  /** The server's answer (its headers; the body not yet read), or sync.offline. */
+  private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response | Result<never>> {
     try {
-      res = await this.fetchFn(this.origin + path, {
+      return await this.fetchFn(this.origin + path, {
         method,
         credentials: 'include',
         headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(method !== 'GET' && this.csrf ? { 'x-csrf-token': this.csrf } : {}) },
@@ -234,6 +262,10 @@ export class ServerApi {
     } catch {
       return fail('sync.offline', { server: this.origin });
     }
+  }
+
+  /** An answer's value, or its refusal. */
+  private async read<T>(res: Response): Promise<Result<T>> {
     if (!res.ok) return this.refusal(res);
     if (res.status === 204) return ok(undefined as T);
     try {

@@ -435,16 +435,13 @@ export class AppState {
       return ok(undefined);
     }
     const records = new Map<string, SyncedRecord>();
-    let after: string | null = null;
     let since: number | null = null;
-    do {
-      const chunk = await api.snapshot(wb.id, after);
+    for await (const chunk of api.snapshotChunks(wb.id)) {
       if (!chunk.ok) return chunk;
       since ??= chunk.value.seq;
       for (const r of chunk.value.records) records.set(recordKey(r.kind as RecordKind, r.scope, r.id), { data: r.data, seq: r.seq });
       onProgress(records.size);
-      after = chunk.value.next;
-    } while (after);
+    }
     let lastSeq = since ?? 0;
     for (;;) {
       const page = await api.pull(wb.id, lastSeq, 200);

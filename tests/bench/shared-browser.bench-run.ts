@@ -187,7 +187,7 @@ it('a 100 000-line shared workbook opened from the server, and an edit seen in a
     ['… whole snapshot received (records)', `${median(opens.map((o) => o.snapshot)).toFixed(0)} (${opens[0].records})`, 'ms', ''],
     ['… openFromServer resolved (stored in IndexedDB, session opened)', median(opens.map((o) => o.opened)), 'ms', ''],
     [
-      '… the server’s time per snapshot chunk (2 000 records), median / sum over the opens',
+      '… the server’s time per snapshot chunk (5 000 records), median / sum over the opens',
       `${median(snapshotMs).toFixed(0)} / ${snapshotMs.reduce((x, y) => x + y, 0).toFixed(0)}`,
       'ms',
       '',

@@ -122,6 +122,43 @@ describe('a shared workbook between two browsers', () => {
     expect(again.shared!.conflicts.find((c) => c.id === conflict.id)).toMatchObject({ state: 'reversed', decidedBy: expect.stringContaining(users[0]) });
   });
 
+  it('reads a snapshot in chunks, each asked for while the one before is read: every record once, as one read gives them; a network cut ends with the failure', async () => {
+    const a = await browser(users[0]);
+    expect((await a.app.shareOpen(a.app.server(origin))).ok).toBe(true);
+    await a.app.shared!.idle();
+    const b = await browser(users[1]);
+    const api = b.app.server(origin);
+    const id = a.app.session!.workbook.id;
+    const whole = await api.snapshot(id, null, 10_000);
+    if (!whole.ok) throw new Error(whole.error.code);
+    expect(whole.value.next).toBeNull();
+    const keys = (records: { kind: string; scope: string; id: string; seq: number; data: unknown }[]) =>
+      records.map((r) => JSON.stringify([r.kind, r.scope, r.id, r.seq, r.data]));
+    const read: string[] = [];
+    let chunks = 0;
+    for await (const chunk of api.snapshotChunks(id, 7)) {
+      if (!chunk.ok) throw new Error(chunk.error.code);
+      expect(chunk.value.records.length).toBeLessThanOrEqual(7);
+      read.push(...keys(chunk.value.records));
+      chunks++;
+    }
+    expect(chunks).toBe(Math.ceil(whole.value.records.length / 7));
+    expect(read).toEqual(keys(whole.value.records));
+
+    const seen: string[] = [];
+    for await (const chunk of api.snapshotChunks(id, 7)) {
+      if (!chunk.ok) {
+        seen.push(chunk.error.code);
+        break;
+      }
+      seen.push('chunk');
+      b.net.offline = true;
+    }
+    b.net.offline = false;
+    // The second chunk was asked for before the network went: it arrives, and the third fails.
+    expect(seen).toEqual(['chunk', 'chunk', 'sync.offline']);
+  });
+
   /** Two browsers of one shared workbook, B offline while both edit the plan of `code`: one conflict both see. */
   async function twoWithConflict(code: string) {
     const a = await browser(users[0]);
