@@ -598,8 +598,13 @@ export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, tra
     r.monthsKnown[to] += r.monthsKnown[k];
     for (let m = 0; m < MONTHS; m++) r.months[to * MONTHS + m] += r.months[k * MONTHS + m];
   }
+  markOverflow(r);
+}
+
+/** Sets r.overflow: whether a sum (but the run-rates, rounded per line) is not a safe integer. */
+function markOverflow(r: Rollup): void {
   r.overflow = false;
-  for (const m of [...measures, r.months]) {
+  for (const m of [...nodeMeasures(r), r.months]) {
     if (m === r.runRate) continue;
     for (let k = 0; k < m.length; k++) {
       if (!Number.isSafeInteger(m[k])) {
@@ -608,6 +613,46 @@ export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, tra
       }
     }
   }
+}
+
+/**
+ * Projects and draws every line again after the projection parameters changed, within one plan
+ * year, into the roll-up and trace a pass left (rollUpInto, kept by edits since): every figure ends
+ * as rollUpInto gives it. The figures no projection parameter moves (plan, disbursed, the sums by
+ * source and capital type, the counterpart, carried in, the months) and their magnitudes are kept,
+ * which is right only while every sum of the roll-up is exact (isTraceExact, no overflow): their
+ * sums are then the same in any order. The rest is worked out as rollUpInto does, in its order.
+ */
+export function reprojectInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace): void {
+  const moved = [r.projected, r.unspent, r.carryOver, r.lapse, r.expectedAmount, r.runRate];
+  for (const m of moved) m.fill(0);
+  r.flagged.fill(0);
+  const mag = trace.magnitude;
+  for (const k of [MAG_PROJECTED, MAG_UNSPENT, MAG_TARGET, MAG_RUN_RATE]) mag[k] = 0;
+  const n = cols.plan.length;
+  const ctx = passContext(cols.params);
+  const acc = new Float64Array((r.nodeCount + 1) * ACC_PROJECTION);
+  const money = new Float64Array(cells.count);
+  for (let from = 0; from < n; from += BLOCK) {
+    const to = Math.min(n, from + BLOCK);
+    projectLines(cols, ctx, r, trace.lineTarget, from, to);
+    sumProjections(cols, cells, r, trace, acc, money, from, to);
+  }
+  const { projected, expectedAmount, runRate, flagged } = r;
+  for (let k = 0; k < r.nodeCount; k++) {
+    projected[k] = acc[k * ACC_PROJECTION];
+    expectedAmount[k] = acc[k * ACC_PROJECTION + 1];
+    runRate[k] = acc[k * ACC_PROJECTION + 2];
+  }
+  drawAll(cols, cells, r, trace, money);
+  const nodeCount = r.nodeCount;
+  for (let k = nodeCount - 1; k >= 0; k--) {
+    const parent = cols.nodeParent[k];
+    const to = parent >= 0 ? parent : nodeCount;
+    for (const m of moved) m[to] += m[k];
+    flagged[to] += flagged[k];
+  }
+  markOverflow(r);
 }
 
 /** Amounts per node while sumLines adds: the nodeMeasures in their order, then a slot for what is not to be counted. */
@@ -690,6 +735,46 @@ function sumLines(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassT
   mag[MAG_RUN_RATE] += mRunRate;
   mag[MAG_MONTHS] += mMonths;
   trace.fractional += fractional;
+}
+
+/** Amounts per node while sumProjections adds: projected, expected-rate level, run-rate. */
+const ACC_PROJECTION = 3;
+
+/**
+ * As sumLines, the figures a projection moves alone: each line's projection, expected-rate level,
+ * run-rate and flag into its node, their magnitudes into the trace, and its projection into its
+ * budget cell's money.
+ */
+function sumProjections(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace, acc: Float64Array, money: Float64Array, from: number, to: number): void {
+  const { lineNode } = cols;
+  const { lineProjected, lineRunRate, lineFlags, flagged } = r;
+  const { lineTarget } = trace;
+  const { cellOf } = cells;
+  let mProjected = 0;
+  let mTarget = 0;
+  let mRunRate = 0;
+  for (let i = from; i < to; i++) {
+    const projected = lineProjected[i];
+    money[cellOf[i]] += projected;
+    const node = lineNode[i];
+    if (node < 0) continue;
+    const target = lineTarget[i];
+    const at = node * ACC_PROJECTION;
+    acc[at] += projected;
+    acc[at + 1] += target;
+    mProjected += Math.abs(projected);
+    mTarget += Math.abs(target);
+    const rr = lineRunRate[i];
+    if (!Number.isNaN(rr)) {
+      acc[at + 2] += rr;
+      mRunRate += Math.abs(rr);
+    }
+    flagged[node] += Number(lineFlags[i] !== 0);
+  }
+  const mag = trace.magnitude;
+  mag[MAG_PROJECTED] += mProjected;
+  mag[MAG_TARGET] += mTarget;
+  mag[MAG_RUN_RATE] += mRunRate;
 }
 
 /**

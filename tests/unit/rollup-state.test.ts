@@ -200,6 +200,38 @@ describe('incremental roll-up', () => {
     );
   });
 
+  it('property: new projection settings, after edits or none, give at once what rollUp gives for the columns under them', () => {
+    fc.assert(
+      fc.property(
+        planArb.chain((spec) =>
+          fc.tuple(
+            fc.constant(spec),
+            fc.array(editArb(spec.huge), { maxLength: 6 }),
+            fc.record({
+              method: fc.constantFrom<ProjectionMethod>('expected', 'linear', 'backloaded', 'custom', 'lastYear'),
+              asOf: fc.option(fc.constantFrom('2023-06-30', '2023-11-15', '2023-12-31'), { nil: null }),
+              year: fc.constantFrom(YEAR, YEAR, YEAR + 1),
+            }),
+          ),
+        ),
+        ([spec, edits, settings]) => {
+          const n = spec.lines.length;
+          const state = new RollupState(columnsOf(spec));
+          if (n) state.edit(edits.map(({ at, ...e }) => ({ ...e, line: at % n })));
+          state.configure({ ...paramsOf({ ...settings, lastYear: spec.lastYear }), year: settings.year });
+          const fresh = rollUp(state.cols);
+          expect(difference(state.rollup, fresh)).toBeNull();
+          // And it carries on from there: one more edit of the first line still matches.
+          if (n) {
+            state.edit([{ line: 0, field: 'plan', value: 7_000 }]);
+            expect(difference(state.rollup, rollUp(state.cols))).toBeNull();
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('property: the full pass gives what the first, line-by-line reading gave', () => {
     fc.assert(
       fc.property(planArb, (spec) => {
