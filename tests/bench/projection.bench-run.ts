@@ -40,7 +40,7 @@ it('projection of 1 000 000 lines through the worker (Chromium)', async () => {
   await page.waitForFunction(() => (globalThis as any).planbench?.app?.session?.rollup);
   const r = await page.evaluate(() => (globalThis as any).planbench.projectionRoundTrips(1_000_000, 7));
   // The pass of a 100 000-line plan as the worker runs it on new settings (its own clock, the copy of the
-  // roll-up excluded): every line projected and drawn again, the figures no setting moves kept (since 2026-12-08).
+  // roll-up excluded): every line projected and drawn again, the figures no setting moves kept (since 2026-12-07, late night).
   const small = await page.evaluate(() => (globalThis as any).planbench.projectionRoundTrips(100_000, 31));
   await browser.close();
   if (r.mode !== 'worker' || small.mode !== 'worker') throw new Error(`recalculation ran on the ${r.mode}`);

@@ -74,7 +74,7 @@ it('recalculation of 100 000 lines (Node)', () => {
   const fresh = { plain: timed(() => rollUp(plain), 30), settings: timed(() => rollUp(withSettings), 30) };
   const first = { plain: timed(() => referenceRollUp(plain), 15), settings: timed(() => referenceRollUp(withSettings), 15) };
   // A change of projection settings, in the service: every line projected and drawn again (the
-  // figures no setting moves are kept since 2026-12-08).
+  // figures no setting moves are kept since 2026-12-07, late night).
   const other = projectionParams({ ...wb, settings: { ...wb.settings, projection: { ...DEFAULT_PROJECTION, method: 'linear' } } });
   const keptPlain = new RollupState(copyColumns(plain));
   const kept = new RollupState(copyColumns(withSettings));
