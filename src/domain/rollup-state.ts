@@ -20,6 +20,7 @@ import {
   nodeMeasures,
   passContext,
   projectLines,
+  reprojectInto,
   rollUpInto,
   rollupBuffers,
   sumCell,
@@ -83,11 +84,17 @@ export class RollupState {
     this.cells.listMembers(cols);
   }
 
-  /** Replaces the projection parameters and rolls every line up again (the cells stay as they are). */
+  /**
+   * Replaces the projection parameters and rolls every line up again (the cells stay as they are):
+   * only what a projection moves when the year is the same and every sum exact.
+   */
   configure(params: ProjectionParams): void {
+    const sameYear = params.year === this.cols.params.year;
     this.cols.params = params;
     this.ctx = passContext(params);
-    this.rollUpAll();
+    if (!sameYear || !this.exact) return this.rollUpAll();
+    reprojectInto(this.cols, this.cells, this.rollup, this.trace);
+    this.exact = isTraceExact(this.trace) && !this.rollup.overflow;
   }
 
   /**

@@ -573,8 +573,17 @@ export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, tra
   trace.magnitude.fill(0);
   trace.fractional = 0;
   const n = cols.plan.length;
-  projectLines(cols, passContext(cols.params), r, trace.lineTarget, 0, n);
-  const money = sumLines(cols, cells, r, trace);
+  const ctx = passContext(cols.params);
+  const acc = new Float64Array((r.nodeCount + 1) * ACC);
+  const money = new Float64Array(cells.count);
+  // A block of lines is summed while what projecting it wrote is still in the cache: one loop after
+  // the other over all the lines read those figures back from memory (a quarter of the pass).
+  for (let from = 0; from < n; from += BLOCK) {
+    const to = Math.min(n, from + BLOCK);
+    projectLines(cols, ctx, r, trace.lineTarget, from, to);
+    sumLines(cols, cells, r, trace, acc, money, from, to);
+  }
+  for (let k = 0; k < r.nodeCount; k++) for (let m = 0; m < ACC_NONE; m++) measures[m][k] = acc[k * ACC + m];
   drawAll(cols, cells, r, trace, money);
   // Children come after their parents, so one backward pass carries every subtree upward.
   const nodeCount = r.nodeCount;
@@ -586,8 +595,13 @@ export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, tra
     r.monthsKnown[to] += r.monthsKnown[k];
     for (let m = 0; m < MONTHS; m++) r.months[to * MONTHS + m] += r.months[k * MONTHS + m];
   }
+  markOverflow(r);
+}
+
+/** Sets r.overflow: whether a sum (but the run-rates, rounded per line) is not a safe integer. */
+function markOverflow(r: Rollup): void {
   r.overflow = false;
-  for (const m of [...measures, r.months]) {
+  for (const m of [...nodeMeasures(r), r.months]) {
     if (m === r.runRate) continue;
     for (let k = 0; k < m.length; k++) {
       if (!Number.isSafeInteger(m[k])) {
@@ -598,26 +612,66 @@ export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, tra
   }
 }
 
+/**
+ * Projects and draws every line again after the projection parameters changed, within one plan
+ * year, into the roll-up and trace a pass left (rollUpInto, kept by edits since): every figure ends
+ * as rollUpInto gives it. The figures no projection parameter moves (plan, disbursed, the sums by
+ * source and capital type, the counterpart, carried in, the months) and their magnitudes are kept,
+ * which is right only while every sum of the roll-up is exact (isTraceExact, no overflow): their
+ * sums are then the same in any order. The rest is worked out as rollUpInto does, in its order.
+ */
+export function reprojectInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace): void {
+  const moved = [r.projected, r.unspent, r.carryOver, r.lapse, r.expectedAmount, r.runRate];
+  for (const m of moved) m.fill(0);
+  r.flagged.fill(0);
+  const mag = trace.magnitude;
+  for (const k of [MAG_PROJECTED, MAG_UNSPENT, MAG_TARGET, MAG_RUN_RATE]) mag[k] = 0;
+  const n = cols.plan.length;
+  const ctx = passContext(cols.params);
+  const acc = new Float64Array((r.nodeCount + 1) * ACC_PROJECTION);
+  const money = new Float64Array(cells.count);
+  for (let from = 0; from < n; from += BLOCK) {
+    const to = Math.min(n, from + BLOCK);
+    projectLines(cols, ctx, r, trace.lineTarget, from, to);
+    sumProjections(cols, cells, r, trace, acc, money, from, to);
+  }
+  const { projected, expectedAmount, runRate, flagged } = r;
+  for (let k = 0; k < r.nodeCount; k++) {
+    projected[k] = acc[k * ACC_PROJECTION];
+    expectedAmount[k] = acc[k * ACC_PROJECTION + 1];
+    runRate[k] = acc[k * ACC_PROJECTION + 2];
+  }
+  drawAll(cols, cells, r, trace, money);
+  const nodeCount = r.nodeCount;
+  for (let k = nodeCount - 1; k >= 0; k--) {
+    const parent = cols.nodeParent[k];
+    const to = parent >= 0 ? parent : nodeCount;
+    for (const m of moved) m[to] += m[k];
+    flagged[to] += flagged[k];
+  }
+  markOverflow(r);
+}
+
 /** Amounts per node while sumLines adds: the nodeMeasures in their order, then a slot for what is not to be counted. */
 const ACC = 16;
 const ACC_NONE = 15;
+/** Lines a full pass projects and then sums at a time (see rollUpInto). */
+const BLOCK = 1024;
 
 /**
- * Adds each line's own figures (all but those its cell draws) into its node, their magnitudes into
- * the trace (as traceLines), and returns each budget cell's money (its lines' projections): one sweep
- * of the lines for what took three. The node's amounts are added in one array, node by node, and a
- * figure a line does not count goes to a slot nobody reads rather than behind a branch.
+ * Adds the own figures of lines from … to − 1 (all but those their cell draws) into their node's
+ * amounts in acc (ACC per node), their magnitudes into the trace (as traceLines), and their
+ * projections into their budget cell's money: one sweep of the lines for what took three. The node's
+ * amounts are added in one array, node by node, and a figure a line does not count goes to a slot
+ * nobody reads rather than behind a branch.
  */
-function sumLines(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace): Float64Array {
+function sumLines(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace, acc: Float64Array, money: Float64Array, from: number, to: number): void {
   const { lineNode, plan, disbursed, source, capital, vintage, monthRow, months } = cols;
   const { lineProjected, lineRequired, lineRunRate, lineFlags, flagged, monthsKnown } = r;
   const { lineTarget } = trace;
   const { cellOf } = cells;
-  const n = plan.length;
   const year = cols.params.year;
   const nodeMonths = r.months;
-  const acc = new Float64Array((r.nodeCount + 1) * ACC);
-  const money = new Float64Array(cells.count);
   let mPlan = 0;
   let mDisbursed = 0;
   let mProjected = 0;
@@ -626,7 +680,7 @@ function sumLines(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassT
   let mRunRate = 0;
   let mMonths = 0;
   let fractional = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const projected = lineProjected[i];
     money[cellOf[i]] += projected;
     const node = lineNode[i];
@@ -669,8 +723,6 @@ function sumLines(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassT
     }
     if (!whole) fractional++;
   }
-  const measures = nodeMeasures(r);
-  for (let k = 0; k < r.nodeCount; k++) for (let m = 0; m < ACC_NONE; m++) measures[m][k] = acc[k * ACC + m];
   const mag = trace.magnitude;
   mag[MAG_PLAN] += mPlan;
   mag[MAG_DISBURSED] += mDisbursed;
@@ -680,7 +732,46 @@ function sumLines(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassT
   mag[MAG_RUN_RATE] += mRunRate;
   mag[MAG_MONTHS] += mMonths;
   trace.fractional += fractional;
-  return money;
+}
+
+/** Amounts per node while sumProjections adds: projected, expected-rate level, run-rate. */
+const ACC_PROJECTION = 3;
+
+/**
+ * As sumLines, the figures a projection moves alone: each line's projection, expected-rate level,
+ * run-rate and flag into its node, their magnitudes into the trace, and its projection into its
+ * budget cell's money.
+ */
+function sumProjections(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace, acc: Float64Array, money: Float64Array, from: number, to: number): void {
+  const { lineNode } = cols;
+  const { lineProjected, lineRunRate, lineFlags, flagged } = r;
+  const { lineTarget } = trace;
+  const { cellOf } = cells;
+  let mProjected = 0;
+  let mTarget = 0;
+  let mRunRate = 0;
+  for (let i = from; i < to; i++) {
+    const projected = lineProjected[i];
+    money[cellOf[i]] += projected;
+    const node = lineNode[i];
+    if (node < 0) continue;
+    const target = lineTarget[i];
+    const at = node * ACC_PROJECTION;
+    acc[at] += projected;
+    acc[at + 1] += target;
+    mProjected += Math.abs(projected);
+    mTarget += Math.abs(target);
+    const rr = lineRunRate[i];
+    if (!Number.isNaN(rr)) {
+      acc[at + 2] += rr;
+      mRunRate += Math.abs(rr);
+    }
+    flagged[node] += Number(lineFlags[i] !== 0);
+  }
+  const mag = trace.magnitude;
+  mag[MAG_PROJECTED] += mProjected;
+  mag[MAG_TARGET] += mTarget;
+  mag[MAG_RUN_RATE] += mRunRate;
 }
 
 /**

@@ -64,36 +64,39 @@ interface PlanSpec {
   huge: boolean;
 }
 
-const planArb: fc.Arbitrary<PlanSpec> = fc.boolean().chain((huge) =>
-  fc.integer({ min: 1, max: 6 }).chain((nodes) =>
-    fc.record({
-      // Parents precede their children; −1 = a root.
-      parents: fc.tuple(...Array.from({ length: nodes }, (_, k) => fc.integer({ min: -1, max: k - 1 }))),
-      lines: fc.array(
-        fc.record({
-          node: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: nodes - 1 }) }, { weight: 1, arbitrary: fc.constant(-1) }),
-          plan: amount(huge),
-          disbursed: amount(huge),
-          expected: rate,
-          source: fc.integer({ min: 0, max: 2 }),
-          capital: fc.integer({ min: 0, max: 1 }),
-          vintage: fc.integer({ min: YEAR - 2, max: YEAR + 1 }),
-          method: fc.integer({ min: -1, max: 4 }),
-          asOfDay: asOf,
-          eligible: fc.integer({ min: 0, max: 1 }),
-          slot: fc.integer({ min: 0, max: 3 }),
-          months: fc.option(fc.array(month, { minLength: MONTH_COUNT, maxLength: MONTH_COUNT }), { nil: null }),
-        }),
-        { maxLength: 60 },
-      ),
-      counterpart: fc.tuple(fc.constantFrom(0, 173, 500, 10_000), fc.constantFrom(0, 250)),
-      method: fc.constantFrom<ProjectionMethod>('expected', 'linear', 'backloaded', 'custom', 'lastYear'),
-      asOf: fc.option(fc.constantFrom('2023-03-31', '2023-06-30', '2023-10-15', '2023-11-15', '2023-12-31'), { nil: null }),
-      lastYear: fc.option(fc.array(fc.integer({ min: 0, max: 1e9 }), { minLength: 12, maxLength: 12 }), { nil: null }),
-      huge: fc.constant(huge),
-    }),
-  ),
-);
+/** Plans of at most maxLines lines. */
+const planArbOf = (maxLines: number, minLines = 0): fc.Arbitrary<PlanSpec> =>
+  fc.boolean().chain((huge) =>
+    fc.integer({ min: 1, max: 6 }).chain((nodes) =>
+      fc.record({
+        // Parents precede their children; −1 = a root.
+        parents: fc.tuple(...Array.from({ length: nodes }, (_, k) => fc.integer({ min: -1, max: k - 1 }))),
+        lines: fc.array(
+          fc.record({
+            node: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: nodes - 1 }) }, { weight: 1, arbitrary: fc.constant(-1) }),
+            plan: amount(huge),
+            disbursed: amount(huge),
+            expected: rate,
+            source: fc.integer({ min: 0, max: 2 }),
+            capital: fc.integer({ min: 0, max: 1 }),
+            vintage: fc.integer({ min: YEAR - 2, max: YEAR + 1 }),
+            method: fc.integer({ min: -1, max: 4 }),
+            asOfDay: asOf,
+            eligible: fc.integer({ min: 0, max: 1 }),
+            slot: fc.integer({ min: 0, max: 3 }),
+            months: fc.option(fc.array(month, { minLength: MONTH_COUNT, maxLength: MONTH_COUNT }), { nil: null }),
+          }),
+          { minLength: minLines, maxLength: maxLines },
+        ),
+        counterpart: fc.tuple(fc.constantFrom(0, 173, 500, 10_000), fc.constantFrom(0, 250)),
+        method: fc.constantFrom<ProjectionMethod>('expected', 'linear', 'backloaded', 'custom', 'lastYear'),
+        asOf: fc.option(fc.constantFrom('2023-03-31', '2023-06-30', '2023-10-15', '2023-11-15', '2023-12-31'), { nil: null }),
+        lastYear: fc.option(fc.array(fc.integer({ min: 0, max: 1e9 }), { minLength: 12, maxLength: 12 }), { nil: null }),
+        huge: fc.constant(huge),
+      }),
+    ),
+  );
+const planArb = planArbOf(60);
 
 function paramsOf(spec: Pick<PlanSpec, 'method' | 'asOf' | 'lastYear'>): ProjectionParams {
   return projectionParams({ year: YEAR, settings: { asOf: spec.asOf, projection: { ...DEFAULT_PROJECTION, method: spec.method, lastYearMonths: spec.lastYear } } });
@@ -197,6 +200,38 @@ describe('incremental roll-up', () => {
     );
   });
 
+  it('property: new projection settings, after edits or none, give at once what rollUp gives for the columns under them', () => {
+    fc.assert(
+      fc.property(
+        planArb.chain((spec) =>
+          fc.tuple(
+            fc.constant(spec),
+            fc.array(editArb(spec.huge), { maxLength: 6 }),
+            fc.record({
+              method: fc.constantFrom<ProjectionMethod>('expected', 'linear', 'backloaded', 'custom', 'lastYear'),
+              asOf: fc.option(fc.constantFrom('2023-06-30', '2023-11-15', '2023-12-31'), { nil: null }),
+              year: fc.constantFrom(YEAR, YEAR, YEAR + 1),
+            }),
+          ),
+        ),
+        ([spec, edits, settings]) => {
+          const n = spec.lines.length;
+          const state = new RollupState(columnsOf(spec));
+          if (n) state.edit(edits.map(({ at, ...e }) => ({ ...e, line: at % n })));
+          state.configure({ ...paramsOf({ ...settings, lastYear: spec.lastYear }), year: settings.year });
+          const fresh = rollUp(state.cols);
+          expect(difference(state.rollup, fresh)).toBeNull();
+          // And it carries on from there: one more edit of the first line still matches.
+          if (n) {
+            state.edit([{ line: 0, field: 'plan', value: 7_000 }]);
+            expect(difference(state.rollup, rollUp(state.cols))).toBeNull();
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('property: the full pass gives what the first, line-by-line reading gave', () => {
     fc.assert(
       fc.property(planArb, (spec) => {
@@ -207,6 +242,18 @@ describe('incremental roll-up', () => {
         else expect(difference(rollUp(cols), want)).toBeNull();
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('property: so does the full pass of a plan of thousands of lines, which it projects and sums a block of lines at a time', () => {
+    fc.assert(
+      fc.property(planArbOf(4_000, 1_500), (spec) => {
+        const cols = columnsOf(spec);
+        const want = referenceRollUp(cols);
+        if (spec.huge) expect(rollUp(cols).overflow).toBe(want.overflow);
+        else expect(difference(rollUp(cols), want)).toBeNull();
+      }),
+      { numRuns: 12 },
     );
   });
 });
