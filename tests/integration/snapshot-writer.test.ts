@@ -46,7 +46,10 @@ describe('SnapshotWriter', () => {
     // After the snapshot: one line changed, one deleted, one added; the 100 lines of the second chunk deleted.
     const changed = { ...data.lines[5], plan: 123 };
     const added = { ...data.lines[0], id: 'added-line' };
-    w.putLines([{ scope, line: changed }, { scope, line: added }]);
+    w.putLines([
+      { scope, line: changed },
+      { scope, line: added },
+    ]);
     w.removeLine(scope, data.lines[6].id);
     for (const l of data.lines.slice(100, 200)) w.removeLine(scope, l.id);
     // Lines kept under a scenario deleted on the server.
@@ -56,7 +59,10 @@ describe('SnapshotWriter', () => {
     expect(r).toEqual({ ok: true, value: { kept: true } });
 
     const s = (await stored(db, data.workbook.id))!;
-    const expected = [...[...data.lines.slice(0, 100), ...data.lines.slice(200)].filter((l) => l.id !== data.lines[6].id).map((l) => (l.id === changed.id ? changed : l)), added];
+    const expected = [
+      ...[...data.lines.slice(0, 100), ...data.lines.slice(200)].filter((l) => l.id !== data.lines[6].id).map((l) => (l.id === changed.id ? changed : l)),
+      added,
+    ];
     expect(s.lines.size).toBe(expected.length);
     for (const l of expected) expect(s.lines.get(l.id)).toEqual(l);
     const session = w.chunksOf(scope);
