@@ -96,6 +96,14 @@ export class SnapshotWriter {
     });
   }
 
+  /**
+   * Resolves once the staging writes are done: `finish` called then issues its transaction at
+   * once, before any a session opened meanwhile may issue (a step it stores lands after it).
+   */
+  drained(): Promise<void> {
+    return this.writing;
+  }
+
   /** Each scenario's lines as they will be stored (a fresh copy of the bookkeeping; the session opened on it may change it). */
   chunksOf(scenarioId: Id): ChunkedLines {
     return new ChunkedLines(this.packed.get(scenarioId)?.byChunk() ?? []);

@@ -452,12 +452,15 @@ export class AppState {
     }
     const { records, lastSeq, count } = read.value;
     onProgress(count, 'store');
+    await writer.drained();
     const written = writer.finish(records, { workbookId: wb.id, server: api.origin, orgName: wb.orgName, lastSeq, sharedAt: Date.now() });
     // The session of a workbook replaced waits for it: it would read the undo steps of the one before.
     if (here) {
       const r = await written;
       if (!r.ok) return r;
     }
+    // Built and rolled up while the last transaction runs: a step the session stores meanwhile
+    // (formulas brought up to date) is issued after that transaction, so it finds the workbook.
     const scenarioId = records.scenarios.some((x) => x.id === wanted) ? wanted! : records.workbook.baselineScenarioId;
     const chunks = writer.chunksOf(scenarioId);
     const data: WorkbookData = { ...records, lines: chunks.allLines(), rules: records.rules.filter((r) => r.scenarioId === scenarioId) };
