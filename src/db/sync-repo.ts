@@ -12,11 +12,10 @@
 import Dexie, { type Table } from 'dexie';
 import type { Id, Line, Result } from '../domain/model';
 import { applyRecordEdit, recordEditsOf, recordKey, type PulledOperation, type RecordEdit, type RecordKind, type ServerConflict, type SyncOperation } from '../domain/sync';
-import type { WorkbookArchive } from '../domain/workbook-archive';
 import type { OutboxEntry, PlanbenchDB, ShareRecord, SharedConflict } from './database';
 import { ChunkedLines } from './line-chunks';
 import { Refusal, writeSafely } from './storage-failure';
-import { WORKBOOK_TABLES, writeWorkbookRecords } from './workbook-repo';
+import { WORKBOOK_TABLES } from './workbook-repo';
 
 /** The share of a workbook, or undefined when it is local. */
 export async function readShare(db: PlanbenchDB, workbookId: Id): Promise<ShareRecord | undefined> {
@@ -39,32 +38,6 @@ export async function shareWorkbook(db: PlanbenchDB, share: Omit<ShareRecord, 'l
       if (!(await db.workbooks.get(share.workbookId))) throw new Refusal({ code: 'workbook.missing' });
       await db.shares.put({ ...share, lastSeq: 0, conflictSeq: 0, conflicts: [] });
       await db.outbox.bulkAdd(upload.map((op) => ({ workbookId: share.workbookId, opId: op.opId, op })));
-    }),
-  );
-}
-
-/**
- * Stores a workbook read from the server (every scenario's lines) as shared, at the sequence its
- * records stand at, in one transaction; replaces a stored workbook of the same id.
- */
-export async function storeSharedWorkbook(db: PlanbenchDB, archive: WorkbookArchive, share: Omit<ShareRecord, 'conflictSeq' | 'conflicts'>): Promise<Result<void>> {
-  return writeSafely({ code: 'db.quota-create', params: { name: archive.workbook.name } }, () =>
-    db.transaction('rw', WORKBOOK_TABLES(db), async () => {
-      const baseline = archive.scenarios.find((s) => s.id === archive.workbook.baselineScenarioId);
-      await writeWorkbookRecords(db, {
-        workbook: archive.workbook,
-        nodes: archive.nodes,
-        scenarios: archive.scenarios.map(({ lines: _lines, ...s }) => s),
-        lines: baseline?.lines ?? [],
-        places: archive.places,
-        rules: archive.rules,
-      });
-      for (const s of archive.scenarios) {
-        if (s === baseline || !s.lines.length) continue;
-        const packed = ChunkedLines.fromLines(s.lines);
-        await db.lineChunks.bulkAdd(packed.chunkNos().map((no) => ({ scenarioId: s.id, workbookId: share.workbookId, no, lines: packed.lines(no) })));
-      }
-      await db.shares.put({ ...share, conflictSeq: share.lastSeq, conflicts: [] });
     }),
   );
 }

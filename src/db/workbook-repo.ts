@@ -289,12 +289,13 @@ export const WORKBOOK_TABLES = (db: PlanbenchDB) => [
   db.undoSteps,
 ];
 
-async function removeWorkbookRecords(db: PlanbenchDB, id: Id): Promise<void> {
+/** Removes every record of a workbook (but its line chunks when `keepLines`), inside the caller's transaction. */
+export async function removeWorkbookRecords(db: PlanbenchDB, id: Id, keepLines = false): Promise<void> {
   await db.places.where('workbookId').equals(id).delete();
   await db.rules.where('workbookId').equals(id).delete();
   await db.nodes.where('workbookId').equals(id).delete();
   await db.scenarios.where('workbookId').equals(id).delete();
-  await db.lineChunks.where('workbookId').equals(id).delete();
+  if (!keepLines) await db.lineChunks.where('workbookId').equals(id).delete();
   await db.outbox.where('workbookId').equals(id).delete();
   await db.syncShadows.where('workbookId').equals(id).delete();
   await db.undoSteps.where('workbookId').equals(id).delete();

@@ -34,10 +34,12 @@ import {
   type ScenarioSnapshot,
 } from '../db/scenario-repo';
 import type { RestoredScenario, VersionStep } from '../domain/sync-history';
-import { readShare, shareWorkbook, storeSharedWorkbook, type PullOutcome } from '../db/sync-repo';
+import { readShare, shareWorkbook, type PullOutcome } from '../db/sync-repo';
+import { removeInterruptedOpens, SnapshotWriter } from '../db/snapshot-writer';
+import { readServerWorkbook, type OpenProgress } from './server-open';
 import { ServerApi, type ServerDistrict, type ServerSubmission, type ServerUser, type ServerWorkbook, type SnapshotChunk } from '../net/server-api';
 import { notYours, SharedSync } from './shared-sync.svelte';
-import { applyPulledOperation, archiveOfRecords, recordKey, uploadOperations, type RecordKind, type SyncedRecord } from '../domain/sync';
+import { archiveOfRecords, recordKey, uploadOperations, type RecordKind, type SyncedRecord } from '../domain/sync';
 import { newId } from '../domain/ids';
 
 /** A server's refusal in the app's own words where it has them (by the server's code), else as the server said it. */
@@ -240,6 +242,8 @@ export class AppState {
 
   /** Opens the last workbook used, or the demo when the browser holds none. */
   async start(): Promise<void> {
+    // What an open from the server interrupted by a closed tab left (hidden, but taking room).
+    await removeInterruptedOpens(this.db);
     this.workbooks = await listWorkbooks(this.db);
     if (this.workbooks.length === 0) {
       const made = await createWorkbook(this.db, buildDemoWorkbook());
@@ -425,37 +429,50 @@ export class AppState {
 
   /**
    * Opens a workbook of the server: the one stored here if this browser has it, else read from the
-   * server's records in chunks (`onProgress` with the records read so far), brought up to date
-   * with the operations after the first chunk, stored as shared, and opened.
+   * server's records in chunks, each chunk's lines stored while the next is fetched, brought up to
+   * date with the operations after the first chunk, stored as shared in one last transaction (a
+   * failure leaves nothing of it behind, see db/snapshot-writer.ts) and opened on the records in
+   * hand, its session built and rolled up while that transaction runs. `onProgress` is told the
+   * records read so far and the phase: reading, storing the rest, opening.
    */
-  async openFromServer(api: ServerApi, wb: ServerWorkbook, onProgress: (records: number) => void = () => {}): Promise<Result<void>> {
+  async openFromServer(api: ServerApi, wb: ServerWorkbook, onProgress: OpenProgress = () => {}): Promise<Result<void>> {
     if (!(await this.canLeave()).ok) return fail('session.unsaved-leave');
-    if (this.workbooks.some((w) => w.id === wb.id) && (await readShare(this.db, wb.id))) {
+    const here = this.workbooks.some((w) => w.id === wb.id);
+    if (here && (await readShare(this.db, wb.id))) {
       await this.open(wb.id);
       return ok(undefined);
     }
-    const records = new Map<string, SyncedRecord>();
-    let since: number | null = null;
-    for await (const chunk of api.snapshotChunks(wb.id)) {
-      if (!chunk.ok) return chunk;
-      since ??= chunk.value.seq;
-      for (const r of chunk.value.records) records.set(recordKey(r.kind as RecordKind, r.scope, r.id), { data: r.data, seq: r.seq });
-      onProgress(records.size);
+    const wanted = (await getMeta(this.db, lastScenarioKey(wb.id))) as Id | undefined;
+    // A workbook of this id stored here (not shared) is replaced as a whole by the last transaction.
+    const writer = new SnapshotWriter(this.db, wb.id, !here);
+    const read = await readServerWorkbook(api, wb.id, writer, onProgress);
+    if (!read.ok) {
+      await writer.abandon();
+      return read;
     }
-    let lastSeq = since ?? 0;
-    for (;;) {
-      const page = await api.pull(wb.id, lastSeq, 200);
-      if (!page.ok) return page;
-      for (const op of page.value.ops) applyPulledOperation(records, op, op.seq);
-      if (page.value.ops.length) lastSeq = page.value.ops[page.value.ops.length - 1].seq;
-      if (!page.value.more || !page.value.ops.length) break;
+    const { records, lastSeq, count } = read.value;
+    onProgress(count, 'store');
+    await writer.drained();
+    const written = writer.finish(records, { workbookId: wb.id, server: api.origin, orgName: wb.orgName, lastSeq, sharedAt: Date.now() });
+    // The session of a workbook replaced waits for it: it would read the undo steps of the one before.
+    if (here) {
+      const r = await written;
+      if (!r.ok) return r;
     }
-    const archive = archiveOfRecords(records);
-    if (!archive) return fail('sync.empty-snapshot');
-    const stored = await storeSharedWorkbook(this.db, archive, { workbookId: wb.id, server: api.origin, orgName: wb.orgName, lastSeq, sharedAt: Date.now() });
-    if (!stored.ok) return stored;
+    // Built and rolled up while the last transaction runs: a step the session stores meanwhile
+    // (formulas brought up to date) is issued after that transaction, so it finds the workbook.
+    const scenarioId = records.scenarios.some((x) => x.id === wanted) ? wanted! : records.workbook.baselineScenarioId;
+    const chunks = writer.chunksOf(scenarioId);
+    const data: WorkbookData = { ...records, lines: chunks.allLines(), rules: records.rules.filter((r) => r.scenarioId === scenarioId) };
+    const session = new WorkbookSession(this.db, data, chunks, undefined, scenarioId);
+    const stored = await written;
+    if (!stored.ok) {
+      session.dispose();
+      return stored;
+    }
+    onProgress(count, 'open');
     await this.refreshList();
-    await this.open(wb.id);
+    await this.show(session);
     return ok(undefined);
   }
 
@@ -463,7 +480,7 @@ export class AppState {
    * Opens a workbook of the server by its id (a link a colleague sent): refused with sync.not-yours,
    * naming the user's office, when it is another office's (the server does not say it exists).
    */
-  async openServerWorkbook(api: ServerApi, workbookId: string, onProgress?: (records: number) => void): Promise<Result<void>> {
+  async openServerWorkbook(api: ServerApi, workbookId: string, onProgress?: OpenProgress): Promise<Result<void>> {
     const r = await api.workbook(workbookId.trim());
     if (!r.ok) return r.error.code === 'sync.refused' && r.error.params?.code === 'workbook.not-found' ? { ok: false, error: notYours(api) } : r;
     return this.openFromServer(api, r.value.workbook, onProgress);

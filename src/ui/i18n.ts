@@ -788,6 +788,8 @@ const STRINGS = {
   shareById: { vi: 'Mở sổ theo mã (mã sổ đồng nghiệp gửi)', en: 'Open a workbook by its id (as a colleague sent it)' },
   shareHere: { vi: 'đã có trong trình duyệt này', en: 'already in this browser' },
   shareLoading: { vi: 'Đang tải từ máy chủ: {count} bản ghi', en: 'Loading from the server: {count} records' },
+  shareStoring: { vi: 'Đang lưu {count} bản ghi vào trình duyệt', en: 'Storing {count} records in this browser' },
+  shareOpening: { vi: 'Đang mở sổ ({count} bản ghi)', en: 'Opening the workbook ({count} records)' },
   shareOpened: { vi: 'Đã mở sổ "{name}" từ máy chủ.', en: 'Opened the workbook "{name}" from the server.' },
   shareViewer: {
     vi: 'Vai trò "{role}" chỉ được xem, không được chia sẻ hay sửa sổ trên máy chủ.',
