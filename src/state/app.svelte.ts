@@ -36,7 +36,7 @@ import {
 import type { RestoredScenario, VersionStep } from '../domain/sync-history';
 import { readShare, shareWorkbook, storeSharedWorkbook, type PullOutcome } from '../db/sync-repo';
 import { ServerApi, type ServerDistrict, type ServerSubmission, type ServerUser, type ServerWorkbook, type SnapshotChunk } from '../net/server-api';
-import { notYours, SharedSync } from './shared-sync.svelte';
+import { notYours, SharedSync, type SyncOptions } from './shared-sync.svelte';
 import { applyPulledOperation, archiveOfRecords, recordKey, uploadOperations, type RecordKind, type SyncedRecord } from '../domain/sync';
 import { newId } from '../domain/ids';
 
@@ -198,6 +198,8 @@ export class AppState {
   consolidation = $state.raw<ConsolidationFollow | null>(null);
   /** Milliseconds between two looks at the districts' versions while a consolidated workbook is open. */
   followMs = 30_000;
+  /** Operations per push and pauses between retries of the shared workbooks' sync (SharedSync's defaults unless set; tests set smaller ones). */
+  syncTuning: Pick<SyncOptions, 'batch' | 'retryMs'> = {};
   private followTimer: ReturnType<typeof setInterval> | null = null;
   private followRun: Promise<void> | null = null;
   private followSaid: string | null = null;
@@ -333,6 +335,7 @@ export class AppState {
     const share = await readShare(this.db, session.workbook.id);
     const shared = share
       ? new SharedSync(this.db, share.workbookId, this.server(share.server), (o) => this.takePulled(session, o), {
+          ...this.syncTuning,
           chunkHint: (scenarioId, lineId) => (scenarioId === session.scenarioId ? session.storedChunkOf(lineId) : undefined),
         })
       : null;
