@@ -10,28 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppState } from '../../src/state/app.svelte';
 import { openDatabase } from '../../src/db/database';
 import { readOutbox } from '../../src/db/sync-repo';
-import type { PulledOperation } from '../../src/domain/sync';
-import type { ServerApi } from '../../src/net/server-api';
 import { PASSWORD } from '../server/harness';
 import { browserFetch } from './server-browser';
-import { addEditor, ENGINES, startServerProcess, type ServerProcess } from './server-process';
+import { addEditor, ENGINES, startServerProcess, wholeLog, type ServerProcess } from './server-process';
 
 const ctx = { unit: 'trieu', locale: 'vi' } as const;
 const TR = 1_000_000;
 const EDITS = 400;
 let seq = 0;
-
-/** Every operation of a workbook's log, in order. */
-export async function wholeLog(api: ServerApi, workbookId: string): Promise<PulledOperation[]> {
-  const all: PulledOperation[] = [];
-  for (let since = 0; ;) {
-    const r = await api.pull(workbookId, since, 1000);
-    if (!r.ok) throw new Error(r.error.code);
-    all.push(...r.value.ops);
-    if (!r.value.more || !r.value.ops.length) return all;
-    since = r.value.ops[r.value.ops.length - 1].seq;
-  }
-}
 
 describe.each(ENGINES)('the server killed mid-push, on %s', (engine) => {
   let server: ServerProcess;

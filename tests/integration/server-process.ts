@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { PulledOperation } from '../../src/domain/sync';
+import type { ServerApi } from '../../src/net/server-api';
 import { PASSWORD } from '../server/harness';
 
 const PG_URL = process.env.PLANBENCH_TEST_PG_URL;
@@ -27,6 +29,8 @@ export interface ServerProcess {
   dispose(): Promise<void>;
   /** How many times it was started. */
   readonly starts: number;
+  /** On PostgreSQL, the name of its database. */
+  readonly database: string | null;
 }
 
 const ADMIN = 'boss';
@@ -78,7 +82,10 @@ export async function startServerProcess(engine: 'PGlite' | 'PostgreSQL'): Promi
     if (!p || p.exitCode !== null || p.signalCode !== null) return;
     const gone = new Promise((done) => p.once('exit', done));
     p.kill(signal);
+    // A stop that hangs (a connection it waits for) must not hold the test run: killed after 20 s.
+    const late = setTimeout(() => p.kill('SIGKILL'), 20_000);
     await gone;
+    clearTimeout(late);
   };
   await launch();
   return {
@@ -88,6 +95,7 @@ export async function startServerProcess(engine: 'PGlite' | 'PostgreSQL'): Promi
     get starts() {
       return starts;
     },
+    database: dbName,
     kill: () => stopChild('SIGKILL'),
     start: launch,
     async dispose() {
@@ -131,4 +139,16 @@ export async function addEditor(origin: string): Promise<string> {
   const username = `editor_${randomUUID().slice(0, 6)}`;
   await send('/api/admin/users', { orgId: org.organisation.id, username, displayName: 'Anh Minh', role: 'editor', password: PASSWORD });
   return username;
+}
+
+/** Every operation of a workbook's log, in order. */
+export async function wholeLog(api: ServerApi, workbookId: string): Promise<PulledOperation[]> {
+  const all: PulledOperation[] = [];
+  for (let since = 0; ;) {
+    const r = await api.pull(workbookId, since, 1000);
+    if (!r.ok) throw new Error(r.error.code);
+    all.push(...r.value.ops);
+    if (!r.value.more || !r.value.ops.length) return all;
+    since = r.value.ops[r.value.ops.length - 1].seq;
+  }
 }
