@@ -5,7 +5,7 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -48,6 +48,7 @@ export async function startServerProcess(engine: 'PGlite' | 'PostgreSQL'): Promi
     url.pathname = `/${dbName}`;
     env.DATABASE_URL = url.toString();
   }
+  await builtOnce();
   const args = ['bin/planbench.mjs', 'serve', '--data', join(dir, 'data'), '--dist', join(dir, 'no-app'), '--host', '127.0.0.1'];
   const made = spawnSync(process.execPath, [...args, '--create-admin', ADMIN, '--province', 'Sở LĐ-TB&XH Lạng Sơn'], { env, encoding: 'utf8', timeout: 120_000 });
   if (made.status !== 0) throw new Error(`create-admin: ${made.stderr}`);
@@ -104,6 +105,29 @@ export async function startServerProcess(engine: 'PGlite' | 'PostgreSQL'): Promi
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Has bin/planbench.mjs build the command line if its sources changed, one test file at a time (two
+ * files building into dist-cli together would empty it under each other), behind a lock folder.
+ */
+async function builtOnce(): Promise<void> {
+  const lock = join(tmpdir(), 'planbench-cli-build.lock');
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another file is building; a lock older than two minutes was left by a run that died.
+      if (waited > 120_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    spawnSync(process.execPath, ['bin/planbench.mjs', 'help'], { stdio: 'ignore', timeout: 120_000 });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** A statement on the test cluster's own database (creating and dropping a test's database). */
