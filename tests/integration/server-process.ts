@@ -4,7 +4,7 @@
 // (in a database of its own, dropped after). An editor of one district is made through the API.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,7 +112,7 @@ export async function startServerProcess(engine: 'PGlite' | 'PostgreSQL'): Promi
  * files building into dist-cli together would empty it under each other), behind a lock folder.
  */
 async function builtOnce(): Promise<void> {
-  const lock = join(tmpdir(), 'planbench-cli-build.lock');
+  const lock = join(tmpdir(), `planbench-cli-build-${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12)}.lock`);
   for (let waited = 0; ; waited += 200) {
     try {
       mkdirSync(lock);
