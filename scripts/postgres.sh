@@ -8,6 +8,9 @@
 #   bash scripts/postgres.sh COMMAND [ARGS…]      runs COMMAND with PLANBENCH_TEST_PG_URL set, then stops it;
 #                                                 exits with COMMAND's status
 #   e.g. bash scripts/postgres.sh npx vitest run tests/server
+#
+# PLANBENCH_TEST_PG_CTL names a script that stops (`stop`) and starts (`start`) the cluster again, for
+# the tests of a server whose database goes away under it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,11 +64,24 @@ as_owner "$bin/initdb" -D "$dir/data" -U planbench --pwfile="$dir/pwfile" --auth
   --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
 rm -f "$dir/pwfile"
 # Loopback only, the socket in the temporary folder (the system's socket folder may not be writable).
-as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+pg_options="-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$pg_options" start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+
+# For the tests that stop and start the cluster under a running server: `bash "$PLANBENCH_TEST_PG_CTL" stop`
+# (fast: open connections are cut, as a crash or a restart cuts them) and `… start` (waits until it accepts connections).
+{
+  echo '#!/usr/bin/env bash'
+  echo 'set -euo pipefail'
+  echo 'case "${1:-}" in'
+  if [ "$(id -u)" = "0" ]; then run='runuser -u nobody --'; else run=''; fi
+  printf '  stop) %s %q -D %q -m fast -w stop >/dev/null ;;\n' "$run" "$bin/pg_ctl" "$dir/data"
+  printf '  start) %s %q -D %q -l %q -w -o %q start >/dev/null ;;\n' "$run" "$bin/pg_ctl" "$dir/data" "$dir/server.log" "$pg_options"
+  echo '  *) echo "usage: $0 stop|start" >&2; exit 2 ;;'
+  echo 'esac'
+} >"$dir/pg-ctl.sh"
 
 export PLANBENCH_TEST_PG_URL="postgres://planbench:$password@127.0.0.1:$port/postgres"
+export PLANBENCH_TEST_PG_CTL="$dir/pg-ctl.sh"
 if [ $# -eq 0 ]; then
   echo "PLANBENCH_TEST_PG_URL=$PLANBENCH_TEST_PG_URL"
   echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') in $dir; Ctrl+C stops it and removes it." >&2

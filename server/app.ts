@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cookie from '@fastify/cookie';
 import { workbookReads } from './access';
 import { DEFAULT_AUTH, readSession, sameToken, sessionReads, type AuthConfig } from './auth';
-import type { Db } from './db';
+import { isDatabaseGone, type Db } from './db';
 import { OpsHub } from './events';
 import { PushQueue } from './push-queue';
 import { refuse, type AppContext } from './context';
@@ -94,6 +94,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return refuse(req, reply, { code: 'request.unsupported-type' });
     if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return refuse(req, reply, { code: 'request.invalid', params: { detail: err.message } });
     req.log.error({ err }, 'request failed');
+    if (isDatabaseGone(err)) {
+      reply.header('retry-after', '5');
+      return refuse(req, reply, { code: 'server.database-down' });
+    }
     return refuse(req, reply, { code: 'server.error' });
   });
 

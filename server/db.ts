@@ -18,8 +18,12 @@ export interface Db extends Queryable {
   readonly engine: 'pglite' | 'postgres';
   /** Runs fn in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Calls fn with the payload of every NOTIFY on the channel (from any process on the database); resolves to a function that stops. */
-  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls fn with the payload of every NOTIFY on the channel (from any process on the database);
+   * resolves to a function that stops. When the connection that listens was lost (the database
+   * restarted) and listens again, `resumed` is called: what was notified meanwhile is lost.
+   */
+  listen(channel: string, fn: (payload: string) => void, resumed?: () => void): Promise<() => Promise<void>>;
   /** Sends a notification now (inside a transaction, use `select pg_notify(…)` so it goes on commit). */
   notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
@@ -39,6 +43,17 @@ export interface DbOptions {
 /** Opens the database the options name: PostgreSQL at `url`, else PGlite in `dataDir` or in memory. */
 export async function openDb(options: DbOptions = {}): Promise<Db> {
   return options.url ? openPostgres(options.url, options.schema, options.poolSize ?? 10) : wrapPglite(await PGlite.create(options.dataDir));
+}
+
+/** Network errors and PostgreSQL's own codes (class 08, connection; 57P01–57P03, shut down or starting) that mean the database cannot be reached now. */
+const GONE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+
+/** Whether an error says the database cannot be reached now (stopped, restarting, the connection cut): worth trying again later, unlike a failing statement. */
+export function isDatabaseGone(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && (GONE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  return typeof e.message === 'string' && /Connection terminated|connection (was )?(closed|lost)|Client has encountered a connection error/i.test(e.message);
 }
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -134,7 +149,7 @@ async function openPostgres(url: string, schema: string | undefined, poolSize: n
         client.release();
       }
     },
-    listen: (channel, fn) => listener.add(checkChannel(channel), fn),
+    listen: (channel, fn, resumed) => listener.add(checkChannel(channel), fn, resumed),
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [checkChannel(channel), payload]);
     },
@@ -154,11 +169,14 @@ class Listener {
   private client: pg.Client | null = null;
   private connecting: Promise<pg.Client> | null = null;
   private readonly callbacks = new Map<string, Set<(payload: string) => void>>();
+  private readonly resumes = new Set<() => void>();
+  /** A connection was lost since the last one listened: the next one calls the resumes. */
+  private lost = false;
   private closed = false;
 
   constructor(private readonly config: pg.ClientConfig) {}
 
-  async add(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>> {
+  async add(channel: string, fn: (payload: string) => void, resumed?: () => void): Promise<() => Promise<void>> {
     let set = this.callbacks.get(channel);
     if (!set) {
       set = new Set();
@@ -166,7 +184,9 @@ class Listener {
       await (await this.connected()).query(`listen ${channel}`);
     }
     set.add(fn);
+    if (resumed) this.resumes.add(resumed);
     return async () => {
+      if (resumed) this.resumes.delete(resumed);
       const s = this.callbacks.get(channel);
       if (!s?.delete(fn) || s.size) return;
       this.callbacks.delete(channel);
@@ -197,6 +217,10 @@ class Listener {
     }
     this.client = client;
     this.connecting = null;
+    if (this.lost) {
+      this.lost = false;
+      for (const fn of this.resumes) fn();
+    }
     return client;
   }
 
@@ -204,6 +228,7 @@ class Listener {
   private reconnect(dead: pg.Client): void {
     if (this.closed || this.client !== dead) return;
     this.client = null;
+    this.lost = true;
     this.retry();
   }
 

@@ -35,13 +35,24 @@ export class OpsHub {
 
   /** Starts listening (once). */
   async start(): Promise<void> {
-    this.stop ??= await this.db.listen(this.channel, (payload) => {
-      const [workbookId, seq, what] = payload.split(' ');
-      for (const s of this.subscribers.get(workbookId) ?? []) s.news(Number(seq), what === 'conflicts' ? 'conflicts' : 'ops');
-    });
+    this.stop ??= await this.db.listen(
+      this.channel,
+      (payload) => {
+        const [workbookId, seq, what] = payload.split(' ');
+        for (const s of this.subscribers.get(workbookId) ?? []) s.news(Number(seq), what === 'conflicts' ? 'conflicts' : 'ops');
+      },
+      // The database restarted: what it announced meanwhile is lost, so every stream reads the log again, and the conflicts.
+      () => {
+        for (const set of this.subscribers.values())
+          for (const s of set) {
+            s.news(Infinity, 'ops');
+            s.news(Infinity, 'conflicts');
+          }
+      },
+    );
   }
 
-  /** Calls news with each new last sequence of the workbook, and end when the hub closes; returns the function that stops it. */
+  /** Calls news with each new last sequence of the workbook (Infinity when news may have been missed: read again), and end when the hub closes; returns the function that stops it. */
   subscribe(workbookId: string, news: (lastSeq: number, what: News) => void, end: () => void): () => void {
     let set = this.subscribers.get(workbookId);
     if (!set) this.subscribers.set(workbookId, (set = new Set()));

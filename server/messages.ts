@@ -56,6 +56,11 @@ export const SERVER_MESSAGES = {
     en: 'Conflict {id} was already settled by {who} ({decision}); the first decision stands.',
   },
   'server.error': { status: 500, vi: 'Máy chủ gặp lỗi; hãy thử lại sau.', en: 'The server failed; try again later.' },
+  'server.database-down': {
+    status: 503,
+    vi: 'Máy chủ tạm thời không kết nối được cơ sở dữ liệu; hãy thử lại sau ít phút.',
+    en: 'The server cannot reach its database for now; try again in a few minutes.',
+  },
 } as const satisfies Record<string, { status: number; vi: string; en: string }>;
 
 export type ServerErrorCode = keyof typeof SERVER_MESSAGES;

@@ -837,6 +837,10 @@ export const SYNC_MESSAGES = {
     en: 'Log in to the server {server} to synchronise; changes stay saved in this browser.',
   },
   'sync.refused': { vi: 'Máy chủ từ chối: {said}', en: 'The server refused: {said}' },
+  'sync.server-down': {
+    vi: 'Máy chủ {server} đang gặp sự cố: {said} Các thay đổi vẫn lưu trong trình duyệt này và sẽ tự được gửi lại.',
+    en: 'The server {server} is in trouble: {said} Changes stay saved in this browser and are sent again by themselves.',
+  },
   'sync.push-refused': {
     vi: 'Máy chủ không nhận {count} thay đổi của sổ này: {said} Các thay đổi đó vẫn giữ trong trình duyệt, chưa gửi được.',
     en: 'The server did not take {count} change(s) of this workbook: {said} They are kept in this browser, not sent.',

@@ -2,8 +2,9 @@
 // the office's workbooks, a snapshot in chunks, pushing and pulling operations, the live stream of
 // operations (server-sent events read over fetch, so the same code runs in the page and in Node),
 // conflicts, history, the log's steps and the records as they stood after one, and submissions. Every call resolves to a Result and never rejects: the
-// network failing is 'sync.offline', a session gone is 'sync.login', any other refusal
-// 'sync.refused' with the server's own sentence in Vietnamese and English (params said_vi, said_en).
+// network failing is 'sync.offline', a session gone is 'sync.login', the server failing (a 5xx
+// answer: its database down, a proxy without it) 'sync.server-down', any other refusal
+// 'sync.refused'; both with the server's own sentence in Vietnamese and English (params said_vi, said_en).
 
 import type { Problem, Result } from '../domain/model';
 import { fail, ok } from '../domain/model';
@@ -285,7 +286,8 @@ export class ServerApi {
     }
     if (res.status === 401 && error?.code !== 'auth.invalid' && error?.code !== 'auth.rate-limited') return fail('sync.login', { server: this.origin });
     const problem: Problem = {
-      code: 'sync.refused',
+      // 5xx: the server (or a proxy before it) failed, not the request; it is worth sending again later.
+      code: res.status >= 500 ? 'sync.server-down' : 'sync.refused',
       params: {
         status: res.status,
         code: error?.code ?? String(res.status),

@@ -38,7 +38,7 @@ import { readShare, shareWorkbook, type PullOutcome } from '../db/sync-repo';
 import { removeInterruptedOpens, SnapshotWriter } from '../db/snapshot-writer';
 import { readServerWorkbook, type OpenProgress } from './server-open';
 import { ServerApi, type ServerDistrict, type ServerSubmission, type ServerUser, type ServerWorkbook, type SnapshotChunk } from '../net/server-api';
-import { notYours, SharedSync } from './shared-sync.svelte';
+import { notYours, SharedSync, type SyncOptions } from './shared-sync.svelte';
 import { archiveOfRecords, recordKey, uploadOperations, type RecordKind, type SyncedRecord } from '../domain/sync';
 import { newId } from '../domain/ids';
 
@@ -200,6 +200,8 @@ export class AppState {
   consolidation = $state.raw<ConsolidationFollow | null>(null);
   /** Milliseconds between two looks at the districts' versions while a consolidated workbook is open. */
   followMs = 30_000;
+  /** Operations per push and pauses between retries of the shared workbooks' sync (SharedSync's defaults unless set; tests set smaller ones). */
+  syncTuning: Pick<SyncOptions, 'batch' | 'retryMs'> = {};
   private followTimer: ReturnType<typeof setInterval> | null = null;
   private followRun: Promise<void> | null = null;
   private followSaid: string | null = null;
@@ -337,6 +339,7 @@ export class AppState {
     const share = await readShare(this.db, session.workbook.id);
     const shared = share
       ? new SharedSync(this.db, share.workbookId, this.server(share.server), (o) => this.takePulled(session, o), {
+          ...this.syncTuning,
           chunkHint: (scenarioId, lineId) => (scenarioId === session.scenarioId ? session.storedChunkOf(lineId) : undefined),
         })
       : null;

@@ -3,7 +3,7 @@
 // this browser has not seen and applies it (db/sync-repo.ts), follows the live stream of new
 // operations, reads the conflicts the server reports and the decisions taken on them (here, sent
 // to the server for everyone; elsewhere, taken in live), and says honestly where it stands:
-// synced, so many changes waiting, offline, login needed, or what the server refused.
+// synced, so many changes waiting, offline, the server failing, login needed, or what it refused.
 
 import type { Id, Problem, Result } from '../domain/model';
 import { fail, ok } from '../domain/model';
@@ -13,8 +13,8 @@ import type { ServerApi, ServerSubmission, ServerUser } from '../net/server-api'
 
 export type { SharedConflict };
 
-/** Where the sync stands: 'pending' has `pending` changes waiting; 'refused' and 'login' carry `problem`. */
-export type SyncPhase = 'connecting' | 'synced' | 'pending' | 'offline' | 'login' | 'refused';
+/** Where the sync stands: 'pending' has `pending` changes waiting; 'unavailable' (the server failing, tried again later), 'refused' and 'login' carry `problem`. */
+export type SyncPhase = 'connecting' | 'synced' | 'pending' | 'offline' | 'unavailable' | 'login' | 'refused';
 
 export interface SyncOptions {
   /** Operations per push, at most (the server takes 1 000). */
@@ -124,13 +124,17 @@ export class SharedSync {
   /** Asks for a round soon (after a local edit, coming back online, a login); rounds never overlap. */
   kick(): void {
     if (this.stopped) return;
-    if (this.retry) clearTimeout(this.retry);
-    this.retry = null;
     if (this.running) {
       this.again = true;
       return;
     }
-    this.running = this.rounds().finally(() => (this.running = null));
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.running = this.rounds().finally(() => {
+      this.running = null;
+      // Asked for after the last round looked (between its end and now): that round did not see it.
+      if (this.again) this.kick();
+    });
   }
 
   /** Resolves once no round is running (tests, and the share dialog waiting for its upload). */
@@ -233,7 +237,11 @@ export class SharedSync {
       const r = await this.round();
       if (this.stopped) return;
       if (!r.ok) {
+        this.pending = await this.countWaiting();
+        if (this.stopped) return;
         this.fail(r.error);
+        // An edit made during the failed round asked for one more (which counts it, and may find the server back).
+        if (this.again) continue;
         return;
       }
       this.failures = 0;
@@ -359,8 +367,8 @@ export class SharedSync {
   private fail(problem: Problem): void {
     // The server does not say whether the workbook exists: to this user it is another office's.
     if (problem.code === 'sync.refused' && problem.params?.code === 'workbook.not-found') problem = notYours(this.api);
-    if (problem.code === 'sync.offline') {
-      this.setPhase('offline', problem);
+    if (problem.code === 'sync.offline' || problem.code === 'sync.server-down') {
+      this.setPhase(problem.code === 'sync.offline' ? 'offline' : 'unavailable', problem);
       this.later();
     } else if (problem.code === 'sync.login') {
       this.api.user = null;

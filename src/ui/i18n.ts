@@ -755,6 +755,8 @@ const STRINGS = {
   syncPending: { vi: 'Đang chờ gửi {count} thay đổi', en: '{count} change(s) waiting to be sent' },
   syncOffline: { vi: 'Ngoại tuyến', en: 'Offline' },
   syncOfflinePending: { vi: 'Ngoại tuyến · {count} thay đổi chờ gửi', en: 'Offline · {count} change(s) waiting' },
+  syncUnavailable: { vi: 'Máy chủ đang gặp sự cố', en: 'Server in trouble' },
+  syncUnavailablePending: { vi: 'Máy chủ đang gặp sự cố · {count} thay đổi chờ gửi', en: 'Server in trouble · {count} change(s) waiting' },
   syncConflicts: { vi: 'Xung đột: {count}', en: 'Conflicts: {count}' },
   syncConnecting: { vi: 'Đang kết nối máy chủ…', en: 'Connecting to the server…' },
   syncLogin: { vi: 'Cần đăng nhập để đồng bộ', en: 'Log in to synchronise' },
