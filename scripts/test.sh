@@ -15,6 +15,9 @@ npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings --output machine 
 npx eslint .
 npx prettier --check .
 npx vite build --logLevel warn
+# The command line too, once: test files that start `planbench` would otherwise each build it, and
+# two building at once empty dist-cli under each other.
+npx vite build --config vite.cli.config.ts --logLevel warn
 bash scripts/postgres.sh npx vitest run
 npx vitest run --config vitest.e2e.config.ts
 bash scripts/check-libreoffice.sh
