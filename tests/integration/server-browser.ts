@@ -10,11 +10,17 @@ import { DATABASES, PASSWORD, seedProvince, startApp, unique } from '../server/h
 
 let seq = 0;
 
-/** A fetch that keeps the session cookie, as a browser does, and can be cut off like a network. */
-export function browserFetch() {
+/**
+ * A fetch that keeps the session cookie, as a browser does, and can be cut off like a network
+ * (`net.offline`) or left unanswered (`net.hang`, a tab closed midway); `before` may rewrite a
+ * request's address or wait before it goes.
+ */
+export function browserFetch(before: (url: string) => Promise<string> | string = (url) => url) {
   let cookie = '';
-  const net = { offline: false };
+  const net = { offline: false, hang: false };
   const fetchFn = async (url: string, init: RequestInit = {}) => {
+    url = await before(url);
+    if (net.hang) return new Promise<Response>(() => {});
     if (net.offline) throw new TypeError('fetch failed');
     const res = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
     for (const c of res.headers.getSetCookie()) {

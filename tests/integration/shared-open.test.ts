@@ -11,7 +11,7 @@ import { loadWorkbookArchive } from '../../src/db/backup-repo';
 import { listWorkbooks } from '../../src/db/workbook-repo';
 import type { ServerApi } from '../../src/net/server-api';
 import { PASSWORD } from '../server/harness';
-import { browserAs, useDistrictServer } from './server-browser';
+import { browserAs, browserFetch, useDistrictServer } from './server-browser';
 
 const ctx = { unit: 'trieu', locale: 'vi' } as const;
 let seq = 0;
@@ -22,24 +22,12 @@ let seq = 0;
  * request; `net.offline` cuts it, `net.hang` leaves requests unanswered (a tab closed midway).
  */
 function snapshotFetch(limit: number, onSnapshot: (n: number) => Promise<void> | void = () => {}) {
-  let cookie = '';
   let snapshots = 0;
-  const net = { offline: false, hang: false };
-  const fetchFn = async (url: string, init: RequestInit = {}) => {
-    if (url.includes('/snapshot')) {
-      url = url.replace(/limit=\d+/, `limit=${limit}`);
-      await onSnapshot(++snapshots);
-    }
-    if (net.hang) return new Promise<Response>(() => {});
-    if (net.offline) throw new TypeError('fetch failed');
-    const res = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(';')[0];
-      if (pair.startsWith('planbench_session=')) cookie = pair.endsWith('=') ? '' : pair;
-    }
-    return res;
-  };
-  return { fetchFn, net };
+  return browserFetch(async (url) => {
+    if (!url.includes('/snapshot')) return url;
+    await onSnapshot(++snapshots);
+    return url.replace(/limit=\d+/, `limit=${limit}`);
+  });
 }
 
 /** The server's records of a workbook, read in one pass, as sorted JSON texts of [kind, scope, id, data]. */
