@@ -64,7 +64,9 @@ describe.each(DATABASES)('pushes appended together on $name', (database) => {
     expect(lines.map((l) => l.plan)).toEqual(wb.lines.map(() => 2));
     expect((await db.query<{ last_seq: number }>('select last_seq from workbooks where id = $1', [wb.id]))[0].last_seq).toBe(41);
     // Each operation keeps its line as it stood after it (earlier versions are read from it), not as its group ended.
-    const kept = await db.query<{ seq: number; plan: number }>(`select seq, (data->>'plan')::bigint as plan from op_records where workbook_id = $1 and kind = 'line'`, [wb.id]);
+    const kept = await db.query<{ seq: number; plan: number }>(`select seq, (data->>'plan')::bigint as plan from op_records where workbook_id = $1 and kind = 'line'`, [
+      wb.id,
+    ]);
     const planAt = new Map(kept.map((k) => [Number(k.seq), Number(k.plan)]));
     for (const o of outcomes.slice(0, pushes.length)) expect([planAt.get(o.results[0].seq), planAt.get(o.results[1].seq)]).toEqual([1, 2]);
   });
