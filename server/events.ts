@@ -54,6 +54,11 @@ export class OpsHub {
 
   /** Calls news with each new last sequence of the workbook (Infinity when news may have been missed: read again), and end when the hub closes; returns the function that stops it. */
   subscribe(workbookId: string, news: (lastSeq: number, what: News) => void, end: () => void): () => void {
+    // A stream that opens while the server is closing ends at once, or the server would wait for it.
+    if (this.closing) {
+      queueMicrotask(end);
+      return () => {};
+    }
     let set = this.subscribers.get(workbookId);
     if (!set) this.subscribers.set(workbookId, (set = new Set()));
     const s = { news, end };
@@ -93,8 +98,11 @@ export class OpsHub {
     return n;
   }
 
-  /** Stops listening and ends every open stream (so the server can close). */
+  private closing = false;
+
+  /** Stops listening and ends every open stream (so the server can close); a stream opened after this ends at once. */
   async close(): Promise<void> {
+    this.closing = true;
     for (const set of [...this.subscribers.values()]) for (const s of [...set]) s.end();
     const stop = this.stop;
     this.stop = null;
@@ -177,7 +185,12 @@ export function streamOperations(reply: FastifyReply, o: StreamOptions): void {
       pending = true;
       void flush();
     },
-    () => close(),
+    // The server is closing: the stream ends and its connection too once written, or it would stay
+    // open, idle and kept alive, and hold the server's close for its keep-alive time.
+    () => {
+      close();
+      res.socket?.destroySoon();
+    },
   );
   const heartbeat = setInterval(() => res.write(': ping\n\n'), o.heartbeatMs);
   const expiry = setTimeout(() => close(), Math.max(0, Math.min(o.endsAt.getTime() - Date.now(), 2 ** 31 - 1)));

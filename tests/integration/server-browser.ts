@@ -65,6 +65,7 @@ export function useDistrictServer(): { db: Db; server: FastifyInstance; origin: 
     for (const a of env.apps) a.shared?.stop();
     await env.server?.close();
     await env.db?.close();
-  });
+    // The close waits for requests in flight (a push, a stream being opened), which a loaded machine slows.
+  }, 60_000);
   return env;
 }

@@ -332,6 +332,24 @@ describe.each(DATABASES)('operations on $name', (database) => {
       await own.close();
     }
   }, 120_000);
+
+  it('closes with live streams open (their connections ended, not left idle for the keep-alive time)', async () => {
+    const own = await startApp(db, { heartbeatMs: 100_000 });
+    const seeded = await seedProvince(own, db);
+    const wb = await sharedWorkbook(seeded.editorA, 1);
+    await own.listen({ host: '127.0.0.1', port: 0 });
+    // Kept-alive connections would otherwise hold the close for ten minutes: the test's limit says so.
+    own.server.keepAliveTimeout = 600_000;
+    const port = (own.server.address() as AddressInfo).port;
+    const watcher = await logIn(own, seeded.viewerA.me.username);
+    const streams = Array.from({ length: 3 }, () => openStream(`http://127.0.0.1:${port}/api/workbooks/${wb.id}/events?since=0`, watcher.cookie));
+    for (const events of streams) await events.next();
+    // One more asked for as the close begins: it is ended at once too, not left open for ever.
+    const late = openStream(`http://127.0.0.1:${port}/api/workbooks/${wb.id}/events?since=0`, watcher.cookie);
+    await own.close();
+    expect(own.server.listening).toBe(false);
+    late.close();
+  }, 30_000);
 });
 
 /** A server-sent event stream read with fetch: next() resolves with each event in turn. */
