@@ -363,8 +363,9 @@ function openStream(url: string, cookie: string, headers: Record<string, string>
     else queue.push(e);
   };
   void (async () => {
-    const res = await fetch(url, { headers: { cookie, accept: 'text/event-stream', ...headers }, signal: controller.signal });
-    if (!res.body) return;
+    // Closed before the answer came (a stream asked for as the server closes): nothing to read.
+    const res = await fetch(url, { headers: { cookie, accept: 'text/event-stream', ...headers }, signal: controller.signal }).catch(() => null);
+    if (!res?.body) return;
     const decoder = new TextDecoder();
     let buffer = '';
     const reader = res.body.getReader();
