@@ -1,7 +1,7 @@
 // Browsers against a server in this process: a fetch that keeps the session cookie as a browser
 // does, and can be cut off like a network; an AppState logged in with it on its own IndexedDB.
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { AppState } from '../../src/state/app.svelte';
@@ -42,6 +42,17 @@ export async function browserAs(origin: string, user: string, apps: AppState[]) 
   const login = await app.logIn(origin, user, PASSWORD);
   if (!login.ok) throw new Error(`login ${user}: ${login.error.code}`);
   return { app, net, dbName, fetchFn, api: app.server(origin) };
+}
+
+/** A browser of `user` that opens from the server the workbook `shared` shares (its open one), with the server's listing of it. */
+export async function openSharedIn(origin: string, user: string, apps: AppState[], shared: Awaited<ReturnType<typeof browserAs>>) {
+  expect((await shared.app.shareOpen(shared.api)).ok).toBe(true);
+  await shared.app.shared!.idle();
+  const b = await browserAs(origin, user, apps);
+  const wb = await b.api.workbook(shared.app.session!.workbook.id);
+  if (!wb.ok) throw new Error(wb.error.code);
+  expect((await b.app.openFromServer(b.api, wb.value.workbook)).ok).toBe(true);
+  return { b, wb: wb.value.workbook };
 }
 
 /**

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppState } from '../../src/state/app.svelte';
 import type { Db } from '../../server/db';
 import { UPLOAD_LINES_PER_OP } from '../../src/domain/sync';
-import { browserAs, useDistrictServer } from './server-browser';
+import { browserAs, openSharedIn, useDistrictServer } from './server-browser';
 
 const ctx = { unit: 'trieu', locale: 'vi' } as const;
 const TR = 1_000_000;
@@ -28,14 +28,9 @@ describe('scenarios of a shared workbook between browsers', () => {
   /** A shares its open workbook; B opens it from the server. */
   async function twoBrowsers() {
     const a = await browserAs(origin, users[0], apps);
-    expect((await a.app.shareOpen(a.api)).ok).toBe(true);
-    await a.app.shared!.idle();
-    const b = await browserAs(origin, users[1], apps);
-    const wb = await b.api.workbook(a.app.session!.workbook.id);
-    if (!wb.ok) throw new Error(wb.error.code);
-    expect((await b.app.openFromServer(b.api, wb.value.workbook)).ok).toBe(true);
+    const { b, wb } = await openSharedIn(origin, users[1], apps, a);
     await b.app.shared!.idle();
-    return { a, b, wb: wb.value.workbook };
+    return { a, b, wb };
   }
 
   const names = (app: AppState) => app.session!.scenarios.map((s) => `${s.name}:${s.kind ?? 'baseline'}${s.adopted ? '*' : ''}`);
@@ -124,18 +119,13 @@ describe('scenarios of a shared workbook between browsers', () => {
     const a = await browserAs(origin, users[0], apps);
     const n = UPLOAD_LINES_PER_OP * 2 + 500;
     await a.app.open(await a.app.generate(n));
-    expect((await a.app.shareOpen(a.api)).ok).toBe(true);
-    await a.app.shared!.idle();
-    const b = await browserAs(origin, users[1], apps);
-    const wb = await b.api.workbook(a.app.session!.workbook.id);
-    if (!wb.ok) throw new Error(wb.error.code);
-    expect((await b.app.openFromServer(b.api, wb.value.workbook)).ok).toBe(true);
+    const { b, wb } = await openSharedIn(origin, users[1], apps, a);
 
     const variant = await a.app.createVariant(a.app.session!.scenarioId, 'Phương án lớn');
     if (!variant.ok) throw new Error(variant.error.code);
     await a.app.shared!.idle();
     expect(a.app.shared!.pending).toBe(0);
-    const ops = await db.query<{ n: number }>(`select count(*)::int as n from ops where workbook_id = $1 and scenario_id = $2`, [wb.value.workbook.id, variant.value.id]);
+    const ops = await db.query<{ n: number }>(`select count(*)::int as n from ops where workbook_id = $1 and scenario_id = $2`, [wb.id, variant.value.id]);
     expect(ops[0].n).toBe(3);
     await expect.poll(() => names(b.app)).toContain('Phương án lớn:variant');
     await b.app.switchScenario(variant.value.id);
@@ -146,10 +136,7 @@ describe('scenarios of a shared workbook between browsers', () => {
     expect((await a.app.deleteScenario(variant.value.id)).ok).toBe(true);
     await a.app.shared!.idle();
     expect([a.app.shared!.phase, a.app.shared!.pending]).toEqual(['synced', 0]);
-    const left = await db.query<{ n: number }>(`select count(*)::int as n from records where workbook_id = $1 and scope = $2 and data is not null`, [
-      wb.value.workbook.id,
-      variant.value.id,
-    ]);
+    const left = await db.query<{ n: number }>(`select count(*)::int as n from records where workbook_id = $1 and scope = $2 and data is not null`, [wb.id, variant.value.id]);
     expect(left[0].n).toBe(0);
     await expect.poll(() => b.app.session!.scenarioId).not.toBe(variant.value.id);
     expect(names(b.app)).not.toContain('Phương án lớn:variant');
