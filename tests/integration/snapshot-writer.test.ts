@@ -80,7 +80,7 @@ describe('SnapshotWriter', () => {
     const w = new SnapshotWriter(db, data.workbook.id);
     await stageIn(w, scope, data.lines, 120, async (i) => {
       if (i !== 1) return;
-      await new Promise((r) => setTimeout(r, 20));
+      await w.drained();
       await removeInterruptedOpens(db);
     });
     const r = await w.finish(records, share);
@@ -99,7 +99,7 @@ describe('SnapshotWriter', () => {
     const w = new SnapshotWriter(db, data.workbook.id);
     await stageIn(w, scope, data.lines, 120, async (i) => {
       if (i !== 0) return;
-      await new Promise((r) => setTimeout(r, 20));
+      await w.drained();
       expect((await createWorkbook(db, { ...data, lines: data.lines.slice(0, 10).map((l) => ({ ...l, plan: 1 })) })).ok).toBe(true);
     });
     const r = await w.finish(records, share);
@@ -115,7 +115,7 @@ describe('SnapshotWriter', () => {
     const { data, scope } = generated(350);
     const w = new SnapshotWriter(db, data.workbook.id);
     await stageIn(w, scope, data.lines, 120);
-    await new Promise((r) => setTimeout(r, 20));
+    await w.drained();
     expect(await db.lineChunks.where('workbookId').equals(data.workbook.id).count()).toBeGreaterThan(0);
     expect(await db.workbooks.get(data.workbook.id)).toBeUndefined();
     await w.abandon();
