@@ -6,11 +6,15 @@ import { createRecalcService } from '../src/engine/recalc-core';
 import type { ProjectionParams } from '../src/domain/projection';
 import { rollupBuffers, type ColumnEdit, type PackedColumnEdits, type PlanColumns } from '../src/domain/rollup';
 import { rollupUpdateBuffers } from '../src/domain/rollup-state';
-import type { AllocationCall, CheckCall } from '../src/engine/recalc-api';
+import type { AllocationCall, CheckCall, EditAnswer } from '../src/engine/recalc-api';
+import { formulaResultBuffers, type FormulaSpec } from '../src/domain/formula/column-formulas';
 import { columnsBuffers } from '../src/domain/allocate-columns';
 import { comparisonBuffers, type CompareRequest } from '../src/domain/compare';
 
 const service = createRecalcService();
+
+/** An edit's answer, its arrays moved rather than cloned. */
+const sendAnswer = (a: EditAnswer) => Comlink.transfer(a, [...rollupUpdateBuffers(a), ...(a.formulas ? formulaResultBuffers(a.formulas) : [])]);
 
 Comlink.expose({
   load(cols: PlanColumns) {
@@ -18,8 +22,10 @@ Comlink.expose({
     return Comlink.transfer(r, rollupBuffers(r));
   },
   edit(edits: ColumnEdit[] | PackedColumnEdits) {
-    const u = service.edit(edits);
-    return Comlink.transfer(u, rollupUpdateBuffers(u));
+    return sendAnswer(service.edit(edits));
+  },
+  formulas(spec: FormulaSpec | null | 'again') {
+    return sendAnswer(service.formulas(spec));
   },
   configure(params: ProjectionParams) {
     const r = service.configure(params);

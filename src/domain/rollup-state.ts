@@ -333,3 +333,44 @@ export function rollupUpdateBuffers(u: RollupUpdate): ArrayBuffer[] {
   const p = u.patch;
   return [p.nodes, p.nodeAmounts, p.nodeCounts, p.lines, p.lineAmounts, p.lineFlags].map((a) => a.buffer as ArrayBuffer);
 }
+
+/**
+ * What several edits made in turn changed, as one update: the whole roll-up (copied) when any of them
+ * rolled it up whole, else one patch holding each node's and line's figures as the last patch that
+ * names it left them (an empty one for no edit).
+ */
+export function updateAfter(state: RollupState, patches: readonly (RollupPatch | null)[]): RollupUpdate {
+  if (patches.some((p) => p === null)) return { kind: 'full', rollup: copyRollup(state.rollup) };
+  const list = patches as RollupPatch[];
+  if (list.length === 1) return { kind: 'patch', patch: list[0] };
+  const overflow = list.length ? list[list.length - 1].overflow : state.rollup.overflow;
+  const nodeAt = new Map<number, [RollupPatch, number]>();
+  const lineAt = new Map<number, [RollupPatch, number]>();
+  for (const p of list) {
+    p.nodes.forEach((k, j) => nodeAt.set(k, [p, j]));
+    p.lines.forEach((i, j) => lineAt.set(i, [p, j]));
+  }
+  const out: RollupPatch = {
+    nodes: Int32Array.from(nodeAt.keys()),
+    nodeAmounts: new Float64Array(nodeAt.size * NODE_AMOUNTS),
+    nodeCounts: new Int32Array(nodeAt.size * 2),
+    lines: Int32Array.from(lineAt.keys()),
+    lineAmounts: new Float64Array(lineAt.size * LINE_AMOUNTS),
+    lineFlags: new Uint8Array(lineAt.size),
+    overflow,
+  };
+  let j = 0;
+  for (const [p, at] of nodeAt.values()) {
+    out.nodeAmounts.set(p.nodeAmounts.subarray(at * NODE_AMOUNTS, (at + 1) * NODE_AMOUNTS), j * NODE_AMOUNTS);
+    out.nodeCounts[2 * j] = p.nodeCounts[2 * at];
+    out.nodeCounts[2 * j + 1] = p.nodeCounts[2 * at + 1];
+    j++;
+  }
+  j = 0;
+  for (const [p, at] of lineAt.values()) {
+    out.lineAmounts.set(p.lineAmounts.subarray(at * LINE_AMOUNTS, (at + 1) * LINE_AMOUNTS), j * LINE_AMOUNTS);
+    out.lineFlags[j] = p.lineFlags[at];
+    j++;
+  }
+  return { kind: 'patch', patch: out };
+}

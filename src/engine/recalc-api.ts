@@ -7,6 +7,10 @@ import type { Result } from '../domain/model';
 import type { ProjectionParams } from '../domain/projection';
 import type { CompareRequest, Comparison } from '../domain/compare';
 import type { CheckContext, CheckEntry } from '../domain/checks';
+import type { FormulaResults, FormulaSpec } from '../domain/formula/column-formulas';
+
+/** A roll-up update with what the formulas the change reached now hold (none when no formula moved). */
+export type EditAnswer = RollupUpdate & { formulas?: FormulaResults };
 
 /**
  * A columnar rule as sent to the service. The service keeps the ids and value columns it is sent
@@ -28,7 +32,13 @@ export interface RecalcApi {
    * applyRollupUpdate), or a whole new roll-up when everything was rolled up again. Many edits
    * come packed (a column formula's 100 000), so they cross as transferred arrays, not as objects.
    */
-  edit(edits: ColumnEdit[] | PackedColumnEdits): RollupUpdate;
+  edit(edits: ColumnEdit[] | PackedColumnEdits): EditAnswer;
+  /**
+   * Replaces the formulas computed over the loaded plan (null: none; 'again': the same, after a
+   * projection change) and computes every one of them into the columns and the roll-up: the roll-up
+   * after them, and the values that moved. Later edits compute again what they reach.
+   */
+  formulas(spec: FormulaSpec | null | 'again'): EditAnswer;
   /** Replaces the projection settings and returns the full roll-up (the caller's own copy). */
   configure(params: ProjectionParams): Rollup;
   /** Milliseconds the last full pass of the roll-up took in the service, copy excluded (diagnostics, benchmarks). */

@@ -7,7 +7,8 @@ import * as Comlink from 'comlink';
 import { applyColumnEdits, columnBuffers, packColumnEdits, packedEditBuffers, type ColumnEdit, type PlanColumns, type Rollup } from '../domain/rollup';
 import { applyRollupUpdate } from '../domain/rollup-state';
 import type { ProjectionParams } from '../domain/projection';
-import type { AllocationCall, CheckCall, RecalcApi } from './recalc-api';
+import type { AllocationCall, CheckCall, EditAnswer, RecalcApi } from './recalc-api';
+import { applyFormulaResults, type FormulaResults, type FormulaSpec } from '../domain/formula/column-formulas';
 import type { CheckContext, CheckEntry } from '../domain/checks';
 import { fromColumns, requestOfRule, type AllocationColumns, type AllocationRequest, type AllocationResult, type AllocationRule } from '../domain/allocate';
 import { ok, type Result } from '../domain/model';
@@ -15,6 +16,11 @@ import { createRecalcService } from './recalc-core';
 import { requestBuffers, type CompareRequest, type Comparison } from '../domain/compare';
 
 type Remote = Comlink.Remote<RecalcApi>;
+/**
+ * Whom the formulas a request reaches belong to, handed back with them: the undo step that made the
+ * request (its seq), 'new-step' for a step of their own, null for none.
+ */
+export type FormulaOwner = number | 'new-step' | null;
 /** From this many edits an edit request is packed into typed arrays (see PackedColumnEdits). */
 const PACK_FROM = 256;
 /** Allocation requests in one lane supersede each other, never those of the other lane. */
@@ -52,21 +58,81 @@ export class RecalcClient {
     }
   }
 
-  /** Replaces the plan; resolves to its roll-up, or null when a newer request superseded it. */
-  async load(cols: PlanColumns): Promise<Rollup | null> {
+  /**
+   * Told, in order, what every answer's formulas now hold (the worker wrote them into its columns
+   * and roll-up already), with the number of the plan they were computed on (see planNumber): the
+   * lines they name by index are those of that plan.
+   */
+  onFormulas: ((results: FormulaResults, plan: number, owner: FormulaOwner) => void) | null = null;
+  /** The number of the plan last loaded; each load takes a new one. */
+  planNumber = 0;
+  /** The formulas last sent, every line id included (replayed into the main-thread fallback). */
+  private spec: FormulaSpec | null = null;
+  /** Requests sent and not yet answered, and who waits for none to be left (see settled). */
+  private pending = 0;
+  private waiting: (() => void)[] = [];
+
+  /**
+   * Replaces the plan (its formulas are sent after it: setFormulas); resolves to its roll-up, or null
+   * when a newer request superseded it.
+   */
+  load(cols: PlanColumns): Promise<Rollup | null> {
     const gen = ++this.generation;
+    ++this.planNumber;
     this.mirror = cloneColumns(cols);
-    const result = await this.call((api) => (this.remote ? this.remote.load(Comlink.transfer(cols, columnBuffers(cols))) : api.load(cloneColumns(this.mirror!))));
-    this.held = result;
-    return gen === this.generation ? result : null;
+    this.spec = null;
+    return this.counted(async () => {
+      const result = await this.call((api) => (this.remote ? this.remote.load(Comlink.transfer(cols, columnBuffers(cols))) : api.load(cloneColumns(this.mirror!))));
+      this.held = result;
+      return gen === this.generation ? result : null;
+    });
+  }
+
+  /**
+   * Replaces the formulas of the plan loaded (`lineIds` null stands for those sent last: the lines
+   * did not move since) and computes them all; resolves to the roll-up after them, or null when
+   * superseded. What they computed is told to onFormulas first, with `owner`.
+   */
+  setFormulas(formulas: FormulaSpec | null, owner: FormulaOwner = null): Promise<Rollup | null> {
+    const full = formulas && !formulas.lineIds && this.spec ? { ...formulas, lineIds: this.spec.lineIds } : formulas;
+    this.spec = full;
+    const gen = ++this.generation;
+    const plan = this.planNumber;
+    return this.counted(() => this.sendFormulas(formulas, gen, plan, owner));
+  }
+
+  private async sendFormulas(formulas: FormulaSpec | null | 'again', gen: number, plan: number, owner: FormulaOwner): Promise<Rollup | null> {
+    const answer = await this.call((api) => api.formulas(formulas));
+    return this.take(answer, gen, plan, owner);
+  }
+
+  /** An answer taken in: the roll-up patched, the formulas' values written into the mirror and told. */
+  private take(answer: EditAnswer, gen: number, plan: number, owner: FormulaOwner): Rollup | null {
+    this.held = applyRollupUpdate(this.held, answer);
+    if (answer.formulas) {
+      if (this.mirror) applyFormulaResults(this.mirror, answer.formulas);
+      this.onFormulas?.(answer.formulas, plan, owner);
+    }
+    return gen === this.generation ? this.held : null;
+  }
+
+  /** Whether a request of the plan is still to be answered. */
+  get busy(): boolean {
+    return this.pending > 0;
+  }
+
+  /** Resolves once every request sent so far has been answered (and its formulas told). */
+  settled(): Promise<void> {
+    return this.pending ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve();
   }
 
   /**
    * Sends edits (always applied, in order); resolves to the new roll-up, or null when superseded.
    * The roll-up is a new object, but its arrays are those of the one before, updated in place.
    */
-  async edit(edits: ColumnEdit[]): Promise<Rollup | null> {
+  async edit(edits: ColumnEdit[], owner: FormulaOwner = null): Promise<Rollup | null> {
     const gen = ++this.generation;
+    const plan = this.planNumber;
     if (this.mirror) applyColumnEdits(this.mirror, edits);
     // Many edits cross packed and transferred: cloning 100 000 edit objects held the page's thread.
     const send = (api: RecalcApi | Remote) => {
@@ -74,18 +140,21 @@ export class RecalcClient {
       const packed = packColumnEdits(edits);
       return api.edit(Comlink.transfer(packed, packedEditBuffers(packed)));
     };
-    const update = await this.call(send);
-    this.held = applyRollupUpdate(this.held, update);
-    return gen === this.generation ? this.held : null;
+    return this.counted(async () => this.take(await this.call(send), gen, plan, owner));
   }
 
   /** Replaces the projection settings (method, profiles, as-of date) and returns the new roll-up. */
-  async configure(params: ProjectionParams): Promise<Rollup | null> {
+  async configure(params: ProjectionParams, owner: FormulaOwner = null): Promise<Rollup | null> {
     const gen = ++this.generation;
     if (this.mirror) this.mirror.params = { ...params, profiles: params.profiles.slice() };
-    const result = await this.call((api) => api.configure(params));
-    this.held = result;
-    return gen === this.generation ? result : null;
+    const plan = this.planNumber;
+    return this.counted(async () => {
+      const result = await this.call((api) => api.configure(params));
+      this.held = result;
+      // Formulas reading a projected figure follow the projection.
+      if (this.spec) return this.sendFormulas('again', gen, plan, owner);
+      return gen === this.generation ? result : null;
+    });
   }
 
   /** Milliseconds the worker's last full pass took on its own thread (a projection change; benchmarks). */
@@ -256,6 +325,16 @@ export class RecalcClient {
     }
   }
 
+  /** Runs a request of the plan, counted until its answer (formulas included) was taken in (see settled). */
+  private async counted<T>(request: () => Promise<T>): Promise<T> {
+    this.pending++;
+    try {
+      return await request();
+    } finally {
+      if (--this.pending === 0) for (const resolve of this.waiting.splice(0)) resolve();
+    }
+  }
+
   /** Moves recalculation to the main thread, replaying the mirrored plan. */
   private fallBack(): void {
     this.worker?.terminate();
@@ -265,7 +344,11 @@ export class RecalcClient {
     this.local = createRecalcService();
     this.sent = null;
     // Answers still to come are the new service's: they patch the roll-up it starts from.
-    if (this.mirror) this.held = this.local.load(cloneColumns(this.mirror));
+    if (this.mirror) {
+      this.held = this.local.load(cloneColumns(this.mirror));
+      // The mirror holds the formulas' values already: laid out again, they move nothing.
+      if (this.spec) this.held = applyRollupUpdate(this.held, this.local.formulas(this.spec));
+    }
   }
 }
 

@@ -2,8 +2,9 @@
 // and the client falls back to it on the main thread when a worker cannot be started.
 
 import { unpackColumnEdits, type ColumnEdit, type PackedColumnEdits, type PlanColumns, type Rollup } from '../domain/rollup';
-import { copyRollup, RollupState, type RollupUpdate } from '../domain/rollup-state';
-import type { AllocationCall, CheckCall, RecalcApi } from './recalc-api';
+import { copyRollup, RollupState, updateAfter, type RollupPatch } from '../domain/rollup-state';
+import type { AllocationCall, CheckCall, EditAnswer, RecalcApi } from './recalc-api';
+import { ColumnFormulas, type FormulaSpec } from '../domain/formula/column-formulas';
 import type { ProjectionParams } from '../domain/projection';
 import { splitColumns, type AllocationColumns } from '../domain/allocate';
 import { fail, ok, type Result } from '../domain/model';
@@ -12,11 +13,14 @@ import { runChecks } from '../domain/checks';
 
 /**
  * A recalculation service holding one columnar copy of the plan and its roll-up (updated by each
- * edit, see domain/rollup-state), the allocation columns sent, and the scenarios last compared.
- * The roll-ups it returns are copies: the caller may keep or transfer them.
+ * edit, see domain/rollup-state), the formulas over them (each edit computes what it reaches), the
+ * allocation columns sent, and the scenarios last compared. The roll-ups it returns are copies: the
+ * caller may keep or transfer them.
  */
 export function createRecalcService(): RecalcApi {
   let state: RollupState | null = null;
+  let formulas: ColumnFormulas | null = null;
+  let lineIds: readonly string[] = [];
   let allocationIds: readonly string[] = [];
   const allocationColumns = new Map<string, Float64Array>();
   let checkIds: readonly string[] = [];
@@ -26,12 +30,29 @@ export function createRecalcService(): RecalcApi {
   return {
     load(next: PlanColumns): Rollup {
       state = new RollupState(next);
+      // Laid out over other lines: the caller sends the formulas again for these.
+      formulas = null;
       return copyRollup(state.rollup);
     },
-    edit(edits: ColumnEdit[] | PackedColumnEdits): RollupUpdate {
+    edit(edits: ColumnEdit[] | PackedColumnEdits): EditAnswer {
       if (!state) throw new Error('recalc: edit before load');
-      const patch = state.edit(Array.isArray(edits) ? edits : unpackColumnEdits(edits));
-      return patch ? { kind: 'patch', patch } : { kind: 'full', rollup: copyRollup(state.rollup) };
+      const list = Array.isArray(edits) ? edits : unpackColumnEdits(edits);
+      const patches: (RollupPatch | null)[] = [state.edit(list)];
+      const results = formulas?.computeAfter(list, (p) => patches.push(p));
+      const update = updateAfter(state, patches);
+      return results ? { ...update, formulas: results } : update;
+    },
+    formulas(next: FormulaSpec | null | 'again'): EditAnswer {
+      if (!state) throw new Error('recalc: formulas before load');
+      if (next !== 'again') {
+        if (next?.lineIds) lineIds = next.lineIds;
+        formulas = next && lineIds.length === state.cols.plan.length ? new ColumnFormulas(state, next, lineIds) : null;
+        if (formulas?.empty) formulas = null;
+      }
+      const patches: (RollupPatch | null)[] = [];
+      const results = formulas?.computeAll((p) => patches.push(p));
+      const update = updateAfter(state, patches);
+      return results ? { ...update, formulas: results } : update;
     },
     configure(params: ProjectionParams): Rollup {
       if (!state) throw new Error('recalc: configure before load');

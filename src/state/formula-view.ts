@@ -5,7 +5,7 @@
 
 import type { CellFormula, FormulaField, Id, Line, Result, TreeNode, Workbook } from '../domain/model';
 import type { Change, ReadContext } from '../domain/edit';
-import { columnFormulaLookup, formulaOf as effectiveFormula, type FormulaBook } from '../domain/formula/book';
+import { columnFormulaLookup, formulaOf as effectiveFormula } from '../domain/formula/book';
 import { formatFormula, type FormulaNames, type ItemRefField, type LineRefField, type Ref } from '../domain/formula/parse';
 import { formulaNamesOf, shownFormula, typedColumnFormula } from '../domain/formula/workbook-edit';
 import type { RowTarget } from './grid-view.svelte';
@@ -95,10 +95,9 @@ export class FormulaView {
    * The change that sets (or clears, with null) the column formula of a field for the lines of an
    * item (null: of the whole workbook); fails with the reading problem or the cycle named.
    */
-  columnFormulaChange(nodeId: Id | null, field: FormulaField, typed: string | null, ctx: ReadContext): Result<{ change: Change; book: FormulaBook | null }> {
+  columnFormulaChange(nodeId: Id | null, field: FormulaField, typed: string | null, ctx: ReadContext): Result<Change> {
     const r = this.records();
     let formula: CellFormula | undefined;
-    let book: FormulaBook | null = null;
     const put = <T extends { columnFormulas?: Partial<Record<FormulaField, CellFormula>> }>(rec: T): T => {
       const next: T = { ...rec };
       const formulas = { ...rec.columnFormulas };
@@ -115,12 +114,11 @@ export class FormulaView {
       });
       if (!read.ok) return read;
       formula = read.value.formula;
-      book = read.value.book;
     }
-    if (nodeId === null) return { ok: true, value: { change: { workbook: { before: r.workbook, after: put(r.workbook) } }, book } };
+    if (nodeId === null) return { ok: true, value: { workbook: { before: r.workbook, after: put(r.workbook) } } };
     const node = r.nodeById.get(nodeId);
     if (!node) return { ok: false, error: { code: 'workbook.missing' } };
-    return { ok: true, value: { change: { nodes: [{ before: node, after: put(node) }] }, book } };
+    return { ok: true, value: { nodes: [{ before: node, after: put(node) }] } };
   }
 }
 

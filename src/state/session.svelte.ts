@@ -54,7 +54,7 @@ import type { PlanbenchDB } from '../db/database';
 import { withValueAt, type SyncChange } from '../domain/sync';
 import { commitChange, loadChanged, type CommitOutcome, type LineWrite, type WorkbookChange } from '../db/workbook-repo';
 import { ChunkedLines } from '../db/line-chunks';
-import { RecalcClient } from '../engine/recalc-client';
+import { RecalcClient, type FormulaOwner } from '../engine/recalc-client';
 import { RuleChecks } from './rule-checks.svelte';
 import { checkContextOf, type CheckEntry } from '../domain/checks';
 import { rowNode, TOTAL_ROW, type RowView } from './rows';
@@ -67,8 +67,10 @@ import { GridView, type CellFocus, type FocusRequest, type RowTarget } from './g
 import { importChange, importChangeInSlices, withFileChecks, type ImportChangeOptions, type ImportOutcome, type IncomingPlan } from '../domain/import-change';
 import { afterPaint, yieldToEventLoop } from '../io/import-types';
 import { FormulaCells, type FormulaCellError, type FormulaSource } from './formula-cells';
+import type { FormulaResults } from '../domain/formula/column-formulas';
+import { mergeRecord } from '../domain/merge-fields';
 import { FormulaView } from './formula-view';
-import { FORMULA_FIELDS, type FormulaBook } from '../domain/formula/book';
+import { FORMULA_FIELDS } from '../domain/formula/book';
 import { isFormulaText, type ItemRefField, type LineRefField } from '../domain/formula/parse';
 import { withoutFormula, withTypedFormula } from '../domain/formula/workbook-edit';
 import type { FormulaField } from '../domain/model';
@@ -138,7 +140,9 @@ export class WorkbookSession {
   private readonly checker: ChecksScheduler;
   private engine: RecalcClient;
   private slots = new SlotTable();
-  private formulas: FormulaCells;
+  private readonly formulas = new FormulaCells();
+  /** The worker's plan number (RecalcClient.planNumber) that lines up with `lines`; -1 while the lines moved and it was not loaded again. */
+  private enginePlan = -1;
   private readonly formulaView = new FormulaView(() => ({ workbook: this.workbook, nodes: this.tree.nodes, lines: this.lines, nodeById: this.nodeById }));
   /** Resolves when the first roll-up has arrived. */
   ready: Promise<void>;
@@ -172,10 +176,11 @@ export class WorkbookSession {
     this.places = sortPlaces(data.places ?? []);
     this.rules = data.rules ?? [];
     this.rebuildStructure(data.lines);
-    this.formulas = new FormulaCells(this.formulaSource());
-    // Formulas whose values are not what their records say (a file restored, a workbook of an older
-    // version) are brought up to date as one step once the roll-up is ready.
-    this.ready = this.reloadEngine();
+    // The worker computes the formulas; what it answers is written into the lines here. Formulas
+    // whose values are not what their records say (a file restored, a workbook of an older version)
+    // are brought up to date as one step, once the roll-up is painted.
+    this.engine.onFormulas = (results, plan, owner) => this.takeFormulas(results, plan, owner);
+    this.ready = this.reloadEngine('new-step');
     // The undo history of earlier sessions of this scenario (undo survives a reload).
     this.historyLoaded = this.frozen
       ? Promise.resolve()
@@ -183,13 +188,7 @@ export class WorkbookSession {
           this.history.restore(done, undone);
           this.syncUndoFlags();
         });
-    // The values stored are the formulas' own; computing them all again (to know the cells in
-    // error, or to bring a restored file up to date as one step) waits for the grid's first paint.
-    this.formulasChecked = this.ready.then(afterPaint).then(() => {
-      const stale = this.formulas.refresh(this.formulaSource());
-      if (stale && !this.frozen) this.commit(stale, null);
-      else if (this.formulas.allErrors().length) this.bump('revision');
-    });
+    this.formulasChecked = this.ready.then(() => this.formulasSettled());
   }
 
   /** Resolves once every formula was computed after opening (see the constructor). */
@@ -198,7 +197,59 @@ export class WorkbookSession {
   readonly historyLoaded: Promise<void>;
 
   private formulaSource(): FormulaSource {
-    return { workbook: this.workbook, nodes: this.tree.nodes, lines: this.lines, lineOf: (id) => this.lineOf(id) };
+    return { workbook: this.workbook, nodes: this.tree.nodes, lines: this.lines };
+  }
+
+  /** Resolves once the worker has answered everything sent so far, the formulas' values written into the lines. */
+  async formulasSettled(): Promise<void> {
+    do await Promise.all([this.engine.settled(), ...this.engineWork]);
+    while (this.engineWork.size || this.engine.busy);
+  }
+
+  /**
+   * Sends the formulas to the worker, which computes them all (on the plan it holds: only when that
+   * plan is these lines). `withLineIds`: the plan was just loaded.
+   */
+  private sendFormulas(owner: FormulaOwner, withLineIds: boolean): Promise<void> {
+    if (this.enginePlan !== this.engine.planNumber) return Promise.resolve();
+    // The lines' ids go with the first formulas the worker holds of this plan.
+    const spec = this.formulas.spec(this.formulaSource(), withLineIds || !this.formulasSent);
+    if (!spec) this.formulas.clear();
+    // None before and none now: nothing to tell.
+    if (!spec && !this.formulasSent) return Promise.resolve();
+    this.formulasSent = !!spec;
+    return this.engine.setFormulas(spec, owner).then((r) => {
+      if (r) this.setRollup(r);
+    });
+  }
+  /** Whether the worker holds formulas of this plan. */
+  private formulasSent = false;
+
+  /**
+   * What the worker's formulas computed, on the plan it holds: the cells in error taken in, and the
+   * values that moved written into the lines and stored, as part of the step that caused them (its
+   * undo takes them back with it), as a step of their own, or as no step (after an undo, another
+   * tab's change, a projection change: what follows from records as they are). A read-only session
+   * keeps the values it was opened with.
+   */
+  private takeFormulas(results: FormulaResults, plan: number, owner: FormulaOwner): void {
+    if (plan !== this.enginePlan) return;
+    const change = this.formulas.take(results, this.lines);
+    if (!change || this.frozen) {
+      if (results.errors.length || results.all) this.bump('revision');
+      return;
+    }
+    if (owner === 'new-step') {
+      const entry = this.history.record(change, null);
+      this.keepStep(entry);
+      this.syncUndoFlags();
+    } else if (owner !== null) {
+      const entry = this.history.amend(owner, change);
+      if (entry) this.keepStep(entry);
+    }
+    const applied = this.updateMemory(change);
+    this.saves.enqueue(this.storagePlan(change, applied));
+    this.bump('revision');
   }
 
   // ---- formulas -------------------------------------------------------------------------------
@@ -245,7 +296,7 @@ export class WorkbookSession {
     if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
     const made = this.formulaView.columnFormulaChange(nodeId, field, typed, ctx);
     if (!made.ok) return made;
-    this.commit(made.value.change, nodeId === null ? null : { target: { kind: 'node', id: nodeId }, field: 'plan' }, false, made.value.book);
+    this.commit(made.value, nodeId === null ? null : { target: { kind: 'node', id: nodeId }, field: 'plan' });
     return { ok: true, value: undefined };
   }
 
@@ -322,7 +373,9 @@ export class WorkbookSession {
   }
 
   /** Waits until every edit made so far is in IndexedDB (or refused by it: see unsavedCount). */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
+    // The formulas' values that follow from the edits are part of them.
+    await this.formulasSettled();
     return this.saves.flush();
   }
 
@@ -849,7 +902,7 @@ export class WorkbookSession {
     if (!entry) return false;
     void moveUndoStep(this.db, this.scenarioId, entry.seq, 'undone');
     // The step holds its formulas' values already; completing it again brings the cells' errors up to date.
-    this.apply(this.formulas.complete(invertChange(entry.change), this.formulaSource()));
+    this.apply(invertChange(entry.change), null);
     if (entry.focus) this.view.requestFocus(entry.focus);
     this.syncUndoFlags();
     return true;
@@ -860,7 +913,7 @@ export class WorkbookSession {
     const entry = this.history.takeRedo();
     if (!entry) return false;
     void moveUndoStep(this.db, this.scenarioId, entry.seq, 'done');
-    this.apply(this.formulas.complete(entry.change, this.formulaSource()));
+    this.apply(entry.change, null);
     if (entry.focus) this.view.requestFocus(entry.focus);
     this.syncUndoFlags();
     return true;
@@ -869,11 +922,10 @@ export class WorkbookSession {
   // ---- internals ----------------------------------------------------------------------------
 
   /** Makes a change one undoable step (refused on a frozen version); `selectAfter` selects its cell now. */
-  private commit(change: Change, focus: CellFocus | null, selectAfter = false, formulaLayout: FormulaBook | null = null): void {
+  private commit(change: Change, focus: CellFocus | null, selectAfter = false): void {
     if (this.refuseFrozen()) return;
-    change = this.formulas.complete(change, this.formulaSource(), formulaLayout);
     const entry = this.history.record(change, focus);
-    this.apply(change);
+    this.apply(change, entry.seq);
     this.keepStep(entry);
     if (selectAfter && focus) this.view.requestFocus(focus);
     this.syncUndoFlags();
@@ -897,12 +949,13 @@ export class WorkbookSession {
 
   /**
    * Applies a change in three steps: memory (lines, tree, records, rows), then the storage plan
-   * (queued at once as one transaction), then the worker message and the repaint.
+   * (queued at once as one transaction), then the worker message and the repaint. `owner`: the step
+   * the formulas it reaches belong to (see takeFormulas).
    */
-  private apply(change: Change): void {
+  private apply(change: Change, owner: FormulaOwner): void {
     const applied = this.updateMemory(change);
     this.saves.enqueue(this.storagePlan(change, applied));
-    this.tellWorker(applied);
+    this.tellWorker(applied, owner);
   }
 
   /** Step 1: the change in memory, with what the later steps need to know of it. */
@@ -926,9 +979,11 @@ export class WorkbookSession {
         scenarios: new Map([[this.scenario.id, this.scenario]]),
       },
       split: null,
+      formulasMoved: false,
     };
     this.updateLines(change.lines ?? [], u);
     for (const { before, after } of change.nodes ?? []) {
+      if (before?.columnFormulas !== after?.columnFormulas) u.formulasMoved = true;
       if (after) {
         if (!before || before.parentId !== after.parentId || before.order !== after.order) u.structural = true;
         this.nodeById.set(after.id, after);
@@ -941,6 +996,7 @@ export class WorkbookSession {
     }
     if (change.workbook) {
       const { before, after } = change.workbook;
+      if (before.columnFormulas !== after.columnFormulas || before.settings.formulaRounding !== after.settings.formulaRounding) u.formulasMoved = true;
       this.workbook = after;
       if (before.counterpart !== after.counterpart) u.engine = 'reload';
       else if (before.settings !== after.settings || before.year !== after.year) u.engine = 'configure';
@@ -988,11 +1044,20 @@ export class WorkbookSession {
     };
     // Read once, not per line: `lines` is a reactive field, and a column formula changes 100 000 lines at once.
     const { lines, lineIndex, chunks, slots } = this;
-    for (const { before, after } of changes) {
+    for (const c of changes) {
+      let { before, after } = c;
       if (before && after) {
         const i = lineIndex.get(after.id);
         if (i === undefined) continue;
+        // A step's record that formulas' values moved since the step was made (it is undone or done
+        // again): what the step changed lands on the line as it is, as storage merges it.
+        const cur = lines[i];
+        if (cur !== before) {
+          after = mergeRecord(cur, before, after);
+          before = cur;
+        }
         if (before.nodeId !== after.nodeId || before.order !== after.order) u.structural = true;
+        if (before.formulas !== after.formulas || before.typedOver !== after.typedOver) u.formulasMoved = true;
         lines[i] = after;
         write(chunks.replace(after), { before, after }, null);
         lineColumnEdits(i, before, after, slots, u.colEdits);
@@ -1054,15 +1119,18 @@ export class WorkbookSession {
     return out;
   }
 
-  /** Step 3: the worker told (new columns, column edits or projection settings) and the grid repainted. */
-  private tellWorker(u: MemoryUpdate): void {
+  /** Step 3: the worker told (new columns, column edits, projection settings or formulas) and the grid repainted. */
+  private tellWorker(u: MemoryUpdate, owner: FormulaOwner): void {
     if (u.structural) {
-      if (this.heldRepaints) this.heldRepaints.engine = true;
-      else void this.reloadEngine();
+      if (this.heldRepaints) this.heldRepaints.engine = { owner };
+      else void this.reloadEngine(owner);
     } else {
-      if (u.engine === 'reload') void this.reloadEngine();
-      else if (u.engine === 'configure') void this.engine.configure(projectionParams(this.workbook)).then((r) => r && this.setRollup(r));
-      if (u.colEdits.length) void this.sendEdits(u.colEdits);
+      // Formulas set, changed or removed: the worker lays them out again and computes them all,
+      // before the values typed with them (a value typed over a formula is then no formula's).
+      if (u.formulasMoved && u.engine !== 'reload') void this.sendFormulas(owner, false);
+      if (u.engine === 'reload') void this.reloadEngine(owner);
+      else if (u.engine === 'configure') void this.engine.configure(projectionParams(this.workbook), owner).then((r) => r && this.setRollup(r));
+      if (u.colEdits.length) void this.sendEdits(u.colEdits, owner);
     }
     // A plain amount edit is painted once, when its roll-up arrives a few milliseconds later:
     // painting now as well would keep the main thread busy while the worker's answer waits.
@@ -1156,18 +1224,15 @@ export class WorkbookSession {
         this.lines[i] = after;
         lineColumnEdits(i, before, after, this.slots, edits);
       }
-      this.formulas.takeEditedInPlace(inPlace);
       this.bump('revision');
-      if (edits.length) await this.sendEdits(edits);
+      if (edits.length) await this.sendEdits(edits, null);
       else this.queueChecks();
       return;
     }
     this.rollup = null;
     this.rebuildStructure(this.chunks.allLines());
-    this.formulas.invalidate(this.formulaSource());
-    this.formulas.refresh(this.formulaSource());
     this.bump('revision');
-    await this.reloadEngine();
+    await this.reloadEngine(null);
   }
 
   /**
@@ -1202,11 +1267,13 @@ export class WorkbookSession {
     this.lines = sorted;
     this.lineIndex = new Map(sorted.map((l, i) => [l.id, i]));
     this.lineNode = Int32Array.from(sorted, (l) => tree.indexOf.get(l.nodeId) ?? -1);
+    // The worker's plan no longer lines up with these lines until they are loaded again.
+    this.enginePlan = -1;
     this.view.rebuild();
   }
 
   /** Repaints asked for while a large change is applied, released together in a later task. */
-  private heldRepaints: { revision: boolean; structure: boolean; engine: boolean } | null = null;
+  private heldRepaints: { revision: boolean; structure: boolean; engine: { owner: FormulaOwner } | null } | null = null;
 
   private bump(kind: 'revision' | 'structure'): void {
     if (this.heldRepaints) this.heldRepaints[kind] = true;
@@ -1220,32 +1287,48 @@ export class WorkbookSession {
    * own. The import dialog is open meanwhile, so no one works in the grid in between.
    */
   private async repaintAfter(apply: () => void): Promise<void> {
-    this.heldRepaints ??= { revision: false, structure: false, engine: false };
+    this.heldRepaints ??= { revision: false, structure: false, engine: null };
     try {
       apply();
       await afterPaint();
       if (this.heldRepaints.engine) {
-        this.heldRepaints.engine = false;
-        void this.reloadEngine();
+        const { owner } = this.heldRepaints.engine;
+        this.heldRepaints.engine = null;
+        void this.reloadEngine(owner);
         await afterPaint();
       }
     } finally {
       const held = this.heldRepaints;
       this.heldRepaints = null;
-      if (held?.engine) void this.reloadEngine();
+      if (held?.engine) void this.reloadEngine(held.engine.owner);
       if (held?.structure) this.structureRevision++;
       if (held?.revision) this.revision++;
     }
   }
 
-  private async reloadEngine(): Promise<void> {
+  /**
+   * Loads the lines into the worker, then their formulas (after the roll-up, which is painted first);
+   * resolves once the roll-up is in. `owner`: the step the formulas' values belong to.
+   */
+  private reloadEngine(owner: FormulaOwner): Promise<void> {
     const wb = this.workbook;
-    const r = await this.engine.load(buildColumns(this.tree, this.lines, counterpartColumn(wb.counterpart, wb.year), projectionParams(wb), this.slots));
-    if (r) this.setRollup(r);
+    const loaded = this.engine.load(buildColumns(this.tree, this.lines, counterpartColumn(wb.counterpart, wb.year), projectionParams(wb), this.slots));
+    this.enginePlan = this.engine.planNumber;
+    this.formulasSent = false;
+    const rolledUp = loaded.then((r) => {
+      if (r) this.setRollup(r);
+    });
+    const work = rolledUp.then(() => this.sendFormulas(owner, true));
+    this.engineWork.add(work);
+    void work.finally(() => this.engineWork.delete(work));
+    return rolledUp;
   }
 
-  private async sendEdits(edits: ColumnEdit[]): Promise<void> {
-    const r = await this.engine.edit(edits);
+  /** Requests to the worker that go on after their first answer (a load, then its formulas). */
+  private readonly engineWork = new Set<Promise<void>>();
+
+  private async sendEdits(edits: ColumnEdit[], owner: FormulaOwner): Promise<void> {
+    const r = await this.engine.edit(edits, owner);
     if (r) this.setRollup(r);
   }
 
@@ -1281,6 +1364,8 @@ interface MemoryUpdate {
   bases: NonNullable<WorkbookChange['bases']>;
   /** The workbook record and scenario to store after a workbook change (see splitEffective). */
   split: ReturnType<typeof splitEffective> | null;
+  /** A formula or a field typed over one was set, changed or removed without the lines moving: the worker is sent them again. */
+  formulasMoved: boolean;
 }
 
 interface RecordWrites<T> {

@@ -67,6 +67,31 @@ export class UndoHistory {
     return this.undone.length > 0;
   }
 
+  /**
+   * Adds to a step still on the undo side (by its seq) the lines that followed from it (the values
+   * its formulas took): a line the step changes gets their fields in its record after, any other
+   * line comes as it is changed. The amended step, or null when it is not on the undo side.
+   */
+  amend(seq: number, followed: Change): UndoEntry | null {
+    const at = this.done.findIndex((e) => e.seq === seq);
+    if (at < 0) return null;
+    const entry = this.done[at];
+    const lines = (entry.change.lines ?? []).slice();
+    const index = new Map(lines.map((c, k) => [c.after?.id, k]));
+    for (const c of followed.lines ?? []) {
+      const k = c.after ? index.get(c.after.id) : undefined;
+      const mine = k === undefined ? undefined : lines[k];
+      if (mine?.after && c.before && c.after) {
+        const after = { ...mine.after };
+        for (const f of Object.keys(c.after) as (keyof typeof c.after)[]) if (c.after[f] !== c.before[f]) Object.assign(after, { [f]: c.after[f] });
+        lines[k!] = { before: mine.before, after };
+      } else lines.push(c);
+    }
+    const amended: UndoEntry = { ...entry, change: { ...entry.change, lines } };
+    this.done[at] = amended;
+    return amended;
+  }
+
   /** The change the next undo takes back (by identity), or null. */
   get latest(): Change | null {
     return this.done[this.done.length - 1]?.change ?? null;

@@ -42,10 +42,12 @@ describe('two tabs on one workbook', () => {
     const health = (s: WorkbookSession) => s.lines.find((l) => l.unit === 'Trung tâm Y tế huyện')!;
     // DA2's line reads DA3, which holds DA3.TDA1's line and the health centre's.
     expect(b.setCells([{ target: { kind: 'line', id: line(b, 'DA2').id }, field: 'plan', raw: '=DA3*10%' }], ctx)).toEqual([]);
+    await b.formulasSettled();
     expect(line(b, 'DA2').plan).toBe(296_400_000);
     await b.flush();
     await deliver(a, 'b');
     a.setCells([{ target: { kind: 'line', id: line(a, 'DA3.TDA1').id }, field: 'plan', raw: '3000' }], ctx);
+    await a.formulasSettled();
     expect(line(a, 'DA2').plan).toBe(356_600_000);
     await a.flush();
     await deliver(b, 'a');
@@ -54,6 +56,7 @@ describe('two tabs on one workbook', () => {
     expect(b.rollup!.plan[b.rollup!.nodeCount]).toBe(a.rollup!.plan[a.rollup!.nodeCount]);
     // This tab's own next edit, of another line of DA3, reads DA3 as it now stands (3 000 + 600).
     b.setCells([{ target: { kind: 'line', id: health(b).id }, field: 'plan', raw: '600' }], ctx);
+    await b.formulasSettled();
     expect(line(b, 'DA2').plan).toBe(360 * TR);
   });
 

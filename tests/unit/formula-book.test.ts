@@ -6,7 +6,10 @@ import type { CellFormula, Line } from '../../src/domain/model';
 import { buildFormulaBook, computeFormulas } from '../../src/domain/formula/book';
 import { columnsHost } from '../../src/domain/formula/host';
 import { cellVertex } from '../../src/domain/formula/graph';
-import { formulaNamesOf, recomputeFormulas, shownFormula, withoutFormula, withTypedFormula } from '../../src/domain/formula/workbook-edit';
+import { formulaNamesOf, shownFormula, withoutFormula, withTypedFormula } from '../../src/domain/formula/workbook-edit';
+import { createRecalcService } from '../../src/engine/recalc-core';
+import { FormulaCells } from '../../src/state/formula-cells';
+import { orderLines } from '../../src/domain/compare-request';
 import { buildDemoWorkbook } from '../../src/domain/demo';
 import { describeProblem } from '../../src/domain/messages';
 import { parseFormula, formatFormula, type FormulaNames } from '../../src/domain/formula/parse';
@@ -40,7 +43,12 @@ function workbook(lines: Line[], typed: Record<string, Partial<Record<'plan' | '
 function compute(lines: Line[], columnFormulas?: Record<string, CellFormula>) {
   const cols = buildColumns(tree, lines);
   const lineIndex = new Map(lines.map((l, i) => [l.id, i]));
-  const host = columnsHost(cols, rollUp(cols), lineIndex, tree.indexOf);
+  const host = columnsHost(
+    cols,
+    rollUp(cols),
+    (id) => lineIndex.get(id) ?? -1,
+    (id) => tree.indexOf.get(id),
+  );
   const book = buildFormulaBook({ workbook: { columnFormulas }, nodes: tree.nodes, lines });
   const out = computeFormulas(book, host);
   // Results name lines by index: tell them by id here.
@@ -125,15 +133,24 @@ describe('formulas as the session edits them', () => {
     const typed = withTypedFormula(data, target, 'plan', '=DA3.TDA1*10%', { locale: 'vi', unit: 'trieu' });
     expect(typed.ok).toBe(true);
     if (!typed.ok) return;
-    const lines = data.lines.map((l) => (l.id === target.id ? typed.value : l));
-    const first = recomputeFormulas({ ...data, lines }, null);
-    expect(first.lines.map((l) => [l.id, l.plan])).toEqual([[target.id, 239_800_000]]);
-    const after = lines.map((l) => first.lines.find((x) => x.id === l.id) ?? l);
+    const tree = orderTree(data.nodes);
+    const lines = orderLines(
+      tree,
+      data.lines.map((l) => (l.id === target.id ? typed.value : l)),
+    );
+    // Computed where the session's worker computes them: on the plan's columns and incremental roll-up.
+    const service = createRecalcService();
+    service.load(buildColumns(tree, lines));
+    const first = service.formulas(new FormulaCells().spec({ workbook: data.workbook, nodes: tree.nodes, lines }, true))!.formulas!;
+    const at = lines.findIndex((l) => l.id === target.id);
+    expect([...first.line]).toEqual([at]);
+    expect([...first.value]).toEqual([239_800_000]);
     // DA3.TDA1's line goes from 2 398 to 3 000 triệu: only the formula line follows.
-    const source = after.find((l) => l.nodeId === data.nodes.find((n) => n.code === 'DA3.TDA1')!.id)!;
-    const edited = after.map((l) => (l.id === source.id ? { ...l, plan: 3_000 * TR } : l));
-    const next = recomputeFormulas({ ...data, lines: edited }, [{ line: source.id, field: 'plan' }], first.book);
-    expect(next.lines.map((l) => [l.id, l.plan])).toEqual([[target.id, 300 * TR]]);
+    const source = lines.findIndex((l) => l.nodeId === data.nodes.find((n) => n.code === 'DA3.TDA1')!.id);
+    const next = service.edit([{ line: source, field: 'plan', value: 3_000 * TR }]).formulas!;
+    expect([...next.line]).toEqual([at]);
+    expect([...next.value]).toEqual([300 * TR]);
+    const edited = lines.map((l, i) => (i === source ? { ...l, plan: 3_000 * TR } : l));
     expect(shownFormula(typed.value.formulas!.plan!.text, formulaNamesOf(data.nodes, edited), 'vi')).toBe('=DA3.TDA1*10%');
   });
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { rollUp, type ColumnEdit, type ColumnField, type PlanColumns, type Rollup } from '../../src/domain/rollup';
-import { applyRollupUpdate, copyRollup, RollupState, type RollupUpdate } from '../../src/domain/rollup-state';
+import { applyRollupUpdate, copyRollup, RollupState, updateAfter, type RollupPatch, type RollupUpdate } from '../../src/domain/rollup-state';
 import { DEFAULT_PROJECTION, dayNumber, projectionParams, type ProjectionParams } from '../../src/domain/projection';
 import { MONTH_COUNT, type ProjectionMethod } from '../../src/domain/model';
 import { referenceRollUp } from './rollup-reference';
@@ -197,6 +197,23 @@ describe('incremental roll-up', () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+
+  it('property: several batches answered as one update (a formula writing after an edit) patch a copy as applying each in turn would', () => {
+    fc.assert(
+      fc.property(
+        planArb.chain((spec) => fc.tuple(fc.constant(spec), fc.array(fc.array(editArb(spec.huge), { maxLength: 4 }), { minLength: 0, maxLength: 4 }))),
+        ([spec, batches]) => {
+          const n = spec.lines.length;
+          const state = new RollupState(columnsOf(spec));
+          const held = copyRollup(state.rollup);
+          const patches: (RollupPatch | null)[] = batches.map((batch) => state.edit(n ? batch.map(({ at, ...e }) => ({ ...e, line: at % n })) : []));
+          const merged = applyRollupUpdate(held, updateAfter(state, patches));
+          expect(difference(merged, rollUp(state.cols))).toBeNull();
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

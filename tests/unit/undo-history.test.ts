@@ -2,7 +2,7 @@
 // redone, and each step brings back the cell it was made in.
 import { describe, expect, it } from 'vitest';
 import { UndoHistory } from '../../src/state/undo-history';
-import type { Change } from '../../src/domain/edit';
+import { blankLine, type Change } from '../../src/domain/edit';
 import type { CellFocus } from '../../src/state/grid-view.svelte';
 
 /** A distinct step (compared by identity). */
@@ -50,5 +50,38 @@ describe('UndoHistory', () => {
     expect(h.takeRedo()).toBeNull();
     expect(h.takeUndo()!.change).toBe(c);
     expect(h.canUndo).toBe(false);
+  });
+});
+
+describe('a step amended with what followed from it', () => {
+  const line = (id: string, plan: number, expectedRate: number | null = null) => ({ ...blankLine(id, 'node', 0, 2026), plan, expectedRate });
+
+  it('takes the values its formulas took into the step: into the lines it changes, and as lines of their own', () => {
+    const h = new UndoHistory();
+    const a0 = line('a', 1);
+    const a1 = line('a', 2);
+    const entry = h.record({ lines: [{ before: a0, after: a1 }] }, null);
+    const b0 = line('b', 5);
+    const amended = h.amend(entry.seq, {
+      lines: [
+        { before: a1, after: { ...a1, expectedRate: 40 } },
+        { before: b0, after: { ...b0, plan: 7 } },
+      ],
+    })!;
+    expect(amended.seq).toBe(entry.seq);
+    expect(amended.change.lines).toEqual([
+      { before: a0, after: { ...a1, expectedRate: 40 } },
+      { before: b0, after: { ...b0, plan: 7 } },
+    ]);
+    // Undo takes the amended step back, all of it.
+    expect(h.takeUndo()!.change).toBe(amended.change);
+  });
+
+  it('leaves a step already undone as it was', () => {
+    const h = new UndoHistory();
+    const entry = h.record({ lines: [{ before: line('a', 1), after: line('a', 2) }] }, null);
+    h.takeUndo();
+    expect(h.amend(entry.seq, { lines: [{ before: line('a', 1), after: line('a', 3) }] })).toBeNull();
+    expect(h.takeRedo()!.change).toBe(entry.change);
   });
 });

@@ -1,18 +1,13 @@
 // Formulas as the session edits them: the names a typed formula finds records by, a formula set
-// on a line's cell (refused with the cycle named when it would read itself), and the lines whose
-// formulas a change makes stale, recomputed into the same change so one undo takes all of it back.
-// Item figures are rolled up only when a formula reads one, and again only after a level wrote.
+// on a line's cell or a column formula (each refused with the cycle named when it would read
+// itself), a formula taken off a cell. Computing them is the recalculation service's (column-formulas.ts).
 
-import type { AmountUnit, CellFormula, FormulaField, Line, NumberLocale, Result, RoundingRule, TreeNode, Workbook } from '../model';
+import type { AmountUnit, CellFormula, FormulaField, Line, NumberLocale, Result, TreeNode, Workbook } from '../model';
 import { fail, ok } from '../model';
-import { orderTree } from '../tree';
-import { buildColumns, counterpartColumn, rollUp, type Rollup } from '../rollup';
-import { projectionParams } from '../projection';
 import { normalizeText } from '../text';
-import { formatFormula, parseFormula, readStoredFormula, type FormulaNames, type ItemRefField } from './parse';
-import { buildFormulaBook, computeFormulas, type FormulaBook, type FormulaErrorOut, type FormulaHost } from './book';
+import { formatFormula, parseFormula, readStoredFormula, type FormulaNames } from './parse';
+import { buildFormulaBook, type FormulaBook } from './book';
 import { cellVertex, vertexCell } from './graph';
-import type { ItemFigures } from './host';
 
 /** The records formulas are computed on (lines in the session's order). */
 export interface FormulaState {
@@ -126,15 +121,14 @@ export function typedColumnFormula(
   typed: string,
   opts: { locale: NumberLocale; unit: AmountUnit },
   withFormula: (formula: CellFormula) => Pick<FormulaState, 'workbook' | 'nodes'>,
-): Result<{ formula: CellFormula; book: FormulaBook }> {
+): Result<{ formula: CellFormula }> {
   const parsed = parseFormula(typed, { locale: opts.locale, names: formulaNamesOf(state.nodes, state.lines), hasSelf: true });
   if (!parsed.ok) return parsed;
   const formula: CellFormula = { text: formatFormula(parsed.value.expr, { kind: 'stored' }), unit: opts.unit };
   const records = withFormula(formula);
   const book = buildFormulaBook({ ...records, lines: state.lines });
   const refused = refuseCycle(book, state.lines, (v) => book.cells.get(v)?.formula === formula);
-  // The layout made for the check is the one the change needs: it is handed on, not made twice.
-  return refused ?? ok({ formula, book });
+  return refused ?? ok({ formula });
 }
 
 const FIELD_WORD: Record<FormulaField, string> = { plan: 'Kế hoạch', disbursed: 'Đã giải ngân', expectedRate: 'Dự kiến %' };
@@ -156,109 +150,4 @@ export function withoutFormula(line: Line, field: FormulaField, columnFormulaApp
   if (typedOver.length) next.typedOver = typedOver;
   else delete next.typedOver;
   return next;
-}
-
-/**
- * Computes the formulas a change reaches, on the records after it: `changed` names the line fields
- * the change wrote (by line id), or null when formulas or the tree changed and everything is
- * recomputed. Returns the lines whose values moved (new records), every formula cell in error, and
- * the cells computed (only for `changed`: with null every cell was).
- */
-export function recomputeFormulas(
-  state: FormulaState,
-  changed: readonly { line: string; field: FormulaField }[] | null,
-  book: FormulaBook = buildFormulaBook(state),
-  figures?: ItemFigures,
-): {
-  lines: Line[];
-  /** Where each of `lines` is in `state.lines`. */
-  at: number[];
-  errors: { line: string; field: FormulaField; error: FormulaErrorOut['error'] }[];
-  computed: { line: string; field: FormulaField }[];
-  book: FormulaBook;
-} {
-  if (book.cells.size === 0) return { lines: [], at: [], errors: [], computed: [], book };
-  const lines = state.lines.slice();
-  // The book's own index when it was laid out over these lines (an edit's usual case: no Map of every line per edit).
-  const index = sameLines(book, lines) ? book.lineIndex : indexOf(lines);
-  let stale: ArrayLike<number> = book.plan.order;
-  if (changed) {
-    const vertices: number[] = [];
-    for (const c of changed) {
-      const i = index(c.line);
-      if (i >= 0) vertices.push(cellVertex(i, c.field));
-    }
-    stale = book.plan.staleAfter(vertices);
-  }
-  const host = linesHost(state, lines, index, figures);
-  const rule: RoundingRule = state.workbook.settings.formulaRounding ?? 'half-away-from-zero';
-  const { values, errors, computed } = computeFormulas(book, host, stale, rule);
-  const touched = new Uint8Array(lines.length);
-  const at: number[] = [];
-  for (const v of values) if (!touched[v.line]++) at.push(v.line);
-  return {
-    lines: at.map((i) => lines[i]),
-    at,
-    errors: errors.map((e) => ({ line: lines[e.line].id, field: e.field, error: e.error })),
-    computed: changed
-      ? computed.map((v) => {
-          const c = vertexCell(v);
-          return { line: lines[c.line].id, field: c.field };
-        })
-      : [],
-    book,
-  };
-}
-
-/** Whether the book was laid out over these lines, in this order (same count, same ids at the ends and in the middle). */
-function sameLines(book: FormulaBook, lines: readonly Line[]): boolean {
-  const ids = book.lineIds;
-  const n = lines.length;
-  return ids.length === n && (n === 0 || (ids[0] === lines[0].id && ids[n - 1] === lines[n - 1].id && ids[n >> 1] === lines[n >> 1].id));
-}
-
-function indexOf(lines: readonly Line[]): (id: string) => number {
-  const m = new Map(lines.map((l, i) => [l.id, i]));
-  return (id) => m.get(id) ?? -1;
-}
-
-/**
- * A host over line records: writes replace records in `lines`; item figures come from `figures`
- * (kept up to date by the caller, and told each write), else are rolled up when first read after a write.
- */
-function linesHost(state: FormulaState, lines: Line[], index: (id: string) => number, figures?: ItemFigures): FormulaHost {
-  let rollup: Rollup | null = null;
-  let tree: ReturnType<typeof orderTree> | null = null;
-  const rolledUp = () => {
-    if (!rollup) {
-      tree ??= orderTree([...state.nodes]);
-      const wb = state.workbook;
-      rollup = rollUp(buildColumns(tree, lines, counterpartColumn(wb.counterpart, wb.year), projectionParams(wb)));
-    }
-    return { rollup, tree: tree! };
-  };
-  return {
-    lineIndex: index,
-    // Named, not keyed, reads: lines come in many shapes, and a keyed read of each was a tenth of opening a 100 000-line workbook.
-    lineValue: (i, field) => {
-      const l = lines[i];
-      return field === 'plan' ? l.plan : field === 'disbursed' ? l.disbursed : l.expectedRate;
-    },
-    itemFigure(id: string | null, field: ItemRefField) {
-      if (figures) return figures.read(id, field);
-      const { rollup: r, tree: t } = rolledUp();
-      const k = id === null ? r.nodeCount : t.indexOf.get(id);
-      return k === undefined ? undefined : r[field][k];
-    },
-    write(results) {
-      for (const v of results) {
-        // A copy, then the one field: the copy keeps the record's shape (a computed key in the literal did not).
-        const next: Line = { ...lines[v.line] };
-        next[v.field] = v.value;
-        lines[v.line] = next;
-      }
-      figures?.write(results);
-      rollup = null;
-    },
-  };
 }

@@ -18,7 +18,12 @@ export function computeWorkbookFormulas(data: WorkbookData): { data: WorkbookDat
   const wb = data.workbook;
   const cols = buildColumns(tree, data.lines, counterpartColumn(wb.counterpart, wb.year), projectionParams(wb));
   const lineIndex = new Map(data.lines.map((l, i) => [l.id, i]));
-  const host = columnsHost(cols, rollUp(cols), lineIndex, tree.indexOf);
+  const host = columnsHost(
+    cols,
+    rollUp(cols),
+    (id) => lineIndex.get(id) ?? -1,
+    (id) => tree.indexOf.get(id),
+  );
   const { values, errors } = computeFormulas(book, host, undefined, wb.settings.formulaRounding ?? 'half-away-from-zero');
   if (!values.length) return { data, errors };
   const lines: Line[] = data.lines.slice();
