@@ -8,6 +8,7 @@ import { rollupBuffers, type ColumnEdit, type PackedColumnEdits, type PlanColumn
 import { rollupUpdateBuffers } from '../src/domain/rollup-state';
 import type { AllocationCall, CheckCall, EditAnswer } from '../src/engine/recalc-api';
 import { formulaResultBuffers, type FormulaSpec } from '../src/domain/formula/column-formulas';
+import type { FormulaField } from '../src/domain/model';
 import { columnsBuffers } from '../src/domain/allocate-columns';
 import { comparisonBuffers, type CompareRequest } from '../src/domain/compare';
 
@@ -24,8 +25,8 @@ Comlink.expose({
   edit(edits: ColumnEdit[] | PackedColumnEdits) {
     return sendAnswer(service.edit(edits));
   },
-  formulas(spec: FormulaSpec | null | 'again') {
-    return sendAnswer(service.formulas(spec));
+  formulas(spec: FormulaSpec | null | 'again', guard?: { field: FormulaField; text: string }) {
+    return sendAnswer(service.formulas(spec, guard));
   },
   configure(params: ProjectionParams) {
     const r = service.configure(params);

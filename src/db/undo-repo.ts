@@ -33,6 +33,13 @@ export async function moveUndoStep(db: PlanbenchDB, scenarioId: Id, seq: number,
   });
 }
 
+/** Forgets one stored step (a step taken back at once, not to be redone). */
+export async function removeUndoStep(db: PlanbenchDB, scenarioId: Id, seq: number): Promise<Result<void>> {
+  return writeSafely({ code: 'db.write-failed' }, async () => {
+    await db.undoSteps.delete([scenarioId, seq]);
+  });
+}
+
 /** Forgets a scenario's stored history (a step too large to keep: undo after a reload cannot go past it). */
 export async function clearUndoSteps(db: PlanbenchDB, scenarioId: Id): Promise<Result<void>> {
   return writeSafely({ code: 'db.write-failed' }, async () => {

@@ -8,9 +8,13 @@ import type { ProjectionParams } from '../domain/projection';
 import type { CompareRequest, Comparison } from '../domain/compare';
 import type { CheckContext, CheckEntry } from '../domain/checks';
 import type { FormulaResults, FormulaSpec } from '../domain/formula/column-formulas';
+import type { FormulaField } from '../domain/model';
 
-/** A roll-up update with what the formulas the change reached now hold (none when no formula moved). */
-export type EditAnswer = RollupUpdate & { formulas?: FormulaResults };
+/**
+ * A roll-up update with what the formulas the change reached now hold (none when no formula moved);
+ * `refused`: the formulas sent were not taken, a column formula reading itself through these cells.
+ */
+export type EditAnswer = RollupUpdate & { formulas?: FormulaResults; refused?: number[] };
 
 /**
  * A columnar rule as sent to the service. The service keeps the ids and value columns it is sent
@@ -36,9 +40,11 @@ export interface RecalcApi {
   /**
    * Replaces the formulas computed over the loaded plan (null: none; 'again': the same, after a
    * projection change) and computes every one of them into the columns and the roll-up: the roll-up
-   * after them, and the values that moved. Later edits compute again what they reach.
+   * after them, and the values that moved. Later edits compute again what they reach. `guard`: a
+   * column formula being set; when it would read itself on a line it reaches, the formulas are
+   * refused (the ones held before stay) and the answer names the cycle.
    */
-  formulas(spec: FormulaSpec | null | 'again'): EditAnswer;
+  formulas(spec: FormulaSpec | null | 'again', guard?: { field: FormulaField; text: string }): EditAnswer;
   /** Replaces the projection settings and returns the full roll-up (the caller's own copy). */
   configure(params: ProjectionParams): Rollup;
   /** Milliseconds the last full pass of the roll-up took in the service, copy excluded (diagnostics, benchmarks). */

@@ -9,6 +9,7 @@ import { applyRollupUpdate } from '../domain/rollup-state';
 import type { ProjectionParams } from '../domain/projection';
 import type { AllocationCall, CheckCall, EditAnswer, RecalcApi } from './recalc-api';
 import { applyFormulaResults, type FormulaResults, type FormulaSpec } from '../domain/formula/column-formulas';
+import type { FormulaField } from '../domain/model';
 import type { CheckContext, CheckEntry } from '../domain/checks';
 import { fromColumns, requestOfRule, type AllocationColumns, type AllocationRequest, type AllocationResult, type AllocationRule } from '../domain/allocate';
 import { ok, type Result } from '../domain/model';
@@ -91,17 +92,28 @@ export class RecalcClient {
   /**
    * Replaces the formulas of the plan loaded (`lineIds` null stands for those sent last: the lines
    * did not move since) and computes them all; resolves to the roll-up after them, or null when
-   * superseded. What they computed is told to onFormulas first, with `owner`.
+   * superseded. What they computed is told to onFormulas first, with `owner`. With `guard` (a column
+   * formula being set), formulas in which it reads itself are refused: `refused` names the cycle's cells.
    */
-  setFormulas(formulas: FormulaSpec | null, owner: FormulaOwner = null): Promise<Rollup | null> {
-    const full = formulas && !formulas.lineIds && this.spec ? { ...formulas, lineIds: this.spec.lineIds } : formulas;
+  setFormulas(
+    formulas: FormulaSpec | null,
+    owner: FormulaOwner = null,
+    guard?: { field: FormulaField; text: string },
+  ): Promise<{ rollup: Rollup | null; refused: number[] | null }> {
+    const before = this.spec;
+    const full = formulas && !formulas.lineIds && before ? { ...formulas, lineIds: before.lineIds } : formulas;
     this.spec = full;
     const gen = ++this.generation;
     const plan = this.planNumber;
-    return this.counted(() => this.sendFormulas(formulas, gen, plan, owner));
+    return this.counted(async () => {
+      const answer = await this.call((api) => api.formulas(formulas, guard));
+      // Refused: the worker keeps the formulas it held, and so does the replay.
+      if (answer.refused && this.spec === full) this.spec = before;
+      return { rollup: this.take(answer, gen, plan, owner), refused: answer.refused ?? null };
+    });
   }
 
-  private async sendFormulas(formulas: FormulaSpec | null | 'again', gen: number, plan: number, owner: FormulaOwner): Promise<Rollup | null> {
+  private async sendFormulas(formulas: 'again', gen: number, plan: number, owner: FormulaOwner): Promise<Rollup | null> {
     const answer = await this.call((api) => api.formulas(formulas));
     return this.take(answer, gen, plan, owner);
   }

@@ -5,6 +5,7 @@ import { unpackColumnEdits, type ColumnEdit, type PackedColumnEdits, type PlanCo
 import { copyRollup, RollupState, updateAfter, type RollupPatch } from '../domain/rollup-state';
 import type { AllocationCall, CheckCall, EditAnswer, RecalcApi } from './recalc-api';
 import { ColumnFormulas, type FormulaSpec } from '../domain/formula/column-formulas';
+import type { FormulaField } from '../domain/model';
 import type { ProjectionParams } from '../domain/projection';
 import { splitColumns, type AllocationColumns } from '../domain/allocate';
 import { fail, ok, type Result } from '../domain/model';
@@ -42,12 +43,14 @@ export function createRecalcService(): RecalcApi {
       const update = updateAfter(state, patches);
       return results ? { ...update, formulas: results } : update;
     },
-    formulas(next: FormulaSpec | null | 'again'): EditAnswer {
+    formulas(next: FormulaSpec | null | 'again', guard?: { field: FormulaField; text: string }): EditAnswer {
       if (!state) throw new Error('recalc: formulas before load');
       if (next !== 'again') {
         if (next?.lineIds) lineIds = next.lineIds;
-        formulas = next && lineIds.length === state.cols.plan.length ? new ColumnFormulas(state, next, lineIds) : null;
-        if (formulas?.empty) formulas = null;
+        const laid = next && lineIds.length === state.cols.plan.length ? new ColumnFormulas(state, next, lineIds) : null;
+        const cycle = guard && laid?.cycleThrough(guard);
+        if (cycle) return { ...updateAfter(state, []), refused: cycle };
+        formulas = laid && !laid.empty ? laid : null;
       }
       const patches: (RollupPatch | null)[] = [];
       const results = formulas?.computeAll((p) => patches.push(p));

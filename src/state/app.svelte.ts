@@ -900,6 +900,8 @@ export class AppState {
   async exportPlan(kind: 'xlsx' | 'csv', onProgress?: (done: number) => void): Promise<{ fileName: string; data: Uint8Array } | null> {
     const s = this.session;
     if (!s) return null;
+    // The formulas' values of the latest edits are in the lines first (the worker answers in milliseconds).
+    await s.formulasSettled();
     const data = { workbook: s.workbook, nodes: s.tree.nodes, scenarios: [s.scenario], lines: s.lines, places: s.places, rules: s.rules };
     const settings = { unit: this.unit, locale: this.locale, lang: this.lang };
     // The xlsx writer is loaded only when a spreadsheet is asked for.

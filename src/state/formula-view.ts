@@ -93,9 +93,10 @@ export class FormulaView {
 
   /**
    * The change that sets (or clears, with null) the column formula of a field for the lines of an
-   * item (null: of the whole workbook); fails with the reading problem or the cycle named.
+   * item (null: of the whole workbook), with the formula as stored (null: cleared); fails with the
+   * reading problem. Whether it reads itself is the worker's to say, where formulas are laid out.
    */
-  columnFormulaChange(nodeId: Id | null, field: FormulaField, typed: string | null, ctx: ReadContext): Result<Change> {
+  columnFormulaChange(nodeId: Id | null, field: FormulaField, typed: string | null, ctx: ReadContext): Result<{ change: Change; formula: CellFormula | null }> {
     const r = this.records();
     let formula: CellFormula | undefined;
     const put = <T extends { columnFormulas?: Partial<Record<FormulaField, CellFormula>> }>(rec: T): T => {
@@ -108,17 +109,14 @@ export class FormulaView {
       return next;
     };
     if (typed !== null && typed.trim()) {
-      const read = typedColumnFormula(r, field, typed.trim().startsWith('=') ? typed : '=' + typed, ctx, (f) => {
-        formula = f;
-        return nodeId === null ? { workbook: put(r.workbook), nodes: r.nodes } : { workbook: r.workbook, nodes: r.nodes.map((n) => (n.id === nodeId ? put(n) : n)) };
-      });
+      const read = typedColumnFormula(r, typed.trim().startsWith('=') ? typed : '=' + typed, ctx);
       if (!read.ok) return read;
-      formula = read.value.formula;
+      formula = read.value;
     }
-    if (nodeId === null) return { ok: true, value: { workbook: { before: r.workbook, after: put(r.workbook) } } };
+    if (nodeId === null) return { ok: true, value: { change: { workbook: { before: r.workbook, after: put(r.workbook) } }, formula: formula ?? null } };
     const node = r.nodeById.get(nodeId);
     if (!node) return { ok: false, error: { code: 'workbook.missing' } };
-    return { ok: true, value: { nodes: [{ before: node, after: put(node) }] } };
+    return { ok: true, value: { change: { nodes: [{ before: node, after: put(node) }] }, formula: formula ?? null } };
   }
 }
 

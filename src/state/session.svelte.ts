@@ -60,7 +60,7 @@ import { checkContextOf, type CheckEntry } from '../domain/checks';
 import { rowNode, TOTAL_ROW, type RowView } from './rows';
 import { orderLines } from '../domain/compare-request';
 import { UndoHistory, type UndoEntry } from './undo-history';
-import { changeSize, clearUndoSteps, loadUndoSteps, moveUndoStep, recordUndoStep } from '../db/undo-repo';
+import { changeSize, clearUndoSteps, loadUndoSteps, moveUndoStep, recordUndoStep, removeUndoStep } from '../db/undo-repo';
 import { SaveQueue, type SaveStatus } from './save-queue.svelte';
 import { ChecksScheduler } from './checks-scheduler.svelte';
 import { GridView, type CellFocus, type FocusRequest, type RowTarget } from './grid-view.svelte';
@@ -72,10 +72,13 @@ import { mergeRecord } from '../domain/merge-fields';
 import { FormulaView } from './formula-view';
 import { FORMULA_FIELDS } from '../domain/formula/book';
 import { isFormulaText, type ItemRefField, type LineRefField } from '../domain/formula/parse';
-import { withoutFormula, withTypedFormula } from '../domain/formula/workbook-edit';
+import { cycleProblem, withoutFormula, withTypedFormula } from '../domain/formula/workbook-edit';
 import type { FormulaField } from '../domain/model';
 
 export type { RowTarget, SaveStatus };
+
+/** A column formula being set, by its field and stored text: the worker refuses formulas in which it reads itself. */
+type FormulaGuard = { field: FormulaField; text: string };
 
 export interface CellInput {
   target: RowTarget;
@@ -210,16 +213,19 @@ export class WorkbookSession {
    * Sends the formulas to the worker, which computes them all (on the plan it holds: only when that
    * plan is these lines). `withLineIds`: the plan was just loaded.
    */
-  private sendFormulas(owner: FormulaOwner, withLineIds: boolean): Promise<void> {
-    if (this.enginePlan !== this.engine.planNumber) return Promise.resolve();
+  private sendFormulas(owner: FormulaOwner, withLineIds: boolean, guard?: FormulaGuard): Promise<number[] | null> {
+    if (this.enginePlan !== this.engine.planNumber) return Promise.resolve(null);
     // The lines' ids go with the first formulas the worker holds of this plan.
     const spec = this.formulas.spec(this.formulaSource(), withLineIds || !this.formulasSent);
     if (!spec) this.formulas.clear();
     // None before and none now: nothing to tell.
-    if (!spec && !this.formulasSent) return Promise.resolve();
+    if (!spec && !this.formulasSent) return Promise.resolve(null);
+    const sentBefore = this.formulasSent;
     this.formulasSent = !!spec;
-    return this.engine.setFormulas(spec, owner).then((r) => {
-      if (r) this.setRollup(r);
+    return this.engine.setFormulas(spec, owner, guard).then(({ rollup, refused }) => {
+      if (refused) this.formulasSent = sentBefore;
+      if (rollup) this.setRollup(rollup);
+      return refused;
     });
   }
   /** Whether the worker holds formulas of this plan. */
@@ -292,12 +298,30 @@ export class WorkbookSession {
    * null, of the whole workbook), as one step: every line it reaches is computed, except cells a
    * value was typed over.
    */
-  setColumnFormula(nodeId: Id | null, field: FormulaField, typed: string | null, ctx: ReadContext): Result<void> {
+  async setColumnFormula(nodeId: Id | null, field: FormulaField, typed: string | null, ctx: ReadContext): Promise<Result<void>> {
     if (this.refuseFrozen()) return { ok: false, error: this.refusal!.problem };
     const made = this.formulaView.columnFormulaChange(nodeId, field, typed, ctx);
     if (!made.ok) return made;
-    this.commit(made.value, nodeId === null ? null : { target: { kind: 'node', id: nodeId }, field: 'plan' });
-    return { ok: true, value: undefined };
+    const { change, formula } = made.value;
+    const guard = formula ? { field, text: formula.text } : undefined;
+    const entry = this.commit(change, nodeId === null ? null : { target: { kind: 'node', id: nodeId }, field: 'plan' }, false, guard);
+    const refused = entry && (await this.formulaCheck);
+    if (!entry || !refused) return { ok: true, value: undefined };
+    // It would read itself on a line it reaches: the worker kept the formulas it held; the step is taken back and forgotten.
+    const lines = this.lines;
+    this.dropStep(entry);
+    return cycleProblem(lines, refused);
+  }
+
+  /** What the worker said of the formulas sent last with a column formula to check (see tellWorker): the cycle's cells, or null. */
+  private formulaCheck: Promise<number[] | null> = Promise.resolve(null);
+
+  /** Takes a step just made back and out of the history (not redone, not kept for a reload). */
+  private dropStep(entry: UndoEntry): void {
+    if (!this.history.drop(entry.seq)) return;
+    void removeUndoStep(this.db, this.scenarioId, entry.seq);
+    this.apply(invertChange(entry.change), null);
+    this.syncUndoFlags();
   }
 
   /** How many line cells a column formula computes. */
@@ -922,13 +946,14 @@ export class WorkbookSession {
   // ---- internals ----------------------------------------------------------------------------
 
   /** Makes a change one undoable step (refused on a frozen version); `selectAfter` selects its cell now. */
-  private commit(change: Change, focus: CellFocus | null, selectAfter = false): void {
-    if (this.refuseFrozen()) return;
+  private commit(change: Change, focus: CellFocus | null, selectAfter = false, guard?: FormulaGuard): UndoEntry | null {
+    if (this.refuseFrozen()) return null;
     const entry = this.history.record(change, focus);
-    this.apply(change, entry.seq);
+    this.apply(change, entry.seq, guard);
     this.keepStep(entry);
     if (selectAfter && focus) this.view.requestFocus(focus);
     this.syncUndoFlags();
+    return entry;
   }
 
   /**
@@ -952,10 +977,10 @@ export class WorkbookSession {
    * (queued at once as one transaction), then the worker message and the repaint. `owner`: the step
    * the formulas it reaches belong to (see takeFormulas).
    */
-  private apply(change: Change, owner: FormulaOwner): void {
+  private apply(change: Change, owner: FormulaOwner, guard?: FormulaGuard): void {
     const applied = this.updateMemory(change);
     this.saves.enqueue(this.storagePlan(change, applied));
-    this.tellWorker(applied, owner);
+    this.tellWorker(applied, owner, guard);
   }
 
   /** Step 1: the change in memory, with what the later steps need to know of it. */
@@ -1120,14 +1145,14 @@ export class WorkbookSession {
   }
 
   /** Step 3: the worker told (new columns, column edits, projection settings or formulas) and the grid repainted. */
-  private tellWorker(u: MemoryUpdate, owner: FormulaOwner): void {
+  private tellWorker(u: MemoryUpdate, owner: FormulaOwner, guard?: FormulaGuard): void {
     if (u.structural) {
       if (this.heldRepaints) this.heldRepaints.engine = { owner };
       else void this.reloadEngine(owner);
     } else {
       // Formulas set, changed or removed: the worker lays them out again and computes them all,
       // before the values typed with them (a value typed over a formula is then no formula's).
-      if (u.formulasMoved && u.engine !== 'reload') void this.sendFormulas(owner, false);
+      if (u.formulasMoved && u.engine !== 'reload') this.formulaCheck = this.sendFormulas(owner, false, guard);
       if (u.engine === 'reload') void this.reloadEngine(owner);
       else if (u.engine === 'configure') void this.engine.configure(projectionParams(this.workbook), owner).then((r) => r && this.setRollup(r));
       if (u.colEdits.length) void this.sendEdits(u.colEdits, owner);
@@ -1318,7 +1343,9 @@ export class WorkbookSession {
     const rolledUp = loaded.then((r) => {
       if (r) this.setRollup(r);
     });
-    const work = rolledUp.then(() => this.sendFormulas(owner, true));
+    const work = rolledUp.then(async () => {
+      await this.sendFormulas(owner, true);
+    });
     this.engineWork.add(work);
     void work.finally(() => this.engineWork.delete(work));
     return rolledUp;

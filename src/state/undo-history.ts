@@ -92,6 +92,13 @@ export class UndoHistory {
     return amended;
   }
 
+  /** Forgets the latest step if it is the one given (its seq): it was taken back at once, not to be redone. False when it is not the latest. */
+  drop(seq: number): boolean {
+    if (this.done[this.done.length - 1]?.seq !== seq) return false;
+    this.done.pop();
+    return true;
+  }
+
   /** The change the next undo takes back (by identity), or null. */
   get latest(): Change | null {
     return this.done[this.done.length - 1]?.change ?? null;

@@ -19,7 +19,7 @@ it('formulas on a 100 000-line workbook (Chromium)', async () => {
       await page.evaluate(async (add) => {
         const session = (globalThis as any).planbench.app.session;
         const t = performance.now();
-        const r = session.setColumnFormula(null, 'expectedRate', `=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + ${add}%)`, { unit: 'trieu', locale: 'vi' });
+        const r = await session.setColumnFormula(null, 'expectedRate', `=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + ${add}%)`, { unit: 'trieu', locale: 'vi' });
         if (!r.ok) throw new Error(JSON.stringify(r.error));
         await session.formulasSettled();
         await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));

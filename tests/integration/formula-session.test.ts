@@ -142,7 +142,7 @@ describe('formulas in a session', () => {
   it('a column formula fills every line of the workbook; a value typed over one line is marked and kept', async () => {
     const { s, line, settled } = await open();
     const before = line('DA3.TDA1').expectedRate;
-    expect(s.setColumnFormula(null, 'expectedRate', '=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + 20%)', ctx)).toEqual({ ok: true, value: undefined });
+    expect(await s.setColumnFormula(null, 'expectedRate', '=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + 20%)', ctx)).toEqual({ ok: true, value: undefined });
     await settled();
     // DA3.TDA1: 153 / 2 398 + 20 % = 26,38 %
     expect(line('DA3.TDA1').expectedRate).toBe(26.38);
@@ -163,18 +163,30 @@ describe('formulas in a session', () => {
   });
 
   it('refuses a column formula that would read itself on any line it reaches, not only the first', async () => {
-    const { s, line, nodeId, settled } = await open();
+    const { s, line, nodeId, settled, reload } = await open();
     const second = line('DA7.TDA2');
     // DA7.TDA2's line computes its disbursed from its own expected rate…
     expect(s.setCells([{ target: { kind: 'line', id: second.id }, field: 'disbursed', raw: '=[@Dự kiến]*[@Kế hoạch]' }], ctx)).toEqual([]);
     await settled();
     // …so an expected rate computed from the disbursed amount would go round on that line alone.
-    const r = s.setColumnFormula(nodeId('DA7'), 'expectedRate', '=[@Đã giải ngân]/[@Kế hoạch]', ctx);
+    const before = s.lines.map((l) => l.expectedRate);
+    const r = await s.setColumnFormula(nodeId('DA7'), 'expectedRate', '=[@Đã giải ngân]/[@Kế hoạch]', ctx);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.code).toBe('formula.cycle');
     expect(describeProblem(r.error, 'vi')).toContain('Tập huấn 217 người; giám sát 10 xã');
     expect(s.columnFormulaOf(nodeId('DA7'), 'expectedRate', 'vi')).toBeNull();
+    // Nothing of it is kept: no value, no step to undo past the typed formula, nothing stored.
+    await settled();
+    expect(s.lines.map((l) => l.expectedRate)).toEqual(before);
+    s.undo();
+    await settled();
+    expect(second.formulas).toBeUndefined();
+    expect(line('DA7.TDA2').formulas).toBeUndefined();
+    expect(s.canUndo).toBe(false);
+    const saved = await reload();
+    expect(saved.workbook.columnFormulas).toBeUndefined();
+    expect(saved.nodes.find((n) => n.id === nodeId('DA7'))!.columnFormulas).toBeUndefined();
   });
 
   it('a workbook opened with formulas whose stored values are stale (a restored file) is brought up to date as one step', async () => {

@@ -11,6 +11,7 @@ import type { RollupPatch, RollupState } from '../rollup-state';
 import type { CellFormula, FormulaField, Line, RoundingRule, TreeNode, Workbook } from '../model';
 import { buildFormulaBook, computeFormulas, FORMULA_FIELDS, type FormulaBook, type FormulaErrorOut } from './book';
 import { cellVertex } from './graph';
+import { cycleThrough } from './workbook-edit';
 import { columnsHost } from './host';
 
 /** The formulas of a workbook as the service is sent them, lines and items by their index in its columns. */
@@ -69,6 +70,18 @@ export class ColumnFormulas {
     }
     this.book = buildFormulaBook({ workbook: { columnFormulas: spec.columnFormulas }, nodes, lines });
     this.nodeIndex = new Map(spec.nodes.map((n, k) => [n.id, k]));
+  }
+
+  /**
+   * A cycle (cells' vertices) through a cell the given column formula computes (its field and its
+   * stored text), or null: a column formula being set is refused when it would read itself.
+   */
+  cycleThrough(column: { field: FormulaField; text: string }): number[] | null {
+    const cells = this.book.cells;
+    return cycleThrough(this.book, (v) => {
+      const c = cells.get(v);
+      return !!c && c.fromColumn && c.field === column.field && c.formula.text === column.text;
+    });
   }
 
   /** Whether any formula cell is laid out. */

@@ -101,8 +101,18 @@ export function withTypedFormula(state: FormulaState, line: Line, field: Formula
 
 /** 'formula.cycle' naming the cells of a cycle that passes through a cell `mine` picks, or null when none does. */
 function refuseCycle(book: FormulaBook, lines: readonly Line[], mine: (vertex: number) => boolean): Result<never> | null {
+  const cycle = cycleThrough(book, mine);
+  return cycle && cycleProblem(lines, cycle);
+}
+
+/** A cycle of the book's (as its cells' vertices) that passes through a cell `mine` picks, or null. */
+export function cycleThrough(book: FormulaBook, mine: (vertex: number) => boolean): number[] | null {
   const cycle = book.plan.cycles.find((c) => c.some(mine)) ?? book.plan.inCycle.filter(mine).slice(0, 1);
-  if (!cycle.length) return null;
+  return cycle.length ? cycle : null;
+}
+
+/** 'formula.cycle' naming the cells of a cycle (vertices over `lines`, by index) as the user reads them. */
+export function cycleProblem(lines: readonly Pick<Line, 'label' | 'unit'>[], cycle: readonly number[]): Result<never> {
   const cells = cycle.map((v) => {
     const { line: li, field: f } = vertexCell(v);
     return `${lineName(lines[li]) || '?'} (${FIELD_WORD[f]})`;
@@ -111,24 +121,14 @@ function refuseCycle(book: FormulaBook, lines: readonly Line[], mine: (vertex: n
 }
 
 /**
- * A column formula typed for the lines of an item (null: of the workbook), read as the user wrote
- * it and stored by id; refused with the cycle named when, on any line it reaches, it would read
- * itself. `withFormula` puts it on the records (the item or the workbook) as the change will.
+ * A column formula typed for the lines of an item or of the workbook, read as the user wrote it and
+ * stored by id. Whether it reads itself on a line it reaches is the recalculation service's to say,
+ * where the formulas are laid out (ColumnFormulas.cycleThrough).
  */
-export function typedColumnFormula(
-  state: FormulaState,
-  field: FormulaField,
-  typed: string,
-  opts: { locale: NumberLocale; unit: AmountUnit },
-  withFormula: (formula: CellFormula) => Pick<FormulaState, 'workbook' | 'nodes'>,
-): Result<{ formula: CellFormula }> {
+export function typedColumnFormula(state: Pick<FormulaState, 'nodes' | 'lines'>, typed: string, opts: { locale: NumberLocale; unit: AmountUnit }): Result<CellFormula> {
   const parsed = parseFormula(typed, { locale: opts.locale, names: formulaNamesOf(state.nodes, state.lines), hasSelf: true });
   if (!parsed.ok) return parsed;
-  const formula: CellFormula = { text: formatFormula(parsed.value.expr, { kind: 'stored' }), unit: opts.unit };
-  const records = withFormula(formula);
-  const book = buildFormulaBook({ ...records, lines: state.lines });
-  const refused = refuseCycle(book, state.lines, (v) => book.cells.get(v)?.formula === formula);
-  return refused ?? ok({ formula });
+  return ok({ text: formatFormula(parsed.value.expr, { kind: 'stored' }), unit: opts.unit });
 }
 
 const FIELD_WORD: Record<FormulaField, string> = { plan: 'Kế hoạch', disbursed: 'Đã giải ngân', expectedRate: 'Dự kiến %' };
