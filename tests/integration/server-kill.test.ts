@@ -1,4 +1,4 @@
-// The server process killed (SIGKILL) while a browser pushes 400 operations, three times: once just
+// The server process killed (SIGKILL) while a browser pushes 200 operations, three times: once just
 // after it stored a push whose answer never reached the browser, once with a push in flight, once
 // more after an answer; each time started again on the same data. The browser (an AppState with
 // its IndexedDB outbox) keeps trying by itself and ends with every operation stored once, in the
@@ -16,7 +16,7 @@ import { addEditor, ENGINES, startServerProcess, wholeLog, type ServerProcess } 
 
 const ctx = { unit: 'trieu', locale: 'vi' } as const;
 const TR = 1_000_000;
-const EDITS = 400;
+const EDITS = 200;
 let seq = 0;
 
 describe.each(ENGINES)('the server killed mid-push, on %s', (engine) => {
@@ -50,8 +50,8 @@ describe.each(ENGINES)('the server killed mid-push, on %s', (engine) => {
     // Kills at these pushes: after the server stored the push and answered (the answer is lost), or with the push in flight.
     const plan = new Map<number, 'answered' | 'in-flight'>([
       [3, 'answered'],
-      [12, 'in-flight'],
-      [25, 'answered'],
+      [9, 'in-flight'],
+      [15, 'answered'],
     ]);
     let armed = false;
     let pushes = 0;
@@ -60,6 +60,8 @@ describe.each(ENGINES)('the server killed mid-push, on %s', (engine) => {
     const a = await browser(async (url, init, pass) => {
       const push = armed && init.method === 'POST' && /\/ops$/.test(url) ? plan.get(++pushes) : undefined;
       if (!push) return pass(url, init);
+      // One kill at a time: a push retried quickly may reach the next planned kill while the server still starts.
+      await restarting;
       if (push === 'in-flight') {
         const answer = pass(url, init);
         setImmediate(() => void restart());
@@ -93,7 +95,7 @@ describe.each(ENGINES)('the server killed mid-push, on %s', (engine) => {
     armed = true;
     a.net.offline = false;
     a.app.shared!.kick();
-    await expect.poll(() => a.app.shared!.phase === 'synced' && a.app.shared!.pending === 0 && pushes > 25, { timeout: 150_000, interval: 100 }).toBe(true);
+    await expect.poll(() => a.app.shared!.phase === 'synced' && a.app.shared!.pending === 0 && pushes > 15, { timeout: 150_000, interval: 100 }).toBe(true);
     await restarting;
     expect(server.starts).toBe(4);
     expect(await readOutbox(own, workbookId)).toEqual([]);
