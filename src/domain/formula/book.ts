@@ -5,11 +5,11 @@
 // Only what depends on a change is recomputed, level by level, each level written back to the host
 // as one batch so the roll-up the next level reads is current.
 
-import type { CellFormula, FormulaField, Line, TreeNode, Workbook } from '../model';
+import type { AmountUnit, CellFormula, FormulaField, Line, TreeNode, Workbook } from '../model';
 import { formulaRefs, readStoredFormula, type Expr, type ItemRefField, type Ref } from './parse';
-import { amountInUnit, cellValueOf, evaluateFormula, rateAsFraction, type CellResult, type FormulaErrorKind } from './evaluate';
+import { amountInUnit, evaluateIntoCell, rateAsFraction, type CellResult, type FormulaError, type FormulaErrorKind } from './evaluate';
 import { cellVertex, planFormulas, type FormulaCell, type FormulaPlan } from './graph';
-import { fromInteger, type RoundingRule } from './rational';
+import { fromNumberSmall, small, type Rational, type RoundingRule, type SmallRational } from './rational';
 
 export const FORMULA_FIELDS: readonly FormulaField[] = ['plan', 'disbursed', 'expectedRate'];
 
@@ -206,30 +206,50 @@ export function computeFormulas(
   return { values, errors, computed };
 }
 
-const RATE = new Set<FormulaField | ItemRefField>(['expectedRate']);
-
 /**
  * One cell's value as its field stores it, read from the host: one reader for a whole batch of
- * cells (no closure made per cell: a column formula computes 100 000 of them).
+ * cells (no closure made per cell: a column formula computes 100 000 of them), figures handed to
+ * the formula as two safe integers (no BigInt, no allocation) wherever they are whole đồng or percent.
  */
 function cellReader(host: FormulaHost): (cell: BookCell, rule: RoundingRule) => CellResult | { ok: false; error: 'unreadable' } {
   let cell: BookCell;
-  const refValue = (ref: Ref) => {
-    const unit = cell.formula.unit;
+  let scale = 1;
+  const refValue = (ref: Ref, out: SmallRational): Rational | FormulaError | null => {
     if (ref.kind === 'item' || ref.kind === 'total') {
       const figure = host.itemFigure(ref.kind === 'total' ? null : ref.id, ref.field);
-      return figure === undefined ? { error: 'ref' as const } : amountInUnit(figure, unit);
+      if (figure === undefined) return { error: 'ref' };
+      if (!Number.isSafeInteger(figure)) return amountInUnit(figure, cell.formula.unit);
+      out.n = figure;
+      out.d = scale;
+      return null;
     }
     const i = ref.kind === 'self' ? cell.line : host.lineIndex(ref.id);
-    if (i < 0) return { error: 'ref' as const };
+    if (i < 0) return { error: 'ref' };
     const raw = host.lineValue(i, ref.field);
-    if (RATE.has(ref.field)) return raw === null ? fromInteger(0) : (rateAsFraction(raw) ?? { error: 'value' as const });
-    return amountInUnit(raw ?? 0, unit);
+    if (ref.field === 'expectedRate') {
+      // A rate in percent read as a fraction (60 → 60/100); none reads as 0.
+      if (raw === null) {
+        out.n = 0;
+        out.d = 1;
+        return null;
+      }
+      if (!fromNumberSmall(raw) || small.d * 100 > Number.MAX_SAFE_INTEGER) return rateAsFraction(raw) ?? { error: 'value' };
+      out.n = small.n;
+      out.d = small.d * 100;
+      return null;
+    }
+    const v = raw ?? 0;
+    if (!Number.isSafeInteger(v)) return amountInUnit(v, cell.formula.unit);
+    out.n = v;
+    out.d = scale;
+    return null;
   };
   return (c, rule) => {
     if (!c.expr) return { ok: false, error: 'unreadable' };
     cell = c;
-    const v = evaluateFormula(c.expr, refValue);
-    return cellValueOf(v, c.field === 'expectedRate' ? 'rate' : 'amount', c.formula.unit, rule);
+    scale = UNIT_SCALE[c.formula.unit];
+    return evaluateIntoCell(c.expr, refValue, c.field === 'expectedRate' ? 'rate' : 'amount', c.formula.unit, rule);
   };
 }
+
+const UNIT_SCALE: Record<AmountUnit, number> = { dong: 1, nghin: 1000, trieu: 1_000_000, ty: 1_000_000_000 };
