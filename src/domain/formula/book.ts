@@ -7,7 +7,7 @@
 
 import type { AmountUnit, CellFormula, FormulaField, Line, TreeNode, Workbook } from '../model';
 import { formulaRefs, readStoredFormula, type Expr, type ItemRefField, type Ref } from './parse';
-import { amountInUnit, evaluateIntoCell, rateAsFraction, type CellResult, type FormulaError, type FormulaErrorKind } from './evaluate';
+import { amountInUnit, evaluateIntoCell, rateAsFraction, type FormulaError, type FormulaErrorKind } from './evaluate';
 import { cellVertex, planFormulas, type FormulaCell, type FormulaPlan } from './graph';
 import { fromNumberSmall, small, type Rational, type RoundingRule, type SmallRational } from './rational';
 
@@ -28,8 +28,10 @@ export interface BookCell extends FormulaCell {
 }
 
 export interface FormulaBook {
-  /** Formula cells by vertex (graph.ts cellVertex). */
-  cells: Map<number, BookCell>;
+  /** Formula cells in the order of their lines and fields. */
+  cells: readonly BookCell[];
+  /** Index in `cells` by vertex (graph.ts cellVertex); -1 where no cell has a formula. */
+  cellIndex: Int32Array;
   plan: FormulaPlan;
   /** The lines' ids, by index. */
   lineIds: readonly string[];
@@ -37,6 +39,12 @@ export interface FormulaBook {
   lineIndex(id: string): number;
   /** Whether a formula reads an item's figure or the total (then items' figures must be kept). */
   readsItems: boolean;
+}
+
+/** The formula cell at a vertex of the book (graph.ts cellVertex), undefined when there is none. */
+export function cellAt(book: FormulaBook, vertex: number): BookCell | undefined {
+  const k = vertex >= 0 && vertex < book.cellIndex.length ? book.cellIndex[vertex] : -1;
+  return k < 0 ? undefined : book.cells[k];
 }
 
 /** What the book is built from: the records, or just the parts of them that carry formulas; a line's index is its place in `lines`. */
@@ -88,43 +96,69 @@ const FIELD_NO: Record<FormulaField, number> = { plan: 0, disbursed: 1, expected
 export function buildFormulaBook(records: FormulaRecords): FormulaBook {
   const columnFormula = columnFormulaLookup(records);
   const parsed = new Map<string, Expr | null>();
-  const read = (text: string) => {
-    let e = parsed.get(text);
-    if (e === undefined) {
-      const r = readStoredFormula(text);
-      parsed.set(text, (e = r.ok ? r.value.expr : null));
-    }
-    return e;
-  };
-  const cells = new Map<number, BookCell>();
-  // One record per formula cell, for the book and the graph alike (a column formula makes 100 000).
-  const graphCells: BookCell[] = [];
   const refsOf = new Map<Expr, readonly Ref[]>();
   let readsItems = false;
+  // The last formula read, and what it reads: a column formula is one object on every line.
+  let last: CellFormula | null = null;
+  let lastExpr: Expr | null = null;
+  let lastRefs: readonly Ref[] = NO_REFS;
+  const read = (formula: CellFormula) => {
+    if (formula === last) return;
+    last = formula;
+    let e = parsed.get(formula.text);
+    if (e === undefined) {
+      const r = readStoredFormula(formula.text);
+      parsed.set(formula.text, (e = r.ok ? r.value.expr : null));
+    }
+    lastExpr = e;
+    let refs = e ? refsOf.get(e) : NO_REFS;
+    if (refs === undefined) {
+      refsOf.set(e!, (refs = formulaRefs(e!)));
+      if (refs.some((r) => r.kind === 'item' || r.kind === 'total')) readsItems = true;
+    }
+    lastRefs = refs;
+  };
   const lines = records.lines;
+  const nodeIndex = new Map(records.nodes.map((n, k) => [n.id, k]));
+  // One record per formula cell, for the book and the graph alike (a column formula makes 100 000).
+  const cells: BookCell[] = [];
+  const cellIndex = new Int32Array(lines.length * FORMULA_FIELDS.length).fill(-1);
+  const lineItem = new Int32Array(lines.length);
+  // Lines come item by item: what an item's lines share is looked up once per run of them.
+  let node: string | undefined;
+  let item = -1;
+  let columns: (CellFormula | undefined)[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    for (const field of FORMULA_FIELDS) {
-      const f = formulaOf(line, field, columnFormula);
-      if (!f) continue;
-      const expr = read(f.formula.text);
-      let refs = expr ? refsOf.get(expr) : NO_REFS;
-      if (refs === undefined) {
-        refsOf.set(expr!, (refs = formulaRefs(expr!)));
-        if (refs.some((r) => r.kind === 'item' || r.kind === 'total')) readsItems = true;
+    if (line.nodeId !== node || i === 0) {
+      node = line.nodeId;
+      item = nodeIndex.get(node) ?? -1;
+      columns = FORMULA_FIELDS.map((f) => columnFormula(line.nodeId, f));
+    }
+    lineItem[i] = item;
+    const own = line.formulas;
+    const over = line.typedOver;
+    for (let f = 0; f < FORMULA_FIELDS.length; f++) {
+      const field = FORMULA_FIELDS[f];
+      // Its own formula, else the column formula unless a value was typed over it (formulaOf).
+      let formula = own?.[field];
+      const fromColumn = !formula;
+      if (!formula) {
+        if (over?.includes(field)) continue;
+        formula = columns[f];
+        if (!formula) continue;
       }
-      const cell: BookCell = { line: i, field, formula: f.formula, expr, fromColumn: f.fromColumn, refs };
-      cells.set(cellVertex(i, field), cell);
-      graphCells.push(cell);
+      read(formula);
+      const vertex = cellVertex(i, field);
+      cellIndex[vertex] = cells.length;
+      cells.push({ line: i, field, formula, expr: lastExpr, fromColumn, refs: lastRefs });
     }
   }
-  const nodeIndex = new Map(records.nodes.map((n, k) => [n.id, k]));
   // Made when a formula names a line or the caller looks one up: a column formula reading its own line needs none.
   let lineIndexMap: Map<string, number> | null = null;
   const lineIndex = (id: string) => (lineIndexMap ??= new Map(records.lines.map((l, i) => [l.id, i]))).get(id) ?? -1;
   const itemParent = Int32Array.from(records.nodes, (n) => (n.parentId === null ? -1 : (nodeIndex.get(n.parentId) ?? -1)));
-  const lineItem = Int32Array.from(records.lines, (l) => nodeIndex.get(l.nodeId) ?? -1);
-  const plan = planFormulas(graphCells, {
+  const plan = planFormulas(cells, {
     lineCount: records.lines.length,
     itemCount: records.nodes.length,
     itemParent: (k) => itemParent[k],
@@ -132,7 +166,9 @@ export function buildFormulaBook(records: FormulaRecords): FormulaBook {
     lineIndex,
     itemIndex: (id) => nodeIndex.get(id) ?? -1,
   });
-  return { cells, plan, lineIds: records.lines.map((l) => l.id), lineIndex, readsItems };
+  const lineIds = new Array<string>(lines.length);
+  for (let i = 0; i < lines.length; i++) lineIds[i] = lines[i].id;
+  return { cells, cellIndex, plan, lineIds, lineIndex, readsItems };
 }
 
 /** What the book reads and writes: figures in đồng and percent; lines by their index in the book's records. */
@@ -174,33 +210,36 @@ export function computeFormulas(
   const errors: FormulaErrorOut[] = [];
   const computed: number[] = [];
   for (const k of book.plan.inCycle) {
-    const c = book.cells.get(k);
+    const c = cellAt(book, k);
     if (c) errors.push({ line: c.line, field: c.field, error: 'cycle' });
   }
   let level = -1;
   let batch: FormulaValueOut[] = [];
   const flush = () => {
     if (batch.length) host.write(batch);
-    for (const v of batch) values.push(v);
+    for (let k = 0; k < batch.length; k++) values.push(batch[k]);
     batch = [];
   };
   const read = cellReader(host);
+  const { cells, cellIndex, plan } = book;
   for (let j = 0; j < keys.length; j++) {
-    const cell = book.cells.get(keys[j]);
-    const l = book.plan.levelOf(keys[j]);
-    if (!cell || l < 0) continue;
+    const v = keys[j];
+    const at = v >= 0 && v < cellIndex.length ? cellIndex[v] : -1;
+    const l = plan.levelOf(v);
+    if (at < 0 || l < 0) continue;
+    const cell = cells[at];
     if (l !== level) {
       flush();
       level = l;
     }
-    computed.push(keys[j]);
+    computed.push(v);
     const out = read(cell, rule);
-    if (!out.ok) {
-      errors.push({ line: cell.line, field: cell.field, error: out.error });
+    if (typeof out === 'string') {
+      errors.push({ line: cell.line, field: cell.field, error: out });
       continue;
     }
     const before = host.lineValue(cell.line, cell.field);
-    if (!Object.is(before, out.value)) batch.push({ line: cell.line, field: cell.field, value: out.value });
+    if (!Object.is(before, out)) batch.push({ line: cell.line, field: cell.field, value: out });
   }
   flush();
   return { values, errors, computed };
@@ -211,7 +250,7 @@ export function computeFormulas(
  * cells (no closure made per cell: a column formula computes 100 000 of them), figures handed to
  * the formula as two safe integers (no BigInt, no allocation) wherever they are whole đồng or percent.
  */
-function cellReader(host: FormulaHost): (cell: BookCell, rule: RoundingRule) => CellResult | { ok: false; error: 'unreadable' } {
+function cellReader(host: FormulaHost): (cell: BookCell, rule: RoundingRule) => number | FormulaErrorOut['error'] {
   let cell: BookCell;
   let scale = 1;
   const refValue = (ref: Ref, out: SmallRational): Rational | FormulaError | null => {
@@ -245,7 +284,7 @@ function cellReader(host: FormulaHost): (cell: BookCell, rule: RoundingRule) => 
     return null;
   };
   return (c, rule) => {
-    if (!c.expr) return { ok: false, error: 'unreadable' };
+    if (!c.expr) return 'unreadable';
     cell = c;
     scale = UNIT_SCALE[c.formula.unit];
     return evaluateIntoCell(c.expr, refValue, c.field === 'expectedRate' ? 'rate' : 'amount', c.formula.unit, rule);

@@ -77,8 +77,20 @@ function pushOp(v: FormulaValue): Op {
   return { k: 'push', v, n: fast ? small.n : NaN, d: fast ? small.d : NaN };
 }
 
+// The last formula compiled: a column formula's cells all run the same code, found without a WeakMap look-up.
+let lastExpr: Expr | null = null;
+let lastCode: Op[] = [];
+
 /** The postfix code of a formula, constant parts computed once (2398*60% is one number). */
 function compile(expr: Expr): Op[] {
+  if (expr === lastExpr) return lastCode;
+  const code = compileOnce(expr);
+  lastExpr = expr;
+  lastCode = code;
+  return code;
+}
+
+function compileOnce(expr: Expr): Op[] {
   const known = compiled.get(expr);
   if (known) return known;
   const code: Op[] = [];
@@ -382,9 +394,16 @@ export function evaluateFormula(expr: Expr, read: RefReader, arithmetic: 'fast' 
 
 /**
  * A formula's value as its cell stores it (cellValueOf of evaluateFormula, the same to the last
- * digit), on two safe integers wherever they hold the figures and in BigInt elsewhere.
+ * digit), on two safe integers wherever they hold the figures and in BigInt elsewhere: the number,
+ * or why it cannot be stored (no object made per cell).
  */
-export function evaluateIntoCell(expr: Expr, read: OperandReader, kind: CellKind, unit: AmountUnit, rule: RoundingRule = 'half-away-from-zero'): CellResult {
+export function evaluateIntoCell(
+  expr: Expr,
+  read: OperandReader,
+  kind: CellKind,
+  unit: AmountUnit,
+  rule: RoundingRule = 'half-away-from-zero',
+): number | CellError {
   const base = sp;
   run(compile(expr), read, true);
   sp = base;
@@ -395,14 +414,16 @@ export function evaluateIntoCell(expr: Expr, read: OperandReader, kind: CellKind
       const q = roundSmall(num[base], den[base], 10_000, rule);
       if (q === q) {
         const r = q % 100;
-        return { ok: true, value: (q - r) / 100 + r / 100 };
+        return (q - r) / 100 + r / 100;
       }
     } else {
       const q = roundSmall(num[base], den[base], kind === 'amount' ? UNIT_SCALE_NUMBER[unit] : 1, rule);
-      if (q === q) return Number.isSafeInteger(q) ? { ok: true, value: q } : { ok: false, error: 'too-large' };
+      if (q === q) return Number.isSafeInteger(q) ? q : 'too-large';
     }
-  }
-  return cellValueOf(valueAt(base), kind, unit, rule);
+  } else if (t === ERROR) return (slotValue[base] as FormulaError).error;
+  else if (t === BOOL) return 'not-a-number';
+  const out = cellValueOf(valueAt(base), kind, unit, rule);
+  return out.ok ? out.value : out.error;
 }
 
 function applyBinary(op: Extract<Expr, { k: 'bin' }>['op'], av: FormulaValue, bv: FormulaValue): FormulaValue {
@@ -481,7 +502,9 @@ function applyFunction(fn: Extract<Expr, { k: 'call' }>['fn'], args: FormulaValu
 export type CellKind = 'amount' | 'rate' | 'count';
 
 /** A formula's result as its cell stores it, or why it cannot be stored. */
-export type CellResult = { ok: true; value: number } | { ok: false; error: FormulaErrorKind | 'not-a-number' | 'too-large' };
+export type CellResult = { ok: true; value: number } | { ok: false; error: CellError };
+/** Why a formula's result cannot be stored in its cell. */
+export type CellError = FormulaErrorKind | 'not-a-number' | 'too-large';
 
 /**
  * The value a formula's cell stores: an amount in whole đồng (the result is in the unit the

@@ -10,7 +10,7 @@ import { buildColumns, counterpartColumn, rollUp, type Rollup } from '../rollup'
 import { projectionParams } from '../projection';
 import { normalizeText } from '../text';
 import { formatFormula, parseFormula, readStoredFormula, type FormulaNames, type ItemRefField } from './parse';
-import { buildFormulaBook, computeFormulas, type FormulaBook, type FormulaErrorOut, type FormulaHost } from './book';
+import { buildFormulaBook, cellAt, computeFormulas, type FormulaBook, type FormulaErrorOut, type FormulaHost } from './book';
 import { cellVertex, vertexCell } from './graph';
 import type { ItemFigures } from './host';
 
@@ -132,7 +132,7 @@ export function typedColumnFormula(
   const formula: CellFormula = { text: formatFormula(parsed.value.expr, { kind: 'stored' }), unit: opts.unit };
   const records = withFormula(formula);
   const book = buildFormulaBook({ ...records, lines: state.lines });
-  const refused = refuseCycle(book, state.lines, (v) => book.cells.get(v)?.formula === formula);
+  const refused = refuseCycle(book, state.lines, (v) => cellAt(book, v)?.formula === formula);
   // The layout made for the check is the one the change needs: it is handed on, not made twice.
   return refused ?? ok({ formula, book });
 }
@@ -177,7 +177,7 @@ export function recomputeFormulas(
   computed: { line: string; field: FormulaField }[];
   book: FormulaBook;
 } {
-  if (book.cells.size === 0) return { lines: [], at: [], errors: [], computed: [], book };
+  if (book.cells.length === 0) return { lines: [], at: [], errors: [], computed: [], book };
   const lines = state.lines.slice();
   // The book's own index when it was laid out over these lines (an edit's usual case: no Map of every line per edit).
   const index = sameLines(book, lines) ? book.lineIndex : indexOf(lines);
