@@ -128,12 +128,15 @@ export function buildFormulaBook(records: FormulaRecords): FormulaBook {
   let node: string | undefined;
   let item = -1;
   let columns: (CellFormula | undefined)[] = [];
+  // The column formulas reaching each item's lines, by item index (the last for lines of no item).
+  const columnsOf: (CellFormula | undefined)[][] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.nodeId !== node || i === 0) {
       node = line.nodeId;
       item = nodeIndex.get(node) ?? -1;
-      columns = FORMULA_FIELDS.map((f) => columnFormula(line.nodeId, f));
+      const k = item < 0 ? records.nodes.length : item;
+      columns = columnsOf[k] ??= FORMULA_FIELDS.map((f) => columnFormula(line.nodeId, f));
     }
     lineItem[i] = item;
     const own = line.formulas;
