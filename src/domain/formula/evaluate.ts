@@ -1,7 +1,8 @@
 // A formula's value, exactly: rationals all the way (domain/formula/rational), errors as values
 // (#REF! for a deleted record, #DIV/0!, #VALUE!), and one rounding into the cell at the end:
 // an amount to whole đồng, a rate to hundredths of a percent, by the workbook's rounding rule.
-// No recursion: the tree is walked with an explicit stack.
+// No recursion: the tree is compiled once into postfix code, run on an explicit stack of numbers
+// (a rational as two safe integers while it fits, in BigInt past 2^53: the same value either way).
 
 import type { AmountUnit } from '../model';
 import type { Expr, Ref } from './parse';
@@ -386,10 +387,12 @@ function callSmall(fn: Extract<Expr, { k: 'call' }>['fn'], base: number, top: nu
 /** Evaluates a formula tree against the values its references read. Never throws on data. */
 export function evaluateFormula(expr: Expr, read: RefReader, arithmetic: 'fast' | 'bigint' = 'fast'): FormulaValue {
   const base = sp;
-  run(compile(expr), read, arithmetic === 'fast');
-  const v = valueAt(base);
-  sp = base;
-  return v;
+  try {
+    run(compile(expr), read, arithmetic === 'fast');
+    return valueAt(base);
+  } finally {
+    sp = base;
+  }
 }
 
 /**
@@ -405,8 +408,11 @@ export function evaluateIntoCell(
   rule: RoundingRule = 'half-away-from-zero',
 ): number | CellError {
   const base = sp;
-  run(compile(expr), read, true);
-  sp = base;
+  try {
+    run(compile(expr), read, true);
+  } finally {
+    sp = base;
+  }
   const t = tag[base];
   if (t === SMALL) {
     if (kind === 'rate') {
