@@ -114,7 +114,7 @@ export class FormulaCells {
     else if (this.figures && !this.figures.editLines(lineChanges.flatMap((c) => (c.before && c.after ? [{ before: c.before, after: c.after }] : [])))) this.figures = null;
     if (!structural && !changed.length) return change;
     let lines: Line[];
-    if (!rowsMoved && this.book && this.book.lineIds.length === src.lines.length) {
+    if (!rowsMoved && this.book && this.book.lineCount === src.lines.length) {
       // Lines edited in place: the records after the change at the places the book knows them by.
       lines = src.lines.slice();
       for (const [id, l] of afterOf) {

@@ -33,8 +33,10 @@ export interface FormulaBook {
   /** Index in `cells` by vertex (graph.ts cellVertex); -1 where no cell has a formula. */
   cellIndex: Int32Array;
   plan: FormulaPlan;
-  /** The lines' ids, by index. */
-  lineIds: readonly string[];
+  /** How many lines the book was laid out over. */
+  lineCount: number;
+  /** The id of a line by its index. */
+  lineIdAt(i: number): string;
   /** Index of a line by id in the records the book was laid out over (-1: not there). */
   lineIndex(id: string): number;
   /** Whether a formula reads an item's figure or the total (then items' figures must be kept). */
@@ -123,22 +125,22 @@ export function buildFormulaBook(records: FormulaRecords): FormulaBook {
   // One record per formula cell, for the book and the graph alike (a column formula makes 100 000).
   const cells: BookCell[] = [];
   const cellIndex = new Int32Array(lines.length * FORMULA_FIELDS.length).fill(-1);
-  const lineItem = new Int32Array(lines.length);
+  // Without an item's column formula every line has the workbook's: a line's item is then not read here.
+  const byItem = records.nodes.some((n) => n.columnFormulas && Object.keys(n.columnFormulas).length);
+  const workbookColumns = FORMULA_FIELDS.map((f) => records.workbook.columnFormulas?.[f]);
   // Lines come item by item: what an item's lines share is looked up once per run of them.
   let node: string | undefined;
-  let item = -1;
-  let columns: (CellFormula | undefined)[] = [];
+  let columns = workbookColumns;
   // The column formulas reaching each item's lines, by item index (the last for lines of no item).
   const columnsOf: (CellFormula | undefined)[][] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (line.nodeId !== node || i === 0) {
+    if (byItem && (line.nodeId !== node || i === 0)) {
       node = line.nodeId;
-      item = nodeIndex.get(node) ?? -1;
+      const item = nodeIndex.get(node) ?? -1;
       const k = item < 0 ? records.nodes.length : item;
       columns = columnsOf[k] ??= FORMULA_FIELDS.map((f) => columnFormula(line.nodeId, f));
     }
-    lineItem[i] = item;
     const own = line.formulas;
     const over = line.typedOver;
     for (let f = 0; f < FORMULA_FIELDS.length; f++) {
@@ -161,17 +163,30 @@ export function buildFormulaBook(records: FormulaRecords): FormulaBook {
   let lineIndexMap: Map<string, number> | null = null;
   const lineIndex = (id: string) => (lineIndexMap ??= new Map(records.lines.map((l, i) => [l.id, i]))).get(id) ?? -1;
   const itemParent = Int32Array.from(records.nodes, (n) => (n.parentId === null ? -1 : (nodeIndex.get(n.parentId) ?? -1)));
+  // Lines' items, made when the graph asks (formulas reading only their own line need none).
+  let lineItem: Int32Array | null = null;
+  const itemOf = (i: number) => {
+    if (!lineItem) {
+      lineItem = new Int32Array(lines.length);
+      let node: string | undefined;
+      let item = -1;
+      for (let j = 0; j < lines.length; j++) {
+        const id = lines[j].nodeId;
+        if (id !== node || j === 0) item = nodeIndex.get((node = id)) ?? -1;
+        lineItem[j] = item;
+      }
+    }
+    return lineItem[i];
+  };
   const plan = planFormulas(cells, {
     lineCount: records.lines.length,
     itemCount: records.nodes.length,
     itemParent: (k) => itemParent[k],
-    lineItem: (i) => lineItem[i],
+    lineItem: itemOf,
     lineIndex,
     itemIndex: (id) => nodeIndex.get(id) ?? -1,
   });
-  const lineIds = new Array<string>(lines.length);
-  for (let i = 0; i < lines.length; i++) lineIds[i] = lines[i].id;
-  return { cells, cellIndex, plan, lineIds, lineIndex, readsItems };
+  return { cells, cellIndex, plan, lineCount: lines.length, lineIdAt: (i) => lines[i].id, lineIndex, readsItems };
 }
 
 /** What the book reads and writes: figures in đồng and percent; lines by their index in the book's records. */

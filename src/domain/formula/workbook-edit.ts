@@ -212,9 +212,9 @@ export function recomputeFormulas(
 
 /** Whether the book was laid out over these lines, in this order (same count, same ids at the ends and in the middle). */
 function sameLines(book: FormulaBook, lines: readonly Line[]): boolean {
-  const ids = book.lineIds;
   const n = lines.length;
-  return ids.length === n && (n === 0 || (ids[0] === lines[0].id && ids[n - 1] === lines[n - 1].id && ids[n >> 1] === lines[n >> 1].id));
+  const id = (i: number) => book.lineIdAt(i);
+  return book.lineCount === n && (n === 0 || (id(0) === lines[0].id && id(n - 1) === lines[n - 1].id && id(n >> 1) === lines[n >> 1].id));
 }
 
 function indexOf(lines: readonly Line[]): (id: string) => number {
