@@ -136,11 +136,27 @@ const SMALL = 0;
 const BIG = 1;
 const BOOL = 2;
 const ERROR = 3;
-const tag: number[] = [];
-const num: number[] = [];
-const den: number[] = [];
+// Typed arrays: numbers stay unboxed doubles whatever they hold. Grown (never shrunk) so a run
+// has a slot for every op of its code above its base.
+let tag = new Uint8Array(64);
+let num = new Float64Array(64);
+let den = new Float64Array(64);
 const slotValue: (Rational | FormulaError | null)[] = [];
 let sp = 0;
+
+function reserve(slots: number): void {
+  if (sp + slots <= tag.length) return;
+  const size = Math.max(2 * tag.length, sp + slots);
+  const t = new Uint8Array(size);
+  const n = new Float64Array(size);
+  const d = new Float64Array(size);
+  t.set(tag);
+  n.set(num);
+  d.set(den);
+  tag = t;
+  num = n;
+  den = d;
+}
 
 function setSmall(i: number, n: number, d: number): void {
   tag[i] = SMALL;
@@ -191,6 +207,7 @@ export type OperandReader = (ref: Ref, out: SmallRational) => Rational | Formula
  * two numbers while they fit and BigInt after; without, BigInt throughout (what the fast path must equal).
  */
 function run(code: readonly Op[], read: OperandReader, fast: boolean): void {
+  reserve(code.length);
   for (let c = 0; c < code.length; c++) {
     const op = code[c];
     switch (op.k) {
