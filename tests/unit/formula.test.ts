@@ -294,7 +294,11 @@ describe('a formula into its cell', () => {
       fc.integer({ min: 0, max: 5000 }).map((k) => k * 1_000_000),
       fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }).map(Number),
     );
-    const rate = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 100 }), fc.integer({ min: -10_000, max: 20_000 }).map((h) => h / 100));
+    const rate = fc.oneof(
+      fc.constant(null),
+      fc.integer({ min: 0, max: 100 }),
+      fc.integer({ min: -10_000, max: 20_000 }).map((h) => h / 100),
+    );
     const rational = (v: FormulaValue | undefined) => v as Rational;
     fc.assert(
       fc.property(

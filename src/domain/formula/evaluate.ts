@@ -417,13 +417,7 @@ export function evaluateFormula(expr: Expr, read: RefReader, arithmetic: 'fast' 
  * digit), on two safe integers wherever they hold the figures and in BigInt elsewhere: the number,
  * or why it cannot be stored (no object made per cell).
  */
-export function evaluateIntoCell(
-  expr: Expr,
-  read: OperandReader,
-  kind: CellKind,
-  unit: AmountUnit,
-  rule: RoundingRule = 'half-away-from-zero',
-): number | CellError {
+export function evaluateIntoCell(expr: Expr, read: OperandReader, kind: CellKind, unit: AmountUnit, rule: RoundingRule = 'half-away-from-zero'): number | CellError {
   const base = sp;
   try {
     run(compile(expr), read, true);
