@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { formatFormula, formulaRefs, parseFormula, readStoredFormula, type FormulaNames } from '../../src/domain/formula/parse';
-import { amountInUnit, cellValueOf, evaluateFormula, rateAsFraction, type FormulaValue } from '../../src/domain/formula/evaluate';
-import { add, fromDecimal, fromInteger, mul, ratio, toDecimalText, type Rational } from '../../src/domain/formula/rational';
+import {
+  amountInUnit,
+  cellValueOf,
+  evaluateFormula,
+  evaluateIntoCell,
+  rateAsFraction,
+  type CellKind,
+  type FormulaError,
+  type FormulaValue,
+  type OperandReader,
+} from '../../src/domain/formula/evaluate';
+import { add, compare, fromDecimal, fromInteger, mul, ratio, toDecimalText, type Rational, type RoundingRule } from '../../src/domain/formula/rational';
 import { cellVertex, planFormulas, type FormulaCell, type FormulaTree } from '../../src/domain/formula/graph';
 import { describeProblem } from '../../src/domain/messages';
 import type { AmountUnit, NumberLocale } from '../../src/domain/model';
@@ -239,10 +249,102 @@ describe('a formula into its cell', () => {
           const abs = r < 0n ? -r : r;
           const want = abs * 2n >= 10_000n ? q + (num < 0n ? -1n : 1n) : q;
           expect(cellValueOf(got, 'amount', unit)).toEqual({ ok: true, value: Number(want) });
-          void scale;
+          // And on the fast path, the figures read as two numbers and rounded into the cell there.
+          const parsed = read(`=DA3.TDA1*${pct}% + [Trung tâm Y tế huyện]`, 'en');
+          if (!parsed.ok) throw new Error('unread');
+          const dong: Record<string, bigint> = { 'i31.plan': a, 'l1.plan': b };
+          const fast: OperandReader = (r, out) => {
+            out.n = Number(dong[`${(r as { id: string }).id}.${r.field}`]);
+            out.d = Number(scale);
+            return null;
+          };
+          expect(evaluateIntoCell(parsed.value.expr, fast, 'amount', unit)).toBe(Number(want));
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('gives on its fast path (two numbers while they fit) what BigInt gives, to the last đồng', () => {
+    // Random formulas over figures up to 10^15 đồng either way and rates with decimals, each read
+    // either as two numbers or as a BigInt rational, into cells of every kind, unit and rounding rule.
+    const leaf = fc.oneof(
+      fc.integer({ min: 0, max: 10 ** 6 }).map(String),
+      fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 999 })).map(([a, b]) => `${a}.${b}`),
+      fc.constantFrom('[@plan]', '[@disbursed]', '[@expectedRate]', 'DA3.TDA1', 'DA1.disbursed', '[Trung tâm Y tế huyện]', '[Phòng LĐTBXH].expectedRate'),
+    );
+    const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
+      e: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        leaf,
+        fc.tuple(tie('e'), fc.constantFrom('+', '-', '*', '/', '*', '/'), tie('e')).map(([a, op, b]) => `(${a}${op}${b})`),
+        fc.tuple(tie('e'), fc.integer({ min: 0, max: 3 })).map(([a, k]) => `(${a})^${k}`),
+        tie('e').map((a) => `-(${a})`),
+        tie('e').map((a) => `(${a})%`),
+        fc.tuple(fc.constantFrom('MIN', 'MAX', 'SUM'), fc.array(tie('e'), { minLength: 1, maxLength: 3 })).map(([f, xs]) => `${f}(${xs.join(', ')})`),
+        tie('e').map((a) => `ABS(${a})`),
+        fc.tuple(fc.constantFrom('ROUND', 'ROUNDUP', 'ROUNDDOWN'), tie('e'), fc.integer({ min: -4, max: 4 })).map(([f, a, k]) => `${f}(${a}, ${k})`),
+        fc.tuple(tie('e'), fc.constantFrom('<', '<=', '=', '<>', '>', '>='), tie('e'), tie('e'), tie('e')).map(([a, op, b, x, y]) => `IF(${a}${op}${b}, ${x}, ${y})`),
+        fc.tuple(tie('e'), tie('e'), tie('e')).map(([a, x, y]) => `IF(AND(${a}, NOT(${x})), ${x}, ${y})`),
+      ),
+    })).e;
+    const amount = fc.oneof(
+      fc.integer({ min: -(10 ** 6), max: 10 ** 6 }),
+      fc.integer({ min: 0, max: 5000 }).map((k) => k * 1_000_000),
+      fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }).map(Number),
+    );
+    const rate = fc.oneof(
+      fc.constant(null),
+      fc.integer({ min: 0, max: 100 }),
+      fc.integer({ min: -10_000, max: 20_000 }).map((h) => h / 100),
+    );
+    const rational = (v: FormulaValue | undefined) => v as Rational;
+    fc.assert(
+      fc.property(
+        expr,
+        fc.record({ plan: amount, disbursed: amount, item: amount, itemDisbursed: amount, l1: amount, rate, l4rate: rate }),
+        fc.constantFrom<AmountUnit>('dong', 'nghin', 'trieu', 'ty'),
+        fc.constantFrom<CellKind>('amount', 'rate', 'count'),
+        fc.constantFrom<RoundingRule>('half-away-from-zero', 'half-even', 'up', 'down'),
+        fc.boolean(),
+        (text, f, unit, kind, rule, asBigInt) => {
+          const p = read('=' + text, 'en');
+          if (!p.ok) return;
+          const scale = { dong: 1, nghin: 1000, trieu: 1_000_000, ty: 1_000_000_000 }[unit];
+          // Each reference's value: an amount in đồng or a rate in percent (null: none).
+          const figure = (key: string): { amount: number } | { rate: number | null } | undefined =>
+            ({
+              '@plan': { amount: f.plan },
+              '@disbursed': { amount: f.disbursed },
+              '@expectedRate': { rate: f.rate },
+              'i31.plan': { amount: f.item },
+              'i1.disbursed': { amount: f.itemDisbursed },
+              'l1.plan': { amount: f.l1 },
+              'l4.expectedRate': { rate: f.l4rate },
+            })[key];
+          const keyOf = (r: Parameters<OperandReader>[0]) => (r.kind === 'self' ? `@${r.field}` : `${(r as { id: string }).id}.${r.field}`);
+          const slow = (r: Parameters<OperandReader>[0]): Rational | FormulaError => {
+            const x = figure(keyOf(r));
+            if (!x) return { error: 'ref' };
+            return 'amount' in x ? amountInUnit(x.amount, unit) : x.rate === null ? fromInteger(0) : rateAsFraction(x.rate)!;
+          };
+          const fast: OperandReader = (r, out) => {
+            const x = figure(keyOf(r));
+            if (!x || asBigInt || 'rate' in x) return slow(r);
+            out.n = x.amount;
+            out.d = scale;
+            return null;
+          };
+          const exact = evaluateFormula(p.value.expr, slow, 'bigint');
+          const quick = evaluateFormula(p.value.expr, slow);
+          if (typeof exact === 'object' && 'n' in exact) expect(compare(rational(quick), exact)).toBe(0);
+          else expect(quick).toEqual(exact);
+          const want = cellValueOf(exact, kind, unit, rule);
+          expect(evaluateIntoCell(p.value.expr, fast, kind, unit, rule)).toBe(want.ok ? want.value : want.error);
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 
@@ -311,6 +413,41 @@ describe('dependencies through the tree', () => {
     expect(plan.order[n - 1]).toBe(cellVertex(0, 'plan'));
     expect(plan.levelOf(cellVertex(0, 'plan'))).toBe(1);
     expect(plan.staleAfter([cellVertex(n - 1, 'plan')])).toEqual([cellVertex(0, 'plan')]);
+  });
+
+  it('lays out formulas reading their own line as the whole graph does: same levels, cycles and stale cells', () => {
+    const fields = ['plan', 'disbursed', 'expectedRate'] as const;
+    const formula = fc.record({
+      field: fc.constantFrom(...fields),
+      reads: fc.subarray([...fields]),
+      other: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.array(formula, { maxLength: 3 }), { minLength: 1, maxLength: 8 }), (byLine) => {
+        const n = byLine.length;
+        const flat: FormulaTree = { lineCount: n, itemCount: 1, itemParent: () => -1, lineItem: () => 0, lineIndex: (id) => Number(id.slice(1)), itemIndex: () => 0 };
+        // Per line, formulas in field order (one per field); now and then one reads another line or the item.
+        const cells: FormulaCell[] = byLine.flatMap((fs, i) =>
+          fields.flatMap((field) => {
+            const f = fs.find((x) => x.field === field);
+            if (!f) return [];
+            const refs: FormulaCell['refs'] = f.reads.map((r) => ({ kind: 'self' as const, field: r }));
+            return [{ line: i, field, refs: f.other && i % 3 === 2 ? [...refs, { kind: 'line' as const, id: `x${(i + 1) % n}`, field: 'plan' as const }] : refs }];
+          }),
+        );
+        const quick = planFormulas(cells, flat);
+        const whole = planFormulas(cells, flat, 'graph');
+        const sorted = (xs: ArrayLike<number>) => [...Array.from(xs)].sort((a, b) => a - b);
+        expect(sorted(quick.order)).toEqual(sorted(whole.order));
+        expect(sorted(quick.inCycle)).toEqual(sorted(whole.inCycle));
+        expect(quick.cycles.map(sorted)).toEqual(whole.cycles.map(sorted));
+        for (let v = 0; v < n * 3; v++) {
+          expect(quick.levelOf(v)).toBe(whole.levelOf(v));
+          expect(sorted(quick.staleAfter([v]))).toEqual(sorted(whole.staleAfter([v])));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("lets a line's disbursed read its own item's plan: the plan does not sum disbursements", () => {

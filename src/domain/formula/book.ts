@@ -5,11 +5,11 @@
 // Only what depends on a change is recomputed, level by level, each level written back to the host
 // as one batch so the roll-up the next level reads is current.
 
-import type { CellFormula, FormulaField, Line, TreeNode, Workbook } from '../model';
+import type { AmountUnit, CellFormula, FormulaField, Line, TreeNode, Workbook } from '../model';
 import { formulaRefs, readStoredFormula, type Expr, type ItemRefField, type Ref } from './parse';
-import { amountInUnit, cellValueOf, evaluateFormula, rateAsFraction, type CellResult, type FormulaErrorKind } from './evaluate';
+import { amountInUnit, evaluateIntoCell, rateAsFraction, type FormulaError, type FormulaErrorKind } from './evaluate';
 import { cellVertex, planFormulas, type FormulaCell, type FormulaPlan } from './graph';
-import { fromInteger, type RoundingRule } from './rational';
+import { fromNumberSmall, small, type Rational, type RoundingRule, type SmallRational } from './rational';
 
 export const FORMULA_FIELDS: readonly FormulaField[] = ['plan', 'disbursed', 'expectedRate'];
 
@@ -28,15 +28,25 @@ export interface BookCell extends FormulaCell {
 }
 
 export interface FormulaBook {
-  /** Formula cells by vertex (graph.ts cellVertex). */
-  cells: Map<number, BookCell>;
+  /** Formula cells in the order of their lines and fields. */
+  cells: readonly BookCell[];
+  /** Index in `cells` by vertex (graph.ts cellVertex); -1 where no cell has a formula. */
+  cellIndex: Int32Array;
   plan: FormulaPlan;
-  /** The lines' ids, by index. */
-  lineIds: readonly string[];
+  /** How many lines the book was laid out over. */
+  lineCount: number;
+  /** The id of a line by its index. */
+  lineIdAt(i: number): string;
   /** Index of a line by id in the records the book was laid out over (-1: not there). */
   lineIndex(id: string): number;
   /** Whether a formula reads an item's figure or the total (then items' figures must be kept). */
   readsItems: boolean;
+}
+
+/** The formula cell at a vertex of the book (graph.ts cellVertex), undefined when there is none. */
+export function cellAt(book: FormulaBook, vertex: number): BookCell | undefined {
+  const k = vertex >= 0 && vertex < book.cellIndex.length ? book.cellIndex[vertex] : -1;
+  return k < 0 ? undefined : book.cells[k];
 }
 
 /** What the book is built from: the records, or just the parts of them that carry formulas; a line's index is its place in `lines`. */
@@ -88,51 +98,95 @@ const FIELD_NO: Record<FormulaField, number> = { plan: 0, disbursed: 1, expected
 export function buildFormulaBook(records: FormulaRecords): FormulaBook {
   const columnFormula = columnFormulaLookup(records);
   const parsed = new Map<string, Expr | null>();
-  const read = (text: string) => {
-    let e = parsed.get(text);
-    if (e === undefined) {
-      const r = readStoredFormula(text);
-      parsed.set(text, (e = r.ok ? r.value.expr : null));
-    }
-    return e;
-  };
-  const cells = new Map<number, BookCell>();
-  // One record per formula cell, for the book and the graph alike (a column formula makes 100 000).
-  const graphCells: BookCell[] = [];
   const refsOf = new Map<Expr, readonly Ref[]>();
   let readsItems = false;
+  // The last formula read, and what it reads: a column formula is one object on every line.
+  let last: CellFormula | null = null;
+  let lastExpr: Expr | null = null;
+  let lastRefs: readonly Ref[] = NO_REFS;
+  const read = (formula: CellFormula) => {
+    if (formula === last) return;
+    last = formula;
+    let e = parsed.get(formula.text);
+    if (e === undefined) {
+      const r = readStoredFormula(formula.text);
+      parsed.set(formula.text, (e = r.ok ? r.value.expr : null));
+    }
+    lastExpr = e;
+    let refs = e ? refsOf.get(e) : NO_REFS;
+    if (refs === undefined) {
+      refsOf.set(e!, (refs = formulaRefs(e!)));
+      if (refs.some((r) => r.kind === 'item' || r.kind === 'total')) readsItems = true;
+    }
+    lastRefs = refs;
+  };
   const lines = records.lines;
+  const nodeIndex = new Map(records.nodes.map((n, k) => [n.id, k]));
+  // One record per formula cell, for the book and the graph alike (a column formula makes 100 000).
+  const cells: BookCell[] = [];
+  const cellIndex = new Int32Array(lines.length * FORMULA_FIELDS.length).fill(-1);
+  // Without an item's column formula every line has the workbook's: a line's item is then not read here.
+  const byItem = records.nodes.some((n) => n.columnFormulas && Object.keys(n.columnFormulas).length);
+  const workbookColumns = FORMULA_FIELDS.map((f) => records.workbook.columnFormulas?.[f]);
+  // Lines come item by item: what an item's lines share is looked up once per run of them.
+  let node: string | undefined;
+  let columns = workbookColumns;
+  // The column formulas reaching each item's lines, by item index (the last for lines of no item).
+  const columnsOf: (CellFormula | undefined)[][] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    for (const field of FORMULA_FIELDS) {
-      const f = formulaOf(line, field, columnFormula);
-      if (!f) continue;
-      const expr = read(f.formula.text);
-      let refs = expr ? refsOf.get(expr) : NO_REFS;
-      if (refs === undefined) {
-        refsOf.set(expr!, (refs = formulaRefs(expr!)));
-        if (refs.some((r) => r.kind === 'item' || r.kind === 'total')) readsItems = true;
+    if (byItem && (line.nodeId !== node || i === 0)) {
+      node = line.nodeId;
+      const item = nodeIndex.get(node) ?? -1;
+      const k = item < 0 ? records.nodes.length : item;
+      columns = columnsOf[k] ??= FORMULA_FIELDS.map((f) => columnFormula(line.nodeId, f));
+    }
+    const own = line.formulas;
+    const over = line.typedOver;
+    for (let f = 0; f < FORMULA_FIELDS.length; f++) {
+      const field = FORMULA_FIELDS[f];
+      // Its own formula, else the column formula unless a value was typed over it (formulaOf).
+      let formula = own?.[field];
+      const fromColumn = !formula;
+      if (!formula) {
+        if (over?.includes(field)) continue;
+        formula = columns[f];
+        if (!formula) continue;
       }
-      const cell: BookCell = { line: i, field, formula: f.formula, expr, fromColumn: f.fromColumn, refs };
-      cells.set(cellVertex(i, field), cell);
-      graphCells.push(cell);
+      read(formula);
+      const vertex = cellVertex(i, field);
+      cellIndex[vertex] = cells.length;
+      cells.push({ line: i, field, formula, expr: lastExpr, fromColumn, refs: lastRefs });
     }
   }
-  const nodeIndex = new Map(records.nodes.map((n, k) => [n.id, k]));
   // Made when a formula names a line or the caller looks one up: a column formula reading its own line needs none.
   let lineIndexMap: Map<string, number> | null = null;
   const lineIndex = (id: string) => (lineIndexMap ??= new Map(records.lines.map((l, i) => [l.id, i]))).get(id) ?? -1;
   const itemParent = Int32Array.from(records.nodes, (n) => (n.parentId === null ? -1 : (nodeIndex.get(n.parentId) ?? -1)));
-  const lineItem = Int32Array.from(records.lines, (l) => nodeIndex.get(l.nodeId) ?? -1);
-  const plan = planFormulas(graphCells, {
+  // Lines' items, made when the graph asks (formulas reading only their own line need none).
+  let lineItem: Int32Array | null = null;
+  const itemOf = (i: number) => {
+    if (!lineItem) {
+      lineItem = new Int32Array(lines.length);
+      let node: string | undefined;
+      let item = -1;
+      for (let j = 0; j < lines.length; j++) {
+        const id = lines[j].nodeId;
+        if (id !== node || j === 0) item = nodeIndex.get((node = id)) ?? -1;
+        lineItem[j] = item;
+      }
+    }
+    return lineItem[i];
+  };
+  const plan = planFormulas(cells, {
     lineCount: records.lines.length,
     itemCount: records.nodes.length,
     itemParent: (k) => itemParent[k],
-    lineItem: (i) => lineItem[i],
+    lineItem: itemOf,
     lineIndex,
     itemIndex: (id) => nodeIndex.get(id) ?? -1,
   });
-  return { cells, plan, lineIds: records.lines.map((l) => l.id), lineIndex, readsItems };
+  return { cells, cellIndex, plan, lineCount: lines.length, lineIdAt: (i) => lines[i].id, lineIndex, readsItems };
 }
 
 /** What the book reads and writes: figures in đồng and percent; lines by their index in the book's records. */
@@ -174,62 +228,85 @@ export function computeFormulas(
   const errors: FormulaErrorOut[] = [];
   const computed: number[] = [];
   for (const k of book.plan.inCycle) {
-    const c = book.cells.get(k);
+    const c = cellAt(book, k);
     if (c) errors.push({ line: c.line, field: c.field, error: 'cycle' });
   }
   let level = -1;
   let batch: FormulaValueOut[] = [];
   const flush = () => {
     if (batch.length) host.write(batch);
-    for (const v of batch) values.push(v);
+    for (let k = 0; k < batch.length; k++) values.push(batch[k]);
     batch = [];
   };
   const read = cellReader(host);
+  const { cells, cellIndex, plan } = book;
   for (let j = 0; j < keys.length; j++) {
-    const cell = book.cells.get(keys[j]);
-    const l = book.plan.levelOf(keys[j]);
-    if (!cell || l < 0) continue;
+    const v = keys[j];
+    const at = v >= 0 && v < cellIndex.length ? cellIndex[v] : -1;
+    const l = plan.levelOf(v);
+    if (at < 0 || l < 0) continue;
+    const cell = cells[at];
     if (l !== level) {
       flush();
       level = l;
     }
-    computed.push(keys[j]);
+    computed.push(v);
     const out = read(cell, rule);
-    if (!out.ok) {
-      errors.push({ line: cell.line, field: cell.field, error: out.error });
+    if (typeof out === 'string') {
+      errors.push({ line: cell.line, field: cell.field, error: out });
       continue;
     }
     const before = host.lineValue(cell.line, cell.field);
-    if (!Object.is(before, out.value)) batch.push({ line: cell.line, field: cell.field, value: out.value });
+    if (!Object.is(before, out)) batch.push({ line: cell.line, field: cell.field, value: out });
   }
   flush();
   return { values, errors, computed };
 }
 
-const RATE = new Set<FormulaField | ItemRefField>(['expectedRate']);
-
 /**
  * One cell's value as its field stores it, read from the host: one reader for a whole batch of
- * cells (no closure made per cell: a column formula computes 100 000 of them).
+ * cells (no closure made per cell: a column formula computes 100 000 of them), figures handed to
+ * the formula as two safe integers (no BigInt, no allocation) wherever they are whole đồng or percent.
  */
-function cellReader(host: FormulaHost): (cell: BookCell, rule: RoundingRule) => CellResult | { ok: false; error: 'unreadable' } {
+function cellReader(host: FormulaHost): (cell: BookCell, rule: RoundingRule) => number | FormulaErrorOut['error'] {
   let cell: BookCell;
-  const refValue = (ref: Ref) => {
-    const unit = cell.formula.unit;
+  let scale = 1;
+  const refValue = (ref: Ref, out: SmallRational): Rational | FormulaError | null => {
     if (ref.kind === 'item' || ref.kind === 'total') {
       const figure = host.itemFigure(ref.kind === 'total' ? null : ref.id, ref.field);
-      return figure === undefined ? { error: 'ref' as const } : amountInUnit(figure, unit);
+      if (figure === undefined) return { error: 'ref' };
+      if (!Number.isSafeInteger(figure)) return amountInUnit(figure, cell.formula.unit);
+      out.n = figure;
+      out.d = scale;
+      return null;
     }
     const i = ref.kind === 'self' ? cell.line : host.lineIndex(ref.id);
-    if (i < 0) return { error: 'ref' as const };
+    if (i < 0) return { error: 'ref' };
     const raw = host.lineValue(i, ref.field);
-    if (RATE.has(ref.field)) return raw === null ? fromInteger(0) : (rateAsFraction(raw) ?? { error: 'value' as const });
-    return amountInUnit(raw ?? 0, unit);
+    if (ref.field === 'expectedRate') {
+      // A rate in percent read as a fraction (60 → 60/100); none reads as 0.
+      if (raw === null) {
+        out.n = 0;
+        out.d = 1;
+        return null;
+      }
+      if (!fromNumberSmall(raw) || small.d * 100 > Number.MAX_SAFE_INTEGER) return rateAsFraction(raw) ?? { error: 'value' };
+      out.n = small.n;
+      out.d = small.d * 100;
+      return null;
+    }
+    const v = raw ?? 0;
+    if (!Number.isSafeInteger(v)) return amountInUnit(v, cell.formula.unit);
+    out.n = v;
+    out.d = scale;
+    return null;
   };
   return (c, rule) => {
-    if (!c.expr) return { ok: false, error: 'unreadable' };
+    if (!c.expr) return 'unreadable';
     cell = c;
-    const v = evaluateFormula(c.expr, refValue);
-    return cellValueOf(v, c.field === 'expectedRate' ? 'rate' : 'amount', c.formula.unit, rule);
+    scale = UNIT_SCALE[c.formula.unit];
+    return evaluateIntoCell(c.expr, refValue, c.field === 'expectedRate' ? 'rate' : 'amount', c.formula.unit, rule);
   };
 }
+
+const UNIT_SCALE: Record<AmountUnit, number> = { dong: 1, nghin: 1000, trieu: 1_000_000, ty: 1_000_000_000 };

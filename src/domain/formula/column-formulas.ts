@@ -9,7 +9,7 @@
 import type { ColumnEdit } from '../rollup';
 import type { RollupPatch, RollupState } from '../rollup-state';
 import type { CellFormula, FormulaField, Line, RoundingRule, TreeNode, Workbook } from '../model';
-import { buildFormulaBook, computeFormulas, FORMULA_FIELDS, type FormulaBook, type FormulaErrorOut } from './book';
+import { buildFormulaBook, cellAt, computeFormulas, FORMULA_FIELDS, type FormulaBook, type FormulaErrorOut } from './book';
 import { cellVertex } from './graph';
 import { cycleThrough } from './workbook-edit';
 import { columnsHost } from './host';
@@ -77,16 +77,16 @@ export class ColumnFormulas {
    * stored text), or null: a column formula being set is refused when it would read itself.
    */
   cycleThrough(column: { field: FormulaField; text: string }): number[] | null {
-    const cells = this.book.cells;
-    return cycleThrough(this.book, (v) => {
-      const c = cells.get(v);
+    const book = this.book;
+    return cycleThrough(book, (v) => {
+      const c = cellAt(book, v);
       return !!c && c.fromColumn && c.field === column.field && c.formula.text === column.text;
     });
   }
 
   /** Whether any formula cell is laid out. */
   get empty(): boolean {
-    return this.book.cells.size === 0;
+    return this.book.cells.length === 0;
   }
 
   /**

@@ -69,14 +69,77 @@ export interface FormulaPlan {
   staleAfter(changed: Iterable<number>): number[];
 }
 
-/** Lays out the formulas of a workbook (see the module comment). */
-export function planFormulas(cells: readonly FormulaCell[], tree: FormulaTree): FormulaPlan {
+/**
+ * Lays out the formulas of a workbook (see the module comment). `how`: 'graph' lays out the whole
+ * graph even where formulas read only their own line's typed figures (which it does not need).
+ */
+export function planFormulas(cells: readonly FormulaCell[], tree: FormulaTree, how: 'any' | 'graph' = 'any'): FormulaPlan {
+  const cellCount = tree.lineCount * F;
+  const isFormula = new Uint8Array(cellCount);
+  for (const c of cells) isFormula[cellVertex(c.line, c.field)] = 1;
+  return (how === 'any' && planOwnLines(cells, isFormula, cellCount)) || planGraph(cells, tree, isFormula);
+}
+
+/**
+ * The plan when every formula reads only its own line's typed figures (a column formula such as
+ * =[@disbursed]/[@plan]): no formula reads another, so every one is of level 0, in line order,
+ * none is on a cycle, and a change makes stale only the formulas of its line that read it. Null
+ * otherwise. Linear in the cells, with no graph built.
+ */
+function planOwnLines(cells: readonly FormulaCell[], isFormula: Uint8Array, cellCount: number): FormulaPlan | null {
+  const order = new Int32Array(cells.length);
+  let previous = -1;
+  for (let j = 0; j < cells.length; j++) {
+    const c = cells[j];
+    const v = cellVertex(c.line, c.field);
+    // In vertex order (the book's): the position of a cell is then found by a binary search.
+    if (v <= previous) return null;
+    previous = v;
+    order[j] = v;
+    for (const r of c.refs) if (r.kind !== 'self' || isFormula[cellVertex(c.line, r.field)]) return null;
+  }
+  return {
+    order,
+    levelOf: (v) => (v >= 0 && v < cellCount && isFormula[v] ? 0 : -1),
+    cycles: [],
+    inCycle: [],
+    staleAfter(changed) {
+      const out: number[] = [];
+      for (const v of changed) {
+        if (v < 0 || v >= cellCount) continue;
+        const line = Math.floor(v / F);
+        const field = GRAPH_FIELDS[v % F];
+        // The formulas of the line (at most one per field) that read the changed field.
+        for (let f = 0; f < F; f++) {
+          const u = line * F + f;
+          if (!isFormula[u]) continue;
+          const c = cells[positionOf(order, u)];
+          if (c.refs.some((r) => r.field === field)) out.push(u);
+        }
+      }
+      return [...new Set(out)].sort((a, b) => a - b);
+    },
+  };
+}
+
+/** Where v is in an increasing array (v must be in it). */
+function positionOf(sorted: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The plan through the whole graph: lines, items and the sums between them. */
+function planGraph(cells: readonly FormulaCell[], tree: FormulaTree, isFormula: Uint8Array): FormulaPlan {
   const cellCount = tree.lineCount * F;
   const total = tree.itemCount; // the program total's sums follow the items'
   const sumVertex = (k: number, f: number) => cellCount + (k < 0 ? total : k) * F + f;
   const vertexCount = cellCount + (tree.itemCount + 1) * F;
-  const isFormula = new Uint8Array(cellCount);
-  for (const c of cells) isFormula[cellVertex(c.line, c.field)] = 1;
 
   // Edges from what is read to what reads it, gathered into typed arrays grown by doubling, then packed (CSR).
   let from = new Int32Array(Math.max(64, tree.itemCount * F + cells.length * 4));

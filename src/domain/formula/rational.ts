@@ -2,6 +2,9 @@
 // reduced to lowest terms only once the denominator grows past 2^64 (a gcd per operation would
 // cost more than the formula), and wherever digits are written. 0,1 + 0,2 is 3/10, never 0.30000000000000004; a result becomes a number
 // of đồng once, when it is written into its cell, by one rounding rule (roundTo).
+// A fast path does the same arithmetic on two safe integers (numbers, |x| < 2^53) while every
+// product and sum fits (a double holding an integer below 2^53 is exact, and one that would pass
+// it is seen as at least 2^53), and says so when one does not: the caller then does it in BigInt.
 
 import type { RoundingRule } from '../model';
 export type { RoundingRule };
@@ -152,4 +155,159 @@ export function toDecimalText(a: Rational, max = 12): string {
   let s = scaled.toString().padStart(digits + 1, '0');
   if (digits > 0) s = `${s.slice(0, -digits)}.${s.slice(-digits)}`.replace(/\.?0+$/, '');
   return (negative && s !== '0' ? '-' : '') + s;
+}
+
+// ---- The fast path: n/d in two safe integers (d > 0), results written into `small`. ----
+
+/** A rational in two safe integers (d > 0): what the fast path computes on. */
+export interface SmallRational {
+  n: number;
+  d: number;
+}
+
+/** Where the fast operations write their result (one object for all: no allocation per operation). */
+export const small: SmallRational = { n: 0, d: 1 };
+
+const MAX = Number.MAX_SAFE_INTEGER;
+const MAX_BIG = BigInt(MAX);
+
+/** Whether x is a safe integer: a product or sum of safe integers that passed 2^53 is seen here as at least 2^53. */
+const fits = (x: number): boolean => x <= MAX && x >= -MAX;
+
+function gcdSmall(a: number, b: number): number {
+  if (a < 0) a = -a;
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+/** a/b + c/d into `small`; false when a part would not be a safe integer (then add in BigInt). */
+export function addSmall(a: number, b: number, c: number, d: number): boolean {
+  if (b === d) {
+    const n = a + c;
+    if (!fits(n)) return false;
+    small.n = n;
+    small.d = b;
+    return true;
+  }
+  let x = a * d;
+  let y = c * b;
+  let den = b * d;
+  if (!fits(x) || !fits(y) || !fits(den)) {
+    // Over the least common denominator instead.
+    const g = gcdSmall(b, d);
+    if (g === 1) return false;
+    x = a * (d / g);
+    y = c * (b / g);
+    den = b * (d / g);
+    if (!fits(x) || !fits(y) || !fits(den)) return false;
+  }
+  const n = x + y;
+  if (!fits(n)) return false;
+  small.n = n;
+  small.d = den;
+  return true;
+}
+
+/** (a/b)·(c/d) into `small` (d > 0); false when it does not fit (then multiply in BigInt). */
+export function mulSmall(a: number, b: number, c: number, d: number): boolean {
+  let n = a * c;
+  let den = b * d;
+  if (!fits(n) || !fits(den)) {
+    // Cross-cancelled first (b, d > 0: neither gcd is 0).
+    const g = gcdSmall(a, d);
+    const h = gcdSmall(c, b);
+    n = (a / g) * (c / h);
+    den = (b / h) * (d / g);
+    if (!fits(n) || !fits(den)) return false;
+  }
+  small.n = n;
+  small.d = den;
+  return true;
+}
+
+/** (a/b) / (c/d) into `small` for c ≠ 0; false when it does not fit. */
+export function divSmall(a: number, b: number, c: number, d: number): boolean {
+  if (b === d) {
+    // Same denominator (amounts in one unit): a/c.
+    small.n = c < 0 ? 0 - a : a;
+    small.d = c < 0 ? -c : c;
+    return true;
+  }
+  return c < 0 ? mulSmall(a, b, -d, -c) : mulSmall(a, b, d, c);
+}
+
+/** −1, 0 or 1 as a/b is below, equal to or above c/d; NaN when the cross products do not fit. */
+export function compareSmall(a: number, b: number, c: number, d: number): number {
+  if (b === d) return a < c ? -1 : a > c ? 1 : 0;
+  const x = a * d;
+  const y = c * b;
+  if (!fits(x) || !fits(y)) return NaN;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * (a/b)·s rounded to a whole number by the rule, as roundTo(…, 0, rule) gives it (s > 0, a safe
+ * integer: 10^k for k places, a unit's scale); NaN when it does not fit (then round in BigInt).
+ * Never −0.
+ */
+export function roundSmall(a: number, b: number, s: number, rule: RoundingRule): number {
+  const negative = a < 0;
+  let num = negative ? -a : a;
+  let den = b;
+  if (s !== 1) {
+    if (den % s === 0) den /= s;
+    else {
+      const g = gcdSmall(s, den);
+      num *= s / g;
+      den /= g;
+      if (!fits(num)) return NaN;
+    }
+  }
+  const r = num % den;
+  let q = (num - r) / den;
+  if (r !== 0) {
+    const twice = 2 * r;
+    if (rule === 'up') q += 1;
+    else if (rule === 'half-away-from-zero' && twice >= den) q += 1;
+    else if (rule === 'half-even' && (twice > den || (twice === den && q % 2 === 1))) q += 1;
+  }
+  return negative ? 0 - q : q;
+}
+
+/** A safe-integer n/d as a BigInt rational. */
+export const bigOf = (n: number, d: number): Rational => ({ n: BigInt(n), d: BigInt(d) });
+
+/** a in `small` when both its parts are safe integers; false otherwise. */
+export function toSmall(a: Rational): boolean {
+  if (a.n > MAX_BIG || a.n < -MAX_BIG || a.d > MAX_BIG) return false;
+  small.n = Number(a.n);
+  small.d = Number(a.d);
+  return true;
+}
+
+/**
+ * A finite number as the exact decimal it prints as (fromNumber), in `small` when it fits there;
+ * false otherwise (then use fromNumber).
+ */
+export function fromNumberSmall(v: number): boolean {
+  if (Number.isSafeInteger(v)) {
+    small.n = v;
+    small.d = 1;
+    return true;
+  }
+  if (!Number.isFinite(v)) return false;
+  const text = String(v);
+  const dot = text.indexOf('.');
+  if (dot < 0 || text.includes('e')) return false;
+  const places = text.length - dot - 1;
+  if (places > 15) return false;
+  const n = Number(text.slice(0, dot) + text.slice(dot + 1));
+  if (!Number.isSafeInteger(n)) return false;
+  small.n = n;
+  small.d = 10 ** places;
+  return true;
 }

@@ -13,7 +13,7 @@ const FIELD_OF = { plan: 'plan', disbursed: 'disbursed', expectedRate: 'expected
 /** The workbook with every formula's value written into its line (records not changed are kept as they are), and the cells in error. */
 export function computeWorkbookFormulas(data: WorkbookData): { data: WorkbookData; errors: FormulaErrorOut[] } {
   const book = buildFormulaBook({ workbook: data.workbook, nodes: data.nodes, lines: data.lines });
-  if (book.cells.size === 0) return { data, errors: [] };
+  if (book.cells.length === 0) return { data, errors: [] };
   const tree = orderTree(data.nodes);
   const wb = data.workbook;
   const cols = buildColumns(tree, data.lines, counterpartColumn(wb.counterpart, wb.year), projectionParams(wb));
