@@ -67,10 +67,10 @@ export class FormulaCells {
 
   /**
    * Takes in what the worker computed over `lines` (the session's, in the order it was sent): the
-   * cells in error, and the lines whose values moved as a change (null: none moved). A cell in error
-   * keeps its last value; a new error is said once (takeNewErrors).
+   * cells in error, and the lines whose values moved as a change with where each is in `lines`
+   * (null: none moved). A cell in error keeps its last value; a new error is said once (takeNewErrors).
    */
-  take(results: FormulaResults, lines: readonly Line[]): Change | null {
+  take(results: FormulaResults, lines: readonly Line[]): { change: Change; at: number[] } | null {
     const before = new Map(this.errors);
     if (results.all) this.errors.clear();
     else
@@ -89,19 +89,26 @@ export class FormulaCells {
     const n = results.line.length;
     if (!n) return null;
     // One record per line, however many of its fields moved: copied, then each field set (a copy keeps the record's shape).
-    const next = new Map<number, Line>();
+    const out: NonNullable<Change['lines']> = [];
+    const at: number[] = [];
+    // Where a line's record is in `out` (+1; 0: not yet), for lines of which several fields moved.
+    const slot = n > 1 ? new Int32Array(lines.length) : null;
     for (let k = 0; k < n; k++) {
       const i = results.line[k];
       const was = lines[i];
       const field = FORMULA_FIELDS[results.field[k]];
       if (!was || Object.is(was[field], results.value[k])) continue;
-      let after = next.get(i);
-      if (!after) next.set(i, (after = { ...was }));
+      const s = slot ? slot[i] : 0;
+      let after = s ? out[s - 1].after! : null;
+      if (!after) {
+        after = { ...was };
+        out.push({ before: was, after });
+        at.push(i);
+        if (slot) slot[i] = out.length;
+      }
       after[field] = results.value[k];
     }
-    const out: NonNullable<Change['lines']> = [];
-    for (const [i, after] of next) out.push({ before: lines[i], after });
-    return { lines: out };
+    return out.length ? { change: { lines: out }, at } : null;
   }
 
   /** No formula left: no cell in error. */

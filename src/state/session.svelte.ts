@@ -240,11 +240,12 @@ export class WorkbookSession {
    */
   private takeFormulas(results: FormulaResults, plan: number, owner: FormulaOwner): void {
     if (plan !== this.enginePlan) return;
-    const change = this.formulas.take(results, this.lines);
-    if (!change || this.frozen) {
+    const taken = this.formulas.take(results, this.lines);
+    if (!taken || this.frozen) {
       if (results.errors.length || results.all) this.bump('revision');
       return;
     }
+    const { change } = taken;
     if (owner === 'new-step') {
       const entry = this.history.record(change, null);
       this.keepStep(entry);
@@ -253,7 +254,7 @@ export class WorkbookSession {
       const entry = this.history.amend(owner, change);
       if (entry) this.keepStep(entry);
     }
-    const applied = this.updateMemory(change);
+    const applied = this.updateMemory(change, taken.at);
     this.saves.enqueue(this.storagePlan(change, applied));
     this.bump('revision');
   }
@@ -984,7 +985,7 @@ export class WorkbookSession {
   }
 
   /** Step 1: the change in memory, with what the later steps need to know of it. */
-  private updateMemory(change: Change): MemoryUpdate {
+  private updateMemory(change: Change, derivedAt?: readonly number[]): MemoryUpdate {
     this.applied++;
     const u: MemoryUpdate = {
       structural: false,
@@ -1006,7 +1007,8 @@ export class WorkbookSession {
       split: null,
       formulasMoved: false,
     };
-    this.updateLines(change.lines ?? [], u);
+    if (derivedAt) this.updateDerivedLines(change.lines ?? [], derivedAt, u);
+    else this.updateLines(change.lines ?? [], u);
     for (const { before, after } of change.nodes ?? []) {
       if (before?.columnFormulas !== after?.columnFormulas) u.formulasMoved = true;
       if (after) {
@@ -1051,22 +1053,22 @@ export class WorkbookSession {
     return u;
   }
 
+  /**
+   * The values formulas took, in memory and in their chunks: lines at known places (`at`), whose
+   * computed fields alone moved (the worker holds them already: no column edit, no repaint asked).
+   */
+  private updateDerivedLines(changes: NonNullable<Change['lines']>, at: readonly number[], u: MemoryUpdate): void {
+    const { lines, chunks } = this;
+    for (let k = 0; k < changes.length; k++) {
+      const { before, after } = changes[k];
+      lines[at[k]] = after!;
+      noteChunkWrite(u, chunks.replace(after!), { before: before!, after: after! }, null);
+    }
+  }
+
   /** The lines of a change in memory and in their chunks, noting what each touched chunk gains and loses. */
   private updateLines(changes: NonNullable<Change['lines']>, u: MemoryUpdate): void {
-    const write = (no: number | undefined, put: LineWrite | null, deleted: Id | null) => {
-      if (no === undefined) return;
-      let w = u.chunkWrites.get(no);
-      if (!w) u.chunkWrites.set(no, (w = { put: new Map(), deleteIds: new Set() }));
-      if (put) {
-        const earlier = w.put.get(put.after.id);
-        w.put.set(put.after.id, earlier ? { before: earlier.before, after: put.after } : put);
-        if (w.deleteIds.size) w.deleteIds.delete(put.after.id);
-      }
-      if (deleted) {
-        w.put.delete(deleted);
-        w.deleteIds.add(deleted);
-      }
-    };
+    const write = (no: number | undefined, put: LineWrite | null, deleted: Id | null) => noteChunkWrite(u, no, put, deleted);
     // Read once, not per line: `lines` is a reactive field, and a column formula changes 100 000 lines at once.
     const { lines, lineIndex, chunks, slots } = this;
     for (const c of changes) {
@@ -1363,6 +1365,22 @@ export class WorkbookSession {
     this.rollup = r;
     this.bump('revision');
     this.queueChecks();
+  }
+}
+
+/** Notes what a chunk gains (a line put, with the record it replaces) or loses (a line deleted) in a change's writes. */
+function noteChunkWrite(u: MemoryUpdate, no: number | undefined, put: LineWrite | null, deleted: Id | null): void {
+  if (no === undefined) return;
+  let w = u.chunkWrites.get(no);
+  if (!w) u.chunkWrites.set(no, (w = { put: new Map(), deleteIds: new Set() }));
+  if (put) {
+    const earlier = w.put.get(put.after.id);
+    w.put.set(put.after.id, earlier ? { before: earlier.before, after: put.after } : put);
+    if (w.deleteIds.size) w.deleteIds.delete(put.after.id);
+  }
+  if (deleted) {
+    w.put.delete(deleted);
+    w.deleteIds.add(deleted);
   }
 }
 
