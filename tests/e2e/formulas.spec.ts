@@ -105,4 +105,30 @@ describe('formulas in the grid', () => {
     await wb.screenshot('73-column-formula');
     await ctx.close();
   });
+
+  it('a column formula that would read itself on a line it reaches is refused in the dialog, the cycle named, and nothing of it kept', async () => {
+    const { ctx, page, wb } = await freshWorkbench(browser(), baseUrl, '?debug');
+    const DA7_TDA2_LINE = 'Tập huấn 217 người; giám sát 10 xã';
+    // This line's disbursed amount reads its own expected rate…
+    await wb.type(DA7_TDA2_LINE, 'disbursed', '=[@Dự kiến]*[@Kế hoạch]');
+    const rate = await wb.cell(DA7_TDA2_LINE, 'expected').textContent();
+    await wb.select('DA7', 'expected');
+    const box = (await wb.cell('DA7', 'expected').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
+    await page.getByText('Công thức cho cả cột…').click();
+    const dialog = page.getByTestId('column-formula-dialog');
+    // …so an expected rate read from the disbursed amount goes round on that line.
+    await dialog.getByTestId('column-formula-text').fill('=[@Đã giải ngân]/[@Kế hoạch]');
+    await dialog.getByTestId('column-formula-save').click();
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('vòng tham chiếu');
+    expect(await dialog.getByRole('alert').textContent()).toContain(DA7_TDA2_LINE);
+    await wb.screenshot('74-column-formula-cycle');
+    await dialog.getByRole('button', { name: 'Huỷ' }).click();
+    await wb.expectText(DA7_TDA2_LINE, 'expected', rate!);
+    // One undo takes back the typed formula: the refused one left no step.
+    await wb.select(DA7_TDA2_LINE, 'disbursed');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.evaluate(() => (globalThis as any).planbench.app.session.canUndo)).toBe(false);
+    await ctx.close();
+  });
 });
