@@ -630,9 +630,7 @@ function passLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: F
     mPlan += Math.abs(p);
     mDisbursed += Math.abs(d);
     mRequired += Math.abs(required);
-    // What is not a whole number leaves a fraction above 0 (a sum of them stays above 0); what is not
-    // finite leaves NaN: the line is then fractional, as Number.isInteger says, without its branches.
-    let fraction = Math.abs(p - Math.trunc(p)) + Math.abs(d - Math.trunc(d));
+    let whole = Number.isInteger(p) && Number.isInteger(d);
     const row = monthRow[i];
     if (row >= 0) {
       monthsKnown[node]++;
@@ -641,10 +639,10 @@ function passLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: F
         if (Number.isNaN(v)) continue;
         nodeMonths[to + m] += v;
         mMonths += Math.abs(v);
-        fraction += Math.abs(v - Math.trunc(v));
+        if (!Number.isInteger(v)) whole = false;
       }
     }
-    fractional += Number(fraction !== 0);
+    if (!whole) fractional++;
   }
   if (!summing) return;
   const mag = into!.trace.magnitude;
