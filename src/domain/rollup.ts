@@ -513,10 +513,15 @@ export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lin
   passLines(cols, ctx, r, lineTarget, null, from, to, JUST_PROJECT);
 }
 
-/** What passLines does beside projecting each line: nothing (an edit's lines), every sum of a full pass (rollUpInto), or those a projection moves (reprojectInto). */
+/**
+ * What passLines does beside projecting each line: nothing (an edit's lines), every sum of a full
+ * pass (rollUpInto), those a projection moves (reprojectInto), or those but the run-rates, which
+ * only the as-of day moves.
+ */
 const JUST_PROJECT = 0;
 const SUM_ALL = 1;
 const SUM_PROJECTIONS = 2;
+const SUM_PROJECTIONS_BUT_RATES = 3;
 
 /** Where passLines adds its lines' figures: their node's amounts (ACC or ACC_PROJECTION each), their cell's money, magnitudes. */
 interface LineSums {
@@ -547,7 +552,8 @@ function passLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: F
   const { profiles, reference, flagGap, year } = params;
   const summing = into !== null && mode !== JUST_PROJECT;
   const all = mode === SUM_ALL;
-  const reproject = mode === SUM_PROJECTIONS;
+  const reproject = mode === SUM_PROJECTIONS || mode === SUM_PROJECTIONS_BUT_RATES;
+  const rates = mode !== SUM_PROJECTIONS_BUT_RATES;
   const acc = into ? into.acc : new Float64Array(0);
   const money = into ? into.money : new Float64Array(0);
   const cellOf = into ? into.cells.cellOf : new Int32Array(0);
@@ -586,7 +592,7 @@ function passLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: F
     let runRate = NaN;
     if (rated) {
       const left = Number.isNaN(day) ? 0 : own ? monthsAfter(starts, day) : leftAtDay;
-      if (left > 0) runRate = round(Math.max(0, target - d) / left);
+      if (left > 0 && rates) runRate = round(Math.max(0, target - d) / left);
       if (!Number.isNaN(day) && p > 0) {
         const reached = (d / p) * 100;
         const share = own ? shareAt(profiles, reference, starts, day) : referenceShare;
@@ -594,17 +600,17 @@ function passLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: F
         if (day + 1 >= lateInYear) flags |= Number(e < 100) * Number(Math.abs(e - reached) < 0.5) * expectedEqualsReached;
       }
     }
-    lineRunRate[i] = runRate;
+    if (rates) lineRunRate[i] = runRate;
     lineFlags[i] = flags;
     let required = 0;
-    if (reproject) required = lineRequired[i];
-    else {
+    if (!reproject) {
       const bp = source[i] === CENTRAL ? counterpartBp[capital[i]] : 0;
       required = bp > 0 ? mulDiv(p, bp, 10_000) : 0;
       lineRequired[i] = required;
     }
     const level = rated ? target : proj;
-    lineTarget[i] = level;
+    // What a reprojection reads and writes is what a projection moves: a rated line's level stays.
+    if (!(reproject && rated)) lineTarget[i] = level;
     if (!summing) continue;
     // The sums, in line order: each node's and each cell's in the order a line-by-line reading adds them.
     money[cellOf[i]] += proj;
@@ -615,7 +621,7 @@ function passLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: F
     acc[at + (all ? 13 : 1)] += level;
     mProjected += Math.abs(proj);
     mTarget += Math.abs(level);
-    if (!Number.isNaN(runRate)) {
+    if (rates && !Number.isNaN(runRate)) {
       acc[at + (all ? 14 : 2)] += runRate;
       mRunRate += Math.abs(runRate);
     }
@@ -648,7 +654,7 @@ function passLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: F
   const mag = into!.trace.magnitude;
   mag[MAG_PROJECTED] += mProjected;
   mag[MAG_TARGET] += mTarget;
-  mag[MAG_RUN_RATE] += mRunRate;
+  if (rates) mag[MAG_RUN_RATE] += mRunRate;
   if (!all) return;
   mag[MAG_PLAN] += mPlan;
   mag[MAG_DISBURSED] += mDisbursed;
@@ -711,25 +717,29 @@ function markOverflow(r: Rollup): void {
  * which is right only while every sum of the roll-up is exact (isTraceExact, no overflow): their
  * sums are then the same in any order. Each rated line's expected-rate level (in the trace) and each
  * line's required counterpart are taken as the last pass or edit left them: they move with the
- * plan, the expected rate and the counterpart ratios, never with the projection parameters. The rest
- * is worked out as rollUpInto does, in its order.
+ * plan, the expected rate and the counterpart ratios, never with the projection parameters; so are
+ * the run-rates, their sums and magnitude when `sameDay` says the parameters' as-of day is the one
+ * of that pass (within a year only the day moves them). The rest is worked out as rollUpInto does,
+ * in its order.
  */
-export function reprojectInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace): void {
-  const moved = [r.projected, r.unspent, r.carryOver, r.lapse, r.expectedAmount, r.runRate];
+export function reprojectInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace, sameDay = false): void {
+  const moved = [r.projected, r.unspent, r.carryOver, r.lapse, r.expectedAmount];
+  if (!sameDay) moved.push(r.runRate);
   for (const m of moved) m.fill(0);
   r.flagged.fill(0);
   const mag = trace.magnitude;
-  for (const k of [MAG_PROJECTED, MAG_UNSPENT, MAG_TARGET, MAG_RUN_RATE]) mag[k] = 0;
+  for (const k of [MAG_PROJECTED, MAG_UNSPENT, MAG_TARGET]) mag[k] = 0;
+  if (!sameDay) mag[MAG_RUN_RATE] = 0;
   const n = cols.plan.length;
   const ctx = passContext(cols.params);
   const acc = new Float64Array((r.nodeCount + 1) * ACC_PROJECTION);
   const money = new Float64Array(cells.count);
-  passLines(cols, ctx, r, trace.lineTarget, { cells, trace, acc, money }, 0, n, SUM_PROJECTIONS);
+  passLines(cols, ctx, r, trace.lineTarget, { cells, trace, acc, money }, 0, n, sameDay ? SUM_PROJECTIONS_BUT_RATES : SUM_PROJECTIONS);
   const { projected, expectedAmount, runRate, flagged } = r;
   for (let k = 0; k < r.nodeCount; k++) {
     projected[k] = acc[k * ACC_PROJECTION];
     expectedAmount[k] = acc[k * ACC_PROJECTION + 1];
-    runRate[k] = acc[k * ACC_PROJECTION + 2];
+    if (!sameDay) runRate[k] = acc[k * ACC_PROJECTION + 2];
   }
   drawAll(cols, cells, r, trace, money);
   const nodeCount = r.nodeCount;
