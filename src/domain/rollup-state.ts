@@ -86,14 +86,16 @@ export class RollupState {
 
   /**
    * Replaces the projection parameters and rolls every line up again (the cells stay as they are):
-   * only what a projection moves when the year is the same and every sum exact.
+   * only what a projection moves when the year is the same and every sum exact, and not the
+   * run-rates when the as-of day is the same too.
    */
   configure(params: ProjectionParams): void {
     const sameYear = params.year === this.cols.params.year;
+    const sameDay = Object.is(params.asOfDay, this.cols.params.asOfDay);
     this.cols.params = params;
     this.ctx = passContext(params);
     if (!sameYear || !this.exact) return this.rollUpAll();
-    reprojectInto(this.cols, this.cells, this.rollup, this.trace);
+    reprojectInto(this.cols, this.cells, this.rollup, this.trace, sameDay);
     this.exact = isTraceExact(this.trace) && !this.rollup.overflow;
   }
 

@@ -510,14 +510,62 @@ const PROFILE_COUNT = 5;
  * projection without one) in lineTarget.
  */
 export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: Float64Array, from: number, to: number): void {
+  passLines(cols, ctx, r, lineTarget, null, from, to, JUST_PROJECT);
+}
+
+/**
+ * What passLines does beside projecting each line: nothing (an edit's lines), every sum of a full
+ * pass (rollUpInto), those a projection moves (reprojectInto), or those but the run-rates, which
+ * only the as-of day moves.
+ */
+const JUST_PROJECT = 0;
+const SUM_ALL = 1;
+const SUM_PROJECTIONS = 2;
+const SUM_PROJECTIONS_BUT_RATES = 3;
+
+/** Where passLines adds its lines' figures: their node's amounts (ACC or ACC_PROJECTION each), their cell's money, magnitudes. */
+interface LineSums {
+  cells: BudgetCells;
+  trace: PassTrace;
+  acc: Float64Array;
+  money: Float64Array;
+}
+
+/**
+ * Projects lines from … to − 1 (as projectLines says) and, unless mode is JUST_PROJECT, adds each
+ * line's own figures (all but those its cell draws) into its node's amounts in acc, their
+ * magnitudes into the trace (as traceLines), and its projection into its budget cell's money,
+ * while they are still in registers: one loop over the lines for what took two (projecting a block
+ * of lines, then reading its figures back to sum them). SUM_PROJECTIONS takes each rated line's target and every line's
+ * required counterpart as they are (no projection parameter moves them) and adds only what a
+ * projection moves. The mode is the same for every line, so its branches cost next to nothing.
+ */
+function passLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lineTarget: Float64Array, into: LineSums | null, from: number, to: number, mode: number): void {
   // Imported bindings read once, not per line: a module loader may serve them through getters (the
   // test and benchmark runner's does), which then cost more than the projection itself.
   const [mulDiv, basisPoints, byProfile, shareAt, monthsAfter, round] = [mulDivRound, rateToBasisPoints, projectByProfile, cumulativeAt, monthsLeft, roundHalfUp];
   const [overDisbursed, noProfile, farFromProfile, expectedEqualsReached] = [FLAG_OVER_DISBURSED, FLAG_NO_PROFILE, FLAG_FAR_FROM_PROFILE, FLAG_EXPECTED_EQUALS_REACHED];
-  const { plan, disbursed, expected, asOfDay, method, source, capital, counterpartBp } = cols;
-  const { lineProjected, lineRunRate, lineFlags, lineRequired } = r;
+  const { plan, disbursed, expected, asOfDay, method, source, capital, counterpartBp, lineNode, vintage, monthRow, months } = cols;
+  const { lineProjected, lineRunRate, lineFlags, lineRequired, flagged, monthsKnown } = r;
+  const nodeMonths = r.months;
   const { params, starts, lateInYear, left: leftAtDay, referenceShare, share: shareAtDay } = ctx;
-  const { profiles, reference, flagGap } = params;
+  const { profiles, reference, flagGap, year } = params;
+  const summing = into !== null && mode !== JUST_PROJECT;
+  const all = mode === SUM_ALL;
+  const reproject = mode === SUM_PROJECTIONS || mode === SUM_PROJECTIONS_BUT_RATES;
+  const rates = mode !== SUM_PROJECTIONS_BUT_RATES;
+  const acc = into ? into.acc : new Float64Array(0);
+  const money = into ? into.money : new Float64Array(0);
+  const cellOf = into ? into.cells.cellOf : new Int32Array(0);
+  const width = all ? ACC : ACC_PROJECTION;
+  let mPlan = 0;
+  let mDisbursed = 0;
+  let mProjected = 0;
+  let mRequired = 0;
+  let mTarget = 0;
+  let mRunRate = 0;
+  let mMonths = 0;
+  let fractional = 0;
   for (let i = from; i < to; i++) {
     const p = plan[i];
     const d = disbursed[i];
@@ -527,7 +575,7 @@ export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lin
     const day = own ? ownDay : params.asOfDay;
     const m = method[i] < 0 ? params.method : method[i];
     const rated = Number.isFinite(e);
-    const target = rated ? mulDiv(p, basisPoints(e), 10_000) : 0;
+    const target = rated ? (reproject ? lineTarget[i] : mulDiv(p, basisPoints(e), 10_000)) : 0;
     // Flags as numbers, not branches: whether a line is flagged is as good as random from one line to
     // the next, and mispredicted branches were most of this loop's time.
     let flags = Number(d > p) * overDisbursed;
@@ -544,7 +592,7 @@ export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lin
     let runRate = NaN;
     if (rated) {
       const left = Number.isNaN(day) ? 0 : own ? monthsAfter(starts, day) : leftAtDay;
-      if (left > 0) runRate = round(Math.max(0, target - d) / left);
+      if (left > 0 && rates) runRate = round(Math.max(0, target - d) / left);
       if (!Number.isNaN(day) && p > 0) {
         const reached = (d / p) * 100;
         const share = own ? shareAt(profiles, reference, starts, day) : referenceShare;
@@ -552,12 +600,67 @@ export function projectLines(cols: PlanColumns, ctx: PassContext, r: Rollup, lin
         if (day + 1 >= lateInYear) flags |= Number(e < 100) * Number(Math.abs(e - reached) < 0.5) * expectedEqualsReached;
       }
     }
-    lineRunRate[i] = runRate;
+    if (rates) lineRunRate[i] = runRate;
     lineFlags[i] = flags;
-    const bp = source[i] === CENTRAL ? counterpartBp[capital[i]] : 0;
-    lineRequired[i] = bp > 0 ? mulDiv(p, bp, 10_000) : 0;
-    lineTarget[i] = rated ? target : proj;
+    let required = 0;
+    if (!reproject) {
+      const bp = source[i] === CENTRAL ? counterpartBp[capital[i]] : 0;
+      required = bp > 0 ? mulDiv(p, bp, 10_000) : 0;
+      lineRequired[i] = required;
+    }
+    const level = rated ? target : proj;
+    // What a reprojection reads and writes is what a projection moves: a rated line's level stays.
+    if (!(reproject && rated)) lineTarget[i] = level;
+    if (!summing) continue;
+    // The sums, in line order: each node's and each cell's in the order a line-by-line reading adds them.
+    money[cellOf[i]] += proj;
+    const node = lineNode[i];
+    if (node < 0) continue;
+    const at = node * width;
+    acc[at + 2 * Number(all)] += proj;
+    acc[at + (all ? 13 : 1)] += level;
+    mProjected += Math.abs(proj);
+    mTarget += Math.abs(level);
+    if (rates && !Number.isNaN(runRate)) {
+      acc[at + (all ? 14 : 2)] += runRate;
+      mRunRate += Math.abs(runRate);
+    }
+    flagged[node] += Number(flags !== 0);
+    if (!all) continue;
+    acc[at] += p;
+    acc[at + 1] += d;
+    acc[at + 4 + source[i]] += p;
+    acc[at + 7 + capital[i]] += p;
+    acc[at + 9] += required;
+    acc[at + (vintage[i] < year ? 10 : ACC_NONE)] += p;
+    mPlan += Math.abs(p);
+    mDisbursed += Math.abs(d);
+    mRequired += Math.abs(required);
+    let whole = Number.isInteger(p) && Number.isInteger(d);
+    const row = monthRow[i];
+    if (row >= 0) {
+      monthsKnown[node]++;
+      for (let m = 0, to = node * MONTHS, from = row * MONTHS; m < MONTHS; m++) {
+        const v = months[from + m];
+        if (Number.isNaN(v)) continue;
+        nodeMonths[to + m] += v;
+        mMonths += Math.abs(v);
+        if (!Number.isInteger(v)) whole = false;
+      }
+    }
+    if (!whole) fractional++;
   }
+  if (!summing) return;
+  const mag = into!.trace.magnitude;
+  mag[MAG_PROJECTED] += mProjected;
+  mag[MAG_TARGET] += mTarget;
+  if (rates) mag[MAG_RUN_RATE] += mRunRate;
+  if (!all) return;
+  mag[MAG_PLAN] += mPlan;
+  mag[MAG_DISBURSED] += mDisbursed;
+  mag[MAG_REQUIRED] += mRequired;
+  mag[MAG_MONTHS] += mMonths;
+  into!.trace.fractional += fractional;
 }
 
 /**
@@ -576,13 +679,7 @@ export function rollUpInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, tra
   const ctx = passContext(cols.params);
   const acc = new Float64Array((r.nodeCount + 1) * ACC);
   const money = new Float64Array(cells.count);
-  // A block of lines is summed while what projecting it wrote is still in the cache: one loop after
-  // the other over all the lines read those figures back from memory (a quarter of the pass).
-  for (let from = 0; from < n; from += BLOCK) {
-    const to = Math.min(n, from + BLOCK);
-    projectLines(cols, ctx, r, trace.lineTarget, from, to);
-    sumLines(cols, cells, r, trace, acc, money, from, to);
-  }
+  passLines(cols, ctx, r, trace.lineTarget, { cells, trace, acc, money }, 0, n, SUM_ALL);
   for (let k = 0; k < r.nodeCount; k++) for (let m = 0; m < ACC_NONE; m++) measures[m][k] = acc[k * ACC + m];
   drawAll(cols, cells, r, trace, money);
   // Children come after their parents, so one backward pass carries every subtree upward.
@@ -618,28 +715,31 @@ function markOverflow(r: Rollup): void {
  * as rollUpInto gives it. The figures no projection parameter moves (plan, disbursed, the sums by
  * source and capital type, the counterpart, carried in, the months) and their magnitudes are kept,
  * which is right only while every sum of the roll-up is exact (isTraceExact, no overflow): their
- * sums are then the same in any order. The rest is worked out as rollUpInto does, in its order.
+ * sums are then the same in any order. Each rated line's expected-rate level (in the trace) and each
+ * line's required counterpart are taken as the last pass or edit left them: they move with the
+ * plan, the expected rate and the counterpart ratios, never with the projection parameters; so are
+ * the run-rates, their sums and magnitude when `sameDay` says the parameters' as-of day is the one
+ * of that pass (within a year only the day moves them). The rest is worked out as rollUpInto does,
+ * in its order.
  */
-export function reprojectInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace): void {
-  const moved = [r.projected, r.unspent, r.carryOver, r.lapse, r.expectedAmount, r.runRate];
+export function reprojectInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace, sameDay = false): void {
+  const moved = [r.projected, r.unspent, r.carryOver, r.lapse, r.expectedAmount];
+  if (!sameDay) moved.push(r.runRate);
   for (const m of moved) m.fill(0);
   r.flagged.fill(0);
   const mag = trace.magnitude;
-  for (const k of [MAG_PROJECTED, MAG_UNSPENT, MAG_TARGET, MAG_RUN_RATE]) mag[k] = 0;
+  for (const k of [MAG_PROJECTED, MAG_UNSPENT, MAG_TARGET]) mag[k] = 0;
+  if (!sameDay) mag[MAG_RUN_RATE] = 0;
   const n = cols.plan.length;
   const ctx = passContext(cols.params);
   const acc = new Float64Array((r.nodeCount + 1) * ACC_PROJECTION);
   const money = new Float64Array(cells.count);
-  for (let from = 0; from < n; from += BLOCK) {
-    const to = Math.min(n, from + BLOCK);
-    projectLines(cols, ctx, r, trace.lineTarget, from, to);
-    sumProjections(cols, cells, r, trace, acc, money, from, to);
-  }
+  passLines(cols, ctx, r, trace.lineTarget, { cells, trace, acc, money }, 0, n, sameDay ? SUM_PROJECTIONS_BUT_RATES : SUM_PROJECTIONS);
   const { projected, expectedAmount, runRate, flagged } = r;
   for (let k = 0; k < r.nodeCount; k++) {
     projected[k] = acc[k * ACC_PROJECTION];
     expectedAmount[k] = acc[k * ACC_PROJECTION + 1];
-    runRate[k] = acc[k * ACC_PROJECTION + 2];
+    if (!sameDay) runRate[k] = acc[k * ACC_PROJECTION + 2];
   }
   drawAll(cols, cells, r, trace, money);
   const nodeCount = r.nodeCount;
@@ -652,127 +752,11 @@ export function reprojectInto(cols: PlanColumns, cells: BudgetCells, r: Rollup, 
   markOverflow(r);
 }
 
-/** Amounts per node while sumLines adds: the nodeMeasures in their order, then a slot for what is not to be counted. */
+/** Amounts per node while a full pass adds (passLines): the nodeMeasures in their order, then a slot for what is not to be counted. */
 const ACC = 16;
 const ACC_NONE = 15;
-/** Lines a full pass projects and then sums at a time (see rollUpInto). */
-const BLOCK = 1024;
-
-/**
- * Adds the own figures of lines from … to − 1 (all but those their cell draws) into their node's
- * amounts in acc (ACC per node), their magnitudes into the trace (as traceLines), and their
- * projections into their budget cell's money: one sweep of the lines for what took three. The node's
- * amounts are added in one array, node by node, and a figure a line does not count goes to a slot
- * nobody reads rather than behind a branch.
- */
-function sumLines(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace, acc: Float64Array, money: Float64Array, from: number, to: number): void {
-  const { lineNode, plan, disbursed, source, capital, vintage, monthRow, months } = cols;
-  const { lineProjected, lineRequired, lineRunRate, lineFlags, flagged, monthsKnown } = r;
-  const { lineTarget } = trace;
-  const { cellOf } = cells;
-  const year = cols.params.year;
-  const nodeMonths = r.months;
-  let mPlan = 0;
-  let mDisbursed = 0;
-  let mProjected = 0;
-  let mRequired = 0;
-  let mTarget = 0;
-  let mRunRate = 0;
-  let mMonths = 0;
-  let fractional = 0;
-  for (let i = from; i < to; i++) {
-    const projected = lineProjected[i];
-    money[cellOf[i]] += projected;
-    const node = lineNode[i];
-    if (node < 0) continue;
-    const p = plan[i];
-    const d = disbursed[i];
-    const required = lineRequired[i];
-    const target = lineTarget[i];
-    const at = node * ACC;
-    acc[at] += p;
-    acc[at + 1] += d;
-    acc[at + 2] += projected;
-    acc[at + 4 + source[i]] += p;
-    acc[at + 7 + capital[i]] += p;
-    acc[at + 9] += required;
-    acc[at + (vintage[i] < year ? 10 : ACC_NONE)] += p;
-    acc[at + 13] += target;
-    mPlan += Math.abs(p);
-    mDisbursed += Math.abs(d);
-    mProjected += Math.abs(projected);
-    mRequired += Math.abs(required);
-    mTarget += Math.abs(target);
-    const rr = lineRunRate[i];
-    if (!Number.isNaN(rr)) {
-      acc[at + 14] += rr;
-      mRunRate += Math.abs(rr);
-    }
-    flagged[node] += Number(lineFlags[i] !== 0);
-    let whole = Number.isInteger(p) && Number.isInteger(d);
-    const row = monthRow[i];
-    if (row >= 0) {
-      monthsKnown[node]++;
-      for (let m = 0, to = node * MONTHS, from = row * MONTHS; m < MONTHS; m++) {
-        const v = months[from + m];
-        if (Number.isNaN(v)) continue;
-        nodeMonths[to + m] += v;
-        mMonths += Math.abs(v);
-        if (!Number.isInteger(v)) whole = false;
-      }
-    }
-    if (!whole) fractional++;
-  }
-  const mag = trace.magnitude;
-  mag[MAG_PLAN] += mPlan;
-  mag[MAG_DISBURSED] += mDisbursed;
-  mag[MAG_PROJECTED] += mProjected;
-  mag[MAG_REQUIRED] += mRequired;
-  mag[MAG_TARGET] += mTarget;
-  mag[MAG_RUN_RATE] += mRunRate;
-  mag[MAG_MONTHS] += mMonths;
-  trace.fractional += fractional;
-}
-
-/** Amounts per node while sumProjections adds: projected, expected-rate level, run-rate. */
+/** Amounts per node while a reprojection adds: projected, expected-rate level, run-rate. */
 const ACC_PROJECTION = 3;
-
-/**
- * As sumLines, the figures a projection moves alone: each line's projection, expected-rate level,
- * run-rate and flag into its node, their magnitudes into the trace, and its projection into its
- * budget cell's money.
- */
-function sumProjections(cols: PlanColumns, cells: BudgetCells, r: Rollup, trace: PassTrace, acc: Float64Array, money: Float64Array, from: number, to: number): void {
-  const { lineNode } = cols;
-  const { lineProjected, lineRunRate, lineFlags, flagged } = r;
-  const { lineTarget } = trace;
-  const { cellOf } = cells;
-  let mProjected = 0;
-  let mTarget = 0;
-  let mRunRate = 0;
-  for (let i = from; i < to; i++) {
-    const projected = lineProjected[i];
-    money[cellOf[i]] += projected;
-    const node = lineNode[i];
-    if (node < 0) continue;
-    const target = lineTarget[i];
-    const at = node * ACC_PROJECTION;
-    acc[at] += projected;
-    acc[at + 1] += target;
-    mProjected += Math.abs(projected);
-    mTarget += Math.abs(target);
-    const rr = lineRunRate[i];
-    if (!Number.isNaN(rr)) {
-      acc[at + 2] += rr;
-      mRunRate += Math.abs(rr);
-    }
-    flagged[node] += Number(lineFlags[i] !== 0);
-  }
-  const mag = trace.magnitude;
-  mag[MAG_PROJECTED] += mProjected;
-  mag[MAG_TARGET] += mTarget;
-  mag[MAG_RUN_RATE] += mRunRate;
-}
 
 /**
  * Draws every budget cell at once (see drawCell): each cell's money, its lines' projections, taken
