@@ -8,6 +8,11 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/server/**/*.test.ts'],
     environment: 'node',
+    // Two files at a time on the two cores of the machines this runs on (the default is one fewer
+    // than the cores): many of them wait on a server process, PostgreSQL or storage meanwhile.
+    // No test may depend on having the machine to itself.
+    fileParallelism: true,
+    maxWorkers: 2,
     testTimeout: 60_000,
   },
 });
