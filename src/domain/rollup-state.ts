@@ -26,6 +26,7 @@ import {
   sumCell,
   traceLines,
   type ColumnEdit,
+  type ColumnField,
   type PassContext,
   type PassTrace,
   type PlanColumns,
@@ -108,7 +109,9 @@ export class RollupState {
     const { cols, cells } = this;
     cells.listMembers(cols);
     const lines = this.markLines(edits);
-    const before = lines.map((i) => cellKeyOf(cols, i));
+    // Only a line whose source, capital type, slot or vintage was edited can move to another cell.
+    const movable = movableLines(edits);
+    const before = movable.map((i) => cellKeyOf(cols, i));
     const touched = this.cellsToRedraw(lines);
     if (touched) {
       // Out first, everything, so that no sum holds old and new figures at once (see PassTrace).
@@ -116,7 +119,7 @@ export class RollupState {
       for (const c of touched) this.addCell(c, -1);
     }
     applyColumnEdits(cols, edits);
-    const moved = lines.filter((i, k) => cellKeyOf(cols, i) !== before[k]);
+    const moved = movable.filter((i, k) => cellKeyOf(cols, i) !== before[k]);
     if (!touched || moved.length > MOVE_LIMIT) return this.rollUpAfter(lines, moved);
     for (const i of moved) {
       const c = cells.cellFor(cols, i);
@@ -292,6 +295,16 @@ export class RollupState {
 }
 
 /** A line's budget cell and vintage as one text, to tell which lines an edit moved. */
+/** The columns that place a line in its budget cell (see cellKeyOf). */
+const CELL_FIELDS: ReadonlySet<ColumnField> = new Set<ColumnField>(['source', 'capital', 'slot', 'vintage']);
+
+/** The lines (each once) of edits that change a column placing a line in its cell. */
+function movableLines(edits: readonly ColumnEdit[]): number[] {
+  const lines = new Set<number>();
+  for (const e of edits) if (CELL_FIELDS.has(e.field)) lines.add(e.line);
+  return [...lines];
+}
+
 function cellKeyOf(cols: PlanColumns, i: number): string {
   return `${cols.source[i]}|${cols.capital[i]}|${cols.slot[i]}|${cols.vintage[i]}`;
 }
