@@ -241,10 +241,8 @@ export class WorkbookSession {
   private takeFormulas(results: FormulaResults, plan: number, owner: FormulaOwner): void {
     if (plan !== this.enginePlan) return;
     const taken = this.formulas.take(results, this.lines);
-    if (!taken || this.frozen) {
-      if (results.errors.length || results.all) this.bump('revision');
-      return;
-    }
+    // Not repainted here: the answer these came with brings its roll-up, which repaints once (setRollup).
+    if (!taken || this.frozen) return;
     const { change } = taken;
     if (owner === 'new-step') {
       const entry = this.history.record(change, null);
@@ -256,7 +254,6 @@ export class WorkbookSession {
     }
     const applied = this.updateMemory(change, taken.at);
     this.saves.enqueue(this.storagePlan(change, applied));
-    this.bump('revision');
   }
 
   // ---- formulas -------------------------------------------------------------------------------
