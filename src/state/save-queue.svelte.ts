@@ -31,14 +31,17 @@ export class SaveQueue {
   /**
    * Queues a step: it is committed after every step queued or refused before it. With nothing in
    * flight its transaction is opened at once, within this call, so its requests are issued before
-   * whatever the page does next (the grid's repaint, the worker's message).
+   * whatever the page does next (the grid's repaint, the worker's message). `waitFirst`: what the
+   * step waits for before its transaction opens (a large step waits for the page to paint), its
+   * place in the order kept.
    */
-  enqueue(change: WorkbookChange): void {
+  enqueue(change: WorkbookChange, waitFirst?: () => Promise<void>): void {
     const idle = this.pending === 0;
     this.pending++;
     this.status = 'saving';
     const started = performance.now();
-    this.chain = idle ? this.commitInOrder(change, started) : this.chain.then(() => this.commitInOrder(change, started));
+    const commit = waitFirst ? () => waitFirst().then(() => this.commitInOrder(change, started)) : () => this.commitInOrder(change, started);
+    this.chain = idle ? commit() : this.chain.then(commit);
   }
 
   /** Commits the refused steps again, in order (after space was freed); resolves once tried. */

@@ -77,6 +77,9 @@ import type { FormulaField } from '../domain/model';
 
 export type { RowTarget, SaveStatus };
 
+/** From this many lines, formulas' values are stored after the page has painted them. */
+const PAINT_BEFORE_SAVE = 2_000;
+
 /** A column formula being set, by its field and stored text: the worker refuses formulas in which it reads itself. */
 type FormulaGuard = { field: FormulaField; text: string };
 
@@ -253,7 +256,9 @@ export class WorkbookSession {
       if (entry) this.keepStep(entry);
     }
     const applied = this.updateMemory(change, taken.at);
-    this.saves.enqueue(this.storagePlan(change, applied));
+    // Many values (a column formula's) are stored once the page has painted them: cloning 100 000
+    // records into storage held the paint; the step keeps its place among the saves meanwhile.
+    this.saves.enqueue(this.storagePlan(change, applied), change.lines!.length > PAINT_BEFORE_SAVE ? afterPaint : undefined);
   }
 
   // ---- formulas -------------------------------------------------------------------------------
