@@ -26,6 +26,21 @@ function store() {
 }
 
 describe('SaveQueue', () => {
+  it('a step that waits before its transaction (for a paint) keeps its place: the steps after it wait for it', async () => {
+    const { queue, committed, most } = store();
+    let paint!: () => void;
+    const painted = new Promise<void>((r) => (paint = r));
+    queue.enqueue({ workbookId: 'large' }, () => painted);
+    queue.enqueue({ workbookId: 'next' });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(committed).toEqual([]);
+    expect(queue.status).toBe('saving');
+    paint();
+    await queue.flush();
+    expect(committed).toEqual(['large', 'next']);
+    expect(most()).toBe(1);
+  });
+
   it('commits steps one at a time, in the order they were queued, and is saved after the last', async () => {
     const { queue, committed, told, most } = store();
     for (const id of ['1', '2', '3']) queue.enqueue({ workbookId: id });
