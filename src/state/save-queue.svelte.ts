@@ -33,14 +33,17 @@ export class SaveQueue {
    * flight its transaction is opened at once, within this call, so its requests are issued before
    * whatever the page does next (the grid's repaint, the worker's message). `waitFirst`: what the
    * step waits for before its transaction opens (a large step waits for the page to paint), its
-   * place in the order kept.
+   * place in the order kept; then the step may be given as a function that makes it.
    */
-  enqueue(change: WorkbookChange, waitFirst?: () => Promise<void>): void {
+  enqueue(change: WorkbookChange, waitFirst?: () => Promise<void>): void;
+  enqueue(change: () => WorkbookChange, waitFirst: () => Promise<void>): void;
+  enqueue(change: WorkbookChange | (() => WorkbookChange), waitFirst?: () => Promise<void>): void {
     const idle = this.pending === 0;
     this.pending++;
     this.status = 'saving';
     const started = performance.now();
-    const commit = waitFirst ? () => waitFirst().then(() => this.commitInOrder(change, started)) : () => this.commitInOrder(change, started);
+    const made = () => (typeof change === 'function' ? change() : change);
+    const commit = waitFirst ? () => waitFirst().then(() => this.commitInOrder(made(), started)) : () => this.commitInOrder(made(), started);
     this.chain = idle ? commit() : this.chain.then(commit);
   }
 

@@ -255,10 +255,28 @@ export class WorkbookSession {
       const entry = this.history.amend(owner, change);
       if (entry) this.keepStep(entry);
     }
-    const applied = this.updateMemory(change, taken.at);
-    // Many values (a column formula's) are stored once the page has painted them: cloning 100 000
-    // records into storage held the paint; the step keeps its place among the saves meanwhile.
-    this.saves.enqueue(this.storagePlan(change, applied), change.lines!.length > PAINT_BEFORE_SAVE ? afterPaint : undefined);
+    // Many values (a column formula's) are painted first: their chunks' bookkeeping and their
+    // storage (cloning 100 000 records) come once the page has painted them, the step keeping its
+    // place among the saves meanwhile.
+    const later = change.lines!.length > PAINT_BEFORE_SAVE;
+    const applied = this.updateMemory(change, { at: taken.at, chunksLater: later });
+    if (!later) this.saves.enqueue(this.storagePlan(change, applied));
+    else
+      this.saves.enqueue(() => {
+        this.noteDerivedChunks(change, applied);
+        return this.storagePlan(change, applied);
+      }, afterPaint);
+  }
+
+  /**
+   * The chunks of lines whose formulas' values were put in memory earlier (see takeFormulas): each
+   * line as it is now (an edit made since included), or none when it is gone.
+   */
+  private noteDerivedChunks(change: Change, u: MemoryUpdate): void {
+    for (const { before, after } of change.lines ?? []) {
+      const now = this.lineOf(after!.id);
+      if (now) noteChunkWrite(u, this.chunks.replace(now), { before: before!, after: now }, null);
+    }
   }
 
   // ---- formulas -------------------------------------------------------------------------------
@@ -987,7 +1005,7 @@ export class WorkbookSession {
   }
 
   /** Step 1: the change in memory, with what the later steps need to know of it. */
-  private updateMemory(change: Change, derivedAt?: readonly number[]): MemoryUpdate {
+  private updateMemory(change: Change, derived?: { at: readonly number[]; chunksLater: boolean }): MemoryUpdate {
     this.applied++;
     const u: MemoryUpdate = {
       structural: false,
@@ -1009,7 +1027,7 @@ export class WorkbookSession {
       split: null,
       formulasMoved: false,
     };
-    if (derivedAt) this.updateDerivedLines(change.lines ?? [], derivedAt, u);
+    if (derived) this.updateDerivedLines(change.lines ?? [], derived.at, derived.chunksLater ? null : u);
     else this.updateLines(change.lines ?? [], u);
     for (const { before, after } of change.nodes ?? []) {
       if (before?.columnFormulas !== after?.columnFormulas) u.formulasMoved = true;
@@ -1056,15 +1074,16 @@ export class WorkbookSession {
   }
 
   /**
-   * The values formulas took, in memory and in their chunks: lines at known places (`at`), whose
-   * computed fields alone moved (the worker holds them already: no column edit, no repaint asked).
+   * The values formulas took, in memory and (unless `u` is null: see noteDerivedChunks) in their
+   * chunks: lines at known places (`at`), whose computed fields alone moved (the worker holds them
+   * already: no column edit, no repaint asked).
    */
-  private updateDerivedLines(changes: NonNullable<Change['lines']>, at: readonly number[], u: MemoryUpdate): void {
+  private updateDerivedLines(changes: NonNullable<Change['lines']>, at: readonly number[], u: MemoryUpdate | null): void {
     const { lines, chunks } = this;
     for (let k = 0; k < changes.length; k++) {
       const { before, after } = changes[k];
       lines[at[k]] = after!;
-      noteChunkWrite(u, chunks.replace(after!), { before: before!, after: after! }, null);
+      if (u) noteChunkWrite(u, chunks.replace(after!), { before: before!, after: after! }, null);
     }
   }
 

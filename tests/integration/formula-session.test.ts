@@ -5,7 +5,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database';
 import { createWorkbook, loadWorkbook } from '../../src/db/workbook-repo';
-import { buildDemoWorkbook } from '../../src/domain/demo';
+import { buildDemoWorkbook, buildGeneratedWorkbook } from '../../src/domain/demo';
 import { WorkbookSession } from '../../src/state/session.svelte';
 import { RecalcClient } from '../../src/engine/recalc-client';
 import type { ReadContext } from '../../src/domain/edit';
@@ -187,6 +187,33 @@ describe('formulas in a session', () => {
     const saved = await reload();
     expect(saved.workbook.columnFormulas).toBeUndefined();
     expect(saved.nodes.find((n) => n.id === nodeId('DA7'))!.columnFormulas).toBeUndefined();
+  });
+
+  it('a column formula over thousands of lines: every value painted first is stored, with an edit typed before the storing', async () => {
+    const db = openDatabase(`formula-session-${Date.now()}-${seq++}`);
+    const data = buildGeneratedWorkbook(3_000);
+    await createWorkbook(db, data);
+    const loaded = (await loadWorkbook(db, data.workbook.id))!;
+    const s = new WorkbookSession(db, loaded.data, loaded.chunks, new RecalcClient(false));
+    await s.formulasChecked;
+    expect(await s.setColumnFormula(null, 'expectedRate', '=MIN(100%; [@Đã giải ngân]/[@Kế hoạch] + 15%)', ctx)).toEqual({ ok: true, value: undefined });
+    // The values are in the lines; their storing waits for a paint. An edit comes first.
+    const edited = s.lines[10];
+    const rate = edited.expectedRate;
+    s.setCells([{ target: { kind: 'line', id: edited.id }, field: 'disbursed', raw: '0' }], ctx);
+    await s.flush();
+    expect(s.lines.find((l) => l.id === edited.id)!.expectedRate).not.toBe(rate);
+    const stored = new Map((await loadWorkbook(db, data.workbook.id))!.data.lines.map((l) => [l.id, l]));
+    expect(stored.size).toBe(s.lines.length);
+    for (const l of s.lines) expect(stored.get(l.id)).toEqual(l);
+    // One undo takes the edit back, one more the column formula with every value it wrote.
+    s.undo();
+    s.undo();
+    await s.flush();
+    const original = new Map(loaded.data.lines.map((l) => [l.id, l.expectedRate]));
+    for (const l of s.lines) expect(l.expectedRate).toBe(original.get(l.id));
+    const after = new Map((await loadWorkbook(db, data.workbook.id))!.data.lines.map((l) => [l.id, l]));
+    for (const l of s.lines) expect(after.get(l.id)).toEqual(l);
   });
 
   it('a workbook opened with formulas whose stored values are stale (a restored file) is brought up to date as one step', async () => {
