@@ -73,10 +73,16 @@ export function useDistrictServer(): { db: Db; server: FastifyInstance; origin: 
     env.origin = `http://127.0.0.1:${(env.server.server.address() as AddressInfo).port}`;
   }, 120_000);
   afterAll(async () => {
-    for (const a of env.apps) a.shared?.stop();
+    for (const a of env.apps) {
+      a.shared?.stop();
+      a.stopFollowing();
+    }
+    // The close waits for requests in flight (a push, a stream being opened), which a loaded machine
+    // slows; a connection a stopped browser still holds open after 10 s is cut, so the file ends.
+    const cut = setTimeout(() => env.server?.server.closeAllConnections(), 10_000);
     await env.server?.close();
+    clearTimeout(cut);
     await env.db?.close();
-    // The close waits for requests in flight (a push, a stream being opened), which a loaded machine slows.
   }, 60_000);
   return env;
 }
