@@ -52,7 +52,7 @@ async function seriousViolations(page: Page, include?: string): Promise<string[]
 }
 
 describe('accessibility', () => {
-  it('has no serious or critical axe violation in the main views', async () => {
+  it('has no serious or critical axe violation in the plan, disbursement, places and allocation views', async () => {
     const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
     const page = await ctx.newPage();
     const wb = new Workbench(page);
@@ -75,6 +75,18 @@ describe('accessibility', () => {
     await expect.poll(() => page.getByTestId('alloc-status').textContent()).toContain('2.398');
     found.allocation = await seriousViolations(page);
 
+    expect(found).toEqual({ plan: [], disbursement: [], places: [], allocation: [] });
+    await ctx.close();
+  });
+
+  // The views scanned in two tests, each well within its time on a loaded machine (a scan of a view takes seconds).
+  it('has no serious or critical axe violation in the compare, checks and report views and the workbooks dialog', async () => {
+    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
+    const page = await ctx.newPage();
+    const wb = new Workbench(page);
+    await wb.open(baseUrl);
+    const found: Record<string, string[]> = {};
+
     // The compare view needs a second scenario: a copy of the baseline.
     page.once('dialog', (d) => void d.accept('Phương án 2'));
     await page.getByTestId('scenario-new').click();
@@ -94,7 +106,7 @@ describe('accessibility', () => {
     await page.getByRole('dialog').getByTestId('storage-status').waitFor();
     found.workbooks = await seriousViolations(page, 'dialog');
 
-    expect(found).toEqual({ plan: [], disbursement: [], places: [], allocation: [], compare: [], checks: [], report: [], workbooks: [] });
+    expect(found).toEqual({ compare: [], checks: [], report: [], workbooks: [] });
     await ctx.close();
   });
 
