@@ -33,6 +33,15 @@ function isHandsontableScroller(ruleId: string, node: { html: string; failureSum
   );
 }
 
+/** A fresh browser context on the demo workbook, at the size the scans use. */
+async function openDemo() {
+  const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
+  const page = await ctx.newPage();
+  const wb = new Workbench(page);
+  await wb.open(baseUrl);
+  return { ctx, page, wb };
+}
+
 /** The serious and critical violations on the page, one line per rule with where it failed. */
 async function seriousViolations(page: Page, include?: string): Promise<string[]> {
   let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
@@ -53,10 +62,7 @@ async function seriousViolations(page: Page, include?: string): Promise<string[]
 
 describe('accessibility', () => {
   it('has no serious or critical axe violation in the plan, disbursement, places and allocation views', async () => {
-    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
-    const page = await ctx.newPage();
-    const wb = new Workbench(page);
-    await wb.open(baseUrl);
+    const { ctx, page, wb } = await openDemo();
     const found: Record<string, string[]> = {};
 
     found.plan = await seriousViolations(page);
@@ -81,10 +87,7 @@ describe('accessibility', () => {
 
   // The views scanned in two tests, each well within its time on a loaded machine (a scan of a view takes seconds).
   it('has no serious or critical axe violation in the compare, checks and report views and the workbooks dialog', async () => {
-    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
-    const page = await ctx.newPage();
-    const wb = new Workbench(page);
-    await wb.open(baseUrl);
+    const { ctx, page } = await openDemo();
     const found: Record<string, string[]> = {};
 
     // The compare view needs a second scenario: a copy of the baseline.
@@ -111,10 +114,7 @@ describe('accessibility', () => {
   });
 
   it('has no serious or critical axe violation in the grid’s find, sort and filter bars, its dialogs and the report heading form', async () => {
-    const ctx = await browser().newContext({ viewport: { width: 1600, height: 1300 } });
-    const page = await ctx.newPage();
-    const wb = new Workbench(page);
-    await wb.open(baseUrl);
+    const { ctx, page, wb } = await openDemo();
     const found: Record<string, string[]> = {};
     await page.getByTestId('filter-value').fill('250');
     await page.getByTestId('filter-value').press('Enter');
