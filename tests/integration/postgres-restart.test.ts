@@ -6,12 +6,12 @@
 // edits stay queued and counted; once it is back the browser's own retries send them, each stored
 // once, and a second browser, following live, ends with the same plan. Runs only on PostgreSQL.
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppState } from '../../src/state/app.svelte';
 import { describeProblem } from '../../src/domain/messages';
 import { PASSWORD } from '../server/harness';
 import { browserFetch } from './server-browser';
-import { adminQuery, addEditor, startServerProcess, wholeLog, type ServerProcess } from './server-process';
+import { adminQuery, useServerProcess, wholeLog } from './server-process';
 
 const ctx = { unit: 'trieu', locale: 'vi' } as const;
 const TR = 1_000_000;
@@ -19,18 +19,9 @@ const PG_CTL = process.env.PLANBENCH_TEST_PG_CTL;
 let seq = 0;
 
 describe.skipIf(!process.env.PLANBENCH_TEST_PG_URL)('PostgreSQL restarted under a running server', () => {
-  let server: ServerProcess;
-  let editor: string;
-  const apps: AppState[] = [];
+  const env = useServerProcess('PostgreSQL');
+  const apps = env.apps;
   let pushes = 0;
-  beforeAll(async () => {
-    server = await startServerProcess('PostgreSQL');
-    editor = await addEditor(server.origin);
-  }, 180_000);
-  afterAll(async () => {
-    for (const a of apps) a.shared?.stop();
-    await server?.dispose();
-  }, 60_000);
 
   async function browser() {
     const { fetchFn, net } = browserFetch();
@@ -42,7 +33,7 @@ describe.skipIf(!process.env.PLANBENCH_TEST_PG_URL)('PostgreSQL restarted under 
     app.syncTuning = { retryMs: [50, 100, 200, 400] };
     apps.push(app);
     await app.start();
-    const login = await app.logIn(server.origin, editor, PASSWORD);
+    const login = await app.logIn(env.server.origin, env.editor, PASSWORD);
     if (!login.ok) throw new Error(login.error.code);
     return { app, net };
   }
@@ -50,12 +41,12 @@ describe.skipIf(!process.env.PLANBENCH_TEST_PG_URL)('PostgreSQL restarted under 
   /** A sharing its workbook, B opening it from the server; both synced. */
   async function twoBrowsers() {
     const a = await browser();
-    expect((await a.app.shareOpen(a.app.server(server.origin))).ok).toBe(true);
+    expect((await a.app.shareOpen(a.app.server(env.server.origin))).ok).toBe(true);
     await a.app.shared!.idle();
     const b = await browser();
-    const wb = await b.app.server(server.origin).workbook(a.app.session!.workbook.id);
+    const wb = await b.app.server(env.server.origin).workbook(a.app.session!.workbook.id);
     if (!wb.ok) throw new Error(wb.error.code);
-    expect((await b.app.openFromServer(b.app.server(server.origin), wb.value.workbook)).ok).toBe(true);
+    expect((await b.app.openFromServer(b.app.server(env.server.origin), wb.value.workbook)).ok).toBe(true);
     await b.app.shared!.idle();
     expect([a.app.shared!.phase, b.app.shared!.phase]).toEqual(['synced', 'synced']);
     return { a: a.app, b: b.app };
@@ -77,7 +68,7 @@ describe.skipIf(!process.env.PLANBENCH_TEST_PG_URL)('PostgreSQL restarted under 
   /** A synced with nothing waiting, every one of its operations once in the server's log, B holding the same plan. */
   async function expectConverged(a: AppState, b: AppState, typed: Map<string, number>, logBefore: number, made: number) {
     await expect.poll(() => a.shared!.phase === 'synced' && a.shared!.pending === 0, { timeout: 60_000, interval: 100 }).toBe(true);
-    const log = await wholeLog(a.server(server.origin), a.session!.workbook.id);
+    const log = await wholeLog(a.server(env.server.origin), a.session!.workbook.id);
     expect(log.length - logBefore).toBe(made);
     expect(new Set(log.map((o) => o.opId)).size).toBe(log.length);
     for (const [id, plan] of typed) expect(a.session!.lines.find((l) => l.id === id)?.plan).toBe(plan);
@@ -88,8 +79,8 @@ describe.skipIf(!process.env.PLANBENCH_TEST_PG_URL)('PostgreSQL restarted under 
 
   it('every connection of the server cut: the next edits land once, without restarting the server, and the other browser follows', async () => {
     const { a, b } = await twoBrowsers();
-    const before = (await wholeLog(a.server(server.origin), a.session!.workbook.id)).length;
-    const cut = await adminQuery('select pg_terminate_backend(pid) as done from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [server.database]);
+    const before = (await wholeLog(a.server(env.server.origin), a.session!.workbook.id)).length;
+    const cut = await adminQuery('select pg_terminate_backend(pid) as done from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [env.server.database]);
     expect(cut.length).toBeGreaterThan(0);
     const typed = await edit(a, 20, 3000);
     await expectConverged(a, b, typed, before, 20);
@@ -99,7 +90,7 @@ describe.skipIf(!process.env.PLANBENCH_TEST_PG_URL)('PostgreSQL restarted under 
     'the cluster stopped, edits made, the cluster started: they wait with a sentence, then land once by themselves',
     async () => {
       const { a, b } = await twoBrowsers();
-      const before = (await wholeLog(a.server(server.origin), a.session!.workbook.id)).length;
+      const before = (await wholeLog(a.server(env.server.origin), a.session!.workbook.id)).length;
       let started = false;
       try {
         await ctl('stop');

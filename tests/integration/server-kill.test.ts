@@ -6,13 +6,13 @@
 // from the server's snapshot holds the same plan. On PGlite in a data folder, and on PostgreSQL
 // when PLANBENCH_TEST_PG_URL names a cluster.
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppState } from '../../src/state/app.svelte';
 import { openDatabase } from '../../src/db/database';
 import { readOutbox } from '../../src/db/sync-repo';
 import { PASSWORD } from '../server/harness';
 import { browserFetch } from './server-browser';
-import { addEditor, ENGINES, startServerProcess, wholeLog, type ServerProcess } from './server-process';
+import { ENGINES, useServerProcess, wholeLog } from './server-process';
 
 const ctx = { unit: 'trieu', locale: 'vi' } as const;
 const TR = 1_000_000;
@@ -20,17 +20,8 @@ const EDITS = 200;
 let seq = 0;
 
 describe.each(ENGINES)('the server killed mid-push, on %s', (engine) => {
-  let server: ServerProcess;
-  let editor: string;
-  const apps: AppState[] = [];
-  beforeAll(async () => {
-    server = await startServerProcess(engine);
-    editor = await addEditor(server.origin);
-  }, 180_000);
-  afterAll(async () => {
-    for (const a of apps) a.shared?.stop();
-    await server?.dispose();
-  }, 60_000);
+  const env = useServerProcess(engine);
+  const apps = env.apps;
 
   /** A browser of the editor: `fetchFn` is what the app calls, through `hook` when one is set. */
   async function browser(hook?: (url: string, init: RequestInit, pass: typeof fetch) => Promise<Response>) {
@@ -41,7 +32,7 @@ describe.each(ENGINES)('the server killed mid-push, on %s', (engine) => {
     app.syncTuning = { batch: 10, retryMs: [50, 100, 200, 400] };
     apps.push(app);
     await app.start();
-    const login = await app.logIn(server.origin, editor, PASSWORD);
+    const login = await app.logIn(env.server.origin, env.editor, PASSWORD);
     if (!login.ok) throw new Error(login.error.code);
     return { app, net, dbName };
   }
@@ -56,7 +47,7 @@ describe.each(ENGINES)('the server killed mid-push, on %s', (engine) => {
     let armed = false;
     let pushes = 0;
     let restarting: Promise<void> | null = null;
-    const restart = () => (restarting = server.kill().then(() => server.start()));
+    const restart = () => (restarting = env.server.kill().then(() => env.server.start()));
     const a = await browser(async (url, init, pass) => {
       const push = armed && init.method === 'POST' && /\/ops$/.test(url) ? plan.get(++pushes) : undefined;
       if (!push) return pass(url, init);
@@ -71,11 +62,11 @@ describe.each(ENGINES)('the server killed mid-push, on %s', (engine) => {
       await restart();
       throw new TypeError('fetch failed');
     });
-    expect((await a.app.shareOpen(a.app.server(server.origin))).ok).toBe(true);
+    expect((await a.app.shareOpen(a.app.server(env.server.origin))).ok).toBe(true);
     await a.app.shared!.idle();
     expect(a.app.shared!.phase).toBe('synced');
     const workbookId = a.app.session!.workbook.id;
-    const api = a.app.server(server.origin);
+    const api = a.app.server(env.server.origin);
     const before = (await wholeLog(api, workbookId)).length;
 
     // The edits are made with the network off, so that they go out as a run of pushes of 10.
@@ -97,7 +88,7 @@ describe.each(ENGINES)('the server killed mid-push, on %s', (engine) => {
     a.app.shared!.kick();
     await expect.poll(() => a.app.shared!.phase === 'synced' && a.app.shared!.pending === 0 && pushes > 15, { timeout: 150_000, interval: 100 }).toBe(true);
     await restarting;
-    expect(server.starts).toBe(4);
+    expect(env.server.starts).toBe(4);
     expect(await readOutbox(own, workbookId)).toEqual([]);
     own.close();
 
@@ -115,9 +106,9 @@ describe.each(ENGINES)('the server killed mid-push, on %s', (engine) => {
 
     // A second browser opened from the server holds the same plan, to the đồng.
     const b = await browser();
-    const wb = await b.app.server(server.origin).workbook(workbookId);
+    const wb = await b.app.server(env.server.origin).workbook(workbookId);
     if (!wb.ok) throw new Error(wb.error.code);
-    expect((await b.app.openFromServer(b.app.server(server.origin), wb.value.workbook)).ok).toBe(true);
+    expect((await b.app.openFromServer(b.app.server(env.server.origin), wb.value.workbook)).ok).toBe(true);
     await b.app.shared!.idle();
     const byId = (app: AppState) => app.session!.lines.map((l) => [l.id, l.plan, l.disbursed]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
     expect(byId(b.app)).toEqual(byId(a.app));

@@ -9,6 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import type { AppState } from '../../src/state/app.svelte';
 import type { PulledOperation } from '../../src/domain/sync';
 import type { ServerApi } from '../../src/net/server-api';
 import { PASSWORD } from '../server/harness';
@@ -131,6 +133,24 @@ async function builtOnce(): Promise<void> {
 }
 
 /** A statement on the test cluster's own database (creating and dropping a test's database). */
+/**
+ * A server process of the given engine for the tests of the calling block, with an editor of the
+ * seeded district (`editor`); the browsers a test starts go in `apps` and stop after the block.
+ * Read the fields in the tests (they are set before the first runs).
+ */
+export function useServerProcess(engine: 'PGlite' | 'PostgreSQL'): { server: ServerProcess; editor: string; apps: AppState[] } {
+  const env = { server: null as unknown as ServerProcess, editor: '', apps: [] as AppState[] };
+  beforeAll(async () => {
+    env.server = await startServerProcess(engine);
+    env.editor = await addEditor(env.server.origin);
+  }, 180_000);
+  afterAll(async () => {
+    for (const a of env.apps) a.shared?.stop();
+    await env.server?.dispose();
+  }, 60_000);
+  return env;
+}
+
 export async function adminQuery(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
   const c = new pg.Client({ connectionString: PG_URL });
   await c.connect();
