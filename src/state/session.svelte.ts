@@ -325,6 +325,7 @@ export class WorkbookSession {
     if (!made.ok) return made;
     const { change, formula } = made.value;
     const guard = formula ? { field, text: formula.text } : undefined;
+    this.formulaCheck = Promise.resolve(null);
     const entry = this.commit(change, nodeId === null ? null : { target: { kind: 'node', id: nodeId }, field: 'plan' }, false, guard);
     const refused = entry && (await this.formulaCheck);
     if (!entry || !refused) return { ok: true, value: undefined };
@@ -946,7 +947,7 @@ export class WorkbookSession {
     const entry = this.history.takeUndo();
     if (!entry) return false;
     void moveUndoStep(this.db, this.scenarioId, entry.seq, 'undone');
-    // The step holds its formulas' values already; completing it again brings the cells' errors up to date.
+    // The step holds its formulas' values; the worker computes again what the undo reaches (and the cells in error).
     this.apply(invertChange(entry.change), null);
     if (entry.focus) this.view.requestFocus(entry.focus);
     this.syncUndoFlags();
