@@ -7,7 +7,7 @@
 // hour without the server (fake clock), a round is tried at least every cap, and the first after
 // the server comes back within it.
 import 'fake-indexeddb/auto';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppState } from '../../src/state/app.svelte';
 import { SharedSync } from '../../src/state/shared-sync.svelte';
 import { openDatabase } from '../../src/db/database';
@@ -27,12 +27,7 @@ let seq = 0;
 
 describe('offline for long, 500 edits queued, the app closed meanwhile', () => {
   const env = useDistrictServer();
-  let origin: string;
-  let users: string[];
   const apps = env.apps;
-  beforeAll(() => {
-    ({ origin, users } = env);
-  });
 
   async function browser(user: string) {
     const { fetchFn, net } = browserFetch();
@@ -41,7 +36,7 @@ describe('offline for long, 500 edits queued, the app closed meanwhile', () => {
     app.syncTuning = FAST;
     apps.push(app);
     await app.start();
-    const login = await app.logIn(origin, user, PASSWORD);
+    const login = await app.logIn(env.origin, user, PASSWORD);
     if (!login.ok) throw new Error(login.error.code);
     return { app, net, dbName, fetchFn };
   }
@@ -50,17 +45,17 @@ describe('offline for long, 500 edits queued, the app closed meanwhile', () => {
   const plans = (app: AppState) => app.session!.lines.map((l) => [l.id, l.plan, l.disbursed]);
 
   it('sends all 500 once, in order, after a reload; the collisions are conflicts on both sides; both hold the same plan', async () => {
-    const a = await browser(users[0]);
-    expect((await a.app.shareOpen(a.app.server(origin))).ok).toBe(true);
+    const a = await browser(env.users[0]);
+    expect((await a.app.shareOpen(a.app.server(env.origin))).ok).toBe(true);
     await a.app.shared!.idle();
-    const b = await browser(users[1]);
-    const wb = await b.app.server(origin).workbook(a.app.session!.workbook.id);
+    const b = await browser(env.users[1]);
+    const wb = await b.app.server(env.origin).workbook(a.app.session!.workbook.id);
     if (!wb.ok) throw new Error(wb.error.code);
-    expect((await b.app.openFromServer(b.app.server(origin), wb.value.workbook)).ok).toBe(true);
+    expect((await b.app.openFromServer(b.app.server(env.origin), wb.value.workbook)).ok).toBe(true);
     await b.app.shared!.idle();
     const workbookId = a.app.session!.workbook.id;
     // The server's log, as B reads it (A is offline for most of this).
-    const api = b.app.server(origin);
+    const api = b.app.server(env.origin);
     const before = (await wholeLog(api, workbookId)).length;
 
     // A, offline: 500 plans typed over its lines; the last typed on each line and the first (what a conflict shows).

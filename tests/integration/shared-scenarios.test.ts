@@ -6,9 +6,8 @@
 // baseline everywhere, and a browser opening the workbook afterwards gets the same scenarios. A
 // variant of a large plan, and its deletion, travel as several operations.
 import 'fake-indexeddb/auto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppState } from '../../src/state/app.svelte';
-import type { Db } from '../../server/db';
 import { UPLOAD_LINES_PER_OP } from '../../src/domain/sync';
 import { browserAs, openSharedIn, useDistrictServer } from './server-browser';
 
@@ -17,18 +16,12 @@ const TR = 1_000_000;
 
 describe('scenarios of a shared workbook between browsers', () => {
   const env = useDistrictServer();
-  let db: Db;
-  let origin: string;
-  let users: string[];
   const apps = env.apps;
-  beforeAll(() => {
-    ({ db, origin, users } = env);
-  });
 
   /** A shares its open workbook; B opens it from the server. */
   async function twoBrowsers() {
-    const a = await browserAs(origin, users[0], apps);
-    const { b, wb } = await openSharedIn(origin, users[1], apps, a);
+    const a = await browserAs(env.origin, env.users[0], apps);
+    const { b, wb } = await openSharedIn(env.origin, env.users[1], apps, a);
     await b.app.shared!.idle();
     return { a, b, wb };
   }
@@ -80,7 +73,7 @@ describe('scenarios of a shared workbook between browsers', () => {
     expect(names(b.app)).not.toContain('Phương án chọn:variant*');
     expect(b.app.notice?.problem).toEqual({ code: 'sync.scenario-gone', params: { name: 'Phương án chọn' } });
     await a.app.shared!.idle();
-    const [gone] = await db.query<{ n: number }>(`select count(*)::int as n from records where workbook_id = $1 and kind = 'line' and scope = $2 and data is not null`, [
+    const [gone] = await env.db.query<{ n: number }>(`select count(*)::int as n from records where workbook_id = $1 and kind = 'line' and scope = $2 and data is not null`, [
       wb.id,
       variant.value.id,
     ]);
@@ -105,7 +98,7 @@ describe('scenarios of a shared workbook between browsers', () => {
 
     // A third browser opening the workbook now gets the same scenarios, each with A's lines.
     await a.app.shared!.idle();
-    const c = await browserAs(origin, users[1], apps);
+    const c = await browserAs(env.origin, env.users[1], apps);
     expect((await c.app.openFromServer(c.api, wb)).ok).toBe(true);
     expect(names(c.app)).toEqual(names(a.app));
     for (const s of a.app.session!.scenarios) {
@@ -116,16 +109,16 @@ describe('scenarios of a shared workbook between browsers', () => {
   }, 60_000);
 
   it('a variant of a plan of many lines travels as several operations, every line arriving', async () => {
-    const a = await browserAs(origin, users[0], apps);
+    const a = await browserAs(env.origin, env.users[0], apps);
     const n = UPLOAD_LINES_PER_OP * 2 + 500;
     await a.app.open(await a.app.generate(n));
-    const { b, wb } = await openSharedIn(origin, users[1], apps, a);
+    const { b, wb } = await openSharedIn(env.origin, env.users[1], apps, a);
 
     const variant = await a.app.createVariant(a.app.session!.scenarioId, 'Phương án lớn');
     if (!variant.ok) throw new Error(variant.error.code);
     await a.app.shared!.idle();
     expect(a.app.shared!.pending).toBe(0);
-    const ops = await db.query<{ n: number }>(`select count(*)::int as n from ops where workbook_id = $1 and scenario_id = $2`, [wb.id, variant.value.id]);
+    const ops = await env.db.query<{ n: number }>(`select count(*)::int as n from ops where workbook_id = $1 and scenario_id = $2`, [wb.id, variant.value.id]);
     expect(ops[0].n).toBe(3);
     await expect.poll(() => names(b.app)).toContain('Phương án lớn:variant');
     await b.app.switchScenario(variant.value.id);
@@ -136,7 +129,10 @@ describe('scenarios of a shared workbook between browsers', () => {
     expect((await a.app.deleteScenario(variant.value.id)).ok).toBe(true);
     await a.app.shared!.idle();
     expect([a.app.shared!.phase, a.app.shared!.pending]).toEqual(['synced', 0]);
-    const left = await db.query<{ n: number }>(`select count(*)::int as n from records where workbook_id = $1 and scope = $2 and data is not null`, [wb.id, variant.value.id]);
+    const left = await env.db.query<{ n: number }>(`select count(*)::int as n from records where workbook_id = $1 and scope = $2 and data is not null`, [
+      wb.id,
+      variant.value.id,
+    ]);
     expect(left[0].n).toBe(0);
     await expect.poll(() => b.app.session!.scenarioId).not.toBe(variant.value.id);
     expect(names(b.app)).not.toContain('Phương án lớn:variant');

@@ -5,7 +5,7 @@
 // sides converges to the server's order and shows the conflict on both; a decision on it reaches
 // the other browser live, with who took it, and a second decision is refused naming the first.
 import 'fake-indexeddb/auto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppState } from '../../src/state/app.svelte';
 import { PASSWORD } from '../server/harness';
 import { browserFetch, useDistrictServer } from './server-browser';
@@ -16,19 +16,14 @@ let seq = 0;
 
 describe('a shared workbook between two browsers', () => {
   const env = useDistrictServer();
-  let origin: string;
-  let users: string[];
   const apps = env.apps;
-  beforeAll(() => {
-    ({ origin, users } = env);
-  });
 
   async function browser(user: string, dbName = `shared-${Date.now()}-${seq++}`) {
     const { fetchFn, net } = browserFetch();
     const app = new AppState(dbName, fetchFn);
     apps.push(app);
     await app.start();
-    const login = await app.logIn(origin, user, PASSWORD);
+    const login = await app.logIn(env.origin, user, PASSWORD);
     expect(login.ok).toBe(true);
     return { app, net, dbName, fetchFn };
   }
@@ -40,19 +35,19 @@ describe('a shared workbook between two browsers', () => {
   };
 
   it('shares, opens from the server, and each browser sees the other’s edits live; offline edits wait, survive a reload, and a same-cell collision shows as a conflict', async () => {
-    const a = await browser(users[0]);
-    const shared = await a.app.shareOpen(a.app.server(origin));
+    const a = await browser(env.users[0]);
+    const shared = await a.app.shareOpen(a.app.server(env.origin));
     expect(shared).toEqual({ ok: true, value: undefined });
     await a.app.shared!.idle();
     expect(a.app.shared!.phase).toBe('synced');
     expect(a.app.shared!.pending).toBe(0);
 
-    const b = await browser(users[1]);
-    const list = await b.app.server(origin).workbooks();
+    const b = await browser(env.users[1]);
+    const list = await b.app.server(env.origin).workbooks();
     if (!list.ok) throw new Error(list.error.code);
     const wb = list.value.workbooks.find((w) => w.id === a.app.session!.workbook.id)!;
     let progress = 0;
-    expect(await b.app.openFromServer(b.app.server(origin), wb, (n) => (progress = n))).toEqual({ ok: true, value: undefined });
+    expect(await b.app.openFromServer(b.app.server(env.origin), wb, (n) => (progress = n))).toEqual({ ok: true, value: undefined });
     expect(progress).toBeGreaterThan(a.app.session!.lines.length);
     expect(b.app.session!.workbook.id).toBe(wb.id);
     expect(b.app.session!.lines.map((l) => [l.id, l.plan])).toEqual(a.app.session!.lines.map((l) => [l.id, l.plan]));
@@ -110,7 +105,7 @@ describe('a shared workbook between two browsers', () => {
     // Reversing after seeing the other value is no new conflict; the decision reaches B, by name.
     await a.app.shared!.idle();
     await expect.poll(() => reloaded.shared!.openConflicts).toEqual([]);
-    expect(reloaded.shared!.decidedElsewhere).toEqual([expect.objectContaining({ id: conflict.id, state: 'reversed', decidedBy: expect.stringContaining(users[0]) })]);
+    expect(reloaded.shared!.decidedElsewhere).toEqual([expect.objectContaining({ id: conflict.id, state: 'reversed', decidedBy: expect.stringContaining(env.users[0]) })]);
     expect((await reloaded.shared!.dismiss(conflict.id)).ok).toBe(true);
     expect(reloaded.shared!.decidedElsewhere).toEqual([]);
     // After a reload, B still holds A's decision.
@@ -119,15 +114,15 @@ describe('a shared workbook between two browsers', () => {
     apps.push(again);
     await again.start();
     await again.shared!.idle();
-    expect(again.shared!.conflicts.find((c) => c.id === conflict.id)).toMatchObject({ state: 'reversed', decidedBy: expect.stringContaining(users[0]) });
+    expect(again.shared!.conflicts.find((c) => c.id === conflict.id)).toMatchObject({ state: 'reversed', decidedBy: expect.stringContaining(env.users[0]) });
   });
 
   it('reads a snapshot in chunks, each asked for while the one before is read: every record once, as one read gives them; a network cut ends with the failure', async () => {
-    const a = await browser(users[0]);
-    expect((await a.app.shareOpen(a.app.server(origin))).ok).toBe(true);
+    const a = await browser(env.users[0]);
+    expect((await a.app.shareOpen(a.app.server(env.origin))).ok).toBe(true);
     await a.app.shared!.idle();
-    const b = await browser(users[1]);
-    const api = b.app.server(origin);
+    const b = await browser(env.users[1]);
+    const api = b.app.server(env.origin);
     const id = a.app.session!.workbook.id;
     const whole = await api.snapshot(id, null, 10_000);
     if (!whole.ok) throw new Error(whole.error.code);
@@ -161,13 +156,13 @@ describe('a shared workbook between two browsers', () => {
 
   /** Two browsers of one shared workbook, B offline while both edit the plan of `code`: one conflict both see. */
   async function twoWithConflict(code: string) {
-    const a = await browser(users[0]);
-    expect((await a.app.shareOpen(a.app.server(origin))).ok).toBe(true);
+    const a = await browser(env.users[0]);
+    expect((await a.app.shareOpen(a.app.server(env.origin))).ok).toBe(true);
     await a.app.shared!.idle();
-    const b = await browser(users[1]);
-    const wb = await b.app.server(origin).workbook(a.app.session!.workbook.id);
+    const b = await browser(env.users[1]);
+    const wb = await b.app.server(env.origin).workbook(a.app.session!.workbook.id);
     if (!wb.ok) throw new Error(wb.error.code);
-    expect((await b.app.openFromServer(b.app.server(origin), wb.value.workbook)).ok).toBe(true);
+    expect((await b.app.openFromServer(b.app.server(env.origin), wb.value.workbook)).ok).toBe(true);
     await b.app.shared!.idle();
     b.net.offline = true;
     b.app.session!.setCells([{ target: { kind: 'line', id: lineOf(b.app, code).id }, field: 'plan', raw: '600' }], ctx);
@@ -189,14 +184,14 @@ describe('a shared workbook between two browsers', () => {
     expect(await a.app.shared!.settle(onA.id, 'confirmed')).toEqual({ ok: true, value: undefined });
     expect(a.app.shared!.conflicts.find((c) => c.id === onA.id)).toMatchObject({ state: 'confirmed', unsent: false });
     await expect.poll(() => b.app.shared!.openConflicts).toEqual([]);
-    expect(b.app.shared!.decidedElsewhere).toEqual([expect.objectContaining({ id: onB.id, state: 'confirmed', decidedBy: expect.stringContaining(users[0]) })]);
+    expect(b.app.shared!.decidedElsewhere).toEqual([expect.objectContaining({ id: onB.id, state: 'confirmed', decidedBy: expect.stringContaining(env.users[0]) })]);
     expect(lineOf(b.app, 'DA7.TDA1').plan).toBe(600 * TR);
 
     // Had B decided too (from a list not yet refreshed), the server keeps A's and B is told who.
     await b.app.shared!.dismiss(onB.id);
     const r = await b.app.shared!.settle(onB.id, 'reversed');
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toEqual({ code: 'sync.conflict-decided', params: { who: expect.stringContaining(users[0]) } });
+    if (!r.ok) expect(r.error).toEqual({ code: 'sync.conflict-decided', params: { who: expect.stringContaining(env.users[0]) } });
     expect(b.app.shared!.conflicts.find((c) => c.id === onB.id)).toMatchObject({ state: 'confirmed', unsent: false });
   });
 
